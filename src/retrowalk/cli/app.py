@@ -1,0 +1,60 @@
+"""The root of the ``retrowalk`` command.
+
+Each command group lives in its own module with a ``register(app)`` function, so a reader
+finds a command by its name. :func:`main` turns every known bad-input error into one clear
+sentence on stderr and exit code 2 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from retrowalk.cli import evidence, koos, motion, start
+
+app = typer.Typer(
+    name="retrowalk",
+    help=(
+        "Backward walking as a safe, tailored, progressive exercise for knee pain. "
+        "retrowalk supports clinical care; it does not diagnose."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for module in (start, koos, evidence, motion):
+    module.register(app)
+
+EXIT_BAD_INPUT = 2
+
+
+def _user_error_types() -> tuple[type[BaseException], ...]:
+    """The error types whose message is meant for a person, not a developer."""
+    from retrowalk.cli.errors import user_error_types
+
+    return user_error_types()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    err = Console(stderr=True)
+    try:
+        app(standalone_mode=False)
+    except _user_error_types() as exc:
+        err.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except typer.Abort:
+        err.print("Aborted.")
+        sys.exit(1)
+    except SystemExit:
+        raise
+    except Exception as exc:  # a click usage error, already worded for a person
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(EXIT_BAD_INPUT)
+        raise

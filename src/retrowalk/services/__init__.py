@@ -1,0 +1,1 @@
+"""retrowalk.services"""

@@ -1,0 +1,23 @@
+"""Test fixtures shared by every package's tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def shared_dir() -> Path:
+    """``../shared`` beside the project root (override with ``RETROWALK_SHARED``)."""
+    return Path(os.environ.get("RETROWALK_SHARED", ROOT.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    path = shared_dir()
+    if not path.is_dir():
+        pytest.fail(f"the shared folder {path} is missing: clone the project beside ../shared")
+    return path
