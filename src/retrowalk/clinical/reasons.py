@@ -20,7 +20,8 @@ class Reason(BaseModel):
     code: str
     """Stable identifier of the rule, e.g. ``"fall_risk.tug"``; used by tests and the UI."""
     message: str
-    """A plain sentence with the numbers, e.g. "Timed Up and Go took 12.4 s (at risk from 12 s)."."""
+    """A plain sentence with the numbers,
+    e.g. "Timed Up and Go took 12.4 s (at risk from 12 s)."."""
     sources: tuple[str, ...] = ()
     """Evidence-catalogue keys this rule rests on."""
     policy: bool = False

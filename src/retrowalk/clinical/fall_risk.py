@@ -1,0 +1,479 @@
+"""Fall risk (RULES.md §1.3): it gates unsupervised backward walking.
+
+Any one test at its published cut-off marks **high** fall risk; otherwise the risk is **low**.
+A test that was not done (``None``) does not fire; the result lists it, so a clinician sees
+what the verdict rests on. The consequence for supervision and surface is retrowalk
+**policy** (from the seed's "have someone supervise you" and every trial being supervised).
+Cut-offs live in :mod:`retrowalk.clinical.norms` with their sources.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictFloat, StrictInt
+
+from retrowalk.clinical.errors import CannotDecideError, InvalidInputError
+from retrowalk.clinical.norms import (
+    BACKWARD_SPEED_AT_RISK_BELOW_M_S,
+    BACKWARD_SPEED_SOURCES,
+    BACKWARD_WALK_3M_AT_RISK_FROM_S,
+    BACKWARD_WALK_3M_DISTANCE_M,
+    BACKWARD_WALK_3M_LOW_RISK_UP_TO_S,
+    BACKWARD_WALK_3M_SOURCES,
+    CHAIR_STAND_NORMS,
+    CHAIR_STAND_SOURCES,
+    STEADI_QUESTION_SOURCES,
+    TANDEM_STANCE_AT_RISK_BELOW_S,
+    TANDEM_STANCE_SOURCES,
+    TUG_AT_RISK_FROM_S,
+    TUG_SOURCES,
+    ChairStandNorm,
+)
+from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.screening import STEADI_QUESTIONS, SteadiAnswers, check_age_years
+
+# --- policy (RULES.md §1.3 "Consequence") ------------------------------------------------------
+
+SUPERVISED_FIRST_SESSIONS_LOW_RISK: Final[int] = 2
+"""**Policy**: with low fall risk the first two sessions are supervised, then unsupervised
+sessions are allowed."""
+
+# --- input limits (validation, not clinical thresholds) ---------------------------------------
+
+TEST_TIME_MAX_S: Final[float] = 300.0
+"""No timed test here takes 5 minutes; a longer time is a typing error (e.g. ms for s)."""
+TANDEM_STANCE_MAX_S: Final[float] = 300.0
+"""A stance is timed to 10 s; up to 5 minutes is accepted in case a tester let it run."""
+BACKWARD_SPEED_MAX_M_S: Final[float] = 3.0
+"""Faster than a brisk forward run: a larger backward speed is a typing error."""
+CHAIR_STAND_COUNT_MAX: Final[int] = 60
+"""Two stands a second for 30 s is beyond anyone: a larger count is a typing error."""
+
+
+class Sex(StrEnum):
+    """Sex as the STEADI chair-stand norms are published (men, women)."""
+
+    MALE = "male"
+    FEMALE = "female"
+
+
+class FallRiskLevel(StrEnum):
+    LOW = "low"
+    HIGH = "high"
+
+
+class FallRiskTest(StrEnum):
+    """The tests and questions of RULES.md §1.3."""
+
+    TUG = "tug"
+    TANDEM_STANCE = "tandem_stance"
+    CHAIR_STAND = "chair_stand"
+    BACKWARD_WALK_3M = "backward_walk_3m"
+    BACKWARD_SPEED = "backward_speed"
+    STEADI_QUESTIONS = "steadi_questions"
+
+
+class Supervision(StrEnum):
+    """Who must be there during backward walking (**policy**)."""
+
+    EVERY_SESSION = "every_session"
+    """Every session supervised until a reassessment clears it (high fall risk)."""
+    FIRST_SESSIONS = "first_sessions"
+    """The first ``SUPERVISED_FIRST_SESSIONS_LOW_RISK`` sessions supervised, then alone."""
+
+
+class Surface(StrEnum):
+    """Where backward walking may take place (**policy**)."""
+
+    TREADMILL_WITH_HANDRAILS = "treadmill_with_handrails"
+    HALLWAY_WITH_RAIL_AND_SPOTTER = "hallway_with_rail_and_spotter"
+    FLAT_CLEAR_KNOWN_PATH = "flat_clear_known_path"
+    TREADMILL = "treadmill"
+
+
+HIGH_RISK_SURFACES: Final[tuple[Surface, ...]] = (
+    Surface.TREADMILL_WITH_HANDRAILS,
+    Surface.HALLWAY_WITH_RAIL_AND_SPOTTER,
+)
+LOW_RISK_SURFACES: Final[tuple[Surface, ...]] = (Surface.FLAT_CLEAR_KNOWN_PATH, Surface.TREADMILL)
+
+
+_TEST_SOURCES: Final[dict[FallRiskTest, tuple[str, ...]]] = {
+    FallRiskTest.TUG: TUG_SOURCES,
+    FallRiskTest.TANDEM_STANCE: TANDEM_STANCE_SOURCES,
+    FallRiskTest.CHAIR_STAND: CHAIR_STAND_SOURCES,
+    FallRiskTest.BACKWARD_WALK_3M: BACKWARD_WALK_3M_SOURCES,
+    FallRiskTest.BACKWARD_SPEED: BACKWARD_SPEED_SOURCES,
+    FallRiskTest.STEADI_QUESTIONS: STEADI_QUESTION_SOURCES,
+}
+
+
+class FallRiskTests(BaseModel):
+    """The baseline tests; ``None`` = not done. Types are checked here, ranges by
+    :func:`assess_fall_risk`.
+
+    ``chair_stand_used_arms``: standing up with the arms scores 0 (CDC STEADI), whatever
+    ``chair_stand_count`` says. ``backward_speed_m_s``: when not given it is derived as
+    3 m / ``backward_walk_3m_s``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    age_years: StrictInt
+    sex: Sex
+    tug_s: StrictFloat | None = None
+    tandem_stance_s: StrictFloat | None = None
+    chair_stand_count: StrictInt | None = None
+    chair_stand_used_arms: StrictBool = False
+    backward_walk_3m_s: StrictFloat | None = None
+    backward_speed_m_s: StrictFloat | None = None
+    steadi: SteadiAnswers | None = None
+
+
+class FallRiskResult(BaseModel):
+    """The level, what fired, what was not assessed, and the supervision it implies."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    level: FallRiskLevel
+    fired: tuple[FallRiskTest, ...]
+    """Tests at their at-risk cut-off (empty when the level is low)."""
+    not_assessed: tuple[FallRiskTest, ...]
+    """Tests not done (their input was ``None``)."""
+    no_verdict: tuple[FallRiskTest, ...]
+    """Tests done that give no verdict here (chair stand outside ages 60–94; a 3-m backward
+    walk between 3.0 and 4.5 s)."""
+    backward_speed_m_s: float | None
+    """The backward speed used: measured, or derived from the 3-m backward walk."""
+    supervision: Supervision
+    supervised_first_sessions: int | None
+    """How many first sessions must be supervised; ``None`` when every session must be."""
+    surfaces: tuple[Surface, ...]
+    reasons: tuple[Reason, ...]
+
+
+def _check_seconds(
+    value: float | None, field: str, max_s: float, *, zero_allowed: bool = False
+) -> None:
+    """Raise unless ``value`` is None or a finite number of seconds in range.
+
+    Zero is allowed only for a stance (a person who cannot take the position holds it 0 s);
+    a walk or a TUG cannot take 0 s.
+    """
+    if value is None:
+        return
+    allowed = (
+        f"a number of seconds from 0 to {max_s:g}"
+        if zero_allowed
+        else f"a number of seconds above 0 and at most {max_s:g}"
+    )
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInputError(field, value, allowed)
+    too_low = value < 0 if zero_allowed else value <= 0
+    if not math.isfinite(value) or too_low or value > max_s:
+        raise InvalidInputError(field, value, allowed)
+
+
+def _check(tests: FallRiskTests) -> None:
+    check_age_years(tests.age_years)
+    if not isinstance(tests.sex, Sex):
+        raise InvalidInputError("sex", tests.sex, "male or female (as the STEADI norms)")
+    _check_seconds(tests.tug_s, "tug_s", TEST_TIME_MAX_S)
+    _check_seconds(tests.tandem_stance_s, "tandem_stance_s", TANDEM_STANCE_MAX_S, zero_allowed=True)
+    _check_seconds(tests.backward_walk_3m_s, "backward_walk_3m_s", TEST_TIME_MAX_S)
+    speed = tests.backward_speed_m_s
+    if speed is not None and (
+        isinstance(speed, bool)
+        or not isinstance(speed, int | float)
+        or not math.isfinite(speed)
+        or not 0 < speed <= BACKWARD_SPEED_MAX_M_S
+    ):
+        raise InvalidInputError(
+            "backward_speed_m_s",
+            speed,
+            f"a speed in m/s above 0 and at most {BACKWARD_SPEED_MAX_M_S:g}",
+        )
+    count = tests.chair_stand_count
+    if count is not None and (
+        isinstance(count, bool)
+        or not isinstance(count, int)
+        or not 0 <= count <= CHAIR_STAND_COUNT_MAX
+    ):
+        raise InvalidInputError(
+            "chair_stand_count",
+            count,
+            f"a whole number of stands from 0 to {CHAIR_STAND_COUNT_MAX}",
+        )
+    if not isinstance(tests.chair_stand_used_arms, bool):
+        raise InvalidInputError(
+            "chair_stand_used_arms", tests.chair_stand_used_arms, "true (yes) or false (no)"
+        )
+
+
+def chair_stand_norm(age_years: int) -> ChairStandNorm | None:
+    """The STEADI norm band for this age, or None outside ages 60–94 (no norm published)."""
+    for band in CHAIR_STAND_NORMS:
+        if band.age_min_years <= age_years <= band.age_max_years:
+            return band
+    return None
+
+
+def chair_stand_at_risk_below(age_years: int, sex: Sex) -> int | None:
+    """The count below which a person of this age and sex is at risk; None without a norm."""
+    band = chair_stand_norm(age_years)
+    if band is None:
+        return None
+    return band.men_at_risk_below if sex is Sex.MALE else band.women_at_risk_below
+
+
+class _Assessment:
+    """Collects fired tests, gaps and reasons while the rules run."""
+
+    def __init__(self) -> None:
+        self.fired: list[FallRiskTest] = []
+        self.not_assessed: list[FallRiskTest] = []
+        self.no_verdict: list[FallRiskTest] = []
+        self.low: list[FallRiskTest] = []
+        self.low_results: list[str] = []
+        self.reasons: list[Reason] = []
+
+    def ok(self, test: FallRiskTest, result: str) -> None:
+        """A test done with a result below its at-risk cut-off."""
+        self.low.append(test)
+        self.low_results.append(result)
+
+    def fire(self, test: FallRiskTest, reason: Reason) -> None:
+        self.fired.append(test)
+        self.reasons.append(reason)
+
+
+def _timed_tests(tests: FallRiskTests, out: _Assessment) -> None:
+    if tests.tug_s is None:
+        out.not_assessed.append(FallRiskTest.TUG)
+    elif tests.tug_s >= TUG_AT_RISK_FROM_S:
+        out.fire(
+            FallRiskTest.TUG,
+            Reason(
+                code="fall_risk.tug",
+                message=(
+                    f"Timed Up and Go took {tests.tug_s:g} s (at risk from "
+                    f"{TUG_AT_RISK_FROM_S:g} s)."
+                ),
+                sources=TUG_SOURCES,
+            ),
+        )
+    else:
+        out.ok(FallRiskTest.TUG, f"Timed Up and Go {tests.tug_s:g} s")
+
+    if tests.tandem_stance_s is None:
+        out.not_assessed.append(FallRiskTest.TANDEM_STANCE)
+    elif tests.tandem_stance_s < TANDEM_STANCE_AT_RISK_BELOW_S:
+        out.fire(
+            FallRiskTest.TANDEM_STANCE,
+            Reason(
+                code="fall_risk.tandem_stance",
+                message=(
+                    f"Tandem stance held {tests.tandem_stance_s:g} s (at risk below "
+                    f"{TANDEM_STANCE_AT_RISK_BELOW_S:g} s)."
+                ),
+                sources=TANDEM_STANCE_SOURCES,
+            ),
+        )
+    else:
+        out.ok(FallRiskTest.TANDEM_STANCE, f"tandem stance held {tests.tandem_stance_s:g} s")
+
+
+def _chair_stand(tests: FallRiskTests, out: _Assessment) -> None:
+    if tests.chair_stand_count is None and not tests.chair_stand_used_arms:
+        out.not_assessed.append(FallRiskTest.CHAIR_STAND)
+        return
+    score = 0 if tests.chair_stand_used_arms else tests.chair_stand_count
+    assert score is not None
+    arms = " (stood up using the arms, which scores 0)" if tests.chair_stand_used_arms else ""
+    norm = chair_stand_at_risk_below(tests.age_years, tests.sex)
+    if norm is None:
+        out.no_verdict.append(FallRiskTest.CHAIR_STAND)
+        out.reasons.append(
+            Reason(
+                code="fall_risk.chair_stand.no_norm",
+                message=(
+                    f"30-s chair stand score {score}{arms}: no published norm for age "
+                    f"{tests.age_years} (norms cover ages {CHAIR_STAND_NORMS[0].age_min_years}–"
+                    f"{CHAIR_STAND_NORMS[-1].age_max_years}), so this test gives no verdict."
+                ),
+                sources=CHAIR_STAND_SOURCES,
+            )
+        )
+    elif score < norm:
+        who = "men" if tests.sex is Sex.MALE else "women"
+        out.fire(
+            FallRiskTest.CHAIR_STAND,
+            Reason(
+                code="fall_risk.chair_stand",
+                message=(
+                    f"30-s chair stand score {score}{arms}: below the norm of {norm} for {who} "
+                    f"aged {tests.age_years}."
+                ),
+                sources=CHAIR_STAND_SOURCES,
+            ),
+        )
+    else:
+        out.ok(FallRiskTest.CHAIR_STAND, f"30-s chair stand {score} (norm {norm})")
+
+
+def _backward(tests: FallRiskTests, out: _Assessment) -> float | None:
+    """The 3-m backward walk and backward speed; returns the speed used."""
+    time_s = tests.backward_walk_3m_s
+    if time_s is None:
+        out.not_assessed.append(FallRiskTest.BACKWARD_WALK_3M)
+    elif time_s >= BACKWARD_WALK_3M_AT_RISK_FROM_S:
+        out.fire(
+            FallRiskTest.BACKWARD_WALK_3M,
+            Reason(
+                code="fall_risk.backward_walk_3m",
+                message=(
+                    f"3-m backward walk took {time_s:g} s (at risk from "
+                    f"{BACKWARD_WALK_3M_AT_RISK_FROM_S:g} s)."
+                ),
+                sources=BACKWARD_WALK_3M_SOURCES,
+            ),
+        )
+    elif time_s <= BACKWARD_WALK_3M_LOW_RISK_UP_TO_S:
+        out.ok(FallRiskTest.BACKWARD_WALK_3M, f"3-m backward walk {time_s:g} s")
+    else:
+        out.no_verdict.append(FallRiskTest.BACKWARD_WALK_3M)
+        out.reasons.append(
+            Reason(
+                code="fall_risk.backward_walk_3m.between",
+                message=(
+                    f"3-m backward walk took {time_s:g} s: between low risk (up to "
+                    f"{BACKWARD_WALK_3M_LOW_RISK_UP_TO_S:g} s) and at risk (from "
+                    f"{BACKWARD_WALK_3M_AT_RISK_FROM_S:g} s), so it says neither."
+                ),
+                sources=BACKWARD_WALK_3M_SOURCES,
+            )
+        )
+
+    speed = tests.backward_speed_m_s
+    derived = ""
+    if speed is None and time_s is not None:
+        speed = BACKWARD_WALK_3M_DISTANCE_M / time_s
+        derived = (
+            f" (derived as {BACKWARD_WALK_3M_DISTANCE_M:g} m / {time_s:g} s from the 3-m "
+            "backward walk)"
+        )
+    if speed is None:
+        out.not_assessed.append(FallRiskTest.BACKWARD_SPEED)
+    elif speed < BACKWARD_SPEED_AT_RISK_BELOW_M_S:
+        out.fire(
+            FallRiskTest.BACKWARD_SPEED,
+            Reason(
+                code="fall_risk.backward_speed",
+                message=(
+                    f"Backward walking speed {speed:.2f} m/s{derived} (at risk below "
+                    f"{BACKWARD_SPEED_AT_RISK_BELOW_M_S:g} m/s)."
+                ),
+                sources=BACKWARD_SPEED_SOURCES,
+            ),
+        )
+    else:
+        out.ok(FallRiskTest.BACKWARD_SPEED, f"backward speed {speed:.2f} m/s")
+        if derived:
+            out.reasons.append(
+                Reason(
+                    code="fall_risk.backward_speed.derived",
+                    message=(
+                        f"Backward walking speed {speed:.2f} m/s{derived}: not below "
+                        f"{BACKWARD_SPEED_AT_RISK_BELOW_M_S:g} m/s."
+                    ),
+                    sources=BACKWARD_SPEED_SOURCES,
+                )
+            )
+    return speed
+
+
+def _steadi(steadi: SteadiAnswers | None, out: _Assessment) -> None:
+    if steadi is None:
+        out.not_assessed.append(FallRiskTest.STEADI_QUESTIONS)
+        return
+    yes = steadi.yes_fields()
+    if yes:
+        asked = "; ".join(STEADI_QUESTIONS[name] for name in yes)
+        out.fire(
+            FallRiskTest.STEADI_QUESTIONS,
+            Reason(
+                code="fall_risk.steadi_questions",
+                message=f"Answered YES to the STEADI key question(s): {asked}",
+                sources=STEADI_QUESTION_SOURCES,
+            ),
+        )
+    else:
+        out.ok(FallRiskTest.STEADI_QUESTIONS, "no to the STEADI key questions")
+
+
+def assess_fall_risk(tests: FallRiskTests) -> FallRiskResult:
+    """Any one test at its cut-off → high fall risk; otherwise low (RULES.md §1.3).
+
+    Raises :class:`~retrowalk.clinical.errors.InvalidInputError` for an out-of-range input and
+    :class:`~retrowalk.clinical.errors.CannotDecideError` when no test gave a verdict (a "low"
+    resting on nothing would be false reassurance).
+    Sources: steadi, steadi_chair_stand_norms, carter2020, fritz2013.
+    """
+    _check(tests)
+    out = _Assessment()
+    _timed_tests(tests, out)
+    _chair_stand(tests, out)
+    speed = _backward(tests, out)
+    _steadi(tests.steadi, out)
+
+    if out.fired:
+        level = FallRiskLevel.HIGH
+        supervision = Supervision.EVERY_SESSION
+        first: int | None = None
+        surfaces = HIGH_RISK_SURFACES
+        consequence = (
+            "High fall risk: every session supervised, on a treadmill with handrails or in a "
+            "hallway with a rail and a spotter; no unsupervised sessions until a reassessment "
+            "clears it (retrowalk policy)."
+        )
+    elif out.low:
+        level = FallRiskLevel.LOW
+        supervision = Supervision.FIRST_SESSIONS
+        first = SUPERVISED_FIRST_SESSIONS_LOW_RISK
+        surfaces = LOW_RISK_SURFACES
+        done = "; ".join(out.low_results)
+        sources = tuple(dict.fromkeys(key for test in out.low for key in _TEST_SOURCES[test]))
+        out.reasons.append(
+            Reason(
+                code="fall_risk.low",
+                message=f"No test marked high fall risk ({done}).",
+                sources=sources,
+            )
+        )
+        consequence = (
+            f"Low fall risk: the first {first} sessions supervised, then unsupervised sessions "
+            "are allowed on a flat, clear, known path or a treadmill (retrowalk policy)."
+        )
+    else:
+        raise CannotDecideError(
+            "Fall risk cannot be assessed: no test gave a verdict. Do at least one of the Timed "
+            "Up and Go, tandem stance, 30-s chair stand (ages 60–94), 3-m backward walk, or the "
+            "STEADI key questions."
+        )
+    out.reasons.append(
+        Reason(code="fall_risk.supervision", message=consequence, sources=(), policy=True)
+    )
+    return FallRiskResult(
+        level=level,
+        fired=tuple(out.fired),
+        not_assessed=tuple(out.not_assessed),
+        no_verdict=tuple(out.no_verdict),
+        backward_speed_m_s=speed,
+        supervision=supervision,
+        supervised_first_sessions=first,
+        surfaces=surfaces,
+        reasons=tuple(out.reasons),
+    )
