@@ -11,6 +11,7 @@ import sys
 
 import typer
 from rich.console import Console
+from typer.exceptions import TyperException
 
 from retrowalk.cli import evidence, koos, motion, start
 
@@ -39,22 +40,20 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: exit 0 on success, 2 on bad input, never a traceback for it."""
     err = Console(stderr=True)
     try:
-        app(standalone_mode=False)
+        result = app(standalone_mode=False)
     except _user_error_types() as exc:
         err.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     except typer.Abort:
         err.print("Aborted.")
         sys.exit(1)
-    except SystemExit:
-        raise
-    except Exception as exc:  # a click usage error, already worded for a person
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(EXIT_BAD_INPUT)
-        raise
+    except TyperException as exc:  # usage errors (unknown option, bad value), worded by click
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        sys.exit(int(getattr(exc, "exit_code", EXIT_BAD_INPUT)))
+    # Without standalone mode, click hands back the code of ``typer.Exit`` instead of exiting.
+    sys.exit(result if isinstance(result, int) else 0)

@@ -1,0 +1,439 @@
+"""``retrowalk start [--answers FILE.json] [--json]``: the walker's first walk-through.
+
+A short introduction (retrowalk supports care, it does not diagnose), the screening (PAR-Q,
+knee red flags, STEADI questions), the baseline tests with instructions (Timed Up and Go,
+tandem stance, 30-s chair stand, 3-m backward walk), then the tailored plan with its reasons.
+Red flag → the referral advice and no plan (exit code 0: stopping is a valid result, not an
+error; ``--json`` gives ``"outcome": "stop_and_refer"`` and ``"prescription": null``).
+
+Without ``--answers`` it asks in the terminal; with no terminal input (end of input, as in CI)
+it stops with one sentence and exit code 2. Bad answers → one sentence, exit code 2.
+
+The answers file (see ``examples/start-answers.json``) is one JSON object::
+
+    {
+      "age_years": 67,                      # whole years, adults
+      "sex": "female",                      # "male" or "female" (the STEADI norms)
+      "used_to_activity": true,
+      "knee_condition": "oa",               # "oa" or "patellofemoral_pain"
+      "parq": [false, false, false, false, true, false, false],   # the 7 PAR-Q items
+      "red_flags": [],                      # red-flag codes, e.g. ["locked_knee"]
+      "steadi": {"fell_past_12_months": false, "feels_unsteady": false,
+                 "worries_about_falling": false},
+      "tests": {                            # each may be null or left out (skipped) ...
+        "tug_s": 9.1, "tandem_stance_s": 10.0,
+        "chair_stand_count": 12, "chair_stand_used_arms": false,
+        "backward_walk_3m_s": 4.2           # ... except this one, which the plan needs
+      },
+      "surface": "treadmill"                # optional; one the fall-risk result allows
+    }
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, ValidationError
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from retrowalk.clinical.errors import ClinicalError, InvalidInputError
+from retrowalk.clinical.fall_risk import (
+    FallRiskResult,
+    FallRiskTests,
+    Sex,
+    Supervision,
+    Surface,
+    assess_fall_risk,
+)
+from retrowalk.clinical.prescription import (
+    KneeCondition,
+    MeasuredSpeed,
+    Prescription,
+    speed_from_three_m_backward_walk,
+    start_prescription,
+)
+from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.screening import (
+    PARQ_QUESTIONS,
+    RED_FLAGS,
+    STEADI_QUESTIONS,
+    KneeRedFlag,
+    ScreeningAnswers,
+    ScreeningOutcome,
+    ScreeningResult,
+    SteadiAnswers,
+    check_age_years,
+    screen,
+)
+
+EXIT_BAD_INPUT = 2
+
+INTRO = (
+    "retrowalk helps you use backward walking as a safe, tailored, progressive exercise for "
+    "knee pain. It supports the care of your doctor or physiotherapist; it does not diagnose. "
+    "First a few safety questions, then four short tests (have someone with you), then your plan."
+)
+
+TEST_INSTRUCTIONS: dict[str, str] = {
+    "tug_s": (
+        "Timed Up and Go: sit in a chair. On 'go', stand up, walk 3 metres (10 feet) at your "
+        "normal pace, turn, walk back and sit down. Someone times it in seconds."
+    ),
+    "tandem_stance_s": (
+        "Tandem stance: stand with one foot right in front of the other, heel touching toe, "
+        "without holding on, with someone beside you. Time how long you hold it, up to 10 s."
+    ),
+    "chair_stand_count": (
+        "30-second chair stand: sit in the middle of a chair, arms crossed over your chest. "
+        "Count how many times you stand fully up and sit down in 30 seconds."
+    ),
+    "backward_walk_3m_s": (
+        "3-m backward walk: mark 3 metres on a clear floor. Stand with your heels at the start "
+        "and walk backward at a comfortable pace past the mark, with someone walking beside "
+        "you. They time it in seconds. The plan needs this test: it sets your walking speed."
+    ),
+}
+
+
+class StartInputError(ClinicalError):
+    """The answers (file or terminal) cannot be used; the message says which and why."""
+
+
+class TestAnswers(BaseModel):
+    """The baseline tests; ``None`` = skipped."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tug_s: float | None = None
+    tandem_stance_s: float | None = None
+    chair_stand_count: StrictInt | None = None
+    chair_stand_used_arms: StrictBool = False
+    backward_walk_3m_s: float | None = None
+
+
+class StartAnswers(BaseModel):
+    """Everything ``retrowalk start`` asks, as in the answers file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    age_years: StrictInt
+    sex: Sex
+    used_to_activity: StrictBool
+    knee_condition: KneeCondition
+    parq: tuple[StrictBool, ...]
+    red_flags: tuple[KneeRedFlag, ...] = ()
+    steadi: SteadiAnswers
+    tests: TestAnswers = TestAnswers()
+    surface: Surface | None = None
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or "the answers"
+    allowed = error["msg"]
+    if error["type"] == "missing":
+        return f"{where!r} is missing"
+    if error["type"] == "extra_forbidden":
+        return f"{where!r} is not a known answer"
+    return f"{where!r} = {error.get('input')!r} is not allowed ({allowed})"
+
+
+def load_answers(path: Path) -> StartAnswers:
+    """Read and check an answers file; every problem becomes one sentence."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise StartInputError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+    except UnicodeDecodeError as exc:
+        raise StartInputError(f"{path}: is not UTF-8 text; expected a JSON file.") from exc
+    except json.JSONDecodeError as exc:
+        raise StartInputError(
+            f"{path}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from exc
+    if not isinstance(data, dict):
+        raise StartInputError(
+            f"{path}: expected one JSON object of answers (see examples/start-answers.json)."
+        )
+    try:
+        return StartAnswers.model_validate(data)
+    except ValidationError as exc:
+        raise StartInputError(
+            f"{path}: {_first_error(exc)}; see examples/start-answers.json for the shape."
+        ) from exc
+
+
+# --- asking in the terminal -------------------------------------------------------------------
+
+
+class _Asker:
+    """Prompts in the terminal; end of input becomes one clear sentence."""
+
+    def __init__(self, console: Console, to_stderr: bool) -> None:
+        self.console = console
+        self.err = to_stderr
+
+    def _guard(self, ask: Any) -> Any:
+        try:
+            return ask()
+        except (typer.Abort, EOFError) as exc:
+            raise StartInputError(
+                "no answer came from the terminal (end of input): run `retrowalk start` in a "
+                "terminal, or pass --answers FILE.json (see examples/start-answers.json)."
+            ) from exc
+
+    def yes(self, question: str) -> bool:
+        return bool(self._guard(lambda: typer.confirm(question, err=self.err)))
+
+    def integer(self, question: str) -> int:
+        return int(self._guard(lambda: typer.prompt(question, type=int, err=self.err)))
+
+    def choice(self, question: str, choices: list[str], default: str) -> str:
+        options = "/".join(choices)
+        while True:
+            text = str(
+                self._guard(
+                    lambda: typer.prompt(f"{question} [{options}]", default=default, err=self.err)
+                )
+            ).strip()
+            if text in choices:
+                return text
+            self.console.print(f"Please type one of: {', '.join(choices)}.")
+
+    def number_or_skip(self, question: str, whole: bool = False) -> float | None:
+        while True:
+            text = str(
+                self._guard(
+                    lambda: typer.prompt(
+                        f"{question} (press Enter to skip)",
+                        default="",
+                        show_default=False,
+                        err=self.err,
+                    )
+                )
+            ).strip()
+            if not text:
+                return None
+            try:
+                return int(text) if whole else float(text)
+            except ValueError:
+                kind = "a whole number" if whole else "a number"
+                self.console.print(f"Please type {kind}, or press Enter to skip.")
+
+
+def ask_answers(asker: _Asker, console: Console) -> StartAnswers:
+    """The interactive screening and baseline tests."""
+    console.print("[bold]About you[/]")
+    while True:
+        age = asker.integer("Your age in years")
+        try:
+            check_age_years(age)
+            break
+        except InvalidInputError as exc:
+            console.print(f"Please try again: {exc.allowed}.")
+    sex = asker.choice("Sex (for the chair-stand norms)", [s.value for s in Sex], "female")
+    active = asker.yes("Are you used to being physically active?")
+    condition = asker.choice(
+        "Knee condition your clinician named", [k.value for k in KneeCondition], "oa"
+    )
+    console.print("\n[bold]Readiness questions (PAR-Q)[/]")
+    parq = tuple(asker.yes(f"{n}. {q}") for n, q in enumerate(PARQ_QUESTIONS, start=1))
+    console.print("\n[bold]Knee warning signs[/]")
+    flags = tuple(flag for flag, info in RED_FLAGS.items() if asker.yes(info.question))
+    console.print("\n[bold]Falls (STEADI questions)[/]")
+    steadi = SteadiAnswers(**{name: asker.yes(q) for name, q in STEADI_QUESTIONS.items()})
+    answers = {
+        "age_years": age,
+        "sex": sex,
+        "used_to_activity": active,
+        "knee_condition": condition,
+        "parq": parq,
+        "red_flags": flags,
+        "steadi": steadi,
+    }
+    return StartAnswers.model_validate(answers)
+
+
+def ask_tests(asker: _Asker, console: Console) -> TestAnswers:
+    """The baseline tests, each with its instructions; all but the 3-m walk may be skipped."""
+    console.print("\n[bold]Baseline tests[/] (have someone with you for every test)")
+    console.print(TEST_INSTRUCTIONS["tug_s"])
+    tug = asker.number_or_skip("Timed Up and Go, seconds")
+    console.print(TEST_INSTRUCTIONS["tandem_stance_s"])
+    tandem = asker.number_or_skip("Tandem stance held, seconds")
+    console.print(TEST_INSTRUCTIONS["chair_stand_count"])
+    count = asker.number_or_skip("Chair stands in 30 s", whole=True)
+    arms = asker.yes("Did you need your arms to stand up?") if count is not None else False
+    console.print(TEST_INSTRUCTIONS["backward_walk_3m_s"])
+    walk: float | None = None
+    while walk is None:
+        walk = asker.number_or_skip("3-m backward walk, seconds")
+        if walk is None:
+            console.print("The plan needs this test: it sets your walking speed.")
+    return TestAnswers(
+        tug_s=tug,
+        tandem_stance_s=tandem,
+        chair_stand_count=None if count is None else int(count),
+        chair_stand_used_arms=arms,
+        backward_walk_3m_s=walk,
+    )
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def _label(reason: Reason) -> str:
+    tags = []
+    if reason.policy:
+        tags.append("policy")
+    if reason.extrapolation:
+        tags.append("extrapolation")
+    sources = f" [dim]({', '.join(reason.sources)})[/]" if reason.sources else ""
+    tag = f" [italic]\\[{', '.join(tags)}][/]" if tags else ""
+    return f"• {reason.message}{tag}{sources}"
+
+
+def _print_screening(console: Console, result: ScreeningResult) -> None:
+    console.print(f"\n[bold]Screening:[/] {result.outcome.value.replace('_', ' ')}")
+    for reason in result.reasons:
+        console.print(_label(reason), highlight=False)
+    for action in result.actions:
+        console.print(f"[bold]→ {action}[/]", highlight=False)
+
+
+def _print_plan(console: Console, fall: FallRiskResult, plan: Prescription) -> None:
+    console.print(f"\n[bold]Fall risk:[/] {fall.level.value}")
+    for reason in fall.reasons:
+        console.print(_label(reason), highlight=False)
+    if plan.supervision is Supervision.EVERY_SESSION:
+        supervised = "every session"
+    else:
+        supervised = f"the first {plan.supervised_first_sessions} sessions"
+    table = Table(title="Your backward-walking plan", show_header=False, title_justify="left")
+    table.add_column("What", style="bold")
+    table.add_column("Plan")
+    rows = [
+        ("Status", "waiting for a clinician's clearance" if plan.awaiting_clearance else "ready"),
+        ("Duration", f"{plan.duration_min} min"),
+        ("Speed", f"{plan.speed_m_s:.2f} m/s (your measured comfortable backward speed)"),
+        ("Surface", plan.surface.value.replace("_", " ")),
+        ("Incline", f"{plan.incline_pct} %"),
+        ("Sessions", f"{plan.sessions_per_week} a week"),
+        ("Supervised", supervised),
+        ("Warm-up", f"{plan.warm_up_min} min forward walking"),
+        ("Cool-down", f"{plan.cool_down_min} min forward walking"),
+        ("Posture", " ".join(plan.posture_cues)),
+        ("Safety", " ".join(plan.safety_cues)),
+        ("Also do", ", ".join(plan.strengthening)),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    console.print("[bold]Why:[/]")
+    for reason in plan.reasons:
+        console.print(_label(reason), highlight=False)
+
+
+def _result_json(
+    screening: ScreeningResult, fall: FallRiskResult | None, plan: Prescription | None
+) -> dict[str, Any]:
+    outcome: Literal["stop_and_refer", "plan"] = "plan" if plan is not None else "stop_and_refer"
+    return {
+        "outcome": outcome,
+        "screening": screening.model_dump(mode="json"),
+        "fall_risk": fall.model_dump(mode="json") if fall is not None else None,
+        "prescription": plan.model_dump(mode="json") if plan is not None else None,
+    }
+
+
+def _screening_answers(answers: StartAnswers) -> ScreeningAnswers:
+    return ScreeningAnswers(
+        age_years=answers.age_years,
+        used_to_activity=answers.used_to_activity,
+        parq=answers.parq,
+        red_flags=frozenset(answers.red_flags),
+        steadi=answers.steadi,
+    )
+
+
+def run_start(answers_file: Path | None, as_json: bool) -> None:
+    """The walk-through; raises ClinicalError subclasses for bad input."""
+    out = Console(stderr=as_json)
+    asker = _Asker(out, to_stderr=as_json)
+    out.print(Panel(INTRO, title="retrowalk"))
+    try:
+        answers = (
+            load_answers(answers_file) if answers_file is not None else ask_answers(asker, out)
+        )
+        screening = screen(_screening_answers(answers))
+        if screening.outcome is ScreeningOutcome.STOP_AND_REFER:
+            _print_screening(out, screening)
+            out.print("[bold]No walking plan is made. Please follow the advice above.[/]")
+            if as_json:
+                typer.echo(json.dumps(_result_json(screening, None, None), indent=2))
+            return
+        _print_screening(out, screening)
+        tests = answers.tests if answers_file is not None else ask_tests(asker, out)
+        fall = assess_fall_risk(
+            FallRiskTests(
+                age_years=answers.age_years,
+                sex=answers.sex,
+                tug_s=tests.tug_s,
+                tandem_stance_s=tests.tandem_stance_s,
+                chair_stand_count=tests.chair_stand_count,
+                chair_stand_used_arms=tests.chair_stand_used_arms,
+                backward_walk_3m_s=tests.backward_walk_3m_s,
+                steadi=answers.steadi,
+            )
+        )
+        speed: MeasuredSpeed | None = (
+            speed_from_three_m_backward_walk(tests.backward_walk_3m_s)
+            if tests.backward_walk_3m_s is not None
+            else None
+        )
+        surface = answers.surface
+        if surface is None and answers_file is None and len(fall.surfaces) > 1:
+            surface = Surface(
+                asker.choice(
+                    "Where will you walk?",
+                    [s.value for s in fall.surfaces],
+                    fall.surfaces[0].value,
+                )
+            )
+        plan = start_prescription(screening, fall, answers.knee_condition, speed, surface)
+    except ValidationError as exc:
+        raise StartInputError(f"answer {_first_error(exc)}.") from exc
+    _print_plan(out, fall, plan)
+    if as_json:
+        typer.echo(json.dumps(_result_json(screening, fall, plan), indent=2))
+
+
+def start_command(
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            help="Run without prompts from a JSON answers file (see examples/start-answers.json).",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the result as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Screening, baseline tests and your tailored backward-walking plan."""
+    try:
+        run_start(answers, as_json)
+    except ClinicalError as exc:
+        Console(stderr=True).print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+        # SystemExit, not typer.Exit: app.main() runs click with standalone_mode=False,
+        # which turns typer.Exit into a return value and would lose the exit code.
+        raise SystemExit(EXIT_BAD_INPUT) from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``retrowalk start`` to the root command."""
+    app.command("start")(start_command)

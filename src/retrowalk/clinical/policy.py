@@ -1,0 +1,138 @@
+"""Every **policy** threshold of retrowalk, in one documented, configurable place.
+
+A policy is retrowalk's own design choice layered on top of the evidence (RULES.md marks
+each one with **policy**). Published numbers are *not* here: they are named constants beside
+the rule that uses them, each with its evidence-catalogue key. A clinic that wants different
+policies builds its own ``PolicyConfig(...)`` and passes it to the rules; every rule takes
+``policy: PolicyConfig = DEFAULT_POLICY``.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class PolicyConfig(BaseModel):
+    """The policy thresholds of the prescription and progression rules (all **policy**)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cool_down_min: int = Field(
+        default=5,
+        ge=0,
+        description=(
+            "Policy: minutes of forward walking to cool down. Parikh 2022 used a cool-down "
+            "but its length was not retrieved, so it mirrors the 5-min warm-up."
+        ),
+    )
+    duration_step_min: int = Field(
+        default=5,
+        ge=2,
+        le=5,
+        description=(
+            "Policy (RULES §3: +2–5 min): minutes added when duration is progressed. Five "
+            "minutes reaches the 30-min ceiling from 10 min in four steps, i.e. inside the "
+            "3–6 weeks the trials ran."
+        ),
+    )
+    speed_step_fraction: float = Field(
+        default=0.10,
+        gt=0,
+        le=0.10,
+        description=(
+            "Policy: fraction of the current speed added when speed is progressed. It can "
+            "never exceed the published +10 % in any 7 days (Timmermans 2016), which is "
+            "enforced separately."
+        ),
+    )
+    speed_ceiling_fraction_above_comfortable: float = Field(
+        default=0.20,
+        ge=0,
+        le=0.50,
+        description=(
+            "Policy: speed is progressed at most this fraction above the measured comfortable "
+            "backward speed, then incline is next. Lin 2025 found larger effects at "
+            "comfortable speed and Hooper 2004 shows backward walking costs 17–20 % more, so "
+            "the program stays close to comfortable."
+        ),
+    )
+    progress_min_qualifying_sessions: int = Field(
+        default=2,
+        ge=1,
+        description=(
+            "Policy (RULES §3): consecutive qualifying sessions at the same level needed "
+            "before one variable is raised."
+        ),
+    )
+    progress_effort_max_cr10: int = Field(
+        default=5,
+        ge=0,
+        le=10,
+        description=(
+            "Policy (RULES §3): the highest effort (Borg CR10) at which a session still "
+            "qualifies for progression; backward walking is costly (Hooper 2004)."
+        ),
+    )
+    progress_with_acceptable_pain: bool = Field(
+        default=False,
+        description=(
+            "Policy switch (RULES §3): when True, a session with pain during of 3–5 (the "
+            "model's 'acceptable' band) also qualifies for progression if the next morning "
+            "is fully back to baseline. Off by default: only 0–2 ('safe') qualifies."
+        ),
+    )
+    regress_duration_fraction: float = Field(
+        default=0.20,
+        gt=0,
+        lt=1,
+        description=(
+            "Policy (RULES §3): when there is no last increase to undo, regress cuts the "
+            "duration by this fraction."
+        ),
+    )
+    min_duration_min: int = Field(
+        default=5,
+        ge=1,
+        description=(
+            "Policy: a regression or a break never cuts duration below this many minutes "
+            "(a shorter prescription is left as it is, never raised)."
+        ),
+    )
+    incline_for_patellofemoral_pain: bool = Field(
+        default=False,
+        description=(
+            "Policy (RULES §3): incline raises knee flexion under load, which raises "
+            "patellofemoral stress, so incline is skipped for patellofemoral pain."
+        ),
+    )
+    break_days: int = Field(
+        default=7,
+        ge=1,
+        description=(
+            "Policy: after this many days without a session the next prescription steps "
+            "back (a week: one missed week of a 3-sessions-a-week plan)."
+        ),
+    )
+    break_duration_fraction: float = Field(
+        default=0.20,
+        gt=0,
+        lt=1,
+        description=(
+            "Policy: after a break, duration is cut by this fraction (never below "
+            "min_duration_min); speed and incline stay, since speed is at or close to the "
+            "walker's measured comfortable speed."
+        ),
+    )
+    reassessment_interval_weeks: int = Field(
+        default=3,
+        ge=2,
+        le=6,
+        description=(
+            "Policy (RULES §5 says every 2–6 weeks): baseline tests and KOOS are due again "
+            "this many weeks after the last assessment."
+        ),
+    )
+
+
+DEFAULT_POLICY = PolicyConfig()
+"""The policies retrowalk uses unless a clinic configures its own."""

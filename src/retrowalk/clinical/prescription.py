@@ -1,0 +1,353 @@
+"""The starting prescription of backward walking (RULES.md §2 and §4).
+
+From the screening, the fall-risk result, the knee condition and the walker's **measured**
+comfortable backward speed, build the first :class:`Prescription`: 10 min, 3 sessions a week,
+flat (incline 0), at the measured speed, supervised, with forward-walking warm-up and
+cool-down, posture and safety cues, and the strengthening exercises it is added to.
+
+The program never guesses a speed (no source gives a typical backward speed in knee OA), never
+writes a plan after a red flag, and marks a plan that waits for a clinician's clearance.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from retrowalk.clinical.errors import CannotDecideError, ClinicalError, InvalidInputError
+from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskResult, Supervision, Surface
+from retrowalk.clinical.norms import BACKWARD_WALK_3M_DISTANCE_M, BACKWARD_WALK_3M_SOURCES
+from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
+from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.screening import ScreeningOutcome, ScreeningResult
+
+RULE_VERSION: Final[str] = "retrowalk-rules-2026.11"
+"""Version of the prescription and progression rules; stored with every decision."""
+
+# --- Published numbers (RULES.md §2, §3, §4) --------------------------------------------------
+
+START_DURATION_MIN: Final[int] = 10
+START_SESSIONS_PER_WEEK: Final[int] = 3
+"""10 min of supervised backward walking, 3 days a week, added to usual care (Alghadir 2019)."""
+START_DOSE_SOURCES: Final[tuple[str, ...]] = ("alghadir2019",)
+
+MAX_DURATION_MIN: Final[int] = 30
+MAX_SESSIONS_PER_WEEK: Final[int] = 3
+"""Ceiling seen in trials: walking up to 30 min a session, 3 times a week (Almutairi 2023)."""
+CEILING_SOURCES: Final[tuple[str, ...]] = ("almutairi2023",)
+
+INCLINE_STEPS_PCT: Final[tuple[int, ...]] = (0, 5, 10)
+"""Treadmill incline levels studied in backward walking: 0, 5 and 10 % (Cipriani 1995; Shen
+2021 also found 10° better than 0° for proprioception after ACL reconstruction)."""
+INCLINE_SOURCES: Final[tuple[str, ...]] = ("cipriani1995", "shen2021")
+
+WARM_UP_MIN: Final[int] = 5
+"""5 min of forward walking before backward walking (Parikh 2022)."""
+WARM_UP_SOURCES: Final[tuple[str, ...]] = ("parikh2022",)
+
+TREADMILL_OVERSHOOT_M_S: Final[float] = 0.3
+"""Treadmill method: raise the belt 0.3 m/s above comfortable, lower it slowly until
+comfortable, use the mean of the two comfortable speeds (van de Venis)."""
+TREADMILL_METHOD_SOURCES: Final[tuple[str, ...]] = ("van_de_venis",)
+
+BACKWARD_EXTRA_EFFORT_PCT: Final[tuple[int, int]] = (17, 20)
+"""Backward walking costs 17–20 % more %HRmax/%VO2max than forward at the same speed
+(Hooper 2004)."""
+
+COMFORTABLE_SPEED_SOURCES: Final[tuple[str, ...]] = ("lin2025", "hooper2004", "laufer2005")
+"""Larger effects at comfortable speed (Lin 2025); backward walking costs 17–20 % more than
+forward (Hooper 2004); older adults walk backward slower (Laufer 2005)."""
+
+POSTURE_CUES: Final[tuple[str, ...]] = (
+    "Walk slowly and deliberately on a flat surface.",
+    "Keep your back straight.",
+    "Engage your core.",
+    "Use your arms as a guide.",
+    "Have someone supervise you at first.",
+)
+"""The seed's own posture advice (RULES.md §4)."""
+
+SAFETY_CUES: Final[tuple[str, ...]] = (
+    "Clear the path before you start.",
+    "Take short steps and land toes first.",
+    "Glance over your shoulder now and then.",
+)
+"""Policy safety cues for every surface (RULES.md §4)."""
+
+TREADMILL_SAFETY_CUES: Final[tuple[str, ...]] = (
+    "Hold the handrails.",
+    "Start the belt slowly.",
+    "Clip the emergency stop to your clothing.",
+)
+"""Policy safety cues added on a treadmill (RULES.md §4)."""
+
+STRENGTHENING_EXERCISES: Final[tuple[str, ...]] = (
+    "Straight-leg raise",
+    "Isometric quadriceps",
+    "Isometric hip adduction",
+    "Terminal knee extension",
+    "Semi-squat",
+    "Leg press",
+)
+"""Alghadir 2019's usual-care set; backward walking helped as an add-on to it."""
+STRENGTHENING_SOURCES: Final[tuple[str, ...]] = ("alghadir2019",)
+
+
+class KneeCondition(StrEnum):
+    """The knee conditions retrowalk supports (it never diagnoses: a clinician names it)."""
+
+    OA = "oa"
+    PATELLOFEMORAL_PAIN = "patellofemoral_pain"
+
+
+class SpeedMethod(StrEnum):
+    """How the comfortable backward speed was measured."""
+
+    THREE_M_BACKWARD_WALK = "three_m_backward_walk"
+    TREADMILL_VAN_DE_VENIS = "treadmill_van_de_venis"
+
+
+class MeasuredSpeed(BaseModel):
+    """A measured comfortable backward walking speed; build it with the helpers below."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    speed_m_s: float = Field(gt=0)
+    method: SpeedMethod
+
+
+class ScreeningStopError(ClinicalError):
+    """The screening said stop and refer: no prescription may be written."""
+
+
+class Prescription(BaseModel):
+    """What the walker does each session, and why."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    knee_condition: KneeCondition
+    duration_min: int = Field(gt=0)
+    speed_m_s: float = Field(gt=0)
+    comfortable_speed_m_s: float = Field(gt=0)
+    """The measured comfortable backward speed the plan started from (speed ceiling base)."""
+    surface: Surface
+    incline_pct: int = Field(ge=0)
+    sessions_per_week: int = Field(gt=0)
+    supervision: Supervision
+    """From the fall-risk result: every session, or the first N sessions."""
+    supervised_first_sessions: int | None = None
+    """N when ``supervision`` is the first N sessions; None when every session is."""
+    supervised_until_review: bool = False
+    """True after an adverse event: every session supervised until a clinician reviews."""
+    high_fall_risk: bool
+    awaiting_clearance: bool
+    """True while a clinician has not cleared the walker (PAR-Q): no session may start."""
+    warm_up_min: int = Field(ge=0)
+    cool_down_min: int = Field(ge=0)
+    posture_cues: tuple[str, ...]
+    safety_cues: tuple[str, ...]
+    strengthening: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+    rule_version: str = RULE_VERSION
+
+
+def speed_from_three_m_backward_walk(time_s: float) -> MeasuredSpeed:
+    """Comfortable backward speed from the 3-m backward walk: 3 m / time (RULES.md §2)."""
+    if not (math.isfinite(time_s) and time_s > 0):
+        raise InvalidInputError("backward_walk_3m_s", time_s, "a time in seconds above 0")
+    return MeasuredSpeed(
+        speed_m_s=BACKWARD_WALK_3M_DISTANCE_M / time_s,
+        method=SpeedMethod.THREE_M_BACKWARD_WALK,
+    )
+
+
+def treadmill_overshoot_speed_m_s(comfortable_going_up_m_s: float) -> float:
+    """The belt speed to raise to: 0.3 m/s above the speed felt comfortable going up."""
+    if not (math.isfinite(comfortable_going_up_m_s) and comfortable_going_up_m_s > 0):
+        raise InvalidInputError(
+            "comfortable_going_up_m_s", comfortable_going_up_m_s, "a speed in m/s above 0"
+        )
+    return comfortable_going_up_m_s + TREADMILL_OVERSHOOT_M_S
+
+
+def speed_from_treadmill(
+    comfortable_going_up_m_s: float, comfortable_coming_down_m_s: float
+) -> MeasuredSpeed:
+    """Comfortable treadmill backward speed by the van de Venis method: the mean of the
+    comfortable speed found going up and the one found coming down from 0.3 m/s above it."""
+    ceiling_m_s = treadmill_overshoot_speed_m_s(comfortable_going_up_m_s)
+    if not 0 < comfortable_coming_down_m_s <= ceiling_m_s:
+        raise InvalidInputError(
+            "comfortable_coming_down_m_s",
+            comfortable_coming_down_m_s,
+            f"a speed above 0 and at most the raised belt speed {ceiling_m_s:.2f} m/s",
+        )
+    return MeasuredSpeed(
+        speed_m_s=(comfortable_going_up_m_s + comfortable_coming_down_m_s) / 2,
+        method=SpeedMethod.TREADMILL_VAN_DE_VENIS,
+    )
+
+
+TREADMILL_SURFACES: Final[frozenset[Surface]] = frozenset(
+    {Surface.TREADMILL, Surface.TREADMILL_WITH_HANDRAILS}
+)
+"""The surfaces where incline is possible and the treadmill safety cues apply."""
+
+
+def safety_cues_for(surface: Surface) -> tuple[str, ...]:
+    """The policy safety cues, with the treadmill ones on a treadmill."""
+    if surface in TREADMILL_SURFACES:
+        return SAFETY_CUES + TREADMILL_SAFETY_CUES
+    return SAFETY_CUES
+
+
+def start_prescription(
+    screening: ScreeningResult,
+    fall_risk: FallRiskResult,
+    knee_condition: KneeCondition,
+    speed: MeasuredSpeed | None,
+    surface: Surface | None = None,
+    policy: PolicyConfig = DEFAULT_POLICY,
+) -> Prescription:
+    """The first prescription (RULES.md §2; sources alghadir2019, lin2025, hooper2004,
+    parikh2022, almutairi2023).
+
+    Raises :class:`ScreeningStopError` after a red flag (nhs_knee_red_flags) and
+    :class:`CannotDecideError` when the comfortable backward speed was not measured.
+    ``surface`` is the walker's choice among ``fall_risk.surfaces`` (default: the first one;
+    with high fall risk that is a treadmill with handrails).
+    """
+    if screening.outcome is ScreeningOutcome.STOP_AND_REFER:
+        raise ScreeningStopError(
+            "The screening found a reason to stop and see a doctor first, so retrowalk "
+            "writes no walking plan; follow the referral advice."
+        )
+    if speed is None:
+        raise CannotDecideError(
+            "The comfortable backward walking speed was not measured: do the 3-m backward "
+            "walk test (or the treadmill speed test) first; retrowalk never guesses it."
+        )
+    if not fall_risk.surfaces:
+        raise CannotDecideError("The fall-risk result allows no surface to walk on.")
+    if surface is None:
+        surface = fall_risk.surfaces[0]
+    elif surface not in fall_risk.surfaces:
+        allowed = ", ".join(s.value for s in fall_risk.surfaces)
+        raise InvalidInputError("surface", surface.value, f"one of {allowed} for this walker")
+    high_risk = fall_risk.level is FallRiskLevel.HIGH
+    awaiting = screening.outcome is ScreeningOutcome.CLEARANCE_REQUIRED
+    supervision = fall_risk.supervision
+    supervised_first = fall_risk.supervised_first_sessions
+    reasons = [
+        Reason(
+            code="prescription.start_dose",
+            message=(
+                f"Start with {START_DURATION_MIN} min, {START_SESSIONS_PER_WEEK} sessions a "
+                "week, added to strengthening exercise, as in the knee-OA trial that tested it."
+            ),
+            sources=tuple(dict.fromkeys(START_DOSE_SOURCES + STRENGTHENING_SOURCES)),
+        ),
+        Reason(
+            code="prescription.speed_measured",
+            message=(
+                f"Walk at your measured comfortable backward speed, {speed.speed_m_s:.2f} m/s: "
+                "effects were larger at comfortable speed, and walking backward takes "
+                f"{BACKWARD_EXTRA_EFFORT_PCT[0]}–{BACKWARD_EXTRA_EFFORT_PCT[1]} % more effort "
+                "than forward, so slower is better."
+            ),
+            sources=COMFORTABLE_SPEED_SOURCES
+            + (
+                BACKWARD_WALK_3M_SOURCES
+                if speed.method is SpeedMethod.THREE_M_BACKWARD_WALK
+                else TREADMILL_METHOD_SOURCES
+            ),
+        ),
+        Reason(
+            code="prescription.flat",
+            message=f"Start flat (incline {INCLINE_STEPS_PCT[0]} %).",
+            sources=INCLINE_SOURCES,
+        ),
+        Reason(
+            code="prescription.warm_up",
+            message=(
+                f"Warm up with {WARM_UP_MIN} min of forward walking; cool down with "
+                f"{policy.cool_down_min} min (the cool-down length is a policy)."
+            ),
+            sources=WARM_UP_SOURCES,
+        ),
+    ]
+    if supervision is Supervision.EVERY_SESSION:
+        reasons.append(
+            Reason(
+                code="prescription.supervision_every_session",
+                message=(
+                    "Your fall-risk tests showed a high risk, so every session is supervised, "
+                    "on a treadmill with handrails or a hallway with a rail and a spotter, "
+                    "until a reassessment clears it."
+                ),
+                sources=("steadi",),
+                policy=True,
+            )
+        )
+    else:
+        reasons.append(
+            Reason(
+                code="prescription.supervision_first_sessions",
+                message=(
+                    f"The first {supervised_first} sessions are supervised; after that you may "
+                    "walk alone on a flat, clear, known path or a treadmill."
+                ),
+                sources=("alghadir2019",),
+                policy=True,
+            )
+        )
+    if awaiting:
+        reasons.append(
+            Reason(
+                code="prescription.awaiting_clearance",
+                message=(
+                    "The readiness questions need a clinician's clearance: the plan is ready "
+                    "but no session can start until you are cleared."
+                ),
+                sources=("parq_classic",),
+            )
+        )
+    return Prescription(
+        knee_condition=knee_condition,
+        duration_min=START_DURATION_MIN,
+        speed_m_s=speed.speed_m_s,
+        comfortable_speed_m_s=speed.speed_m_s,
+        surface=surface,
+        incline_pct=INCLINE_STEPS_PCT[0],
+        sessions_per_week=START_SESSIONS_PER_WEEK,
+        supervision=supervision,
+        supervised_first_sessions=supervised_first,
+        high_fall_risk=high_risk,
+        awaiting_clearance=awaiting,
+        warm_up_min=WARM_UP_MIN,
+        cool_down_min=policy.cool_down_min,
+        posture_cues=POSTURE_CUES,
+        safety_cues=safety_cues_for(surface),
+        strengthening=STRENGTHENING_EXERCISES,
+        reasons=tuple(reasons),
+    )
+
+
+def must_be_supervised(
+    prescription: Prescription, sessions_done: int, open_adverse_event_review: bool
+) -> bool:
+    """Whether the next session (after ``sessions_done``) must be supervised (RULES §1.3, §3).
+
+    An adverse event waiting for a clinician's review makes every session supervised.
+    """
+    if isinstance(sessions_done, bool) or not isinstance(sessions_done, int) or sessions_done < 0:
+        raise InvalidInputError("sessions_done", sessions_done, "a whole count of 0 or more")
+    if open_adverse_event_review or prescription.supervised_until_review:
+        return True
+    if prescription.supervision is Supervision.FIRST_SESSIONS:
+        first = prescription.supervised_first_sessions or 0
+        return sessions_done < first
+    return True

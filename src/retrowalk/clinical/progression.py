@@ -1,0 +1,731 @@
+"""The pain-monitoring decision after each session (RULES.md §3), and its companions.
+
+After a session and its next-morning report, :func:`decide` returns ``progress``, ``hold``,
+``regress`` or ``stop`` with the next prescription and every reason, numbers included.
+
+The pain thresholds come from the pain-monitoring model (Silbernagel 2007), validated in
+Achilles tendinopathy, not the knee: every reason derived from it has
+``extrapolation=True``. The decision rules on top of it are **policy** (``PolicyConfig``).
+
+Adverse events → ``stop``: the walker stops this session, the load goes down as for a
+regression, and every later session is supervised until a clinician reviews (our choice of
+the two options the brief allowed: a distinct action makes the urgent case visible).
+
+History (what the services derive from stored sessions and decisions) is one
+:class:`History` value: the session's local date, the count of consecutive qualifying sessions
+at the current level, the last increase (so it can be undone), every change of the prescribed
+speed in the last 7 days, the stiffness baseline, and the peak pain during the sessions of this
+and the previous week.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+
+from retrowalk.clinical.errors import InvalidInputError
+from retrowalk.clinical.fall_risk import Surface
+from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
+from retrowalk.clinical.prescription import (
+    CEILING_SOURCES,
+    INCLINE_SOURCES,
+    INCLINE_STEPS_PCT,
+    MAX_DURATION_MIN,
+    MAX_SESSIONS_PER_WEEK,
+    RULE_VERSION,
+    TREADMILL_SURFACES,
+    KneeCondition,
+    Prescription,
+    safety_cues_for,
+)
+from retrowalk.clinical.reasons import Reason
+
+# --- Published numbers (RULES.md §3) ----------------------------------------------------------
+
+PAIN_SAFE_MAX_NPRS: Final[int] = 2
+"""Pain during exercise 0–2 of 10 is 'safe' (pain-monitoring model, RULES.md §3)."""
+PAIN_ACCEPTABLE_MAX_NPRS: Final[int] = 5
+"""Pain during exercise 3–5 is 'acceptable'; above 5 is not acceptable (RULES.md §3)."""
+PAIN_MODEL_SOURCES: Final[tuple[str, ...]] = ("silbernagel2007", "silbernagel2015")
+
+SPEED_MAX_RISE_FRACTION_PER_7_DAYS: Final[float] = 0.10
+"""Walking speed rises by at most 10 % a week (Timmermans 2016, a stroke treadmill protocol:
+an extrapolation to knee pain)."""
+SPEED_RISE_WINDOW_DAYS: Final[int] = 7
+SPEED_RISE_SOURCES: Final[tuple[str, ...]] = ("timmermans2016",)
+
+EFFORT_SOURCES: Final[tuple[str, ...]] = ("hooper2004",)
+ADVERSE_EVENT_SOURCES: Final[tuple[str, ...]] = ("alghadir2019", "hooper2004")
+REASSESSMENT_SOURCES: Final[tuple[str, ...]] = ("almutairi2023", "gilbert2021")
+
+NPRS_MAX: Final[int] = 10
+CR10_MAX: Final[int] = 10
+_EPS: Final[float] = 1e-9
+
+
+class Action(StrEnum):
+    """What the program does with the prescription after a session."""
+
+    PROGRESS = "progress"
+    HOLD = "hold"
+    REGRESS = "regress"
+    STOP = "stop"
+
+
+class Variable(StrEnum):
+    """The prescription variables progression may change (at most one at a time)."""
+
+    DURATION = "duration"
+    SPEED = "speed"
+    INCLINE = "incline"
+
+
+class AdverseEvent(StrEnum):
+    """Events that stop a session and require a clinician's review (RULES.md §3)."""
+
+    FALL = "fall"
+    NEAR_FALL = "near_fall"
+    DIZZINESS = "dizziness"
+    CHEST_PAIN = "chest_pain"
+    SHARP_KNEE_PAIN = "sharp_knee_pain"
+
+
+class SessionLog(BaseModel):
+    """What the walker reported at the end of a session (RULES.md §5)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    pain_before_nprs: StrictInt = Field(ge=0, le=NPRS_MAX)
+    pain_during_peak_nprs: StrictInt = Field(ge=0, le=NPRS_MAX)
+    pain_after_nprs: StrictInt = Field(ge=0, le=NPRS_MAX)
+    effort_cr10: StrictInt = Field(ge=0, le=CR10_MAX)
+    minutes_done: float = Field(ge=0)
+    speed_done_m_s: float = Field(ge=0)
+    adverse_events: frozenset[AdverseEvent] = frozenset()
+    completed: StrictBool
+
+
+class MorningReport(BaseModel):
+    """The next-morning check-in: knee pain and stiffness, NPRS 0–10."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    pain_nprs: StrictInt = Field(ge=0, le=NPRS_MAX)
+    stiffness_nprs: StrictInt = Field(ge=0, le=NPRS_MAX)
+
+
+class Change(BaseModel):
+    """One change of one prescription variable, on the walker's local date."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    variable: Variable
+    before: float
+    after: float
+    on: date
+
+
+class History(BaseModel):
+    """What the rule needs from earlier sessions; the services derive it from storage."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    session_date: date
+    """The walker's local date of the session being decided."""
+    qualifying_sessions_at_level: StrictInt = Field(default=0, ge=0)
+    """Consecutive qualifying sessions at the current level BEFORE this one."""
+    last_increase: Change | None = None
+    """The increase that set the current level, so a regression can undo it; None when there
+    was none or the level has been reduced since."""
+    speed_changes: tuple[Change, ...] = ()
+    """Every change of the prescribed speed (up or down) in at least the last 7 days."""
+    baseline_stiffness_nprs: StrictInt | None = Field(default=None, ge=0, le=NPRS_MAX)
+    """Stiffness before this session (the last morning report before it); None if unknown."""
+    pain_during_this_week_nprs: tuple[StrictInt, ...] = ()
+    """Peak pain during the earlier sessions of the last 7 days (this session excluded)."""
+    pain_during_previous_week_nprs: tuple[StrictInt, ...] = ()
+    """Peak pain during the sessions of the 7 days before those."""
+
+    @model_validator(mode="after")
+    def _check(self) -> History:
+        if self.last_increase is not None and not (
+            self.last_increase.after > self.last_increase.before
+        ):
+            raise ValueError("last_increase must be an increase (after above before)")
+        for change in self.speed_changes:
+            if change.variable is not Variable.SPEED:
+                raise ValueError("speed_changes may only hold speed changes")
+            if change.on > self.session_date:
+                raise ValueError("speed_changes may not be dated after the session")
+        for pain in self.pain_during_this_week_nprs + self.pain_during_previous_week_nprs:
+            if not 0 <= pain <= NPRS_MAX:
+                raise ValueError(f"weekly pain values must be 0–{NPRS_MAX}")
+        return self
+
+
+class ProgressionDecision(BaseModel):
+    """The decision after a session: the action, at most one changed variable, the next
+    prescription, and every reason with its numbers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    action: Action
+    variable_changed: Variable | None
+    change: Change | None
+    next_prescription: Prescription
+    reasons: tuple[Reason, ...]
+    needs_review: bool
+    stop_session: bool = False
+    """True when the walker must stop the session now (an adverse event)."""
+    qualifying_session: bool = False
+    """True when this session counts towards the qualifying sessions at this level."""
+    rule_version: str = RULE_VERSION
+
+
+def _pain_reason(code: str, message: str) -> Reason:
+    return Reason(
+        code=code, message=message, sources=PAIN_MODEL_SOURCES, policy=True, extrapolation=True
+    )
+
+
+def _value(prescription: Prescription, variable: Variable) -> float:
+    if variable is Variable.DURATION:
+        return prescription.duration_min
+    if variable is Variable.SPEED:
+        return prescription.speed_m_s
+    return prescription.incline_pct
+
+
+def _with(prescription: Prescription, variable: Variable, value: float) -> Prescription:
+    if variable is Variable.DURATION:
+        return prescription.model_copy(update={"duration_min": int(value)})
+    if variable is Variable.SPEED:
+        return prescription.model_copy(update={"speed_m_s": value})
+    return prescription.model_copy(update={"incline_pct": int(value)})
+
+
+def _unit(variable: Variable) -> str:
+    return {Variable.DURATION: "min", Variable.SPEED: "m/s", Variable.INCLINE: "%"}[variable]
+
+
+def _reduce(
+    prescription: Prescription, history: History, policy: PolicyConfig
+) -> tuple[Prescription, Change | None, Reason]:
+    """Undo the last increase, or cut duration by the policy fraction (never below the
+    policy minimum, never up)."""
+    last = history.last_increase
+    if last is not None and math.isclose(_value(prescription, last.variable), last.after):
+        change = Change(
+            variable=last.variable,
+            before=last.after,
+            after=last.before,
+            on=history.session_date,
+        )
+        unit = _unit(last.variable)
+        reason = Reason(
+            code="progression.undo_last_increase",
+            message=(
+                f"The last increase is undone: {last.variable.value} back from "
+                f"{last.after:g} to {last.before:g} {unit}."
+            ),
+            policy=True,
+        )
+        return _with(prescription, last.variable, last.before), change, reason
+    current = prescription.duration_min
+    cut = math.floor(current * (1 - policy.regress_duration_fraction))
+    new = min(current, max(policy.min_duration_min, cut))
+    if new == current:
+        reason = Reason(
+            code="progression.duration_at_minimum",
+            message=(
+                f"Duration stays at {current} min: it is already at the lowest the program "
+                f"prescribes ({policy.min_duration_min} min)."
+            ),
+            policy=True,
+        )
+        return prescription, None, reason
+    change = Change(variable=Variable.DURATION, before=current, after=new, on=history.session_date)
+    reason = Reason(
+        code="progression.duration_cut",
+        message=(
+            f"Duration is cut by {policy.regress_duration_fraction:.0%}: from {current} to "
+            f"{new} min."
+        ),
+        policy=True,
+    )
+    return _with(prescription, Variable.DURATION, new), change, reason
+
+
+def speed_limit_m_s(prescription: Prescription, history: History) -> float:
+    """The highest speed allowed on ``history.session_date``: 10 % above the lowest speed
+    prescribed in the 7 days ending that day (timmermans2016)."""
+    in_window = [
+        change.before
+        for change in history.speed_changes
+        if (history.session_date - change.on).days < SPEED_RISE_WINDOW_DAYS
+    ]
+    base = min([prescription.speed_m_s, *in_window])
+    return base * (1 + SPEED_MAX_RISE_FRACTION_PER_7_DAYS)
+
+
+def speed_ceiling_m_s(prescription: Prescription, policy: PolicyConfig) -> float:
+    """The policy ceiling of speed: a fraction above the measured comfortable speed."""
+    return prescription.comfortable_speed_m_s * (
+        1 + policy.speed_ceiling_fraction_above_comfortable
+    )
+
+
+def _incline_allowed(prescription: Prescription, policy: PolicyConfig) -> Reason | None:
+    """None when incline may be raised, else the reason it may not."""
+    if (
+        prescription.knee_condition is KneeCondition.PATELLOFEMORAL_PAIN
+        and not policy.incline_for_patellofemoral_pain
+    ):
+        return Reason(
+            code="progression.incline_skipped_pfp",
+            message=(
+                "Incline is not used for patellofemoral pain: it bends the knee more under "
+                "load, which raises the load behind the kneecap."
+            ),
+            sources=INCLINE_SOURCES,
+            policy=True,
+        )
+    if prescription.surface not in TREADMILL_SURFACES:
+        return Reason(
+            code="progression.incline_needs_treadmill",
+            message="Incline needs a treadmill; this plan walks on a flat surface.",
+            policy=True,
+        )
+    if prescription.incline_pct >= INCLINE_STEPS_PCT[-1]:
+        return Reason(
+            code="progression.incline_at_ceiling",
+            message=f"Incline is at the highest level studied, {INCLINE_STEPS_PCT[-1]} %.",
+            sources=INCLINE_SOURCES,
+        )
+    return None
+
+
+def _raise_one(
+    prescription: Prescription, history: History, policy: PolicyConfig
+) -> tuple[Prescription, Change | None, list[Reason]]:
+    """Raise ONE variable in the order duration → speed → incline; at every ceiling, none."""
+    today = history.session_date
+    duration = prescription.duration_min
+    if duration < MAX_DURATION_MIN:
+        new = min(duration + policy.duration_step_min, MAX_DURATION_MIN)
+        capped = "" if new == duration + policy.duration_step_min else " (the ceiling)"
+        reason = Reason(
+            code="progression.duration_up",
+            message=(
+                f"Duration goes up from {duration} to {new} min{capped}; trials went up to "
+                f"{MAX_DURATION_MIN} min (the step of {policy.duration_step_min} min is a policy)."
+            ),
+            sources=CEILING_SOURCES,
+            policy=True,
+        )
+        change = Change(variable=Variable.DURATION, before=duration, after=new, on=today)
+        return _with(prescription, Variable.DURATION, new), change, [reason]
+    held: list[Reason] = [
+        Reason(
+            code="progression.duration_at_ceiling",
+            message=f"Duration is at the {MAX_DURATION_MIN}-min ceiling seen in trials.",
+            sources=CEILING_SOURCES,
+        )
+    ]
+    speed = prescription.speed_m_s
+    ceiling = speed_ceiling_m_s(prescription, policy)
+    limit = speed_limit_m_s(prescription, history)
+    target = min(speed * (1 + policy.speed_step_fraction), limit, ceiling)
+    new_speed = math.floor(target * 100 + _EPS) / 100
+    if new_speed > speed + _EPS:
+        reason = Reason(
+            code="progression.speed_up",
+            message=(
+                f"Speed goes up from {speed:.2f} to {new_speed:.2f} m/s: never more than "
+                f"{SPEED_MAX_RISE_FRACTION_PER_7_DAYS:.0%} in any {SPEED_RISE_WINDOW_DAYS} "
+                "days (a rule from a stroke treadmill trial), and at most "
+                f"{policy.speed_ceiling_fraction_above_comfortable:.0%} above your comfortable "
+                f"speed (policy)."
+            ),
+            sources=SPEED_RISE_SOURCES,
+            policy=True,
+            extrapolation=True,
+        )
+        change = Change(variable=Variable.SPEED, before=speed, after=new_speed, on=today)
+        return _with(prescription, Variable.SPEED, new_speed), change, [reason]
+    if limit < ceiling - _EPS:
+        held.append(
+            Reason(
+                code="progression.speed_rate_limit",
+                message=(
+                    f"Speed stays at {speed:.2f} m/s: it already rose close to "
+                    f"{SPEED_MAX_RISE_FRACTION_PER_7_DAYS:.0%} within the last "
+                    f"{SPEED_RISE_WINDOW_DAYS} days (a rule from a stroke treadmill trial)."
+                ),
+                sources=SPEED_RISE_SOURCES,
+                extrapolation=True,
+            )
+        )
+        return prescription, None, held
+    held.append(
+        Reason(
+            code="progression.speed_at_ceiling",
+            message=(
+                f"Speed is at its ceiling, {policy.speed_ceiling_fraction_above_comfortable:.0%} "
+                f"above your comfortable speed of {prescription.comfortable_speed_m_s:.2f} m/s."
+            ),
+            sources=("lin2025", "hooper2004"),
+            policy=True,
+        )
+    )
+    blocked = _incline_allowed(prescription, policy)
+    if blocked is not None:
+        held.append(blocked)
+        return prescription, None, held
+    incline = prescription.incline_pct
+    next_incline = min(step for step in INCLINE_STEPS_PCT if step > incline)
+    reason = Reason(
+        code="progression.incline_up",
+        message=f"Treadmill incline goes up from {incline} to {next_incline} %.",
+        sources=INCLINE_SOURCES,
+    )
+    change = Change(variable=Variable.INCLINE, before=incline, after=next_incline, on=today)
+    return _with(prescription, Variable.INCLINE, next_incline), change, [reason]
+
+
+def _supervised_until_review(prescription: Prescription) -> Prescription:
+    return prescription.model_copy(update={"supervised_until_review": True})
+
+
+def decide(
+    prescription: Prescription,
+    session: SessionLog,
+    morning: MorningReport | None,
+    history: History,
+    policy: PolicyConfig = DEFAULT_POLICY,
+) -> ProgressionDecision:
+    """The pain-monitoring decision after one session (RULES.md §3).
+
+    Rests on silbernagel2007 (pain model, extrapolated from Achilles tendinopathy),
+    timmermans2016 (speed ≤ +10 % a week, extrapolated from stroke), almutairi2023 (30-min
+    ceiling), cipriani1995 and shen2021 (incline 0 → 5 → 10 %), hooper2004 (effort).
+    Precedence: adverse event → stop; pain rules → regress; otherwise hold unless every
+    progression condition holds.
+    """
+    pain = session.pain_during_peak_nprs
+    if session.adverse_events:
+        events = ", ".join(
+            sorted(event.value.replace("_", " ") for event in session.adverse_events)
+        )
+        reduced, change, cut = _reduce(prescription, history, policy)
+        stop = Reason(
+            code="progression.adverse_event",
+            message=(
+                f"Adverse event ({events}): stop the session now. The load goes down and every "
+                "later session is supervised until a clinician has reviewed what happened."
+            ),
+            sources=ADVERSE_EVENT_SOURCES,
+            policy=True,
+        )
+        return ProgressionDecision(
+            action=Action.STOP,
+            variable_changed=change.variable if change else None,
+            change=change,
+            next_prescription=_supervised_until_review(reduced),
+            reasons=(stop, cut),
+            needs_review=True,
+            stop_session=True,
+        )
+
+    regress: list[Reason] = []
+    if pain > PAIN_ACCEPTABLE_MAX_NPRS:
+        regress.append(
+            _pain_reason(
+                "progression.pain_during_too_high",
+                f"Pain during the session reached {pain}/10, above the acceptable "
+                f"{PAIN_ACCEPTABLE_MAX_NPRS}/10 of the pain-monitoring model.",
+            )
+        )
+    if morning is not None and morning.pain_nprs > session.pain_before_nprs:
+        regress.append(
+            _pain_reason(
+                "progression.morning_pain_up",
+                f"Next-morning pain was {morning.pain_nprs}/10, above the "
+                f"{session.pain_before_nprs}/10 before the session.",
+            )
+        )
+    if regress:
+        reduced, change, cut = _reduce(prescription, history, policy)
+        return ProgressionDecision(
+            action=Action.REGRESS,
+            variable_changed=change.variable if change else None,
+            change=change,
+            next_prescription=reduced,
+            reasons=(*regress, cut),
+            needs_review=True,
+        )
+
+    hold: list[Reason] = []
+    if morning is None:
+        hold.append(
+            Reason(
+                code="progression.morning_missing",
+                message=(
+                    "No next-morning report: the plan stays the same until we know how your "
+                    "knee recovered."
+                ),
+                sources=PAIN_MODEL_SOURCES,
+                policy=True,
+                extrapolation=True,
+            )
+        )
+    else:
+        if (
+            history.baseline_stiffness_nprs is not None
+            and morning.stiffness_nprs > history.baseline_stiffness_nprs
+        ):
+            hold.append(
+                _pain_reason(
+                    "progression.morning_stiffness_up",
+                    f"Next-morning stiffness was {morning.stiffness_nprs}/10, above your usual "
+                    f"{history.baseline_stiffness_nprs}/10.",
+                )
+            )
+    if pain > PAIN_SAFE_MAX_NPRS and not policy.progress_with_acceptable_pain:
+        hold.append(
+            _pain_reason(
+                "progression.pain_acceptable",
+                f"Pain during the session was {pain}/10: acceptable ({PAIN_SAFE_MAX_NPRS + 1}–"
+                f"{PAIN_ACCEPTABLE_MAX_NPRS}), not yet safe "
+                f"(0–{PAIN_SAFE_MAX_NPRS}), so the load stays the same.",
+            )
+        )
+    if session.effort_cr10 > policy.progress_effort_max_cr10:
+        hold.append(
+            Reason(
+                code="progression.effort_high",
+                message=(
+                    f"Effort was {session.effort_cr10}/10, above "
+                    f"{policy.progress_effort_max_cr10}/10: backward walking is costly, so the "
+                    "load stays the same."
+                ),
+                sources=EFFORT_SOURCES,
+                policy=True,
+            )
+        )
+    if not session.completed or session.minutes_done + _EPS < prescription.duration_min:
+        hold.append(
+            Reason(
+                code="progression.not_completed",
+                message=(
+                    f"The session was not completed ({session.minutes_done:g} of "
+                    f"{prescription.duration_min} min), so it does not count towards progress."
+                ),
+                policy=True,
+            )
+        )
+    this_week = (*history.pain_during_this_week_nprs, pain)
+    last_week = history.pain_during_previous_week_nprs
+    if last_week and sum(this_week) / len(this_week) > sum(last_week) / len(last_week) + _EPS:
+        hold.append(
+            _pain_reason(
+                "progression.pain_rising_weekly",
+                f"Pain during sessions rose from {sum(last_week) / len(last_week):.1f}/10 last "
+                f"week to {sum(this_week) / len(this_week):.1f}/10 this week; it must not rise "
+                "week to week.",
+            )
+        )
+    if hold:
+        return ProgressionDecision(
+            action=Action.HOLD,
+            variable_changed=None,
+            change=None,
+            next_prescription=prescription,
+            reasons=tuple(hold),
+            needs_review=False,
+        )
+
+    assert morning is not None  # a missing report always holds above
+    count = history.qualifying_sessions_at_level + 1
+    needed = policy.progress_min_qualifying_sessions
+    qualifies = _pain_reason(
+        "progression.session_qualifies",
+        f"Pain during {pain}/10, next morning back to {morning.pain_nprs}/10 "
+        f"(before: {session.pain_before_nprs}/10), effort {session.effort_cr10}/10: "
+        f"qualifying session {count} at this level ({needed} needed to progress).",
+    )
+    if count < needed:
+        return ProgressionDecision(
+            action=Action.HOLD,
+            variable_changed=None,
+            change=None,
+            next_prescription=prescription,
+            reasons=(qualifies,),
+            needs_review=False,
+            qualifying_session=True,
+        )
+    raised, change, why = _raise_one(prescription, history, policy)
+    return ProgressionDecision(
+        action=Action.PROGRESS if change else Action.HOLD,
+        variable_changed=change.variable if change else None,
+        change=change,
+        next_prescription=raised,
+        reasons=(qualifies, *why),
+        needs_review=False,
+        qualifying_session=True,
+    )
+
+
+def after_break(
+    prescription: Prescription,
+    days_since_last_session: int,
+    on: date,
+    policy: PolicyConfig = DEFAULT_POLICY,
+) -> ProgressionDecision:
+    """Step back after a break (policy): ``policy.break_days`` or more without a session →
+    duration cut by ``policy.break_duration_fraction`` (never below the policy minimum);
+    speed and incline stay. A shorter gap → hold, unchanged."""
+    if isinstance(days_since_last_session, bool) or not isinstance(days_since_last_session, int):
+        raise InvalidInputError("days_since_last_session", days_since_last_session, "whole days")
+    if days_since_last_session < 0:
+        raise InvalidInputError("days_since_last_session", days_since_last_session, "0 or more")
+    if days_since_last_session < policy.break_days:
+        return ProgressionDecision(
+            action=Action.HOLD,
+            variable_changed=None,
+            change=None,
+            next_prescription=prescription,
+            reasons=(
+                Reason(
+                    code="progression.no_break",
+                    message=(
+                        f"{days_since_last_session} days since the last session: no step back "
+                        f"(that starts at {policy.break_days} days)."
+                    ),
+                    policy=True,
+                ),
+            ),
+            needs_review=False,
+        )
+    current = prescription.duration_min
+    new = min(
+        current,
+        max(policy.min_duration_min, math.floor(current * (1 - policy.break_duration_fraction))),
+    )
+    change = (
+        Change(variable=Variable.DURATION, before=current, after=new, on=on)
+        if new != current
+        else None
+    )
+    reason = Reason(
+        code="progression.after_break",
+        message=(
+            f"{days_since_last_session} days since the last session: duration steps back from "
+            f"{current} to {new} min to restart gently."
+        ),
+        policy=True,
+    )
+    return ProgressionDecision(
+        action=Action.REGRESS if change else Action.HOLD,
+        variable_changed=change.variable if change else None,
+        change=change,
+        next_prescription=_with(prescription, Variable.DURATION, new),
+        reasons=(reason,),
+        needs_review=False,
+    )
+
+
+def next_reassessment(last_assessment: date, policy: PolicyConfig = DEFAULT_POLICY) -> date:
+    """The date the baseline tests and KOOS are due again (policy; RULES §5: 2–6 weeks)."""
+    return last_assessment + timedelta(weeks=policy.reassessment_interval_weeks)
+
+
+def reassessment_due(
+    last_assessment: date, today: date, policy: PolicyConfig = DEFAULT_POLICY
+) -> bool:
+    """True on or after the policy reassessment date."""
+    return today >= next_reassessment(last_assessment, policy)
+
+
+def clinician_adjust(
+    prescription: Prescription,
+    reason: str,
+    *,
+    duration_min: int | None = None,
+    speed_m_s: float | None = None,
+    incline_pct: int | None = None,
+    sessions_per_week: int | None = None,
+    surface: Surface | None = None,
+) -> Prescription:
+    """A clinician sets the prescription by hand; it is checked against the ceilings
+    (almutairi2023: 30 min, 3×/week; cipriani1995: incline 0/5/10 % on a treadmill) and the
+    clinician's reason is recorded. Nothing out of range is clamped: it is refused."""
+    if not reason.strip():
+        raise InvalidInputError("reason", reason, "a sentence saying why the plan is changed")
+    update: dict[str, object] = {}
+    if duration_min is not None:
+        if isinstance(duration_min, bool) or not 1 <= duration_min <= MAX_DURATION_MIN:
+            raise InvalidInputError(
+                "duration_min", duration_min, f"whole minutes from 1 to {MAX_DURATION_MIN}"
+            )
+        update["duration_min"] = duration_min
+    if speed_m_s is not None:
+        if not (math.isfinite(speed_m_s) and speed_m_s > 0):
+            raise InvalidInputError("speed_m_s", speed_m_s, "a speed in m/s above 0")
+        update["speed_m_s"] = speed_m_s
+    if sessions_per_week is not None:
+        if (
+            isinstance(sessions_per_week, bool)
+            or not 1 <= sessions_per_week <= MAX_SESSIONS_PER_WEEK
+        ):
+            raise InvalidInputError(
+                "sessions_per_week", sessions_per_week, f"1 to {MAX_SESSIONS_PER_WEEK}"
+            )
+        update["sessions_per_week"] = sessions_per_week
+    new_surface = surface if surface is not None else prescription.surface
+    update["surface"] = new_surface
+    update["safety_cues"] = safety_cues_for(new_surface)
+    new_incline = incline_pct if incline_pct is not None else prescription.incline_pct
+    if new_incline not in INCLINE_STEPS_PCT:
+        allowed = ", ".join(str(step) for step in INCLINE_STEPS_PCT)
+        raise InvalidInputError("incline_pct", incline_pct, f"one of {allowed} %")
+    if new_incline > 0 and new_surface not in TREADMILL_SURFACES:
+        raise InvalidInputError("incline_pct", new_incline, "0 % unless the surface is a treadmill")
+    update["incline_pct"] = new_incline
+    note = Reason(
+        code="prescription.clinician_adjustment",
+        message=f"Adjusted by a clinician: {reason.strip()}",
+    )
+    update["reasons"] = (*prescription.reasons, note)
+    return prescription.model_copy(update=update)
+
+
+def clinician_clear(prescription: Prescription, reason: str) -> Prescription:
+    """A clinician clears a walker who was waiting for clearance (PAR-Q, parq_classic)."""
+    if not reason.strip():
+        raise InvalidInputError("reason", reason, "a sentence saying who cleared and why")
+    note = Reason(
+        code="prescription.cleared",
+        message=f"Cleared by a clinician: {reason.strip()}",
+        sources=("parq_classic",),
+    )
+    return prescription.model_copy(
+        update={"awaiting_clearance": False, "reasons": (*prescription.reasons, note)}
+    )
+
+
+def clinician_review(prescription: Prescription, reason: str) -> Prescription:
+    """A clinician has reviewed an adverse event: sessions return to the supervision the
+    fall-risk level allows (every session, or the first N)."""
+    if not reason.strip():
+        raise InvalidInputError("reason", reason, "a sentence saying what the review found")
+    note = Reason(
+        code="prescription.reviewed", message=f"Reviewed by a clinician: {reason.strip()}"
+    )
+    return prescription.model_copy(
+        update={"supervised_until_review": False, "reasons": (*prescription.reasons, note)}
+    )
