@@ -1,0 +1,264 @@
+"""``retrowalk motion``: analyse a phone or watch recording, and validate on real data.
+
+``analyze FILE`` prints the walking bouts (start, duration, steps, cadence, and distance and
+speed when they can be known, marked when they are estimates); ``evaluate`` prints the
+step-count error on the hand-counted Oxford recordings.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from retrowalk.motion import FORMATS, analyze_in_chunks, read_recording
+from retrowalk.motion.analysis import Analysis, BoutReport
+from retrowalk.motion.errors import InvalidParameterError
+from retrowalk.motion.evaluation import (
+    IpolEvaluation,
+    OxfordEvaluation,
+    default_oxford_dir,
+    evaluate_ipol,
+    evaluate_oxford,
+)
+from retrowalk.motion.readers.generic_csv import parse_column_mapping
+
+motion_app = typer.Typer(
+    name="motion",
+    help="Phone and watch recordings: walking bouts, steps, cadence, speed.",
+    no_args_is_help=True,
+)
+
+LONG_RECORDING_S = 600.0
+"""Recordings longer than this show a progress bar while they are analysed."""
+
+
+def _bout_dict(report: BoutReport) -> dict[str, Any]:
+    bout = report.bout
+    return {
+        "start_s": round(bout.start_s, 3),
+        "duration_s": round(bout.duration_s, 3),
+        "steps": bout.steps,
+        "cadence_spm": round(bout.cadence_spm, 1),
+        "confidence": round(bout.confidence, 3),
+        "distance_m": None if report.distance_m is None else round(report.distance_m, 2),
+        "speed_m_s": None if report.speed_m_s is None else round(report.speed_m_s, 3),
+        "distance_is_estimate": report.distance_is_estimate,
+    }
+
+
+def _analysis_dict(analysis: Analysis) -> dict[str, Any]:
+    rec = analysis.recording
+    return {
+        "source": rec.source,
+        "format": rec.source_format,
+        "device": rec.device,
+        "placement": rec.placement,
+        "start_utc": rec.start_utc.isoformat() if rec.start_utc else None,
+        "duration_s": round(rec.duration_s, 3),
+        "has_acceleration": rec.acc_m_s2 is not None,
+        "has_gps": rec.gps is not None,
+        "steps": analysis.steps if rec.acc_m_s2 is not None else None,
+        "bouts": [_bout_dict(b) for b in analysis.bouts],
+    }
+
+
+def _print_analysis(console: Console, analysis: Analysis) -> None:
+    rec = analysis.recording
+    where = f" ({rec.placement})" if rec.placement else ""
+    console.print(
+        f"[bold]{rec.source}[/] — {rec.source_format}{where}, {rec.duration_s / 60:.1f} min",
+        highlight=False,
+    )
+    if rec.acc_m_s2 is None:
+        console.print(
+            "This recording has no acceleration, so steps cannot be counted. "
+            "Use `retrowalk log --from-recording` for its GPS distance and speed."
+        )
+        return
+    if not analysis.bouts:
+        console.print("No walking bouts found.")
+        return
+    table = Table(title=f"{len(analysis.bouts)} walking bout(s), {analysis.steps} steps")
+    for column in ("start", "duration", "steps", "cadence (steps/min)", "distance", "speed"):
+        table.add_column(column, justify="right")
+    estimated = False
+    for report in analysis.bouts:
+        bout = report.bout
+        mark = " *" if report.distance_is_estimate else ""
+        estimated |= report.distance_is_estimate
+        table.add_row(
+            f"{bout.start_s:.1f} s",
+            f"{bout.duration_s:.1f} s",
+            str(bout.steps),
+            f"{bout.cadence_spm:.0f}",
+            "—" if report.distance_m is None else f"{report.distance_m:.1f} m{mark}",
+            "—" if report.speed_m_s is None else f"{report.speed_m_s:.2f} m/s{mark}",
+        )
+    console.print(table)
+    if estimated:
+        console.print("* estimate: steps × the step length you gave, not a measurement.")
+    elif all(r.distance_m is None for r in analysis.bouts):
+        console.print(
+            "Distance and speed are not shown: the recording has no GPS. Give "
+            "--step-length-m (measured over a known distance) for an estimate."
+        )
+
+
+def analyze_command(
+    file: Path = typer.Argument(..., help="The recording (file, zip or Oxford folder)."),
+    fmt: str = typer.Option(
+        "auto", "--format", help=f"One of: {', '.join(FORMATS)}.", show_default=True
+    ),
+    step_length_m: float | None = typer.Option(
+        None,
+        "--step-length-m",
+        help="Your step length in metres, measured over a known distance; gives an "
+        "estimated distance and speed when there is no GPS.",
+    ),
+    columns: str | None = typer.Option(
+        None,
+        "--columns",
+        help="For a generic CSV: time=…,x=…,y=…,z=…[,time_unit=s|ms|us|ns|iso][,acc_unit=g|m/s2]",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Find the walking bouts in a recording and count their steps."""
+    if fmt not in FORMATS:
+        raise InvalidParameterError("--format", fmt, ", ".join(FORMATS))
+    mapping = parse_column_mapping(columns) if columns else None
+    recording = read_recording(file, fmt, mapping)
+    console = Console()
+    if recording.duration_s > LONG_RECORDING_S and not as_json:
+        with Progress(
+            TextColumn("Analysing"), BarColumn(), TimeRemainingColumn(), transient=True
+        ) as bar:
+            task = bar.add_task("analyse", total=1.0)
+            analysis = analyze_in_chunks(
+                recording, step_length_m, progress=lambda f: bar.update(task, completed=f)
+            )
+    else:
+        analysis = analyze_in_chunks(recording, step_length_m)
+    if as_json:
+        typer.echo(json.dumps(_analysis_dict(analysis), indent=2))
+    else:
+        _print_analysis(console, analysis)
+
+
+def _evaluation_dict(oxford: OxfordEvaluation, ipol: IpolEvaluation | None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "oxford": {
+            "median_abs_error_pct": round(oxford.median_abs_error_pct, 2),
+            "mean_abs_error_pct": round(oxford.mean_abs_error_pct, 2),
+            "worst_placement_median_abs_error_pct": round(oxford.worst_placement_median_pct, 2),
+            "placements": [
+                {
+                    "placement": p.placement,
+                    "recordings": p.recordings,
+                    "median_abs_error_pct": round(p.median_abs_error_pct, 2),
+                    "max_abs_error_pct": round(p.max_abs_error_pct, 2),
+                    "total_error_pct": round(p.total_error_pct, 2),
+                }
+                for p in oxford.placements
+            ],
+            "recordings": [
+                {
+                    "recording": r.name,
+                    "placement": r.placement,
+                    "true_steps": r.true_steps,
+                    "detected_steps": r.detected_steps,
+                    "error_pct": round(r.error_pct, 2),
+                }
+                for r in oxford.recordings
+            ],
+        }
+    }
+    if ipol is not None:
+        out["ipol"] = {
+            "trials": ipol.trials,
+            "true_steps": ipol.true_steps,
+            "detected_steps": ipol.detected_steps,
+            "sensitivity": round(ipol.sensitivity, 4),
+            "precision": round(ipol.precision, 4),
+            "median_offset_s": round(ipol.median_offset_s, 3),
+            "p95_abs_offset_s": round(ipol.p95_abs_offset_s, 3),
+            "median_abs_count_error_pct": round(ipol.median_abs_count_error_pct, 2),
+            "tolerance_s": ipol.tolerance_s,
+        }
+    return out
+
+
+def print_evaluation(
+    console: Console, oxford: OxfordEvaluation, ipol: IpolEvaluation | None
+) -> None:
+    """The Oxford error tables (per placement, per recording) and the IPOL timing summary."""
+    console.print(
+        f"Oxford step counter ({len(oxford.recordings)} recordings, in-sample): median "
+        f"absolute step-count error {oxford.median_abs_error_pct:.1f} %, mean "
+        f"{oxford.mean_abs_error_pct:.1f} %, worst placement (median) "
+        f"{oxford.worst_placement_median_pct:.1f} %.",
+        highlight=False,
+    )
+    placements = Table(title="Per placement")
+    for column in ("placement", "recordings", "median |error| %", "max |error| %", "total %"):
+        placements.add_column(column, justify="right")
+    for p in oxford.placements:
+        placements.add_row(
+            p.placement,
+            str(p.recordings),
+            f"{p.median_abs_error_pct:.1f}",
+            f"{p.max_abs_error_pct:.1f}",
+            f"{p.total_error_pct:+.1f}",
+        )
+    console.print(placements)
+    per = Table(title="Per recording")
+    for column in ("recording", "placement", "true", "detected", "error %"):
+        per.add_column(column, justify="right")
+    for r in oxford.recordings:
+        per.add_row(
+            r.name, r.placement, str(r.true_steps), str(r.detected_steps), f"{r.error_pct:+.1f}"
+        )
+    console.print(per)
+    if ipol is not None:
+        console.print(
+            f"IPOL lower-back trials ({ipol.trials}, not used for tuning): "
+            f"{ipol.sensitivity:.1%} of {ipol.true_steps} hand-checked steps found within "
+            f"±{ipol.tolerance_s:.2f} s, precision {ipol.precision:.1%}; median offset "
+            f"{ipol.median_offset_s * 1000:+.0f} ms, 95th percentile |offset| "
+            f"{ipol.p95_abs_offset_s * 1000:.0f} ms; median per-trial count error "
+            f"{ipol.median_abs_count_error_pct:.1f} %.",
+            highlight=False,
+        )
+
+
+def evaluate_command(
+    data: Path | None = typer.Option(
+        None,
+        "--data",
+        help="The oxford-step-counter folder (default: ../shared/data or $RETROWALK_SHARED/data).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+) -> None:
+    """Step-count error on the hand-counted Oxford recordings (and IPOL step timing)."""
+    folder = data if data is not None else default_oxford_dir()
+    oxford = evaluate_oxford(folder)
+    ipol_dir = folder.parent / "ipol-lower-back-gait" / "trials"
+    ipol = evaluate_ipol(ipol_dir) if ipol_dir.is_dir() else None
+    if as_json:
+        typer.echo(json.dumps(_evaluation_dict(oxford, ipol), indent=2))
+    else:
+        print_evaluation(Console(), oxford, ipol)
+
+
+motion_app.command("analyze")(analyze_command)
+motion_app.command("evaluate")(evaluate_command)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``motion`` command group to the root app."""
+    app.add_typer(motion_app, name="motion")

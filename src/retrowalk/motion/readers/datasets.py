@@ -1,0 +1,189 @@
+"""Readers for the two real data sets in ``../shared/data``.
+
+* Oxford step counter (optimisation part): one folder per recording, ``accelerometer.csv.gz``
+  without header (``timestamp_ns_since_boot, sensor_type, x, y, z`` in m/s² with gravity);
+  ``stats.csv`` holds the hand-counted steps.
+* IPOL lower-back gait (Voisard et al. 2023): ``<trial>_lb.txt.gz`` at 100 Hz with a
+  ``PacketCounter`` column, and ``<trial>.json`` with hand-checked footstep annotations.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from retrowalk.motion.errors import RecordingFormatError
+from retrowalk.motion.readers.common import clean_acceleration, clean_series
+from retrowalk.motion.readers.table import Dialect, parse_numeric_block, read_text, split_header
+from retrowalk.motion.recording import Recording, normalise_placement
+from retrowalk.motion.timebase import numeric_to_seconds
+
+OXFORD_COLUMNS = ("timestamp_ns", "sensor_type", "acc_x", "acc_y", "acc_z")
+
+
+def is_oxford_folder(path: Path) -> bool:
+    """A folder holding an Oxford ``accelerometer.csv(.gz)``."""
+    return path.is_dir() and any(
+        (path / name).is_file() for name in ("accelerometer.csv.gz", "accelerometer.csv")
+    )
+
+
+def read_oxford(path: Path) -> Recording:
+    """One Oxford recording folder (or its ``accelerometer.csv.gz`` file)."""
+    folder = path if path.is_dir() else path.parent
+    file = path
+    if path.is_dir():
+        file = folder / "accelerometer.csv.gz"
+        if not file.is_file():
+            file = folder / "accelerometer.csv"
+        if not file.is_file():
+            raise RecordingFormatError(path, "the folder has no accelerometer.csv.gz")
+    lines = read_text(file).splitlines()
+    data = parse_numeric_block(
+        file,
+        lines,
+        first_line_number=1,
+        columns=OXFORD_COLUMNS,
+        dialect=Dialect(",", "."),
+    )
+    if data.shape[0] < 2:
+        raise RecordingFormatError(file, "there are fewer than two samples")
+    stamps = numeric_to_seconds(data[:, 0].astype(np.int64), "ns")
+    acc = clean_acceleration(file, "acceleration", stamps.t_s, data[:, 2:5])
+    parts = folder.name.split("_")
+    device = parts[0] if len(parts) >= 4 else None
+    placement = normalise_placement(parts[3]) if len(parts) >= 5 else None
+    metadata: dict[str, str] = {}
+    meta_file = folder / "metadata.txt"
+    if meta_file.is_file():
+        metadata["sensor"] = meta_file.read_text(errors="replace").strip()
+    if len(parts) >= 5:
+        metadata.update(user=parts[1], surface=parts[2].lower())
+    return Recording(
+        source=folder.name,
+        source_format="oxford",
+        acc_m_s2=acc,
+        acc_includes_gravity=True,
+        device=device,
+        placement=placement,
+        metadata=metadata,
+    )
+
+
+@dataclass(frozen=True)
+class OxfordTruth:
+    """One row of the Oxford ``stats.csv``: the hand-counted steps of a recording."""
+
+    folder: str
+    user: str
+    phone: str
+    placement: str
+    surface: str
+    duration_s: float
+    steps: int
+
+
+def read_oxford_stats(path: Path) -> list[OxfordTruth]:
+    """The ground truth of the Oxford set (placement spellings normalised)."""
+    text = read_text(path)
+    rows: list[OxfordTruth] = []
+    reader = csv.reader(io.StringIO(text))
+    for number, fields in enumerate(reader, start=1):
+        if not fields or fields[0].lstrip().startswith("#"):
+            continue
+        if len(fields) != 7:
+            raise RecordingFormatError(path, f"expected 7 fields, found {len(fields)}", line=number)
+        cells = [f.strip() for f in fields]
+        try:
+            rows.append(
+                OxfordTruth(
+                    folder=cells[0],
+                    user=cells[1],
+                    phone=cells[2],
+                    placement=normalise_placement(cells[3]),
+                    surface=cells[4].lower(),
+                    duration_s=float(cells[5]),
+                    steps=int(cells[6]),
+                )
+            )
+        except ValueError:
+            raise RecordingFormatError(
+                path, "duration and steps must be numbers", line=number
+            ) from None
+    return rows
+
+
+IPOL_RATE_HZ = 100.0
+
+
+def read_ipol(path: Path) -> Recording:
+    """One IPOL lower-back trial, ``<trial>_lb.txt(.gz)`` (acceleration with gravity, 100 Hz)."""
+    lines = read_text(path).splitlines()
+    if len(lines) < 3:
+        raise RecordingFormatError(path, "expected a frequency line, a header and samples")
+    rate_hz = IPOL_RATE_HZ
+    first = lines[0].strip()
+    if first.lower().startswith("acquisition frequency"):
+        try:
+            rate_hz = float(first.split(":", 1)[1].lower().replace("hz", "").strip())
+        except (IndexError, ValueError):
+            raise RecordingFormatError(path, f"cannot read the rate in {first!r}", line=1) from None
+    else:
+        raise RecordingFormatError(path, "expected 'Acquisition frequency: … Hz'", line=1)
+    columns = split_header(lines[1], "\t")
+    needed = ("PacketCounter", "Acc_X", "Acc_Y", "Acc_Z")
+    missing = [c for c in needed if c not in columns]
+    if missing:
+        raise RecordingFormatError(path, f"the header lacks {', '.join(missing)}", line=2)
+    data = parse_numeric_block(
+        path, lines[2:], first_line_number=3, columns=columns, dialect=Dialect("\t", ".")
+    )
+    t_s = data[:, columns.index("PacketCounter")] / rate_hz
+    acc = clean_acceleration(
+        path, "acceleration", t_s, data[:, [columns.index(c) for c in needed[1:]]]
+    )
+    gyro = None
+    if all(c in columns for c in ("Gyr_X", "Gyr_Y", "Gyr_Z")):
+        gyro_cols = [columns.index(c) for c in ("Gyr_X", "Gyr_Y", "Gyr_Z")]
+        gyro = clean_series(path, "angular rate", t_s, data[:, gyro_cols])
+    return Recording(
+        source=path.name,
+        source_format="ipol",
+        acc_m_s2=acc,
+        acc_includes_gravity=True,
+        gyro_rad_s=gyro,
+        device="XSens MTw Awinda",
+        placement="lower_back",
+        metadata={"rate_hz": f"{rate_hz:g}"},
+    )
+
+
+@dataclass(frozen=True)
+class IpolAnnotation:
+    """Hand-checked footsteps of one IPOL trial, as times in seconds.
+
+    Each footstep is a [start, end] pair of samples; its end is the foot contact used here
+    as the step time.
+    """
+
+    trial: str
+    trial_start_s: float
+    trial_end_s: float
+    step_times_s: np.ndarray[tuple[int], np.dtype[np.float64]]
+
+
+def read_ipol_annotation(path: Path, rate_hz: float = IPOL_RATE_HZ) -> IpolAnnotation:
+    """The footstep annotations of one trial (``<trial>.json``)."""
+    try:
+        doc = json.loads(read_text(path))
+        start, end = (float(v) / rate_hz for v in doc["TrialBoundaries"])
+        contacts = [pair[1] for pair in doc["LeftFootEvents"] + doc["RightFootEvents"]]
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError, IndexError) as exc:
+        raise RecordingFormatError(path, f"not an IPOL annotation file ({exc})") from None
+    times = np.sort(np.asarray(contacts, dtype=np.float64)) / rate_hz
+    return IpolAnnotation(trial=path.stem, trial_start_s=start, trial_end_s=end, step_times_s=times)

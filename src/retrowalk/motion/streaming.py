@@ -1,0 +1,218 @@
+"""Chunked analysis in bounded memory, for long recordings (a day at 100 Hz and more).
+
+Samples arrive in chunks, in time order. They are resampled onto the same grid the
+whole-signal analysis uses, and the step detector runs on blocks padded on both sides by
+more than the filters' reach (:attr:`StepParams.context_s`), keeping only the steps in each
+block's core. A bout that spans chunk edges stays open in the :class:`BoutBuilder` until a
+pause or gap closes it. The result matches :func:`~retrowalk.motion.analysis.detect_bouts`
+on the same samples (tested on real recordings).
+
+Memory held: one padded block of samples plus the steps of the bout in progress.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from retrowalk.motion.analysis import (
+    DEFAULT_SETTINGS,
+    Analysis,
+    AnalysisSettings,
+    Progress,
+    check_step_length,
+    report_bout,
+    require_gravity,
+)
+from retrowalk.motion.bouts import Bout, BoutBuilder
+from retrowalk.motion.errors import RecordingError
+from retrowalk.motion.recording import FloatArray, Recording
+from retrowalk.motion.steps import StepParams, detect_step_indices
+from retrowalk.motion.timebase import check_rate, sort_and_dedup, split_at_gaps
+
+Chunk = tuple[FloatArray, FloatArray]
+"""``(t_s, xyz)``: timestamps (n,) and gravity-including acceleration (n, 3) in m/s²."""
+
+
+class _SegmentStepper:
+    """Step detection over one gap-free segment, fed evenly spaced samples block by block."""
+
+    def __init__(self, t0_s: float, rate_hz: float, params: StepParams, block: int, pad: int):
+        self.t0_s = t0_s
+        self.rate_hz = rate_hz
+        self.params = params
+        self.block = block
+        self.pad = pad
+        self.buffer = np.empty((0, 3), dtype=np.float64)
+        self.buffer_start = 0  # segment index of buffer[0]
+        self.done = 0  # steps before this segment index have been emitted
+
+    def _steps_in(self, stop: int, core_stop: int | None) -> FloatArray:
+        lo = max(0, self.done - self.pad)
+        window = self.buffer[lo - self.buffer_start : stop - self.buffer_start]
+        found = detect_step_indices(window, self.rate_hz, self.params) + lo
+        keep = found >= self.done
+        if core_stop is not None:
+            keep &= found < core_stop
+        times: FloatArray = self.t0_s + found[keep] / self.rate_hz
+        return times
+
+    def push(self, samples: FloatArray) -> FloatArray:
+        self.buffer = np.concatenate((self.buffer, samples))
+        out: list[FloatArray] = []
+        end = self.buffer_start + self.buffer.shape[0]
+        while end >= self.done + self.block + self.pad:
+            core_stop = self.done + self.block
+            out.append(self._steps_in(core_stop + self.pad, core_stop))
+            self.done = core_stop
+            trim = max(0, self.done - self.pad) - self.buffer_start
+            self.buffer = self.buffer[trim:]
+            self.buffer_start += trim
+        return np.concatenate(out) if out else np.empty(0)
+
+    def finish(self) -> FloatArray:
+        end = self.buffer_start + self.buffer.shape[0]
+        if end <= self.done:
+            return np.empty(0)
+        if end < 2:
+            return np.empty(0)
+        return self._steps_in(end, None)
+
+
+class StreamingAnalyzer:
+    """Feed chunks with :meth:`feed`, then call :meth:`finish`; each returns closed bouts."""
+
+    def __init__(self, settings: AnalysisSettings = DEFAULT_SETTINGS, block_s: float = 60.0):
+        settings.validate()
+        check_rate(settings.rate_hz)
+        self.settings = settings
+        self.rate_hz = settings.rate_hz
+        self._pad = math.ceil(settings.steps.context_s * self.rate_hz)
+        self._block = max(1, round(block_s * self.rate_hz))
+        self._builder = BoutBuilder(settings.bouts)
+        self._last_t: float | None = None
+        self._last_xyz: FloatArray | None = None
+        self._stepper: _SegmentStepper | None = None
+        self._next_k = 0  # next grid index of the current segment
+
+    def _close_segment(self) -> list[Bout]:
+        self._last_t = None
+        self._last_xyz = None
+        bouts: list[Bout] = []
+        if self._stepper is not None:
+            bouts.extend(self._builder.add_steps(self._stepper.finish().tolist()))
+            self._stepper = None
+        bouts.extend(self._builder.break_here())
+        return bouts
+
+    def _extend(self, t_s: FloatArray, xyz: FloatArray) -> list[Bout]:
+        """Add a gap-free run that continues the current segment (or starts one)."""
+        if self._stepper is None:
+            self._stepper = _SegmentStepper(
+                float(t_s[0]), self.rate_hz, self.settings.steps, self._block, self._pad
+            )
+            self._next_k = 0
+        elif self._last_t is not None and self._last_xyz is not None:
+            t_s = np.concatenate(([self._last_t], t_s))
+            xyz = np.concatenate((self._last_xyz[None, :], xyz))
+        t0 = self._stepper.t0_s
+        k_max = math.floor((float(t_s[-1]) - t0) * self.rate_hz + 1e-9)
+        if k_max >= self._next_k:
+            grid = t0 + np.arange(self._next_k, k_max + 1, dtype=np.float64) / self.rate_hz
+            values = np.column_stack([np.interp(grid, t_s, xyz[:, a]) for a in range(3)])
+            self._next_k = k_max + 1
+            steps = self._stepper.push(values)
+            return self._builder.add_steps(steps.tolist())
+        return []
+
+    def feed(self, t_s: FloatArray, xyz: FloatArray) -> list[Bout]:
+        """Add one chunk (sorted and deduplicated within itself; later than earlier chunks)."""
+        if t_s.ndim != 1 or xyz.shape != (t_s.shape[0], 3):
+            raise RecordingError("a chunk needs n timestamps and n×3 acceleration values.")
+        t, (values,) = sort_and_dedup(t_s, xyz)
+        if self._last_t is not None:
+            later = t > self._last_t  # rows repeated across the chunk edge are dropped
+            t, values = t[later], values[later]
+        if t.size == 0:
+            return []
+        bouts: list[Bout] = []
+        if self._last_t is not None and float(t[0]) - self._last_t > self.settings.max_gap_s:
+            bouts.extend(self._close_segment())
+        for run, (a, b) in enumerate(split_at_gaps(t, self.settings.max_gap_s)):
+            if run > 0:
+                bouts.extend(self._close_segment())
+            bouts.extend(self._extend(t[a:b], values[a:b]))
+            self._last_t = float(t[b - 1])
+            self._last_xyz = values[b - 1].copy()
+        return bouts
+
+    @property
+    def buffered_samples(self) -> int:
+        """Evenly spaced samples held in memory now (bounded by one padded block)."""
+        return 0 if self._stepper is None else int(self._stepper.buffer.shape[0])
+
+    @property
+    def max_buffered_samples(self) -> int:
+        """The most samples :attr:`buffered_samples` can reach, whatever the chunk size."""
+        return self._block + 2 * self._pad
+
+    def finish(self) -> list[Bout]:
+        """End of the samples: the remaining steps and the open bout."""
+        return self._close_segment()
+
+
+def iter_chunks(recording: Recording, chunk_s: float = 600.0) -> Iterator[Chunk]:
+    """A recording's acceleration in consecutive chunks of about ``chunk_s`` seconds."""
+    acc = recording.acc_m_s2
+    if acc is None:
+        return
+    edges = np.searchsorted(acc.t_s, np.arange(acc.t_s[0], acc.t_s[-1] + chunk_s, chunk_s))
+    edges = np.unique(np.concatenate((edges, [acc.t_s.size])))
+    for a, b in itertools.pairwise(edges):
+        if b > a:
+            yield acc.t_s[a:b], acc.xyz[a:b]
+
+
+def analyze_stream(
+    chunks: Iterable[Chunk], settings: AnalysisSettings = DEFAULT_SETTINGS
+) -> Iterator[Bout]:
+    """Bouts of a stream of chunks, yielded as soon as each one closes."""
+    analyzer = StreamingAnalyzer(settings)
+    for t_s, xyz in chunks:
+        yield from analyzer.feed(t_s, xyz)
+    yield from analyzer.finish()
+
+
+def stream_recording(
+    recording: Recording, settings: AnalysisSettings = DEFAULT_SETTINGS, chunk_s: float = 600.0
+) -> Iterator[Bout]:
+    """Bouts of a recording, computed chunk by chunk (same result as the whole-signal path)."""
+    require_gravity(recording)
+    return analyze_stream(iter_chunks(recording, chunk_s), settings)
+
+
+def analyze_in_chunks(
+    recording: Recording,
+    step_length_m: float | None = None,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+    progress: Progress | None = None,
+    chunk_s: float = 600.0,
+) -> Analysis:
+    """Like :func:`~retrowalk.motion.analysis.analyze`, chunk by chunk, reporting progress."""
+    check_step_length(step_length_m)
+    acc = recording.acc_m_s2
+    if acc is None:
+        return Analysis(recording, [])
+    require_gravity(recording)
+    analyzer = StreamingAnalyzer(settings)
+    bouts: list[Bout] = []
+    span = max(acc.duration_s, 1e-9)
+    for t_s, xyz in iter_chunks(recording, chunk_s):
+        bouts.extend(analyzer.feed(t_s, xyz))
+        if progress is not None:
+            progress(float(t_s[-1] - acc.t_s[0]) / span)
+    bouts.extend(analyzer.finish())
+    return Analysis(recording, [report_bout(recording, b, step_length_m) for b in bouts])
