@@ -118,6 +118,16 @@ def test_red_flag_walker_gets_the_referral_and_no_plan(tmp_path: Path) -> None:
         ({"tests": {"backward_walk_3m_s": -3}}, "backward_walk_3m_s"),
         ({"surface": "flat_clear_known_path", "tests": {"backward_walk_3m_s": 5.0}}, "surface"),
         ({"favourite_colour": "blue"}, "favourite_colour"),
+        ({"age_years": 12}, "age_years: 12 is not allowed; expected a whole number of years"),
+        ({"sex": "x"}, "'sex' = 'x' is not allowed"),
+        ({"knee_condition": "acl"}, "'knee_condition' = 'acl' is not allowed"),
+        ({"parq": [0, 0, 0, 0, 1, 0, 0]}, "'parq.0' = 0 is not allowed"),
+        ({"tests": {"tug_s": "NaN", "backward_walk_3m_s": 4.0}}, "tug_s: nan is not allowed"),
+        (
+            {"tests": {"chair_stand_count": -3, "backward_walk_3m_s": 4.0}},
+            "chair_stand_count: -3 is not allowed; expected a whole number of stands",
+        ),
+        ({"tests": {"backward_walk_3m_s": 1e9}}, "at most 300"),
     ],
 )
 def test_bad_answers_give_one_sentence_and_exit_2(
@@ -127,6 +137,7 @@ def test_bad_answers_give_one_sentence_and_exit_2(
     assert result.exit_code == 2, result.output
     assert names in result.stderr
     assert "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1  # one sentence, on one line
 
 
 def test_not_json_and_missing_file_exit_2(tmp_path: Path) -> None:

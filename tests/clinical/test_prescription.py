@@ -126,6 +126,10 @@ def test_every_reason_cites_the_catalogue_and_labels_policy() -> None:
     assert "lin2025" in codes["prescription.speed_measured"].sources
     assert codes["prescription.supervision_first_sessions"].policy
     assert not codes["prescription.start_dose"].policy
+    # The 5-min warm-up is published (Parikh 2022); the cool-down length is our policy.
+    assert not codes["prescription.warm_up"].policy
+    assert codes["prescription.cool_down"].policy
+    assert f"{DEFAULT_POLICY.cool_down_min} min" in codes["prescription.cool_down"].message
 
 
 def test_high_fall_risk_means_every_session_supervised_on_a_treadmill_with_handrails() -> None:

@@ -69,12 +69,24 @@ def _load(path: Path) -> Any:
         ) from exc
 
 
+def _json_kind(data: Any) -> str:
+    """What a JSON value is, in the words of JSON (``a number``, not ``a JSON int``)."""
+    if data is None:
+        return "null"
+    if isinstance(data, bool):
+        return f"{str(data).lower()} (a yes/no value)"
+    if isinstance(data, int | float):
+        return f"a number ({data!r})"
+    if isinstance(data, str):
+        return f"text ({data!r})"
+    return "a list" if isinstance(data, list) else "not an object"
+
+
 def _score_one(path: Path, where: str, data: Any) -> dict[str, float | None]:
     if not isinstance(data, dict):
         raise KoosFileError(
-            f"{path}{where}: is a JSON {type(data).__name__.replace('dict', 'object')}, not an "
-            f"object; expected an object of KOOS item code ({ALL_KOOS_ITEMS[0]}…"
-            f"{ALL_KOOS_ITEMS[-1]}) → a whole number 0–4."
+            f"{path}{where}: is {_json_kind(data)}, not an object; expected an object of "
+            f"KOOS item code ({ALL_KOOS_ITEMS[0]}…{ALL_KOOS_ITEMS[-1]}) → a whole number 0–4."
         )
     try:
         return score_koos(data).as_dict()

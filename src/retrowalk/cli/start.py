@@ -50,6 +50,11 @@ from retrowalk.clinical.fall_risk import (
     Surface,
     assess_fall_risk,
 )
+from retrowalk.clinical.norms import (
+    BACKWARD_WALK_3M_DISTANCE_M,
+    CHAIR_STAND_DURATION_S,
+    TANDEM_STANCE_AT_RISK_BELOW_S,
+)
 from retrowalk.clinical.prescription import (
     KneeCondition,
     MeasuredSpeed,
@@ -86,16 +91,19 @@ TEST_INSTRUCTIONS: dict[str, str] = {
     ),
     "tandem_stance_s": (
         "Tandem stance: stand with one foot right in front of the other, heel touching toe, "
-        "without holding on, with someone beside you. Time how long you hold it, up to 10 s."
+        "without holding on, with someone beside you. Time how long you hold it, up to "
+        f"{TANDEM_STANCE_AT_RISK_BELOW_S:g} s."
     ),
     "chair_stand_count": (
-        "30-second chair stand: sit in the middle of a chair, arms crossed over your chest. "
-        "Count how many times you stand fully up and sit down in 30 seconds."
+        f"{CHAIR_STAND_DURATION_S}-second chair stand: sit in the middle of a chair, arms crossed "
+        "over your chest. Count how many times you stand fully up and sit down in "
+        f"{CHAIR_STAND_DURATION_S} seconds."
     ),
     "backward_walk_3m_s": (
-        "3-m backward walk: mark 3 metres on a clear floor. Stand with your heels at the start "
-        "and walk backward at a comfortable pace past the mark, with someone walking beside "
-        "you. They time it in seconds. The plan needs this test: it sets your walking speed."
+        f"3-m backward walk: mark {BACKWARD_WALK_3M_DISTANCE_M:g} metres on a clear floor. "
+        "Stand with your heels at the start and walk backward at a comfortable pace past the "
+        "mark, with someone walking beside you. They time it in seconds. The plan needs this "
+        "test: it sets your walking speed."
     ),
 }
 

@@ -32,14 +32,18 @@ from retrowalk.clinical.norms import (
     TUG_SOURCES,
     ChairStandNorm,
 )
+from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.screening import STEADI_QUESTIONS, SteadiAnswers, check_age_years
+from retrowalk.clinical.surfaces import Supervision as Supervision
+from retrowalk.clinical.surfaces import Surface as Surface
+from retrowalk.clinical.surfaces import describe_surfaces
 
-# --- policy (RULES.md §1.3 "Consequence") ------------------------------------------------------
+# --- policy (RULES.md §1.3 "Consequence"): lives in PolicyConfig ---------------------------------
 
-SUPERVISED_FIRST_SESSIONS_LOW_RISK: Final[int] = 2
-"""**Policy**: with low fall risk the first two sessions are supervised, then unsupervised
-sessions are allowed."""
+SUPERVISED_FIRST_SESSIONS_LOW_RISK: Final[int] = DEFAULT_POLICY.supervised_first_sessions_low_risk
+"""Alias of ``DEFAULT_POLICY.supervised_first_sessions_low_risk`` (**policy**), kept for
+importers; the rules read the ``policy`` argument."""
 
 # --- input limits (validation, not clinical thresholds) ---------------------------------------
 
@@ -76,29 +80,10 @@ class FallRiskTest(StrEnum):
     STEADI_QUESTIONS = "steadi_questions"
 
 
-class Supervision(StrEnum):
-    """Who must be there during backward walking (**policy**)."""
-
-    EVERY_SESSION = "every_session"
-    """Every session supervised until a reassessment clears it (high fall risk)."""
-    FIRST_SESSIONS = "first_sessions"
-    """The first ``SUPERVISED_FIRST_SESSIONS_LOW_RISK`` sessions supervised, then alone."""
-
-
-class Surface(StrEnum):
-    """Where backward walking may take place (**policy**)."""
-
-    TREADMILL_WITH_HANDRAILS = "treadmill_with_handrails"
-    HALLWAY_WITH_RAIL_AND_SPOTTER = "hallway_with_rail_and_spotter"
-    FLAT_CLEAR_KNOWN_PATH = "flat_clear_known_path"
-    TREADMILL = "treadmill"
-
-
-HIGH_RISK_SURFACES: Final[tuple[Surface, ...]] = (
-    Surface.TREADMILL_WITH_HANDRAILS,
-    Surface.HALLWAY_WITH_RAIL_AND_SPOTTER,
-)
-LOW_RISK_SURFACES: Final[tuple[Surface, ...]] = (Surface.FLAT_CLEAR_KNOWN_PATH, Surface.TREADMILL)
+HIGH_RISK_SURFACES: Final[tuple[Surface, ...]] = DEFAULT_POLICY.high_risk_surfaces
+"""Alias of ``DEFAULT_POLICY.high_risk_surfaces`` (**policy**), kept for importers."""
+LOW_RISK_SURFACES: Final[tuple[Surface, ...]] = DEFAULT_POLICY.low_risk_surfaces
+"""Alias of ``DEFAULT_POLICY.low_risk_surfaces`` (**policy**), kept for importers."""
 
 
 _TEST_SOURCES: Final[dict[FallRiskTest, tuple[str, ...]]] = {
@@ -414,8 +399,10 @@ def _steadi(steadi: SteadiAnswers | None, out: _Assessment) -> None:
         out.ok(FallRiskTest.STEADI_QUESTIONS, "no to the STEADI key questions")
 
 
-def assess_fall_risk(tests: FallRiskTests) -> FallRiskResult:
+def assess_fall_risk(tests: FallRiskTests, policy: PolicyConfig = DEFAULT_POLICY) -> FallRiskResult:
     """Any one test at its cut-off → high fall risk; otherwise low (RULES.md §1.3).
+
+    The consequence (supervision and surfaces) is **policy**, read from ``policy``.
 
     Raises :class:`~retrowalk.clinical.errors.InvalidInputError` for an out-of-range input and
     :class:`~retrowalk.clinical.errors.CannotDecideError` when no test gave a verdict (a "low"
@@ -433,17 +420,16 @@ def assess_fall_risk(tests: FallRiskTests) -> FallRiskResult:
         level = FallRiskLevel.HIGH
         supervision = Supervision.EVERY_SESSION
         first: int | None = None
-        surfaces = HIGH_RISK_SURFACES
+        surfaces = policy.high_risk_surfaces
         consequence = (
-            "High fall risk: every session supervised, on a treadmill with handrails or in a "
-            "hallway with a rail and a spotter; no unsupervised sessions until a reassessment "
-            "clears it (retrowalk policy)."
+            f"High fall risk: every session supervised, on {describe_surfaces(surfaces)}; "
+            "no unsupervised sessions until a reassessment clears it (retrowalk policy)."
         )
     elif out.low:
         level = FallRiskLevel.LOW
         supervision = Supervision.FIRST_SESSIONS
-        first = SUPERVISED_FIRST_SESSIONS_LOW_RISK
-        surfaces = LOW_RISK_SURFACES
+        first = policy.supervised_first_sessions_low_risk
+        surfaces = policy.low_risk_surfaces
         done = "; ".join(out.low_results)
         sources = tuple(dict.fromkeys(key for test in out.low for key in _TEST_SOURCES[test]))
         out.reasons.append(
@@ -455,7 +441,7 @@ def assess_fall_risk(tests: FallRiskTests) -> FallRiskResult:
         )
         consequence = (
             f"Low fall risk: the first {first} sessions supervised, then unsupervised sessions "
-            "are allowed on a flat, clear, known path or a treadmill (retrowalk policy)."
+            f"are allowed on {describe_surfaces(surfaces)} (retrowalk policy)."
         )
     else:
         raise CannotDecideError(

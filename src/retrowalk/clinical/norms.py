@@ -71,6 +71,20 @@ or above 94. Standing up with the help of the arms scores 0."""
 CHAIR_STAND_SOURCES: Final[tuple[str, ...]] = ("steadi", "steadi_chair_stand_norms")
 CHAIR_STAND_DURATION_S: Final[int] = 30
 
+# --- 3. Progression: published limits used by the rules and by the policy bounds -------------
+
+SPEED_MAX_RISE_FRACTION_PER_7_DAYS: Final[float] = 0.10
+"""Walking speed rises by at most 10 % a week (Timmermans 2016, a stroke treadmill protocol:
+an extrapolation to knee pain). ``PolicyConfig.speed_step_fraction`` may never exceed it."""
+SPEED_RISE_WINDOW_DAYS: Final[int] = 7
+"""The week of the +10 % rule above, in days (Timmermans 2016)."""
+SPEED_RISE_SOURCES: Final[tuple[str, ...]] = ("timmermans2016",)
+
+NPRS_MAX: Final[int] = 10
+"""The numeric pain rating scale runs 0–10 (RULES.md §3; Salaffi 2004)."""
+CR10_MAX: Final[int] = 10
+"""The Borg CR10 effort scale runs 0–10 (RULES.md §2)."""
+
 # --- 5. Outcome measures --------------------------------------------------------------------------
 
 KOOS_ITEM_MIN: Final[int] = 0

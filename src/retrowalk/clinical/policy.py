@@ -11,12 +11,48 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from retrowalk.clinical.norms import CR10_MAX, SPEED_MAX_RISE_FRACTION_PER_7_DAYS
+from retrowalk.clinical.surfaces import Surface
+
 
 class PolicyConfig(BaseModel):
     """The policy thresholds of the prescription and progression rules (all **policy**)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    parq_joint_problem_requires_clearance: bool = Field(
+        default=False,
+        description=(
+            "Policy (RULES §1.1): a YES to PAR-Q item 5 (a bone or joint problem) is recorded "
+            "but does not require clearance on its own, because nearly everyone with knee pain "
+            "answers YES to it. Set True to make it block like the other items."
+        ),
+    )
+    supervised_first_sessions_low_risk: int = Field(
+        default=2,
+        ge=0,
+        description=(
+            "Policy (RULES §1.3 'Consequence'): with low fall risk, this many first sessions "
+            "are supervised, then unsupervised sessions are allowed (from the seed's 'have "
+            "someone supervise you' and every trial being supervised)."
+        ),
+    )
+    high_risk_surfaces: tuple[Surface, ...] = Field(
+        default=(Surface.TREADMILL_WITH_HANDRAILS, Surface.HALLWAY_WITH_RAIL_AND_SPOTTER),
+        min_length=1,
+        description=(
+            "Policy (RULES §1.3): with high fall risk every session is supervised, on one of "
+            "these surfaces; the first is the default."
+        ),
+    )
+    low_risk_surfaces: tuple[Surface, ...] = Field(
+        default=(Surface.FLAT_CLEAR_KNOWN_PATH, Surface.TREADMILL),
+        min_length=1,
+        description=(
+            "Policy (RULES §1.3): with low fall risk, after the supervised first sessions, "
+            "walking alone is allowed on one of these surfaces; the first is the default."
+        ),
+    )
     cool_down_min: int = Field(
         default=5,
         ge=0,
@@ -36,9 +72,9 @@ class PolicyConfig(BaseModel):
         ),
     )
     speed_step_fraction: float = Field(
-        default=0.10,
+        default=SPEED_MAX_RISE_FRACTION_PER_7_DAYS,
         gt=0,
-        le=0.10,
+        le=SPEED_MAX_RISE_FRACTION_PER_7_DAYS,
         description=(
             "Policy: fraction of the current speed added when speed is progressed. It can "
             "never exceed the published +10 % in any 7 days (Timmermans 2016), which is "
@@ -67,7 +103,7 @@ class PolicyConfig(BaseModel):
     progress_effort_max_cr10: int = Field(
         default=5,
         ge=0,
-        le=10,
+        le=CR10_MAX,
         description=(
             "Policy (RULES §3): the highest effort (Borg CR10) at which a session still "
             "qualifies for progression; backward walking is costly (Hooper 2004)."

@@ -23,6 +23,7 @@ from retrowalk.clinical.norms import BACKWARD_WALK_3M_DISTANCE_M, BACKWARD_WALK_
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.screening import ScreeningOutcome, ScreeningResult
+from retrowalk.clinical.surfaces import describe_surfaces
 
 RULE_VERSION: Final[str] = "retrowalk-rules-2026.11"
 """Version of the prescription and progression rules; stored with every decision."""
@@ -56,6 +57,7 @@ TREADMILL_METHOD_SOURCES: Final[tuple[str, ...]] = ("van_de_venis",)
 BACKWARD_EXTRA_EFFORT_PCT: Final[tuple[int, int]] = (17, 20)
 """Backward walking costs 17–20 % more %HRmax/%VO2max than forward at the same speed
 (Hooper 2004)."""
+BACKWARD_EXTRA_EFFORT_SOURCES: Final[tuple[str, ...]] = ("hooper2004",)
 
 COMFORTABLE_SPEED_SOURCES: Final[tuple[str, ...]] = ("lin2025", "hooper2004", "laufer2005")
 """Larger effects at comfortable speed (Lin 2025); backward walking costs 17–20 % more than
@@ -154,9 +156,17 @@ class Prescription(BaseModel):
     rule_version: str = RULE_VERSION
 
 
+def is_positive_number(value: object) -> bool:
+    """True for a finite int or float above 0 (not a bool, not text): the check every speed,
+    time and duration a person types must pass before a rule uses it."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and value > 0
+
+
 def speed_from_three_m_backward_walk(time_s: float) -> MeasuredSpeed:
     """Comfortable backward speed from the 3-m backward walk: 3 m / time (RULES.md §2)."""
-    if not (math.isfinite(time_s) and time_s > 0):
+    if not is_positive_number(time_s):
         raise InvalidInputError("backward_walk_3m_s", time_s, "a time in seconds above 0")
     return MeasuredSpeed(
         speed_m_s=BACKWARD_WALK_3M_DISTANCE_M / time_s,
@@ -166,7 +176,7 @@ def speed_from_three_m_backward_walk(time_s: float) -> MeasuredSpeed:
 
 def treadmill_overshoot_speed_m_s(comfortable_going_up_m_s: float) -> float:
     """The belt speed to raise to: 0.3 m/s above the speed felt comfortable going up."""
-    if not (math.isfinite(comfortable_going_up_m_s) and comfortable_going_up_m_s > 0):
+    if not is_positive_number(comfortable_going_up_m_s):
         raise InvalidInputError(
             "comfortable_going_up_m_s", comfortable_going_up_m_s, "a speed in m/s above 0"
         )
@@ -179,7 +189,10 @@ def speed_from_treadmill(
     """Comfortable treadmill backward speed by the van de Venis method: the mean of the
     comfortable speed found going up and the one found coming down from 0.3 m/s above it."""
     ceiling_m_s = treadmill_overshoot_speed_m_s(comfortable_going_up_m_s)
-    if not 0 < comfortable_coming_down_m_s <= ceiling_m_s:
+    if not (
+        is_positive_number(comfortable_coming_down_m_s)
+        and comfortable_coming_down_m_s <= ceiling_m_s
+    ):
         raise InvalidInputError(
             "comfortable_coming_down_m_s",
             comfortable_coming_down_m_s,
@@ -272,11 +285,17 @@ def start_prescription(
         ),
         Reason(
             code="prescription.warm_up",
+            message=f"Warm up with {WARM_UP_MIN} min of forward walking.",
+            sources=WARM_UP_SOURCES,
+        ),
+        Reason(
+            code="prescription.cool_down",
             message=(
-                f"Warm up with {WARM_UP_MIN} min of forward walking; cool down with "
-                f"{policy.cool_down_min} min (the cool-down length is a policy)."
+                f"Cool down with {policy.cool_down_min} min of forward walking (the length of "
+                "the cool-down is retrowalk's choice: the trial's was not found)."
             ),
             sources=WARM_UP_SOURCES,
+            policy=True,
         ),
     ]
     if supervision is Supervision.EVERY_SESSION:
@@ -285,8 +304,8 @@ def start_prescription(
                 code="prescription.supervision_every_session",
                 message=(
                     "Your fall-risk tests showed a high risk, so every session is supervised, "
-                    "on a treadmill with handrails or a hallway with a rail and a spotter, "
-                    "until a reassessment clears it."
+                    f"on {describe_surfaces(fall_risk.surfaces)}, until a reassessment clears "
+                    "it."
                 ),
                 sources=("steadi",),
                 policy=True,
@@ -298,7 +317,7 @@ def start_prescription(
                 code="prescription.supervision_first_sessions",
                 message=(
                     f"The first {supervised_first} sessions are supervised; after that you may "
-                    "walk alone on a flat, clear, known path or a treadmill."
+                    f"walk alone on {describe_surfaces(fall_risk.surfaces)}."
                 ),
                 sources=("alghadir2019",),
                 policy=True,

@@ -28,7 +28,14 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from retrowalk.clinical.errors import InvalidInputError
-from retrowalk.clinical.fall_risk import Surface
+from retrowalk.clinical.fall_risk import BACKWARD_SPEED_MAX_M_S, Surface
+from retrowalk.clinical.norms import CR10_MAX as CR10_MAX
+from retrowalk.clinical.norms import NPRS_MAX as NPRS_MAX
+from retrowalk.clinical.norms import (
+    SPEED_MAX_RISE_FRACTION_PER_7_DAYS as SPEED_MAX_RISE_FRACTION_PER_7_DAYS,
+)
+from retrowalk.clinical.norms import SPEED_RISE_SOURCES as SPEED_RISE_SOURCES
+from retrowalk.clinical.norms import SPEED_RISE_WINDOW_DAYS as SPEED_RISE_WINDOW_DAYS
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.prescription import (
     CEILING_SOURCES,
@@ -40,6 +47,7 @@ from retrowalk.clinical.prescription import (
     TREADMILL_SURFACES,
     KneeCondition,
     Prescription,
+    is_positive_number,
     safety_cues_for,
 )
 from retrowalk.clinical.reasons import Reason
@@ -47,23 +55,17 @@ from retrowalk.clinical.reasons import Reason
 # --- Published numbers (RULES.md §3) ----------------------------------------------------------
 
 PAIN_SAFE_MAX_NPRS: Final[int] = 2
-"""Pain during exercise 0–2 of 10 is 'safe' (pain-monitoring model, RULES.md §3)."""
+"""Pain during exercise 0–2 of 10 is 'safe' (pain-monitoring model, RULES.md §3). Note:
+evidence-report §3.1 quotes a secondary summary with 0–3 'safe' / 4–5 'acceptable' (the
+original figure was not retrieved); RULES.md is normative, so the stricter 0–2 is used."""
 PAIN_ACCEPTABLE_MAX_NPRS: Final[int] = 5
 """Pain during exercise 3–5 is 'acceptable'; above 5 is not acceptable (RULES.md §3)."""
 PAIN_MODEL_SOURCES: Final[tuple[str, ...]] = ("silbernagel2007", "silbernagel2015")
-
-SPEED_MAX_RISE_FRACTION_PER_7_DAYS: Final[float] = 0.10
-"""Walking speed rises by at most 10 % a week (Timmermans 2016, a stroke treadmill protocol:
-an extrapolation to knee pain)."""
-SPEED_RISE_WINDOW_DAYS: Final[int] = 7
-SPEED_RISE_SOURCES: Final[tuple[str, ...]] = ("timmermans2016",)
 
 EFFORT_SOURCES: Final[tuple[str, ...]] = ("hooper2004",)
 ADVERSE_EVENT_SOURCES: Final[tuple[str, ...]] = ("alghadir2019", "hooper2004")
 REASSESSMENT_SOURCES: Final[tuple[str, ...]] = ("almutairi2023", "gilbert2021")
 
-NPRS_MAX: Final[int] = 10
-CR10_MAX: Final[int] = 10
 _EPS: Final[float] = 1e-9
 
 
@@ -589,10 +591,14 @@ def after_break(
     """Step back after a break (policy): ``policy.break_days`` or more without a session →
     duration cut by ``policy.break_duration_fraction`` (never below the policy minimum);
     speed and incline stay. A shorter gap → hold, unchanged."""
-    if isinstance(days_since_last_session, bool) or not isinstance(days_since_last_session, int):
-        raise InvalidInputError("days_since_last_session", days_since_last_session, "whole days")
-    if days_since_last_session < 0:
-        raise InvalidInputError("days_since_last_session", days_since_last_session, "0 or more")
+    if (
+        isinstance(days_since_last_session, bool)
+        or not isinstance(days_since_last_session, int)
+        or days_since_last_session < 0
+    ):
+        raise InvalidInputError(
+            "days_since_last_session", days_since_last_session, "a whole number of days, 0 or more"
+        )
     if days_since_last_session < policy.break_days:
         return ProgressionDecision(
             action=Action.HOLD,
@@ -651,6 +657,15 @@ def reassessment_due(
     return today >= next_reassessment(last_assessment, policy)
 
 
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_note(reason: object, allowed: str) -> None:
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInputError("reason", reason, allowed)
+
+
 def clinician_adjust(
     prescription: Prescription,
     reason: str,
@@ -663,29 +678,40 @@ def clinician_adjust(
 ) -> Prescription:
     """A clinician sets the prescription by hand; it is checked against the ceilings
     (almutairi2023: 30 min, 3×/week; cipriani1995: incline 0/5/10 % on a treadmill) and the
-    clinician's reason is recorded. Nothing out of range is clamped: it is refused."""
-    if not reason.strip():
-        raise InvalidInputError("reason", reason, "a sentence saying why the plan is changed")
+    clinician's reason is recorded. Nothing out of range is clamped: it is refused (a value of
+    the wrong type too, since ``model_copy`` does not validate)."""
+    _check_note(reason, "a sentence saying why the plan is changed")
     update: dict[str, object] = {}
     if duration_min is not None:
-        if isinstance(duration_min, bool) or not 1 <= duration_min <= MAX_DURATION_MIN:
+        if not _is_whole(duration_min) or not 1 <= duration_min <= MAX_DURATION_MIN:
             raise InvalidInputError(
-                "duration_min", duration_min, f"whole minutes from 1 to {MAX_DURATION_MIN}"
+                "duration_min",
+                duration_min,
+                f"a whole number of minutes from 1 to {MAX_DURATION_MIN}",
             )
         update["duration_min"] = duration_min
     if speed_m_s is not None:
-        if not (math.isfinite(speed_m_s) and speed_m_s > 0):
-            raise InvalidInputError("speed_m_s", speed_m_s, "a speed in m/s above 0")
-        update["speed_m_s"] = speed_m_s
-    if sessions_per_week is not None:
-        if (
-            isinstance(sessions_per_week, bool)
-            or not 1 <= sessions_per_week <= MAX_SESSIONS_PER_WEEK
-        ):
+        if not is_positive_number(speed_m_s) or speed_m_s > BACKWARD_SPEED_MAX_M_S:
             raise InvalidInputError(
-                "sessions_per_week", sessions_per_week, f"1 to {MAX_SESSIONS_PER_WEEK}"
+                "speed_m_s",
+                speed_m_s,
+                f"a speed in m/s above 0 and at most {BACKWARD_SPEED_MAX_M_S:g}",
+            )
+        update["speed_m_s"] = float(speed_m_s)
+    if sessions_per_week is not None:
+        if not _is_whole(sessions_per_week) or not 1 <= sessions_per_week <= MAX_SESSIONS_PER_WEEK:
+            raise InvalidInputError(
+                "sessions_per_week",
+                sessions_per_week,
+                f"a whole number of sessions a week from 1 to {MAX_SESSIONS_PER_WEEK}",
             )
         update["sessions_per_week"] = sessions_per_week
+    if surface is not None and not isinstance(surface, Surface):
+        allowed_surfaces = ", ".join(s.value for s in Surface)
+        raise InvalidInputError("surface", surface, f"one of {allowed_surfaces}")
+    if incline_pct is not None and not _is_whole(incline_pct):
+        allowed = ", ".join(str(step) for step in INCLINE_STEPS_PCT)
+        raise InvalidInputError("incline_pct", incline_pct, f"one of {allowed} %")
     new_surface = surface if surface is not None else prescription.surface
     update["surface"] = new_surface
     update["safety_cues"] = safety_cues_for(new_surface)
@@ -706,8 +732,7 @@ def clinician_adjust(
 
 def clinician_clear(prescription: Prescription, reason: str) -> Prescription:
     """A clinician clears a walker who was waiting for clearance (PAR-Q, parq_classic)."""
-    if not reason.strip():
-        raise InvalidInputError("reason", reason, "a sentence saying who cleared and why")
+    _check_note(reason, "a sentence saying who cleared and why")
     note = Reason(
         code="prescription.cleared",
         message=f"Cleared by a clinician: {reason.strip()}",
@@ -721,8 +746,7 @@ def clinician_clear(prescription: Prescription, reason: str) -> Prescription:
 def clinician_review(prescription: Prescription, reason: str) -> Prescription:
     """A clinician has reviewed an adverse event: sessions return to the supervision the
     fall-risk level allows (every session, or the first N)."""
-    if not reason.strip():
-        raise InvalidInputError("reason", reason, "a sentence saying what the review found")
+    _check_note(reason, "a sentence saying what the review found")
     note = Reason(
         code="prescription.reviewed", message=f"Reviewed by a clinician: {reason.strip()}"
     )

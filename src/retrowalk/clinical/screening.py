@@ -28,6 +28,7 @@ from retrowalk.clinical.norms import (
     RED_FLAG_TRAUMA_SOURCES,
     STEADI_QUESTION_SOURCES,
 )
+from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.reasons import Reason
 
 # --- input limits (validation, not clinical thresholds) ---------------------------------------
@@ -76,8 +77,9 @@ PARQ_QUESTIONS: Final[tuple[str, ...]] = (
 """The classic 7-item PAR-Q, word for word as RULES.md §1.1; item n is ``PARQ_QUESTIONS[n-1]``."""
 
 PARQ_JOINT_PROBLEM_ITEM: Final[int] = 5
-"""**Policy**: a YES to this item (bone or joint problem) is recorded but does not block alone,
-because nearly everyone with knee pain answers YES to it (RULES.md §1.1)."""
+"""The PAR-Q item that asks about a bone or joint problem (RULES.md §1.1). Whether a YES to it
+requires clearance is **policy**: ``PolicyConfig.parq_joint_problem_requires_clearance``
+(default False: recorded, not blocking, as nearly everyone with knee pain answers YES)."""
 
 # --- 1.2 knee red flags ------------------------------------------------------------------------
 
@@ -304,21 +306,21 @@ def _check_answers(answers: ScreeningAnswers) -> None:
             raise InvalidInputError("red_flags", flag, f"one of {allowed}")
 
 
-def _parq_reasons(answers: ScreeningAnswers) -> list[tuple[Reason, bool]]:
+def _parq_reasons(answers: ScreeningAnswers, policy: PolicyConfig) -> list[tuple[Reason, bool]]:
     """Each PAR-Q reason with whether it requires clearance."""
     found: list[tuple[Reason, bool]] = []
     for number, (question, yes) in enumerate(zip(PARQ_QUESTIONS, answers.parq, strict=True), 1):
         if not yes:
             continue
-        if number == PARQ_JOINT_PROBLEM_ITEM:
+        if number == PARQ_JOINT_PROBLEM_ITEM and not policy.parq_joint_problem_requires_clearance:
             found.append(
                 (
                     Reason(
-                        code="screening.parq.item5",
+                        code=f"screening.parq.item{number}",
                         message=(
-                            f"PAR-Q item 5 answered YES ({question}). Recorded: expected with "
-                            "knee pain, it does not require clearance on its own (retrowalk "
-                            "policy)."
+                            f"PAR-Q item {number} answered YES ({question}). Recorded: "
+                            "expected with knee pain, it does not require clearance on its own "
+                            "(retrowalk policy)."
                         ),
                         sources=PARQ_SOURCES,
                         policy=True,
@@ -381,20 +383,21 @@ def _steadi_reasons(steadi: SteadiAnswers) -> list[Reason]:
     ]
 
 
-def screen(answers: ScreeningAnswers) -> ScreeningResult:
+def screen(answers: ScreeningAnswers, policy: PolicyConfig = DEFAULT_POLICY) -> ScreeningResult:
     """Decide whether a plan may be generated: cleared, clearance required, or stop and refer.
 
     Red flags win over clearance; every reason is returned, not just the one that decided.
     Raises :class:`~retrowalk.clinical.errors.InvalidInputError` for an age outside
     ``AGE_MIN_YEARS``–``AGE_MAX_YEARS``, a non-boolean answer or a PAR-Q without 7 answers.
-    Sources: parq_classic, nhs_knee_red_flags, ottawa_knee_rule, steadi.
+    Sources: parq_classic, nhs_knee_red_flags, ottawa_knee_rule, steadi. Whether PAR-Q item 5
+    alone requires clearance is **policy** (``policy.parq_joint_problem_requires_clearance``).
     """
     _check_answers(answers)
     flags = sorted(
         answers.red_flags,
         key=lambda f: (f.info.urgency is not RedFlagUrgency.URGENT, list(KneeRedFlag).index(f)),
     )
-    parq = _parq_reasons(answers)
+    parq = _parq_reasons(answers, policy)
     reasons = [_red_flag_reason(f) for f in flags]
     reasons += [reason for reason, _ in parq]
     reasons += _steadi_reasons(answers.steadi)

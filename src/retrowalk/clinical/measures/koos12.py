@@ -65,8 +65,8 @@ def score_koos12(responses: Mapping[str, object]) -> Koos12Scores:
                 Reason(
                     code=f"koos12.{scale.value}.not_computable",
                     message=(
-                        f"KOOS-12 {scale.value}: {len(values)} of 4 items answered; at least "
-                        f"{KOOS12_MIN_ANSWERED_PER_SCALE} are needed, so no score."
+                        f"KOOS-12 {scale.value}: {len(values)} of {len(items)} items answered; "
+                        f"at least {KOOS12_MIN_ANSWERED_PER_SCALE} are needed, so no score."
                     ),
                     sources=KOOS12_SOURCES,
                 )
@@ -74,7 +74,7 @@ def score_koos12(responses: Mapping[str, object]) -> Koos12Scores:
             continue
         score = transform(values)
         scores[scale] = score
-        imputed = 4 - len(values)
+        imputed = len(items) - len(values)
         note = f", {imputed} missing item(s) given the mean of the answered ones" if imputed else ""
         reasons.append(
             Reason(

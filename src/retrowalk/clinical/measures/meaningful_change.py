@@ -17,6 +17,7 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict
 
 from retrowalk.clinical.errors import InvalidInputError
+from retrowalk.clinical.fall_risk import TEST_TIME_MAX_S
 from retrowalk.clinical.norms import (
     GAIT_SPEED_CHANGE_SOURCES,
     GAIT_SPEED_IMPORTANT_CHANGE_HIGH_M_S,
@@ -28,6 +29,7 @@ from retrowalk.clinical.norms import (
     KOOS_PS_MCID,
     KOOS_PS_MCID_SOURCES,
     NPRS_CHANGE_SOURCES,
+    NPRS_MAX,
     NPRS_MINIMAL_IMPROVEMENT_PCT,
     NPRS_MINIMAL_IMPROVEMENT_POINTS,
     NPRS_MUCH_BETTER_PCT,
@@ -36,6 +38,9 @@ from retrowalk.clinical.norms import (
     TUG_MDC_SOURCES,
 )
 from retrowalk.clinical.reasons import Reason
+
+GAIT_SPEED_MAX_M_S: Final[float] = 3.0
+"""Input limit, not a clinical threshold: a walking speed above 3 m/s is a typing error."""
 
 
 class ChangeMeasure(StrEnum):
@@ -145,7 +150,7 @@ def change_bands(
             much_better_from_pct=NPRS_MUCH_BETTER_PCT,
             worse_is_extrapolation=True,
             value_min=0.0,
-            value_max=10.0,
+            value_max=float(NPRS_MAX),
             sources=NPRS_CHANGE_SOURCES,
         ),
         ChangeMeasure.KOOS_PS: _koos_band(
@@ -159,7 +164,7 @@ def change_bands(
             strictly_more=True,
             worse_is_extrapolation=False,
             value_min=0.0,
-            value_max=300.0,
+            value_max=TEST_TIME_MAX_S,
             sources=TUG_MDC_SOURCES,
         ),
         ChangeMeasure.GAIT_SPEED: ChangeBand(
@@ -171,7 +176,7 @@ def change_bands(
             possibly_better_from=GAIT_SPEED_IMPORTANT_CHANGE_LOW_M_S,
             worse_is_extrapolation=True,
             value_min=0.0,
-            value_max=3.0,
+            value_max=GAIT_SPEED_MAX_M_S,
             sources=GAIT_SPEED_CHANGE_SOURCES,
         ),
     }

@@ -1,0 +1,46 @@
+"""Where and how supervised backward walking takes place: the vocabulary of the **policy**.
+
+:class:`Surface` and :class:`Supervision` live here, not in :mod:`retrowalk.clinical.fall_risk`,
+so that :class:`~retrowalk.clinical.policy.PolicyConfig` can name the surfaces each fall-risk
+level allows without an import cycle. ``retrowalk.clinical.fall_risk`` re-exports both, so
+``from retrowalk.clinical.fall_risk import Surface`` keeps working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Final
+
+
+class Supervision(StrEnum):
+    """Who must be there during backward walking (**policy**)."""
+
+    EVERY_SESSION = "every_session"
+    """Every session supervised until a reassessment clears it (high fall risk)."""
+    FIRST_SESSIONS = "first_sessions"
+    """The first ``PolicyConfig.supervised_first_sessions_low_risk`` sessions supervised,
+    then alone."""
+
+
+class Surface(StrEnum):
+    """Where backward walking may take place (**policy**)."""
+
+    TREADMILL_WITH_HANDRAILS = "treadmill_with_handrails"
+    HALLWAY_WITH_RAIL_AND_SPOTTER = "hallway_with_rail_and_spotter"
+    FLAT_CLEAR_KNOWN_PATH = "flat_clear_known_path"
+    TREADMILL = "treadmill"
+
+
+SURFACE_WORDS: Final[Mapping[Surface, str]] = {
+    Surface.TREADMILL_WITH_HANDRAILS: "a treadmill with handrails",
+    Surface.HALLWAY_WITH_RAIL_AND_SPOTTER: "a hallway with a rail and a spotter",
+    Surface.FLAT_CLEAR_KNOWN_PATH: "a flat, clear, known path",
+    Surface.TREADMILL: "a treadmill",
+}
+"""Each surface in plain words, for the reasons shown to walker and clinician."""
+
+
+def describe_surfaces(surfaces: Iterable[Surface]) -> str:
+    """``"a treadmill with handrails or a hallway with a rail and a spotter"``."""
+    return " or ".join(SURFACE_WORDS[surface] for surface in surfaces)
