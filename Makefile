@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/retrowalk start
+	$(BIN)/retrowalk serve
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

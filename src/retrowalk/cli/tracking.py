@@ -1,0 +1,783 @@
+"""Tracking over weeks from the terminal: enrol, screen, assess, plan, today, log, check in,
+history, progress, export/import, backup/restore, demo.
+
+``register(app)`` adds every command. Each command opens the database named by
+``--database-url`` or ``RETROWALK_DATABASE_URL`` (default: SQLite in the user data folder),
+acts as the local administrator account that ``retrowalk init`` creates, and goes through
+the same use cases (:mod:`retrowalk.services`) as the web app. ``--at`` (an ISO time with
+its zone) records something that happened earlier, e.g. to enter a paper diary.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from retrowalk.services import (
+    accounts,
+    assessments,
+    checkins,
+    clinician,
+    history,
+    plans,
+    screening,
+    sessions,
+    transfer,
+    walkers,
+)
+from retrowalk.services.errors import InvalidRequest
+from retrowalk.services.progress import weekly_progress
+from retrowalk.services.schemas import Actor, PrescriptionOut
+from retrowalk.store import DATABASE_URL_ENV, Database, open_database
+from retrowalk.store.backup import BackupError
+from retrowalk.store.backup import backup as backup_database
+from retrowalk.store.backup import restore as restore_database
+
+out = Console(highlight=False)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar=DATABASE_URL_ENV,
+        help="SQLAlchemy URL (default: SQLite in the user data folder).",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+AtOption = Annotated[
+    str | None,
+    typer.Option("--at", help="When it happened, ISO 8601 with zone, e.g. 2026-01-05T10:00+00:00."),
+]
+WalkerArg = Annotated[int, typer.Argument(help="The walker's id (see `retrowalk walker list`).")]
+
+
+def _open(url: str | None) -> tuple[Database, Actor]:
+    db = open_database(url)
+    return db, accounts.ensure_local_admin(db)
+
+
+def _at(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidRequest(
+            f"--at: {value!r} is not an ISO 8601 time; expected e.g. 2026-01-05T10:00+00:00.",
+            field="at",
+        ) from None
+    if parsed.tzinfo is None:
+        raise InvalidRequest(f"--at: {value!r} has no time zone; add one, e.g. +00:00.", field="at")
+    return parsed
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _read_json_file(path: Path, what: str) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InvalidRequest(f"{what}: {path} is not a readable JSON file ({exc}).") from None
+    if not isinstance(data, dict):
+        raise InvalidRequest(f"{what}: {path} must hold one JSON object.")
+    return data
+
+
+def _show_prescription(rx: PrescriptionOut, supervised: bool | None = None) -> None:
+    out.print(
+        f"[bold]Plan v{rx.version}[/] ({rx.decision}): {rx.duration_min:g} min backward walking "
+        f"at {rx.speed_m_s:.2f} m/s, incline {rx.incline_pct:g} %, on "
+        f"{rx.surface.value.replace('_', ' ')}, {rx.sessions_per_week}× a week"
+    )
+    if supervised is not None:
+        out.print("Supervised: [bold]yes[/]" if supervised else "Supervised: no (allowed alone)")
+    _show_reasons(rx.reasons)
+
+
+def _show_reasons(reasons: Any) -> None:
+    for reason in reasons:
+        labels = [
+            x
+            for x, on in (("policy", reason.policy), ("extrapolation", reason.extrapolation))
+            if on
+        ]
+        tag = f" [dim]({', '.join(labels)})[/]" if labels else ""
+        out.print(f"  • {reason.message}{tag}")
+
+
+# --- init and walkers -----------------------------------------------------------------------------
+
+walker_app = typer.Typer(help="Enrol walkers and look them up.", no_args_is_help=True)
+
+
+def init(database_url: DbOption = None) -> None:
+    """Create (or migrate) the database and the local administrator account."""
+    db, actor = _open(database_url)
+    out.print(f"Database ready: {db.url}")
+    out.print(f"Local administrator account id: {actor.account_id}")
+
+
+@walker_app.command("add")
+def walker_add(
+    email: Annotated[str, typer.Option(help="The walker's email (unique).")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    age: Annotated[int, typer.Option(help="Age in whole years (18–120).")],
+    sex: Annotated[str, typer.Option(help="female or male (the chair-stand norms).")],
+    knee: Annotated[str, typer.Option(help="oa or patellofemoral_pain.")],
+    side: Annotated[str, typer.Option(help="left, right or both.")] = "both",
+    timezone: Annotated[str, typer.Option(help="IANA time zone, e.g. Europe/London.")] = "UTC",
+    clinician_id: Annotated[
+        int | None, typer.Option(help="The supervising clinician's account id.")
+    ] = None,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Enrol a walker."""
+    db, actor = _open(database_url)
+    walker = walkers.enrol_walker(
+        db,
+        actor,
+        {
+            "email": email,
+            "display_name": name,
+            "age_years": age,
+            "sex": sex,
+            "knee_condition": knee,
+            "knee_side": side,
+            "timezone": timezone,
+            "clinician_id": clinician_id,
+        },
+    )
+    if as_json:
+        _print_json(walker.model_dump(mode="json"))
+        return
+    out.print(f"Enrolled walker {walker.id}: {walker.display_name} <{walker.email}>")
+
+
+@walker_app.command("list")
+def walker_list(database_url: DbOption = None, as_json: JsonOption = False) -> None:
+    """Every walker, with the flags a clinician should look at."""
+    db, actor = _open(database_url)
+    rows = clinician.walker_flags(db, actor)
+    if as_json:
+        _print_json([r.model_dump(mode="json") for r in rows])
+        return
+    table = Table("id", "name", "knee", "last session", "plan", "flags")
+    for r in rows:
+        table.add_row(
+            str(r.walker.id),
+            r.walker.display_name,
+            f"{r.walker.knee_condition.value} ({r.walker.knee_side})",
+            str(r.last_session_on or "—"),
+            f"v{r.current_prescription_version}" if r.current_prescription_version else "—",
+            ", ".join(f.value for f in r.flags) or "—",
+        )
+    out.print(table)
+
+
+@walker_app.command("show")
+def walker_show(
+    walker_id: WalkerArg, database_url: DbOption = None, as_json: JsonOption = False
+) -> None:
+    """One walker's profile and current plan."""
+    db, actor = _open(database_url)
+    walker = walkers.get_walker(db, actor, walker_id)
+    rx = plans.current_prescription(db, actor, walker_id)
+    if as_json:
+        _print_json(
+            {
+                "walker": walker.model_dump(mode="json"),
+                "prescription": rx.model_dump(mode="json") if rx else None,
+            }
+        )
+        return
+    out.print(
+        f"[bold]{walker.display_name}[/] <{walker.email}> — walker {walker.id}, "
+        f"{walker.age_years} y, {walker.sex}, {walker.knee_condition.value} ({walker.knee_side}), "
+        f"time zone {walker.timezone}"
+    )
+    if rx is None:
+        out.print("No plan yet.")
+    else:
+        _show_prescription(rx)
+
+
+# --- screening, assessment, plan ------------------------------------------------------------------
+
+
+def screen(
+    walker_id: WalkerArg,
+    answers: Annotated[
+        Path | None,
+        typer.Option(help="JSON answers file (the shape of `retrowalk start --answers`)."),
+    ] = None,
+    parq_yes: Annotated[
+        list[int] | None, typer.Option("--parq-yes", help="A PAR-Q item (1–7) answered YES.")
+    ] = None,
+    red_flag: Annotated[
+        list[str] | None, typer.Option("--red-flag", help="A knee red flag code the walker has.")
+    ] = None,
+    used_to_activity: Annotated[
+        bool, typer.Option("--used-to-activity/--not-used-to-activity")
+    ] = True,
+    fell: Annotated[bool, typer.Option("--fell", help="Fell in the past 12 months.")] = False,
+    unsteady: Annotated[bool, typer.Option("--unsteady", help="Feels unsteady.")] = False,
+    worried: Annotated[bool, typer.Option("--worried", help="Worries about falling.")] = False,
+    at: AtOption = None,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Screen a walker: PAR-Q, knee red flags, STEADI questions."""
+    if answers is not None:
+        raw = _read_json_file(answers, "--answers")
+        keys = ("used_to_activity", "parq", "red_flags", "steadi")
+        data: dict[str, Any] = {k: raw[k] for k in keys if k in raw}
+    else:
+        items = set(parq_yes or [])
+        bad = sorted(i for i in items if not 1 <= i <= 7)
+        if bad:
+            raise InvalidRequest(f"--parq-yes: {bad} are not PAR-Q items; expected 1 to 7.")
+        data = {
+            "used_to_activity": used_to_activity,
+            "parq": [i in items for i in range(1, 8)],
+            "red_flags": red_flag or [],
+            "steadi": {
+                "fell_past_12_months": fell,
+                "feels_unsteady": unsteady,
+                "worries_about_falling": worried,
+            },
+        }
+    db, actor = _open(database_url)
+    result = screening.screen_walker(db, actor, walker_id, data, now=_at(at))
+    if as_json:
+        _print_json(result.model_dump(mode="json"))
+        return
+    out.print(f"Screening outcome: [bold]{result.outcome.replace('_', ' ')}[/]")
+    _show_reasons(result.reasons)
+    for action in result.result.get("actions", ()):
+        out.print(f"→ {action}")
+
+
+def assess(
+    walker_id: WalkerArg,
+    answers: Annotated[
+        Path | None,
+        typer.Option(help='JSON file with a "tests" object (as `retrowalk start`) or the fields.'),
+    ] = None,
+    tug_s: Annotated[float | None, typer.Option(help="Timed Up and Go, seconds.")] = None,
+    tandem_s: Annotated[float | None, typer.Option(help="Tandem stance held, seconds.")] = None,
+    chair_stands: Annotated[int | None, typer.Option(help="30-s chair stand count.")] = None,
+    backward_3m_s: Annotated[float | None, typer.Option(help="3-m backward walk, seconds.")] = None,
+    gait_speed: Annotated[float | None, typer.Option(help="Gait speed, m/s.")] = None,
+    koos: Annotated[Path | None, typer.Option(help="JSON file: KOOS item code → 0–4.")] = None,
+    kind: Annotated[str, typer.Option(help="baseline or reassessment.")] = "baseline",
+    at: AtOption = None,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record the baseline tests (or a reassessment) and questionnaires."""
+    data: dict[str, Any] = {"kind": kind}
+    if answers is not None:
+        raw = _read_json_file(answers, "--answers")
+        data.update(raw.get("tests", raw) if isinstance(raw.get("tests", raw), dict) else {})
+        for key in (
+            "age_years",
+            "sex",
+            "knee_condition",
+            "surface",
+            "parq",
+            "red_flags",
+            "used_to_activity",
+        ):
+            data.pop(key, None)
+    for key, value in (
+        ("tug_s", tug_s),
+        ("tandem_stance_s", tandem_s),
+        ("chair_stand_count", chair_stands),
+        ("backward_walk_3m_s", backward_3m_s),
+        ("gait_speed_m_s", gait_speed),
+    ):
+        if value is not None:
+            data[key] = value
+    if koos is not None:
+        data["koos_answers"] = _read_json_file(koos, "--koos")
+    moment = _at(at)
+    db, actor = _open(database_url)
+    result = assessments.record_assessment(db, actor, walker_id, data, now=moment)
+    if as_json:
+        _print_json(result.model_dump(mode="json"))
+        return
+    risk = {True: "high", False: "low", None: "not assessed"}[result.high_fall_risk]
+    speed = f"{result.backward_speed_m_s:.2f} m/s" if result.backward_speed_m_s else "not measured"
+    out.print(f"Assessment {result.id} ({result.kind}): fall risk {risk}; backward speed {speed}")
+    _show_reasons(result.reasons)
+
+
+def plan(
+    walker_id: WalkerArg,
+    surface: Annotated[
+        str | None,
+        typer.Option(help="One the fall-risk result allows, e.g. treadmill (default: its first)."),
+    ] = None,
+    at: AtOption = None,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Make the starting plan from the latest screening and assessment."""
+    db, actor = _open(database_url)
+    rx = plans.make_plan(db, actor, walker_id, surface=surface, now=_at(at))
+    if as_json:
+        _print_json(rx.model_dump(mode="json"))
+        return
+    _show_prescription(rx)
+
+
+def today(
+    walker_id: WalkerArg,
+    at: AtOption = None,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Today's prescription in the walker's own time zone."""
+    db, actor = _open(database_url)
+    result = plans.todays_prescription(db, actor, walker_id, now=_at(at))
+    if as_json:
+        _print_json(result.model_dump(mode="json"))
+        return
+    out.print(f"[bold]{result.local_date}[/]: {result.message}")
+    if result.prescription is not None:
+        _show_prescription(result.prescription, result.supervised)
+    if result.reassessment_due:
+        out.print("The tests and KOOS are due again (`retrowalk assess --kind reassessment`).")
+
+
+# --- sessions and check-ins -----------------------------------------------------------------------
+
+
+def log(
+    walker_id: WalkerArg,
+    pain_before: Annotated[int, typer.Option(help="Pain before, 0–10.")],
+    pain_peak: Annotated[int, typer.Option(help="Worst pain during, 0–10.")],
+    pain_after: Annotated[int, typer.Option(help="Pain after, 0–10.")],
+    effort: Annotated[int, typer.Option(help="Effort, Borg CR10 0–10.")],
+    as_prescribed: Annotated[
+        bool, typer.Option("--as-prescribed", help="Minutes, speed, surface, incline as planned.")
+    ] = False,
+    from_recording: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-recording",
+            help="Take minutes, distance, speed (and start time) from a phone/watch recording.",
+        ),
+    ] = None,
+    step_length_m: Annotated[
+        float | None,
+        typer.Option(help="Step length in m, to estimate distance from steps (recordings)."),
+    ] = None,
+    minutes: Annotated[float | None, typer.Option(help="Minutes walked backward.")] = None,
+    speed: Annotated[float | None, typer.Option(help="Speed, m/s.")] = None,
+    distance: Annotated[float | None, typer.Option(help="Distance, m.")] = None,
+    surface: Annotated[str | None, typer.Option(help="Surface (e.g. treadmill).")] = None,
+    incline: Annotated[float | None, typer.Option(help="Incline, %.")] = None,
+    supervised: Annotated[bool | None, typer.Option("--supervised/--alone")] = None,
+    adverse: Annotated[
+        list[str] | None,
+        typer.Option(help="fall, near_fall, dizziness, chest_pain or sharp_knee_pain."),
+    ] = None,
+    stopped_early: Annotated[bool, typer.Option("--stopped-early")] = False,
+    note: Annotated[str | None, typer.Option(help="Free note.")] = None,
+    key: Annotated[
+        str | None, typer.Option(help="Client key: the same key twice is stored once.")
+    ] = None,
+    at: AtOption = None,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Log a session (pain, effort, what was done)."""
+    moment = _at(at)
+    db, actor = _open(database_url)
+    data: dict[str, Any] = {
+        "client_key": key or f"cli-{secrets.token_hex(8)}",
+        "pain_before_nprs": pain_before,
+        "pain_peak_nprs": pain_peak,
+        "pain_after_nprs": pain_after,
+        "effort_cr10": effort,
+        "adverse_events": adverse or [],
+        "completed": not stopped_early,
+        "note": note,
+    }
+    if moment is not None:
+        data["performed_at"] = moment
+    if as_prescribed:
+        now_today = plans.todays_prescription(db, actor, walker_id, now=moment)
+        rx = now_today.prescription
+        if rx is None:
+            raise InvalidRequest(f"--as-prescribed: there is no plan yet ({now_today.message})")
+        data.update(
+            duration_min=rx.duration_min,
+            speed_m_s=rx.speed_m_s,
+            surface=rx.surface.value,
+            incline_pct=rx.incline_pct,
+            supervised=now_today.supervised,
+        )
+    if from_recording is not None:
+        from retrowalk.services.recordings import session_from_recording
+
+        recorded = session_from_recording(from_recording, step_length_m)
+        data["duration_min"] = round(recorded.duration_min, 2)
+        data["distance_m"] = recorded.distance_m
+        data["speed_m_s"] = recorded.speed_m_s
+        if moment is None and recorded.performed_at is not None:
+            data["performed_at"] = recorded.performed_at
+        extra = f"; {recorded.steps} steps" if recorded.steps is not None else ""
+        if recorded.distance_is_estimate:
+            extra += "; distance estimated from steps × step length"
+        if not as_json:
+            out.print(
+                f"From {from_recording.name}: {recorded.duration_min:.1f} min walking{extra}."
+            )
+    for name, value in (
+        ("duration_min", minutes),
+        ("speed_m_s", speed),
+        ("distance_m", distance),
+        ("surface", surface),
+        ("incline_pct", incline),
+        ("supervised", supervised),
+    ):
+        if value is not None:
+            data[name] = value
+    for needed, flag in (
+        ("duration_min", "--minutes"),
+        ("surface", "--surface"),
+        ("supervised", "--supervised/--alone"),
+    ):
+        if needed not in data:
+            raise InvalidRequest(f"{flag} is required (or use --as-prescribed).")
+    result = sessions.log_session(db, actor, walker_id, data, now=moment)
+    if as_json:
+        _print_json(result.model_dump(mode="json"))
+        return
+    if result.created:
+        out.print(f"Logged session {result.id} ({result.local_date}, key {result.client_key}).")
+    else:
+        out.print(
+            f"Already logged as session {result.id} (key {result.client_key}); nothing added."
+        )
+    if result.adverse_events:
+        out.print("[bold red]Stop the session now.[/] A clinician will review what happened.")
+
+
+def clear(
+    walker_id: WalkerArg,
+    scope: Annotated[
+        str, typer.Option(help="start (screening clearance) or adverse_event (reviewed).")
+    ],
+    reason: Annotated[str, typer.Option(help="Who cleared and why, in a sentence.")],
+    at: AtOption = None,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A clinician's clearance: to start, or after reviewing an adverse event."""
+    db, actor = _open(database_url)
+    result = clinician.clear_walker(
+        db, actor, walker_id, {"scope": scope, "reason": reason}, now=_at(at)
+    )
+    if as_json:
+        _print_json(result.model_dump(mode="json"))
+        return
+    out.print(f"Clearance {result.id} ({result.scope}) recorded: {result.reason}")
+
+
+def adjust(
+    walker_id: WalkerArg,
+    reason: Annotated[str, typer.Option(help="Why the plan changes, in a sentence.")],
+    minutes: Annotated[int | None, typer.Option(help="Minutes per session.")] = None,
+    speed: Annotated[float | None, typer.Option(help="Speed, m/s.")] = None,
+    incline: Annotated[int | None, typer.Option(help="Incline, % (0, 5 or 10).")] = None,
+    sessions_per_week: Annotated[int | None, typer.Option(help="Sessions a week.")] = None,
+    surface: Annotated[str | None, typer.Option(help="Surface.")] = None,
+    at: AtOption = None,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A clinician's change to the current plan (a new version, with the reason)."""
+    db, actor = _open(database_url)
+    data: dict[str, Any] = {"reason": reason}
+    for name, value in (
+        ("duration_min", minutes),
+        ("speed_m_s", speed),
+        ("incline_pct", incline),
+        ("sessions_per_week", sessions_per_week),
+        ("surface", surface),
+    ):
+        if value is not None:
+            data[name] = value
+    rx = clinician.adjust_prescription(db, actor, walker_id, data, now=_at(at))
+    if as_json:
+        _print_json(rx.model_dump(mode="json"))
+        return
+    _show_prescription(rx)
+
+
+def note(
+    walker_id: WalkerArg,
+    text: Annotated[str, typer.Argument(help="The note.")],
+    at: AtOption = None,
+    database_url: DbOption = None,
+) -> None:
+    """A clinician's note about a walker."""
+    db, actor = _open(database_url)
+    result = clinician.add_note(db, actor, walker_id, {"text": text}, now=_at(at))
+    out.print(f"Note {result.id} added.")
+
+
+def checkin(
+    walker_id: WalkerArg,
+    pain: Annotated[int, typer.Option(help="Knee pain this morning, 0–10.")],
+    stiffness: Annotated[int, typer.Option(help="Stiffness this morning, 0–10.")],
+    session_id: Annotated[
+        int | None, typer.Option("--session", help="Session id (default: the last).")
+    ] = None,
+    at: AtOption = None,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The next-morning check-in: decides progress, hold or regress, and the next plan."""
+    db, actor = _open(database_url)
+    data: dict[str, Any] = {
+        "pain_nprs": pain,
+        "stiffness_nprs": stiffness,
+        "session_id": session_id,
+    }
+    moment = _at(at)
+    if moment is not None:
+        data["at"] = moment
+    result = checkins.morning_checkin(db, actor, walker_id, data)
+    if as_json:
+        _print_json(result.model_dump(mode="json"))
+        return
+    out.print(f"Decision: [bold]{result.decision}[/]")
+    _show_reasons(result.reasons)
+    if result.next_prescription is not None:
+        _show_prescription(result.next_prescription.model_copy(update={"reasons": ()}))
+
+
+# --- history and progress -------------------------------------------------------------------------
+
+
+def history_cmd(
+    walker_id: WalkerArg,
+    weeks: Annotated[int, typer.Option(help="How many weeks back.")] = 12,
+    at: AtOption = None,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Sessions, check-ins and every plan decision with its reasons."""
+    db, actor = _open(database_url)
+    result = history.walker_history(db, actor, walker_id, weeks=weeks, now=_at(at))
+    if as_json:
+        _print_json(result.model_dump(mode="json"))
+        return
+    table = Table(
+        "date", "min", "m/s", "pain b/peak/a", "effort", "adverse", "next morning", "decision"
+    )
+    by_session = {c.session_id: c for c in result.checkins}
+    missed = {m.session_id: m for m in result.missed_reports}
+    for s in result.sessions:
+        c = by_session.get(s.id)
+        table.add_row(
+            str(s.local_date),
+            f"{s.duration_min:g}",
+            f"{s.speed_m_s:.2f}" if s.speed_m_s else "—",
+            f"{s.pain_before_nprs}/{s.pain_peak_nprs}/{s.pain_after_nprs}",
+            str(s.effort_cr10),
+            "[red]" + ", ".join(s.adverse_events) + "[/]" if s.adverse_events else "—",
+            f"pain {c.pain_nprs}, stiff {c.stiffness_nprs}"
+            if c
+            else ("no report" if s.id in missed else "—"),
+            c.decision if c else (missed[s.id].decision if s.id in missed else "—"),
+        )
+    out.print(table)
+    out.print("[bold]Plan decisions[/]")
+    for p in result.prescriptions:
+        out.print(
+            f"v{p.version} {p.effective_from} [bold]{p.decision}[/]: {p.duration_min:g} min, "
+            f"{p.speed_m_s:.2f} m/s, incline {p.incline_pct:g} %"
+        )
+        _show_reasons(p.reasons)
+
+
+BARS = " ▁▂▃▄▅▆▇█"
+
+
+def _bar(value: float | None, top: float) -> str:
+    if value is None or top <= 0:
+        return " "
+    return BARS[min(len(BARS) - 1, round(value / top * (len(BARS) - 1)))]
+
+
+def progress(
+    walker_id: WalkerArg,
+    weeks: Annotated[int, typer.Option(help="How many weeks back.")] = 12,
+    at: AtOption = None,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A compact chart of pain, minutes and speed per week."""
+    db, actor = _open(database_url)
+    rows = weekly_progress(db, actor, walker_id, weeks=weeks, now=_at(at))
+    if as_json:
+        _print_json([r.model_dump(mode="json") for r in rows])
+        return
+    top_min = max((r.minutes_total for r in rows), default=0.0)
+    top_speed = max((r.speed_mean_m_s or 0.0 for r in rows), default=0.0)
+    table = Table("week of", "sessions", "peak pain (0–10)", "minutes", "speed m/s")
+    for r in rows:
+        pain = f"{r.pain_peak_mean_nprs:.1f}" if r.pain_peak_mean_nprs is not None else "—"
+        speed = f"{r.speed_mean_m_s:.2f}" if r.speed_mean_m_s is not None else "—"
+        table.add_row(
+            str(r.week_start),
+            str(r.sessions),
+            f"{_bar(r.pain_peak_mean_nprs, 10)} {pain}",
+            f"{_bar(r.minutes_total, top_min)} {r.minutes_total:g}",
+            f"{_bar(r.speed_mean_m_s, top_speed)} {speed}",
+        )
+    out.print(table)
+    out.print(
+        "[dim]Pain 0–10 during sessions (the pain-monitoring model is from Achilles "
+        "tendinopathy: an extrapolation to the knee).[/]"
+    )
+
+
+# --- export, import, backup, restore, demo --------------------------------------------------------
+
+FormatOption = Annotated[
+    Literal["json", "csv"], typer.Option("--format", help="json (one file) or csv (a folder).")
+]
+
+
+def export(
+    path: Annotated[Path, typer.Argument(help="JSON file, or folder for CSV.")],
+    fmt: FormatOption = "json",
+    database_url: DbOption = None,
+) -> None:
+    """Export every record (JSON or CSV); `retrowalk import` reads it back exactly."""
+    db, actor = _open(database_url)
+    transfer.export_to(db, actor, path, fmt)
+    out.print(f"Exported to {path} ({fmt}).")
+
+
+def import_cmd(
+    path: Annotated[Path, typer.Argument(help="JSON file, or folder of CSV files.")],
+    fmt: FormatOption = "json",
+    database_url: DbOption = None,
+) -> None:
+    """Import an export into an EMPTY database (ids kept)."""
+    db = open_database(database_url)
+    count = transfer.import_from(db, path, fmt)
+    out.print(f"Imported {count} rows from {path}.")
+
+
+def backup(
+    path: Annotated[Path, typer.Argument(help="The new backup file.")],
+    database_url: DbOption = None,
+) -> None:
+    """A consistent copy of the live database (SQLite backup API; PostgreSQL: an export)."""
+    db = open_database(database_url)
+    try:
+        how = backup_database(db, path)
+    except BackupError as exc:
+        raise InvalidRequest(str(exc)) from None
+    out.print(
+        f"Backed up to {path} "
+        f"({'SQLite online backup' if how == 'sqlite-backup' else 'logical export'})."
+    )
+
+
+def restore(
+    path: Annotated[Path, typer.Argument(help="A file made by `retrowalk backup`.")],
+    database_url: DbOption = None,
+) -> None:
+    """Restore a backup (SQLite: replaces the database; PostgreSQL: into an empty one)."""
+    db = open_database(database_url, migrate=False)
+    try:
+        restore_database(db, path)
+    except BackupError as exc:
+        raise InvalidRequest(str(exc)) from None
+    out.print(f"Restored from {path}.")
+
+
+def demo(
+    seed: Annotated[
+        int, typer.Option(help="Random seed: the same seed gives the same walker.")
+    ] = 1,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Create a realistic six-week walker through the real use cases (deterministic)."""
+    from retrowalk.services.demo import run_demo
+
+    db, actor = _open(database_url)
+    result = run_demo(db, actor, seed=seed)
+    if as_json:
+        _print_json(result)
+        return
+    out.print(
+        f"Demo walker {result['walker_id']} ({result['email']}): {result['sessions']} sessions, "
+        f"{result['checkins']} check-ins over six weeks. Decisions: {result['decisions']}."
+    )
+    out.print(f"See: retrowalk history {result['walker_id']} --weeks 8 --at {result['until']}")
+
+
+account_app = typer.Typer(help="Clinician and administrator accounts.", no_args_is_help=True)
+
+
+@account_app.command("add")
+def account_add(
+    email: Annotated[str, typer.Option(help="Email (unique).")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    role: Annotated[str, typer.Option(help="clinician or admin.")] = "clinician",
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Create a clinician (or admin) account; set its password in the web app."""
+    db, actor = _open(database_url)
+    account = accounts.create_account(
+        db, actor, {"email": email, "display_name": name, "role": role}
+    )
+    if as_json:
+        _print_json(account.model_dump(mode="json"))
+        return
+    out.print(f"Created {account.role} account {account.id}: {account.display_name}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add every tracking command to the root ``retrowalk`` app."""
+    app.command("init")(init)
+    app.add_typer(account_app, name="account")
+    app.add_typer(walker_app, name="walker")
+    app.command("screen")(screen)
+    app.command("assess")(assess)
+    app.command("plan")(plan)
+    app.command("today")(today)
+    app.command("log")(log)
+    app.command("checkin")(checkin)
+    app.command("clear")(clear)
+    app.command("adjust")(adjust)
+    app.command("note")(note)
+    app.command("history")(history_cmd)
+    app.command("progress")(progress)
+    app.command("export")(export)
+    app.command("import")(import_cmd)
+    app.command("backup")(backup)
+    app.command("restore")(restore)
+    app.command("demo")(demo)

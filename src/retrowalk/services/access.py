@@ -1,0 +1,61 @@
+"""Who may reach what, checked in every use case (the web app and the CLI rely on it).
+
+A walker reaches only their own records, a clinician only the walkers assigned to them, an
+admin everything. The actor's account is looked up on every call, so a forged role or a
+deleted account is refused rather than trusted.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from retrowalk.services.errors import AccessDenied, NotFound
+from retrowalk.services.schemas import Actor, Role
+from retrowalk.store import repositories as repo
+from retrowalk.store.models import Account, Walker
+
+
+def check_actor(session: Session, actor: Actor) -> Account:
+    """The actor's account, if it exists and has the role the actor claims."""
+    account = repo.get(session, Account, actor.account_id)
+    if account is None or account.role != actor.role.value:
+        raise AccessDenied(
+            f"Account {actor.account_id} with role {actor.role.value} is not known here; "
+            "sign in again."
+        )
+    return account
+
+
+def require_role(session: Session, actor: Actor, *roles: Role) -> Account:
+    """The actor's account when their role is one of ``roles``."""
+    account = check_actor(session, actor)
+    if actor.role not in roles:
+        allowed = " or ".join(r.value for r in roles)
+        raise AccessDenied(f"Only a {allowed} may do this; you are signed in as a {actor.role}.")
+    return account
+
+
+def can_reach(actor: Actor, walker: Walker) -> bool:
+    """Whether ``actor`` may see and change ``walker``'s records."""
+    if actor.role is Role.ADMIN:
+        return True
+    if actor.role is Role.CLINICIAN:
+        return walker.clinician_id == actor.account_id
+    return walker.account_id == actor.account_id
+
+
+def walker_for(session: Session, actor: Actor, walker_id: int) -> Walker:
+    """The walker ``walker_id`` when the actor may reach them."""
+    check_actor(session, actor)
+    walker = repo.get(session, Walker, walker_id)
+    if walker is None:
+        raise NotFound(f"There is no walker with id {walker_id}.")
+    if not can_reach(actor, walker):
+        raise AccessDenied(f"You may not see or change the records of walker {walker_id}.")
+    return walker
+
+
+def staff_walker_for(session: Session, actor: Actor, walker_id: int) -> Walker:
+    """Like :func:`walker_for`, for what only their clinician (or an admin) may do."""
+    require_role(session, actor, Role.CLINICIAN, Role.ADMIN)
+    return walker_for(session, actor, walker_id)

@@ -1,0 +1,354 @@
+"""Accounts: first-run setup, staff accounts, password hashes, invitations, the CLI's admin.
+
+Passwords never reach the services: the web layer hashes with argon2 and hands over the
+hash. Tokens (setup, invitation) are random and long, so a SHA-256 of them is enough to
+store; the token itself is returned once and never kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from retrowalk.services.access import check_actor, require_role
+from retrowalk.services.clock import utc_now
+from retrowalk.services.convert import account_out, walker_out
+from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotFound, parse
+from retrowalk.services.schemas import (
+    AccountIn,
+    AccountOut,
+    Actor,
+    InvitationOut,
+    LoginAccount,
+    Role,
+    SetupTokenOut,
+    WalkerOut,
+    WalkerSignup,
+    normalise_email,
+)
+from retrowalk.store import Database
+from retrowalk.store import repositories as repo
+from retrowalk.store.models import Account, Invitation, SetupToken, Walker
+
+LOCAL_ADMIN_EMAIL = "admin@localhost.localdomain"
+"""The CLI's own administrator account (``retrowalk init`` creates it)."""
+INVITATION_VALID_DAYS = 14
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _email_or_invalid(email: str) -> str:
+    try:
+        return normalise_email(email)
+    except ValueError as exc:
+        raise InvalidRequest(f"email: {email!r} {exc}.", field="email") from None
+
+
+def insert_account(db_session: Session, data: AccountIn, now: datetime) -> Account:
+    """Insert a new account; a taken email is a :class:`Conflict`, never a crash."""
+    if repo.account_by_email(db_session, data.email) is not None:
+        raise Conflict(f"An account with the email {data.email} already exists.")
+    account = Account(
+        email=data.email,
+        display_name=data.display_name,
+        role=data.role.value,
+        password_hash=data.password_hash,
+        created_at=now,
+    )
+    try:
+        with db_session.begin_nested():
+            repo.add(db_session, account)
+    except IntegrityError:
+        raise Conflict(f"An account with the email {data.email} already exists.") from None
+    return account
+
+
+def first_run_needed(db: Database) -> bool:
+    """True while no clinician or admin can sign in (the web app shows its setup page).
+
+    The CLI's local administrator has no password, so a database made with ``retrowalk init``
+    or ``retrowalk demo`` still needs the web setup.
+    """
+    with db.reader() as session:
+        return not repo.staff_account_exists(session, can_sign_in=True)
+
+
+def create_setup_token(db: Database, *, now: datetime | None = None) -> SetupTokenOut:
+    """A one-time token to create the first staff account; older unused tokens stop working."""
+    at = utc_now(now)
+    with db.transaction() as session:
+        if repo.staff_account_exists(session, can_sign_in=True):
+            raise Conflict("Setup is already done: a clinician or admin can sign in.")
+        for old in repo.unused_setup_tokens(session):
+            old.used_at = at
+        token = secrets.token_urlsafe(32)
+        row = repo.add(session, SetupToken(token_hash=_hash_token(token), created_at=at))
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=None,
+            actor_role="system",
+            action="setup_token.create",
+            entity="setup_token",
+            entity_id=row.id,
+        )
+    return SetupTokenOut(token=token)
+
+
+def complete_setup(
+    db: Database, token: str, data: AccountIn | dict[str, object], *, now: datetime | None = None
+) -> AccountOut:
+    """Create the first clinician or admin account with the one-time setup token."""
+    account_in = parse(AccountIn, data)
+    if account_in.role is Role.WALKER:
+        raise InvalidRequest(
+            "role: the first account must be a clinician or an admin.", field="role"
+        )
+    if account_in.password_hash is None:
+        raise InvalidRequest(
+            "password_hash: the first account needs a password so it can sign in.",
+            field="password_hash",
+        )
+    at = utc_now(now)
+    with db.transaction() as session:
+        row = repo.setup_token_by_hash(session, _hash_token(token))
+        if (
+            row is None
+            or row.used_at is not None
+            or repo.staff_account_exists(session, can_sign_in=True)
+        ):
+            raise AccessDenied("This setup token is not valid (wrong, already used, or replaced).")
+        row.used_at = at
+        account = insert_account(session, account_in, at)
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=account.id,
+            actor_role=account.role,
+            action="account.create_first",
+            entity="account",
+            entity_id=account.id,
+            detail={"email": account.email, "role": account.role},
+        )
+        return account_out(account)
+
+
+def create_account(
+    db: Database, actor: Actor, data: AccountIn | dict[str, object], *, now: datetime | None = None
+) -> AccountOut:
+    """An administrator creates any account (walkers are better enrolled with a profile)."""
+    account_in = parse(AccountIn, data)
+    at = utc_now(now)
+    with db.transaction() as session:
+        require_role(session, actor, Role.ADMIN)
+        account = insert_account(session, account_in, at)
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action="account.create",
+            entity="account",
+            entity_id=account.id,
+            detail={"email": account.email, "role": account.role},
+        )
+        return account_out(account)
+
+
+def find_account_by_email(db: Database, email: str) -> LoginAccount | None:
+    """The account for a login attempt (with its password hash), or None."""
+    try:
+        address = normalise_email(email)
+    except ValueError:
+        return None
+    with db.reader() as session:
+        account = repo.account_by_email(session, address)
+        if account is None:
+            return None
+        return LoginAccount(
+            id=account.id,
+            email=account.email,
+            display_name=account.display_name,
+            role=Role(account.role),
+            password_hash=account.password_hash,
+        )
+
+
+def get_account(db: Database, actor: Actor, account_id: int) -> AccountOut:
+    """An account: one's own, or any for an admin."""
+    with db.reader() as session:
+        check_actor(session, actor)
+        if actor.role is not Role.ADMIN and actor.account_id != account_id:
+            raise AccessDenied("You may only see your own account.")
+        account = repo.get(session, Account, account_id)
+        if account is None:
+            raise NotFound(f"There is no account with id {account_id}.")
+        return account_out(account)
+
+
+def set_password_hash(
+    db: Database, actor: Actor, account_id: int, password_hash: str, *, now: datetime | None = None
+) -> AccountOut:
+    """Set or replace an account's password hash (one's own, or any for an admin)."""
+    if not password_hash or len(password_hash) > 512:
+        raise InvalidRequest("password_hash: expected a non-empty hash of at most 512 characters.")
+    at = utc_now(now)
+    with db.transaction() as session:
+        check_actor(session, actor)
+        if actor.role is not Role.ADMIN and actor.account_id != account_id:
+            raise AccessDenied("You may only change your own password.")
+        account = repo.get(session, Account, account_id)
+        if account is None:
+            raise NotFound(f"There is no account with id {account_id}.")
+        account.password_hash = password_hash
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action="account.set_password",
+            entity="account",
+            entity_id=account.id,
+        )
+        return account_out(account)
+
+
+def create_invitation(
+    db: Database,
+    actor: Actor,
+    email: str,
+    *,
+    valid_days: int = INVITATION_VALID_DAYS,
+    now: datetime | None = None,
+) -> InvitationOut:
+    """A clinician invites a walker by email; the token is returned once, stored hashed."""
+    address = _email_or_invalid(email)
+    if not 1 <= valid_days <= 90:
+        raise InvalidRequest(
+            f"valid_days: {valid_days} is not allowed; expected 1 to 90 days.", field="valid_days"
+        )
+    at = utc_now(now)
+    with db.transaction() as session:
+        require_role(session, actor, Role.CLINICIAN)
+        if repo.account_by_email(session, address) is not None:
+            raise Conflict(f"An account with the email {address} already exists.")
+        token = secrets.token_urlsafe(32)
+        row = repo.add(
+            session,
+            Invitation(
+                token_hash=_hash_token(token),
+                email=address,
+                clinician_id=actor.account_id,
+                created_at=at,
+                expires_at=at + timedelta(days=valid_days),
+            ),
+        )
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action="invitation.create",
+            entity="invitation",
+            entity_id=row.id,
+            detail={"email": address},
+        )
+        return InvitationOut(
+            id=row.id,
+            email=address,
+            clinician_id=actor.account_id,
+            token=token,
+            expires_at=row.expires_at,
+        )
+
+
+def accept_invitation(
+    db: Database,
+    token: str,
+    data: WalkerSignup | dict[str, object],
+    *,
+    now: datetime | None = None,
+) -> WalkerOut:
+    """Create the invited walker's account and profile, linked to the inviting clinician."""
+    signup = parse(WalkerSignup, data)
+    at = utc_now(now)
+    with db.transaction() as session:
+        invitation = repo.invitation_by_hash(session, _hash_token(token))
+        if invitation is None or invitation.used_at is not None:
+            raise AccessDenied("This invitation is not valid (wrong or already used).")
+        if invitation.expires_at <= at:
+            raise AccessDenied(
+                f"This invitation expired on {invitation.expires_at:%Y-%m-%d}; ask your "
+                "clinician for a new one."
+            )
+        account = insert_account(
+            session,
+            AccountIn(
+                email=invitation.email,
+                display_name=signup.display_name,
+                role=Role.WALKER,
+                password_hash=signup.password_hash,
+            ),
+            at,
+        )
+        walker = repo.add(
+            session,
+            Walker(
+                account_id=account.id,
+                age_years=signup.age_years,
+                sex=signup.sex,
+                knee_condition=signup.knee_condition.value,
+                knee_side=signup.knee_side,
+                timezone=signup.timezone,
+                clinician_id=invitation.clinician_id,
+                created_at=at,
+            ),
+        )
+        invitation.used_at = at
+        invitation.walker_account_id = account.id
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=account.id,
+            actor_role=account.role,
+            action="invitation.accept",
+            entity="walker",
+            entity_id=walker.id,
+            walker_id=walker.id,
+            detail={"invitation_id": invitation.id},
+        )
+        return walker_out(walker, account)
+
+
+def ensure_local_admin(db: Database, *, now: datetime | None = None) -> Actor:
+    """The CLI's local administrator (created on first use, without a password, so it can
+    never sign in to the web app: the terminal user is trusted as the machine's owner)."""
+    with db.reader() as session:
+        existing = repo.account_by_email(session, LOCAL_ADMIN_EMAIL)
+        if existing is not None:
+            if existing.role != Role.ADMIN.value:
+                raise Conflict(f"The account {LOCAL_ADMIN_EMAIL} exists but is not an admin.")
+            return Actor(account_id=existing.id, role=Role.ADMIN)
+    at = utc_now(now)
+    with db.transaction() as session:
+        account = insert_account(
+            session,
+            AccountIn(email=LOCAL_ADMIN_EMAIL, display_name="Local administrator", role=Role.ADMIN),
+            at,
+        )
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=account.id,
+            actor_role=account.role,
+            action="account.create_local_admin",
+            entity="account",
+            entity_id=account.id,
+        )
+        return Actor(account_id=account.id, role=Role.ADMIN)

@@ -1,0 +1,148 @@
+"""Baseline and reassessment: fall-risk tests, comfortable backward speed, KOOS.
+
+Scores and fall risk are computed by clinical/; the services keep every answer as given
+(item level) next to the results, and say when the next reassessment is due (policy).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskTests, Sex, assess_fall_risk
+from retrowalk.clinical.measures import score_koos, score_koos12
+from retrowalk.clinical.policy import DEFAULT_POLICY
+from retrowalk.clinical.prescription import (
+    RULE_VERSION,
+    MeasuredSpeed,
+    speed_from_three_m_backward_walk,
+    speed_from_treadmill,
+)
+from retrowalk.clinical.progression import (
+    REASSESSMENT_SOURCES,
+    next_reassessment,
+    reassessment_due,
+)
+from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.screening import SteadiAnswers
+from retrowalk.services.access import walker_for
+from retrowalk.services.clock import local_date, utc_now
+from retrowalk.services.convert import assessment_out
+from retrowalk.services.errors import parse
+from retrowalk.services.schemas import Actor, AssessmentIn, AssessmentOut, ReassessmentStatus
+from retrowalk.store import Database
+from retrowalk.store import repositories as repo
+from retrowalk.store.models import Assessment
+
+
+def measured_speed(data: AssessmentIn) -> MeasuredSpeed | None:
+    """The comfortable backward speed measured in this assessment (treadmill test first)."""
+    if data.treadmill_speed_up_m_s is not None and data.treadmill_speed_down_m_s is not None:
+        return speed_from_treadmill(data.treadmill_speed_up_m_s, data.treadmill_speed_down_m_s)
+    if data.backward_walk_3m_s is not None:
+        return speed_from_three_m_backward_walk(data.backward_walk_3m_s)
+    return None
+
+
+def record_assessment(
+    db: Database,
+    actor: Actor,
+    walker_id: int,
+    data: AssessmentIn | dict[str, object],
+    *,
+    now: datetime | None = None,
+) -> AssessmentOut:
+    """Score the tests and questionnaires with the clinical rules and store everything."""
+    assessment = parse(AssessmentIn, data)
+    at = utc_now(now)
+    with db.transaction() as session:
+        walker = walker_for(session, actor, walker_id)
+        steadi = assessment.steadi
+        if steadi is None:
+            screening = repo.latest_screening(session, walker.id)
+            if screening is not None:
+                steadi = SteadiAnswers.model_validate(screening.answers_json["steadi"])
+        speed = measured_speed(assessment)
+        fall_risk = assess_fall_risk(
+            FallRiskTests(
+                age_years=walker.age_years,
+                sex=Sex(walker.sex),
+                tug_s=assessment.tug_s,
+                tandem_stance_s=assessment.tandem_stance_s,
+                chair_stand_count=assessment.chair_stand_count,
+                chair_stand_used_arms=assessment.chair_stand_used_arms,
+                backward_walk_3m_s=assessment.backward_walk_3m_s,
+                backward_speed_m_s=speed.speed_m_s if speed is not None else None,
+                steadi=steadi,
+            )
+        )
+        scores: dict[str, Any] = {"fall_risk": fall_risk.model_dump(mode="json")}
+        if speed is not None:
+            scores["measured_speed"] = speed.model_dump(mode="json")
+        if assessment.koos_answers:
+            scores["koos"] = score_koos(assessment.koos_answers).model_dump(mode="json")
+            scores["koos12"] = score_koos12(assessment.koos_answers).model_dump(mode="json")
+        elif assessment.koos12_answers:
+            scores["koos12"] = score_koos12(assessment.koos12_answers).model_dump(mode="json")
+        answers = assessment.model_dump(mode="json")
+        answers["steadi"] = steadi.model_dump(mode="json") if steadi is not None else None
+        row = repo.add(
+            session,
+            Assessment(
+                walker_id=walker.id,
+                created_at=at,
+                local_date=assessment.local_date or local_date(at, walker.timezone),
+                kind=assessment.kind,
+                tug_s=assessment.tug_s,
+                tandem_stance_s=assessment.tandem_stance_s,
+                chair_stand_count=assessment.chair_stand_count,
+                backward_walk_3m_s=assessment.backward_walk_3m_s,
+                backward_speed_m_s=speed.speed_m_s if speed is not None else None,
+                gait_speed_m_s=assessment.gait_speed_m_s,
+                high_fall_risk=fall_risk.level is FallRiskLevel.HIGH,
+                answers_json=answers,
+                scores_json=scores,
+                rule_version=RULE_VERSION,
+                recorded_by=actor.account_id,
+            ),
+        )
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action="assessment.record",
+            entity="assessment",
+            entity_id=row.id,
+            walker_id=walker.id,
+            detail={"kind": row.kind, "high_fall_risk": row.high_fall_risk},
+        )
+        return assessment_out(row)
+
+
+def reassessment_status(
+    db: Database, actor: Actor, walker_id: int, *, now: datetime | None = None
+) -> ReassessmentStatus:
+    """Whether the tests and KOOS are due again (every ``reassessment_interval_weeks``, policy)."""
+    at = utc_now(now)
+    with db.reader() as session:
+        walker = walker_for(session, actor, walker_id)
+        last = repo.latest_assessment(session, walker.id)
+        today = local_date(at, walker.timezone)
+        if last is None:
+            return ReassessmentStatus(due=False, last_assessment_on=None, due_on=None, reasons=())
+        due_on = next_reassessment(last.local_date, DEFAULT_POLICY)
+        due = reassessment_due(last.local_date, today, DEFAULT_POLICY)
+        weeks = DEFAULT_POLICY.reassessment_interval_weeks
+        reason = Reason(
+            code="reassessment.due" if due else "reassessment.not_yet",
+            message=(
+                f"Last assessment on {last.local_date}; tests and KOOS are repeated every "
+                f"{weeks} weeks, so the next is due on {due_on} (retrowalk policy)."
+            ),
+            sources=REASSESSMENT_SOURCES,
+            policy=True,
+        )
+        return ReassessmentStatus(
+            due=due, last_assessment_on=last.local_date, due_on=due_on, reasons=(reason,)
+        )

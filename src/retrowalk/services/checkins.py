@@ -1,0 +1,255 @@
+"""The next-morning check-in: the clinical progression decision and the next plan version.
+
+The services only gather what the rule needs (:class:`~retrowalk.clinical.progression.History`)
+from storage; :func:`retrowalk.clinical.progression.decide` makes the decision. The decision,
+its reasons and rule version are stored with the new prescription version.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from itertools import pairwise
+
+from sqlalchemy.orm import Session
+
+from retrowalk.clinical.progression import (
+    AdverseEvent,
+    Change,
+    History,
+    MorningReport,
+    ProgressionDecision,
+    SessionLog,
+    Variable,
+    decide,
+)
+from retrowalk.clinical.reasons import Reason
+from retrowalk.services.access import walker_for
+from retrowalk.services.clock import local_date, utc_now
+from retrowalk.services.convert import checkin_out, reasons_of
+from retrowalk.services.errors import Conflict, InvalidRequest, NotFound, parse
+from retrowalk.services.plans import clinical_prescription, decision_detail, store_prescription
+from retrowalk.services.schemas import Actor, CheckinIn, CheckinOut
+from retrowalk.store import Database
+from retrowalk.store import repositories as repo
+from retrowalk.store.models import Checkin, Walker, WalkSession
+from retrowalk.store.models import Prescription as PrescriptionRow
+
+_LOOKBACK_VERSIONS = 200
+"""Plan versions read back for the history: far more than the qualifying-session count and
+the 7-day speed window ever need (a few versions a day at most)."""
+
+
+def _level_history(versions: list[PrescriptionRow]) -> tuple[int, Change | None]:
+    """Qualifying sessions at the current level and the increase that set it (newest first)."""
+    qualifying = 0
+    counting = True
+    for row in reversed(versions):
+        detail = row.decision_json or {}
+        if row.decision == "hold":
+            if counting and detail.get("qualifying_session"):
+                qualifying += 1
+            else:
+                counting = False
+            continue
+        if row.decision in ("clear", "review"):
+            continue
+        if row.decision == "progress" and detail.get("change"):
+            return qualifying, Change.model_validate(detail["change"])
+        return qualifying, None
+    return qualifying, None
+
+
+def _speed_changes(versions: list[PrescriptionRow], session_row: WalkSession) -> tuple[Change, ...]:
+    """Every change of the prescribed speed in the 7 days before the session (any cause)."""
+    window_start = session_row.local_date - timedelta(days=7)
+    changes: list[Change] = []
+    for before, after in pairwise(versions):
+        if after.speed_m_s != before.speed_m_s and (
+            window_start <= after.effective_from <= session_row.local_date
+        ):
+            changes.append(
+                Change(
+                    variable=Variable.SPEED,
+                    before=before.speed_m_s,
+                    after=after.speed_m_s,
+                    on=after.effective_from,
+                )
+            )
+    return tuple(changes)
+
+
+def build_history(session: Session, walker: Walker, session_row: WalkSession) -> History:
+    """What :func:`decide` needs from earlier sessions, check-ins and plan versions."""
+    day = session_row.local_date
+    versions = repo.recent_prescriptions(session, walker.id, _LOOKBACK_VERSIONS)
+    qualifying, last_increase = _level_history(versions)
+    earlier = [
+        s
+        for s in repo.walk_sessions(session, walker.id, since=day - timedelta(days=13), until=day)
+        if s.id != session_row.id and s.performed_at <= session_row.performed_at
+    ]
+    this_week = tuple(s.pain_peak_nprs for s in earlier if s.local_date > day - timedelta(days=7))
+    previous_week = tuple(
+        s.pain_peak_nprs for s in earlier if s.local_date <= day - timedelta(days=7)
+    )
+    before = [
+        c
+        for c in repo.checkins(session, walker.id, until=day)
+        if c.created_at <= session_row.performed_at and c.stiffness_nprs is not None
+    ]
+    return History(
+        session_date=day,
+        qualifying_sessions_at_level=qualifying,
+        last_increase=last_increase,
+        speed_changes=_speed_changes(versions, session_row),
+        baseline_stiffness_nprs=before[-1].stiffness_nprs if before else None,
+        pain_during_this_week_nprs=this_week,
+        pain_during_previous_week_nprs=previous_week,
+    )
+
+
+def session_log(row: WalkSession) -> SessionLog:
+    """A stored session as the clinical rule reads it."""
+    speed = row.speed_m_s
+    if speed is None:
+        speed = (row.distance_m or 0.0) / (row.duration_min * 60.0)
+    return SessionLog(
+        pain_before_nprs=row.pain_before_nprs,
+        pain_during_peak_nprs=row.pain_peak_nprs,
+        pain_after_nprs=row.pain_after_nprs,
+        effort_cr10=row.effort_cr10,
+        minutes_done=row.duration_min,
+        speed_done_m_s=speed,
+        adverse_events=frozenset(AdverseEvent(e) for e in row.adverse_events),
+        completed=row.completed,
+    )
+
+
+def decide_and_store(
+    session: Session,
+    actor: Actor,
+    walker: Walker,
+    session_row: WalkSession,
+    morning: MorningReport | None,
+    at: datetime,
+) -> tuple[Checkin, ProgressionDecision, PrescriptionRow]:
+    """Run the clinical decision for one session and store it with the next plan version."""
+    plan = repo.latest_prescription(session, walker.id)
+    if plan is None:
+        raise Conflict("There is no plan yet, so no progression decision can be made.")
+    decision = decide(
+        clinical_prescription(plan),
+        session_log(session_row),
+        morning,
+        build_history(session, walker, session_row),
+    )
+    today = local_date(at, walker.timezone)
+    next_row = store_prescription(
+        session,
+        walker,
+        decision.next_prescription,
+        decision=decision.action.value,
+        reasons=decision.reasons,
+        made_by=actor.account_id,
+        at=at,
+        effective_from=today,
+        decision_detail=decision_detail(
+            decision, session_id=session_row.id, morning_report=morning is not None
+        ),
+    )
+    row = repo.add(
+        session,
+        Checkin(
+            walker_id=walker.id,
+            session_id=session_row.id,
+            created_at=at,
+            local_date=today,
+            pain_nprs=morning.pain_nprs if morning is not None else None,
+            stiffness_nprs=morning.stiffness_nprs if morning is not None else None,
+            report_missing=morning is None,
+            decision=decision.action.value,
+            next_prescription_id=next_row.id,
+            recorded_by=actor.account_id,
+        ),
+    )
+    action = f"checkin.{decision.action.value}" if morning else "checkin.missing_report"
+    repo.audit(
+        session,
+        at=at,
+        actor_account_id=actor.account_id,
+        actor_role=actor.role.value,
+        action=action,
+        entity="checkin",
+        entity_id=row.id,
+        walker_id=walker.id,
+        detail={"session_id": session_row.id, "prescription_version": next_row.version},
+    )
+    return row, decision, next_row
+
+
+def hold_unreported_session(
+    session: Session, actor: Actor, walker: Walker, performed_at: datetime, at: datetime
+) -> None:
+    """Before a new session on a later day: decide the last one without its morning report.
+
+    RULES §3: a missing next-morning report → hold. The decision is stored like any other,
+    and a late report for that session is then refused (it was already decided).
+    """
+    previous = repo.last_session(session, walker.id)
+    if previous is None or repo.latest_prescription(session, walker.id) is None:
+        return
+    if local_date(performed_at, walker.timezone) <= previous.local_date:
+        return
+    if repo.checkin_for_session(session, previous.id) is not None:
+        return
+    decide_and_store(session, actor, walker, previous, None, at)
+
+
+def morning_checkin(
+    db: Database, actor: Actor, walker_id: int, data: CheckinIn | dict[str, object]
+) -> CheckinOut:
+    """Record the next-morning report, decide (clinical rules) and store the next plan."""
+    checkin_in = parse(CheckinIn, data)
+    at = utc_now(checkin_in.at)
+    with db.transaction() as session:
+        walker = walker_for(session, actor, walker_id)
+        if checkin_in.session_id is not None:
+            session_row = repo.get(session, WalkSession, checkin_in.session_id)
+            if session_row is None or session_row.walker_id != walker.id:
+                raise NotFound(
+                    f"Walker {walker.id} has no session with id {checkin_in.session_id}."
+                )
+        else:
+            session_row = repo.last_session(session, walker.id)
+            if session_row is None:
+                raise Conflict("There is no session to check in for: log a session first.")
+        existing = repo.checkin_for_session(session, session_row.id)
+        if existing is not None:
+            if existing.report_missing:
+                raise Conflict(
+                    f"The session of {session_row.local_date} was already decided without a "
+                    "morning report (a later session was logged first)."
+                )
+            raise Conflict(
+                f"The session of {session_row.local_date} already has its morning check-in."
+            )
+        if at <= session_row.performed_at:
+            raise InvalidRequest(
+                f"at: the check-in ({at.isoformat()}) must come after the session "
+                f"({session_row.performed_at.isoformat()}).",
+                field="at",
+            )
+        row, decision, next_row = decide_and_store(
+            session,
+            actor,
+            walker,
+            session_row,
+            MorningReport(pain_nprs=checkin_in.pain_nprs, stiffness_nprs=checkin_in.stiffness_nprs),
+            at,
+        )
+        return checkin_out(row, decision.reasons, next_row)
+
+
+def decision_reasons(row: PrescriptionRow | None) -> tuple[Reason, ...]:
+    """The reasons stored with a decision's prescription version."""
+    return reasons_of(row.reasons_json) if row is not None else ()

@@ -1,0 +1,269 @@
+"""What only a walker's clinician (or an admin) does: clear, adjust, annotate, and the list.
+
+Clearance and adjustment change the plan through the clinical rules
+(``clinician_clear``, ``clinician_review``, ``clinician_adjust``), each stored as a new
+version with the clinician's reason. The walker list's flags are computed here from storage.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from retrowalk.clinical.policy import DEFAULT_POLICY
+from retrowalk.clinical.progression import (
+    PAIN_ACCEPTABLE_MAX_NPRS,
+    clinician_adjust,
+    clinician_clear,
+    clinician_review,
+    reassessment_due,
+)
+from retrowalk.services.access import check_actor, staff_walker_for
+from retrowalk.services.clock import local_date, utc_now
+from retrowalk.services.convert import clearance_out, note_out, prescription_out, walker_out
+from retrowalk.services.errors import AccessDenied, Conflict, parse
+from retrowalk.services.plans import (
+    clinical_prescription,
+    open_adverse_event_review,
+    store_prescription,
+)
+from retrowalk.services.schemas import (
+    Actor,
+    AdjustmentIn,
+    ClearanceIn,
+    ClearanceOut,
+    Flag,
+    NoteIn,
+    NoteOut,
+    PrescriptionOut,
+    Role,
+    WalkerFlags,
+)
+from retrowalk.store import Database
+from retrowalk.store import repositories as repo
+from retrowalk.store.models import Account, Clearance, ClinicianNote, Walker
+
+FLAG_WINDOW_DAYS = 14
+"""Policy: pain flares and next-morning pain rises stay flagged for 14 days (two weeks of
+sessions, the window the pain-monitoring model compares week to week)."""
+MISSED_SESSIONS_WINDOW_DAYS = 7
+"""Policy: the clinician's list flags a walker with fewer sessions than prescribed in the
+last 7 days (once the plan is at least that old)."""
+
+
+def clear_walker(
+    db: Database,
+    actor: Actor,
+    walker_id: int,
+    data: ClearanceIn | dict[str, object],
+    *,
+    now: datetime | None = None,
+) -> ClearanceOut:
+    """Record a clearance; when a plan exists, its next version carries it (clinical rule)."""
+    clearance = parse(ClearanceIn, data)
+    at = utc_now(now)
+    with db.transaction() as session:
+        walker = staff_walker_for(session, actor, walker_id)
+        plan = repo.latest_prescription(session, walker.id)
+        if clearance.scope == "start":
+            screening = repo.latest_screening(session, walker.id)
+            if screening is None or not screening.clearance_required:
+                raise Conflict(f"Walker {walker.id}'s screening does not ask for a clearance.")
+        elif not open_adverse_event_review(session, walker.id):
+            raise Conflict(f"Walker {walker.id} has no adverse event waiting for review.")
+        row = repo.add(
+            session,
+            Clearance(
+                walker_id=walker.id,
+                cleared_by=actor.account_id,
+                created_at=at,
+                scope=clearance.scope,
+                reason=clearance.reason,
+            ),
+        )
+        if plan is not None:
+            current = clinical_prescription(plan)
+            if clearance.scope == "start":
+                updated, decision = clinician_clear(current, clearance.reason), "clear"
+            else:
+                updated, decision = clinician_review(current, clearance.reason), "review"
+            store_prescription(
+                session,
+                walker,
+                updated,
+                decision=decision,
+                reasons=updated.reasons[-1:],
+                made_by=actor.account_id,
+                at=at,
+                effective_from=local_date(at, walker.timezone),
+                decision_detail={"clearance_id": row.id},
+            )
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action=f"clearance.{clearance.scope}",
+            entity="clearance",
+            entity_id=row.id,
+            walker_id=walker.id,
+            detail={"reason": clearance.reason},
+        )
+        return clearance_out(row)
+
+
+def adjust_prescription(
+    db: Database,
+    actor: Actor,
+    walker_id: int,
+    data: AdjustmentIn | dict[str, object],
+    *,
+    now: datetime | None = None,
+) -> PrescriptionOut:
+    """A clinician changes the current plan by hand, with a reason (checked by clinical/)."""
+    adjustment = parse(AdjustmentIn, data)
+    at = utc_now(now)
+    with db.transaction() as session:
+        walker = staff_walker_for(session, actor, walker_id)
+        plan = repo.latest_prescription(session, walker.id)
+        if plan is None:
+            raise Conflict(f"Walker {walker.id} has no plan to adjust yet: make the plan first.")
+        updated = clinician_adjust(
+            clinical_prescription(plan),
+            adjustment.reason,
+            duration_min=adjustment.duration_min,
+            speed_m_s=adjustment.speed_m_s,
+            incline_pct=adjustment.incline_pct,
+            sessions_per_week=adjustment.sessions_per_week,
+            surface=adjustment.surface,
+        )
+        row = store_prescription(
+            session,
+            walker,
+            updated,
+            decision="adjust",
+            reasons=updated.reasons[-1:],
+            made_by=actor.account_id,
+            at=at,
+            effective_from=local_date(at, walker.timezone),
+            decision_detail=adjustment.model_dump(mode="json"),
+        )
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action="prescription.adjust",
+            entity="prescription",
+            entity_id=row.id,
+            walker_id=walker.id,
+            detail=adjustment.model_dump(mode="json"),
+        )
+        return prescription_out(row)
+
+
+def add_note(
+    db: Database,
+    actor: Actor,
+    walker_id: int,
+    data: NoteIn | dict[str, object],
+    *,
+    now: datetime | None = None,
+) -> NoteOut:
+    """A clinician's free-text note about a walker."""
+    note = parse(NoteIn, data)
+    at = utc_now(now)
+    with db.transaction() as session:
+        walker = staff_walker_for(session, actor, walker_id)
+        row = repo.add(
+            session,
+            ClinicianNote(
+                walker_id=walker.id, author_id=actor.account_id, created_at=at, text=note.text
+            ),
+        )
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action="note.add",
+            entity="note",
+            entity_id=row.id,
+            walker_id=walker.id,
+        )
+        return note_out(row)
+
+
+def _flags(session: Session, walker: Walker, at: datetime) -> WalkerFlags:
+    account = repo.get(session, Account, walker.account_id)
+    assert account is not None
+    today = local_date(at, walker.timezone)
+    flags: list[Flag] = []
+    details: list[str] = []
+    plan = repo.latest_prescription(session, walker.id)
+    since = today - timedelta(days=FLAG_WINDOW_DAYS - 1)
+    recent = repo.walk_sessions(session, walker.id, since=since, until=today)
+    last = repo.last_session(session, walker.id)
+    flare = [s for s in recent if s.pain_peak_nprs > PAIN_ACCEPTABLE_MAX_NPRS]
+    if flare:
+        flags.append(Flag.PAIN_FLARE)
+        details.append(
+            f"Pain during a session above {PAIN_ACCEPTABLE_MAX_NPRS}/10 on "
+            f"{flare[-1].local_date} ({flare[-1].pain_peak_nprs}/10)."
+        )
+    by_session = repo.checkins_for_sessions(session, [s.id for s in recent])
+    up = [
+        (s, by_session[s.id])
+        for s in recent
+        if s.id in by_session and (by_session[s.id].pain_nprs or 0) > s.pain_before_nprs
+    ]
+    if up:
+        s, c = up[-1]
+        flags.append(Flag.MORNING_PAIN_UP)
+        details.append(
+            f"Next-morning pain {c.pain_nprs}/10 after the session of {s.local_date} was above "
+            f"the pain before it ({s.pain_before_nprs}/10)."
+        )
+    if open_adverse_event_review(session, walker.id):
+        flags.append(Flag.ADVERSE_EVENT)
+        details.append("An adverse event was logged and waits for your review.")
+    if plan is not None and plan.awaiting_clearance:
+        flags.append(Flag.WAITING_FOR_CLEARANCE)
+        details.append("The screening needs your clearance before the first session.")
+    if plan is not None and not plan.awaiting_clearance:
+        first = repo.first_prescription(session, walker.id)
+        start = first.effective_from if first is not None else today
+        window_start = today - timedelta(days=MISSED_SESSIONS_WINDOW_DAYS - 1)
+        if start <= window_start:
+            done = len([s for s in recent if s.local_date >= window_start])
+            if done < plan.sessions_per_week:
+                flags.append(Flag.MISSED_SESSIONS)
+                details.append(
+                    f"{done} sessions in the last {MISSED_SESSIONS_WINDOW_DAYS} days; "
+                    f"{plan.sessions_per_week} a week are prescribed (flag: retrowalk policy)."
+                )
+    assessment = repo.latest_assessment(session, walker.id)
+    if assessment is not None and reassessment_due(assessment.local_date, today, DEFAULT_POLICY):
+        flags.append(Flag.REASSESSMENT_DUE)
+        details.append(
+            f"Last assessment on {assessment.local_date}: the tests and KOOS are due again."
+        )
+    return WalkerFlags(
+        walker=walker_out(walker, account),
+        flags=tuple(flags),
+        details=tuple(details),
+        last_session_on=last.local_date if last is not None else None,
+        current_prescription_version=plan.version if plan is not None else None,
+    )
+
+
+def walker_flags(db: Database, actor: Actor, *, now: datetime | None = None) -> list[WalkerFlags]:
+    """The clinician's walker list with its flags (an admin sees every walker)."""
+    at = utc_now(now)
+    with db.reader() as session:
+        check_actor(session, actor)
+        if actor.role is Role.WALKER:
+            raise AccessDenied("Only a clinician or an admin sees the walker list.")
+        clinician = actor.account_id if actor.role is Role.CLINICIAN else None
+        return [_flags(session, w, at) for w, _ in repo.walkers(session, clinician_id=clinician)]

@@ -1,0 +1,206 @@
+"""Rows of the store → the frozen output models of :mod:`retrowalk.services.schemas`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from retrowalk.clinical.reasons import Reason
+from retrowalk.services.schemas import (
+    AccountOut,
+    AssessmentOut,
+    CheckinOut,
+    ClearanceOut,
+    MissedReportOut,
+    NoteOut,
+    PrescriptionOut,
+    Role,
+    ScreeningOut,
+    SessionOut,
+    WalkerOut,
+)
+from retrowalk.store.models import (
+    Account,
+    Assessment,
+    Checkin,
+    Clearance,
+    ClinicianNote,
+    Prescription,
+    Screening,
+    Walker,
+    WalkSession,
+)
+
+
+def reasons_of(data: Any) -> tuple[Reason, ...]:
+    """Stored reason dicts back into :class:`Reason` objects."""
+    return tuple(Reason.model_validate(item) for item in data or ())
+
+
+def account_out(account: Account) -> AccountOut:
+    return AccountOut(
+        id=account.id,
+        email=account.email,
+        display_name=account.display_name,
+        role=Role(account.role),
+        has_password=account.password_hash is not None,
+        created_at=account.created_at,
+    )
+
+
+def walker_out(walker: Walker, account: Account) -> WalkerOut:
+    return WalkerOut.model_validate(
+        {
+            "id": walker.id,
+            "account_id": account.id,
+            "email": account.email,
+            "display_name": account.display_name,
+            "age_years": walker.age_years,
+            "sex": walker.sex,
+            "knee_condition": walker.knee_condition,
+            "knee_side": walker.knee_side,
+            "timezone": walker.timezone,
+            "clinician_id": walker.clinician_id,
+            "created_at": walker.created_at,
+        }
+    )
+
+
+def screening_out(row: Screening) -> ScreeningOut:
+    return ScreeningOut(
+        id=row.id,
+        walker_id=row.walker_id,
+        created_at=row.created_at,
+        outcome=row.outcome,
+        clearance_required=row.clearance_required,
+        reasons=reasons_of(row.result_json.get("reasons")),
+        result=row.result_json,
+        rule_version=row.rule_version,
+    )
+
+
+def assessment_out(row: Assessment) -> AssessmentOut:
+    reasons: list[Any] = []
+    for part in row.scores_json.values():
+        if isinstance(part, dict):
+            reasons.extend(part.get("reasons", ()))
+    return AssessmentOut(
+        id=row.id,
+        walker_id=row.walker_id,
+        local_date=row.local_date,
+        kind=row.kind,
+        high_fall_risk=row.high_fall_risk,
+        backward_speed_m_s=row.backward_speed_m_s,
+        scores=row.scores_json,
+        reasons=reasons_of(reasons),
+        rule_version=row.rule_version,
+    )
+
+
+def prescription_out(row: Prescription) -> PrescriptionOut:
+    return PrescriptionOut.model_validate(
+        {
+            "id": row.id,
+            "walker_id": row.walker_id,
+            "version": row.version,
+            "created_at": row.created_at,
+            "effective_from": row.effective_from,
+            "decision": row.decision,
+            "duration_min": row.duration_min,
+            "speed_m_s": row.speed_m_s,
+            "incline_pct": row.incline_pct,
+            "surface": row.surface,
+            "supervision": row.supervision,
+            "supervised_first_sessions": row.supervised_first_sessions,
+            "high_fall_risk": row.high_fall_risk,
+            "sessions_per_week": row.sessions_per_week,
+            "reasons": reasons_of(row.reasons_json),
+            "rule_version": row.rule_version,
+            "made_by": row.made_by,
+            "details": row.prescription_json,
+        }
+    )
+
+
+def session_out(row: WalkSession, *, created: bool = True) -> SessionOut:
+    return SessionOut.model_validate(
+        {
+            "id": row.id,
+            "walker_id": row.walker_id,
+            "client_key": row.client_key,
+            "prescription_id": row.prescription_id,
+            "performed_at": row.performed_at,
+            "local_date": row.local_date,
+            "logged_at": row.logged_at,
+            "planned_duration_min": row.planned_duration_min,
+            "planned_speed_m_s": row.planned_speed_m_s,
+            "planned_incline_pct": row.planned_incline_pct,
+            "planned_surface": row.planned_surface,
+            "planned_supervised": row.planned_supervised,
+            "duration_min": row.duration_min,
+            "speed_m_s": row.speed_m_s,
+            "distance_m": row.distance_m,
+            "incline_pct": row.incline_pct,
+            "surface": row.surface,
+            "supervised": row.supervised,
+            "pain_before_nprs": row.pain_before_nprs,
+            "pain_peak_nprs": row.pain_peak_nprs,
+            "pain_after_nprs": row.pain_after_nprs,
+            "effort_cr10": row.effort_cr10,
+            "adverse_events": tuple(row.adverse_events),
+            "completed": row.completed,
+            "note": row.note,
+            "created": created,
+        }
+    )
+
+
+def checkin_out(
+    row: Checkin, decision_reasons: tuple[Reason, ...], next_rx: Prescription | None
+) -> CheckinOut:
+    assert row.pain_nprs is not None, "a missing report is shown as MissedReportOut"
+    return CheckinOut(
+        id=row.id,
+        walker_id=row.walker_id,
+        session_id=row.session_id,
+        local_date=row.local_date,
+        pain_nprs=row.pain_nprs,
+        stiffness_nprs=row.stiffness_nprs,
+        decision=row.decision,
+        reasons=decision_reasons,
+        next_prescription=prescription_out(next_rx) if next_rx is not None else None,
+    )
+
+
+def missed_report_out(
+    row: Checkin, decision_reasons: tuple[Reason, ...], next_rx: Prescription | None
+) -> MissedReportOut:
+    return MissedReportOut(
+        id=row.id,
+        walker_id=row.walker_id,
+        session_id=row.session_id,
+        local_date=row.local_date,
+        decision=row.decision,
+        reasons=decision_reasons,
+        next_prescription=prescription_out(next_rx) if next_rx is not None else None,
+    )
+
+
+def clearance_out(row: Clearance) -> ClearanceOut:
+    return ClearanceOut(
+        id=row.id,
+        walker_id=row.walker_id,
+        cleared_by=row.cleared_by,
+        created_at=row.created_at,
+        scope=row.scope,
+        reason=row.reason,
+    )
+
+
+def note_out(row: ClinicianNote) -> NoteOut:
+    return NoteOut(
+        id=row.id,
+        walker_id=row.walker_id,
+        author_id=row.author_id,
+        created_at=row.created_at,
+        text=row.text,
+    )

@@ -1,0 +1,75 @@
+"""A walker's record over recent weeks: sessions, check-ins with decisions, plan versions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from retrowalk.services.access import walker_for
+from retrowalk.services.clock import local_date, utc_now
+from retrowalk.services.convert import (
+    assessment_out,
+    checkin_out,
+    clearance_out,
+    missed_report_out,
+    note_out,
+    prescription_out,
+    reasons_of,
+    screening_out,
+    session_out,
+    walker_out,
+)
+from retrowalk.services.errors import InvalidRequest
+from retrowalk.services.schemas import Actor, HistoryOut, Role
+from retrowalk.store import Database
+from retrowalk.store import repositories as repo
+from retrowalk.store.models import Account, Prescription
+
+MAX_WEEKS = 520
+
+
+def walker_history(
+    db: Database, actor: Actor, walker_id: int, *, weeks: int = 12, now: datetime | None = None
+) -> HistoryOut:
+    """Everything recorded for the walker in the last ``weeks`` weeks (their local dates)."""
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise InvalidRequest(
+            f"weeks: {weeks} is not allowed; expected 1 to {MAX_WEEKS}.", field="weeks"
+        )
+    at = utc_now(now)
+    with db.reader() as session:
+        walker = walker_for(session, actor, walker_id)
+        account = repo.get(session, Account, walker.account_id)
+        assert account is not None
+        until = local_date(at, walker.timezone)
+        since = until - timedelta(weeks=weeks) + timedelta(days=1)
+        sessions = repo.walk_sessions(session, walker.id, since=since, until=until)
+        checkins = repo.checkins(session, walker.id, since=since, until=until)
+        versions = repo.prescriptions(session, walker.id, effective_since=since)
+        by_id = {p.id: p for p in versions}
+        checkin_views = []
+        missed = []
+        for c in checkins:
+            nxt = by_id.get(c.next_prescription_id or -1)
+            if nxt is None and c.next_prescription_id is not None:
+                nxt = repo.get(session, Prescription, c.next_prescription_id)
+            reasons = reasons_of(nxt.reasons_json) if nxt else ()
+            if c.report_missing:
+                missed.append(missed_report_out(c, reasons, nxt))
+            else:
+                checkin_views.append(checkin_out(c, reasons, nxt))
+        staff = actor.role in (Role.CLINICIAN, Role.ADMIN)
+        return HistoryOut(
+            walker=walker_out(walker, account),
+            since=since,
+            until=until,
+            sessions=tuple(session_out(s) for s in sessions),
+            checkins=tuple(checkin_views),
+            missed_reports=tuple(missed),
+            prescriptions=tuple(prescription_out(p) for p in versions),
+            assessments=tuple(
+                assessment_out(a) for a in repo.assessments(session, walker.id, since=since)
+            ),
+            screenings=tuple(screening_out(s) for s in repo.screenings(session, walker.id)),
+            clearances=tuple(clearance_out(c) for c in repo.clearances(session, walker.id)),
+            notes=tuple(note_out(n) for n in repo.notes(session, walker.id)) if staff else (),
+        )

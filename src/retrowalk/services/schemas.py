@@ -1,0 +1,476 @@
+"""Inputs and outputs of the use cases (pydantic v2).
+
+Inputs say exactly what is allowed (the error names the field); outputs are plain frozen
+models the CLI prints and the web app serialises (``model_dump(mode="json")``). Units are
+in the field names.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from retrowalk.clinical.fall_risk import Surface
+from retrowalk.clinical.prescription import KneeCondition
+from retrowalk.clinical.progression import AdverseEvent
+from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.screening import KneeRedFlag, SteadiAnswers
+
+
+class Role(StrEnum):
+    """Who an account is: it decides what they may reach (see :mod:`retrowalk.services.access`)."""
+
+    WALKER = "walker"
+    CLINICIAN = "clinician"
+    ADMIN = "admin"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Actor(_Frozen):
+    """Who is asking: every use case takes one and checks access itself."""
+
+    account_id: int
+    role: Role
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(value: str) -> str:
+    """Lower-cased, trimmed email; ValueError when it is not one."""
+    value = value.strip().lower()
+    if not _EMAIL.match(value):
+        raise ValueError("must be an email address like name@example.org")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            "must be an IANA time zone name such as Europe/London or America/New_York"
+        ) from None
+    if value not in available_timezones() and value != "UTC":
+        raise ValueError("must be an IANA time zone name such as Europe/London")
+    return value
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        raise ValueError("must include a time zone, e.g. 2026-03-01T09:30:00+00:00")
+    return value
+
+
+Email = Annotated[str, Field(max_length=320), AfterValidator(normalise_email)]
+TimeZoneName = Annotated[str, AfterValidator(_timezone)]
+AwareDatetime = Annotated[datetime | None, AfterValidator(_aware)]
+Nprs = Annotated[int, Field(ge=0, le=10, description="0–10 numeric pain rating scale")]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+Sex = Literal["female", "male"]
+KneeSide = Literal["left", "right", "both"]
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+class AccountIn(_Frozen):
+    email: Email
+    display_name: Annotated[str, Field(min_length=1, max_length=200)]
+    role: Role
+    password_hash: Annotated[str, Field(min_length=1, max_length=512)] | None = None
+    """Made by the web layer (argon2); the services never see a password."""
+
+
+class AccountOut(_Frozen):
+    id: int
+    email: str
+    display_name: str
+    role: Role
+    has_password: bool
+    created_at: datetime
+
+
+class LoginAccount(_Frozen):
+    """What the web layer needs to check a password: only returned by ``find_account_by_email``."""
+
+    id: int
+    email: str
+    display_name: str
+    role: Role
+    password_hash: str | None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(account_id=self.id, role=self.role)
+
+
+class InvitationOut(_Frozen):
+    """A fresh invitation; ``token`` is shown once and only its hash is stored."""
+
+    id: int
+    email: str
+    clinician_id: int
+    token: str
+    expires_at: datetime
+
+
+class SetupTokenOut(_Frozen):
+    """The one-time token for the first clinician/admin account (only its hash is stored)."""
+
+    token: str
+
+
+# --- walkers -------------------------------------------------------------------------------
+
+
+class WalkerProfile(_Frozen):
+    age_years: Annotated[int, Field(ge=18, le=120)]
+    sex: Sex
+    knee_condition: KneeCondition
+    knee_side: KneeSide
+    timezone: TimeZoneName = "UTC"
+
+
+class WalkerIn(WalkerProfile):
+    """Enrol a walker (a clinician enrols into their own list; an admin may name a clinician)."""
+
+    email: Email
+    display_name: Annotated[str, Field(min_length=1, max_length=200)]
+    clinician_id: int | None = None
+
+
+class WalkerSignup(WalkerProfile):
+    """What a walker fills in when accepting an invitation."""
+
+    display_name: Annotated[str, Field(min_length=1, max_length=200)]
+    password_hash: Annotated[str, Field(min_length=1, max_length=512)]
+
+
+class WalkerOut(_Frozen):
+    id: int
+    account_id: int
+    email: str
+    display_name: str
+    age_years: int
+    sex: Sex
+    knee_condition: KneeCondition
+    knee_side: KneeSide
+    timezone: str
+    clinician_id: int | None
+    created_at: datetime
+
+
+class Flag(StrEnum):
+    """Why a clinician should look at a walker now (computed in the services)."""
+
+    PAIN_FLARE = "pain_flare"
+    MORNING_PAIN_UP = "morning_pain_up"
+    ADVERSE_EVENT = "adverse_event"
+    WAITING_FOR_CLEARANCE = "waiting_for_clearance"
+    MISSED_SESSIONS = "missed_sessions"
+    REASSESSMENT_DUE = "reassessment_due"
+
+
+class WalkerFlags(_Frozen):
+    walker: WalkerOut
+    flags: tuple[Flag, ...]
+    details: tuple[str, ...]
+    """One sentence per flag, with the numbers."""
+    last_session_on: date | None
+    current_prescription_version: int | None
+
+
+# --- screening and assessment ----------------------------------------------------------------
+
+
+class ScreeningIn(_Frozen):
+    """The screening answers; the age comes from the walker's profile.
+
+    Same shapes as :class:`retrowalk.clinical.screening.ScreeningAnswers` (and the answers
+    file of ``retrowalk start``): ``parq`` is the 7 PAR-Q answers in order (true = YES).
+    """
+
+    used_to_activity: bool
+    parq: tuple[bool, ...]
+    red_flags: tuple[KneeRedFlag, ...] = ()
+    steadi: SteadiAnswers
+
+
+class ScreeningOut(_Frozen):
+    id: int
+    walker_id: int
+    created_at: datetime
+    outcome: str
+    clearance_required: bool
+    reasons: tuple[Reason, ...]
+    result: dict[str, Any]
+    rule_version: str
+
+
+class AssessmentIn(_Frozen):
+    """Baseline tests, fall questions and questionnaires (item-level answers kept as given)."""
+
+    kind: Literal["baseline", "reassessment"] = "baseline"
+    local_date: date | None = None
+    """The walker's calendar date of the assessment (default: their today)."""
+    tug_s: Annotated[float, Field(gt=0, le=300)] | None = None
+    tandem_stance_s: Annotated[float, Field(ge=0, le=60)] | None = None
+    chair_stand_count: Annotated[int, Field(ge=0, le=60)] | None = None
+    chair_stand_used_arms: bool = False
+    backward_walk_3m_s: Annotated[float, Field(gt=0, le=120)] | None = None
+    """Time for the 3-m backward walk: the comfortable backward speed is 3 m / this."""
+    treadmill_speed_up_m_s: Annotated[float, Field(gt=0, le=3)] | None = None
+    treadmill_speed_down_m_s: Annotated[float, Field(gt=0, le=3)] | None = None
+    """Treadmill speed test (van de Venis): comfortable speed found going up, then coming
+    down from 0.3 m/s above; used instead of the 3-m walk for the starting speed when given."""
+    gait_speed_m_s: Annotated[float, Field(gt=0, le=3)] | None = None
+    steadi: SteadiAnswers | None = None
+    """The STEADI key questions (default: the answers of the latest screening)."""
+    koos_answers: dict[str, Any] | None = None
+    """KOOS item code (e.g. ``P1``) → 0–4 as answered (checked by the clinical scoring)."""
+    koos12_answers: dict[str, Any] | None = None
+    """KOOS-12 items by their KOOS codes, when only the short form was asked."""
+
+
+class AssessmentOut(_Frozen):
+    id: int
+    walker_id: int
+    local_date: date
+    kind: str
+    high_fall_risk: bool | None
+    backward_speed_m_s: float | None
+    scores: dict[str, Any]
+    reasons: tuple[Reason, ...]
+    rule_version: str
+
+
+# --- plan, sessions, check-ins ------------------------------------------------------------------
+
+
+class PrescriptionOut(_Frozen):
+    id: int
+    walker_id: int
+    version: int
+    created_at: datetime
+    effective_from: date
+    decision: str
+    """``start``, ``progress``, ``hold``, ``regress``, ``step_back`` or ``adjust``."""
+    duration_min: float
+    speed_m_s: float
+    incline_pct: float
+    surface: Surface
+    supervision: str
+    """``every_session`` or ``first_sessions`` (then ``supervised_first_sessions``)."""
+    supervised_first_sessions: int | None
+    high_fall_risk: bool
+    sessions_per_week: int
+    reasons: tuple[Reason, ...]
+    rule_version: str
+    made_by: int
+    details: dict[str, Any]
+    """The clinical prescription as it was dumped (cues, warm-up...)."""
+
+
+TodayStatus = Literal[
+    "needs_screening",
+    "stopped",
+    "waiting_for_clearance",
+    "needs_assessment",
+    "needs_plan",
+    "ready",
+    "done_today",
+]
+
+
+class TodayOut(_Frozen):
+    """What the walker should do on their local ``local_date``."""
+
+    walker_id: int
+    local_date: date
+    status: TodayStatus
+    message: str
+    prescription: PrescriptionOut | None
+    supervised: bool
+    """Whether today's session must be supervised (first sessions, high fall risk, or an
+    adverse event waiting for a clinician's review)."""
+    step_back: bool
+    """True when the break rule lowered today's load (the prescription shown is the lower one)."""
+    reasons: tuple[Reason, ...]
+    sessions_today: int
+    reassessment_due: bool
+
+
+class SessionIn(_Frozen):
+    """One session as the walker reports it. ``client_key`` makes a resubmission harmless."""
+
+    client_key: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+    performed_at: AwareDatetime = None
+    """When the session started (default: now)."""
+    duration_min: Annotated[float, Field(gt=0, le=180)]
+    speed_m_s: Annotated[float, Field(gt=0, le=3)] | None = None
+    distance_m: Annotated[float, Field(ge=0, le=20000)] | None = None
+    incline_pct: Annotated[float, Field(ge=0, le=25)] = 0.0
+    surface: Surface
+    supervised: bool
+    pain_before_nprs: Nprs
+    pain_peak_nprs: Nprs
+    pain_after_nprs: Nprs
+    effort_cr10: Annotated[int, Field(ge=0, le=10, description="Borg CR10 effort")]
+    adverse_events: tuple[AdverseEvent, ...] = ()
+    completed: bool = True
+    """False when the session was stopped early."""
+    note: Annotated[str, Field(max_length=4000)] | None = None
+
+    @model_validator(mode="after")
+    def _speed_or_distance(self) -> SessionIn:
+        if self.speed_m_s is None and self.distance_m is None:
+            raise ValueError("give speed_m_s or distance_m (the speed is never guessed)")
+        return self
+
+    @property
+    def speed_done_m_s(self) -> float:
+        """The speed walked: as given, else distance / duration."""
+        if self.speed_m_s is not None:
+            return self.speed_m_s
+        assert self.distance_m is not None
+        return self.distance_m / (self.duration_min * 60.0)
+
+
+class SessionOut(_Frozen):
+    id: int
+    walker_id: int
+    client_key: str
+    prescription_id: int | None
+    performed_at: datetime
+    local_date: date
+    logged_at: datetime
+    planned_duration_min: float | None
+    planned_speed_m_s: float | None
+    planned_incline_pct: float | None
+    planned_surface: Surface | None
+    planned_supervised: bool | None
+    duration_min: float
+    speed_m_s: float | None
+    distance_m: float | None
+    incline_pct: float
+    surface: Surface
+    supervised: bool
+    pain_before_nprs: int
+    pain_peak_nprs: int
+    pain_after_nprs: int
+    effort_cr10: int
+    adverse_events: tuple[str, ...]
+    completed: bool
+    note: str | None
+    created: bool = True
+    """False when this client key was already stored: the first submission is returned."""
+
+
+class CheckinIn(_Frozen):
+    """The next-morning report. Without ``session_id`` it is for the latest unreported session."""
+
+    session_id: int | None = None
+    pain_nprs: Nprs
+    stiffness_nprs: Nprs
+    at: AwareDatetime = None
+    """When it was reported (default: now)."""
+
+
+class CheckinOut(_Frozen):
+    id: int
+    walker_id: int
+    session_id: int
+    local_date: date
+    pain_nprs: int
+    stiffness_nprs: int | None
+    decision: str
+    reasons: tuple[Reason, ...]
+    next_prescription: PrescriptionOut | None
+
+
+class MissedReportOut(_Frozen):
+    """A session decided without its next-morning report (the rule holds: RULES §3)."""
+
+    id: int
+    walker_id: int
+    session_id: int
+    local_date: date
+    decision: str
+    reasons: tuple[Reason, ...]
+    next_prescription: PrescriptionOut | None
+
+
+class ReassessmentStatus(_Frozen):
+    due: bool
+    last_assessment_on: date | None
+    due_on: date | None
+    reasons: tuple[Reason, ...]
+
+
+# --- clinician -----------------------------------------------------------------------------------
+
+
+class ClearanceIn(_Frozen):
+    scope: Literal["start", "adverse_event"]
+    """``start``: the screening needed a clinician's clearance; ``adverse_event``: the
+    clinician reviewed an adverse event (sessions return to the usual supervision)."""
+    reason: Annotated[str, Field(min_length=3, max_length=4000)]
+
+
+class ClearanceOut(_Frozen):
+    id: int
+    walker_id: int
+    cleared_by: int
+    created_at: datetime
+    scope: str
+    reason: str
+
+
+class AdjustmentIn(_Frozen):
+    """A clinician's change to the current prescription: at least one value and a reason."""
+
+    duration_min: Annotated[int, Field(gt=0, le=60)] | None = None
+    speed_m_s: Annotated[float, Field(gt=0, le=3)] | None = None
+    incline_pct: Annotated[int, Field(ge=0, le=25)] | None = None
+    surface: Surface | None = None
+    sessions_per_week: Annotated[int, Field(ge=1, le=7)] | None = None
+    reason: Annotated[str, Field(min_length=3, max_length=4000)]
+
+
+class NoteIn(_Frozen):
+    text: Text
+
+
+class NoteOut(_Frozen):
+    id: int
+    walker_id: int
+    author_id: int
+    created_at: datetime
+    text: str
+
+
+class HistoryOut(_Frozen):
+    """A walker's record over a window of weeks, oldest first."""
+
+    walker: WalkerOut
+    since: date
+    until: date
+    sessions: tuple[SessionOut, ...]
+    checkins: tuple[CheckinOut, ...]
+    """Next-morning reports with the decision each led to."""
+    missed_reports: tuple[MissedReportOut, ...] = ()
+    """Sessions decided without a morning report (a later session came first)."""
+    prescriptions: tuple[PrescriptionOut, ...]
+    assessments: tuple[AssessmentOut, ...]
+    screenings: tuple[ScreeningOut, ...]
+    clearances: tuple[ClearanceOut, ...]
+    notes: tuple[NoteOut, ...]

@@ -1,0 +1,64 @@
+"""Screening a walker (PAR-Q, knee red flags, STEADI questions) — decided by clinical/."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from retrowalk.clinical.prescription import RULE_VERSION
+from retrowalk.clinical.screening import ScreeningAnswers, ScreeningOutcome, screen
+from retrowalk.services.access import walker_for
+from retrowalk.services.clock import utc_now
+from retrowalk.services.convert import screening_out
+from retrowalk.services.errors import parse
+from retrowalk.services.schemas import Actor, ScreeningIn, ScreeningOut
+from retrowalk.store import Database
+from retrowalk.store import repositories as repo
+from retrowalk.store.models import Screening
+
+
+def screen_walker(
+    db: Database,
+    actor: Actor,
+    walker_id: int,
+    data: ScreeningIn | dict[str, object],
+    *,
+    now: datetime | None = None,
+) -> ScreeningOut:
+    """Run the clinical screening on the walker's answers and store answers and result."""
+    answers_in = parse(ScreeningIn, data)
+    at = utc_now(now)
+    with db.transaction() as session:
+        walker = walker_for(session, actor, walker_id)
+        answers = ScreeningAnswers(
+            age_years=walker.age_years,
+            used_to_activity=answers_in.used_to_activity,
+            parq=answers_in.parq,
+            red_flags=frozenset(answers_in.red_flags),
+            steadi=answers_in.steadi,
+        )
+        result = screen(answers)
+        row = repo.add(
+            session,
+            Screening(
+                walker_id=walker.id,
+                created_at=at,
+                outcome=result.outcome.value,
+                clearance_required=result.outcome is ScreeningOutcome.CLEARANCE_REQUIRED,
+                answers_json=answers.model_dump(mode="json"),
+                result_json=result.model_dump(mode="json"),
+                rule_version=RULE_VERSION,
+                recorded_by=actor.account_id,
+            ),
+        )
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action="screening.record",
+            entity="screening",
+            entity_id=row.id,
+            walker_id=walker.id,
+            detail={"outcome": row.outcome},
+        )
+        return screening_out(row)

@@ -1,0 +1,104 @@
+"""Enrolling walkers and finding them (a clinician sees only their own)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from retrowalk.services.access import check_actor, require_role, walker_for
+from retrowalk.services.accounts import insert_account
+from retrowalk.services.clock import utc_now
+from retrowalk.services.convert import walker_out
+from retrowalk.services.errors import AccessDenied, InvalidRequest, NotFound, parse
+from retrowalk.services.schemas import AccountIn, Actor, Role, WalkerIn, WalkerOut
+from retrowalk.store import Database
+from retrowalk.store import repositories as repo
+from retrowalk.store.models import Account, Walker
+
+
+def enrol_walker(
+    db: Database, actor: Actor, data: WalkerIn | dict[str, object], *, now: datetime | None = None
+) -> WalkerOut:
+    """Create a walker's account and profile.
+
+    A clinician enrols into their own list; an admin may name any clinician (or none).
+    """
+    walker_in = parse(WalkerIn, data)
+    at = utc_now(now)
+    with db.transaction() as session:
+        require_role(session, actor, Role.CLINICIAN, Role.ADMIN)
+        clinician_id = walker_in.clinician_id
+        if actor.role is Role.CLINICIAN:
+            if clinician_id not in (None, actor.account_id):
+                raise AccessDenied("A clinician can only enrol walkers into their own list.")
+            clinician_id = actor.account_id
+        elif clinician_id is not None:
+            clinician = repo.get(session, Account, clinician_id)
+            if clinician is None or clinician.role != Role.CLINICIAN.value:
+                raise InvalidRequest(
+                    f"clinician_id: {clinician_id} is not a clinician's account.",
+                    field="clinician_id",
+                )
+        account = insert_account(
+            session,
+            AccountIn(email=walker_in.email, display_name=walker_in.display_name, role=Role.WALKER),
+            at,
+        )
+        walker = repo.add(
+            session,
+            Walker(
+                account_id=account.id,
+                age_years=walker_in.age_years,
+                sex=walker_in.sex,
+                knee_condition=walker_in.knee_condition.value,
+                knee_side=walker_in.knee_side,
+                timezone=walker_in.timezone,
+                clinician_id=clinician_id,
+                created_at=at,
+            ),
+        )
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action="walker.enrol",
+            entity="walker",
+            entity_id=walker.id,
+            walker_id=walker.id,
+            detail=walker_in.model_dump(mode="json"),
+        )
+        return walker_out(walker, account)
+
+
+def list_walkers(db: Database, actor: Actor) -> list[WalkerOut]:
+    """The walkers the actor may reach: all (admin), their own (clinician), themself (walker)."""
+    with db.reader() as session:
+        check_actor(session, actor)
+        if actor.role is Role.ADMIN:
+            rows = repo.walkers(session)
+        elif actor.role is Role.CLINICIAN:
+            rows = repo.walkers(session, clinician_id=actor.account_id)
+        else:
+            own = repo.walker_by_account(session, actor.account_id)
+            account = repo.get(session, Account, actor.account_id)
+            rows = [(own, account)] if own is not None and account is not None else []
+        return [walker_out(w, a) for w, a in rows]
+
+
+def get_walker(db: Database, actor: Actor, walker_id: int) -> WalkerOut:
+    """One walker's profile."""
+    with db.reader() as session:
+        walker = walker_for(session, actor, walker_id)
+        account = repo.get(session, Account, walker.account_id)
+        assert account is not None
+        return walker_out(walker, account)
+
+
+def walker_for_account(db: Database, actor: Actor, account_id: int) -> WalkerOut:
+    """The walker profile of an account (a walker finds their own this way)."""
+    with db.reader() as session:
+        check_actor(session, actor)
+        walker = repo.walker_by_account(session, account_id)
+        if walker is None:
+            raise NotFound(f"Account {account_id} has no walker profile.")
+    return get_walker(db, actor, walker.id)

@@ -1,0 +1,79 @@
+"""Consistent copies of a live database.
+
+SQLite: the online backup API (``sqlite3.Connection.backup``) copies pages under a read
+lock, so the copy is a consistent snapshot even while sessions are being logged. PostgreSQL:
+a logical copy in the export format (:mod:`retrowalk.store.transfer`) taken in one
+REPEATABLE READ transaction; restore imports it into an empty database.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from retrowalk.store import transfer
+from retrowalk.store.engine import Database
+
+
+class BackupError(ValueError):
+    """A backup or restore that cannot be done; the message says why."""
+
+
+def _sqlite_path(engine: Engine) -> str:
+    path = engine.url.database
+    if not path or path == ":memory:":
+        raise BackupError("Only a SQLite database in a file can be backed up this way.")
+    return path
+
+
+def backup(db: Database, target: Path) -> str:
+    """Copy the live database to ``target``; returns how (``sqlite-backup`` or ``export``)."""
+    if target.exists():
+        raise BackupError(f"{target} already exists; choose a new file name.")
+    if db.backend == "sqlite":
+        _sqlite_path(db.engine)
+        raw = db.engine.raw_connection()
+        try:
+            source = raw.driver_connection
+            assert isinstance(source, sqlite3.Connection)
+            with sqlite3.connect(target) as copy:
+                source.backup(copy)
+            copy.close()
+        finally:
+            raw.close()
+        return "sqlite-backup"
+    with db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        from sqlalchemy.orm import Session
+
+        with Session(bind=conn) as session:
+            transfer.write_json(transfer.dump(session), target)
+    return "export"
+
+
+def restore(db: Database, source: Path) -> str:
+    """Replace the (SQLite) database with a backup, or import one into an empty PostgreSQL."""
+    if not source.is_file():
+        raise BackupError(f"{source} is not a file.")
+    if db.backend == "sqlite":
+        _sqlite_path(db.engine)
+        try:
+            with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as backup_conn:
+                backup_conn.execute("SELECT count(*) FROM alembic_version").fetchone()
+                db.engine.dispose()
+                raw = db.engine.raw_connection()
+                try:
+                    target = raw.driver_connection
+                    assert isinstance(target, sqlite3.Connection)
+                    backup_conn.backup(target)
+                finally:
+                    raw.close()
+            backup_conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(f"{source} is not a retrowalk SQLite backup: {exc}.") from None
+        return "sqlite-backup"
+    with db.transaction() as session:
+        transfer.load(session, transfer.read_json(source))
+    return "export"

@@ -1,0 +1,89 @@
+"""Opening a database: engine, SQLite pragmas, sessions, and migration to the latest schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from retrowalk.store.config import database_url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL (readers never block the writer), foreign keys enforced, durable commits.
+
+    ``synchronous=FULL`` makes a commit survive a power cut as well as a killed process:
+    an acknowledged session is never lost.
+    """
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """An engine for ``url`` (default: :func:`retrowalk.store.config.database_url`)."""
+    resolved = make_url(database_url(url))
+    engine = create_engine(resolved, **kwargs)
+    if resolved.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+class Database:
+    """One database: its engine and a session factory. Services open a unit of work here."""
+
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None) -> None:
+        self.engine = engine if engine is not None else make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def url(self) -> str:
+        """The URL, password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.url.get_backend_name()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A session for reading only (rolled back at the end).
+
+        Rows read here stay usable afterwards (detached with their loaded values, not
+        expired), so a caller may read ``row.id`` after the block.
+        """
+        with self._sessions() as session:
+            try:
+                yield session
+            finally:
+                session.expunge_all()
+                session.rollback()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
+    """Open the database at ``url`` and (by default) bring its schema to the latest version."""
+    db = Database(url)
+    if migrate:
+        from retrowalk.store.migrate import current_revision, head_revision, upgrade
+
+        if current_revision(db.engine) != head_revision():
+            upgrade(db.engine)
+    return db

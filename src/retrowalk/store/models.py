@@ -1,0 +1,318 @@
+"""The tables of retrowalk (SQLAlchemy 2 typed declarative models).
+
+Each clinical result is kept twice: as queryable columns (outcome, minutes, speed...) and as
+the full JSON of the clinical model (``*_json``), with the rule version that made it, so a
+clinician can audit any decision later even after the rules change. Units are in the
+column names. Every datetime is aware UTC (:class:`UTCDateTime`); ``local_date`` columns
+hold the walker's own calendar date (their IANA time zone), which is what "today" and
+"next morning" mean.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from retrowalk.store.column_types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("walker", "clinician", "admin")
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names (so migrations can drop them)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+class Account(Base):
+    """A person who signs in: a walker, a clinician or an administrator."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (CheckConstraint("role IN ('walker', 'clinician', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(String(512))
+    """An argon2 hash made by the web layer; NULL for walkers who only use the CLI."""
+    created_at: Mapped[datetime]
+
+
+class Walker(Base):
+    """A walker's profile: who they are clinically, where they live (time zone), who supervises."""
+
+    __tablename__ = "walkers"
+    __table_args__ = (
+        CheckConstraint("knee_condition IN ('oa', 'patellofemoral_pain')", name="knee_condition"),
+        CheckConstraint("knee_side IN ('left', 'right', 'both')", name="knee_side"),
+        CheckConstraint("sex IN ('female', 'male')", name="sex"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True)
+    age_years: Mapped[int]
+    sex: Mapped[str] = mapped_column(String(8))
+    knee_condition: Mapped[str] = mapped_column(String(24))
+    knee_side: Mapped[str] = mapped_column(String(8))
+    timezone: Mapped[str] = mapped_column(String(64))
+    """IANA name, e.g. ``Europe/London``: decides the walker's "today"."""
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    created_at: Mapped[datetime]
+
+
+class Screening(Base):
+    """A completed readiness screen (PAR-Q, red flags) and its outcome."""
+
+    __tablename__ = "screenings"
+    __table_args__ = (Index("ix_screenings_walker_created", "walker_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
+    created_at: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(32))
+    clearance_required: Mapped[bool] = mapped_column(Boolean)
+    answers_json: Mapped[dict[str, Any]]
+    result_json: Mapped[dict[str, Any]]
+    rule_version: Mapped[str] = mapped_column(String(32))
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+
+
+class Assessment(Base):
+    """Baseline or reassessment: physical tests and questionnaires with item-level answers."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_walker_date", "walker_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
+    created_at: Mapped[datetime]
+    local_date: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    """``baseline`` or ``reassessment``."""
+    tug_s: Mapped[float | None] = mapped_column(Float)
+    tandem_stance_s: Mapped[float | None] = mapped_column(Float)
+    chair_stand_count: Mapped[int | None]
+    backward_walk_3m_s: Mapped[float | None] = mapped_column(Float)
+    backward_speed_m_s: Mapped[float | None] = mapped_column(Float)
+    gait_speed_m_s: Mapped[float | None] = mapped_column(Float)
+    high_fall_risk: Mapped[bool | None] = mapped_column(Boolean)
+    answers_json: Mapped[dict[str, Any]]
+    """Every answer as given: the tests, the fall questions, questionnaire items."""
+    scores_json: Mapped[dict[str, Any]]
+    """Computed results (fall risk, KOOS subscales...) as the clinical models dumped them."""
+    rule_version: Mapped[str] = mapped_column(String(32))
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+
+
+class Prescription(Base):
+    """One version of a walker's plan, with the decision and reasons that produced it."""
+
+    __tablename__ = "prescriptions"
+    __table_args__ = (
+        UniqueConstraint("walker_id", "version", name="uq_prescriptions_walker_version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
+    version: Mapped[int]
+    created_at: Mapped[datetime]
+    effective_from: Mapped[date] = mapped_column(Date)
+    decision: Mapped[str] = mapped_column(String(24))
+    """``start``, ``progress``, ``hold``, ``regress``, ``stop``, ``step_back``, ``adjust``,
+    ``clear`` or ``review``."""
+    duration_min: Mapped[float] = mapped_column(Float)
+    speed_m_s: Mapped[float] = mapped_column(Float)
+    incline_pct: Mapped[float] = mapped_column(Float)
+    sessions_per_week: Mapped[int]
+    surface: Mapped[str] = mapped_column(String(40))
+    supervision: Mapped[str] = mapped_column(String(24))
+    """``every_session`` or ``first_sessions`` (see ``supervised_first_sessions``)."""
+    supervised_first_sessions: Mapped[int | None]
+    high_fall_risk: Mapped[bool] = mapped_column(Boolean)
+    awaiting_clearance: Mapped[bool] = mapped_column(Boolean)
+    supervised_until_review: Mapped[bool] = mapped_column(Boolean)
+    reasons_json: Mapped[list[Any]]
+    prescription_json: Mapped[dict[str, Any]]
+    decision_json: Mapped[dict[str, Any] | None]
+    rule_version: Mapped[str] = mapped_column(String(32))
+    made_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+
+
+class WalkSession(Base):
+    """One backward-walking session: what was planned and what was done."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        UniqueConstraint("walker_id", "client_key", name="uq_sessions_walker_client_key"),
+        Index("ix_sessions_walker_date", "walker_id", "local_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
+    client_key: Mapped[str] = mapped_column(String(64))
+    """Chosen by the client; the same key twice is the same session (idempotent logging)."""
+    prescription_id: Mapped[int | None] = mapped_column(ForeignKey("prescriptions.id"))
+    performed_at: Mapped[datetime]
+    local_date: Mapped[date] = mapped_column(Date)
+    logged_at: Mapped[datetime]
+    planned_duration_min: Mapped[float | None] = mapped_column(Float)
+    planned_speed_m_s: Mapped[float | None] = mapped_column(Float)
+    planned_incline_pct: Mapped[float | None] = mapped_column(Float)
+    planned_surface: Mapped[str | None] = mapped_column(String(40))
+    planned_supervised: Mapped[bool | None] = mapped_column(Boolean)
+    duration_min: Mapped[float] = mapped_column(Float)
+    speed_m_s: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    incline_pct: Mapped[float] = mapped_column(Float)
+    surface: Mapped[str] = mapped_column(String(40))
+    supervised: Mapped[bool] = mapped_column(Boolean)
+    pain_before_nprs: Mapped[int]
+    pain_peak_nprs: Mapped[int]
+    pain_after_nprs: Mapped[int]
+    effort_cr10: Mapped[int]
+    adverse_events: Mapped[list[Any]]
+    completed: Mapped[bool] = mapped_column(Boolean)
+    """False when the session was stopped early."""
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+
+
+class Checkin(Base):
+    """The next-morning report for one session, and the decision it led to.
+
+    ``report_missing`` rows record that no report came before the next session was logged:
+    the rule then holds (RULES §3) and the pain and stiffness are NULL.
+    """
+
+    __tablename__ = "checkins"
+    __table_args__ = (Index("ix_checkins_walker_date", "walker_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), unique=True)
+    created_at: Mapped[datetime]
+    local_date: Mapped[date] = mapped_column(Date)
+    pain_nprs: Mapped[int | None]
+    stiffness_nprs: Mapped[int | None]
+    report_missing: Mapped[bool] = mapped_column(Boolean)
+    decision: Mapped[str] = mapped_column(String(24))
+    next_prescription_id: Mapped[int | None] = mapped_column(ForeignKey("prescriptions.id"))
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+
+
+class ClinicianNote(Base):
+    """A free-text note a clinician keeps about a walker."""
+
+    __tablename__ = "clinician_notes"
+    __table_args__ = (Index("ix_clinician_notes_walker_created", "walker_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Clearance(Base):
+    """A clinician's clearance: to start (PAR-Q), or after reviewing an adverse event."""
+
+    __tablename__ = "clearances"
+    __table_args__ = (
+        CheckConstraint("scope IN ('start', 'adverse_event')", name="scope"),
+        Index("ix_clearances_walker_created", "walker_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
+    cleared_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime]
+    scope: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class SetupToken(Base):
+    """The one-time token that lets the first clinician/admin account be created (hash only)."""
+
+    __tablename__ = "setup_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class Invitation(Base):
+    """A clinician's invitation of a walker by email (token stored hashed, single use)."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    email: Mapped[str] = mapped_column(String(320))
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    walker_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+
+
+class AuditEntry(Base):
+    """Append-only: who changed what, when. Written in the same transaction as the change."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    actor_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int | None]
+    walker_id: Mapped[int | None] = mapped_column(ForeignKey("walkers.id"), index=True)
+    detail_json: Mapped[dict[str, Any]]
+
+
+class AuditLogIsAppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete an audit entry (a programming error)."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_audit_change(_mapper: Any, _connection: Any, target: AuditEntry) -> None:
+    raise AuditLogIsAppendOnlyError(f"audit entry {target.id} cannot be changed or deleted")
+
+
+TABLES_IN_DEPENDENCY_ORDER = [t.name for t in Base.metadata.sorted_tables]
+"""Parents before children: the order for import, and reversed for deletion."""

@@ -1,0 +1,305 @@
+"""Queries and writes the services need, named for what they find.
+
+The services never build SQL themselves: they call these functions inside the unit of work
+(:meth:`retrowalk.store.Database.transaction`). Every walker query filters on ``walker_id``
+first so it is served by the ``(walker_id, ...)`` indexes whatever the table size.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from retrowalk.store.models import (
+    Account,
+    Assessment,
+    AuditEntry,
+    Base,
+    Checkin,
+    Clearance,
+    ClinicianNote,
+    Invitation,
+    Prescription,
+    Screening,
+    SetupToken,
+    Walker,
+    WalkSession,
+)
+
+T = TypeVar("T", bound=Base)
+
+
+def get(session: Session, model: type[T], row_id: int) -> T | None:
+    """The row of ``model`` with this primary key, or None."""
+    return session.get(model, row_id)
+
+
+def add(session: Session, row: T) -> T:
+    """Insert ``row`` and flush so it has its id."""
+    session.add(row)
+    session.flush()
+    return row
+
+
+def audit(
+    session: Session,
+    *,
+    at: datetime,
+    actor_account_id: int | None,
+    actor_role: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    walker_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Append one audit entry in the caller's transaction (the log is never updated)."""
+    session.add(
+        AuditEntry(
+            at=at,
+            actor_account_id=actor_account_id,
+            actor_role=actor_role,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            walker_id=walker_id,
+            detail_json=detail or {},
+        )
+    )
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+
+def account_by_email(session: Session, email: str) -> Account | None:
+    return session.scalar(select(Account).where(Account.email == email))
+
+
+def staff_account_exists(session: Session, *, can_sign_in: bool = False) -> bool:
+    """Whether any clinician or admin account exists (with a password hash, if asked)."""
+    condition: ColumnElement[bool] = Account.role.in_(("clinician", "admin"))
+    if can_sign_in:
+        condition = and_(condition, Account.password_hash.is_not(None))
+    return bool(session.scalar(select(exists().where(condition))))
+
+
+def unused_setup_tokens(session: Session) -> list[SetupToken]:
+    return list(session.scalars(select(SetupToken).where(SetupToken.used_at.is_(None))))
+
+
+def setup_token_by_hash(session: Session, token_hash: str) -> SetupToken | None:
+    return session.scalar(select(SetupToken).where(SetupToken.token_hash == token_hash))
+
+
+def invitation_by_hash(session: Session, token_hash: str) -> Invitation | None:
+    return session.scalar(select(Invitation).where(Invitation.token_hash == token_hash))
+
+
+# --- walkers --------------------------------------------------------------------------------------
+
+
+def walker_by_account(session: Session, account_id: int) -> Walker | None:
+    return session.scalar(select(Walker).where(Walker.account_id == account_id))
+
+
+def walkers(session: Session, clinician_id: int | None = None) -> list[tuple[Walker, Account]]:
+    """Every walker with their account (only ``clinician_id``'s walkers when given)."""
+    query = select(Walker, Account).join(Account, Walker.account_id == Account.id)
+    if clinician_id is not None:
+        query = query.where(Walker.clinician_id == clinician_id)
+    return [(row[0], row[1]) for row in session.execute(query.order_by(Walker.id)).all()]
+
+
+# --- screening, assessment ------------------------------------------------------------------------
+
+
+def latest_screening(session: Session, walker_id: int) -> Screening | None:
+    query = (
+        select(Screening)
+        .where(Screening.walker_id == walker_id)
+        .order_by(Screening.created_at.desc(), Screening.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def screenings(session: Session, walker_id: int) -> list[Screening]:
+    query = select(Screening).where(Screening.walker_id == walker_id).order_by(Screening.id)
+    return list(session.scalars(query))
+
+
+def latest_assessment(session: Session, walker_id: int) -> Assessment | None:
+    query = (
+        select(Assessment)
+        .where(Assessment.walker_id == walker_id)
+        .order_by(Assessment.local_date.desc(), Assessment.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def assessments(session: Session, walker_id: int, since: date | None = None) -> list[Assessment]:
+    query = select(Assessment).where(Assessment.walker_id == walker_id)
+    if since is not None:
+        query = query.where(Assessment.local_date >= since)
+    return list(session.scalars(query.order_by(Assessment.local_date, Assessment.id)))
+
+
+# --- prescriptions --------------------------------------------------------------------------------
+
+
+def latest_prescription(session: Session, walker_id: int) -> Prescription | None:
+    query = (
+        select(Prescription)
+        .where(Prescription.walker_id == walker_id)
+        .order_by(Prescription.version.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def prescriptions(
+    session: Session, walker_id: int, effective_since: date | None = None
+) -> list[Prescription]:
+    """A walker's plan versions, oldest first (from ``effective_since`` when given)."""
+    query = select(Prescription).where(Prescription.walker_id == walker_id)
+    if effective_since is not None:
+        query = query.where(Prescription.effective_from >= effective_since)
+    return list(session.scalars(query.order_by(Prescription.version)))
+
+
+def recent_prescriptions(session: Session, walker_id: int, limit: int) -> list[Prescription]:
+    """The walker's last ``limit`` plan versions, oldest first."""
+    query = (
+        select(Prescription)
+        .where(Prescription.walker_id == walker_id)
+        .order_by(Prescription.version.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(session.scalars(query))))
+
+
+def first_prescription(session: Session, walker_id: int) -> Prescription | None:
+    query = (
+        select(Prescription)
+        .where(Prescription.walker_id == walker_id)
+        .order_by(Prescription.version)
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+# --- sessions and check-ins -----------------------------------------------------------------------
+
+
+def session_by_client_key(session: Session, walker_id: int, client_key: str) -> WalkSession | None:
+    query = select(WalkSession).where(
+        WalkSession.walker_id == walker_id, WalkSession.client_key == client_key
+    )
+    return session.scalar(query)
+
+
+def walk_sessions(
+    session: Session, walker_id: int, since: date | None = None, until: date | None = None
+) -> list[WalkSession]:
+    """A walker's sessions between two local dates (inclusive), oldest first."""
+    query = select(WalkSession).where(WalkSession.walker_id == walker_id)
+    if since is not None:
+        query = query.where(WalkSession.local_date >= since)
+    if until is not None:
+        query = query.where(WalkSession.local_date <= until)
+    return list(session.scalars(query.order_by(WalkSession.local_date, WalkSession.id)))
+
+
+def count_sessions(session: Session, walker_id: int, on: date | None = None) -> int:
+    """How many sessions the walker logged (on one local date when ``on`` is given)."""
+    query = select(func.count()).select_from(WalkSession).where(WalkSession.walker_id == walker_id)
+    if on is not None:
+        query = query.where(WalkSession.local_date == on)
+    return int(session.scalar(query) or 0)
+
+
+def last_session(session: Session, walker_id: int) -> WalkSession | None:
+    query = (
+        select(WalkSession)
+        .where(WalkSession.walker_id == walker_id)
+        .order_by(WalkSession.local_date.desc(), WalkSession.performed_at.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def recent_sessions(session: Session, walker_id: int, limit: int) -> list[WalkSession]:
+    """The walker's last ``limit`` sessions, oldest first."""
+    query = (
+        select(WalkSession)
+        .where(WalkSession.walker_id == walker_id)
+        .order_by(WalkSession.local_date.desc(), WalkSession.performed_at.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(session.scalars(query))))
+
+
+def checkin_for_session(session: Session, session_id: int) -> Checkin | None:
+    return session.scalar(select(Checkin).where(Checkin.session_id == session_id))
+
+
+def checkins(
+    session: Session, walker_id: int, since: date | None = None, until: date | None = None
+) -> list[Checkin]:
+    query = select(Checkin).where(Checkin.walker_id == walker_id)
+    if since is not None:
+        query = query.where(Checkin.local_date >= since)
+    if until is not None:
+        query = query.where(Checkin.local_date <= until)
+    return list(session.scalars(query.order_by(Checkin.local_date, Checkin.id)))
+
+
+def checkins_for_sessions(session: Session, session_ids: list[int]) -> dict[int, Checkin]:
+    if not session_ids:
+        return {}
+    query = select(Checkin).where(Checkin.session_id.in_(session_ids))
+    return {c.session_id: c for c in session.scalars(query)}
+
+
+def adverse_sessions_since(
+    session: Session, walker_id: int, since: datetime | None
+) -> list[WalkSession]:
+    """Sessions with an adverse event logged after ``since`` (all when None)."""
+    query = select(WalkSession).where(WalkSession.walker_id == walker_id)
+    if since is not None:
+        query = query.where(WalkSession.logged_at > since)
+    return [s for s in session.scalars(query.order_by(WalkSession.id)) if s.adverse_events]
+
+
+# --- clinician ------------------------------------------------------------------------------------
+
+
+def latest_clearance(session: Session, walker_id: int, scope: str) -> Clearance | None:
+    query = (
+        select(Clearance)
+        .where(Clearance.walker_id == walker_id, Clearance.scope == scope)
+        .order_by(Clearance.created_at.desc(), Clearance.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def clearances(session: Session, walker_id: int) -> list[Clearance]:
+    query = select(Clearance).where(Clearance.walker_id == walker_id).order_by(Clearance.id)
+    return list(session.scalars(query))
+
+
+def notes(session: Session, walker_id: int) -> list[ClinicianNote]:
+    query = select(ClinicianNote).where(ClinicianNote.walker_id == walker_id)
+    return list(session.scalars(query.order_by(ClinicianNote.id)))
+
+
+def audit_entries(session: Session, walker_id: int | None = None) -> list[AuditEntry]:
+    query = select(AuditEntry)
+    if walker_id is not None:
+        query = query.where(AuditEntry.walker_id == walker_id)
+    return list(session.scalars(query.order_by(AuditEntry.id)))

@@ -1,0 +1,162 @@
+"""Who is asking, and whether the request carries their CSRF token.
+
+Pages and the JSON API share one session (the cookie set by
+:class:`~retrowalk.web.middleware.SessionMiddleware`). Every unsafe method (POST, PUT, PATCH,
+DELETE) must carry the session's CSRF token: in the ``csrf_token`` form field for pages, in
+the ``X-CSRF-Token`` header for the API. Access to records is decided by the services; the
+checks here only say whether someone is signed in and in which role.
+"""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, Request, status
+
+from retrowalk.services.schemas import Actor, Role
+from retrowalk.web.middleware import (
+    CLEAR_COOKIE_STATE_KEY,
+    SESSION_STATE_KEY,
+    SET_COOKIE_STATE_KEY,
+)
+from retrowalk.web.sessions import CSRF_FIELD, CSRF_HEADER, WebSession, tokens_match
+from retrowalk.web.state import web_state
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class NotSignedInError(Exception):
+    """The request needs a signed-in account (pages redirect to sign-in; the API answers 401)."""
+
+
+class BadCredentialsError(Exception):
+    """The email and password do not match an account (401; never says which was wrong)."""
+
+    def __init__(self) -> None:
+        super().__init__("That email and password do not match an account.")
+
+
+class WrongRoleError(Exception):
+    """Signed in, but this page or endpoint is for another role (403)."""
+
+    def __init__(self, needed: str) -> None:
+        super().__init__(f"This part of retrowalk is for {needed} accounts only.")
+
+
+class CsrfError(Exception):
+    """The CSRF token is missing or does not match this session (403)."""
+
+    def __str__(self) -> str:
+        return (
+            "The security token of this form is missing or out of date. Reload the page and "
+            "try again."
+        )
+
+
+def current_session(request: Request) -> WebSession | None:
+    session: WebSession | None = request.scope.get("state", {}).get(SESSION_STATE_KEY)
+    return session
+
+
+def ensure_session(request: Request) -> WebSession:
+    """The visitor's session, created (and its cookie set) if they have none yet."""
+    session = current_session(request)
+    if session is None:
+        session = web_state(request).sessions.new()
+        _install(request, session)
+    return session
+
+
+def _install(request: Request, session: WebSession) -> None:
+    state = request.scope.setdefault("state", {})
+    state[SESSION_STATE_KEY] = session
+    state[SET_COOKIE_STATE_KEY] = session.session_id
+    state.pop(CLEAR_COOKIE_STATE_KEY, None)
+
+
+def sign_in(
+    request: Request,
+    *,
+    account_id: int,
+    role: str,
+    display_name: str,
+    walker_id: int | None = None,
+) -> WebSession:
+    """Start a signed-in session under a NEW id (the old one stops working)."""
+    session = web_state(request).sessions.sign_in(
+        current_session(request),
+        account_id=account_id,
+        role=role,
+        display_name=display_name,
+        walker_id=walker_id,
+    )
+    _install(request, session)
+    return session
+
+
+def sign_out(request: Request) -> None:
+    session = current_session(request)
+    if session is not None:
+        web_state(request).sessions.drop(session.session_id)
+    state = request.scope.setdefault("state", {})
+    state[SESSION_STATE_KEY] = None
+    state.pop(SET_COOKIE_STATE_KEY, None)
+    state[CLEAR_COOKIE_STATE_KEY] = True
+
+
+def actor_of(session: WebSession | None) -> Actor | None:
+    if session is None or session.account_id is None or session.role is None:
+        return None
+    return Actor(account_id=session.account_id, role=Role(session.role))
+
+
+def require_actor(request: Request) -> Actor:
+    """The signed-in actor, else :class:`NotSignedInError`."""
+    actor = actor_of(current_session(request))
+    if actor is None:
+        raise NotSignedInError()
+    return actor
+
+
+def require_walker(request: Request) -> tuple[Actor, int]:
+    """A signed-in walker and their own walker id."""
+    actor = require_actor(request)
+    session = current_session(request)
+    if actor.role is not Role.WALKER or session is None or session.walker_id is None:
+        raise WrongRoleError("walker")
+    return actor, session.walker_id
+
+
+def require_clinician(request: Request) -> Actor:
+    """A signed-in clinician or administrator."""
+    actor = require_actor(request)
+    if actor.role not in (Role.CLINICIAN, Role.ADMIN):
+        raise WrongRoleError("clinician")
+    return actor
+
+
+async def check_csrf(request: Request) -> None:
+    """Refuse an unsafe request whose CSRF token does not match the session's.
+
+    The header is checked first (the API); pages send the hidden form field. Reading the
+    form here is safe: Starlette caches it for the route.
+    """
+    if request.method not in UNSAFE_METHODS:
+        return
+    session = current_session(request)
+    if session is None:
+        raise CsrfError()
+    given = request.headers.get(CSRF_HEADER)
+    if given is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            try:
+                form = await request.form()
+            except Exception:  # an unreadable body is refused like a missing token
+                raise CsrfError() from None
+            value = form.get(CSRF_FIELD)
+            given = value if isinstance(value, str) else None
+    if not tokens_match(session.csrf_token, given):
+        raise CsrfError()
+
+
+def unauthorized() -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, "Please sign in first.")

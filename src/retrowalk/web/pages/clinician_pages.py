@@ -1,0 +1,279 @@
+"""The clinician's pages: the walker list with flags, one page per walker, and invitations.
+
+A clinician reaches only their own walkers: the services refuse anyone else's (403/404), so
+a walker id typed into the address bar shows an error page, never someone else's record.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from retrowalk.clinical.errors import ClinicalError
+from retrowalk.clinical.fall_risk import Surface
+from retrowalk.clinical.measures.koos import KOOS_ITEMS, SUBSCALE_LABELS
+from retrowalk.services import accounts, assessments, clinician, history, plans, walkers
+from retrowalk.services.errors import ServiceError
+from retrowalk.services.schemas import (
+    AdjustmentIn,
+    AssessmentIn,
+    ClearanceIn,
+    NoteIn,
+    WalkerFlags,
+)
+from retrowalk.web import forms, labels
+from retrowalk.web.auth import check_csrf, require_clinician
+from retrowalk.web.errors import status_for
+from retrowalk.web.progress import progress_charts
+from retrowalk.web.render import flash, render
+from retrowalk.web.state import web_state
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+WalkerId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The walker's id")]
+
+SORT_KEYS = {
+    "name": lambda row: row.walker.display_name.casefold(),
+    "flags": lambda row: (-len(row.flags), row.walker.display_name.casefold()),
+    "last_session": lambda row: (row.last_session_on is None, row.last_session_on or 0),
+}
+
+
+@router.get("/clinician")
+def walker_list(request: Request, sort: str = "flags", order: str = "asc") -> Response:
+    actor = require_clinician(request)
+    rows: list[WalkerFlags] = clinician.walker_flags(web_state(request).db, actor)
+    key = sort if sort in SORT_KEYS else "flags"
+    rows.sort(key=SORT_KEYS[key], reverse=order == "desc")
+    return render(
+        request,
+        "clinician/walkers.html",
+        {
+            "title": "My walkers",
+            "nav": "walkers",
+            "rows": rows,
+            "sort": key,
+            "order": "desc" if order == "desc" else "asc",
+            "labels": labels,
+        },
+    )
+
+
+def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
+    actor = require_clinician(request)
+    db = web_state(request).db
+    walker = walkers.get_walker(db, actor, walker_id)
+    record = history.walker_history(db, actor, walker_id, weeks=52)
+    flags = next(
+        (row for row in clinician.walker_flags(db, actor) if row.walker.id == walker_id), None
+    )
+    decisions: list[dict[str, Any]] = []
+    for s in record.screenings:
+        decisions.append(
+            {
+                "when": s.created_at,
+                "what": f"Screening: {s.outcome.replace('_', ' ')}",
+                "reasons": s.reasons,
+            }
+        )
+    for a in record.assessments:
+        risk = "high fall risk" if a.high_fall_risk else "fall risk not high"
+        decisions.append(
+            {"when": a.local_date, "what": f"Assessment ({a.kind}): {risk}", "reasons": a.reasons}
+        )
+    for p in record.prescriptions:
+        decisions.append(
+            {
+                "when": p.created_at,
+                "what": f"Plan v{p.version}: {labels.decision(p.decision)} — "
+                f"{p.duration_min:g} min at {p.speed_m_s:.2f} m/s",
+                "reasons": p.reasons,
+                "rule_version": p.rule_version,
+            }
+        )
+    for c in record.checkins:
+        decisions.append(
+            {
+                "when": c.local_date,
+                "what": f"Check-in: next-morning pain {c.pain_nprs}/10 → "
+                f"{labels.decision(c.decision)}",
+                "reasons": c.reasons,
+            }
+        )
+    for d in decisions:
+        when = d["when"]
+        d["when_text"] = (
+            when.strftime("%Y-%m-%d %H:%M UTC") if isinstance(when, datetime) else when.isoformat()
+        )
+    decisions.sort(key=lambda d: str(d["when"]), reverse=True)
+    return {
+        "title": walker.display_name,
+        "nav": "walkers",
+        "walker": walker,
+        "record": record,
+        "flags": flags,
+        "plan": plans.current_prescription(db, actor, walker_id),
+        "reassessment": assessments.reassessment_status(db, actor, walker_id),
+        "decisions": decisions,
+        "charts": progress_charts(record),
+        "labels": labels,
+        "surfaces": labels.SURFACE_WORDS,
+        "surface_values": [s.value for s in Surface],
+        "koos_items": [(SUBSCALE_LABELS[sub], codes) for sub, codes in KOOS_ITEMS.items()],
+        "values": {},
+    }
+
+
+@router.get("/clinician/walkers/{walker_id}")
+def walker_page(request: Request, walker_id: WalkerId) -> Response:
+    return render(request, "clinician/walker.html", _walker_context(request, walker_id))
+
+
+def _rerender(request: Request, walker_id: int, exc: Exception, values: dict[str, Any]) -> Response:
+    context = _walker_context(request, walker_id)
+    context.update({"error": str(exc), "errors": getattr(exc, "fields", {}), "values": values})
+    code = 422 if isinstance(exc, forms.FormError) else status_for(exc)
+    return render(request, "clinician/walker.html", context, status_code=code)
+
+
+@router.post("/clinician/walkers/{walker_id}/clear")
+async def clear(request: Request, walker_id: WalkerId) -> Response:
+    actor = require_clinician(request)
+    form = await request.form()
+    values = {"scope": forms.text(form, "scope"), "clear_reason": forms.text(form, "clear_reason")}
+    try:
+        data = forms.validate(
+            ClearanceIn, {"scope": values["scope"] or None, "reason": values["clear_reason"]}
+        )
+        clinician.clear_walker(web_state(request).db, actor, walker_id, data)
+    except forms.FormError as exc:
+        if "reason" in exc.fields:
+            exc.fields["clear_reason"] = exc.fields.pop("reason")
+        return _rerender(request, walker_id, exc, values)
+    except (ServiceError, ClinicalError) as exc:
+        return _rerender(request, walker_id, exc, values)
+    flash(request, "Clearance saved.")
+    return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
+
+
+@router.post("/clinician/walkers/{walker_id}/adjust")
+async def adjust(request: Request, walker_id: WalkerId) -> Response:
+    actor = require_clinician(request)
+    form = await request.form()
+    names = ("duration_min", "speed_m_s", "incline_pct", "surface", "sessions_per_week")
+    values: dict[str, Any] = {name: forms.optional(form, name) for name in names}
+    values["every_session_supervised"] = forms.yes_no(form, "every_session_supervised")
+    values["adjust_reason"] = forms.text(form, "adjust_reason")
+    try:
+        data = forms.validate(
+            AdjustmentIn,
+            {
+                **{k: v for k, v in values.items() if k != "adjust_reason"},
+                "reason": values["adjust_reason"],
+            },
+        )
+        clinician.adjust_prescription(web_state(request).db, actor, walker_id, data)
+    except forms.FormError as exc:
+        if "reason" in exc.fields:
+            exc.fields["adjust_reason"] = exc.fields.pop("reason")
+        return _rerender(request, walker_id, exc, values)
+    except (ServiceError, ClinicalError) as exc:
+        return _rerender(request, walker_id, exc, values)
+    flash(request, "The plan was changed; the walker sees it on their next session.")
+    return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
+
+
+@router.post("/clinician/walkers/{walker_id}/note")
+async def note(request: Request, walker_id: WalkerId) -> Response:
+    actor = require_clinician(request)
+    form = await request.form()
+    values = {"note_text": forms.text(form, "note_text")}
+    try:
+        data = forms.validate(NoteIn, {"text": values["note_text"]})
+        clinician.add_note(web_state(request).db, actor, walker_id, data)
+    except forms.FormError as exc:
+        if "text" in exc.fields:
+            exc.fields["note_text"] = exc.fields.pop("text")
+        return _rerender(request, walker_id, exc, values)
+    except (ServiceError, ClinicalError) as exc:
+        return _rerender(request, walker_id, exc, values)
+    flash(request, "Note saved.")
+    return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
+
+
+REASSESSMENT_FIELDS = (
+    "tug_s",
+    "tandem_stance_s",
+    "chair_stand_count",
+    "backward_walk_3m_s",
+    "gait_speed_m_s",
+)
+
+
+@router.post("/clinician/walkers/{walker_id}/assess")
+async def reassess(request: Request, walker_id: WalkerId) -> Response:
+    """Record a reassessment: the tests and, from the paper form, the KOOS item answers."""
+    actor = require_clinician(request)
+    form = await request.form()
+    values: dict[str, Any] = {name: forms.optional(form, name) for name in REASSESSMENT_FIELDS}
+    values["chair_stand_used_arms"] = forms.checked(form, "chair_stand_used_arms")
+    koos: dict[str, object] = {}
+    for codes in KOOS_ITEMS.values():
+        for code in codes:
+            answer = forms.optional(form, f"koos_{code}")
+            if answer is not None:  # whole numbers as numbers; anything else is named by scoring
+                koos[code] = int(answer) if answer.isdigit() else answer
+    try:
+        data = forms.validate(
+            AssessmentIn,
+            {"kind": "reassessment", **values, "koos_answers": koos or None},
+        )
+        assessments.record_assessment(web_state(request).db, actor, walker_id, data)
+    except (forms.FormError, ServiceError, ClinicalError) as exc:
+        shown = {**values, **{f"koos_{k}": v for k, v in koos.items()}}
+        return _rerender(request, walker_id, exc, shown)
+    flash(request, "Reassessment saved.")
+    return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
+
+
+# --- invitations ---------------------------------------------------------------------
+
+
+@router.get("/clinician/invite")
+def invite_form(request: Request) -> Response:
+    require_clinician(request)
+    return render(
+        request,
+        "clinician/invite.html",
+        {"title": "Invite a walker", "nav": "invite", "values": {}},
+    )
+
+
+@router.post("/clinician/invite")
+async def invite_submit(request: Request) -> Response:
+    actor = require_clinician(request)
+    form = await request.form()
+    email = forms.text(form, "email")
+    context: dict[str, Any] = {
+        "title": "Invite a walker",
+        "nav": "invite",
+        "values": {"email": email},
+    }
+    try:
+        invitation = accounts.create_invitation(web_state(request).db, actor, email)
+    except (ServiceError, ClinicalError) as exc:
+        return render(
+            request,
+            "clinician/invite.html",
+            {**context, "error": str(exc), "errors": {"email": str(exc)}},
+            status_code=status_for(exc),
+        )
+    link = str(request.url_for("join_form").include_query_params(token=invitation.token))
+    return render(
+        request,
+        "clinician/invite.html",
+        {**context, "invitation": invitation, "link": link, "values": {}},
+    )

@@ -1,0 +1,429 @@
+"""The walker's pages: onboarding (screening, baseline tests), today, the guided session,
+the 30-second log, the next-morning check-in and progress.
+
+A walker's pages never take a walker id from the address: the id comes from their own
+session, and the services check it again. Every form re-renders with a sentence next to the
+wrong field instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from retrowalk.clinical import screening as clinical_screening
+from retrowalk.clinical.errors import ClinicalError
+from retrowalk.services import assessments, checkins, history, plans, screening, sessions
+from retrowalk.services.errors import Conflict, ServiceError
+from retrowalk.services.schemas import (
+    AssessmentIn,
+    CheckinIn,
+    HistoryOut,
+    PrescriptionOut,
+    ScreeningIn,
+    SessionIn,
+)
+from retrowalk.web import forms, labels
+from retrowalk.web.auth import check_csrf, require_walker
+from retrowalk.web.progress import progress_charts
+from retrowalk.web.render import flash, render
+from retrowalk.web.state import web_state
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+FAST_CLOCK_SPEED = 120
+"""With ``?clock=fast`` the on-screen timers run 120× faster (a 10-minute phase takes 5 s)."""
+
+CUE_EVERY_S = 60
+"""Policy: a spoken cue every minute of a phase."""
+
+WARM_UP_CUES = (
+    "Walk forwards at an easy pace to warm up.",
+    "Breathe steadily and let your arms swing.",
+)
+COOL_DOWN_CUES = (
+    "Turn around and walk forwards slowly to cool down.",
+    "Let your breathing settle.",
+)
+
+
+def clock_speed(request: Request) -> int:
+    """The timer speed factor: 1, or FAST_CLOCK_SPEED when ``?clock=fast`` is allowed."""
+    if request.query_params.get("clock") == "fast" and web_state(request).allow_fast_clock:
+        return FAST_CLOCK_SPEED
+    return 1
+
+
+# --- onboarding: screening ---------------------------------------------------------------------
+
+PARQ_FIELDS = {f"parq{n}": q for n, q in enumerate(clinical_screening.PARQ_QUESTIONS, start=1)}
+STEADI_FIELDS = dict(clinical_screening.STEADI_QUESTIONS)
+USED_TO_ACTIVITY = "Are you used to being physically active (for example, walking most days)?"
+
+
+def _screening_context(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": "Safety questions",
+        "parq": PARQ_FIELDS,
+        "steadi": STEADI_FIELDS,
+        "used_to_activity_question": USED_TO_ACTIVITY,
+        "red_flags": [(flag.value, flag.info) for flag in clinical_screening.KneeRedFlag],
+        "values": values,
+    }
+
+
+@router.get("/onboarding/screening")
+def screening_form(request: Request) -> Response:
+    require_walker(request)
+    return render(request, "walker/screening.html", _screening_context({}))
+
+
+@router.post("/onboarding/screening")
+async def screening_submit(request: Request) -> Response:
+    actor, walker_id = require_walker(request)
+    form = await request.form()
+    answers: dict[str, Any] = {name: forms.yes_no(form, name) for name in PARQ_FIELDS}
+    answers.update({name: forms.yes_no(form, name) for name in STEADI_FIELDS})
+    answers["used_to_activity"] = forms.yes_no(form, "used_to_activity")
+    flags = [v for v in form.getlist("red_flags") if isinstance(v, str)]
+    values = {**answers, "red_flags": flags}
+    try:
+        forms.require_answers(
+            answers,
+            {**PARQ_FIELDS, **STEADI_FIELDS, "used_to_activity": USED_TO_ACTIVITY},
+        )
+        data = forms.validate(
+            ScreeningIn,
+            {
+                "used_to_activity": answers["used_to_activity"],
+                "parq": tuple(answers[name] for name in PARQ_FIELDS),
+                "red_flags": tuple(flags),
+                "steadi": {name: answers[name] for name in STEADI_FIELDS},
+            },
+        )
+        result = screening.screen_walker(web_state(request).db, actor, walker_id, data)
+    except (forms.FormError, ServiceError, ClinicalError) as exc:
+        return render(
+            request,
+            "walker/screening.html",
+            {**_screening_context(values), "error": str(exc), "errors": getattr(exc, "fields", {})},
+            status_code=422,
+        )
+    return render(
+        request,
+        "walker/screening_result.html",
+        {
+            "title": "Your screening result",
+            "result": result,
+            "outcome_words": labels.SCREENING_OUTCOME_WORDS.get(result.outcome, result.outcome),
+            "actions": result.result.get("actions", ()),
+        },
+    )
+
+
+# --- onboarding: baseline tests -------------------------------------------------------------------
+
+TEST_FIELDS = (
+    "tug_s",
+    "tandem_stance_s",
+    "chair_stand_count",
+    "backward_walk_3m_s",
+    "treadmill_speed_up_m_s",
+    "treadmill_speed_down_m_s",
+)
+
+
+def _tests_context(request: Request, values: dict[str, Any]) -> dict[str, Any]:
+    return {"title": "Baseline tests", "values": values, "speed": clock_speed(request)}
+
+
+@router.get("/onboarding/tests")
+def tests_form(request: Request) -> Response:
+    require_walker(request)
+    return render(request, "walker/tests.html", _tests_context(request, {}))
+
+
+@router.post("/onboarding/tests")
+async def tests_submit(request: Request) -> Response:
+    actor, walker_id = require_walker(request)
+    form = await request.form()
+    values: dict[str, Any] = {name: forms.optional(form, name) for name in TEST_FIELDS}
+    values["chair_stand_used_arms"] = forms.checked(form, "chair_stand_used_arms")
+    db = web_state(request).db
+    try:
+        data = forms.validate(AssessmentIn, {"kind": "baseline", **values})
+        assessments.record_assessment(db, actor, walker_id, data)
+        plans.make_plan(db, actor, walker_id)
+    except (forms.FormError, ServiceError, ClinicalError) as exc:
+        return render(
+            request,
+            "walker/tests.html",
+            {
+                **_tests_context(request, values),
+                "error": str(exc),
+                "errors": getattr(exc, "fields", {}),
+            },
+            status_code=422,
+        )
+    flash(request, "Thank you. Your tests are saved and your plan is ready.")
+    return RedirectResponse("/today", 303)
+
+
+# --- today ---------------------------------------------------------------------
+
+
+def _pending_checkin(record: HistoryOut) -> Any:
+    """The newest session without a next-morning check-in, or None."""
+    reported = {c.session_id for c in record.checkins}
+    pending = [s for s in record.sessions if s.id not in reported]
+    return pending[-1] if pending else None
+
+
+@router.get("/today")
+def today_page(request: Request) -> Response:
+    actor, walker_id = require_walker(request)
+    db = web_state(request).db
+    today = plans.todays_prescription(db, actor, walker_id)
+    record = history.walker_history(db, actor, walker_id, weeks=2)
+    pending = _pending_checkin(record)
+    return render(
+        request,
+        "walker/today.html",
+        {
+            "title": "Today",
+            "nav": "today",
+            "today": today,
+            "plan": today.prescription,
+            "pending_checkin": pending,
+            "pending_is_today": pending is not None and pending.local_date == today.local_date,
+            "labels": labels,
+        },
+    )
+
+
+# --- the guided session ---------------------------------------------------------------------
+
+
+def _phases(plan: PrescriptionOut) -> list[dict[str, Any]]:
+    details = plan.details
+    cues = [*details.get("posture_cues", ()), *details.get("safety_cues", ())]
+    phases: list[dict[str, Any]] = []
+    warm_up = float(details.get("warm_up_min") or 0)
+    cool_down = float(details.get("cool_down_min") or 0)
+    if warm_up > 0:
+        phases.append(
+            {"name": "Warm-up", "minutes": warm_up, "cues": list(WARM_UP_CUES), "walking": False}
+        )
+    phases.append(
+        {
+            "name": "Backward walking",
+            "minutes": plan.duration_min,
+            "cues": cues or ["Walk slowly and deliberately."],
+            "walking": True,
+        }
+    )
+    if cool_down > 0:
+        phases.append(
+            {
+                "name": "Cool-down",
+                "minutes": cool_down,
+                "cues": list(COOL_DOWN_CUES),
+                "walking": False,
+            }
+        )
+    return phases
+
+
+@router.get("/session")
+def guided_session(request: Request) -> Response:
+    actor, walker_id = require_walker(request)
+    today = plans.todays_prescription(web_state(request).db, actor, walker_id)
+    if today.status not in ("ready", "done_today") or today.prescription is None:
+        flash(request, today.message)
+        return RedirectResponse("/today", 303)
+    plan = today.prescription
+    phases = _phases(plan)
+    return render(
+        request,
+        "walker/session.html",
+        {
+            "title": "Guided session",
+            "nav": "today",
+            "today": today,
+            "plan": plan,
+            "phases": phases,
+            "phases_json": json.dumps(phases),
+            "speed": clock_speed(request),
+            "cue_every_s": CUE_EVERY_S,
+            "labels": labels,
+            "adverse_events": labels.ADVERSE_EVENT_WORDS,
+        },
+    )
+
+
+# --- the 30-second log -------------------------------------------------------------------------
+
+LOG_SCALES = ("pain_before_nprs", "pain_peak_nprs", "pain_after_nprs", "effort_cr10")
+
+
+def _log_context(today: Any, values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": "Log your session",
+        "nav": "today",
+        "today": today,
+        "values": values,
+        "surfaces": labels.SURFACE_WORDS,
+        "adverse_events": labels.ADVERSE_EVENT_WORDS,
+    }
+
+
+@router.get("/log")
+def log_form(request: Request) -> Response:
+    actor, walker_id = require_walker(request)
+    today = plans.todays_prescription(web_state(request).db, actor, walker_id)
+    plan = today.prescription
+    query = request.query_params
+    events = [e for e in query.getlist("adverse_events") if e in labels.ADVERSE_EVENT_WORDS]
+    values: dict[str, Any] = {
+        "client_key": uuid.uuid4().hex,
+        "duration_min": query.get("done_min") or (plan.duration_min if plan else ""),
+        "speed_m_s": plan.speed_m_s if plan else "",
+        "incline_pct": plan.incline_pct if plan else 0,
+        "surface": plan.surface.value if plan else "",
+        "supervised": True if today.supervised else None,
+        "adverse_events": events,
+        "note": query.get("note", "")[:4000],
+        "stopped": query.get("stopped") == "1",
+    }
+    return render(request, "walker/log.html", _log_context(today, values))
+
+
+def _session_data(form: FormData) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "client_key": forms.text(form, "client_key"),
+        "duration_min": forms.optional(form, "duration_min"),
+        "speed_m_s": forms.optional(form, "speed_m_s"),
+        "incline_pct": forms.optional(form, "incline_pct") or 0,
+        "surface": forms.optional(form, "surface"),
+        "supervised": forms.yes_no(form, "supervised"),
+        "adverse_events": tuple(
+            v for v in form.getlist("adverse_events") if isinstance(v, str) and v
+        ),
+        "note": forms.optional(form, "note"),
+    }
+    for name in LOG_SCALES:
+        data[name] = forms.optional(form, name)
+    return data
+
+
+@router.post("/log")
+async def log_submit(request: Request) -> Response:
+    actor, walker_id = require_walker(request)
+    form = await request.form()
+    data = _session_data(form)
+    db = web_state(request).db
+    try:
+        session_in = forms.validate(SessionIn, data)
+        saved = sessions.log_session(db, actor, walker_id, session_in)
+    except (forms.FormError, ServiceError, ClinicalError) as exc:
+        today = plans.todays_prescription(db, actor, walker_id)
+        return render(
+            request,
+            "walker/log.html",
+            {
+                **_log_context(today, {**data, "stopped": forms.text(form, "stopped") == "1"}),
+                "error": str(exc),
+                "errors": getattr(exc, "fields", {}),
+            },
+            status_code=409 if isinstance(exc, Conflict) else 422,
+        )
+    return render(
+        request,
+        "walker/logged.html",
+        {
+            "title": "Session saved",
+            "nav": "today",
+            "saved": saved,
+            "events": [labels.adverse_event(e) for e in saved.adverse_events],
+        },
+    )
+
+
+# --- next-morning check-in ------------------------------------------------------------------------
+
+
+@router.get("/checkin")
+def checkin_form(request: Request) -> Response:
+    actor, walker_id = require_walker(request)
+    record = history.walker_history(web_state(request).db, actor, walker_id, weeks=2)
+    pending = _pending_checkin(record)
+    return render(
+        request,
+        "walker/checkin.html",
+        {"title": "Morning check-in", "nav": "today", "pending": pending, "values": {}},
+    )
+
+
+@router.post("/checkin")
+async def checkin_submit(request: Request) -> Response:
+    actor, walker_id = require_walker(request)
+    form = await request.form()
+    db = web_state(request).db
+    values = {
+        "session_id": forms.optional(form, "session_id"),
+        "pain_nprs": forms.optional(form, "pain_nprs"),
+        "stiffness_nprs": forms.optional(form, "stiffness_nprs"),
+    }
+    try:
+        data = forms.validate(CheckinIn, values)
+        result = checkins.morning_checkin(db, actor, walker_id, data)
+    except (forms.FormError, ServiceError, ClinicalError) as exc:
+        record = history.walker_history(db, actor, walker_id, weeks=2)
+        return render(
+            request,
+            "walker/checkin.html",
+            {
+                "title": "Morning check-in",
+                "nav": "today",
+                "pending": _pending_checkin(record),
+                "values": values,
+                "error": str(exc),
+                "errors": getattr(exc, "fields", {}),
+            },
+            status_code=409 if isinstance(exc, Conflict) else 422,
+        )
+    return render(
+        request,
+        "walker/checkin_result.html",
+        {
+            "title": "Thank you",
+            "nav": "today",
+            "result": result,
+            "decision_words": labels.decision(result.decision),
+            "labels": labels,
+        },
+    )
+
+
+# --- progress ---------------------------------------------------------------------
+
+
+@router.get("/progress")
+def progress_page(request: Request) -> Response:
+    actor, walker_id = require_walker(request)
+    record = history.walker_history(web_state(request).db, actor, walker_id, weeks=12)
+    return render(
+        request,
+        "walker/progress.html",
+        {
+            "title": "Your progress",
+            "nav": "progress",
+            "record": record,
+            "charts": progress_charts(record),
+        },
+    )

@@ -1,0 +1,167 @@
+"""The progress charts of one walker: pain, minutes, speed and KOOS, with their bands.
+
+The band on each chart is the meaningful-change band of ``retrowalk.clinical.measures``
+drawn around the walker's first value: points outside it have changed by at least the
+published minimal important amount. Where the published number comes from another group
+(forward gait speed), the chart says it is extrapolated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from retrowalk.clinical.measures.koos import SUBSCALE_LABELS, KoosSubscale
+from retrowalk.clinical.measures.meaningful_change import CHANGE_BANDS, ChangeMeasure
+from retrowalk.services.schemas import HistoryOut
+from retrowalk.web.charts import Band, Series, line_chart
+from retrowalk.web.render import source_label
+
+_KOOS_MEASURE = {
+    KoosSubscale.PAIN: ChangeMeasure.KOOS_PAIN,
+    KoosSubscale.SYMPTOMS: ChangeMeasure.KOOS_SYMPTOMS,
+    KoosSubscale.ADL: ChangeMeasure.KOOS_ADL,
+    KoosSubscale.SPORT_REC: ChangeMeasure.KOOS_SPORT_REC,
+    KoosSubscale.QOL: ChangeMeasure.KOOS_QOL,
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    series: Series
+    svg: Markup
+    note: str
+    extrapolated: bool = False
+
+
+def _band_around(first: float, size: float, label: str) -> Band:
+    return Band(low=first - size, high=first + size, label=label)
+
+
+def _chart(key: str, series: Series, note: str, extrapolated: bool = False) -> Chart:
+    return Chart(
+        key=key, series=series, svg=line_chart(series), note=note, extrapolated=extrapolated
+    )
+
+
+def progress_charts(record: HistoryOut) -> list[Chart]:
+    """Every chart the progress pages show, in a fixed order."""
+    sessions = sorted(record.sessions, key=lambda s: (s.local_date, s.id))
+    charts: list[Chart] = []
+
+    nprs = CHANGE_BANDS[ChangeMeasure.NPRS]
+    pain_points = [(s.local_date, float(s.pain_peak_nprs)) for s in sessions]
+    pain_note = (
+        f"Shaded: within {nprs.better_from:g} point of your first session's pain. A drop of "
+        f"{nprs.better_from:g} point (or {nprs.better_from_pct:g} %) is the smallest change "
+        f"people notice; {nprs.much_better_from:g} points (or {nprs.much_better_from_pct:g} %) "
+        f"feels much better ({'; '.join(source_label(s) for s in nprs.sources)})."
+    )
+    charts.append(
+        _chart(
+            "pain",
+            Series(
+                title="Pain during sessions (highest, 0–10)",
+                unit="/10",
+                points=pain_points,
+                y_min=0,
+                y_max=10,
+                band=_band_around(pain_points[0][1], nprs.better_from, pain_note)
+                if pain_points
+                else None,
+                better="lower is better",
+            ),
+            pain_note,
+        )
+    )
+    morning = sorted(record.checkins, key=lambda c: (c.local_date, c.id))
+    morning_points = [(c.local_date, float(c.pain_nprs)) for c in morning]
+    charts.append(
+        _chart(
+            "morning_pain",
+            Series(
+                title="Pain the next morning (0–10)",
+                unit="/10",
+                points=morning_points,
+                y_min=0,
+                y_max=10,
+                band=_band_around(morning_points[0][1], nprs.better_from, pain_note)
+                if morning_points
+                else None,
+                better="lower is better",
+            ),
+            "Next-morning pain should be back to where it was before the session.",
+        )
+    )
+    charts.append(
+        _chart(
+            "minutes",
+            Series(
+                title="Minutes of backward walking per session",
+                unit="min",
+                points=[(s.local_date, float(s.duration_min)) for s in sessions],
+                y_min=0,
+                y_max=30,
+            ),
+            "Trials used 10 minutes at the start and up to 30 minutes a session.",
+        )
+    )
+    gait = CHANGE_BANDS[ChangeMeasure.GAIT_SPEED]
+    speed_points = [(s.local_date, float(s.speed_m_s)) for s in sessions if s.speed_m_s]
+    step = gait.possibly_better_from or gait.better_from
+    speed_note = (
+        f"Shaded: within {step:g} m/s of your first speed. {step:g}–{gait.better_from:g} m/s is "
+        "an important change in walking speed for knee osteoarthritis, measured walking "
+        f"forwards ({'; '.join(source_label(s) for s in gait.sources)}); we use it for walking "
+        "backwards too."
+    )
+    charts.append(
+        _chart(
+            "speed",
+            Series(
+                title="Backward walking speed",
+                unit="m/s",
+                points=speed_points,
+                y_min=0,
+                y_max=1,
+                band=_band_around(speed_points[0][1], step, speed_note) if speed_points else None,
+                better="higher is better",
+            ),
+            speed_note,
+            extrapolated=True,
+        )
+    )
+    assessments = sorted(record.assessments, key=lambda a: (a.local_date, a.id))
+    for subscale in KoosSubscale:
+        points = [
+            (a.local_date, float(a.scores["koos"][subscale.value]))
+            for a in assessments
+            if isinstance(a.scores.get("koos"), dict)
+            and a.scores["koos"].get(subscale.value) is not None
+        ]
+        if not points:
+            continue
+        band = CHANGE_BANDS[_KOOS_MEASURE[subscale]]
+        note = (
+            f"Shaded: within {band.better_from:g} points of your first score; a change of "
+            f"{band.better_from:g} points or more is meaningful in knee osteoarthritis "
+            f"({'; '.join(source_label(s) for s in band.sources)})."
+        )
+        charts.append(
+            _chart(
+                f"koos_{subscale.value}",
+                Series(
+                    title=f"KOOS {SUBSCALE_LABELS[subscale]} (0–100)",
+                    unit="points",
+                    points=points,
+                    y_min=0,
+                    y_max=100,
+                    band=_band_around(points[0][1], band.better_from, note),
+                    better="higher is better",
+                ),
+                note,
+            )
+        )
+    return charts

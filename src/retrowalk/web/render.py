@@ -1,0 +1,108 @@
+"""Rendering pages: every template gets the signed-in person, the CSRF field and flashes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from retrowalk.web.auth import current_session, ensure_session
+from retrowalk.web.sessions import CSRF_FIELD
+from retrowalk.web.state import web_state
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.autoescape = True
+    env.filters["source_label"] = source_label
+    env.filters["minutes"] = lambda v: f"{v:g} min" if v is not None else "—"
+    env.filters["speed"] = lambda v: f"{v:.2f} m/s" if v is not None else "—"
+    env.filters["pct"] = lambda v: f"{v:g} %" if v is not None else "—"
+    env.filters["words"] = lambda v: str(v).replace("_", " ")
+    return templates
+
+
+def source_label(key: str) -> str:
+    """A short citation ("Alghadir 2019") for an evidence-catalogue key; the key if unknown."""
+    try:
+        from retrowalk.clinical.evidence import CATALOGUE
+    except ImportError:  # pragma: no cover - the catalogue ships with the clinical package
+        return key
+    entry = CATALOGUE.get(key)
+    if entry is None:
+        return key
+    author = re.match(r"(\w[\w'’-]+) (?:[A-Z]{1,4}[,. ]|et al)", entry.citation)
+    year = re.search(r"\b(19|20)\d{2}\b", entry.citation)
+    if author and year:
+        return f"{author.group(1)} {year.group(0)}"
+    first = entry.citation.split(". ")[0].rstrip(".")
+    return first if len(first) <= 60 else first[:59] + "…"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render ``template`` with the common context; forms get a CSRF token."""
+    session = ensure_session(request)
+    flashes = list(session.flash)
+    session.flash.clear()
+    signed_in = current_session(request)
+    actor = None
+    if signed_in is not None and signed_in.account_id is not None:
+        actor = {
+            "account_id": signed_in.account_id,
+            "role": signed_in.role,
+            "display_name": signed_in.display_name,
+        }
+
+    def csrf_field() -> Markup:
+        return Markup('<input type="hidden" name="{}" value="{}">').format(
+            CSRF_FIELD, session.csrf_token
+        )
+
+    full: dict[str, Any] = {
+        "actor": actor,
+        "csrf_field": csrf_field,
+        "csrf_token": session.csrf_token,
+        "flashes": flashes,
+        "error": None,
+        "errors": {},
+        "title": None,
+        "nav": None,
+    }
+    full.update(context or {})
+    response = web_state(request).templates.TemplateResponse(
+        request, template, full, status_code=status_code, headers=headers
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def render_error(
+    request: Request, status_code: int, message: str, headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    return render(
+        request,
+        "error.html",
+        {"title": "Something went wrong", "message": message, "status_code": status_code},
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+def flash(request: Request, message: str) -> None:
+    """Show ``message`` once on the next page this visitor opens."""
+    ensure_session(request).flash.append(message)

@@ -1,0 +1,272 @@
+"""The use cases in the order a walker meets them, on both databases."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from retrowalk.clinical.errors import ClinicalError
+from retrowalk.services import (
+    accounts,
+    assessments,
+    checkins,
+    clinician,
+    history,
+    plans,
+    screening,
+    sessions,
+)
+from retrowalk.services.errors import Conflict, InvalidRequest, NotFound
+from retrowalk.store import Database
+from retrowalk.store import repositories as repo
+from tests.services.factory import (
+    NO_STEADI,
+    T0,
+    enrol,
+    morning,
+    planned_walker,
+    session_data,
+)
+
+
+def test_plan_today_log_checkin_progress(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    today = plans.todays_prescription(database, admin, walker.id, now=T0)
+    assert today.status == "ready"
+    assert today.supervised
+    assert today.prescription is not None
+    assert today.prescription.duration_min == 10
+    decisions = []
+    for day in range(0, 6, 2):
+        at = T0 + timedelta(days=day)
+        sessions.log_session(database, admin, walker.id, session_data(f"s{day}", at))
+        out = checkins.morning_checkin(database, admin, walker.id, morning(at))
+        decisions.append(out.decision)
+        assert out.reasons, "every decision carries its reasons"
+        assert out.next_prescription is not None
+        assert out.next_prescription.rule_version
+    assert decisions == ["hold", "progress", "hold"]
+    current = plans.current_prescription(database, admin, walker.id)
+    assert current is not None
+    assert current.duration_min > 10
+    assert current.version == 4
+
+
+def test_same_client_key_is_stored_once(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    first = sessions.log_session(database, admin, walker.id, session_data("k1", T0))
+    again = sessions.log_session(
+        database, admin, walker.id, session_data("k1", T0, duration_min=25, note="retry")
+    )
+    assert first.created
+    assert not again.created
+    assert again.id == first.id
+    assert again.duration_min == first.duration_min
+    with database.reader() as s:
+        assert repo.count_sessions(s, walker.id) == 1
+
+
+def test_same_key_for_two_walkers_is_two_sessions(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    ann = planned_walker(database, admin, "ann@example.org")
+    bob = planned_walker(database, admin, "bob@example.org")
+    a = sessions.log_session(database, admin, ann.id, session_data("k1", T0))
+    b = sessions.log_session(database, admin, bob.id, session_data("k1", T0))
+    assert a.id != b.id
+    assert a.created
+    assert b.created
+
+
+def test_break_of_a_week_steps_back_once(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    for day in (0, 2, 4, 6):
+        at = T0 + timedelta(days=day)
+        sessions.log_session(database, admin, walker.id, session_data(f"s{day}", at))
+        checkins.morning_checkin(database, admin, walker.id, morning(at))
+    before = plans.current_prescription(database, admin, walker.id)
+    assert before is not None
+    back = T0 + timedelta(days=6 + 9)
+    today = plans.todays_prescription(database, admin, walker.id, now=back)
+    assert today.step_back
+    assert today.prescription is not None
+    assert today.prescription.decision == "step_back"
+    assert today.prescription.duration_min < before.duration_min
+    assert any(r.code == "progression.after_break" and r.policy for r in today.reasons)
+    again = plans.todays_prescription(database, admin, walker.id, now=back + timedelta(hours=1))
+    assert again.prescription is not None
+    assert again.prescription.version == today.prescription.version
+
+
+def test_short_gap_does_not_step_back(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    sessions.log_session(database, admin, walker.id, session_data("s0", T0))
+    today = plans.todays_prescription(database, admin, walker.id, now=T0 + timedelta(days=6))
+    assert not today.step_back
+    assert today.status == "ready"
+
+
+def test_adverse_event_stops_and_needs_review(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    for day in (0, 2, 4):
+        sessions.log_session(
+            database, admin, walker.id, session_data(f"s{day}", T0 + timedelta(days=day))
+        )
+    at = T0 + timedelta(days=6)
+    sessions.log_session(
+        database,
+        admin,
+        walker.id,
+        session_data("fall", at, adverse_events=["near_fall"], completed=False, supervised=False),
+    )
+    out = checkins.morning_checkin(database, admin, walker.id, morning(at))
+    assert out.decision == "stop"
+    flags = clinician.walker_flags(database, admin, now=at + timedelta(days=1))
+    assert "adverse_event" in flags[0].flags
+    today = plans.todays_prescription(database, admin, walker.id, now=at + timedelta(days=2))
+    assert today.supervised
+    clinician.clear_walker(
+        database, admin, walker.id, {"scope": "adverse_event", "reason": "Reviewed by phone"}
+    )
+    flags = clinician.walker_flags(database, admin, now=at + timedelta(days=2))
+    assert "adverse_event" not in flags[0].flags
+    assert not plans.todays_prescription(
+        database, admin, walker.id, now=at + timedelta(days=2)
+    ).supervised
+
+
+def test_clearance_required_blocks_until_cleared(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    parq = [True, False, False, False, True, False, False]
+    walker = planned_walker(database, admin, parq=parq)
+    today = plans.todays_prescription(database, admin, walker.id, now=T0)
+    assert today.status == "waiting_for_clearance"
+    assert "waiting_for_clearance" in clinician.walker_flags(database, admin, now=T0)[0].flags
+    clinician.clear_walker(
+        database, admin, walker.id, {"scope": "start", "reason": "GP letter says fine"}
+    )
+    assert plans.todays_prescription(database, admin, walker.id, now=T0).status == "ready"
+
+
+def test_red_flag_stops_without_a_plan(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = enrol(database, admin)
+    out = screening.screen_walker(
+        database,
+        admin,
+        walker.id,
+        {
+            "used_to_activity": True,
+            "parq": [False] * 7,
+            "red_flags": ["locked_knee"],
+            "steadi": NO_STEADI,
+        },
+    )
+    assert out.outcome == "stop_and_refer"
+    assessments.record_assessment(database, admin, walker.id, {"backward_walk_3m_s": 4.0})
+    with pytest.raises(ClinicalError):
+        plans.make_plan(database, admin, walker.id)
+    assert plans.todays_prescription(database, admin, walker.id).status == "stopped"
+
+
+def test_adjustment_needs_a_reason_and_is_versioned(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    with pytest.raises(InvalidRequest, match="reason"):
+        clinician.adjust_prescription(database, admin, walker.id, {"duration_min": 12})
+    out = clinician.adjust_prescription(
+        database, admin, walker.id, {"duration_min": 12, "reason": "Tolerating well"}
+    )
+    assert out.decision == "adjust"
+    assert out.duration_min == 12
+    assert out.version == 2
+    assert "Tolerating well" in out.reasons[-1].message
+    with pytest.raises(ClinicalError, match="duration_min"):
+        clinician.adjust_prescription(
+            database, admin, walker.id, {"duration_min": 45, "reason": "too much"}
+        )
+
+
+def test_reassessment_due_after_three_weeks(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    early = assessments.reassessment_status(database, admin, walker.id, now=T0 + timedelta(days=20))
+    due = assessments.reassessment_status(database, admin, walker.id, now=T0 + timedelta(days=21))
+    assert not early.due
+    assert due.due
+    assert due.reasons[0].policy
+
+
+def test_checkin_rules(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    with pytest.raises(Conflict, match="no session"):
+        checkins.morning_checkin(database, admin, walker.id, morning(T0))
+    sessions.log_session(database, admin, walker.id, session_data("s0", T0))
+    with pytest.raises(InvalidRequest, match="after the session"):
+        checkins.morning_checkin(
+            database,
+            admin,
+            walker.id,
+            {"pain_nprs": 1, "stiffness_nprs": 1, "at": (T0 - timedelta(hours=1)).isoformat()},
+        )
+    checkins.morning_checkin(database, admin, walker.id, morning(T0))
+    with pytest.raises(Conflict, match="already"):
+        checkins.morning_checkin(database, admin, walker.id, morning(T0))
+    with pytest.raises(NotFound):
+        checkins.morning_checkin(
+            database, admin, walker.id, {"session_id": 999, "pain_nprs": 1, "stiffness_nprs": 1}
+        )
+
+
+def test_history_holds_decisions_with_reasons(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    at = T0 + timedelta(days=1)
+    sessions.log_session(database, admin, walker.id, session_data("s", at))
+    checkins.morning_checkin(database, admin, walker.id, morning(at))
+    out = history.walker_history(database, admin, walker.id, now=T0 + timedelta(days=3))
+    assert len(out.sessions) == 1
+    assert len(out.checkins) == 1
+    assert out.checkins[0].reasons
+    assert [p.decision for p in out.prescriptions] == ["start", "hold"]
+    with database.reader() as s:
+        actions = [e.action for e in repo.audit_entries(s, walker.id)]
+    assert actions[:4] == [
+        "walker.enrol",
+        "screening.record",
+        "assessment.record",
+        "prescription.start",
+    ]
+    assert "session.log" in actions
+    assert "checkin.hold" in actions
+
+
+def test_missing_morning_report_holds_when_the_next_session_comes(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    sessions.log_session(database, admin, walker.id, session_data("s0", T0))
+    later = T0 + timedelta(hours=3)
+    sessions.log_session(database, admin, walker.id, session_data("same-day", later))
+    with database.reader() as s:
+        assert repo.checkins(s, walker.id) == [], "a second session the same day decides nothing"
+    next_day = T0 + timedelta(days=2)
+    sessions.log_session(database, admin, walker.id, session_data("s2", next_day), now=next_day)
+    out = history.walker_history(database, admin, walker.id, now=next_day + timedelta(days=1))
+    assert [m.decision for m in out.missed_reports] == ["hold"]
+    assert out.missed_reports[0].reasons
+    assert out.checkins == ()
+    with pytest.raises(Conflict, match="without a morning report"):
+        checkins.morning_checkin(
+            database,
+            admin,
+            walker.id,
+            {"session_id": out.missed_reports[0].session_id, "pain_nprs": 1, "stiffness_nprs": 1},
+        )
+    reported = checkins.morning_checkin(database, admin, walker.id, morning(next_day))
+    assert reported.session_id == out.sessions[-1].id

@@ -1,0 +1,272 @@
+"""Fixtures for the web tests: a REAL uvicorn server on a free port, in a thread, against a
+temporary SQLite database, plus people (clinicians, walkers) made through the services.
+
+HTTP goes over a real socket (httpx), exactly as a browser would reach the app; the
+database is prepared through the same use cases the app calls, never with SQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from retrowalk.services import (
+    accounts,
+    assessments,
+    checkins,
+    plans,
+    screening,
+    sessions,
+)
+from retrowalk.services.schemas import AccountIn, Actor, Role, WalkerOut
+from retrowalk.store.engine import Database, open_database
+from retrowalk.web.app import create_app
+from retrowalk.web.passwords import hash_password
+from retrowalk.web.ratelimit import LoginRateLimiter
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+class LiveServer:
+    """uvicorn serving ``app`` on 127.0.0.1 at a free port, in a daemon thread."""
+
+    def __init__(self, app: Any) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        for _ in range(500):  # a bounded wait for the socket, not a timing assertion
+            if self.server.started:
+                return self
+            if not self.thread.is_alive():
+                break
+            time.sleep(0.01)
+        raise RuntimeError("the test web server did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+
+
+@dataclass
+class Person:
+    email: str
+    password: str
+    name: str
+    actor: Actor
+    walker: WalkerOut | None = None
+
+
+@dataclass
+class World:
+    """A running app with two clinicians, each with one walker (A's walker has a history)."""
+
+    url: str
+    db: Database
+    clinician_a: Person
+    clinician_b: Person
+    walker_a: Person
+    walker_b: Person
+    admin: Actor
+    app: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, follow_redirects=False, timeout=30)
+
+
+def _clinician(db: Database, admin: Actor, email: str, name: str, password: str) -> Person:
+    account = accounts.create_account(
+        db,
+        admin,
+        AccountIn(
+            email=email,
+            display_name=name,
+            role=Role.CLINICIAN,
+            password_hash=hash_password(password),
+        ),
+    )
+    return Person(email, password, name, Actor(account_id=account.id, role=Role.CLINICIAN))
+
+
+def invite_walker(
+    db: Database, clinician: Person, email: str, name: str, password: str, **profile: Any
+) -> Person:
+    """A walker who accepted ``clinician``'s invitation (through the services)."""
+    token = accounts.create_invitation(db, clinician.actor, email).token
+    walker = accounts.accept_invitation(
+        db,
+        token,
+        {
+            "display_name": name,
+            "password_hash": hash_password(password),
+            "age_years": profile.get("age_years", 66),
+            "sex": profile.get("sex", "female"),
+            "knee_condition": profile.get("knee_condition", "oa"),
+            "knee_side": profile.get("knee_side", "left"),
+            "timezone": profile.get("timezone", "UTC"),
+        },
+    )
+    return Person(
+        email, password, name, Actor(account_id=walker.account_id, role=Role.WALKER), walker
+    )
+
+
+CLEARED_SCREENING = {
+    "used_to_activity": True,
+    "parq": [False, False, False, False, True, False, False],
+    "red_flags": [],
+    "steadi": {
+        "fell_past_12_months": False,
+        "feels_unsteady": False,
+        "worries_about_falling": False,
+    },
+}
+BASELINE = {"backward_walk_3m_s": 4.0, "tug_s": 9.0, "chair_stand_count": 14, "tandem_stance_s": 10}
+
+
+def give_history(db: Database, person: Person) -> int:
+    """Screen, test, plan, one session and its check-in; returns the session id."""
+    assert person.walker is not None
+    walker_id = person.walker.id
+    screening.screen_walker(db, person.actor, walker_id, CLEARED_SCREENING)
+    assessments.record_assessment(db, person.actor, walker_id, BASELINE)
+    plans.make_plan(db, person.actor, walker_id)
+    saved = sessions.log_session(
+        db,
+        person.actor,
+        walker_id,
+        {
+            "client_key": f"fixture-{walker_id}",
+            "duration_min": 10,
+            "speed_m_s": 0.75,
+            "surface": "treadmill_with_handrails",
+            "supervised": True,
+            "pain_before_nprs": 2,
+            "pain_peak_nprs": 3,
+            "pain_after_nprs": 2,
+            "effort_cr10": 4,
+        },
+    )
+    checkins.morning_checkin(
+        db, person.actor, walker_id, {"session_id": saved.id, "pain_nprs": 2, "stiffness_nprs": 1}
+    )
+    return saved.id
+
+
+def build_world(tmp: Path, limiter: LoginRateLimiter | None = None) -> tuple[Any, World]:
+    db = open_database(f"sqlite+pysqlite:///{tmp / 'web.sqlite'}")
+    admin = accounts.ensure_local_admin(db)
+    clinician_a = _clinician(db, admin, "ann@example.org", "Ann Clinician", "ann-password-1")
+    clinician_b = _clinician(db, admin, "bea@example.org", "Bea Clinician", "bea-password-1")
+    walker_a = invite_walker(db, clinician_a, "alice@example.org", "Alice Walker", "alice-pass-1")
+    walker_b = invite_walker(db, clinician_b, "bob@example.org", "Bob Otherwalker", "bob-pass-12")
+    give_history(db, walker_a)
+    app = create_app(db, login_limiter=limiter)
+    world = World(
+        url="",
+        db=db,
+        clinician_a=clinician_a,
+        clinician_b=clinician_b,
+        walker_a=walker_a,
+        walker_b=walker_b,
+        admin=admin,
+        app=app,
+    )
+    return app, world
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    app, built = build_world(tmp_path_factory.mktemp("web"))
+    with LiveServer(app) as server:
+        built.url = server.url
+        yield built
+    built.db.dispose()
+
+
+def sign_in(client: httpx.Client, person: Person) -> str:
+    """Sign ``person`` in through the API; returns the session's CSRF token."""
+    token = client.get("/api/v1/session").json()["csrf_token"]
+    response = client.post(
+        "/api/v1/session",
+        json={"email": person.email, "password": person.password},
+        headers={"X-CSRF-Token": token},
+    )
+    assert response.status_code == 200, response.text
+    csrf: str = response.json()["csrf_token"]
+    return csrf
+
+
+def form_csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "the page has no CSRF field"
+    return match.group(1)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """Debian's Chromium; FAILS under CI when missing, skips (with the reason) elsewhere."""
+    found = CHROMIUM if CHROMIUM.exists() else None
+    if found is None and shutil.which("chromium"):
+        found = Path(str(shutil.which("chromium")))
+    if found is None:
+        message = "Debian's Chromium is not installed at /usr/bin/chromium (apt install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message + ": browser tests must run on CI")
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=str(chromium_path), args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

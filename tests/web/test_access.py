@@ -1,0 +1,260 @@
+"""The access matrix: every route of the app, tried by every other role against a walker
+who is not theirs, must refuse. The list of routes comes from the app itself, so a new
+endpoint cannot escape: it must be classified here or the first test fails.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.routing import iter_route_contexts
+
+from tests.web.conftest import BASELINE, CLEARED_SCREENING, Person, World, sign_in
+
+VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/walkers/{walker_id}/screenings"): CLEARED_SCREENING,
+    ("POST", "/api/v1/walkers/{walker_id}/assessments"): BASELINE,
+    ("POST", "/api/v1/walkers/{walker_id}/plan"): {},
+    ("POST", "/api/v1/walkers/{walker_id}/sessions"): {
+        "client_key": "intruder-1",
+        "duration_min": 10,
+        "speed_m_s": 0.7,
+        "surface": "treadmill_with_handrails",
+        "supervised": True,
+        "pain_before_nprs": 1,
+        "pain_peak_nprs": 1,
+        "pain_after_nprs": 1,
+        "effort_cr10": 1,
+    },
+    ("POST", "/api/v1/walkers/{walker_id}/checkins"): {"pain_nprs": 9, "stiffness_nprs": 9},
+    ("POST", "/api/v1/walkers/{walker_id}/clearances"): {
+        "scope": "adverse_event",
+        "reason": "intruder",
+    },
+    ("POST", "/api/v1/walkers/{walker_id}/adjustments"): {
+        "duration_min": 30,
+        "reason": "intruder",
+    },
+    ("POST", "/api/v1/walkers/{walker_id}/notes"): {"text": "intruder"},
+    ("POST", "/clinician/walkers/{walker_id}/clear"): {
+        "scope": "adverse_event",
+        "clear_reason": "intruder",
+    },
+    ("POST", "/clinician/walkers/{walker_id}/adjust"): {
+        "duration_min": "30",
+        "adjust_reason": "intruder",
+    },
+    ("POST", "/clinician/walkers/{walker_id}/note"): {"note_text": "intruder"},
+    ("POST", "/clinician/walkers/{walker_id}/assess"): {"tug_s": "9", "koos_P1": "2"},
+}
+"""A VALID body for every unsafe walker-scoped route, so a refusal is about access, not input."""
+
+STAFF_ONLY = {
+    "/api/v1/walkers/{walker_id}/clearances",
+    "/api/v1/walkers/{walker_id}/adjustments",
+    "/api/v1/walkers/{walker_id}/notes",
+    "/clinician/walkers/{walker_id}",
+    "/clinician/walkers/{walker_id}/clear",
+    "/clinician/walkers/{walker_id}/adjust",
+    "/clinician/walkers/{walker_id}/note",
+    "/clinician/walkers/{walker_id}/assess",
+}
+"""Routes a walker may not use even on their own record."""
+
+NOT_WALKER_SCOPED: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/openapi.json"): "public schema",
+    ("GET", "/api/docs"): "public API docs",
+    ("GET", "/"): "redirects by role",
+    ("GET", "/evidence"): "public evidence page",
+    ("GET", "/setup"): "first-run setup, token-gated",
+    ("POST", "/setup"): "first-run setup, token-gated",
+    ("GET", "/login"): "sign-in",
+    ("POST", "/login"): "sign-in",
+    ("POST", "/logout"): "sign-out",
+    ("GET", "/join"): "sign-up by invitation token",
+    ("POST", "/join"): "sign-up by invitation token",
+    ("GET", "/clinician"): "the clinician's own list: checked in test_lists_hold_only_own",
+    ("GET", "/clinician/invite"): "invites into the clinician's own list",
+    ("POST", "/clinician/invite"): "invites into the clinician's own list",
+    ("GET", "/api/v1/session"): "own session",
+    ("POST", "/api/v1/session"): "sign-in",
+    ("DELETE", "/api/v1/session"): "sign-out",
+    ("GET", "/api/v1/me"): "own account",
+    ("GET", "/api/v1/walkers"): "own list: checked in test_lists_hold_only_own",
+    ("POST", "/api/v1/walkers"): "enrols into the clinician's own list",
+    ("GET", "/api/v1/flags"): "own list: checked in test_lists_hold_only_own",
+    ("POST", "/api/v1/invitations"): "invites into the clinician's own list",
+    ("GET", "/api/v1/screening/questions"): "public reference",
+    ("GET", "/api/v1/evidence"): "public reference",
+}
+
+OWN_RECORD_PAGES = {
+    "/onboarding/screening",
+    "/onboarding/tests",
+    "/today",
+    "/session",
+    "/log",
+    "/checkin",
+    "/progress",
+}
+"""Walker pages take the walker from the session, never from the address."""
+
+
+def app_routes(world: World) -> list[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for route in iter_route_contexts(world.app.routes):
+        path = route.path
+        if not path or path.startswith("/static"):
+            continue
+        for method in route.methods or ():
+            if method != "HEAD":
+                found.add((method, path))
+    return sorted(found)
+
+
+def walker_scoped(world: World) -> list[tuple[str, str]]:
+    return [(m, p) for m, p in app_routes(world) if "{walker_id}" in p]
+
+
+def test_every_route_is_classified(world: World) -> None:
+    routes = app_routes(world)
+    assert len(routes) > 40
+    unclassified = [
+        (m, p)
+        for m, p in routes
+        if "{walker_id}" not in p and (m, p) not in NOT_WALKER_SCOPED and p not in OWN_RECORD_PAGES
+    ]
+    assert unclassified == [], "classify these new routes in test_access.py"
+    missing_bodies = [
+        (m, p) for m, p in walker_scoped(world) if m != "GET" and (m, p) not in VALID_BODIES
+    ]
+    assert missing_bodies == [], "give these walker-scoped routes a valid body"
+    walker_params = [p for _, p in routes if "{" in p and "{walker_id}" not in p]
+    assert walker_params == [], "a path parameter other than walker_id needs its own matrix"
+
+
+def request_as(
+    client: httpx.Client, csrf: str, method: str, path: str, walker_id: int
+) -> httpx.Response:
+    url = path.replace("{walker_id}", str(walker_id))
+    body = VALID_BODIES.get((method, path))
+    headers = {"X-CSRF-Token": csrf}
+    if method == "GET":
+        return client.get(url)
+    if path.startswith("/api/"):
+        return client.request(method, url, json=body, headers=headers)
+    return client.request(method, url, data={**(body or {}), "csrf_token": csrf})
+
+
+ROLES = ["other_walker", "other_clinician", "own_walker_on_staff_route"]
+
+
+def _people(world: World, role: str) -> tuple[Person, Person]:
+    """(the intruder, the person whose record they try to reach)."""
+    if role == "other_walker":
+        return world.walker_b, world.walker_a
+    if role == "other_clinician":
+        return world.clinician_b, world.walker_a
+    return world.walker_a, world.walker_a
+
+
+@pytest.fixture(scope="module")
+def clients(world: World) -> Any:
+    made: dict[str, tuple[httpx.Client, str]] = {}
+    for role in ROLES:
+        intruder, _ = _people(world, role)
+        client = world.client()
+        made[role] = (client, sign_in(client, intruder))
+    yield made
+    for client, _ in made.values():
+        client.close()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_route_reaches_another_persons_walker(
+    world: World, clients: dict[str, tuple[httpx.Client, str]], role: str
+) -> None:
+    intruder, victim = _people(world, role)
+    assert victim.walker is not None
+    client, csrf = clients[role]
+    before = _victim_state(world)
+    leaks = []
+    for method, path in walker_scoped(world):
+        if role == "own_walker_on_staff_route" and path not in STAFF_ONLY:
+            continue
+        response = request_as(client, csrf, method, path, victim.walker.id)
+        refused = response.status_code in (403, 404)
+        if not refused or (role != "own_walker_on_staff_route" and victim.name in response.text):
+            leaks.append((method, path, response.status_code))
+    assert leaks == [], f"{intruder.name} reached {victim.name}'s records"
+    assert _victim_state(world) == before, "a refused request changed the record"
+
+
+def _victim_state(world: World) -> tuple[int, ...]:
+    from retrowalk.services import history
+
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    record = history.walker_history(world.db, world.admin, walker_id, weeks=520)
+    return (
+        len(record.sessions),
+        len(record.checkins),
+        len(record.prescriptions),
+        len(record.notes),
+        len(record.clearances),
+        len(record.screenings),
+        len(record.assessments),
+    )
+
+
+def test_the_owner_and_their_clinician_can_reach_the_record(world: World) -> None:
+    """The refusals above are about access: the same requests work for the right people."""
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    for person in (world.walker_a, world.clinician_a):
+        with world.client() as client:
+            sign_in(client, person)
+            for path in ("/api/v1/walkers/{walker_id}", "/api/v1/walkers/{walker_id}/history"):
+                response = client.get(path.replace("{walker_id}", str(walker_id)))
+                assert response.status_code == 200, (person.name, path, response.text)
+    with world.client() as client:
+        sign_in(client, world.clinician_a)
+        page = client.get(f"/clinician/walkers/{walker_id}")
+        assert page.status_code == 200
+        assert world.walker_a.name in page.text
+
+
+def test_lists_hold_only_own(world: World) -> None:
+    with world.client() as client:
+        sign_in(client, world.clinician_b)
+        assert world.walker_a.name not in client.get("/clinician").text
+        assert world.walker_a.name not in client.get("/api/v1/flags").text
+        listed = {w["display_name"] for w in client.get("/api/v1/walkers").json()}
+        assert listed == {world.walker_b.name}
+    with world.client() as client:
+        sign_in(client, world.walker_b)
+        listed = {w["display_name"] for w in client.get("/api/v1/walkers").json()}
+        assert listed == {world.walker_b.name}
+        assert client.get("/api/v1/flags").status_code == 403
+        assert client.get("/clinician").status_code == 403
+
+
+@pytest.mark.parametrize("path", sorted(OWN_RECORD_PAGES))
+def test_walker_pages_show_only_the_signed_in_walker(world: World, path: str) -> None:
+    with world.client() as client:
+        sign_in(client, world.walker_b)
+        response = client.get(path)
+        assert response.status_code in (200, 303)
+        assert world.walker_a.name not in response.text
+        # a walker id in the address is ignored, never obeyed
+        walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+        sneaky = client.get(f"{path}?walker_id={walker_id}")
+        assert world.walker_a.name not in sneaky.text
+
+
+@pytest.mark.parametrize("path", sorted(OWN_RECORD_PAGES))
+def test_walker_pages_need_a_walker(world: World, path: str) -> None:
+    with world.client() as client:
+        assert client.get(path).status_code == 303  # to sign-in
+        sign_in(client, world.clinician_a)
+        assert client.get(path).status_code == 403

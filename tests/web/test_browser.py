@@ -1,0 +1,251 @@
+"""In Debian's Chromium (Playwright): a new walker's whole first week, and the clinician.
+
+A clinician invites a walker; the walker signs up on a phone-sized screen, answers the
+screening, does the baseline tests with the built-in stopwatches, follows a guided session
+on a fast clock (``?clock=fast``), logs it, checks in the next morning and sees the chart.
+A second walker stops a session with "I need to stop"; the clinician sees the adverse-event
+flag and clears them. Screenshots of the key pages go to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from retrowalk.services import assessments, plans, screening
+from tests.web.conftest import BASELINE, CLEARED_SCREENING, World, invite_walker
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+TOO_WIDE_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .map((el) => `${el.tagName}.${el.className} ends at ${el.getBoundingClientRect().right}px`)
+    .slice(0, 5);
+}"""
+
+
+RECORD_VOICE_AND_BEEPS = """
+window.__spoken = [];
+window.__beeps = 0;
+if (window.speechSynthesis) {
+  window.speechSynthesis.speak = (u) => window.__spoken.push(u.text);
+}
+const RealContext = window.AudioContext;
+if (RealContext) {
+  const realOsc = RealContext.prototype.createOscillator;
+  RealContext.prototype.createOscillator = function () {
+    window.__beeps += 1;
+    return realOsc.call(this);
+  };
+}
+"""
+"""Counts what the page says (speechSynthesis) and the beeps it makes (Web Audio)."""
+
+
+def shot(page: Any, folder: Path, name: str) -> None:
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def answer_all(page: Any, names: list[str], value: str) -> None:
+    for name in names:
+        page.check(f"input[name={name}][value={value}]")
+
+
+def sign_in(page: Any, world: World, email: str, password: str) -> None:
+    page.goto(f"{world.url}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button:has-text('Sign in')")
+
+
+def test_new_walker_onboards_walks_logs_checks_in_and_sees_the_chart(
+    world: World, browser: Any, screenshots: Path
+) -> None:
+    clinician = browser.new_context(viewport=DESKTOP)
+    desk = clinician.new_page()
+    sign_in(desk, world, world.clinician_a.email, world.clinician_a.password)
+    desk.wait_for_url("**/clinician")
+    desk.goto(f"{world.url}/clinician/invite")
+    desk.fill("#email", "carol@example.org")
+    desk.click("button:has-text('Create invitation link')")
+    link = desk.get_attribute("#invitation-link", "href")
+    assert link is not None
+    assert "/join?token=" in link
+
+    phone = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = phone.new_page()
+    page.goto(link)
+    shot(page, screenshots, "phone-01-join")
+    page.fill("#display_name", "Carol Backwards")
+    page.fill("#password", "carol-walks-back")
+    page.fill("#password_again", "carol-walks-back")
+    page.fill("#age_years", "67")
+    page.check("input[name=sex][value=female]")
+    page.check("input[name=knee_condition][value=oa]")
+    page.check("input[name=knee_side][value=right]")
+    page.select_option("#timezone", "Europe/London")
+    page.click("button:has-text('Create my account')")
+    page.wait_for_url("**/onboarding/screening")
+
+    answer_all(page, [f"parq{n}" for n in (1, 2, 3, 4, 6, 7)], "no")
+    page.check("input[name=parq5][value=yes]")
+    answer_all(page, ["fell_past_12_months", "feels_unsteady", "worries_about_falling"], "no")
+    page.check("input[name=used_to_activity][value=yes]")
+    shot(page, screenshots, "phone-02-screening")
+    page.click("button:has-text('Save my answers')")
+    assert "You can go on to the baseline tests" in page.inner_text("main")
+    assert page.locator(".tag.policy").count() >= 1, "the item-5 policy is labelled"
+    page.click("a:has-text('Go on to the baseline tests')")
+    page.wait_for_url("**/onboarding/tests")
+
+    page.goto(f"{world.url}/onboarding/tests?clock=fast")
+    watch = page.locator("[data-target=backward_walk_3m_s]")
+    watch.locator("[data-action=toggle]").click()
+    expect(watch.locator(".stopwatch")).not_to_have_text("0.0 s")
+    watch.locator("[data-action=toggle]").click()
+    timed = float(page.input_value("#backward_walk_3m_s"))
+    assert timed > 0, "the stopwatch writes its time into the box"
+    page.fill("#backward_walk_3m_s", "4.2")
+    page.fill("#tug_s", "9.1")
+    page.fill("#chair_stand_count", "13")
+    page.fill("#tandem_stance_s", "10")
+    shot(page, screenshots, "phone-03-tests")
+    page.click("button:has-text('Save my tests and make my plan')")
+    page.wait_for_url("**/today")
+    assert "Your session" in page.inner_text("main")
+    shot(page, screenshots, "phone-04-today")
+
+    phone.add_init_script(RECORD_VOICE_AND_BEEPS)
+    page.goto(f"{world.url}/session?clock=fast")
+    shot(page, screenshots, "phone-05-session")
+    page.check("input[name=metronome]")
+    page.click("[data-action=start]")
+    page.wait_for_selector("#done-form:not([hidden])", timeout=60_000)
+    assert page.inner_text(".phase-name").startswith("Cool-down")
+    spoken = page.evaluate("() => window.__spoken")
+    assert any("Warm-up" in s for s in spoken)
+    assert any("Keep your back straight" in s for s in spoken), spoken
+    assert any("Cool-down" in s for s in spoken)
+    assert page.evaluate("() => window.__beeps") > 20, "the step metronome beeps"
+    shot(page, screenshots, "phone-06-session-done")
+    page.click("#done-form button")
+    page.wait_for_url("**/log?**")
+
+    page.click("input[name=pain_peak_nprs][value='2'] >> xpath=..")
+    page.click("input[name=pain_before_nprs][value='2'] >> xpath=..")
+    page.click("input[name=pain_after_nprs][value='1'] >> xpath=..")
+    page.click("input[name=effort_cr10][value='3'] >> xpath=..")
+    page.check("input[name=supervised][value=yes]")
+    shot(page, screenshots, "phone-07-log")
+    page.click("button:has-text('Save')")
+    assert "Session saved" in page.inner_text("h1")
+
+    page.click("a:has-text('Morning check-in')")
+    page.click("input[name=pain_nprs][value='2'] >> xpath=..")
+    page.click("input[name=stiffness_nprs][value='1'] >> xpath=..")
+    shot(page, screenshots, "phone-08-checkin")
+    page.click("button:has-text('Send')")
+    assert "Thank you" in page.inner_text("h1")
+    assert page.locator(".reasons li").count() >= 1
+    shot(page, screenshots, "phone-09-decision")
+
+    page.click("a:has-text('See my progress')")
+    page.wait_for_url("**/progress")
+    assert page.locator("svg.chart").count() >= 3
+    assert page.locator("svg.chart .band").count() >= 1
+    assert "extrapolated" in page.inner_text("main")
+    shot(page, screenshots, "phone-10-progress")
+    page.goto(f"{world.url}/evidence")
+    assert "Unsupported as cited" in page.inner_text("main")
+    shot(page, screenshots, "phone-11-evidence")
+    phone.close()
+
+    desk.goto(f"{world.url}/clinician")
+    assert "Carol Backwards" in desk.inner_text("main")
+    shot(desk, screenshots, "desktop-01-walker-list")
+    desk.click("a:has-text('Carol Backwards')")
+    assert "Every decision and its reasons" in desk.inner_text("main")
+    shot(desk, screenshots, "desktop-02-walker")
+    clinician.close()
+
+
+def test_walker_stops_a_session_and_the_clinician_sees_the_flag_and_clears(
+    world: World, browser: Any, screenshots: Path
+) -> None:
+    dan = invite_walker(
+        world.db, world.clinician_a, "dan@example.org", "Dan Stopper", "dan-pass-12"
+    )
+    walker_id = dan.walker.id  # type: ignore[union-attr]
+    screening.screen_walker(world.db, dan.actor, walker_id, CLEARED_SCREENING)
+    assessments.record_assessment(world.db, dan.actor, walker_id, BASELINE)
+    plans.make_plan(world.db, dan.actor, walker_id)
+
+    phone = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = phone.new_page()
+    sign_in(page, world, dan.email, dan.password)
+    page.wait_for_url("**/today")
+    page.goto(f"{world.url}/session?clock=fast")
+    page.click("[data-action=start]")
+    expect(page.locator(".phase-name")).to_contain_text("Backward walking", timeout=20_000)
+    page.wait_for_timeout(1000)  # about 2 clock-minutes of backward walking at 120x
+    page.click("[data-action=stop]")
+    dialog = page.locator("#stop-dialog")
+    assert dialog.is_visible()
+    dialog.locator("input[value=near_fall]").check()
+    shot(page, screenshots, "phone-12-stop-dialog")
+    dialog.locator("button:has-text('Stop and log the session')").click()
+    page.wait_for_url("**/log?**")
+    assert page.is_checked("input[name=adverse_events][value=near_fall]")
+    page.click("input[name=pain_peak_nprs][value='4'] >> xpath=..")
+    page.click("input[name=pain_before_nprs][value='3'] >> xpath=..")
+    page.click("input[name=pain_after_nprs][value='3'] >> xpath=..")
+    page.click("input[name=effort_cr10][value='5'] >> xpath=..")
+    page.check("input[name=supervised][value=yes]")
+    page.click("button:has-text('Save')")
+    assert "Session saved" in page.inner_text("h1")
+    assert "I nearly fell" in page.inner_text("[role=alert]")
+    phone.close()
+
+    desk_context = browser.new_context(viewport=DESKTOP)
+    desk = desk_context.new_page()
+    sign_in(desk, world, world.clinician_a.email, world.clinician_a.password)
+    desk.wait_for_url("**/clinician")
+    row = desk.locator(f"tr[data-walker-id='{walker_id}']")
+    assert row.locator("[data-flag=adverse_event]").count() == 1
+    desk.click("a:has-text('Dan Stopper')")
+    desk.select_option("#scope", "adverse_event")
+    desk.fill("#clear_reason", "Phoned Dan: near-fall on a rug; path cleared. Carry on supervised.")
+    desk.click("button:has-text('Save clearance')")
+    assert "Clearance saved" in desk.inner_text("main")
+    desk.goto(f"{world.url}/clinician")
+    row = desk.locator(f"tr[data-walker-id='{walker_id}']")
+    assert row.locator("[data-flag=adverse_event]").count() == 0
+    shot(desk, screenshots, "desktop-03-after-clearance")
+    desk_context.close()
+
+
+def test_walker_pages_reflow_at_200_percent_zoom(
+    world: World, browser: Any, screenshots: Path
+) -> None:
+    """A 390-px phone at 200 % zoom is a 195-px wide page: nothing may need sideways scrolling."""
+    context = browser.new_context(
+        viewport={"width": 195, "height": 422}, device_scale_factor=2, is_mobile=True
+    )
+    page = context.new_page()
+    sign_in(page, world, world.walker_a.email, world.walker_a.password)
+    page.wait_for_url("**/today")
+    for path in ("/today", "/session", "/log", "/checkin", "/progress", "/evidence"):
+        page.goto(f"{world.url}{path}")
+        too_wide = page.evaluate(TOO_WIDE_JS)
+        assert too_wide == [], f"{path} scrolls sideways at 200 % zoom"
+    shot(page, screenshots, "phone-200pct-progress")
+    context.close()
