@@ -1,1 +1,0 @@
-"""retrowalk.reports"""
