@@ -71,6 +71,27 @@ def test_failed_transaction_leaves_nothing(database: Database) -> None:
         assert s.scalar(text("SELECT count(*) FROM accounts")) == 0
 
 
+def test_a_savepoint_inside_a_failed_transaction_leaves_nothing(database: Database) -> None:
+    """A nested savepoint (``insert_account`` uses one) is part of the outer transaction: on
+    SQLite the driver's own transaction handling used to commit it on RELEASE."""
+    with pytest.raises(RuntimeError), database.transaction() as s:  # noqa: PT012
+        with s.begin_nested():
+            s.add(_account("nested@example.org"))
+        raise RuntimeError("the rest of the use case failed")
+    with database.reader() as s:
+        assert s.scalar(text("SELECT count(*) FROM accounts")) == 0
+
+
+def test_a_failed_savepoint_keeps_the_rest_of_the_transaction(database: Database) -> None:
+    with database.transaction() as s:
+        s.add(_account("kept@example.org"))
+        s.flush()
+        with pytest.raises(IntegrityError), s.begin_nested():
+            s.add(_account("kept@example.org"))
+    with database.reader() as s:
+        assert s.scalar(text("SELECT count(*) FROM accounts")) == 1
+
+
 def test_sqlite_runs_in_wal_with_foreign_keys(sqlite_url: str) -> None:
     db = Database(sqlite_url)
     with db.engine.connect() as conn:

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from retrowalk.services.schemas import ID_MAX
 from retrowalk.web.ratelimit import LoginRateLimiter, SlidingWindowLimiter
 from tests.web.conftest import LiveServer, World, build_world, form_csrf, sign_in
 
@@ -266,8 +267,54 @@ def test_an_id_too_large_for_the_database_is_a_422_not_a_crash(world: World) -> 
         )
         huge_path = client.get(f"/api/v1/walkers/{2**70}")
     assert response.status_code == 422
-    assert "too large" in response.json()["detail"]
+    detail = response.json()["detail"]
+    assert "session_id" in detail
+    assert str(ID_MAX) in detail, "the sentence says what is allowed"
     assert huge_path.status_code == 422
+    assert str(ID_MAX) in huge_path.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("notes", {"text": "seen\x00today"}, "text"),
+        ("clearances", {"scope": "start", "reason": "ok\x00"}, "reason"),
+        ("adjustments", {"duration_min": 12, "reason": "why\x00"}, "reason"),
+    ],
+)
+def test_text_with_a_nul_character_is_a_422_naming_the_field(
+    world: World, path: str, body: dict[str, object], field: str
+) -> None:
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    with world.client() as client:
+        csrf = sign_in(client, world.clinician_a)
+        response = client.post(
+            f"/api/v1/walkers/{walker_id}/{path}", json=body, headers={"X-CSRF-Token": csrf}
+        )
+        record = client.get(f"/api/v1/walkers/{walker_id}/history").json()
+    assert response.status_code == 422
+    assert f"{field}: " in response.json()["detail"]
+    assert "NUL character" in response.json()["detail"]
+    assert all("\x00" not in n["text"] for n in record["notes"])
+
+
+def test_a_fall_during_the_warm_up_can_be_logged_with_zero_minutes(tmp_path: Path) -> None:
+    app, built = build_world(tmp_path)
+    walker_id = built.walker_a.walker.id  # type: ignore[union-attr]
+    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+        csrf = sign_in(client, built.walker_a)
+        url = f"/api/v1/walkers/{walker_id}/sessions"
+        body = {**SESSION, "duration_min": 0, "client_key": "warm-up-fall"}
+        body.pop("speed_m_s")
+        refused = client.post(url, json=body, headers={"X-CSRF-Token": csrf})
+        body.update(adverse_events=["fall"], completed=False)
+        logged = client.post(url, json=body, headers={"X-CSRF-Token": csrf})
+    built.db.dispose()
+    assert refused.status_code == 422
+    assert "duration_min may be 0 only" in refused.json()["detail"]
+    assert logged.status_code == 201, logged.text
+    assert logged.json()["duration_min"] == 0
+    assert logged.json()["adverse_events"] == ["fall"]
 
 
 def test_the_clinician_list_sorts_by_name_and_by_last_session(tmp_path: Path) -> None:

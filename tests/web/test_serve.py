@@ -126,3 +126,41 @@ def test_first_start_prints_a_setup_link_that_creates_the_clinician(tmp_path: Pa
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_after_init_serve_still_prints_the_setup_link(tmp_path: Path) -> None:
+    """``retrowalk init`` makes the CLI's password-less local admin, who cannot sign in on the
+    web: the first ``serve`` must still offer the setup link, or nobody could ever sign in."""
+    database = tmp_path / "after-init.sqlite"
+    env = {k: v for k, v in os.environ.items() if k != "RETROWALK_DATABASE_URL"}
+    init = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from retrowalk.cli.app import main; main()",
+            "init",
+            "--database-url",
+            f"sqlite+pysqlite:///{database}",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert init.returncode == 0, init.stderr
+    port = free_port()
+    process = start(database, port)
+    try:
+        output = read_until(process, r"/setup\?token=|Press Ctrl")
+        assert "/setup?token=" in output, output
+        link = re.search(r"(http://127\.0\.0\.1:\d+/setup\?token=\S+)", output)
+        assert link is not None
+        read_until(process, "Press Ctrl")
+        wait_for_port(port)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            form = client.get(link.group(1))
+            assert form.status_code == 200
+            assert "Create the first clinician account" in form.text
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -20,6 +20,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from retrowalk.clinical.norms import CR10_MAX, NPRS_MAX
+from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS
 from retrowalk.services import (
     accounts,
     assessments,
@@ -130,7 +132,9 @@ def init(database_url: DbOption = None) -> None:
 def walker_add(
     email: Annotated[str, typer.Option(help="The walker's email (unique).")],
     name: Annotated[str, typer.Option(help="Display name.")],
-    age: Annotated[int, typer.Option(help="Age in whole years (18–120).")],
+    age: Annotated[
+        int, typer.Option(help=f"Age in whole years ({AGE_MIN_YEARS}–{AGE_MAX_YEARS}).")
+    ],
     sex: Annotated[str, typer.Option(help="female or male (the chair-stand norms).")],
     knee: Annotated[str, typer.Option(help="oa or patellofemoral_pain.")],
     side: Annotated[str, typer.Option(help="left, right or both.")] = "both",
@@ -365,10 +369,10 @@ def today(
 
 def log(
     walker_id: WalkerArg,
-    pain_before: Annotated[int, typer.Option(help="Pain before, 0–10.")],
-    pain_peak: Annotated[int, typer.Option(help="Worst pain during, 0–10.")],
-    pain_after: Annotated[int, typer.Option(help="Pain after, 0–10.")],
-    effort: Annotated[int, typer.Option(help="Effort, Borg CR10 0–10.")],
+    pain_before: Annotated[int, typer.Option(help=f"Pain before, 0–{NPRS_MAX}.")],
+    pain_peak: Annotated[int, typer.Option(help=f"Worst pain during, 0–{NPRS_MAX}.")],
+    pain_after: Annotated[int, typer.Option(help=f"Pain after, 0–{NPRS_MAX}.")],
+    effort: Annotated[int, typer.Option(help=f"Effort, Borg CR10 0–{CR10_MAX}.")],
     as_prescribed: Annotated[
         bool, typer.Option("--as-prescribed", help="Minutes, speed, surface, incline as planned.")
     ] = False,
@@ -542,8 +546,8 @@ def note(
 
 def checkin(
     walker_id: WalkerArg,
-    pain: Annotated[int, typer.Option(help="Knee pain this morning, 0–10.")],
-    stiffness: Annotated[int, typer.Option(help="Stiffness this morning, 0–10.")],
+    pain: Annotated[int, typer.Option(help=f"Knee pain this morning, 0–{NPRS_MAX}.")],
+    stiffness: Annotated[int, typer.Option(help=f"Stiffness this morning, 0–{NPRS_MAX}.")],
     session_id: Annotated[
         int | None, typer.Option("--session", help="Session id (default: the last).")
     ] = None,
@@ -640,20 +644,20 @@ def progress(
         return
     top_min = max((r.minutes_total for r in rows), default=0.0)
     top_speed = max((r.speed_mean_m_s or 0.0 for r in rows), default=0.0)
-    table = Table("week of", "sessions", "peak pain (0–10)", "minutes", "speed m/s")
+    table = Table("week of", "sessions", f"peak pain (0–{NPRS_MAX})", "minutes", "speed m/s")
     for r in rows:
         pain = f"{r.pain_peak_mean_nprs:.1f}" if r.pain_peak_mean_nprs is not None else "—"
         speed = f"{r.speed_mean_m_s:.2f}" if r.speed_mean_m_s is not None else "—"
         table.add_row(
             str(r.week_start),
             str(r.sessions),
-            f"{_bar(r.pain_peak_mean_nprs, 10)} {pain}",
+            f"{_bar(r.pain_peak_mean_nprs, NPRS_MAX)} {pain}",
             f"{_bar(r.minutes_total, top_min)} {r.minutes_total:g}",
             f"{_bar(r.speed_mean_m_s, top_speed)} {speed}",
         )
     out.print(table)
     out.print(
-        "[dim]Pain 0–10 during sessions (the pain-monitoring model is from Achilles "
+        f"[dim]Pain 0–{NPRS_MAX} during sessions (the pain-monitoring model is from Achilles "
         "tendinopathy: an extrapolation to the knee).[/]"
     )
 

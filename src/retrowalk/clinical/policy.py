@@ -159,6 +159,24 @@ class PolicyConfig(BaseModel):
             "walker's measured comfortable speed."
         ),
     )
+    flag_window_days: int = Field(
+        default=14,
+        ge=1,
+        description=(
+            "Policy: on the clinician's list, a pain flare or a next-morning pain rise stays "
+            "flagged for this many days (two weeks of sessions, the window the "
+            "pain-monitoring model compares week to week)."
+        ),
+    )
+    missed_sessions_window_days: int = Field(
+        default=7,
+        ge=1,
+        description=(
+            "Policy: the clinician's list flags a walker who did fewer sessions than the "
+            "prescribed sessions a week in the last this-many days (once the plan is at "
+            "least that old)."
+        ),
+    )
     reassessment_interval_weeks: int = Field(
         default=3,
         ge=2,

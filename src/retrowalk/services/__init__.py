@@ -11,13 +11,16 @@ change is written with its audit entry in the same transaction. Optional ``now``
 
 Errors (:mod:`retrowalk.services.errors`, all ``ServiceError(ValueError)`` with one readable
 sentence): ``NotFound`` (404), ``AccessDenied`` (403), ``Conflict`` (409), ``InvalidRequest``
-(422; ``.field`` names the input). Clinical errors (``retrowalk.clinical.errors.ClinicalError``)
+(422; ``.field`` names the input). Inputs refuse ids above ``schemas.ID_MAX`` (2^31 − 1, the
+INTEGER columns) and text containing a NUL character, so SQLite and PostgreSQL behave the
+same. Clinical errors (``retrowalk.clinical.errors.ClinicalError``)
 pass through unchanged.
 
 Public API (stable):
 
 ``accounts``
-    ``first_run_needed(db) -> bool`` — no clinician/admin account exists yet.
+    ``first_run_needed(db) -> bool`` — no clinician/admin account with a password exists
+    yet (the CLI's password-less local admin does not count: it cannot sign in on the web).
     ``create_setup_token(db) -> SetupTokenOut`` — one-time token for the first account (only
     while ``first_run_needed``; only its hash is stored; a new one replaces older unused ones).
     ``complete_setup(db, token, AccountIn) -> AccountOut`` — creates the first clinician/admin.
@@ -33,7 +36,8 @@ Public API (stable):
 ``walkers``
     ``enrol_walker(db, actor, WalkerIn, *, now=None) -> WalkerOut`` — clinician/admin.
     ``list_walkers(db, actor) -> list[WalkerOut]``; ``get_walker(db, actor, walker_id)``;
-    ``walker_for_account(db, actor, account_id) -> WalkerOut`` (a walker's own profile).
+    ``walker_for_account(db, actor, account_id) -> WalkerOut`` (a walker's own profile; the
+    web app uses it at sign-in).
 ``screening``
     ``screen_walker(db, actor, walker_id, ScreeningIn, *, now=None) -> ScreeningOut``.
 ``assessments``
@@ -48,7 +52,9 @@ Public API (stable):
     ``current_prescription(db, actor, walker_id) -> PrescriptionOut | None``.
 ``sessions``
     ``log_session(db, actor, walker_id, SessionIn, *, now=None) -> SessionOut`` — idempotent
-    on ``client_key`` (the first submission is returned, ``created=False``). When the last
+    on ``client_key`` (the first submission is returned, ``created=False``). A session
+    stopped before any backward walking (a fall in the warm-up) is logged with
+    ``duration_min=0``, allowed only with an adverse event or ``completed=False``. When the last
     session on an earlier day has no morning report, it is first decided without one
     (RULES §3: a missing report → hold; shown in ``HistoryOut.missed_reports``).
 ``checkins``

@@ -9,10 +9,24 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from retrowalk.services.errors import AccessDenied, NotFound
-from retrowalk.services.schemas import Actor, Role
+from retrowalk.services.errors import AccessDenied, InvalidRequest, NotFound
+from retrowalk.services.schemas import ID_MAX, Actor, Role
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Walker
+
+
+def check_id(field: str, value: int) -> int:
+    """``value`` when it can be a stored id, else :class:`InvalidRequest` naming ``field``.
+
+    Callers that pass ids as plain ints (the CLI, the services' own arguments) get the same
+    sentence on SQLite and PostgreSQL instead of an integer overflow from the driver.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= ID_MAX:
+        raise InvalidRequest(
+            f"{field}: {value!r} is not an id; ids are whole numbers from 1 to {ID_MAX}.",
+            field=field,
+        )
+    return value
 
 
 def check_actor(session: Session, actor: Actor) -> Account:
@@ -46,6 +60,7 @@ def can_reach(actor: Actor, walker: Walker) -> bool:
 
 def walker_for(session: Session, actor: Actor, walker_id: int) -> Walker:
     """The walker ``walker_id`` when the actor may reach them."""
+    check_id("walker_id", walker_id)
     check_actor(session, actor)
     walker = repo.get(session, Walker, walker_id)
     if walker is None:

@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from retrowalk.services.access import check_actor, require_role
+from retrowalk.services.access import check_actor, check_id, require_role
 from retrowalk.services.clock import utc_now
 from retrowalk.services.convert import account_out, walker_out
 from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotFound, parse
 from retrowalk.services.schemas import (
+    NUL_MESSAGE,
     AccountIn,
     AccountOut,
     Actor,
@@ -182,6 +183,7 @@ def find_account_by_email(db: Database, email: str) -> LoginAccount | None:
 
 def get_account(db: Database, actor: Actor, account_id: int) -> AccountOut:
     """An account: one's own, or any for an admin."""
+    check_id("account_id", account_id)
     with db.reader() as session:
         check_actor(session, actor)
         if actor.role is not Role.ADMIN and actor.account_id != account_id:
@@ -198,7 +200,10 @@ def set_password_hash(
     """Set or replace an account's password hash (one's own, or any for an admin)."""
     if not password_hash or len(password_hash) > 512:
         raise InvalidRequest("password_hash: expected a non-empty hash of at most 512 characters.")
+    if "\x00" in password_hash:
+        raise InvalidRequest(f"password_hash: {NUL_MESSAGE}.", field="password_hash")
     at = utc_now(now)
+    check_id("account_id", account_id)
     with db.transaction() as session:
         check_actor(session, actor)
         if actor.role is not Role.ADMIN and actor.account_id != account_id:

@@ -2,6 +2,10 @@
 
 Scores and fall risk are computed by clinical/; the services keep every answer as given
 (item level) next to the results, and say when the next reassessment is due (policy).
+When a walker already has a plan, the new fall-risk result sets its supervision
+(``clinical.reassessment``): high risk makes every session supervised, low risk clears a
+high-risk rule. The change is a new plan version (decision ``reassess``) in the same
+transaction as the assessment.
 """
 
 from __future__ import annotations
@@ -9,7 +13,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskTests, Sex, assess_fall_risk
+from sqlalchemy.orm import Session
+
+from retrowalk.clinical.fall_risk import (
+    FallRiskLevel,
+    FallRiskResult,
+    FallRiskTests,
+    Sex,
+    assess_fall_risk,
+)
 from retrowalk.clinical.measures import score_koos, score_koos12
 from retrowalk.clinical.policy import DEFAULT_POLICY
 from retrowalk.clinical.prescription import (
@@ -24,15 +36,17 @@ from retrowalk.clinical.progression import (
     reassessment_due,
 )
 from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.reassessment import apply_reassessment
 from retrowalk.clinical.screening import SteadiAnswers
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.convert import assessment_out
 from retrowalk.services.errors import parse
+from retrowalk.services.plans import clinical_prescription, store_prescription
 from retrowalk.services.schemas import Actor, AssessmentIn, AssessmentOut, ReassessmentStatus
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
-from retrowalk.store.models import Assessment
+from retrowalk.store.models import Assessment, Walker
 
 
 def measured_speed(data: AssessmentIn) -> MeasuredSpeed | None:
@@ -84,6 +98,9 @@ def record_assessment(
             scores["koos12"] = score_koos12(assessment.koos_answers).model_dump(mode="json")
         elif assessment.koos12_answers:
             scores["koos12"] = score_koos12(assessment.koos12_answers).model_dump(mode="json")
+        plan_change = _apply_to_current_plan(session, actor, walker, fall_risk, at)
+        if plan_change is not None:
+            scores["plan_change"] = plan_change
         answers = assessment.model_dump(mode="json")
         answers["steadi"] = steadi.model_dump(mode="json") if steadi is not None else None
         row = repo.add(
@@ -118,6 +135,45 @@ def record_assessment(
             detail={"kind": row.kind, "high_fall_risk": row.high_fall_risk},
         )
         return assessment_out(row)
+
+
+def _apply_to_current_plan(
+    session: Session, actor: Actor, walker: Walker, fall_risk: FallRiskResult, at: datetime
+) -> dict[str, Any] | None:
+    """Store the plan version a new fall-risk result calls for; None when nothing changes."""
+    plan = repo.latest_prescription(session, walker.id)
+    if plan is None:
+        return None
+    decision = apply_reassessment(clinical_prescription(plan), fall_risk)
+    if not decision.changed:
+        return None
+    reasons = decision.reasons[:1]
+    row = store_prescription(
+        session,
+        walker,
+        decision.next,
+        decision="reassess",
+        reasons=reasons,
+        made_by=actor.account_id,
+        at=at,
+        effective_from=local_date(at, walker.timezone),
+        decision_detail={"fall_risk": fall_risk.level.value},
+    )
+    repo.audit(
+        session,
+        at=at,
+        actor_account_id=actor.account_id,
+        actor_role=actor.role.value,
+        action="prescription.reassess",
+        entity="prescription",
+        entity_id=row.id,
+        walker_id=walker.id,
+        detail={"fall_risk": fall_risk.level.value, "version": row.version},
+    )
+    return {
+        "prescription_version": row.version,
+        "reasons": [reason.model_dump(mode="json") for reason in reasons],
+    }
 
 
 def reassessment_status(

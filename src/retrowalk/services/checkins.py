@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from sqlalchemy.orm import Session
 
+from retrowalk.clinical.norms import SPEED_RISE_WINDOW_DAYS
 from retrowalk.clinical.progression import (
     AdverseEvent,
     Change,
@@ -34,9 +35,17 @@ from retrowalk.store import repositories as repo
 from retrowalk.store.models import Checkin, Walker, WalkSession
 from retrowalk.store.models import Prescription as PrescriptionRow
 
+LOAD_NEUTRAL_DECISIONS = frozenset({"clear", "review", "reassess"})
+"""Plan versions that change who supervises, not the load: they neither end nor count toward
+the qualifying sessions at the current level."""
+
 _LOOKBACK_VERSIONS = 200
 """Plan versions read back for the history: far more than the qualifying-session count and
-the 7-day speed window ever need (a few versions a day at most)."""
+the speed-rise window ever need (a few versions a day at most)."""
+_DAY = timedelta(days=1)
+_WEEK = timedelta(weeks=1)
+_TWO_WEEKS = timedelta(weeks=2)
+"""Calendar weeks of the pain-monitoring model's week-to-week comparison (not a threshold)."""
 
 
 def _level_history(versions: list[PrescriptionRow]) -> tuple[int, Change | None]:
@@ -51,7 +60,7 @@ def _level_history(versions: list[PrescriptionRow]) -> tuple[int, Change | None]
             else:
                 counting = False
             continue
-        if row.decision in ("clear", "review"):
+        if row.decision in LOAD_NEUTRAL_DECISIONS:
             continue
         if row.decision == "progress" and detail.get("change"):
             return qualifying, Change.model_validate(detail["change"])
@@ -60,8 +69,9 @@ def _level_history(versions: list[PrescriptionRow]) -> tuple[int, Change | None]
 
 
 def _speed_changes(versions: list[PrescriptionRow], session_row: WalkSession) -> tuple[Change, ...]:
-    """Every change of the prescribed speed in the 7 days before the session (any cause)."""
-    window_start = session_row.local_date - timedelta(days=7)
+    """Every change of the prescribed speed in the window of the +10 %-a-week speed rule
+    before the session (any cause), so the rule can check the rise over that window."""
+    window_start = session_row.local_date - timedelta(days=SPEED_RISE_WINDOW_DAYS)
     changes: list[Change] = []
     for before, after in pairwise(versions):
         if after.speed_m_s != before.speed_m_s and (
@@ -85,13 +95,12 @@ def build_history(session: Session, walker: Walker, session_row: WalkSession) ->
     qualifying, last_increase = _level_history(versions)
     earlier = [
         s
-        for s in repo.walk_sessions(session, walker.id, since=day - timedelta(days=13), until=day)
+        for s in repo.walk_sessions(session, walker.id, since=day - _TWO_WEEKS + _DAY, until=day)
         if s.id != session_row.id and s.performed_at <= session_row.performed_at
     ]
-    this_week = tuple(s.pain_peak_nprs for s in earlier if s.local_date > day - timedelta(days=7))
-    previous_week = tuple(
-        s.pain_peak_nprs for s in earlier if s.local_date <= day - timedelta(days=7)
-    )
+    # "Pain must not rise week to week" (RULES §3): this week vs the calendar week before.
+    this_week = tuple(s.pain_peak_nprs for s in earlier if s.local_date > day - _WEEK)
+    previous_week = tuple(s.pain_peak_nprs for s in earlier if s.local_date <= day - _WEEK)
     before = [
         c
         for c in repo.checkins(session, walker.id, until=day)
@@ -112,7 +121,9 @@ def session_log(row: WalkSession) -> SessionLog:
     """A stored session as the clinical rule reads it."""
     speed = row.speed_m_s
     if speed is None:
-        speed = (row.distance_m or 0.0) / (row.duration_min * 60.0)
+        # A 0-minute session (stopped before any backward walking) walked no distance.
+        minutes = row.duration_min
+        speed = (row.distance_m or 0.0) / (minutes * 60.0) if minutes > 0 else 0.0
     return SessionLog(
         pain_before_nprs=row.pain_before_nprs,
         pain_during_peak_nprs=row.pain_peak_nprs,

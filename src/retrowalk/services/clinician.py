@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.clinical.policy import DEFAULT_POLICY
 from retrowalk.clinical.progression import (
     PAIN_ACCEPTABLE_MAX_NPRS,
@@ -44,12 +45,10 @@ from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Clearance, ClinicianNote, Walker
 
-FLAG_WINDOW_DAYS = 14
-"""Policy: pain flares and next-morning pain rises stay flagged for 14 days (two weeks of
-sessions, the window the pain-monitoring model compares week to week)."""
-MISSED_SESSIONS_WINDOW_DAYS = 7
-"""Policy: the clinician's list flags a walker with fewer sessions than prescribed in the
-last 7 days (once the plan is at least that old)."""
+FLAG_WINDOW_DAYS = DEFAULT_POLICY.flag_window_days
+"""Alias of ``PolicyConfig.flag_window_days`` (**policy**), kept for importers."""
+MISSED_SESSIONS_WINDOW_DAYS = DEFAULT_POLICY.missed_sessions_window_days
+"""Alias of ``PolicyConfig.missed_sessions_window_days`` (**policy**), kept for importers."""
 
 
 def clear_walker(
@@ -202,15 +201,15 @@ def _flags(session: Session, walker: Walker, at: datetime) -> WalkerFlags:
     flags: list[Flag] = []
     details: list[str] = []
     plan = repo.latest_prescription(session, walker.id)
-    since = today - timedelta(days=FLAG_WINDOW_DAYS - 1)
+    since = today - timedelta(days=DEFAULT_POLICY.flag_window_days - 1)
     recent = repo.walk_sessions(session, walker.id, since=since, until=today)
     last = repo.last_session(session, walker.id)
     flare = [s for s in recent if s.pain_peak_nprs > PAIN_ACCEPTABLE_MAX_NPRS]
     if flare:
         flags.append(Flag.PAIN_FLARE)
         details.append(
-            f"Pain during a session above {PAIN_ACCEPTABLE_MAX_NPRS}/10 on "
-            f"{flare[-1].local_date} ({flare[-1].pain_peak_nprs}/10)."
+            f"Pain during a session above {PAIN_ACCEPTABLE_MAX_NPRS}/{NPRS_MAX} on "
+            f"{flare[-1].local_date} ({flare[-1].pain_peak_nprs}/{NPRS_MAX})."
         )
     by_session = repo.checkins_for_sessions(session, [s.id for s in recent])
     up = [
@@ -222,8 +221,8 @@ def _flags(session: Session, walker: Walker, at: datetime) -> WalkerFlags:
         s, c = up[-1]
         flags.append(Flag.MORNING_PAIN_UP)
         details.append(
-            f"Next-morning pain {c.pain_nprs}/10 after the session of {s.local_date} was above "
-            f"the pain before it ({s.pain_before_nprs}/10)."
+            f"Next-morning pain {c.pain_nprs}/{NPRS_MAX} after the session of {s.local_date} "
+            f"was above the pain before it ({s.pain_before_nprs}/{NPRS_MAX})."
         )
     if open_adverse_event_review(session, walker.id):
         flags.append(Flag.ADVERSE_EVENT)
@@ -234,13 +233,14 @@ def _flags(session: Session, walker: Walker, at: datetime) -> WalkerFlags:
     if plan is not None and not plan.awaiting_clearance:
         first = repo.first_prescription(session, walker.id)
         start = first.effective_from if first is not None else today
-        window_start = today - timedelta(days=MISSED_SESSIONS_WINDOW_DAYS - 1)
+        missed_window_days = DEFAULT_POLICY.missed_sessions_window_days
+        window_start = today - timedelta(days=missed_window_days - 1)
         if start <= window_start:
             done = len([s for s in recent if s.local_date >= window_start])
             if done < plan.sessions_per_week:
                 flags.append(Flag.MISSED_SESSIONS)
                 details.append(
-                    f"{done} sessions in the last {MISSED_SESSIONS_WINDOW_DAYS} days; "
+                    f"{done} sessions in the last {missed_window_days} days; "
                     f"{plan.sessions_per_week} a week are prescribed (flag: retrowalk policy)."
                 )
     assessment = repo.latest_assessment(session, walker.id)

@@ -35,8 +35,9 @@ def weekly_progress(
     morning = {c.session_id: c.pain_nprs for c in record.checkins}
     rows = []
     for start in starts:
-        week = [s for s in record.sessions if start <= s.local_date < start + timedelta(days=7)]
-        speeds = [s.speed_m_s for s in week if s.speed_m_s is not None]
+        week = [s for s in record.sessions if start <= s.local_date < start + timedelta(weeks=1)]
+        # a 0-minute session (stopped before walking) walked at no speed
+        speeds = [s.speed_m_s for s in week if s.speed_m_s is not None and s.duration_min > 0]
         mornings = [morning[s.id] for s in week if s.id in morning]
         rows.append(
             WeekProgress(

@@ -10,16 +10,28 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from retrowalk.clinical.fall_risk import Surface
-from retrowalk.clinical.prescription import KneeCondition
+from retrowalk.clinical.fall_risk import (
+    BACKWARD_SPEED_MAX_M_S,
+    CHAIR_STAND_COUNT_MAX,
+    TANDEM_STANCE_MAX_S,
+    TEST_TIME_MAX_S,
+    Surface,
+)
+from retrowalk.clinical.norms import CR10_MAX, NPRS_MAX
+from retrowalk.clinical.prescription import (
+    INCLINE_STEPS_PCT,
+    MAX_DURATION_MIN,
+    MAX_SESSIONS_PER_WEEK,
+    KneeCondition,
+)
 from retrowalk.clinical.progression import AdverseEvent
 from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.screening import KneeRedFlag, SteadiAnswers
+from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS, KneeRedFlag, SteadiAnswers
 
 
 class Role(StrEnum):
@@ -34,10 +46,57 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class _Input(_Frozen):
+    """Base of every input: no infinite or not-a-number values reach a rule or a column."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+ID_MAX: Final[int] = 2**31 - 1
+"""The largest id a stored row can have: ids are 32-bit INTEGER columns, and PostgreSQL
+refuses (SQLite would overflow) anything larger, so inputs are checked here for both."""
+SESSION_DURATION_MAX_MIN: Final[float] = 180.0
+"""Input limit, not a clinical threshold: a reported session longer than 3 hours is a typing
+error (the prescription itself never exceeds ``MAX_DURATION_MIN``)."""
+GAIT_SPEED_MAX_M_S: Final[float] = 3.0
+"""Input limit, not a clinical threshold: a forward gait speed above 3 m/s is a typing error."""
+DISTANCE_MAX_M: Final[float] = 20000.0
+"""Input limit: more than 20 km of backward walking in one session is a typing error."""
+NUL_MESSAGE: Final[str] = (
+    "must not contain a NUL character (\\x00); type or paste the text again without it"
+)
+
+RecordId = Annotated[
+    int, Field(ge=1, le=ID_MAX, description=f"A stored record's id: a whole number 1–{ID_MAX}")
+]
+
+
+def refuse_nul(value: str) -> str:
+    """Refuse text with a NUL character: SQLite would store it, PostgreSQL cannot, so both
+    databases behave the same only if it never reaches them."""
+    if "\x00" in value:
+        raise ValueError(NUL_MESSAGE)
+    return value
+
+
+def _refuse_nul_inside(value: Any) -> Any:
+    """:func:`refuse_nul` for every key and string inside a JSON-like value."""
+    if isinstance(value, str):
+        refuse_nul(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul_inside(key)
+            _refuse_nul_inside(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_nul_inside(item)
+    return value
+
+
 class Actor(_Frozen):
     """Who is asking: every use case takes one and checks access itself."""
 
-    account_id: int
+    account_id: RecordId
     role: Role
 
 
@@ -46,13 +105,14 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def normalise_email(value: str) -> str:
     """Lower-cased, trimmed email; ValueError when it is not one."""
-    value = value.strip().lower()
+    value = refuse_nul(value).strip().lower()
     if not _EMAIL.match(value):
         raise ValueError("must be an email address like name@example.org")
     return value
 
 
 def _timezone(value: str) -> str:
+    refuse_nul(value)
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
@@ -73,8 +133,16 @@ def _aware(value: datetime | None) -> datetime | None:
 Email = Annotated[str, Field(max_length=320), AfterValidator(normalise_email)]
 TimeZoneName = Annotated[str, AfterValidator(_timezone)]
 AwareDatetime = Annotated[datetime | None, AfterValidator(_aware)]
-Nprs = Annotated[int, Field(ge=0, le=10, description="0–10 numeric pain rating scale")]
-Text = Annotated[str, Field(min_length=1, max_length=4000)]
+Nprs = Annotated[
+    int, Field(ge=0, le=NPRS_MAX, description=f"0–{NPRS_MAX} numeric pain rating scale")
+]
+Cr10 = Annotated[int, Field(ge=0, le=CR10_MAX, description=f"Borg CR10 effort, 0–{CR10_MAX}")]
+Text = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(refuse_nul)]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(refuse_nul)]
+PasswordHash = Annotated[str, Field(min_length=1, max_length=512), AfterValidator(refuse_nul)]
+Reason3 = Annotated[str, Field(min_length=3, max_length=4000), AfterValidator(refuse_nul)]
+Note = Annotated[str, Field(max_length=4000), AfterValidator(refuse_nul)]
+Answers = Annotated[dict[str, Any], AfterValidator(_refuse_nul_inside)]
 Sex = Literal["female", "male"]
 KneeSide = Literal["left", "right", "both"]
 
@@ -82,11 +150,11 @@ KneeSide = Literal["left", "right", "both"]
 # --- accounts ------------------------------------------------------------------------------
 
 
-class AccountIn(_Frozen):
+class AccountIn(_Input):
     email: Email
-    display_name: Annotated[str, Field(min_length=1, max_length=200)]
+    display_name: Name
     role: Role
-    password_hash: Annotated[str, Field(min_length=1, max_length=512)] | None = None
+    password_hash: PasswordHash | None = None
     """Made by the web layer (argon2); the services never see a password."""
 
 
@@ -132,8 +200,8 @@ class SetupTokenOut(_Frozen):
 # --- walkers -------------------------------------------------------------------------------
 
 
-class WalkerProfile(_Frozen):
-    age_years: Annotated[int, Field(ge=18, le=120)]
+class WalkerProfile(_Input):
+    age_years: Annotated[int, Field(ge=AGE_MIN_YEARS, le=AGE_MAX_YEARS)]
     sex: Sex
     knee_condition: KneeCondition
     knee_side: KneeSide
@@ -144,15 +212,15 @@ class WalkerIn(WalkerProfile):
     """Enrol a walker (a clinician enrols into their own list; an admin may name a clinician)."""
 
     email: Email
-    display_name: Annotated[str, Field(min_length=1, max_length=200)]
-    clinician_id: int | None = None
+    display_name: Name
+    clinician_id: RecordId | None = None
 
 
 class WalkerSignup(WalkerProfile):
     """What a walker fills in when accepting an invitation."""
 
-    display_name: Annotated[str, Field(min_length=1, max_length=200)]
-    password_hash: Annotated[str, Field(min_length=1, max_length=512)]
+    display_name: Name
+    password_hash: PasswordHash
 
 
 class WalkerOut(_Frozen):
@@ -192,7 +260,7 @@ class WalkerFlags(_Frozen):
 # --- screening and assessment ----------------------------------------------------------------
 
 
-class ScreeningIn(_Frozen):
+class ScreeningIn(_Input):
     """The screening answers; the age comes from the walker's profile.
 
     Same shapes as :class:`retrowalk.clinical.screening.ScreeningAnswers` (and the answers
@@ -216,28 +284,28 @@ class ScreeningOut(_Frozen):
     rule_version: str
 
 
-class AssessmentIn(_Frozen):
+class AssessmentIn(_Input):
     """Baseline tests, fall questions and questionnaires (item-level answers kept as given)."""
 
     kind: Literal["baseline", "reassessment"] = "baseline"
     local_date: date | None = None
     """The walker's calendar date of the assessment (default: their today)."""
-    tug_s: Annotated[float, Field(gt=0, le=300)] | None = None
-    tandem_stance_s: Annotated[float, Field(ge=0, le=60)] | None = None
-    chair_stand_count: Annotated[int, Field(ge=0, le=60)] | None = None
+    tug_s: Annotated[float, Field(gt=0, le=TEST_TIME_MAX_S)] | None = None
+    tandem_stance_s: Annotated[float, Field(ge=0, le=TANDEM_STANCE_MAX_S)] | None = None
+    chair_stand_count: Annotated[int, Field(ge=0, le=CHAIR_STAND_COUNT_MAX)] | None = None
     chair_stand_used_arms: bool = False
-    backward_walk_3m_s: Annotated[float, Field(gt=0, le=120)] | None = None
+    backward_walk_3m_s: Annotated[float, Field(gt=0, le=TEST_TIME_MAX_S)] | None = None
     """Time for the 3-m backward walk: the comfortable backward speed is 3 m / this."""
-    treadmill_speed_up_m_s: Annotated[float, Field(gt=0, le=3)] | None = None
-    treadmill_speed_down_m_s: Annotated[float, Field(gt=0, le=3)] | None = None
+    treadmill_speed_up_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
+    treadmill_speed_down_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
     """Treadmill speed test (van de Venis): comfortable speed found going up, then coming
-    down from 0.3 m/s above; used instead of the 3-m walk for the starting speed when given."""
-    gait_speed_m_s: Annotated[float, Field(gt=0, le=3)] | None = None
+    down from ``TREADMILL_OVERSHOOT_M_S`` above; used instead of the 3-m walk when given."""
+    gait_speed_m_s: Annotated[float, Field(gt=0, le=GAIT_SPEED_MAX_M_S)] | None = None
     steadi: SteadiAnswers | None = None
     """The STEADI key questions (default: the answers of the latest screening)."""
-    koos_answers: dict[str, Any] | None = None
+    koos_answers: Answers | None = None
     """KOOS item code (e.g. ``P1``) → 0–4 as answered (checked by the clinical scoring)."""
-    koos12_answers: dict[str, Any] | None = None
+    koos12_answers: Answers | None = None
     """KOOS-12 items by their KOOS codes, when only the short form was asked."""
 
 
@@ -263,7 +331,7 @@ class PrescriptionOut(_Frozen):
     created_at: datetime
     effective_from: date
     decision: str
-    """``start``, ``progress``, ``hold``, ``regress``, ``step_back`` or ``adjust``."""
+    """``start``, ``progress``, ``hold``, ``regress``, ``step_back``, ``adjust`` or ``reassess``."""
     duration_min: float
     speed_m_s: float
     incline_pct: float
@@ -309,39 +377,58 @@ class TodayOut(_Frozen):
     reassessment_due: bool
 
 
-class SessionIn(_Frozen):
-    """One session as the walker reports it. ``client_key`` makes a resubmission harmless."""
+class SessionIn(_Input):
+    """One session as the walker reports it. ``client_key`` makes a resubmission harmless.
+
+    ``duration_min`` is the minutes of backward walking. It may be 0 only for a session that
+    was stopped before any backward walking: one with an adverse event (e.g. a fall during
+    the warm-up) or marked not ``completed``, so such a session can still be logged and
+    decided (RULES §3: an adverse event regresses and flags the walker for review). A
+    0-minute session needs no speed or distance; a distance, if given, must then be 0.
+    """
 
     client_key: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
     performed_at: AwareDatetime = None
     """When the session started (default: now)."""
-    duration_min: Annotated[float, Field(gt=0, le=180)]
-    speed_m_s: Annotated[float, Field(gt=0, le=3)] | None = None
-    distance_m: Annotated[float, Field(ge=0, le=20000)] | None = None
-    incline_pct: Annotated[float, Field(ge=0, le=25)] = 0.0
+    duration_min: Annotated[float, Field(ge=0, le=SESSION_DURATION_MAX_MIN)]
+    speed_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
+    distance_m: Annotated[float, Field(ge=0, le=DISTANCE_MAX_M)] | None = None
+    incline_pct: Annotated[float, Field(ge=0, le=INCLINE_STEPS_PCT[-1])] = 0.0
+    """The treadmill incline walked; the rules never go above the last incline step."""
     surface: Surface
     supervised: bool
     pain_before_nprs: Nprs
     pain_peak_nprs: Nprs
     pain_after_nprs: Nprs
-    effort_cr10: Annotated[int, Field(ge=0, le=10, description="Borg CR10 effort")]
+    effort_cr10: Cr10
     adverse_events: tuple[AdverseEvent, ...] = ()
     completed: bool = True
     """False when the session was stopped early."""
-    note: Annotated[str, Field(max_length=4000)] | None = None
+    note: Note | None = None
 
     @model_validator(mode="after")
     def _speed_or_distance(self) -> SessionIn:
-        if self.speed_m_s is None and self.distance_m is None:
+        if self.duration_min == 0:
+            if self.completed and not self.adverse_events:
+                raise ValueError(
+                    "duration_min may be 0 only for a session stopped before any backward "
+                    "walking: report the adverse event or mark the session not completed"
+                )
+            if self.distance_m:
+                raise ValueError(
+                    f"distance_m must be 0 when duration_min is 0 (got {self.distance_m:g} m)"
+                )
+        elif self.speed_m_s is None and self.distance_m is None:
             raise ValueError("give speed_m_s or distance_m (the speed is never guessed)")
         return self
 
     @property
     def speed_done_m_s(self) -> float:
-        """The speed walked: as given, else distance / duration."""
+        """The speed walked: as given, else distance / duration (0 when nothing was walked)."""
         if self.speed_m_s is not None:
             return self.speed_m_s
-        assert self.distance_m is not None
+        if self.duration_min == 0 or self.distance_m is None:
+            return 0.0
         return self.distance_m / (self.duration_min * 60.0)
 
 
@@ -375,10 +462,10 @@ class SessionOut(_Frozen):
     """False when this client key was already stored: the first submission is returned."""
 
 
-class CheckinIn(_Frozen):
+class CheckinIn(_Input):
     """The next-morning report. Without ``session_id`` it is for the latest unreported session."""
 
-    session_id: int | None = None
+    session_id: RecordId | None = None
     pain_nprs: Nprs
     stiffness_nprs: Nprs
     at: AwareDatetime = None
@@ -419,11 +506,11 @@ class ReassessmentStatus(_Frozen):
 # --- clinician -----------------------------------------------------------------------------------
 
 
-class ClearanceIn(_Frozen):
+class ClearanceIn(_Input):
     scope: Literal["start", "adverse_event"]
     """``start``: the screening needed a clinician's clearance; ``adverse_event``: the
     clinician reviewed an adverse event (sessions return to the usual supervision)."""
-    reason: Annotated[str, Field(min_length=3, max_length=4000)]
+    reason: Reason3
 
 
 class ClearanceOut(_Frozen):
@@ -435,18 +522,23 @@ class ClearanceOut(_Frozen):
     reason: str
 
 
-class AdjustmentIn(_Frozen):
-    """A clinician's change to the current prescription: at least one value and a reason."""
+class AdjustmentIn(_Input):
+    """A clinician's change to the current prescription: at least one value and a reason.
 
-    duration_min: Annotated[int, Field(gt=0, le=60)] | None = None
-    speed_m_s: Annotated[float, Field(gt=0, le=3)] | None = None
-    incline_pct: Annotated[int, Field(ge=0, le=25)] | None = None
+    The bounds are the clinical ones, imported from :mod:`retrowalk.clinical.prescription`
+    (never restated here); ``clinician_adjust`` checks the rest (an incline must be one of
+    the steps ``INCLINE_STEPS_PCT``).
+    """
+
+    duration_min: Annotated[int, Field(ge=1, le=MAX_DURATION_MIN)] | None = None
+    speed_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
+    incline_pct: Annotated[int, Field(ge=0, le=INCLINE_STEPS_PCT[-1])] | None = None
     surface: Surface | None = None
-    sessions_per_week: Annotated[int, Field(ge=1, le=7)] | None = None
-    reason: Annotated[str, Field(min_length=3, max_length=4000)]
+    sessions_per_week: Annotated[int, Field(ge=1, le=MAX_SESSIONS_PER_WEEK)] | None = None
+    reason: Reason3
 
 
-class NoteIn(_Frozen):
+class NoteIn(_Input):
     text: Text
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from retrowalk.services.access import check_actor, require_role, walker_for
+from retrowalk.services.access import can_reach, check_actor, check_id, require_role, walker_for
 from retrowalk.services.accounts import insert_account
 from retrowalk.services.clock import utc_now
 from retrowalk.services.convert import walker_out
@@ -95,10 +95,22 @@ def get_walker(db: Database, actor: Actor, walker_id: int) -> WalkerOut:
 
 
 def walker_for_account(db: Database, actor: Actor, account_id: int) -> WalkerOut:
-    """The walker profile of an account (a walker finds their own this way)."""
+    """The walker profile of an account (a walker finds their own this way).
+
+    Everything is read and converted inside one session: the rows are never touched after
+    it closes. A walker may ask only for their own account (whether another account has a
+    profile is not revealed); a clinician only for their own walkers.
+    """
+    check_id("account_id", account_id)
     with db.reader() as session:
         check_actor(session, actor)
+        if actor.role is Role.WALKER and account_id != actor.account_id:
+            raise AccessDenied("A walker can only see their own walker profile.")
         walker = repo.walker_by_account(session, account_id)
         if walker is None:
             raise NotFound(f"Account {account_id} has no walker profile.")
-    return get_walker(db, actor, walker.id)
+        if not can_reach(actor, walker):
+            raise AccessDenied(f"You may not see or change the records of walker {walker.id}.")
+        account = repo.get(session, Account, walker.account_id)
+        assert account is not None
+        return walker_out(walker, account)

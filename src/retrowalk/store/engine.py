@@ -25,6 +25,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # Let SQLAlchemy, not the sqlite3 module, say where transactions begin (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
+
+
+_WRITE_OPTION = "retrowalk_write"
+"""Execution option set by :meth:`Database.transaction` so SQLite begins it IMMEDIATE."""
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """Emit BEGIN ourselves (the SQLAlchemy recipe for pysqlite savepoints).
+
+    Left to itself, Python's sqlite3 module begins a transaction only at the first INSERT or
+    UPDATE, so a SAVEPOINT opened before that (``begin_nested``) started its own transaction
+    and its RELEASE committed it: a use case that failed later kept half its rows. A write
+    transaction begins IMMEDIATE (it takes the write lock at once and waits for it up to the
+    busy timeout, instead of failing when a read turns into a write); reads begin DEFERRED.
+    """
+    write = connection.get_execution_options().get(_WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
@@ -33,6 +52,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     engine = create_engine(resolved, **kwargs)
     if resolved.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -57,6 +77,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error."""
         with self._sessions() as session, session.begin():
+            session.connection(execution_options={_WRITE_OPTION: True})
             yield session
 
     @contextmanager

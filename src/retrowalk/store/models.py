@@ -150,7 +150,7 @@ class Prescription(Base):
     effective_from: Mapped[date] = mapped_column(Date)
     decision: Mapped[str] = mapped_column(String(24))
     """``start``, ``progress``, ``hold``, ``regress``, ``stop``, ``step_back``, ``adjust``,
-    ``clear`` or ``review``."""
+    ``clear``, ``review`` or ``reassess``."""
     duration_min: Mapped[float] = mapped_column(Float)
     speed_m_s: Mapped[float] = mapped_column(Float)
     incline_pct: Mapped[float] = mapped_column(Float)

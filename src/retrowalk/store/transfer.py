@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, Float, Integer, Table, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from retrowalk.store.column_types import UTCDateTime
@@ -25,6 +26,9 @@ from retrowalk.store.models import Base
 FORMAT = "retrowalk-export"
 FORMAT_VERSION = 1
 NULL = "\\N"
+INTEGER_MIN = -(2**31)
+INTEGER_MAX = 2**31 - 1
+"""INTEGER columns are 32-bit on PostgreSQL; SQLite would take more, so an import checks."""
 
 
 class TransferError(ValueError):
@@ -43,10 +47,35 @@ def _encode(value: Any) -> Any:
     return value
 
 
+def _contains_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_contains_nul(v) for v in value)
+    return False
+
+
 def _decode(table: Table, column: str, value: Any) -> Any:
+    """One exported value as the column stores it; a value that SQLite would take but
+    PostgreSQL would refuse (a NUL character, an integer beyond 32 bits) is refused on both."""
     if value is None:
         return None
     kind = table.c[column].type
+    if _contains_nul(value):
+        raise TransferError(
+            f"{table.name}.{column}: a text with a NUL character (\\x00) cannot be stored."
+        )
+    if isinstance(kind, Integer) and (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not INTEGER_MIN <= value <= INTEGER_MAX
+    ):
+        raise TransferError(
+            f"{table.name}.{column}: {value!r} is not a whole number from {INTEGER_MIN} to "
+            f"{INTEGER_MAX}."
+        )
     try:
         if isinstance(kind, UTCDateTime):
             return datetime.fromisoformat(value)
@@ -107,7 +136,14 @@ def load(session: Session, data: dict[str, Any]) -> int:
             for row in block["rows"]
         ]
         if rows:
-            session.execute(insert(table), rows)
+            try:
+                with session.begin_nested():
+                    session.execute(insert(table), rows)
+            except DBAPIError as exc:
+                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+                raise TransferError(
+                    f"{table.name}: the export's rows do not fit this database ({reason})."
+                ) from None
             count += len(rows)
     if session.get_bind().dialect.name == "postgresql":
         for table in _tables():

@@ -25,6 +25,7 @@ from retrowalk.services.errors import (
     NotFound,
     ServiceError,
 )
+from retrowalk.services.schemas import ID_MAX
 from retrowalk.web.auth import BadCredentialsError, CsrfError, NotSignedInError, WrongRoleError
 
 
@@ -61,7 +62,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 """Declared on every API route so the OpenAPI schema matches what the API really sends."""
 
 
-TOO_LARGE = "A number in the request is too large to store (whole numbers up to 2^63 − 1)."
+TOO_LARGE = f"A number in the request is too large to store (ids are whole numbers up to {ID_MAX})."
+"""A fallback: the input schemas already refuse ids above ``ID_MAX`` with the field's name."""
 
 
 def status_for(exc: BaseException) -> int:

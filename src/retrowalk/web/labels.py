@@ -19,6 +19,7 @@ DECISION_WORDS: dict[str, str] = {
     "regress": "Step down",
     "step_back": "Step back after a break",
     "adjust": "Changed by your clinician",
+    "reassess": "Changed after your reassessment",
 }
 
 FLAG_WORDS: dict[str, str] = {

@@ -14,6 +14,13 @@ from markupsafe import Markup
 
 from retrowalk.clinical.measures.koos import SUBSCALE_LABELS, KoosSubscale
 from retrowalk.clinical.measures.meaningful_change import CHANGE_BANDS, ChangeMeasure
+from retrowalk.clinical.norms import NPRS_MAX
+from retrowalk.clinical.prescription import (
+    CEILING_SOURCES,
+    MAX_DURATION_MIN,
+    START_DOSE_SOURCES,
+    START_DURATION_MIN,
+)
 from retrowalk.services.schemas import HistoryOut
 from retrowalk.web.charts import Band, Series, line_chart
 from retrowalk.web.render import source_label
@@ -63,11 +70,11 @@ def progress_charts(record: HistoryOut) -> list[Chart]:
         _chart(
             "pain",
             Series(
-                title="Pain during sessions (highest, 0–10)",
-                unit="/10",
+                title=f"Pain during sessions (highest, 0–{NPRS_MAX})",
+                unit=f"/{NPRS_MAX}",
                 points=pain_points,
                 y_min=0,
-                y_max=10,
+                y_max=NPRS_MAX,
                 band=_band_around(pain_points[0][1], nprs.better_from, pain_note)
                 if pain_points
                 else None,
@@ -82,11 +89,11 @@ def progress_charts(record: HistoryOut) -> list[Chart]:
         _chart(
             "morning_pain",
             Series(
-                title="Pain the next morning (0–10)",
-                unit="/10",
+                title=f"Pain the next morning (0–{NPRS_MAX})",
+                unit=f"/{NPRS_MAX}",
                 points=morning_points,
                 y_min=0,
-                y_max=10,
+                y_max=NPRS_MAX,
                 band=_band_around(morning_points[0][1], nprs.better_from, pain_note)
                 if morning_points
                 else None,
@@ -103,13 +110,18 @@ def progress_charts(record: HistoryOut) -> list[Chart]:
                 unit="min",
                 points=[(s.local_date, float(s.duration_min)) for s in sessions],
                 y_min=0,
-                y_max=30,
+                y_max=max([MAX_DURATION_MIN, *(float(s.duration_min) for s in sessions)]),
             ),
-            "Trials used 10 minutes at the start and up to 30 minutes a session.",
+            f"Trials used {START_DURATION_MIN} minutes at the start "
+            f"({'; '.join(source_label(s) for s in START_DOSE_SOURCES)}) and up to "
+            f"{MAX_DURATION_MIN} minutes a session "
+            f"({'; '.join(source_label(s) for s in CEILING_SOURCES)}).",
         )
     )
     gait = CHANGE_BANDS[ChangeMeasure.GAIT_SPEED]
-    speed_points = [(s.local_date, float(s.speed_m_s)) for s in sessions if s.speed_m_s]
+    speed_points = [
+        (s.local_date, float(s.speed_m_s)) for s in sessions if s.speed_m_s and s.duration_min > 0
+    ]
     step = gait.possibly_better_from or gait.better_from
     speed_note = (
         f"Shaded: within {step:g} m/s of your first speed. {step:g}–{gait.better_from:g} m/s is "

@@ -11,11 +11,41 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from retrowalk.clinical.norms import (
+    BACKWARD_WALK_3M_DISTANCE_M,
+    CHAIR_STAND_DURATION_S,
+    CR10_MAX,
+    NPRS_MAX,
+    TANDEM_STANCE_AT_RISK_BELOW_S,
+)
+from retrowalk.clinical.prescription import (
+    MAX_DURATION_MIN,
+    START_DURATION_MIN,
+    START_SESSIONS_PER_WEEK,
+    TREADMILL_OVERSHOOT_M_S,
+)
+from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS
 from retrowalk.web.auth import current_session, ensure_session
 from retrowalk.web.sessions import CSRF_FIELD
 from retrowalk.web.state import web_state
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+CLINICAL_NUMBERS: dict[str, float] = {
+    "start_duration_min": START_DURATION_MIN,
+    "start_sessions_per_week": START_SESSIONS_PER_WEEK,
+    "max_duration_min": MAX_DURATION_MIN,
+    "nprs_max": NPRS_MAX,
+    "cr10_max": CR10_MAX,
+    "chair_stand_duration_s": CHAIR_STAND_DURATION_S,
+    "tandem_stance_target_s": TANDEM_STANCE_AT_RISK_BELOW_S,
+    "backward_walk_3m_distance_m": BACKWARD_WALK_3M_DISTANCE_M,
+    "treadmill_overshoot_m_s": TREADMILL_OVERSHOOT_M_S,
+    "age_min_years": AGE_MIN_YEARS,
+    "age_max_years": AGE_MAX_YEARS,
+}
+"""The clinical numbers the templates quote (as ``clinical.<name>``), taken from the one
+place each lives in :mod:`retrowalk.clinical`, never typed into a template."""
 
 
 def make_templates() -> Jinja2Templates:
@@ -27,6 +57,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["speed"] = lambda v: f"{v:.2f} m/s" if v is not None else "—"
     env.filters["pct"] = lambda v: f"{v:g} %" if v is not None else "—"
     env.filters["words"] = lambda v: str(v).replace("_", " ")
+    env.globals["clinical"] = CLINICAL_NUMBERS
     return templates
 
 

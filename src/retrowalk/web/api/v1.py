@@ -29,6 +29,7 @@ from retrowalk.services import (
 )
 from retrowalk.services.errors import NotFound
 from retrowalk.services.schemas import (
+    ID_MAX,
     AccountOut,
     Actor,
     AdjustmentIn,
@@ -71,7 +72,7 @@ router = APIRouter(
     dependencies=[Depends(check_csrf)],
 )
 
-WalkerId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The walker's id")]
+WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
 SignedIn = Annotated[Actor, Depends(require_actor)]
 Clinician = Annotated[Actor, Depends(require_clinician)]
 

@@ -89,15 +89,13 @@ def authenticate(request: Request, email: str, password: str) -> LoginAccount:
 def start_session(request: Request, account: LoginAccount) -> None:
     walker_id = None
     if account.role is Role.WALKER:
-        # The walker's own profile (the services return only their own for a walker actor).
-        own = [
-            w
-            for w in walkers.list_walkers(web_state(request).db, account.actor)
-            if w.account_id == account.id
-        ]
-        if not own:
-            raise NotFound("This walker account has no walker profile; ask your clinician.")
-        walker_id = own[0].id
+        try:
+            own = walkers.walker_for_account(web_state(request).db, account.actor, account.id)
+        except NotFound:
+            raise NotFound(
+                "This walker account has no walker profile; ask your clinician."
+            ) from None
+        walker_id = own.id
     sign_in(
         request,
         account_id=account.id,

@@ -15,9 +15,11 @@ from fastapi.responses import RedirectResponse, Response
 from retrowalk.clinical.errors import ClinicalError
 from retrowalk.clinical.fall_risk import Surface
 from retrowalk.clinical.measures.koos import KOOS_ITEMS, SUBSCALE_LABELS
+from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.services import accounts, assessments, clinician, history, plans, walkers
 from retrowalk.services.errors import ServiceError
 from retrowalk.services.schemas import (
+    ID_MAX,
     AdjustmentIn,
     AssessmentIn,
     ClearanceIn,
@@ -33,7 +35,7 @@ from retrowalk.web.state import web_state
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-WalkerId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The walker's id")]
+WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
 
 SORT_KEYS = {
     "name": lambda row: row.walker.display_name.casefold(),
@@ -98,7 +100,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         decisions.append(
             {
                 "when": c.local_date,
-                "what": f"Check-in: next-morning pain {c.pain_nprs}/10 → "
+                "what": f"Check-in: next-morning pain {c.pain_nprs}/{NPRS_MAX} → "
                 f"{labels.decision(c.decision)}",
                 "reasons": c.reasons,
             }

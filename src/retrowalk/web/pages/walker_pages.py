@@ -315,6 +315,8 @@ def _session_data(form: FormData) -> dict[str, Any]:
             v for v in form.getlist("adverse_events") if isinstance(v, str) and v
         ),
         "note": forms.optional(form, "note"),
+        # The timer's "stop" button sends stopped=1: the session was not completed.
+        "completed": forms.text(form, "stopped") != "1",
     }
     for name in LOG_SCALES:
         data[name] = forms.optional(form, name)

@@ -1,0 +1,278 @@
+"""Defects found at integration, each pinned on both databases (SQLite and PostgreSQL).
+
+- ``walker_for_account`` returns the profile (it used to read a row after its session closed);
+- a session stopped before any backward walking (0 minutes) can be logged and decided;
+- ids beyond a 32-bit INTEGER and text with a NUL character are refused with a sentence
+  naming the field, identically on both databases, and nothing is stored;
+- the clinician's adjustment is bounded by the clinical constants, not by copies of them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from retrowalk.clinical.errors import ClinicalError
+from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
+from retrowalk.clinical.prescription import (
+    INCLINE_STEPS_PCT,
+    MAX_DURATION_MIN,
+    MAX_SESSIONS_PER_WEEK,
+)
+from retrowalk.services import (
+    accounts,
+    assessments,
+    checkins,
+    clinician,
+    history,
+    plans,
+    sessions,
+    walkers,
+)
+from retrowalk.services.errors import AccessDenied, InvalidRequest, NotFound
+from retrowalk.services.schemas import ID_MAX, Actor, Role
+from retrowalk.store import Database
+from tests.services.factory import T0, enrol, morning, planned_walker, session_data
+from tests.services.factory import clinician as make_clinician
+
+TOO_BIG_IDS = [ID_MAX + 1, 2**63, 2**80]
+NUL = "\x00"
+
+
+# --- 1. walker_for_account --------------------------------------------------------------------
+
+
+def test_walker_for_account_returns_the_profile_for_each_role(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    dr_a = make_clinician(database, admin, "a@clinic.org")
+    dr_b = make_clinician(database, admin, "b@clinic.org")
+    ann = enrol(database, dr_a, "ann@example.org")
+    bob = enrol(database, dr_b, "bob@example.org")
+    as_ann = Actor(account_id=ann.account_id, role=Role.WALKER)
+
+    assert walkers.walker_for_account(database, as_ann, ann.account_id) == ann
+    assert walkers.walker_for_account(database, dr_a, ann.account_id) == ann
+    assert walkers.walker_for_account(database, admin, bob.account_id) == bob
+    with pytest.raises(AccessDenied):
+        walkers.walker_for_account(database, as_ann, bob.account_id)
+    with pytest.raises(AccessDenied):
+        walkers.walker_for_account(database, dr_a, bob.account_id)
+    with pytest.raises(NotFound, match="no walker profile"):
+        walkers.walker_for_account(database, admin, dr_a.account_id)
+
+
+# --- 2. a fall during the warm-up ---------------------------------------------------------------
+
+
+def test_a_fall_before_any_backward_walking_is_logged_and_regresses(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    logged = sessions.log_session(
+        database,
+        admin,
+        walker.id,
+        session_data(
+            "warm-up-fall",
+            T0,
+            duration_min=0,
+            speed_m_s=None,
+            adverse_events=["fall"],
+            completed=False,
+            pain_peak_nprs=4,
+        ),
+    )
+    assert logged.duration_min == 0
+    assert logged.adverse_events == ("fall",)
+    decided = checkins.morning_checkin(database, admin, walker.id, morning(T0))
+    assert decided.decision in ("stop", "regress")
+    assert any("adverse" in r.code for r in decided.reasons)
+    flags = clinician.walker_flags(database, admin, now=T0 + timedelta(days=1))
+    assert "adverse_event" in flags[0].flags
+    assert plans.todays_prescription(
+        database, admin, walker.id, now=T0 + timedelta(days=2)
+    ).supervised
+
+
+def test_zero_minutes_stopped_early_without_an_event_is_logged(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    data = session_data("knee-said-no", T0, duration_min=0, speed_m_s=None, completed=False)
+    assert sessions.log_session(database, admin, walker.id, data).duration_min == 0
+    out = checkins.morning_checkin(database, admin, walker.id, morning(T0))
+    assert out.decision != "progress"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"duration_min": 0}, "duration_min may be 0 only"),
+        (
+            {"duration_min": 0, "distance_m": 40, "speed_m_s": None, "completed": False},
+            "distance_m must be 0",
+        ),
+        ({"duration_min": -1}, "duration_min"),
+    ],
+)
+def test_zero_minutes_needs_a_reason(
+    database: Database, overrides: dict[str, Any], message: str
+) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    with pytest.raises(InvalidRequest, match=message):
+        sessions.log_session(database, admin, walker.id, session_data("x", T0, **overrides))
+    assert history.walker_history(database, admin, walker.id, now=T0).sessions == ()
+
+
+# --- 4. ids and NUL characters ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("too_big", TOO_BIG_IDS)
+def test_ids_beyond_the_integer_column_are_refused(database: Database, too_big: int) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    sessions.log_session(database, admin, walker.id, session_data("s", T0))
+    with pytest.raises(InvalidRequest, match=f"session_id.*{ID_MAX}"):
+        checkins.morning_checkin(database, admin, walker.id, {**morning(T0), "session_id": too_big})
+    with pytest.raises(InvalidRequest, match=f"clinician_id.*{ID_MAX}"):
+        enrol(database, admin, "other@example.org", clinician_id=too_big)
+    with pytest.raises(InvalidRequest, match=f"walker_id.*{ID_MAX}"):
+        walkers.get_walker(database, admin, too_big)
+    with pytest.raises(InvalidRequest, match=f"walker_id.*{ID_MAX}"):
+        plans.todays_prescription(database, admin, too_big, now=T0)
+    with pytest.raises(InvalidRequest, match=f"account_id.*{ID_MAX}"):
+        accounts.get_account(database, admin, too_big)
+    with pytest.raises(InvalidRequest, match=f"account_id.*{ID_MAX}"):
+        walkers.walker_for_account(database, admin, too_big)
+    # the database is still usable afterwards (no aborted transaction left behind)
+    assert checkins.morning_checkin(database, admin, walker.id, morning(T0)).decision
+
+
+def _with_nul(text: str) -> str:
+    return text[:2] + NUL + text[2:]
+
+
+def test_nul_in_every_free_text_field_is_refused_and_nothing_is_stored(
+    database: Database,
+) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    refused: list[tuple[str, Any]] = [
+        ("text", lambda: clinician.add_note(database, admin, walker.id, {"text": _with_nul("x")})),
+        (
+            "reason",
+            lambda: clinician.clear_walker(
+                database, admin, walker.id, {"scope": "start", "reason": _with_nul("seen")}
+            ),
+        ),
+        (
+            "reason",
+            lambda: clinician.adjust_prescription(
+                database, admin, walker.id, {"duration_min": 12, "reason": _with_nul("why")}
+            ),
+        ),
+        (
+            "note",
+            lambda: sessions.log_session(
+                database, admin, walker.id, session_data("k", T0, note=_with_nul("felt ok"))
+            ),
+        ),
+        ("display_name", lambda: enrol(database, admin, "n@example.org", display_name="A\0B")),
+        ("email", lambda: enrol(database, admin, _with_nul("nul@example.org"))),
+        ("timezone", lambda: enrol(database, admin, "tz@example.org", timezone="UTC\0")),
+        (
+            "display_name",
+            lambda: accounts.create_account(
+                database, admin, {"email": "c@example.org", "display_name": "C\0", "role": "admin"}
+            ),
+        ),
+        (
+            "koos_answers",
+            lambda: assessments.record_assessment(
+                database, admin, walker.id, {"koos_answers": {"P1\0": 1}}, now=T0
+            ),
+        ),
+        (
+            "password_hash",
+            lambda: accounts.set_password_hash(database, admin, admin.account_id, "h\0"),
+        ),
+    ]
+    for field, call in refused:
+        with pytest.raises(InvalidRequest, match=f"(?s){field}.*NUL character") as caught:
+            call()
+        assert caught.value.field is None or caught.value.field.startswith(field)
+    record = history.walker_history(database, admin, walker.id, now=T0 + timedelta(days=1))
+    assert record.notes == ()
+    assert record.sessions == ()
+    assert record.clearances == ()
+    assert [p.decision for p in record.prescriptions] == ["start"]
+    assert len(walkers.list_walkers(database, admin)) == 1
+
+
+# --- 5. one place for each clinical number ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"duration_min": MAX_DURATION_MIN + 1}, "duration_min"),
+        ({"sessions_per_week": MAX_SESSIONS_PER_WEEK + 1}, "sessions_per_week"),
+        ({"incline_pct": INCLINE_STEPS_PCT[-1] + 1}, "incline_pct"),
+    ],
+)
+def test_adjustment_beyond_the_clinical_ceilings_is_refused(
+    database: Database, change: dict[str, int], field: str
+) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    with pytest.raises(InvalidRequest, match=field):
+        clinician.adjust_prescription(database, admin, walker.id, {**change, "reason": "why not"})
+
+
+def test_adjustment_at_the_ceilings_is_accepted(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    out = clinician.adjust_prescription(
+        database,
+        admin,
+        walker.id,
+        {
+            "duration_min": MAX_DURATION_MIN,
+            "sessions_per_week": MAX_SESSIONS_PER_WEEK,
+            "incline_pct": INCLINE_STEPS_PCT[-1],
+            "surface": "treadmill",
+            "reason": "at the ceilings",
+        },
+        now=T0,
+    )
+    assert (out.duration_min, out.sessions_per_week, out.incline_pct) == (
+        MAX_DURATION_MIN,
+        MAX_SESSIONS_PER_WEEK,
+        INCLINE_STEPS_PCT[-1],
+    )
+
+
+def test_an_incline_between_the_steps_is_refused_by_the_clinical_rule(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    between = (INCLINE_STEPS_PCT[0] + INCLINE_STEPS_PCT[1]) // 2
+    with pytest.raises(ClinicalError, match="incline"):
+        clinician.adjust_prescription(
+            database,
+            admin,
+            walker.id,
+            {"incline_pct": between, "surface": "treadmill", "reason": "odd step"},
+        )
+
+
+def test_missed_sessions_window_is_a_documented_policy(database: Database) -> None:
+    window = DEFAULT_POLICY.missed_sessions_window_days
+    assert "Policy" in (PolicyConfig.model_fields["missed_sessions_window_days"].description or "")
+    assert "Policy" in (PolicyConfig.model_fields["flag_window_days"].description or "")
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    flags = clinician.walker_flags(database, admin, now=T0 + timedelta(days=window))
+    assert "missed_sessions" in flags[0].flags
+    assert f"0 sessions in the last {window} days" in " ".join(flags[0].details)
+    assert walker.id == flags[0].walker.id
