@@ -161,7 +161,7 @@ def test_interactive_walk_through_in_a_terminal() -> None:
     assert result.exit_code == 0, result.output
     assert "Timed Up and Go: sit in a chair" in result.stdout
     assert "The plan needs this test" in result.stdout  # Enter on the 3-m walk is refused
-    assert "flat clear known path" in result.stdout
+    assert "a flat, clear path you know" in result.stdout
     assert "0.86 m/s" in result.stdout
     assert "Please try again" in result.stdout  # age 7 is refused and asked again
 

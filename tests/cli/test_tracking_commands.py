@@ -124,7 +124,7 @@ def test_bad_input_is_one_sentence(sqlite_url: str) -> None:
         "--effort",
         "4",
     )
-    assert "pain_peak_nprs" in str(err)
+    assert str(err) == "--pain-peak: must be at most 10 (got 12)."
     assert "no time zone" in str(fails(sqlite_url, "today", "1", "--at", "2026-01-05T10:00"))
     assert "no walker with id 9" in str(fails(sqlite_url, "today", "9"))
     assert "PAR-Q" in str(fails(sqlite_url, "screen", "1", "--parq-yes", "9"))

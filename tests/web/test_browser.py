@@ -9,14 +9,15 @@ flag and clears them. Screenshots of the key pages go to test-artifacts/screensh
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from retrowalk.services import assessments, plans, screening
-from tests.web.conftest import BASELINE, CLEARED_SCREENING, World, invite_walker
+from retrowalk.services import assessments, plans, screening, sessions
+from tests.web.conftest import BASELINE, CLEARED_SCREENING, Person, World, invite_walker
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +50,34 @@ if (RealContext) {
 }
 """
 """Counts what the page says (speechSynthesis) and the beeps it makes (Web Audio)."""
+
+
+def walker_with_a_session_yesterday(world: World) -> Person:
+    """A walker with a plan and yesterday's session, waiting for this morning's check-in."""
+    erin = invite_walker(world.db, world.clinician_a, "erin@example.org", "Erin", "erin-pass-12")
+    assert erin.walker is not None
+    walker_id = erin.walker.id
+    screening.screen_walker(world.db, erin.actor, walker_id, CLEARED_SCREENING)
+    assessments.record_assessment(world.db, erin.actor, walker_id, BASELINE)
+    plans.make_plan(world.db, erin.actor, walker_id)
+    sessions.log_session(
+        world.db,
+        erin.actor,
+        walker_id,
+        {
+            "client_key": "erin-yesterday",
+            "performed_at": datetime.now(UTC) - timedelta(days=1),
+            "duration_min": 10,
+            "speed_m_s": 0.7,
+            "surface": "treadmill_with_handrails",
+            "supervised": True,
+            "pain_before_nprs": 2,
+            "pain_peak_nprs": 2,
+            "pain_after_nprs": 1,
+            "effort_cr10": 3,
+        },
+    )
+    return erin
 
 
 def shot(page: Any, folder: Path, name: str) -> None:
@@ -148,8 +177,19 @@ def test_new_walker_onboards_walks_logs_checks_in_and_sees_the_chart(
     shot(page, screenshots, "phone-07-log")
     page.click("button:has-text('Save')")
     assert "Session saved" in page.inner_text("h1")
+    page.goto(f"{world.url}/checkin")
+    assert "opens tomorrow morning" in page.inner_text("main"), "not the same day"
+    assert page.locator("input[name=pain_nprs]").count() == 0
 
-    page.click("a:has-text('Morning check-in')")
+    # The next morning, as a walker whose session was yesterday (the app runs on the real clock).
+    erin = walker_with_a_session_yesterday(world)
+    page.click("button:has-text('Sign out')")
+    page.wait_for_url("**/login")
+    page.go_back()
+    assert "Carol Backwards" not in page.inner_text("body"), "back after sign-out shows nothing"
+    sign_in(page, world, erin.email, erin.password)
+    page.wait_for_url("**/today")
+    page.click("a:has-text('Do the morning check-in')")
     page.click("input[name=pain_nprs][value='2'] >> xpath=..")
     page.click("input[name=stiffness_nprs][value='1'] >> xpath=..")
     shot(page, screenshots, "phone-08-checkin")
@@ -194,7 +234,11 @@ def test_walker_stops_a_session_and_the_clinician_sees_the_flag_and_clears(
     sign_in(page, world, dan.email, dan.password)
     page.wait_for_url("**/today")
     page.goto(f"{world.url}/session?clock=fast")
-    page.click("[data-action=start]")
+    start, pause = page.locator("[data-action=start]"), page.locator("[data-action=pause]")
+    expect(pause).to_be_hidden()
+    start.click()
+    expect(start).to_be_hidden()  # a second tap on Start would run two clocks at once
+    expect(pause).to_be_visible()
     expect(page.locator(".phase-name")).to_contain_text("Backward walking", timeout=20_000)
     page.wait_for_timeout(1000)  # about 2 clock-minutes of backward walking at 120x
     page.click("[data-action=stop]")
@@ -205,6 +249,11 @@ def test_walker_stops_a_session_and_the_clinician_sees_the_flag_and_clears(
     dialog.locator("button:has-text('Stop and log the session')").click()
     page.wait_for_url("**/log?**")
     assert page.is_checked("input[name=adverse_events][value=near_fall]")
+    page.click("button:has-text('Save')")  # nothing chosen yet: the summary is read out first
+    expect(page.locator("#form-error")).to_be_focused()
+    assert "Your worst knee pain during the session: please answer this" in page.inner_text(
+        "#form-error"
+    )
     page.click("input[name=pain_peak_nprs][value='4'] >> xpath=..")
     page.click("input[name=pain_before_nprs][value='3'] >> xpath=..")
     page.click("input[name=pain_after_nprs][value='3'] >> xpath=..")
@@ -243,9 +292,15 @@ def test_walker_pages_reflow_at_200_percent_zoom(
     page = context.new_page()
     sign_in(page, world, world.walker_a.email, world.walker_a.password)
     page.wait_for_url("**/today")
-    for path in ("/today", "/session", "/log", "/checkin", "/progress", "/evidence"):
+    paths = ("/today", "/session", "/log", "/checkin", "/progress", "/evidence")
+    onboarding = ("/onboarding/screening", "/onboarding/tests")
+    for path in paths + onboarding:
         page.goto(f"{world.url}{path}")
         too_wide = page.evaluate(TOO_WIDE_JS)
         assert too_wide == [], f"{path} scrolls sideways at 200 % zoom"
     shot(page, screenshots, "phone-200pct-progress")
+    page.click("button:has-text('Sign out')")
+    for path in ("/login", "/join?token=unknown"):
+        page.goto(f"{world.url}{path}")
+        assert page.evaluate(TOO_WIDE_JS) == [], f"{path} scrolls sideways at 200 % zoom"
     context.close()

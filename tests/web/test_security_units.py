@@ -140,3 +140,17 @@ def test_sources_are_shown_as_short_citations() -> None:
     assert source_label("alghadir2019") == "Alghadir 2019"
     assert source_label("silbernagel2007") == "Silbernagel 2007"
     assert source_label("not-a-key") == "not-a-key"
+
+
+def test_sources_without_an_author_are_named_without_a_cut_off_explanation() -> None:
+    """The screening result showed "PAR-Q, the classic 7-item CSEP version (item wording …"."""
+    from retrowalk.clinical.evidence import CATALOGUE
+    from retrowalk.web.render import source_label
+
+    assert source_label("parq_classic") == "PAR-Q"
+    assert source_label("nhs_knee_red_flags") == "NHS knee red-flag pathways"
+    assert source_label("ottawa_knee_rule") == "Ottawa Knee Rule"
+    for key in CATALOGUE:
+        label = source_label(key)
+        assert "…" not in label, label
+        assert label.count("(") == label.count(")"), label

@@ -9,24 +9,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from retrowalk.motion import FORMATS, analyze_in_chunks, read_recording
-from retrowalk.motion.analysis import Analysis, BoutReport
-from retrowalk.motion.errors import InvalidParameterError
-from retrowalk.motion.evaluation import (
-    IpolEvaluation,
-    OxfordEvaluation,
-    default_oxford_dir,
-    evaluate_ipol,
-    evaluate_oxford,
-)
-from retrowalk.motion.readers.generic_csv import parse_column_mapping
+# The motion package needs NumPy and SciPy (about a second to import): it is imported inside
+# the commands, so that the rest of ``retrowalk`` starts quickly.
+if TYPE_CHECKING:
+    from retrowalk.motion.analysis import Analysis, BoutReport
+    from retrowalk.motion.evaluation import IpolEvaluation, OxfordEvaluation
+
+FORMATS = ("auto", "phyphox", "sensor-logger", "fit", "gpx", "csv", "oxford", "ipol")
+"""The values of ``--format``; the same as ``retrowalk.motion.FORMATS`` (a test checks)."""
 
 motion_app = typer.Typer(
     name="motion",
@@ -129,6 +126,10 @@ def analyze_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Find the walking bouts in a recording and count their steps."""
+    from retrowalk.motion import analyze_in_chunks, read_recording
+    from retrowalk.motion.errors import InvalidParameterError
+    from retrowalk.motion.readers.generic_csv import parse_column_mapping
+
     if fmt not in FORMATS:
         raise InvalidParameterError("--format", fmt, ", ".join(FORMATS))
     mapping = parse_column_mapping(columns) if columns else None
@@ -245,6 +246,8 @@ def evaluate_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """Step-count error on the hand-counted Oxford recordings (and IPOL step timing)."""
+    from retrowalk.motion.evaluation import default_oxford_dir, evaluate_ipol, evaluate_oxford
+
     folder = data if data is not None else default_oxford_dir()
     oxford = evaluate_oxford(folder)
     ipol_dir = folder.parent / "ipol-lower-back-gait" / "trials"

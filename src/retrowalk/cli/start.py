@@ -41,6 +41,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from retrowalk.cli.labels import CONDITION_WORDS, SEX_WORDS, SURFACE_WORDS, words
 from retrowalk.clinical.errors import ClinicalError, InvalidInputError
 from retrowalk.clinical.fall_risk import (
     FallRiskResult,
@@ -106,6 +107,13 @@ TEST_INSTRUCTIONS: dict[str, str] = {
         "test: it sets your walking speed."
     ),
 }
+
+
+SOURCES_NOTE = (
+    "[dim]In brackets: the studies and guidelines behind each point (`retrowalk evidence` "
+    "describes the studies); \\[policy] marks retrowalk's own choices, \\[extrapolation] a "
+    "finding applied beyond the people it was studied in.[/]"
+)
 
 
 class StartInputError(ClinicalError):
@@ -194,23 +202,48 @@ class _Asker:
                 "terminal, or pass --answers FILE.json (see examples/start-answers.json)."
             ) from exc
 
+    def _text(self, question: str, default: str = "") -> str:
+        return str(
+            self._guard(
+                lambda: typer.prompt(
+                    question, default=default, show_default=bool(default), err=self.err
+                )
+            )
+        ).strip()
+
     def yes(self, question: str) -> bool:
-        return bool(self._guard(lambda: typer.confirm(question, err=self.err)))
+        """A yes/no question; Enter means no. Anything else is asked again, with help."""
+        while True:
+            text = self._text(f"{question} [y/N]").lower()
+            if text in ("", "n", "no"):
+                return False
+            if text in ("y", "yes"):
+                return True
+            self.console.print("Please type y (yes) or n (no); Enter means no.")
 
     def integer(self, question: str) -> int:
-        return int(self._guard(lambda: typer.prompt(question, type=int, err=self.err)))
-
-    def choice(self, question: str, choices: list[str], default: str) -> str:
-        options = "/".join(choices)
+        """A whole number; anything else is asked again, with help."""
         while True:
-            text = str(
-                self._guard(
-                    lambda: typer.prompt(f"{question} [{options}]", default=default, err=self.err)
-                )
-            ).strip()
-            if text in choices:
+            text = self._text(question)
+            try:
+                return int(text)
+            except ValueError:
+                self.console.print("Please type a whole number, such as 67.")
+
+    def choice(self, question: str, choices: dict[str, str], default: str) -> str:
+        """One of ``choices`` (code → plain words), typed as its number or its code."""
+        self.console.print(question)
+        codes = list(choices)
+        for number, code in enumerate(codes, start=1):
+            self.console.print(f"  {number} = {choices[code]}", highlight=False)
+        default_number = str(codes.index(default) + 1)
+        while True:
+            text = self._text(f"Type a number from 1 to {len(codes)}", default_number)
+            if text in codes:
                 return text
-            self.console.print(f"Please type one of: {', '.join(choices)}.")
+            if text.isdigit() and 1 <= int(text) <= len(codes):
+                return codes[int(text) - 1]
+            self.console.print(f"Please type a number from 1 to {len(codes)}.")
 
     def number_or_skip(self, question: str, whole: bool = False) -> float | None:
         while True:
@@ -243,10 +276,16 @@ def ask_answers(asker: _Asker, console: Console) -> StartAnswers:
             break
         except InvalidInputError as exc:
             console.print(f"Please try again: {exc.allowed}.")
-    sex = asker.choice("Sex (for the chair-stand norms)", [s.value for s in Sex], "female")
+    sex = asker.choice(
+        "Sex (the chair-stand test's norms differ for women and men):",
+        {s.value: SEX_WORDS[s.value] for s in Sex},
+        Sex.FEMALE.value,
+    )
     active = asker.yes("Are you used to being physically active?")
     condition = asker.choice(
-        "Knee condition your clinician named", [k.value for k in KneeCondition], "oa"
+        "Which knee condition did your doctor or physiotherapist name?",
+        {k.value: CONDITION_WORDS[k.value] for k in KneeCondition},
+        KneeCondition.OA.value,
     )
     console.print("\n[bold]Readiness questions (PAR-Q)[/]")
     parq = tuple(asker.yes(f"{n}. {q}") for n, q in enumerate(PARQ_QUESTIONS, start=1))
@@ -266,20 +305,46 @@ def ask_answers(asker: _Asker, console: Console) -> StartAnswers:
     return StartAnswers.model_validate(answers)
 
 
-def ask_tests(asker: _Asker, console: Console) -> TestAnswers:
+def _ask_test(
+    asker: _Asker, console: Console, answers: StartAnswers, field: str, question: str
+) -> float | None:
+    """One test result, checked at once by the clinical rules, so that a typo (``-3``) is
+    asked again here instead of ending the walk-through after every answer was given."""
+    whole = field == "chair_stand_count"
+    while True:
+        value = asker.number_or_skip(question, whole=whole)
+        if value is None:
+            return None
+        try:
+            assess_fall_risk(
+                FallRiskTests.model_validate(
+                    {"age_years": answers.age_years, "sex": answers.sex, field: value}
+                )
+            )
+        except InvalidInputError as exc:
+            console.print(f"Please try again: {exc.allowed}.", highlight=False)
+            continue
+        return value
+
+
+def ask_tests(asker: _Asker, console: Console, answers: StartAnswers) -> TestAnswers:
     """The baseline tests, each with its instructions; all but the 3-m walk may be skipped."""
     console.print("\n[bold]Baseline tests[/] (have someone with you for every test)")
     console.print(TEST_INSTRUCTIONS["tug_s"])
-    tug = asker.number_or_skip("Timed Up and Go, seconds")
+    tug = _ask_test(asker, console, answers, "tug_s", "Timed Up and Go, seconds")
     console.print(TEST_INSTRUCTIONS["tandem_stance_s"])
-    tandem = asker.number_or_skip("Tandem stance held, seconds")
+    tandem = _ask_test(asker, console, answers, "tandem_stance_s", "Tandem stance held, seconds")
     console.print(TEST_INSTRUCTIONS["chair_stand_count"])
-    count = asker.number_or_skip("Chair stands in 30 s", whole=True)
+    count = _ask_test(
+        asker, console, answers, "chair_stand_count", f"Chair stands in {CHAIR_STAND_DURATION_S} s"
+    )
     arms = asker.yes("Did you need your arms to stand up?") if count is not None else False
     console.print(TEST_INSTRUCTIONS["backward_walk_3m_s"])
     walk: float | None = None
     while walk is None:
-        walk = asker.number_or_skip("3-m backward walk, seconds")
+        walk = _ask_test(
+            asker, console, answers, "backward_walk_3m_s", "3-m backward walk, seconds"
+        )
         if walk is None:
             console.print("The plan needs this test: it sets your walking speed.")
     return TestAnswers(
@@ -295,11 +360,12 @@ def ask_tests(asker: _Asker, console: Console) -> TestAnswers:
 
 
 def _label(reason: Reason) -> str:
-    tags = []
-    if reason.policy:
-        tags.append("policy")
-    if reason.extrapolation:
-        tags.append("extrapolation")
+    # A label the sentence already says ("… (retrowalk policy).") is not repeated.
+    tags = [
+        x
+        for x, on in (("policy", reason.policy), ("extrapolation", reason.extrapolation))
+        if on and x not in reason.message
+    ]
     sources = f" [dim]({', '.join(reason.sources)})[/]" if reason.sources else ""
     tag = f" [italic]\\[{', '.join(tags)}][/]" if tags else ""
     return f"• {reason.message}{tag}{sources}"
@@ -314,7 +380,7 @@ def _print_screening(console: Console, result: ScreeningResult) -> None:
 
 
 def _print_plan(console: Console, fall: FallRiskResult, plan: Prescription) -> None:
-    console.print(f"\n[bold]Fall risk:[/] {fall.level.value}")
+    console.print(f"\n[bold]Fall risk:[/] {fall.level.value.replace('_', ' ')}")
     for reason in fall.reasons:
         console.print(_label(reason), highlight=False)
     if plan.supervision is Supervision.EVERY_SESSION:
@@ -328,7 +394,7 @@ def _print_plan(console: Console, fall: FallRiskResult, plan: Prescription) -> N
         ("Status", "waiting for a clinician's clearance" if plan.awaiting_clearance else "ready"),
         ("Duration", f"{plan.duration_min} min"),
         ("Speed", f"{plan.speed_m_s:.2f} m/s (your measured comfortable backward speed)"),
-        ("Surface", plan.surface.value.replace("_", " ")),
+        ("Surface", words(SURFACE_WORDS, plan.surface)),
         ("Incline", f"{plan.incline_pct} %"),
         ("Sessions", f"{plan.sessions_per_week} a week"),
         ("Supervised", supervised),
@@ -344,6 +410,7 @@ def _print_plan(console: Console, fall: FallRiskResult, plan: Prescription) -> N
     console.print("[bold]Why:[/]")
     for reason in plan.reasons:
         console.print(_label(reason), highlight=False)
+    console.print(SOURCES_NOTE, highlight=False)
 
 
 def _result_json(
@@ -385,7 +452,7 @@ def run_start(answers_file: Path | None, as_json: bool) -> None:
                 typer.echo(json.dumps(_result_json(screening, None, None), indent=2))
             return
         _print_screening(out, screening)
-        tests = answers.tests if answers_file is not None else ask_tests(asker, out)
+        tests = answers.tests if answers_file is not None else ask_tests(asker, out, answers)
         fall = assess_fall_risk(
             FallRiskTests(
                 age_years=answers.age_years,
@@ -408,7 +475,7 @@ def run_start(answers_file: Path | None, as_json: bool) -> None:
             surface = Surface(
                 asker.choice(
                     "Where will you walk?",
-                    [s.value for s in fall.surfaces],
+                    {s.value: SURFACE_WORDS[s.value] for s in fall.surfaces},
                     fall.surfaces[0].value,
                 )
             )

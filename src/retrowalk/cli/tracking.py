@@ -10,16 +10,30 @@ its zone) records something that happened earlier, e.g. to enter a paper diary.
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, ParamSpec
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from retrowalk.cli.labels import (
+    ADVERSE_EVENT_WORDS,
+    CHECKIN_DECISION_WORDS,
+    CONDITION_SHORT_WORDS,
+    DECISION_WORDS,
+    FLAG_WORDS,
+    SURFACE_WORDS,
+    knee,
+    word_list,
+    words,
+)
+from retrowalk.clinical.errors import InvalidInputError
 from retrowalk.clinical.norms import CR10_MAX, NPRS_MAX
 from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS
 from retrowalk.services import (
@@ -60,6 +74,70 @@ AtOption = Annotated[
 WalkerArg = Annotated[int, typer.Argument(help="The walker's id (see `retrowalk walker list`).")]
 
 
+P = ParamSpec("P")
+
+FLAG_OF_FIELD: dict[str, str] = {
+    "email": "--email",
+    "display_name": "--name",
+    "age_years": "--age",
+    "sex": "--sex",
+    "knee_condition": "--knee",
+    "knee_side": "--side",
+    "timezone": "--timezone",
+    "clinician_id": "--clinician-id",
+    "tug_s": "--tug-s",
+    "tandem_stance_s": "--tandem-s",
+    "chair_stand_count": "--chair-stands",
+    "backward_walk_3m_s": "--backward-3m-s",
+    "gait_speed_m_s": "--gait-speed",
+    "koos_answers": "--koos",
+    "kind": "--kind",
+    "pain_before_nprs": "--pain-before",
+    "pain_peak_nprs": "--pain-peak",
+    "pain_after_nprs": "--pain-after",
+    "effort_cr10": "--effort",
+    "duration_min": "--minutes",
+    "speed_m_s": "--speed",
+    "distance_m": "--distance",
+    "surface": "--surface",
+    "incline_pct": "--incline",
+    "adverse_events": "--adverse",
+    "note": "--note",
+    "client_key": "--key",
+    "pain_nprs": "--pain",
+    "stiffness_nprs": "--stiffness",
+    "scope": "--scope",
+    "reason": "--reason",
+    "sessions_per_week": "--sessions-per-week",
+    "weeks": "--weeks",
+    "role": "--role",
+}
+"""The services name the fields of their models; the person at the terminal typed flags."""
+
+
+def _in_flags(message: str) -> str:
+    """``pain_peak_nprs: must be at most 10 (got 12)`` → ``--pain-peak: must be …``."""
+    parts = []
+    for part in message.split("; "):
+        field, sep, rest = part.partition(": ")
+        flag = FLAG_OF_FIELD.get(field.split(".")[0]) if sep else None
+        parts.append(f"{flag}: {rest}" if flag else part)
+    return "; ".join(parts)
+
+
+def _speaks_flags(command: Callable[P, None]) -> Callable[P, None]:
+    """Name the command's flags, not the services' field names, in a bad-input sentence."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except (InvalidRequest, InvalidInputError) as exc:
+            raise InvalidRequest(_in_flags(str(exc)), field=getattr(exc, "field", None)) from None
+
+    return wrapper
+
+
 def _open(url: str | None) -> tuple[Database, Actor]:
     db = open_database(url)
     return db, accounts.ensure_local_admin(db)
@@ -84,11 +162,26 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
+def _why_unreadable(exc: OSError | ValueError) -> str:
+    """Why a JSON file could not be read, in words (no ``[Errno 21]``)."""
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder, not a JSON file"
+    if isinstance(exc, FileNotFoundError):
+        return "does not exist"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+    if isinstance(exc, UnicodeDecodeError):
+        return "is not UTF-8 text, so it cannot be a JSON file"
+    if isinstance(exc, OSError):
+        return f"cannot be read ({exc.strerror or exc})"
+    return f"is not a readable JSON file ({exc})"
+
+
 def _read_json_file(path: Path, what: str) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InvalidRequest(f"{what}: {path} is not a readable JSON file ({exc}).") from None
+    except (OSError, ValueError) as exc:
+        raise InvalidRequest(f"{what}: {path} {_why_unreadable(exc)}.") from None
     if not isinstance(data, dict):
         raise InvalidRequest(f"{what}: {path} must hold one JSON object.")
     return data
@@ -96,9 +189,10 @@ def _read_json_file(path: Path, what: str) -> dict[str, Any]:
 
 def _show_prescription(rx: PrescriptionOut, supervised: bool | None = None) -> None:
     out.print(
-        f"[bold]Plan v{rx.version}[/] ({rx.decision}): {rx.duration_min:g} min backward walking "
-        f"at {rx.speed_m_s:.2f} m/s, incline {rx.incline_pct:g} %, on "
-        f"{rx.surface.value.replace('_', ' ')}, {rx.sessions_per_week}× a week"
+        f"[bold]Plan v{rx.version}[/] ({words(DECISION_WORDS, rx.decision)}): "
+        f"{rx.duration_min:g} min backward walking at {rx.speed_m_s:.2f} m/s, incline "
+        f"{rx.incline_pct:g} %, on {words(SURFACE_WORDS, rx.surface)}, "
+        f"{rx.sessions_per_week} times a week"
     )
     if supervised is not None:
         out.print("Supervised: [bold]yes[/]" if supervised else "Supervised: no (allowed alone)")
@@ -107,10 +201,11 @@ def _show_prescription(rx: PrescriptionOut, supervised: bool | None = None) -> N
 
 def _show_reasons(reasons: Any) -> None:
     for reason in reasons:
+        # A label the sentence already says ("… (retrowalk policy).") is not repeated.
         labels = [
             x
             for x, on in (("policy", reason.policy), ("extrapolation", reason.extrapolation))
-            if on
+            if on and x not in reason.message
         ]
         tag = f" [dim]({', '.join(labels)})[/]" if labels else ""
         out.print(f"  • {reason.message}{tag}")
@@ -129,6 +224,7 @@ def init(database_url: DbOption = None) -> None:
 
 
 @walker_app.command("add")
+@_speaks_flags
 def walker_add(
     email: Annotated[str, typer.Option(help="The walker's email (unique).")],
     name: Annotated[str, typer.Option(help="Display name.")],
@@ -175,17 +271,20 @@ def walker_list(database_url: DbOption = None, as_json: JsonOption = False) -> N
     if as_json:
         _print_json([r.model_dump(mode="json") for r in rows])
         return
-    table = Table("id", "name", "knee", "last session", "plan", "flags")
+    table = Table("id", "name", "knee", "last session", "plan", "needs a look")
     for r in rows:
         table.add_row(
             str(r.walker.id),
             r.walker.display_name,
-            f"{r.walker.knee_condition.value} ({r.walker.knee_side})",
+            f"{words(CONDITION_SHORT_WORDS, r.walker.knee_condition)} ({r.walker.knee_side})",
             str(r.last_session_on or "—"),
             f"v{r.current_prescription_version}" if r.current_prescription_version else "—",
-            ", ".join(f.value for f in r.flags) or "—",
+            word_list(FLAG_WORDS, r.flags),
         )
     out.print(table)
+    for r in rows:
+        for detail in r.details:
+            out.print(f"  {r.walker.display_name} ({r.walker.id}): {detail}")
 
 
 @walker_app.command("show")
@@ -206,8 +305,8 @@ def walker_show(
         return
     out.print(
         f"[bold]{walker.display_name}[/] <{walker.email}> — walker {walker.id}, "
-        f"{walker.age_years} y, {walker.sex}, {walker.knee_condition.value} ({walker.knee_side}), "
-        f"time zone {walker.timezone}"
+        f"{walker.age_years} years, {walker.sex}, "
+        f"{knee(walker.knee_condition, walker.knee_side)}, time zone {walker.timezone}"
     )
     if rx is None:
         out.print("No plan yet.")
@@ -390,7 +489,9 @@ def log(
     minutes: Annotated[float | None, typer.Option(help="Minutes walked backward.")] = None,
     speed: Annotated[float | None, typer.Option(help="Speed, m/s.")] = None,
     distance: Annotated[float | None, typer.Option(help="Distance, m.")] = None,
-    surface: Annotated[str | None, typer.Option(help="Surface (e.g. treadmill).")] = None,
+    surface: Annotated[
+        str | None, typer.Option(help=f"Surface: {', '.join(SURFACE_WORDS)}.")
+    ] = None,
     incline: Annotated[float | None, typer.Option(help="Incline, %.")] = None,
     supervised: Annotated[bool | None, typer.Option("--supervised/--alone")] = None,
     adverse: Annotated[
@@ -438,11 +539,17 @@ def log(
 
         recorded = session_from_recording(from_recording, step_length_m)
         data["duration_min"] = round(recorded.duration_min, 2)
-        data["distance_m"] = recorded.distance_m
-        data["speed_m_s"] = recorded.speed_m_s
+        # A recording without GPS (and no step length) cannot tell distance or speed: keep
+        # what --as-prescribed or --speed/--distance say rather than erase it.
+        if recorded.distance_m is not None:
+            data["distance_m"] = recorded.distance_m
+        if recorded.speed_m_s is not None:
+            data["speed_m_s"] = recorded.speed_m_s
         if moment is None and recorded.performed_at is not None:
             data["performed_at"] = recorded.performed_at
         extra = f"; {recorded.steps} steps" if recorded.steps is not None else ""
+        if recorded.distance_m is not None and recorded.speed_m_s is not None:
+            extra += f"; {recorded.distance_m:.0f} m at {recorded.speed_m_s:.2f} m/s"
         if recorded.distance_is_estimate:
             extra += "; distance estimated from steps × step length"
         if not as_json:
@@ -465,7 +572,19 @@ def log(
         ("supervised", "--supervised/--alone"),
     ):
         if needed not in data:
-            raise InvalidRequest(f"{flag} is required (or use --as-prescribed).")
+            allowed = f" (one of: {', '.join(SURFACE_WORDS)})" if needed == "surface" else ""
+            raise InvalidRequest(f"{flag} is required{allowed}, or use --as-prescribed.")
+    if data.get("speed_m_s") is None and data.get("distance_m") is None:
+        source = (
+            f"{from_recording.name} has no GPS, so it cannot tell the speed"
+            if from_recording is not None
+            else "the speed is never guessed"
+        )
+        raise InvalidRequest(
+            f"--speed or --distance is required: {source}; give --speed (m/s), --distance (m), "
+            "--step-length-m (measured over a known distance) or --as-prescribed.",
+            field="speed_m_s",
+        )
     result = sessions.log_session(db, actor, walker_id, data, now=moment)
     if as_json:
         _print_json(result.model_dump(mode="json"))
@@ -569,7 +688,9 @@ def checkin(
     if as_json:
         _print_json(result.model_dump(mode="json"))
         return
-    out.print(f"Decision: [bold]{result.decision}[/]")
+    out.print(
+        f"Decision: [bold]{result.decision}[/] ({words(CHECKIN_DECISION_WORDS, result.decision)})"
+    )
     _show_reasons(result.reasons)
     if result.next_prescription is not None:
         _show_prescription(result.next_prescription.model_copy(update={"reasons": ()}))
@@ -592,8 +713,16 @@ def history_cmd(
         _print_json(result.model_dump(mode="json"))
         return
     table = Table(
-        "date", "min", "m/s", "pain b/peak/a", "effort", "adverse", "next morning", "decision"
+        "date",
+        "min",
+        "m/s",
+        "pain before / worst / after",
+        "effort",
+        "problems",
+        "next morning pain / stiffness",
+        "then",
     )
+    table.columns[0].no_wrap = True
     by_session = {c.session_id: c for c in result.checkins}
     missed = {m.session_id: m for m in result.missed_reports}
     for s in result.sessions:
@@ -602,19 +731,24 @@ def history_cmd(
             str(s.local_date),
             f"{s.duration_min:g}",
             f"{s.speed_m_s:.2f}" if s.speed_m_s else "—",
-            f"{s.pain_before_nprs}/{s.pain_peak_nprs}/{s.pain_after_nprs}",
+            f"{s.pain_before_nprs} / {s.pain_peak_nprs} / {s.pain_after_nprs}",
             str(s.effort_cr10),
-            "[red]" + ", ".join(s.adverse_events) + "[/]" if s.adverse_events else "—",
-            f"pain {c.pain_nprs}, stiff {c.stiffness_nprs}"
+            f"[red]{word_list(ADVERSE_EVENT_WORDS, s.adverse_events)}[/]"
+            if s.adverse_events
+            else "—",
+            f"{c.pain_nprs} / {c.stiffness_nprs}"
             if c
             else ("no report" if s.id in missed else "—"),
-            c.decision if c else (missed[s.id].decision if s.id in missed else "—"),
+            words(DECISION_WORDS, c.decision)
+            if c
+            else (words(DECISION_WORDS, missed[s.id].decision) if s.id in missed else "—"),
         )
     out.print(table)
     out.print("[bold]Plan decisions[/]")
     for p in result.prescriptions:
         out.print(
-            f"v{p.version} {p.effective_from} [bold]{p.decision}[/]: {p.duration_min:g} min, "
+            f"v{p.version} {p.effective_from} [bold]{words(DECISION_WORDS, p.decision)}[/]: "
+            f"{p.duration_min:g} min, "
             f"{p.speed_m_s:.2f} m/s, incline {p.incline_pct:g} %"
         )
         _show_reasons(p.reasons)
@@ -682,10 +816,17 @@ def export(
 
 def import_cmd(
     path: Annotated[Path, typer.Argument(help="JSON file, or folder of CSV files.")],
-    fmt: FormatOption = "json",
+    fmt: Annotated[
+        Literal["json", "csv"] | None,
+        typer.Option(
+            "--format", help="json (one file) or csv (a folder); by default, from the path."
+        ),
+    ] = None,
     database_url: DbOption = None,
 ) -> None:
     """Import an export into an EMPTY database (ids kept)."""
+    if fmt is None:
+        fmt = "csv" if path.is_dir() else "json"
     db = open_database(database_url)
     count = transfer.import_from(db, path, fmt)
     out.print(f"Imported {count} rows from {path}.")
@@ -735,9 +876,12 @@ def demo(
     if as_json:
         _print_json(result)
         return
+    decisions = ", ".join(
+        f"{words(DECISION_WORDS, name)} {count}×" for name, count in result["decisions"].items()
+    )
     out.print(
         f"Demo walker {result['walker_id']} ({result['email']}): {result['sessions']} sessions, "
-        f"{result['checkins']} check-ins over six weeks. Decisions: {result['decisions']}."
+        f"{result['checkins']} check-ins over six weeks. Decisions: {decisions or 'none'}."
     )
     out.print(f"See: retrowalk history {result['walker_id']} --weeks 8 --at {result['until']}")
 
@@ -746,6 +890,7 @@ account_app = typer.Typer(help="Clinician and administrator accounts.", no_args_
 
 
 @account_app.command("add")
+@_speaks_flags
 def account_add(
     email: Annotated[str, typer.Option(help="Email (unique).")],
     name: Annotated[str, typer.Option(help="Display name.")],
@@ -766,22 +911,22 @@ def account_add(
 
 def register(app: typer.Typer) -> None:
     """Add every tracking command to the root ``retrowalk`` app."""
-    app.command("init")(init)
+    app.command("init")(_speaks_flags(init))
     app.add_typer(account_app, name="account")
     app.add_typer(walker_app, name="walker")
-    app.command("screen")(screen)
-    app.command("assess")(assess)
-    app.command("plan")(plan)
-    app.command("today")(today)
-    app.command("log")(log)
-    app.command("checkin")(checkin)
-    app.command("clear")(clear)
-    app.command("adjust")(adjust)
-    app.command("note")(note)
-    app.command("history")(history_cmd)
-    app.command("progress")(progress)
-    app.command("export")(export)
-    app.command("import")(import_cmd)
-    app.command("backup")(backup)
-    app.command("restore")(restore)
-    app.command("demo")(demo)
+    app.command("screen")(_speaks_flags(screen))
+    app.command("assess")(_speaks_flags(assess))
+    app.command("plan")(_speaks_flags(plan))
+    app.command("today")(_speaks_flags(today))
+    app.command("log")(_speaks_flags(log))
+    app.command("checkin")(_speaks_flags(checkin))
+    app.command("clear")(_speaks_flags(clear))
+    app.command("adjust")(_speaks_flags(adjust))
+    app.command("note")(_speaks_flags(note))
+    app.command("history")(_speaks_flags(history_cmd))
+    app.command("progress")(_speaks_flags(progress))
+    app.command("export")(_speaks_flags(export))
+    app.command("import")(_speaks_flags(import_cmd))
+    app.command("backup")(_speaks_flags(backup))
+    app.command("restore")(_speaks_flags(restore))
+    app.command("demo")(_speaks_flags(demo))

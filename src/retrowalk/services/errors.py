@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -39,6 +39,40 @@ class InvalidRequest(ServiceError):  # noqa: N818
 M = TypeVar("M", bound=BaseModel)
 
 
+_PLAIN: dict[str, str] = {
+    "less_than_equal": "must be at most {le}",
+    "less_than": "must be less than {lt}",
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be more than {gt}",
+    "literal_error": "must be one of {expected}",
+    "enum": "must be one of {expected}",
+    "string_too_short": "must be at least {min_length} characters long",
+    "string_too_long": "must be at most {max_length} characters long",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "bool_parsing": "must be true or false",
+    "missing": "is required",
+}
+"""Pydantic's error types, worded for a person ("must be at most 10", not "Input should be
+less than or equal to 10"); the limits come from the model, never from here."""
+
+
+def _plain(item: Any) -> str:
+    template = _PLAIN.get(item["type"])
+    if template is not None:
+        try:
+            ctx = {
+                key: f"{value:g}" if isinstance(value, float) else value
+                for key, value in item.get("ctx", {}).items()
+            }
+            return template.format(**ctx)
+        except KeyError:
+            pass
+    # Pydantic prefixes a validator's own sentence with "Value error, ": not needed here.
+    return str(item["msg"]).removeprefix("Value error, ")
+
+
 def _describe(error: ValidationError) -> tuple[str, str | None]:
     parts: list[str] = []
     first_field: str | None = None
@@ -47,7 +81,7 @@ def _describe(error: ValidationError) -> tuple[str, str | None]:
         first_field = first_field or field
         given = item.get("input")
         shown = "" if isinstance(given, dict) else f" (got {given!r})"
-        parts.append(f"{field}: {item['msg']}{shown}")
+        parts.append(f"{field}: {_plain(item)}{shown}")
     return "; ".join(parts) + ".", first_field
 
 

@@ -53,10 +53,20 @@ def backup(db: Database, target: Path) -> str:
     return "export"
 
 
+def _create_schema(db: Database) -> None:
+    """Create the tables in a brand-new PostgreSQL database, so that restore needs no ``init``."""
+    from retrowalk.store.migrate import current_revision, head_revision, upgrade
+
+    if current_revision(db.engine) != head_revision():
+        upgrade(db.engine)
+
+
 def restore(db: Database, source: Path) -> str:
     """Replace the (SQLite) database with a backup, or import one into an empty PostgreSQL."""
+    if not source.exists():
+        raise BackupError(f"{source} does not exist; give a file made by `retrowalk backup`.")
     if not source.is_file():
-        raise BackupError(f"{source} is not a file.")
+        raise BackupError(f"{source} is a folder; give a file made by `retrowalk backup`.")
     if db.backend == "sqlite":
         _sqlite_path(db.engine)
         try:
@@ -74,6 +84,12 @@ def restore(db: Database, source: Path) -> str:
         except sqlite3.DatabaseError as exc:
             raise BackupError(f"{source} is not a retrowalk SQLite backup: {exc}.") from None
         return "sqlite-backup"
-    with db.transaction() as session:
-        transfer.load(session, transfer.read_json(source))
+    try:
+        data = transfer.read_json(source)
+        _create_schema(db)
+        with db.transaction() as session:
+            transfer.load(session, data)
+    except transfer.TransferError as exc:
+        # The transaction rolled back: the database is as it was.
+        raise BackupError(f"Cannot restore {source}: {exc}") from None
     return "export"

@@ -20,8 +20,15 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from retrowalk.store.column_types import UTCDateTime
-from retrowalk.store.migrate import head_revision
 from retrowalk.store.models import Base
+
+
+def _head_revision() -> str | None:
+    """The schema revision an export is stamped with (Alembic is imported only when needed)."""
+    from retrowalk.store.migrate import head_revision
+
+    return head_revision()
+
 
 FORMAT = "retrowalk-export"
 FORMAT_VERSION = 1
@@ -99,7 +106,7 @@ def dump(session: Session) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "schema_revision": head_revision(),
+        "schema_revision": _head_revision(),
         "tables": tables,
     }
 
@@ -113,10 +120,10 @@ def load(session: Session, data: dict[str, Any]) -> int:
     """Insert an export into an empty database (ids kept); returns the number of rows."""
     if data.get("format") != FORMAT or data.get("format_version") != FORMAT_VERSION:
         raise TransferError(f"This is not a retrowalk export of format version {FORMAT_VERSION}.")
-    if data.get("schema_revision") != head_revision():
+    if data.get("schema_revision") != _head_revision():
         raise TransferError(
             f"The export is of schema {data.get('schema_revision')!r}; this retrowalk reads "
-            f"{head_revision()!r}."
+            f"{_head_revision()!r}."
         )
     if not is_empty(session):
         raise TransferError("Import only into an empty database: this one already has data.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from retrowalk.clinical.fall_risk import Surface
+from retrowalk.clinical.norms import BACKWARD_WALK_3M_DISTANCE_M, CHAIR_STAND_DURATION_S
 from retrowalk.services.schemas import Flag
 
 SURFACE_WORDS: dict[str, str] = {
@@ -67,3 +68,65 @@ def flag(value: object) -> str:
 
 def adverse_event(value: str) -> str:
     return ADVERSE_EVENT_WORDS.get(value, value.replace("_", " "))
+
+
+# --- form questions, as each page shows them (the error summary names them in these words) ---
+# tests/web/test_audit.py checks that every one of these appears on its page, so they cannot drift.
+
+LOG_FIELDS: dict[str, str] = {
+    "pain_peak_nprs": "Your worst knee pain during the session",
+    "pain_before_nprs": "Knee pain just before you started",
+    "pain_after_nprs": "Knee pain now",
+    "effort_cr10": "How hard was it?",
+    "adverse_events": "Did anything go wrong?",
+    "supervised": "Was someone with you?",
+    "duration_min": "Minutes of backward walking",
+    "speed_m_s": "Speed (m/s), if you know it",
+    "incline_pct": "Treadmill incline (%)",
+    "surface": "Where did you walk?",
+    "note": "Note (optional)",
+}
+
+CHECKIN_FIELDS: dict[str, str] = {
+    "pain_nprs": "Knee pain this morning",
+    "stiffness_nprs": "Knee stiffness this morning",
+}
+
+TEST_FIELDS: dict[str, str] = {
+    "backward_walk_3m_s": f"Time for {BACKWARD_WALK_3M_DISTANCE_M:g} metres backwards (seconds)",
+    "tug_s": "Timed Up and Go (seconds)",
+    "chair_stand_count": f"Number of full stands in {CHAIR_STAND_DURATION_S:d} seconds",
+    "tandem_stance_s": "Seconds held heel to toe",
+    "treadmill_speed_up_m_s": "Comfortable speed going up (m/s)",
+    "treadmill_speed_down_m_s": "Comfortable speed coming down (m/s)",
+}
+
+JOIN_FIELDS: dict[str, str] = {
+    "display_name": "Your name",
+    "password": "Choose a password",
+    "age_years": "Your age in years",
+    "sex": "Sex",
+    "knee_condition": "What has your clinician said your knee problem is?",
+    "knee_side": "Which knee?",
+    "timezone": "Your time zone",
+}
+
+SETUP_FIELDS: dict[str, str] = {"display_name": "Your name", "email": "Email"}
+
+CLINICIAN_FIELDS: dict[str, str] = {
+    "scope": "What are you clearing?",
+    "clear_reason": "Reason (required)",
+    "duration_min": "Minutes",
+    "speed_m_s": "Speed (m/s)",
+    "incline_pct": "Incline (%)",
+    "sessions_per_week": "Sessions a week",
+    "surface": "Surface",
+    "adjust_reason": "Reason (required)",
+    "note_text": "Note",
+    "backward_walk_3m_s": "3-m backward walk (s)",
+    "tug_s": "Timed Up and Go (s)",
+    "chair_stand_count": "30-s chair stand (full stands)",
+    "tandem_stance_s": "Tandem stance (s)",
+    "gait_speed_m_s": "Forward gait speed (m/s)",
+    "koos_answers": "KOOS answers",
+}

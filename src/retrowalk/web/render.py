@@ -74,8 +74,13 @@ def source_label(key: str) -> str:
     year = re.search(r"\b(19|20)\d{2}\b", entry.citation)
     if author and year:
         return f"{author.group(1)} {year.group(0)}"
+    # No "Author Year": the source's name, before its explanation in brackets or after a comma
+    # ("NHS knee red-flag pathways (Gloucestershire …)" → "NHS knee red-flag pathways").
     first = entry.citation.split(". ")[0].rstrip(".")
-    return first if len(first) <= 60 else first[:59] + "…"
+    name = first.split(" (")[0]
+    head = name.split(", ")[0]
+    name = head if len(head) >= 5 else name
+    return name if len(name) <= 60 else name[:59] + "…"
 
 
 def render(

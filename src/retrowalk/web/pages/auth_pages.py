@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from retrowalk.services import accounts, walkers
 from retrowalk.services.errors import AccessDenied, Conflict, NotFound, ServiceError
 from retrowalk.services.schemas import AccountIn, LoginAccount, Role, WalkerSignup
-from retrowalk.web import forms
+from retrowalk.web import forms, labels
 from retrowalk.web.auth import BadCredentialsError, check_csrf, current_session, sign_in, sign_out
 from retrowalk.web.errors import RateLimitedError
 from retrowalk.web.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
@@ -136,6 +136,7 @@ async def setup_submit(request: Request) -> Response:
         data = forms.validate(
             AccountIn,
             {**values, "role": Role.CLINICIAN.value, "password_hash": hash_password(password)},
+            labels.SETUP_FIELDS,
         )
         account = accounts.complete_setup(web_state(request).db, token, data)
     except (forms.FormError, ServiceError) as exc:
@@ -215,8 +216,20 @@ def _join_context(token: str, values: dict[str, object]) -> dict[str, object]:
     }
 
 
+def _invitation_unusable(request: Request, sentence: str) -> Response:
+    """A link that cannot make an account: say why and what to do, instead of the form."""
+    return render(
+        request,
+        "auth/invitation_unusable.html",
+        {"title": "This invitation link cannot be used", "reason": sentence},
+        status_code=403,
+    )
+
+
 @router.get("/join")
 def join_form(request: Request, token: str = "") -> Response:
+    if not token.strip():
+        return _invitation_unusable(request, "The link has no invitation code in it.")
     return render(request, "auth/join.html", _join_context(token, {}))
 
 
@@ -238,12 +251,12 @@ async def join_submit(request: Request) -> Response:
                 **{k: (v if v != "" else None) for k, v in values.items()},
                 "password_hash": hash_password(password),
             },
+            labels.JOIN_FIELDS,
         )
         walker = accounts.accept_invitation(state.db, token, signup)
+    except AccessDenied as exc:  # wrong, used or expired link: the form cannot help any more
+        return _invitation_unusable(request, str(exc))
     except (forms.FormError, ServiceError) as exc:
-        code = 403 if isinstance(exc, AccessDenied) else 422
-        if isinstance(exc, Conflict):
-            code = 409
         return render(
             request,
             "auth/join.html",
@@ -252,7 +265,7 @@ async def join_submit(request: Request) -> Response:
                 "error": str(exc),
                 "errors": getattr(exc, "fields", {}),
             },
-            status_code=code,
+            status_code=409 if isinstance(exc, Conflict) else 422,
         )
     sign_in(
         request,

@@ -148,7 +148,9 @@ async def clear(request: Request, walker_id: WalkerId) -> Response:
     values = {"scope": forms.text(form, "scope"), "clear_reason": forms.text(form, "clear_reason")}
     try:
         data = forms.validate(
-            ClearanceIn, {"scope": values["scope"] or None, "reason": values["clear_reason"]}
+            ClearanceIn,
+            {"scope": values["scope"] or None, "reason": values["clear_reason"]},
+            {**labels.CLINICIAN_FIELDS, "reason": labels.CLINICIAN_FIELDS["clear_reason"]},
         )
         clinician.clear_walker(web_state(request).db, actor, walker_id, data)
     except forms.FormError as exc:
@@ -167,7 +169,6 @@ async def adjust(request: Request, walker_id: WalkerId) -> Response:
     form = await request.form()
     names = ("duration_min", "speed_m_s", "incline_pct", "surface", "sessions_per_week")
     values: dict[str, Any] = {name: forms.optional(form, name) for name in names}
-    values["every_session_supervised"] = forms.yes_no(form, "every_session_supervised")
     values["adjust_reason"] = forms.text(form, "adjust_reason")
     try:
         data = forms.validate(
@@ -176,6 +177,7 @@ async def adjust(request: Request, walker_id: WalkerId) -> Response:
                 **{k: v for k, v in values.items() if k != "adjust_reason"},
                 "reason": values["adjust_reason"],
             },
+            {**labels.CLINICIAN_FIELDS, "reason": labels.CLINICIAN_FIELDS["adjust_reason"]},
         )
         clinician.adjust_prescription(web_state(request).db, actor, walker_id, data)
     except forms.FormError as exc:
@@ -194,7 +196,9 @@ async def note(request: Request, walker_id: WalkerId) -> Response:
     form = await request.form()
     values = {"note_text": forms.text(form, "note_text")}
     try:
-        data = forms.validate(NoteIn, {"text": values["note_text"]})
+        data = forms.validate(
+            NoteIn, {"text": values["note_text"]}, {"text": labels.CLINICIAN_FIELDS["note_text"]}
+        )
         clinician.add_note(web_state(request).db, actor, walker_id, data)
     except forms.FormError as exc:
         if "text" in exc.fields:
@@ -215,6 +219,17 @@ REASSESSMENT_FIELDS = (
 )
 
 
+def _whole_number_or_text(answer: str) -> int | str:
+    """``"3"`` → 3; anything else (``"²"``, 5,000 digits, ``"x"``) stays text for scoring to name.
+
+    ``str.isdigit`` accepts characters ``int`` refuses (superscripts), and ``int`` refuses
+    over 4,300 digits: both crashed the page with a 500 before.
+    """
+    if answer.isascii() and answer.isdigit() and len(answer) <= 9:
+        return int(answer)
+    return answer
+
+
 @router.post("/clinician/walkers/{walker_id}/assess")
 async def reassess(request: Request, walker_id: WalkerId) -> Response:
     """Record a reassessment: the tests and, from the paper form, the KOOS item answers."""
@@ -227,11 +242,12 @@ async def reassess(request: Request, walker_id: WalkerId) -> Response:
         for code in codes:
             answer = forms.optional(form, f"koos_{code}")
             if answer is not None:  # whole numbers as numbers; anything else is named by scoring
-                koos[code] = int(answer) if answer.isdigit() else answer
+                koos[code] = _whole_number_or_text(answer)
     try:
         data = forms.validate(
             AssessmentIn,
             {"kind": "reassessment", **values, "koos_answers": koos or None},
+            labels.CLINICIAN_FIELDS,
         )
         assessments.record_assessment(web_state(request).db, actor, walker_id, data)
     except (forms.FormError, ServiceError, ClinicalError) as exc:

@@ -156,7 +156,7 @@ async def tests_submit(request: Request) -> Response:
     values["chair_stand_used_arms"] = forms.checked(form, "chair_stand_used_arms")
     db = web_state(request).db
     try:
-        data = forms.validate(AssessmentIn, {"kind": "baseline", **values})
+        data = forms.validate(AssessmentIn, {"kind": "baseline", **values}, labels.TEST_FIELDS)
         assessments.record_assessment(db, actor, walker_id, data)
         plans.make_plan(db, actor, walker_id)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
@@ -269,6 +269,10 @@ def guided_session(request: Request) -> Response:
 # --- the 30-second log -------------------------------------------------------------------------
 
 LOG_SCALES = ("pain_before_nprs", "pain_peak_nprs", "pain_after_nprs", "effort_cr10")
+SPEED_NEEDED = (
+    "Please write the speed you walked at. The speed of your plan is on the Today page; "
+    "retrowalk never guesses it."
+)
 
 
 def _log_context(today: Any, values: dict[str, Any]) -> dict[str, Any]:
@@ -286,21 +290,51 @@ def _log_context(today: Any, values: dict[str, Any]) -> dict[str, Any]:
 def log_form(request: Request) -> Response:
     actor, walker_id = require_walker(request)
     today = plans.todays_prescription(web_state(request).db, actor, walker_id)
+    if today.status not in ("ready", "done_today") or today.prescription is None:
+        flash(request, today.message)  # e.g. the safety questions come first
+        return RedirectResponse("/today", 303)
     plan = today.prescription
     query = request.query_params
     events = [e for e in query.getlist("adverse_events") if e in labels.ADVERSE_EVENT_WORDS]
     values: dict[str, Any] = {
         "client_key": uuid.uuid4().hex,
-        "duration_min": query.get("done_min") or (plan.duration_min if plan else ""),
-        "speed_m_s": plan.speed_m_s if plan else "",
-        "incline_pct": plan.incline_pct if plan else 0,
-        "surface": plan.surface.value if plan else "",
+        "duration_min": query.get("done_min") or plan.duration_min,
+        "speed_m_s": plan.speed_m_s,
+        "incline_pct": plan.incline_pct,
+        "surface": plan.surface.value,
         "supervised": True if today.supervised else None,
         "adverse_events": events,
-        "note": query.get("note", "")[:4000],
+        "note": "",  # never from the address: health notes stay out of URLs and histories
         "stopped": query.get("stopped") == "1",
     }
     return render(request, "walker/log.html", _log_context(today, values))
+
+
+def _validate_log(data: dict[str, Any]) -> SessionIn:
+    """The log as :class:`SessionIn`; an empty speed box is asked for in words.
+
+    The page has no distance box, so the model's "give speed_m_s or distance_m" would name
+    two fields the walker never saw: the speed box gets a sentence of its own instead.
+    """
+    errors: dict[str, str] = {}
+    try:
+        session_in = forms.validate(SessionIn, data, labels.LOG_FIELDS)
+    except forms.FormError as exc:
+        errors = exc.fields or {"form": str(exc)}
+    if data["speed_m_s"] is None and _walked(data["duration_min"]):
+        errors.pop("form", None)
+        errors["speed_m_s"] = SPEED_NEEDED
+    if errors:
+        raise forms.FormError(forms.summary(errors, labels.LOG_FIELDS), errors)
+    return session_in
+
+
+def _walked(duration_min: str | None) -> bool:
+    """Some backward walking was done (a number above 0 in the minutes box)."""
+    try:
+        return duration_min is not None and float(duration_min) > 0
+    except ValueError:
+        return False
 
 
 def _session_data(form: FormData) -> dict[str, Any]:
@@ -330,7 +364,7 @@ async def log_submit(request: Request) -> Response:
     data = _session_data(form)
     db = web_state(request).db
     try:
-        session_in = forms.validate(SessionIn, data)
+        session_in = _validate_log(data)
         saved = sessions.log_session(db, actor, walker_id, session_in)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
         today = plans.todays_prescription(db, actor, walker_id)
@@ -359,16 +393,32 @@ async def log_submit(request: Request) -> Response:
 # --- next-morning check-in ------------------------------------------------------------------------
 
 
+NOT_YET_MORNING = (
+    "The morning check-in for a session opens the next day: how your knee feels the "
+    "morning after is what decides your next session. Please come back tomorrow morning."
+)
+
+
+def _checkin_context(request: Request, values: dict[str, Any]) -> dict[str, Any]:
+    """The pending session and whether its next morning has come (the walker's own date)."""
+    actor, walker_id = require_walker(request)
+    db = web_state(request).db
+    record = history.walker_history(db, actor, walker_id, weeks=2)
+    pending = _pending_checkin(record)
+    local_today = plans.todays_prescription(db, actor, walker_id).local_date
+    return {
+        "title": "Morning check-in",
+        "nav": "today",
+        "pending": pending,
+        "too_early": pending is not None and pending.local_date >= local_today,
+        "todays_session_ids": {str(s.id) for s in record.sessions if s.local_date >= local_today},
+        "values": values,
+    }
+
+
 @router.get("/checkin")
 def checkin_form(request: Request) -> Response:
-    actor, walker_id = require_walker(request)
-    record = history.walker_history(web_state(request).db, actor, walker_id, weeks=2)
-    pending = _pending_checkin(record)
-    return render(
-        request,
-        "walker/checkin.html",
-        {"title": "Morning check-in", "nav": "today", "pending": pending, "values": {}},
-    )
+    return render(request, "walker/checkin.html", _checkin_context(request, {}))
 
 
 @router.post("/checkin")
@@ -381,22 +431,20 @@ async def checkin_submit(request: Request) -> Response:
         "pain_nprs": forms.optional(form, "pain_nprs"),
         "stiffness_nprs": forms.optional(form, "stiffness_nprs"),
     }
+    context = _checkin_context(request, values)
     try:
-        data = forms.validate(CheckinIn, values)
+        chosen = values["session_id"]
+        if chosen in context["todays_session_ids"] or (chosen is None and context["too_early"]):
+            raise forms.FormError(NOT_YET_MORNING)
+        data = forms.validate(CheckinIn, values, labels.CHECKIN_FIELDS)
         result = checkins.morning_checkin(db, actor, walker_id, data)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
-        record = history.walker_history(db, actor, walker_id, weeks=2)
+        context = _checkin_context(request, values)
+        context.update({"error": str(exc), "errors": getattr(exc, "fields", {})})
         return render(
             request,
             "walker/checkin.html",
-            {
-                "title": "Morning check-in",
-                "nav": "today",
-                "pending": _pending_checkin(record),
-                "values": values,
-                "error": str(exc),
-                "errors": getattr(exc, "fields", {}),
-            },
+            context,
             status_code=409 if isinstance(exc, Conflict) else 422,
         )
     return render(

@@ -216,6 +216,7 @@
       render();
     }
     function run() {
+      if (timer !== null) return; /* never two clocks at once (a double tap on Start) */
       lastTick = performance.now();
       timer = setInterval(tick, 200);
       pauseBtn.textContent = "Pause";
@@ -280,7 +281,14 @@
     }
   }
 
+  /* ---------- A form came back with errors: move focus to the summary so it is read out ---------- */
+  function focusErrorSummary() {
+    var summary = document.getElementById("form-error");
+    if (summary) summary.focus();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary();
     document.querySelectorAll("select[data-detect-timezone]").forEach(initTimezone);
     document.querySelectorAll("[data-stopwatch]").forEach(initStopwatch);
     var guided = document.getElementById("guided");
