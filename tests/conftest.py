@@ -6,6 +6,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Tests never assert wall-clock time (speed is `make bench`'s business): Hypothesis's
+# per-example deadline would be one, and flaky on a loaded 2-core CI machine.
+settings.register_profile(
+    "retrowalk", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile("retrowalk")
 
 ROOT = Path(__file__).resolve().parents[1]
 
