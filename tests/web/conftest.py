@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -162,7 +163,11 @@ BASELINE = {"backward_walk_3m_s": 4.0, "tug_s": 9.0, "chair_stand_count": 14, "t
 
 
 def give_history(db: Database, person: Person) -> int:
-    """Screen, test, plan, one session and its check-in; returns the session id."""
+    """Screen, test, plan, one session yesterday and this morning's check-in; the session id.
+
+    The next-morning check-in opens on the day after the session (the services refuse a
+    same-day report), so the session is dated a day back.
+    """
     assert person.walker is not None
     walker_id = person.walker.id
     screening.screen_walker(db, person.actor, walker_id, CLEARED_SCREENING)
@@ -174,6 +179,7 @@ def give_history(db: Database, person: Person) -> int:
         walker_id,
         {
             "client_key": f"fixture-{walker_id}",
+            "performed_at": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
             "duration_min": 10,
             "speed_m_s": 0.75,
             "surface": "treadmill_with_handrails",

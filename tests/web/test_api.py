@@ -336,3 +336,14 @@ def test_the_clinician_list_sorts_by_name_and_by_last_session(tmp_path: Path) ->
         assert names("sort=last_session&order=asc")[0] == "Zed Zulu"
         assert names("sort=nonsense") == names("sort=flags")
     world.db.dispose()
+
+
+def test_clinician_pages_name_the_knee_condition_in_words(world: World) -> None:
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    with world.client() as client:
+        sign_in(client, world.clinician_a)
+        listing = client.get("/clinician").text
+        page = client.get(f"/clinician/walkers/{walker_id}").text
+    for html in (listing, page):
+        assert "knee osteoarthritis" in html
+        assert ", oa" not in html

@@ -171,7 +171,11 @@ def test_every_question_a_message_names_is_on_its_page(world: World) -> None:
             for name, words in fields.items():
                 assert words in text, f"{path}: {name} is asked as {words!r}?"
     with world.client() as client:
-        text = page_text(client.get("/join", params={"token": "any"}).text)
+        # The form is shown only for a link that can still be used.
+        token = accounts.create_invitation(
+            world.db, world.clinician_a.actor, "questions@example.org"
+        ).token
+        text = page_text(client.get("/join", params={"token": token}).text)
         for name, words in labels.JOIN_FIELDS.items():
             assert words in text, f"/join: {name}"
     with world.client() as client:
@@ -256,10 +260,12 @@ def test_a_used_invitation_link_says_so_and_offers_sign_in(world: World) -> None
     )
     with world.client() as client:
         form = client.get("/join", params={"token": token})
+        # The GET already refuses the used link (no form to fill in for nothing); a form
+        # opened before the link was used and sent afterwards is refused the same way.
         response = client.post(
             "/join",
             data={
-                "csrf_token": form_csrf(form.text),
+                "csrf_token": form_csrf(client.get("/login").text),
                 "token": token,
                 "display_name": "Second Use",
                 "password": "second-use-pass",
@@ -272,6 +278,9 @@ def test_a_used_invitation_link_says_so_and_offers_sign_in(world: World) -> None
             },
         )
         no_token = client.get("/join")
+    assert form.status_code == 403
+    assert "already been used" in page_text(form.text)
+    assert 'name="password_again"' not in form.text, "no form for a used link"
     assert response.status_code == 403
     text = page_text(response.text)
     assert "This invitation link cannot be used" in text

@@ -30,6 +30,8 @@ Public API (stable):
     ``set_password_hash(db, actor, account_id, password_hash) -> AccountOut`` — self or admin.
     ``create_invitation(db, actor, email, *, valid_days=14, now=None) -> InvitationOut`` —
     a clinician invites a walker; ``token`` is returned once, stored hashed.
+    ``invitation_status(db, token, *, now=None) -> InvitationState`` — read-only: ``valid``,
+    ``used``, ``expired`` or ``unknown``, nothing else (the join page checks it before the form).
     ``accept_invitation(db, token, WalkerSignup, *, now=None) -> WalkerOut`` — creates the
     walker account + profile linked to the inviting clinician (single use, expires).
     ``ensure_local_admin(db) -> Actor`` — the CLI's local administrator (created by ``init``).
@@ -56,10 +58,15 @@ Public API (stable):
     stopped before any backward walking (a fall in the warm-up) is logged with
     ``duration_min=0``, allowed only with an adverse event or ``completed=False``. When the last
     session on an earlier day has no morning report, it is first decided without one
-    (RULES §3: a missing report → hold; shown in ``HistoryOut.missed_reports``).
+    (RULES §3: a missing report → hold; shown in ``HistoryOut.missed_reports``). Refused
+    (``NotReadyToWalk``, a ``Conflict``) before the walker may start: not screened, stopped
+    by a red flag, no plan yet, or awaiting a clinician's clearance; the sentence says what
+    must happen first. A session with an adverse event is stored whenever a plan exists.
 ``checkins``
     ``morning_checkin(db, actor, walker_id, CheckinIn) -> CheckinOut`` — stores the
     progression decision and the next prescription version with reasons and rule version.
+    A report dated (walker's local time) on the session's own date is refused
+    (``CheckinNotOpen``, a ``Conflict``: "the next-morning check-in opens on <date>").
 ``clinician``
     ``clear_walker(db, actor, walker_id, ClearanceIn, *, now=None) -> ClearanceOut``.
     ``adjust_prescription(db, actor, walker_id, AdjustmentIn, *, now=None) -> PrescriptionOut``.

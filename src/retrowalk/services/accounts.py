@@ -24,6 +24,7 @@ from retrowalk.services.schemas import (
     AccountOut,
     Actor,
     InvitationOut,
+    InvitationState,
     LoginAccount,
     Role,
     SetupTokenOut,
@@ -271,6 +272,30 @@ def create_invitation(
             token=token,
             expires_at=row.expires_at,
         )
+
+
+def invitation_status(db: Database, token: str, *, now: datetime | None = None) -> InvitationState:
+    """Whether an invitation link can still make an account (read-only).
+
+    Lets the join page refuse a used or expired link before the walker fills in the form.
+    It says only valid / used / expired / unknown: never whose invitation it is.
+    """
+    at = utc_now(now)
+    if not token.strip() or "\x00" in token:
+        return InvitationState.UNKNOWN
+    try:
+        token_hash = _hash_token(token)
+    except UnicodeEncodeError:  # a lone surrogate from a mangled link: no token matches it
+        return InvitationState.UNKNOWN
+    with db.reader() as session:
+        invitation = repo.invitation_by_hash(session, token_hash)
+        if invitation is None:
+            return InvitationState.UNKNOWN
+        if invitation.used_at is not None:
+            return InvitationState.USED
+        if invitation.expires_at <= at:
+            return InvitationState.EXPIRED
+        return InvitationState.VALID
 
 
 def accept_invitation(

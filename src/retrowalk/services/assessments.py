@@ -193,7 +193,8 @@ def reassessment_status(
         reason = Reason(
             code="reassessment.due" if due else "reassessment.not_yet",
             message=(
-                f"Last assessment on {last.local_date}; tests and KOOS are repeated every "
+                f"Last assessment on {last.local_date}; the walking tests and the knee "
+                f"questionnaire (KOOS) are repeated every "
                 f"{weeks} weeks, so the next is due on {due_on} (retrowalk policy)."
             ),
             sources=REASSESSMENT_SOURCES,

@@ -27,7 +27,7 @@ from retrowalk.clinical.reasons import Reason
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.convert import checkin_out, reasons_of
-from retrowalk.services.errors import Conflict, InvalidRequest, NotFound, parse
+from retrowalk.services.errors import CheckinNotOpen, Conflict, InvalidRequest, NotFound, parse
 from retrowalk.services.plans import clinical_prescription, decision_detail, store_prescription
 from retrowalk.services.schemas import Actor, CheckinIn, CheckinOut
 from retrowalk.store import Database
@@ -249,6 +249,13 @@ def morning_checkin(
                 f"at: the check-in ({at.isoformat()}) must come after the session "
                 f"({session_row.performed_at.isoformat()}).",
                 field="at",
+            )
+        opens_on = session_row.local_date + _DAY
+        if local_date(at, walker.timezone) < opens_on:
+            raise CheckinNotOpen(
+                f"The next-morning check-in for the session of {session_row.local_date} "
+                f"opens on {opens_on}: how the knee feels the morning after decides the next "
+                "session."
             )
         row, decision, next_row = decide_and_store(
             session,

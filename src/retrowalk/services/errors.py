@@ -28,6 +28,19 @@ class Conflict(ServiceError):  # noqa: N818
     """The request contradicts what is stored, e.g. an email already in use (web: 409)."""
 
 
+class CheckinNotOpen(Conflict):
+    """A next-morning check-in sent on the session's own local date (web: 409).
+
+    RULES §3 decides on how the knee feels the morning AFTER: a same-day report would
+    decide the next session on the wrong evidence, so it is refused, never stored.
+    """
+
+
+class NotReadyToWalk(Conflict):
+    """A session logged before the walker may start (no screening, a red flag, no plan yet,
+    or a clearance still awaited); the sentence says what must happen first (web: 409)."""
+
+
 class InvalidRequest(ServiceError):  # noqa: N818
     """An input is outside what the use case accepts: names the field and what is allowed."""
 

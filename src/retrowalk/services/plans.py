@@ -197,7 +197,14 @@ def _status(
     row = repo.latest_prescription(session, walker.id)
     if row is None:
         if repo.latest_assessment(session, walker.id) is None:
-            return "needs_assessment", "Do the baseline tests (3-m backward walk, TUG...).", None
+            return (
+                "needs_assessment",
+                (
+                    "Do the baseline tests (the 3-metre backward walk, the Timed Up and Go test "
+                    "and the others)."
+                ),
+                None,
+            )
         return "needs_plan", "The tests are done: make the plan.", None
     if row.awaiting_clearance:
         return (

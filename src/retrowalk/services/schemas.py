@@ -191,6 +191,15 @@ class InvitationOut(_Frozen):
     expires_at: datetime
 
 
+class InvitationState(StrEnum):
+    """What an invitation link can still do, and nothing more (no email, no clinician)."""
+
+    VALID = "valid"
+    USED = "used"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+
 class SetupTokenOut(_Frozen):
     """The one-time token for the first clinician/admin account (only its hash is stored)."""
 

@@ -1,8 +1,12 @@
 """Logging a session — idempotent on the client's key, so a retry never doubles it.
 
 A phone that lost its connection after sending resends the same ``client_key``: the first
-stored session comes back (``created=False``) and nothing is written twice. Sessions are
-always stored, even without a plan or clearance: what happened is never thrown away.
+stored session comes back (``created=False``) and nothing is written twice.
+
+A session is refused (:class:`~retrowalk.services.errors.NotReadyToWalk`) while the walker
+may not start yet: not screened, stopped by a red flag, no plan, or awaiting a clinician's
+clearance. A session reporting an adverse event is always stored once a plan exists: safety
+data is never thrown away.
 """
 
 from __future__ import annotations
@@ -10,18 +14,55 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from retrowalk.clinical.prescription import must_be_supervised
+from retrowalk.clinical.screening import ScreeningOutcome
 from retrowalk.services.access import walker_for
 from retrowalk.services.checkins import hold_unreported_session
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.convert import session_out
-from retrowalk.services.errors import Conflict, parse
+from retrowalk.services.errors import Conflict, NotReadyToWalk, parse
 from retrowalk.services.plans import clinical_prescription, open_adverse_event_review
 from retrowalk.services.schemas import Actor, SessionIn, SessionOut
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
-from retrowalk.store.models import WalkSession
+from retrowalk.store.models import Prescription, Walker, WalkSession
+
+NOT_SCREENED = "No session can be logged yet: answer the screening questions first."
+RED_FLAG = (
+    "No session can be logged: the screening found a red flag, so backward walking waits "
+    "for a doctor's referral."
+)
+NO_PLAN = (
+    "No session can be logged yet: do the baseline tests (the 3-metre backward walk, the "
+    "Timed Up and Go test and the others) and make the plan first."
+)
+AWAITING_CLEARANCE = (
+    "No session can be logged yet: a clinician must clear you before the first session."
+)
+
+
+def start_blocker(
+    session: Session, walker: Walker, plan: Prescription | None, adverse_event: bool
+) -> str | None:
+    """Why the walker may not log a session yet (what must happen first), or None.
+
+    A reported adverse event is stored whenever a plan exists, whatever else holds: a fall
+    must reach the clinician even when the walker should not have been walking.
+    """
+    if plan is not None and adverse_event:
+        return None
+    screening = repo.latest_screening(session, walker.id)
+    if screening is None:
+        return NOT_SCREENED
+    if screening.outcome == ScreeningOutcome.STOP_AND_REFER.value:
+        return RED_FLAG
+    if plan is None:
+        return NO_PLAN
+    if plan.awaiting_clearance:
+        return AWAITING_CLEARANCE
+    return None
 
 
 def log_session(
@@ -42,6 +83,10 @@ def log_session(
             existing = repo.session_by_client_key(session, walker.id, session_in.client_key)
             if existing is not None:
                 return session_out(existing, created=False)
+            plan = repo.latest_prescription(session, walker.id)
+            blocker = start_blocker(session, walker, plan, bool(session_in.adverse_events))
+            if blocker is not None:
+                raise NotReadyToWalk(blocker)
             hold_unreported_session(session, actor, walker, performed_at, at)
             plan = repo.latest_prescription(session, walker.id)
             planned_supervised = (

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from retrowalk.store import transfer
 from retrowalk.store.engine import Database
+from retrowalk.store.private_files import create_private_file
 
 
 class BackupError(ValueError):
@@ -34,6 +35,7 @@ def backup(db: Database, target: Path) -> str:
         raise BackupError(f"{target} already exists; choose a new file name.")
     if db.backend == "sqlite":
         _sqlite_path(db.engine)
+        create_private_file(target)  # owner-only (0600): a backup holds health records
         raw = db.engine.raw_connection()
         try:
             source = raw.driver_connection

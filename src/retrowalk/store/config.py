@@ -11,12 +11,14 @@ from pathlib import Path
 
 import platformdirs
 
+from retrowalk.store.private_files import private_dir
+
 DATABASE_URL_ENV = "RETROWALK_DATABASE_URL"
 DEFAULT_SQLITE_NAME = "retrowalk.sqlite"
 
 
 def default_sqlite_path() -> Path:
-    """The SQLite file in the platform's user data directory (created on first use)."""
+    """The SQLite file in the platform's user data directory (created on first use, 0600)."""
     return Path(platformdirs.user_data_dir("retrowalk")) / DEFAULT_SQLITE_NAME
 
 
@@ -33,5 +35,5 @@ def database_url(explicit: str | None = None) -> str:
     if from_env:
         return from_env
     path = default_sqlite_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)  # health records: the folder is the owner's only (0700)
     return sqlite_url(path)

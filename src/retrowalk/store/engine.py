@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -11,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from retrowalk.store.config import database_url
+from retrowalk.store.private_files import create_private_file
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -46,11 +48,26 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _create_sqlite_file(database: str | None, query: dict[str, object]) -> None:
+    """Create a new SQLite file owner-only (0600) before SQLite makes it world-readable.
+
+    An empty file is a valid SQLite database, and SQLite gives its ``-wal`` and ``-shm``
+    files the database file's permissions, so these are private too. In-memory databases,
+    URI filenames and a file in a missing folder (SQLite's own error) are left to SQLite.
+    """
+    if not database or database == ":memory:" or database.startswith("file:") or "uri" in query:
+        return
+    path = Path(database)
+    if path.parent.is_dir():
+        create_private_file(path)
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """An engine for ``url`` (default: :func:`retrowalk.store.config.database_url`)."""
     resolved = make_url(database_url(url))
     engine = create_engine(resolved, **kwargs)
     if resolved.get_backend_name() == "sqlite":
+        _create_sqlite_file(resolved.database, dict(resolved.query))
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine

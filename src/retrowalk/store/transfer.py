@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from retrowalk.store.column_types import UTCDateTime
 from retrowalk.store.models import Base
+from retrowalk.store.private_files import create_private_file, private_dir, write_private_text
 
 
 def _head_revision() -> str | None:
@@ -167,9 +168,8 @@ def load(session: Session, data: dict[str, Any]) -> int:
 
 
 def write_json(data: dict[str, Any], path: Path) -> None:
-    path.write_text(
-        json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    """Write an export; a file created here is owner-only (0600): it holds health records."""
+    write_private_text(path, json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -221,13 +221,14 @@ def _uncell(table: Table, column: str, cell: str) -> Any:
 
 def write_csv(data: dict[str, Any], folder: Path) -> None:
     """One ``<table>.csv`` per table and a ``manifest.json`` in ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     by_name = {t.name: t for t in _tables()}
     manifest = {k: v for k, v in data.items() if k != "tables"}
     manifest["tables"] = sorted(data["tables"])
     write_json(manifest, folder / "manifest.json")
     for name, block in data["tables"].items():
         table = by_name[name]
+        create_private_file(folder / f"{name}.csv")
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(block["columns"])

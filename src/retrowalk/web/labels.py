@@ -66,6 +66,11 @@ def flag(value: object) -> str:
     return FLAG_WORDS.get(key, key.replace("_", " ").capitalize())
 
 
+def condition(value: object) -> str:
+    key = str(getattr(value, "value", value))
+    return CONDITION_WORDS.get(key, key.replace("_", " "))
+
+
 def adverse_event(value: str) -> str:
     return ADVERSE_EVENT_WORDS.get(value, value.replace("_", " "))
 

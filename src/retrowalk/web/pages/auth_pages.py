@@ -14,7 +14,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from retrowalk.services import accounts, walkers
 from retrowalk.services.errors import AccessDenied, Conflict, NotFound, ServiceError
-from retrowalk.services.schemas import AccountIn, LoginAccount, Role, WalkerSignup
+from retrowalk.services.schemas import (
+    AccountIn,
+    InvitationState,
+    LoginAccount,
+    Role,
+    WalkerSignup,
+)
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import BadCredentialsError, check_csrf, current_session, sign_in, sign_out
 from retrowalk.web.errors import RateLimitedError
@@ -226,10 +232,23 @@ def _invitation_unusable(request: Request, sentence: str) -> Response:
     )
 
 
+UNUSABLE_INVITATION: dict[InvitationState, str] = {
+    InvitationState.USED: "This invitation has already been used to make an account; sign in "
+    "instead, or ask your clinician for a new invitation.",
+    InvitationState.EXPIRED: "This invitation has expired; ask your clinician for a new one.",
+    InvitationState.UNKNOWN: "This invitation link is not valid; check that the whole link was "
+    "copied, or ask your clinician for a new one.",
+}
+"""Why the join page shows no form, by what :func:`accounts.invitation_status` found."""
+
+
 @router.get("/join")
 def join_form(request: Request, token: str = "") -> Response:
     if not token.strip():
         return _invitation_unusable(request, "The link has no invitation code in it.")
+    status = accounts.invitation_status(web_state(request).db, token)
+    if status is not InvitationState.VALID:
+        return _invitation_unusable(request, UNUSABLE_INVITATION[status])
     return render(request, "auth/join.html", _join_context(token, {}))
 
 

@@ -1,0 +1,204 @@
+"""What a walker may do, and when: no session before they may start, no same-day check-in.
+
+RULES §3 decides on the report of the morning AFTER a session; and a session logged before
+screening, a plan or a clearance would be stored against no prescription. Safety data (an
+adverse event) is still stored whenever a plan exists. Both databases.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from retrowalk.services import (
+    accounts,
+    assessments,
+    checkins,
+    clinician,
+    history,
+    plans,
+    screening,
+    sessions,
+)
+from retrowalk.services.errors import CheckinNotOpen, Conflict, NotReadyToWalk
+from retrowalk.services.schemas import Actor, WalkerOut
+from retrowalk.store import Database
+from tests.services.factory import (
+    NO_STEADI,
+    T0,
+    enrol,
+    morning,
+    planned_walker,
+    session_data,
+)
+
+CLEARANCE_PARQ = [True, False, False, False, True, False, False]
+"""PAR-Q with a "yes" (heart condition): the plan waits for a clinician's clearance."""
+
+
+def _stored_sessions(db: Database, admin: Actor, walker: WalkerOut) -> int:
+    return len(history.walker_history(db, admin, walker.id, now=T0 + timedelta(days=3)).sessions)
+
+
+# --- 1. the next-morning check-in opens on the next local date ---------------------------------
+
+
+def test_same_day_checkin_is_refused_and_nothing_is_stored(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    sessions.log_session(database, admin, walker.id, session_data("s0", T0))
+    before = plans.current_prescription(database, admin, walker.id)
+    with pytest.raises(CheckinNotOpen, match="opens on 2026-01-06") as caught:
+        checkins.morning_checkin(
+            database,
+            admin,
+            walker.id,
+            {"pain_nprs": 2, "stiffness_nprs": 2, "at": (T0 + timedelta(hours=5)).isoformat()},
+        )
+    assert isinstance(caught.value, Conflict), "the web layer answers 409"
+    assert str(caught.value).count(".") == 1, "one sentence"
+    assert plans.current_prescription(database, admin, walker.id) == before
+    # The real next morning is still open: the refusal lost nothing.
+    out = checkins.morning_checkin(database, admin, walker.id, morning(T0))
+    assert out.decision == "hold"
+
+
+@pytest.mark.parametrize(
+    ("timezone", "performed_at", "checkin_at", "accepted"),
+    [
+        # Auckland (UTC+13 in January): 22:00 on the 5th, then 01:00 on the 6th: next morning.
+        ("Pacific/Auckland", datetime(2026, 1, 5, 9, tzinfo=UTC), timedelta(hours=3), True),
+        # Los Angeles (UTC-8): 09:00 on the 5th, then 18:00 the same local day (UTC: the 6th).
+        ("America/Los_Angeles", datetime(2026, 1, 5, 17, tzinfo=UTC), timedelta(hours=9), False),
+        # Los Angeles: 22:00 on the 4th, then noon on the 5th (UTC: the same date, the 5th).
+        ("America/Los_Angeles", datetime(2026, 1, 5, 6, tzinfo=UTC), timedelta(hours=14), True),
+    ],
+)
+def test_checkin_day_is_the_walkers_local_date(
+    database: Database,
+    timezone: str,
+    performed_at: datetime,
+    checkin_at: timedelta,
+    accepted: bool,
+) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = enrol(database, admin, timezone=timezone)
+    screening.screen_walker(
+        database,
+        admin,
+        walker.id,
+        {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI},
+        now=T0 - timedelta(days=1),
+    )
+    assessments.record_assessment(
+        database, admin, walker.id, {"backward_walk_3m_s": 4.0}, now=T0 - timedelta(days=1)
+    )
+    plans.make_plan(database, admin, walker.id, now=T0 - timedelta(days=1))
+    sessions.log_session(database, admin, walker.id, session_data("s", performed_at))
+    report = {"pain_nprs": 1, "stiffness_nprs": 1, "at": (performed_at + checkin_at).isoformat()}
+    if accepted:
+        assert checkins.morning_checkin(database, admin, walker.id, report).decision
+    else:
+        with pytest.raises(CheckinNotOpen, match="opens on"):
+            checkins.morning_checkin(database, admin, walker.id, report)
+
+
+# --- 2. no session before the walker may start --------------------------------------------------
+
+
+def test_unscreened_walker_cannot_log_a_session(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = enrol(database, admin)
+    with pytest.raises(NotReadyToWalk, match="answer the screening questions first"):
+        sessions.log_session(database, admin, walker.id, session_data("s", T0))
+    assert _stored_sessions(database, admin, walker) == 0
+
+
+def test_red_flag_refuses_sessions_until_a_doctor_refers(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = enrol(database, admin)
+    screening.screen_walker(
+        database,
+        admin,
+        walker.id,
+        {
+            "used_to_activity": True,
+            "parq": [False] * 7,
+            "red_flags": ["locked_knee"],
+            "steadi": NO_STEADI,
+        },
+        now=T0,
+    )
+    for key, extra in (("s", {}), ("fall", {"adverse_events": ["fall"], "completed": False})):
+        with pytest.raises(NotReadyToWalk, match=r"red flag.*doctor's referral"):
+            sessions.log_session(database, admin, walker.id, session_data(key, T0, **extra))
+    assert _stored_sessions(database, admin, walker) == 0
+
+
+def test_no_plan_yet_says_do_the_baseline_tests(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = enrol(database, admin)
+    screening.screen_walker(
+        database,
+        admin,
+        walker.id,
+        {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI},
+        now=T0,
+    )
+    with pytest.raises(NotReadyToWalk, match=r"baseline tests.*Timed Up and Go.*plan"):
+        sessions.log_session(database, admin, walker.id, session_data("s", T0))
+    assessments.record_assessment(database, admin, walker.id, {"backward_walk_3m_s": 4.0}, now=T0)
+    with pytest.raises(NotReadyToWalk, match="make the plan first"):
+        sessions.log_session(database, admin, walker.id, session_data("s", T0))
+    plans.make_plan(database, admin, walker.id, now=T0)
+    assert sessions.log_session(database, admin, walker.id, session_data("s", T0)).created
+
+
+def test_awaiting_clearance_refuses_a_session_but_keeps_an_adverse_event(
+    database: Database,
+) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin, parq=CLEARANCE_PARQ)
+    with pytest.raises(NotReadyToWalk, match="a clinician must clear you"):
+        sessions.log_session(database, admin, walker.id, session_data("s", T0))
+    assert _stored_sessions(database, admin, walker) == 0
+    # Safety data is never refused once a plan exists: the fall reaches the clinician.
+    fell = session_data("fall", T0, duration_min=0, adverse_events=["fall"], completed=False)
+    stored = sessions.log_session(database, admin, walker.id, fell)
+    assert stored.created
+    assert stored.adverse_events == ("fall",)
+    assert "adverse_event" in clinician.walker_flags(database, admin, now=T0)[0].flags
+    clinician.clear_walker(database, admin, walker.id, {"scope": "start", "reason": "GP letter"})
+    later = T0 + timedelta(days=1)
+    assert sessions.log_session(database, admin, walker.id, session_data("s", later)).created
+
+
+def test_a_retry_of_a_stored_session_is_still_answered(database: Database) -> None:
+    """Idempotency first: a phone resending a stored session gets it back, not a refusal."""
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    first = sessions.log_session(database, admin, walker.id, session_data("s", T0))
+    again = sessions.log_session(database, admin, walker.id, session_data("s", T0))
+    assert again.id == first.id
+    assert not again.created
+
+
+# --- 5. plain words -----------------------------------------------------------------------------
+
+
+def test_today_names_the_baseline_tests_in_plain_words(database: Database) -> None:
+    admin = accounts.ensure_local_admin(database)
+    walker = enrol(database, admin)
+    screening.screen_walker(
+        database,
+        admin,
+        walker.id,
+        {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI},
+        now=T0,
+    )
+    today = plans.todays_prescription(database, admin, walker.id, now=T0)
+    assert today.status == "needs_assessment"
+    assert "Timed Up and Go" in today.message
+    assert "TUG" not in today.message
+    assert "3-m " not in today.message
