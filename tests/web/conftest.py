@@ -204,7 +204,7 @@ def build_world(tmp: Path, limiter: LoginRateLimiter | None = None) -> tuple[Any
     walker_a = invite_walker(db, clinician_a, "alice@example.org", "Alice Walker", "alice-pass-1")
     walker_b = invite_walker(db, clinician_b, "bob@example.org", "Bob Otherwalker", "bob-pass-12")
     give_history(db, walker_a)
-    app = create_app(db, login_limiter=limiter)
+    app = create_app(db, login_limiter=limiter, allow_fast_clock=True)
     world = World(
         url="",
         db=db,

@@ -154,3 +154,23 @@ def test_sources_without_an_author_are_named_without_a_cut_off_explanation() -> 
         label = source_label(key)
         assert "…" not in label, label
         assert label.count("(") == label.count(")"), label
+
+
+def test_the_served_app_ignores_the_test_only_fast_clock() -> None:
+    """A 120×-fast stopwatch would record a wrong baseline-test time: only the browser tests
+    may ask for it (``allow_fast_clock=True``); the app `retrowalk serve` runs never does."""
+    from starlette.requests import Request
+
+    from retrowalk.store import open_database
+    from retrowalk.web.app import create_app
+    from retrowalk.web.pages.walker_pages import FAST_CLOCK_SPEED, clock_speed
+
+    def speed(allow: bool | None) -> int:
+        db = open_database("sqlite+pysqlite:///:memory:", migrate=False)
+        app = create_app(db) if allow is None else create_app(db, allow_fast_clock=allow)
+        scope = {"type": "http", "query_string": b"clock=fast", "headers": [], "app": app}
+        return clock_speed(Request(scope))
+
+    assert speed(None) == 1
+    assert speed(False) == 1
+    assert speed(True) == FAST_CLOCK_SPEED

@@ -29,15 +29,15 @@ def create_app(
     *,
     database_url: str | None = None,
     secure_cookies: bool | None = None,
-    allow_fast_clock: bool = True,
+    allow_fast_clock: bool = False,
     login_limiter: LoginRateLimiter | None = None,
 ) -> FastAPI:
     """Build the app on ``db`` (or open ``database_url``, default SQLite, migrating it).
 
     ``secure_cookies``: None marks the cookie Secure whenever the request came over https.
     ``allow_fast_clock``: lets ``?clock=fast`` speed up the on-screen timers of the guided
-    session and the baseline tests (it changes only the displayed clock; the walker confirms
-    their minutes in the log).
+    session and the baseline tests — for the browser tests only. Off by default (and in
+    ``retrowalk serve``): a sped-up stopwatch would record a wrong baseline-test time.
     """
     from retrowalk.web.api import v1
     from retrowalk.web.pages import auth_pages, clinician_pages, common_pages, walker_pages
