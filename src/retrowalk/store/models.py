@@ -204,6 +204,8 @@ class WalkSession(Base):
     adverse_events: Mapped[list[Any]]
     completed: Mapped[bool] = mapped_column(Boolean)
     """False when the session was stopped early."""
+    steps: Mapped[int | None]
+    """Steps counted by a recording of the session (its cadence sets the metronome)."""
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
 
@@ -226,6 +228,9 @@ class Checkin(Base):
     pain_nprs: Mapped[int | None]
     stiffness_nprs: Mapped[int | None]
     report_missing: Mapped[bool] = mapped_column(Boolean)
+    red_flags: Mapped[list[Any] | None]
+    """Red flags the walker reported as new since the session (RULES.md §7.7); NULL on rows
+    made before the question was asked, and on missing reports."""
     decision: Mapped[str] = mapped_column(String(24))
     next_prescription_id: Mapped[int | None] = mapped_column(ForeignKey("prescriptions.id"))
     recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
@@ -244,12 +249,28 @@ class ClinicianNote(Base):
     text: Mapped[str] = mapped_column(Text)
 
 
+CLEARANCE_SCOPES = (
+    "red_flag",
+    "clearance_required",
+    "fall_risk",
+    "walking_aid",
+    "adverse_event",
+    "rest_day",
+)
+"""The restriction kinds a clinician's clearance can lift (``retrowalk.clinical.restrictions``);
+a clearance lifts exactly the kind it names."""
+
+
 class Clearance(Base):
-    """A clinician's clearance: to start (PAR-Q), or after reviewing an adverse event."""
+    """A clinician's recorded clearance of one kind of restriction (RULES.md §7.1)."""
 
     __tablename__ = "clearances"
     __table_args__ = (
-        CheckConstraint("scope IN ('start', 'adverse_event')", name="scope"),
+        CheckConstraint(
+            "scope IN ('red_flag', 'clearance_required', 'fall_risk', 'walking_aid', "
+            "'adverse_event', 'rest_day')",
+            name="scope",
+        ),
         Index("ix_clearances_walker_created", "walker_id", "created_at"),
     )
 
@@ -257,7 +278,8 @@ class Clearance(Base):
     walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
     cleared_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime]
-    scope: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str] = mapped_column(String(32))
+    """The restriction kind lifted (one of ``CLEARANCE_SCOPES``)."""
     reason: Mapped[str] = mapped_column(Text)
 
 
