@@ -77,7 +77,7 @@ def clear_walker(
                 walker_id=walker.id,
                 cleared_by=actor.account_id,
                 created_at=at,
-                scope=clearance.scope,
+                scope="clearance_required" if clearance.scope == "start" else clearance.scope,
                 reason=clearance.reason,
             ),
         )

@@ -127,7 +127,7 @@ def make_plan(
             screening, fall_risk, KneeCondition(walker.knee_condition), speed, chosen
         )
         if screening.outcome is ScreeningOutcome.CLEARANCE_REQUIRED:
-            cleared = repo.latest_clearance(session, walker.id, "start")
+            cleared = repo.latest_clearance(session, walker.id, "clearance_required")
             if cleared is not None and cleared.created_at >= screening_row.created_at:
                 prescription = clinician_clear(prescription, cleared.reason)
         row = store_prescription(
