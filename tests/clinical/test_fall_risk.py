@@ -1,4 +1,6 @@
-"""Fall risk (RULES.md §1.3): each cut-off at its boundary, missing tests, consequences."""
+"""Fall risk (RULES.md §1.3, §7.3–7.4): each cut-off at its boundary, the minimum battery for
+"low", "not known" when part of it is missing, the 3-m walk counted once, the TUG measurement
+error, and the consequences."""
 
 from __future__ import annotations
 
@@ -32,13 +34,22 @@ def make_tests(**values: Any) -> FallRiskTests:
     return FallRiskTests(**base)
 
 
+BATTERY: dict[str, Any] = {"tug_s": 9.0, "tandem_stance_s": 12.0, "steadi": NO}
+"""The minimum battery for a low verdict (RULES.md §7.3), every part normal."""
+
+
+def battery(**values: Any) -> FallRiskTests:
+    """The full low-risk battery with ``values`` changed."""
+    return make_tests(**{**BATTERY, **values})
+
+
 def fired(**values: Any) -> tuple[FallRiskTest, ...]:
     return assess_fall_risk(make_tests(**values)).fired
 
 
 @pytest.mark.parametrize(("tug_s", "at_risk"), [(11.9, False), (12.0, True), (12.1, True)])
 def test_tug_at_risk_from_12_s(tug_s: float, at_risk: bool) -> None:
-    result = assess_fall_risk(make_tests(tug_s=tug_s))
+    result = assess_fall_risk(battery(tug_s=tug_s))
     assert (FallRiskTest.TUG in result.fired) is at_risk
     assert result.level is (FallRiskLevel.HIGH if at_risk else FallRiskLevel.LOW)
     if at_risk:
@@ -80,13 +91,19 @@ def test_chair_stand_table_is_the_rules_table() -> None:
 
 @pytest.mark.parametrize("age", [59, 95])
 def test_chair_stand_outside_60_94_gives_no_verdict_and_says_so(age: int) -> None:
-    result = assess_fall_risk(make_tests(age_years=age, chair_stand_count=0, tug_s=8.0))
+    result = assess_fall_risk(battery(age_years=age, chair_stand_count=0, tug_s=8.0))
     assert FallRiskTest.CHAIR_STAND not in result.fired
     assert FallRiskTest.CHAIR_STAND in result.no_verdict
     assert any(
         r.code == "fall_risk.chair_stand.no_norm" and str(age) in r.message for r in result.reasons
     )
-    assert result.level is FallRiskLevel.LOW
+    assert result.level is FallRiskLevel.LOW  # the tandem stance completes the battery
+    without_tandem = assess_fall_risk(
+        battery(age_years=age, chair_stand_count=0, tandem_stance_s=None)
+    )
+    assert (
+        without_tandem.level is FallRiskLevel.NOT_KNOWN
+    )  # a chair stand with no norm is no evidence
 
 
 def test_chair_stand_with_arms_scores_zero() -> None:
@@ -112,19 +129,22 @@ def test_backward_speed_at_risk_below_0_6(speed: float, at_risk: bool) -> None:
     assert (FallRiskTest.BACKWARD_SPEED in fired(backward_speed_m_s=speed)) is at_risk
 
 
-def test_backward_speed_is_derived_from_the_3m_walk_and_says_so() -> None:
-    result = assess_fall_risk(make_tests(backward_walk_3m_s=6.0))
-    assert result.backward_speed_m_s == pytest.approx(0.5)
-    reason = next(r for r in result.reasons if r.code == "fall_risk.backward_speed")
-    assert "derived" in reason.message
-    assert "0.50 m/s" in reason.message
-    slow_ok = assess_fall_risk(make_tests(backward_walk_3m_s=5.0))
-    assert FallRiskTest.BACKWARD_SPEED not in slow_ok.fired  # 3/5 = 0.60 m/s is not below 0.6
-    assert any(r.code == "fall_risk.backward_speed.derived" for r in slow_ok.reasons)
+def test_the_3m_walk_speed_is_not_counted_a_second_time() -> None:
+    slow = assess_fall_risk(battery(backward_walk_3m_s=6.0))
+    assert slow.fired == (FallRiskTest.BACKWARD_WALK_3M,)  # once, as the walk: not as a speed
+    assert slow.backward_speed_m_s is None
+    assert any(
+        r.code == "fall_risk.backward_speed.same_walk" and "0.50 m/s" in r.message
+        for r in slow.reasons
+    )
+    grey = assess_fall_risk(make_tests(backward_walk_3m_s=4.0, steadi=NO))
+    # 4.0 s says neither, and its 0.75 m/s is no evidence of low risk either
+    assert grey.level is FallRiskLevel.NOT_KNOWN
+    assert FallRiskTest.BACKWARD_SPEED in grey.not_assessed
 
 
-def test_measured_speed_wins_over_derived() -> None:
-    result = assess_fall_risk(make_tests(backward_walk_3m_s=6.0, backward_speed_m_s=0.8))
+def test_a_separately_measured_overground_speed_is_its_own_test() -> None:
+    result = assess_fall_risk(battery(backward_walk_3m_s=6.0, backward_speed_m_s=0.8))
     assert result.backward_speed_m_s == 0.8
     assert FallRiskTest.BACKWARD_SPEED not in result.fired
 
@@ -134,22 +154,86 @@ def test_measured_speed_wins_over_derived() -> None:
 )
 def test_each_steadi_yes_alone_marks_high_risk(field: str) -> None:
     steadi = NO.model_copy(update={field: True})
-    result = assess_fall_risk(make_tests(steadi=steadi, tug_s=8.0))
+    result = assess_fall_risk(battery(steadi=steadi, tug_s=8.0))
     assert result.fired == (FallRiskTest.STEADI_QUESTIONS,)
     assert result.level is FallRiskLevel.HIGH
 
 
-def test_missing_tests_are_listed_and_do_not_fire() -> None:
+def test_missing_tests_are_listed_and_make_the_risk_not_known() -> None:
     result = assess_fall_risk(make_tests(tug_s=9.0))
-    assert result.level is FallRiskLevel.LOW
+    assert result.level is FallRiskLevel.NOT_KNOWN
     assert set(result.not_assessed) == set(FallRiskTest) - {FallRiskTest.TUG}
+    assert result.missing == (
+        "the 30-s chair stand (ages 60–94) or the tandem stance",
+        "the three questions about falls",
+    )
+    assert result.supervision is Supervision.EVERY_SESSION  # not known gates like high
+    supervision = next(r for r in result.reasons if r.code == "fall_risk.supervision")
+    assert supervision.policy
+    assert "not known" in supervision.message
 
 
-def test_nothing_assessed_cannot_decide() -> None:
-    with pytest.raises(CannotDecideError, match="no test gave a verdict"):
+@pytest.mark.parametrize(
+    "skipped", [("tug_s",), ("tandem_stance_s",), ("steadi",), ("tug_s", "steadi")]
+)
+def test_low_needs_every_part_of_the_minimum_battery(skipped: tuple[str, ...]) -> None:
+    assert assess_fall_risk(battery()).level is FallRiskLevel.LOW
+    values = dict.fromkeys(skipped)
+    assert assess_fall_risk(battery(**values)).level is FallRiskLevel.NOT_KNOWN
+
+
+def test_chair_stand_or_tandem_stance_completes_the_battery() -> None:
+    chair = battery(tandem_stance_s=None, chair_stand_count=12)
+    assert assess_fall_risk(chair).level is FallRiskLevel.LOW
+
+
+def test_a_3m_walk_alone_is_never_low_risk() -> None:
+    """Persona: every test skipped but the 3-m backward walk, in 2.9 s."""
+    result = assess_fall_risk(make_tests(backward_walk_3m_s=2.9))
+    assert result.level is FallRiskLevel.NOT_KNOWN
+
+
+def test_any_test_at_risk_is_high_even_with_parts_missing() -> None:
+    assert assess_fall_risk(make_tests(tug_s=13.0)).level is FallRiskLevel.HIGH
+
+
+def test_no_physical_test_at_all_cannot_decide() -> None:
+    with pytest.raises(CannotDecideError, match="No test was filled in"):
         assess_fall_risk(make_tests())
-    with pytest.raises(CannotDecideError):
-        assess_fall_risk(make_tests(age_years=50, chair_stand_count=5))
+    with pytest.raises(CannotDecideError, match="No test was filled in"):
+        assess_fall_risk(make_tests(steadi=NO))  # the fall questions alone are not a test
+
+
+@pytest.mark.parametrize(
+    ("retest_s", "level"),
+    [
+        (11.8, FallRiskLevel.HIGH),  # persona M: 0.7 s faster is within the 1.1 s error
+        (11.4, FallRiskLevel.HIGH),  # exactly 1.1 s: still no change (change must exceed it)
+        (11.39, FallRiskLevel.LOW),  # 1.11 s: a real change
+        (9.0, FallRiskLevel.LOW),
+    ],
+)
+def test_a_retested_tug_within_its_measurement_error_is_no_change(
+    retest_s: float, level: FallRiskLevel
+) -> None:
+    result = assess_fall_risk(battery(tug_s=retest_s), earlier_at_risk_tug_s=12.5)
+    assert result.level is level
+    if level is FallRiskLevel.HIGH:
+        reason = next(r for r in result.reasons if r.code == "fall_risk.tug_within_error")
+        assert "1.1 s" in reason.message
+        assert "tug_mdc_knee_oa" in reason.sources
+        assert result.tug_at_risk_reference_s == 12.5
+    else:
+        assert result.tug_at_risk_reference_s is None
+
+
+def test_the_tug_error_never_makes_a_worse_time_look_better() -> None:
+    """The error band only stops a small improvement from lifting a risk: 12.0 s is at risk
+    whatever came before, and 11.0 s after a normal 11.5 s stays normal."""
+    assert assess_fall_risk(battery(tug_s=12.0)).level is FallRiskLevel.HIGH
+    assert assess_fall_risk(battery(tug_s=11.0), earlier_at_risk_tug_s=None).level is (
+        FallRiskLevel.LOW
+    )
 
 
 def test_high_risk_means_every_session_supervised_with_rails() -> None:
@@ -164,7 +248,7 @@ def test_high_risk_means_every_session_supervised_with_rails() -> None:
 
 
 def test_low_risk_means_first_two_sessions_supervised() -> None:
-    result = assess_fall_risk(make_tests(tug_s=8.0, tandem_stance_s=10.0, steadi=NO))
+    result = assess_fall_risk(battery(tug_s=8.0, tandem_stance_s=10.0))
     assert SUPERVISED_FIRST_SESSIONS_LOW_RISK == 2
     assert result.supervision is Supervision.FIRST_SESSIONS
     assert result.supervised_first_sessions == 2
@@ -213,15 +297,33 @@ def test_high_iff_any_test_fires_and_worse_results_never_lower_risk(
         "backward_speed_m_s": speed, "chair_stand_count": count, "age_years": age, "sex": sex,
         "steadi": steadi,
     }  # fmt: skip
+    if all(
+        values[k] is None
+        for k in (
+            "tug_s",
+            "tandem_stance_s",
+            "backward_walk_3m_s",
+            "backward_speed_m_s",
+            "chair_stand_count",
+        )
+    ):
+        with pytest.raises(CannotDecideError):
+            assess_fall_risk(make_tests(**values))
+        return
     result = assess_fall_risk(make_tests(**values))
     assert (result.level is FallRiskLevel.HIGH) is bool(result.fired)
+    if result.level is FallRiskLevel.LOW:  # low only on the full battery
+        assert tug is not None
+        assert tandem is not None or count is not None
+    rank = {FallRiskLevel.LOW: 0, FallRiskLevel.NOT_KNOWN: 1, FallRiskLevel.HIGH: 2}
     if tug is not None:
         worse = assess_fall_risk(make_tests(**{**values, "tug_s": min(tug + 5.0, 300.0)}))
-        assert not (result.level is FallRiskLevel.HIGH and worse.level is FallRiskLevel.LOW)
+        assert rank[worse.level] >= rank[result.level] or result.level is FallRiskLevel.NOT_KNOWN
 
 
 def test_low_risk_reason_gives_each_result_with_its_number() -> None:
     result = assess_fall_risk(make_tests(tug_s=8.5, chair_stand_count=10, steadi=NO))
+    assert result.level is FallRiskLevel.LOW
     reason = next(r for r in result.reasons if r.code == "fall_risk.low")
     assert "Timed Up and Go 8.5 s" in reason.message
     assert "30-s chair stand 10 (norm 10)" in reason.message

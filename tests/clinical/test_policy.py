@@ -38,7 +38,9 @@ from retrowalk.clinical.screening import (
 
 NO = SteadiAnswers(fell_past_12_months=False, feels_unsteady=False, worries_about_falling=False)
 ITEM_5_ONLY = (False, False, False, False, True, False, False)
-LOW_RISK_TESTS = FallRiskTests(age_years=67, sex=Sex.FEMALE, tug_s=8.0, backward_walk_3m_s=2.8)
+LOW_RISK_TESTS = FallRiskTests(
+    age_years=67, sex=Sex.FEMALE, tug_s=8.0, tandem_stance_s=12.0, backward_walk_3m_s=2.8, steadi=NO
+)
 HIGH_RISK_TESTS = FallRiskTests(age_years=67, sex=Sex.FEMALE, tug_s=14.0, backward_walk_3m_s=2.8)
 SPEED = MeasuredSpeed(speed_m_s=1.0, method=SpeedMethod.THREE_M_BACKWARD_WALK)
 

@@ -66,14 +66,21 @@ def fall_risk(high: bool = False) -> FallRiskResult:
             age_years=65,
             sex=Sex.FEMALE,
             tug_s=13.0 if high else 8.0,
+            tandem_stance_s=12.0,
             backward_walk_3m_s=2.8,
             steadi=NO_STEADI,
         )
     )
 
 
-def measured(speed_m_s: float) -> MeasuredSpeed:
-    return MeasuredSpeed(speed_m_s=speed_m_s, method=SpeedMethod.THREE_M_BACKWARD_WALK)
+def measured(
+    speed_m_s: float, method: SpeedMethod = SpeedMethod.THREE_M_BACKWARD_WALK
+) -> MeasuredSpeed:
+    return MeasuredSpeed(speed_m_s=speed_m_s, method=method)
+
+
+def on_treadmill(speed_m_s: float) -> MeasuredSpeed:
+    return measured(speed_m_s, SpeedMethod.TREADMILL_VAN_DE_VENIS)
 
 
 def prescription(
@@ -90,7 +97,12 @@ def prescription(
         screening(),
         fall_risk(),
         condition,
-        measured(comfortable_speed_m_s or speed_m_s),
+        measured(
+            comfortable_speed_m_s or speed_m_s,
+            SpeedMethod.TREADMILL_VAN_DE_VENIS
+            if surface in (Surface.TREADMILL, Surface.TREADMILL_WITH_HANDRAILS)
+            else SpeedMethod.THREE_M_BACKWARD_WALK,
+        ),
         surface=surface,
     )
     return start.model_copy(
@@ -133,12 +145,65 @@ def test_every_reason_cites_the_catalogue_and_labels_policy() -> None:
 
 
 def test_high_fall_risk_means_every_session_supervised_on_a_treadmill_with_handrails() -> None:
-    plan = start_prescription(screening(), fall_risk(high=True), KneeCondition.OA, measured(0.7))
+    plan = start_prescription(
+        screening(), fall_risk(high=True), KneeCondition.OA, on_treadmill(0.7)
+    )
     assert plan.high_fall_risk
     assert plan.supervision is Supervision.EVERY_SESSION
     assert plan.surface is Surface.TREADMILL_WITH_HANDRAILS
     assert "Clip the emergency stop to your clothing." in plan.safety_cues
     assert all(must_be_supervised(plan, n, open_adverse_event_review=False) for n in range(50))
+
+
+def test_high_fall_risk_without_a_treadmill_test_walks_the_hallway_from_the_3m_walk() -> None:
+    plan = start_prescription(screening(), fall_risk(high=True), KneeCondition.OA, measured(0.7))
+    assert plan.surface is Surface.HALLWAY_WITH_RAIL_AND_SPOTTER
+    assert plan.supervision is Supervision.EVERY_SESSION
+
+
+def test_a_treadmill_plan_needs_the_treadmill_test_and_never_uses_the_3m_walk() -> None:
+    """Persona P: 3-m walk in 1.8 s (1.67 m/s), then asks for a treadmill."""
+    with pytest.raises(CannotDecideError, match="treadmill speed test"):
+        start_prescription(
+            screening(), fall_risk(), KneeCondition.OA, measured(1.67), Surface.TREADMILL
+        )
+    both = (measured(1.67), on_treadmill(0.6))
+    plan = start_prescription(screening(), fall_risk(), KneeCondition.OA, both, Surface.TREADMILL)
+    assert plan.speed_m_s == 0.6
+    ground = start_prescription(screening(), fall_risk(), KneeCondition.OA, both)
+    assert ground.surface is Surface.FLAT_CLEAR_KNOWN_PATH
+
+
+@pytest.mark.parametrize(
+    ("measured_m_s", "start_m_s"), [(0.79, 0.79), (0.8, 0.8), (0.81, 0.8), (1.67, 0.8)]
+)
+def test_the_starting_speed_has_a_policy_ceiling(measured_m_s: float, start_m_s: float) -> None:
+    """Personas B and P: 1.36 and 1.67 m/s measured are too fast a start (RULES.md §7.10)."""
+    plan = start_prescription(screening(), fall_risk(), KneeCondition.OA, measured(measured_m_s))
+    assert plan.speed_m_s == start_m_s
+    assert plan.comfortable_speed_m_s == measured_m_s  # progression still knows the real one
+    capped = [r for r in plan.reasons if r.code == "prescription.speed_ceiling"]
+    assert bool(capped) is (measured_m_s > DEFAULT_POLICY.start_speed_ceiling_m_s)
+    if capped:
+        assert capped[0].policy
+        assert "km/h" in capped[0].message
+
+
+def test_a_fall_risk_restriction_makes_the_plan_as_for_high_risk() -> None:
+    """A low latest result does not lift an active fall-risk restriction (RULES.md §7.1)."""
+    plan = start_prescription(
+        screening(), fall_risk(), KneeCondition.OA, measured(0.7), fall_risk_restricted=True
+    )
+    assert plan.supervision is Supervision.EVERY_SESSION
+    assert plan.high_fall_risk
+
+
+def test_without_a_3m_walk_a_high_risk_walker_is_told_backward_walking_is_not_for_them_yet() -> (
+    None
+):
+    """Persona I: TUG 16 s, stands with the arms, cannot do the 3-m backward walk."""
+    with pytest.raises(CannotDecideError, match="not for you yet"):
+        start_prescription(screening(), fall_risk(high=True), KneeCondition.OA, None)
 
 
 def test_a_surface_the_fall_risk_does_not_allow_is_refused() -> None:
@@ -209,7 +274,8 @@ def test_property_prescription_speed_equals_the_measured_speed(
     speed = speed_from_three_m_backward_walk(time_s)
     assert speed.speed_m_s == pytest.approx(3.0 / time_s)
     plan = start_prescription(screening(), fall_risk(), condition, speed)
-    assert plan.speed_m_s == speed.speed_m_s
+    assert plan.speed_m_s == min(speed.speed_m_s, DEFAULT_POLICY.start_speed_ceiling_m_s)
+    assert plan.comfortable_speed_m_s == speed.speed_m_s
 
 
 @pytest.mark.parametrize("time_s", [0.0, -1.0, float("nan"), float("inf")])

@@ -24,8 +24,10 @@ from retrowalk.clinical.progression import (
     clinician_adjust,
     clinician_review,
     decide,
+    is_rest_day,
     next_reassessment,
     reassessment_due,
+    usual_level,
 )
 from tests.clinical.test_prescription import prescription
 
@@ -223,14 +225,93 @@ def test_an_incomplete_session_does_not_count() -> None:
     assert not decision.qualifying_session
 
 
-def test_rising_weekly_pain_blocks_progress_as_an_extrapolation() -> None:
-    h = history(pain_during_this_week_nprs=(2, 2), pain_during_previous_week_nprs=(0, 1))
-    decision = decide(prescription(), session(during=2), morning(), h)
-    assert decision.action is Action.HOLD
-    rising = [r for r in decision.reasons if r.code == "progression.pain_rising_weekly"]
-    assert rising
-    assert rising[0].extrapolation
-    assert "silbernagel2007" in rising[0].sources
+def test_pain_rising_week_to_week_regresses() -> None:
+    """Persona E (2 → 3 → 4 → 5 → 5 → 6): the rise is a step down, not a hold (RULES §3)."""
+    h = history(pain_during_previous_week_nprs=(2, 3, 4))
+    rising = decide(prescription(duration_min=20), session(during=5, minutes=20), morning(), h)
+    assert rising.action is Action.REGRESS
+    reason = next(r for r in rising.reasons if r.code == "progression.pain_rising_weekly")
+    assert reason.extrapolation
+    assert reason.policy
+    assert "silbernagel2007" in reason.sources
+    assert "5/10" in reason.message
+    assert "4/10" in reason.message
+    level = decide(
+        prescription(), session(during=2), morning(), history(pain_during_previous_week_nprs=(2,))
+    )
+    assert level.action is Action.PROGRESS  # equal to last week's highest is not a rise
+
+
+def test_one_bad_session_is_not_counted_again_at_every_later_session() -> None:
+    """After a flare (6/10) the next 2/10 session is compared with the week before: no rise."""
+    after_flare = decide(
+        prescription(), session(during=2), morning(), history(pain_during_previous_week_nprs=(2, 2))
+    )
+    assert after_flare.action is Action.PROGRESS
+
+
+@pytest.mark.parametrize(("after", "action"), [(5, Action.PROGRESS), (6, Action.REGRESS)])
+def test_pain_after_the_session_above_5_regresses(after: int, action: Action) -> None:
+    """Persona N: pain 2 during, 7–8 after — the model allows 5 after activity too."""
+    policy = PolicyConfig(progress_with_acceptable_pain=True)
+    decision = decide(prescription(), session(during=2, after=after), morning(), history(), policy)
+    assert decision.action is action
+    if action is Action.REGRESS:
+        reason = next(r for r in decision.reasons if r.code == "progression.pain_after_too_high")
+        assert reason.extrapolation
+        assert f"{after}/10" in reason.message
+
+
+@pytest.mark.parametrize(("stiffness", "action"), [(2, Action.PROGRESS), (3, Action.REGRESS)])
+def test_next_morning_stiffness_above_the_usual_level_regresses(
+    stiffness: int, action: Action
+) -> None:
+    decision = decide(
+        prescription(), session(), morning(stiffness=stiffness), history(usual_stiffness_nprs=2.0)
+    )
+    assert decision.action is action
+
+
+def test_morning_pain_is_compared_with_the_usual_level_not_a_bad_day() -> None:
+    """Persona F, next day: pain 7 before a session does not become the new baseline."""
+    bad_day = session(before=7, during=2)
+    decision = decide(prescription(), bad_day, morning(pain=6), history(usual_pain_nprs=2.0))
+    assert decision.action is Action.REGRESS
+    reason = next(r for r in decision.reasons if r.code == "progression.morning_pain_up")
+    assert "usual 2/10" in reason.message
+    assert decision.usual_pain_nprs == 2.0
+    at_usual = decide(
+        prescription(), session(before=1), morning(pain=2), history(usual_pain_nprs=2.0)
+    )
+    assert at_usual.action is Action.PROGRESS
+
+
+@pytest.mark.parametrize(
+    ("pain", "usual", "rest"),
+    [
+        (4, 2.0, False),  # 2 above the usual level
+        (5, 2.0, True),  # 3 above
+        (6, 4.0, False),  # below 7 and only 2 above
+        (7, 4.0, True),  # 7 or more
+        (7, 7.0, True),  # 7 even when it is the usual level
+        (6, 3.5, False),  # 2.5 above a median usual level
+    ],
+)
+def test_a_rest_day_at_7_or_3_above_the_usual_level(pain: int, usual: float, rest: bool) -> None:
+    """Next-morning pain ≥ 7, or ≥ usual + 3 (policy) → a rest day."""
+    decision = decide(prescription(), session(), morning(pain=pain), history(usual_pain_nprs=usual))
+    assert decision.rest_day is rest
+    assert is_rest_day(pain, usual) is not None if rest else is_rest_day(pain, usual) is None
+    if rest:
+        reason = next(r for r in decision.reasons if r.code == "progression.rest_day")
+        assert reason.policy
+        assert "contact your clinician" in reason.message
+
+
+def test_the_usual_level_is_a_median() -> None:
+    assert usual_level([2, 2, 7]) == 2.0
+    assert usual_level([2, 7]) == 4.5
+    assert usual_level([]) is None
 
 
 def test_regress_undoes_the_last_increase() -> None:

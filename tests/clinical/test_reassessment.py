@@ -1,17 +1,19 @@
-"""A reassessment's fall-risk result and the current plan's supervision (RULES.md §1.3)."""
+"""A reassessment's fall-risk result and the current plan's supervision (RULES.md §1.3, §7.2–7.4):
+repeated tests only ever make the plan safer; lifting the high-risk rule is a clinician's."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from retrowalk.clinical.clearance import clinician_lift_fall_risk
 from retrowalk.clinical.fall_risk import FallRiskResult, FallRiskTests, Sex, assess_fall_risk
 from retrowalk.clinical.policy import DEFAULT_POLICY
 from retrowalk.clinical.prescription import KneeCondition, Prescription, must_be_supervised
 from retrowalk.clinical.reassessment import apply_reassessment
 from retrowalk.clinical.screening import SteadiAnswers
 from retrowalk.clinical.surfaces import Supervision, Surface
-from tests.clinical.test_prescription import fall_risk, measured, screening
+from tests.clinical.test_prescription import fall_risk, measured, on_treadmill, screening
 
 NO_STEADI = SteadiAnswers(
     fell_past_12_months=False, feels_unsteady=False, worries_about_falling=False
@@ -21,15 +23,19 @@ NO_STEADI = SteadiAnswers(
 def plan(*, high: bool, surface: Surface | None = None, incline_pct: int = 0) -> Prescription:
     from retrowalk.clinical.prescription import start_prescription
 
+    treadmill = surface in (Surface.TREADMILL, Surface.TREADMILL_WITH_HANDRAILS)
+    speed = on_treadmill(0.7) if treadmill else measured(0.7)
     start = start_prescription(
-        screening(), fall_risk(high=high), KneeCondition.OA, measured(0.7), surface=surface
+        screening(), fall_risk(high=high), KneeCondition.OA, speed, surface=surface
     )
     return start.model_copy(update={"incline_pct": incline_pct})
 
 
 def reassessed(*, tug_s: float) -> FallRiskResult:
     return assess_fall_risk(
-        FallRiskTests(age_years=70, sex=Sex.FEMALE, tug_s=tug_s, steadi=NO_STEADI)
+        FallRiskTests(
+            age_years=70, sex=Sex.FEMALE, tug_s=tug_s, tandem_stance_s=12.0, steadi=NO_STEADI
+        )
     )
 
 
@@ -68,24 +74,35 @@ def test_high_risk_keeps_a_treadmill_incline_but_drops_it_off_the_treadmill() ->
     assert moved.next.surface is DEFAULT_POLICY.high_risk_surfaces[0]
 
 
-def test_low_risk_at_reassessment_clears_the_high_risk_rule() -> None:
+def test_low_risk_at_reassessment_changes_nothing_only_a_clinician_lifts_it() -> None:
+    """Personas M and U: a retest (or new tests) never lifts the every-session rule."""
     before = plan(high=True)
-    assert must_be_supervised(before, sessions_done=10, open_adverse_event_review=False)
-
     decision = apply_reassessment(before, reassessed(tug_s=9.0))
+    assert not decision.changed
+    assert decision.next == before
+    assert decision.reasons[0].code == "reassessment.low_fall_risk_unchanged"
+    assert "only your clinician" in decision.reasons[0].message
 
-    assert decision.changed
-    after = decision.next
-    assert after.supervision is Supervision.FIRST_SESSIONS
-    assert after.supervised_first_sessions == DEFAULT_POLICY.supervised_first_sessions_low_risk
-    assert not after.high_fall_risk
-    assert not must_be_supervised(after, sessions_done=10, open_adverse_event_review=False)
-    assert after.surface == before.surface  # the safer surface is kept
-    assert (after.duration_min, after.speed_m_s, after.incline_pct) == (
+    lifted = clinician_lift_fall_risk(before, "Reassessed in clinic: TUG 9 s, steady.")
+    assert lifted.supervision is Supervision.FIRST_SESSIONS
+    assert lifted.supervised_first_sessions == DEFAULT_POLICY.supervised_first_sessions_low_risk
+    assert not lifted.high_fall_risk
+    assert lifted.surface == before.surface  # the safer surface is kept
+    assert (lifted.duration_min, lifted.speed_m_s, lifted.incline_pct) == (
         before.duration_min,
         before.speed_m_s,
         before.incline_pct,
     )
+    assert "Reassessed in clinic" in lifted.reasons[-1].message
+
+
+def test_not_known_at_reassessment_supervises_like_high() -> None:
+    before = plan(high=False, surface=Surface.FLAT_CLEAR_KNOWN_PATH)
+    partial = assess_fall_risk(FallRiskTests(age_years=70, sex=Sex.FEMALE, backward_walk_3m_s=2.9))
+    decision = apply_reassessment(before, partial)
+    assert decision.changed
+    assert decision.next.supervision is Supervision.EVERY_SESSION
+    assert "not known" in decision.reasons[0].message
 
 
 def test_a_reassessment_never_lifts_an_adverse_event_review() -> None:
@@ -93,7 +110,6 @@ def test_a_reassessment_never_lifts_an_adverse_event_review() -> None:
     decision = apply_reassessment(before, reassessed(tug_s=9.0))
     assert decision.next.supervised_until_review
     assert must_be_supervised(decision.next, sessions_done=50, open_adverse_event_review=False)
-    assert "waiting for your clinician's review" in decision.reasons[0].message
 
 
 @given(
@@ -112,8 +128,9 @@ def test_property_supervision_follows_the_latest_fall_risk_and_load_never_rises(
     after = apply_reassessment(before, result).next
 
     high_now = tug_s >= 12.0
-    assert after.high_fall_risk is high_now
-    if high_now or until_review:
+    # supervision only ever goes up: high stays high, low-then-high becomes high
+    assert after.high_fall_risk is (high_now or high_before)
+    if high_now or high_before or until_review:
         assert must_be_supervised(after, sessions_done, open_adverse_event_review=False)
     if high_now:
         assert after.surface in result.surfaces

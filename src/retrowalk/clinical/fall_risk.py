@@ -1,10 +1,16 @@
-"""Fall risk (RULES.md §1.3): it gates unsupervised backward walking.
+"""Fall risk (RULES.md §1.3 and §7.3–7.4): it gates unsupervised backward walking.
 
-Any one test at its published cut-off marks **high** fall risk; otherwise the risk is **low**.
-A test that was not done (``None``) does not fire; the result lists it, so a clinician sees
-what the verdict rests on. The consequence for supervision and surface is retrowalk
-**policy** (from the seed's "have someone supervise you" and every trial being supervised).
-Cut-offs live in :mod:`retrowalk.clinical.norms` with their sources.
+Any one test at its published cut-off marks **high** fall risk. **Low** needs evidence: the
+Timed Up and Go, one of the 30-s chair stand (with a norm for the age) or the tandem stance,
+and the STEADI key questions, all answered and none at risk. A skipped test is unknown, never
+normal: with any part of that battery missing (and nothing at risk) the verdict is **not
+known**, which gates like high (**policy**, RULES.md §7.3). The 3-m backward walk between 3.0
+and 4.5 s says neither; the backward speed derived from that same walk is not counted a second
+time, and a treadmill setting never feeds the < 0.6 m/s rule (Fritz 2013 measured overground).
+A retested TUG that improved by no more than its measurement error (1.1 s) is no change: a TUG
+at risk before stays at risk (RULES.md §7.4). The consequence for supervision and surface is
+retrowalk **policy** (from the seed's "have someone supervise you" and every trial being
+supervised). Cut-offs live in :mod:`retrowalk.clinical.norms` with their sources.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from retrowalk.clinical.norms import (
     TANDEM_STANCE_AT_RISK_BELOW_S,
     TANDEM_STANCE_SOURCES,
     TUG_AT_RISK_FROM_S,
+    TUG_MDC_S,
+    TUG_MDC_SOURCES,
     TUG_SOURCES,
     ChairStandNorm,
 )
@@ -67,6 +75,8 @@ class Sex(StrEnum):
 class FallRiskLevel(StrEnum):
     LOW = "low"
     HIGH = "high"
+    NOT_KNOWN = "not_known"
+    """Part of the minimum battery is missing: gates like high (**policy**, RULES.md §7.3)."""
 
 
 class FallRiskTest(StrEnum):
@@ -101,8 +111,9 @@ class FallRiskTests(BaseModel):
     :func:`assess_fall_risk`.
 
     ``chair_stand_used_arms``: standing up with the arms scores 0 (CDC STEADI), whatever
-    ``chair_stand_count`` says. ``backward_speed_m_s``: when not given it is derived as
-    3 m / ``backward_walk_3m_s``.
+    ``chair_stand_count`` says. ``backward_speed_m_s``: an overground backward walking speed
+    measured on its own (Fritz 2013); never a treadmill setting, and never the speed of the
+    3-m backward walk, which is counted once, as that test.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -126,13 +137,18 @@ class FallRiskResult(BaseModel):
     level: FallRiskLevel
     fired: tuple[FallRiskTest, ...]
     """Tests at their at-risk cut-off (empty when the level is low)."""
+    missing: tuple[str, ...] = ()
+    """What the minimum battery still lacks, in words (not known: this is why)."""
+    tug_at_risk_reference_s: float | None = None
+    """The at-risk TUG time this verdict compares a retest with (RULES.md §7.4); None when the
+    TUG is not at risk."""
     not_assessed: tuple[FallRiskTest, ...]
     """Tests not done (their input was ``None``)."""
     no_verdict: tuple[FallRiskTest, ...]
     """Tests done that give no verdict here (chair stand outside ages 60–94; a 3-m backward
     walk between 3.0 and 4.5 s)."""
     backward_speed_m_s: float | None
-    """The backward speed used: measured, or derived from the 3-m backward walk."""
+    """The overground backward speed used, measured on its own (None: not measured)."""
     supervision: Supervision
     supervised_first_sessions: int | None
     """How many first sessions must be supervised; ``None`` when every session must be."""
@@ -224,6 +240,7 @@ class _Assessment:
         self.low: list[FallRiskTest] = []
         self.low_results: list[str] = []
         self.reasons: list[Reason] = []
+        self.tug_reference_s: float | None = None
 
     def ok(self, test: FallRiskTest, result: str) -> None:
         """A test done with a result below its at-risk cut-off."""
@@ -235,24 +252,47 @@ class _Assessment:
         self.reasons.append(reason)
 
 
-def _timed_tests(tests: FallRiskTests, out: _Assessment) -> None:
-    if tests.tug_s is None:
+_MDC_TOLERANCE_S: Final[float] = 1e-9
+"""Float tolerance when comparing a TUG change with its measurement error (not clinical)."""
+
+
+def _tug(tests: FallRiskTests, out: _Assessment, earlier_at_risk_s: float | None) -> None:
+    tug = tests.tug_s
+    if tug is None:
         out.not_assessed.append(FallRiskTest.TUG)
-    elif tests.tug_s >= TUG_AT_RISK_FROM_S:
+        out.tug_reference_s = earlier_at_risk_s
+    elif tug >= TUG_AT_RISK_FROM_S:
+        out.tug_reference_s = tug
         out.fire(
             FallRiskTest.TUG,
             Reason(
                 code="fall_risk.tug",
                 message=(
-                    f"Timed Up and Go took {tests.tug_s:g} s (at risk from "
-                    f"{TUG_AT_RISK_FROM_S:g} s)."
+                    f"Timed Up and Go took {tug:g} s (at risk from {TUG_AT_RISK_FROM_S:g} s)."
                 ),
                 sources=TUG_SOURCES,
             ),
         )
+    elif earlier_at_risk_s is not None and earlier_at_risk_s - tug <= TUG_MDC_S + _MDC_TOLERANCE_S:
+        out.tug_reference_s = earlier_at_risk_s
+        out.fire(
+            FallRiskTest.TUG,
+            Reason(
+                code="fall_risk.tug_within_error",
+                message=(
+                    f"Timed Up and Go took {tug:g} s, {earlier_at_risk_s - tug:.1f} s faster "
+                    f"than the {earlier_at_risk_s:g} s that was at risk: a change of no more "
+                    f"than the test's measurement error ({TUG_MDC_S:g} s) is no change, so it "
+                    "still counts as at risk."
+                ),
+                sources=TUG_SOURCES + TUG_MDC_SOURCES,
+            ),
+        )
     else:
-        out.ok(FallRiskTest.TUG, f"Timed Up and Go {tests.tug_s:g} s")
+        out.ok(FallRiskTest.TUG, f"Timed Up and Go {tug:g} s")
 
+
+def _tandem(tests: FallRiskTests, out: _Assessment) -> None:
     if tests.tandem_stance_s is None:
         out.not_assessed.append(FallRiskTest.TANDEM_STANCE)
     elif tests.tandem_stance_s < TANDEM_STANCE_AT_RISK_BELOW_S:
@@ -343,22 +383,27 @@ def _backward(tests: FallRiskTests, out: _Assessment) -> float | None:
         )
 
     speed = tests.backward_speed_m_s
-    derived = ""
-    if speed is None and time_s is not None:
-        speed = BACKWARD_WALK_3M_DISTANCE_M / time_s
-        derived = (
-            f" (derived as {BACKWARD_WALK_3M_DISTANCE_M:g} m / {time_s:g} s from the 3-m "
-            "backward walk)"
-        )
     if speed is None:
         out.not_assessed.append(FallRiskTest.BACKWARD_SPEED)
+        if time_s is not None:
+            out.reasons.append(
+                Reason(
+                    code="fall_risk.backward_speed.same_walk",
+                    message=(
+                        f"The backward speed of the same 3-m walk "
+                        f"({BACKWARD_WALK_3M_DISTANCE_M / time_s:.2f} m/s) is not counted a "
+                        "second time."
+                    ),
+                    sources=BACKWARD_SPEED_SOURCES + BACKWARD_WALK_3M_SOURCES,
+                )
+            )
     elif speed < BACKWARD_SPEED_AT_RISK_BELOW_M_S:
         out.fire(
             FallRiskTest.BACKWARD_SPEED,
             Reason(
                 code="fall_risk.backward_speed",
                 message=(
-                    f"Backward walking speed {speed:.2f} m/s{derived} (at risk below "
+                    f"Backward walking speed {speed:.2f} m/s, walked overground (at risk below "
                     f"{BACKWARD_SPEED_AT_RISK_BELOW_M_S:g} m/s)."
                 ),
                 sources=BACKWARD_SPEED_SOURCES,
@@ -366,17 +411,6 @@ def _backward(tests: FallRiskTests, out: _Assessment) -> float | None:
         )
     else:
         out.ok(FallRiskTest.BACKWARD_SPEED, f"backward speed {speed:.2f} m/s")
-        if derived:
-            out.reasons.append(
-                Reason(
-                    code="fall_risk.backward_speed.derived",
-                    message=(
-                        f"Backward walking speed {speed:.2f} m/s{derived}: not below "
-                        f"{BACKWARD_SPEED_AT_RISK_BELOW_M_S:g} m/s."
-                    ),
-                    sources=BACKWARD_SPEED_SOURCES,
-                )
-            )
     return speed
 
 
@@ -399,33 +433,88 @@ def _steadi(steadi: SteadiAnswers | None, out: _Assessment) -> None:
         out.ok(FallRiskTest.STEADI_QUESTIONS, "no to the STEADI key questions")
 
 
-def assess_fall_risk(tests: FallRiskTests, policy: PolicyConfig = DEFAULT_POLICY) -> FallRiskResult:
-    """Any one test at its cut-off → high fall risk; otherwise low (RULES.md §1.3).
+PHYSICAL_TESTS: Final[tuple[str, ...]] = (
+    "tug_s",
+    "tandem_stance_s",
+    "chair_stand_count",
+    "backward_walk_3m_s",
+    "backward_speed_m_s",
+)
+"""The fields of :class:`FallRiskTests` that are physical tests (the STEADI questions are not)."""
 
-    The consequence (supervision and surfaces) is **policy**, read from ``policy``.
+
+def has_physical_test(tests: FallRiskTests) -> bool:
+    """Whether any physical test was done (an assessment without one is empty)."""
+    return tests.chair_stand_used_arms or any(
+        getattr(tests, name) is not None for name in PHYSICAL_TESTS
+    )
+
+
+def _missing_for_low(out: _Assessment) -> list[str]:
+    """What the minimum battery for a low verdict lacks (RULES.md §7.3), in words."""
+    missing: list[str] = []
+    if FallRiskTest.TUG not in out.low:
+        missing.append("the Timed Up and Go")
+    if FallRiskTest.CHAIR_STAND not in out.low and FallRiskTest.TANDEM_STANCE not in out.low:
+        missing.append("the 30-s chair stand (ages 60–94) or the tandem stance")
+    if FallRiskTest.STEADI_QUESTIONS not in out.low:
+        missing.append("the three questions about falls")
+    return missing
+
+
+def assess_fall_risk(
+    tests: FallRiskTests,
+    policy: PolicyConfig = DEFAULT_POLICY,
+    *,
+    earlier_at_risk_tug_s: float | None = None,
+) -> FallRiskResult:
+    """High with any test at its cut-off; low only on the full minimum battery; else not known.
+
+    ``earlier_at_risk_tug_s``: the TUG time that was at risk before (the previous verdict's
+    ``tug_at_risk_reference_s``); a retest no more than ``TUG_MDC_S`` faster is no change
+    (RULES.md §7.4). The consequence (supervision and surfaces) is **policy**, read from
+    ``policy``; "not known" gates like high (**policy**, RULES.md §7.3).
 
     Raises :class:`~retrowalk.clinical.errors.InvalidInputError` for an out-of-range input and
-    :class:`~retrowalk.clinical.errors.CannotDecideError` when no test gave a verdict (a "low"
-    resting on nothing would be false reassurance).
-    Sources: steadi, steadi_chair_stand_norms, carter2020, fritz2013.
+    :class:`~retrowalk.clinical.errors.CannotDecideError` when no physical test was done (an
+    empty assessment says nothing, and a "low" resting on nothing would be false reassurance).
+    Sources: steadi, steadi_chair_stand_norms, carter2020, fritz2013, tug_mdc_knee_oa.
     """
     _check(tests)
+    if not has_physical_test(tests):
+        raise CannotDecideError(
+            "No test was filled in, so nothing was assessed and nothing is saved. Fill in at "
+            "least one test; for a low fall risk retrowalk needs the Timed Up and Go, the 30-s "
+            "chair stand or the tandem stance, and the three questions about falls."
+        )
     out = _Assessment()
-    _timed_tests(tests, out)
+    _tug(tests, out, earlier_at_risk_tug_s)
+    _tandem(tests, out)
     _chair_stand(tests, out)
     speed = _backward(tests, out)
     _steadi(tests.steadi, out)
+    missing = _missing_for_low(out)
 
+    first: int | None = None
     if out.fired:
         level = FallRiskLevel.HIGH
         supervision = Supervision.EVERY_SESSION
-        first: int | None = None
         surfaces = policy.high_risk_surfaces
         consequence = (
-            f"High fall risk: every session supervised, on {describe_surfaces(surfaces)}; "
-            "no unsupervised sessions until a reassessment clears it (retrowalk policy)."
+            f"High fall risk: every session supervised, on {describe_surfaces(surfaces)}, until "
+            "your clinician clears it after a reassessment that is low risk (retrowalk policy)."
         )
-    elif out.low:
+    elif missing:
+        level = FallRiskLevel.NOT_KNOWN
+        supervision = Supervision.EVERY_SESSION
+        surfaces = policy.high_risk_surfaces
+        consequence = (
+            f"Fall risk not known: {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} missing, and a skipped test never counts "
+            f"as normal. Until then every session is supervised, on "
+            f"{describe_surfaces(surfaces)}, as for a high risk (retrowalk policy)."
+        )
+    else:
         level = FallRiskLevel.LOW
         supervision = Supervision.FIRST_SESSIONS
         first = policy.supervised_first_sessions_low_risk
@@ -443,18 +532,14 @@ def assess_fall_risk(tests: FallRiskTests, policy: PolicyConfig = DEFAULT_POLICY
             f"Low fall risk: the first {first} sessions supervised, then unsupervised sessions "
             f"are allowed on {describe_surfaces(surfaces)} (retrowalk policy)."
         )
-    else:
-        raise CannotDecideError(
-            "Fall risk cannot be assessed: no test gave a verdict. Do at least one of the Timed "
-            "Up and Go, tandem stance, 30-s chair stand (ages 60–94), 3-m backward walk, or the "
-            "STEADI key questions."
-        )
     out.reasons.append(
         Reason(code="fall_risk.supervision", message=consequence, sources=(), policy=True)
     )
     return FallRiskResult(
         level=level,
         fired=tuple(out.fired),
+        missing=tuple(missing) if level is FallRiskLevel.NOT_KNOWN else (),
+        tug_at_risk_reference_s=out.tug_reference_s,
         not_assessed=tuple(out.not_assessed),
         no_verdict=tuple(out.no_verdict),
         backward_speed_m_s=speed,

@@ -80,6 +80,10 @@ SPEED_RISE_WINDOW_DAYS: Final[int] = 7
 """The week of the +10 % rule above, in days (Timmermans 2016)."""
 SPEED_RISE_SOURCES: Final[tuple[str, ...]] = ("timmermans2016",)
 
+KM_H_PER_M_S: Final[float] = 3.6
+"""1 m/s = 3.6 km/h (3,600 s an hour / 1,000 m a km): a unit conversion, not a norm; speeds are
+shown in both (RULES.md §7.10)."""
+
 NPRS_MAX: Final[int] = 10
 """The numeric pain rating scale runs 0–10 (RULES.md §3; Salaffi 2004)."""
 CR10_MAX: Final[int] = 10

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from retrowalk.clinical.norms import CR10_MAX, SPEED_MAX_RISE_FRACTION_PER_7_DAYS
+from retrowalk.clinical.norms import (
+    CR10_MAX,
+    NPRS_MAX,
+    SPEED_MAX_RISE_FRACTION_PER_7_DAYS,
+)
 from retrowalk.clinical.surfaces import Surface
 
 
@@ -175,6 +179,67 @@ class PolicyConfig(BaseModel):
             "Policy: the clinician's list flags a walker who did fewer sessions than the "
             "prescribed sessions a week in the last this-many days (once the plan is at "
             "least that old)."
+        ),
+    )
+    recent_knee_surgery_weeks: int = Field(
+        default=12,
+        ge=1,
+        description=(
+            "Policy (RULES §7.6): knee surgery (a replacement or an arthroscopy included) "
+            "within this many weeks requires a clinician's clearance, because rehabilitation "
+            "after an operation belongs to the surgical team."
+        ),
+    )
+    walking_aid_supervised: bool = Field(
+        default=True,
+        description=(
+            "Policy (RULES §7.5): anyone who walks with a cane, crutches or a walker has every "
+            "session supervised, because the 3-m backward-walk cut-offs (Carter et al.) come "
+            "from people walking without an aid."
+        ),
+    )
+    anticoagulant_clearance_with_fall_risk: bool = Field(
+        default=True,
+        description=(
+            "Policy (RULES §7.6): a walker on blood-thinning medicine whose fall risk is high "
+            "or not known needs a clinician's clearance (a fall costs more)."
+        ),
+    )
+    usual_level_window_days: int = Field(
+        default=14,
+        ge=1,
+        description=(
+            "Policy (RULES §3 amendments): the walker's usual level of knee pain is the median "
+            "pre-session pain of this many days (and of stiffness, the median next-morning "
+            "stiffness), so that one bad day cannot raise the baseline."
+        ),
+    )
+    rest_day_pain_from_nprs: int = Field(
+        default=7,
+        ge=1,
+        le=NPRS_MAX,
+        description=(
+            "Policy (RULES §3 amendments): next-morning pain at or above this → a rest day: no "
+            "session is offered and the walker is asked to contact their clinician."
+        ),
+    )
+    rest_day_rise_above_usual_nprs: int = Field(
+        default=3,
+        ge=1,
+        le=NPRS_MAX,
+        description=(
+            "Policy (RULES §3 amendments): next-morning pain this many points or more above "
+            "the walker's usual level → a rest day."
+        ),
+    )
+    start_speed_ceiling_m_s: float = Field(
+        default=0.8,
+        gt=0,
+        description=(
+            "Policy (RULES §7.10): the starting speed is the measured comfortable speed but "
+            "never above this; a clinician may set a faster plan. It is below the slowest "
+            "speed of the healthy-young laboratory studies (0.89–1.56 m/s), which the "
+            "evidence report calls too fast for older adults with knee OA."
         ),
     )
     reassessment_interval_weeks: int = Field(

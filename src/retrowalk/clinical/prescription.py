@@ -12,6 +12,7 @@ writes a plan after a red flag, and marks a plan that waits for a clinician's cl
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Final
 
@@ -19,7 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from retrowalk.clinical.errors import CannotDecideError, ClinicalError, InvalidInputError
 from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskResult, Supervision, Surface
-from retrowalk.clinical.norms import BACKWARD_WALK_3M_DISTANCE_M, BACKWARD_WALK_3M_SOURCES
+from retrowalk.clinical.norms import (
+    BACKWARD_WALK_3M_DISTANCE_M,
+    BACKWARD_WALK_3M_SOURCES,
+    KM_H_PER_M_S,
+)
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.screening import ScreeningOutcome, ScreeningResult
@@ -41,8 +46,14 @@ MAX_SESSIONS_PER_WEEK: Final[int] = 3
 CEILING_SOURCES: Final[tuple[str, ...]] = ("almutairi2023",)
 
 INCLINE_STEPS_PCT: Final[tuple[int, ...]] = (0, 5, 10)
-"""Treadmill incline levels studied in backward walking: 0, 5 and 10 % (Cipriani 1995; Shen
-2021 also found 10° better than 0° for proprioception after ACL reconstruction)."""
+"""Treadmill incline steps 0 → 5 → 10 % (**policy**, RULES.md §3): within the range studied
+in backward walking — Cipriani 1995 measured 0, 5 and 10 % grade; Shen 2021 trained at 0°, 5°,
+10° and 15° (degrees: 10° is about 17.6 % grade) after ACL reconstruction. The steps are
+retrowalk's choice inside that range, not a tested progression."""
+INCLINE_POLICY_WORDS: Final[str] = (
+    "the steps of 0, 5 and 10 % are retrowalk's choice, within the inclines studied in "
+    "backward walking"
+)
 INCLINE_SOURCES: Final[tuple[str, ...]] = ("cipriani1995", "shen2021")
 
 WARM_UP_MIN: Final[int] = 5
@@ -217,43 +228,132 @@ def safety_cues_for(surface: Surface) -> tuple[str, ...]:
     return SAFETY_CUES
 
 
+def speed_for_surface(surface: Surface, speeds: Sequence[MeasuredSpeed]) -> MeasuredSpeed | None:
+    """The measured speed a plan on ``surface`` may start from (RULES.md §7.10): the treadmill
+    speed test for a treadmill, the 3-m backward walk overground; never the other one."""
+    wanted = (
+        SpeedMethod.TREADMILL_VAN_DE_VENIS
+        if surface in TREADMILL_SURFACES
+        else SpeedMethod.THREE_M_BACKWARD_WALK
+    )
+    return next((speed for speed in speeds if speed.method is wanted), None)
+
+
+def _no_speed_error(surface: Surface | None, fall_risk_gated: bool) -> CannotDecideError:
+    if surface is not None and surface in TREADMILL_SURFACES:
+        return CannotDecideError(
+            "A treadmill plan starts from the treadmill speed test (raise the belt until "
+            f"comfortable, then lower it from {TREADMILL_OVERSHOOT_M_S:g} m/s above): do that "
+            "test first, or choose a surface on the ground, which starts from the 3-m "
+            "backward walk."
+        )
+    if fall_risk_gated:
+        return CannotDecideError(
+            "Without the 3-metre backward walk there is no safe speed to start from, and your "
+            "tests show that your fall risk is high or not known: backward walking is not for "
+            "you yet. Please see your clinician, who can test you in person."
+        )
+    return CannotDecideError(
+        "The comfortable backward walking speed was not measured: do the 3-m backward walk "
+        "test (or, for a treadmill, the treadmill speed test) first; retrowalk never guesses it."
+    )
+
+
 def start_prescription(
     screening: ScreeningResult,
     fall_risk: FallRiskResult,
     knee_condition: KneeCondition,
-    speed: MeasuredSpeed | None,
+    speed: MeasuredSpeed | Sequence[MeasuredSpeed] | None,
     surface: Surface | None = None,
     policy: PolicyConfig = DEFAULT_POLICY,
+    *,
+    fall_risk_restricted: bool = False,
+    awaiting_clearance: bool | None = None,
 ) -> Prescription:
-    """The first prescription (RULES.md §2; sources alghadir2019, lin2025, hooper2004,
-    parikh2022, almutairi2023).
+    """The first prescription (RULES.md §2, §7.10; sources alghadir2019, lin2025, hooper2004,
+    parikh2022, almutairi2023, van_de_venis).
+
+    ``speed``: the measured comfortable speeds (one, several, or None). A treadmill plan
+    starts from the treadmill test, an overground one from the 3-m walk; the start is never
+    above ``policy.start_speed_ceiling_m_s`` (**policy**; a clinician may adjust it).
+    ``surface`` is the walker's choice among the surfaces the fall risk allows (default: the
+    first one with a speed measured for it). ``fall_risk_restricted``: a fall-risk
+    restriction is active (:mod:`retrowalk.clinical.restrictions`), so the plan is made as
+    for a high risk whatever the latest result. ``awaiting_clearance``: whether a clearance
+    restriction is active (None: from ``screening``).
 
     Raises :class:`ScreeningStopError` after a red flag (nhs_knee_red_flags) and
-    :class:`CannotDecideError` when the comfortable backward speed was not measured.
-    ``surface`` is the walker's choice among ``fall_risk.surfaces`` (default: the first one;
-    with high fall risk that is a treadmill with handrails).
+    :class:`CannotDecideError` when no suitable comfortable backward speed was measured.
     """
     if screening.outcome is ScreeningOutcome.STOP_AND_REFER:
         raise ScreeningStopError(
             "The screening found a reason to stop and see a doctor first, so retrowalk "
             "writes no walking plan; follow the referral advice."
         )
-    if speed is None:
-        raise CannotDecideError(
-            "The comfortable backward walking speed was not measured: do the 3-m backward "
-            "walk test (or the treadmill speed test) first; retrowalk never guesses it."
-        )
-    if not fall_risk.surfaces:
+    gated = fall_risk_restricted or fall_risk.level is not FallRiskLevel.LOW
+    # The result carries the surfaces of the policy it was assessed under; a restriction on
+    # top of a low result gates with this policy's high-risk surfaces.
+    allowed = (
+        fall_risk.surfaces
+        if fall_risk.level is not FallRiskLevel.LOW or not gated
+        else (policy.high_risk_surfaces)
+    )
+    if not allowed:
         raise CannotDecideError("The fall-risk result allows no surface to walk on.")
+    speeds: tuple[MeasuredSpeed, ...] = (
+        () if speed is None else (speed,) if isinstance(speed, MeasuredSpeed) else tuple(speed)
+    )
     if surface is None:
-        surface = fall_risk.surfaces[0]
-    elif surface not in fall_risk.surfaces:
-        allowed = ", ".join(s.value for s in fall_risk.surfaces)
-        raise InvalidInputError("surface", surface.value, f"one of {allowed} for this walker")
-    high_risk = fall_risk.level is FallRiskLevel.HIGH
-    awaiting = screening.outcome is ScreeningOutcome.CLEARANCE_REQUIRED
-    supervision = fall_risk.supervision
-    supervised_first = fall_risk.supervised_first_sessions
+        surface = next((s for s in allowed if speed_for_surface(s, speeds)), None)
+        if surface is None:
+            raise _no_speed_error(None, gated)
+    elif surface not in allowed:
+        names = ", ".join(s.value for s in allowed)
+        raise InvalidInputError("surface", surface.value, f"one of {names} for this walker")
+    measured = speed_for_surface(surface, speeds)
+    if measured is None:
+        raise _no_speed_error(surface, gated)
+    high_risk = gated
+    awaiting = (
+        screening.outcome is ScreeningOutcome.CLEARANCE_REQUIRED
+        if awaiting_clearance is None
+        else awaiting_clearance
+    )
+    if gated:
+        supervision, supervised_first = Supervision.EVERY_SESSION, None
+    else:
+        supervision = fall_risk.supervision
+        supervised_first = fall_risk.supervised_first_sessions
+    start_speed = min(measured.speed_m_s, policy.start_speed_ceiling_m_s)
+    speed_reason = Reason(
+        code="prescription.speed_measured",
+        message=(
+            f"Walk at your measured comfortable backward speed, "
+            f"{measured.speed_m_s:.2f} m/s ({measured.speed_m_s * KM_H_PER_M_S:.1f} km/h): "
+            "effects were larger at comfortable speed, and walking backward takes "
+            f"{BACKWARD_EXTRA_EFFORT_PCT[0]}–{BACKWARD_EXTRA_EFFORT_PCT[1]} % more effort "
+            "than forward, so slower is better."
+        ),
+        sources=COMFORTABLE_SPEED_SOURCES
+        + (
+            BACKWARD_WALK_3M_SOURCES
+            if measured.method is SpeedMethod.THREE_M_BACKWARD_WALK
+            else TREADMILL_METHOD_SOURCES
+        ),
+    )
+    if start_speed < measured.speed_m_s:
+        speed_reason = Reason(
+            code="prescription.speed_ceiling",
+            message=(
+                f"Your measured comfortable backward speed was {measured.speed_m_s:.2f} m/s; "
+                f"the plan starts at {start_speed:.2f} m/s "
+                f"({start_speed * KM_H_PER_M_S:.1f} km/h), the highest starting speed "
+                "retrowalk uses (our policy: slower is safer when walking backward, and "
+                "your clinician can set a faster one). It can rise as you progress."
+            ),
+            sources=speed_reason.sources,
+            policy=True,
+        )
     reasons = [
         Reason(
             code="prescription.start_dose",
@@ -263,21 +363,7 @@ def start_prescription(
             ),
             sources=tuple(dict.fromkeys(START_DOSE_SOURCES + STRENGTHENING_SOURCES)),
         ),
-        Reason(
-            code="prescription.speed_measured",
-            message=(
-                f"Walk at your measured comfortable backward speed, {speed.speed_m_s:.2f} m/s: "
-                "effects were larger at comfortable speed, and walking backward takes "
-                f"{BACKWARD_EXTRA_EFFORT_PCT[0]}–{BACKWARD_EXTRA_EFFORT_PCT[1]} % more effort "
-                "than forward, so slower is better."
-            ),
-            sources=COMFORTABLE_SPEED_SOURCES
-            + (
-                BACKWARD_WALK_3M_SOURCES
-                if speed.method is SpeedMethod.THREE_M_BACKWARD_WALK
-                else TREADMILL_METHOD_SOURCES
-            ),
-        ),
+        speed_reason,
         Reason(
             code="prescription.flat",
             message=f"Start flat (incline {INCLINE_STEPS_PCT[0]} %).",
@@ -303,9 +389,9 @@ def start_prescription(
             Reason(
                 code="prescription.supervision_every_session",
                 message=(
-                    "Your fall-risk tests showed a high risk, so every session is supervised, "
-                    f"on {describe_surfaces(fall_risk.surfaces)}, until a reassessment clears "
-                    "it."
+                    "Your fall risk is high or not known, so every session is supervised, "
+                    f"on {describe_surfaces(allowed)}, until your clinician clears it after "
+                    "a reassessment that is low risk."
                 ),
                 sources=("steadi",),
                 policy=True,
@@ -317,7 +403,7 @@ def start_prescription(
                 code="prescription.supervision_first_sessions",
                 message=(
                     f"The first {supervised_first} sessions are supervised; after that you may "
-                    f"walk alone on {describe_surfaces(fall_risk.surfaces)}."
+                    f"walk alone on {describe_surfaces(allowed)}."
                 ),
                 sources=("alghadir2019",),
                 policy=True,
@@ -337,8 +423,8 @@ def start_prescription(
     return Prescription(
         knee_condition=knee_condition,
         duration_min=START_DURATION_MIN,
-        speed_m_s=speed.speed_m_s,
-        comfortable_speed_m_s=speed.speed_m_s,
+        speed_m_s=start_speed,
+        comfortable_speed_m_s=measured.speed_m_s,
         surface=surface,
         incline_pct=INCLINE_STEPS_PCT[0],
         sessions_per_week=START_SESSIONS_PER_WEEK,

@@ -11,16 +11,25 @@ Adverse events → ``stop``: the walker stops this session, the load goes down a
 regression, and every later session is supervised until a clinician reviews (our choice of
 the two options the brief allowed: a distinct action makes the urgent case visible).
 
+Amendments of 2026-12 (RULES.md §3): pain *after* the session above 5 regresses like pain
+during; next-morning pain and stiffness are compared with the walker's **usual level** (the
+median pre-session pain, and the median next-morning stiffness, of the last
+``PolicyConfig.usual_level_window_days`` days: **policy**), so one bad day cannot raise the
+baseline; pain rising week to week regresses (**policy**); and next-morning pain at or above
+``PolicyConfig.rest_day_pain_from_nprs`` or ``rest_day_rise_above_usual_nprs`` above the usual
+level makes a **rest day** (:func:`is_rest_day`; held by :mod:`retrowalk.clinical.restrictions`).
+
 History (what the services derive from stored sessions and decisions) is one
 :class:`History` value: the session's local date, the count of consecutive qualifying sessions
 at the current level, the last increase (so it can be undone), every change of the prescribed
-speed in the last 7 days, the stiffness baseline, and the peak pain during the sessions of this
-and the previous week.
+speed in the last 7 days, the usual levels of pain and stiffness, and the peak pain during the
+sessions of the previous week.
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Final
@@ -39,6 +48,7 @@ from retrowalk.clinical.norms import SPEED_RISE_WINDOW_DAYS as SPEED_RISE_WINDOW
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.prescription import (
     CEILING_SOURCES,
+    INCLINE_POLICY_WORDS,
     INCLINE_SOURCES,
     INCLINE_STEPS_PCT,
     MAX_DURATION_MIN,
@@ -145,12 +155,16 @@ class History(BaseModel):
     was none or the level has been reduced since."""
     speed_changes: tuple[Change, ...] = ()
     """Every change of the prescribed speed (up or down) in at least the last 7 days."""
-    baseline_stiffness_nprs: StrictInt | None = Field(default=None, ge=0, le=NPRS_MAX)
-    """Stiffness before this session (the last morning report before it); None if unknown."""
-    pain_during_this_week_nprs: tuple[StrictInt, ...] = ()
-    """Peak pain during the earlier sessions of the last 7 days (this session excluded)."""
+    usual_pain_nprs: float | None = Field(default=None, ge=0, le=NPRS_MAX)
+    """The walker's usual knee pain: the median pre-session pain of the sessions in the
+    ``usual_level_window_days`` ending with this one (:func:`usual_level`); None → this
+    session's own pre-session pain."""
+    usual_stiffness_nprs: float | None = Field(default=None, ge=0, le=NPRS_MAX)
+    """The walker's usual next-morning stiffness: the median of the earlier reports in that
+    window (this one excluded); None when there is none yet."""
     pain_during_previous_week_nprs: tuple[StrictInt, ...] = ()
-    """Peak pain during the sessions of the 7 days before those."""
+    """Peak pain during the sessions of the week before this session's week (the 7 days
+    ending 7 days before it)."""
 
     @model_validator(mode="after")
     def _check(self) -> History:
@@ -163,10 +177,52 @@ class History(BaseModel):
                 raise ValueError("speed_changes may only hold speed changes")
             if change.on > self.session_date:
                 raise ValueError("speed_changes may not be dated after the session")
-        for pain in self.pain_during_this_week_nprs + self.pain_during_previous_week_nprs:
+        for pain in self.pain_during_previous_week_nprs:
             if not 0 <= pain <= NPRS_MAX:
                 raise ValueError(f"weekly pain values must be 0–{NPRS_MAX}")
         return self
+
+
+def usual_level(values: tuple[int, ...] | list[int]) -> float | None:
+    """The usual level of a 0–10 rating: the median of ``values`` (None when there are none).
+
+    A median, so that one bad day (or a good one) cannot move it much (**policy**, RULES.md §3
+    amendments)."""
+    if not values:
+        return None
+    return float(statistics.median(values))
+
+
+def is_rest_day(
+    morning_pain_nprs: int, usual_pain_nprs: float | None, policy: PolicyConfig = DEFAULT_POLICY
+) -> Reason | None:
+    """The rest-day reason when next-morning pain calls for one (**policy**, RULES.md §3
+    amendments), else None: pain at or above ``rest_day_pain_from_nprs``, or at least
+    ``rest_day_rise_above_usual_nprs`` above the usual level."""
+    high = morning_pain_nprs >= policy.rest_day_pain_from_nprs
+    rise = (
+        usual_pain_nprs is not None
+        and morning_pain_nprs >= usual_pain_nprs + policy.rest_day_rise_above_usual_nprs
+    )
+    if not (high or rise):
+        return None
+    usual = f"{usual_pain_nprs:g}/{NPRS_MAX}" if usual_pain_nprs is not None else "not known yet"
+    why = (
+        f"at or above {policy.rest_day_pain_from_nprs}/{NPRS_MAX}"
+        if high
+        else f"{policy.rest_day_rise_above_usual_nprs} or more points above your usual level"
+    )
+    return Reason(
+        code="progression.rest_day",
+        message=(
+            f"Knee pain this morning was {morning_pain_nprs}/{NPRS_MAX}, {why} (your usual level "
+            f"is {usual}): today is a rest day. Please do not walk backward, and contact your "
+            "clinician: they will decide when you start again."
+        ),
+        sources=PAIN_MODEL_SOURCES,
+        policy=True,
+        extrapolation=True,
+    )
 
 
 class ProgressionDecision(BaseModel):
@@ -185,6 +241,10 @@ class ProgressionDecision(BaseModel):
     """True when the walker must stop the session now (an adverse event)."""
     qualifying_session: bool = False
     """True when this session counts towards the qualifying sessions at this level."""
+    rest_day: bool = False
+    """True when the next-morning pain makes today a rest day (:func:`is_rest_day`)."""
+    usual_pain_nprs: float | None = None
+    """The usual pain level the morning report was compared with (None: no report)."""
     rule_version: str = RULE_VERSION
 
 
@@ -305,8 +365,12 @@ def _incline_allowed(prescription: Prescription, policy: PolicyConfig) -> Reason
     if prescription.incline_pct >= INCLINE_STEPS_PCT[-1]:
         return Reason(
             code="progression.incline_at_ceiling",
-            message=f"Incline is at the highest level studied, {INCLINE_STEPS_PCT[-1]} %.",
+            message=(
+                f"Incline is at the highest step, {INCLINE_STEPS_PCT[-1]} % "
+                f"({INCLINE_POLICY_WORDS})."
+            ),
             sources=INCLINE_SOURCES,
+            policy=True,
         )
     return None
 
@@ -392,8 +456,12 @@ def _raise_one(
     next_incline = min(step for step in INCLINE_STEPS_PCT if step > incline)
     reason = Reason(
         code="progression.incline_up",
-        message=f"Treadmill incline goes up from {incline} to {next_incline} %.",
+        message=(
+            f"Treadmill incline goes up from {incline} to {next_incline} % "
+            f"({INCLINE_POLICY_WORDS})."
+        ),
         sources=INCLINE_SOURCES,
+        policy=True,
     )
     change = Change(variable=Variable.INCLINE, before=incline, after=next_incline, on=today)
     return _with(prescription, Variable.INCLINE, next_incline), change, [reason]
@@ -416,9 +484,13 @@ def decide(
     timmermans2016 (speed ≤ +10 % a week, extrapolated from stroke), almutairi2023 (30-min
     ceiling), cipriani1995 and shen2021 (incline 0 → 5 → 10 %), hooper2004 (effort).
     Precedence: adverse event → stop; pain rules → regress; otherwise hold unless every
-    progression condition holds.
+    progression condition holds. A rest day (:func:`is_rest_day`) is marked on any of them.
     """
     pain = session.pain_during_peak_nprs
+    usual = history.usual_pain_nprs
+    if usual is None:
+        usual = float(session.pain_before_nprs)
+    rest = is_rest_day(morning.pain_nprs, usual, policy) if morning is not None else None
     if session.adverse_events:
         events = ", ".join(
             sorted(event.value.replace("_", " ") for event in session.adverse_events)
@@ -438,9 +510,11 @@ def decide(
             variable_changed=change.variable if change else None,
             change=change,
             next_prescription=_supervised_until_review(reduced),
-            reasons=(stop, cut),
+            reasons=(stop, cut) if rest is None else (stop, rest, cut),
             needs_review=True,
             stop_session=True,
+            rest_day=rest is not None,
+            usual_pain_nprs=usual if morning is not None else None,
         )
 
     regress: list[Reason] = []
@@ -452,14 +526,49 @@ def decide(
                 f"{PAIN_ACCEPTABLE_MAX_NPRS}/10 of the pain-monitoring model.",
             )
         )
-    if morning is not None and morning.pain_nprs > session.pain_before_nprs:
+    if session.pain_after_nprs > PAIN_ACCEPTABLE_MAX_NPRS:
+        regress.append(
+            _pain_reason(
+                "progression.pain_after_too_high",
+                f"Pain after the session was {session.pain_after_nprs}/10, above the "
+                f"{PAIN_ACCEPTABLE_MAX_NPRS}/10 the pain-monitoring model allows after "
+                "activity.",
+            )
+        )
+    if morning is not None and morning.pain_nprs > usual + _EPS:
         regress.append(
             _pain_reason(
                 "progression.morning_pain_up",
-                f"Next-morning pain was {morning.pain_nprs}/10, above the "
-                f"{session.pain_before_nprs}/10 before the session.",
+                f"Next-morning pain was {morning.pain_nprs}/10, above your usual "
+                f"{usual:g}/10 (the middle value of your pain before sessions over the last "
+                f"{policy.usual_level_window_days} days).",
             )
         )
+    stiff_usual = history.usual_stiffness_nprs
+    if (
+        morning is not None
+        and stiff_usual is not None
+        and morning.stiffness_nprs > stiff_usual + _EPS
+    ):
+        regress.append(
+            _pain_reason(
+                "progression.morning_stiffness_up",
+                f"Next-morning stiffness was {morning.stiffness_nprs}/10, above your usual "
+                f"{stiff_usual:g}/10 (the middle value of your morning reports over the last "
+                f"{policy.usual_level_window_days} days).",
+            )
+        )
+    last_week = history.pain_during_previous_week_nprs
+    if last_week and pain > max(last_week):
+        regress.append(
+            _pain_reason(
+                "progression.pain_rising_weekly",
+                f"Pain during this session ({pain}/10) is above the highest of the week before "
+                f"({max(last_week)}/10): pain must not rise from week to week.",
+            )
+        )
+    if rest is not None:
+        regress.append(rest)
     if regress:
         reduced, change, cut = _reduce(prescription, history, policy)
         return ProgressionDecision(
@@ -469,6 +578,8 @@ def decide(
             next_prescription=reduced,
             reasons=(*regress, cut),
             needs_review=True,
+            rest_day=rest is not None,
+            usual_pain_nprs=usual if morning is not None else None,
         )
 
     hold: list[Reason] = []
@@ -485,18 +596,6 @@ def decide(
                 extrapolation=True,
             )
         )
-    else:
-        if (
-            history.baseline_stiffness_nprs is not None
-            and morning.stiffness_nprs > history.baseline_stiffness_nprs
-        ):
-            hold.append(
-                _pain_reason(
-                    "progression.morning_stiffness_up",
-                    f"Next-morning stiffness was {morning.stiffness_nprs}/10, above your usual "
-                    f"{history.baseline_stiffness_nprs}/10.",
-                )
-            )
     if pain > PAIN_SAFE_MAX_NPRS and not policy.progress_with_acceptable_pain:
         hold.append(
             _pain_reason(
@@ -530,17 +629,6 @@ def decide(
                 policy=True,
             )
         )
-    this_week = (*history.pain_during_this_week_nprs, pain)
-    last_week = history.pain_during_previous_week_nprs
-    if last_week and sum(this_week) / len(this_week) > sum(last_week) / len(last_week) + _EPS:
-        hold.append(
-            _pain_reason(
-                "progression.pain_rising_weekly",
-                f"Pain during sessions rose from {sum(last_week) / len(last_week):.1f}/10 last "
-                f"week to {sum(this_week) / len(this_week):.1f}/10 this week; it must not rise "
-                "week to week.",
-            )
-        )
     if hold:
         return ProgressionDecision(
             action=Action.HOLD,
@@ -549,6 +637,7 @@ def decide(
             next_prescription=prescription,
             reasons=tuple(hold),
             needs_review=False,
+            usual_pain_nprs=usual if morning is not None else None,
         )
 
     assert morning is not None  # a missing report always holds above
@@ -557,7 +646,7 @@ def decide(
     qualifies = _pain_reason(
         "progression.session_qualifies",
         f"Pain during {pain}/10, next morning back to {morning.pain_nprs}/10 "
-        f"(before: {session.pain_before_nprs}/10), effort {session.effort_cr10}/10: "
+        f"(usual: {usual:g}/10), effort {session.effort_cr10}/10: "
         f"qualifying session {count} at this level ({needed} needed to progress).",
     )
     if count < needed:
@@ -569,6 +658,7 @@ def decide(
             reasons=(qualifies,),
             needs_review=False,
             qualifying_session=True,
+            usual_pain_nprs=usual,
         )
     raised, change, why = _raise_one(prescription, history, policy)
     return ProgressionDecision(
@@ -579,6 +669,7 @@ def decide(
         reasons=(qualifies, *why),
         needs_review=False,
         qualifying_session=True,
+        usual_pain_nprs=usual,
     )
 
 
@@ -661,7 +752,7 @@ def _is_whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_note(reason: object, allowed: str) -> None:
+def check_note(reason: object, allowed: str) -> None:
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidInputError("reason", reason, allowed)
 
@@ -680,7 +771,7 @@ def clinician_adjust(
     (almutairi2023: 30 min, 3×/week; cipriani1995: incline 0/5/10 % on a treadmill) and the
     clinician's reason is recorded. Nothing out of range is clamped: it is refused (a value of
     the wrong type too, since ``model_copy`` does not validate)."""
-    _check_note(reason, "a sentence saying why the plan is changed")
+    check_note(reason, "a sentence saying why the plan is changed")
     update: dict[str, object] = {}
     if duration_min is not None:
         if not _is_whole(duration_min) or not 1 <= duration_min <= MAX_DURATION_MIN:
@@ -732,7 +823,7 @@ def clinician_adjust(
 
 def clinician_clear(prescription: Prescription, reason: str) -> Prescription:
     """A clinician clears a walker who was waiting for clearance (PAR-Q, parq_classic)."""
-    _check_note(reason, "a sentence saying who cleared and why")
+    check_note(reason, "a sentence saying who cleared and why")
     note = Reason(
         code="prescription.cleared",
         message=f"Cleared by a clinician: {reason.strip()}",
@@ -746,7 +837,7 @@ def clinician_clear(prescription: Prescription, reason: str) -> Prescription:
 def clinician_review(prescription: Prescription, reason: str) -> Prescription:
     """A clinician has reviewed an adverse event: sessions return to the supervision the
     fall-risk level allows (every session, or the first N)."""
-    _check_note(reason, "a sentence saying what the review found")
+    check_note(reason, "a sentence saying what the review found")
     note = Reason(
         code="prescription.reviewed", message=f"Reviewed by a clinician: {reason.strip()}"
     )

@@ -1,19 +1,15 @@
-"""What a reassessment's fall-risk result does to the current plan (RULES.md §1.3, §5).
+"""What a reassessment's fall-risk result does to the current plan (RULES.md §1.3, §7.2–7.4).
 
-RULES.md §1.3: high fall risk means every session is supervised, on a treadmill with handrails
-or a hallway with a rail and a spotter, "no unsupervised sessions until a reassessment clears
-it". So a reassessment works both ways:
+Repeated tests are recorded and change nothing but what makes the plan safer (§7.2):
 
-- **high** now → every later session supervised, on a surface the high-risk policy allows,
-  whatever the plan said before (a walker who has become unsteady must not walk alone);
-- **low** now, after a plan made under high risk → the reassessment clears it: unsupervised
-  sessions are allowed again under the low-risk policy (first sessions supervised, counted
-  from the walker's first session). The surface is kept: the high-risk surfaces are at least
-  as safe, and a clinician can change it.
+- **high** or **not known** now → every later session supervised, on a surface the high-risk
+  policy allows, whatever the plan said before (a walker who has become unsteady must not walk
+  alone);
+- **low** now → nothing changes: lifting a high-risk rule needs a clinician's clearance after
+  a low-risk reassessment (§7.4, :func:`retrowalk.clinical.clearance.clinician_lift_fall_risk`).
 
 Only the supervision and surface change here; the training load (minutes, speed, incline) is
-the progression rule's business. An open adverse-event review (``supervised_until_review``)
-is never lifted by a reassessment: only a clinician's review lifts it (RULES.md §3).
+the progression rule's business, and a clinician's adjustment is never undone.
 """
 
 from __future__ import annotations
@@ -45,7 +41,7 @@ def apply_reassessment(
     result's own ``supervision``, ``supervised_first_sessions`` and ``surfaces`` already carry
     the configured policy, so nothing here restates it.
     """
-    if fall_risk.level is FallRiskLevel.HIGH:
+    if fall_risk.level is not FallRiskLevel.LOW:
         return _to_high_risk(prescription, fall_risk)
     return _to_low_risk(prescription, fall_risk)
 
@@ -65,9 +61,11 @@ def _to_high_risk(prescription: Prescription, fall_risk: FallRiskResult) -> Reas
         }
     )
     changed = next_rx != prescription
+    level = "high" if fall_risk.level is FallRiskLevel.HIGH else "not known"
     message = (
-        "The reassessment showed a high fall risk: every session is supervised from now on, "
-        f"on {describe_surfaces(fall_risk.surfaces)}, until a later reassessment clears it."
+        f"The reassessment showed a fall risk that is {level}: every session is supervised "
+        f"from now on, on {describe_surfaces(fall_risk.surfaces)}, until your clinician clears "
+        "it after a low-risk reassessment."
     )
     if surface != prescription.surface:
         message += f" Your sessions move to {describe_surfaces([surface])}."
@@ -83,38 +81,19 @@ def _to_high_risk(prescription: Prescription, fall_risk: FallRiskResult) -> Reas
 
 
 def _to_low_risk(prescription: Prescription, fall_risk: FallRiskResult) -> ReassessmentDecision:
-    if prescription.supervision is not Supervision.EVERY_SESSION:
-        reason = Reason(
-            code="reassessment.low_fall_risk_unchanged",
-            message="The reassessment confirmed a low fall risk: supervision stays as it was.",
-            sources=("steadi",),
-            policy=True,
+    if prescription.supervision is Supervision.EVERY_SESSION or prescription.high_fall_risk:
+        message = (
+            "The reassessment showed a low fall risk. It is recorded; only your clinician can "
+            "lift the every-session supervision, after looking at it (retrowalk policy)."
         )
-        return ReassessmentDecision(
-            changed=False, next=prescription, reasons=(reason, *fall_risk.reasons)
-        )
-    next_rx = prescription.model_copy(
-        update={
-            "supervision": fall_risk.supervision,
-            "supervised_first_sessions": fall_risk.supervised_first_sessions,
-            "high_fall_risk": False,
-        }
-    )
-    message = (
-        "The reassessment showed a low fall risk, which clears the high-risk rule: after the "
-        f"first {fall_risk.supervised_first_sessions} sessions you may walk alone on "
-        f"{describe_surfaces(fall_risk.surfaces)}. Your surface stays "
-        f"{describe_surfaces([prescription.surface])} until your clinician changes it."
-    )
-    if prescription.supervised_until_review:
-        message += (
-            " An adverse event is still waiting for your clinician's review, so every session "
-            "stays supervised until then."
-        )
+    else:
+        message = "The reassessment confirmed a low fall risk: supervision stays as it was."
     reason = Reason(
-        code="reassessment.low_fall_risk_clears",
+        code="reassessment.low_fall_risk_unchanged",
         message=message,
         sources=("steadi",),
         policy=True,
     )
-    return ReassessmentDecision(changed=True, next=next_rx, reasons=(reason, *fall_risk.reasons))
+    return ReassessmentDecision(
+        changed=False, next=prescription, reasons=(reason, *fall_risk.reasons)
+    )

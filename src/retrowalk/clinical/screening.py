@@ -5,16 +5,25 @@ Three questionnaires, kept here as data so every UI shows the same words:
 - the classic 7-item PAR-Q (readiness for activity): any YES except item 5 → a clinician must
   clear the walker first; item 5 (a bone or joint problem) is expected YES in knee pain and is
   recorded without blocking (**policy**); over 69 and not used to activity → clearance too;
-- knee red flags: any flag → stop and refer, no plan is generated;
+- knee red flags: any flag → stop and refer, no plan is generated; a hot, swollen knee stops
+  with or without fever (same-day doctor; with fever, emergency care: possible infection), and
+  every question is asked positively, so "no" never means "no, I cannot" (RULES.md §7.6);
 - the STEADI key questions: recorded here, they feed :mod:`retrowalk.clinical.fall_risk` and do
-  not change the screening outcome by themselves.
+  not change the screening outcome by themselves;
+- the questions of RULES.md §7.6, kept with the screening: a walking aid (every session
+  supervised, **policy**), blood-thinning medicine (shown to the clinician; with high or
+  unknown fall risk a clearance is needed, **policy**), knee surgery in the last
+  ``PolicyConfig.recent_knee_surgery_weeks`` weeks (clearance required, **policy**), and fever.
+
+What a screening *restricts* over time (and that a later screening can only add to it) is
+:mod:`retrowalk.clinical.restrictions`' business.
 
 The program supports clinical care; a screening result is never a diagnosis.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Final
 
@@ -22,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt
 
 from retrowalk.clinical.errors import InvalidInputError
 from retrowalk.clinical.norms import (
+    BACKWARD_WALK_3M_SOURCES,
     PARQ_AGE_NOTE_ABOVE_YEARS,
     PARQ_SOURCES,
     RED_FLAG_SOURCES,
@@ -89,16 +99,25 @@ class RedFlagUrgency(StrEnum):
 
     URGENT = "urgent"
     """Emergency care now."""
+    SAME_DAY = "same_day"
+    """See a doctor today."""
     SOON = "soon"
     """See a doctor soon."""
 
 
 class RedFlagInfo(BaseModel):
-    """What a red flag asks, how urgent it is and what the person should do, in plain words."""
+    """What a red flag asks, how urgent it is and what the person should do, in plain words.
+
+    ``question`` is asked positively and answered yes or no; ``flag_when`` is the answer that
+    raises the flag (``False`` for "Can you put weight on the leg and take 4 steps?").
+    ``statement`` is the flag in the first person, for the tick list of the morning check-in.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     question: str
+    flag_when: bool = True
+    statement: str
     urgency: RedFlagUrgency
     action: str
     sources: tuple[str, ...]
@@ -108,6 +127,10 @@ class KneeRedFlag(StrEnum):
     """The knee red flags of RULES.md §1.2; any one stops the program and refers the person."""
 
     INFECTION = "infection"
+    """A hot, swollen knee WITH fever or feeling unwell (possible infection): emergency care.
+    The screening derives it from :attr:`HOT_SWOLLEN_KNEE` and the separate fever question."""
+    HOT_SWOLLEN_KNEE = "hot_swollen_knee"
+    """A hot, swollen knee, with or without fever: a doctor the same day (RULES.md §7.6)."""
     FRACTURE_DISLOCATION_OR_TENDON_RUPTURE = "fracture_dislocation_or_tendon_rupture"
     CANNOT_BEAR_WEIGHT = "cannot_bear_weight"
     LOCKED_KNEE = "locked_knee"
@@ -120,6 +143,8 @@ class KneeRedFlag(StrEnum):
     NEW_SWELLING_OF_SEVERAL_JOINTS_OR_MORNING_STIFFNESS = (
         "new_swelling_of_several_joints_or_morning_stiffness"
     )
+    KNEE_GIVING_WAY = "knee_giving_way"
+    """Asked at the morning check-in (RULES.md §7.7): the knee gave way under the walker."""
 
     @property
     def info(self) -> RedFlagInfo:
@@ -131,6 +156,10 @@ _EMERGENCY_NOW: Final[str] = (
     "Get emergency care now (an emergency department or your local emergency number); "
     "do not start or continue backward walking."
 )
+_SEE_DOCTOR_TODAY: Final[str] = (
+    "See a doctor today (your GP or an urgent care service) and show them this answer; do "
+    "not start or continue backward walking until they have seen you."
+)
 _SEE_DOCTOR_SOON: Final[str] = (
     "Book an appointment with your doctor soon and show them this answer; do not start "
     "backward walking until they have seen you."
@@ -138,64 +167,83 @@ _SEE_DOCTOR_SOON: Final[str] = (
 
 RED_FLAGS: Final[Mapping[KneeRedFlag, RedFlagInfo]] = {
     KneeRedFlag.INFECTION: RedFlagInfo(
-        question="Is your knee hot, red and swollen, and do you have a fever or feel unwell?",
+        question="Is your knee hot and swollen, and do you have a fever or feel unwell?",
+        statement="My knee is hot and swollen, and I have a fever or feel unwell",
         urgency=RedFlagUrgency.URGENT,
         action=_EMERGENCY_NOW + " A hot, swollen knee with fever can be an infection.",
+        sources=RED_FLAG_SOURCES,
+    ),
+    KneeRedFlag.HOT_SWOLLEN_KNEE: RedFlagInfo(
+        question="Is your knee hot and swollen (with or without a fever)?",
+        statement="My knee is hot and swollen",
+        urgency=RedFlagUrgency.SAME_DAY,
+        action=_SEE_DOCTOR_TODAY + " A hot, swollen joint needs a doctor's check, even without "
+        "a fever.",
         sources=RED_FLAG_SOURCES,
     ),
     KneeRedFlag.FRACTURE_DISLOCATION_OR_TENDON_RUPTURE: RedFlagInfo(
         question=(
             "After an injury, could the knee be broken or dislocated, or a tendon torn "
-            "(you cannot straighten the leg)?"
+            "(for example, you cannot straighten the leg)?"
         ),
+        statement="After an injury, my knee could be broken, dislocated or a tendon torn",
         urgency=RedFlagUrgency.URGENT,
         action=_EMERGENCY_NOW + " An X-ray or scan may be needed after an injury.",
         sources=RED_FLAG_TRAUMA_SOURCES,
     ),
     KneeRedFlag.CANNOT_BEAR_WEIGHT: RedFlagInfo(
-        question="Can you not put weight on the leg, or not take 4 steps?",
+        question="Can you put weight on the leg and take 4 steps?",
+        flag_when=False,
+        statement="I cannot put weight on the leg, or cannot take 4 steps",
         urgency=RedFlagUrgency.URGENT,
         action=_EMERGENCY_NOW,
         sources=RED_FLAG_TRAUMA_SOURCES,
     ),
     KneeRedFlag.LOCKED_KNEE: RedFlagInfo(
-        question="Is your knee locked (stuck, you cannot straighten or bend it)?",
+        question="Is your knee locked (stuck, so that you cannot straighten or bend it)?",
+        statement="My knee is locked (stuck, I cannot straighten or bend it)",
         urgency=RedFlagUrgency.URGENT,
         action=_EMERGENCY_NOW,
         sources=RED_FLAG_SOURCES,
     ),
     KneeRedFlag.RAPID_SWELLING_AFTER_INJURY: RedFlagInfo(
         question="Did your knee swell up a lot within about 2 hours of an injury?",
+        statement="My knee swelled up a lot within about 2 hours of an injury",
         urgency=RedFlagUrgency.URGENT,
         action=_EMERGENCY_NOW,
         sources=RED_FLAG_SOURCES,
     ),
     KneeRedFlag.CALF_PAIN_SWELLING_WARMTH: RedFlagInfo(
         question="Is your calf painful, swollen or warm?",
+        statement="My calf is painful, swollen or warm",
         urgency=RedFlagUrgency.URGENT,
         action=_EMERGENCY_NOW + " Calf pain with swelling or warmth can be a blood clot.",
         sources=RED_FLAG_SOURCES,
     ),
     KneeRedFlag.NEW_NUMBNESS_OR_WEAKNESS: RedFlagInfo(
         question="Do you have new numbness or weakness in the leg or foot?",
+        statement="I have new numbness or weakness in the leg or foot",
         urgency=RedFlagUrgency.URGENT,
         action=_EMERGENCY_NOW,
         sources=RED_FLAG_SOURCES,
     ),
     KneeRedFlag.UNEXPLAINED_WEIGHT_LOSS: RedFlagInfo(
         question="Have you lost weight without trying?",
+        statement="I have lost weight without trying",
         urgency=RedFlagUrgency.SOON,
         action=_SEE_DOCTOR_SOON,
         sources=RED_FLAG_SOURCES,
     ),
     KneeRedFlag.HARD_LUMP: RedFlagInfo(
         question="Is there a hard lump in or around the knee?",
+        statement="There is a hard lump in or around my knee",
         urgency=RedFlagUrgency.SOON,
         action=_SEE_DOCTOR_SOON,
         sources=RED_FLAG_SOURCES,
     ),
     KneeRedFlag.CONSTANT_PAIN_AT_NIGHT_OR_REST: RedFlagInfo(
         question="Is the pain constant, even at night or when you rest?",
+        statement="The pain is constant, even at night or when I rest",
         urgency=RedFlagUrgency.SOON,
         action=_SEE_DOCTOR_SOON,
         sources=RED_FLAG_SOURCES,
@@ -205,13 +253,72 @@ RED_FLAGS: Final[Mapping[KneeRedFlag, RedFlagInfo]] = {
             "Have several of your joints newly swollen, or are your joints stiff for more than "
             "30 minutes in the morning?"
         ),
+        statement=(
+            "Several of my joints are newly swollen, or my joints are stiff for more than "
+            "30 minutes in the morning"
+        ),
         urgency=RedFlagUrgency.SOON,
         action=_SEE_DOCTOR_SOON,
         sources=RED_FLAG_SOURCES,
     ),
+    KneeRedFlag.KNEE_GIVING_WAY: RedFlagInfo(
+        question="Has your knee given way (buckled) under you since your last session?",
+        statement="My knee has given way (buckled) under me",
+        urgency=RedFlagUrgency.SOON,
+        action=(
+            "Do not walk backward again until your clinician or a doctor has checked your "
+            "knee: contact them today and tell them it gave way."
+        ),
+        sources=RED_FLAG_SOURCES,
+    ),
 }
 """Every red flag with its question, urgency and action (NHS knee red-flag pathways; the Ottawa
-knee rule for injuries). The questions are plain-language paraphrases of RULES.md §1.2."""
+knee rule for injuries). The questions are plain-language paraphrases of RULES.md §1.2 and
+§7.6–7.7. That the knee giving way asks for a check before walking again (not emergency care)
+is retrowalk **policy**: RULES.md §7.7 lists it with the stop-and-refer flags without an
+urgency."""
+
+SCREENING_RED_FLAGS: Final[tuple[KneeRedFlag, ...]] = tuple(
+    flag for flag in KneeRedFlag if flag not in (KneeRedFlag.INFECTION, KneeRedFlag.KNEE_GIVING_WAY)
+)
+"""The red-flag questions of the screening, in order. ``infection`` is not asked on its own:
+it is a hot, swollen knee (asked) with fever (asked separately, RULES.md §7.6)."""
+
+CHECKIN_RED_FLAGS: Final[tuple[KneeRedFlag, ...]] = (
+    KneeRedFlag.CALF_PAIN_SWELLING_WARMTH,
+    KneeRedFlag.HOT_SWOLLEN_KNEE,
+    KneeRedFlag.LOCKED_KNEE,
+    KneeRedFlag.KNEE_GIVING_WAY,
+    KneeRedFlag.CANNOT_BEAR_WEIGHT,
+)
+"""What the morning check-in asks about as new since the last session (RULES.md §7.7)."""
+
+FEVER_QUESTION: Final[str] = "Do you have a fever, or do you feel unwell?"
+"""Asked separately from the hot, swollen knee (RULES.md §7.6)."""
+
+
+def red_flag_from_answer(flag: KneeRedFlag, answer: bool) -> bool:
+    """Whether this yes/no answer to the flag's (positively worded) question raises it."""
+    return answer is RED_FLAGS[flag].flag_when
+
+
+# --- RULES.md §7.5–7.6: more questions, asked once and kept with the screening ---------------
+
+WALKING_AID_QUESTION: Final[str] = (
+    "Do you use a walking stick (cane), crutches or a walking frame (walker) to get about?"
+)
+ANTICOAGULANT_QUESTION: Final[str] = (
+    "Do you take a blood-thinning medicine (an anticoagulant, for example warfarin)?"
+)
+
+
+def recent_surgery_question(policy: PolicyConfig = DEFAULT_POLICY) -> str:
+    """The knee-surgery question, with the policy's number of weeks in it."""
+    return (
+        "Have you had an operation on this knee (for example a knee replacement or an "
+        f"arthroscopy) in the last {policy.recent_knee_surgery_weeks} weeks?"
+    )
+
 
 # --- STEADI key questions --------------------------------------------------------------------
 
@@ -265,6 +372,15 @@ class ScreeningAnswers(BaseModel):
     parq: tuple[StrictBool, ...]
     red_flags: frozenset[KneeRedFlag] = frozenset()
     steadi: SteadiAnswers
+    fever_or_unwell: StrictBool | None = None
+    """Asked separately from the hot, swollen knee; with it, the flag is a possible infection."""
+    uses_walking_aid: StrictBool | None = None
+    """A cane, crutches or a walker (RULES.md §7.5)."""
+    takes_anticoagulant: StrictBool | None = None
+    """Blood-thinning medicine (RULES.md §7.6)."""
+    recent_knee_surgery: StrictBool | None = None
+    """Knee surgery in the last ``PolicyConfig.recent_knee_surgery_weeks`` weeks (§7.6)."""
+    # None on the four questions above = not asked: screenings recorded before 2026-12.
 
 
 class ScreeningResult(BaseModel):
@@ -280,6 +396,10 @@ class ScreeningResult(BaseModel):
     """The red flags present, urgent ones first."""
     steadi: SteadiAnswers
     """Recorded for the fall-risk assessment; they do not change :attr:`outcome`."""
+    uses_walking_aid: bool | None = None
+    """Recorded; every session supervised (:mod:`retrowalk.clinical.restrictions`)."""
+    takes_anticoagulant: bool | None = None
+    """Recorded and shown to the clinician; with high or unknown fall risk, clearance."""
 
 
 CLEARANCE_ACTION: Final[str] = (
@@ -304,6 +424,84 @@ def _check_answers(answers: ScreeningAnswers) -> None:
         if not isinstance(flag, KneeRedFlag):
             allowed = ", ".join(f.value for f in KneeRedFlag)
             raise InvalidInputError("red_flags", flag, f"one of {allowed}")
+    for name in ("fever_or_unwell", "uses_walking_aid", "takes_anticoagulant"):
+        value = getattr(answers, name)
+        if value is not None:
+            check_answer(value, name)
+    if answers.recent_knee_surgery is not None:
+        check_answer(answers.recent_knee_surgery, "recent_knee_surgery")
+
+
+def present_red_flags(answers: ScreeningAnswers) -> frozenset[KneeRedFlag]:
+    """The red flags the answers raise: a hot, swollen knee with fever is a possible
+    infection (emergency care); without fever it still needs a doctor the same day."""
+    flags = set(answers.red_flags)
+    if KneeRedFlag.HOT_SWOLLEN_KNEE in flags and answers.fever_or_unwell:
+        flags.discard(KneeRedFlag.HOT_SWOLLEN_KNEE)
+        flags.add(KneeRedFlag.INFECTION)
+    return frozenset(flags)
+
+
+def _more_reasons(answers: ScreeningAnswers, policy: PolicyConfig) -> list[tuple[Reason, bool]]:
+    """The §7.5–7.6 answers as reasons, with whether each requires clearance."""
+    found: list[tuple[Reason, bool]] = []
+    if answers.recent_knee_surgery:
+        found.append(
+            (
+                Reason(
+                    code="screening.recent_knee_surgery",
+                    message=(
+                        f"Knee surgery in the last {policy.recent_knee_surgery_weeks} weeks: "
+                        "rehabilitation after an operation belongs to your surgical team, so a "
+                        "clinician must clear you first (retrowalk policy)."
+                    ),
+                    policy=True,
+                ),
+                True,
+            )
+        )
+    if answers.uses_walking_aid:
+        found.append(
+            (
+                Reason(
+                    code="screening.walking_aid",
+                    message=(
+                        "You use a walking aid: the 3-metre backward-walk limits were found in "
+                        "people walking without one, so every session is supervised (retrowalk "
+                        "policy) until your clinician decides otherwise."
+                    ),
+                    sources=BACKWARD_WALK_3M_SOURCES,
+                    policy=True,
+                ),
+                False,
+            )
+        )
+    if answers.takes_anticoagulant:
+        found.append(
+            (
+                Reason(
+                    code="screening.anticoagulant",
+                    message=(
+                        "You take a blood-thinning medicine: your clinician sees this, and if "
+                        "your fall risk is high or not known they must clear you first, because "
+                        "a fall costs more (retrowalk policy)."
+                    ),
+                    policy=True,
+                ),
+                False,
+            )
+        )
+    if answers.fever_or_unwell and KneeRedFlag.HOT_SWOLLEN_KNEE not in answers.red_flags:
+        found.append(
+            (
+                Reason(
+                    code="screening.fever",
+                    message="You have a fever or feel unwell: recorded for your clinician.",
+                ),
+                False,
+            )
+        )
+    return found
 
 
 def _parq_reasons(answers: ScreeningAnswers, policy: PolicyConfig) -> list[tuple[Reason, bool]]:
@@ -359,13 +557,29 @@ def _parq_reasons(answers: ScreeningAnswers, policy: PolicyConfig) -> list[tuple
     return found
 
 
-def _red_flag_reason(flag: KneeRedFlag) -> Reason:
+URGENCY_WORDS: Final[Mapping[RedFlagUrgency, str]] = {
+    RedFlagUrgency.URGENT: "emergency care now",
+    RedFlagUrgency.SAME_DAY: "a doctor today",
+    RedFlagUrgency.SOON: "a doctor soon",
+}
+
+
+def red_flag_reason(flag: KneeRedFlag, code_prefix: str = "screening.red_flag") -> Reason:
+    """The reason a red flag gives, in the walker's words: what is wrong and how soon."""
     info = flag.info
-    when = "emergency care now" if info.urgency is RedFlagUrgency.URGENT else "a doctor soon"
     return Reason(
-        code=f"screening.red_flag.{flag.value}",
-        message=f"Red flag: {info.question} You answered YES, so you need {when}.",
+        code=f"{code_prefix}.{flag.value}",
+        message=f"Red flag: {info.statement}, so you need {URGENCY_WORDS[info.urgency]}.",
         sources=info.sources,
+        policy=flag is KneeRedFlag.KNEE_GIVING_WAY,
+    )
+
+
+def by_urgency(flags: Iterable[KneeRedFlag]) -> list[KneeRedFlag]:
+    """Red flags most urgent first, then in the order of :class:`KneeRedFlag`."""
+    order = list(RedFlagUrgency)
+    return sorted(
+        set(flags), key=lambda f: (order.index(f.info.urgency), list(KneeRedFlag).index(f))
     )
 
 
@@ -383,6 +597,15 @@ def _steadi_reasons(steadi: SteadiAnswers) -> list[Reason]:
     ]
 
 
+def clearance_reasons(
+    answers: ScreeningAnswers, policy: PolicyConfig = DEFAULT_POLICY
+) -> tuple[Reason, ...]:
+    """The reasons in these answers that require a clinician's clearance (empty: none)."""
+    _check_answers(answers)
+    found = _parq_reasons(answers, policy) + _more_reasons(answers, policy)
+    return tuple(reason for reason, blocks in found if blocks)
+
+
 def screen(answers: ScreeningAnswers, policy: PolicyConfig = DEFAULT_POLICY) -> ScreeningResult:
     """Decide whether a plan may be generated: cleared, clearance required, or stop and refer.
 
@@ -393,12 +616,9 @@ def screen(answers: ScreeningAnswers, policy: PolicyConfig = DEFAULT_POLICY) -> 
     alone requires clearance is **policy** (``policy.parq_joint_problem_requires_clearance``).
     """
     _check_answers(answers)
-    flags = sorted(
-        answers.red_flags,
-        key=lambda f: (f.info.urgency is not RedFlagUrgency.URGENT, list(KneeRedFlag).index(f)),
-    )
-    parq = _parq_reasons(answers, policy)
-    reasons = [_red_flag_reason(f) for f in flags]
+    flags = by_urgency(present_red_flags(answers))
+    parq = _parq_reasons(answers, policy) + _more_reasons(answers, policy)
+    reasons = [red_flag_reason(f) for f in flags]
     reasons += [reason for reason, _ in parq]
     reasons += _steadi_reasons(answers.steadi)
     needs_clearance = any(blocks for _, blocks in parq)
@@ -429,4 +649,6 @@ def screen(answers: ScreeningAnswers, policy: PolicyConfig = DEFAULT_POLICY) -> 
         actions=tuple(actions),
         red_flags=tuple(flags),
         steadi=answers.steadi,
+        uses_walking_aid=answers.uses_walking_aid,
+        takes_anticoagulant=answers.takes_anticoagulant,
     )

@@ -1,0 +1,670 @@
+"""Restrictions, and who may lift them (RULES.md §7).
+
+A **restriction** is anything that stops or limits backward walking: a red flag (stop and
+refer), a clearance requirement, high or not-known fall risk or a walking aid (every session
+supervised), an open adverse-event review, a rest day. This module computes the set that is
+active for a walker from their **whole record** — every screening, assessment, session,
+morning check-in and clearance — never from "the latest screening":
+
+- every record that calls for a restriction is a :class:`Trigger` of it, at the time the
+  program learned of it; a later record can only add triggers, so re-screening with other
+  answers, re-doing the tests or asking for a new plan never removes one (§7.1);
+- only a clinician's recorded clearance lifts a restriction, and exactly the kind it names:
+  it lifts every trigger of that kind up to its own time, nothing of another kind and nothing
+  that comes later (§7.1);
+- fall risk is lifted only after a reassessment that is low risk on its own (the minimum
+  battery complete, no test at risk, a retested TUG beyond its measurement error), newer than
+  what set it (§7.3–7.4): :attr:`Restriction.can_clear` says whether a clearance is possible.
+
+Each restriction says what it does (:class:`Effect`), why (its reasons, with numbers and
+sources), what the walker should do, in plain words, and who may lift it. The services read
+this module at every gate; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskResult
+from retrowalk.clinical.norms import STEADI_QUESTION_SOURCES
+from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
+from retrowalk.clinical.prescription import Prescription
+from retrowalk.clinical.progression import (
+    ADVERSE_EVENT_SOURCES,
+    AdverseEvent,
+    is_rest_day,
+)
+from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.screening import (
+    STEADI_QUESTIONS,
+    KneeRedFlag,
+    ScreeningAnswers,
+    by_urgency,
+    clearance_reasons,
+    present_red_flags,
+    red_flag_reason,
+)
+from retrowalk.clinical.surfaces import Supervision, Surface, describe_surfaces
+
+
+class RestrictionKind(StrEnum):
+    """The kinds of restriction of RULES.md §7; a clearance names exactly one."""
+
+    RED_FLAG = "red_flag"
+    ADVERSE_EVENT = "adverse_event"
+    REST_DAY = "rest_day"
+    CLEARANCE_REQUIRED = "clearance_required"
+    FALL_RISK = "fall_risk"
+    WALKING_AID = "walking_aid"
+
+
+class Effect(StrEnum):
+    """What a restriction does to backward walking."""
+
+    NO_SESSIONS = "no_sessions"
+    """No session is offered or accepted (a session reporting an adverse event is always
+    stored: safety data is never refused)."""
+    SUPERVISED = "supervised"
+    """Every session needs someone with the walker."""
+
+
+class Source(StrEnum):
+    """The kind of record that set a restriction."""
+
+    SCREENING = "screening"
+    ASSESSMENT = "assessment"
+    SESSION = "session"
+    CHECKIN = "checkin"
+
+
+SERIOUS_ADVERSE_EVENTS: Final[frozenset[AdverseEvent]] = frozenset(
+    {AdverseEvent.CHEST_PAIN, AdverseEvent.DIZZINESS, AdverseEvent.FALL}
+)
+"""Adverse events after which no session is offered until a clinician has reviewed
+(RULES.md §7.8); a near-fall or sharp knee pain makes every session supervised instead."""
+
+CHEST_PAIN_EMERGENCY: Final[str] = (
+    "If the chest pain is still there or comes back, call your emergency number now."
+)
+"""RULES.md §7.8, shown with every restriction set by chest pain."""
+
+CLINICIAN_DECIDES: Final[str] = (
+    "Only your clinician can lift this, by a recorded clearance; nothing you answer or do "
+    "in the app lifts it."
+)
+
+_TITLES: Final[dict[RestrictionKind, str]] = {
+    RestrictionKind.RED_FLAG: "A warning sign: see a doctor before any backward walking",
+    RestrictionKind.ADVERSE_EVENT: "Something went wrong in a session: your clinician reviews it",
+    RestrictionKind.REST_DAY: "A rest day: your knee needs a break",
+    RestrictionKind.CLEARANCE_REQUIRED: "Your clinician must clear you before you walk",
+    RestrictionKind.FALL_RISK: "Fall risk high or not known: someone with you every session",
+    RestrictionKind.WALKING_AID: "You use a walking aid: someone with you every session",
+}
+"""Each kind in the walker's words (the clinician sees the same, with the reasons)."""
+
+_LIFTED_BY: Final[dict[RestrictionKind, str]] = dict.fromkeys(
+    RestrictionKind, CLINICIAN_DECIDES
+) | {
+    RestrictionKind.FALL_RISK: (
+        "Only your clinician can lift this, by a recorded clearance after a reassessment that "
+        "is low risk on its own; new tests alone do not lift it."
+    ),
+}
+
+# --- what the program knows: the walker's record, as facts -------------------------------------
+
+
+class _Fact(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    record_id: int | None = None
+    at: datetime
+    """When the program learned of it (the server's clock): what a clearance is compared with."""
+    recorded_by: int | None = None
+    """The account that recorded it (the walker, or a clinician)."""
+
+
+class ScreeningFact(_Fact):
+    answers: ScreeningAnswers
+
+
+class AssessmentFact(_Fact):
+    kind: str = "baseline"
+    fall_risk: FallRiskResult | None
+    """None when the assessment had no physical test (a questionnaire only)."""
+
+
+class SessionFact(_Fact):
+    local_date: date
+    adverse_events: frozenset[AdverseEvent] = frozenset()
+    supervised: bool = True
+
+
+class CheckinFact(_Fact):
+    local_date: date
+    pain_nprs: int | None = Field(default=None, ge=0)
+    """None for a session decided without its morning report."""
+    usual_pain_nprs: float | None = Field(default=None, ge=0)
+    """The usual pain level the report was compared with (None: not known)."""
+    red_flags: frozenset[KneeRedFlag] = frozenset()
+    """Red flags reported as new since the session (RULES.md §7.7)."""
+
+
+class ClearanceFact(_Fact):
+    kind: RestrictionKind
+    reason: str
+
+
+class WalkerRecord(BaseModel):
+    """Everything the restrictions are computed from, in any order."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    screenings: tuple[ScreeningFact, ...] = ()
+    assessments: tuple[AssessmentFact, ...] = ()
+    sessions: tuple[SessionFact, ...] = ()
+    checkins: tuple[CheckinFact, ...] = ()
+    clearances: tuple[ClearanceFact, ...] = ()
+
+
+# --- what it computes ------------------------------------------------------------------------
+
+
+class Trigger(BaseModel):
+    """One record that set (or renewed) a restriction, with why."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: Source
+    record_id: int | None
+    at: datetime
+    recorded_by: int | None
+    reasons: tuple[Reason, ...]
+    actions: tuple[str, ...] = ()
+    """What the walker should do, most urgent first."""
+    serious: bool = False
+    """For an adverse event: one after which no session is offered (RULES.md §7.8)."""
+    chest_pain: bool = False
+
+
+class Restriction(BaseModel):
+    """An active restriction: what it does, why, what to do, and who may lift it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: RestrictionKind
+    effect: Effect
+    title: str
+    since: datetime
+    """When the earliest trigger still active was recorded."""
+    triggers: tuple[Trigger, ...]
+    reasons: tuple[Reason, ...]
+    what_to_do: tuple[str, ...]
+    emergency: str | None = None
+    lifted_by: str
+    can_clear: bool
+    """Whether a clinician's clearance of this kind would be accepted now."""
+    cannot_clear_because: str | None = None
+    surfaces: tuple[Surface, ...] = ()
+    """The surfaces allowed while it is active (fall risk: the high-risk ones)."""
+
+    @property
+    def summary(self) -> str:
+        """One sentence with the numbers, for a list: the first reason of the newest trigger."""
+        newest = self.triggers[-1]
+        return newest.reasons[0].message if newest.reasons else self.title
+
+
+class Lifted(BaseModel):
+    """A restriction a clinician lifted: which kind, the clearance, and what it had set."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: RestrictionKind
+    clearance_id: int | None
+    at: datetime
+    cleared_by: int | None
+    reason: str
+    triggers: tuple[Trigger, ...]
+    """What the clearance lifted (empty when it came with nothing left to lift)."""
+
+
+class Restrictions(BaseModel):
+    """The active restrictions (most serious first) and the history of lifted ones."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    active: tuple[Restriction, ...]
+    lifted: tuple[Lifted, ...] = ()
+
+    def of(self, kind: RestrictionKind) -> Restriction | None:
+        """The active restriction of ``kind``, or None."""
+        return next((r for r in self.active if r.kind is kind), None)
+
+    @property
+    def kinds(self) -> frozenset[RestrictionKind]:
+        return frozenset(r.kind for r in self.active)
+
+    @property
+    def blocking(self) -> tuple[Restriction, ...]:
+        """The active restrictions that stop every session."""
+        return tuple(r for r in self.active if r.effect is Effect.NO_SESSIONS)
+
+    @property
+    def blocks_sessions(self) -> bool:
+        return bool(self.blocking)
+
+    @property
+    def supervised_every_session(self) -> bool:
+        return any(r.effect is Effect.SUPERVISED for r in self.active)
+
+
+# --- the triggers of each kind ------------------------------------------------------------------
+
+
+def _trigger(
+    fact: _Fact,
+    source: Source,
+    reasons: Iterable[Reason],
+    actions: Iterable[str] = (),
+    *,
+    at: datetime | None = None,
+    serious: bool = False,
+    chest_pain: bool = False,
+) -> Trigger:
+    return Trigger(
+        source=source,
+        record_id=fact.record_id,
+        at=at or fact.at,
+        recorded_by=fact.recorded_by,
+        reasons=tuple(reasons),
+        actions=tuple(dict.fromkeys(actions)),
+        serious=serious,
+        chest_pain=chest_pain,
+    )
+
+
+def _red_flag_triggers(record: WalkerRecord) -> list[Trigger]:
+    found: list[Trigger] = []
+    for s in record.screenings:
+        flags = by_urgency(present_red_flags(s.answers))
+        if flags:
+            found.append(
+                _trigger(
+                    s,
+                    Source.SCREENING,
+                    (red_flag_reason(f) for f in flags),
+                    (f.info.action for f in flags),
+                )
+            )
+    for c in record.checkins:
+        flags = by_urgency(c.red_flags)
+        if flags:
+            found.append(
+                _trigger(
+                    c,
+                    Source.CHECKIN,
+                    (red_flag_reason(f, "checkin.red_flag") for f in flags),
+                    (f.info.action for f in flags),
+                )
+            )
+    return found
+
+
+def _fall_risk_triggers(record: WalkerRecord) -> list[Trigger]:
+    found: list[Trigger] = []
+    for a in record.assessments:
+        risk = a.fall_risk
+        if risk is None or risk.level is FallRiskLevel.LOW:
+            continue
+        if risk.level is FallRiskLevel.HIGH:
+            why = [r for r in risk.reasons if r.code.startswith("fall_risk.") and _fired(r)]
+        else:
+            missing = " and ".join(risk.missing) or "part of the tests"
+            why = [
+                Reason(
+                    code="restriction.fall_risk.not_known",
+                    message=(
+                        f"Fall risk not known: {missing} not done, and a skipped test never "
+                        "counts as normal; every session is supervised as for a high risk "
+                        "(retrowalk policy)."
+                    ),
+                    sources=STEADI_QUESTION_SOURCES,
+                    policy=True,
+                )
+            ]
+        found.append(
+            _trigger(
+                a,
+                Source.ASSESSMENT,
+                why or risk.reasons,
+                ("Have someone with you for every session, on the surfaces your plan names.",),
+            )
+        )
+    for s in record.screenings:
+        yes = s.answers.steadi.yes_fields()
+        if yes:
+            asked = "; ".join(STEADI_QUESTIONS[name] for name in yes)
+            found.append(
+                _trigger(
+                    s,
+                    Source.SCREENING,
+                    (
+                        Reason(
+                            code="restriction.fall_risk.steadi",
+                            message=f"You answered yes to a question about falls ({asked}).",
+                            sources=STEADI_QUESTION_SOURCES,
+                        ),
+                    ),
+                    ("Have someone with you for every session.",),
+                )
+            )
+    return found
+
+
+_FIRED_CODES: Final[frozenset[str]] = frozenset(
+    {
+        "fall_risk.tug",
+        "fall_risk.tug_within_error",
+        "fall_risk.tandem_stance",
+        "fall_risk.chair_stand",
+        "fall_risk.backward_walk_3m",
+        "fall_risk.backward_speed",
+        "fall_risk.steadi_questions",
+    }
+)
+
+
+def _fired(reason: Reason) -> bool:
+    return reason.code in _FIRED_CODES
+
+
+def _clearance_triggers(
+    record: WalkerRecord, fall_risk: list[Trigger], policy: PolicyConfig
+) -> list[Trigger]:
+    found: list[Trigger] = []
+    for s in record.screenings:
+        why = clearance_reasons(s.answers, policy)
+        if why:
+            found.append(
+                _trigger(
+                    s,
+                    Source.SCREENING,
+                    why,
+                    ("Ask your clinician to clear you for backward walking.",),
+                )
+            )
+    blood_thinner = [s for s in record.screenings if s.answers.takes_anticoagulant]
+    if blood_thinner and policy.anticoagulant_clearance_with_fall_risk:
+        reported = min(s.at for s in blood_thinner)
+        for risk in fall_risk:
+            found.append(
+                Trigger(
+                    source=risk.source,
+                    record_id=risk.record_id,
+                    at=max(risk.at, reported),
+                    recorded_by=risk.recorded_by,
+                    reasons=(
+                        Reason(
+                            code="restriction.clearance.anticoagulant",
+                            message=(
+                                "You take a blood-thinning medicine and your fall risk is high "
+                                "or not known: a fall costs more, so your clinician must clear "
+                                "you first (retrowalk policy)."
+                            ),
+                            policy=True,
+                        ),
+                    ),
+                    actions=("Ask your clinician to clear you for backward walking.",),
+                )
+            )
+    return found
+
+
+def _walking_aid_triggers(record: WalkerRecord, policy: PolicyConfig) -> list[Trigger]:
+    if not policy.walking_aid_supervised:
+        return []
+    return [
+        _trigger(
+            s,
+            Source.SCREENING,
+            (
+                Reason(
+                    code="restriction.walking_aid",
+                    message=(
+                        "You use a walking aid: the 3-metre backward-walk limits were found in "
+                        "people walking without one, so every session is supervised (retrowalk "
+                        "policy)."
+                    ),
+                    sources=("carter2020",),
+                    policy=True,
+                ),
+            ),
+            ("Have someone with you for every session.",),
+        )
+        for s in record.screenings
+        if s.answers.uses_walking_aid
+    ]
+
+
+def _adverse_triggers(record: WalkerRecord) -> list[Trigger]:
+    found: list[Trigger] = []
+    for s in record.sessions:
+        if not s.adverse_events:
+            continue
+        events = ", ".join(sorted(e.value.replace("_", " ") for e in s.adverse_events))
+        serious = bool(s.adverse_events & SERIOUS_ADVERSE_EVENTS)
+        chest = AdverseEvent.CHEST_PAIN in s.adverse_events
+        if serious:
+            message = (
+                f"In your session of {s.local_date} you reported: {events}. No more sessions "
+                "until your clinician has reviewed what happened."
+            )
+            action = (
+                "Do not walk backward again until your clinician has reviewed it: contact them."
+            )
+        else:
+            message = (
+                f"In your session of {s.local_date} you reported: {events}. Every session is "
+                "supervised until your clinician has reviewed what happened."
+            )
+            action = "Have someone with you for every session until your clinician has reviewed it."
+        actions = (CHEST_PAIN_EMERGENCY, action) if chest else (action,)
+        found.append(
+            _trigger(
+                s,
+                Source.SESSION,
+                (
+                    Reason(
+                        code="restriction.adverse_event",
+                        message=message,
+                        sources=ADVERSE_EVENT_SOURCES,
+                        policy=True,
+                    ),
+                ),
+                actions,
+                serious=serious,
+                chest_pain=chest,
+            )
+        )
+    return found
+
+
+def _rest_day_triggers(record: WalkerRecord, policy: PolicyConfig) -> list[Trigger]:
+    found: list[Trigger] = []
+    for c in record.checkins:
+        if c.pain_nprs is None:
+            continue
+        why = is_rest_day(c.pain_nprs, c.usual_pain_nprs, policy)
+        if why is not None:
+            found.append(
+                _trigger(
+                    c,
+                    Source.CHECKIN,
+                    (why,),
+                    ("Rest today, and contact your clinician: they decide when you walk again.",),
+                )
+            )
+    return found
+
+
+# --- putting it together -------------------------------------------------------------------
+
+
+def _split(
+    triggers: list[Trigger], clearances: list[ClearanceFact], kind: RestrictionKind
+) -> tuple[list[Trigger], list[Lifted]]:
+    """The triggers still active after the clearances of this kind, and what each lifted."""
+    triggers = sorted(triggers, key=lambda t: t.at)
+    lifted: list[Lifted] = []
+    previous: datetime | None = None
+    for clearance in sorted(clearances, key=lambda c: c.at):
+        covered = tuple(
+            t for t in triggers if t.at <= clearance.at and (previous is None or t.at > previous)
+        )
+        lifted.append(
+            Lifted(
+                kind=kind,
+                clearance_id=clearance.record_id,
+                at=clearance.at,
+                cleared_by=clearance.recorded_by,
+                reason=clearance.reason,
+                triggers=covered,
+            )
+        )
+        previous = clearance.at
+    active = [t for t in triggers if previous is None or t.at > previous]
+    return active, lifted
+
+
+def _fall_risk_clearable(record: WalkerRecord, active: list[Trigger]) -> str | None:
+    """Why fall risk cannot be cleared now (None: it can), RULES.md §7.4."""
+    verdicts = sorted(
+        (a for a in record.assessments if a.fall_risk is not None), key=lambda a: a.at
+    )
+    latest = verdicts[-1] if verdicts else None
+    newest_trigger = max(t.at for t in active)
+    if (
+        latest is None
+        or latest.fall_risk is None
+        or latest.fall_risk.level is not FallRiskLevel.LOW
+    ):
+        return (
+            "Record a reassessment that is low risk on its own first: the Timed Up and Go, the "
+            "30-s chair stand or the tandem stance, and the questions about falls, with no test "
+            "at risk (a retested Timed Up and Go must improve by more than its measurement "
+            "error)."
+        )
+    if latest.at < newest_trigger:
+        return (
+            "The latest low-risk reassessment is older than what set this restriction: record "
+            "a new reassessment first."
+        )
+    return None
+
+
+def _restriction(
+    kind: RestrictionKind,
+    triggers: list[Trigger],
+    record: WalkerRecord,
+    policy: PolicyConfig,
+) -> Restriction:
+    reasons = tuple(dict.fromkeys(r for t in triggers for r in t.reasons))
+    actions = tuple(dict.fromkeys(a for t in reversed(triggers) for a in t.actions))
+    effect = Effect.NO_SESSIONS
+    emergency: str | None = None
+    surfaces: tuple[Surface, ...] = ()
+    cannot: str | None = None
+    if kind in (RestrictionKind.FALL_RISK, RestrictionKind.WALKING_AID):
+        effect = Effect.SUPERVISED
+    if kind is RestrictionKind.FALL_RISK:
+        surfaces = policy.high_risk_surfaces
+        cannot = _fall_risk_clearable(record, triggers)
+        actions = (f"Have someone with you for every session, on {describe_surfaces(surfaces)}.",)
+    if kind is RestrictionKind.ADVERSE_EVENT:
+        effect = Effect.NO_SESSIONS if any(t.serious for t in triggers) else Effect.SUPERVISED
+        if any(t.chest_pain for t in triggers):
+            emergency = CHEST_PAIN_EMERGENCY
+    return Restriction(
+        kind=kind,
+        effect=effect,
+        title=_TITLES[kind],
+        since=triggers[0].at,
+        triggers=tuple(triggers),
+        reasons=reasons,
+        what_to_do=actions,
+        emergency=emergency,
+        lifted_by=_LIFTED_BY[kind],
+        can_clear=cannot is None,
+        cannot_clear_because=cannot,
+        surfaces=surfaces,
+    )
+
+
+def active_restrictions(
+    record: WalkerRecord, policy: PolicyConfig = DEFAULT_POLICY
+) -> Restrictions:
+    """The restrictions active for this walker, computed from their whole record (§7)."""
+    fall_risk = _fall_risk_triggers(record)
+    by_kind: dict[RestrictionKind, list[Trigger]] = {
+        RestrictionKind.RED_FLAG: _red_flag_triggers(record),
+        RestrictionKind.ADVERSE_EVENT: _adverse_triggers(record),
+        RestrictionKind.REST_DAY: _rest_day_triggers(record, policy),
+        RestrictionKind.CLEARANCE_REQUIRED: _clearance_triggers(record, fall_risk, policy),
+        RestrictionKind.FALL_RISK: fall_risk,
+        RestrictionKind.WALKING_AID: _walking_aid_triggers(record, policy),
+    }
+    active: list[Restriction] = []
+    lifted: list[Lifted] = []
+    for kind in RestrictionKind:
+        clearances = [c for c in record.clearances if c.kind is kind]
+        still, gone = _split(by_kind[kind], clearances, kind)
+        lifted.extend(gone)
+        if still:
+            active.append(_restriction(kind, still, record, policy))
+    return Restrictions(active=tuple(active), lifted=tuple(sorted(lifted, key=lambda x: x.at)))
+
+
+# --- supervision: what the restrictions and the plan require of the next session ------------
+
+
+class SupervisionNeed(BaseModel):
+    """Whether the next session needs someone with the walker, and why (plain sentences)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    required: bool
+    why: tuple[str, ...]
+
+
+def supervision_needed(
+    restrictions: Restrictions,
+    prescription: Prescription | None,
+    supervised_sessions_done: int,
+) -> SupervisionNeed:
+    """Every supervision rule at once: a restriction that supervises (fall risk, walking aid,
+    a near-fall or sharp pain under review), the plan's own rule (every session, or the first
+    N — counted in sessions that WERE supervised, so sessions walked alone never use them up).
+    """
+    why = [r.title for r in restrictions.active if r.effect is Effect.SUPERVISED]
+    if prescription is not None:
+        if prescription.supervised_until_review and not why:
+            why.append(_TITLES[RestrictionKind.ADVERSE_EVENT])
+        if prescription.supervision is Supervision.EVERY_SESSION and not why:
+            why.append("Your plan has every session supervised")
+        first = prescription.supervised_first_sessions or 0
+        if (
+            prescription.supervision is Supervision.FIRST_SESSIONS
+            and supervised_sessions_done < first
+        ):
+            why.append(
+                f"Your first {first} sessions are supervised "
+                f"({supervised_sessions_done} done with someone so far)"
+            )
+    return SupervisionNeed(required=bool(why), why=tuple(why))
