@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrowalk.clinical.fall_risk import FallRiskResult, FallRiskTests, Sex, assess_fall_risk
+from retrowalk.clinical.fall_risk import FallRiskTests, Sex, assess_fall_risk
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.progression import AdverseEvent
 from retrowalk.clinical.restrictions import (
@@ -62,12 +62,6 @@ def answers(**changes: Any) -> ScreeningAnswers:
 
 def screening(minute: int, **changes: Any) -> ScreeningFact:
     return ScreeningFact(record_id=minute, at=at(minute), answers=answers(**changes))
-
-
-def risk(**tests: Any) -> FallRiskResult:
-    base: dict[str, Any] = {"age_years": 66, "sex": Sex.FEMALE, "steadi": NO}
-    base.update(tests)
-    return assess_fall_risk(FallRiskTests(**base), earlier_at_risk_tug_s=base.pop("earlier", None))
 
 
 LOW = {"tug_s": 9.0, "tandem_stance_s": 12.0}

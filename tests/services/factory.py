@@ -12,6 +12,13 @@ from retrowalk.store import Database
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 NO_STEADI = {"fell_past_12_months": False, "feels_unsteady": False, "worries_about_falling": False}
 PARQ_CLEAR = [False, False, False, False, True, False, False]
+MORE_NO = {
+    "fever_or_unwell": False,
+    "uses_walking_aid": False,
+    "takes_anticoagulant": False,
+    "recent_knee_surgery": False,
+}
+"""No to the questions of RULES.md §7.5–7.6 (walking aid, blood thinner, surgery, fever)."""
 
 
 def clinician(db: Database, admin: Actor, email: str) -> Actor:
@@ -44,7 +51,7 @@ def planned_walker(
         db,
         actor,
         walker.id,
-        {"used_to_activity": True, "parq": parq or PARQ_CLEAR, "steadi": NO_STEADI},
+        {"used_to_activity": True, "parq": parq or PARQ_CLEAR, "steadi": NO_STEADI, **MORE_NO},
         now=T0,
     )
     assessments.record_assessment(
@@ -79,5 +86,6 @@ def morning(at: datetime, pain: int = 2, stiffness: int = 2) -> dict[str, Any]:
     return {
         "pain_nprs": pain,
         "stiffness_nprs": stiffness,
+        "new_red_flags": [],
         "at": (at + timedelta(hours=22)).isoformat(),
     }

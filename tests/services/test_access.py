@@ -38,7 +38,9 @@ def test_walker_reaches_only_their_own_records(database: Database) -> None:
     with pytest.raises(AccessDenied):
         sessions.log_session(database, as_ann, bob.id, session_data("x", T0))
     with pytest.raises(AccessDenied):
-        checkins.morning_checkin(database, as_ann, bob.id, {"pain_nprs": 1, "stiffness_nprs": 1})
+        checkins.morning_checkin(
+            database, as_ann, bob.id, {"pain_nprs": 1, "stiffness_nprs": 1, "new_red_flags": []}
+        )
     with pytest.raises(AccessDenied):
         plans.todays_prescription(database, as_ann, bob.id)
     assert [w.id for w in walkers.list_walkers(database, as_ann)] == [ann.id]

@@ -66,13 +66,33 @@ def test_reassessment_with_unchanged_low_risk_stores_no_new_plan(database: Datab
         database,
         admin,
         walker.id,
-        {"kind": "reassessment", "tug_s": 8.0, "backward_walk_3m_s": 3.8},
+        {"kind": "reassessment", "tug_s": 8.0, "tandem_stance_s": 12.0, "backward_walk_3m_s": 3.8},
         now=AFTER_WEEK_1,
     )
 
     again = plans.current_prescription(database, admin, walker.id)
     assert again is not None
     assert again.version == version.version
+
+
+def test_a_partial_reassessment_is_not_known_and_supervises_every_session(
+    database: Database,
+) -> None:
+    """RULES §7.3: a skipped test is unknown, never normal; "not known" gates like high."""
+    admin = accounts.ensure_local_admin(database)
+    walker = planned_walker(database, admin)
+    _walk(database, walker.id, range(0, 8, 2))
+    out = assessments.record_assessment(
+        database,
+        admin,
+        walker.id,
+        {"kind": "reassessment", "tug_s": 8.0, "backward_walk_3m_s": 3.8},
+        now=AFTER_WEEK_1,
+    )
+    assert out.fall_risk == "not_known"
+    after = plans.todays_prescription(database, admin, walker.id, now=AFTER_WEEK_1)
+    assert after.supervised
+    assert any(r.kind == "fall_risk" for r in after.restrictions)
 
 
 def test_a_reassess_version_does_not_reset_the_qualifying_sessions(database: Database) -> None:

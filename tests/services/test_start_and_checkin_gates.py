@@ -25,6 +25,7 @@ from retrowalk.services.errors import CheckinNotOpen, Conflict, NotReadyToWalk
 from retrowalk.services.schemas import Actor, WalkerOut
 from retrowalk.store import Database
 from tests.services.factory import (
+    MORE_NO,
     NO_STEADI,
     T0,
     enrol,
@@ -54,7 +55,12 @@ def test_same_day_checkin_is_refused_and_nothing_is_stored(database: Database) -
             database,
             admin,
             walker.id,
-            {"pain_nprs": 2, "stiffness_nprs": 2, "at": (T0 + timedelta(hours=5)).isoformat()},
+            {
+                "pain_nprs": 2,
+                "stiffness_nprs": 2,
+                "new_red_flags": [],
+                "at": (T0 + timedelta(hours=5)).isoformat(),
+            },
         )
     assert isinstance(caught.value, Conflict), "the web layer answers 409"
     assert str(caught.value).count(".") == 1, "one sentence"
@@ -88,7 +94,7 @@ def test_checkin_day_is_the_walkers_local_date(
         database,
         admin,
         walker.id,
-        {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI},
+        {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI, **MORE_NO},
         now=T0 - timedelta(days=1),
     )
     assessments.record_assessment(
@@ -96,7 +102,12 @@ def test_checkin_day_is_the_walkers_local_date(
     )
     plans.make_plan(database, admin, walker.id, now=T0 - timedelta(days=1))
     sessions.log_session(database, admin, walker.id, session_data("s", performed_at))
-    report = {"pain_nprs": 1, "stiffness_nprs": 1, "at": (performed_at + checkin_at).isoformat()}
+    report = {
+        "pain_nprs": 1,
+        "stiffness_nprs": 1,
+        "new_red_flags": [],
+        "at": (performed_at + checkin_at).isoformat(),
+    }
     if accepted:
         assert checkins.morning_checkin(database, admin, walker.id, report).decision
     else:
@@ -127,11 +138,12 @@ def test_red_flag_refuses_sessions_until_a_doctor_refers(database: Database) -> 
             "parq": [False] * 7,
             "red_flags": ["locked_knee"],
             "steadi": NO_STEADI,
+            **MORE_NO,
         },
         now=T0,
     )
     for key, extra in (("s", {}), ("fall", {"adverse_events": ["fall"], "completed": False})):
-        with pytest.raises(NotReadyToWalk, match=r"red flag.*doctor's referral"):
+        with pytest.raises(NotReadyToWalk, match=r"red flag.*see a doctor"):
             sessions.log_session(database, admin, walker.id, session_data(key, T0, **extra))
     assert _stored_sessions(database, admin, walker) == 0
 
@@ -143,7 +155,7 @@ def test_no_plan_yet_says_do_the_baseline_tests(database: Database) -> None:
         database,
         admin,
         walker.id,
-        {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI},
+        {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI, **MORE_NO},
         now=T0,
     )
     with pytest.raises(NotReadyToWalk, match=r"baseline tests.*Timed Up and Go.*plan"):
@@ -160,7 +172,7 @@ def test_awaiting_clearance_refuses_a_session_but_keeps_an_adverse_event(
 ) -> None:
     admin = accounts.ensure_local_admin(database)
     walker = planned_walker(database, admin, parq=CLEARANCE_PARQ)
-    with pytest.raises(NotReadyToWalk, match="a clinician must clear you"):
+    with pytest.raises(NotReadyToWalk, match="clinician must clear you"):
         sessions.log_session(database, admin, walker.id, session_data("s", T0))
     assert _stored_sessions(database, admin, walker) == 0
     # Safety data is never refused once a plan exists: the fall reaches the clinician.
@@ -171,6 +183,13 @@ def test_awaiting_clearance_refuses_a_session_but_keeps_an_adverse_event(
     assert "adverse_event" in clinician.walker_flags(database, admin, now=T0)[0].flags
     clinician.clear_walker(database, admin, walker.id, {"scope": "start", "reason": "GP letter"})
     later = T0 + timedelta(days=1)
+    # A fall stops every session until a clinician has reviewed it (RULES §7.8): the
+    # PAR-Q clearance lifts exactly the clearance requirement, not the review.
+    with pytest.raises(NotReadyToWalk, match="reviewed"):
+        sessions.log_session(database, admin, walker.id, session_data("s", later))
+    clinician.clear_walker(
+        database, admin, walker.id, {"scope": "adverse_event", "reason": "Seen: no injury."}
+    )
     assert sessions.log_session(database, admin, walker.id, session_data("s", later)).created
 
 
@@ -194,7 +213,7 @@ def test_today_names_the_baseline_tests_in_plain_words(database: Database) -> No
         database,
         admin,
         walker.id,
-        {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI},
+        {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI, **MORE_NO},
         now=T0,
     )
     today = plans.todays_prescription(database, admin, walker.id, now=T0)

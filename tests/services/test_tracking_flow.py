@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 
-from retrowalk.clinical.errors import ClinicalError
 from retrowalk.clinical.prescription import MAX_DURATION_MIN
 from retrowalk.services import (
     accounts,
@@ -18,10 +17,11 @@ from retrowalk.services import (
     screening,
     sessions,
 )
-from retrowalk.services.errors import Conflict, InvalidRequest, NotFound
+from retrowalk.services.errors import Conflict, InvalidRequest, NotFound, NotReadyToWalk
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from tests.services.factory import (
+    MORE_NO,
     NO_STEADI,
     T0,
     enrol,
@@ -166,11 +166,12 @@ def test_red_flag_stops_without_a_plan(database: Database) -> None:
             "parq": [False] * 7,
             "red_flags": ["locked_knee"],
             "steadi": NO_STEADI,
+            **MORE_NO,
         },
     )
     assert out.outcome == "stop_and_refer"
     assessments.record_assessment(database, admin, walker.id, {"backward_walk_3m_s": 4.0})
-    with pytest.raises(ClinicalError):
+    with pytest.raises(NotReadyToWalk, match="red flag"):
         plans.make_plan(database, admin, walker.id)
     assert plans.todays_prescription(database, admin, walker.id).status == "stopped"
 
@@ -215,14 +216,22 @@ def test_checkin_rules(database: Database) -> None:
             database,
             admin,
             walker.id,
-            {"pain_nprs": 1, "stiffness_nprs": 1, "at": (T0 - timedelta(hours=1)).isoformat()},
+            {
+                "pain_nprs": 1,
+                "stiffness_nprs": 1,
+                "new_red_flags": [],
+                "at": (T0 - timedelta(hours=1)).isoformat(),
+            },
         )
     checkins.morning_checkin(database, admin, walker.id, morning(T0))
     with pytest.raises(Conflict, match="already"):
         checkins.morning_checkin(database, admin, walker.id, morning(T0))
     with pytest.raises(NotFound):
         checkins.morning_checkin(
-            database, admin, walker.id, {"session_id": 999, "pain_nprs": 1, "stiffness_nprs": 1}
+            database,
+            admin,
+            walker.id,
+            {"session_id": 999, "pain_nprs": 1, "stiffness_nprs": 1, "new_red_flags": []},
         )
 
 
@@ -268,7 +277,12 @@ def test_missing_morning_report_holds_when_the_next_session_comes(database: Data
             database,
             admin,
             walker.id,
-            {"session_id": out.missed_reports[0].session_id, "pain_nprs": 1, "stiffness_nprs": 1},
+            {
+                "session_id": out.missed_reports[0].session_id,
+                "pain_nprs": 1,
+                "stiffness_nprs": 1,
+                "new_red_flags": [],
+            },
         )
     reported = checkins.morning_checkin(database, admin, walker.id, morning(next_day))
     assert reported.session_id == out.sessions[-1].id

@@ -158,6 +158,10 @@ CLEARED_SCREENING = {
         "feels_unsteady": False,
         "worries_about_falling": False,
     },
+    "fever_or_unwell": False,
+    "uses_walking_aid": False,
+    "takes_anticoagulant": False,
+    "recent_knee_surgery": False,
 }
 BASELINE = {"backward_walk_3m_s": 4.0, "tug_s": 9.0, "chair_stand_count": 14, "tandem_stance_s": 10}
 
@@ -191,7 +195,10 @@ def give_history(db: Database, person: Person) -> int:
         },
     )
     checkins.morning_checkin(
-        db, person.actor, walker_id, {"session_id": saved.id, "pain_nprs": 2, "stiffness_nprs": 1}
+        db,
+        person.actor,
+        walker_id,
+        {"session_id": saved.id, "pain_nprs": 2, "stiffness_nprs": 1, "new_red_flags": []},
     )
     return saved.id
 

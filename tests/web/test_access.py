@@ -28,7 +28,11 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "pain_after_nprs": 1,
         "effort_cr10": 1,
     },
-    ("POST", "/api/v1/walkers/{walker_id}/checkins"): {"pain_nprs": 9, "stiffness_nprs": 9},
+    ("POST", "/api/v1/walkers/{walker_id}/checkins"): {
+        "pain_nprs": 9,
+        "stiffness_nprs": 9,
+        "new_red_flags": [],
+    },
     ("POST", "/api/v1/walkers/{walker_id}/clearances"): {
         "scope": "adverse_event",
         "reason": "intruder",

@@ -262,7 +262,7 @@ def test_an_id_too_large_for_the_database_is_a_422_not_a_crash(world: World) -> 
         csrf = sign_in(client, world.walker_a)
         response = client.post(
             f"/api/v1/walkers/{walker_id}/checkins",
-            json={"session_id": 2**70, "pain_nprs": 1, "stiffness_nprs": 1},
+            json={"session_id": 2**70, "pain_nprs": 1, "stiffness_nprs": 1, "new_red_flags": []},
             headers={"X-CSRF-Token": csrf},
         )
         huge_path = client.get(f"/api/v1/walkers/{2**70}")

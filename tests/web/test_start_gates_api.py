@@ -50,7 +50,7 @@ def test_api_refuses_a_session_before_screening_and_a_same_day_checkin(world: Wo
         assert logged.status_code == 201, logged.text
         same_day = client.post(
             f"/api/v1/walkers/{walker_id}/checkins",
-            json={"pain_nprs": 1, "stiffness_nprs": 1},
+            json={"pain_nprs": 1, "stiffness_nprs": 1, "new_red_flags": []},
             headers={"X-CSRF-Token": csrf},
         )
         history = client.get(f"/api/v1/walkers/{walker_id}/history").json()

@@ -30,7 +30,7 @@ from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.screening import ScreeningOutcome, ScreeningResult
 from retrowalk.clinical.surfaces import describe_surfaces
 
-RULE_VERSION: Final[str] = "retrowalk-rules-2026.11"
+RULE_VERSION: Final[str] = "retrowalk-rules-2026.12"
 """Version of the prescription and progression rules; stored with every decision."""
 
 # --- Published numbers (RULES.md §2, §3, §4) --------------------------------------------------

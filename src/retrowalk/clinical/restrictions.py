@@ -99,7 +99,7 @@ CLINICIAN_DECIDES: Final[str] = (
 )
 
 _TITLES: Final[dict[RestrictionKind, str]] = {
-    RestrictionKind.RED_FLAG: "A warning sign: see a doctor before any backward walking",
+    RestrictionKind.RED_FLAG: "A warning sign (red flag): see a doctor before any backward walking",
     RestrictionKind.ADVERSE_EVENT: "Something went wrong in a session: your clinician reviews it",
     RestrictionKind.REST_DAY: "A rest day: your knee needs a break",
     RestrictionKind.CLEARANCE_REQUIRED: "Your clinician must clear you before you walk",

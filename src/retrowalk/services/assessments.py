@@ -2,10 +2,12 @@
 
 Scores and fall risk are computed by clinical/; the services keep every answer as given
 (item level) next to the results, and say when the next reassessment is due (policy).
-When a walker already has a plan, the new fall-risk result sets its supervision
-(``clinical.reassessment``): high risk makes every session supervised, low risk clears a
-high-risk rule. The change is a new plan version (decision ``reassess``) in the same
-transaction as the assessment.
+An assessment with no test and no questionnaire is refused (nothing is stored). Repeated
+tests never reset a plan or undo a clinician's adjustment (RULES §7.2): when a plan exists, a
+high or not-known fall risk makes every session supervised (``clinical.reassessment``, a new
+plan version ``reassess`` in the same transaction); a low one changes nothing — only a
+clinician's clearance lifts the high-risk rule (§7.4). A retested TUG is compared with the
+one before it (its measurement error), and a treadmill speed never feeds the fall-risk rule.
 """
 
 from __future__ import annotations
@@ -15,13 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from retrowalk.clinical.fall_risk import (
-    FallRiskLevel,
-    FallRiskResult,
-    FallRiskTests,
-    Sex,
-    assess_fall_risk,
-)
+from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskResult, assess_fall_risk
 from retrowalk.clinical.measures import score_koos, score_koos12
 from retrowalk.clinical.policy import DEFAULT_POLICY
 from retrowalk.clinical.prescription import (
@@ -41,8 +37,14 @@ from retrowalk.clinical.screening import SteadiAnswers
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.convert import assessment_out
-from retrowalk.services.errors import parse
+from retrowalk.services.errors import InvalidRequest, parse
 from retrowalk.services.plans import clinical_prescription, store_prescription
+from retrowalk.services.restrictions import (
+    fall_risk_history,
+    fall_risk_tests,
+    record_added,
+    restrictions_of,
+)
 from retrowalk.services.schemas import Actor, AssessmentIn, AssessmentOut, ReassessmentStatus
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
@@ -58,6 +60,30 @@ def measured_speed(data: AssessmentIn) -> MeasuredSpeed | None:
     return None
 
 
+EMPTY_ASSESSMENT = (
+    "Nothing was filled in, so nothing was saved: write the result of at least one test "
+    "(or the questionnaire answers)."
+)
+
+
+def _has_content(data: AssessmentIn) -> bool:
+    measured = (
+        data.tug_s,
+        data.tandem_stance_s,
+        data.chair_stand_count,
+        data.backward_walk_3m_s,
+        data.treadmill_speed_up_m_s,
+        data.treadmill_speed_down_m_s,
+        data.gait_speed_m_s,
+    )
+    return (
+        any(value is not None for value in measured)
+        or data.chair_stand_used_arms
+        or bool(data.koos_answers)
+        or bool(data.koos12_answers)
+    )
+
+
 def record_assessment(
     db: Database,
     actor: Actor,
@@ -68,6 +94,18 @@ def record_assessment(
 ) -> AssessmentOut:
     """Score the tests and questionnaires with the clinical rules and store everything."""
     assessment = parse(AssessmentIn, data)
+    if not _has_content(assessment):
+        raise InvalidRequest(EMPTY_ASSESSMENT, field="tests")
+    if (assessment.treadmill_speed_up_m_s is None) != (assessment.treadmill_speed_down_m_s is None):
+        missing = (
+            "treadmill_speed_down_m_s"
+            if assessment.treadmill_speed_down_m_s is None
+            else "treadmill_speed_up_m_s"
+        )
+        raise InvalidRequest(
+            f"{missing}: the treadmill speed test needs both speeds, going up and coming down.",
+            field=missing,
+        )
     at = utc_now(now)
     with db.transaction() as session:
         walker = walker_for(session, actor, walker_id)
@@ -77,20 +115,20 @@ def record_assessment(
             if screening is not None:
                 steadi = SteadiAnswers.model_validate(screening.answers_json["steadi"])
         speed = measured_speed(assessment)
-        fall_risk = assess_fall_risk(
-            FallRiskTests(
-                age_years=walker.age_years,
-                sex=Sex(walker.sex),
-                tug_s=assessment.tug_s,
-                tandem_stance_s=assessment.tandem_stance_s,
-                chair_stand_count=assessment.chair_stand_count,
-                chair_stand_used_arms=assessment.chair_stand_used_arms,
-                backward_walk_3m_s=assessment.backward_walk_3m_s,
-                backward_speed_m_s=speed.speed_m_s if speed is not None else None,
-                steadi=steadi,
+        answers = assessment.model_dump(mode="json")
+        answers["steadi"] = steadi.model_dump(mode="json") if steadi is not None else None
+        tests = fall_risk_tests(walker, answers)
+        fall_risk: FallRiskResult | None = None
+        if tests is not None:
+            earlier = fall_risk_history(walker, repo.assessments(session, walker.id))
+            reference = next(
+                (r.tug_at_risk_reference_s for _, r in reversed(earlier) if r is not None), None
             )
-        )
-        scores: dict[str, Any] = {"fall_risk": fall_risk.model_dump(mode="json")}
+            fall_risk = assess_fall_risk(tests, DEFAULT_POLICY, earlier_at_risk_tug_s=reference)
+        before = restrictions_of(session, walker)
+        scores: dict[str, Any] = {}
+        if fall_risk is not None:
+            scores["fall_risk"] = fall_risk.model_dump(mode="json")
         if speed is not None:
             scores["measured_speed"] = speed.model_dump(mode="json")
         if assessment.koos_answers:
@@ -98,11 +136,13 @@ def record_assessment(
             scores["koos12"] = score_koos12(assessment.koos_answers).model_dump(mode="json")
         elif assessment.koos12_answers:
             scores["koos12"] = score_koos12(assessment.koos12_answers).model_dump(mode="json")
-        plan_change = _apply_to_current_plan(session, actor, walker, fall_risk, at)
+        plan_change = (
+            _apply_to_current_plan(session, actor, walker, fall_risk, at)
+            if fall_risk is not None
+            else None
+        )
         if plan_change is not None:
             scores["plan_change"] = plan_change
-        answers = assessment.model_dump(mode="json")
-        answers["steadi"] = steadi.model_dump(mode="json") if steadi is not None else None
         row = repo.add(
             session,
             Assessment(
@@ -116,7 +156,11 @@ def record_assessment(
                 backward_walk_3m_s=assessment.backward_walk_3m_s,
                 backward_speed_m_s=speed.speed_m_s if speed is not None else None,
                 gait_speed_m_s=assessment.gait_speed_m_s,
-                high_fall_risk=fall_risk.level is FallRiskLevel.HIGH,
+                high_fall_risk=(
+                    None
+                    if fall_risk is None or fall_risk.level is FallRiskLevel.NOT_KNOWN
+                    else fall_risk.level is FallRiskLevel.HIGH
+                ),
                 answers_json=answers,
                 scores_json=scores,
                 rule_version=RULE_VERSION,
@@ -132,8 +176,12 @@ def record_assessment(
             entity="assessment",
             entity_id=row.id,
             walker_id=walker.id,
-            detail={"kind": row.kind, "high_fall_risk": row.high_fall_risk},
+            detail={
+                "kind": row.kind,
+                "fall_risk": fall_risk.level.value if fall_risk is not None else None,
+            },
         )
+        record_added(session, actor, walker, before, entity="assessment", entity_id=row.id, at=at)
         return assessment_out(row)
 
 

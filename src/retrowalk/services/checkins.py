@@ -2,7 +2,9 @@
 
 The services only gather what the rule needs (:class:`~retrowalk.clinical.progression.History`)
 from storage; :func:`retrowalk.clinical.progression.decide` makes the decision. The decision,
-its reasons and rule version are stored with the new prescription version.
+its reasons and rule version are stored with the new prescription version. The check-in also
+asks whether a red flag is new since the session (RULES §7.7), and keeps the usual pain level
+it was compared with, so a rest day (§3 amendments) is held from the record.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from itertools import pairwise
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.norms import SPEED_RISE_WINDOW_DAYS
+from retrowalk.clinical.policy import DEFAULT_POLICY
 from retrowalk.clinical.progression import (
     AdverseEvent,
     Change,
@@ -22,6 +25,7 @@ from retrowalk.clinical.progression import (
     SessionLog,
     Variable,
     decide,
+    usual_level,
 )
 from retrowalk.clinical.reasons import Reason
 from retrowalk.services.access import walker_for
@@ -29,6 +33,7 @@ from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.convert import checkin_out, reasons_of
 from retrowalk.services.errors import CheckinNotOpen, Conflict, InvalidRequest, NotFound, parse
 from retrowalk.services.plans import clinical_prescription, decision_detail, store_prescription
+from retrowalk.services.restrictions import active_out, record_added, restrictions_of
 from retrowalk.services.schemas import Actor, CheckinIn, CheckinOut
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
@@ -89,30 +94,40 @@ def _speed_changes(versions: list[PrescriptionRow], session_row: WalkSession) ->
 
 
 def build_history(session: Session, walker: Walker, session_row: WalkSession) -> History:
-    """What :func:`decide` needs from earlier sessions, check-ins and plan versions."""
+    """What :func:`decide` needs from earlier sessions, check-ins and plan versions.
+
+    The usual levels (RULES §3 amendments, **policy**) are medians over the last
+    ``usual_level_window_days`` days: of the pain before each session (this one included),
+    and of the next-morning stiffness reports already in (this one excluded).
+    """
     day = session_row.local_date
+    window = timedelta(days=DEFAULT_POLICY.usual_level_window_days)
     versions = repo.recent_prescriptions(session, walker.id, _LOOKBACK_VERSIONS)
     qualifying, last_increase = _level_history(versions)
-    earlier = [
+    since = day - max(window, _TWO_WEEKS) + _DAY
+    around = [
         s
-        for s in repo.walk_sessions(session, walker.id, since=day - _TWO_WEEKS + _DAY, until=day)
-        if s.id != session_row.id and s.performed_at <= session_row.performed_at
+        for s in repo.walk_sessions(session, walker.id, since=since, until=day)
+        if s.id == session_row.id or s.performed_at <= session_row.performed_at
     ]
-    # "Pain must not rise week to week" (RULES §3): this week vs the calendar week before.
-    this_week = tuple(s.pain_peak_nprs for s in earlier if s.local_date > day - _WEEK)
-    previous_week = tuple(s.pain_peak_nprs for s in earlier if s.local_date <= day - _WEEK)
-    before = [
-        c
-        for c in repo.checkins(session, walker.id, until=day)
-        if c.created_at <= session_row.performed_at and c.stiffness_nprs is not None
+    earlier = [s for s in around if s.id != session_row.id]
+    # "Pain must not rise week to week" (RULES §3): this session vs the week before.
+    previous_week = tuple(
+        s.pain_peak_nprs for s in earlier if day - _TWO_WEEKS < s.local_date <= day - _WEEK
+    )
+    usual_pain = usual_level([s.pain_before_nprs for s in around if s.local_date > day - window])
+    stiffness = [
+        c.stiffness_nprs
+        for c in repo.checkins(session, walker.id, since=day - window + _DAY)
+        if c.stiffness_nprs is not None and c.session_id != session_row.id
     ]
     return History(
         session_date=day,
         qualifying_sessions_at_level=qualifying,
         last_increase=last_increase,
         speed_changes=_speed_changes(versions, session_row),
-        baseline_stiffness_nprs=before[-1].stiffness_nprs if before else None,
-        pain_during_this_week_nprs=this_week,
+        usual_pain_nprs=usual_pain,
+        usual_stiffness_nprs=usual_level(stiffness),
         pain_during_previous_week_nprs=previous_week,
     )
 
@@ -143,6 +158,7 @@ def decide_and_store(
     session_row: WalkSession,
     morning: MorningReport | None,
     at: datetime,
+    red_flags: tuple[str, ...] | None = None,
 ) -> tuple[Checkin, ProgressionDecision, PrescriptionRow]:
     """Run the clinical decision for one session and store it with the next plan version."""
     plan = repo.latest_prescription(session, walker.id)
@@ -178,6 +194,8 @@ def decide_and_store(
             pain_nprs=morning.pain_nprs if morning is not None else None,
             stiffness_nprs=morning.stiffness_nprs if morning is not None else None,
             report_missing=morning is None,
+            red_flags=list(red_flags) if red_flags is not None else None,
+            usual_pain_nprs=decision.usual_pain_nprs,
             decision=decision.action.value,
             next_prescription_id=next_row.id,
             recorded_by=actor.account_id,
@@ -257,6 +275,7 @@ def morning_checkin(
                 f"opens on {opens_on}: how the knee feels the morning after decides the next "
                 "session."
             )
+        before = restrictions_of(session, walker)
         row, decision, next_row = decide_and_store(
             session,
             actor,
@@ -264,8 +283,14 @@ def morning_checkin(
             session_row,
             MorningReport(pain_nprs=checkin_in.pain_nprs, stiffness_nprs=checkin_in.stiffness_nprs),
             at,
+            red_flags=tuple(dict.fromkeys(checkin_in.new_red_flags)),
         )
-        return checkin_out(row, decision.reasons, next_row)
+        after = record_added(
+            session, actor, walker, before, entity="checkin", entity_id=row.id, at=at
+        )
+        return checkin_out(row, decision.reasons, next_row).model_copy(
+            update={"rest_day": decision.rest_day, "restrictions": active_out(session, after)}
+        )
 
 
 def decision_reasons(row: PrescriptionRow | None) -> tuple[Reason, ...]:

@@ -11,25 +11,23 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from retrowalk.clinical.clearance import apply_clearance
 from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.clinical.policy import DEFAULT_POLICY
 from retrowalk.clinical.progression import (
     PAIN_ACCEPTABLE_MAX_NPRS,
     clinician_adjust,
-    clinician_clear,
-    clinician_review,
     reassessment_due,
 )
+from retrowalk.clinical.restrictions import RestrictionKind
 from retrowalk.services.access import check_actor, staff_walker_for
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.convert import clearance_out, note_out, prescription_out, walker_out
 from retrowalk.services.errors import AccessDenied, Conflict, parse
-from retrowalk.services.plans import (
-    clinical_prescription,
-    open_adverse_event_review,
-    store_prescription,
-)
+from retrowalk.services.plans import clinical_prescription, store_prescription
+from retrowalk.services.restrictions import active_out, restrictions_of
 from retrowalk.services.schemas import (
+    FLAG_OF_RESTRICTION,
     Actor,
     AdjustmentIn,
     ClearanceIn,
@@ -43,7 +41,7 @@ from retrowalk.services.schemas import (
 )
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
-from retrowalk.store.models import Account, Clearance, ClinicianNote, Walker
+from retrowalk.store.models import Account, Clearance, ClinicianNote, Walker, WalkSession
 
 FLAG_WINDOW_DAYS = DEFAULT_POLICY.flag_window_days
 """Alias of ``PolicyConfig.flag_window_days`` (**policy**), kept for importers."""
@@ -59,55 +57,62 @@ def clear_walker(
     *,
     now: datetime | None = None,
 ) -> ClearanceOut:
-    """Record a clearance; when a plan exists, its next version carries it (clinical rule)."""
+    """Lift exactly the restriction named (RULES.md §7.1), with the clinician's reason.
+
+    Refused (``Conflict``, with the sentence) when no restriction of that kind is active, or
+    when fall risk cannot be lifted yet (no low-risk reassessment newer than what set it,
+    §7.4). When a plan exists its next version carries the clearance (``clinical.clearance``).
+    """
     clearance = parse(ClearanceIn, data)
     at = utc_now(now)
+    kind = clearance.scope
     with db.transaction() as session:
         walker = staff_walker_for(session, actor, walker_id)
-        plan = repo.latest_prescription(session, walker.id)
-        if clearance.scope == "start":
-            screening = repo.latest_screening(session, walker.id)
-            if screening is None or not screening.clearance_required:
-                raise Conflict(f"Walker {walker.id}'s screening does not ask for a clearance.")
-        elif not open_adverse_event_review(session, walker.id):
-            raise Conflict(f"Walker {walker.id} has no adverse event waiting for review.")
+        restriction = restrictions_of(session, walker).of(kind)
+        if restriction is None:
+            raise Conflict(
+                f"Walker {walker.id} has no active restriction of the kind "
+                f"{kind.value.replace('_', ' ')!r} to clear."
+            )
+        if not restriction.can_clear:
+            raise Conflict(restriction.cannot_clear_because or "This cannot be cleared yet.")
         row = repo.add(
             session,
             Clearance(
                 walker_id=walker.id,
                 cleared_by=actor.account_id,
                 created_at=at,
-                scope="clearance_required" if clearance.scope == "start" else clearance.scope,
+                scope=kind.value,
                 reason=clearance.reason,
             ),
         )
+        plan = repo.latest_prescription(session, walker.id)
         if plan is not None:
-            current = clinical_prescription(plan)
-            if clearance.scope == "start":
-                updated, decision = clinician_clear(current, clearance.reason), "clear"
-            else:
-                updated, decision = clinician_review(current, clearance.reason), "review"
+            updated = apply_clearance(clinical_prescription(plan), kind, clearance.reason)
             store_prescription(
                 session,
                 walker,
                 updated,
-                decision=decision,
+                decision="review" if kind is RestrictionKind.ADVERSE_EVENT else "clear",
                 reasons=updated.reasons[-1:],
                 made_by=actor.account_id,
                 at=at,
                 effective_from=local_date(at, walker.timezone),
-                decision_detail={"clearance_id": row.id},
+                decision_detail={"clearance_id": row.id, "restriction": kind.value},
             )
         repo.audit(
             session,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
-            action=f"clearance.{clearance.scope}",
+            action=f"clearance.{kind.value}",
             entity="clearance",
             entity_id=row.id,
             walker_id=walker.id,
-            detail={"reason": clearance.reason},
+            detail={
+                "reason": clearance.reason,
+                "lifted": [t.reasons[0].message for t in restriction.triggers if t.reasons],
+            },
         )
         return clearance_out(row)
 
@@ -198,12 +203,24 @@ def _flags(session: Session, walker: Walker, at: datetime) -> WalkerFlags:
     account = repo.get(session, Account, walker.account_id)
     assert account is not None
     today = local_date(at, walker.timezone)
+    restrictions = restrictions_of(session, walker)
     flags: list[Flag] = []
     details: list[str] = []
+    for restriction in restrictions.active:
+        flags.append(FLAG_OF_RESTRICTION[restriction.kind])
+        details.append(f"{restriction.title}: {restriction.summary}")
     plan = repo.latest_prescription(session, walker.id)
     since = today - timedelta(days=DEFAULT_POLICY.flag_window_days - 1)
     recent = repo.walk_sessions(session, walker.id, since=since, until=today)
     last = repo.last_session(session, walker.id)
+    alone = [s for s in recent if s.planned_supervised and not s.supervised]
+    if alone:
+        flags.append(Flag.ALONE_WHEN_SUPERVISION_REQUIRED)
+        details.append(
+            f"Walked alone on {alone[-1].local_date} although every session then needed "
+            f"someone there ({len(alone)} such session{'s' if len(alone) != 1 else ''} in the "
+            f"last {DEFAULT_POLICY.flag_window_days} days)."
+        )
     flare = [s for s in recent if s.pain_peak_nprs > PAIN_ACCEPTABLE_MAX_NPRS]
     if flare:
         flags.append(Flag.PAIN_FLARE)
@@ -215,22 +232,17 @@ def _flags(session: Session, walker: Walker, at: datetime) -> WalkerFlags:
     up = [
         (s, by_session[s.id])
         for s in recent
-        if s.id in by_session and (by_session[s.id].pain_nprs or 0) > s.pain_before_nprs
+        if s.id in by_session
+        and (by_session[s.id].pain_nprs or 0) > _usual(by_session[s.id].usual_pain_nprs, s)
     ]
     if up:
         s, c = up[-1]
         flags.append(Flag.MORNING_PAIN_UP)
         details.append(
             f"Next-morning pain {c.pain_nprs}/{NPRS_MAX} after the session of {s.local_date} "
-            f"was above the pain before it ({s.pain_before_nprs}/{NPRS_MAX})."
+            f"was above the usual level ({_usual(c.usual_pain_nprs, s):g}/{NPRS_MAX})."
         )
-    if open_adverse_event_review(session, walker.id):
-        flags.append(Flag.ADVERSE_EVENT)
-        details.append("An adverse event was logged and waits for your review.")
-    if plan is not None and plan.awaiting_clearance:
-        flags.append(Flag.WAITING_FOR_CLEARANCE)
-        details.append("The screening needs your clearance before the first session.")
-    if plan is not None and not plan.awaiting_clearance:
+    if plan is not None and not restrictions.blocks_sessions:
         first = repo.first_prescription(session, walker.id)
         start = first.effective_from if first is not None else today
         missed_window_days = DEFAULT_POLICY.missed_sessions_window_days
@@ -255,7 +267,13 @@ def _flags(session: Session, walker: Walker, at: datetime) -> WalkerFlags:
         details=tuple(details),
         last_session_on=last.local_date if last is not None else None,
         current_prescription_version=plan.version if plan is not None else None,
+        restrictions=active_out(session, restrictions),
     )
+
+
+def _usual(usual_pain_nprs: float | None, walk: WalkSession) -> float:
+    """The usual level a report was compared with (the pain before, for older reports)."""
+    return usual_pain_nprs if usual_pain_nprs is not None else float(walk.pain_before_nprs)
 
 
 def walker_flags(db: Database, actor: Actor, *, now: datetime | None = None) -> list[WalkerFlags]:

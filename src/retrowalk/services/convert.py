@@ -83,11 +83,13 @@ def assessment_out(row: Assessment) -> AssessmentOut:
     for part in row.scores_json.values():
         if isinstance(part, dict):
             reasons.extend(part.get("reasons", ()))
+    level = (row.scores_json.get("fall_risk") or {}).get("level")
     return AssessmentOut(
         id=row.id,
         walker_id=row.walker_id,
         local_date=row.local_date,
         kind=row.kind,
+        fall_risk=level if level in ("low", "high", "not_known") else None,
         high_fall_risk=row.high_fall_risk,
         backward_speed_m_s=row.backward_speed_m_s,
         scores=row.scores_json,
@@ -149,6 +151,7 @@ def session_out(row: WalkSession, *, created: bool = True) -> SessionOut:
             "adverse_events": tuple(row.adverse_events),
             "completed": row.completed,
             "note": row.note,
+            "steps": row.steps,
             "created": created,
         }
     )
@@ -165,6 +168,7 @@ def checkin_out(
         local_date=row.local_date,
         pain_nprs=row.pain_nprs,
         stiffness_nprs=row.stiffness_nprs,
+        new_red_flags=tuple(row.red_flags or ()),
         decision=row.decision,
         reasons=decision_reasons,
         next_prescription=prescription_out(next_rx) if next_rx is not None else None,

@@ -3,6 +3,11 @@
 Every version is the clinical :class:`~retrowalk.clinical.prescription.Prescription` as it was
 decided (JSON) plus queryable columns, the decision that made it, its reasons and the rule
 version. The services never change a prescription themselves: clinical/ decides.
+
+Gates (RULES.md §7) read the walker's restrictions (:mod:`retrowalk.services.restrictions`),
+never the latest screening: no plan after a red flag; once a plan exists, only the
+progression rule or a clinician changes its load, so asking for a new start plan is refused;
+"today" offers no session while a restriction forbids one, and says why and what to do.
 """
 
 from __future__ import annotations
@@ -12,27 +17,31 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from retrowalk.clinical.fall_risk import FallRiskResult, Surface
+from retrowalk.clinical.fall_risk import Surface
 from retrowalk.clinical.policy import DEFAULT_POLICY
 from retrowalk.clinical.prescription import (
+    TREADMILL_SURFACES,
     KneeCondition,
     MeasuredSpeed,
     Prescription,
-    must_be_supervised,
+    speed_from_three_m_backward_walk,
+    speed_from_treadmill,
     start_prescription,
 )
-from retrowalk.clinical.progression import (
-    ProgressionDecision,
-    after_break,
-    clinician_clear,
-    reassessment_due,
-)
+from retrowalk.clinical.progression import ProgressionDecision, after_break, reassessment_due
 from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.screening import ScreeningOutcome, ScreeningResult
+from retrowalk.clinical.restrictions import (
+    RestrictionKind,
+    Restrictions,
+    SupervisionNeed,
+    supervision_needed,
+)
+from retrowalk.clinical.screening import ScreeningResult
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.convert import prescription_out
-from retrowalk.services.errors import Conflict, InvalidRequest
+from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk
+from retrowalk.services.restrictions import active_out, fall_risk_history, restrictions_of
 from retrowalk.services.schemas import Actor, PrescriptionOut, TodayOut, TodayStatus
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
@@ -94,6 +103,25 @@ def decision_detail(decision: ProgressionDecision, **extra: Any) -> dict[str, An
     return detail
 
 
+PLAN_EXISTS = (
+    "There is already a plan: once a plan exists only the progression rule or your clinician "
+    "changes it, so new tests are recorded but do not start a new plan."
+)
+
+
+def measured_speeds(session: Session, walker: Walker) -> tuple[MeasuredSpeed, ...]:
+    """The newest comfortable speed of each kind (treadmill test, 3-m walk), newest first."""
+    found: dict[str, MeasuredSpeed] = {}
+    for row in sorted(repo.assessments(session, walker.id), key=lambda a: (a.created_at, a.id)):
+        answers = row.answers_json
+        if answers.get("backward_walk_3m_s") is not None:
+            found["ground"] = speed_from_three_m_backward_walk(answers["backward_walk_3m_s"])
+        up, down = answers.get("treadmill_speed_up_m_s"), answers.get("treadmill_speed_down_m_s")
+        if up is not None and down is not None:
+            found["treadmill"] = speed_from_treadmill(up, down)
+    return tuple(found.values())
+
+
 def make_plan(
     db: Database,
     actor: Actor,
@@ -102,34 +130,48 @@ def make_plan(
     surface: Surface | str | None = None,
     now: datetime | None = None,
 ) -> PrescriptionOut:
-    """The starting prescription from the latest screening and assessment (clinical rules).
+    """The starting prescription from the screenings, the assessments and the restrictions.
 
-    ``surface``: the walker's choice among the surfaces the fall-risk result allows (the
-    clinical rule refuses another; default: its first).
+    ``surface``: the walker's choice among the surfaces the fall risk allows (default: the
+    first with a speed measured for it; a treadmill plan starts from the treadmill speed
+    test, an overground one from the 3-m walk). Refused (``Conflict``) once a plan exists,
+    and while a red flag is active.
     """
     chosen = _surface(surface)
     at = utc_now(now)
     with db.transaction() as session:
         walker = walker_for(session, actor, walker_id)
+        if repo.latest_prescription(session, walker.id) is not None:
+            raise Conflict(PLAN_EXISTS)
         screening_row = repo.latest_screening(session, walker.id)
         if screening_row is None:
             raise Conflict(f"Walker {walker.id} has not been screened yet: run the screening.")
-        assessment = repo.latest_assessment(session, walker.id)
-        if assessment is None:
-            raise Conflict(
-                f"Walker {walker.id} has no baseline assessment yet: record the baseline tests."
+        restrictions = restrictions_of(session, walker)
+        red = restrictions.of(RestrictionKind.RED_FLAG)
+        if red is not None:
+            raise NotReadyToWalk(
+                "No plan can be made: " + red.title.lower() + ". " + " ".join(red.what_to_do)
             )
+        history = [
+            (row, risk)
+            for row, risk in fall_risk_history(walker, repo.assessments(session, walker.id))
+            if risk is not None
+        ]
+        if not history:
+            raise Conflict(
+                f"Walker {walker.id} has no baseline tests yet: record the baseline tests."
+            )
+        assessment, fall_risk = history[-1]
         screening = ScreeningResult.model_validate(screening_row.result_json)
-        fall_risk = FallRiskResult.model_validate(assessment.scores_json["fall_risk"])
-        speed_data = assessment.scores_json.get("measured_speed")
-        speed = MeasuredSpeed.model_validate(speed_data) if speed_data else None
         prescription = start_prescription(
-            screening, fall_risk, KneeCondition(walker.knee_condition), speed, chosen
+            screening,
+            fall_risk,
+            KneeCondition(walker.knee_condition),
+            measured_speeds(session, walker),
+            chosen,
+            fall_risk_restricted=RestrictionKind.FALL_RISK in restrictions.kinds,
+            awaiting_clearance=RestrictionKind.CLEARANCE_REQUIRED in restrictions.kinds,
         )
-        if screening.outcome is ScreeningOutcome.CLEARANCE_REQUIRED:
-            cleared = repo.latest_clearance(session, walker.id, "clearance_required")
-            if cleared is not None and cleared.created_at >= screening_row.created_at:
-                prescription = clinician_clear(prescription, cleared.reason)
         row = store_prescription(
             session,
             walker,
@@ -178,25 +220,34 @@ def current_prescription(db: Database, actor: Actor, walker_id: int) -> Prescrip
         return prescription_out(row) if row is not None else None
 
 
-def open_adverse_event_review(session: Session, walker_id: int) -> bool:
-    """Whether an adverse event waits for a clinician's review (none since the last review)."""
-    review = repo.latest_clearance(session, walker_id, "adverse_event")
-    since = review.created_at if review is not None else None
-    return bool(repo.adverse_sessions_since(session, walker_id, since))
+BLOCKED_STATUS: dict[RestrictionKind, TodayStatus] = {
+    RestrictionKind.RED_FLAG: "stopped",
+    RestrictionKind.ADVERSE_EVENT: "waiting_for_review",
+    RestrictionKind.REST_DAY: "rest_day",
+    RestrictionKind.CLEARANCE_REQUIRED: "waiting_for_clearance",
+}
+"""The today status of each restriction that stops sessions (most serious first)."""
+
+NOT_YOUR_DECISION = "Your clinician will decide when you can walk again."
+
+
+def _blocked_message(restrictions: Restrictions) -> str:
+    first = restrictions.blocking[0]
+    parts = [first.emergency or "", f"{first.title}.", *first.what_to_do, NOT_YOUR_DECISION]
+    return " ".join(part for part in dict.fromkeys(parts) if part)
 
 
 def _status(
-    session: Session, walker: Walker, today: date
+    session: Session, walker: Walker, today: date, restrictions: Restrictions
 ) -> tuple[TodayStatus, str, PrescriptionRow | None]:
     screening = repo.latest_screening(session, walker.id)
     if screening is None:
         return "needs_screening", "Answer the screening questions first.", None
-    if screening.outcome == ScreeningOutcome.STOP_AND_REFER.value:
-        actions = " ".join(screening.result_json.get("actions", ()))
-        return "stopped", f"No backward walking: the screening found a red flag. {actions}", None
     row = repo.latest_prescription(session, walker.id)
+    if RestrictionKind.RED_FLAG in restrictions.kinds:
+        return "stopped", _blocked_message(restrictions), row
     if row is None:
-        if repo.latest_assessment(session, walker.id) is None:
+        if not repo.assessments(session, walker.id):
             return (
                 "needs_assessment",
                 (
@@ -206,21 +257,39 @@ def _status(
                 None,
             )
         return "needs_plan", "The tests are done: make the plan.", None
-    if row.awaiting_clearance:
-        return (
-            "waiting_for_clearance",
-            "Your plan is ready, but a clinician must clear you before the first session.",
-            row,
-        )
+    if restrictions.blocks_sessions:
+        kind = restrictions.blocking[0].kind
+        return BLOCKED_STATUS.get(kind, "waiting_for_review"), _blocked_message(restrictions), row
     if repo.count_sessions(session, walker.id, on=today) > 0:
         return "done_today", "Today's session is logged. Check in tomorrow morning.", row
     return "ready", "Here is today's session.", row
 
 
+def supervision_for(
+    session: Session, walker: Walker, restrictions: Restrictions, row: PrescriptionRow | None
+) -> SupervisionNeed:
+    """Whether the next session needs someone with the walker, and why."""
+    return supervision_needed(
+        restrictions,
+        clinical_prescription(row) if row is not None else None,
+        repo.count_supervised_sessions(session, walker.id),
+    )
+
+
+def step_rate_per_min(session: Session, walker: Walker, row: PrescriptionRow) -> float | None:
+    """The walker's own cadence from their newest recorded session, for an overground plan."""
+    if Surface(row.surface) in TREADMILL_SURFACES:
+        return None
+    recorded = repo.latest_session_with_steps(session, walker.id)
+    if recorded is None or recorded.steps is None or recorded.duration_min <= 0:
+        return None
+    return round(recorded.steps / recorded.duration_min)
+
+
 def todays_prescription(
     db: Database, actor: Actor, walker_id: int, *, now: datetime | None = None
 ) -> TodayOut:
-    """What to do on the walker's local today.
+    """What to do on the walker's local today, and what stops or limits it.
 
     After a break of ``policy.break_days`` days or more (policy) the clinical ``after_break``
     rule steps the load back; that step is stored once, as a new version, before it is shown.
@@ -229,10 +298,12 @@ def todays_prescription(
     with db.transaction() as session:
         walker = walker_for(session, actor, walker_id)
         today = local_date(at, walker.timezone)
-        status, message, row = _status(session, walker, today)
+        restrictions = restrictions_of(session, walker)
+        status, message, row = _status(session, walker, today, restrictions)
         step_back = False
         reasons: tuple[Reason, ...] = ()
-        supervised = True
+        need = SupervisionNeed(required=True, why=())
+        step_rate: float | None = None
         if row is not None:
             last = repo.last_session(session, walker.id)
             gap_start = last.local_date if last is not None else None
@@ -275,11 +346,8 @@ def todays_prescription(
             if row.decision == "step_back" and row.effective_from == today:
                 step_back = True
             reasons = tuple(Reason.model_validate(r) for r in row.reasons_json)
-            supervised = must_be_supervised(
-                clinical_prescription(row),
-                repo.count_sessions(session, walker.id),
-                open_adverse_event_review(session, walker.id),
-            )
+            need = supervision_for(session, walker, restrictions, row)
+            step_rate = step_rate_per_min(session, walker, row)
         last_assessment = repo.latest_assessment(session, walker.id)
         due = last_assessment is not None and reassessment_due(
             last_assessment.local_date, today, DEFAULT_POLICY
@@ -290,9 +358,13 @@ def todays_prescription(
             status=status,
             message=message,
             prescription=prescription_out(row) if row is not None else None,
-            supervised=supervised,
+            supervised=need.required,
+            supervision_why=need.why,
+            session_offered=status == "ready",
             step_back=step_back,
             reasons=reasons,
             sessions_today=repo.count_sessions(session, walker.id, on=today),
             reassessment_due=due,
+            restrictions=active_out(session, restrictions),
+            step_rate_per_min=step_rate,
         )

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from retrowalk.clinical.fall_risk import (
     BACKWARD_SPEED_MAX_M_S,
@@ -31,6 +31,7 @@ from retrowalk.clinical.prescription import (
 )
 from retrowalk.clinical.progression import AdverseEvent
 from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.restrictions import Effect, RestrictionKind, Source
 from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS, KneeRedFlag, SteadiAnswers
 
 
@@ -61,6 +62,8 @@ error (the prescription itself never exceeds ``MAX_DURATION_MIN``)."""
 GAIT_SPEED_MAX_M_S: Final[float] = 3.0
 """Input limit, not a clinical threshold: a forward gait speed above 3 m/s is a typing error."""
 DISTANCE_MAX_M: Final[float] = 20000.0
+STEPS_MAX: Final[int] = 100_000
+"""Input limit: more steps than 3 hours at 9 steps a second is a counting error."""
 """Input limit: more than 20 km of backward walking in one session is a typing error."""
 NUL_MESSAGE: Final[str] = (
     "must not contain a NUL character (\\x00); type or paste the text again without it"
@@ -247,14 +250,83 @@ class WalkerOut(_Frozen):
 
 
 class Flag(StrEnum):
-    """Why a clinician should look at a walker now (computed in the services)."""
+    """Why a clinician should look at a walker now (computed in the services).
 
+    Every active restriction is a flag of its own (``red_flag`` … ``walking_aid``; the PAR-Q
+    clearance keeps its name ``waiting_for_clearance``), beside the flags of the record."""
+
+    RED_FLAG = "red_flag"
+    ADVERSE_EVENT = "adverse_event"
+    REST_DAY = "rest_day"
+    WAITING_FOR_CLEARANCE = "waiting_for_clearance"
+    FALL_RISK = "fall_risk"
+    WALKING_AID = "walking_aid"
+    ALONE_WHEN_SUPERVISION_REQUIRED = "alone_when_supervision_required"
     PAIN_FLARE = "pain_flare"
     MORNING_PAIN_UP = "morning_pain_up"
-    ADVERSE_EVENT = "adverse_event"
-    WAITING_FOR_CLEARANCE = "waiting_for_clearance"
     MISSED_SESSIONS = "missed_sessions"
     REASSESSMENT_DUE = "reassessment_due"
+
+
+FLAG_OF_RESTRICTION: Final[dict[RestrictionKind, Flag]] = {
+    RestrictionKind.RED_FLAG: Flag.RED_FLAG,
+    RestrictionKind.ADVERSE_EVENT: Flag.ADVERSE_EVENT,
+    RestrictionKind.REST_DAY: Flag.REST_DAY,
+    RestrictionKind.CLEARANCE_REQUIRED: Flag.WAITING_FOR_CLEARANCE,
+    RestrictionKind.FALL_RISK: Flag.FALL_RISK,
+    RestrictionKind.WALKING_AID: Flag.WALKING_AID,
+}
+"""The flag each active restriction shows on the clinician's list."""
+
+
+class TriggerOut(_Frozen):
+    """A record that set a restriction: what, when, who recorded it, and why."""
+
+    source: Source
+    record_id: int | None
+    at: datetime
+    recorded_by: int | None
+    recorded_by_name: str | None
+    reasons: tuple[Reason, ...]
+
+
+class RestrictionOut(_Frozen):
+    """An active restriction (RULES.md §7), as the walker and the clinician see it."""
+
+    kind: RestrictionKind
+    effect: Effect
+    title: str
+    summary: str
+    """One sentence with the numbers."""
+    since: datetime
+    triggers: tuple[TriggerOut, ...]
+    reasons: tuple[Reason, ...]
+    what_to_do: tuple[str, ...]
+    emergency: str | None
+    lifted_by: str
+    can_clear: bool
+    cannot_clear_because: str | None
+    surfaces: tuple[Surface, ...]
+
+
+class LiftedOut(_Frozen):
+    """A restriction a clinician lifted, with the clearance."""
+
+    kind: RestrictionKind
+    clearance_id: int | None
+    at: datetime
+    cleared_by: int | None
+    cleared_by_name: str | None
+    reason: str
+    triggers: tuple[TriggerOut, ...]
+
+
+class RestrictionsOut(_Frozen):
+    """A walker's active restrictions (most serious first) and the ones lifted before."""
+
+    walker_id: int
+    active: tuple[RestrictionOut, ...]
+    lifted: tuple[LiftedOut, ...]
 
 
 class WalkerFlags(_Frozen):
@@ -264,6 +336,8 @@ class WalkerFlags(_Frozen):
     """One sentence per flag, with the numbers."""
     last_session_on: date | None
     current_prescription_version: int | None
+    restrictions: tuple[RestrictionOut, ...] = ()
+    """The active restrictions behind the restriction flags."""
 
 
 # --- screening and assessment ----------------------------------------------------------------
@@ -279,7 +353,17 @@ class ScreeningIn(_Input):
     used_to_activity: bool
     parq: tuple[bool, ...]
     red_flags: tuple[KneeRedFlag, ...] = ()
+    """The red flags the walker has, by code (e.g. ``cannot_bear_weight`` when they cannot
+    put weight on the leg; ``hot_swollen_knee`` with or without fever)."""
     steadi: SteadiAnswers
+    fever_or_unwell: bool
+    """Asked separately from the hot, swollen knee (RULES.md §7.6)."""
+    uses_walking_aid: bool
+    """A cane, crutches or a walker (RULES.md §7.5: every session supervised)."""
+    takes_anticoagulant: bool
+    """Blood-thinning medicine (RULES.md §7.6)."""
+    recent_knee_surgery: bool
+    """Knee surgery in the last ``PolicyConfig.recent_knee_surgery_weeks`` weeks (§7.6)."""
 
 
 class ScreeningOut(_Frozen):
@@ -291,6 +375,8 @@ class ScreeningOut(_Frozen):
     reasons: tuple[Reason, ...]
     result: dict[str, Any]
     rule_version: str
+    restrictions: tuple[RestrictionOut, ...] = ()
+    """The walker's active restrictions after this screening (a screening only adds)."""
 
 
 class AssessmentIn(_Input):
@@ -323,6 +409,8 @@ class AssessmentOut(_Frozen):
     walker_id: int
     local_date: date
     kind: str
+    fall_risk: Literal["low", "high", "not_known"] | None
+    """The verdict of this assessment's tests (None: no physical test, e.g. KOOS only)."""
     high_fall_risk: bool | None
     backward_speed_m_s: float | None
     scores: dict[str, Any]
@@ -360,12 +448,17 @@ class PrescriptionOut(_Frozen):
 TodayStatus = Literal[
     "needs_screening",
     "stopped",
+    "waiting_for_review",
+    "rest_day",
     "waiting_for_clearance",
     "needs_assessment",
     "needs_plan",
     "ready",
     "done_today",
 ]
+"""``stopped``: a red flag; ``waiting_for_review``: an adverse event a clinician must review;
+``rest_day``: next-morning pain called for rest; ``waiting_for_clearance``: a clearance is
+needed. In each of these no session is offered (RULES.md §7)."""
 
 
 class TodayOut(_Frozen):
@@ -377,13 +470,22 @@ class TodayOut(_Frozen):
     message: str
     prescription: PrescriptionOut | None
     supervised: bool
-    """Whether today's session must be supervised (first sessions, high fall risk, or an
-    adverse event waiting for a clinician's review)."""
+    """Whether today's session must be supervised (first sessions, high or not-known fall
+    risk, a walking aid, or an adverse event waiting for a clinician's review)."""
+    supervision_why: tuple[str, ...] = ()
+    """Why someone must be with the walker, in plain words (empty when not)."""
+    session_offered: bool = False
+    """Whether a session may start today (``ready``)."""
     step_back: bool
     """True when the break rule lowered today's load (the prescription shown is the lower one)."""
     reasons: tuple[Reason, ...]
     sessions_today: int
     reassessment_due: bool
+    restrictions: tuple[RestrictionOut, ...] = ()
+    """What stops or limits backward walking now, and what to do (RULES.md §7)."""
+    step_rate_per_min: float | None = None
+    """The walker's own measured cadence (from a recorded session), for the metronome of an
+    overground plan; None when no recording gave one."""
 
 
 class SessionIn(_Input):
@@ -414,6 +516,8 @@ class SessionIn(_Input):
     completed: bool = True
     """False when the session was stopped early."""
     note: Note | None = None
+    steps: Annotated[int, Field(ge=0, le=STEPS_MAX)] | None = None
+    """Steps counted by a recording of the session, if any."""
 
     @model_validator(mode="after")
     def _speed_or_distance(self) -> SessionIn:
@@ -467,8 +571,22 @@ class SessionOut(_Frozen):
     adverse_events: tuple[str, ...]
     completed: bool
     note: str | None
+    steps: int | None = None
     created: bool = True
     """False when this client key was already stored: the first submission is returned."""
+    notices: tuple[str, ...] = ()
+    """What the walker should know about this session (e.g. walked alone when someone had to
+    be there: stored, shown to the clinician, and why it matters)."""
+
+
+CheckinRedFlag = Literal[
+    "calf_pain_swelling_warmth",
+    "hot_swollen_knee",
+    "locked_knee",
+    "knee_giving_way",
+    "cannot_bear_weight",
+]
+"""The red flags the morning check-in asks about (``clinical.screening.CHECKIN_RED_FLAGS``)."""
 
 
 class CheckinIn(_Input):
@@ -477,6 +595,9 @@ class CheckinIn(_Input):
     session_id: RecordId | None = None
     pain_nprs: Nprs
     stiffness_nprs: Nprs
+    new_red_flags: tuple[CheckinRedFlag, ...]
+    """What is new since the session, by code (empty: none of them); RULES.md §7.7 asks about
+    calf pain or swelling, a hot swollen knee, locking, giving way, not bearing weight."""
     at: AwareDatetime = None
     """When it was reported (default: now)."""
 
@@ -488,9 +609,13 @@ class CheckinOut(_Frozen):
     local_date: date
     pain_nprs: int
     stiffness_nprs: int | None
+    new_red_flags: tuple[KneeRedFlag, ...] = ()
     decision: str
     reasons: tuple[Reason, ...]
     next_prescription: PrescriptionOut | None
+    rest_day: bool = False
+    restrictions: tuple[RestrictionOut, ...] = ()
+    """The walker's active restrictions after this check-in."""
 
 
 class MissedReportOut(_Frozen):
@@ -515,10 +640,23 @@ class ReassessmentStatus(_Frozen):
 # --- clinician -----------------------------------------------------------------------------------
 
 
+LEGACY_SCOPES: Final[dict[str, str]] = {
+    "start": RestrictionKind.CLEARANCE_REQUIRED.value,
+    "unsupervised": RestrictionKind.FALL_RISK.value,
+}
+"""Older names a clearance may still be sent with (``--scope start`` in earlier docs)."""
+
+
+def _scope(value: object) -> object:
+    return LEGACY_SCOPES.get(value, value) if isinstance(value, str) else value
+
+
 class ClearanceIn(_Input):
-    scope: Literal["start", "adverse_event"]
-    """``start``: the screening needed a clinician's clearance; ``adverse_event``: the
-    clinician reviewed an adverse event (sessions return to the usual supervision)."""
+    scope: Annotated[RestrictionKind, BeforeValidator(_scope)]
+    """The restriction this clearance lifts — exactly that one (RULES.md §7.1):
+    ``red_flag``, ``adverse_event`` (reviewed), ``rest_day``, ``clearance_required`` (also
+    ``start``), ``fall_risk`` (also ``unsupervised``; needs a low-risk reassessment first) or
+    ``walking_aid``."""
     reason: Reason3
 
 
@@ -575,3 +713,5 @@ class HistoryOut(_Frozen):
     screenings: tuple[ScreeningOut, ...]
     clearances: tuple[ClearanceOut, ...]
     notes: tuple[NoteOut, ...]
+    restrictions: RestrictionsOut | None = None
+    """Active and lifted restrictions (RULES.md §7)."""

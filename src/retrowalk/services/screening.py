@@ -1,4 +1,7 @@
-"""Screening a walker (PAR-Q, knee red flags, STEADI questions) — decided by clinical/."""
+"""Screening a walker (PAR-Q, knee red flags, STEADI and the §7.6 questions) — decided by
+clinical/. Every screening is kept; what it restricts is computed from all of them together,
+so a later screening with other answers can add a restriction, never remove one (RULES §7.1).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from retrowalk.services.access import walker_for
 from retrowalk.services.clock import utc_now
 from retrowalk.services.convert import screening_out
 from retrowalk.services.errors import parse
+from retrowalk.services.restrictions import active_out, record_added, restrictions_of
 from retrowalk.services.schemas import Actor, ScreeningIn, ScreeningOut
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
@@ -35,8 +39,13 @@ def screen_walker(
             parq=answers_in.parq,
             red_flags=frozenset(answers_in.red_flags),
             steadi=answers_in.steadi,
+            fever_or_unwell=answers_in.fever_or_unwell,
+            uses_walking_aid=answers_in.uses_walking_aid,
+            takes_anticoagulant=answers_in.takes_anticoagulant,
+            recent_knee_surgery=answers_in.recent_knee_surgery,
         )
         result = screen(answers)
+        before = restrictions_of(session, walker)
         row = repo.add(
             session,
             Screening(
@@ -61,4 +70,9 @@ def screen_walker(
             walker_id=walker.id,
             detail={"outcome": row.outcome},
         )
-        return screening_out(row)
+        restrictions = record_added(
+            session, actor, walker, before, entity="screening", entity_id=row.id, at=at
+        )
+        return screening_out(row).model_copy(
+            update={"restrictions": active_out(session, restrictions)}
+        )

@@ -4,9 +4,14 @@ A phone that lost its connection after sending resends the same ``client_key``: 
 stored session comes back (``created=False``) and nothing is written twice.
 
 A session is refused (:class:`~retrowalk.services.errors.NotReadyToWalk`) while the walker
-may not start yet: not screened, stopped by a red flag, no plan, or awaiting a clinician's
-clearance. A session reporting an adverse event is always stored once a plan exists: safety
-data is never thrown away.
+may not walk: not screened, no plan yet, or a restriction that stops sessions (a red flag,
+a clearance still awaited, an adverse event waiting for review, a rest day — RULES.md §7).
+A session reporting an adverse event is always stored once a plan exists: safety data is
+never thrown away.
+
+Supervision is held, not advised (§7.9): a session logged alone (or on another surface) when
+someone had to be there is stored as told — the record is the truth — flagged to the
+clinician, and the walker is told why it matters (``SessionOut.notices``).
 """
 
 from __future__ import annotations
@@ -16,53 +21,83 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from retrowalk.clinical.prescription import must_be_supervised
-from retrowalk.clinical.screening import ScreeningOutcome
+from retrowalk.clinical.restrictions import Restrictions, SupervisionNeed
+from retrowalk.clinical.surfaces import Surface, describe_surfaces
 from retrowalk.services.access import walker_for
 from retrowalk.services.checkins import hold_unreported_session
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.convert import session_out
 from retrowalk.services.errors import Conflict, NotReadyToWalk, parse
-from retrowalk.services.plans import clinical_prescription, open_adverse_event_review
+from retrowalk.services.plans import supervision_for
+from retrowalk.services.restrictions import record_added, restrictions_of
 from retrowalk.services.schemas import Actor, SessionIn, SessionOut
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Prescription, Walker, WalkSession
 
 NOT_SCREENED = "No session can be logged yet: answer the screening questions first."
-RED_FLAG = (
-    "No session can be logged: the screening found a red flag, so backward walking waits "
-    "for a doctor's referral."
-)
 NO_PLAN = (
     "No session can be logged yet: do the baseline tests (the 3-metre backward walk, the "
     "Timed Up and Go test and the others) and make the plan first."
 )
-AWAITING_CLEARANCE = (
-    "No session can be logged yet: a clinician must clear you before the first session."
+ADVERSE_ALWAYS_SAVED = (
+    "If you already walked and something went wrong (a fall, chest pain, dizziness), log it "
+    "with what happened: that is always saved for your clinician."
+)
+ALONE_NOTICE = (
+    "You walked without someone with you, but your plan needs a helper for every session "
+    "({why}). Your session is saved and your clinician will see it. Walking backward alone "
+    "when your balance is at risk makes a fall more likely: please have someone with you next "
+    "time."
+)
+SURFACE_NOTICE = (
+    "You walked on {done}, but your plan needs {planned} while someone must be with you. Your "
+    "session is saved and your clinician will see it; please keep to the planned surface."
 )
 
 
 def start_blocker(
-    session: Session, walker: Walker, plan: Prescription | None, adverse_event: bool
+    session: Session,
+    walker: Walker,
+    plan: Prescription | None,
+    adverse_event: bool,
+    restrictions: Restrictions,
 ) -> str | None:
-    """Why the walker may not log a session yet (what must happen first), or None.
+    """Why the walker may not log a session now (what must happen first), or None.
 
     A reported adverse event is stored whenever a plan exists, whatever else holds: a fall
     must reach the clinician even when the walker should not have been walking.
     """
     if plan is not None and adverse_event:
         return None
-    screening = repo.latest_screening(session, walker.id)
-    if screening is None:
+    if repo.latest_screening(session, walker.id) is None:
         return NOT_SCREENED
-    if screening.outcome == ScreeningOutcome.STOP_AND_REFER.value:
-        return RED_FLAG
+    if restrictions.blocks_sessions:
+        first = restrictions.blocking[0]
+        parts = [first.emergency or "", f"No session can be logged: {first.title.lower()}."]
+        parts += [*first.what_to_do, ADVERSE_ALWAYS_SAVED]
+        return " ".join(p for p in dict.fromkeys(parts) if p)
     if plan is None:
         return NO_PLAN
-    if plan.awaiting_clearance:
-        return AWAITING_CLEARANCE
     return None
+
+
+def _notices(
+    session_in: SessionIn, need: SupervisionNeed, plan: Prescription | None
+) -> tuple[str, ...]:
+    if not need.required:
+        return ()
+    found: list[str] = []
+    if not session_in.supervised:
+        found.append(ALONE_NOTICE.format(why="; ".join(need.why).lower()))
+    if plan is not None and session_in.surface.value != plan.surface:
+        found.append(
+            SURFACE_NOTICE.format(
+                done=describe_surfaces([session_in.surface]),
+                planned=describe_surfaces([Surface(plan.surface)]),
+            )
+        )
+    return tuple(found)
 
 
 def log_session(
@@ -82,22 +117,19 @@ def log_session(
             walker = walker_for(session, actor, walker_id)
             existing = repo.session_by_client_key(session, walker.id, session_in.client_key)
             if existing is not None:
-                return session_out(existing, created=False)
+                return _replayed(existing)
             plan = repo.latest_prescription(session, walker.id)
-            blocker = start_blocker(session, walker, plan, bool(session_in.adverse_events))
+            restrictions = restrictions_of(session, walker)
+            blocker = start_blocker(
+                session, walker, plan, bool(session_in.adverse_events), restrictions
+            )
             if blocker is not None:
                 raise NotReadyToWalk(blocker)
             hold_unreported_session(session, actor, walker, performed_at, at)
             plan = repo.latest_prescription(session, walker.id)
-            planned_supervised = (
-                must_be_supervised(
-                    clinical_prescription(plan),
-                    repo.count_sessions(session, walker.id),
-                    open_adverse_event_review(session, walker.id),
-                )
-                if plan is not None
-                else None
-            )
+            need = supervision_for(session, walker, restrictions, plan)
+            planned_supervised = need.required if plan is not None else None
+            notices = _notices(session_in, need, plan)
             row = repo.add(
                 session,
                 WalkSession(
@@ -125,6 +157,7 @@ def log_session(
                     adverse_events=[e.value for e in session_in.adverse_events],
                     completed=session_in.completed,
                     note=session_in.note,
+                    steps=session_in.steps,
                     recorded_by=actor.account_id,
                 ),
             )
@@ -139,7 +172,22 @@ def log_session(
                 walker_id=walker.id,
                 detail={"client_key": row.client_key},
             )
-            return session_out(row)
+            if notices:
+                repo.audit(
+                    session,
+                    at=at,
+                    actor_account_id=actor.account_id,
+                    actor_role=actor.role.value,
+                    action="session.outside_supervision",
+                    entity="session",
+                    entity_id=row.id,
+                    walker_id=walker.id,
+                    detail={"supervised": row.supervised, "surface": row.surface},
+                )
+            record_added(
+                session, actor, walker, restrictions, entity="session", entity_id=row.id, at=at
+            )
+            return session_out(row).model_copy(update={"notices": notices})
     except IntegrityError:
         # Two submissions raced: the other one committed first. Return it.
         with db.reader() as session:
@@ -148,4 +196,11 @@ def log_session(
                 raise Conflict(
                     f"The session {session_in.client_key!r} could not be stored; try again."
                 ) from None
-            return session_out(existing, created=False)
+            return _replayed(existing)
+
+
+def _replayed(row: WalkSession) -> SessionOut:
+    """The stored session for a key sent again, with the notice it had (if walked alone)."""
+    alone = bool(row.planned_supervised) and not row.supervised
+    notices = (ALONE_NOTICE.format(why="your plan says so"),) if alone else ()
+    return session_out(row, created=False).model_copy(update={"notices": notices})

@@ -231,6 +231,8 @@ class Checkin(Base):
     red_flags: Mapped[list[Any] | None]
     """Red flags the walker reported as new since the session (RULES.md §7.7); NULL on rows
     made before the question was asked, and on missing reports."""
+    usual_pain_nprs: Mapped[float | None] = mapped_column(Float)
+    """The walker's usual pain level the report was compared with (RULES.md §3 amendments)."""
     decision: Mapped[str] = mapped_column(String(24))
     next_prescription_id: Mapped[int | None] = mapped_column(ForeignKey("prescriptions.id"))
     recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))

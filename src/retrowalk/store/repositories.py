@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, Text, and_, cast, exists, func, select
 from sqlalchemy.orm import Session
 
 from retrowalk.store.models import (
@@ -72,6 +72,10 @@ def audit(
 
 
 # --- accounts -------------------------------------------------------------------------------------
+
+
+def account(session: Session, account_id: int) -> Account | None:
+    return session.get(Account, account_id)
 
 
 def account_by_email(session: Session, email: str) -> Account | None:
@@ -263,6 +267,42 @@ def checkins_for_sessions(session: Session, session_ids: list[int]) -> dict[int,
         return {}
     query = select(Checkin).where(Checkin.session_id.in_(session_ids))
     return {c.session_id: c for c in session.scalars(query)}
+
+
+def adverse_sessions(session: Session, walker_id: int) -> list[WalkSession]:
+    """The walker's sessions that reported an adverse event, oldest first.
+
+    Filtered in SQL on the stored JSON text (``[]`` when none), so a long history of
+    uneventful sessions is never loaded."""
+    query = select(WalkSession).where(
+        WalkSession.walker_id == walker_id, cast(WalkSession.adverse_events, Text) != "[]"
+    )
+    return list(session.scalars(query.order_by(WalkSession.id)))
+
+
+def count_supervised_sessions(session: Session, walker_id: int) -> int:
+    """How many sessions the walker logged with someone there."""
+    query = (
+        select(func.count())
+        .select_from(WalkSession)
+        .where(WalkSession.walker_id == walker_id, WalkSession.supervised.is_(True))
+    )
+    return int(session.scalar(query) or 0)
+
+
+def latest_session_with_steps(session: Session, walker_id: int) -> WalkSession | None:
+    """The newest session whose recording counted steps (for the walker's cadence)."""
+    query = (
+        select(WalkSession)
+        .where(
+            WalkSession.walker_id == walker_id,
+            WalkSession.steps.is_not(None),
+            WalkSession.duration_min > 0,
+        )
+        .order_by(WalkSession.local_date.desc(), WalkSession.performed_at.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
 
 
 def adverse_sessions_since(

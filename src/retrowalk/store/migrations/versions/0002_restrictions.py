@@ -3,7 +3,8 @@
 - ``clearances.scope`` holds a restriction kind of ``retrowalk.clinical.restrictions``
   (RULES.md §7): the old scope ``start`` (the PAR-Q clearance) becomes
   ``clearance_required``; ``adverse_event`` keeps its name.
-- ``checkins.red_flags``: the red flags reported as new at the next-morning check-in (§7.7).
+- ``checkins.red_flags``: the red flags reported as new at the next-morning check-in (§7.7),
+  and ``checkins.usual_pain_nprs``: the usual pain level the report was compared with (§3).
 - ``sessions.steps``: steps counted by a recording of the session (its cadence, §7.10).
 
 Revision ID: 0002
@@ -44,6 +45,7 @@ def upgrade() -> None:
         batch_op.create_check_constraint(op.f("ck_clearances_scope"), NEW_SCOPES)
     with op.batch_alter_table("checkins", schema=None) as batch_op:
         batch_op.add_column(sa.Column("red_flags", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("usual_pain_nprs", sa.Float(), nullable=True))
     with op.batch_alter_table("sessions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("steps", sa.Integer(), nullable=True))
 
@@ -64,6 +66,7 @@ def downgrade() -> None:
     with op.batch_alter_table("sessions", schema=None) as batch_op:
         batch_op.drop_column("steps")
     with op.batch_alter_table("checkins", schema=None) as batch_op:
+        batch_op.drop_column("usual_pain_nprs")
         batch_op.drop_column("red_flags")
     with op.batch_alter_table("clearances", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_clearances_scope"), type_="check")

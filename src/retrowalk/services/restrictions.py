@@ -1,0 +1,280 @@
+"""A walker's restrictions, from their whole stored record (RULES.md §7).
+
+Every gate of the services reads :func:`restrictions_of`: it turns the stored screenings,
+assessments, sessions with adverse events, check-ins and clearances into the facts of
+:mod:`retrowalk.clinical.restrictions` and lets the clinical rules decide. Fall risk is
+re-assessed from the stored test values under today's rules, oldest first (so a retested TUG
+is compared with the one before it), and a treadmill speed never feeds the overground-speed
+rule: a verdict stored by an older, laxer rule can never keep a walker unrestricted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from retrowalk.clinical.errors import ClinicalError
+from retrowalk.clinical.fall_risk import FallRiskResult, FallRiskTests, Sex, assess_fall_risk
+from retrowalk.clinical.policy import DEFAULT_POLICY
+from retrowalk.clinical.progression import AdverseEvent
+from retrowalk.clinical.restrictions import (
+    AssessmentFact,
+    CheckinFact,
+    ClearanceFact,
+    Lifted,
+    Restriction,
+    RestrictionKind,
+    Restrictions,
+    ScreeningFact,
+    SessionFact,
+    Trigger,
+    WalkerRecord,
+    active_restrictions,
+)
+from retrowalk.clinical.screening import KneeRedFlag, ScreeningAnswers, SteadiAnswers
+from retrowalk.services.access import walker_for
+from retrowalk.services.schemas import (
+    Actor,
+    LiftedOut,
+    RestrictionOut,
+    RestrictionsOut,
+    TriggerOut,
+)
+from retrowalk.store import Database
+from retrowalk.store import repositories as repo
+from retrowalk.store.models import Assessment, Walker
+
+TEST_FIELDS = (
+    "tug_s",
+    "tandem_stance_s",
+    "chair_stand_count",
+    "backward_walk_3m_s",
+)
+"""The stored answers that are fall-risk tests (a treadmill speed is not one: Fritz 2013)."""
+
+
+def fall_risk_tests(walker: Walker, answers: dict[str, object]) -> FallRiskTests | None:
+    """The fall-risk tests of one stored assessment, or None when it had no physical test."""
+    values: dict[str, object] = {name: answers.get(name) for name in TEST_FIELDS}
+    used_arms = bool(answers.get("chair_stand_used_arms"))
+    if all(value is None for value in values.values()) and not used_arms:
+        return None
+    for name in ("tug_s", "tandem_stance_s", "backward_walk_3m_s"):
+        value = values[name]
+        if isinstance(value, int) and not isinstance(value, bool):
+            values[name] = float(value)  # JSON may hold 15 for 15.0; the model wants a float
+    steadi = answers.get("steadi")
+    return FallRiskTests.model_validate(
+        {
+            "age_years": walker.age_years,
+            "sex": Sex(walker.sex),
+            **values,
+            "chair_stand_used_arms": used_arms,
+            "steadi": SteadiAnswers.model_validate(steadi) if isinstance(steadi, dict) else None,
+        }
+    )
+
+
+def fall_risk_history(
+    walker: Walker, rows: list[Assessment]
+) -> list[tuple[Assessment, FallRiskResult | None]]:
+    """Every assessment (in the order recorded) with its fall risk under today's rules."""
+    results: list[tuple[Assessment, FallRiskResult | None]] = []
+    reference: float | None = None
+    for row in sorted(rows, key=lambda a: (a.created_at, a.id)):
+        tests = fall_risk_tests(walker, row.answers_json)
+        result: FallRiskResult | None = None
+        if tests is not None:
+            try:
+                result = assess_fall_risk(tests, DEFAULT_POLICY, earlier_at_risk_tug_s=reference)
+            except ClinicalError:
+                result = None
+        if result is not None:
+            reference = result.tug_at_risk_reference_s
+        results.append((row, result))
+    return results
+
+
+def walker_record(session: Session, walker: Walker) -> WalkerRecord:
+    """The walker's whole record as the facts the clinical restrictions read."""
+    screenings = [
+        ScreeningFact(
+            record_id=row.id,
+            at=row.created_at,
+            recorded_by=row.recorded_by,
+            answers=ScreeningAnswers.model_validate(row.answers_json),
+        )
+        for row in repo.screenings(session, walker.id)
+    ]
+    assessments = [
+        AssessmentFact(
+            record_id=row.id,
+            at=row.created_at,
+            recorded_by=row.recorded_by,
+            kind=row.kind,
+            fall_risk=result,
+        )
+        for row, result in fall_risk_history(walker, repo.assessments(session, walker.id))
+    ]
+    sessions = [
+        SessionFact(
+            record_id=row.id,
+            at=row.logged_at,
+            recorded_by=row.recorded_by,
+            local_date=row.local_date,
+            adverse_events=frozenset(AdverseEvent(e) for e in row.adverse_events),
+            supervised=row.supervised,
+        )
+        for row in repo.adverse_sessions(session, walker.id)
+    ]
+    checkins = [
+        CheckinFact(
+            record_id=row.id,
+            at=row.created_at,
+            recorded_by=row.recorded_by,
+            local_date=row.local_date,
+            pain_nprs=row.pain_nprs,
+            usual_pain_nprs=row.usual_pain_nprs,
+            red_flags=frozenset(KneeRedFlag(f) for f in row.red_flags or ()),
+        )
+        for row in repo.checkins(session, walker.id)
+    ]
+    clearances = [
+        ClearanceFact(
+            record_id=row.id,
+            at=row.created_at,
+            recorded_by=row.cleared_by,
+            kind=RestrictionKind(row.scope),
+            reason=row.reason,
+        )
+        for row in repo.clearances(session, walker.id)
+    ]
+    return WalkerRecord(
+        screenings=tuple(screenings),
+        assessments=tuple(assessments),
+        sessions=tuple(sessions),
+        checkins=tuple(checkins),
+        clearances=tuple(clearances),
+    )
+
+
+def restrictions_of(session: Session, walker: Walker) -> Restrictions:
+    """The walker's active restrictions, computed now from the whole record."""
+    return active_restrictions(walker_record(session, walker), DEFAULT_POLICY)
+
+
+def record_added(
+    session: Session,
+    actor: Actor,
+    walker: Walker,
+    before: Restrictions,
+    *,
+    entity: str,
+    entity_id: int,
+    at: datetime,
+) -> Restrictions:
+    """The restrictions after a change; any kind it added is written to the audit log with
+    the record that added it, in the same transaction."""
+    after = restrictions_of(session, walker)
+    added = sorted(kind.value for kind in after.kinds - before.kinds)
+    if added:
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action="restriction.add",
+            entity=entity,
+            entity_id=entity_id,
+            walker_id=walker.id,
+            detail={"restrictions": added},
+        )
+    return after
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+class _Names:
+    """Display names of the accounts that recorded things, looked up once each."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.cache: dict[int, str | None] = {}
+
+    def __call__(self, account_id: int | None) -> str | None:
+        if account_id is None:
+            return None
+        if account_id not in self.cache:
+            account = repo.account(self.session, account_id)
+            self.cache[account_id] = account.display_name if account is not None else None
+        return self.cache[account_id]
+
+
+def _trigger_out(trigger: Trigger, names: _Names) -> TriggerOut:
+    return TriggerOut(
+        source=trigger.source,
+        record_id=trigger.record_id,
+        at=trigger.at,
+        recorded_by=trigger.recorded_by,
+        recorded_by_name=names(trigger.recorded_by),
+        reasons=trigger.reasons,
+    )
+
+
+def restriction_out(restriction: Restriction, names: _Names) -> RestrictionOut:
+    return RestrictionOut(
+        kind=restriction.kind,
+        effect=restriction.effect,
+        title=restriction.title,
+        summary=restriction.summary,
+        since=restriction.since,
+        triggers=tuple(_trigger_out(t, names) for t in restriction.triggers),
+        reasons=restriction.reasons,
+        what_to_do=restriction.what_to_do,
+        emergency=restriction.emergency,
+        lifted_by=restriction.lifted_by,
+        can_clear=restriction.can_clear,
+        cannot_clear_because=restriction.cannot_clear_because,
+        surfaces=restriction.surfaces,
+    )
+
+
+def _lifted_out(lifted: Lifted, names: _Names) -> LiftedOut:
+    return LiftedOut(
+        kind=lifted.kind,
+        clearance_id=lifted.clearance_id,
+        at=lifted.at,
+        cleared_by=lifted.cleared_by,
+        cleared_by_name=names(lifted.cleared_by),
+        reason=lifted.reason,
+        triggers=tuple(_trigger_out(t, names) for t in lifted.triggers),
+    )
+
+
+def active_out(session: Session, restrictions: Restrictions) -> tuple[RestrictionOut, ...]:
+    """The active restrictions as output models."""
+    names = _Names(session)
+    return tuple(restriction_out(r, names) for r in restrictions.active)
+
+
+def restrictions_out(
+    session: Session, walker: Walker, restrictions: Restrictions
+) -> RestrictionsOut:
+    names = _Names(session)
+    return RestrictionsOut(
+        walker_id=walker.id,
+        active=tuple(restriction_out(r, names) for r in restrictions.active),
+        lifted=tuple(_lifted_out(x, names) for x in restrictions.lifted),
+    )
+
+
+def walker_restrictions(db: Database, actor: Actor, walker_id: int) -> RestrictionsOut:
+    """What stops or limits this walker now, and what was lifted before, by whom and why.
+
+    Restrictions depend on the record, not on the clock: a rest day lasts until a clinician
+    ends it."""
+    with db.reader() as session:
+        walker = walker_for(session, actor, walker_id)
+        return restrictions_out(session, walker, restrictions_of(session, walker))
