@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from retrowalk.cli.app import app
+from tests.cli.test_start_cli import RED_FLAGS_ANSWERED_NO
 from tests.cli.test_tracking_commands import LOG, _walker_with_plan, fails, run
 from tests.db import database_url, postgres_schema_url, sqlite_url
 
@@ -55,12 +56,14 @@ def test_motion_package_names_still_import_lazily() -> None:
 
 # --- retrowalk start, in a terminal ---------------------------------------------------------
 
-WALK_THROUGH_START = ["67", "1", "n", "1"] + ["n"] * 7 + ["n"] * 11 + ["n"] * 3
+WALK_THROUGH_START = ["67", "1", "n", "1"] + ["n"] * 7 + RED_FLAGS_ANSWERED_NO + ["n"] * 6
+TREADMILL_TEST = ["0.5", "0.6"]
+"""Choosing the treadmill asks for the treadmill speed test (RULES.md §7.10)."""
 
 
 def test_a_typo_in_a_test_result_is_asked_again_not_fatal() -> None:
     """Typing -3 for the TUG used to end `start` with exit 2 after every answer was given."""
-    typed = [*WALK_THROUGH_START, "-3", "9.1", "", "12", "n", "4.2", "2"]
+    typed = [*WALK_THROUGH_START, "-3", "9.1", "", "12", "n", "4.2", "2", *TREADMILL_TEST]
     result = runner.invoke(app, ["start"], input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
     assert "Please try again: a number of seconds above 0" in result.stdout
@@ -69,7 +72,7 @@ def test_a_typo_in_a_test_result_is_asked_again_not_fatal() -> None:
 
 def test_prompts_explain_codes_and_help_with_wrong_typing() -> None:
     typed = ["sixty-seven", *WALK_THROUGH_START[:3], "perhaps", *WALK_THROUGH_START[3:]]
-    typed += ["9.1", "", "12", "maybe", "n", "4.2", "2"]
+    typed += ["9.1", "", "12", "maybe", "n", "4.2", "2", *TREADMILL_TEST]
     result = runner.invoke(app, ["start"], input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
     out = result.stdout

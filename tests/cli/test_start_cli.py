@@ -62,7 +62,8 @@ def test_the_shipped_example_gives_a_cleared_walker_a_plan() -> None:
     assert plan["duration_min"] == 10
     assert plan["sessions_per_week"] == 3
     assert plan["incline_pct"] == 0
-    assert plan["speed_m_s"] == pytest.approx(3.0 / 2.9)
+    # a treadmill plan starts from the treadmill test (the mean of 0.6 and 0.7), not the 3-m walk
+    assert plan["speed_m_s"] == pytest.approx(0.65)
     assert plan["supervision"] == "first_sessions"
     assert plan["supervised_first_sessions"] == 2
     assert plan["awaiting_clearance"] is False
@@ -114,7 +115,6 @@ def test_red_flag_walker_gets_the_referral_and_no_plan(tmp_path: Path) -> None:
         ({"age_years": "sixty"}, "age_years"),
         ({"parq": [False] * 6}, "parq"),
         ({"red_flags": ["sore_knee"]}, "red_flags"),
-        ({"tests": {"tug_s": 9.0}}, "backward walk"),
         ({"tests": {"backward_walk_3m_s": -3}}, "backward_walk_3m_s"),
         ({"surface": "flat_clear_known_path", "tests": {"backward_walk_3m_s": 5.0}}, "surface"),
         ({"favourite_colour": "blue"}, "favourite_colour"),
@@ -149,21 +149,76 @@ def test_not_json_and_missing_file_exit_2(tmp_path: Path) -> None:
         assert str(path) in result.stderr
 
 
+RED_FLAGS_ANSWERED_NO = (
+    ["n", "n"]  # hot swollen knee, then the separate fever question
+    + ["n"]  # broken, dislocated or torn after an injury
+    + ["y"]  # "Can you put weight on the leg and take 4 steps?" asked positively: yes
+    + ["n"] * 8
+)
+
+
 def test_interactive_walk_through_in_a_terminal() -> None:
     typed = "\n".join(
         ["7", "66", "female", "y", "patellofemoral_pain"]
         + ["n"] * 7  # PAR-Q
-        + ["n"] * 11  # red flags
+        + RED_FLAGS_ANSWERED_NO
+        + ["n"] * 3  # walking aid, blood thinner, knee surgery
         + ["n"] * 3  # STEADI
-        + ["8.5", "", "13", "n", "", "3.5", "flat_clear_known_path"]
+        + ["8.5", "", "13", "n", "3.5", "flat_clear_known_path"]
     )
     result = runner.invoke(app, ["start"], input=typed + "\n")
     assert result.exit_code == 0, result.output
     assert "Timed Up and Go: sit in a chair" in result.stdout
-    assert "The plan needs this test" in result.stdout  # Enter on the 3-m walk is refused
     assert "a flat, clear path you know" in result.stdout
+    # 3 m in 3.5 s is 0.86 m/s measured; the plan starts at the policy ceiling of 0.80 m/s
     assert "0.86 m/s" in result.stdout
+    assert "0.80 m/s (2.9 km/h)" in result.stdout
     assert "Please try again" in result.stdout  # age 7 is refused and asked again
+
+
+def test_the_weight_bearing_question_needs_a_typed_answer() -> None:
+    """Its "no" is the warning sign, so Enter is not taken as an answer (no double negative)."""
+    typed = "\n".join(
+        ["66", "female", "y", "oa"] + ["n"] * 7 + ["n", "n", "n", "", "n"] + ["n"] * 30
+    )
+    result = runner.invoke(app, ["start"], input=typed + "\n")
+    assert "Can you put weight on the leg and take 4 steps? [y/n]" in result.stdout
+    assert "Please type y (yes) or n (no)." in result.stdout
+    assert "No walking plan is made" in result.stdout  # the typed "n" raises the red flag
+
+
+def test_a_treadmill_walker_does_the_treadmill_test_in_the_walk_through() -> None:
+    """Persona B: a treadmill plan starts from the treadmill test, never the 3-m walk."""
+    typed = "\n".join(
+        ["24", "female", "y", "patellofemoral_pain"]
+        + ["n"] * 7
+        + RED_FLAGS_ANSWERED_NO
+        + ["n"] * 6
+        + ["7.0", "12", "", "2.2", "treadmill", "1.2", "1.3"]
+    )
+    result = runner.invoke(app, ["start", "--json"], input=typed + "\n")
+    assert result.exit_code == 0, result.output
+    echoed, _, printed = result.stdout.partition("\n{")  # the runner echoes what was typed
+    assert echoed
+    plan = json.loads("{" + printed)["prescription"]
+    assert plan["surface"] == "treadmill"
+    assert plan["comfortable_speed_m_s"] == pytest.approx(1.25)  # the treadmill test, not 3/2.2
+    assert plan["speed_m_s"] == pytest.approx(0.8)  # and the policy's starting ceiling
+
+
+def test_without_the_3m_walk_a_high_risk_walker_is_told_to_see_their_clinician(
+    tmp_path: Path,
+) -> None:
+    """Persona I: TUG 16 s, stands up with the arms, cannot do the 3-m backward walk."""
+    data = answers(surface=None)
+    data["tests"] = {"tug_s": 16.0, "chair_stand_count": 0, "chair_stand_used_arms": True}
+    result = runner.invoke(app, ["start", "--answers", str(write(tmp_path, data)), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["outcome"] == "no_plan_yet"
+    assert "not for you yet" in out["why"]
+    assert "see your clinician" in out["why"]
+    assert out["fall_risk"]["level"] == "high"
 
 
 def test_console_script_without_stdin_fails_with_a_sentence() -> None:

@@ -68,6 +68,8 @@ def _walker_with_plan(url: str) -> None:
         "1",
         "--tug-s",
         "9",
+        "--tandem-s",
+        "12",
         "--backward-3m-s",
         "4",
         "--at",
@@ -314,7 +316,7 @@ def test_clinician_commands(sqlite_url: str) -> None:
     assert adjusted["decision"] == "adjust"
     assert adjusted["duration_min"] == 12
     assert "reason" in str(fails(sqlite_url, "adjust", "1", "--minutes", "12", "--reason", ""))
-    assert "does not ask" in str(
+    assert "no active restriction" in str(
         fails(sqlite_url, "clear", "1", "--scope", "start", "--reason", "not needed")
     )
     assert "Note 1 added" in run(sqlite_url, "note", "1", "Prefers mornings")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from retrowalk.clinical.fall_risk import Sex
+from retrowalk.clinical.norms import KM_H_PER_M_S
 from retrowalk.clinical.prescription import KneeCondition
 from retrowalk.clinical.surfaces import Surface
 from retrowalk.services.schemas import Flag
@@ -35,6 +36,11 @@ CONDITION_SHORT_WORDS: dict[str, str] = {
 SEX_WORDS: dict[str, str] = {Sex.FEMALE.value: "female", Sex.MALE.value: "male"}
 
 FLAG_WORDS: dict[str, str] = {
+    Flag.RED_FLAG.value: "red flag",
+    Flag.REST_DAY.value: "rest day",
+    Flag.FALL_RISK.value: "fall risk high or not known",
+    Flag.WALKING_AID.value: "walking aid",
+    Flag.ALONE_WHEN_SUPERVISION_REQUIRED.value: "walked alone when supervision was required",
     Flag.PAIN_FLARE.value: "pain flare",
     Flag.MORNING_PAIN_UP.value: "next-morning pain up",
     Flag.ADVERSE_EVENT.value: "adverse event",
@@ -51,6 +57,9 @@ DECISION_WORDS: dict[str, str] = {
     "step_back": "step back after a break",
     "adjust": "changed by clinician",
     "reassess": "changed after reassessment",
+    "stop": "stop: adverse event",
+    "clear": "cleared by clinician",
+    "review": "reviewed by clinician",
 }
 
 CHECKIN_DECISION_WORDS: dict[str, str] = {
@@ -58,6 +67,7 @@ CHECKIN_DECISION_WORDS: dict[str, str] = {
     "hold": "the plan stays at this level",
     "regress": "the plan steps down",
     "step_back": "the plan steps back after a break",
+    "stop": "stop now: a clinician reviews what happened",
 }
 """What a check-in's decision means for the next session, in a sentence."""
 
@@ -68,6 +78,13 @@ ADVERSE_EVENT_WORDS: dict[str, str] = {
     "chest_pain": "chest pain",
     "sharp_knee_pain": "sharp knee pain",
 }
+
+
+def speed_words(speed_m_s: float | None) -> str:
+    """``0.75 m/s (2.7 km/h)``: a walker sees km/h beside m/s (RULES.md §7.10)."""
+    if speed_m_s is None:
+        return "—"
+    return f"{speed_m_s:.2f} m/s ({speed_m_s * KM_H_PER_M_S:.1f} km/h)"
 
 
 def _code(value: object) -> str:

@@ -4,7 +4,9 @@ A short introduction (retrowalk supports care, it does not diagnose), the screen
 knee red flags, STEADI questions), the baseline tests with instructions (Timed Up and Go,
 tandem stance, 30-s chair stand, 3-m backward walk), then the tailored plan with its reasons.
 Red flag → the referral advice and no plan (exit code 0: stopping is a valid result, not an
-error; ``--json`` gives ``"outcome": "stop_and_refer"`` and ``"prescription": null``).
+error; ``--json`` gives ``"outcome": "stop_and_refer"`` and ``"prescription": null``). No
+safe starting speed measured (the 3-m walk not done, or a treadmill chosen without the
+treadmill test) → what to do instead, also exit code 0 (``"outcome": "no_plan_yet"``).
 
 Without ``--answers`` it asks in the terminal; with no terminal input (end of input, as in CI)
 it stops with one sentence and exit code 2. Bad answers → one sentence, exit code 2.
@@ -18,20 +20,32 @@ The answers file (see ``examples/start-answers.json``) is one JSON object::
       "knee_condition": "oa",               # "oa" or "patellofemoral_pain"
       "parq": [false, false, false, false, true, false, false],   # the 7 PAR-Q items
       "red_flags": [],                      # red-flag codes, e.g. ["locked_knee"]
+      "fever_or_unwell": false,             # asked apart from a hot, swollen knee
+      "uses_walking_aid": false,            # cane, crutches or walker
+      "takes_anticoagulant": false,         # blood-thinning medicine
+      "recent_knee_surgery": false,         # in the last 12 weeks (policy)
       "steadi": {"fell_past_12_months": false, "feels_unsteady": false,
                  "worries_about_falling": false},
-      "tests": {                            # each may be null or left out (skipped) ...
+      "tests": {                            # each may be null or left out (skipped)
         "tug_s": 9.1, "tandem_stance_s": 10.0,
         "chair_stand_count": 12, "chair_stand_used_arms": false,
-        "backward_walk_3m_s": 4.2           # ... except this one, which the plan needs
+        "backward_walk_3m_s": 4.2,          # sets an overground plan's speed
+        "treadmill_speed_up_m_s": null,     # the treadmill speed test (both, or neither)
+        "treadmill_speed_down_m_s": null    # sets a treadmill plan's speed
       },
-      "surface": "treadmill"                # optional; one the fall-risk result allows
+      "surface": "flat_clear_known_path"    # optional; one the fall risk allows
     }
+
+A low fall risk needs the Timed Up and Go, the chair stand or the tandem stance, and the
+three questions about falls; with any of them skipped the risk is "not known" and every
+session is supervised (RULES.md §7.3). What stops or limits the walker is shown as the
+restrictions of :mod:`retrowalk.clinical.restrictions`, which only a clinician lifts.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -41,8 +55,8 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from retrowalk.cli.labels import CONDITION_WORDS, SEX_WORDS, SURFACE_WORDS, words
-from retrowalk.clinical.errors import ClinicalError, InvalidInputError
+from retrowalk.cli.labels import CONDITION_WORDS, SEX_WORDS, SURFACE_WORDS, speed_words, words
+from retrowalk.clinical.errors import CannotDecideError, ClinicalError, InvalidInputError
 from retrowalk.clinical.fall_risk import (
     FallRiskResult,
     FallRiskTests,
@@ -56,24 +70,42 @@ from retrowalk.clinical.norms import (
     CHAIR_STAND_DURATION_S,
     TANDEM_STANCE_AT_RISK_BELOW_S,
 )
+from retrowalk.clinical.policy import DEFAULT_POLICY
 from retrowalk.clinical.prescription import (
+    TREADMILL_OVERSHOOT_M_S,
+    TREADMILL_SURFACES,
     KneeCondition,
     MeasuredSpeed,
     Prescription,
     speed_from_three_m_backward_walk,
+    speed_from_treadmill,
     start_prescription,
 )
 from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.restrictions import (
+    AssessmentFact,
+    RestrictionKind,
+    Restrictions,
+    ScreeningFact,
+    WalkerRecord,
+    active_restrictions,
+)
 from retrowalk.clinical.screening import (
+    ANTICOAGULANT_QUESTION,
+    FEVER_QUESTION,
     PARQ_QUESTIONS,
     RED_FLAGS,
+    SCREENING_RED_FLAGS,
     STEADI_QUESTIONS,
+    WALKING_AID_QUESTION,
     KneeRedFlag,
     ScreeningAnswers,
     ScreeningOutcome,
     ScreeningResult,
     SteadiAnswers,
     check_age_years,
+    recent_surgery_question,
+    red_flag_from_answer,
     screen,
 )
 
@@ -103,10 +135,23 @@ TEST_INSTRUCTIONS: dict[str, str] = {
     "backward_walk_3m_s": (
         f"3-m backward walk: mark {BACKWARD_WALK_3M_DISTANCE_M:g} metres on a clear floor. "
         "Stand with your heels at the start and walk backward at a comfortable pace past the "
-        "mark, with someone walking beside you. They time it in seconds. The plan needs this "
-        "test: it sets your walking speed."
+        "mark, with someone walking beside you. They time it in seconds. It sets the speed "
+        "of a plan on the ground."
     ),
 }
+
+NO_3M_WALK = (
+    "Without the 3-metre backward walk there is no safe speed on the ground to start from. If "
+    "you could not do it, backward walking is not for you yet: please see your clinician, who "
+    "can test you in person. (On a treadmill, the treadmill speed test sets the speed instead.)"
+)
+
+TREADMILL_TEST = (
+    "Treadmill speed test: start the belt slowly, holding the rails, with someone beside you. "
+    "Raise the speed until walking backward feels comfortable and note it. Then your helper "
+    f"raises it by {TREADMILL_OVERSHOOT_M_S:g} m/s and lowers it slowly until it feels "
+    "comfortable again: note that too. retrowalk uses the average of the two."
+)
 
 
 SOURCES_NOTE = (
@@ -130,6 +175,8 @@ class TestAnswers(BaseModel):
     chair_stand_count: StrictInt | None = None
     chair_stand_used_arms: StrictBool = False
     backward_walk_3m_s: float | None = None
+    treadmill_speed_up_m_s: float | None = None
+    treadmill_speed_down_m_s: float | None = None
 
 
 class StartAnswers(BaseModel):
@@ -143,6 +190,10 @@ class StartAnswers(BaseModel):
     knee_condition: KneeCondition
     parq: tuple[StrictBool, ...]
     red_flags: tuple[KneeRedFlag, ...] = ()
+    fever_or_unwell: StrictBool
+    uses_walking_aid: StrictBool
+    takes_anticoagulant: StrictBool
+    recent_knee_surgery: StrictBool
     steadi: SteadiAnswers
     tests: TestAnswers = TestAnswers()
     surface: Surface | None = None
@@ -211,15 +262,18 @@ class _Asker:
             )
         ).strip()
 
-    def yes(self, question: str) -> bool:
-        """A yes/no question; Enter means no. Anything else is asked again, with help."""
+    def yes(self, question: str, *, enter_means_no: bool = True) -> bool:
+        """A yes/no question; Enter means no, unless ``enter_means_no`` is False (a question
+        whose "no" is the warning sign, which must be typed). Anything else is asked again."""
+        hint = "[y/N]" if enter_means_no else "[y/n]"
         while True:
-            text = self._text(f"{question} [y/N]").lower()
-            if text in ("", "n", "no"):
+            text = self._text(f"{question} {hint}").lower()
+            if text in ("n", "no") or (text == "" and enter_means_no):
                 return False
             if text in ("y", "yes"):
                 return True
-            self.console.print("Please type y (yes) or n (no); Enter means no.")
+            help_text = "; Enter means no." if enter_means_no else "."
+            self.console.print(f"Please type y (yes) or n (no){help_text}")
 
     def integer(self, question: str) -> int:
         """A whole number; anything else is asked again, with help."""
@@ -290,7 +344,18 @@ def ask_answers(asker: _Asker, console: Console) -> StartAnswers:
     console.print("\n[bold]Readiness questions (PAR-Q)[/]")
     parq = tuple(asker.yes(f"{n}. {q}") for n, q in enumerate(PARQ_QUESTIONS, start=1))
     console.print("\n[bold]Knee warning signs[/]")
-    flags = tuple(flag for flag, info in RED_FLAGS.items() if asker.yes(info.question))
+    flags: list[KneeRedFlag] = []
+    fever = False
+    for flag in SCREENING_RED_FLAGS:
+        info = RED_FLAGS[flag]
+        if red_flag_from_answer(flag, asker.yes(info.question, enter_means_no=info.flag_when)):
+            flags.append(flag)
+        if flag is KneeRedFlag.HOT_SWOLLEN_KNEE:
+            fever = asker.yes(FEVER_QUESTION)
+    console.print("\n[bold]About your health[/]")
+    aid = asker.yes(WALKING_AID_QUESTION)
+    thinner = asker.yes(ANTICOAGULANT_QUESTION)
+    surgery = asker.yes(recent_surgery_question())
     console.print("\n[bold]Falls (STEADI questions)[/]")
     steadi = SteadiAnswers(**{name: asker.yes(q) for name, q in STEADI_QUESTIONS.items()})
     answers = {
@@ -299,7 +364,11 @@ def ask_answers(asker: _Asker, console: Console) -> StartAnswers:
         "used_to_activity": active,
         "knee_condition": condition,
         "parq": parq,
-        "red_flags": flags,
+        "red_flags": tuple(flags),
+        "fever_or_unwell": fever,
+        "uses_walking_aid": aid,
+        "takes_anticoagulant": thinner,
+        "recent_knee_surgery": surgery,
         "steadi": steadi,
     }
     return StartAnswers.model_validate(answers)
@@ -340,13 +409,9 @@ def ask_tests(asker: _Asker, console: Console, answers: StartAnswers) -> TestAns
     )
     arms = asker.yes("Did you need your arms to stand up?") if count is not None else False
     console.print(TEST_INSTRUCTIONS["backward_walk_3m_s"])
-    walk: float | None = None
-    while walk is None:
-        walk = _ask_test(
-            asker, console, answers, "backward_walk_3m_s", "3-m backward walk, seconds"
-        )
-        if walk is None:
-            console.print("The plan needs this test: it sets your walking speed.")
+    walk = _ask_test(asker, console, answers, "backward_walk_3m_s", "3-m backward walk, seconds")
+    if walk is None:
+        console.print(NO_3M_WALK, highlight=False)
     return TestAnswers(
         tug_s=tug,
         tandem_stance_s=tandem,
@@ -393,7 +458,7 @@ def _print_plan(console: Console, fall: FallRiskResult, plan: Prescription) -> N
     rows = [
         ("Status", "waiting for a clinician's clearance" if plan.awaiting_clearance else "ready"),
         ("Duration", f"{plan.duration_min} min"),
-        ("Speed", f"{plan.speed_m_s:.2f} m/s (your measured comfortable backward speed)"),
+        ("Speed", f"{speed_words(plan.speed_m_s)} (from your measured comfortable backward speed)"),
         ("Surface", words(SURFACE_WORDS, plan.surface)),
         ("Incline", f"{plan.incline_pct} %"),
         ("Sessions", f"{plan.sessions_per_week} a week"),
@@ -414,13 +479,19 @@ def _print_plan(console: Console, fall: FallRiskResult, plan: Prescription) -> N
 
 
 def _result_json(
-    screening: ScreeningResult, fall: FallRiskResult | None, plan: Prescription | None
+    screening: ScreeningResult,
+    fall: FallRiskResult | None,
+    plan: Prescription | None,
+    restrictions: Restrictions,
 ) -> dict[str, Any]:
-    outcome: Literal["stop_and_refer", "plan"] = "plan" if plan is not None else "stop_and_refer"
+    outcome: Literal["stop_and_refer", "plan", "no_plan_yet"] = (
+        "plan" if plan is not None else "stop_and_refer"
+    )
     return {
         "outcome": outcome,
         "screening": screening.model_dump(mode="json"),
         "fall_risk": fall.model_dump(mode="json") if fall is not None else None,
+        "restrictions": [r.model_dump(mode="json") for r in restrictions.active],
         "prescription": plan.model_dump(mode="json") if plan is not None else None,
     }
 
@@ -432,7 +503,58 @@ def _screening_answers(answers: StartAnswers) -> ScreeningAnswers:
         parq=answers.parq,
         red_flags=frozenset(answers.red_flags),
         steadi=answers.steadi,
+        fever_or_unwell=answers.fever_or_unwell,
+        uses_walking_aid=answers.uses_walking_aid,
+        takes_anticoagulant=answers.takes_anticoagulant,
+        recent_knee_surgery=answers.recent_knee_surgery,
     )
+
+
+def _print_restrictions(console: Console, restrictions: Restrictions) -> None:
+    if not restrictions.active:
+        return
+    console.print("\n[bold]What stops or limits backward walking for you now[/]")
+    for restriction in restrictions.active:
+        console.print(f"[bold]• {restriction.title}[/]", highlight=False)
+        for step in (restriction.emergency, *restriction.what_to_do):
+            if step:
+                console.print(f"  → {step}", highlight=False)
+    console.print(
+        "[dim]Only your clinician can lift these, by a recorded clearance: they will decide.[/]"
+    )
+
+
+def _speeds(tests: TestAnswers) -> tuple[MeasuredSpeed, ...]:
+    speeds: list[MeasuredSpeed] = []
+    if tests.backward_walk_3m_s is not None:
+        speeds.append(speed_from_three_m_backward_walk(tests.backward_walk_3m_s))
+    up, down = tests.treadmill_speed_up_m_s, tests.treadmill_speed_down_m_s
+    if (up is None) != (down is None):
+        raise StartInputError(
+            "the treadmill speed test needs both speeds (going up and coming down), or neither."
+        )
+    if up is not None and down is not None:
+        speeds.append(speed_from_treadmill(up, down))
+    return tuple(speeds)
+
+
+def _ask_treadmill(asker: _Asker, console: Console, tests: TestAnswers) -> TestAnswers:
+    console.print(TREADMILL_TEST, highlight=False)
+    while True:
+        up = asker.number_or_skip("Comfortable speed going up, m/s")
+        if up is None:
+            return tests
+        down = asker.number_or_skip("Comfortable speed coming down, m/s")
+        if down is None:
+            return tests
+        try:
+            speed_from_treadmill(up, down)
+        except InvalidInputError as exc:
+            console.print(f"Please try again: {exc.allowed}.", highlight=False)
+            continue
+        return tests.model_copy(
+            update={"treadmill_speed_up_m_s": up, "treadmill_speed_down_m_s": down}
+        )
 
 
 def run_start(answers_file: Path | None, as_json: bool) -> None:
@@ -444,12 +566,16 @@ def run_start(answers_file: Path | None, as_json: bool) -> None:
         answers = (
             load_answers(answers_file) if answers_file is not None else ask_answers(asker, out)
         )
-        screening = screen(_screening_answers(answers))
+        screened = _screening_answers(answers)
+        screening = screen(screened)
+        now = datetime.now(UTC)  # the screening and the tests are facts of this one sitting
+        fact = ScreeningFact(at=now, answers=screened)
         if screening.outcome is ScreeningOutcome.STOP_AND_REFER:
             _print_screening(out, screening)
             out.print("[bold]No walking plan is made. Please follow the advice above.[/]")
+            restrictions = active_restrictions(WalkerRecord(screenings=(fact,)))
             if as_json:
-                typer.echo(json.dumps(_result_json(screening, None, None), indent=2))
+                typer.echo(json.dumps(_result_json(screening, None, None, restrictions), indent=2))
             return
         _print_screening(out, screening)
         tests = answers.tests if answers_file is not None else ask_tests(asker, out, answers)
@@ -465,26 +591,52 @@ def run_start(answers_file: Path | None, as_json: bool) -> None:
                 steadi=answers.steadi,
             )
         )
-        speed: MeasuredSpeed | None = (
-            speed_from_three_m_backward_walk(tests.backward_walk_3m_s)
-            if tests.backward_walk_3m_s is not None
-            else None
+        record = WalkerRecord(
+            screenings=(fact,), assessments=(AssessmentFact(at=now, fall_risk=fall),)
         )
+        restrictions = active_restrictions(record)
+        gated = RestrictionKind.FALL_RISK in restrictions.kinds
+        allowed = DEFAULT_POLICY.high_risk_surfaces if gated else fall.surfaces
         surface = answers.surface
-        if surface is None and answers_file is None and len(fall.surfaces) > 1:
+        if surface is None and answers_file is None and len(allowed) > 1:
             surface = Surface(
                 asker.choice(
                     "Where will you walk?",
-                    {s.value: SURFACE_WORDS[s.value] for s in fall.surfaces},
-                    fall.surfaces[0].value,
+                    {s.value: SURFACE_WORDS[s.value] for s in allowed},
+                    allowed[0].value,
                 )
             )
-        plan = start_prescription(screening, fall, answers.knee_condition, speed, surface)
+        if (
+            answers_file is None
+            and surface in TREADMILL_SURFACES
+            and tests.treadmill_speed_up_m_s is None
+        ):
+            tests = _ask_treadmill(asker, out, tests)
+        try:
+            plan = start_prescription(
+                screening,
+                fall,
+                answers.knee_condition,
+                _speeds(tests),
+                surface,
+                fall_risk_restricted=gated,
+                awaiting_clearance=RestrictionKind.CLEARANCE_REQUIRED in restrictions.kinds,
+            )
+        except CannotDecideError as exc:
+            # Not bad input: no safe starting speed was measured (persona I). A result.
+            out.print(f"\n[bold]No plan yet.[/] {exc}", highlight=False)
+            _print_restrictions(out, restrictions)
+            if as_json:
+                result = _result_json(screening, fall, None, restrictions)
+                result.update(outcome="no_plan_yet", why=str(exc))
+                typer.echo(json.dumps(result, indent=2))
+            return
     except ValidationError as exc:
         raise StartInputError(f"answer {_first_error(exc)}.") from exc
     _print_plan(out, fall, plan)
+    _print_restrictions(out, restrictions)
     if as_json:
-        typer.echo(json.dumps(_result_json(screening, fall, plan), indent=2))
+        typer.echo(json.dumps(_result_json(screening, fall, plan, restrictions), indent=2))
 
 
 def start_command(

@@ -30,6 +30,7 @@ from retrowalk.cli.labels import (
     FLAG_WORDS,
     SURFACE_WORDS,
     knee,
+    speed_words,
     word_list,
     words,
 )
@@ -107,6 +108,14 @@ FLAG_OF_FIELD: dict[str, str] = {
     "pain_nprs": "--pain",
     "stiffness_nprs": "--stiffness",
     "scope": "--scope",
+    "new_red_flags": "--red-flag",
+    "red_flags": "--red-flag",
+    "fever_or_unwell": "--fever",
+    "uses_walking_aid": "--walking-aid",
+    "takes_anticoagulant": "--anticoagulant",
+    "recent_knee_surgery": "--recent-knee-surgery",
+    "treadmill_speed_up_m_s": "--treadmill-up",
+    "treadmill_speed_down_m_s": "--treadmill-down",
     "reason": "--reason",
     "sessions_per_week": "--sessions-per-week",
     "weeks": "--weeks",
@@ -190,13 +199,27 @@ def _read_json_file(path: Path, what: str) -> dict[str, Any]:
 def _show_prescription(rx: PrescriptionOut, supervised: bool | None = None) -> None:
     out.print(
         f"[bold]Plan v{rx.version}[/] ({words(DECISION_WORDS, rx.decision)}): "
-        f"{rx.duration_min:g} min backward walking at {rx.speed_m_s:.2f} m/s, incline "
+        f"{rx.duration_min:g} min backward walking at {speed_words(rx.speed_m_s)}, incline "
         f"{rx.incline_pct:g} %, on {words(SURFACE_WORDS, rx.surface)}, "
         f"{rx.sessions_per_week} times a week"
     )
     if supervised is not None:
         out.print("Supervised: [bold]yes[/]" if supervised else "Supervised: no (allowed alone)")
     _show_reasons(rx.reasons)
+
+
+def _show_restrictions(restrictions: Any) -> None:
+    """What stops or limits backward walking, what to do, and who decides."""
+    if not restrictions:
+        return
+    out.print("[bold]Restrictions[/] (only a clinician lifts them, with `retrowalk clear`):")
+    for r in restrictions:
+        out.print(f"  [bold]{r.title}[/] — {r.summary}", highlight=False)
+        for step in (r.emergency, *r.what_to_do):
+            if step:
+                out.print(f"    → {step}", highlight=False)
+        if not r.can_clear and r.cannot_clear_because:
+            out.print(f"    [dim]To clear it: {r.cannot_clear_because}[/]", highlight=False)
 
 
 def _show_reasons(reasons: Any) -> None:
@@ -335,14 +358,39 @@ def screen(
     fell: Annotated[bool, typer.Option("--fell", help="Fell in the past 12 months.")] = False,
     unsteady: Annotated[bool, typer.Option("--unsteady", help="Feels unsteady.")] = False,
     worried: Annotated[bool, typer.Option("--worried", help="Worries about falling.")] = False,
+    fever: Annotated[bool, typer.Option("--fever", help="Has a fever or feels unwell.")] = False,
+    walking_aid: Annotated[
+        bool, typer.Option("--walking-aid", help="Uses a cane, crutches or a walker.")
+    ] = False,
+    anticoagulant: Annotated[
+        bool, typer.Option("--anticoagulant", help="Takes a blood-thinning medicine.")
+    ] = False,
+    recent_knee_surgery: Annotated[
+        bool,
+        typer.Option(
+            "--recent-knee-surgery", help="Had knee surgery in the last 12 weeks (policy)."
+        ),
+    ] = False,
     at: AtOption = None,
     database_url: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Screen a walker: PAR-Q, knee red flags, STEADI questions."""
+    """Screen a walker: PAR-Q, knee red flags, STEADI and the §7.6 questions.
+
+    A later screening only adds restrictions: a red flag or a clearance requirement stays
+    until a clinician clears it (`retrowalk clear`)."""
     if answers is not None:
         raw = _read_json_file(answers, "--answers")
-        keys = ("used_to_activity", "parq", "red_flags", "steadi")
+        keys = (
+            "used_to_activity",
+            "parq",
+            "red_flags",
+            "steadi",
+            "fever_or_unwell",
+            "uses_walking_aid",
+            "takes_anticoagulant",
+            "recent_knee_surgery",
+        )
         data: dict[str, Any] = {k: raw[k] for k in keys if k in raw}
     else:
         items = set(parq_yes or [])
@@ -358,6 +406,10 @@ def screen(
                 "feels_unsteady": unsteady,
                 "worries_about_falling": worried,
             },
+            "fever_or_unwell": fever,
+            "uses_walking_aid": walking_aid,
+            "takes_anticoagulant": anticoagulant,
+            "recent_knee_surgery": recent_knee_surgery,
         }
     db, actor = _open(database_url)
     result = screening.screen_walker(db, actor, walker_id, data, now=_at(at))
@@ -368,6 +420,7 @@ def screen(
     _show_reasons(result.reasons)
     for action in result.result.get("actions", ()):
         out.print(f"→ {action}")
+    _show_restrictions(result.restrictions)
 
 
 def assess(
@@ -380,6 +433,19 @@ def assess(
     tandem_s: Annotated[float | None, typer.Option(help="Tandem stance held, seconds.")] = None,
     chair_stands: Annotated[int | None, typer.Option(help="30-s chair stand count.")] = None,
     backward_3m_s: Annotated[float | None, typer.Option(help="3-m backward walk, seconds.")] = None,
+    used_arms: Annotated[
+        bool, typer.Option("--used-arms", help="Needed the arms to stand (chair stand scores 0).")
+    ] = False,
+    treadmill_up: Annotated[
+        float | None,
+        typer.Option("--treadmill-up", help="Treadmill test: comfortable speed going up, m/s."),
+    ] = None,
+    treadmill_down: Annotated[
+        float | None,
+        typer.Option(
+            "--treadmill-down", help="Treadmill test: comfortable speed coming down, m/s."
+        ),
+    ] = None,
     gait_speed: Annotated[float | None, typer.Option(help="Gait speed, m/s.")] = None,
     koos: Annotated[Path | None, typer.Option(help="JSON file: KOOS item code → 0–4.")] = None,
     kind: Annotated[str, typer.Option(help="baseline or reassessment.")] = "baseline",
@@ -387,7 +453,11 @@ def assess(
     database_url: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record the baseline tests (or a reassessment) and questionnaires."""
+    """Record the baseline tests (or a reassessment) and questionnaires.
+
+    Repeated tests never reset a plan: they can only make it safer (more supervision). A low
+    fall risk needs the Timed Up and Go, the chair stand or tandem stance, and the questions
+    about falls; with any skipped the risk is "not known" (every session supervised)."""
     data: dict[str, Any] = {"kind": kind}
     if answers is not None:
         raw = _read_json_file(answers, "--answers")
@@ -400,6 +470,10 @@ def assess(
             "parq",
             "red_flags",
             "used_to_activity",
+            "fever_or_unwell",
+            "uses_walking_aid",
+            "takes_anticoagulant",
+            "recent_knee_surgery",
         ):
             data.pop(key, None)
     for key, value in (
@@ -407,10 +481,14 @@ def assess(
         ("tandem_stance_s", tandem_s),
         ("chair_stand_count", chair_stands),
         ("backward_walk_3m_s", backward_3m_s),
+        ("treadmill_speed_up_m_s", treadmill_up),
+        ("treadmill_speed_down_m_s", treadmill_down),
         ("gait_speed_m_s", gait_speed),
     ):
         if value is not None:
             data[key] = value
+    if used_arms:
+        data["chair_stand_used_arms"] = True
     if koos is not None:
         data["koos_answers"] = _read_json_file(koos, "--koos")
     moment = _at(at)
@@ -419,8 +497,8 @@ def assess(
     if as_json:
         _print_json(result.model_dump(mode="json"))
         return
-    risk = {True: "high", False: "low", None: "not assessed"}[result.high_fall_risk]
-    speed = f"{result.backward_speed_m_s:.2f} m/s" if result.backward_speed_m_s else "not measured"
+    risk = (result.fall_risk or "not assessed").replace("_", " ")
+    speed = speed_words(result.backward_speed_m_s) if result.backward_speed_m_s else "not measured"
     out.print(f"Assessment {result.id} ({result.kind}): fall risk {risk}; backward speed {speed}")
     _show_reasons(result.reasons)
 
@@ -459,6 +537,11 @@ def today(
     out.print(f"[bold]{result.local_date}[/]: {result.message}")
     if result.prescription is not None:
         _show_prescription(result.prescription, result.supervised)
+    for why in result.supervision_why:
+        out.print(f"  Someone with you: {why}.", highlight=False)
+    if result.step_rate_per_min is not None:
+        out.print(f"  Step rate: {result.step_rate_per_min:g} steps a minute (your own cadence).")
+    _show_restrictions(result.restrictions)
     if result.reassessment_due:
         out.print("The tests and KOOS are due again (`retrowalk assess --kind reassessment`).")
 
@@ -595,6 +678,8 @@ def log(
         out.print(
             f"Already logged as session {result.id} (key {result.client_key}); nothing added."
         )
+    for notice in result.notices:
+        out.print(f"[bold yellow]Please note:[/] {notice}", highlight=False)
     if result.adverse_events:
         out.print("[bold red]Stop the session now.[/] A clinician will review what happened.")
 
@@ -602,14 +687,21 @@ def log(
 def clear(
     walker_id: WalkerArg,
     scope: Annotated[
-        str, typer.Option(help="start (screening clearance) or adverse_event (reviewed).")
+        str,
+        typer.Option(
+            help=(
+                "The restriction to lift, exactly that one: red_flag, adverse_event (reviewed), "
+                "rest_day, clearance_required (or start), fall_risk (after a low-risk "
+                "reassessment) or walking_aid."
+            )
+        ),
     ],
     reason: Annotated[str, typer.Option(help="Who cleared and why, in a sentence.")],
     at: AtOption = None,
     database_url: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """A clinician's clearance: to start, or after reviewing an adverse event."""
+    """A clinician lifts one restriction, with a reason (RULES.md §7.1)."""
     db, actor = _open(database_url)
     result = clinician.clear_walker(
         db, actor, walker_id, {"scope": scope, "reason": reason}, now=_at(at)
@@ -617,7 +709,7 @@ def clear(
     if as_json:
         _print_json(result.model_dump(mode="json"))
         return
-    out.print(f"Clearance {result.id} ({result.scope}) recorded: {result.reason}")
+    out.print(f"Clearance {result.id} ({result.scope.replace('_', ' ')}) recorded: {result.reason}")
 
 
 def adjust(
@@ -670,6 +762,16 @@ def checkin(
     session_id: Annotated[
         int | None, typer.Option("--session", help="Session id (default: the last).")
     ] = None,
+    red_flag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--red-flag",
+            help=(
+                "A warning sign new since the session: calf_pain_swelling_warmth, "
+                "hot_swollen_knee, locked_knee, knee_giving_way or cannot_bear_weight."
+            ),
+        ),
+    ] = None,
     at: AtOption = None,
     database_url: DbOption = None,
     as_json: JsonOption = False,
@@ -680,6 +782,7 @@ def checkin(
         "pain_nprs": pain,
         "stiffness_nprs": stiffness,
         "session_id": session_id,
+        "new_red_flags": red_flag or [],
     }
     moment = _at(at)
     if moment is not None:
@@ -694,6 +797,7 @@ def checkin(
     _show_reasons(result.reasons)
     if result.next_prescription is not None:
         _show_prescription(result.next_prescription.model_copy(update={"reasons": ()}))
+    _show_restrictions(result.restrictions)
 
 
 # --- history and progress -------------------------------------------------------------------------

@@ -51,13 +51,17 @@ from retrowalk.store import repositories as repo
 from retrowalk.store.models import Assessment, Walker
 
 
-def measured_speed(data: AssessmentIn) -> MeasuredSpeed | None:
-    """The comfortable backward speed measured in this assessment (treadmill test first)."""
-    if data.treadmill_speed_up_m_s is not None and data.treadmill_speed_down_m_s is not None:
-        return speed_from_treadmill(data.treadmill_speed_up_m_s, data.treadmill_speed_down_m_s)
+def measured_speeds(data: AssessmentIn) -> dict[str, MeasuredSpeed]:
+    """The comfortable backward speeds this assessment measured: ``ground`` (the 3-m walk)
+    and ``treadmill`` (the treadmill speed test), each only where done."""
+    found: dict[str, MeasuredSpeed] = {}
     if data.backward_walk_3m_s is not None:
-        return speed_from_three_m_backward_walk(data.backward_walk_3m_s)
-    return None
+        found["ground"] = speed_from_three_m_backward_walk(data.backward_walk_3m_s)
+    if data.treadmill_speed_up_m_s is not None and data.treadmill_speed_down_m_s is not None:
+        found["treadmill"] = speed_from_treadmill(
+            data.treadmill_speed_up_m_s, data.treadmill_speed_down_m_s
+        )
+    return found
 
 
 EMPTY_ASSESSMENT = (
@@ -114,7 +118,8 @@ def record_assessment(
             screening = repo.latest_screening(session, walker.id)
             if screening is not None:
                 steadi = SteadiAnswers.model_validate(screening.answers_json["steadi"])
-        speed = measured_speed(assessment)
+        speeds = measured_speeds(assessment)
+        ground = speeds.get("ground")
         answers = assessment.model_dump(mode="json")
         answers["steadi"] = steadi.model_dump(mode="json") if steadi is not None else None
         tests = fall_risk_tests(walker, answers)
@@ -129,8 +134,8 @@ def record_assessment(
         scores: dict[str, Any] = {}
         if fall_risk is not None:
             scores["fall_risk"] = fall_risk.model_dump(mode="json")
-        if speed is not None:
-            scores["measured_speed"] = speed.model_dump(mode="json")
+        if speeds:
+            scores["measured_speeds"] = {k: v.model_dump(mode="json") for k, v in speeds.items()}
         if assessment.koos_answers:
             scores["koos"] = score_koos(assessment.koos_answers).model_dump(mode="json")
             scores["koos12"] = score_koos12(assessment.koos_answers).model_dump(mode="json")
@@ -154,7 +159,7 @@ def record_assessment(
                 tandem_stance_s=assessment.tandem_stance_s,
                 chair_stand_count=assessment.chair_stand_count,
                 backward_walk_3m_s=assessment.backward_walk_3m_s,
-                backward_speed_m_s=speed.speed_m_s if speed is not None else None,
+                backward_speed_m_s=ground.speed_m_s if ground is not None else None,
                 gait_speed_m_s=assessment.gait_speed_m_s,
                 high_fall_risk=(
                     None

@@ -28,6 +28,8 @@ SESSION_DAYS = (0, 2, 4)
 WEEKS = 6
 FLARE_WEEK = 2
 MISSED_WEEK = 4
+USUAL_PAIN = 3
+"""The demo walker's usual knee pain before a session (0–10)."""
 
 
 def run_demo(db: Database, actor: Actor, *, seed: int = 1) -> dict[str, Any]:
@@ -56,6 +58,10 @@ def run_demo(db: Database, actor: Actor, *, seed: int = 1) -> dict[str, Any]:
             "used_to_activity": True,
             "parq": [False, False, False, False, True, False, False],
             "steadi": steadi,
+            "fever_or_unwell": False,
+            "uses_walking_aid": False,
+            "takes_anticoagulant": False,
+            "recent_knee_surgery": False,
         },
         now=START,
     )
@@ -84,7 +90,7 @@ def run_demo(db: Database, actor: Actor, *, seed: int = 1) -> dict[str, Any]:
             rx = today.prescription
             assert rx is not None
             flare = week == FLARE_WEEK and day == SESSION_DAYS[1]
-            before = rng.choice([2, 3, 3, 4])
+            before = rng.choice([2, 3, 3, 4])  # a usual level of 3, with good and bad days
             peak = 6 if flare else rng.choice([1, 2, 2, 2])
             sessions.log_session(
                 db,
@@ -113,8 +119,10 @@ def run_demo(db: Database, actor: Actor, *, seed: int = 1) -> dict[str, Any]:
                 actor,
                 walker.id,
                 {
-                    "pain_nprs": before + 1 if flare else before,
+                    # back to the usual level by morning, except after the flare
+                    "pain_nprs": before + 1 if flare else min(before, USUAL_PAIN),
                     "stiffness_nprs": 3 if flare else 1,
+                    "new_red_flags": [],
                     "at": morning_at,
                 },
             )

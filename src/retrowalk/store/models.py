@@ -125,6 +125,8 @@ class Assessment(Base):
     chair_stand_count: Mapped[int | None]
     backward_walk_3m_s: Mapped[float | None] = mapped_column(Float)
     backward_speed_m_s: Mapped[float | None] = mapped_column(Float)
+    """The comfortable speed of the 3-m backward walk (overground); a treadmill speed test is in
+    ``scores_json["measured_speeds"]``."""
     gait_speed_m_s: Mapped[float | None] = mapped_column(Float)
     high_fall_risk: Mapped[bool | None] = mapped_column(Boolean)
     answers_json: Mapped[dict[str, Any]]

@@ -21,9 +21,17 @@ DECISION_WORDS: dict[str, str] = {
     "step_back": "Step back after a break",
     "adjust": "Changed by your clinician",
     "reassess": "Changed after your reassessment",
+    "stop": "Stop: something went wrong",
+    "clear": "Cleared by your clinician",
+    "review": "Reviewed by your clinician",
 }
 
 FLAG_WORDS: dict[str, str] = {
+    Flag.RED_FLAG.value: "Red flag",
+    Flag.REST_DAY.value: "Rest day",
+    Flag.FALL_RISK.value: "Fall risk high or not known",
+    Flag.WALKING_AID.value: "Walking aid",
+    Flag.ALONE_WHEN_SUPERVISION_REQUIRED.value: "Walked alone when supervision was required",
     Flag.PAIN_FLARE.value: "Pain flare",
     Flag.MORNING_PAIN_UP.value: "Next-morning pain up",
     Flag.ADVERSE_EVENT.value: "Adverse event",

@@ -15,6 +15,7 @@ from retrowalk.clinical.norms import (
     BACKWARD_WALK_3M_DISTANCE_M,
     CHAIR_STAND_DURATION_S,
     CR10_MAX,
+    KM_H_PER_M_S,
     NPRS_MAX,
     TANDEM_STANCE_AT_RISK_BELOW_S,
 )
@@ -54,11 +55,18 @@ def make_templates() -> Jinja2Templates:
     env.autoescape = True
     env.filters["source_label"] = source_label
     env.filters["minutes"] = lambda v: f"{v:g} min" if v is not None else "—"
-    env.filters["speed"] = lambda v: f"{v:.2f} m/s" if v is not None else "—"
+    env.filters["speed"] = speed_words
     env.filters["pct"] = lambda v: f"{v:g} %" if v is not None else "—"
     env.filters["words"] = lambda v: str(v).replace("_", " ")
     env.globals["clinical"] = CLINICAL_NUMBERS
     return templates
+
+
+def speed_words(speed_m_s: float | None) -> str:
+    """``0.75 m/s (2.7 km/h)``: a walker sees km/h beside m/s (RULES.md §7.10)."""
+    if speed_m_s is None:
+        return "—"
+    return f"{speed_m_s:.2f} m/s ({speed_m_s * KM_H_PER_M_S:.1f} km/h)"
 
 
 def source_label(key: str) -> str:
