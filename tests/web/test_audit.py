@@ -178,6 +178,10 @@ def test_every_question_a_message_names_is_on_its_page(world: World) -> None:
         text = page_text(client.get("/join", params={"token": token}).text)
         for name, words in labels.JOIN_FIELDS.items():
             assert words in text, f"/join: {name}"
+    # A restriction, so that its "Clear" form is on the page too.
+    screening.screen_walker(
+        world.db, person.actor, person.walker.id, {**CLEARED_SCREENING, "uses_walking_aid": True}
+    )
     with world.client() as client:
         sign_in(client, world.clinician_a)
         text = page_text(client.get(f"/clinician/walkers/{person.walker.id}").text)

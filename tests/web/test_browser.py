@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from retrowalk.clinical.screening import SCREENING_RED_FLAGS, KneeRedFlag
 from retrowalk.services import assessments, plans, screening, sessions
 from tests.web.conftest import BASELINE, CLEARED_SCREENING, Person, World, invite_walker
 
@@ -89,6 +90,32 @@ def answer_all(page: Any, names: list[str], value: str) -> None:
         page.check(f"input[name={name}][value={value}]")
 
 
+HEALTH_QUESTIONS = [
+    "fever_or_unwell",
+    "uses_walking_aid",
+    "takes_anticoagulant",
+    "recent_knee_surgery",
+]
+NO_FLAG_QUESTIONS = [
+    f"flag_{flag.value}"
+    for flag in SCREENING_RED_FLAGS
+    if flag is not KneeRedFlag.CANNOT_BEAR_WEIGHT
+]
+
+
+def answer_screening(page: Any, *, red_flag: str | None = None) -> None:
+    """The whole screening, every answer the one with nothing wrong, except ``red_flag``."""
+    answer_all(page, [f"parq{n}" for n in (1, 2, 3, 4, 6, 7)], "no")
+    page.check("input[name=parq5][value=yes]")
+    page.check("input[name=used_to_activity][value=yes]")
+    answer_all(page, NO_FLAG_QUESTIONS, "no")
+    page.check("input[name=flag_cannot_bear_weight][value=yes]")  # asked positively: yes is fine
+    answer_all(page, HEALTH_QUESTIONS, "no")
+    answer_all(page, ["fell_past_12_months", "feels_unsteady", "worries_about_falling"], "no")
+    if red_flag is not None:
+        page.check(f"input[name=flag_{red_flag}][value=yes]")
+
+
 def sign_in(page: Any, world: World, email: str, password: str) -> None:
     page.goto(f"{world.url}/login")
     page.fill("#email", email)
@@ -125,10 +152,7 @@ def test_new_walker_onboards_walks_logs_checks_in_and_sees_the_chart(
     page.click("button:has-text('Create my account')")
     page.wait_for_url("**/onboarding/screening")
 
-    answer_all(page, [f"parq{n}" for n in (1, 2, 3, 4, 6, 7)], "no")
-    page.check("input[name=parq5][value=yes]")
-    answer_all(page, ["fell_past_12_months", "feels_unsteady", "worries_about_falling"], "no")
-    page.check("input[name=used_to_activity][value=yes]")
+    answer_screening(page)
     shot(page, screenshots, "phone-02-screening")
     page.click("button:has-text('Save my answers')")
     assert "You can go on to the baseline tests" in page.inner_text("main")
@@ -157,7 +181,10 @@ def test_new_walker_onboards_walks_logs_checks_in_and_sees_the_chart(
     page.goto(f"{world.url}/session?clock=fast")
     shot(page, screenshots, "phone-05-session")
     page.check("input[name=metronome]")
-    page.click("[data-action=start]")
+    start = page.locator("[data-action=start]")
+    expect(start).to_be_disabled()  # the first sessions are supervised: the helper comes first
+    page.check("#helper-here")
+    start.click()
     page.wait_for_selector("#done-form:not([hidden])", timeout=60_000)
     assert page.inner_text(".phase-name").startswith("Cool-down")
     spoken = page.evaluate("() => window.__spoken")
@@ -236,6 +263,7 @@ def test_walker_stops_a_session_and_the_clinician_sees_the_flag_and_clears(
     page.goto(f"{world.url}/session?clock=fast")
     start, pause = page.locator("[data-action=start]"), page.locator("[data-action=pause]")
     expect(pause).to_be_hidden()
+    page.check("#helper-here")
     start.click()
     expect(start).to_be_hidden()  # a second tap on Start would run two clocks at once
     expect(pause).to_be_visible()
@@ -271,10 +299,13 @@ def test_walker_stops_a_session_and_the_clinician_sees_the_flag_and_clears(
     row = desk.locator(f"tr[data-walker-id='{walker_id}']")
     assert row.locator("[data-flag=adverse_event]").count() == 1
     desk.click("a:has-text('Dan Stopper')")
-    desk.select_option("#scope", "adverse_event")
-    desk.fill("#clear_reason", "Phoned Dan: near-fall on a rug; path cleared. Carry on supervised.")
-    desk.click("button:has-text('Save clearance')")
+    review = desk.locator("[data-restriction=adverse_event]")
+    review.locator("textarea").fill(
+        "Phoned Dan: near-fall on a rug; path cleared. Carry on supervised."
+    )
+    review.locator("button:has-text('Clear the adverse-event review')").click()
     assert "Clearance saved" in desk.inner_text("main")
+    assert "Cleared by" in desk.inner_text("main")  # the clearance is in the decision history
     desk.goto(f"{world.url}/clinician")
     row = desk.locator(f"tr[data-walker-id='{walker_id}']")
     assert row.locator("[data-flag=adverse_event]").count() == 0
@@ -304,3 +335,45 @@ def test_walker_pages_reflow_at_200_percent_zoom(
         page.goto(f"{world.url}{path}")
         assert page.evaluate(TOO_WIDE_JS) == [], f"{path} scrolls sideways at 200 % zoom"
     context.close()
+
+
+def test_a_red_flag_stays_when_the_screening_is_answered_again_without_it(
+    world: World, browser: Any, screenshots: Path
+) -> None:
+    """Persona R: calf pain and swelling, then the same screening again with clean answers."""
+    rita = invite_walker(
+        world.db, world.clinician_a, "rita@example.org", "Rita Retry", "rita-pass-12"
+    )
+    phone = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = phone.new_page()
+    sign_in(page, world, rita.email, rita.password)
+    page.goto(f"{world.url}/onboarding/screening")
+    answer_screening(page, red_flag="calf_pain_swelling_warmth")
+    page.click("button:has-text('Save my answers')")
+    assert "see a doctor first" in page.inner_text("main")
+    assert page.locator("a:has-text('Go on to the baseline tests')").count() == 0
+
+    page.goto(f"{world.url}/onboarding/screening")
+    answer_screening(page)  # the same questions, now with nothing wrong
+    page.click("button:has-text('Save my answers')")
+    main = page.inner_text("main")
+    assert "see a doctor first" in main
+    assert "An earlier answer (a warning sign) still counts" in main
+    assert page.locator("a:has-text('Go on to the baseline tests')").count() == 0
+    shot(page, screenshots, "phone-13-red-flag-kept")
+
+    page.goto(f"{world.url}/today")
+    assert page.locator("[data-status=stopped]").count() == 1
+    assert page.locator("a:has-text('Start the guided session')").count() == 0
+    page.goto(f"{world.url}/session")
+    page.wait_for_url("**/today")  # no guided session is offered
+    phone.close()
+
+    desk_context = browser.new_context(viewport=DESKTOP)
+    desk = desk_context.new_page()
+    sign_in(desk, world, world.clinician_a.email, world.clinician_a.password)
+    desk.wait_for_url("**/clinician")
+    row = desk.locator(f"tr[data-walker-id='{rita.walker.id}']")  # type: ignore[union-attr]
+    assert row.locator("[data-flag=red_flag]").count() == 1
+    assert "calf" in row.inner_text().lower()
+    desk_context.close()

@@ -276,6 +276,16 @@ def _usual(usual_pain_nprs: float | None, walk: WalkSession) -> float:
     return usual_pain_nprs if usual_pain_nprs is not None else float(walk.pain_before_nprs)
 
 
+def walker_flag(
+    db: Database, actor: Actor, walker_id: int, *, now: datetime | None = None
+) -> WalkerFlags:
+    """One walker's flags (their clinician or an admin), without computing everyone's."""
+    at = utc_now(now)
+    with db.reader() as session:
+        walker = staff_walker_for(session, actor, walker_id)
+        return _flags(session, walker, at)
+
+
 def walker_flags(db: Database, actor: Actor, *, now: datetime | None = None) -> list[WalkerFlags]:
     """The clinician's walker list with its flags (an admin sees every walker)."""
     at = utc_now(now)

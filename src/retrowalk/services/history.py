@@ -19,6 +19,7 @@ from retrowalk.services.convert import (
     walker_out,
 )
 from retrowalk.services.errors import InvalidRequest
+from retrowalk.services.restrictions import restrictions_of, restrictions_out
 from retrowalk.services.schemas import Actor, HistoryOut, Role
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
@@ -72,4 +73,5 @@ def walker_history(
             screenings=tuple(screening_out(s) for s in repo.screenings(session, walker.id)),
             clearances=tuple(clearance_out(c) for c in repo.clearances(session, walker.id)),
             notes=tuple(note_out(n) for n in repo.notes(session, walker.id)) if staff else (),
+            restrictions=restrictions_out(session, walker, restrictions_of(session, walker)),
         )

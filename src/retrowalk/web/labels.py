@@ -53,6 +53,14 @@ CONDITION_WORDS: dict[str, str] = {
     "patellofemoral_pain": "patellofemoral (kneecap) pain",
 }
 
+BLOCKED_STATUS_WORDS: dict[str, str] = {
+    "stopped": "No backward walking: please see a doctor first.",
+    "waiting_for_review": "No session today: your clinician first reviews what happened.",
+    "rest_day": "Today is a rest day: no session. Please contact your clinician.",
+    "waiting_for_clearance": "No session yet: your clinician must clear you first.",
+}
+"""What "today" says when a restriction stops every session (RULES.md §7)."""
+
 SCREENING_OUTCOME_WORDS: dict[str, str] = {
     "cleared": "You can go on to the baseline tests.",
     "clearance_required": "A clinician needs to clear you before your first session.",
@@ -103,6 +111,7 @@ LOG_FIELDS: dict[str, str] = {
 CHECKIN_FIELDS: dict[str, str] = {
     "pain_nprs": "Knee pain this morning",
     "stiffness_nprs": "Knee stiffness this morning",
+    "new_red_flags": "Is any of these new since your session?",
 }
 
 TEST_FIELDS: dict[str, str] = {
@@ -127,8 +136,8 @@ JOIN_FIELDS: dict[str, str] = {
 SETUP_FIELDS: dict[str, str] = {"display_name": "Your name", "email": "Email"}
 
 CLINICIAN_FIELDS: dict[str, str] = {
-    "scope": "What are you clearing?",
-    "clear_reason": "Reason (required)",
+    "scope": "Restrictions",
+    "clear_reason": "Why you clear it",
     "duration_min": "Minutes",
     "speed_m_s": "Speed (m/s)",
     "incline_pct": "Incline (%)",

@@ -23,6 +23,7 @@ from retrowalk.services import (
     clinician,
     history,
     plans,
+    restrictions,
     screening,
     sessions,
     walkers,
@@ -45,6 +46,7 @@ from retrowalk.services.schemas import (
     NoteOut,
     PrescriptionOut,
     ReassessmentStatus,
+    RestrictionsOut,
     Role,
     ScreeningIn,
     ScreeningOut,
@@ -241,6 +243,13 @@ def morning_checkin(
 ) -> CheckinOut:
     """The next-morning report → the progression decision and the next prescription."""
     return checkins.morning_checkin(web_state(request).db, actor, walker_id, body)
+
+
+@router.get("/walkers/{walker_id}/restrictions", tags=["plan"])
+def walker_restrictions(request: Request, actor: SignedIn, walker_id: WalkerId) -> RestrictionsOut:
+    """What stops or limits backward walking now (RULES.md §7), and what a clinician lifted,
+    by whom and why. Only a clinician's clearance (``POST …/clearances``) lifts one."""
+    return restrictions.walker_restrictions(web_state(request).db, actor, walker_id)
 
 
 @router.get("/walkers/{walker_id}/history", tags=["sessions"])

@@ -16,6 +16,7 @@ from retrowalk.clinical.errors import ClinicalError
 from retrowalk.clinical.fall_risk import Surface
 from retrowalk.clinical.measures.koos import KOOS_ITEMS, SUBSCALE_LABELS
 from retrowalk.clinical.norms import NPRS_MAX
+from retrowalk.clinical.restrictions import RestrictionKind
 from retrowalk.services import accounts, assessments, clinician, history, plans, walkers
 from retrowalk.services.errors import ServiceError
 from retrowalk.services.schemas import (
@@ -24,6 +25,7 @@ from retrowalk.services.schemas import (
     AssessmentIn,
     ClearanceIn,
     NoteIn,
+    RestrictionsOut,
     WalkerFlags,
 )
 from retrowalk.web import forms, labels
@@ -64,27 +66,75 @@ def walker_list(request: Request, sort: str = "flags", order: str = "asc") -> Re
     )
 
 
+FALL_RISK_WORDS = {
+    "high": "high fall risk",
+    "low": "low fall risk",
+    "not_known": "fall risk not known",
+}
+RESTRICTION_WORDS = {
+    RestrictionKind.RED_FLAG: "red flag",
+    RestrictionKind.ADVERSE_EVENT: "adverse-event review",
+    RestrictionKind.REST_DAY: "rest day",
+    RestrictionKind.CLEARANCE_REQUIRED: "clearance to start",
+    RestrictionKind.FALL_RISK: "fall-risk supervision",
+    RestrictionKind.WALKING_AID: "walking-aid supervision",
+}
+
+
+def _restrictions_added(restrictions: RestrictionsOut | None) -> dict[tuple[str, int], list[str]]:
+    """Which record added which restriction (active or since lifted), by (source, id)."""
+    found: dict[tuple[str, int], list[str]] = {}
+    if restrictions is None:
+        return found
+    pairs = [(r.kind, t) for r in restrictions.active for t in r.triggers]
+    pairs += [(x.kind, t) for x in restrictions.lifted for t in x.triggers]
+    for kind, trigger in pairs:
+        if trigger.record_id is not None:
+            key = (trigger.source.value, trigger.record_id)
+            words = RESTRICTION_WORDS[kind]
+            if words not in found.setdefault(key, []):
+                found[key].append(words)
+    return found
+
+
 def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
     actor = require_clinician(request)
     db = web_state(request).db
     walker = walkers.get_walker(db, actor, walker_id)
     record = history.walker_history(db, actor, walker_id, weeks=52)
-    flags = next(
-        (row for row in clinician.walker_flags(db, actor) if row.walker.id == walker_id), None
-    )
+    flags = clinician.walker_flag(db, actor, walker_id)
+    restrictions = record.restrictions
+    added = _restrictions_added(restrictions)
     decisions: list[dict[str, Any]] = []
     for s in record.screenings:
+        titles = added.get(("screening", s.id), [])
         decisions.append(
             {
                 "when": s.created_at,
-                "what": f"Screening: {s.outcome.replace('_', ' ')}",
+                "what": f"Screening: {s.outcome.replace('_', ' ')}"
+                + (f" — added: {'; '.join(titles)}" if titles else ""),
                 "reasons": s.reasons,
             }
         )
     for a in record.assessments:
-        risk = "high fall risk" if a.high_fall_risk else "fall risk not high"
+        risk = FALL_RISK_WORDS.get(a.fall_risk or "", "no fall-risk test")
+        titles = added.get(("assessment", a.id), [])
         decisions.append(
-            {"when": a.local_date, "what": f"Assessment ({a.kind}): {risk}", "reasons": a.reasons}
+            {
+                "when": a.local_date,
+                "what": f"Assessment ({a.kind}): {risk}"
+                + (f" — added: {'; '.join(titles)}" if titles else ""),
+                "reasons": a.reasons,
+            }
+        )
+    for lifted in restrictions.lifted if restrictions is not None else ():
+        by = lifted.cleared_by_name or "a clinician"
+        decisions.append(
+            {
+                "when": lifted.at,
+                "what": f"Cleared by {by}: {RESTRICTION_WORDS[lifted.kind]} — {lifted.reason}",
+                "reasons": tuple(r for t in lifted.triggers for r in t.reasons),
+            }
         )
     for p in record.prescriptions:
         decisions.append(
@@ -118,6 +168,8 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "record": record,
         "flags": flags,
         "plan": plans.current_prescription(db, actor, walker_id),
+        "restrictions": restrictions,
+        "restriction_words": RESTRICTION_WORDS,
         "reassessment": assessments.reassessment_status(db, actor, walker_id),
         "decisions": decisions,
         "charts": progress_charts(record),
@@ -146,6 +198,7 @@ async def clear(request: Request, walker_id: WalkerId) -> Response:
     actor = require_clinician(request)
     form = await request.form()
     values = {"scope": forms.text(form, "scope"), "clear_reason": forms.text(form, "clear_reason")}
+    values[f"clear_reason_{values['scope']}"] = values["clear_reason"]
     try:
         data = forms.validate(
             ClearanceIn,
@@ -159,7 +212,7 @@ async def clear(request: Request, walker_id: WalkerId) -> Response:
         return _rerender(request, walker_id, exc, values)
     except (ServiceError, ClinicalError) as exc:
         return _rerender(request, walker_id, exc, values)
-    flash(request, "Clearance saved.")
+    flash(request, "Clearance saved: the walker sees the change on their next visit.")
     return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
 
 

@@ -18,6 +18,8 @@ from starlette.datastructures import FormData
 
 from retrowalk.clinical import screening as clinical_screening
 from retrowalk.clinical.errors import ClinicalError
+from retrowalk.clinical.progression import AdverseEvent
+from retrowalk.clinical.restrictions import SERIOUS_ADVERSE_EVENTS, RestrictionKind
 from retrowalk.services import assessments, checkins, history, plans, screening, sessions
 from retrowalk.services.errors import Conflict, ServiceError
 from retrowalk.services.schemas import (
@@ -64,6 +66,19 @@ def clock_speed(request: Request) -> int:
 PARQ_FIELDS = {f"parq{n}": q for n, q in enumerate(clinical_screening.PARQ_QUESTIONS, start=1)}
 STEADI_FIELDS = dict(clinical_screening.STEADI_QUESTIONS)
 USED_TO_ACTIVITY = "Are you used to being physically active (for example, walking most days)?"
+RED_FLAG_FIELDS = {
+    f"flag_{flag.value}": flag.info.question for flag in clinical_screening.SCREENING_RED_FLAGS
+}
+"""Each red flag as its own yes/no question, asked positively (RULES.md §7.6)."""
+HEALTH_FIELDS = {
+    "fever_or_unwell": clinical_screening.FEVER_QUESTION,
+    "uses_walking_aid": clinical_screening.WALKING_AID_QUESTION,
+    "takes_anticoagulant": clinical_screening.ANTICOAGULANT_QUESTION,
+    "recent_knee_surgery": clinical_screening.recent_surgery_question(),
+}
+CHECKIN_FLAG_STATEMENTS = {
+    flag.value: flag.info.statement for flag in clinical_screening.CHECKIN_RED_FLAGS
+}
 
 
 def _screening_context(values: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +87,8 @@ def _screening_context(values: dict[str, Any]) -> dict[str, Any]:
         "parq": PARQ_FIELDS,
         "steadi": STEADI_FIELDS,
         "used_to_activity_question": USED_TO_ACTIVITY,
-        "red_flags": [(flag.value, flag.info) for flag in clinical_screening.KneeRedFlag],
+        "red_flags": RED_FLAG_FIELDS,
+        "health": HEALTH_FIELDS,
         "values": values,
     }
 
@@ -87,16 +103,22 @@ def screening_form(request: Request) -> Response:
 async def screening_submit(request: Request) -> Response:
     actor, walker_id = require_walker(request)
     form = await request.form()
-    answers: dict[str, Any] = {name: forms.yes_no(form, name) for name in PARQ_FIELDS}
-    answers.update({name: forms.yes_no(form, name) for name in STEADI_FIELDS})
-    answers["used_to_activity"] = forms.yes_no(form, "used_to_activity")
-    flags = [v for v in form.getlist("red_flags") if isinstance(v, str)]
-    values = {**answers, "red_flags": flags}
+    questions = {
+        **PARQ_FIELDS,
+        "used_to_activity": USED_TO_ACTIVITY,
+        **RED_FLAG_FIELDS,
+        **HEALTH_FIELDS,
+        **STEADI_FIELDS,
+    }
+    answers: dict[str, Any] = {name: forms.yes_no(form, name) for name in questions}
+    values = dict(answers)
     try:
-        forms.require_answers(
-            answers,
-            {**PARQ_FIELDS, **STEADI_FIELDS, "used_to_activity": USED_TO_ACTIVITY},
-        )
+        forms.require_answers(answers, questions)
+        flags = [
+            flag
+            for flag in clinical_screening.SCREENING_RED_FLAGS
+            if clinical_screening.red_flag_from_answer(flag, answers[f"flag_{flag.value}"])
+        ]
         data = forms.validate(
             ScreeningIn,
             {
@@ -104,6 +126,7 @@ async def screening_submit(request: Request) -> Response:
                 "parq": tuple(answers[name] for name in PARQ_FIELDS),
                 "red_flags": tuple(flags),
                 "steadi": {name: answers[name] for name in STEADI_FIELDS},
+                **{name: answers[name] for name in HEALTH_FIELDS},
             },
         )
         result = screening.screen_walker(web_state(request).db, actor, walker_id, data)
@@ -120,8 +143,12 @@ async def screening_submit(request: Request) -> Response:
         {
             "title": "Your screening result",
             "result": result,
-            "outcome_words": labels.SCREENING_OUTCOME_WORDS.get(result.outcome, result.outcome),
             "actions": result.result.get("actions", ()),
+            "red_flag": any(r.kind is RestrictionKind.RED_FLAG for r in result.restrictions),
+            "needs_clearance": any(
+                r.kind is RestrictionKind.CLEARANCE_REQUIRED for r in result.restrictions
+            ),
+            "labels": labels,
         },
     )
 
@@ -155,10 +182,14 @@ async def tests_submit(request: Request) -> Response:
     values: dict[str, Any] = {name: forms.optional(form, name) for name in TEST_FIELDS}
     values["chair_stand_used_arms"] = forms.checked(form, "chair_stand_used_arms")
     db = web_state(request).db
+    had_plan = plans.current_prescription(db, actor, walker_id) is not None
     try:
-        data = forms.validate(AssessmentIn, {"kind": "baseline", **values}, labels.TEST_FIELDS)
+        data = forms.validate(
+            AssessmentIn,
+            {"kind": "reassessment" if had_plan else "baseline", **values},
+            labels.TEST_FIELDS,
+        )
         assessments.record_assessment(db, actor, walker_id, data)
-        plans.make_plan(db, actor, walker_id)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
         return render(
             request,
@@ -170,8 +201,24 @@ async def tests_submit(request: Request) -> Response:
             },
             status_code=422,
         )
+    if had_plan:
+        flash(request, TESTS_SAVED_PLAN_KEPT)
+        return RedirectResponse("/today", 303)
+    try:
+        plans.make_plan(db, actor, walker_id)
+    except (ServiceError, ClinicalError) as exc:
+        # The tests are saved; no safe start could be made from them: say what to do.
+        flash(request, f"Thank you, your tests are saved. {exc}")
+        return RedirectResponse("/today", 303)
     flash(request, "Thank you. Your tests are saved and your plan is ready.")
     return RedirectResponse("/today", 303)
+
+
+TESTS_SAVED_PLAN_KEPT = (
+    "Thank you, your tests are saved. Your plan stays as it is: once a plan exists only the "
+    "progression rules or your clinician change it. If a test showed a higher fall risk, "
+    "every session now needs someone with you."
+)
 
 
 # --- today ---------------------------------------------------------------------
@@ -202,6 +249,7 @@ def today_page(request: Request) -> Response:
             "pending_checkin": pending,
             "pending_is_today": pending is not None and pending.local_date == today.local_date,
             "labels": labels,
+            "blocked_words": labels.BLOCKED_STATUS_WORDS,
         },
     )
 
@@ -386,8 +434,13 @@ async def log_submit(request: Request) -> Response:
             "nav": "today",
             "saved": saved,
             "events": [labels.adverse_event(e) for e in saved.adverse_events],
+            "stops": bool(set(saved.adverse_events) & SERIOUS_EVENTS),
+            "chest_pain": AdverseEvent.CHEST_PAIN.value in saved.adverse_events,
         },
     )
+
+
+SERIOUS_EVENTS = frozenset(e.value for e in SERIOUS_ADVERSE_EVENTS)
 
 
 # --- next-morning check-in ------------------------------------------------------------------------
@@ -412,6 +465,7 @@ def _checkin_context(request: Request, values: dict[str, Any]) -> dict[str, Any]
         "pending": pending,
         "too_early": pending is not None and pending.local_date >= local_today,
         "todays_session_ids": {str(s.id) for s in record.sessions if s.local_date >= local_today},
+        "red_flag_statements": CHECKIN_FLAG_STATEMENTS,
         "values": values,
     }
 
@@ -426,10 +480,11 @@ async def checkin_submit(request: Request) -> Response:
     actor, walker_id = require_walker(request)
     form = await request.form()
     db = web_state(request).db
-    values = {
+    values: dict[str, Any] = {
         "session_id": forms.optional(form, "session_id"),
         "pain_nprs": forms.optional(form, "pain_nprs"),
         "stiffness_nprs": forms.optional(form, "stiffness_nprs"),
+        "new_red_flags": [v for v in form.getlist("new_red_flags") if isinstance(v, str) and v],
     }
     context = _checkin_context(request, values)
     try:
@@ -456,6 +511,7 @@ async def checkin_submit(request: Request) -> Response:
             "result": result,
             "decision_words": labels.decision(result.decision),
             "labels": labels,
+            "blocked": any(r.effect.value == "no_sessions" for r in result.restrictions),
         },
     )
 

@@ -4,7 +4,8 @@
  * - [data-stopwatch]: a start/stop stopwatch that writes seconds into a named input (TUG, 3-m
  *   backward walk) or, with data-countdown-s, a countdown that beeps at zero (30-s chair stand).
  * - #guided: the guided session: phases with a countdown, spoken cues (speechSynthesis), an
- *   optional step metronome (Web Audio) and an "I need to stop" dialog.
+ *   optional step metronome (Web Audio) and an "I need to stop" dialog; when someone must be
+ *   there, Start waits until "my helper is here" is ticked.
  * The page sets data-speed (1 normally; larger only when the server allowed a test clock), and
  * every timer runs `speed` times faster; minutes reported back are clock minutes, not real ones.
  */
@@ -153,6 +154,14 @@
     var bpmInput = root.querySelector("[name=bpm]");
     var dialog = document.getElementById("stop-dialog");
     var doneForm = document.getElementById("done-form");
+    /* When someone must be there, Start waits for "my helper is here" (RULES.md §7.9). */
+    var helper = document.getElementById("helper-here");
+    function helperHere() { return !helper || helper.checked; }
+    if (helper) {
+      startBtn.disabled = !helper.checked;
+      startBtn.setAttribute("aria-describedby", "helper-hint");
+      helper.addEventListener("change", function () { startBtn.disabled = !helper.checked; });
+    }
 
     var index = 0;
     var phaseElapsed = 0;
@@ -242,6 +251,7 @@
     }
 
     startBtn.addEventListener("click", function () {
+      if (!helperHere()) return;
       audio();
       startBtn.hidden = true;
       pauseBtn.hidden = false;
