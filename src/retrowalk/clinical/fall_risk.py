@@ -493,6 +493,30 @@ def assess_fall_risk(
     _chair_stand(tests, out)
     speed = _backward(tests, out)
     _steadi(tests.steadi, out)
+    return _verdict(out, policy, speed)
+
+
+def fall_risk_not_assessed(
+    tests: FallRiskTests,
+    policy: PolicyConfig = DEFAULT_POLICY,
+    *,
+    earlier_at_risk_tug_s: float | None = None,
+) -> FallRiskResult:
+    """The verdict when something was measured but none of the fall-risk tests (a treadmill
+    speed test alone, say): high if a question about falls says so, else not known — never
+    low (RULES.md §7.3; persona L)."""
+    _check(tests)
+    out = _Assessment()
+    out.tug_reference_s = earlier_at_risk_tug_s
+    out.not_assessed.extend(
+        test for test in FallRiskTest if test is not FallRiskTest.STEADI_QUESTIONS
+    )
+    _steadi(tests.steadi, out)
+    return _verdict(out, policy, None)
+
+
+def _verdict(out: _Assessment, policy: PolicyConfig, speed: float | None) -> FallRiskResult:
+    """High with anything at risk; low only on the full battery; otherwise not known."""
     missing = _missing_for_low(out)
 
     first: int | None = None

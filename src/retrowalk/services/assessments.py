@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskResult, assess_fall_risk
+from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskResult
 from retrowalk.clinical.measures import score_koos, score_koos12
 from retrowalk.clinical.policy import DEFAULT_POLICY
 from retrowalk.clinical.prescription import (
@@ -41,7 +41,7 @@ from retrowalk.services.errors import InvalidRequest, parse
 from retrowalk.services.plans import clinical_prescription, store_prescription
 from retrowalk.services.restrictions import (
     fall_risk_history,
-    fall_risk_tests,
+    fall_risk_of,
     record_added,
     restrictions_of,
 )
@@ -122,14 +122,9 @@ def record_assessment(
         ground = speeds.get("ground")
         answers = assessment.model_dump(mode="json")
         answers["steadi"] = steadi.model_dump(mode="json") if steadi is not None else None
-        tests = fall_risk_tests(walker, answers)
-        fall_risk: FallRiskResult | None = None
-        if tests is not None:
-            earlier = fall_risk_history(walker, repo.assessments(session, walker.id))
-            reference = next(
-                (r.tug_at_risk_reference_s for _, r in reversed(earlier) if r is not None), None
-            )
-            fall_risk = assess_fall_risk(tests, DEFAULT_POLICY, earlier_at_risk_tug_s=reference)
+        earlier = fall_risk_history(walker, repo.assessments(session, walker.id))
+        latest = next((r for _, r in reversed(earlier) if r is not None), None)
+        fall_risk = fall_risk_of(walker, answers, latest)
         before = restrictions_of(session, walker)
         scores: dict[str, Any] = {}
         if fall_risk is not None:

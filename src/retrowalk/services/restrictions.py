@@ -15,7 +15,13 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.errors import ClinicalError
-from retrowalk.clinical.fall_risk import FallRiskResult, FallRiskTests, Sex, assess_fall_risk
+from retrowalk.clinical.fall_risk import (
+    FallRiskResult,
+    FallRiskTests,
+    Sex,
+    assess_fall_risk,
+    fall_risk_not_assessed,
+)
 from retrowalk.clinical.policy import DEFAULT_POLICY
 from retrowalk.clinical.progression import AdverseEvent
 from retrowalk.clinical.restrictions import (
@@ -52,13 +58,49 @@ TEST_FIELDS = (
     "backward_walk_3m_s",
 )
 """The stored answers that are fall-risk tests (a treadmill speed is not one: Fritz 2013)."""
+OTHER_MEASURES = ("treadmill_speed_up_m_s", "treadmill_speed_down_m_s", "gait_speed_m_s")
+"""Physical measures that are not fall-risk tests: with only these, fall risk is not known."""
 
 
-def fall_risk_tests(walker: Walker, answers: dict[str, object]) -> FallRiskTests | None:
-    """The fall-risk tests of one stored assessment, or None when it had no physical test."""
+def fall_risk_of(
+    walker: Walker,
+    answers: dict[str, object],
+    earlier: FallRiskResult | None,
+) -> FallRiskResult | None:
+    """The fall risk of one assessment's answers under today's rules, after ``earlier`` (the
+    walker's previous verdict, for the TUG's measurement error).
+
+    None when it adds nothing about fall risk: a questionnaire only, or a treadmill speed
+    test after an earlier verdict. Measured without any fall-risk test and no verdict before
+    (persona L: only a treadmill test) → not known: a skipped test is never normal."""
+    reference = earlier.tug_at_risk_reference_s if earlier is not None else None
+    tests = fall_risk_tests(walker, answers)
+    if tests is not None:
+        return assess_fall_risk(tests, DEFAULT_POLICY, earlier_at_risk_tug_s=reference)
+    if earlier is None and any(answers.get(name) is not None for name in OTHER_MEASURES):
+        return fall_risk_not_assessed(
+            fall_risk_tests(walker, answers, only_steadi=True) or _no_tests(walker),
+            DEFAULT_POLICY,
+            earlier_at_risk_tug_s=reference,
+        )
+    return None
+
+
+def _no_tests(walker: Walker) -> FallRiskTests:
+    return FallRiskTests(age_years=walker.age_years, sex=Sex(walker.sex))
+
+
+def fall_risk_tests(
+    walker: Walker, answers: dict[str, object], *, only_steadi: bool = False
+) -> FallRiskTests | None:
+    """The fall-risk tests of one stored assessment, or None when it had no physical test
+    (``only_steadi``: just the fall questions, for an assessment without a fall-risk test)."""
     values: dict[str, object] = {name: answers.get(name) for name in TEST_FIELDS}
     used_arms = bool(answers.get("chair_stand_used_arms"))
-    if all(value is None for value in values.values()) and not used_arms:
+    if only_steadi:
+        values = dict.fromkeys(TEST_FIELDS)
+        used_arms = False
+    elif all(value is None for value in values.values()) and not used_arms:
         return None
     for name in ("tug_s", "tandem_stance_s", "backward_walk_3m_s"):
         value = values[name]
@@ -81,17 +123,14 @@ def fall_risk_history(
 ) -> list[tuple[Assessment, FallRiskResult | None]]:
     """Every assessment (in the order recorded) with its fall risk under today's rules."""
     results: list[tuple[Assessment, FallRiskResult | None]] = []
-    reference: float | None = None
+    latest: FallRiskResult | None = None
     for row in sorted(rows, key=lambda a: (a.created_at, a.id)):
-        tests = fall_risk_tests(walker, row.answers_json)
-        result: FallRiskResult | None = None
-        if tests is not None:
-            try:
-                result = assess_fall_risk(tests, DEFAULT_POLICY, earlier_at_risk_tug_s=reference)
-            except ClinicalError:
-                result = None
+        try:
+            result = fall_risk_of(walker, row.answers_json, latest)
+        except ClinicalError:
+            result = None  # a record the rules cannot read never breaks the others
         if result is not None:
-            reference = result.tug_at_risk_reference_s
+            latest = result
         results.append((row, result))
     return results
 

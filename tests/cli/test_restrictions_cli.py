@@ -1,0 +1,135 @@
+"""The gates of RULES.md §7 tried from the terminal, on SQLite and PostgreSQL: what a walker
+(or someone typing for them) does never lifts a restriction; `retrowalk clear` does, exactly
+the one it names. Bad requests end with one sentence and exit code 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.cli.test_tracking_commands import fails, run
+from tests.db import database_url, postgres_schema_url, sqlite_url
+
+__all__ = ["database_url", "postgres_schema_url", "sqlite_url"]
+
+ROOT = Path(__file__).resolve().parents[2]
+AT = "--at"
+
+
+def enrol(url: str) -> None:
+    run(url, "init")
+    run(url, "walker", "add", "--email", "r@example.org", "--name", "Rita", "--age", "67",
+        "--sex", "female", "--knee", "oa", "--timezone", "UTC")  # fmt: skip
+
+
+def full_tests(url: str, at: str, *extra: str) -> str:
+    return run(url, "assess", "1", "--tug-s", "9", "--tandem-s", "12", "--chair-stands", "13",
+               "--backward-3m-s", "4", AT, at, *extra)  # fmt: skip
+
+
+def test_a_red_flag_stays_after_clean_answers_from_the_terminal(database_url: str) -> None:
+    enrol(database_url)
+    run(database_url, "screen", "1", "--red-flag", "calf_pain_swelling_warmth",
+        AT, "2026-01-05T09:00:00+00:00")  # fmt: skip
+    again = run(database_url, "screen", "1", AT, "2026-01-05T09:10:00+00:00")
+    assert "Restrictions" in again
+    assert "warning sign" in again  # the earlier red flag still shows
+    full_tests(database_url, "2026-01-05T09:20:00+00:00")
+    assert "red flag" in str(fails(database_url, "plan", "1", AT, "2026-01-05T09:30:00+00:00"))
+    today = json.loads(run(database_url, "today", "1", "--json", AT, "2026-01-05T10:00:00+00:00"))
+    assert today["status"] == "stopped"
+    run(database_url, "clear", "1", "--scope", "red_flag", "--reason", "Doppler scan clear",
+        AT, "2026-01-06T09:00:00+00:00")  # fmt: skip
+    assert "Plan v1" in run(database_url, "plan", "1", AT, "2026-01-06T09:30:00+00:00")
+
+
+def test_tests_repeated_from_the_terminal_never_reset_the_plan(database_url: str) -> None:
+    enrol(database_url)
+    run(database_url, "screen", "1", AT, "2026-01-05T09:00:00+00:00")
+    full_tests(database_url, "2026-01-05T09:10:00+00:00")
+    run(database_url, "plan", "1", AT, "2026-01-05T09:20:00+00:00")
+    run(database_url, "adjust", "1", "--minutes", "3", "--speed", "0.3", "--reason", "Sore",
+        AT, "2026-01-05T09:30:00+00:00")  # fmt: skip
+    full_tests(database_url, "2026-01-06T09:00:00+00:00", "--kind", "reassessment")
+    assert "already a plan" in str(fails(database_url, "plan", "1"))
+    shown = json.loads(run(database_url, "walker", "show", "1", "--json"))
+    assert shown["prescription"]["duration_min"] == 3
+    assert shown["prescription"]["speed_m_s"] == 0.3
+    empty = fails(database_url, "assess", "1", "--kind", "reassessment")
+    assert "Nothing was filled in" in str(empty)
+
+
+def test_fall_risk_is_cleared_only_after_a_low_reassessment(database_url: str) -> None:
+    """Persona M from the terminal: TUG 12.5 s, retest 11.8 s, then a real change."""
+    enrol(database_url)
+    run(database_url, "screen", "1", AT, "2026-01-05T09:00:00+00:00")
+    run(database_url, "assess", "1", "--tug-s", "12.5", "--tandem-s", "12", "--backward-3m-s",
+        "4", AT, "2026-01-05T09:10:00+00:00")  # fmt: skip
+    run(database_url, "plan", "1", AT, "2026-01-05T09:20:00+00:00")
+    retest = run(database_url, "assess", "1", "--tug-s", "11.8", "--tandem-s", "12",
+                 "--kind", "reassessment", AT, "2026-01-10T09:00:00+00:00")  # fmt: skip
+    assert "fall risk high" in retest
+    refused = fails(database_url, "clear", "1", "--scope", "fall_risk", "--reason", "steadier")
+    assert "low risk on its own" in str(refused)
+    run(database_url, "assess", "1", "--tug-s", "10.5", "--tandem-s", "12", "--kind",
+        "reassessment", AT, "2026-01-14T09:00:00+00:00")  # fmt: skip
+    run(database_url, "clear", "1", "--scope", "fall_risk", "--reason", "TUG 10.5 s, steady",
+        AT, "2026-01-14T10:00:00+00:00")  # fmt: skip
+    today = json.loads(run(database_url, "today", "1", "--json", AT, "2026-01-14T11:00:00+00:00"))
+    assert "fall_risk" not in {r["kind"] for r in today["restrictions"]}
+
+
+def test_a_red_flag_at_the_check_in_from_the_terminal(database_url: str) -> None:
+    enrol(database_url)
+    run(database_url, "screen", "1", AT, "2026-01-05T09:00:00+00:00")
+    full_tests(database_url, "2026-01-05T09:10:00+00:00")
+    run(database_url, "plan", "1", AT, "2026-01-05T09:20:00+00:00")
+    run(database_url, "log", "1", "--as-prescribed", "--pain-before", "2", "--pain-peak", "2",
+        "--pain-after", "2", "--effort", "3", AT, "2026-01-05T10:00:00+00:00")  # fmt: skip
+    out = run(database_url, "checkin", "1", "--pain", "2", "--stiffness", "2",
+              "--red-flag", "locked_knee", AT, "2026-01-06T08:00:00+00:00")  # fmt: skip
+    assert "warning sign" in out
+    bad = fails(database_url, "checkin", "1", "--pain", "2", "--stiffness", "2",
+                "--red-flag", "sore")  # fmt: skip
+    assert "--red-flag" in str(bad)
+
+
+def test_a_refused_command_is_one_sentence_and_exit_code_2(tmp_path: Path) -> None:
+    url = f"sqlite+pysqlite:///{tmp_path / 'cli.sqlite'}"
+    enrol(url)
+    run(url, "screen", "1", "--red-flag", "locked_knee")
+    script = Path(sys.executable).parent / "retrowalk"
+    done = subprocess.run(
+        [
+            str(script),
+            "log",
+            "1",
+            "--minutes",
+            "10",
+            "--speed",
+            "0.7",
+            "--surface",
+            "flat_clear_known_path",
+            "--supervised",
+            "--pain-before",
+            "2",
+            "--pain-peak",
+            "2",
+            "--pain-after",
+            "2",
+            "--effort",
+            "3",
+            "--database-url",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "warning sign" in done.stderr

@@ -1,0 +1,488 @@
+"""Every gate of RULES.md §7 and the §3 amendments through the use cases, on SQLite and
+PostgreSQL. Each persona of ``shared/clinical/personas.md`` is a regression test here (G, the
+gap policy, is left to the clinical lead): what wave 1 did, and what the program does now.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from retrowalk.clinical.errors import CannotDecideError
+from retrowalk.services import (
+    accounts,
+    assessments,
+    checkins,
+    clinician,
+    plans,
+    restrictions,
+    screening,
+    sessions,
+)
+from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk
+from retrowalk.services.schemas import Actor, WalkerOut
+from retrowalk.store import Database
+from retrowalk.store import repositories as repo
+from tests.services.factory import MORE_NO, NO_STEADI, PARQ_CLEAR, T0, enrol, session_data
+
+DAY = timedelta(days=1)
+FULL_BATTERY = {"tug_s": 9.0, "tandem_stance_s": 12.0, "chair_stand_count": 13}
+
+
+def screen(db: Database, actor: Actor, walker: WalkerOut, at: datetime, **answers: Any) -> Any:
+    data: dict[str, Any] = {
+        "used_to_activity": True,
+        "parq": PARQ_CLEAR,
+        "steadi": NO_STEADI,
+        **MORE_NO,
+    }
+    data.update(answers)
+    return screening.screen_walker(db, actor, walker.id, data, now=at)
+
+
+def assess(db: Database, actor: Actor, walker: WalkerOut, at: datetime, **tests: Any) -> Any:
+    return assessments.record_assessment(db, actor, walker.id, tests, now=at)
+
+
+def morning(at: datetime, pain: int = 2, stiffness: int = 2, **more: Any) -> dict[str, Any]:
+    return {
+        "pain_nprs": pain,
+        "stiffness_nprs": stiffness,
+        "new_red_flags": [],
+        "at": (at + timedelta(hours=22)).isoformat(),
+        **more,
+    }
+
+
+def kinds(db: Database, actor: Actor, walker: WalkerOut) -> set[str]:
+    return {r.kind.value for r in restrictions.walker_restrictions(db, actor, walker.id).active}
+
+
+@pytest.fixture
+def admin(database: Database) -> Actor:
+    return accounts.ensure_local_admin(database)
+
+
+@pytest.fixture
+def walker_actor(database: Database, admin: Actor) -> tuple[WalkerOut, Actor]:
+    """A walker who acts for themselves (as on their phone), with their clinician's walker."""
+    walker = enrol(database, admin)
+    with database.reader() as session:
+        account = repo.account(session, walker.account_id)
+        assert account is not None
+    from retrowalk.services.schemas import Role
+
+    return walker, Actor(account_id=walker.account_id, role=Role.WALKER)
+
+
+def planned(db: Database, admin: Actor, email: str = "ann@example.org", **profile: Any) -> Any:
+    walker = enrol(db, admin, email, **profile)
+    screen(db, admin, walker, T0)
+    assess(db, admin, walker, T0, backward_walk_3m_s=4.0, **FULL_BATTERY)
+    plans.make_plan(db, admin, walker.id, now=T0)
+    return walker
+
+
+# --- §7.1: only a clinician lifts; a later screening only adds -------------------------------
+
+
+def test_persona_R_a_red_flag_survives_clean_answers(
+    database: Database, walker_actor: tuple[WalkerOut, Actor], admin: Actor
+) -> None:
+    walker, me = walker_actor
+    screen(database, me, walker, T0, red_flags=["calf_pain_swelling_warmth"])
+    again = screen(database, me, walker, T0 + DAY)
+    assert again.outcome == "cleared"  # this screening on its own
+    assert {r.kind.value for r in again.restrictions} == {"red_flag"}  # the walker's record
+    assess(database, me, walker, T0 + DAY, backward_walk_3m_s=4.0, **FULL_BATTERY)
+    with pytest.raises(NotReadyToWalk, match="red flag"):
+        plans.make_plan(database, me, walker.id, now=T0 + DAY)
+    today = plans.todays_prescription(database, me, walker.id, now=T0 + DAY)
+    assert today.status == "stopped"
+    assert not today.session_offered
+    assert "emergency" in today.message
+    flags = clinician.walker_flags(database, admin, now=T0 + DAY)[0]
+    assert "red_flag" in flags.flags
+    assert any("calf" in d.lower() for d in flags.details)
+    with database.reader() as session:
+        actions = [e.action for e in repo.audit_entries(session, walker_id=walker.id)]
+    assert actions.count("restriction.add") == 1  # the first screening added it; not the second
+
+
+def test_persona_S_a_clearance_requirement_survives_all_no(
+    database: Database, walker_actor: tuple[WalkerOut, Actor], admin: Actor
+) -> None:
+    walker, me = walker_actor
+    screen(database, me, walker, T0, parq=[True, False, False, False, True, False, False])
+    screen(database, me, walker, T0 + DAY, parq=[False] * 7)
+    assess(database, me, walker, T0 + DAY, backward_walk_3m_s=4.0, **FULL_BATTERY)
+    plan = plans.make_plan(database, me, walker.id, now=T0 + DAY)
+    assert plan.details["awaiting_clearance"] is True
+    today = plans.todays_prescription(database, me, walker.id, now=T0 + DAY)
+    assert today.status == "waiting_for_clearance"
+    with pytest.raises(NotReadyToWalk):
+        sessions.log_session(database, me, walker.id, session_data("s1", T0 + DAY))
+    clinician.clear_walker(
+        database, admin, walker.id, {"scope": "start", "reason": "GP letter: fine to walk"}
+    )
+    assert kinds(database, admin, walker) == set()
+
+
+def test_a_walker_cannot_clear_and_a_clearance_lifts_only_its_kind(
+    database: Database, walker_actor: tuple[WalkerOut, Actor], admin: Actor
+) -> None:
+    from retrowalk.services.errors import AccessDenied
+
+    walker, me = walker_actor
+    screen(database, me, walker, T0, red_flags=["locked_knee"], uses_walking_aid=True)
+    with pytest.raises(AccessDenied):
+        clinician.clear_walker(
+            database, me, walker.id, {"scope": "red_flag", "reason": "It is fine now"}
+        )
+    clinician.clear_walker(
+        database, admin, walker.id, {"scope": "walking_aid", "reason": "Walks well without"}
+    )
+    assert kinds(database, admin, walker) == {"red_flag"}
+    with pytest.raises(Conflict, match="no active restriction"):
+        clinician.clear_walker(database, admin, walker.id, {"scope": "rest_day", "reason": "x x"})
+
+
+# --- §7.2: repeated tests never reset a plan ----------------------------------------------------
+
+
+def test_persona_T_repeated_tests_never_undo_the_clinicians_plan(
+    database: Database, admin: Actor
+) -> None:
+    walker = planned(database, admin)
+    clinician.adjust_prescription(
+        database,
+        admin,
+        walker.id,
+        {"duration_min": 3, "speed_m_s": 0.3, "reason": "Very sore this week"},
+        now=T0 + DAY,
+    )
+    assess(database, admin, walker, T0 + 2 * DAY, backward_walk_3m_s=2.5, **FULL_BATTERY)
+    with pytest.raises(Conflict, match="already a plan"):
+        plans.make_plan(database, admin, walker.id, now=T0 + 2 * DAY)
+    plan = plans.current_prescription(database, admin, walker.id)
+    assert plan is not None
+    assert (plan.duration_min, plan.speed_m_s) == (3, 0.3)
+
+
+# --- §7.3–7.4: fall risk -------------------------------------------------------------------------
+
+
+def test_persona_L_only_a_treadmill_test_is_not_known_and_supervised(
+    database: Database, admin: Actor
+) -> None:
+    walker = enrol(database, admin, age_years=70, sex="male")
+    screen(database, admin, walker, T0)
+    out = assess(
+        database, admin, walker, T0, treadmill_speed_up_m_s=0.9, treadmill_speed_down_m_s=1.0
+    )
+    assert out.fall_risk == "not_known"
+    plan = plans.make_plan(database, admin, walker.id, now=T0)
+    assert plan.supervision == "every_session"
+    assert plan.surface == "treadmill_with_handrails"
+    assert plan.speed_m_s == pytest.approx(0.8)  # 0.95 m/s measured; the policy's start ceiling
+    today = plans.todays_prescription(database, admin, walker.id, now=T0 + DAY)
+    assert today.supervised
+    assert "fall_risk" in {r.kind for r in today.restrictions}
+
+
+def test_persona_M_a_retest_within_the_tug_error_lifts_nothing(
+    database: Database, admin: Actor
+) -> None:
+    walker = enrol(database, admin)
+    screen(database, admin, walker, T0)
+    assess(database, admin, walker, T0, tug_s=12.5, tandem_stance_s=12.0, backward_walk_3m_s=4.0)
+    plans.make_plan(database, admin, walker.id, now=T0)
+    retest = assess(
+        database, admin, walker, T0 + 5 * DAY, kind="reassessment", tug_s=11.8, tandem_stance_s=12.0
+    )
+    assert retest.fall_risk == "high"
+    assert any(r.code == "fall_risk.tug_within_error" for r in retest.reasons)
+    with pytest.raises(Conflict, match="low risk on its own"):
+        clinician.clear_walker(
+            database, admin, walker.id, {"scope": "unsupervised", "reason": "Looks steadier"}
+        )
+    real = assess(
+        database,
+        admin,
+        walker,
+        T0 + 9 * DAY,
+        kind="reassessment",
+        tug_s=11.2,
+        **{"tandem_stance_s": 12.0},
+    )
+    assert real.fall_risk == "low"
+    assert "fall_risk" in kinds(database, admin, walker)  # the low retest alone lifts nothing
+    clinician.clear_walker(
+        database, admin, walker.id, {"scope": "unsupervised", "reason": "TUG 11.2 s, steady"}
+    )
+    assert "fall_risk" not in kinds(database, admin, walker)
+    plan = plans.current_prescription(database, admin, walker.id)
+    assert plan is not None
+    assert plan.supervision == "first_sessions"
+
+
+def test_persona_U_an_empty_reassessment_is_refused_and_nothing_stored(
+    database: Database, admin: Actor
+) -> None:
+    walker = enrol(database, admin)
+    screen(database, admin, walker, T0)
+    assess(database, admin, walker, T0, tug_s=13.0, backward_walk_3m_s=4.0)
+    with pytest.raises(InvalidRequest, match="Nothing was filled in"):
+        assess(database, admin, walker, T0 + DAY, kind="reassessment")
+    with database.reader() as session:
+        assert len(repo.assessments(session, walker.id)) == 1
+    assert "fall_risk" in kinds(database, admin, walker)
+
+
+def test_a_3m_walk_in_the_grey_zone_with_nothing_else_is_not_low(
+    database: Database, admin: Actor
+) -> None:
+    """Persona: every test skipped but the 3-m walk gave "low fall risk, walking alone"."""
+    walker = enrol(database, admin)
+    screen(database, admin, walker, T0)
+    assert assess(database, admin, walker, T0, backward_walk_3m_s=2.9).fall_risk == "not_known"
+
+
+# --- §7.5–7.6: walking aid, blood thinner, surgery, hot swollen knee ---------------------------
+
+
+def test_persona_H_a_cane_user_is_supervised_every_session(
+    database: Database, admin: Actor
+) -> None:
+    walker = enrol(database, admin)
+    screen(database, admin, walker, T0, uses_walking_aid=True)
+    assess(database, admin, walker, T0, tug_s=11.5, tandem_stance_s=12.0, backward_walk_3m_s=3.9)
+    plans.make_plan(database, admin, walker.id, now=T0)
+    for day in range(0, 6, 2):  # far past the first supervised sessions
+        at = T0 + day * DAY
+        sessions.log_session(database, admin, walker.id, session_data(f"s{day}", at))
+        checkins.morning_checkin(database, admin, walker.id, morning(at))
+    today = plans.todays_prescription(database, admin, walker.id, now=T0 + 6 * DAY)
+    assert today.supervised
+    assert any("walking aid" in why for why in today.supervision_why)
+
+
+def test_persona_C_a_hot_swollen_knee_without_fever_stops_and_a_blood_thinner_is_shown(
+    database: Database, admin: Actor
+) -> None:
+    walker = enrol(database, admin, age_years=80, sex="male")
+    out = screen(
+        database, admin, walker, T0, red_flags=["hot_swollen_knee"], takes_anticoagulant=True
+    )
+    assert out.outcome == "stop_and_refer"
+    assert any("today" in action for action in out.result["actions"])
+    assert any(r.code == "screening.anticoagulant" for r in out.reasons)
+
+
+def test_a_blood_thinner_with_not_known_fall_risk_needs_clearance(
+    database: Database, admin: Actor
+) -> None:
+    walker = enrol(database, admin, age_years=80, sex="male")
+    screen(database, admin, walker, T0, takes_anticoagulant=True)
+    assess(database, admin, walker, T0, backward_walk_3m_s=3.5)
+    assert kinds(database, admin, walker) == {"fall_risk", "clearance_required"}
+
+
+def test_persona_D_knee_surgery_six_weeks_ago_needs_clearance(
+    database: Database, admin: Actor
+) -> None:
+    walker = enrol(database, admin)
+    out = screen(database, admin, walker, T0, recent_knee_surgery=True)
+    assert out.outcome == "clearance_required"
+    assert kinds(database, admin, walker) == {"clearance_required"}
+
+
+# --- §7.7–7.9: during the programme ---------------------------------------------------------------
+
+
+def test_a_red_flag_at_the_morning_check_in_stops_and_refers(
+    database: Database, admin: Actor
+) -> None:
+    walker = planned(database, admin)
+    sessions.log_session(database, admin, walker.id, session_data("s0", T0))
+    out = checkins.morning_checkin(
+        database, admin, walker.id, morning(T0, new_red_flags=["knee_giving_way"])
+    )
+    assert out.new_red_flags == ("knee_giving_way",)
+    assert "red_flag" in {r.kind for r in out.restrictions}
+    today = plans.todays_prescription(database, admin, walker.id, now=T0 + DAY)
+    assert today.status == "stopped"
+
+
+def test_persona_K_chest_pain_stops_every_session_until_reviewed(
+    database: Database, admin: Actor
+) -> None:
+    walker = planned(database, admin)
+    sessions.log_session(
+        database,
+        admin,
+        walker.id,
+        session_data("chest", T0, adverse_events=["chest_pain"], completed=False),
+    )
+    today = plans.todays_prescription(database, admin, walker.id, now=T0 + DAY)
+    assert today.status == "waiting_for_review"
+    assert "call your emergency number now" in today.message
+    with pytest.raises(NotReadyToWalk, match="reviewed"):
+        sessions.log_session(database, admin, walker.id, session_data("next", T0 + DAY))
+    # ... but a new adverse event is still stored: safety data is never refused
+    stored = sessions.log_session(
+        database,
+        admin,
+        walker.id,
+        session_data("again", T0 + DAY, adverse_events=["dizziness"], completed=False),
+    )
+    assert stored.created
+    clinician.clear_walker(
+        database, admin, walker.id, {"scope": "adverse_event", "reason": "Seen by GP: ECG normal"}
+    )
+    assert plans.todays_prescription(database, admin, walker.id, now=T0 + 2 * DAY).session_offered
+
+
+def test_persona_A_and_J_a_session_alone_when_supervision_is_required_is_kept_and_flagged(
+    database: Database, admin: Actor
+) -> None:
+    walker = enrol(database, admin, age_years=72)
+    screen(database, admin, walker, T0, used_to_activity=False)
+    assess(database, admin, walker, T0, tug_s=13.0, backward_walk_3m_s=4.6)
+    plans.make_plan(database, admin, walker.id, now=T0)
+    clinician.clear_walker(
+        database, admin, walker.id, {"scope": "start", "reason": "GP: fine to exercise"}
+    )
+    alone = sessions.log_session(
+        database,
+        admin,
+        walker.id,
+        session_data("alone", T0 + DAY, supervised=False, surface="flat_clear_known_path"),
+    )
+    assert alone.created
+    assert alone.planned_supervised is True
+    assert any("without someone with you" in n for n in alone.notices)
+    assert any("planned surface" in n for n in alone.notices)
+    flags = clinician.walker_flags(database, admin, now=T0 + DAY)[0]
+    assert "alone_when_supervision_required" in flags.flags
+    with database.reader() as session:
+        actions = [e.action for e in repo.audit_entries(session, walker_id=walker.id)]
+    assert "session.outside_supervision" in actions
+
+
+def test_a_session_alone_never_uses_up_the_supervised_first_sessions(
+    database: Database, admin: Actor
+) -> None:
+    walker = planned(database, admin)
+    for day in (0, 2):
+        at = T0 + day * DAY
+        sessions.log_session(
+            database, admin, walker.id, session_data(f"s{day}", at, supervised=False)
+        )
+        checkins.morning_checkin(database, admin, walker.id, morning(at))
+    today = plans.todays_prescription(database, admin, walker.id, now=T0 + 4 * DAY)
+    assert today.supervised  # 2 sessions logged, none of them with someone there
+
+
+# --- §3 amendments: rest day, usual level, pain after, week to week ---------------------------
+
+
+def test_persona_F_next_morning_pain_7_is_a_rest_day_until_the_clinician_decides(
+    database: Database, admin: Actor
+) -> None:
+    walker = planned(database, admin)
+    sessions.log_session(database, admin, walker.id, session_data("s0", T0, pain_before_nprs=2))
+    out = checkins.morning_checkin(database, admin, walker.id, morning(T0, pain=7))
+    assert out.rest_day
+    assert out.decision == "regress"
+    today = plans.todays_prescription(database, admin, walker.id, now=T0 + DAY)
+    assert today.status == "rest_day"
+    assert not today.session_offered
+    assert "contact your clinician" in today.message
+    assert "rest_day" in clinician.walker_flags(database, admin, now=T0 + DAY)[0].flags
+    with pytest.raises(NotReadyToWalk):
+        sessions.log_session(database, admin, walker.id, session_data("s1", T0 + 2 * DAY))
+    assert plans.todays_prescription(database, admin, walker.id, now=T0 + 3 * DAY).status == (
+        "rest_day"
+    )  # the next days too: only the clinician ends it
+    clinician.clear_walker(
+        database, admin, walker.id, {"scope": "rest_day", "reason": "Phoned: settled, go on"}
+    )
+    assert plans.todays_prescription(database, admin, walker.id, now=T0 + 3 * DAY).session_offered
+
+
+def test_persona_N_pain_after_sessions_above_5_steps_down(database: Database, admin: Actor) -> None:
+    walker = planned(database, admin)
+    sessions.log_session(
+        database, admin, walker.id, session_data("s0", T0, pain_peak_nprs=2, pain_after_nprs=7)
+    )
+    out = checkins.morning_checkin(database, admin, walker.id, morning(T0, pain=2))
+    assert out.decision == "regress"
+    assert any(r.code == "progression.pain_after_too_high" for r in out.reasons)
+
+
+def test_persona_E_pain_rising_week_to_week_steps_down(database: Database, admin: Actor) -> None:
+    walker = planned(database, admin)
+    decisions = []
+    for n, (day, peak) in enumerate(zip((0, 2, 4, 7, 9, 11), (2, 3, 4, 5, 5, 6), strict=True)):
+        at = T0 + day * DAY
+        sessions.log_session(
+            database, admin, walker.id, session_data(f"s{n}", at, pain_peak_nprs=peak)
+        )
+        out = checkins.morning_checkin(database, admin, walker.id, morning(at, pain=3))
+        decisions.append(out.decision)
+    assert decisions[3] == "regress"  # 5/10 against last week's highest 4/10
+    assert any(
+        r.code == "progression.pain_rising_weekly"
+        for r in checkins.decision_reasons(repo_prescription(database, walker.id, "regress"))
+    )
+
+
+def repo_prescription(database: Database, walker_id: int, decision: str) -> Any:
+    with database.reader() as session:
+        rows = [p for p in repo.prescriptions(session, walker_id) if p.decision == decision]
+        return rows[0]
+
+
+# --- §7.10: speeds a person can use ---------------------------------------------------------------
+
+
+def test_persona_P_a_treadmill_plan_needs_the_treadmill_test_and_has_a_ceiling(
+    database: Database, admin: Actor
+) -> None:
+    walker = enrol(database, admin, age_years=55)
+    screen(database, admin, walker, T0)
+    assess(database, admin, walker, T0, backward_walk_3m_s=1.8, tug_s=6.0, tandem_stance_s=30.0)
+    with pytest.raises(CannotDecideError, match="treadmill speed test"):
+        plans.make_plan(database, admin, walker.id, surface="treadmill", now=T0)
+    assess(
+        database, admin, walker, T0 + DAY, treadmill_speed_up_m_s=1.2, treadmill_speed_down_m_s=1.4
+    )
+    plan = plans.make_plan(database, admin, walker.id, surface="treadmill", now=T0 + DAY)
+    assert plan.speed_m_s == pytest.approx(0.8)
+    assert plan.details["comfortable_speed_m_s"] == pytest.approx(1.3)
+    assert any(r.code == "prescription.speed_ceiling" and r.policy for r in plan.reasons)
+
+
+def test_persona_I_no_3m_walk_and_high_risk_is_told_to_see_the_clinician(
+    database: Database, admin: Actor
+) -> None:
+    walker = enrol(database, admin, age_years=78)
+    screen(database, admin, walker, T0)
+    assess(database, admin, walker, T0, tug_s=16.0, chair_stand_used_arms=True)
+    with pytest.raises(CannotDecideError, match="not for you yet"):
+        plans.make_plan(database, admin, walker.id, now=T0)
+
+
+def test_a_recorded_cadence_sets_the_step_rate_of_an_overground_plan(
+    database: Database, admin: Actor
+) -> None:
+    walker = planned(database, admin)
+    before = plans.todays_prescription(database, admin, walker.id, now=T0)
+    assert before.step_rate_per_min is None  # nothing measured: no rate is invented
+    sessions.log_session(database, admin, walker.id, session_data("s0", T0, steps=900))
+    checkins.morning_checkin(database, admin, walker.id, morning(T0))
+    today = plans.todays_prescription(database, admin, walker.id, now=T0 + 2 * DAY)
+    assert today.step_rate_per_min == 90  # 900 steps in 10 minutes

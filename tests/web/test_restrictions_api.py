@@ -1,0 +1,218 @@
+"""The gates of RULES.md §7 tried from outside, as a walker would: the JSON API and the web
+pages, over a real socket (the CLI has its own tests in ``tests/cli``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import count
+from typing import Any
+
+import httpx
+
+from tests.web.conftest import CLEARED_SCREENING, World, form_csrf, invite_walker, sign_in
+
+_emails = count()
+SESSION = {
+    "duration_min": 10,
+    "speed_m_s": 0.7,
+    "surface": "hallway_with_rail_and_spotter",
+    "supervised": True,
+    "pain_before_nprs": 2,
+    "pain_peak_nprs": 2,
+    "pain_after_nprs": 2,
+    "effort_cr10": 4,
+}
+FULL = {"tug_s": 9.0, "tandem_stance_s": 12.0, "chair_stand_count": 14, "backward_walk_3m_s": 4.0}
+
+
+def new_walker(world: World) -> Any:
+    n = next(_emails)
+    return invite_walker(
+        world.db, world.clinician_a, f"gate{n}@example.org", f"Gate {n}", "gate-pass-12"
+    )
+
+
+def post(client: httpx.Client, csrf: str, path: str, body: dict[str, Any]) -> httpx.Response:
+    return client.post(path, json=body, headers={"X-CSRF-Token": csrf})
+
+
+def test_the_re_screening_bypass_is_closed_in_the_api(world: World) -> None:
+    """Persona R through the API: red flag, then clean answers, tests and "make my plan"."""
+    person = new_walker(world)
+    base = f"/api/v1/walkers/{person.walker.id}"
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        red = {**CLEARED_SCREENING, "red_flags": ["calf_pain_swelling_warmth"]}
+        assert post(client, csrf, f"{base}/screenings", red).status_code == 201
+        clean = post(client, csrf, f"{base}/screenings", CLEARED_SCREENING)
+        assert clean.status_code == 201
+        assert [r["kind"] for r in clean.json()["restrictions"]] == ["red_flag"]
+        assert post(client, csrf, f"{base}/assessments", FULL).status_code == 201
+        plan = post(client, csrf, f"{base}/plan", {})
+        assert plan.status_code == 409
+        assert "red flag" in plan.json()["detail"]
+        walked = post(client, csrf, f"{base}/sessions", {**SESSION, "client_key": "r1"})
+        assert walked.status_code == 409
+        today = client.get(f"{base}/today").json()
+        assert today["status"] == "stopped"
+        assert today["session_offered"] is False
+        mine = client.get(f"{base}/restrictions")
+        assert mine.status_code == 200
+        assert mine.json()["active"][0]["kind"] == "red_flag"
+        cleared = post(
+            client, csrf, f"{base}/clearances", {"scope": "red_flag", "reason": "ok now"}
+        )
+        assert cleared.status_code == 403  # a walker can never lift a restriction
+    with world.client() as desk:
+        csrf = sign_in(desk, world.clinician_a)
+        flags = {row["walker"]["id"]: row for row in desk.get("/api/v1/flags").json()}
+        assert "red_flag" in flags[person.walker.id]["flags"]
+
+
+def test_new_tests_and_a_new_plan_never_undo_the_clinician_in_the_api(world: World) -> None:
+    """Persona T: after the clinician set 3 min at 0.3 m/s, the walker re-does the tests."""
+    person = new_walker(world)
+    base = f"/api/v1/walkers/{person.walker.id}"
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        post(client, csrf, f"{base}/screenings", CLEARED_SCREENING)
+        post(client, csrf, f"{base}/assessments", FULL)
+        assert post(client, csrf, f"{base}/plan", {}).status_code == 201
+        with world.client() as desk:
+            desk_csrf = sign_in(desk, world.clinician_a)
+            adjusted = post(
+                desk,
+                desk_csrf,
+                f"{base}/adjustments",
+                {"duration_min": 3, "speed_m_s": 0.3, "reason": "Flare this week"},
+            )
+            assert adjusted.status_code == 201
+        again = post(client, csrf, f"{base}/assessments", {**FULL, "backward_walk_3m_s": 2.5})
+        assert again.status_code == 201
+        assert post(client, csrf, f"{base}/plan", {}).status_code == 409
+        plan = client.get(f"{base}/prescription").json()
+        assert (plan["duration_min"], plan["speed_m_s"]) == (3, 0.3)
+        empty = post(client, csrf, f"{base}/assessments", {"kind": "reassessment"})
+        assert empty.status_code == 422
+        assert "Nothing was filled in" in empty.json()["detail"]
+
+
+def test_a_session_alone_is_stored_flagged_and_explained_in_the_api(world: World) -> None:
+    person = new_walker(world)
+    base = f"/api/v1/walkers/{person.walker.id}"
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        post(client, csrf, f"{base}/screenings", {**CLEARED_SCREENING, "uses_walking_aid": True})
+        post(client, csrf, f"{base}/assessments", FULL)
+        post(client, csrf, f"{base}/plan", {})
+        alone = post(
+            client,
+            csrf,
+            f"{base}/sessions",
+            {**SESSION, "client_key": "alone", "supervised": False},
+        )
+        assert alone.status_code == 201
+        assert alone.json()["notices"]
+        assert "without someone with you" in alone.json()["notices"][0]
+    with world.client() as desk:
+        sign_in(desk, world.clinician_a)
+        flags = {row["walker"]["id"]: row for row in desk.get("/api/v1/flags").json()}
+        assert "alone_when_supervision_required" in flags[person.walker.id]["flags"]
+        assert "walking_aid" in flags[person.walker.id]["flags"]
+
+
+def test_chest_pain_and_a_rest_day_offer_no_session_in_the_api(world: World) -> None:
+    person = new_walker(world)
+    base = f"/api/v1/walkers/{person.walker.id}"
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        post(client, csrf, f"{base}/screenings", CLEARED_SCREENING)
+        post(client, csrf, f"{base}/assessments", FULL)
+        post(client, csrf, f"{base}/plan", {})
+        walked = post(
+            client,
+            csrf,
+            f"{base}/sessions",
+            {**SESSION, "client_key": "y", "performed_at": yesterday},
+        )
+        assert walked.status_code == 201
+        morning = post(
+            client,
+            csrf,
+            f"{base}/checkins",
+            {"pain_nprs": 8, "stiffness_nprs": 3, "new_red_flags": []},
+        )
+        assert morning.status_code == 201
+        assert morning.json()["rest_day"] is True
+        today = client.get(f"{base}/today").json()
+        assert today["status"] == "rest_day"
+        assert (
+            post(client, csrf, f"{base}/sessions", {**SESSION, "client_key": "t"}).status_code
+            == 409
+        )
+        chest = post(
+            client,
+            csrf,
+            f"{base}/sessions",
+            {**SESSION, "client_key": "c", "adverse_events": ["chest_pain"], "completed": False},
+        )
+        assert chest.status_code == 201  # safety data is always stored
+        today = client.get(f"{base}/today").json()
+        assert today["status"] == "waiting_for_review"
+        assert "call your emergency number now" in today["message"]
+
+
+def test_the_web_pages_keep_the_restriction_and_the_clinician_clears_exactly_one(
+    world: World,
+) -> None:
+    """Persona S on the pages: "heart condition", then all "no"; the clinician clears it."""
+    person = new_walker(world)
+    walker_id = person.walker.id
+    with world.client() as client:
+        sign_in(client, person)
+        for parq1 in ("yes", "no"):
+            page = client.get("/onboarding/screening")
+            form = dict.fromkeys(_screening_questions(page.text), "no")
+            form.update(
+                parq1=parq1, parq5="yes", used_to_activity="yes", flag_cannot_bear_weight="yes"
+            )
+            form["csrf_token"] = form_csrf(page.text)
+            saved = client.post("/onboarding/screening", data=form)
+            assert saved.status_code == 200, saved.text
+            assert "clinician needs to clear you" in saved.text
+        tests_page = client.get("/onboarding/tests")
+        made = client.post(
+            "/onboarding/tests",
+            data={**{k: str(v) for k, v in FULL.items()}, "csrf_token": form_csrf(tests_page.text)},
+        )
+        assert made.status_code == 303
+        today = client.get("/today").text
+        assert 'data-status="waiting_for_clearance"' in today
+        assert "Start the guided session" not in today
+        assert client.get("/session").status_code == 303  # no guided session is offered
+    with world.client() as desk:
+        sign_in(desk, world.clinician_a)
+        page = desk.get(f"/clinician/walkers/{walker_id}")
+        assert 'data-restriction="clearance_required"' in page.text
+        cleared = desk.post(
+            f"/clinician/walkers/{walker_id}/clear",
+            data={
+                "scope": "clearance_required",
+                "clear_reason": "Cardiologist letter: may exercise",
+                "csrf_token": form_csrf(page.text),
+            },
+        )
+        assert cleared.status_code == 303
+        after = desk.get(f"/clinician/walkers/{walker_id}").text
+        assert 'data-restriction="clearance_required"' not in after
+        assert "Cleared by Ann Clinician: clearance to start" in after
+    with world.client() as client:
+        sign_in(client, person)
+        assert "Start the guided session" in client.get("/today").text
+
+
+def _screening_questions(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'type="radio" name="([a-z0-9_]+)" value="yes"', html))
