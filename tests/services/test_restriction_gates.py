@@ -372,6 +372,48 @@ def test_persona_A_and_J_a_session_alone_when_supervision_is_required_is_kept_an
     assert "session.outside_supervision" in actions
 
 
+def test_persona_J_a_near_fall_supervises_and_a_session_alone_next_day_is_flagged(
+    database: Database, admin: Actor
+) -> None:
+    walker = planned(database, admin)
+    for day in (0, 2):  # past the first supervised sessions
+        at = T0 + day * DAY
+        sessions.log_session(database, admin, walker.id, session_data(f"s{day}", at))
+        checkins.morning_checkin(database, admin, walker.id, morning(at))
+    near = session_data(
+        "near", T0 + 4 * DAY, adverse_events=["near_fall", "sharp_knee_pain"], pain_peak_nprs=7
+    )
+    sessions.log_session(database, admin, walker.id, near)
+    today = plans.todays_prescription(database, admin, walker.id, now=T0 + 5 * DAY)
+    assert today.session_offered  # a near-fall supervises; it does not stop
+    assert today.supervised
+    alone = sessions.log_session(
+        database, admin, walker.id, session_data("alone", T0 + 5 * DAY, supervised=False)
+    )
+    assert alone.notices
+    flags = clinician.walker_flags(database, admin, now=T0 + 5 * DAY)[0].flags
+    assert {"adverse_event", "alone_when_supervision_required"} <= set(flags)
+
+
+def test_a_treadmill_speed_never_feeds_the_overground_speed_rule(
+    database: Database, admin: Actor
+) -> None:
+    """Fritz 2013 measured overground: 0.4 m/s on a treadmill says nothing about falls."""
+    walker = enrol(database, admin)
+    screen(database, admin, walker, T0)
+    out = assess(
+        database,
+        admin,
+        walker,
+        T0,
+        treadmill_speed_up_m_s=0.4,
+        treadmill_speed_down_m_s=0.4,
+        **FULL_BATTERY,
+    )
+    assert out.fall_risk == "low"
+    assert out.backward_speed_m_s is None  # the column holds the overground 3-m walk speed
+
+
 def test_a_session_alone_never_uses_up_the_supervised_first_sessions(
     database: Database, admin: Actor
 ) -> None:

@@ -35,7 +35,7 @@ from retrowalk.cli.labels import (
     words,
 )
 from retrowalk.clinical.errors import InvalidInputError
-from retrowalk.clinical.norms import CR10_MAX, NPRS_MAX
+from retrowalk.clinical.norms import CR10_MAX, KM_H_PER_M_S, NPRS_MAX
 from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS
 from retrowalk.services import (
     accounts,
@@ -819,7 +819,7 @@ def history_cmd(
     table = Table(
         "date",
         "min",
-        "m/s",
+        "speed",
         "pain before / worst / after",
         "effort",
         "problems",
@@ -834,7 +834,7 @@ def history_cmd(
         table.add_row(
             str(s.local_date),
             f"{s.duration_min:g}",
-            f"{s.speed_m_s:.2f}" if s.speed_m_s else "—",
+            speed_words(s.speed_m_s) if s.speed_m_s else "—",
             f"{s.pain_before_nprs} / {s.pain_peak_nprs} / {s.pain_after_nprs}",
             str(s.effort_cr10),
             f"[red]{word_list(ADVERSE_EVENT_WORDS, s.adverse_events)}[/]"
@@ -853,7 +853,7 @@ def history_cmd(
         out.print(
             f"v{p.version} {p.effective_from} [bold]{words(DECISION_WORDS, p.decision)}[/]: "
             f"{p.duration_min:g} min, "
-            f"{p.speed_m_s:.2f} m/s, incline {p.incline_pct:g} %"
+            f"{speed_words(p.speed_m_s)}, incline {p.incline_pct:g} %"
         )
         _show_reasons(p.reasons)
 
@@ -882,10 +882,14 @@ def progress(
         return
     top_min = max((r.minutes_total for r in rows), default=0.0)
     top_speed = max((r.speed_mean_m_s or 0.0 for r in rows), default=0.0)
-    table = Table("week of", "sessions", f"peak pain (0–{NPRS_MAX})", "minutes", "speed m/s")
+    table = Table("week of", "sessions", f"peak pain (0–{NPRS_MAX})", "minutes", "speed m/s (km/h)")
     for r in rows:
         pain = f"{r.pain_peak_mean_nprs:.1f}" if r.pain_peak_mean_nprs is not None else "—"
-        speed = f"{r.speed_mean_m_s:.2f}" if r.speed_mean_m_s is not None else "—"
+        speed = (
+            f"{r.speed_mean_m_s:.2f} ({r.speed_mean_m_s * KM_H_PER_M_S:.1f})"
+            if r.speed_mean_m_s is not None
+            else "—"
+        )
         table.add_row(
             str(r.week_start),
             str(r.sessions),

@@ -444,9 +444,12 @@ def start_prescription(
 def must_be_supervised(
     prescription: Prescription, sessions_done: int, open_adverse_event_review: bool
 ) -> bool:
-    """Whether the next session (after ``sessions_done``) must be supervised (RULES §1.3, §3).
+    """Whether the plan's own rule supervises the next session (RULES §1.3, §3): every
+    session, or the first N (``sessions_done`` counts the SUPERVISED sessions so far), or an
+    adverse event waiting for a clinician's review.
 
-    An adverse event waiting for a clinician's review makes every session supervised.
+    The restrictions add to this (:func:`retrowalk.clinical.restrictions.supervision_needed`
+    is what the services ask).
     """
     if isinstance(sessions_done, bool) or not isinstance(sessions_done, int) or sessions_done < 0:
         raise InvalidInputError("sessions_done", sessions_done, "a whole count of 0 or more")

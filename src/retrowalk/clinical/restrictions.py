@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskResult
 from retrowalk.clinical.norms import STEADI_QUESTION_SOURCES
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
-from retrowalk.clinical.prescription import Prescription
+from retrowalk.clinical.prescription import Prescription, must_be_supervised
 from retrowalk.clinical.progression import (
     ADVERSE_EVENT_SOURCES,
     AdverseEvent,
@@ -653,18 +653,21 @@ def supervision_needed(
     N — counted in sessions that WERE supervised, so sessions walked alone never use them up).
     """
     why = [r.title for r in restrictions.active if r.effect is Effect.SUPERVISED]
-    if prescription is not None:
-        if prescription.supervised_until_review and not why:
-            why.append(_TITLES[RestrictionKind.ADVERSE_EVENT])
-        if prescription.supervision is Supervision.EVERY_SESSION and not why:
-            why.append("Your plan has every session supervised")
+    if prescription is not None and must_be_supervised(
+        prescription, supervised_sessions_done, open_adverse_event_review=False
+    ):
         first = prescription.supervised_first_sessions or 0
-        if (
-            prescription.supervision is Supervision.FIRST_SESSIONS
-            and supervised_sessions_done < first
+        if prescription.supervision is Supervision.FIRST_SESSIONS and not (
+            prescription.supervised_until_review
         ):
             why.append(
                 f"Your first {first} sessions are supervised "
                 f"({supervised_sessions_done} done with someone so far)"
+            )
+        elif not why:  # the plan's every-session rule, when no restriction already says why
+            why.append(
+                _TITLES[RestrictionKind.ADVERSE_EVENT]
+                if prescription.supervised_until_review
+                else "Your plan has every session supervised"
             )
     return SupervisionNeed(required=bool(why), why=tuple(why))

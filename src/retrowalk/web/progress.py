@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from retrowalk.clinical.measures.koos import SUBSCALE_LABELS, KoosSubscale
 from retrowalk.clinical.measures.meaningful_change import CHANGE_BANDS, ChangeMeasure
-from retrowalk.clinical.norms import NPRS_MAX
+from retrowalk.clinical.norms import KM_H_PER_M_S, NPRS_MAX
 from retrowalk.clinical.prescription import (
     CEILING_SOURCES,
     MAX_DURATION_MIN,
@@ -124,6 +124,7 @@ def progress_charts(record: HistoryOut) -> list[Chart]:
     ]
     step = gait.possibly_better_from or gait.better_from
     speed_note = (
+        f"Speeds in m/s (× {KM_H_PER_M_S:g} = km/h). "
         f"Shaded: within {step:g} m/s of your first speed. {step:g}–{gait.better_from:g} m/s is "
         "an important change in walking speed for knee osteoarthritis, measured walking "
         f"forwards ({'; '.join(source_label(s) for s in gait.sources)}); we use it for walking "

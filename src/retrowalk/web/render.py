@@ -42,6 +42,7 @@ CLINICAL_NUMBERS: dict[str, float] = {
     "tandem_stance_target_s": TANDEM_STANCE_AT_RISK_BELOW_S,
     "backward_walk_3m_distance_m": BACKWARD_WALK_3M_DISTANCE_M,
     "treadmill_overshoot_m_s": TREADMILL_OVERSHOOT_M_S,
+    "km_h_per_m_s": KM_H_PER_M_S,
     "age_min_years": AGE_MIN_YEARS,
     "age_max_years": AGE_MAX_YEARS,
 }
