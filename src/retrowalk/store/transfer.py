@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from retrowalk.store.column_types import UTCDateTime
-from retrowalk.store.models import Base
+from retrowalk.store.models import SIGN_IN_STATE_TABLES, Base
 from retrowalk.store.private_files import create_private_file, private_dir, write_private_text
 
 
@@ -44,7 +44,8 @@ class TransferError(ValueError):
 
 
 def _tables() -> list[Table]:
-    return list(Base.metadata.sorted_tables)
+    """The tables of records, parents first (sign-in state is not exported: see models)."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in SIGN_IN_STATE_TABLES]
 
 
 def _encode(value: Any) -> Any:
