@@ -886,33 +886,9 @@ def demo(
     out.print(f"See: retrowalk history {result['walker_id']} --weeks 8 --at {result['until']}")
 
 
-account_app = typer.Typer(help="Clinician and administrator accounts.", no_args_is_help=True)
-
-
-@account_app.command("add")
-@_speaks_flags
-def account_add(
-    email: Annotated[str, typer.Option(help="Email (unique).")],
-    name: Annotated[str, typer.Option(help="Display name.")],
-    role: Annotated[str, typer.Option(help="clinician or admin.")] = "clinician",
-    database_url: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Create a clinician (or admin) account; set its password in the web app."""
-    db, actor = _open(database_url)
-    account = accounts.create_account(
-        db, actor, {"email": email, "display_name": name, "role": role}
-    )
-    if as_json:
-        _print_json(account.model_dump(mode="json"))
-        return
-    out.print(f"Created {account.role} account {account.id}: {account.display_name}")
-
-
 def register(app: typer.Typer) -> None:
     """Add every tracking command to the root ``retrowalk`` app."""
     app.command("init")(_speaks_flags(init))
-    app.add_typer(account_app, name="account")
     app.add_typer(walker_app, name="walker")
     app.command("screen")(_speaks_flags(screen))
     app.command("assess")(_speaks_flags(assess))
