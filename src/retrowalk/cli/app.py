@@ -47,6 +47,11 @@ def main() -> None:
     except _user_error_types() as exc:
         err.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
+    except OSError as exc:  # the machine refused (permissions, a full disk): still one sentence
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = (exc.strerror or str(exc)).rstrip(".").lower()
+        err.print(f"[bold red]Error:[/] {where}{reason}.", highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
     except typer.Abort:
         err.print("Aborted.")
         sys.exit(1)
