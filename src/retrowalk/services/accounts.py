@@ -290,8 +290,8 @@ def create_invitation(
 def invitation_status(db: Database, token: str, *, now: datetime | None = None) -> InvitationState:
     """Whether an invitation link can still make an account (read-only).
 
-    Lets the join page refuse a used or expired link before the walker fills in the form.
-    It says only valid / used / expired / unknown: never whose invitation it is.
+    Lets the join page refuse a used, withdrawn or expired link before the walker fills in
+    the form. It says only valid / used / withdrawn / expired / unknown: never whose it is.
     """
     at = utc_now(now)
     if not token.strip() or "\x00" in token:
