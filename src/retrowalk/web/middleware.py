@@ -31,6 +31,8 @@ DEVICE_COOKIE_STATE_KEY = "web_device_cookie"
 DEVICE_COOKIE_NAME = "retrowalk_device"
 DEVICE_COOKIE_MAX_AGE_S = 400 * 24 * 3600
 """Browsers keep a cookie at most 400 days."""
+NO_SESSION_PREFIXES = ("/static/", "/api/docs/assets/")
+"""Paths that serve files: their requests skip the session lookup."""
 HSTS = "max-age=31536000"
 """Under https: browsers use https for this site for a year (no includeSubDomains: the
 clinic's other sites are not ours to decide)."""
@@ -68,14 +70,17 @@ class SessionMiddleware:
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
-        if not self.store.signer.loaded:
-            await run_in_threadpool(self.store.signer.load)
-        state[SESSION_STATE_KEY] = await run_in_threadpool(
-            self.store.get, cookie_value(scope, COOKIE_NAME)
-        )
+        path = str(scope.get("path", ""))
+        if path.startswith(NO_SESSION_PREFIXES):  # files need no sign-in: no database read
+            state[SESSION_STATE_KEY] = None
+        else:
+            if not self.store.signer.loaded:
+                await run_in_threadpool(self.store.signer.load)
+            state[SESSION_STATE_KEY] = await run_in_threadpool(
+                self.store.get, cookie_value(scope, COOKIE_NAME)
+            )
         https = _is_https(scope)
         secure = self.secure if self.secure is not None else https
-        path = str(scope.get("path", ""))
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
