@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from retrowalk.services.access import require_role
-from retrowalk.services.accounts import LOCAL_ADMIN_EMAIL, _email_or_invalid
+from retrowalk.services.accounts import LOCAL_ADMIN_EMAIL
 from retrowalk.services.convert import account_out
-from retrowalk.services.errors import NotFound
-from retrowalk.services.schemas import AccountOut, Actor, Role
+from retrowalk.services.errors import InvalidRequest, NotFound
+from retrowalk.services.schemas import AccountOut, Actor, Role, normalise_email
 from retrowalk.store import Database
 from retrowalk.store import account_links as links
 from retrowalk.store import repositories as repo
@@ -27,7 +27,10 @@ def list_colleagues(db: Database, actor: Actor) -> list[AccountOut]:
 
 def find_account(db: Database, actor: Actor, email: str) -> AccountOut:
     """An account by email (administrators only: the CLI's ``account reset-link EMAIL``)."""
-    address = _email_or_invalid(email)
+    try:
+        address = normalise_email(email)
+    except ValueError as exc:
+        raise InvalidRequest(f"email: {email!r} {exc}.", field="email") from None
     with db.reader() as session:
         require_role(session, actor, Role.ADMIN)
         account = repo.account_by_email(session, address)

@@ -22,6 +22,7 @@ from retrowalk.web.middleware import (
 )
 from retrowalk.web.sessions import CSRF_FIELD, CSRF_HEADER, WebSession, tokens_match
 from retrowalk.web.state import web_state
+from retrowalk.web.throttle import wait_words
 
 CSRF_FORM_STATE_KEY = "csrf_form"
 """The form :func:`check_csrf` read, kept for the "send again" page."""
@@ -42,8 +43,6 @@ class BadCredentialsError(Exception):
         self.wait_s = wait_s
         sentence = "That email and password do not match an account."
         if wait_s:
-            from retrowalk.web.throttle import wait_words
-
             sentence += f" To keep accounts safe, the next try can be made in {wait_words(wait_s)}."
         super().__init__(sentence)
 

@@ -34,7 +34,7 @@ from retrowalk.web.pages.auth_pages import new_password
 from retrowalk.web.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from retrowalk.web.render import flash, render
 from retrowalk.web.state import web_state
-from retrowalk.web.throttle import RateLimitedError
+from retrowalk.web.throttle import RateLimitedError, wait_words
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
@@ -74,7 +74,7 @@ def _change_password(request: Request, form: FormData) -> Response:
             wait = state.guard.failed(request, own.email)
             sentence = "That is not your current password."
             if wait:
-                sentence += f" For your safety, the next try can be made in {wait} seconds."
+                sentence += f" For your safety, the next try can be made in {wait_words(wait)}."
             raise forms.FormError(sentence, {"current_password": sentence})
         password = new_password(form, own.email, own.display_name)
         if verify_password(own.password_hash, password):
