@@ -85,7 +85,7 @@ def test_missing_file_names_the_file(tmp_path: Path) -> None:
     missing = tmp_path / "nope.json"
     result = runner.invoke(sub_app(), ["koos", "score", str(missing)])
     assert isinstance(result.exception, KoosFileError)
-    assert "nope.json: cannot be read" in str(result.exception)
+    assert "nope.json: does not exist" in str(result.exception)
 
 
 # The root app imports every command module; while another engineer's module is still

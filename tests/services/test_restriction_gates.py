@@ -366,7 +366,7 @@ def test_persona_A_and_J_a_session_alone_when_supervision_is_required_is_kept_an
     assert any("without someone with you" in n for n in alone.notices)
     assert any("planned surface" in n for n in alone.notices)
     flags = clinician.walker_flags(database, admin, now=T0 + DAY)[0]
-    assert "alone_when_supervision_required" in flags.flags
+    assert "walked_outside_supervision" in flags.flags
     with database.reader() as session:
         actions = [e.action for e in repo.audit_entries(session, walker_id=walker.id)]
     assert "session.outside_supervision" in actions
@@ -392,7 +392,7 @@ def test_persona_J_a_near_fall_supervises_and_a_session_alone_next_day_is_flagge
     )
     assert alone.notices
     flags = clinician.walker_flags(database, admin, now=T0 + 5 * DAY)[0].flags
-    assert {"adverse_event", "alone_when_supervision_required"} <= set(flags)
+    assert {"adverse_event", "walked_outside_supervision"} <= set(flags)
 
 
 def test_a_treadmill_speed_never_feeds_the_overground_speed_rule(

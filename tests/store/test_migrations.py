@@ -43,3 +43,33 @@ def test_scripts_ship_inside_the_package() -> None:
 
     assert (MIGRATIONS_DIR / "env.py").is_file()
     assert any((MIGRATIONS_DIR / "versions").glob("0001_*.py"))
+
+
+def test_going_below_0003_keeps_withdrawn_and_clinician_invitations_unusable(
+    database_url: str,
+) -> None:
+    """Revision 0002 knows neither: they are marked used, so no withdrawn link works again
+    and no clinician's invitation makes a walker."""
+    from sqlalchemy import text
+
+    from retrowalk.services import accounts, invitations
+    from retrowalk.store import open_database
+
+    db = open_database(database_url)
+    try:
+        admin = accounts.ensure_local_admin(db)
+        clinician = accounts.create_account(
+            db, admin, {"email": "c@x.org", "display_name": "C", "role": "clinician"}
+        )
+        actor = accounts.Actor(account_id=clinician.id, role=accounts.Role.CLINICIAN)
+        kept = accounts.create_invitation(db, actor, "kept@x.org")
+        gone = accounts.create_invitation(db, actor, "gone@x.org")
+        invitations.withdraw_invitation(db, actor, gone.id)
+        staff = invitations.invite_clinician(db, admin, "staff@x.org")
+        downgrade(db.engine, "0002")
+        with db.engine.connect() as conn:
+            used = dict(conn.execute(text("SELECT id, used_at IS NOT NULL FROM invitations")).all())
+        assert used == {kept.id: False, gone.id: True, staff.id: True}
+        upgrade(db.engine)
+    finally:
+        db.dispose()

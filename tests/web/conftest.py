@@ -32,10 +32,10 @@ from retrowalk.services import (
     sessions,
 )
 from retrowalk.services.schemas import AccountIn, Actor, Role, WalkerOut
+from retrowalk.services.sign_in_throttle import ThrottlePolicy
 from retrowalk.store.engine import Database, open_database
 from retrowalk.web.app import create_app
 from retrowalk.web.passwords import hash_password
-from retrowalk.web.ratelimit import LoginRateLimiter
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -59,7 +59,16 @@ class LiveServer:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+        # Trusts X-Forwarded-For from 127.0.0.1, as behind a proxy on this machine: a test
+        # stands for another client's address with that header.
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+            proxy_headers=True,
+            forwarded_allow_ips="127.0.0.1",
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
@@ -203,7 +212,9 @@ def give_history(db: Database, person: Person) -> int:
     return saved.id
 
 
-def build_world(tmp: Path, limiter: LoginRateLimiter | None = None) -> tuple[Any, World]:
+def build_world(
+    tmp: Path, throttle: ThrottlePolicy | None = None, clock: Any = None
+) -> tuple[Any, World]:
     db = open_database(f"sqlite+pysqlite:///{tmp / 'web.sqlite'}")
     admin = accounts.ensure_local_admin(db)
     clinician_a = _clinician(db, admin, "ann@example.org", "Ann Clinician", "ann-password-1")
@@ -211,7 +222,7 @@ def build_world(tmp: Path, limiter: LoginRateLimiter | None = None) -> tuple[Any
     walker_a = invite_walker(db, clinician_a, "alice@example.org", "Alice Walker", "alice-pass-1")
     walker_b = invite_walker(db, clinician_b, "bob@example.org", "Bob Otherwalker", "bob-pass-12")
     give_history(db, walker_a)
-    app = create_app(db, login_limiter=limiter, allow_fast_clock=True)
+    app = create_app(db, throttle=throttle, clock=clock, allow_fast_clock=True)
     world = World(
         url="",
         db=db,

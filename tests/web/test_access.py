@@ -52,6 +52,7 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("POST", "/clinician/walkers/{walker_id}/note"): {"note_text": "intruder"},
     ("POST", "/clinician/walkers/{walker_id}/assess"): {"tug_s": "9", "koos_P1": "2"},
+    ("POST", "/clinician/walkers/{walker_id}/password-link"): {},
 }
 """A VALID body for every unsafe walker-scoped route, so a refusal is about access, not input."""
 
@@ -64,6 +65,9 @@ STAFF_ONLY = {
     "/clinician/walkers/{walker_id}/adjust",
     "/clinician/walkers/{walker_id}/note",
     "/clinician/walkers/{walker_id}/assess",
+    "/clinician/walkers/{walker_id}/password-link",
+    "/clinician/walkers/{walker_id}/audit",
+    "/api/v1/walkers/{walker_id}/audit",
 }
 """Routes a walker may not use even on their own record."""
 
@@ -92,7 +96,29 @@ NOT_WALKER_SCOPED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/invitations"): "invites into the clinician's own list",
     ("GET", "/api/v1/screening/questions"): "public reference",
     ("GET", "/api/v1/evidence"): "public reference",
+    ("GET", "/account"): "own account (from the session)",
+    ("POST", "/account/password"): "own password: checked in test_account_pages",
+    ("GET", "/account/my-data.json"): "own data: checked in test_my_data",
+    ("GET", "/account/my-data.zip"): "own data: checked in test_my_data",
+    ("GET", "/api/v1/me/data"): "own data: checked in test_my_data",
+    ("POST", "/api/v1/me/password"): "own password: checked in test_account_pages",
+    ("GET", "/reset"): "password link, token-gated",
+    ("POST", "/reset"): "password link, token-gated",
+    ("GET", "/team"): "own walkers and colleagues: checked in test_team_pages",
+    ("POST", "/team/password-link"): "account id in the form: checked in test_team_pages",
+    ("POST", "/team/invite-clinician"): "administrators only: checked in test_team_pages",
+    ("GET", "/clinician/invitations"): "own invitations: checked in test_team_pages",
+    ("POST", "/clinician/invitations/withdraw"): "invitation id in the form: test_team_pages",
+    ("POST", "/clinician/invitations/reissue"): "invitation id in the form: test_team_pages",
+    ("GET", "/api/v1/invitations"): "own invitations: checked in test_team_pages",
 }
+
+OTHER_RECORDS: dict[tuple[str, str], str] = {
+    ("POST", "/api/v1/invitations/{invitation_id}/withdraw"): "an invitation",
+    ("POST", "/api/v1/invitations/{invitation_id}/reissue"): "an invitation",
+    ("POST", "/api/v1/accounts/{account_id}/reset-links"): "an account",
+}
+"""Routes with another record's id in the path: each has its own matrix below."""
 
 OWN_RECORD_PAGES = {
     "/onboarding/screening",
@@ -128,15 +154,22 @@ def test_every_route_is_classified(world: World) -> None:
     unclassified = [
         (m, p)
         for m, p in routes
-        if "{walker_id}" not in p and (m, p) not in NOT_WALKER_SCOPED and p not in OWN_RECORD_PAGES
+        if "{walker_id}" not in p
+        and (m, p) not in NOT_WALKER_SCOPED
+        and (m, p) not in OTHER_RECORDS
+        and p not in OWN_RECORD_PAGES
     ]
     assert unclassified == [], "classify these new routes in test_access.py"
     missing_bodies = [
         (m, p) for m, p in walker_scoped(world) if m != "GET" and (m, p) not in VALID_BODIES
     ]
     assert missing_bodies == [], "give these walker-scoped routes a valid body"
-    walker_params = [p for _, p in routes if "{" in p and "{walker_id}" not in p]
-    assert walker_params == [], "a path parameter other than walker_id needs its own matrix"
+    other_params = [
+        (m, p)
+        for m, p in routes
+        if "{" in p and "{walker_id}" not in p and (m, p) not in OTHER_RECORDS
+    ]
+    assert other_params == [], "a path parameter other than walker_id needs its own matrix"
 
 
 def request_as(
@@ -262,3 +295,54 @@ def test_walker_pages_need_a_walker(world: World, path: str) -> None:
         assert client.get(path).status_code == 303  # to sign-in
         sign_in(client, world.clinician_a)
         assert client.get(path).status_code == 403
+
+
+# --- routes naming another record: an invitation, an account ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def clinician_a_invitation(world: World) -> int:
+    """A pending invitation that clinician A sent."""
+    from retrowalk.services import accounts
+
+    return accounts.create_invitation(world.db, world.clinician_a.actor, "pending@example.org").id
+
+
+OTHER_INTRUDERS = ["other_walker", "other_clinician", "own_walker_on_staff_route"]
+
+
+@pytest.mark.parametrize("role", OTHER_INTRUDERS)
+def test_no_route_reaches_another_persons_invitation_or_account(
+    world: World,
+    clients: dict[str, tuple[httpx.Client, str]],
+    clinician_a_invitation: int,
+    role: str,
+) -> None:
+    """Nobody but clinician A may withdraw or re-issue A's invitation; nobody but A (or an
+    admin) may make a password link for A's walker; a walker may make none at all."""
+    from retrowalk.services import invitations
+
+    client, csrf = clients[role]
+    victim = world.walker_a.actor.account_id
+    ids = {"invitation": clinician_a_invitation, "account": victim}
+    leaks = []
+    for method, path in OTHER_RECORDS:
+        url = path.replace("{invitation_id}", str(ids["invitation"]))
+        url = url.replace("{account_id}", str(ids["account"]))
+        response = client.request(method, url, json={}, headers={"X-CSRF-Token": csrf})
+        if response.status_code not in (403, 404):
+            leaks.append((method, path, response.status_code))
+    for page in ("/clinician/invitations/withdraw", "/clinician/invitations/reissue"):
+        response = client.post(
+            page, data={"invitation_id": str(ids["invitation"]), "csrf_token": csrf}
+        )
+        if response.status_code not in (403, 404):
+            leaks.append(("POST", page, response.status_code))
+    response = client.post(
+        "/team/password-link", data={"account_id": str(victim), "csrf_token": csrf}
+    )
+    if response.status_code not in (403, 404):
+        leaks.append(("POST", "/team/password-link", response.status_code))
+    assert leaks == []
+    pending = invitations.list_invitations(world.db, world.clinician_a.actor)
+    assert clinician_a_invitation in [i.id for i in pending], "a refused request withdrew it"

@@ -117,7 +117,7 @@ def test_a_session_alone_is_stored_flagged_and_explained_in_the_api(world: World
     with world.client() as desk:
         sign_in(desk, world.clinician_a)
         flags = {row["walker"]["id"]: row for row in desk.get("/api/v1/flags").json()}
-        assert "alone_when_supervision_required" in flags[person.walker.id]["flags"]
+        assert "walked_outside_supervision" in flags[person.walker.id]["flags"]
         assert "walking_aid" in flags[person.walker.id]["flags"]
 
 

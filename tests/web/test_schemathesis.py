@@ -26,9 +26,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from retrowalk.services.sign_in_throttle import ThrottlePolicy
 from retrowalk.store.engine import open_database
 from retrowalk.web.app import create_app
-from retrowalk.web.ratelimit import LoginRateLimiter, SlidingWindowLimiter
 from tests.web.conftest import LiveServer, World, build_world
 
 MAX_EXAMPLES = 12
@@ -49,10 +49,7 @@ SIGNED_IN_OPERATIONS = sorted(set(OPERATIONS) - set(SESSION_OPERATIONS))
 
 @pytest.fixture(scope="module")
 def fuzz_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    generous = LoginRateLimiter(
-        per_account=SlidingWindowLimiter(max_failures=10_000, window_s=1),
-        per_address=SlidingWindowLimiter(max_failures=10_000, window_s=1),
-    )
+    generous = ThrottlePolicy(free_failures=10_000)
     app, world = build_world(Path(tmp_path_factory.mktemp("fuzz")), generous)
     with LiveServer(app) as server:
         world.url = server.url

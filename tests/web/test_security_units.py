@@ -1,18 +1,25 @@
-"""The web layer's own pieces, without a server: password hashing, sessions, the login
-rate limiter (a property test over random attempt times) and the SVG charts."""
+"""The web layer's own pieces, without a server: password hashing, sessions kept in the
+database, the sign-in throttle's growing delay (a property test) and the SVG charts."""
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
-from datetime import date, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from retrowalk.services import accounts, sign_in_throttle, sign_ins
+from retrowalk.services.sign_in_throttle import ThrottlePolicy
+from retrowalk.store import Database, open_database
 from retrowalk.web.charts import HEIGHT, WIDTH, Band, Series, line_chart
 from retrowalk.web.passwords import hash_password, verify_password
-from retrowalk.web.ratelimit import SlidingWindowLimiter
 from retrowalk.web.sessions import SessionStore, tokens_match
+from retrowalk.web.signing import Signer
 
 
 def test_passwords_are_argon2_hashed_and_verified() -> None:
@@ -24,31 +31,83 @@ def test_passwords_are_argon2_hashed_and_verified() -> None:
     assert not verify_password("not a hash", "anything")
 
 
-def test_sign_in_gives_a_new_random_session_id_and_csrf_token() -> None:
-    store = SessionStore()
+def test_a_password_typed_in_decomposed_unicode_is_the_same_password() -> None:
+    """ "é" as one character (a phone) and as "e" + combining accent (a Mac) hash alike."""
+    composed = "caf\u00e9 au lait backwards"
+    decomposed = "cafe\u0301 au lait backwards"
+    assert composed != decomposed
+    assert verify_password(hash_password(composed), decomposed)
+    assert verify_password(hash_password(decomposed), composed)
+
+
+def test_a_hash_made_before_normalisation_still_matches() -> None:
+    from argon2 import PasswordHasher
+
+    legacy = PasswordHasher().hash("cafe\u0301 au lait backwards")  # not NFKC-normalised
+    assert verify_password(legacy, "cafe\u0301 au lait backwards")
+
+
+def _db(tmp_path: Path) -> Database:
+    return open_database(f"sqlite+pysqlite:///{tmp_path / 'units.sqlite'}")
+
+
+def test_sign_in_gives_a_new_random_session_id_and_csrf_token(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    admin = accounts.ensure_local_admin(db)
+    store = SessionStore(db, Signer(db))
     visitor = store.new()
-    signed = store.sign_in(visitor, account_id=7, role="walker", display_name="W", walker_id=3)
+    signed = store.sign_in(
+        visitor, account_id=admin.account_id, role="admin", display_name="A", walker_id=None
+    )
     assert signed.session_id != visitor.session_id
     assert signed.csrf_token != visitor.csrf_token
-    assert store.get(visitor.session_id) is None, "the pre-login id stops working"
-    assert store.get(signed.session_id) is signed
+    assert store.get(signed.session_id) is not None
+    assert store.get(signed.session_id).account_id == admin.account_id  # type: ignore[union-attr]
     assert len(signed.session_id) >= 40
+    store.drop(signed)
+    assert store.get(signed.session_id) is None, "signed out: the id stops working"
 
 
-def test_idle_sessions_expire() -> None:
-    now = [0.0]
-    store = SessionStore(idle_timeout_s=60, clock=lambda: now[0])
-    session = store.new()
-    now[0] = 59
-    assert store.get(session.session_id) is session
-    now[0] = 59 + 61
-    assert store.get(session.session_id) is None
+def test_the_database_keeps_only_a_hash_of_the_cookie(tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from retrowalk.store.models import SignIn
+
+    db = _db(tmp_path)
+    admin = accounts.ensure_local_admin(db)
+    started = sign_ins.start(db, admin.account_id)
+    with db.reader() as session:
+        stored = session.scalars(select(SignIn.token_hash)).all()
+    assert started.token not in stored
+    assert stored == [sign_ins.token_hash(started.token)]
 
 
-def test_the_store_never_holds_more_than_its_limit() -> None:
-    store = SessionStore(max_sessions=3)
-    ids = [store.new().session_id for _ in range(5)]
-    assert [store.get(i) is not None for i in ids] == [False, False, True, True, True]
+def test_idle_sign_ins_end(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    admin = accounts.ensure_local_admin(db)
+    t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    started = sign_ins.start(db, admin.account_id, now=t0)
+    idle = sign_ins.IDLE_TIMEOUT
+    assert sign_ins.find(db, started.token, now=t0 + idle - timedelta(minutes=1)) is not None
+    later = t0 + 2 * idle - timedelta(minutes=2)  # seen a minute before the previous idle end
+    assert sign_ins.find(db, started.token, now=later) is not None
+    assert sign_ins.find(db, started.token, now=later + idle + timedelta(seconds=1)) is None
+
+
+def test_a_forged_visitor_cookie_is_refused(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    store = SessionStore(db, Signer(db))
+    visitor = store.new()
+    visitor.flash.append("Hello")
+    cookie = store.cookie_value(visitor)
+    loaded = store.get(cookie)
+    assert loaded is not None
+    assert loaded.csrf_token == visitor.csrf_token
+    assert loaded.flash == ["Hello"]
+    body, mac = cookie.removeprefix("v1.").split(".")
+    assert store.get(f"v1.{body}.{mac[:-2]}AA") is None
+    other = SessionStore(db, Signer(_db(tmp_path / "..")))  # another database: another key
+    assert other.get(cookie) is None
 
 
 def test_csrf_tokens_compare_exactly() -> None:
@@ -56,31 +115,59 @@ def test_csrf_tokens_compare_exactly() -> None:
     assert not tokens_match("abc", "abd")
     assert not tokens_match("abc", None)
     assert not tokens_match("abc", "")
+    assert not tokens_match("abc", "\ud800")
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    gaps=st.lists(st.floats(min_value=0, max_value=50, allow_nan=False), max_size=30),
-    max_failures=st.integers(min_value=1, max_value=6),
-    window_s=st.floats(min_value=1, max_value=100, allow_nan=False),
-)
-def test_a_key_is_blocked_exactly_while_the_window_holds_max_failures(
-    gaps: list[float], max_failures: int, window_s: float
-) -> None:
-    now = [0.0]
-    limiter = SlidingWindowLimiter(
-        max_failures=max_failures, window_s=window_s, clock=lambda: now[0]
+def test_a_key_waits_exactly_as_long_as_its_failures_say(tmp_path: Path) -> None:
+    """Property, against the real store: after n wrong passwords in a row a key waits
+    ``wait_after(n)`` (none while n <= free, then doubling up to the maximum); an attempt
+    during the wait is refused without being counted."""
+    db = _db(tmp_path)
+    t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+    @settings(max_examples=60, deadline=None, database=None)
+    @given(
+        gaps=st.lists(st.integers(min_value=0, max_value=400), max_size=15),
+        free=st.integers(min_value=0, max_value=4),
+        first=st.integers(min_value=1, max_value=30),
     )
-    times: list[float] = []
-    for gap in gaps:
-        now[0] += gap
-        recent = [t for t in times if now[0] - t < window_s]
-        blocked = limiter.retry_after_s("key") > 0
-        assert blocked == (len(recent) >= max_failures)
-        if not blocked:
-            limiter.record_failure("key")
-            times.append(now[0])
-    assert limiter.retry_after_s("other key") == 0
+    def check(gaps: list[int], free: int, first: int) -> None:
+        policy = ThrottlePolicy(free_failures=free, first_wait_s=first, max_wait_s=600)
+        waits = [policy.wait_after(n) for n in range(free + 1, free + 12)]
+        assert [policy.wait_after(n) for n in range(free + 1)] == [0.0] * (free + 1)
+        assert waits[0] == first
+        assert all(b == min(600, 2 * a) for a, b in itertools.pairwise(waits))
+        key = sign_in_throttle.address_key(f"{uuid.uuid4()}@example.org", "10.0.0.9")
+        now, failures, allowed_at = 0, 0, 0.0
+        for gap in gaps:
+            now += gap
+            at = t0 + timedelta(seconds=now)
+            expected_wait = max(0, math.ceil(allowed_at - now))
+            assert sign_in_throttle.wait_s(db, key, now=at) == expected_wait
+            if expected_wait == 0:
+                failures += 1
+                got = sign_in_throttle.record_failure(db, key, policy, now=at)
+                assert got == math.ceil(policy.wait_after(failures))
+                allowed_at = now + policy.wait_after(failures)
+
+    check()
+
+
+def test_wrong_passwords_for_one_key_do_not_delay_another(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    policy = ThrottlePolicy(free_failures=2, first_wait_s=5)
+    t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    key = sign_in_throttle.address_key("ann@example.org", "10.0.0.1")
+    other = sign_in_throttle.address_key("ann@example.org", "10.0.0.2")
+    device = sign_in_throttle.device_key("ann@example.org", "nonce")
+    waits = [sign_in_throttle.record_failure(db, key, policy, now=t0) for _ in range(5)]
+    assert waits == [0, 0, 5, 10, 20]
+    assert sign_in_throttle.wait_s(db, key, now=t0) == 20
+    assert sign_in_throttle.wait_s(db, key, now=t0 + timedelta(seconds=21)) == 0
+    assert sign_in_throttle.wait_s(db, other, now=t0) == 0
+    assert sign_in_throttle.wait_s(db, device, now=t0) == 0
+    sign_in_throttle.forget(db, key)
+    assert sign_in_throttle.record_failure(db, key, policy, now=t0) == 0
 
 
 @settings(max_examples=100, deadline=None)

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from typer.exceptions import TyperException
 
-from retrowalk.cli import evidence, koos, motion, serve, start, tracking
+from retrowalk.cli import accounts, evidence, koos, motion, serve, start, tracking
 
 app = typer.Typer(
     name="retrowalk",
@@ -26,7 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (serve, start, koos, evidence, motion, tracking):
+for module in (serve, start, koos, evidence, motion, tracking, accounts):
     module.register(app)
 
 EXIT_BAD_INPUT = 2
@@ -46,6 +46,11 @@ def main() -> None:
         result = app(standalone_mode=False)
     except _user_error_types() as exc:
         err.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except OSError as exc:  # the machine refused (permissions, a full disk): still one sentence
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = (exc.strerror or str(exc)).rstrip(".").lower()
+        err.print(f"[bold red]Error:[/] {where}{reason}.", highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     except typer.Abort:
         err.print("Aborted.")

@@ -14,5 +14,17 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     from retrowalk.clinical.errors import ClinicalError
     from retrowalk.motion.errors import RecordingError
     from retrowalk.services.errors import ServiceError
+    from retrowalk.store.backup import BackupError
+    from retrowalk.store.engine import DatabaseOpenError
+    from retrowalk.store.json_files import JsonFileError
+    from retrowalk.store.transfer import TransferError
 
-    return (ClinicalError, RecordingError, ServiceError)
+    return (
+        ClinicalError,
+        RecordingError,
+        ServiceError,
+        DatabaseOpenError,
+        JsonFileError,
+        TransferError,
+        BackupError,
+    )

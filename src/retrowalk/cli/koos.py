@@ -25,6 +25,12 @@ from retrowalk.clinical.measures.koos import (
     KoosSubscale,
     score_koos,
 )
+from retrowalk.store.json_files import (
+    JsonFileError,
+    decode_json_text,
+    parse_json_text,
+    read_json_bytes,
+)
 
 
 class KoosFileError(ClinicalError):
@@ -53,20 +59,17 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _load(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise KoosFileError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
-    except UnicodeDecodeError as exc:
-        raise KoosFileError(f"{path}: is not UTF-8 text; expected a JSON file.") from exc
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        text = decode_json_text(path, read_json_bytes(path))
+        return parse_json_text(path, text, object_pairs_hook=_no_duplicates)
     except KoosFileError as exc:
         raise KoosFileError(f"{path}: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise KoosFileError(
-            f"{path}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            "expected an object of KOOS item code → 0–4, or an array of such objects."
-        ) from exc
+    except JsonFileError as exc:
+        expected = (
+            "; expected an object of KOOS item code → 0–4, or an array of such objects"
+            if "not valid JSON" in exc.reason
+            else ""
+        )
+        raise KoosFileError(f"{path}: {exc.reason}{expected}.") from None
 
 
 def _json_kind(data: Any) -> str:

@@ -40,7 +40,7 @@ FLAG_WORDS: dict[str, str] = {
     Flag.REST_DAY.value: "rest day",
     Flag.FALL_RISK.value: "fall risk high or not known",
     Flag.WALKING_AID.value: "walking aid",
-    Flag.ALONE_WHEN_SUPERVISION_REQUIRED.value: "walked alone when supervision was required",
+    Flag.WALKED_OUTSIDE_SUPERVISION.value: "walked alone or off the safe surfaces",
     Flag.PAIN_FLARE.value: "pain flare",
     Flag.MORNING_PAIN_UP.value: "next-morning pain up",
     Flag.ADVERSE_EVENT.value: "adverse event",

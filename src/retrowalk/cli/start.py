@@ -108,6 +108,7 @@ from retrowalk.clinical.screening import (
     red_flag_from_answer,
     screen,
 )
+from retrowalk.store.json_files import JsonFileError, read_json_file
 
 EXIT_BAD_INPUT = 2
 
@@ -213,15 +214,9 @@ def _first_error(exc: ValidationError) -> str:
 def load_answers(path: Path) -> StartAnswers:
     """Read and check an answers file; every problem becomes one sentence."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise StartInputError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
-    except UnicodeDecodeError as exc:
-        raise StartInputError(f"{path}: is not UTF-8 text; expected a JSON file.") from exc
-    except json.JSONDecodeError as exc:
-        raise StartInputError(
-            f"{path}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
-        ) from exc
+        data = read_json_file(path)
+    except JsonFileError as exc:
+        raise StartInputError(f"{path}: {exc.reason}.") from None
     if not isinstance(data, dict):
         raise StartInputError(
             f"{path}: expected one JSON object of answers (see examples/start-answers.json)."

@@ -14,7 +14,7 @@ import functools
 import json
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, ParamSpec
 
@@ -56,6 +56,7 @@ from retrowalk.store import DATABASE_URL_ENV, Database, open_database
 from retrowalk.store.backup import BackupError
 from retrowalk.store.backup import backup as backup_database
 from retrowalk.store.backup import restore as restore_database
+from retrowalk.store.json_files import JsonFileError, read_json_file
 
 out = Console(highlight=False)
 
@@ -152,6 +153,11 @@ def _open(url: str | None) -> tuple[Database, Actor]:
     return db, accounts.ensure_local_admin(db)
 
 
+AT_YEAR_MIN = 2000
+AT_YEAR_MAX = 2100
+"""``--at`` enters what happened on paper: nothing before 2000 or after 2100 is a real date."""
+
+
 def _at(value: str | None) -> datetime | None:
     if value is None:
         return None
@@ -164,6 +170,16 @@ def _at(value: str | None) -> datetime | None:
         ) from None
     if parsed.tzinfo is None:
         raise InvalidRequest(f"--at: {value!r} has no time zone; add one, e.g. +00:00.", field="at")
+    try:
+        year = parsed.astimezone(UTC).year
+    except OverflowError:  # 9999-12-31T23:00-12:00 is beyond the last representable instant
+        year = parsed.year
+    if not AT_YEAR_MIN <= year <= AT_YEAR_MAX or not AT_YEAR_MIN <= parsed.year <= AT_YEAR_MAX:
+        raise InvalidRequest(
+            f"--at: {value!r} is not allowed; give a time in the years {AT_YEAR_MIN} to "
+            f"{AT_YEAR_MAX}.",
+            field="at",
+        )
     return parsed
 
 
@@ -171,26 +187,12 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-def _why_unreadable(exc: OSError | ValueError) -> str:
-    """Why a JSON file could not be read, in words (no ``[Errno 21]``)."""
-    if isinstance(exc, IsADirectoryError):
-        return "is a folder, not a JSON file"
-    if isinstance(exc, FileNotFoundError):
-        return "does not exist"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-    if isinstance(exc, UnicodeDecodeError):
-        return "is not UTF-8 text, so it cannot be a JSON file"
-    if isinstance(exc, OSError):
-        return f"cannot be read ({exc.strerror or exc})"
-    return f"is not a readable JSON file ({exc})"
-
-
 def _read_json_file(path: Path, what: str) -> dict[str, Any]:
+    """One JSON object from a file the person named; every problem is one sentence."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InvalidRequest(f"{what}: {path} {_why_unreadable(exc)}.") from None
+        data = read_json_file(path)
+    except JsonFileError as exc:
+        raise InvalidRequest(f"{what}: {exc}") from None
     if not isinstance(data, dict):
         raise InvalidRequest(f"{what}: {path} must hold one JSON object.")
     return data
@@ -914,12 +916,42 @@ FormatOption = Annotated[
 def export(
     path: Annotated[Path, typer.Argument(help="JSON file, or folder for CSV.")],
     fmt: FormatOption = "json",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an export that is already there.")
+    ] = False,
     database_url: DbOption = None,
 ) -> None:
     """Export every record (JSON or CSV); `retrowalk import` reads it back exactly."""
+    _check_new_path(path, fmt, force)
     db, actor = _open(database_url)
-    transfer.export_to(db, actor, path, fmt)
+    try:
+        transfer.export_to(db, actor, path, fmt)
+    except OSError as exc:
+        raise InvalidRequest(f"{path} could not be written: {_os_words(exc)}.") from None
     out.print(f"Exported to {path} ({fmt}).")
+
+
+def _os_words(exc: OSError) -> str:
+    """``[Errno 28] No space left on device`` → "no space left on device"."""
+    return (exc.strerror or str(exc)).lower()
+
+
+def _check_new_path(path: Path, fmt: str, force: bool) -> None:
+    """Refuse to write over what is there (unless ``force``), or into a missing folder."""
+    if not path.parent.is_dir():
+        raise InvalidRequest(f"{path} cannot be written: the folder {path.parent} does not exist.")
+    if not path.exists() and not path.is_symlink():
+        return
+    if not path.is_file() and not path.is_dir():
+        raise InvalidRequest(f"{path} is not a regular file or folder; choose another name.")
+    if fmt == "json" and path.is_dir():
+        raise InvalidRequest(f"{path} is a folder; give a file name for a JSON export.")
+    if fmt == "csv" and path.is_file():
+        raise InvalidRequest(f"{path} is a file; give a folder name for a CSV export.")
+    if not force:
+        raise InvalidRequest(
+            f"{path} already exists; add --force to replace it, or choose another name."
+        )
 
 
 def import_cmd(
@@ -945,11 +977,15 @@ def backup(
     database_url: DbOption = None,
 ) -> None:
     """A consistent copy of the live database (SQLite backup API; PostgreSQL: an export)."""
+    if not path.parent.is_dir():
+        raise InvalidRequest(f"{path} cannot be written: the folder {path.parent} does not exist.")
     db = open_database(database_url)
     try:
         how = backup_database(db, path)
     except BackupError as exc:
         raise InvalidRequest(str(exc)) from None
+    except OSError as exc:
+        raise InvalidRequest(f"{path} could not be written: {_os_words(exc)}.") from None
     out.print(
         f"Backed up to {path} "
         f"({'SQLite online backup' if how == 'sqlite-backup' else 'logical export'})."
@@ -994,33 +1030,9 @@ def demo(
     out.print(f"See: retrowalk history {result['walker_id']} --weeks 8 --at {result['until']}")
 
 
-account_app = typer.Typer(help="Clinician and administrator accounts.", no_args_is_help=True)
-
-
-@account_app.command("add")
-@_speaks_flags
-def account_add(
-    email: Annotated[str, typer.Option(help="Email (unique).")],
-    name: Annotated[str, typer.Option(help="Display name.")],
-    role: Annotated[str, typer.Option(help="clinician or admin.")] = "clinician",
-    database_url: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Create a clinician (or admin) account; set its password in the web app."""
-    db, actor = _open(database_url)
-    account = accounts.create_account(
-        db, actor, {"email": email, "display_name": name, "role": role}
-    )
-    if as_json:
-        _print_json(account.model_dump(mode="json"))
-        return
-    out.print(f"Created {account.role} account {account.id}: {account.display_name}")
-
-
 def register(app: typer.Typer) -> None:
     """Add every tracking command to the root ``retrowalk`` app."""
     app.command("init")(_speaks_flags(init))
-    app.add_typer(account_app, name="account")
     app.add_typer(walker_app, name="walker")
     app.command("screen")(_speaks_flags(screen))
     app.command("assess")(_speaks_flags(assess))

@@ -29,9 +29,11 @@ Public API (stable):
     ``get_account(db, actor, account_id) -> AccountOut`` — self or admin.
     ``set_password_hash(db, actor, account_id, password_hash) -> AccountOut`` — self or admin.
     ``create_invitation(db, actor, email, *, valid_days=14, now=None) -> InvitationOut`` —
-    a clinician invites a walker; ``token`` is returned once, stored hashed.
+    a clinician invites a walker; ``token`` is returned once, stored hashed. An email that
+    has an account (not the clinician's own walker) is invited like any other, so the answer
+    never says whose account it is.
     ``invitation_status(db, token, *, now=None) -> InvitationState`` — read-only: ``valid``,
-    ``used``, ``expired`` or ``unknown``, nothing else (the join page checks it before the form).
+    ``used``, ``withdrawn``, ``expired`` or ``unknown``, nothing else.
     ``accept_invitation(db, token, WalkerSignup, *, now=None) -> WalkerOut`` — creates the
     walker account + profile linked to the inviting clinician (single use, expires).
     ``ensure_local_admin(db) -> Actor`` — the CLI's local administrator (created by ``init``).
@@ -82,6 +84,29 @@ Public API (stable):
     distance, speed, start from a phone/watch file (:mod:`retrowalk.motion`).
 ``demo``
     ``run_demo(db, actor, *, seed=1) -> dict`` — a six-week walker made through the use cases.
+``passwords``
+    ``own_login(db, actor) -> LoginAccount`` (one's own hash, to check the current password);
+    ``change_own_password(db, actor, password_hash) -> AccountOut`` (audited).
+``reset_links``
+    ``issue_reset_link(db, actor, account_id, *, valid_hours=24) -> ResetLinkOut`` — a
+    one-time password link (admin: any web account; clinician: own walkers and clinician
+    colleagues; never the terminal's local admin); ``reset_link_preview(db, token)``;
+    ``use_reset_link(db, token, password_hash) -> AccountOut`` (single use, expires, audited).
+``invitations``
+    ``list_invitations(db, actor)``, ``withdraw_invitation(db, actor, id)``,
+    ``reissue_invitation(db, actor, id) -> InvitationOut`` (own, or any for an admin);
+    ``invite_clinician(db, actor, email)`` (admin); ``invitation_preview(db, token)``;
+    ``accept_clinician_invitation(db, token, ClinicianSignup) -> AccountOut``.
+``team``
+    ``list_colleagues(db, actor)``; ``find_account(db, actor, email)`` (admin).
+``audit_view``
+    ``walker_audit(db, actor, walker_id, AuditFilter) -> AuditPage`` — who changed what, when
+    (the walker's clinician or an admin), filtered by action, person and dates.
+``my_data``
+    ``my_data(db, actor) -> dict`` — all of a walker's own records; ``as_json``, ``as_csv_zip``.
+``sign_ins``, ``sign_in_throttle``
+    Not use cases of a person: the web layer's sign-in state in the database (start, find,
+    end sign-ins; the server's signing key) and the growing delay after wrong passwords.
 ``transfer``
     ``export_data(db, actor) -> dict`` (admin; every table, JSON-ready) and
     ``import_data(db, data) -> int`` (into an empty database only); ``write_json``/``read_json``

@@ -42,7 +42,11 @@ INVITATION_VALID_DAYS = 14
 
 
 def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    """The stored form of a link's token (a mangled link's lone surrogate hashes too)."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+hash_token = _hash_token
 
 
 def _email_or_invalid(email: str) -> str:
@@ -242,8 +246,17 @@ def create_invitation(
     at = utc_now(now)
     with db.transaction() as session:
         require_role(session, actor, Role.CLINICIAN)
-        if repo.account_by_email(session, address) is not None:
-            raise Conflict(f"An account with the email {address} already exists.")
+        existing = repo.account_by_email(session, address)
+        if existing is not None:
+            own = repo.walker_by_account(session, existing.id)
+            if own is not None and own.clinician_id == actor.account_id:
+                raise Conflict(
+                    f"{address} is already one of your walkers ({existing.display_name}): they "
+                    "can sign in, or you can give them a new password link."
+                )
+            # Anyone else's account (another clinician's walker, a colleague): the invitation
+            # is made as for a new person, so the answer never tells that the email is taken;
+            # only its holder learns, when opening the link, that they can sign in instead.
         token = secrets.token_urlsafe(32)
         row = repo.add(
             session,
@@ -277,25 +290,29 @@ def create_invitation(
 def invitation_status(db: Database, token: str, *, now: datetime | None = None) -> InvitationState:
     """Whether an invitation link can still make an account (read-only).
 
-    Lets the join page refuse a used or expired link before the walker fills in the form.
-    It says only valid / used / expired / unknown: never whose invitation it is.
+    Lets the join page refuse a used, withdrawn or expired link before the walker fills in
+    the form. It says only valid / used / withdrawn / expired / unknown: never whose it is.
     """
     at = utc_now(now)
     if not token.strip() or "\x00" in token:
         return InvitationState.UNKNOWN
-    try:
-        token_hash = _hash_token(token)
-    except UnicodeEncodeError:  # a lone surrogate from a mangled link: no token matches it
-        return InvitationState.UNKNOWN
+    token_hash = _hash_token(token)
     with db.reader() as session:
         invitation = repo.invitation_by_hash(session, token_hash)
-        if invitation is None:
-            return InvitationState.UNKNOWN
-        if invitation.used_at is not None:
-            return InvitationState.USED
-        if invitation.expires_at <= at:
-            return InvitationState.EXPIRED
-        return InvitationState.VALID
+        return invitation_state(invitation, at)
+
+
+def invitation_state(invitation: Invitation | None, at: datetime) -> InvitationState:
+    """What an invitation can still do at ``at``."""
+    if invitation is None:
+        return InvitationState.UNKNOWN
+    if invitation.used_at is not None:
+        return InvitationState.USED
+    if invitation.withdrawn_at is not None:
+        return InvitationState.WITHDRAWN
+    if invitation.expires_at <= at:
+        return InvitationState.EXPIRED
+    return InvitationState.VALID
 
 
 def accept_invitation(
@@ -312,6 +329,10 @@ def accept_invitation(
         invitation = repo.invitation_by_hash(session, _hash_token(token))
         if invitation is None or invitation.used_at is not None:
             raise AccessDenied("This invitation is not valid (wrong or already used).")
+        if invitation.withdrawn_at is not None:
+            raise AccessDenied("This invitation was withdrawn; ask your clinician for a new one.")
+        if invitation.role != Role.WALKER.value:
+            raise AccessDenied("This invitation is for a clinician's account, not a walker's.")
         if invitation.expires_at <= at:
             raise AccessDenied(
                 f"This invitation expired on {invitation.expires_at:%Y-%m-%d}; ask your "

@@ -39,6 +39,7 @@ from retrowalk.services.schemas import (
     Role,
     WalkerFlags,
 )
+from retrowalk.services.sessions import off_safe_surface
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Clearance, ClinicianNote, Walker, WalkSession
@@ -213,12 +214,19 @@ def _flags(session: Session, walker: Walker, at: datetime) -> WalkerFlags:
     since = today - timedelta(days=DEFAULT_POLICY.flag_window_days - 1)
     recent = repo.walk_sessions(session, walker.id, since=since, until=today)
     last = repo.last_session(session, walker.id)
-    alone = [s for s in recent if s.planned_supervised and not s.supervised]
-    if alone:
-        flags.append(Flag.ALONE_WHEN_SUPERVISION_REQUIRED)
+    outside = [
+        s
+        for s in recent
+        if s.planned_supervised
+        and (not s.supervised or off_safe_surface(s.surface, s.planned_surface))
+    ]
+    if outside:
+        last_one = outside[-1]
+        how = "alone" if not last_one.supervised else f"on {last_one.surface.replace('_', ' ')}"
+        flags.append(Flag.WALKED_OUTSIDE_SUPERVISION)
         details.append(
-            f"Walked alone on {alone[-1].local_date} although every session then needed "
-            f"someone there ({len(alone)} such session{'s' if len(alone) != 1 else ''} in the "
+            f"Walked {how} on {last_one.local_date} although a helper (and the planned surface) "
+            f"was needed ({len(outside)} such session{'s' if len(outside) != 1 else ''} in the "
             f"last {DEFAULT_POLICY.flag_window_days} days)."
         )
     flare = [s for s in recent if s.pain_peak_nprs > PAIN_ACCEPTABLE_MAX_NPRS]

@@ -200,6 +200,7 @@ class InvitationState(StrEnum):
     VALID = "valid"
     USED = "used"
     EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
     UNKNOWN = "unknown"
 
 
@@ -261,7 +262,7 @@ class Flag(StrEnum):
     WAITING_FOR_CLEARANCE = "waiting_for_clearance"
     FALL_RISK = "fall_risk"
     WALKING_AID = "walking_aid"
-    ALONE_WHEN_SUPERVISION_REQUIRED = "alone_when_supervision_required"
+    WALKED_OUTSIDE_SUPERVISION = "walked_outside_supervision"
     PAIN_FLARE = "pain_flare"
     MORNING_PAIN_UP = "morning_pain_up"
     MISSED_SESSIONS = "missed_sessions"
@@ -715,3 +716,144 @@ class HistoryOut(_Frozen):
     notes: tuple[NoteOut, ...]
     restrictions: RestrictionsOut | None = None
     """Active and lifted restrictions (RULES.md §7)."""
+
+
+# === Accounts, sign-ins, invitations, reset links, audit view (issue 9) =======================
+# One block, kept together: the inputs and outputs of services.sign_ins, .sign_in_throttle,
+# .passwords, .reset_links, .invitations, .audit_view and .my_data.
+
+
+class SignInOut(_Frozen):
+    """A live sign-in as the web layer needs it (never the cookie's value)."""
+
+    id: int
+    account_id: int
+    role: Role
+    display_name: str
+    walker_id: int | None
+    csrf_token: str
+    flash: tuple[str, ...]
+
+
+class NewSignIn(_Frozen):
+    """A sign-in just started: ``token`` is the cookie's value, returned once, stored hashed."""
+
+    token: str
+    sign_in: SignInOut
+
+
+class InvitationSummary(_Frozen):
+    """An invitation in its sender's list: who, which role, until when; never the token."""
+
+    id: int
+    email: str
+    role: Role
+    invited_by: int
+    created_at: datetime
+    expires_at: datetime
+    state: InvitationState
+
+
+class InvitationPreview(_Frozen):
+    """What a link holder may learn before signing up: whether it works, for which role, and
+    (while it works) the email the account will have — the one they will sign in with."""
+
+    state: InvitationState
+    role: Role
+    email: str | None = None
+
+
+class ClinicianSignup(_Input):
+    """A clinician's sign-up through an administrator's invitation."""
+
+    display_name: Name
+    password_hash: PasswordHash
+
+
+class ResetLinkOut(_Frozen):
+    """A fresh one-time password link; ``token`` is shown once and only its hash is stored."""
+
+    id: int
+    account_id: int
+    email: str
+    display_name: str
+    role: Role
+    token: str
+    expires_at: datetime
+
+
+class ResetLinkState(StrEnum):
+    """What a password link can still do."""
+
+    VALID = "valid"
+    USED = "used"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+
+class ResetLinkPreview(_Frozen):
+    """The reset page's heading: whose password the link sets (for its holder only)."""
+
+    state: ResetLinkState
+    email: str | None = None
+    display_name: str | None = None
+
+
+AUDIT_PAGE_MAX = 500
+"""The most audit entries one page of the audit view holds."""
+AuditDate = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))]
+"""A date of the audit view's filter: retrowalk holds nothing before 2000 or after 2100."""
+
+
+class AuditFilter(_Input):
+    """Which audit entries to show: an action kind, who did it, a date range (UTC dates)."""
+
+    action: Annotated[str, Field(max_length=64, pattern=r"^[a-z_.]*$")] | None = None
+    """An action (``session.log``) or its kind (``session``)."""
+    actor_account_id: RecordId | None = None
+    since: AuditDate | None = None
+    until: AuditDate | None = None
+    limit: Annotated[int, Field(ge=1, le=AUDIT_PAGE_MAX)] = 100
+    offset: Annotated[int, Field(ge=0, le=ID_MAX)] = 0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AuditFilter:
+        if self.since is not None and self.until is not None and self.since > self.until:
+            raise ValueError("since must be on or before until")
+        return self
+
+
+class AuditEntryOut(_Frozen):
+    """Who changed what, and when."""
+
+    id: int
+    at: datetime
+    actor_account_id: int | None
+    actor_name: str
+    actor_role: str
+    action: str
+    what: str
+    """The action in words ("logged a session")."""
+    entity: str
+    entity_id: int | None
+    detail: dict[str, Any]
+
+
+class AuditPerson(_Frozen):
+    account_id: int
+    name: str
+    role: str
+
+
+class AuditPage(_Frozen):
+    """One page of a walker's audit trail, newest first, with what the filters can choose."""
+
+    walker_id: int
+    walker_name: str
+    entries: tuple[AuditEntryOut, ...]
+    total: int
+    """How many entries match the filter (all pages)."""
+    actions: tuple[str, ...]
+    """Every action found in this walker's trail (for the filter)."""
+    people: tuple[AuditPerson, ...]
+    """Everyone who appears in this walker's trail (for the filter)."""

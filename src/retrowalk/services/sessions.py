@@ -21,6 +21,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from retrowalk.clinical.policy import DEFAULT_POLICY
 from retrowalk.clinical.restrictions import Restrictions, SupervisionNeed
 from retrowalk.clinical.surfaces import Surface, describe_surfaces
 from retrowalk.services.access import walker_for
@@ -51,8 +52,9 @@ ALONE_NOTICE = (
     "time."
 )
 SURFACE_NOTICE = (
-    "You walked on {done}, but your plan needs {planned} while someone must be with you. Your "
-    "session is saved and your clinician will see it; please keep to the planned surface."
+    "You walked on {done}, but your plan needs {planned}, where a rail and a helper make a fall "
+    "less likely. Your session is saved and your clinician will see it; please keep to the "
+    "planned surface."
 )
 
 
@@ -82,6 +84,13 @@ def start_blocker(
     return None
 
 
+def off_safe_surface(surface: str, planned_surface: str | None) -> bool:
+    """A session with a helper required that left the high-risk surfaces (RULES.md §7.9):
+    planned on a treadmill with handrails or a hallway with a rail, walked elsewhere."""
+    safe = {s.value for s in DEFAULT_POLICY.high_risk_surfaces}
+    return planned_surface in safe and surface not in safe
+
+
 def _notices(
     session_in: SessionIn, need: SupervisionNeed, plan: Prescription | None
 ) -> tuple[str, ...]:
@@ -90,7 +99,7 @@ def _notices(
     found: list[str] = []
     if not session_in.supervised:
         found.append(ALONE_NOTICE.format(why="; ".join(need.why).lower()))
-    if plan is not None and session_in.surface.value != plan.surface:
+    if plan is not None and off_safe_surface(session_in.surface.value, plan.surface):
         found.append(
             SURFACE_NOTICE.format(
                 done=describe_surfaces([session_in.surface]),

@@ -4,15 +4,36 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from retrowalk.services.access import can_reach, check_actor, check_id, require_role, walker_for
 from retrowalk.services.accounts import insert_account
 from retrowalk.services.clock import utc_now
 from retrowalk.services.convert import walker_out
-from retrowalk.services.errors import AccessDenied, InvalidRequest, NotFound, parse
+from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotFound, parse
 from retrowalk.services.schemas import AccountIn, Actor, Role, WalkerIn, WalkerOut
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Walker
+
+
+def _refuse_a_taken_email(session: Session, actor: Actor, email: str) -> None:
+    """A clinician enrolling an email that has an account: never say whose it is.
+
+    Their own walker is named; anyone else's account (another clinician's walker, a
+    colleague) gets the sentence an unknown clash would, pointing to an invitation, which
+    tells only the email's holder that they can sign in.
+    """
+    existing = repo.account_by_email(session, email)
+    if existing is None:
+        return
+    own = repo.walker_by_account(session, existing.id)
+    if own is not None and own.clinician_id == actor.account_id:
+        raise Conflict(f"{email} is already one of your walkers (walker {own.id}).")
+    raise Conflict(
+        f"{email} cannot be enrolled directly. Send an invitation instead: the person then "
+        "makes their own account, or learns that they can sign in."
+    )
 
 
 def enrol_walker(
@@ -38,6 +59,8 @@ def enrol_walker(
                     f"clinician_id: {clinician_id} is not a clinician's account.",
                     field="clinician_id",
                 )
+        if actor.role is Role.CLINICIAN:
+            _refuse_a_taken_email(session, actor, walker_in.email)
         account = insert_account(
             session,
             AccountIn(email=walker_in.email, display_name=walker_in.display_name, role=Role.WALKER),

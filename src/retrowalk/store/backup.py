@@ -67,8 +67,13 @@ def restore(db: Database, source: Path) -> str:
     """Replace the (SQLite) database with a backup, or import one into an empty PostgreSQL."""
     if not source.exists():
         raise BackupError(f"{source} does not exist; give a file made by `retrowalk backup`.")
-    if not source.is_file():
+    if source.is_dir():
         raise BackupError(f"{source} is a folder; give a file made by `retrowalk backup`.")
+    if not source.is_file():
+        raise BackupError(
+            f"{source} is not a regular file (a device or a pipe); give a file made by "
+            "`retrowalk backup`."
+        )
     if db.backend == "sqlite":
         _sqlite_path(db.engine)
         try:

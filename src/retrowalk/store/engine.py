@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from retrowalk.store.config import database_url
@@ -116,12 +118,63 @@ class Database:
         self.engine.dispose()
 
 
+class DatabaseOpenError(ValueError):
+    """The database URL cannot be used or the database cannot be opened (one sentence)."""
+
+
+EXAMPLE_URLS = "sqlite:///path/to/retrowalk.sqlite or postgresql+psycopg://user@host/dbname"
+
+
+def _shown(url: str | None) -> str:
+    """A URL fit to print: its password hidden, cut to a sensible length."""
+    text = str(url or "")
+    text = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", text)
+    return repr(text if len(text) <= 120 else text[:119] + "…")
+
+
 def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
-    """Open the database at ``url`` and (by default) bring its schema to the latest version."""
-    db = Database(url)
+    """Open the database at ``url`` and (by default) bring its schema to the latest version.
+
+    Every way a URL or a database can be wrong — unreadable, an unknown kind, a folder that
+    does not exist, a server that does not answer, a file that is no database — is a
+    :class:`DatabaseOpenError` with one sentence, never a driver's traceback.
+    """
+    try:
+        db = Database(url)
+    except (NoSuchModuleError, ImportError):  # NoSuchModuleError is an ArgumentError: first
+        raise DatabaseOpenError(
+            f"The database URL {_shown(url)} names a kind of database retrowalk cannot use; "
+            f"give e.g. {EXAMPLE_URLS}."
+        ) from None
+    except (ArgumentError, ValueError, TypeError):
+        raise DatabaseOpenError(
+            f"The database URL {_shown(url)} is not one retrowalk can read; expected e.g. "
+            f"{EXAMPLE_URLS}."
+        ) from None
+    if db.backend == "sqlite":
+        folder = _sqlite_folder(db.engine)
+        if folder is not None and not folder.is_dir():
+            raise DatabaseOpenError(
+                f"The database {db.url} cannot be made: the folder {folder} does not exist."
+            )
     if migrate:
         from retrowalk.store.migrate import current_revision, head_revision, upgrade
 
-        if current_revision(db.engine) != head_revision():
-            upgrade(db.engine)
+        try:
+            if current_revision(db.engine) != head_revision():
+                upgrade(db.engine)
+        except DBAPIError as exc:
+            db.dispose()
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+            raise DatabaseOpenError(
+                f"The database {db.url} cannot be opened: {reason.rstrip('.')}."
+            ) from None
     return db
+
+
+def _sqlite_folder(engine: Engine) -> Path | None:
+    """The folder of a SQLite file (None in memory or for a URI filename)."""
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).parent

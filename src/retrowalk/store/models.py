@@ -299,9 +299,11 @@ class SetupToken(Base):
 
 
 class Invitation(Base):
-    """A clinician's invitation of a walker by email (token stored hashed, single use)."""
+    """An invitation by email (token stored hashed, single use): a clinician invites a walker,
+    an administrator invites a clinician. ``clinician_id`` is whoever sent it."""
 
     __tablename__ = "invitations"
+    __table_args__ = (CheckConstraint("role IN ('walker', 'clinician')", name="role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(128), unique=True)
@@ -311,6 +313,91 @@ class Invitation(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     walker_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    """The account the invitation made (a walker's, or a clinician's)."""
+    role: Mapped[str] = mapped_column(String(16), server_default="walker")
+    """The role of the account it makes: ``walker`` or ``clinician``."""
+    withdrawn_at: Mapped[datetime | None]
+    """Set when the sender withdrew it: the link stops working."""
+
+
+# --- sign-in state: shared by every worker and server on this database -----------------------
+
+
+class SignIn(Base):
+    """A browser signed in to an account: the server side of the sign-in cookie.
+
+    Only the SHA-256 of the cookie's random value is kept, so a copy of the database cannot
+    sign anyone in. Kept in the database (not in a process's memory), so a restart keeps
+    everyone signed in and every worker behind a proxy knows every sign-in.
+    """
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    """The CSRF token of this sign-in's forms and API writes."""
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    walker_id: Mapped[int | None] = mapped_column(ForeignKey("walkers.id"))
+    """For a walker: their own walker record (pages never take it from the address)."""
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime] = mapped_column(index=True)
+    """Updated at most once a minute; a sign-in idle longer than the policy ends."""
+    flash_json: Mapped[list[Any]]
+    """One-shot messages for the next page ("Session saved.")."""
+
+
+class SignInFailures(Base):
+    """Wrong passwords for one account from one address (or one trusted device).
+
+    The key is a SHA-256 of the pair, so the table holds neither emails nor addresses; rows
+    are forgotten a day after their last failure.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int]
+    last_failure_at: Mapped[datetime] = mapped_column(index=True)
+    wait_until: Mapped[datetime]
+    """No attempt for this key is checked before this time (the growing delay)."""
+
+
+class SigningKey(Base):
+    """A server secret (HMAC key) shared by every worker: visitors' CSRF tokens and cookies.
+
+    Made once, on first use; kept in the database so a restart or another server accepts
+    what this one signed.
+    """
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(32), unique=True)
+    secret: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+
+
+class ResetLink(Base):
+    """A one-time link to set an account's password (token stored hashed; expires; single use).
+
+    Issued by a clinician (for their walker or a colleague), an administrator, or the CLI.
+    """
+
+    __tablename__ = "reset_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+SIGN_IN_STATE_TABLES = ("sign_ins", "sign_in_failures", "signing_keys", "reset_links")
+"""Tables of sign-in state, not records: an export leaves them out (a copy of a database must
+not carry live sign-ins, secrets or password links), and an import ignores them."""
 
 
 class AuditEntry(Base):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from retrowalk.store.column_types import UTCDateTime
-from retrowalk.store.models import Base
+from retrowalk.store.json_files import JsonFileError, read_json_file
+from retrowalk.store.models import SIGN_IN_STATE_TABLES, Base
 from retrowalk.store.private_files import create_private_file, private_dir, write_private_text
 
 
@@ -44,7 +46,8 @@ class TransferError(ValueError):
 
 
 def _tables() -> list[Table]:
-    return list(Base.metadata.sorted_tables)
+    """The tables of records, parents first (sign-in state is not exported: see models)."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in SIGN_IN_STATE_TABLES]
 
 
 def _encode(value: Any) -> Any:
@@ -168,15 +171,32 @@ def load(session: Session, data: dict[str, Any]) -> int:
 
 
 def write_json(data: dict[str, Any], path: Path) -> None:
-    """Write an export; a file created here is owner-only (0600): it holds health records."""
-    write_private_text(path, json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
+    """Write an export, owner-only (0600: it holds health records).
+
+    It is written beside ``path`` first and moved into place only when complete, so a full
+    disk or an interruption never leaves half an export, nor spoils the one it replaces.
+    """
+    text = json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    if path.exists() and not path.is_file():  # a device or a folder: never replaced
+        write_private_text(path, text)
+        return
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        write_private_text(partial, text)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+MAX_EXPORT_BYTES = 1024 * 1024 * 1024
+"""An export larger than 1 GB is refused before it is read (about 5 million sessions)."""
 
 
 def read_json(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise TransferError(f"{path} is not a readable JSON export: {exc}.") from None
+        data = read_json_file(path, max_bytes=MAX_EXPORT_BYTES)
+    except JsonFileError as exc:
+        raise TransferError(f"{path} is not a readable JSON export: it {exc.reason}.") from None
     if not isinstance(data, dict):
         raise TransferError(f"{path} is not a retrowalk export (a JSON object is expected).")
     return data

@@ -1,25 +1,34 @@
 """The retrowalk web app: HTML pages for walkers and clinicians, and a JSON API under /api/v1.
 
-``create_app`` wires the pieces: the database (migrated on open), in-memory web sessions,
-the login rate limiter, templates, static files (all served by the app: no CDN), the routers
-and the error handlers that turn every known bad-input error into a readable 4xx.
+``create_app`` wires the pieces: the database (migrated on open), sign-ins kept in that
+database (so a restart keeps everyone signed in and several workers or servers share them),
+the sign-in throttle, hard limits on request bodies, templates, static files (all served by
+the app: no CDN, the API docs included), the routers and the error handlers that turn every
+known bad-input error into a readable 4xx. ``app_from_environment`` is the factory that
+``retrowalk serve --workers N`` gives uvicorn: each worker process builds its own app on the
+database named by ``RETROWALK_DATABASE_URL``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from retrowalk import __version__ as retrowalk_version
+from retrowalk.services.sign_in_throttle import ThrottlePolicy
 from retrowalk.store.engine import Database, open_database
 from retrowalk.web.errors import install_error_handlers
+from retrowalk.web.limits import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, BodyLimitMiddleware
 from retrowalk.web.middleware import SessionMiddleware
-from retrowalk.web.ratelimit import LoginRateLimiter
 from retrowalk.web.render import make_templates
 from retrowalk.web.sessions import SessionStore
+from retrowalk.web.signing import Signer
 from retrowalk.web.state import WebState
+from retrowalk.web.throttle import SignInGuard
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -30,7 +39,10 @@ def create_app(
     database_url: str | None = None,
     secure_cookies: bool | None = None,
     allow_fast_clock: bool = False,
-    login_limiter: LoginRateLimiter | None = None,
+    throttle: ThrottlePolicy | None = None,
+    clock: Callable[[], datetime] | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
 ) -> FastAPI:
     """Build the app on ``db`` (or open ``database_url``, default SQLite, migrating it).
 
@@ -38,12 +50,23 @@ def create_app(
     ``allow_fast_clock``: lets ``?clock=fast`` speed up the on-screen timers of the guided
     session and the baseline tests — for the browser tests only. Off by default (and in
     ``retrowalk serve``): a sped-up stopwatch would record a wrong baseline-test time.
+    ``throttle``/``clock``: the sign-in throttle's policy and the time it reads (tests).
     """
     from retrowalk.web.api import v1
-    from retrowalk.web.pages import auth_pages, clinician_pages, common_pages, walker_pages
+    from retrowalk.web.pages import (
+        account_pages,
+        api_docs,
+        audit_pages,
+        auth_pages,
+        clinician_pages,
+        common_pages,
+        team_pages,
+        walker_pages,
+    )
 
     database = db if db is not None else open_database(database_url)
-    sessions = SessionStore()
+    signer = Signer(database)
+    sessions = SessionStore(database, signer)
     app = FastAPI(
         title="retrowalk",
         version=retrowalk_version,
@@ -53,7 +76,7 @@ def create_app(
             "`POST /api/v1/session` (after `GET /api/v1/session` for the CSRF token); every "
             "POST then carries that token in the `X-CSRF-Token` header."
         ),
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         openapi_url="/api/v1/openapi.json",
@@ -61,19 +84,34 @@ def create_app(
     app.state.web = WebState(
         db=database,
         sessions=sessions,
-        login_limiter=login_limiter or LoginRateLimiter.default(),
+        guard=SignInGuard(database, signer, throttle or ThrottlePolicy(), clock),
+        signer=signer,
         templates=make_templates(),
         allow_fast_clock=allow_fast_clock,
     )
+    app.add_middleware(
+        BodyLimitMiddleware, max_body_bytes=max_body_bytes, max_upload_bytes=max_upload_bytes
+    )
     app.add_middleware(SessionMiddleware, store=sessions, secure=secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    api_docs.mount_assets(app)
     install_error_handlers(app)
     for router in (
         common_pages.router,
         auth_pages.router,
+        account_pages.router,
+        team_pages.router,
+        audit_pages.router,
         walker_pages.router,
         clinician_pages.router,
+        api_docs.router,
         v1.router,
     ):
         app.include_router(router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one ``retrowalk serve --workers N`` worker (database from the environment;
+    ``retrowalk serve`` has migrated it before starting the workers)."""
+    return create_app(open_database())

@@ -3,7 +3,9 @@
 Pages and the JSON API share one session (the cookie set by
 :class:`~retrowalk.web.middleware.SessionMiddleware`). Every unsafe method (POST, PUT, PATCH,
 DELETE) must carry the session's CSRF token: in the ``csrf_token`` form field for pages, in
-the ``X-CSRF-Token`` header for the API. Access to records is decided by the services; the
+the ``X-CSRF-Token`` header for the API. A page form whose token is missing or out of date is
+not refused bare: the error handler shows it again with what was typed and a fresh token
+(:mod:`retrowalk.web.pages.resend`). Access to records is decided by the services; the
 checks here only say whether someone is signed in and in which role.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 from fastapi import HTTPException, Request, status
 
 from retrowalk.services.schemas import Actor, Role
+from retrowalk.web.limits import BodyTooLargeError
 from retrowalk.web.middleware import (
     CLEAR_COOKIE_STATE_KEY,
     SESSION_STATE_KEY,
@@ -19,7 +22,10 @@ from retrowalk.web.middleware import (
 )
 from retrowalk.web.sessions import CSRF_FIELD, CSRF_HEADER, WebSession, tokens_match
 from retrowalk.web.state import web_state
+from retrowalk.web.throttle import wait_words
 
+CSRF_FORM_STATE_KEY = "csrf_form"
+"""The form :func:`check_csrf` read, kept for the "send again" page."""
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -28,10 +34,17 @@ class NotSignedInError(Exception):
 
 
 class BadCredentialsError(Exception):
-    """The email and password do not match an account (401; never says which was wrong)."""
+    """The email and password do not match an account (401; never says which was wrong).
 
-    def __init__(self) -> None:
-        super().__init__("That email and password do not match an account.")
+    ``wait_s``: after several wrong passwords, how long before the next try is checked.
+    """
+
+    def __init__(self, wait_s: int = 0) -> None:
+        self.wait_s = wait_s
+        sentence = "That email and password do not match an account."
+        if wait_s:
+            sentence += f" To keep accounts safe, the next try can be made in {wait_words(wait_s)}."
+        super().__init__(sentence)
 
 
 class WrongRoleError(Exception):
@@ -42,7 +55,8 @@ class WrongRoleError(Exception):
 
 
 class CsrfError(Exception):
-    """The CSRF token is missing or does not match this session (403)."""
+    """The CSRF token is missing or does not match this session (403; a page form is shown
+    again with what was typed and a fresh token)."""
 
     def __str__(self) -> str:
         return (
@@ -68,7 +82,7 @@ def ensure_session(request: Request) -> WebSession:
 def _install(request: Request, session: WebSession) -> None:
     state = request.scope.setdefault("state", {})
     state[SESSION_STATE_KEY] = session
-    state[SET_COOKIE_STATE_KEY] = session.session_id
+    state[SET_COOKIE_STATE_KEY] = True
     state.pop(CLEAR_COOKIE_STATE_KEY, None)
 
 
@@ -80,7 +94,10 @@ def sign_in(
     display_name: str,
     walker_id: int | None = None,
 ) -> WebSession:
-    """Start a signed-in session under a NEW id (the old one stops working)."""
+    """Start a signed-in session under a NEW id (the old one stops working).
+
+    Writes to the database: call it from a worker thread (sync routes run in one).
+    """
     session = web_state(request).sessions.sign_in(
         current_session(request),
         account_id=account_id,
@@ -95,7 +112,7 @@ def sign_in(
 def sign_out(request: Request) -> None:
     session = current_session(request)
     if session is not None:
-        web_state(request).sessions.drop(session.session_id)
+        web_state(request).sessions.drop(session)
     state = request.scope.setdefault("state", {})
     state[SESSION_STATE_KEY] = None
     state.pop(SET_COOKIE_STATE_KEY, None)
@@ -137,24 +154,27 @@ async def check_csrf(request: Request) -> None:
     """Refuse an unsafe request whose CSRF token does not match the session's.
 
     The header is checked first (the API); pages send the hidden form field. Reading the
-    form here is safe: Starlette caches it for the route.
+    form here is safe: Starlette caches it for the route; it is also left on the request's
+    state, so a refused page form can be shown again with what was typed.
     """
     if request.method not in UNSAFE_METHODS:
         return
-    session = current_session(request)
-    if session is None:
-        raise CsrfError()
     given = request.headers.get(CSRF_HEADER)
-    if given is None:
-        content_type = request.headers.get("content-type", "")
-        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            try:
-                form = await request.form()
-            except Exception:  # an unreadable body is refused like a missing token
-                raise CsrfError() from None
-            value = form.get(CSRF_FIELD)
-            given = value if isinstance(value, str) else None
-    if not tokens_match(session.csrf_token, given):
+    content_type = request.headers.get("content-type", "")
+    if given is None and content_type.startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        try:
+            form = await request.form()
+        except BodyTooLargeError:
+            raise
+        except Exception:  # an unreadable body is refused like a missing token
+            raise CsrfError() from None
+        request.scope.setdefault("state", {})[CSRF_FORM_STATE_KEY] = form
+        value = form.get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    session = current_session(request)
+    if session is None or not tokens_match(session.csrf_token, given):
         raise CsrfError()
 
 

@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from retrowalk.clinical.errors import ClinicalError
@@ -27,24 +28,13 @@ from retrowalk.services.errors import (
 )
 from retrowalk.services.schemas import ID_MAX
 from retrowalk.web.auth import BadCredentialsError, CsrfError, NotSignedInError, WrongRoleError
+from retrowalk.web.throttle import RateLimitedError
 
 
 class ErrorBody(BaseModel):
     """Every error of the JSON API: one sentence a person can read."""
 
     detail: str
-
-
-class RateLimitedError(Exception):
-    """Too many failed sign-ins for this account or address (429)."""
-
-    def __init__(self, retry_after_s: int) -> None:
-        self.retry_after_s = retry_after_s
-        minutes = max(1, round(retry_after_s / 60))
-        super().__init__(
-            "Too many sign-in attempts. For your safety, please wait about "
-            f"{minutes} minute{'s' if minutes != 1 else ''} and try again."
-        )
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -55,6 +45,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "Not allowed (another person's record, wrong role, or a missing CSRF token)"),
         (404, "Not found"),
         (409, "Conflicts with what is stored"),
+        (413, "The request body is too large"),
         (422, "An input is not allowed: the sentence names the field and what is allowed"),
         (429, "Too many attempts"),
     )
@@ -131,6 +122,10 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         if is_api(request):
             return _json(code, message_for(exc), headers)
+        if isinstance(exc, CsrfError):  # a page form is shown again, never lost
+            from retrowalk.web.pages.resend import send_again_after_csrf_error
+
+            return await run_in_threadpool(send_again_after_csrf_error, request)
         if isinstance(exc, NotSignedInError):
             target = request.url.path
             if request.url.query:

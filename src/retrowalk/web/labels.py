@@ -31,7 +31,7 @@ FLAG_WORDS: dict[str, str] = {
     Flag.REST_DAY.value: "Rest day",
     Flag.FALL_RISK.value: "Fall risk high or not known",
     Flag.WALKING_AID.value: "Walking aid",
-    Flag.ALONE_WHEN_SUPERVISION_REQUIRED.value: "Walked alone when supervision was required",
+    Flag.WALKED_OUTSIDE_SUPERVISION.value: "Walked alone or off the safe surfaces",
     Flag.PAIN_FLARE.value: "Pain flare",
     Flag.MORNING_PAIN_UP.value: "Next-morning pain up",
     Flag.ADVERSE_EVENT.value: "Adverse event",

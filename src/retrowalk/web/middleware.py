@@ -1,18 +1,21 @@
 """ASGI middleware: the session cookie and the security headers on every response.
 
 Pure ASGI (no BaseHTTPMiddleware) so streaming and exceptions pass through untouched. The
-session itself is looked up here and put on ``scope["state"]``; routes that change it (sign
-in, sign out, first visit to a form) mark it, and the cookie is written as the response starts.
+session is looked up here (in a worker thread: it may read the database) and put on
+``scope["state"]``; routes that change it (sign in, sign out, a visitor's first form, a
+message for the next page) mark it, and the cookie is written — and a stored sign-in's
+messages saved — as the response starts.
 """
 
 from __future__ import annotations
 
 from http.cookies import SimpleCookie
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from retrowalk.web.sessions import COOKIE_NAME, SessionStore
+from retrowalk.web.sessions import COOKIE_NAME, SessionStore, WebSession
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -23,17 +26,28 @@ CONTENT_SECURITY_POLICY = (
 SESSION_STATE_KEY = "web_session"
 SET_COOKIE_STATE_KEY = "web_session_set_cookie"
 CLEAR_COOKIE_STATE_KEY = "web_session_clear_cookie"
+DEVICE_COOKIE_STATE_KEY = "web_device_cookie"
+"""A signed trusted-device value to set (after a successful sign-in), see ``throttle``."""
+DEVICE_COOKIE_NAME = "retrowalk_device"
+DEVICE_COOKIE_MAX_AGE_S = 400 * 24 * 3600
+"""Browsers keep a cookie at most 400 days."""
+NO_SESSION_PREFIXES = ("/static/", "/api/docs/assets/")
+"""Paths that serve files: their requests skip the session lookup."""
+HSTS = "max-age=31536000"
+"""Under https: browsers use https for this site for a year (no includeSubDomains: the
+clinic's other sites are not ours to decide)."""
 
 
-def _cookie_value(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", []):
-        if name == b"cookie":
+def cookie_value(scope: Scope, name: str) -> str | None:
+    """The value of cookie ``name`` in the request, or None (a malformed header is ignored)."""
+    for header, value in scope.get("headers", []):
+        if header == b"cookie":
             jar: SimpleCookie = SimpleCookie()
             try:
                 jar.load(value.decode("latin-1"))
             except Exception:  # a malformed Cookie header is the client's problem, not a 500
                 return None
-            morsel = jar.get(COOKIE_NAME)
+            morsel = jar.get(name)
             if morsel is not None:
                 return morsel.value
     return None
@@ -56,20 +70,45 @@ class SessionMiddleware:
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
-        state[SESSION_STATE_KEY] = self.store.get(_cookie_value(scope))
-        secure = self.secure if self.secure is not None else _is_https(scope)
+        path = str(scope.get("path", ""))
+        if path.startswith(NO_SESSION_PREFIXES):  # files need no sign-in: no database read
+            state[SESSION_STATE_KEY] = None
+        else:
+            if not self.store.signer.loaded:
+                await run_in_threadpool(self.store.signer.load)
+            state[SESSION_STATE_KEY] = await run_in_threadpool(
+                self.store.get, cookie_value(scope, COOKIE_NAME)
+            )
+        https = _is_https(scope)
+        secure = self.secure if self.secure is not None else https
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                new_id = state.get(SET_COOKIE_STATE_KEY)
-                if new_id:
-                    headers.append("Set-Cookie", _cookie(new_id, secure, max_age=None))
+                session: WebSession | None = state.get(SESSION_STATE_KEY)
+                if session is not None and session.stored and session.flash_changed:
+                    await run_in_threadpool(self.store.save, session)
+                if session is not None and (
+                    state.get(SET_COOKIE_STATE_KEY)
+                    or (not session.stored and session.flash_changed)
+                ):
+                    value = self.store.cookie_value(session)
+                    headers.append("Set-Cookie", _cookie(COOKIE_NAME, value, secure, None))
                 elif state.get(CLEAR_COOKIE_STATE_KEY):
-                    headers.append("Set-Cookie", _cookie("", secure, max_age=0))
+                    headers.append("Set-Cookie", _cookie(COOKIE_NAME, "", secure, 0))
+                device = state.get(DEVICE_COOKIE_STATE_KEY)
+                if device:
+                    headers.append(
+                        "Set-Cookie",
+                        _cookie(DEVICE_COOKIE_NAME, device, secure, DEVICE_COOKIE_MAX_AGE_S),
+                    )
                 for key, value in SECURITY_HEADERS.items():
                     if key not in headers:
                         headers[key] = value
+                if https:
+                    headers["Strict-Transport-Security"] = HSTS
+                if path.startswith("/api/"):
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
@@ -84,9 +123,9 @@ SECURITY_HEADERS = {
 }
 
 
-def _cookie(value: str, secure: bool, max_age: int | None) -> str:
-    """A session cookie: HttpOnly, SameSite=Lax, Path=/, Secure under https."""
-    parts = [f"{COOKIE_NAME}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
+def _cookie(name: str, value: str, secure: bool, max_age: int | None) -> str:
+    """A cookie: HttpOnly, SameSite=Lax, Path=/, Secure under https."""
+    parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
     if max_age is not None:
         parts.append(f"Max-Age={max_age}")
     if secure:

@@ -1,30 +1,42 @@
-"""Web sessions: random session ids in an HttpOnly cookie, with a CSRF token each.
+"""Web sessions: who this browser is, its CSRF token and its one-shot messages.
 
-The cookie holds only a 256-bit random id (``secrets.token_urlsafe``); everything else
-stays on the server. Sessions live in memory: right for the single-process server that
-``retrowalk serve`` runs (a restart signs everyone out, which is safe). The id is rotated
-at sign-in so a session fixed before login cannot be reused.
+Two kinds, one cookie (``retrowalk_session``, HttpOnly, SameSite=Lax):
+
+- **signed in**: the cookie holds a 256-bit random token; the database holds its SHA-256,
+  the account, the CSRF token and the messages (:mod:`retrowalk.services.sign_ins`). Every
+  worker and server on the database shares them, and a restart signs nobody out. The token
+  changes at sign-in, so a session fixed before sign-in cannot be reused.
+- **visitor** (not signed in): nothing is stored. The cookie holds a signed random nonce
+  (and any one-shot messages); the CSRF token is an HMAC of that nonce with the server's key,
+  so it survives restarts and works on every worker, and a flood of visitors costs no rows.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from retrowalk.services import sign_ins
+from retrowalk.services.schemas import SignInOut
+from retrowalk.store.engine import Database
+from retrowalk.web.signing import Signer
 
 COOKIE_NAME = "retrowalk_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
+VISITOR_PREFIX = "v1."
+"""A visitor's cookie starts with this; a signed-in one is a bare random token."""
+VISITOR_PURPOSE = "visitor"
+VISITOR_CSRF_PURPOSE = "visitor-csrf"
 
 
 @dataclass
 class WebSession:
-    """What the server remembers about one browser."""
+    """What the server knows about one browser for the length of a request."""
 
     session_id: str
+    """Signed in: the cookie's token. Visitor: the signed nonce."""
     csrf_token: str
     account_id: int | None = None
     """The signed-in account, or None for a visitor who has not signed in."""
@@ -35,50 +47,83 @@ class WebSession:
     """For a walker: their own walker record (pages never take a walker id from the URL)."""
     flash: list[str] = field(default_factory=list)
     """One-shot messages shown on the next page (e.g. "Session saved.")."""
-    last_seen: float = 0.0
+    sign_in_id: int | None = None
+    """The stored sign-in's row; None for a visitor."""
+    flash_loaded: tuple[str, ...] = ()
+    """The messages as loaded, to know whether they must be written back."""
+
+    @property
+    def stored(self) -> bool:
+        return self.sign_in_id is not None
+
+    @property
+    def flash_changed(self) -> bool:
+        return tuple(self.flash) != self.flash_loaded
 
 
-@dataclass
 class SessionStore:
-    """Sessions by id, expiring after ``idle_timeout_s`` without a request.
+    """Loads, starts and ends web sessions; signed-in ones live in the database."""
 
-    Policy: 12 hours idle; at most ``max_sessions`` kept (the least recently used are
-    dropped first), so anonymous visitors cannot fill memory.
-    """
+    def __init__(
+        self, db: Database, signer: Signer, idle_timeout: timedelta = sign_ins.IDLE_TIMEOUT
+    ) -> None:
+        self.db = db
+        self.signer = signer
+        self.idle_timeout = idle_timeout
 
-    idle_timeout_s: float = 12 * 3600
-    max_sessions: int = 10_000
-    clock: Callable[[], float] = time.monotonic
-    _sessions: OrderedDict[str, WebSession] = field(default_factory=OrderedDict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # --- visitors ---------------------------------------------------------------------------
 
     def new(self) -> WebSession:
-        session = WebSession(
-            session_id=secrets.token_urlsafe(32),
-            csrf_token=secrets.token_urlsafe(32),
-            last_seen=self.clock(),
-        )
-        with self._lock:
-            self._sessions[session.session_id] = session
-            while len(self._sessions) > self.max_sessions:
-                self._sessions.popitem(last=False)
-        return session
+        """A visitor session (stored nowhere: the cookie carries it)."""
+        return self._visitor(secrets.token_urlsafe(24), [])
 
-    def get(self, session_id: str | None) -> WebSession | None:
-        """The live session with this id, or None (unknown or expired)."""
-        if not session_id:
+    def _visitor(self, nonce: str, flash: list[str]) -> WebSession:
+        return WebSession(
+            session_id=nonce,
+            csrf_token=self.signer.mac_text(VISITOR_CSRF_PURPOSE, nonce),
+            flash=list(flash),
+            flash_loaded=tuple(flash),
+        )
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def get(self, cookie: str | None) -> WebSession | None:
+        """The session a cookie names, or None (unknown, ended, idle too long, forged)."""
+        if not cookie:
             return None
-        now = self.clock()
-        with self._lock:
-            session = self._sessions.get(session_id)
-            if session is None:
+        if cookie.startswith(VISITOR_PREFIX):
+            payload = self.signer.loads(VISITOR_PURPOSE, cookie[len(VISITOR_PREFIX) :])
+            nonce = payload.get("n") if payload else None
+            flash = payload.get("f") if payload else None
+            if not isinstance(nonce, str) or not nonce:
                 return None
-            if now - session.last_seen > self.idle_timeout_s:
-                del self._sessions[session_id]
-                return None
-            session.last_seen = now
-            self._sessions.move_to_end(session_id)
-            return session
+            messages = [str(m) for m in flash] if isinstance(flash, list) else []
+            return self._visitor(nonce, messages[: sign_ins.FLASH_MAX])
+        found = sign_ins.find(self.db, cookie, idle_timeout=self.idle_timeout)
+        return self._signed_in(cookie, found) if found is not None else None
+
+    @staticmethod
+    def _signed_in(token: str, found: SignInOut) -> WebSession:
+        return WebSession(
+            session_id=token,
+            csrf_token=found.csrf_token,
+            account_id=found.account_id,
+            role=found.role.value,
+            display_name=found.display_name,
+            walker_id=found.walker_id,
+            flash=list(found.flash),
+            sign_in_id=found.id,
+            flash_loaded=found.flash,
+        )
+
+    def cookie_value(self, session: WebSession) -> str:
+        """What the cookie must hold for ``session``."""
+        if session.stored:
+            return session.session_id
+        payload = {"n": session.session_id, "f": session.flash[: sign_ins.FLASH_MAX]}
+        return VISITOR_PREFIX + self.signer.dumps(VISITOR_PURPOSE, payload)
+
+    # --- changes ----------------------------------------------------------------------------
 
     def sign_in(
         self,
@@ -89,27 +134,40 @@ class SessionStore:
         display_name: str,
         walker_id: int | None = None,
     ) -> WebSession:
-        """A fresh session for this account; the old id (if any) stops working."""
-        if old is not None:
-            self.drop(old.session_id)
-        session = self.new()
-        session.account_id = account_id
-        session.role = role
-        session.display_name = display_name
-        session.walker_id = walker_id
-        return session
+        """A new stored sign-in (new token, new CSRF token); the old session ends.
 
-    def drop(self, session_id: str) -> None:
-        with self._lock:
-            self._sessions.pop(session_id, None)
+        ``role`` and ``display_name`` come from the account itself, read back from the
+        database, so a caller cannot give a sign-in a role its account does not have.
+        """
+        flash = list(old.flash) if old is not None else []
+        if old is not None and old.stored:
+            sign_ins.end(self.db, old.session_id)
+        started = sign_ins.start(self.db, account_id, walker_id=walker_id, flash=flash)
+        session = self._signed_in(started.token, started.sign_in)
+        return session  # its messages are stored already: nothing to write back
 
-    def drop_account(self, account_id: int) -> None:
-        """Sign an account out everywhere (e.g. after its password changed)."""
-        with self._lock:
-            for key in [k for k, s in self._sessions.items() if s.account_id == account_id]:
-                del self._sessions[key]
+    def drop(self, session: WebSession) -> None:
+        """Sign out: the stored sign-in ends (a visitor has nothing stored)."""
+        if session.stored:
+            sign_ins.end(self.db, session.session_id)
+
+    def drop_account(self, account_id: int, keep: WebSession | None = None) -> int:
+        """End every sign-in of an account (except ``keep``), e.g. after a password change."""
+        keep_token = keep.session_id if keep is not None and keep.stored else None
+        return sign_ins.end_all(self.db, account_id, keep_token=keep_token)
+
+    def save(self, session: WebSession) -> None:
+        """Write changed one-shot messages of a stored sign-in back to the database."""
+        if session.stored and session.flash_changed:
+            assert session.sign_in_id is not None
+            sign_ins.set_flash(self.db, session.sign_in_id, session.flash)
+            session.flash_loaded = tuple(session.flash)
 
 
 def tokens_match(expected: str, given: str | None) -> bool:
     """Constant-time comparison of a CSRF token."""
-    return given is not None and secrets.compare_digest(expected.encode(), given.encode())
+    if given is None:
+        return False
+    return secrets.compare_digest(
+        expected.encode("utf-8", "surrogatepass"), given.encode("utf-8", "surrogatepass")
+    )

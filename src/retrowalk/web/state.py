@@ -1,4 +1,4 @@
-"""What the web app holds for its lifetime: the database, sessions, limiter, templates."""
+"""What the web app holds for its lifetime: the database, sessions, sign-in guard, templates."""
 
 from __future__ import annotations
 
@@ -8,15 +8,18 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from retrowalk.store.engine import Database
-from retrowalk.web.ratelimit import LoginRateLimiter
 from retrowalk.web.sessions import SessionStore
+from retrowalk.web.signing import Signer
+from retrowalk.web.throttle import SignInGuard
 
 
 @dataclass
 class WebState:
     db: Database
     sessions: SessionStore
-    login_limiter: LoginRateLimiter
+    guard: SignInGuard
+    """The sign-in throttle (per account + address, or per trusted device)."""
+    signer: Signer
     templates: Jinja2Templates
     allow_fast_clock: bool
     """Whether ``?clock=fast`` may speed up the on-screen timers (tests and demos)."""

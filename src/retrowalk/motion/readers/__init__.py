@@ -66,6 +66,9 @@ def _zip_kind(path: Path, names: list[str]) -> str | None:
     return None
 
 
+NOT_A_FILE = "it is not a regular file (a device or a pipe); give a recording file"
+
+
 def detect_format(path: Path) -> str:
     """The format of ``path`` judged from its content (and, for FIT/GPX, its name)."""
     if path.is_dir():
@@ -73,7 +76,7 @@ def detect_format(path: Path) -> str:
             return "oxford"
         raise UnknownFormatError(path, "a folder is only read as an Oxford recording folder")
     if not path.is_file():
-        raise RecordingFormatError(path, "there is no such file")
+        raise RecordingFormatError(path, NOT_A_FILE)
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:
@@ -115,6 +118,8 @@ def read_recording(
         raise InvalidParameterError("format", fmt, ", ".join(FORMATS))
     if not path.exists():
         raise RecordingFormatError(path, "there is no such file or folder")
+    if not path.is_file() and not path.is_dir():  # e.g. /dev/zero: it would never end
+        raise RecordingFormatError(path, NOT_A_FILE)
     if columns is not None and fmt not in ("auto", "csv"):
         raise InvalidParameterError("columns", "a column mapping", "only with the csv format")
     chosen = "csv" if columns is not None else detect_format(path) if fmt == "auto" else fmt

@@ -185,5 +185,9 @@ def read_ipol_annotation(path: Path, rate_hz: float = IPOL_RATE_HZ) -> IpolAnnot
         contacts = [pair[1] for pair in doc["LeftFootEvents"] + doc["RightFootEvents"]]
     except (json.JSONDecodeError, KeyError, TypeError, ValueError, IndexError) as exc:
         raise RecordingFormatError(path, f"not an IPOL annotation file ({exc})") from None
+    except RecursionError:
+        raise RecordingFormatError(
+            path, "not an IPOL annotation file (nested too deeply)"
+        ) from None
     times = np.sort(np.asarray(contacts, dtype=np.float64)) / rate_hz
     return IpolAnnotation(trial=path.stem, trial_start_s=start, trial_end_s=end, step_times_s=times)

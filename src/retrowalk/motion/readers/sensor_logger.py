@@ -95,6 +95,10 @@ def _read_json(path: Path) -> Recording:
         raise RecordingFormatError(
             path, f"the JSON is malformed ({exc.msg})", line=exc.lineno
         ) from None
+    except RecursionError:
+        raise RecordingFormatError(path, "the JSON nests too deeply to be read") from None
+    except ValueError:  # a number with thousands of digits
+        raise RecordingFormatError(path, "the JSON holds a number too long to read") from None
     if not isinstance(records, list):
         raise RecordingFormatError(path, "expected a JSON array of sensor records")
     rows: dict[str, list[dict[str, object]]] = {}

@@ -9,7 +9,7 @@ services (a walker: only their own; a clinician: only their own walkers). Every 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,16 +19,21 @@ from retrowalk.clinical import screening as clinical_screening
 from retrowalk.services import (
     accounts,
     assessments,
+    audit_view,
     checkins,
     clinician,
     history,
+    invitations,
+    my_data,
+    passwords,
     plans,
+    reset_links,
     restrictions,
     screening,
     sessions,
     walkers,
 )
-from retrowalk.services.errors import NotFound
+from retrowalk.services.errors import InvalidRequest, NotFound
 from retrowalk.services.schemas import (
     ID_MAX,
     AccountOut,
@@ -36,16 +41,20 @@ from retrowalk.services.schemas import (
     AdjustmentIn,
     AssessmentIn,
     AssessmentOut,
+    AuditDate,
+    AuditPage,
     CheckinIn,
     CheckinOut,
     ClearanceIn,
     ClearanceOut,
     HistoryOut,
     InvitationOut,
+    InvitationSummary,
     NoteIn,
     NoteOut,
     PrescriptionOut,
     ReassessmentStatus,
+    ResetLinkOut,
     RestrictionsOut,
     Role,
     ScreeningIn,
@@ -59,13 +68,20 @@ from retrowalk.services.schemas import (
 )
 from retrowalk.web.auth import (
     check_csrf,
+    current_session,
     ensure_session,
     require_actor,
     require_clinician,
+    require_walker,
     sign_out,
+)
+from retrowalk.web.auth import (
+    sign_in as start_signed_in,
 )
 from retrowalk.web.errors import ERROR_RESPONSES
 from retrowalk.web.pages.auth_pages import authenticate, start_session
+from retrowalk.web.password_policy import WeakPasswordError, check_new_password
+from retrowalk.web.passwords import MAX_PASSWORD_LENGTH, hash_password, verify_password
 from retrowalk.web.state import web_state
 
 router = APIRouter(
@@ -75,6 +91,8 @@ router = APIRouter(
 )
 
 WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
+InvitationId = Annotated[int, Path(ge=1, le=ID_MAX, description="The invitation's id")]
+AccountId = Annotated[int, Path(ge=1, le=ID_MAX, description="The account's id")]
 SignedIn = Annotated[Actor, Depends(require_actor)]
 Clinician = Annotated[Actor, Depends(require_clinician)]
 
@@ -99,6 +117,8 @@ class SessionInfo(_Model):
 
 class InvitationIn(_Model):
     email: Annotated[str, Field(min_length=1, max_length=320)]
+    role: Literal["walker", "clinician"] = "walker"
+    """``clinician``: an administrator invites a clinician (they choose their password)."""
 
 
 class QuestionsOut(_Model):
@@ -294,9 +314,12 @@ def add_note(request: Request, actor: Clinician, walker_id: WalkerId, body: Note
     return clinician.add_note(web_state(request).db, actor, walker_id, body)
 
 
-@router.post("/invitations", tags=["clinician"], status_code=status.HTTP_201_CREATED)
+@router.post("/invitations", tags=["accounts"], status_code=status.HTTP_201_CREATED)
 def invite(request: Request, actor: Clinician, body: InvitationIn) -> InvitationOut:
-    """Invite a walker by email; the token (for ``/join?token=…``) is returned only now."""
+    """Invite a walker (a clinician) or a clinician (an administrator) by email; the token
+    (for ``/join?token=…``) is returned only now."""
+    if body.role == "clinician":
+        return invitations.invite_clinician(web_state(request).db, actor, body.email)
     return accounts.create_invitation(web_state(request).db, actor, body.email)
 
 
@@ -319,4 +342,118 @@ def evidence_catalogue() -> EvidenceOut:
         bottom_line=evidence.BOTTOM_LINE,
         seed_claims=list(evidence.SEED_CLAIMS),
         sources=list(evidence.CATALOGUE.values()),
+    )
+
+
+# --- accounts: passwords, password links, invitations -------------------------------------------
+
+
+class PasswordChangeIn(_Model):
+    current_password: Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+    new_password: Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+
+
+@router.post("/me/password", tags=["accounts"])
+def change_password(request: Request, actor: SignedIn, body: PasswordChangeIn) -> AccountOut:
+    """Change one's own password (the current one is needed; wrong ones are throttled like
+    sign-ins). Every other sign-in of the account ends; this one continues under a new id."""
+    state = web_state(request)
+    own = passwords.own_login(state.db, actor)
+    state.guard.check(request, own.email)
+    if own.password_hash is None or not verify_password(own.password_hash, body.current_password):
+        state.guard.failed(request, own.email)
+        raise InvalidRequest(
+            "current_password: that is not your current password.", field="current_password"
+        )
+    try:
+        new = check_new_password(body.new_password, None, (own.email, own.display_name))
+    except WeakPasswordError as exc:
+        raise InvalidRequest(f"new_password: {exc}", field="new_password") from None
+    changed = passwords.change_own_password(state.db, actor, hash_password(new))
+    state.guard.succeeded(request, own.email)
+    session = current_session(request)
+    assert session is not None
+    state.sessions.drop_account(actor.account_id, keep=session)
+    start_signed_in(
+        request,
+        account_id=actor.account_id,
+        role=actor.role.value,
+        display_name=own.display_name,
+        walker_id=session.walker_id,
+    )
+    return changed
+
+
+@router.get("/me/data", tags=["accounts"])
+def download_my_data(request: Request) -> dict[str, Any]:
+    """A walker's own data, all of it (the JSON of "Download my data" on the account page)."""
+    actor, _ = require_walker(request)
+    return my_data.my_data(web_state(request).db, actor)
+
+
+@router.post(
+    "/accounts/{account_id}/reset-links", tags=["accounts"], status_code=status.HTTP_201_CREATED
+)
+def make_reset_link(request: Request, actor: Clinician, account_id: AccountId) -> ResetLinkOut:
+    """A one-time password link (for ``/reset?token=…``; the token is returned only now) for
+    one's own walker or a clinician colleague (an administrator: any web account)."""
+    return reset_links.issue_reset_link(web_state(request).db, actor, account_id)
+
+
+@router.get("/invitations", tags=["accounts"])
+def pending_invitations(request: Request, actor: Clinician) -> list[InvitationSummary]:
+    """The invitations the clinician sent that are not used or withdrawn (admin: all)."""
+    return invitations.list_invitations(web_state(request).db, actor)
+
+
+@router.post("/invitations/{invitation_id}/withdraw", tags=["accounts"])
+def withdraw_invitation(
+    request: Request, actor: Clinician, invitation_id: InvitationId
+) -> InvitationSummary:
+    """Withdraw an unused invitation: its link stops working."""
+    return invitations.withdraw_invitation(web_state(request).db, actor, invitation_id)
+
+
+@router.post(
+    "/invitations/{invitation_id}/reissue", tags=["accounts"], status_code=status.HTTP_201_CREATED
+)
+def reissue_invitation(
+    request: Request, actor: Clinician, invitation_id: InvitationId
+) -> InvitationOut:
+    """A new link and expiry for an unused invitation (the old link stops working)."""
+    return invitations.reissue_invitation(web_state(request).db, actor, invitation_id)
+
+
+# --- the audit view -------------------------------------------------------------------------
+
+
+@router.get("/walkers/{walker_id}/audit", tags=["clinician"])
+def walker_audit(
+    request: Request,
+    actor: Clinician,
+    walker_id: WalkerId,
+    action: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z_.]*$")] = None,
+    actor_account_id: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
+    since: Annotated[AuditDate | None, Query()] = None,
+    until: Annotated[AuditDate | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=ID_MAX)] = 0,
+) -> AuditPage:
+    """Who changed what in the walker's record, newest first (their clinician or an admin).
+
+    ``action``: one action (``session.log``) or a kind (``session``); ``since``/``until``:
+    UTC dates, both included.
+    """
+    return audit_view.walker_audit(
+        web_state(request).db,
+        actor,
+        walker_id,
+        {
+            "action": action or None,
+            "actor_account_id": actor_account_id,
+            "since": since,
+            "until": until,
+            "limit": limit,
+            "offset": offset,
+        },
     )

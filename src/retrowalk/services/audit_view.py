@@ -1,0 +1,105 @@
+"""The clinician's audit view: who changed what in a walker's record, and when.
+
+Read from the append-only audit log, which every use case writes in the same transaction as
+its change. Only the walker's own clinician (or an administrator) may read it. Filters: an
+action or its kind (``session``, ``checkin.progress``), who did it, and a date range (UTC
+dates, both ends included); newest first, a page at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, time, timedelta
+
+from retrowalk.services.access import staff_walker_for
+from retrowalk.services.errors import parse
+from retrowalk.services.schemas import Actor, AuditEntryOut, AuditFilter, AuditPage, AuditPerson
+from retrowalk.store import Database, audit_queries
+from retrowalk.store import repositories as repo
+from retrowalk.store.models import Account, AuditEntry
+
+ACTION_WORDS: dict[str, str] = {
+    "walker.enrol": "enrolled the walker",
+    "invitation.accept": "created their account from the invitation",
+    "screening.record": "answered the safety screening",
+    "assessment.record": "recorded the baseline tests",
+    "prescription.start": "made the starting plan",
+    "prescription.step_back": "stepped the plan back after a break",
+    "prescription.adjust": "changed the plan",
+    "prescription.reassess": "updated the plan after a reassessment",
+    "session.log": "logged a session",
+    "checkin.missing_report": "decided without a next-morning report",
+    "note.add": "added a note",
+    "account.change_password": "changed their password",
+    "account.reset_password": "set a new password with a password link",
+    "account.set_password": "set the password",
+    "reset_link.create": "made a password link",
+}
+"""Actions in words; an action not listed is shown by its kind (see :func:`action_words`)."""
+KIND_WORDS: dict[str, str] = {
+    "checkin": "next-morning check-in",
+    "clearance": "recorded a clearance",
+    "prescription": "plan",
+    "session": "session",
+}
+
+
+def action_words(action: str) -> str:
+    """``session.log`` → "logged a session"; ``checkin.progress`` → "next-morning check-in:
+    progress"."""
+    if action in ACTION_WORDS:
+        return ACTION_WORDS[action]
+    kind, _, rest = action.partition(".")
+    head = KIND_WORDS.get(kind, kind.replace("_", " "))
+    return f"{head}: {rest.replace('_', ' ')}" if rest else head
+
+
+def _entry(row: AuditEntry, actor: Account | None) -> AuditEntryOut:
+    return AuditEntryOut(
+        id=row.id,
+        at=row.at,
+        actor_account_id=row.actor_account_id,
+        actor_name=actor.display_name if actor is not None else "retrowalk",
+        actor_role=row.actor_role,
+        action=row.action,
+        what=action_words(row.action),
+        entity=row.entity,
+        entity_id=row.entity_id,
+        detail=dict(row.detail_json or {}),
+    )
+
+
+def walker_audit(
+    db: Database,
+    actor: Actor,
+    walker_id: int,
+    filters: AuditFilter | Mapping[str, object] | None = None,
+) -> AuditPage:
+    """A page of ``walker_id``'s audit trail (their clinician or an administrator only)."""
+    chosen = parse(AuditFilter, filters or {})
+    since = datetime.combine(chosen.since, time(), UTC) if chosen.since else None
+    before = (
+        datetime.combine(chosen.until + timedelta(days=1), time(), UTC) if chosen.until else None
+    )
+    with db.reader() as session:
+        walker = staff_walker_for(session, actor, walker_id)
+        account = repo.get(session, Account, walker.account_id)
+        rows, total = audit_queries.walker_audit(
+            session,
+            walker.id,
+            action=chosen.action or None,
+            actor_account_id=chosen.actor_account_id,
+            since=since,
+            before=before,
+            limit=chosen.limit,
+            offset=chosen.offset,
+        )
+        actions, people = audit_queries.walker_audit_choices(session, walker.id)
+        return AuditPage(
+            walker_id=walker.id,
+            walker_name=account.display_name if account is not None else "",
+            entries=tuple(_entry(row, who) for row, who in rows),
+            total=total,
+            actions=tuple(actions),
+            people=tuple(AuditPerson(account_id=i, name=n, role=r) for i, n, r in people),
+        )

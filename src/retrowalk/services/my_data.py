@@ -1,0 +1,89 @@
+"""A walker downloads all their own data: one JSON document, or a ZIP of CSV files.
+
+Everything stored about them — account, profile, screenings, tests, every plan version with
+its reasons, sessions, check-ins with their decisions, clearances — in the columns it is
+stored in, with units in the names. Only the walker themself may download it (a clinician
+exports through the audit view or ``retrowalk export``). Clinicians' private notes are not
+included, as elsewhere in the walker's view.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import datetime
+from typing import Any
+
+from retrowalk import __version__
+from retrowalk.services.access import check_actor
+from retrowalk.services.clock import utc_now
+from retrowalk.services.errors import AccessDenied, NotFound
+from retrowalk.services.schemas import Actor, Role
+from retrowalk.store import Database
+from retrowalk.store import repositories as repo
+from retrowalk.store.walker_records import walker_records
+
+FORMAT = "retrowalk-my-data"
+FORMAT_VERSION = 1
+
+
+def my_data(db: Database, actor: Actor, *, now: datetime | None = None) -> dict[str, Any]:
+    """All of the signed-in walker's own data, JSON-ready."""
+    at = utc_now(now)
+    with db.reader() as session:
+        check_actor(session, actor)
+        if actor.role is not Role.WALKER:
+            raise AccessDenied("Only a walker can download their own data this way.")
+        walker = repo.walker_by_account(session, actor.account_id)
+        if walker is None:
+            raise NotFound("This account has no walker profile.")
+        data = walker_records(session, walker)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "retrowalk_version": __version__,
+        "exported_at": at.isoformat(),
+        **data,
+    }
+
+
+def as_json(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    handle = io.StringIO()
+    if rows:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(list(rows[0]))
+        for row in rows:
+            writer.writerow([_cell(v) for v in row.values()])
+    return handle.getvalue()
+
+
+def as_csv_zip(data: dict[str, Any]) -> bytes:
+    """A ZIP with ``account.csv``, ``walker.csv`` and one CSV per kind of record.
+
+    Nested values (answers, reasons) are JSON text in their cell; an empty cell is "none".
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        meta = {k: v for k, v in data.items() if k not in ("account", "walker", "records")}
+        archive.writestr("about.json", json.dumps(meta, indent=1, sort_keys=True) + "\n")
+        archive.writestr("account.csv", _csv([data["account"]] if data.get("account") else []))
+        archive.writestr("walker.csv", _csv([data["walker"]]))
+        for name, rows in data["records"].items():
+            archive.writestr(f"{name}.csv", _csv(rows))
+    return buffer.getvalue()

@@ -1,0 +1,206 @@
+"""One-time links to set a password: for a forgotten or leaked one, or a first password.
+
+Who may issue one (each issue is audited, with the walker's id when it is for a walker):
+
+- an administrator: for any account that signs in on the web (not the terminal's own
+  local administrator, which never signs in there);
+- a clinician: for their own walkers and for colleagues who are clinicians (never for an
+  administrator: that would hand a clinician an administrator's rights);
+- the CLI (as the local administrator): ``retrowalk account add`` / ``reset-link``.
+
+A link is shown once (only its hash is kept), expires (24 hours by default), works once, and
+a new link for the same account replaces the older unused ones. Using it sets the password
+and ends every sign-in of the account (the web layer does that part).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from retrowalk.services.access import check_actor, check_id
+from retrowalk.services.accounts import LOCAL_ADMIN_EMAIL, hash_token
+from retrowalk.services.clock import utc_now
+from retrowalk.services.convert import account_out
+from retrowalk.services.errors import AccessDenied, InvalidRequest, NotFound
+from retrowalk.services.schemas import (
+    NUL_MESSAGE,
+    AccountOut,
+    Actor,
+    ResetLinkOut,
+    ResetLinkPreview,
+    ResetLinkState,
+    Role,
+)
+from retrowalk.store import Database
+from retrowalk.store import account_links as links
+from retrowalk.store import repositories as repo
+from retrowalk.store.models import Account, ResetLink
+
+RESET_VALID_HOURS = 24
+"""Policy: a reset link works for 24 hours."""
+VALID_HOURS_MAX = 7 * 24
+
+
+def _may_issue(session: Session, actor: Actor, account: Account) -> int | None:
+    """Refuse unless ``actor`` may issue a link for ``account``; the walker id, if a walker."""
+    check_actor(session, actor)
+    if account.email == LOCAL_ADMIN_EMAIL:
+        raise AccessDenied(
+            "The local administrator belongs to the terminal and never signs in on the web."
+        )
+    walker = repo.walker_by_account(session, account.id) if account.role == "walker" else None
+    if actor.role is Role.ADMIN:
+        return walker.id if walker is not None else None
+    if actor.role is Role.CLINICIAN:
+        if walker is not None and walker.clinician_id == actor.account_id:
+            return walker.id
+        if account.role == Role.CLINICIAN.value:
+            return None
+        raise AccessDenied(
+            "A clinician may make password links only for their own walkers and for other "
+            "clinicians."
+        )
+    raise AccessDenied("Only a clinician or an administrator may make password links.")
+
+
+def issue_reset_link(
+    db: Database,
+    actor: Actor,
+    account_id: int,
+    *,
+    valid_hours: int = RESET_VALID_HOURS,
+    now: datetime | None = None,
+) -> ResetLinkOut:
+    """A one-time link to set ``account_id``'s password (its token is returned only now)."""
+    check_id("account_id", account_id)
+    if isinstance(valid_hours, bool) or not 1 <= valid_hours <= VALID_HOURS_MAX:
+        raise InvalidRequest(
+            f"valid_hours: {valid_hours} is not allowed; expected 1 to {VALID_HOURS_MAX} hours.",
+            field="valid_hours",
+        )
+    at = utc_now(now)
+    with db.transaction() as session:
+        account = repo.get(session, Account, account_id)
+        if account is None:
+            check_actor(session, actor)
+            raise NotFound(f"There is no account with id {account_id}.")
+        walker_id = _may_issue(session, actor, account)
+        for older in links.unused_reset_links(session, account.id, at):
+            older.expires_at = at  # replaced: only the newest link works
+        token = secrets.token_urlsafe(32)
+        row = repo.add(
+            session,
+            ResetLink(
+                token_hash=hash_token(token),
+                account_id=account.id,
+                created_by=actor.account_id,
+                created_at=at,
+                expires_at=at + timedelta(hours=valid_hours),
+            ),
+        )
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action="reset_link.create",
+            entity="account",
+            entity_id=account.id,
+            walker_id=walker_id,
+            detail={"reset_link_id": row.id, "email": account.email, "valid_hours": valid_hours},
+        )
+        return ResetLinkOut(
+            id=row.id,
+            account_id=account.id,
+            email=account.email,
+            display_name=account.display_name,
+            role=Role(account.role),
+            token=token,
+            expires_at=row.expires_at,
+        )
+
+
+def check_password_hash(password_hash: str) -> str:
+    """``password_hash`` if it can be stored (a hash made by the web layer), else refused."""
+    if not isinstance(password_hash, str) or not 1 <= len(password_hash) <= 512:
+        raise InvalidRequest(
+            "password_hash: expected a non-empty hash of at most 512 characters.",
+            field="password_hash",
+        )
+    if "\x00" in password_hash:
+        raise InvalidRequest(f"password_hash: {NUL_MESSAGE}.", field="password_hash")
+    return password_hash
+
+
+def _state(row: ResetLink | None, at: datetime) -> ResetLinkState:
+    if row is None:
+        return ResetLinkState.UNKNOWN
+    if row.used_at is not None:
+        return ResetLinkState.USED
+    if row.expires_at <= at:
+        return ResetLinkState.EXPIRED
+    return ResetLinkState.VALID
+
+
+def _find(session: Session, token: str) -> ResetLink | None:
+    if not token.strip() or "\x00" in token or len(token) > 200:
+        return None
+    return links.reset_link_by_hash(session, hash_token(token))
+
+
+def reset_link_preview(
+    db: Database, token: str, *, now: datetime | None = None
+) -> ResetLinkPreview:
+    """Whether a link still works, and whose password it sets (for its holder's page)."""
+    at = utc_now(now)
+    with db.reader() as session:
+        row = _find(session, token)
+        state = _state(row, at)
+        if row is None or state is not ResetLinkState.VALID:
+            return ResetLinkPreview(state=state)
+        account = repo.get(session, Account, row.account_id)
+        assert account is not None
+        return ResetLinkPreview(state=state, email=account.email, display_name=account.display_name)
+
+
+def use_reset_link(
+    db: Database, token: str, password_hash: str, *, now: datetime | None = None
+) -> AccountOut:
+    """Set the password with a valid link (once); the link stops working."""
+    new_hash = check_password_hash(password_hash)
+    at = utc_now(now)
+    with db.transaction() as session:
+        row = _find(session, token)
+        state = _state(row, at)
+        if row is None or state is not ResetLinkState.VALID:
+            raise AccessDenied(RESET_UNUSABLE[state])
+        account = repo.get(session, Account, row.account_id)
+        assert account is not None
+        row.used_at = at
+        account.password_hash = new_hash
+        walker = repo.walker_by_account(session, account.id)
+        repo.audit(
+            session,
+            at=at,
+            actor_account_id=account.id,
+            actor_role=account.role,
+            action="account.reset_password",
+            entity="account",
+            entity_id=account.id,
+            walker_id=walker.id if walker is not None else None,
+            detail={"reset_link_id": row.id},
+        )
+        return account_out(account)
+
+
+RESET_UNUSABLE: dict[ResetLinkState, str] = {
+    ResetLinkState.USED: "This password link was used already; ask for a new one if you need it.",
+    ResetLinkState.EXPIRED: "This password link has expired (or a newer one replaced it); ask "
+    "your clinician or administrator for a new one.",
+    ResetLinkState.UNKNOWN: "This password link is not valid; check that the whole link was "
+    "copied, or ask for a new one.",
+    ResetLinkState.VALID: "",
+}

@@ -1,0 +1,164 @@
+"""Sign-ins kept in the database: start, find, end; and the server's signing keys.
+
+The web layer keeps only a random token in the browser's cookie; the database keeps its
+SHA-256, the account, the CSRF token and one-shot messages. Every worker and every server on
+the same database therefore knows every sign-in, and a restart signs nobody out. These are
+not use cases of a person (no actor): the web layer calls them to decide who the actor is.
+They change no record, so they write no audit entry (password changes, which end sign-ins,
+are audited by their own use cases).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from retrowalk.services.clock import utc_now
+from retrowalk.services.errors import InvalidRequest
+from retrowalk.services.schemas import NewSignIn, Role, SignInOut
+from retrowalk.store import Database
+from retrowalk.store import repositories as repo
+from retrowalk.store import sign_in_state as state
+from retrowalk.store.models import Account, SignIn, SigningKey
+
+IDLE_TIMEOUT = timedelta(hours=12)
+"""Policy: a sign-in unused for 12 hours ends (the next request asks to sign in again)."""
+TOUCH_EVERY = timedelta(minutes=1)
+"""``last_seen_at`` is written at most this often, so reading pages costs no write."""
+FLASH_MAX = 5
+FLASH_CHARS_MAX = 500
+
+
+def token_hash(token: str) -> str:
+    """The stored form of a cookie token (a lone surrogate hashes like any other text)."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _out(row: SignIn, account: Account) -> SignInOut:
+    return SignInOut(
+        id=row.id,
+        account_id=account.id,
+        role=Role(account.role),
+        display_name=account.display_name,
+        walker_id=row.walker_id,
+        csrf_token=row.csrf_token,
+        flash=tuple(str(m) for m in row.flash_json or ()),
+    )
+
+
+def _flash(messages: Sequence[str]) -> list[str]:
+    return [str(m)[:FLASH_CHARS_MAX] for m in list(messages)[-FLASH_MAX:]]
+
+
+def start(
+    db: Database,
+    account_id: int,
+    *,
+    walker_id: int | None = None,
+    flash: Sequence[str] = (),
+    idle_timeout: timedelta = IDLE_TIMEOUT,
+    now: datetime | None = None,
+) -> NewSignIn:
+    """A new sign-in for ``account_id`` (its token is returned once); stale ones are pruned."""
+    at = utc_now(now)
+    token = secrets.token_urlsafe(32)
+    with db.transaction() as session:
+        account = repo.get(session, Account, account_id)
+        if account is None:
+            raise InvalidRequest(f"account_id: there is no account {account_id}.")
+        state.prune_sign_ins(session, at - idle_timeout)
+        row = repo.add(
+            session,
+            SignIn(
+                token_hash=token_hash(token),
+                csrf_token=secrets.token_urlsafe(32),
+                account_id=account_id,
+                walker_id=walker_id,
+                created_at=at,
+                last_seen_at=at,
+                flash_json=_flash(flash),
+            ),
+        )
+        return NewSignIn(token=token, sign_in=_out(row, account))
+
+
+def find(
+    db: Database,
+    token: str,
+    *,
+    idle_timeout: timedelta = IDLE_TIMEOUT,
+    now: datetime | None = None,
+) -> SignInOut | None:
+    """The live sign-in for a cookie token, or None (unknown, ended or idle too long).
+
+    A read; only when ``last_seen_at`` is older than :data:`TOUCH_EVERY` is it written.
+    """
+    if not token or len(token) > 200:
+        return None
+    at = utc_now(now)
+    hashed = token_hash(token)
+    with db.reader() as session:
+        found = state.sign_in_by_hash(session, hashed)
+    if found is None:
+        return None
+    row, account = found
+    if at - row.last_seen_at > idle_timeout:
+        end(db, token)
+        return None
+    if at - row.last_seen_at >= TOUCH_EVERY:
+        with db.transaction() as session:
+            live = state.sign_in_by_hash(session, hashed)
+            if live is None:
+                return None
+            live[0].last_seen_at = at
+    return _out(row, account)
+
+
+def set_flash(db: Database, sign_in_id: int, flash: Sequence[str]) -> None:
+    """Replace the one-shot messages of a sign-in (gone already: nothing to do)."""
+    with db.transaction() as session:
+        row = repo.get(session, SignIn, sign_in_id)
+        if row is not None:
+            row.flash_json = _flash(flash)
+
+
+def end(db: Database, token: str) -> None:
+    """End the sign-in of this cookie token (sign out)."""
+    with db.transaction() as session:
+        state.delete_sign_in(session, token_hash(token))
+
+
+def end_all(db: Database, account_id: int, *, keep_token: str | None = None) -> int:
+    """End every sign-in of an account, except ``keep_token``'s; how many ended.
+
+    After a password change or reset, so a stolen sign-in stops working everywhere.
+    """
+    keep = token_hash(keep_token) if keep_token else None
+    with db.transaction() as session:
+        return state.delete_sign_ins_of(session, account_id, keep)
+
+
+def signing_key(db: Database, purpose: str, *, now: datetime | None = None) -> bytes:
+    """The server's secret for ``purpose``, made on first use and shared by every worker.
+
+    Two workers starting at once may both try to make it: the unique ``purpose`` lets one
+    win, and the other reads the winner's key.
+    """
+    with db.reader() as session:
+        row = state.signing_key(session, purpose)
+        if row is not None:
+            return bytes.fromhex(row.secret)
+    try:
+        with db.transaction() as session:
+            secret = secrets.token_hex(32)
+            repo.add(session, SigningKey(purpose=purpose, secret=secret, created_at=utc_now(now)))
+            return bytes.fromhex(secret)
+    except IntegrityError:
+        with db.reader() as session:
+            row = state.signing_key(session, purpose)
+            assert row is not None, "a signing key that was just made by another worker"
+            return bytes.fromhex(row.secret)

@@ -1,0 +1,72 @@
+"""Queries and writes for sign-in state: sign-ins, wrong-password counts, signing keys.
+
+Called by :mod:`retrowalk.services.sign_ins` and :mod:`retrowalk.services.sign_in_throttle`
+inside their unit of work. Every lookup is by a unique, indexed key (a hash), so it costs the
+same with ten sign-ins or a million.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from retrowalk.store.models import Account, SignIn, SignInFailures, SigningKey
+
+PRUNE_BATCH = 500
+"""At most this many stale rows are deleted per call, so a sign-in never waits on a purge."""
+
+
+def sign_in_by_hash(session: Session, token_hash: str) -> tuple[SignIn, Account] | None:
+    """The sign-in with this cookie hash and its account, or None."""
+    row = session.execute(
+        select(SignIn, Account)
+        .join(Account, SignIn.account_id == Account.id)
+        .where(SignIn.token_hash == token_hash)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def delete_sign_in(session: Session, token_hash: str) -> None:
+    session.execute(delete(SignIn).where(SignIn.token_hash == token_hash))
+
+
+def delete_sign_ins_of(session: Session, account_id: int, keep_hash: str | None = None) -> int:
+    """End every sign-in of ``account_id`` (except ``keep_hash``); how many ended."""
+    query = delete(SignIn).where(SignIn.account_id == account_id)
+    if keep_hash is not None:
+        query = query.where(SignIn.token_hash != keep_hash)
+    return int(session.execute(query).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def prune_sign_ins(session: Session, idle_since: datetime) -> None:
+    """Delete up to PRUNE_BATCH sign-ins last seen before ``idle_since``."""
+    stale = select(SignIn.id).where(SignIn.last_seen_at < idle_since).limit(PRUNE_BATCH)
+    ids = list(session.scalars(stale))
+    if ids:
+        session.execute(delete(SignIn).where(SignIn.id.in_(ids)))
+
+
+def failures_by_key(session: Session, key_hash: str) -> SignInFailures | None:
+    return session.get(SignInFailures, key_hash)
+
+
+def delete_failures(session: Session, key_hash: str) -> None:
+    session.execute(delete(SignInFailures).where(SignInFailures.key_hash == key_hash))
+
+
+def prune_failures(session: Session, before: datetime) -> None:
+    """Forget up to PRUNE_BATCH failure counts whose last failure was before ``before``."""
+    stale = (
+        select(SignInFailures.key_hash)
+        .where(SignInFailures.last_failure_at < before)
+        .limit(PRUNE_BATCH)
+    )
+    keys = list(session.scalars(stale))
+    if keys:
+        session.execute(delete(SignInFailures).where(SignInFailures.key_hash.in_(keys)))
+
+
+def signing_key(session: Session, purpose: str) -> SigningKey | None:
+    return session.scalar(select(SigningKey).where(SigningKey.purpose == purpose))

@@ -1,0 +1,94 @@
+"""The clinician's audit view of one walker: who changed what, and when, with filters.
+
+Read from the append-only audit log (:mod:`retrowalk.services.audit_view`); only the walker's
+own clinician or an administrator may open it. Filters come from the address (a GET form),
+so a filtered view can be bookmarked or sent to a colleague who may see it too.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+
+from retrowalk.services import audit_view
+from retrowalk.services.errors import InvalidRequest
+from retrowalk.services.schemas import ID_MAX
+from retrowalk.web.auth import check_csrf, require_clinician
+from retrowalk.web.render import render
+from retrowalk.web.state import web_state
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
+PAGE_SIZE = 50
+
+
+def _date(text: str, name: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidRequest(
+            f"{name}: {text[:40]!r} is not a date; write it like 2026-03-01.", field=name
+        ) from None
+
+
+def detail_words(detail: dict[str, Any]) -> str:
+    """A short line of an entry's detail (``decision: progress · email: ann@…``)."""
+    parts = []
+    for key, value in sorted(detail.items()):
+        if isinstance(value, dict | list):
+            continue
+        parts.append(f"{key.replace('_', ' ')}: {value}")
+    line = " · ".join(parts)
+    return line if len(line) <= 160 else line[:159] + "…"
+
+
+@router.get("/clinician/walkers/{walker_id}/audit")
+def audit_page(
+    request: Request,
+    walker_id: WalkerId,
+    action: str = "",
+    who: str = "",
+    since: str = "",
+    until: str = "",
+    page: int = 1,
+) -> Response:
+    actor = require_clinician(request)
+    values = {"action": action, "who": who, "since": since, "until": until}
+    error = None
+    try:
+        filters = {
+            "action": action.strip() or None,
+            "actor_account_id": int(who) if who.strip().isdigit() else None,
+            "since": _date(since, "since"),
+            "until": _date(until, "until"),
+            "limit": PAGE_SIZE,
+            "offset": (min(max(page, 1), 10_000) - 1) * PAGE_SIZE,
+        }
+        result = audit_view.walker_audit(web_state(request).db, actor, walker_id, filters)
+    except InvalidRequest as exc:
+        error = str(exc)
+        result = audit_view.walker_audit(web_state(request).db, actor, walker_id, {})
+    pages = max(1, -(-result.total // PAGE_SIZE))
+    return render(
+        request,
+        "team/audit.html",
+        {
+            "title": f"Change log: {result.walker_name}",
+            "nav": "walkers",
+            "result": result,
+            "values": values,
+            "page": min(max(page, 1), pages),
+            "pages": pages,
+            "error": error,
+            "action_words": audit_view.action_words,
+            "detail_words": detail_words,
+            "query": {k: v for k, v in values.items() if v},
+        },
+        status_code=422 if error else 200,
+    )

@@ -1,0 +1,75 @@
+"""The clinician's audit view (a page per walker and the API): who changed what and when,
+from the append-only audit log, with filters; only the walker's own clinician sees it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.web.conftest import World, sign_in
+
+
+def test_the_page_lists_who_changed_what_newest_first(world: World) -> None:
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    with world.client() as client:
+        csrf = sign_in(client, world.clinician_a)
+        client.post(
+            f"/api/v1/walkers/{walker_id}/notes",
+            json={"text": "Reviewed the week"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        page = client.get(f"/clinician/walkers/{walker_id}/audit")
+        assert page.status_code == 200
+        assert f"Change log: {world.walker_a.name}" in page.text
+        for words in (
+            "created their account from the invitation",
+            "answered the safety screening",
+            "made the starting plan",
+            "logged a session",
+            "added a note",
+        ):
+            assert words in page.text, words
+        rows = page.text.split("<tbody>")[1]
+        assert rows.index("added a note") < rows.index("logged a session"), "newest first"
+        assert world.clinician_a.name in rows
+        assert world.walker_a.name in rows
+        walker_page = client.get(f"/clinician/walkers/{walker_id}")
+        assert f'href="/clinician/walkers/{walker_id}/audit"' in walker_page.text
+
+
+def test_filters_by_kind_person_and_date(world: World) -> None:
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    with world.client() as client:
+        sign_in(client, world.clinician_a)
+        sessions_only = client.get(f"/api/v1/walkers/{walker_id}/audit?action=session").json()
+        assert sessions_only["total"] >= 1
+        assert {e["action"] for e in sessions_only["entries"]} == {"session.log"}
+        everything = client.get(f"/api/v1/walkers/{walker_id}/audit").json()
+        walker_account = world.walker_a.actor.account_id
+        by_walker = client.get(
+            f"/api/v1/walkers/{walker_id}/audit?actor_account_id={walker_account}"
+        ).json()
+        assert 0 < by_walker["total"] <= everything["total"]
+        assert {e["actor_account_id"] for e in by_walker["entries"]} == {walker_account}
+        tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+        later = client.get(f"/api/v1/walkers/{walker_id}/audit?since={tomorrow}").json()
+        assert later["total"] == 0
+        page = client.get(f"/clinician/walkers/{walker_id}/audit?action=session&since=2026-13-01")
+        assert page.status_code == 422
+        assert "since: &#39;2026-13-01&#39; is not a date" in page.text
+        wrong = client.get(f"/api/v1/walkers/{walker_id}/audit?since=3000-01-01")
+        assert wrong.status_code == 422
+        assert "since" in wrong.json()["detail"]
+        assert client.get(f"/api/v1/walkers/{walker_id}/audit?limit=1").json()["entries"][0]
+        one_page = client.get(f"/api/v1/walkers/{walker_id}/audit?limit=1&offset=1").json()
+        assert one_page["entries"][0]["id"] == everything["entries"][1]["id"]
+
+
+def test_only_the_walkers_own_clinician_sees_it(world: World) -> None:
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    for person in (world.clinician_b, world.walker_a, world.walker_b):
+        with world.client() as client:
+            sign_in(client, person)
+            assert client.get(f"/api/v1/walkers/{walker_id}/audit").status_code == 403
+            page = client.get(f"/clinician/walkers/{walker_id}/audit")
+            assert page.status_code == 403
+            assert "logged a session" not in page.text
