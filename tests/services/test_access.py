@@ -31,7 +31,7 @@ def test_walker_reaches_only_their_own_records(database: Database) -> None:
     ann = planned_walker(database, admin, "ann@example.org")
     bob = planned_walker(database, admin, "bob@example.org")
     as_ann = _walker_actor(ann.account_id)
-    sessions.log_session(database, as_ann, ann.id, session_data("a1", T0))
+    sessions.log_session(database, as_ann, ann.id, session_data("a1", T0), now=T0)
     assert plans.todays_prescription(database, as_ann, ann.id, now=T0).walker_id == ann.id
     with pytest.raises(AccessDenied):
         history.walker_history(database, as_ann, bob.id)

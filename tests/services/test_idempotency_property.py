@@ -37,7 +37,7 @@ def test_resubmissions_store_each_key_once(database: Database, submissions: list
             admin,
             walker_id,
             session_data(f"b{batch}-k{n}", T0 + timedelta(minutes=n)),
-            now=T0,
+            now=T0 + timedelta(days=1),
         )
         assert out.created == (n not in first_ids)
         assert first_ids.setdefault(n, out.id) == out.id

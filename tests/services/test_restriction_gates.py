@@ -123,7 +123,7 @@ def test_persona_S_a_clearance_requirement_survives_all_no(
     today = plans.todays_prescription(database, me, walker.id, now=T0 + DAY)
     assert today.status == "waiting_for_clearance"
     with pytest.raises(NotReadyToWalk):
-        sessions.log_session(database, me, walker.id, session_data("s1", T0 + DAY))
+        sessions.log_session(database, me, walker.id, session_data("s1", T0 + DAY), now=T0 + DAY)
     clinician.clear_walker(
         database, admin, walker.id, {"scope": "start", "reason": "GP letter: fine to walk"}
     )

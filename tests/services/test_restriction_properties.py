@@ -109,9 +109,7 @@ def _act(db: Database, me: Actor, walker_id: int, kind: str, data: Any, day: int
             walk = session_data(f"w{day}", at, completed=completed, **data)
             sessions.log_session(db, me, walker_id, walk, now=at)
         else:
-            checkins.morning_checkin(
-                db, me, walker_id, {**data, "at": (at + timedelta(hours=20)).isoformat()}
-            )
+            checkins.morning_checkin(db, me, walker_id, data, now=at + timedelta(hours=20))
     except (ServiceError, ClinicalError):
         pass  # refused with a sentence: the property is about what is stored
 

@@ -49,6 +49,7 @@ from retrowalk.services import (
     transfer,
     walkers,
 )
+from retrowalk.services.clock import YEAR_MAX, YEAR_MIN
 from retrowalk.services.errors import InvalidRequest
 from retrowalk.services.progress import weekly_progress
 from retrowalk.services.schemas import Actor, PrescriptionOut
@@ -153,8 +154,8 @@ def _open(url: str | None) -> tuple[Database, Actor]:
     return db, accounts.ensure_local_admin(db)
 
 
-AT_YEAR_MIN = 2000
-AT_YEAR_MAX = 2100
+AT_YEAR_MIN = YEAR_MIN
+AT_YEAR_MAX = YEAR_MAX
 """``--at`` enters what happened on paper: nothing before 2000 or after 2100 is a real date."""
 
 

@@ -242,6 +242,16 @@ class PolicyConfig(BaseModel):
             "evidence report calls too fast for older adults with knee OA."
         ),
     )
+    walker_backdate_max_days: int = Field(
+        default=7,
+        ge=0,
+        description=(
+            "Policy (time you can trust): a walker may log a session, or date their own tests, "
+            "at most this many days back, and never ahead; the server's clock says when a "
+            "check-in happened. Clinicians, the terminal and imports may give any time in the "
+            "years 2000–2100 (entering a paper diary)."
+        ),
+    )
     reassessment_interval_weeks: int = Field(
         default=3,
         ge=2,

@@ -12,7 +12,7 @@ one before it (its measurement error), and a treadmill speed never feeds the fal
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -45,7 +45,13 @@ from retrowalk.services.restrictions import (
     record_added,
     restrictions_of,
 )
-from retrowalk.services.schemas import Actor, AssessmentIn, AssessmentOut, ReassessmentStatus
+from retrowalk.services.schemas import (
+    Actor,
+    AssessmentIn,
+    AssessmentOut,
+    ReassessmentStatus,
+    Role,
+)
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Assessment, Walker
@@ -68,6 +74,22 @@ EMPTY_ASSESSMENT = (
     "Nothing was filled in, so nothing was saved: write the result of at least one test "
     "(or the questionnaire answers)."
 )
+
+
+def _check_date(actor: Actor, day: date, today: date) -> None:
+    """Tests are dated today or earlier; a walker's at most a policy number of days back."""
+    if day > today:
+        raise InvalidRequest(
+            f"local_date: {day.isoformat()} is in the future; tests are recorded once done.",
+            field="local_date",
+        )
+    days = DEFAULT_POLICY.walker_backdate_max_days
+    if actor.role is Role.WALKER and day < today - timedelta(days=days):
+        raise InvalidRequest(
+            f"local_date: {day.isoformat()} is more than {days} days ago; ask your clinician "
+            "to enter older tests.",
+            field="local_date",
+        )
 
 
 def _has_content(data: AssessmentIn) -> bool:
@@ -113,6 +135,9 @@ def record_assessment(
     at = utc_now(now)
     with db.transaction() as session:
         walker = walker_for(session, actor, walker_id)
+        today = local_date(at, walker.timezone)
+        if assessment.local_date is not None:
+            _check_date(actor, assessment.local_date, today)
         steadi = assessment.steadi
         if steadi is None:
             screening = repo.latest_screening(session, walker.id)
@@ -148,7 +173,7 @@ def record_assessment(
             Assessment(
                 walker_id=walker.id,
                 created_at=at,
-                local_date=assessment.local_date or local_date(at, walker.timezone),
+                local_date=assessment.local_date or today,
                 kind=assessment.kind,
                 tug_s=assessment.tug_s,
                 tandem_stance_s=assessment.tandem_stance_s,

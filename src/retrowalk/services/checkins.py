@@ -34,7 +34,7 @@ from retrowalk.services.convert import checkin_out, reasons_of
 from retrowalk.services.errors import CheckinNotOpen, Conflict, InvalidRequest, NotFound, parse
 from retrowalk.services.plans import clinical_prescription, decision_detail, store_prescription
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
-from retrowalk.services.schemas import Actor, CheckinIn, CheckinOut
+from retrowalk.services.schemas import Actor, CheckinIn, CheckinOut, Role
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Checkin, Walker, WalkSession
@@ -235,11 +235,31 @@ def hold_unreported_session(
 
 
 def morning_checkin(
-    db: Database, actor: Actor, walker_id: int, data: CheckinIn | dict[str, object]
+    db: Database,
+    actor: Actor,
+    walker_id: int,
+    data: CheckinIn | dict[str, object],
+    *,
+    now: datetime | None = None,
 ) -> CheckinOut:
-    """Record the next-morning report, decide (clinical rules) and store the next plan."""
+    """Record the next-morning report, decide (clinical rules) and store the next plan.
+
+    For a walker the server's clock says when it happened (``at`` is refused: a check-in is
+    "now"); a clinician, the terminal or an import may give an earlier ``at``, never a later
+    one than now."""
     checkin_in = parse(CheckinIn, data)
-    at = utc_now(checkin_in.at)
+    clock = utc_now(now)
+    if checkin_in.at is not None and actor.role is Role.WALKER:
+        raise InvalidRequest(
+            "at: your check-in is recorded at the moment you send it; leave the time out.",
+            field="at",
+        )
+    at = utc_now(checkin_in.at) if checkin_in.at is not None else clock
+    if at > clock:
+        raise InvalidRequest(
+            f"at: {at.isoformat()} is in the future; a check-in is recorded once it is made.",
+            field="at",
+        )
     with db.transaction() as session:
         walker = walker_for(session, actor, walker_id)
         if checkin_in.session_id is not None:

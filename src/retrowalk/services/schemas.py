@@ -33,6 +33,7 @@ from retrowalk.clinical.progression import AdverseEvent
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.restrictions import Effect, RestrictionKind, Source
 from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS, KneeRedFlag, SteadiAnswers
+from retrowalk.services.clock import YEARS_ALLOWED, in_years
 
 
 class Role(StrEnum):
@@ -130,12 +131,21 @@ def _timezone(value: str) -> str:
 def _aware(value: datetime | None) -> datetime | None:
     if value is not None and (value.tzinfo is None or value.utcoffset() is None):
         raise ValueError("must include a time zone, e.g. 2026-03-01T09:30:00+00:00")
+    if value is not None and not in_years(value):
+        raise ValueError(f"must be {YEARS_ALLOWED}")
+    return value
+
+
+def _sane_date(value: date | None) -> date | None:
+    if value is not None and not in_years(value):
+        raise ValueError(f"must be {YEARS_ALLOWED}")
     return value
 
 
 Email = Annotated[str, Field(max_length=320), AfterValidator(normalise_email)]
 TimeZoneName = Annotated[str, AfterValidator(_timezone)]
 AwareDatetime = Annotated[datetime | None, AfterValidator(_aware)]
+SaneDate = Annotated[date | None, AfterValidator(_sane_date)]
 Nprs = Annotated[
     int, Field(ge=0, le=NPRS_MAX, description=f"0–{NPRS_MAX} numeric pain rating scale")
 ]
@@ -384,8 +394,9 @@ class AssessmentIn(_Input):
     """Baseline tests, fall questions and questionnaires (item-level answers kept as given)."""
 
     kind: Literal["baseline", "reassessment"] = "baseline"
-    local_date: date | None = None
-    """The walker's calendar date of the assessment (default: their today)."""
+    local_date: SaneDate = None
+    """The walker's calendar date of the assessment (default: their today; a walker may
+    give a date at most ``PolicyConfig.walker_backdate_max_days`` back, never ahead)."""
     tug_s: Annotated[float, Field(gt=0, le=TEST_TIME_MAX_S)] | None = None
     tandem_stance_s: Annotated[float, Field(ge=0, le=TANDEM_STANCE_MAX_S)] | None = None
     chair_stand_count: Annotated[int, Field(ge=0, le=CHAIR_STAND_COUNT_MAX)] | None = None

@@ -16,7 +16,7 @@ clinician, and the walker is told why it matters (``SessionOut.notices``).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -28,10 +28,10 @@ from retrowalk.services.access import walker_for
 from retrowalk.services.checkins import hold_unreported_session
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.convert import session_out
-from retrowalk.services.errors import Conflict, NotReadyToWalk, parse
+from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
 from retrowalk.services.plans import supervision_for
 from retrowalk.services.restrictions import record_added, restrictions_of
-from retrowalk.services.schemas import Actor, SessionIn, SessionOut
+from retrowalk.services.schemas import Actor, Role, SessionIn, SessionOut
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Prescription, Walker, WalkSession
@@ -84,6 +84,24 @@ def start_blocker(
     return None
 
 
+def check_when(actor: Actor, when: datetime, now: datetime, field: str, what: str) -> None:
+    """The server's clock decides: nothing happens in the future, and a walker dates their
+    own records at most ``PolicyConfig.walker_backdate_max_days`` back (policy)."""
+    if when > now:
+        raise InvalidRequest(
+            f"{field}: {when.isoformat()} is in the future; {what} can only be recorded once "
+            "it has happened.",
+            field=field,
+        )
+    days = DEFAULT_POLICY.walker_backdate_max_days
+    if actor.role is Role.WALKER and when < now - timedelta(days=days):
+        raise InvalidRequest(
+            f"{field}: {when.date().isoformat()} is more than {days} days ago; you can log "
+            f"{what} of the last {days} days. For an older one, ask your clinician to enter it.",
+            field=field,
+        )
+
+
 def off_safe_surface(surface: str, planned_surface: str | None) -> bool:
     """A session with a helper required that left the high-risk surfaces (RULES.md §7.9):
     planned on a treadmill with handrails or a hallway with a rail, walked elsewhere."""
@@ -124,6 +142,7 @@ def log_session(
     try:
         with db.transaction() as session:
             walker = walker_for(session, actor, walker_id)
+            check_when(actor, performed_at, at, "performed_at", "a session")
             existing = repo.session_by_client_key(session, walker.id, session_in.client_key)
             if existing is not None:
                 return _replayed(existing)
