@@ -142,10 +142,10 @@ def log_session(
     try:
         with db.transaction() as session:
             walker = walker_for(session, actor, walker_id)
-            check_when(actor, performed_at, at, "performed_at", "a session")
             existing = repo.session_by_client_key(session, walker.id, session_in.client_key)
             if existing is not None:
                 return _replayed(existing)
+            check_when(actor, performed_at, at, "performed_at", "a session")
             plan = repo.latest_prescription(session, walker.id)
             restrictions = restrictions_of(session, walker)
             blocker = start_blocker(
