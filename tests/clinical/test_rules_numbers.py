@@ -124,6 +124,7 @@ OTHER_RULES_WITH_THE_SAME_VALUE: dict[tuple[type, Number], dict[Owner, str]] = {
         "measures/meaningful_change.py:GAIT_SPEED_MAX_M_S": "input limit (typing error)",
     },
     (int, 30): {"norms.py:CHAIR_STAND_DURATION_S": "the 30 s of the 30-s chair stand"},
+    (float, 1.0): {"fall_risk.py:TEST_TIME_MIN_S": "input limit (a timed test under 1 s)"},
     (float, 0.2): {
         "policy.py:PolicyConfig.speed_ceiling_fraction_above_comfortable": "own policy",
         "policy.py:PolicyConfig.break_duration_fraction": "own policy (after a break)",

@@ -528,3 +528,165 @@ def test_a_recorded_cadence_sets_the_step_rate_of_an_overground_plan(
     checkins.morning_checkin(database, admin, walker.id, morning(T0))
     today = plans.todays_prescription(database, admin, walker.id, now=T0 + 2 * DAY)
     assert today.step_rate_per_min == 90  # 900 steps in 10 minutes
+
+
+# --- found by trying it from outside (review of 2026-12-01) -----------------------------------
+
+
+def test_a_record_entered_later_with_an_earlier_time_is_not_lifted_by_an_earlier_clearance(
+    database: Database, admin: Actor
+) -> None:
+    """A clearance lifts what the program knew when it was given, whatever times are typed."""
+    walker = planned(database, admin)
+    sessions.log_session(database, admin, walker.id, session_data("s0", T0))
+    checkins.morning_checkin(
+        database, admin, walker.id, morning(T0, new_red_flags=["locked_knee"]), now=T0 + 2 * DAY
+    )
+    clinician.clear_walker(
+        database, admin, walker.id, {"scope": "red_flag", "reason": "Seen: not locked"},
+        now=T0 + 2 * DAY,
+    )  # fmt: skip
+    # a paper diary entered afterwards, dated before the clearance: a NEW warning sign
+    sessions.log_session(database, admin, walker.id, session_data("s1", T0 + DAY), now=T0 + 3 * DAY)
+    late = checkins.morning_checkin(
+        database,
+        admin,
+        walker.id,
+        {"pain_nprs": 2, "stiffness_nprs": 2, "new_red_flags": ["calf_pain_swelling_warmth"],
+         "at": (T0 + DAY + timedelta(hours=20)).isoformat()},
+        now=T0 + 3 * DAY,
+    )  # fmt: skip
+    assert "red_flag" in {r.kind for r in late.restrictions}
+
+
+def test_a_clearance_dated_ahead_does_not_lift_what_comes_after_it(
+    database: Database, admin: Actor
+) -> None:
+    walker = enrol(database, admin)
+    screen(database, admin, walker, T0, red_flags=["locked_knee"])
+    clinician.clear_walker(
+        database, admin, walker.id, {"scope": "red_flag", "reason": "Orthopaedics: fine"},
+        now=T0 + 3000 * DAY,
+    )  # fmt: skip
+    screen(database, admin, walker, T0 + DAY, red_flags=["calf_pain_swelling_warmth"])
+    assert "red_flag" in kinds(database, admin, walker)
+
+
+def test_a_walker_never_sets_the_time_of_a_check_in(
+    database: Database, walker_actor: tuple[WalkerOut, Actor], admin: Actor
+) -> None:
+    walker, me = walker_actor
+    screen(database, me, walker, T0)
+    assess(database, me, walker, T0, backward_walk_3m_s=4.0, **FULL_BATTERY)
+    plans.make_plan(database, me, walker.id, now=T0)
+    sessions.log_session(database, me, walker.id, session_data("s0", T0), now=T0)
+    with pytest.raises(InvalidRequest, match="at: your check-in is recorded at the moment"):
+        checkins.morning_checkin(database, me, walker.id, morning(T0), now=T0 + DAY)
+    future = morning(T0) | {"at": (T0 + 400 * DAY).isoformat()}
+    with pytest.raises(InvalidRequest, match="in the future"):
+        checkins.morning_checkin(database, admin, walker.id, future, now=T0 + DAY)
+
+
+@pytest.mark.parametrize("when", [T0 + timedelta(minutes=1), T0 - 8 * DAY])
+def test_a_walker_logs_sessions_of_the_last_days_only(
+    database: Database, walker_actor: tuple[WalkerOut, Actor], when: datetime
+) -> None:
+    walker, me = walker_actor
+    screen(database, me, walker, T0 - 9 * DAY)
+    assess(database, me, walker, T0 - 9 * DAY, backward_walk_3m_s=4.0, **FULL_BATTERY)
+    plans.make_plan(database, me, walker.id, now=T0 - 9 * DAY)
+    with pytest.raises(InvalidRequest, match="performed_at"):
+        sessions.log_session(database, me, walker.id, session_data("s", when), now=T0)
+    ok = sessions.log_session(database, me, walker.id, session_data("ok", T0 - 7 * DAY), now=T0)
+    assert ok.created
+
+
+def test_a_fall_sent_again_under_the_same_key_is_added_not_dropped(
+    database: Database, admin: Actor
+) -> None:
+    walker = planned(database, admin)
+    first = sessions.log_session(database, admin, walker.id, session_data("k1", T0))
+    again = sessions.log_session(
+        database,
+        admin,
+        walker.id,
+        session_data("k1", T0, adverse_events=["fall", "chest_pain"], completed=False),
+    )
+    assert again.id == first.id
+    assert not again.created
+    assert set(again.adverse_events) == {"fall", "chest_pain"}
+    assert again.notices
+    today = plans.todays_prescription(database, admin, walker.id, now=T0 + DAY)
+    assert today.status == "waiting_for_review"
+
+
+def test_a_blank_reason_never_clears(database: Database, admin: Actor) -> None:
+    walker = enrol(database, admin)
+    screen(database, admin, walker, T0, red_flags=["locked_knee"])
+    for blank in ("   ", "\t\n\u00a0"):
+        with pytest.raises(InvalidRequest, match="reason"):
+            clinician.clear_walker(
+                database, admin, walker.id, {"scope": "red_flag", "reason": blank}
+            )
+    assert "red_flag" in kinds(database, admin, walker)
+
+
+def test_once_a_clinician_clears_a_red_flag_the_plan_can_be_made(
+    database: Database, admin: Actor
+) -> None:
+    """The clinician decides, not the walker answering the screening again."""
+    walker = enrol(database, admin, age_years=80, sex="male")
+    screen(database, admin, walker, T0, red_flags=["hot_swollen_knee"], takes_anticoagulant=True)
+    clinician.clear_walker(
+        database, admin, walker.id, {"scope": "red_flag", "reason": "GP: gout, treated; may walk"}
+    )
+    assess(database, admin, walker, T0 + DAY, backward_walk_3m_s=4.0, **FULL_BATTERY)
+    plan = plans.make_plan(database, admin, walker.id, now=T0 + DAY)
+    assert plan.version == 1
+
+
+def test_a_red_flag_at_the_check_in_never_steps_the_plan_up(
+    database: Database, admin: Actor
+) -> None:
+    walker = planned(database, admin)
+    for n, day in enumerate((0, 2)):
+        at = T0 + day * DAY
+        sessions.log_session(database, admin, walker.id, session_data(f"s{n}", at))
+        flags = ["locked_knee"] if n == 1 else []
+        out = checkins.morning_checkin(database, admin, walker.id, morning(at, new_red_flags=flags))
+    assert out.decision == "regress"
+    assert any(r.code == "progression.red_flag" for r in out.reasons)
+
+
+def test_a_fall_before_any_plan_is_stored(database: Database, admin: Actor) -> None:
+    walker = enrol(database, admin)
+    screen(database, admin, walker, T0, red_flags=["locked_knee"])
+    fell = session_data("fell", T0, duration_min=0, adverse_events=["fall"], completed=False)
+    stored = sessions.log_session(database, admin, walker.id, fell)
+    assert stored.created
+    assert stored.prescription_id is None
+    assert "adverse_event" in kinds(database, admin, walker)
+
+
+def test_persona_I_today_says_see_your_clinician_not_do_the_tests_again(
+    database: Database, admin: Actor
+) -> None:
+    walker = enrol(database, admin, age_years=75)
+    screen(database, admin, walker, T0)
+    assess(database, admin, walker, T0, tug_s=16.0, chair_stand_used_arms=True)
+    today = plans.todays_prescription(database, admin, walker.id, now=T0)
+    assert today.status == "see_clinician"
+    assert "not for you yet" in today.message
+
+
+def test_a_repeat_reassessment_adds_nothing_already_active(
+    database: Database, admin: Actor
+) -> None:
+    walker = enrol(database, admin)
+    screen(database, admin, walker, T0)
+    assess(database, admin, walker, T0, tug_s=13.0, tandem_stance_s=12.0)
+    assess(database, admin, walker, T0 + DAY, kind="reassessment", tug_s=14.0)
+    record = restrictions.walker_restrictions(database, admin, walker.id)
+    assert [(a.entity, [k.value for k in a.kinds]) for a in record.added] == [
+        ("assessment", ["fall_risk"])
+    ]

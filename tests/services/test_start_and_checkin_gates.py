@@ -142,10 +142,13 @@ def test_red_flag_refuses_sessions_until_a_doctor_refers(database: Database) -> 
         },
         now=T0,
     )
-    for key, extra in (("s", {}), ("fall", {"adverse_events": ["fall"], "completed": False})):
-        with pytest.raises(NotReadyToWalk, match=r"red flag.*see a doctor"):
-            sessions.log_session(database, admin, walker.id, session_data(key, T0, **extra))
+    with pytest.raises(NotReadyToWalk, match=r"red flag.*see a doctor"):
+        sessions.log_session(database, admin, walker.id, session_data("s", T0))
     assert _stored_sessions(database, admin, walker) == 0
+    # ... but a fall is always stored, plan or not: it must reach the clinician
+    fell = session_data("fall", T0, adverse_events=["fall"], completed=False)
+    assert sessions.log_session(database, admin, walker.id, fell).created
+    assert _stored_sessions(database, admin, walker) == 1
 
 
 def test_no_plan_yet_says_do_the_baseline_tests(database: Database) -> None:

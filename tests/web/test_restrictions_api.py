@@ -216,3 +216,105 @@ def _screening_questions(html: str) -> set[str]:
     import re
 
     return set(re.findall(r'type="radio" name="([a-z0-9_]+)" value="yes"', html))
+
+
+def test_a_walker_cannot_date_a_check_in_or_a_session_far_back_in_the_api(world: World) -> None:
+    person = new_walker(world)
+    base = f"/api/v1/walkers/{person.walker.id}"
+    now = datetime.now(UTC)
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        post(client, csrf, f"{base}/screenings", CLEARED_SCREENING)
+        post(client, csrf, f"{base}/assessments", FULL)
+        post(client, csrf, f"{base}/plan", {})
+        old = post(
+            client,
+            csrf,
+            f"{base}/sessions",
+            {
+                **SESSION,
+                "client_key": "old",
+                "performed_at": (now - timedelta(days=30)).isoformat(),
+            },
+        )
+        assert old.status_code == 422
+        assert "performed_at" in old.json()["detail"]
+        far = post(
+            client,
+            csrf,
+            f"{base}/sessions",
+            {**SESSION, "client_key": "far", "performed_at": "9999-12-31T00:00:00+00:00"},
+        )
+        assert far.status_code == 422
+        assert "2000 to 2100" in far.json()["detail"]
+        post(
+            client,
+            csrf,
+            f"{base}/sessions",
+            {**SESSION, "client_key": "y", "performed_at": (now - timedelta(days=1)).isoformat()},
+        )
+        dated = post(
+            client,
+            csrf,
+            f"{base}/checkins",
+            {"pain_nprs": 2, "stiffness_nprs": 2, "new_red_flags": [], "at": now.isoformat()},
+        )
+        assert dated.status_code == 422
+        assert dated.json()["detail"].startswith("at:")
+        tests = post(client, csrf, f"{base}/assessments", {**FULL, "local_date": "9999-12-31"})
+        assert tests.status_code == 422
+    with world.client() as desk:
+        sign_in(desk, world.clinician_a)
+        assert desk.get("/api/v1/flags").status_code == 200
+        assert desk.get("/clinician").status_code == 200
+
+
+def test_a_blank_clearance_reason_is_refused_in_the_api(world: World) -> None:
+    person = new_walker(world)
+    base = f"/api/v1/walkers/{person.walker.id}"
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        post(
+            client, csrf, f"{base}/screenings", {**CLEARED_SCREENING, "red_flags": ["locked_knee"]}
+        )
+    with world.client() as desk:
+        csrf = sign_in(desk, world.clinician_a)
+        blank = post(desk, csrf, f"{base}/clearances", {"scope": "red_flag", "reason": "   "})
+        assert blank.status_code == 422
+        assert "reason" in blank.json()["detail"]
+
+
+def test_a_walker_who_may_not_walk_can_still_report_a_fall_on_the_page(world: World) -> None:
+    person = new_walker(world)
+    base = f"/api/v1/walkers/{person.walker.id}"
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        post(
+            client, csrf, f"{base}/screenings", {**CLEARED_SCREENING, "red_flags": ["locked_knee"]}
+        )
+        today = client.get("/today").text
+        assert 'href="/log"' in today
+        form = client.get("/log")
+        assert form.status_code == 200
+        assert "Tell us what went wrong" in form.text
+        saved = client.post(
+            "/log",
+            data={
+                "csrf_token": form_csrf(form.text),
+                "client_key": "report-1",
+                "stopped": "1",
+                "duration_min": "0",
+                "surface": "flat_clear_known_path",
+                "supervised": "no",
+                "adverse_events": "fall",
+                "pain_before_nprs": "3",
+                "pain_peak_nprs": "6",
+                "pain_after_nprs": "5",
+                "effort_cr10": "2",
+                "note": "Slipped on the rug at home.",
+            },
+        )
+        assert saved.status_code == 200, saved.text
+        assert "Session saved" in saved.text
+        kinds = {r["kind"] for r in client.get(f"{base}/restrictions").json()["active"]}
+        assert kinds == {"red_flag", "adverse_event"}

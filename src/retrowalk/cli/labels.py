@@ -47,6 +47,7 @@ FLAG_WORDS: dict[str, str] = {
     Flag.WAITING_FOR_CLEARANCE.value: "waiting for clearance",
     Flag.MISSED_SESSIONS.value: "missed sessions",
     Flag.REASSESSMENT_DUE.value: "reassessment due",
+    Flag.RECORD_UNREADABLE.value: "record needs checking",
 }
 
 DECISION_WORDS: dict[str, str] = {

@@ -181,6 +181,11 @@ def _at(value: str | None) -> datetime | None:
             f"{AT_YEAR_MAX}.",
             field="at",
         )
+    if parsed > datetime.now(UTC):
+        raise InvalidRequest(
+            f"--at: {value!r} is in the future; --at records something that already happened.",
+            field="at",
+        )
     return parsed
 
 
@@ -859,6 +864,22 @@ def history_cmd(
             f"{speed_words(p.speed_m_s)}, incline {p.incline_pct:g} %"
         )
         _show_reasons(p.reasons)
+    out.print("[bold]Screenings[/]")
+    for sc in result.screenings:
+        out.print(f"{sc.created_at:%Y-%m-%d %H:%M} UTC: {sc.outcome.replace('_', ' ')}")
+    record = result.restrictions
+    if record is not None:
+        out.print("[bold]Clearances[/] (who, when, why)")
+        for lifted in record.lifted:
+            who = lifted.cleared_by_name or f"account {lifted.cleared_by}"
+            out.print(
+                f"{lifted.at:%Y-%m-%d %H:%M} UTC: {lifted.kind.value.replace('_', ' ')} "
+                f"cleared by {who}: {lifted.reason}",
+                highlight=False,
+            )
+        if not record.lifted:
+            out.print("none")
+        _show_restrictions(record.active)
 
 
 BARS = " ▁▂▃▄▅▆▇█"

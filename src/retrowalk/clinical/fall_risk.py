@@ -57,6 +57,9 @@ importers; the rules read the ``policy`` argument."""
 
 TEST_TIME_MAX_S: Final[float] = 300.0
 """No timed test here takes 5 minutes; a longer time is a typing error (e.g. ms for s)."""
+TEST_TIME_MIN_S: Final[float] = 1.0
+"""Input limit: standing up, walking 3 m and back and sitting (TUG), or 3 m backward at
+under 3 m/s, takes at least a second; a shorter time is a typing error."""
 TANDEM_STANCE_MAX_S: Final[float] = 300.0
 """A stance is timed to 10 s; up to 5 minutes is accepted in case a tester let it run."""
 BACKWARD_SPEED_MAX_M_S: Final[float] = 3.0
@@ -169,11 +172,11 @@ def _check_seconds(
     allowed = (
         f"a number of seconds from 0 to {max_s:g}"
         if zero_allowed
-        else f"a number of seconds above 0 and at most {max_s:g}"
+        else f"a number of seconds from {TEST_TIME_MIN_S:g} to {max_s:g}"
     )
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidInputError(field, value, allowed)
-    too_low = value < 0 if zero_allowed else value <= 0
+    too_low = value < 0 if zero_allowed else value < TEST_TIME_MIN_S
     if not math.isfinite(value) or too_low or value > max_s:
         raise InvalidInputError(field, value, allowed)
 

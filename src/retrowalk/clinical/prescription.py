@@ -269,6 +269,7 @@ def start_prescription(
     *,
     fall_risk_restricted: bool = False,
     awaiting_clearance: bool | None = None,
+    stop_and_refer: bool | None = None,
 ) -> Prescription:
     """The first prescription (RULES.md §2, §7.10; sources alghadir2019, lin2025, hooper2004,
     parikh2022, almutairi2023, van_de_venis).
@@ -280,12 +281,19 @@ def start_prescription(
     first one with a speed measured for it). ``fall_risk_restricted``: a fall-risk
     restriction is active (:mod:`retrowalk.clinical.restrictions`), so the plan is made as
     for a high risk whatever the latest result. ``awaiting_clearance``: whether a clearance
-    restriction is active (None: from ``screening``).
+    restriction is active (None: from ``screening``). ``stop_and_refer``: whether a red flag
+    is active (None: from ``screening``; a clinician's clearance of the red flag makes it False
+    whatever the latest screening said).
 
     Raises :class:`ScreeningStopError` after a red flag (nhs_knee_red_flags) and
     :class:`CannotDecideError` when no suitable comfortable backward speed was measured.
     """
-    if screening.outcome is ScreeningOutcome.STOP_AND_REFER:
+    stopped = (
+        screening.outcome is ScreeningOutcome.STOP_AND_REFER
+        if stop_and_refer is None
+        else stop_and_refer
+    )
+    if stopped:
         raise ScreeningStopError(
             "The screening found a reason to stop and see a doctor first, so retrowalk "
             "writes no walking plan; follow the referral advice."
@@ -345,7 +353,8 @@ def start_prescription(
         speed_reason = Reason(
             code="prescription.speed_ceiling",
             message=(
-                f"Your measured comfortable backward speed was {measured.speed_m_s:.2f} m/s; "
+                f"Your measured comfortable backward speed was {measured.speed_m_s:.2f} m/s "
+                f"({measured.speed_m_s * KM_H_PER_M_S:.1f} km/h); "
                 f"the plan starts at {start_speed:.2f} m/s "
                 f"({start_speed * KM_H_PER_M_S:.1f} km/h), the highest starting speed "
                 "retrowalk uses (our policy: slower is safer when walking backward, and "

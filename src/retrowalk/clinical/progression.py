@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_
 from retrowalk.clinical.errors import InvalidInputError
 from retrowalk.clinical.fall_risk import BACKWARD_SPEED_MAX_M_S, Surface
 from retrowalk.clinical.norms import CR10_MAX as CR10_MAX
+from retrowalk.clinical.norms import KM_H_PER_M_S, RED_FLAG_SOURCES
 from retrowalk.clinical.norms import NPRS_MAX as NPRS_MAX
 from retrowalk.clinical.norms import (
     SPEED_MAX_RISE_FRACTION_PER_7_DAYS as SPEED_MAX_RISE_FRACTION_PER_7_DAYS,
@@ -61,6 +62,7 @@ from retrowalk.clinical.prescription import (
     safety_cues_for,
 )
 from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.screening import RED_FLAGS, KneeRedFlag
 
 # --- Published numbers (RULES.md §3) ----------------------------------------------------------
 
@@ -122,12 +124,14 @@ class SessionLog(BaseModel):
 
 
 class MorningReport(BaseModel):
-    """The next-morning check-in: knee pain and stiffness, NPRS 0–10."""
+    """The next-morning check-in: knee pain and stiffness, NPRS 0–10, and any warning sign
+    that is new since the session (RULES.md §7.7)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     pain_nprs: StrictInt = Field(ge=0, le=NPRS_MAX)
     stiffness_nprs: StrictInt = Field(ge=0, le=NPRS_MAX)
+    red_flags: frozenset[KneeRedFlag] = frozenset()
 
 
 class Change(BaseModel):
@@ -411,8 +415,9 @@ def _raise_one(
         reason = Reason(
             code="progression.speed_up",
             message=(
-                f"Speed goes up from {speed:.2f} to {new_speed:.2f} m/s: never more than "
-                f"{SPEED_MAX_RISE_FRACTION_PER_7_DAYS:.0%} in any {SPEED_RISE_WINDOW_DAYS} "
+                f"Speed goes up from {speed:.2f} to {new_speed:.2f} m/s "
+                f"({speed * KM_H_PER_M_S:.1f} to {new_speed * KM_H_PER_M_S:.1f} km/h): never more "
+                f"than {SPEED_MAX_RISE_FRACTION_PER_7_DAYS:.0%} in any {SPEED_RISE_WINDOW_DAYS} "
                 "days (a rule from a stroke treadmill trial), and at most "
                 f"{policy.speed_ceiling_fraction_above_comfortable:.0%} above your comfortable "
                 f"speed (policy)."
@@ -518,6 +523,18 @@ def decide(
         )
 
     regress: list[Reason] = []
+    if morning is not None and morning.red_flags:
+        signs = "; ".join(RED_FLAGS[f].statement.lower() for f in sorted(morning.red_flags))
+        regress.append(
+            Reason(
+                code="progression.red_flag",
+                message=(
+                    f"A warning sign since the session ({signs}): no step up. Stop backward "
+                    "walking and follow the advice to see a doctor."
+                ),
+                sources=RED_FLAG_SOURCES,
+            )
+        )
     if pain > PAIN_ACCEPTABLE_MAX_NPRS:
         regress.append(
             _pain_reason(
@@ -737,8 +754,13 @@ def after_break(
 
 
 def next_reassessment(last_assessment: date, policy: PolicyConfig = DEFAULT_POLICY) -> date:
-    """The date the baseline tests and KOOS are due again (policy; RULES §5: 2–6 weeks)."""
-    return last_assessment + timedelta(weeks=policy.reassessment_interval_weeks)
+    """The date the baseline tests and KOOS are due again (policy; RULES §5: 2–6 weeks).
+
+    Never raises: an assessment dated at the calendar's end is due on its last day."""
+    try:
+        return last_assessment + timedelta(weeks=policy.reassessment_interval_weeks)
+    except OverflowError:
+        return date.max
 
 
 def reassessment_due(

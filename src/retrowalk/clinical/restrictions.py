@@ -125,7 +125,11 @@ class _Fact(BaseModel):
 
     record_id: int | None = None
     at: datetime
-    """When the program learned of it (the server's clock): what a clearance is compared with."""
+    """When it happened (or was said to have happened): shown to people."""
+    seq: int | None = None
+    """The order in which the program recorded it (an always-increasing number, such as the
+    id of its audit entry). A clearance lifts what was recorded BEFORE it, whatever times
+    were typed; without ``seq`` the times are compared."""
     recorded_by: int | None = None
     """The account that recorded it (the walker, or a clinician)."""
 
@@ -184,6 +188,7 @@ class Trigger(BaseModel):
     source: Source
     record_id: int | None
     at: datetime
+    seq: int | None = None
     recorded_by: int | None
     reasons: tuple[Reason, ...]
     actions: tuple[str, ...] = ()
@@ -282,6 +287,7 @@ def _trigger(
         source=source,
         record_id=fact.record_id,
         at=at or fact.at,
+        seq=fact.seq,
         recorded_by=fact.recorded_by,
         reasons=tuple(reasons),
         actions=tuple(dict.fromkeys(actions)),
@@ -402,13 +408,15 @@ def _clearance_triggers(
             )
     blood_thinner = [s for s in record.screenings if s.answers.takes_anticoagulant]
     if blood_thinner and policy.anticoagulant_clearance_with_fall_risk:
-        reported = min(s.at for s in blood_thinner)
+        first = min(blood_thinner, key=_order)
         for risk in fall_risk:
+            later: Trigger | _Fact = first if _before(risk, first) else risk
             found.append(
                 Trigger(
                     source=risk.source,
                     record_id=risk.record_id,
-                    at=max(risk.at, reported),
+                    at=later.at,
+                    seq=later.seq,
                     recorded_by=risk.recorded_by,
                     reasons=(
                         Reason(
@@ -517,16 +525,30 @@ def _rest_day_triggers(record: WalkerRecord, policy: PolicyConfig) -> list[Trigg
 # --- putting it together -------------------------------------------------------------------
 
 
+def _order(item: Trigger | _Fact) -> tuple[int, datetime]:
+    """Recording order first (``seq``), the stated time only where no order is known."""
+    return (item.seq if item.seq is not None else 0, item.at)
+
+
+def _before(first: Trigger | _Fact, second: Trigger | _Fact) -> bool:
+    """Whether ``first`` was recorded no later than ``second``."""
+    if first.seq is not None and second.seq is not None:
+        return first.seq <= second.seq
+    return first.at <= second.at
+
+
 def _split(
     triggers: list[Trigger], clearances: list[ClearanceFact], kind: RestrictionKind
 ) -> tuple[list[Trigger], list[Lifted]]:
     """The triggers still active after the clearances of this kind, and what each lifted."""
-    triggers = sorted(triggers, key=lambda t: t.at)
+    triggers = sorted(triggers, key=_order)
     lifted: list[Lifted] = []
-    previous: datetime | None = None
-    for clearance in sorted(clearances, key=lambda c: c.at):
+    previous: ClearanceFact | None = None
+    for clearance in sorted(clearances, key=_order):
         covered = tuple(
-            t for t in triggers if t.at <= clearance.at and (previous is None or t.at > previous)
+            t
+            for t in triggers
+            if _before(t, clearance) and (previous is None or not _before(t, previous))
         )
         lifted.append(
             Lifted(
@@ -538,18 +560,16 @@ def _split(
                 triggers=covered,
             )
         )
-        previous = clearance.at
-    active = [t for t in triggers if previous is None or t.at > previous]
+        previous = clearance
+    active = [t for t in triggers if previous is None or not _before(t, previous)]
     return active, lifted
 
 
 def _fall_risk_clearable(record: WalkerRecord, active: list[Trigger]) -> str | None:
     """Why fall risk cannot be cleared now (None: it can), RULES.md §7.4."""
-    verdicts = sorted(
-        (a for a in record.assessments if a.fall_risk is not None), key=lambda a: a.at
-    )
+    verdicts = sorted((a for a in record.assessments if a.fall_risk is not None), key=_order)
     latest = verdicts[-1] if verdicts else None
-    newest_trigger = max(t.at for t in active)
+    newest_trigger = max(active, key=_order)
     if (
         latest is None
         or latest.fall_risk is None
@@ -561,7 +581,7 @@ def _fall_risk_clearable(record: WalkerRecord, active: list[Trigger]) -> str | N
             "at risk (a retested Timed Up and Go must improve by more than its measurement "
             "error)."
         )
-    if latest.at < newest_trigger:
+    if not _before(newest_trigger, latest):
         return (
             "The latest low-risk reassessment is older than what set this restriction: record "
             "a new reassessment first."
@@ -595,7 +615,7 @@ def _restriction(
         kind=kind,
         effect=effect,
         title=_TITLES[kind],
-        since=triggers[0].at,
+        since=min(t.at for t in triggers),
         triggers=tuple(triggers),
         reasons=reasons,
         what_to_do=actions,

@@ -28,6 +28,7 @@ from retrowalk.clinical.progression import (
     usual_level,
 )
 from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.screening import KneeRedFlag
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.convert import checkin_out, reasons_of
@@ -301,7 +302,11 @@ def morning_checkin(
             actor,
             walker,
             session_row,
-            MorningReport(pain_nprs=checkin_in.pain_nprs, stiffness_nprs=checkin_in.stiffness_nprs),
+            MorningReport(
+                pain_nprs=checkin_in.pain_nprs,
+                stiffness_nprs=checkin_in.stiffness_nprs,
+                red_flags=frozenset(KneeRedFlag(f) for f in checkin_in.new_red_flags),
+            ),
             at,
             red_flags=tuple(dict.fromkeys(checkin_in.new_red_flags)),
         )

@@ -7,6 +7,7 @@ version with the clinician's reason. The walker list's flags are computed here f
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -43,6 +44,8 @@ from retrowalk.services.sessions import off_safe_surface
 from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Clearance, ClinicianNote, Walker, WalkSession
+
+logger = logging.getLogger(__name__)
 
 FLAG_WINDOW_DAYS = DEFAULT_POLICY.flag_window_days
 """Alias of ``PolicyConfig.flag_window_days`` (**policy**), kept for importers."""
@@ -214,9 +217,12 @@ def _flags(session: Session, walker: Walker, at: datetime) -> WalkerFlags:
     since = today - timedelta(days=DEFAULT_POLICY.flag_window_days - 1)
     recent = repo.walk_sessions(session, walker.id, since=since, until=today)
     last = repo.last_session(session, walker.id)
+    logged = repo.sessions_logged_since(
+        session, walker.id, at - timedelta(days=DEFAULT_POLICY.flag_window_days)
+    )
     outside = [
         s
-        for s in recent
+        for s in logged
         if s.planned_supervised
         and (not s.supervised or off_safe_surface(s.surface, s.planned_surface))
     ]
@@ -302,4 +308,30 @@ def walker_flags(db: Database, actor: Actor, *, now: datetime | None = None) -> 
         if actor.role is Role.WALKER:
             raise AccessDenied("Only a clinician or an admin sees the walker list.")
         clinician = actor.account_id if actor.role is Role.CLINICIAN else None
-        return [_flags(session, w, at) for w, _ in repo.walkers(session, clinician_id=clinician)]
+        return [
+            _flags_or_notice(session, walker, account, at)
+            for walker, account in repo.walkers(session, clinician_id=clinician)
+        ]
+
+
+RECORD_UNREADABLE = (
+    "One of this walker's records could not be read, so the flags are not shown: open the "
+    "walker's page or ask your administrator to check the records."
+)
+
+
+def _flags_or_notice(
+    session: Session, walker: Walker, account: Account, at: datetime
+) -> WalkerFlags:
+    """A walker's flags; a record the rules cannot read marks that walker, never the list."""
+    try:
+        return _flags(session, walker, at)
+    except (ValueError, OverflowError, KeyError, TypeError):
+        logger.exception("walker %s: flags could not be computed", walker.id)
+        return WalkerFlags(
+            walker=walker_out(walker, account),
+            flags=(Flag.RECORD_UNREADABLE,),
+            details=(RECORD_UNREADABLE,),
+            last_session_on=None,
+            current_prescription_version=None,
+        )

@@ -171,6 +171,7 @@ def make_plan(
             chosen,
             fall_risk_restricted=RestrictionKind.FALL_RISK in restrictions.kinds,
             awaiting_clearance=RestrictionKind.CLEARANCE_REQUIRED in restrictions.kinds,
+            stop_and_refer=False,  # an active red flag was refused above; a cleared one is gone
         )
         row = store_prescription(
             session,
@@ -229,6 +230,11 @@ BLOCKED_STATUS: dict[RestrictionKind, TodayStatus] = {
 """The today status of each restriction that stops sessions (most serious first)."""
 
 NOT_YOUR_DECISION = "Your clinician will decide when you can walk again."
+NOT_FOR_YOU_YET = (
+    "Without the 3-metre backward walk there is no safe speed to start from, and your tests "
+    "show that your fall risk is high or not known: backward walking is not for you yet. "
+    "Please see your clinician, who can test you in person."
+)
 
 
 def _blocked_message(restrictions: Restrictions) -> str:
@@ -254,6 +260,15 @@ def _status(
                     "Do the baseline tests (the 3-metre backward walk, the Timed Up and Go test "
                     "and the others)."
                 ),
+                None,
+            )
+        if not measured_speeds(session, walker):
+            if RestrictionKind.FALL_RISK in restrictions.kinds:
+                return "see_clinician", NOT_FOR_YOU_YET, None
+            return (
+                "needs_speed_test",
+                "Do the 3-metre backward walk (or, for a treadmill, the treadmill speed test): "
+                "it sets the speed your plan starts at.",
                 None,
             )
         return "needs_plan", "The tests are done: make the plan.", None

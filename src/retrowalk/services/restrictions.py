@@ -42,6 +42,7 @@ from retrowalk.clinical.screening import KneeRedFlag, ScreeningAnswers, SteadiAn
 from retrowalk.services.access import walker_for
 from retrowalk.services.schemas import (
     Actor,
+    AddedOut,
     LiftedOut,
     RestrictionOut,
     RestrictionsOut,
@@ -136,10 +137,16 @@ def fall_risk_history(
 
 
 def walker_record(session: Session, walker: Walker) -> WalkerRecord:
-    """The walker's whole record as the facts the clinical restrictions read."""
+    """The walker's whole record as the facts the clinical restrictions read.
+
+    Each fact carries the order it was recorded in (its newest audit entry), so a clearance
+    lifts what the program knew when it was given — never a record entered later with an
+    earlier time, nor one hidden behind a clearance dated ahead."""
+    order = repo.audit_order(session, walker.id)
     screenings = [
         ScreeningFact(
             record_id=row.id,
+            seq=order.get(("screening", row.id)),
             at=row.created_at,
             recorded_by=row.recorded_by,
             answers=ScreeningAnswers.model_validate(row.answers_json),
@@ -149,6 +156,7 @@ def walker_record(session: Session, walker: Walker) -> WalkerRecord:
     assessments = [
         AssessmentFact(
             record_id=row.id,
+            seq=order.get(("assessment", row.id)),
             at=row.created_at,
             recorded_by=row.recorded_by,
             kind=row.kind,
@@ -159,6 +167,7 @@ def walker_record(session: Session, walker: Walker) -> WalkerRecord:
     sessions = [
         SessionFact(
             record_id=row.id,
+            seq=order.get(("session", row.id)),
             at=row.logged_at,
             recorded_by=row.recorded_by,
             local_date=row.local_date,
@@ -170,6 +179,7 @@ def walker_record(session: Session, walker: Walker) -> WalkerRecord:
     checkins = [
         CheckinFact(
             record_id=row.id,
+            seq=order.get(("checkin", row.id)),
             at=row.created_at,
             recorded_by=row.recorded_by,
             local_date=row.local_date,
@@ -182,6 +192,7 @@ def walker_record(session: Session, walker: Walker) -> WalkerRecord:
     clearances = [
         ClearanceFact(
             record_id=row.id,
+            seq=order.get(("clearance", row.id)),
             at=row.created_at,
             recorded_by=row.cleared_by,
             kind=RestrictionKind(row.scope),
@@ -302,10 +313,25 @@ def restrictions_out(
     session: Session, walker: Walker, restrictions: Restrictions
 ) -> RestrictionsOut:
     names = _Names(session)
+    added = tuple(
+        AddedOut(
+            entity=entry.entity,
+            entity_id=entry.entity_id,
+            at=entry.at,
+            kinds=tuple(
+                RestrictionKind(k)
+                for k in entry.detail_json.get("restrictions", ())
+                if k in {kind.value for kind in RestrictionKind}
+            ),
+        )
+        for entry in repo.audit_entries(session, walker_id=walker.id, action="restriction.add")
+        if entry.entity_id is not None
+    )
     return RestrictionsOut(
         walker_id=walker.id,
         active=tuple(restriction_out(r, names) for r in restrictions.active),
         lifted=tuple(_lifted_out(x, names) for x in restrictions.lifted),
+        added=added,
     )
 
 

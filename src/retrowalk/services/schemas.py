@@ -20,6 +20,7 @@ from retrowalk.clinical.fall_risk import (
     CHAIR_STAND_COUNT_MAX,
     TANDEM_STANCE_MAX_S,
     TEST_TIME_MAX_S,
+    TEST_TIME_MIN_S,
     Surface,
 )
 from retrowalk.clinical.norms import CR10_MAX, NPRS_MAX
@@ -150,10 +151,30 @@ Nprs = Annotated[
     int, Field(ge=0, le=NPRS_MAX, description=f"0–{NPRS_MAX} numeric pain rating scale")
 ]
 Cr10 = Annotated[int, Field(ge=0, le=CR10_MAX, description=f"Borg CR10 effort, 0–{CR10_MAX}")]
-Text = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(refuse_nul)]
+
+
+def _words(value: str) -> str:
+    """Text that says something: not only spaces (a reason of three spaces is no reason)."""
+    if len(value.strip()) < 1:
+        raise ValueError("must be written in words, not only spaces")
+    return value
+
+
+def _sentence(value: str) -> str:
+    """A reason: at least 3 characters that are not spaces (who, what was found, why)."""
+    if len(value.strip()) < 3:
+        raise ValueError("must say why in a few words (at least 3 letters, not only spaces)")
+    return value
+
+
+Text = Annotated[
+    str, Field(min_length=1, max_length=4000), AfterValidator(refuse_nul), AfterValidator(_words)
+]
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(refuse_nul)]
 PasswordHash = Annotated[str, Field(min_length=1, max_length=512), AfterValidator(refuse_nul)]
-Reason3 = Annotated[str, Field(min_length=3, max_length=4000), AfterValidator(refuse_nul)]
+Reason3 = Annotated[
+    str, Field(min_length=3, max_length=4000), AfterValidator(refuse_nul), AfterValidator(_sentence)
+]
 Note = Annotated[str, Field(max_length=4000), AfterValidator(refuse_nul)]
 Answers = Annotated[dict[str, Any], AfterValidator(_refuse_nul_inside)]
 Sex = Literal["female", "male"]
@@ -277,6 +298,8 @@ class Flag(StrEnum):
     MORNING_PAIN_UP = "morning_pain_up"
     MISSED_SESSIONS = "missed_sessions"
     REASSESSMENT_DUE = "reassessment_due"
+    RECORD_UNREADABLE = "record_unreadable"
+    """A stored record the rules cannot read: the walker is marked, the list still shows."""
 
 
 FLAG_OF_RESTRICTION: Final[dict[RestrictionKind, Flag]] = {
@@ -332,12 +355,24 @@ class LiftedOut(_Frozen):
     triggers: tuple[TriggerOut, ...]
 
 
+class AddedOut(_Frozen):
+    """A record that added restrictions the walker did not have (from the audit log)."""
+
+    entity: str
+    """``screening``, ``assessment``, ``session`` or ``checkin``."""
+    entity_id: int
+    at: datetime
+    kinds: tuple[RestrictionKind, ...]
+
+
 class RestrictionsOut(_Frozen):
-    """A walker's active restrictions (most serious first) and the ones lifted before."""
+    """A walker's active restrictions (most serious first), the ones lifted before, and the
+    records that added one."""
 
     walker_id: int
     active: tuple[RestrictionOut, ...]
     lifted: tuple[LiftedOut, ...]
+    added: tuple[AddedOut, ...] = ()
 
 
 class WalkerFlags(_Frozen):
@@ -397,11 +432,13 @@ class AssessmentIn(_Input):
     local_date: SaneDate = None
     """The walker's calendar date of the assessment (default: their today; a walker may
     give a date at most ``PolicyConfig.walker_backdate_max_days`` back, never ahead)."""
-    tug_s: Annotated[float, Field(gt=0, le=TEST_TIME_MAX_S)] | None = None
+    tug_s: Annotated[float, Field(ge=TEST_TIME_MIN_S, le=TEST_TIME_MAX_S)] | None = None
     tandem_stance_s: Annotated[float, Field(ge=0, le=TANDEM_STANCE_MAX_S)] | None = None
     chair_stand_count: Annotated[int, Field(ge=0, le=CHAIR_STAND_COUNT_MAX)] | None = None
     chair_stand_used_arms: bool = False
-    backward_walk_3m_s: Annotated[float, Field(gt=0, le=TEST_TIME_MAX_S)] | None = None
+    backward_walk_3m_s: Annotated[float, Field(ge=TEST_TIME_MIN_S, le=TEST_TIME_MAX_S)] | None = (
+        None
+    )
     """Time for the 3-m backward walk: the comfortable backward speed is 3 m / this."""
     treadmill_speed_up_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
     treadmill_speed_down_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
@@ -463,14 +500,17 @@ TodayStatus = Literal[
     "waiting_for_review",
     "rest_day",
     "waiting_for_clearance",
+    "see_clinician",
     "needs_assessment",
+    "needs_speed_test",
     "needs_plan",
     "ready",
     "done_today",
 ]
 """``stopped``: a red flag; ``waiting_for_review``: an adverse event a clinician must review;
 ``rest_day``: next-morning pain called for rest; ``waiting_for_clearance``: a clearance is
-needed. In each of these no session is offered (RULES.md §7)."""
+needed. In each of these no session is offered (RULES.md §7). ``see_clinician``: no safe
+starting speed could be measured and the fall risk is high or not known."""
 
 
 class TodayOut(_Frozen):

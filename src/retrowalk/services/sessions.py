@@ -6,8 +6,8 @@ stored session comes back (``created=False``) and nothing is written twice.
 A session is refused (:class:`~retrowalk.services.errors.NotReadyToWalk`) while the walker
 may not walk: not screened, no plan yet, or a restriction that stops sessions (a red flag,
 a clearance still awaited, an adverse event waiting for review, a rest day — RULES.md §7).
-A session reporting an adverse event is always stored once a plan exists: safety data is
-never thrown away.
+A session reporting an adverse event is always stored, even before a plan exists: safety
+data is never thrown away.
 
 Supervision is held, not advised (§7.9): a session logged alone (or on another surface) when
 someone had to be there is stored as told — the record is the truth — flagged to the
@@ -67,10 +67,10 @@ def start_blocker(
 ) -> str | None:
     """Why the walker may not log a session now (what must happen first), or None.
 
-    A reported adverse event is stored whenever a plan exists, whatever else holds: a fall
-    must reach the clinician even when the walker should not have been walking.
+    A reported adverse event is always stored, whatever else holds (even before a plan): a
+    fall must reach the clinician even when the walker should not have been walking.
     """
-    if plan is not None and adverse_event:
+    if adverse_event:
         return None
     if repo.latest_screening(session, walker.id) is None:
         return NOT_SCREENED
@@ -144,7 +144,8 @@ def log_session(
             walker = walker_for(session, actor, walker_id)
             existing = repo.session_by_client_key(session, walker.id, session_in.client_key)
             if existing is not None:
-                return _replayed(existing)
+                new_events = _events_added(session, actor, walker, existing, session_in, at)
+                return _replayed(existing, new_events)
             check_when(actor, performed_at, at, "performed_at", "a session")
             plan = repo.latest_prescription(session, walker.id)
             restrictions = restrictions_of(session, walker)
@@ -227,8 +228,50 @@ def log_session(
             return _replayed(existing)
 
 
-def _replayed(row: WalkSession) -> SessionOut:
-    """The stored session for a key sent again, with the notice it had (if walked alone)."""
-    alone = bool(row.planned_supervised) and not row.supervised
-    notices = (ALONE_NOTICE.format(why="your plan says so"),) if alone else ()
-    return session_out(row, created=False).model_copy(update={"notices": notices})
+def _events_added(
+    session: Session,
+    actor: Actor,
+    walker: Walker,
+    row: WalkSession,
+    session_in: SessionIn,
+    at: datetime,
+) -> tuple[str, ...]:
+    """A key sent again that now reports what went wrong: the events are added to the stored
+    session (a fall is never dropped as a duplicate), audited, and set their restriction."""
+    new = sorted({e.value for e in session_in.adverse_events} - set(row.adverse_events))
+    if not new:
+        return ()
+    before = restrictions_of(session, walker)
+    row.adverse_events = sorted({*row.adverse_events, *new})
+    row.completed = row.completed and session_in.completed
+    session.flush()
+    repo.audit(
+        session,
+        at=at,
+        actor_account_id=actor.account_id,
+        actor_role=actor.role.value,
+        action="session.adverse_events_added",
+        entity="session",
+        entity_id=row.id,
+        walker_id=walker.id,
+        detail={"added": new},
+    )
+    session.flush()
+    record_added(session, actor, walker, before, entity="session", entity_id=row.id, at=at)
+    return tuple(new)
+
+
+EVENTS_ADDED = (
+    "This session was already saved; what went wrong is now added to it, and your clinician "
+    "will see it."
+)
+
+
+def _replayed(row: WalkSession, events_added: tuple[str, ...] = ()) -> SessionOut:
+    """The stored session for a key sent again, with the notices it had."""
+    notices: list[str] = []
+    if events_added:
+        notices.append(EVENTS_ADDED)
+    if bool(row.planned_supervised) and not row.supervised:
+        notices.append(ALONE_NOTICE.format(why="your plan says so"))
+    return session_out(row, created=False).model_copy(update={"notices": tuple(notices)})

@@ -218,6 +218,15 @@ def walk_sessions(
     return list(session.scalars(query.order_by(WalkSession.local_date, WalkSession.id)))
 
 
+def sessions_logged_since(session: Session, walker_id: int, since: datetime) -> list[WalkSession]:
+    """The walker's sessions the program learned of after ``since`` (whatever date they were
+    said to happen on), oldest first."""
+    query = select(WalkSession).where(
+        WalkSession.walker_id == walker_id, WalkSession.logged_at > since
+    )
+    return list(session.scalars(query.order_by(WalkSession.logged_at, WalkSession.id)))
+
+
 def count_sessions(session: Session, walker_id: int, on: date | None = None) -> int:
     """How many sessions the walker logged (on one local date when ``on`` is given)."""
     query = select(func.count()).select_from(WalkSession).where(WalkSession.walker_id == walker_id)
@@ -338,8 +347,27 @@ def notes(session: Session, walker_id: int) -> list[ClinicianNote]:
     return list(session.scalars(query.order_by(ClinicianNote.id)))
 
 
-def audit_entries(session: Session, walker_id: int | None = None) -> list[AuditEntry]:
+def audit_order(session: Session, walker_id: int) -> dict[tuple[str, int], int]:
+    """For each record of the walker, the id of its newest audit entry: the order in which
+    the program recorded things, whatever times were typed in (ids only ever increase)."""
+    query = (
+        select(AuditEntry.entity, AuditEntry.entity_id, func.max(AuditEntry.id))
+        .where(AuditEntry.walker_id == walker_id, AuditEntry.entity_id.is_not(None))
+        .group_by(AuditEntry.entity, AuditEntry.entity_id)
+    )
+    return {
+        (entity, entity_id): int(top)
+        for entity, entity_id, top in session.execute(query)
+        if entity_id is not None and top is not None
+    }
+
+
+def audit_entries(
+    session: Session, walker_id: int | None = None, action: str | None = None
+) -> list[AuditEntry]:
     query = select(AuditEntry)
     if walker_id is not None:
         query = query.where(AuditEntry.walker_id == walker_id)
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
     return list(session.scalars(query.order_by(AuditEntry.id)))

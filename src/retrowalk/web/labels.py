@@ -38,6 +38,7 @@ FLAG_WORDS: dict[str, str] = {
     Flag.WAITING_FOR_CLEARANCE.value: "Waiting for clearance",
     Flag.MISSED_SESSIONS.value: "Missed sessions",
     Flag.REASSESSMENT_DUE.value: "Reassessment due",
+    Flag.RECORD_UNREADABLE.value: "Record needs checking",
 }
 
 ADVERSE_EVENT_WORDS: dict[str, str] = {

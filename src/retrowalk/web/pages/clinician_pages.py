@@ -82,18 +82,12 @@ RESTRICTION_WORDS = {
 
 
 def _restrictions_added(restrictions: RestrictionsOut | None) -> dict[tuple[str, int], list[str]]:
-    """Which record added which restriction (active or since lifted), by (source, id)."""
+    """Which record added which restriction the walker did not have, by (source, id)."""
     found: dict[tuple[str, int], list[str]] = {}
-    if restrictions is None:
-        return found
-    pairs = [(r.kind, t) for r in restrictions.active for t in r.triggers]
-    pairs += [(x.kind, t) for x in restrictions.lifted for t in x.triggers]
-    for kind, trigger in pairs:
-        if trigger.record_id is not None:
-            key = (trigger.source.value, trigger.record_id)
-            words = RESTRICTION_WORDS[kind]
-            if words not in found.setdefault(key, []):
-                found[key].append(words)
+    for added in restrictions.added if restrictions is not None else ():
+        found.setdefault((added.entity, added.entity_id), []).extend(
+            RESTRICTION_WORDS[kind] for kind in added.kinds
+        )
     return found
 
 
@@ -151,7 +145,12 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
             {
                 "when": c.local_date,
                 "what": f"Check-in: next-morning pain {c.pain_nprs}/{NPRS_MAX} → "
-                f"{labels.decision(c.decision)}",
+                f"{labels.decision(c.decision)}"
+                + (
+                    f" — added: {'; '.join(added[('checkin', c.id)])}"
+                    if ("checkin", c.id) in added
+                    else ""
+                ),
                 "reasons": c.reasons,
             }
         )

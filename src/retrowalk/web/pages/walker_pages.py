@@ -338,12 +338,29 @@ def _log_context(today: Any, values: dict[str, Any]) -> dict[str, Any]:
 def log_form(request: Request) -> Response:
     actor, walker_id = require_walker(request)
     today = plans.todays_prescription(web_state(request).db, actor, walker_id)
-    if today.status not in ("ready", "done_today") or today.prescription is None:
-        flash(request, today.message)  # e.g. the safety questions come first
-        return RedirectResponse("/today", 303)
-    plan = today.prescription
     query = request.query_params
     events = [e for e in query.getlist("adverse_events") if e in labels.ADVERSE_EVENT_WORDS]
+    plan = today.prescription
+    if today.status == "needs_screening":
+        flash(request, today.message)  # the safety questions come first
+        return RedirectResponse("/today", 303)
+    if today.status not in ("ready", "done_today") or plan is None:
+        # No session today: the page still takes a report of what went wrong (a fall must
+        # always reach the clinician), as a 0-minute session stopped before walking.
+        report: dict[str, Any] = {
+            "client_key": uuid.uuid4().hex,
+            "duration_min": 0,
+            "speed_m_s": None,
+            "incline_pct": 0,
+            "surface": plan.surface.value if plan is not None else next(iter(labels.SURFACE_WORDS)),
+            "supervised": None,
+            "adverse_events": events,
+            "note": "",
+            "stopped": True,
+        }
+        context = _log_context(today, report)
+        context.update(title="Tell us what went wrong", report_only=True)
+        return render(request, "walker/log.html", context)
     values: dict[str, Any] = {
         "client_key": uuid.uuid4().hex,
         "duration_min": query.get("done_min") or plan.duration_min,
@@ -416,11 +433,13 @@ async def log_submit(request: Request) -> Response:
         saved = sessions.log_session(db, actor, walker_id, session_in)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
         today = plans.todays_prescription(db, actor, walker_id)
+        report_only = today.status not in ("ready", "done_today") or today.prescription is None
         return render(
             request,
             "walker/log.html",
             {
                 **_log_context(today, {**data, "stopped": forms.text(form, "stopped") == "1"}),
+                "report_only": report_only,
                 "error": str(exc),
                 "errors": getattr(exc, "fields", {}),
             },
