@@ -6,7 +6,8 @@ Each PostgreSQL test gets a fresh schema (through ``search_path``), dropped afte
 runs never see each other's rows. With no PostgreSQL answering, those tests SKIP saying why —
 unless ``RETROWALK_REQUIRE_POSTGRES=1`` (CI), when they FAIL.
 
-Import the fixtures into a test module or conftest: ``from tests.db import database, database_url``.
+Import the fixtures into a test module or conftest: ``from tests.db import ctx, database,
+database_url``; ``ctx`` is the application context the use cases take, on ``database``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from retrowalk.services.context import AppContext
 from retrowalk.store import Database, open_database
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://root@127.0.0.1:5432/test"
@@ -100,3 +102,10 @@ def database(database_url: str) -> Iterator[Database]:
         yield db
     finally:
         db.dispose()
+
+
+@pytest.fixture
+def ctx(database: Database) -> AppContext:
+    """The application context the use cases take, on that database (the server's clock;
+    ``ctx.at(moment)`` for another)."""
+    return AppContext(db=database)

@@ -1,3 +1,3 @@
-from tests.db import database, database_url, postgres_schema_url, sqlite_url
+from tests.db import ctx, database, database_url, postgres_schema_url, sqlite_url
 
-__all__ = ["database", "database_url", "postgres_schema_url", "sqlite_url"]
+__all__ = ["ctx", "database", "database_url", "postgres_schema_url", "sqlite_url"]

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from retrowalk.services import accounts, assessments, plans, screening, walkers
+from retrowalk.services.context import AppContext
 from retrowalk.services.schemas import Actor, Role, WalkerOut
-from retrowalk.store import Database
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 NO_STEADI = {"fell_past_12_months": False, "feels_unsteady": False, "worries_about_falling": False}
@@ -21,14 +21,16 @@ MORE_NO = {
 """No to the questions of RULES.md §7.5–7.6 (walking aid, blood thinner, surgery, fever)."""
 
 
-def clinician(db: Database, admin: Actor, email: str) -> Actor:
+def clinician(ctx: AppContext, admin: Actor, email: str) -> Actor:
     out = accounts.create_account(
-        db, admin, {"email": email, "display_name": email.split("@")[0], "role": "clinician"}
+        ctx, admin, {"email": email, "display_name": email.split("@")[0], "role": "clinician"}
     )
     return Actor(account_id=out.id, role=Role.CLINICIAN)
 
 
-def enrol(db: Database, actor: Actor, email: str = "ann@example.org", **profile: Any) -> WalkerOut:
+def enrol(
+    ctx: AppContext, actor: Actor, email: str = "ann@example.org", **profile: Any
+) -> WalkerOut:
     data = {
         "email": email,
         "display_name": email.split("@")[0].title(),
@@ -39,29 +41,35 @@ def enrol(db: Database, actor: Actor, email: str = "ann@example.org", **profile:
         "timezone": "Europe/London",
     }
     data.update(profile)
-    return walkers.enrol_walker(db, actor, data, now=T0)
+    return walkers.enrol_walker(
+        ctx.at(T0),
+        actor,
+        data,
+    )
 
 
 def planned_walker(
-    db: Database, actor: Actor, email: str = "ann@example.org", parq: list[bool] | None = None
+    ctx: AppContext, actor: Actor, email: str = "ann@example.org", parq: list[bool] | None = None
 ) -> WalkerOut:
     """Enrolled, screened, assessed (low fall risk, 0.75 m/s) and with a starting plan."""
-    walker = enrol(db, actor, email)
+    walker = enrol(ctx, actor, email)
     screening.screen_walker(
-        db,
+        ctx.at(T0),
         actor,
         walker.id,
         {"used_to_activity": True, "parq": parq or PARQ_CLEAR, "steadi": NO_STEADI, **MORE_NO},
-        now=T0,
     )
     assessments.record_assessment(
-        db,
+        ctx.at(T0),
         actor,
         walker.id,
         {"tug_s": 9.0, "tandem_stance_s": 15, "chair_stand_count": 13, "backward_walk_3m_s": 4.0},
-        now=T0,
     )
-    plans.make_plan(db, actor, walker.id, now=T0)
+    plans.make_plan(
+        ctx.at(T0),
+        actor,
+        walker.id,
+    )
     return walker
 
 

@@ -31,9 +31,9 @@ from retrowalk.services import (
     sessions,
     walkers,
 )
+from retrowalk.services.context import AppContext
 from retrowalk.services.errors import AccessDenied, InvalidRequest, NotFound
 from retrowalk.services.schemas import ID_MAX, Actor, Role
-from retrowalk.store import Database
 from tests.services.factory import T0, enrol, morning, planned_walker, session_data
 from tests.services.factory import clinician as make_clinician
 
@@ -44,33 +44,33 @@ NUL = "\x00"
 # --- 1. walker_for_account --------------------------------------------------------------------
 
 
-def test_walker_for_account_returns_the_profile_for_each_role(database: Database) -> None:
-    admin = accounts.ensure_local_admin(database)
-    dr_a = make_clinician(database, admin, "a@clinic.org")
-    dr_b = make_clinician(database, admin, "b@clinic.org")
-    ann = enrol(database, dr_a, "ann@example.org")
-    bob = enrol(database, dr_b, "bob@example.org")
+def test_walker_for_account_returns_the_profile_for_each_role(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    dr_a = make_clinician(ctx, admin, "a@clinic.org")
+    dr_b = make_clinician(ctx, admin, "b@clinic.org")
+    ann = enrol(ctx, dr_a, "ann@example.org")
+    bob = enrol(ctx, dr_b, "bob@example.org")
     as_ann = Actor(account_id=ann.account_id, role=Role.WALKER)
 
-    assert walkers.walker_for_account(database, as_ann, ann.account_id) == ann
-    assert walkers.walker_for_account(database, dr_a, ann.account_id) == ann
-    assert walkers.walker_for_account(database, admin, bob.account_id) == bob
+    assert walkers.walker_for_account(ctx, as_ann, ann.account_id) == ann
+    assert walkers.walker_for_account(ctx, dr_a, ann.account_id) == ann
+    assert walkers.walker_for_account(ctx, admin, bob.account_id) == bob
     with pytest.raises(AccessDenied):
-        walkers.walker_for_account(database, as_ann, bob.account_id)
+        walkers.walker_for_account(ctx, as_ann, bob.account_id)
     with pytest.raises(AccessDenied):
-        walkers.walker_for_account(database, dr_a, bob.account_id)
+        walkers.walker_for_account(ctx, dr_a, bob.account_id)
     with pytest.raises(NotFound, match="no walker profile"):
-        walkers.walker_for_account(database, admin, dr_a.account_id)
+        walkers.walker_for_account(ctx, admin, dr_a.account_id)
 
 
 # --- 2. a fall during the warm-up ---------------------------------------------------------------
 
 
-def test_a_fall_before_any_backward_walking_is_logged_and_regresses(database: Database) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = planned_walker(database, admin)
+def test_a_fall_before_any_backward_walking_is_logged_and_regresses(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
     logged = sessions.log_session(
-        database,
+        ctx,
         admin,
         walker.id,
         session_data(
@@ -85,22 +85,27 @@ def test_a_fall_before_any_backward_walking_is_logged_and_regresses(database: Da
     )
     assert logged.duration_min == 0
     assert logged.adverse_events == ("fall",)
-    decided = checkins.morning_checkin(database, admin, walker.id, morning(T0))
+    decided = checkins.morning_checkin(ctx, admin, walker.id, morning(T0))
     assert decided.decision in ("stop", "regress")
     assert any("adverse" in r.code for r in decided.reasons)
-    flags = clinician.walker_flags(database, admin, now=T0 + timedelta(days=1))
+    flags = clinician.walker_flags(
+        ctx.at(T0 + timedelta(days=1)),
+        admin,
+    )
     assert "adverse_event" in flags[0].flags
     assert plans.todays_prescription(
-        database, admin, walker.id, now=T0 + timedelta(days=2)
+        ctx.at(T0 + timedelta(days=2)),
+        admin,
+        walker.id,
     ).supervised
 
 
-def test_zero_minutes_stopped_early_without_an_event_is_logged(database: Database) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = planned_walker(database, admin)
+def test_zero_minutes_stopped_early_without_an_event_is_logged(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
     data = session_data("knee-said-no", T0, duration_min=0, speed_m_s=None, completed=False)
-    assert sessions.log_session(database, admin, walker.id, data).duration_min == 0
-    out = checkins.morning_checkin(database, admin, walker.id, morning(T0))
+    assert sessions.log_session(ctx, admin, walker.id, data).duration_min == 0
+    out = checkins.morning_checkin(ctx, admin, walker.id, morning(T0))
     assert out.decision != "progress"
 
 
@@ -116,37 +121,48 @@ def test_zero_minutes_stopped_early_without_an_event_is_logged(database: Databas
     ],
 )
 def test_zero_minutes_needs_a_reason(
-    database: Database, overrides: dict[str, Any], message: str
+    ctx: AppContext, overrides: dict[str, Any], message: str
 ) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = planned_walker(database, admin)
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
     with pytest.raises(InvalidRequest, match=message):
-        sessions.log_session(database, admin, walker.id, session_data("x", T0, **overrides))
-    assert history.walker_history(database, admin, walker.id, now=T0).sessions == ()
+        sessions.log_session(ctx, admin, walker.id, session_data("x", T0, **overrides))
+    assert (
+        history.walker_history(
+            ctx.at(T0),
+            admin,
+            walker.id,
+        ).sessions
+        == ()
+    )
 
 
 # --- 4. ids and NUL characters ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("too_big", TOO_BIG_IDS)
-def test_ids_beyond_the_integer_column_are_refused(database: Database, too_big: int) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = planned_walker(database, admin)
-    sessions.log_session(database, admin, walker.id, session_data("s", T0))
+def test_ids_beyond_the_integer_column_are_refused(ctx: AppContext, too_big: int) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
+    sessions.log_session(ctx, admin, walker.id, session_data("s", T0))
     with pytest.raises(InvalidRequest, match=f"session_id.*{ID_MAX}"):
-        checkins.morning_checkin(database, admin, walker.id, {**morning(T0), "session_id": too_big})
+        checkins.morning_checkin(ctx, admin, walker.id, {**morning(T0), "session_id": too_big})
     with pytest.raises(InvalidRequest, match=f"clinician_id.*{ID_MAX}"):
-        enrol(database, admin, "other@example.org", clinician_id=too_big)
+        enrol(ctx, admin, "other@example.org", clinician_id=too_big)
     with pytest.raises(InvalidRequest, match=f"walker_id.*{ID_MAX}"):
-        walkers.get_walker(database, admin, too_big)
+        walkers.get_walker(ctx, admin, too_big)
     with pytest.raises(InvalidRequest, match=f"walker_id.*{ID_MAX}"):
-        plans.todays_prescription(database, admin, too_big, now=T0)
+        plans.todays_prescription(
+            ctx.at(T0),
+            admin,
+            too_big,
+        )
     with pytest.raises(InvalidRequest, match=f"account_id.*{ID_MAX}"):
-        accounts.get_account(database, admin, too_big)
+        accounts.get_account(ctx, admin, too_big)
     with pytest.raises(InvalidRequest, match=f"account_id.*{ID_MAX}"):
-        walkers.walker_for_account(database, admin, too_big)
+        walkers.walker_for_account(ctx, admin, too_big)
     # the database is still usable afterwards (no aborted transaction left behind)
-    assert checkins.morning_checkin(database, admin, walker.id, morning(T0)).decision
+    assert checkins.morning_checkin(ctx, admin, walker.id, morning(T0)).decision
 
 
 def _with_nul(text: str) -> str:
@@ -154,60 +170,67 @@ def _with_nul(text: str) -> str:
 
 
 def test_nul_in_every_free_text_field_is_refused_and_nothing_is_stored(
-    database: Database,
+    ctx: AppContext,
 ) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = planned_walker(database, admin)
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
     refused: list[tuple[str, Any]] = [
-        ("text", lambda: clinician.add_note(database, admin, walker.id, {"text": _with_nul("x")})),
+        ("text", lambda: clinician.add_note(ctx, admin, walker.id, {"text": _with_nul("x")})),
         (
             "reason",
             lambda: clinician.clear_walker(
-                database, admin, walker.id, {"scope": "start", "reason": _with_nul("seen")}
+                ctx, admin, walker.id, {"scope": "start", "reason": _with_nul("seen")}
             ),
         ),
         (
             "reason",
             lambda: clinician.adjust_prescription(
-                database, admin, walker.id, {"duration_min": 12, "reason": _with_nul("why")}
+                ctx, admin, walker.id, {"duration_min": 12, "reason": _with_nul("why")}
             ),
         ),
         (
             "note",
             lambda: sessions.log_session(
-                database, admin, walker.id, session_data("k", T0, note=_with_nul("felt ok"))
+                ctx, admin, walker.id, session_data("k", T0, note=_with_nul("felt ok"))
             ),
         ),
-        ("display_name", lambda: enrol(database, admin, "n@example.org", display_name="A\0B")),
-        ("email", lambda: enrol(database, admin, _with_nul("nul@example.org"))),
-        ("timezone", lambda: enrol(database, admin, "tz@example.org", timezone="UTC\0")),
+        ("display_name", lambda: enrol(ctx, admin, "n@example.org", display_name="A\0B")),
+        ("email", lambda: enrol(ctx, admin, _with_nul("nul@example.org"))),
+        ("timezone", lambda: enrol(ctx, admin, "tz@example.org", timezone="UTC\0")),
         (
             "display_name",
             lambda: accounts.create_account(
-                database, admin, {"email": "c@example.org", "display_name": "C\0", "role": "admin"}
+                ctx, admin, {"email": "c@example.org", "display_name": "C\0", "role": "admin"}
             ),
         ),
         (
             "koos_answers",
             lambda: assessments.record_assessment(
-                database, admin, walker.id, {"koos_answers": {"P1\0": 1}}, now=T0
+                ctx.at(T0),
+                admin,
+                walker.id,
+                {"koos_answers": {"P1\0": 1}},
             ),
         ),
         (
             "password_hash",
-            lambda: accounts.set_password_hash(database, admin, admin.account_id, "h\0"),
+            lambda: accounts.set_password_hash(ctx, admin, admin.account_id, "h\0"),
         ),
     ]
     for field, call in refused:
         with pytest.raises(InvalidRequest, match=f"(?s){field}.*NUL character") as caught:
             call()
         assert caught.value.field is None or caught.value.field.startswith(field)
-    record = history.walker_history(database, admin, walker.id, now=T0 + timedelta(days=1))
+    record = history.walker_history(
+        ctx.at(T0 + timedelta(days=1)),
+        admin,
+        walker.id,
+    )
     assert record.notes == ()
     assert record.sessions == ()
     assert record.clearances == ()
     assert [p.decision for p in record.prescriptions] == ["start"]
-    assert len(walkers.list_walkers(database, admin)) == 1
+    assert len(walkers.list_walkers(ctx, admin)) == 1
 
 
 # --- 5. one place for each clinical number ------------------------------------------------------
@@ -222,19 +245,19 @@ def test_nul_in_every_free_text_field_is_refused_and_nothing_is_stored(
     ],
 )
 def test_adjustment_beyond_the_clinical_ceilings_is_refused(
-    database: Database, change: dict[str, int], field: str
+    ctx: AppContext, change: dict[str, int], field: str
 ) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = planned_walker(database, admin)
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
     with pytest.raises(InvalidRequest, match=field):
-        clinician.adjust_prescription(database, admin, walker.id, {**change, "reason": "why not"})
+        clinician.adjust_prescription(ctx, admin, walker.id, {**change, "reason": "why not"})
 
 
-def test_adjustment_at_the_ceilings_is_accepted(database: Database) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = planned_walker(database, admin)
+def test_adjustment_at_the_ceilings_is_accepted(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
     out = clinician.adjust_prescription(
-        database,
+        ctx.at(T0),
         admin,
         walker.id,
         {
@@ -244,7 +267,6 @@ def test_adjustment_at_the_ceilings_is_accepted(database: Database) -> None:
             "surface": "treadmill",
             "reason": "at the ceilings",
         },
-        now=T0,
     )
     assert (out.duration_min, out.sessions_per_week, out.incline_pct) == (
         MAX_DURATION_MIN,
@@ -253,26 +275,29 @@ def test_adjustment_at_the_ceilings_is_accepted(database: Database) -> None:
     )
 
 
-def test_an_incline_between_the_steps_is_refused_by_the_clinical_rule(database: Database) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = planned_walker(database, admin)
+def test_an_incline_between_the_steps_is_refused_by_the_clinical_rule(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
     between = (INCLINE_STEPS_PCT[0] + INCLINE_STEPS_PCT[1]) // 2
     with pytest.raises(ClinicalError, match="incline"):
         clinician.adjust_prescription(
-            database,
+            ctx,
             admin,
             walker.id,
             {"incline_pct": between, "surface": "treadmill", "reason": "odd step"},
         )
 
 
-def test_missed_sessions_window_is_a_documented_policy(database: Database) -> None:
+def test_missed_sessions_window_is_a_documented_policy(ctx: AppContext) -> None:
     window = DEFAULT_POLICY.missed_sessions_window_days
     assert "Policy" in (PolicyConfig.model_fields["missed_sessions_window_days"].description or "")
     assert "Policy" in (PolicyConfig.model_fields["flag_window_days"].description or "")
-    admin = accounts.ensure_local_admin(database)
-    walker = planned_walker(database, admin)
-    flags = clinician.walker_flags(database, admin, now=T0 + timedelta(days=window))
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
+    flags = clinician.walker_flags(
+        ctx.at(T0 + timedelta(days=window)),
+        admin,
+    )
     assert "missed_sessions" in flags[0].flags
     assert f"0 sessions in the last {window} days" in " ".join(flags[0].details)
     assert walker.id == flags[0].walker.id

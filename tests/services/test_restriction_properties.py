@@ -28,9 +28,9 @@ from retrowalk.services import (
     screening,
     sessions,
 )
+from retrowalk.services.context import AppContext, build_context
 from retrowalk.services.errors import ServiceError
 from retrowalk.services.schemas import Actor, Role
-from retrowalk.store import Database, open_database
 from tests.services.factory import T0, enrol, session_data
 
 yes_no = st.booleans()
@@ -95,21 +95,45 @@ actions = st.lists(
 emails = itertools.count()
 
 
-def _act(db: Database, me: Actor, walker_id: int, kind: str, data: Any, day: int) -> None:
+def _act(ctx: AppContext, me: Actor, walker_id: int, kind: str, data: Any, day: int) -> None:
     at = T0 + timedelta(days=day, hours=10)
     try:
         if kind == "screen":
-            screening.screen_walker(db, me, walker_id, data, now=at)
+            screening.screen_walker(
+                ctx.at(at),
+                me,
+                walker_id,
+                data,
+            )
         elif kind == "assess":
-            assessments.record_assessment(db, me, walker_id, data, now=at)
+            assessments.record_assessment(
+                ctx.at(at),
+                me,
+                walker_id,
+                data,
+            )
         elif kind == "plan":
-            plans.make_plan(db, me, walker_id, now=at)
+            plans.make_plan(
+                ctx.at(at),
+                me,
+                walker_id,
+            )
         elif kind == "walk":
             completed = not data["adverse_events"]
             walk = session_data(f"w{day}", at, completed=completed, **data)
-            sessions.log_session(db, me, walker_id, walk, now=at)
+            sessions.log_session(
+                ctx.at(at),
+                me,
+                walker_id,
+                walk,
+            )
         else:
-            checkins.morning_checkin(db, me, walker_id, data, now=at + timedelta(hours=20))
+            checkins.morning_checkin(
+                ctx.at(at + timedelta(hours=20)),
+                me,
+                walker_id,
+                data,
+            )
     except (ServiceError, ClinicalError):
         pass  # refused with a sentence: the property is about what is stored
 
@@ -122,19 +146,21 @@ def _act(db: Database, me: Actor, walker_id: int, kind: str, data: Any, day: int
 def test_property_the_walker_never_removes_a_restriction_and_is_never_offered_a_forbidden_session(
     tmp_path: Path, steps: list[tuple[str, Any]]
 ) -> None:
-    db = open_database(f"sqlite+pysqlite:///{tmp_path / 'property.sqlite'}")
+    ctx = build_context(f"sqlite+pysqlite:///{tmp_path / 'property.sqlite'}")
     try:
-        admin = accounts.ensure_local_admin(db)
-        walker = enrol(db, admin, f"p{next(emails)}@example.org")
+        admin = accounts.ensure_local_admin(ctx)
+        walker = enrol(ctx, admin, f"p{next(emails)}@example.org")
         me = Actor(account_id=walker.account_id, role=Role.WALKER)
         before: set[str] = set()
         for day, (kind, data) in enumerate(steps):
-            _act(db, me, walker.id, kind, data, day)
-            found = restrictions.walker_restrictions(db, me, walker.id).active
+            _act(ctx, me, walker.id, kind, data, day)
+            found = restrictions.walker_restrictions(ctx, me, walker.id).active
             now = {r.kind.value for r in found}
             assert now >= before, f"{kind} removed {before - now}"
             today = plans.todays_prescription(
-                db, me, walker.id, now=T0 + timedelta(days=day, hours=23)
+                ctx.at(T0 + timedelta(days=day, hours=23)),
+                me,
+                walker.id,
             )
             if any(r.effect.value == "no_sessions" for r in found):
                 assert not today.session_offered
@@ -143,4 +169,4 @@ def test_property_the_walker_never_removes_a_restriction_and_is_never_offered_a_
                 assert today.supervised
             before = now
     finally:
-        db.dispose()
+        ctx.db.dispose()

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from retrowalk.services import accounts
-from retrowalk.store import open_database
+from retrowalk.services.context import build_context
 from retrowalk.store import repositories as repo
 from tests.services.factory import planned_walker
 
@@ -18,9 +18,9 @@ import sys
 from datetime import UTC, datetime, timedelta
 from retrowalk.services import sessions
 from retrowalk.services.schemas import Actor, Role
-from retrowalk.store import open_database
+from retrowalk.services.context import build_context
 
-db = open_database(sys.argv[1], migrate=False)
+db = build_context(sys.argv[1], migrate=False)
 actor = Actor(account_id=int(sys.argv[2]), role=Role.ADMIN)
 start = datetime(2026, 1, 5, 10, tzinfo=UTC)
 for i in range(100000):
@@ -36,10 +36,10 @@ ACKNOWLEDGED_BEFORE_KILL = 25
 
 
 def test_acknowledged_sessions_survive_sigkill(database_url: str, tmp_path: Path) -> None:
-    db = open_database(database_url)
+    db = build_context(database_url)
     admin = accounts.ensure_local_admin(db)
     walker = planned_walker(db, admin)
-    db.dispose()
+    db.db.dispose()
     script = tmp_path / "writer.py"
     script.write_text(WRITER, encoding="utf-8")
     proc = subprocess.Popen(
@@ -61,11 +61,11 @@ def test_acknowledged_sessions_survive_sigkill(database_url: str, tmp_path: Path
         proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
     assert len(acknowledged) == ACKNOWLEDGED_BEFORE_KILL
-    db = open_database(database_url)
+    db = build_context(database_url)
     try:
-        with db.reader() as s:
+        with db.db.reader() as s:
             stored = {row.client_key for row in repo.walk_sessions(s, walker.id)}
         missing = [key for key in acknowledged if key not in stored]
         assert missing == []
     finally:
-        db.dispose()
+        db.db.dispose()

@@ -21,9 +21,9 @@ from retrowalk.services import (
     screening,
     sessions,
 )
+from retrowalk.services.context import AppContext
 from retrowalk.services.errors import CheckinNotOpen, Conflict, NotReadyToWalk
 from retrowalk.services.schemas import Actor, WalkerOut
-from retrowalk.store import Database
 from tests.services.factory import (
     MORE_NO,
     NO_STEADI,
@@ -38,21 +38,27 @@ CLEARANCE_PARQ = [True, False, False, False, True, False, False]
 """PAR-Q with a "yes" (heart condition): the plan waits for a clinician's clearance."""
 
 
-def _stored_sessions(db: Database, admin: Actor, walker: WalkerOut) -> int:
-    return len(history.walker_history(db, admin, walker.id, now=T0 + timedelta(days=3)).sessions)
+def _stored_sessions(ctx: AppContext, admin: Actor, walker: WalkerOut) -> int:
+    return len(
+        history.walker_history(
+            ctx.at(T0 + timedelta(days=3)),
+            admin,
+            walker.id,
+        ).sessions
+    )
 
 
 # --- 1. the next-morning check-in opens on the next local date ---------------------------------
 
 
-def test_same_day_checkin_is_refused_and_nothing_is_stored(database: Database) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = planned_walker(database, admin)
-    sessions.log_session(database, admin, walker.id, session_data("s0", T0))
-    before = plans.current_prescription(database, admin, walker.id)
+def test_same_day_checkin_is_refused_and_nothing_is_stored(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
+    sessions.log_session(ctx, admin, walker.id, session_data("s0", T0))
+    before = plans.current_prescription(ctx, admin, walker.id)
     with pytest.raises(CheckinNotOpen, match="opens on 2026-01-06") as caught:
         checkins.morning_checkin(
-            database,
+            ctx,
             admin,
             walker.id,
             {
@@ -64,9 +70,9 @@ def test_same_day_checkin_is_refused_and_nothing_is_stored(database: Database) -
         )
     assert isinstance(caught.value, Conflict), "the web layer answers 409"
     assert str(caught.value).count(".") == 1, "one sentence"
-    assert plans.current_prescription(database, admin, walker.id) == before
+    assert plans.current_prescription(ctx, admin, walker.id) == before
     # The real next morning is still open: the refusal lost nothing.
-    out = checkins.morning_checkin(database, admin, walker.id, morning(T0))
+    out = checkins.morning_checkin(ctx, admin, walker.id, morning(T0))
     assert out.decision == "hold"
 
 
@@ -82,26 +88,32 @@ def test_same_day_checkin_is_refused_and_nothing_is_stored(database: Database) -
     ],
 )
 def test_checkin_day_is_the_walkers_local_date(
-    database: Database,
+    ctx: AppContext,
     timezone: str,
     performed_at: datetime,
     checkin_at: timedelta,
     accepted: bool,
 ) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = enrol(database, admin, timezone=timezone)
+    admin = accounts.ensure_local_admin(ctx)
+    walker = enrol(ctx, admin, timezone=timezone)
     screening.screen_walker(
-        database,
+        ctx.at(T0 - timedelta(days=1)),
         admin,
         walker.id,
         {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI, **MORE_NO},
-        now=T0 - timedelta(days=1),
     )
     assessments.record_assessment(
-        database, admin, walker.id, {"backward_walk_3m_s": 4.0}, now=T0 - timedelta(days=1)
+        ctx.at(T0 - timedelta(days=1)),
+        admin,
+        walker.id,
+        {"backward_walk_3m_s": 4.0},
     )
-    plans.make_plan(database, admin, walker.id, now=T0 - timedelta(days=1))
-    sessions.log_session(database, admin, walker.id, session_data("s", performed_at))
+    plans.make_plan(
+        ctx.at(T0 - timedelta(days=1)),
+        admin,
+        walker.id,
+    )
+    sessions.log_session(ctx, admin, walker.id, session_data("s", performed_at))
     report = {
         "pain_nprs": 1,
         "stiffness_nprs": 1,
@@ -109,28 +121,28 @@ def test_checkin_day_is_the_walkers_local_date(
         "at": (performed_at + checkin_at).isoformat(),
     }
     if accepted:
-        assert checkins.morning_checkin(database, admin, walker.id, report).decision
+        assert checkins.morning_checkin(ctx, admin, walker.id, report).decision
     else:
         with pytest.raises(CheckinNotOpen, match="opens on"):
-            checkins.morning_checkin(database, admin, walker.id, report)
+            checkins.morning_checkin(ctx, admin, walker.id, report)
 
 
 # --- 2. no session before the walker may start --------------------------------------------------
 
 
-def test_unscreened_walker_cannot_log_a_session(database: Database) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = enrol(database, admin)
+def test_unscreened_walker_cannot_log_a_session(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    walker = enrol(ctx, admin)
     with pytest.raises(NotReadyToWalk, match="answer the screening questions first"):
-        sessions.log_session(database, admin, walker.id, session_data("s", T0))
-    assert _stored_sessions(database, admin, walker) == 0
+        sessions.log_session(ctx, admin, walker.id, session_data("s", T0))
+    assert _stored_sessions(ctx, admin, walker) == 0
 
 
-def test_red_flag_refuses_sessions_until_a_doctor_refers(database: Database) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = enrol(database, admin)
+def test_red_flag_refuses_sessions_until_a_doctor_refers(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    walker = enrol(ctx, admin)
     screening.screen_walker(
-        database,
+        ctx.at(T0),
         admin,
         walker.id,
         {
@@ -140,68 +152,81 @@ def test_red_flag_refuses_sessions_until_a_doctor_refers(database: Database) -> 
             "steadi": NO_STEADI,
             **MORE_NO,
         },
-        now=T0,
     )
     with pytest.raises(NotReadyToWalk, match=r"red flag.*see a doctor"):
-        sessions.log_session(database, admin, walker.id, session_data("s", T0))
-    assert _stored_sessions(database, admin, walker) == 0
+        sessions.log_session(ctx, admin, walker.id, session_data("s", T0))
+    assert _stored_sessions(ctx, admin, walker) == 0
     # ... but a fall is always stored, plan or not: it must reach the clinician
     fell = session_data("fall", T0, adverse_events=["fall"], completed=False)
-    assert sessions.log_session(database, admin, walker.id, fell).created
-    assert _stored_sessions(database, admin, walker) == 1
+    assert sessions.log_session(ctx, admin, walker.id, fell).created
+    assert _stored_sessions(ctx, admin, walker) == 1
 
 
-def test_no_plan_yet_says_do_the_baseline_tests(database: Database) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = enrol(database, admin)
+def test_no_plan_yet_says_do_the_baseline_tests(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    walker = enrol(ctx, admin)
     screening.screen_walker(
-        database,
+        ctx.at(T0),
         admin,
         walker.id,
         {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI, **MORE_NO},
-        now=T0,
     )
     with pytest.raises(NotReadyToWalk, match=r"baseline tests.*Timed Up and Go.*plan"):
-        sessions.log_session(database, admin, walker.id, session_data("s", T0))
-    assessments.record_assessment(database, admin, walker.id, {"backward_walk_3m_s": 4.0}, now=T0)
+        sessions.log_session(ctx, admin, walker.id, session_data("s", T0))
+    assessments.record_assessment(
+        ctx.at(T0),
+        admin,
+        walker.id,
+        {"backward_walk_3m_s": 4.0},
+    )
     with pytest.raises(NotReadyToWalk, match="make the plan first"):
-        sessions.log_session(database, admin, walker.id, session_data("s", T0))
-    plans.make_plan(database, admin, walker.id, now=T0)
-    assert sessions.log_session(database, admin, walker.id, session_data("s", T0)).created
+        sessions.log_session(ctx, admin, walker.id, session_data("s", T0))
+    plans.make_plan(
+        ctx.at(T0),
+        admin,
+        walker.id,
+    )
+    assert sessions.log_session(ctx, admin, walker.id, session_data("s", T0)).created
 
 
 def test_awaiting_clearance_refuses_a_session_but_keeps_an_adverse_event(
-    database: Database,
+    ctx: AppContext,
 ) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = planned_walker(database, admin, parq=CLEARANCE_PARQ)
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin, parq=CLEARANCE_PARQ)
     with pytest.raises(NotReadyToWalk, match="clinician must clear you"):
-        sessions.log_session(database, admin, walker.id, session_data("s", T0))
-    assert _stored_sessions(database, admin, walker) == 0
+        sessions.log_session(ctx, admin, walker.id, session_data("s", T0))
+    assert _stored_sessions(ctx, admin, walker) == 0
     # Safety data is never refused once a plan exists: the fall reaches the clinician.
     fell = session_data("fall", T0, duration_min=0, adverse_events=["fall"], completed=False)
-    stored = sessions.log_session(database, admin, walker.id, fell)
+    stored = sessions.log_session(ctx, admin, walker.id, fell)
     assert stored.created
     assert stored.adverse_events == ("fall",)
-    assert "adverse_event" in clinician.walker_flags(database, admin, now=T0)[0].flags
-    clinician.clear_walker(database, admin, walker.id, {"scope": "start", "reason": "GP letter"})
+    assert (
+        "adverse_event"
+        in clinician.walker_flags(
+            ctx.at(T0),
+            admin,
+        )[0].flags
+    )
+    clinician.clear_walker(ctx, admin, walker.id, {"scope": "start", "reason": "GP letter"})
     later = T0 + timedelta(days=1)
     # A fall stops every session until a clinician has reviewed it (RULES §7.8): the
     # PAR-Q clearance lifts exactly the clearance requirement, not the review.
     with pytest.raises(NotReadyToWalk, match="reviewed"):
-        sessions.log_session(database, admin, walker.id, session_data("s", later))
+        sessions.log_session(ctx, admin, walker.id, session_data("s", later))
     clinician.clear_walker(
-        database, admin, walker.id, {"scope": "adverse_event", "reason": "Seen: no injury."}
+        ctx, admin, walker.id, {"scope": "adverse_event", "reason": "Seen: no injury."}
     )
-    assert sessions.log_session(database, admin, walker.id, session_data("s", later)).created
+    assert sessions.log_session(ctx, admin, walker.id, session_data("s", later)).created
 
 
-def test_a_retry_of_a_stored_session_is_still_answered(database: Database) -> None:
+def test_a_retry_of_a_stored_session_is_still_answered(ctx: AppContext) -> None:
     """Idempotency first: a phone resending a stored session gets it back, not a refusal."""
-    admin = accounts.ensure_local_admin(database)
-    walker = planned_walker(database, admin)
-    first = sessions.log_session(database, admin, walker.id, session_data("s", T0))
-    again = sessions.log_session(database, admin, walker.id, session_data("s", T0))
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
+    first = sessions.log_session(ctx, admin, walker.id, session_data("s", T0))
+    again = sessions.log_session(ctx, admin, walker.id, session_data("s", T0))
     assert again.id == first.id
     assert not again.created
 
@@ -209,17 +234,20 @@ def test_a_retry_of_a_stored_session_is_still_answered(database: Database) -> No
 # --- 5. plain words -----------------------------------------------------------------------------
 
 
-def test_today_names_the_baseline_tests_in_plain_words(database: Database) -> None:
-    admin = accounts.ensure_local_admin(database)
-    walker = enrol(database, admin)
+def test_today_names_the_baseline_tests_in_plain_words(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    walker = enrol(ctx, admin)
     screening.screen_walker(
-        database,
+        ctx.at(T0),
         admin,
         walker.id,
         {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI, **MORE_NO},
-        now=T0,
     )
-    today = plans.todays_prescription(database, admin, walker.id, now=T0)
+    today = plans.todays_prescription(
+        ctx.at(T0),
+        admin,
+        walker.id,
+    )
     assert today.status == "needs_assessment"
     assert "Timed Up and Go" in today.message
     assert "TUG" not in today.message

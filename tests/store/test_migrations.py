@@ -53,19 +53,21 @@ def test_going_below_0003_keeps_withdrawn_and_clinician_invitations_unusable(
     from sqlalchemy import text
 
     from retrowalk.services import accounts, invitations
+    from retrowalk.services.context import AppContext
     from retrowalk.store import open_database
 
     db = open_database(database_url)
+    ctx = AppContext(db=db)
     try:
-        admin = accounts.ensure_local_admin(db)
+        admin = accounts.ensure_local_admin(ctx)
         clinician = accounts.create_account(
-            db, admin, {"email": "c@x.org", "display_name": "C", "role": "clinician"}
+            ctx, admin, {"email": "c@x.org", "display_name": "C", "role": "clinician"}
         )
         actor = accounts.Actor(account_id=clinician.id, role=accounts.Role.CLINICIAN)
-        kept = accounts.create_invitation(db, actor, "kept@x.org")
-        gone = accounts.create_invitation(db, actor, "gone@x.org")
-        invitations.withdraw_invitation(db, actor, gone.id)
-        staff = invitations.invite_clinician(db, admin, "staff@x.org")
+        kept = accounts.create_invitation(ctx, actor, "kept@x.org")
+        gone = accounts.create_invitation(ctx, actor, "gone@x.org")
+        invitations.withdraw_invitation(ctx, actor, gone.id)
+        staff = invitations.invite_clinician(ctx, admin, "staff@x.org")
         downgrade(db.engine, "0002")
         with db.engine.connect() as conn:
             used = dict(conn.execute(text("SELECT id, used_at IS NOT NULL FROM invitations")).all())

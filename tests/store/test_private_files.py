@@ -16,6 +16,7 @@ import pytest
 
 from retrowalk.services import accounts
 from retrowalk.services import transfer as transfer_service
+from retrowalk.services.context import AppContext
 from retrowalk.store import open_database
 from retrowalk.store.backup import backup
 from retrowalk.store.config import DATABASE_URL_ENV, default_sqlite_path
@@ -47,7 +48,7 @@ def test_default_database_folder_and_files_are_owner_only(fresh_data_home: Path)
     assert str(path).startswith(str(fresh_data_home)), "the test must not touch real data"
     db = open_database()
     try:
-        accounts.ensure_local_admin(db)
+        accounts.ensure_local_admin(AppContext(db=db))
         with db.engine.connect():
             sidecars = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
             assert all(p.exists() for p in sidecars), "WAL mode keeps these while open"
@@ -61,15 +62,15 @@ def test_default_database_folder_and_files_are_owner_only(fresh_data_home: Path)
 def test_backup_and_exports_are_owner_only(fresh_data_home: Path) -> None:
     db = open_database()
     try:
-        admin = accounts.ensure_local_admin(db)
+        admin = accounts.ensure_local_admin(AppContext(db=db))
         copy = fresh_data_home / "backup.sqlite"
         backup(db, copy)
         assert _mode(copy) == 0o600
         as_json = fresh_data_home / "export.json"
-        transfer_service.export_to(db, admin, as_json, "json")
+        transfer_service.export_to(AppContext(db=db), admin, as_json, "json")
         assert _mode(as_json) == 0o600
         folder = fresh_data_home / "csv"
-        transfer_service.export_to(db, admin, folder, "csv")
+        transfer_service.export_to(AppContext(db=db), admin, folder, "csv")
         assert _mode(folder) == 0o700
         files = list(folder.iterdir())
         assert files

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from retrowalk.services import accounts, clinician, walkers
+from retrowalk.services.context import AppContext
 from retrowalk.services.errors import Conflict
 from retrowalk.services.transfer import export_data, import_data
 from retrowalk.store import Database, open_database
@@ -22,7 +23,7 @@ from retrowalk.store.transfer import INTEGER_MAX
 def export(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A small, valid export made through the use cases on SQLite."""
     path = tmp_path_factory.mktemp("source") / "source.sqlite"
-    source = open_database(f"sqlite+pysqlite:///{path}")
+    source = AppContext(db=open_database(f"sqlite+pysqlite:///{path}"))
     admin = accounts.ensure_local_admin(source)
     walker = walkers.enrol_walker(
         source,
@@ -38,7 +39,7 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     )
     clinician.add_note(source, admin, walker.id, {"text": "first visit"})
     data = export_data(source, admin)
-    source.dispose()
+    source.db.dispose()
     return data
 
 
@@ -69,10 +70,10 @@ def test_an_export_that_does_not_fit_is_refused_on_both_databases(
 ) -> None:
     assert table in export["tables"], sorted(export["tables"])
     with pytest.raises(Conflict, match=f"{table}.{column}: .*{message}"):
-        import_data(database, _set(export, table, column, value))
+        import_data(AppContext(db=database), _set(export, table, column, value))
     with database.reader() as session:
         assert repo.get(session, Account, 1) is None, "nothing of a refused import is kept"
-    assert import_data(database, export) > 0, "the valid export still imports afterwards"
+    assert import_data(AppContext(db=database), export) > 0, "the valid export still imports"
 
 
 def test_rows_that_break_a_constraint_are_a_sentence_not_a_crash(
@@ -80,5 +81,5 @@ def test_rows_that_break_a_constraint_are_a_sentence_not_a_crash(
 ) -> None:
     broken = _set(export, "walkers", "sex", "other")
     with pytest.raises(Conflict, match="walkers: the export's rows do not fit this database"):
-        import_data(database, broken)
-    assert import_data(database, export) > 0
+        import_data(AppContext(db=database), broken)
+    assert import_data(AppContext(db=database), export) > 0

@@ -31,9 +31,9 @@ from retrowalk.services import (
     screening,
     sessions,
 )
+from retrowalk.services.context import AppContext, build_context
 from retrowalk.services.schemas import AccountIn, Actor, Role, WalkerOut
 from retrowalk.services.sign_in_throttle import ThrottlePolicy
-from retrowalk.store.engine import Database, open_database
 from retrowalk.web.app import create_app
 from retrowalk.web.passwords import hash_password
 
@@ -108,7 +108,7 @@ class World:
     """A running app with two clinicians, each with one walker (A's walker has a history)."""
 
     url: str
-    db: Database
+    ctx: AppContext
     clinician_a: Person
     clinician_b: Person
     walker_a: Person
@@ -121,9 +121,9 @@ class World:
         return httpx.Client(base_url=self.url, follow_redirects=False, timeout=30)
 
 
-def _clinician(db: Database, admin: Actor, email: str, name: str, password: str) -> Person:
+def _clinician(ctx: AppContext, admin: Actor, email: str, name: str, password: str) -> Person:
     account = accounts.create_account(
-        db,
+        ctx,
         admin,
         AccountIn(
             email=email,
@@ -136,12 +136,12 @@ def _clinician(db: Database, admin: Actor, email: str, name: str, password: str)
 
 
 def invite_walker(
-    db: Database, clinician: Person, email: str, name: str, password: str, **profile: Any
+    ctx: AppContext, clinician: Person, email: str, name: str, password: str, **profile: Any
 ) -> Person:
     """A walker who accepted ``clinician``'s invitation (through the services)."""
-    token = accounts.create_invitation(db, clinician.actor, email).token
+    token = accounts.create_invitation(ctx, clinician.actor, email).token
     walker = accounts.accept_invitation(
-        db,
+        ctx,
         token,
         {
             "display_name": name,
@@ -175,7 +175,7 @@ CLEARED_SCREENING = {
 BASELINE = {"backward_walk_3m_s": 4.0, "tug_s": 9.0, "chair_stand_count": 14, "tandem_stance_s": 10}
 
 
-def give_history(db: Database, person: Person) -> int:
+def give_history(ctx: AppContext, person: Person) -> int:
     """Screen, test, plan, one session yesterday and this morning's check-in; the session id.
 
     The next-morning check-in opens on the day after the session (the services refuse a
@@ -183,11 +183,11 @@ def give_history(db: Database, person: Person) -> int:
     """
     assert person.walker is not None
     walker_id = person.walker.id
-    screening.screen_walker(db, person.actor, walker_id, CLEARED_SCREENING)
-    assessments.record_assessment(db, person.actor, walker_id, BASELINE)
-    plans.make_plan(db, person.actor, walker_id)
+    screening.screen_walker(ctx, person.actor, walker_id, CLEARED_SCREENING)
+    assessments.record_assessment(ctx, person.actor, walker_id, BASELINE)
+    plans.make_plan(ctx, person.actor, walker_id)
     saved = sessions.log_session(
-        db,
+        ctx,
         person.actor,
         walker_id,
         {
@@ -204,7 +204,7 @@ def give_history(db: Database, person: Person) -> int:
         },
     )
     checkins.morning_checkin(
-        db,
+        ctx,
         person.actor,
         walker_id,
         {"session_id": saved.id, "pain_nprs": 2, "stiffness_nprs": 1, "new_red_flags": []},
@@ -215,17 +215,17 @@ def give_history(db: Database, person: Person) -> int:
 def build_world(
     tmp: Path, throttle: ThrottlePolicy | None = None, clock: Any = None
 ) -> tuple[Any, World]:
-    db = open_database(f"sqlite+pysqlite:///{tmp / 'web.sqlite'}")
-    admin = accounts.ensure_local_admin(db)
-    clinician_a = _clinician(db, admin, "ann@example.org", "Ann Clinician", "ann-password-1")
-    clinician_b = _clinician(db, admin, "bea@example.org", "Bea Clinician", "bea-password-1")
-    walker_a = invite_walker(db, clinician_a, "alice@example.org", "Alice Walker", "alice-pass-1")
-    walker_b = invite_walker(db, clinician_b, "bob@example.org", "Bob Otherwalker", "bob-pass-12")
-    give_history(db, walker_a)
-    app = create_app(db, throttle=throttle, clock=clock, allow_fast_clock=True)
+    ctx = build_context(f"sqlite+pysqlite:///{tmp / 'web.sqlite'}")
+    admin = accounts.ensure_local_admin(ctx)
+    clinician_a = _clinician(ctx, admin, "ann@example.org", "Ann Clinician", "ann-password-1")
+    clinician_b = _clinician(ctx, admin, "bea@example.org", "Bea Clinician", "bea-password-1")
+    walker_a = invite_walker(ctx, clinician_a, "alice@example.org", "Alice Walker", "alice-pass-1")
+    walker_b = invite_walker(ctx, clinician_b, "bob@example.org", "Bob Otherwalker", "bob-pass-12")
+    give_history(ctx, walker_a)
+    app = create_app(ctx, throttle=throttle, clock=clock, allow_fast_clock=True)
     world = World(
         url="",
-        db=db,
+        ctx=ctx,
         clinician_a=clinician_a,
         clinician_b=clinician_b,
         walker_a=walker_a,
@@ -242,7 +242,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     with LiveServer(app) as server:
         built.url = server.url
         yield built
-    built.db.dispose()
+    built.ctx.db.dispose()
 
 
 def sign_in(client: httpx.Client, person: Person) -> str:

@@ -233,7 +233,7 @@ def _victim_state(world: World) -> tuple[int, ...]:
     from retrowalk.services import history
 
     walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
-    record = history.walker_history(world.db, world.admin, walker_id, weeks=520)
+    record = history.walker_history(world.ctx, world.admin, walker_id, weeks=520)
     return (
         len(record.sessions),
         len(record.checkins),
@@ -305,7 +305,7 @@ def clinician_a_invitation(world: World) -> int:
     """A pending invitation that clinician A sent."""
     from retrowalk.services import accounts
 
-    return accounts.create_invitation(world.db, world.clinician_a.actor, "pending@example.org").id
+    return accounts.create_invitation(world.ctx, world.clinician_a.actor, "pending@example.org").id
 
 
 OTHER_INTRUDERS = ["other_walker", "other_clinician", "own_walker_on_staff_route"]
@@ -344,5 +344,5 @@ def test_no_route_reaches_another_persons_invitation_or_account(
     if response.status_code not in (403, 404):
         leaks.append(("POST", "/team/password-link", response.status_code))
     assert leaks == []
-    pending = invitations.list_invitations(world.db, world.clinician_a.actor)
+    pending = invitations.list_invitations(world.ctx, world.clinician_a.actor)
     assert clinician_a_invitation in [i.id for i in pending], "a refused request withdrew it"

@@ -22,7 +22,7 @@ def fresh(tmp_path: Path) -> Iterator[World]:
     with LiveServer(app) as server:
         world.url = server.url
         yield world
-    world.db.dispose()
+    world.ctx.db.dispose()
 
 
 def change(

@@ -275,7 +275,7 @@ def test_a_fall_during_the_warm_up_can_be_logged_with_zero_minutes(tmp_path: Pat
         refused = client.post(url, json=body, headers={"X-CSRF-Token": csrf})
         body.update(adverse_events=["fall"], completed=False)
         logged = client.post(url, json=body, headers={"X-CSRF-Token": csrf})
-    built.db.dispose()
+    built.ctx.db.dispose()
     assert refused.status_code == 422
     assert "duration_min may be 0 only" in refused.json()["detail"]
     assert logged.status_code == 201, logged.text
@@ -287,9 +287,9 @@ def test_the_clinician_list_sorts_by_name_and_by_last_session(tmp_path: Path) ->
     from tests.web.conftest import give_history, invite_walker
 
     app, world = build_world(tmp_path)
-    zed = invite_walker(world.db, world.clinician_b, "zed@example.org", "Zed Zulu", "zed-pass-123")
-    invite_walker(world.db, world.clinician_b, "amy@example.org", "Amy Alpha", "amy-pass-123")
-    give_history(world.db, zed)
+    zed = invite_walker(world.ctx, world.clinician_b, "zed@example.org", "Zed Zulu", "zed-pass-123")
+    invite_walker(world.ctx, world.clinician_b, "amy@example.org", "Amy Alpha", "amy-pass-123")
+    give_history(world.ctx, zed)
     with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
         sign_in(client, world.clinician_b)
 
@@ -301,7 +301,7 @@ def test_the_clinician_list_sorts_by_name_and_by_last_session(tmp_path: Path) ->
         assert names("sort=name&order=desc") == ["Zed Zulu", "Bob Otherwalker", "Amy Alpha"]
         assert names("sort=last_session&order=asc")[0] == "Zed Zulu"
         assert names("sort=nonsense") == names("sort=flags")
-    world.db.dispose()
+    world.ctx.db.dispose()
 
 
 def test_clinician_pages_name_the_knee_condition_in_words(world: World) -> None:

@@ -43,27 +43,27 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     with LiveServer(app) as server:
         built.url = server.url
         yield built
-    built.db.dispose()
+    built.ctx.db.dispose()
 
 
 def new_walker_with_plan(world: World) -> Person:
     """A fresh walker of clinician A, screened, tested and with a plan (no sessions yet)."""
     n = next(_serial)
     person = invite_walker(
-        world.db, world.clinician_a, f"audit{n}@example.org", f"Audit Walker {n}", "audit-pass-1"
+        world.ctx, world.clinician_a, f"audit{n}@example.org", f"Audit Walker {n}", "audit-pass-1"
     )
     assert person.walker is not None
     walker_id = person.walker.id
-    screening.screen_walker(world.db, person.actor, walker_id, CLEARED_SCREENING)
-    assessments.record_assessment(world.db, person.actor, walker_id, BASELINE)
-    plans.make_plan(world.db, person.actor, walker_id)
+    screening.screen_walker(world.ctx, person.actor, walker_id, CLEARED_SCREENING)
+    assessments.record_assessment(world.ctx, person.actor, walker_id, BASELINE)
+    plans.make_plan(world.ctx, person.actor, walker_id)
     return person
 
 
 def log_session(world: World, person: Person, performed_at: datetime | None = None) -> int:
     assert person.walker is not None
     saved = sessions.log_session(
-        world.db,
+        world.ctx,
         person.actor,
         person.walker.id,
         {
@@ -131,10 +131,10 @@ def test_the_log_names_unanswered_questions_in_the_pages_own_words(world: World)
 
 def test_a_word_in_a_number_box_asks_for_a_number(world: World) -> None:
     person = invite_walker(
-        world.db, world.clinician_a, "numbers@example.org", "Number Walker", "numbers-pass-1"
+        world.ctx, world.clinician_a, "numbers@example.org", "Number Walker", "numbers-pass-1"
     )
     assert person.walker is not None
-    screening.screen_walker(world.db, person.actor, person.walker.id, CLEARED_SCREENING)
+    screening.screen_walker(world.ctx, person.actor, person.walker.id, CLEARED_SCREENING)
     with world.client() as client:
         sign_in(client, person)
         form = client.get("/onboarding/tests")
@@ -173,14 +173,14 @@ def test_every_question_a_message_names_is_on_its_page(world: World) -> None:
     with world.client() as client:
         # The form is shown only for a link that can still be used.
         token = accounts.create_invitation(
-            world.db, world.clinician_a.actor, "questions@example.org"
+            world.ctx, world.clinician_a.actor, "questions@example.org"
         ).token
         text = page_text(client.get("/join", params={"token": token}).text)
         for name, words in labels.JOIN_FIELDS.items():
             assert words in text, f"/join: {name}"
     # A restriction, so that its "Clear" form is on the page too.
     screening.screen_walker(
-        world.db, person.actor, person.walker.id, {**CLEARED_SCREENING, "uses_walking_aid": True}
+        world.ctx, person.actor, person.walker.id, {**CLEARED_SCREENING, "uses_walking_aid": True}
     )
     with world.client() as client:
         sign_in(client, world.clinician_a)
@@ -217,7 +217,7 @@ def test_the_check_in_opens_the_morning_after_the_session(world: World) -> None:
             assert "come back tomorrow morning" in error_summary(refused.text)
         logged = client.get("/today")
         assert 'href="/checkin"' not in logged.text.split("Tomorrow morning")[-1]
-    record = history.walker_history(world.db, person.actor, person.walker.id)
+    record = history.walker_history(world.ctx, person.actor, person.walker.id)
     assert record.checkins == (), "nothing was decided on a same-day report"
 
 
@@ -240,7 +240,7 @@ def test_the_check_in_of_yesterdays_session_is_taken(world: World) -> None:
         )
     assert done.status_code == 200, done.text
     assert "Thank you" in done.text
-    record = history.walker_history(world.db, person.actor, person.walker.id)
+    record = history.walker_history(world.ctx, person.actor, person.walker.id)
     assert [c.session_id for c in record.checkins] == [yesterday]
 
 
@@ -248,9 +248,11 @@ def test_the_check_in_of_yesterdays_session_is_taken(world: World) -> None:
 
 
 def test_a_used_invitation_link_says_so_and_offers_sign_in(world: World) -> None:
-    token = accounts.create_invitation(world.db, world.clinician_a.actor, "twice@example.org").token
+    token = accounts.create_invitation(
+        world.ctx, world.clinician_a.actor, "twice@example.org"
+    ).token
     accounts.accept_invitation(
-        world.db,
+        world.ctx,
         token,
         {
             "display_name": "First Use",
@@ -335,7 +337,7 @@ def test_any_text_in_a_koos_box_is_answered_with_a_sentence(
 def test_script_in_a_walker_name_and_a_note_is_shown_as_text(world: World) -> None:
     n = next(_serial)
     person = invite_walker(
-        world.db,
+        world.ctx,
         world.clinician_a,
         f"xss{n}@example.org",
         "<script>alert(1)</script><img src=x onerror=alert(2)>",
@@ -409,7 +411,7 @@ def test_a_clinician_changes_the_minutes_from_the_walker_page(world: World) -> N
     assert no_reason.status_code == 422
     assert error_summary(no_reason.text) == "Please check: Reason (required): please answer this."
     assert changed.status_code == 303, error_summary(changed.text)
-    today = plans.todays_prescription(world.db, person.actor, person.walker.id)
+    today = plans.todays_prescription(world.ctx, person.actor, person.walker.id)
     assert today.prescription is not None
     assert today.prescription.duration_min == 12
 
@@ -419,7 +421,7 @@ def test_a_clinician_changes_the_minutes_from_the_walker_page(world: World) -> N
 
 def test_the_log_waits_for_the_safety_questions(world: World) -> None:
     person = invite_walker(
-        world.db, world.clinician_a, "unscreened@example.org", "Not Yet", "not-yet-pass-1"
+        world.ctx, world.clinician_a, "unscreened@example.org", "Not Yet", "not-yet-pass-1"
     )
     with world.client() as client:
         sign_in(client, person)
@@ -459,10 +461,10 @@ def test_an_emptied_speed_box_is_asked_for_in_words(world: World) -> None:
 
 def test_the_next_step_after_screening_is_said_without_test_acronyms(world: World) -> None:
     person = invite_walker(
-        world.db, world.clinician_a, "screened@example.org", "Screened", "screened-pass-1"
+        world.ctx, world.clinician_a, "screened@example.org", "Screened", "screened-pass-1"
     )
     assert person.walker is not None
-    screening.screen_walker(world.db, person.actor, person.walker.id, CLEARED_SCREENING)
+    screening.screen_walker(world.ctx, person.actor, person.walker.id, CLEARED_SCREENING)
     with world.client() as client:
         sign_in(client, person)
         page = client.get("/today").text

@@ -55,14 +55,14 @@ if (RealContext) {
 
 def walker_with_a_session_yesterday(world: World) -> Person:
     """A walker with a plan and yesterday's session, waiting for this morning's check-in."""
-    erin = invite_walker(world.db, world.clinician_a, "erin@example.org", "Erin", "erin-pass-12")
+    erin = invite_walker(world.ctx, world.clinician_a, "erin@example.org", "Erin", "erin-pass-12")
     assert erin.walker is not None
     walker_id = erin.walker.id
-    screening.screen_walker(world.db, erin.actor, walker_id, CLEARED_SCREENING)
-    assessments.record_assessment(world.db, erin.actor, walker_id, BASELINE)
-    plans.make_plan(world.db, erin.actor, walker_id)
+    screening.screen_walker(world.ctx, erin.actor, walker_id, CLEARED_SCREENING)
+    assessments.record_assessment(world.ctx, erin.actor, walker_id, BASELINE)
+    plans.make_plan(world.ctx, erin.actor, walker_id)
     sessions.log_session(
-        world.db,
+        world.ctx,
         erin.actor,
         walker_id,
         {
@@ -249,12 +249,12 @@ def test_walker_stops_a_session_and_the_clinician_sees_the_flag_and_clears(
     world: World, browser: Any, screenshots: Path
 ) -> None:
     dan = invite_walker(
-        world.db, world.clinician_a, "dan@example.org", "Dan Stopper", "dan-pass-12"
+        world.ctx, world.clinician_a, "dan@example.org", "Dan Stopper", "dan-pass-12"
     )
     walker_id = dan.walker.id  # type: ignore[union-attr]
-    screening.screen_walker(world.db, dan.actor, walker_id, CLEARED_SCREENING)
-    assessments.record_assessment(world.db, dan.actor, walker_id, BASELINE)
-    plans.make_plan(world.db, dan.actor, walker_id)
+    screening.screen_walker(world.ctx, dan.actor, walker_id, CLEARED_SCREENING)
+    assessments.record_assessment(world.ctx, dan.actor, walker_id, BASELINE)
+    plans.make_plan(world.ctx, dan.actor, walker_id)
 
     phone = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
     page = phone.new_page()
@@ -342,7 +342,7 @@ def test_a_red_flag_stays_when_the_screening_is_answered_again_without_it(
 ) -> None:
     """Persona R: calf pain and swelling, then the same screening again with clean answers."""
     rita = invite_walker(
-        world.db, world.clinician_a, "rita@example.org", "Rita Retry", "rita-pass-12"
+        world.ctx, world.clinician_a, "rita@example.org", "Rita Retry", "rita-pass-12"
     )
     phone = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
     page = phone.new_page()

@@ -48,8 +48,8 @@ def test_a_session_stopped_in_the_warm_up_is_logged_from_the_page(tmp_path: Path
                 "effort_cr10": "2",
             },
         )
-    record = history.walker_history(built.db, built.walker_a.actor, walker_id)
-    built.db.dispose()
+    record = history.walker_history(built.ctx, built.walker_a.actor, walker_id)
+    built.ctx.db.dispose()
     assert response.status_code == 200, response.text
     saved = [s for s in record.sessions if s.client_key == "warm-up-fall"]
     assert len(saved) == 1
@@ -71,7 +71,7 @@ def test_pages_quote_the_clinical_constants(world: World) -> None:
 def test_progress_charts_take_their_scales_from_the_clinical_constants(world: World) -> None:
     assert world.walker_a.walker is not None
     record: HistoryOut = history.walker_history(
-        world.db, world.walker_a.actor, world.walker_a.walker.id
+        world.ctx, world.walker_a.actor, world.walker_a.walker.id
     )
     charts = {c.key: c for c in progress_charts(record)}
     assert charts["pain"].series.y_max == NPRS_MAX
@@ -84,7 +84,7 @@ def test_progress_charts_take_their_scales_from_the_clinical_constants(world: Wo
 
 def test_the_minutes_chart_grows_for_a_session_longer_than_the_ceiling(world: World) -> None:
     assert world.walker_a.walker is not None
-    record = history.walker_history(world.db, world.walker_a.actor, world.walker_a.walker.id)
+    record = history.walker_history(world.ctx, world.walker_a.actor, world.walker_a.walker.id)
     long_session = record.sessions[0].model_copy(
         update={"duration_min": MAX_DURATION_MIN + 15.0, "local_date": date(2026, 1, 9)}
     )

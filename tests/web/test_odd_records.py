@@ -42,7 +42,7 @@ EVERY_FLAG = [
 def odd_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, int]]:
     app, world = build_world(tmp_path_factory.mktemp("odd"))
     odd = invite_walker(
-        world.db,
+        world.ctx,
         world.clinician_a,
         "odd@example.org",
         "O" * 200,
@@ -54,11 +54,16 @@ def odd_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World,
     assert odd.walker is not None
     wid = odd.walker.id
     staff = world.clinician_a.actor
-    db = world.db
-    screening.screen_walker(db, staff, wid, CLEARED_SCREENING, now=EARLIEST)
+    ctx = world.ctx
+    screening.screen_walker(
+        ctx.at(EARLIEST),
+        staff,
+        wid,
+        CLEARED_SCREENING,
+    )
     koos = {code: 4 for codes in KOOS_ITEMS.values() for code in codes}
     assessments.record_assessment(
-        db,
+        ctx.at(EARLIEST),
         staff,
         wid,
         {
@@ -73,15 +78,18 @@ def odd_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World,
             "koos_answers": koos,
             "local_date": "2000-01-01",
         },
-        now=EARLIEST,
     )
-    plans.make_plan(db, staff, wid, surface="treadmill_with_handrails", now=EARLIEST)
+    plans.make_plan(
+        ctx.at(EARLIEST),
+        staff,
+        wid,
+        surface="treadmill_with_handrails",
+    )
     clinician.adjust_prescription(
-        db,
+        ctx.at(EARLIEST),
         staff,
         wid,
         {"duration_min": 30, "speed_m_s": 3.0, "incline_pct": 10, "reason": LONG},
-        now=EARLIEST,
     )
     worst = {
         "duration_min": 180,
@@ -98,10 +106,13 @@ def odd_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World,
         "steps": 100_000,
     }
     first = sessions.log_session(
-        db, staff, wid, {**worst, "client_key": "k" * 64, "performed_at": EARLIEST}, now=EARLIEST
+        ctx.at(EARLIEST),
+        staff,
+        wid,
+        {**worst, "client_key": "k" * 64, "performed_at": EARLIEST},
     )
     checkins.morning_checkin(
-        db,
+        ctx.at(EARLIEST + timedelta(days=1)),
         staff,
         wid,
         {
@@ -111,10 +122,9 @@ def odd_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World,
             "new_red_flags": list(dict.fromkeys(["knee_giving_way", "locked_knee"])),
             "at": (EARLIEST + timedelta(days=1)).isoformat(),
         },
-        now=EARLIEST + timedelta(days=1),
     )
     sessions.log_session(
-        db,
+        ctx,
         staff,
         wid,
         {
@@ -127,7 +137,7 @@ def odd_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World,
         },
     )
     screening.screen_walker(
-        db,
+        ctx,
         odd.actor,
         wid,
         {
@@ -142,13 +152,13 @@ def odd_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World,
             "steadi": dict.fromkeys(CLEARED_SCREENING["steadi"], True),  # type: ignore[arg-type]
         },
     )
-    clinician.add_note(db, staff, wid, {"text": LONG})
-    clinician.clear_walker(db, staff, wid, {"scope": "walking_aid", "reason": LONG})
+    clinician.add_note(ctx, staff, wid, {"text": LONG})
+    clinician.clear_walker(ctx, staff, wid, {"scope": "walking_aid", "reason": LONG})
     with LiveServer(app) as server:
         world.url = server.url
         world.extras["odd"] = odd
         yield world, wid
-    world.db.dispose()
+    world.ctx.db.dispose()
 
 
 def _get_paths(world: World, walker_id: int) -> list[str]:

@@ -20,7 +20,7 @@ from tests.web.serve_process import CONSOLE, serving, sqlite_file_url
 
 def _world_url(tmp_path: Path) -> tuple[str, str, str]:
     _, world = build_world(tmp_path)
-    world.db.dispose()
+    world.ctx.db.dispose()
     return sqlite_file_url(tmp_path / "web.sqlite"), world.walker_a.email, world.walker_a.password
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from retrowalk.services import history
-from retrowalk.store import open_database
+from retrowalk.services.context import build_context
 from tests.web.conftest import build_world, form_csrf, sign_in
 from tests.web.serve_process import free_port, serving, sqlite_file_url
 
@@ -22,7 +22,7 @@ def test_a_restart_keeps_everyone_signed_in_and_a_half_filled_form_saves(
 ) -> None:
     _, world = build_world(tmp_path)  # two clinicians, two walkers (SQLite file)
     url = sqlite_file_url(tmp_path / "web.sqlite")
-    world.db.dispose()
+    world.ctx.db.dispose()
     walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
     port = free_port()
     api = httpx.Client(timeout=30)
@@ -63,9 +63,9 @@ def test_a_restart_keeps_everyone_signed_in_and_a_half_filled_form_saves(
     finally:
         for client in (api, page, visitor):
             client.close()
-    db = open_database(url)
+    ctx = build_context(url)
     try:
-        notes = history.walker_history(db, world.admin, walker_id).notes
+        notes = history.walker_history(ctx, world.admin, walker_id).notes
         assert [n.text for n in notes][-1:] == ["Typed before the restart"]
     finally:
-        db.dispose()
+        ctx.db.dispose()

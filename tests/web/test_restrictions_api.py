@@ -28,7 +28,7 @@ FULL = {"tug_s": 9.0, "tandem_stance_s": 12.0, "chair_stand_count": 14, "backwar
 def new_walker(world: World) -> Any:
     n = next(_emails)
     return invite_walker(
-        world.db, world.clinician_a, f"gate{n}@example.org", f"Gate {n}", "gate-pass-12"
+        world.ctx, world.clinician_a, f"gate{n}@example.org", f"Gate {n}", "gate-pass-12"
     )
 
 

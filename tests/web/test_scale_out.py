@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import httpx
 
 from retrowalk.services import accounts
+from retrowalk.services.context import build_context
 from retrowalk.services.schemas import AccountIn, Actor, Role
-from retrowalk.store import open_database
 from retrowalk.web.passwords import hash_password
 from tests.db import database_url, postgres_schema_url
 from tests.web.conftest import form_csrf
@@ -56,14 +56,14 @@ class Tally:
 
 def make_people(url: str) -> list[Person]:
     """Ten clinicians, each with one walker who accepted the invitation."""
-    db = open_database(url)
-    admin = accounts.ensure_local_admin(db)
+    ctx = build_context(url)
+    admin = accounts.ensure_local_admin(ctx)
     people: list[Person] = []
     shared_hash = hash_password("a long shared test passphrase")
     try:
         for i in range(CLIENTS // 2):
             clinician = accounts.create_account(
-                db,
+                ctx,
                 admin,
                 AccountIn(
                     email=f"clinician{i}@example.org",
@@ -73,12 +73,12 @@ def make_people(url: str) -> list[Person]:
                 ),
             )
             token = accounts.create_invitation(
-                db,
+                ctx,
                 Actor(account_id=clinician.id, role=Role.CLINICIAN),
                 f"walker{i}@example.org",
             ).token
             walker = accounts.accept_invitation(
-                db,
+                ctx,
                 token,
                 {
                     "display_name": f"Walker {i}",
@@ -97,7 +97,7 @@ def make_people(url: str) -> list[Person]:
                 Person(walker.email, "a long shared test passphrase", "walker", walker.id)
             )
     finally:
-        db.dispose()
+        ctx.db.dispose()
     return people
 
 

@@ -54,7 +54,7 @@ def fuzz_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     with LiveServer(app) as server:
         world.url = server.url
         yield world
-    world.db.dispose()
+    world.ctx.db.dispose()
 
 
 def http_session(world: World, email: str | None = None, password: str | None = None) -> Any:

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retrowalk.services import accounts, sign_in_throttle, sign_ins
+from retrowalk.services.context import AppContext, build_context
 from retrowalk.services.sign_in_throttle import ThrottlePolicy
-from retrowalk.store import Database, open_database
 from retrowalk.web.charts import HEIGHT, WIDTH, Band, Series, line_chart
 from retrowalk.web.passwords import hash_password, verify_password
 from retrowalk.web.sessions import SessionStore, tokens_match
@@ -47,14 +47,14 @@ def test_a_hash_made_before_normalisation_still_matches() -> None:
     assert verify_password(legacy, "cafe\u0301 au lait backwards")
 
 
-def _db(tmp_path: Path) -> Database:
-    return open_database(f"sqlite+pysqlite:///{tmp_path / 'units.sqlite'}")
+def _db(tmp_path: Path) -> AppContext:
+    return build_context(f"sqlite+pysqlite:///{tmp_path / 'units.sqlite'}")
 
 
 def test_sign_in_gives_a_new_random_session_id_and_csrf_token(tmp_path: Path) -> None:
-    db = _db(tmp_path)
-    admin = accounts.ensure_local_admin(db)
-    store = SessionStore(db, Signer(db))
+    ctx = _db(tmp_path)
+    admin = accounts.ensure_local_admin(ctx)
+    store = SessionStore(ctx, Signer(ctx))
     visitor = store.new()
     signed = store.sign_in(
         visitor, account_id=admin.account_id, role="admin", display_name="A", walker_id=None
@@ -73,30 +73,51 @@ def test_the_database_keeps_only_a_hash_of_the_cookie(tmp_path: Path) -> None:
 
     from retrowalk.store.models import SignIn
 
-    db = _db(tmp_path)
-    admin = accounts.ensure_local_admin(db)
-    started = sign_ins.start(db, admin.account_id)
-    with db.reader() as session:
+    ctx = _db(tmp_path)
+    admin = accounts.ensure_local_admin(ctx)
+    started = sign_ins.start(ctx, admin.account_id)
+    with ctx.db.reader() as session:
         stored = session.scalars(select(SignIn.token_hash)).all()
     assert started.token not in stored
     assert stored == [sign_ins.token_hash(started.token)]
 
 
 def test_idle_sign_ins_end(tmp_path: Path) -> None:
-    db = _db(tmp_path)
-    admin = accounts.ensure_local_admin(db)
+    ctx = _db(tmp_path)
+    admin = accounts.ensure_local_admin(ctx)
     t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-    started = sign_ins.start(db, admin.account_id, now=t0)
+    started = sign_ins.start(
+        ctx.at(t0),
+        admin.account_id,
+    )
     idle = sign_ins.IDLE_TIMEOUT
-    assert sign_ins.find(db, started.token, now=t0 + idle - timedelta(minutes=1)) is not None
+    assert (
+        sign_ins.find(
+            ctx.at(t0 + idle - timedelta(minutes=1)),
+            started.token,
+        )
+        is not None
+    )
     later = t0 + 2 * idle - timedelta(minutes=2)  # seen a minute before the previous idle end
-    assert sign_ins.find(db, started.token, now=later) is not None
-    assert sign_ins.find(db, started.token, now=later + idle + timedelta(seconds=1)) is None
+    assert (
+        sign_ins.find(
+            ctx.at(later),
+            started.token,
+        )
+        is not None
+    )
+    assert (
+        sign_ins.find(
+            ctx.at(later + idle + timedelta(seconds=1)),
+            started.token,
+        )
+        is None
+    )
 
 
 def test_a_forged_visitor_cookie_is_refused(tmp_path: Path) -> None:
-    db = _db(tmp_path)
-    store = SessionStore(db, Signer(db))
+    ctx = _db(tmp_path)
+    store = SessionStore(ctx, Signer(ctx))
     visitor = store.new()
     visitor.flash.append("Hello")
     cookie = store.cookie_value(visitor)
@@ -106,7 +127,7 @@ def test_a_forged_visitor_cookie_is_refused(tmp_path: Path) -> None:
     assert loaded.flash == ["Hello"]
     body, mac = cookie.removeprefix("v1.").split(".")
     assert store.get(f"v1.{body}.{mac[:-2]}AA") is None
-    other = SessionStore(db, Signer(_db(tmp_path / "..")))  # another database: another key
+    other = SessionStore(ctx, Signer(_db(tmp_path / "..")))  # another database: another key
     assert other.get(cookie) is None
 
 
@@ -122,7 +143,7 @@ def test_a_key_waits_exactly_as_long_as_its_failures_say(tmp_path: Path) -> None
     """Property, against the real store: after n wrong passwords in a row a key waits
     ``wait_after(n)`` (none while n <= free, then doubling up to the maximum); an attempt
     during the wait is refused without being counted."""
-    db = _db(tmp_path)
+    ctx = _db(tmp_path)
     t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
     @settings(max_examples=60, deadline=None, database=None)
@@ -143,10 +164,20 @@ def test_a_key_waits_exactly_as_long_as_its_failures_say(tmp_path: Path) -> None
             now += gap
             at = t0 + timedelta(seconds=now)
             expected_wait = max(0, math.ceil(allowed_at - now))
-            assert sign_in_throttle.wait_s(db, key, now=at) == expected_wait
+            assert (
+                sign_in_throttle.wait_s(
+                    ctx.at(at),
+                    key,
+                )
+                == expected_wait
+            )
             if expected_wait == 0:
                 failures += 1
-                got = sign_in_throttle.record_failure(db, key, policy, now=at)
+                got = sign_in_throttle.record_failure(
+                    ctx.at(at),
+                    key,
+                    policy,
+                )
                 assert got == math.ceil(policy.wait_after(failures))
                 allowed_at = now + policy.wait_after(failures)
 
@@ -154,20 +185,58 @@ def test_a_key_waits_exactly_as_long_as_its_failures_say(tmp_path: Path) -> None
 
 
 def test_wrong_passwords_for_one_key_do_not_delay_another(tmp_path: Path) -> None:
-    db = _db(tmp_path)
+    ctx = _db(tmp_path)
     policy = ThrottlePolicy(free_failures=2, first_wait_s=5)
     t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     key = sign_in_throttle.address_key("ann@example.org", "10.0.0.1")
     other = sign_in_throttle.address_key("ann@example.org", "10.0.0.2")
     device = sign_in_throttle.device_key("ann@example.org", "nonce")
-    waits = [sign_in_throttle.record_failure(db, key, policy, now=t0) for _ in range(5)]
+    waits = [
+        sign_in_throttle.record_failure(
+            ctx.at(t0),
+            key,
+            policy,
+        )
+        for _ in range(5)
+    ]
     assert waits == [0, 0, 5, 10, 20]
-    assert sign_in_throttle.wait_s(db, key, now=t0) == 20
-    assert sign_in_throttle.wait_s(db, key, now=t0 + timedelta(seconds=21)) == 0
-    assert sign_in_throttle.wait_s(db, other, now=t0) == 0
-    assert sign_in_throttle.wait_s(db, device, now=t0) == 0
-    sign_in_throttle.forget(db, key)
-    assert sign_in_throttle.record_failure(db, key, policy, now=t0) == 0
+    assert (
+        sign_in_throttle.wait_s(
+            ctx.at(t0),
+            key,
+        )
+        == 20
+    )
+    assert (
+        sign_in_throttle.wait_s(
+            ctx.at(t0 + timedelta(seconds=21)),
+            key,
+        )
+        == 0
+    )
+    assert (
+        sign_in_throttle.wait_s(
+            ctx.at(t0),
+            other,
+        )
+        == 0
+    )
+    assert (
+        sign_in_throttle.wait_s(
+            ctx.at(t0),
+            device,
+        )
+        == 0
+    )
+    sign_in_throttle.forget(ctx, key)
+    assert (
+        sign_in_throttle.record_failure(
+            ctx.at(t0),
+            key,
+            policy,
+        )
+        == 0
+    )
 
 
 @settings(max_examples=100, deadline=None)
@@ -248,13 +317,12 @@ def test_the_served_app_ignores_the_test_only_fast_clock() -> None:
     may ask for it (``allow_fast_clock=True``); the app `retrowalk serve` runs never does."""
     from starlette.requests import Request
 
-    from retrowalk.store import open_database
     from retrowalk.web.app import create_app
     from retrowalk.web.pages.walker_pages import FAST_CLOCK_SPEED, clock_speed
 
     def speed(allow: bool | None) -> int:
-        db = open_database("sqlite+pysqlite:///:memory:", migrate=False)
-        app = create_app(db) if allow is None else create_app(db, allow_fast_clock=allow)
+        ctx = build_context("sqlite+pysqlite:///:memory:", migrate=False)
+        app = create_app(ctx) if allow is None else create_app(ctx, allow_fast_clock=allow)
         scope = {"type": "http", "query_string": b"clock=fast", "headers": [], "app": app}
         return clock_speed(Request(scope))
 

@@ -54,7 +54,7 @@ def test_an_out_of_date_token_shows_the_note_again_and_it_saves(world: World) ->
         assert fresh != "from-an-old-page"
         saved = send_again(client, refused.text)
         assert saved.status_code == 303
-    notes = history.walker_history(world.db, world.admin, walker_id).notes
+    notes = history.walker_history(world.ctx, world.admin, walker_id).notes
     assert notes[-1].text == "Knee better after rest"
 
 
@@ -85,7 +85,7 @@ def test_signed_out_while_typing_signs_in_again_and_keeps_the_form(world: World)
         assert "Press the button to send it again" in again.text
         saved = send_again(client, again.text)
         assert saved.status_code == 303
-    notes = history.walker_history(world.db, world.admin, walker_id).notes
+    notes = history.walker_history(world.ctx, world.admin, walker_id).notes
     assert notes[-1].text == "Typed while signed out"
 
 

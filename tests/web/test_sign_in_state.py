@@ -12,7 +12,7 @@ VISITORS = 100
 
 
 def stored_sign_ins(world: World) -> int:
-    with world.db.reader() as session:
+    with world.ctx.db.reader() as session:
         return int(session.scalar(select(func.count()).select_from(SignIn)) or 0)
 
 

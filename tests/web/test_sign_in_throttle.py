@@ -42,7 +42,7 @@ def throttled(tmp_path: Path) -> Any:
     with LiveServer(app) as server:
         world.url = server.url
         yield world, clock
-    world.db.dispose()
+    world.ctx.db.dispose()
 
 
 def attempt(
@@ -126,7 +126,7 @@ def test_two_workers_count_one_accounts_wrong_passwords_together(tmp_path: Path)
     limit does not double."""
     clock = Clock()
     app_one, world = build_world(tmp_path, POLICY, clock)
-    app_two = create_app(world.db, throttle=POLICY, clock=clock)
+    app_two = create_app(world.ctx, throttle=POLICY, clock=clock)
     ann = world.walker_a
     with (
         LiveServer(app_one) as one,
@@ -138,7 +138,7 @@ def test_two_workers_count_one_accounts_wrong_passwords_together(tmp_path: Path)
         assert codes == [401, 401, 401, 401]
         assert attempt(b, ann.email, ann.password).status_code == 429
         assert attempt(a, ann.email, ann.password).status_code == 429
-    world.db.dispose()
+    world.ctx.db.dispose()
 
 
 def test_the_sign_in_page_shows_the_wait_in_words(throttled: Any) -> None:

@@ -26,7 +26,7 @@ SESSION = {
 
 def test_api_refuses_a_session_before_screening_and_a_same_day_checkin(world: World) -> None:
     person = invite_walker(
-        world.db, world.clinician_a, "gate@example.org", "Gate Walker", "gate-pass-123"
+        world.ctx, world.clinician_a, "gate@example.org", "Gate Walker", "gate-pass-123"
     )
     assert person.walker is not None
     walker_id = person.walker.id
@@ -39,9 +39,9 @@ def test_api_refuses_a_session_before_screening_and_a_same_day_checkin(world: Wo
         )
         assert early.status_code == 409
         assert "answer the screening questions first" in early.json()["detail"]
-        screening.screen_walker(world.db, person.actor, walker_id, CLEARED_SCREENING)
-        assessments.record_assessment(world.db, person.actor, walker_id, BASELINE)
-        plans.make_plan(world.db, person.actor, walker_id)
+        screening.screen_walker(world.ctx, person.actor, walker_id, CLEARED_SCREENING)
+        assessments.record_assessment(world.ctx, person.actor, walker_id, BASELINE)
+        plans.make_plan(world.ctx, person.actor, walker_id)
         logged = client.post(
             f"/api/v1/walkers/{walker_id}/sessions",
             json={"client_key": "gate-1", **SESSION},
@@ -61,9 +61,9 @@ def test_api_refuses_a_session_before_screening_and_a_same_day_checkin(world: Wo
 
 
 def test_join_page_refuses_used_expired_and_unknown_links_before_the_form(world: World) -> None:
-    used = accounts.create_invitation(world.db, world.clinician_a.actor, "used@example.org")
+    used = accounts.create_invitation(world.ctx, world.clinician_a.actor, "used@example.org")
     accounts.accept_invitation(
-        world.db,
+        world.ctx,
         used.token,
         {
             "display_name": "Used Walker",
@@ -76,13 +76,12 @@ def test_join_page_refuses_used_expired_and_unknown_links_before_the_form(world:
         },
     )
     expired = accounts.create_invitation(
-        world.db,
+        world.ctx.at(datetime.now(UTC) - timedelta(days=2)),
         world.clinician_a.actor,
         "late@example.org",
         valid_days=1,
-        now=datetime.now(UTC) - timedelta(days=2),
     )
-    valid = accounts.create_invitation(world.db, world.clinician_a.actor, "fresh@example.org")
+    valid = accounts.create_invitation(world.ctx, world.clinician_a.actor, "fresh@example.org")
     with world.client() as client:
         pages = {
             name: client.get("/join", params={"token": token})

@@ -25,7 +25,7 @@ def fresh(tmp_path: Path) -> Iterator[World]:
     with LiveServer(app) as server:
         world.url = server.url
         yield world
-    world.db.dispose()
+    world.ctx.db.dispose()
 
 
 def link_on(html: str, element_id: str) -> str:
@@ -76,7 +76,7 @@ def test_a_clinician_makes_a_password_link_for_their_walker(fresh: World) -> Non
         sign_in(phone, walker)
         again = phone.get(link)
         assert again.status_code == 403
-    trail = audit_view.walker_audit(fresh.db, fresh.clinician_a.actor, walker_id)
+    trail = audit_view.walker_audit(fresh.ctx, fresh.clinician_a.actor, walker_id)
     actions = [e.action for e in trail.entries]
     assert actions[:2] == ["account.reset_password", "reset_link.create"]
     made_by = trail.entries[1]
@@ -232,7 +232,7 @@ def test_inviting_another_clinicians_walker_looks_like_any_invitation(world: Wor
 
 def test_an_administrator_invites_a_clinician_from_the_team_page(fresh: World) -> None:
     admin = accounts.create_account(
-        fresh.db,
+        fresh.ctx,
         fresh.admin,
         AccountIn(
             email="boss@clinic.example",

@@ -76,11 +76,11 @@ def account_add(
 ) -> None:
     """Create a clinician (or admin) account and print a one-time link to set its password."""
     base = _base(base_url)
-    db, actor = _open(database_url)
+    ctx, actor = _open(database_url)
     account = accounts.create_account(
-        db, actor, {"email": email, "display_name": name, "role": role}
+        ctx, actor, {"email": email, "display_name": name, "role": role}
     )
-    link = reset_links.issue_reset_link(db, actor, account.id, valid_hours=valid_hours)
+    link = reset_links.issue_reset_link(ctx, actor, account.id, valid_hours=valid_hours)
     url = f"{base}/reset?token={link.token}"
     if as_json:
         _print_json({**account.model_dump(mode="json"), "password_link": url})
@@ -104,9 +104,9 @@ def account_reset_link(
 ) -> None:
     """Print a new one-time link to set an account's password (older links stop working)."""
     base = _base(base_url)
-    db, actor = _open(database_url)
-    account = team.find_account(db, actor, email)
-    link = reset_links.issue_reset_link(db, actor, account.id, valid_hours=valid_hours)
+    ctx, actor = _open(database_url)
+    account = team.find_account(ctx, actor, email)
+    link = reset_links.issue_reset_link(ctx, actor, account.id, valid_hours=valid_hours)
     url = f"{base}/reset?token={link.token}"
     if as_json:
         _print_json({**link.model_dump(mode="json", exclude={"token"}), "password_link": url})
@@ -131,8 +131,8 @@ def account_invite(
 ) -> None:
     """Invite a clinician: print a one-time link with which they make their own account."""
     base = _base(base_url)
-    db, actor = _open(database_url)
-    invitation = invitations.invite_clinician(db, actor, email, valid_days=valid_days)
+    ctx, actor = _open(database_url)
+    invitation = invitations.invite_clinician(ctx, actor, email, valid_days=valid_days)
     url = f"{base}/join?token={invitation.token}"
     if as_json:
         _print_json({**invitation.model_dump(mode="json", exclude={"token"}), "link": url})
@@ -146,8 +146,8 @@ def account_invite(
 @account_app.command("list")
 def account_list(database_url: DbOption = None, as_json: JsonOption = False) -> None:
     """Every clinician and administrator account that signs in on the web."""
-    db, actor = _open(database_url)
-    rows = team.list_colleagues(db, actor)
+    ctx, actor = _open(database_url)
+    rows = team.list_colleagues(ctx, actor)
     if as_json:
         _print_json([r.model_dump(mode="json") for r in rows])
         return
@@ -166,8 +166,8 @@ def account_list(database_url: DbOption = None, as_json: JsonOption = False) -> 
 @account_app.command("invitations")
 def account_invitations(database_url: DbOption = None, as_json: JsonOption = False) -> None:
     """Invitations not used or withdrawn yet (walkers' and clinicians')."""
-    db, actor = _open(database_url)
-    rows = invitations.list_invitations(db, actor)
+    ctx, actor = _open(database_url)
+    rows = invitations.list_invitations(ctx, actor)
     if as_json:
         _print_json([r.model_dump(mode="json") for r in rows])
         return

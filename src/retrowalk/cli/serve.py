@@ -78,21 +78,21 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from retrowalk.services import accounts
+        from retrowalk.services.context import build_context
         from retrowalk.store.config import DATABASE_URL_ENV
-        from retrowalk.store.engine import open_database
         from retrowalk.web.app import create_app
 
         trusted = forwarded_allow_ips(forwarded_allow_ips_option)
-        db = open_database(database_url)
+        ctx = build_context(database_url)
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         base = f"http://{shown_host}:{port}"
         typer.echo(
-            f"retrowalk is starting at {base}/  (database: {db.url}"
+            f"retrowalk is starting at {base}/  (database: {ctx.db.url}"
             + (f", {workers} workers" if workers > 1 else "")
             + ")"
         )
-        if accounts.first_run_needed(db):
-            token = accounts.create_setup_token(db).token
+        if accounts.first_run_needed(ctx):
+            token = accounts.create_setup_token(ctx).token
             typer.echo(
                 "\nFirst start: no clinician account exists yet. Open this one-time link to "
                 f"create it:\n\n    {base}/setup?token={token}\n"
@@ -106,11 +106,11 @@ def register(app: typer.Typer) -> None:
             "forwarded_allow_ips": trusted or "",
         }
         if workers == 1:
-            uvicorn.run(create_app(db), **options)  # type: ignore[arg-type]
+            uvicorn.run(create_app(ctx), **options)  # type: ignore[arg-type]
             return
         # Each worker process builds its own app on the same database (already migrated).
-        os.environ[DATABASE_URL_ENV] = db.engine.url.render_as_string(hide_password=False)
-        db.dispose()
+        os.environ[DATABASE_URL_ENV] = ctx.db.engine.url.render_as_string(hide_password=False)
+        ctx.db.dispose()
         uvicorn.run(
             "retrowalk.web.app:app_from_environment",
             factory=True,

@@ -50,10 +50,11 @@ from retrowalk.services import (
     walkers,
 )
 from retrowalk.services.clock import YEAR_MAX, YEAR_MIN
+from retrowalk.services.context import AppContext, build_context
 from retrowalk.services.errors import InvalidRequest
 from retrowalk.services.progress import weekly_progress
 from retrowalk.services.schemas import Actor, PrescriptionOut
-from retrowalk.store import DATABASE_URL_ENV, Database, open_database
+from retrowalk.store import DATABASE_URL_ENV, open_database
 from retrowalk.store.backup import BackupError
 from retrowalk.store.backup import backup as backup_database
 from retrowalk.store.backup import restore as restore_database
@@ -149,9 +150,10 @@ def _speaks_flags(command: Callable[P, None]) -> Callable[P, None]:
     return wrapper
 
 
-def _open(url: str | None) -> tuple[Database, Actor]:
-    db = open_database(url)
-    return db, accounts.ensure_local_admin(db)
+def _open(url: str | None) -> tuple[AppContext, Actor]:
+    """The command's context (built once) and the local administrator it acts as."""
+    ctx = build_context(url)
+    return ctx, accounts.ensure_local_admin(ctx)
 
 
 AT_YEAR_MIN = YEAR_MIN
@@ -249,8 +251,8 @@ walker_app = typer.Typer(help="Enrol walkers and look them up.", no_args_is_help
 
 def init(database_url: DbOption = None) -> None:
     """Create (or migrate) the database and the local administrator account."""
-    db, actor = _open(database_url)
-    out.print(f"Database ready: {db.url}")
+    ctx, actor = _open(database_url)
+    out.print(f"Database ready: {ctx.db.url}")
     out.print(f"Local administrator account id: {actor.account_id}")
 
 
@@ -273,9 +275,9 @@ def walker_add(
     as_json: JsonOption = False,
 ) -> None:
     """Enrol a walker."""
-    db, actor = _open(database_url)
+    ctx, actor = _open(database_url)
     walker = walkers.enrol_walker(
-        db,
+        ctx,
         actor,
         {
             "email": email,
@@ -297,8 +299,8 @@ def walker_add(
 @walker_app.command("list")
 def walker_list(database_url: DbOption = None, as_json: JsonOption = False) -> None:
     """Every walker, with the flags a clinician should look at."""
-    db, actor = _open(database_url)
-    rows = clinician.walker_flags(db, actor)
+    ctx, actor = _open(database_url)
+    rows = clinician.walker_flags(ctx, actor)
     if as_json:
         _print_json([r.model_dump(mode="json") for r in rows])
         return
@@ -323,9 +325,9 @@ def walker_show(
     walker_id: WalkerArg, database_url: DbOption = None, as_json: JsonOption = False
 ) -> None:
     """One walker's profile and current plan."""
-    db, actor = _open(database_url)
-    walker = walkers.get_walker(db, actor, walker_id)
-    rx = plans.current_prescription(db, actor, walker_id)
+    ctx, actor = _open(database_url)
+    walker = walkers.get_walker(ctx, actor, walker_id)
+    rx = plans.current_prescription(ctx, actor, walker_id)
     if as_json:
         _print_json(
             {
@@ -419,8 +421,13 @@ def screen(
             "takes_anticoagulant": anticoagulant,
             "recent_knee_surgery": recent_knee_surgery,
         }
-    db, actor = _open(database_url)
-    result = screening.screen_walker(db, actor, walker_id, data, now=_at(at))
+    ctx, actor = _open(database_url)
+    result = screening.screen_walker(
+        ctx.at(_at(at)),
+        actor,
+        walker_id,
+        data,
+    )
     if as_json:
         _print_json(result.model_dump(mode="json"))
         return
@@ -500,8 +507,13 @@ def assess(
     if koos is not None:
         data["koos_answers"] = _read_json_file(koos, "--koos")
     moment = _at(at)
-    db, actor = _open(database_url)
-    result = assessments.record_assessment(db, actor, walker_id, data, now=moment)
+    ctx, actor = _open(database_url)
+    result = assessments.record_assessment(
+        ctx.at(moment),
+        actor,
+        walker_id,
+        data,
+    )
     if as_json:
         _print_json(result.model_dump(mode="json"))
         return
@@ -522,8 +534,13 @@ def plan(
     as_json: JsonOption = False,
 ) -> None:
     """Make the starting plan from the latest screening and assessment."""
-    db, actor = _open(database_url)
-    rx = plans.make_plan(db, actor, walker_id, surface=surface, now=_at(at))
+    ctx, actor = _open(database_url)
+    rx = plans.make_plan(
+        ctx.at(_at(at)),
+        actor,
+        walker_id,
+        surface=surface,
+    )
     if as_json:
         _print_json(rx.model_dump(mode="json"))
         return
@@ -537,8 +554,12 @@ def today(
     as_json: JsonOption = False,
 ) -> None:
     """Today's prescription in the walker's own time zone."""
-    db, actor = _open(database_url)
-    result = plans.todays_prescription(db, actor, walker_id, now=_at(at))
+    ctx, actor = _open(database_url)
+    result = plans.todays_prescription(
+        ctx.at(_at(at)),
+        actor,
+        walker_id,
+    )
     if as_json:
         _print_json(result.model_dump(mode="json"))
         return
@@ -600,7 +621,7 @@ def log(
 ) -> None:
     """Log a session (pain, effort, what was done)."""
     moment = _at(at)
-    db, actor = _open(database_url)
+    ctx, actor = _open(database_url)
     data: dict[str, Any] = {
         "client_key": key or f"cli-{secrets.token_hex(8)}",
         "pain_before_nprs": pain_before,
@@ -614,7 +635,11 @@ def log(
     if moment is not None:
         data["performed_at"] = moment
     if as_prescribed:
-        now_today = plans.todays_prescription(db, actor, walker_id, now=moment)
+        now_today = plans.todays_prescription(
+            ctx.at(moment),
+            actor,
+            walker_id,
+        )
         rx = now_today.prescription
         if rx is None:
             raise InvalidRequest(f"--as-prescribed: there is no plan yet ({now_today.message})")
@@ -676,7 +701,12 @@ def log(
             "--step-length-m (measured over a known distance) or --as-prescribed.",
             field="speed_m_s",
         )
-    result = sessions.log_session(db, actor, walker_id, data, now=moment)
+    result = sessions.log_session(
+        ctx.at(moment),
+        actor,
+        walker_id,
+        data,
+    )
     if as_json:
         _print_json(result.model_dump(mode="json"))
         return
@@ -710,9 +740,12 @@ def clear(
     as_json: JsonOption = False,
 ) -> None:
     """A clinician lifts one restriction, with a reason (RULES.md §7.1)."""
-    db, actor = _open(database_url)
+    ctx, actor = _open(database_url)
     result = clinician.clear_walker(
-        db, actor, walker_id, {"scope": scope, "reason": reason}, now=_at(at)
+        ctx.at(_at(at)),
+        actor,
+        walker_id,
+        {"scope": scope, "reason": reason},
     )
     if as_json:
         _print_json(result.model_dump(mode="json"))
@@ -733,7 +766,7 @@ def adjust(
     as_json: JsonOption = False,
 ) -> None:
     """A clinician's change to the current plan (a new version, with the reason)."""
-    db, actor = _open(database_url)
+    ctx, actor = _open(database_url)
     data: dict[str, Any] = {"reason": reason}
     for name, value in (
         ("duration_min", minutes),
@@ -744,7 +777,12 @@ def adjust(
     ):
         if value is not None:
             data[name] = value
-    rx = clinician.adjust_prescription(db, actor, walker_id, data, now=_at(at))
+    rx = clinician.adjust_prescription(
+        ctx.at(_at(at)),
+        actor,
+        walker_id,
+        data,
+    )
     if as_json:
         _print_json(rx.model_dump(mode="json"))
         return
@@ -758,8 +796,13 @@ def note(
     database_url: DbOption = None,
 ) -> None:
     """A clinician's note about a walker."""
-    db, actor = _open(database_url)
-    result = clinician.add_note(db, actor, walker_id, {"text": text}, now=_at(at))
+    ctx, actor = _open(database_url)
+    result = clinician.add_note(
+        ctx.at(_at(at)),
+        actor,
+        walker_id,
+        {"text": text},
+    )
     out.print(f"Note {result.id} added.")
 
 
@@ -785,7 +828,7 @@ def checkin(
     as_json: JsonOption = False,
 ) -> None:
     """The next-morning check-in: decides progress, hold or regress, and the next plan."""
-    db, actor = _open(database_url)
+    ctx, actor = _open(database_url)
     data: dict[str, Any] = {
         "pain_nprs": pain,
         "stiffness_nprs": stiffness,
@@ -795,7 +838,7 @@ def checkin(
     moment = _at(at)
     if moment is not None:
         data["at"] = moment
-    result = checkins.morning_checkin(db, actor, walker_id, data)
+    result = checkins.morning_checkin(ctx, actor, walker_id, data)
     if as_json:
         _print_json(result.model_dump(mode="json"))
         return
@@ -819,8 +862,13 @@ def history_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Sessions, check-ins and every plan decision with its reasons."""
-    db, actor = _open(database_url)
-    result = history.walker_history(db, actor, walker_id, weeks=weeks, now=_at(at))
+    ctx, actor = _open(database_url)
+    result = history.walker_history(
+        ctx.at(_at(at)),
+        actor,
+        walker_id,
+        weeks=weeks,
+    )
     if as_json:
         _print_json(result.model_dump(mode="json"))
         return
@@ -899,8 +947,13 @@ def progress(
     as_json: JsonOption = False,
 ) -> None:
     """A compact chart of pain, minutes and speed per week."""
-    db, actor = _open(database_url)
-    rows = weekly_progress(db, actor, walker_id, weeks=weeks, now=_at(at))
+    ctx, actor = _open(database_url)
+    rows = weekly_progress(
+        ctx.at(_at(at)),
+        actor,
+        walker_id,
+        weeks=weeks,
+    )
     if as_json:
         _print_json([r.model_dump(mode="json") for r in rows])
         return
@@ -945,9 +998,9 @@ def export(
 ) -> None:
     """Export every record (JSON or CSV); `retrowalk import` reads it back exactly."""
     _check_new_path(path, fmt, force)
-    db, actor = _open(database_url)
+    ctx, actor = _open(database_url)
     try:
-        transfer.export_to(db, actor, path, fmt)
+        transfer.export_to(ctx, actor, path, fmt)
     except OSError as exc:
         raise InvalidRequest(f"{path} could not be written: {_os_words(exc)}.") from None
     out.print(f"Exported to {path} ({fmt}).")
@@ -989,8 +1042,8 @@ def import_cmd(
     """Import an export into an EMPTY database (ids kept)."""
     if fmt is None:
         fmt = "csv" if path.is_dir() else "json"
-    db = open_database(database_url)
-    count = transfer.import_from(db, path, fmt)
+    ctx = build_context(database_url)
+    count = transfer.import_from(ctx, path, fmt)
     out.print(f"Imported {count} rows from {path}.")
 
 
@@ -1001,9 +1054,9 @@ def backup(
     """A consistent copy of the live database (SQLite backup API; PostgreSQL: an export)."""
     if not path.parent.is_dir():
         raise InvalidRequest(f"{path} cannot be written: the folder {path.parent} does not exist.")
-    db = open_database(database_url)
+    ctx = open_database(database_url)
     try:
-        how = backup_database(db, path)
+        how = backup_database(ctx, path)
     except BackupError as exc:
         raise InvalidRequest(str(exc)) from None
     except OSError as exc:
@@ -1019,9 +1072,9 @@ def restore(
     database_url: DbOption = None,
 ) -> None:
     """Restore a backup (SQLite: replaces the database; PostgreSQL: into an empty one)."""
-    db = open_database(database_url, migrate=False)
+    ctx = open_database(database_url, migrate=False)
     try:
-        restore_database(db, path)
+        restore_database(ctx, path)
     except BackupError as exc:
         raise InvalidRequest(str(exc)) from None
     out.print(f"Restored from {path}.")
@@ -1037,8 +1090,8 @@ def demo(
     """Create a realistic six-week walker through the real use cases (deterministic)."""
     from retrowalk.services.demo import run_demo
 
-    db, actor = _open(database_url)
-    result = run_demo(db, actor, seed=seed)
+    ctx, actor = _open(database_url)
+    result = run_demo(ctx, actor, seed=seed)
     if as_json:
         _print_json(result)
         return

@@ -29,9 +29,9 @@ def check_id(field: str, value: int) -> int:
     return value
 
 
-def check_actor(session: Session, actor: Actor) -> Account:
+def check_actor(tx: Session, actor: Actor) -> Account:
     """The actor's account, if it exists and has the role the actor claims."""
-    account = repo.get(session, Account, actor.account_id)
+    account = repo.get(tx, Account, actor.account_id)
     if account is None or account.role != actor.role.value:
         raise AccessDenied(
             f"Account {actor.account_id} with role {actor.role.value} is not known here; "
@@ -40,9 +40,9 @@ def check_actor(session: Session, actor: Actor) -> Account:
     return account
 
 
-def require_role(session: Session, actor: Actor, *roles: Role) -> Account:
+def require_role(tx: Session, actor: Actor, *roles: Role) -> Account:
     """The actor's account when their role is one of ``roles``."""
-    account = check_actor(session, actor)
+    account = check_actor(tx, actor)
     if actor.role not in roles:
         allowed = " or ".join(r.value for r in roles)
         raise AccessDenied(f"Only a {allowed} may do this; you are signed in as a {actor.role}.")
@@ -58,11 +58,11 @@ def can_reach(actor: Actor, walker: Walker) -> bool:
     return walker.account_id == actor.account_id
 
 
-def walker_for(session: Session, actor: Actor, walker_id: int) -> Walker:
+def walker_for(tx: Session, actor: Actor, walker_id: int) -> Walker:
     """The walker ``walker_id`` when the actor may reach them."""
     check_id("walker_id", walker_id)
-    check_actor(session, actor)
-    walker = repo.get(session, Walker, walker_id)
+    check_actor(tx, actor)
+    walker = repo.get(tx, Walker, walker_id)
     if walker is None:
         raise NotFound(f"There is no walker with id {walker_id}.")
     if not can_reach(actor, walker):
@@ -70,7 +70,7 @@ def walker_for(session: Session, actor: Actor, walker_id: int) -> Walker:
     return walker
 
 
-def staff_walker_for(session: Session, actor: Actor, walker_id: int) -> Walker:
+def staff_walker_for(tx: Session, actor: Actor, walker_id: int) -> Walker:
     """Like :func:`walker_for`, for what only their clinician (or an admin) may do."""
-    require_role(session, actor, Role.CLINICIAN, Role.ADMIN)
-    return walker_for(session, actor, walker_id)
+    require_role(tx, actor, Role.CLINICIAN, Role.ADMIN)
+    return walker_for(tx, actor, walker_id)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retrowalk.services.access import check_actor, check_id, require_role
-from retrowalk.services.clock import utc_now
+from retrowalk.services.context import AppContext
 from retrowalk.services.convert import account_out, walker_out
 from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotFound, parse
 from retrowalk.services.schemas import (
@@ -32,7 +32,6 @@ from retrowalk.services.schemas import (
     WalkerSignup,
     normalise_email,
 )
-from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Invitation, SetupToken, Walker
 
@@ -75,28 +74,28 @@ def insert_account(db_session: Session, data: AccountIn, now: datetime) -> Accou
     return account
 
 
-def first_run_needed(db: Database) -> bool:
+def first_run_needed(ctx: AppContext) -> bool:
     """True while no clinician or admin can sign in (the web app shows its setup page).
 
     The CLI's local administrator has no password, so a database made with ``retrowalk init``
     or ``retrowalk demo`` still needs the web setup.
     """
-    with db.reader() as session:
-        return not repo.staff_account_exists(session, can_sign_in=True)
+    with ctx.db.reader() as tx:
+        return not repo.staff_account_exists(tx, can_sign_in=True)
 
 
-def create_setup_token(db: Database, *, now: datetime | None = None) -> SetupTokenOut:
+def create_setup_token(ctx: AppContext) -> SetupTokenOut:
     """A one-time token to create the first staff account; older unused tokens stop working."""
-    at = utc_now(now)
-    with db.transaction() as session:
-        if repo.staff_account_exists(session, can_sign_in=True):
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        if repo.staff_account_exists(tx, can_sign_in=True):
             raise Conflict("Setup is already done: a clinician or admin can sign in.")
-        for old in repo.unused_setup_tokens(session):
+        for old in repo.unused_setup_tokens(tx):
             old.used_at = at
         token = secrets.token_urlsafe(32)
-        row = repo.add(session, SetupToken(token_hash=_hash_token(token), created_at=at))
+        row = repo.add(tx, SetupToken(token_hash=_hash_token(token), created_at=at))
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=None,
             actor_role="system",
@@ -107,9 +106,7 @@ def create_setup_token(db: Database, *, now: datetime | None = None) -> SetupTok
     return SetupTokenOut(token=token)
 
 
-def complete_setup(
-    db: Database, token: str, data: AccountIn | dict[str, object], *, now: datetime | None = None
-) -> AccountOut:
+def complete_setup(ctx: AppContext, token: str, data: AccountIn | dict[str, object]) -> AccountOut:
     """Create the first clinician or admin account with the one-time setup token."""
     account_in = parse(AccountIn, data)
     if account_in.role is Role.WALKER:
@@ -121,19 +118,19 @@ def complete_setup(
             "password_hash: the first account needs a password so it can sign in.",
             field="password_hash",
         )
-    at = utc_now(now)
-    with db.transaction() as session:
-        row = repo.setup_token_by_hash(session, _hash_token(token))
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        row = repo.setup_token_by_hash(tx, _hash_token(token))
         if (
             row is None
             or row.used_at is not None
-            or repo.staff_account_exists(session, can_sign_in=True)
+            or repo.staff_account_exists(tx, can_sign_in=True)
         ):
             raise AccessDenied("This setup token is not valid (wrong, already used, or replaced).")
         row.used_at = at
-        account = insert_account(session, account_in, at)
+        account = insert_account(tx, account_in, at)
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=account.id,
             actor_role=account.role,
@@ -146,16 +143,16 @@ def complete_setup(
 
 
 def create_account(
-    db: Database, actor: Actor, data: AccountIn | dict[str, object], *, now: datetime | None = None
+    ctx: AppContext, actor: Actor, data: AccountIn | dict[str, object]
 ) -> AccountOut:
     """An administrator creates any account (walkers are better enrolled with a profile)."""
     account_in = parse(AccountIn, data)
-    at = utc_now(now)
-    with db.transaction() as session:
-        require_role(session, actor, Role.ADMIN)
-        account = insert_account(session, account_in, at)
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        require_role(tx, actor, Role.ADMIN)
+        account = insert_account(tx, account_in, at)
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
@@ -167,14 +164,14 @@ def create_account(
         return account_out(account)
 
 
-def find_account_by_email(db: Database, email: str) -> LoginAccount | None:
+def find_account_by_email(ctx: AppContext, email: str) -> LoginAccount | None:
     """The account for a login attempt (with its password hash), or None."""
     try:
         address = normalise_email(email)
     except ValueError:
         return None
-    with db.reader() as session:
-        account = repo.account_by_email(session, address)
+    with ctx.db.reader() as tx:
+        account = repo.account_by_email(tx, address)
         if account is None:
             return None
         return LoginAccount(
@@ -186,39 +183,39 @@ def find_account_by_email(db: Database, email: str) -> LoginAccount | None:
         )
 
 
-def get_account(db: Database, actor: Actor, account_id: int) -> AccountOut:
+def get_account(ctx: AppContext, actor: Actor, account_id: int) -> AccountOut:
     """An account: one's own, or any for an admin."""
     check_id("account_id", account_id)
-    with db.reader() as session:
-        check_actor(session, actor)
+    with ctx.db.reader() as tx:
+        check_actor(tx, actor)
         if actor.role is not Role.ADMIN and actor.account_id != account_id:
             raise AccessDenied("You may only see your own account.")
-        account = repo.get(session, Account, account_id)
+        account = repo.get(tx, Account, account_id)
         if account is None:
             raise NotFound(f"There is no account with id {account_id}.")
         return account_out(account)
 
 
 def set_password_hash(
-    db: Database, actor: Actor, account_id: int, password_hash: str, *, now: datetime | None = None
+    ctx: AppContext, actor: Actor, account_id: int, password_hash: str
 ) -> AccountOut:
     """Set or replace an account's password hash (one's own, or any for an admin)."""
     if not password_hash or len(password_hash) > 512:
         raise InvalidRequest("password_hash: expected a non-empty hash of at most 512 characters.")
     if "\x00" in password_hash:
         raise InvalidRequest(f"password_hash: {NUL_MESSAGE}.", field="password_hash")
-    at = utc_now(now)
+    at = ctx.now()
     check_id("account_id", account_id)
-    with db.transaction() as session:
-        check_actor(session, actor)
+    with ctx.db.transaction() as tx:
+        check_actor(tx, actor)
         if actor.role is not Role.ADMIN and actor.account_id != account_id:
             raise AccessDenied("You may only change your own password.")
-        account = repo.get(session, Account, account_id)
+        account = repo.get(tx, Account, account_id)
         if account is None:
             raise NotFound(f"There is no account with id {account_id}.")
         account.password_hash = password_hash
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
@@ -230,12 +227,11 @@ def set_password_hash(
 
 
 def create_invitation(
-    db: Database,
+    ctx: AppContext,
     actor: Actor,
     email: str,
     *,
     valid_days: int = INVITATION_VALID_DAYS,
-    now: datetime | None = None,
 ) -> InvitationOut:
     """A clinician invites a walker by email; the token is returned once, stored hashed."""
     address = _email_or_invalid(email)
@@ -243,12 +239,12 @@ def create_invitation(
         raise InvalidRequest(
             f"valid_days: {valid_days} is not allowed; expected 1 to 90 days.", field="valid_days"
         )
-    at = utc_now(now)
-    with db.transaction() as session:
-        require_role(session, actor, Role.CLINICIAN)
-        existing = repo.account_by_email(session, address)
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        require_role(tx, actor, Role.CLINICIAN)
+        existing = repo.account_by_email(tx, address)
         if existing is not None:
-            own = repo.walker_by_account(session, existing.id)
+            own = repo.walker_by_account(tx, existing.id)
             if own is not None and own.clinician_id == actor.account_id:
                 raise Conflict(
                     f"{address} is already one of your walkers ({existing.display_name}): they "
@@ -259,7 +255,7 @@ def create_invitation(
             # only its holder learns, when opening the link, that they can sign in instead.
         token = secrets.token_urlsafe(32)
         row = repo.add(
-            session,
+            tx,
             Invitation(
                 token_hash=_hash_token(token),
                 email=address,
@@ -269,7 +265,7 @@ def create_invitation(
             ),
         )
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
@@ -287,18 +283,18 @@ def create_invitation(
         )
 
 
-def invitation_status(db: Database, token: str, *, now: datetime | None = None) -> InvitationState:
+def invitation_status(ctx: AppContext, token: str) -> InvitationState:
     """Whether an invitation link can still make an account (read-only).
 
     Lets the join page refuse a used, withdrawn or expired link before the walker fills in
     the form. It says only valid / used / withdrawn / expired / unknown: never whose it is.
     """
-    at = utc_now(now)
+    at = ctx.now()
     if not token.strip() or "\x00" in token:
         return InvitationState.UNKNOWN
     token_hash = _hash_token(token)
-    with db.reader() as session:
-        invitation = repo.invitation_by_hash(session, token_hash)
+    with ctx.db.reader() as tx:
+        invitation = repo.invitation_by_hash(tx, token_hash)
         return invitation_state(invitation, at)
 
 
@@ -316,17 +312,15 @@ def invitation_state(invitation: Invitation | None, at: datetime) -> InvitationS
 
 
 def accept_invitation(
-    db: Database,
+    ctx: AppContext,
     token: str,
     data: WalkerSignup | dict[str, object],
-    *,
-    now: datetime | None = None,
 ) -> WalkerOut:
     """Create the invited walker's account and profile, linked to the inviting clinician."""
     signup = parse(WalkerSignup, data)
-    at = utc_now(now)
-    with db.transaction() as session:
-        invitation = repo.invitation_by_hash(session, _hash_token(token))
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        invitation = repo.invitation_by_hash(tx, _hash_token(token))
         if invitation is None or invitation.used_at is not None:
             raise AccessDenied("This invitation is not valid (wrong or already used).")
         if invitation.withdrawn_at is not None:
@@ -339,7 +333,7 @@ def accept_invitation(
                 "clinician for a new one."
             )
         account = insert_account(
-            session,
+            tx,
             AccountIn(
                 email=invitation.email,
                 display_name=signup.display_name,
@@ -349,7 +343,7 @@ def accept_invitation(
             at,
         )
         walker = repo.add(
-            session,
+            tx,
             Walker(
                 account_id=account.id,
                 age_years=signup.age_years,
@@ -364,7 +358,7 @@ def accept_invitation(
         invitation.used_at = at
         invitation.walker_account_id = account.id
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=account.id,
             actor_role=account.role,
@@ -377,24 +371,24 @@ def accept_invitation(
         return walker_out(walker, account)
 
 
-def ensure_local_admin(db: Database, *, now: datetime | None = None) -> Actor:
+def ensure_local_admin(ctx: AppContext) -> Actor:
     """The CLI's local administrator (created on first use, without a password, so it can
     never sign in to the web app: the terminal user is trusted as the machine's owner)."""
-    with db.reader() as session:
-        existing = repo.account_by_email(session, LOCAL_ADMIN_EMAIL)
+    with ctx.db.reader() as tx:
+        existing = repo.account_by_email(tx, LOCAL_ADMIN_EMAIL)
         if existing is not None:
             if existing.role != Role.ADMIN.value:
                 raise Conflict(f"The account {LOCAL_ADMIN_EMAIL} exists but is not an admin.")
             return Actor(account_id=existing.id, role=Role.ADMIN)
-    at = utc_now(now)
-    with db.transaction() as session:
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
         account = insert_account(
-            session,
+            tx,
             AccountIn(email=LOCAL_ADMIN_EMAIL, display_name="Local administrator", role=Role.ADMIN),
             at,
         )
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=account.id,
             actor_role=account.role,

@@ -35,7 +35,8 @@ from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.reassessment import apply_reassessment
 from retrowalk.clinical.screening import SteadiAnswers
 from retrowalk.services.access import walker_for
-from retrowalk.services.clock import local_date, utc_now
+from retrowalk.services.clock import local_date
+from retrowalk.services.context import AppContext
 from retrowalk.services.convert import assessment_out
 from retrowalk.services.errors import InvalidRequest, parse
 from retrowalk.services.plans import clinical_prescription, store_prescription
@@ -52,7 +53,6 @@ from retrowalk.services.schemas import (
     ReassessmentStatus,
     Role,
 )
-from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Assessment, Walker
 
@@ -111,12 +111,10 @@ def _has_content(data: AssessmentIn) -> bool:
 
 
 def record_assessment(
-    db: Database,
+    ctx: AppContext,
     actor: Actor,
     walker_id: int,
     data: AssessmentIn | dict[str, object],
-    *,
-    now: datetime | None = None,
 ) -> AssessmentOut:
     """Score the tests and questionnaires with the clinical rules and store everything."""
     assessment = parse(AssessmentIn, data)
@@ -132,25 +130,25 @@ def record_assessment(
             f"{missing}: the treadmill speed test needs both speeds, going up and coming down.",
             field=missing,
         )
-    at = utc_now(now)
-    with db.transaction() as session:
-        walker = walker_for(session, actor, walker_id)
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        walker = walker_for(tx, actor, walker_id)
         today = local_date(at, walker.timezone)
         if assessment.local_date is not None:
             _check_date(actor, assessment.local_date, today)
         steadi = assessment.steadi
         if steadi is None:
-            screening = repo.latest_screening(session, walker.id)
+            screening = repo.latest_screening(tx, walker.id)
             if screening is not None:
                 steadi = SteadiAnswers.model_validate(screening.answers_json["steadi"])
         speeds = measured_speeds(assessment)
         ground = speeds.get("ground")
         answers = assessment.model_dump(mode="json")
         answers["steadi"] = steadi.model_dump(mode="json") if steadi is not None else None
-        earlier = fall_risk_history(walker, repo.assessments(session, walker.id))
+        earlier = fall_risk_history(walker, repo.assessments(tx, walker.id))
         latest = next((r for _, r in reversed(earlier) if r is not None), None)
         fall_risk = fall_risk_of(walker, answers, latest)
-        before = restrictions_of(session, walker)
+        before = restrictions_of(tx, walker)
         scores: dict[str, Any] = {}
         if fall_risk is not None:
             scores["fall_risk"] = fall_risk.model_dump(mode="json")
@@ -162,14 +160,14 @@ def record_assessment(
         elif assessment.koos12_answers:
             scores["koos12"] = score_koos12(assessment.koos12_answers).model_dump(mode="json")
         plan_change = (
-            _apply_to_current_plan(session, actor, walker, fall_risk, at)
+            _apply_to_current_plan(tx, actor, walker, fall_risk, at)
             if fall_risk is not None
             else None
         )
         if plan_change is not None:
             scores["plan_change"] = plan_change
         row = repo.add(
-            session,
+            tx,
             Assessment(
                 walker_id=walker.id,
                 created_at=at,
@@ -193,7 +191,7 @@ def record_assessment(
             ),
         )
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
@@ -206,15 +204,15 @@ def record_assessment(
                 "fall_risk": fall_risk.level.value if fall_risk is not None else None,
             },
         )
-        record_added(session, actor, walker, before, entity="assessment", entity_id=row.id, at=at)
+        record_added(tx, actor, walker, before, entity="assessment", entity_id=row.id, at=at)
         return assessment_out(row)
 
 
 def _apply_to_current_plan(
-    session: Session, actor: Actor, walker: Walker, fall_risk: FallRiskResult, at: datetime
+    tx: Session, actor: Actor, walker: Walker, fall_risk: FallRiskResult, at: datetime
 ) -> dict[str, Any] | None:
     """Store the plan version a new fall-risk result calls for; None when nothing changes."""
-    plan = repo.latest_prescription(session, walker.id)
+    plan = repo.latest_prescription(tx, walker.id)
     if plan is None:
         return None
     decision = apply_reassessment(clinical_prescription(plan), fall_risk)
@@ -222,7 +220,7 @@ def _apply_to_current_plan(
         return None
     reasons = decision.reasons[:1]
     row = store_prescription(
-        session,
+        tx,
         walker,
         decision.next,
         decision="reassess",
@@ -233,7 +231,7 @@ def _apply_to_current_plan(
         decision_detail={"fall_risk": fall_risk.level.value},
     )
     repo.audit(
-        session,
+        tx,
         at=at,
         actor_account_id=actor.account_id,
         actor_role=actor.role.value,
@@ -249,14 +247,12 @@ def _apply_to_current_plan(
     }
 
 
-def reassessment_status(
-    db: Database, actor: Actor, walker_id: int, *, now: datetime | None = None
-) -> ReassessmentStatus:
+def reassessment_status(ctx: AppContext, actor: Actor, walker_id: int) -> ReassessmentStatus:
     """Whether the tests and KOOS are due again (every ``reassessment_interval_weeks``, policy)."""
-    at = utc_now(now)
-    with db.reader() as session:
-        walker = walker_for(session, actor, walker_id)
-        last = repo.latest_assessment(session, walker.id)
+    at = ctx.now()
+    with ctx.db.reader() as tx:
+        walker = walker_for(tx, actor, walker_id)
+        last = repo.latest_assessment(tx, walker.id)
         today = local_date(at, walker.timezone)
         if last is None:
             return ReassessmentStatus(due=False, last_assessment_on=None, due_on=None, reasons=())

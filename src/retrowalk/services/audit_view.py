@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 
 from retrowalk.services.access import staff_walker_for
+from retrowalk.services.context import AppContext
 from retrowalk.services.errors import parse
 from retrowalk.services.schemas import Actor, AuditEntryOut, AuditFilter, AuditPage, AuditPerson
-from retrowalk.store import Database, audit_queries
+from retrowalk.store import audit_queries
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, AuditEntry
 
@@ -70,7 +71,7 @@ def _entry(row: AuditEntry, actor: Account | None) -> AuditEntryOut:
 
 
 def walker_audit(
-    db: Database,
+    ctx: AppContext,
     actor: Actor,
     walker_id: int,
     filters: AuditFilter | Mapping[str, object] | None = None,
@@ -81,11 +82,11 @@ def walker_audit(
     before = (
         datetime.combine(chosen.until + timedelta(days=1), time(), UTC) if chosen.until else None
     )
-    with db.reader() as session:
-        walker = staff_walker_for(session, actor, walker_id)
-        account = repo.get(session, Account, walker.account_id)
+    with ctx.db.reader() as tx:
+        walker = staff_walker_for(tx, actor, walker_id)
+        account = repo.get(tx, Account, walker.account_id)
         rows, total = audit_queries.walker_audit(
-            session,
+            tx,
             walker.id,
             action=chosen.action or None,
             actor_account_id=chosen.actor_account_id,
@@ -94,7 +95,7 @@ def walker_audit(
             limit=chosen.limit,
             offset=chosen.offset,
         )
-        actions, people = audit_queries.walker_audit_choices(session, walker.id)
+        actions, people = audit_queries.walker_audit_choices(tx, walker.id)
         return AuditPage(
             walker_id=walker.id,
             walker_name=account.display_name if account is not None else "",

@@ -31,12 +31,12 @@ from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.screening import KneeRedFlag
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date, utc_now
+from retrowalk.services.context import AppContext
 from retrowalk.services.convert import checkin_out, reasons_of
 from retrowalk.services.errors import CheckinNotOpen, Conflict, InvalidRequest, NotFound, parse
 from retrowalk.services.plans import clinical_prescription, decision_detail, store_prescription
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
 from retrowalk.services.schemas import Actor, CheckinIn, CheckinOut, Role
-from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Checkin, Walker, WalkSession
 from retrowalk.store.models import Prescription as PrescriptionRow
@@ -94,7 +94,7 @@ def _speed_changes(versions: list[PrescriptionRow], session_row: WalkSession) ->
     return tuple(changes)
 
 
-def build_history(session: Session, walker: Walker, session_row: WalkSession) -> History:
+def build_history(tx: Session, walker: Walker, session_row: WalkSession) -> History:
     """What :func:`decide` needs from earlier sessions, check-ins and plan versions.
 
     The usual levels (RULES §3 amendments, **policy**) are medians over the last
@@ -103,12 +103,12 @@ def build_history(session: Session, walker: Walker, session_row: WalkSession) ->
     """
     day = session_row.local_date
     window = timedelta(days=DEFAULT_POLICY.usual_level_window_days)
-    versions = repo.recent_prescriptions(session, walker.id, _LOOKBACK_VERSIONS)
+    versions = repo.recent_prescriptions(tx, walker.id, _LOOKBACK_VERSIONS)
     qualifying, last_increase = _level_history(versions)
     since = day - max(window, _TWO_WEEKS) + _DAY
     around = [
         s
-        for s in repo.walk_sessions(session, walker.id, since=since, until=day)
+        for s in repo.walk_sessions(tx, walker.id, since=since, until=day)
         if s.id == session_row.id or s.performed_at <= session_row.performed_at
     ]
     earlier = [s for s in around if s.id != session_row.id]
@@ -119,7 +119,7 @@ def build_history(session: Session, walker: Walker, session_row: WalkSession) ->
     usual_pain = usual_level([s.pain_before_nprs for s in around if s.local_date > day - window])
     stiffness = [
         c.stiffness_nprs
-        for c in repo.checkins(session, walker.id, since=day - window + _DAY)
+        for c in repo.checkins(tx, walker.id, since=day - window + _DAY)
         if c.stiffness_nprs is not None and c.session_id != session_row.id
     ]
     return History(
@@ -153,7 +153,7 @@ def session_log(row: WalkSession) -> SessionLog:
 
 
 def decide_and_store(
-    session: Session,
+    tx: Session,
     actor: Actor,
     walker: Walker,
     session_row: WalkSession,
@@ -162,18 +162,18 @@ def decide_and_store(
     red_flags: tuple[str, ...] | None = None,
 ) -> tuple[Checkin, ProgressionDecision, PrescriptionRow]:
     """Run the clinical decision for one session and store it with the next plan version."""
-    plan = repo.latest_prescription(session, walker.id)
+    plan = repo.latest_prescription(tx, walker.id)
     if plan is None:
         raise Conflict("There is no plan yet, so no progression decision can be made.")
     decision = decide(
         clinical_prescription(plan),
         session_log(session_row),
         morning,
-        build_history(session, walker, session_row),
+        build_history(tx, walker, session_row),
     )
     today = local_date(at, walker.timezone)
     next_row = store_prescription(
-        session,
+        tx,
         walker,
         decision.next_prescription,
         decision=decision.action.value,
@@ -186,7 +186,7 @@ def decide_and_store(
         ),
     )
     row = repo.add(
-        session,
+        tx,
         Checkin(
             walker_id=walker.id,
             session_id=session_row.id,
@@ -204,7 +204,7 @@ def decide_and_store(
     )
     action = f"checkin.{decision.action.value}" if morning else "checkin.missing_report"
     repo.audit(
-        session,
+        tx,
         at=at,
         actor_account_id=actor.account_id,
         actor_role=actor.role.value,
@@ -218,30 +218,28 @@ def decide_and_store(
 
 
 def hold_unreported_session(
-    session: Session, actor: Actor, walker: Walker, performed_at: datetime, at: datetime
+    tx: Session, actor: Actor, walker: Walker, performed_at: datetime, at: datetime
 ) -> None:
     """Before a new session on a later day: decide the last one without its morning report.
 
     RULES §3: a missing next-morning report → hold. The decision is stored like any other,
     and a late report for that session is then refused (it was already decided).
     """
-    previous = repo.last_session(session, walker.id)
-    if previous is None or repo.latest_prescription(session, walker.id) is None:
+    previous = repo.last_session(tx, walker.id)
+    if previous is None or repo.latest_prescription(tx, walker.id) is None:
         return
     if local_date(performed_at, walker.timezone) <= previous.local_date:
         return
-    if repo.checkin_for_session(session, previous.id) is not None:
+    if repo.checkin_for_session(tx, previous.id) is not None:
         return
-    decide_and_store(session, actor, walker, previous, None, at)
+    decide_and_store(tx, actor, walker, previous, None, at)
 
 
 def morning_checkin(
-    db: Database,
+    ctx: AppContext,
     actor: Actor,
     walker_id: int,
     data: CheckinIn | dict[str, object],
-    *,
-    now: datetime | None = None,
 ) -> CheckinOut:
     """Record the next-morning report, decide (clinical rules) and store the next plan.
 
@@ -249,7 +247,7 @@ def morning_checkin(
     "now"); a clinician, the terminal or an import may give an earlier ``at``, never a later
     one than now."""
     checkin_in = parse(CheckinIn, data)
-    clock = utc_now(now)
+    clock = ctx.now()
     if checkin_in.at is not None and actor.role is Role.WALKER:
         raise InvalidRequest(
             "at: your check-in is recorded at the moment you send it; leave the time out.",
@@ -261,19 +259,19 @@ def morning_checkin(
             f"at: {at.isoformat()} is in the future; a check-in is recorded once it is made.",
             field="at",
         )
-    with db.transaction() as session:
-        walker = walker_for(session, actor, walker_id)
+    with ctx.db.transaction() as tx:
+        walker = walker_for(tx, actor, walker_id)
         if checkin_in.session_id is not None:
-            session_row = repo.get(session, WalkSession, checkin_in.session_id)
+            session_row = repo.get(tx, WalkSession, checkin_in.session_id)
             if session_row is None or session_row.walker_id != walker.id:
                 raise NotFound(
                     f"Walker {walker.id} has no session with id {checkin_in.session_id}."
                 )
         else:
-            session_row = repo.last_session(session, walker.id)
+            session_row = repo.last_session(tx, walker.id)
             if session_row is None:
                 raise Conflict("There is no session to check in for: log a session first.")
-        existing = repo.checkin_for_session(session, session_row.id)
+        existing = repo.checkin_for_session(tx, session_row.id)
         if existing is not None:
             if existing.report_missing:
                 raise Conflict(
@@ -296,9 +294,9 @@ def morning_checkin(
                 f"opens on {opens_on}: how the knee feels the morning after decides the next "
                 "session."
             )
-        before = restrictions_of(session, walker)
+        before = restrictions_of(tx, walker)
         row, decision, next_row = decide_and_store(
-            session,
+            tx,
             actor,
             walker,
             session_row,
@@ -310,11 +308,9 @@ def morning_checkin(
             at,
             red_flags=tuple(dict.fromkeys(checkin_in.new_red_flags)),
         )
-        after = record_added(
-            session, actor, walker, before, entity="checkin", entity_id=row.id, at=at
-        )
+        after = record_added(tx, actor, walker, before, entity="checkin", entity_id=row.id, at=at)
         return checkin_out(row, decision.reasons, next_row).model_copy(
-            update={"rest_day": decision.rest_day, "restrictions": active_out(session, after)}
+            update={"rest_day": decision.rest_day, "restrictions": active_out(tx, after)}
         )
 
 

@@ -22,7 +22,8 @@ from retrowalk.clinical.progression import (
 )
 from retrowalk.clinical.restrictions import RestrictionKind
 from retrowalk.services.access import check_actor, staff_walker_for
-from retrowalk.services.clock import local_date, utc_now
+from retrowalk.services.clock import local_date
+from retrowalk.services.context import AppContext
 from retrowalk.services.convert import clearance_out, note_out, prescription_out, walker_out
 from retrowalk.services.errors import AccessDenied, Conflict, parse
 from retrowalk.services.plans import clinical_prescription, store_prescription
@@ -41,7 +42,6 @@ from retrowalk.services.schemas import (
     WalkerFlags,
 )
 from retrowalk.services.sessions import off_safe_surface
-from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Clearance, ClinicianNote, Walker, WalkSession
 
@@ -54,12 +54,10 @@ MISSED_SESSIONS_WINDOW_DAYS = DEFAULT_POLICY.missed_sessions_window_days
 
 
 def clear_walker(
-    db: Database,
+    ctx: AppContext,
     actor: Actor,
     walker_id: int,
     data: ClearanceIn | dict[str, object],
-    *,
-    now: datetime | None = None,
 ) -> ClearanceOut:
     """Lift exactly the restriction named (RULES.md §7.1), with the clinician's reason.
 
@@ -68,11 +66,11 @@ def clear_walker(
     §7.4). When a plan exists its next version carries the clearance (``clinical.clearance``).
     """
     clearance = parse(ClearanceIn, data)
-    at = utc_now(now)
+    at = ctx.now()
     kind = clearance.scope
-    with db.transaction() as session:
-        walker = staff_walker_for(session, actor, walker_id)
-        restriction = restrictions_of(session, walker).of(kind)
+    with ctx.db.transaction() as tx:
+        walker = staff_walker_for(tx, actor, walker_id)
+        restriction = restrictions_of(tx, walker).of(kind)
         if restriction is None:
             raise Conflict(
                 f"Walker {walker.id} has no active restriction of the kind "
@@ -81,7 +79,7 @@ def clear_walker(
         if not restriction.can_clear:
             raise Conflict(restriction.cannot_clear_because or "This cannot be cleared yet.")
         row = repo.add(
-            session,
+            tx,
             Clearance(
                 walker_id=walker.id,
                 cleared_by=actor.account_id,
@@ -90,11 +88,11 @@ def clear_walker(
                 reason=clearance.reason,
             ),
         )
-        plan = repo.latest_prescription(session, walker.id)
+        plan = repo.latest_prescription(tx, walker.id)
         if plan is not None:
             updated = apply_clearance(clinical_prescription(plan), kind, clearance.reason)
             store_prescription(
-                session,
+                tx,
                 walker,
                 updated,
                 decision="review" if kind is RestrictionKind.ADVERSE_EVENT else "clear",
@@ -105,7 +103,7 @@ def clear_walker(
                 decision_detail={"clearance_id": row.id, "restriction": kind.value},
             )
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
@@ -122,19 +120,17 @@ def clear_walker(
 
 
 def adjust_prescription(
-    db: Database,
+    ctx: AppContext,
     actor: Actor,
     walker_id: int,
     data: AdjustmentIn | dict[str, object],
-    *,
-    now: datetime | None = None,
 ) -> PrescriptionOut:
     """A clinician changes the current plan by hand, with a reason (checked by clinical/)."""
     adjustment = parse(AdjustmentIn, data)
-    at = utc_now(now)
-    with db.transaction() as session:
-        walker = staff_walker_for(session, actor, walker_id)
-        plan = repo.latest_prescription(session, walker.id)
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        walker = staff_walker_for(tx, actor, walker_id)
+        plan = repo.latest_prescription(tx, walker.id)
         if plan is None:
             raise Conflict(f"Walker {walker.id} has no plan to adjust yet: make the plan first.")
         updated = clinician_adjust(
@@ -147,7 +143,7 @@ def adjust_prescription(
             surface=adjustment.surface,
         )
         row = store_prescription(
-            session,
+            tx,
             walker,
             updated,
             decision="adjust",
@@ -158,7 +154,7 @@ def adjust_prescription(
             decision_detail=adjustment.model_dump(mode="json"),
         )
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
@@ -172,26 +168,24 @@ def adjust_prescription(
 
 
 def add_note(
-    db: Database,
+    ctx: AppContext,
     actor: Actor,
     walker_id: int,
     data: NoteIn | dict[str, object],
-    *,
-    now: datetime | None = None,
 ) -> NoteOut:
     """A clinician's free-text note about a walker."""
     note = parse(NoteIn, data)
-    at = utc_now(now)
-    with db.transaction() as session:
-        walker = staff_walker_for(session, actor, walker_id)
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        walker = staff_walker_for(tx, actor, walker_id)
         row = repo.add(
-            session,
+            tx,
             ClinicianNote(
                 walker_id=walker.id, author_id=actor.account_id, created_at=at, text=note.text
             ),
         )
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
@@ -203,22 +197,22 @@ def add_note(
         return note_out(row)
 
 
-def _flags(session: Session, walker: Walker, at: datetime) -> WalkerFlags:
-    account = repo.get(session, Account, walker.account_id)
+def _flags(tx: Session, walker: Walker, at: datetime) -> WalkerFlags:
+    account = repo.get(tx, Account, walker.account_id)
     assert account is not None
     today = local_date(at, walker.timezone)
-    restrictions = restrictions_of(session, walker)
+    restrictions = restrictions_of(tx, walker)
     flags: list[Flag] = []
     details: list[str] = []
     for restriction in restrictions.active:
         flags.append(FLAG_OF_RESTRICTION[restriction.kind])
         details.append(f"{restriction.title}: {restriction.summary}")
-    plan = repo.latest_prescription(session, walker.id)
+    plan = repo.latest_prescription(tx, walker.id)
     since = today - timedelta(days=DEFAULT_POLICY.flag_window_days - 1)
-    recent = repo.walk_sessions(session, walker.id, since=since, until=today)
-    last = repo.last_session(session, walker.id)
+    recent = repo.walk_sessions(tx, walker.id, since=since, until=today)
+    last = repo.last_session(tx, walker.id)
     logged = repo.sessions_logged_since(
-        session, walker.id, at - timedelta(days=DEFAULT_POLICY.flag_window_days)
+        tx, walker.id, at - timedelta(days=DEFAULT_POLICY.flag_window_days)
     )
     outside = [
         s
@@ -242,7 +236,7 @@ def _flags(session: Session, walker: Walker, at: datetime) -> WalkerFlags:
             f"Pain during a session above {PAIN_ACCEPTABLE_MAX_NPRS}/{NPRS_MAX} on "
             f"{flare[-1].local_date} ({flare[-1].pain_peak_nprs}/{NPRS_MAX})."
         )
-    by_session = repo.checkins_for_sessions(session, [s.id for s in recent])
+    by_session = repo.checkins_for_sessions(tx, [s.id for s in recent])
     up = [
         (s, by_session[s.id])
         for s in recent
@@ -257,7 +251,7 @@ def _flags(session: Session, walker: Walker, at: datetime) -> WalkerFlags:
             f"was above the usual level ({_usual(c.usual_pain_nprs, s):g}/{NPRS_MAX})."
         )
     if plan is not None and not restrictions.blocks_sessions:
-        first = repo.first_prescription(session, walker.id)
+        first = repo.first_prescription(tx, walker.id)
         start = first.effective_from if first is not None else today
         missed_window_days = DEFAULT_POLICY.missed_sessions_window_days
         window_start = today - timedelta(days=missed_window_days - 1)
@@ -269,7 +263,7 @@ def _flags(session: Session, walker: Walker, at: datetime) -> WalkerFlags:
                     f"{done} sessions in the last {missed_window_days} days; "
                     f"{plan.sessions_per_week} a week are prescribed (flag: retrowalk policy)."
                 )
-    assessment = repo.latest_assessment(session, walker.id)
+    assessment = repo.latest_assessment(tx, walker.id)
     if assessment is not None and reassessment_due(assessment.local_date, today, DEFAULT_POLICY):
         flags.append(Flag.REASSESSMENT_DUE)
         details.append(
@@ -281,7 +275,7 @@ def _flags(session: Session, walker: Walker, at: datetime) -> WalkerFlags:
         details=tuple(details),
         last_session_on=last.local_date if last is not None else None,
         current_prescription_version=plan.version if plan is not None else None,
-        restrictions=active_out(session, restrictions),
+        restrictions=active_out(tx, restrictions),
     )
 
 
@@ -290,27 +284,25 @@ def _usual(usual_pain_nprs: float | None, walk: WalkSession) -> float:
     return usual_pain_nprs if usual_pain_nprs is not None else float(walk.pain_before_nprs)
 
 
-def walker_flag(
-    db: Database, actor: Actor, walker_id: int, *, now: datetime | None = None
-) -> WalkerFlags:
+def walker_flag(ctx: AppContext, actor: Actor, walker_id: int) -> WalkerFlags:
     """One walker's flags (their clinician or an admin), without computing everyone's."""
-    at = utc_now(now)
-    with db.reader() as session:
-        walker = staff_walker_for(session, actor, walker_id)
-        return _flags(session, walker, at)
+    at = ctx.now()
+    with ctx.db.reader() as tx:
+        walker = staff_walker_for(tx, actor, walker_id)
+        return _flags(tx, walker, at)
 
 
-def walker_flags(db: Database, actor: Actor, *, now: datetime | None = None) -> list[WalkerFlags]:
+def walker_flags(ctx: AppContext, actor: Actor) -> list[WalkerFlags]:
     """The clinician's walker list with its flags (an admin sees every walker)."""
-    at = utc_now(now)
-    with db.reader() as session:
-        check_actor(session, actor)
+    at = ctx.now()
+    with ctx.db.reader() as tx:
+        check_actor(tx, actor)
         if actor.role is Role.WALKER:
             raise AccessDenied("Only a clinician or an admin sees the walker list.")
         clinician = actor.account_id if actor.role is Role.CLINICIAN else None
         return [
-            _flags_or_notice(session, walker, account, at)
-            for walker, account in repo.walkers(session, clinician_id=clinician)
+            _flags_or_notice(tx, walker, account, at)
+            for walker, account in repo.walkers(tx, clinician_id=clinician)
         ]
 
 
@@ -320,12 +312,10 @@ RECORD_UNREADABLE = (
 )
 
 
-def _flags_or_notice(
-    session: Session, walker: Walker, account: Account, at: datetime
-) -> WalkerFlags:
+def _flags_or_notice(tx: Session, walker: Walker, account: Account, at: datetime) -> WalkerFlags:
     """A walker's flags; a record the rules cannot read marks that walker, never the list."""
     try:
-        return _flags(session, walker, at)
+        return _flags(tx, walker, at)
     except (ValueError, OverflowError, KeyError, TypeError):
         logger.exception("walker %s: flags could not be computed", walker.id)
         return WalkerFlags(

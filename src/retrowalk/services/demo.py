@@ -20,8 +20,8 @@ from retrowalk.services import (
     sessions,
     walkers,
 )
+from retrowalk.services.context import AppContext
 from retrowalk.services.schemas import Actor
-from retrowalk.store import Database
 
 START = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 SESSION_DAYS = (0, 2, 4)
@@ -32,11 +32,11 @@ USUAL_PAIN = 3
 """The demo walker's usual knee pain before a session (0–10)."""
 
 
-def run_demo(db: Database, actor: Actor, *, seed: int = 1) -> dict[str, Any]:
+def run_demo(ctx: AppContext, actor: Actor, *, seed: int = 1) -> dict[str, Any]:
     """Create the demo walker and their six weeks; returns a summary."""
     rng = random.Random(seed)
     walker = walkers.enrol_walker(
-        db,
+        ctx.at(START),
         actor,
         {
             "email": f"demo-{seed}@example.org",
@@ -47,11 +47,10 @@ def run_demo(db: Database, actor: Actor, *, seed: int = 1) -> dict[str, Any]:
             "knee_side": rng.choice(["left", "right", "both"]),
             "timezone": "Europe/London",
         },
-        now=START,
     )
     steadi = {"fell_past_12_months": False, "feels_unsteady": False, "worries_about_falling": False}
     screening.screen_walker(
-        db,
+        ctx.at(START),
         actor,
         walker.id,
         {
@@ -63,10 +62,9 @@ def run_demo(db: Database, actor: Actor, *, seed: int = 1) -> dict[str, Any]:
             "takes_anticoagulant": False,
             "recent_knee_surgery": False,
         },
-        now=START,
     )
     assessments.record_assessment(
-        db,
+        ctx.at(START),
         actor,
         walker.id,
         {
@@ -75,9 +73,12 @@ def run_demo(db: Database, actor: Actor, *, seed: int = 1) -> dict[str, Any]:
             "chair_stand_count": 13 + rng.randrange(3),
             "backward_walk_3m_s": round(rng.uniform(3.4, 4.4), 1),
         },
-        now=START,
     )
-    plans.make_plan(db, actor, walker.id, now=START)
+    plans.make_plan(
+        ctx.at(START),
+        actor,
+        walker.id,
+    )
     decisions: dict[str, int] = {}
     logged = 0
     last_at = START
@@ -86,14 +87,18 @@ def run_demo(db: Database, actor: Actor, *, seed: int = 1) -> dict[str, Any]:
             continue
         for day in SESSION_DAYS:
             at = START + timedelta(weeks=week, days=day, minutes=rng.randrange(0, 90))
-            today = plans.todays_prescription(db, actor, walker.id, now=at)
+            today = plans.todays_prescription(
+                ctx.at(at),
+                actor,
+                walker.id,
+            )
             rx = today.prescription
             assert rx is not None
             flare = week == FLARE_WEEK and day == SESSION_DAYS[1]
             before = rng.choice([2, 3, 3, 4])  # a usual level of 3, with good and bad days
             peak = 6 if flare else rng.choice([1, 2, 2, 2])
             sessions.log_session(
-                db,
+                ctx.at(at + timedelta(minutes=40)),
                 actor,
                 walker.id,
                 {
@@ -110,12 +115,11 @@ def run_demo(db: Database, actor: Actor, *, seed: int = 1) -> dict[str, Any]:
                     "effort_cr10": rng.choice([3, 4, 4, 5]),
                     "note": "Knee ached on the stairs afterwards." if flare else None,
                 },
-                now=at + timedelta(minutes=40),
             )
             logged += 1
             morning_at = at + timedelta(hours=21, minutes=rng.randrange(0, 60))
             result = checkins.morning_checkin(
-                db,
+                ctx,
                 actor,
                 walker.id,
                 {

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from retrowalk.services.access import walker_for
-from retrowalk.services.clock import local_date, utc_now
+from retrowalk.services.clock import local_date
+from retrowalk.services.context import AppContext
 from retrowalk.services.convert import (
     assessment_out,
     checkin_out,
@@ -21,38 +22,35 @@ from retrowalk.services.convert import (
 from retrowalk.services.errors import InvalidRequest
 from retrowalk.services.restrictions import restrictions_of, restrictions_out
 from retrowalk.services.schemas import Actor, HistoryOut, Role
-from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Prescription
 
 MAX_WEEKS = 520
 
 
-def walker_history(
-    db: Database, actor: Actor, walker_id: int, *, weeks: int = 12, now: datetime | None = None
-) -> HistoryOut:
+def walker_history(ctx: AppContext, actor: Actor, walker_id: int, *, weeks: int = 12) -> HistoryOut:
     """Everything recorded for the walker in the last ``weeks`` weeks (their local dates)."""
     if not 1 <= weeks <= MAX_WEEKS:
         raise InvalidRequest(
             f"weeks: {weeks} is not allowed; expected 1 to {MAX_WEEKS}.", field="weeks"
         )
-    at = utc_now(now)
-    with db.reader() as session:
-        walker = walker_for(session, actor, walker_id)
-        account = repo.get(session, Account, walker.account_id)
+    at = ctx.now()
+    with ctx.db.reader() as tx:
+        walker = walker_for(tx, actor, walker_id)
+        account = repo.get(tx, Account, walker.account_id)
         assert account is not None
         until = local_date(at, walker.timezone)
         since = until - timedelta(weeks=weeks) + timedelta(days=1)
-        sessions = repo.walk_sessions(session, walker.id, since=since, until=until)
-        checkins = repo.checkins(session, walker.id, since=since, until=until)
-        versions = repo.prescriptions(session, walker.id, effective_since=since)
+        sessions = repo.walk_sessions(tx, walker.id, since=since, until=until)
+        checkins = repo.checkins(tx, walker.id, since=since, until=until)
+        versions = repo.prescriptions(tx, walker.id, effective_since=since)
         by_id = {p.id: p for p in versions}
         checkin_views = []
         missed = []
         for c in checkins:
             nxt = by_id.get(c.next_prescription_id or -1)
             if nxt is None and c.next_prescription_id is not None:
-                nxt = repo.get(session, Prescription, c.next_prescription_id)
+                nxt = repo.get(tx, Prescription, c.next_prescription_id)
             reasons = reasons_of(nxt.reasons_json) if nxt else ()
             if c.report_missing:
                 missed.append(missed_report_out(c, reasons, nxt))
@@ -68,10 +66,10 @@ def walker_history(
             missed_reports=tuple(missed),
             prescriptions=tuple(prescription_out(p) for p in versions),
             assessments=tuple(
-                assessment_out(a) for a in repo.assessments(session, walker.id, since=since)
+                assessment_out(a) for a in repo.assessments(tx, walker.id, since=since)
             ),
-            screenings=tuple(screening_out(s) for s in repo.screenings(session, walker.id)),
-            clearances=tuple(clearance_out(c) for c in repo.clearances(session, walker.id)),
-            notes=tuple(note_out(n) for n in repo.notes(session, walker.id)) if staff else (),
-            restrictions=restrictions_out(session, walker, restrictions_of(session, walker)),
+            screenings=tuple(screening_out(s) for s in repo.screenings(tx, walker.id)),
+            clearances=tuple(clearance_out(c) for c in repo.clearances(tx, walker.id)),
+            notes=tuple(note_out(n) for n in repo.notes(tx, walker.id)) if staff else (),
+            restrictions=restrictions_out(tx, walker, restrictions_of(tx, walker)),
         )

@@ -21,7 +21,7 @@ from retrowalk.services.accounts import (
     insert_account,
     invitation_state,
 )
-from retrowalk.services.clock import utc_now
+from retrowalk.services.context import AppContext
 from retrowalk.services.convert import account_out
 from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotFound, parse
 from retrowalk.services.schemas import (
@@ -36,7 +36,6 @@ from retrowalk.services.schemas import (
     Role,
     normalise_email,
 )
-from retrowalk.store import Database
 from retrowalk.store import account_links as links
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Invitation
@@ -65,11 +64,11 @@ def _valid_days(valid_days: int) -> int:
     return valid_days
 
 
-def _own_invitation(session: Session, actor: Actor, invitation_id: int) -> Invitation:
+def _own_invitation(tx: Session, actor: Actor, invitation_id: int) -> Invitation:
     """The invitation when the actor sent it (or is an administrator)."""
     check_id("invitation_id", invitation_id)
-    require_role(session, actor, Role.CLINICIAN, Role.ADMIN)
-    row = repo.get(session, Invitation, invitation_id)
+    require_role(tx, actor, Role.CLINICIAN, Role.ADMIN)
+    row = repo.get(tx, Invitation, invitation_id)
     if row is None:
         raise NotFound(f"There is no invitation with id {invitation_id}.")
     if actor.role is not Role.ADMIN and row.clinician_id != actor.account_id:
@@ -78,28 +77,26 @@ def _own_invitation(session: Session, actor: Actor, invitation_id: int) -> Invit
 
 
 def list_invitations(
-    db: Database, actor: Actor, *, pending_only: bool = True, now: datetime | None = None
+    ctx: AppContext, actor: Actor, *, pending_only: bool = True
 ) -> list[InvitationSummary]:
     """The invitations the actor sent (an admin: everyone's), newest first.
 
     ``pending_only``: those not yet used nor withdrawn (expired ones are kept: they can be
     re-issued).
     """
-    at = utc_now(now)
-    with db.reader() as session:
-        require_role(session, actor, Role.CLINICIAN, Role.ADMIN)
+    at = ctx.now()
+    with ctx.db.reader() as tx:
+        require_role(tx, actor, Role.CLINICIAN, Role.ADMIN)
         sender = None if actor.role is Role.ADMIN else actor.account_id
-        rows = links.invitations_sent(session, sender, pending_only=pending_only)
+        rows = links.invitations_sent(tx, sender, pending_only=pending_only)
         return [_summary(row, at) for row in rows]
 
 
-def withdraw_invitation(
-    db: Database, actor: Actor, invitation_id: int, *, now: datetime | None = None
-) -> InvitationSummary:
+def withdraw_invitation(ctx: AppContext, actor: Actor, invitation_id: int) -> InvitationSummary:
     """Withdraw an invitation that was not used yet: its link stops working."""
-    at = utc_now(now)
-    with db.transaction() as session:
-        row = _own_invitation(session, actor, invitation_id)
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        row = _own_invitation(tx, actor, invitation_id)
         if row.used_at is not None:
             raise Conflict(
                 "This invitation was already used to make an account; it cannot be withdrawn."
@@ -107,7 +104,7 @@ def withdraw_invitation(
         if row.withdrawn_at is None:
             row.withdrawn_at = at
             repo.audit(
-                session,
+                tx,
                 at=at,
                 actor_account_id=actor.account_id,
                 actor_role=actor.role.value,
@@ -120,21 +117,20 @@ def withdraw_invitation(
 
 
 def reissue_invitation(
-    db: Database,
+    ctx: AppContext,
     actor: Actor,
     invitation_id: int,
     *,
     valid_days: int = INVITATION_VALID_DAYS,
-    now: datetime | None = None,
 ) -> InvitationOut:
     """A new link (and expiry) for an unused invitation; the old link stops working.
 
     A withdrawn invitation may be re-issued too: it becomes pending again.
     """
     _valid_days(valid_days)
-    at = utc_now(now)
-    with db.transaction() as session:
-        row = _own_invitation(session, actor, invitation_id)
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        row = _own_invitation(tx, actor, invitation_id)
         if row.used_at is not None:
             raise Conflict(
                 "This invitation was already used to make an account; it cannot be sent again."
@@ -144,7 +140,7 @@ def reissue_invitation(
         row.expires_at = at + timedelta(days=valid_days)
         row.withdrawn_at = None
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
@@ -163,12 +159,11 @@ def reissue_invitation(
 
 
 def invite_clinician(
-    db: Database,
+    ctx: AppContext,
     actor: Actor,
     email: str,
     *,
     valid_days: int = INVITATION_VALID_DAYS,
-    now: datetime | None = None,
 ) -> InvitationOut:
     """An administrator invites a clinician by email (the token is returned once)."""
     try:
@@ -176,14 +171,14 @@ def invite_clinician(
     except ValueError as exc:
         raise InvalidRequest(f"email: {email!r} {exc}.", field="email") from None
     _valid_days(valid_days)
-    at = utc_now(now)
-    with db.transaction() as session:
-        require_role(session, actor, Role.ADMIN)
-        if repo.account_by_email(session, address) is not None:
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        require_role(tx, actor, Role.ADMIN)
+        if repo.account_by_email(tx, address) is not None:
             raise Conflict(f"An account with the email {address} already exists.")
         token = secrets.token_urlsafe(32)
         row = repo.add(
-            session,
+            tx,
             Invitation(
                 token_hash=hash_token(token),
                 email=address,
@@ -194,7 +189,7 @@ def invite_clinician(
             ),
         )
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
@@ -212,15 +207,13 @@ def invite_clinician(
         )
 
 
-def invitation_preview(
-    db: Database, token: str, *, now: datetime | None = None
-) -> InvitationPreview:
+def invitation_preview(ctx: AppContext, token: str) -> InvitationPreview:
     """Whether a link can still make an account, and for which role (never whose it is)."""
-    at = utc_now(now)
+    at = ctx.now()
     if not token.strip() or "\x00" in token or len(token) > 200:
         return InvitationPreview(state=InvitationState.UNKNOWN, role=Role.WALKER)
-    with db.reader() as session:
-        row = repo.invitation_by_hash(session, hash_token(token))
+    with ctx.db.reader() as tx:
+        row = repo.invitation_by_hash(tx, hash_token(token))
         state = invitation_state(row, at)
         if row is None or state is not InvitationState.VALID:
             return InvitationPreview(state=state, role=Role.WALKER)
@@ -228,17 +221,15 @@ def invitation_preview(
 
 
 def accept_clinician_invitation(
-    db: Database,
+    ctx: AppContext,
     token: str,
     data: ClinicianSignup | dict[str, object],
-    *,
-    now: datetime | None = None,
 ) -> AccountOut:
     """Create the invited clinician's account with the password hash they chose."""
     signup = parse(ClinicianSignup, data)
-    at = utc_now(now)
-    with db.transaction() as session:
-        row = repo.invitation_by_hash(session, hash_token(token))
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        row = repo.invitation_by_hash(tx, hash_token(token))
         state = invitation_state(row, at)
         if row is None or state is not InvitationState.VALID:
             raise AccessDenied(
@@ -248,7 +239,7 @@ def accept_clinician_invitation(
         if row.role != Role.CLINICIAN.value:
             raise AccessDenied("This invitation is for a walker's account.")
         account = insert_account(
-            session,
+            tx,
             AccountIn(
                 email=row.email,
                 display_name=signup.display_name,
@@ -260,7 +251,7 @@ def accept_clinician_invitation(
         row.used_at = at
         row.walker_account_id = account.id
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=account.id,
             actor_role=account.role,

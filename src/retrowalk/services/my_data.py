@@ -13,15 +13,13 @@ import csv
 import io
 import json
 import zipfile
-from datetime import datetime
 from typing import Any
 
 from retrowalk import __version__
 from retrowalk.services.access import check_actor
-from retrowalk.services.clock import utc_now
+from retrowalk.services.context import AppContext
 from retrowalk.services.errors import AccessDenied, NotFound
 from retrowalk.services.schemas import Actor, Role
-from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.walker_records import walker_records
 
@@ -29,17 +27,17 @@ FORMAT = "retrowalk-my-data"
 FORMAT_VERSION = 1
 
 
-def my_data(db: Database, actor: Actor, *, now: datetime | None = None) -> dict[str, Any]:
+def my_data(ctx: AppContext, actor: Actor) -> dict[str, Any]:
     """All of the signed-in walker's own data, JSON-ready."""
-    at = utc_now(now)
-    with db.reader() as session:
-        check_actor(session, actor)
+    at = ctx.now()
+    with ctx.db.reader() as tx:
+        check_actor(tx, actor)
         if actor.role is not Role.WALKER:
             raise AccessDenied("Only a walker can download their own data this way.")
-        walker = repo.walker_by_account(session, actor.account_id)
+        walker = repo.walker_by_account(tx, actor.account_id)
         if walker is None:
             raise NotFound("This account has no walker profile.")
-        data = walker_records(session, walker)
+        data = walker_records(tx, walker)
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

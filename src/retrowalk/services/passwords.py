@@ -8,21 +8,18 @@ sign-ins.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from retrowalk.services.access import check_actor
-from retrowalk.services.clock import utc_now
+from retrowalk.services.context import AppContext
 from retrowalk.services.convert import account_out
 from retrowalk.services.reset_links import check_password_hash
 from retrowalk.services.schemas import AccountOut, Actor, LoginAccount, Role
-from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 
 
-def own_login(db: Database, actor: Actor) -> LoginAccount:
+def own_login(ctx: AppContext, actor: Actor) -> LoginAccount:
     """The actor's own account with its password hash (to check the current password)."""
-    with db.reader() as session:
-        account = check_actor(session, actor)
+    with ctx.db.reader() as tx:
+        account = check_actor(tx, actor)
         return LoginAccount(
             id=account.id,
             email=account.email,
@@ -32,18 +29,16 @@ def own_login(db: Database, actor: Actor) -> LoginAccount:
         )
 
 
-def change_own_password(
-    db: Database, actor: Actor, password_hash: str, *, now: datetime | None = None
-) -> AccountOut:
+def change_own_password(ctx: AppContext, actor: Actor, password_hash: str) -> AccountOut:
     """Replace the actor's own password hash (audited; the walker's id when a walker)."""
     new_hash = check_password_hash(password_hash)
-    at = utc_now(now)
-    with db.transaction() as session:
-        account = check_actor(session, actor)
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        account = check_actor(tx, actor)
         account.password_hash = new_hash
-        walker = repo.walker_by_account(session, account.id)
+        walker = repo.walker_by_account(tx, account.id)
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,

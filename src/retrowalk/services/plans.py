@@ -38,12 +38,12 @@ from retrowalk.clinical.restrictions import (
 )
 from retrowalk.clinical.screening import ScreeningResult
 from retrowalk.services.access import walker_for
-from retrowalk.services.clock import local_date, utc_now
+from retrowalk.services.clock import local_date
+from retrowalk.services.context import AppContext
 from retrowalk.services.convert import prescription_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk
 from retrowalk.services.restrictions import active_out, fall_risk_history, restrictions_of
 from retrowalk.services.schemas import Actor, PrescriptionOut, TodayOut, TodayStatus
-from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Prescription as PrescriptionRow
 from retrowalk.store.models import Walker
@@ -55,7 +55,7 @@ def clinical_prescription(row: PrescriptionRow) -> Prescription:
 
 
 def store_prescription(
-    session: Session,
+    tx: Session,
     walker: Walker,
     prescription: Prescription,
     *,
@@ -67,9 +67,9 @@ def store_prescription(
     decision_detail: dict[str, Any] | None = None,
 ) -> PrescriptionRow:
     """Append the next version of the walker's plan (versions are never rewritten)."""
-    latest = repo.latest_prescription(session, walker.id)
+    latest = repo.latest_prescription(tx, walker.id)
     row = repo.add(
-        session,
+        tx,
         PrescriptionRow(
             walker_id=walker.id,
             version=(latest.version + 1) if latest is not None else 1,
@@ -109,10 +109,10 @@ PLAN_EXISTS = (
 )
 
 
-def measured_speeds(session: Session, walker: Walker) -> tuple[MeasuredSpeed, ...]:
+def measured_speeds(tx: Session, walker: Walker) -> tuple[MeasuredSpeed, ...]:
     """The newest comfortable speed of each kind (treadmill test, 3-m walk), newest first."""
     found: dict[str, MeasuredSpeed] = {}
-    for row in sorted(repo.assessments(session, walker.id), key=lambda a: (a.created_at, a.id)):
+    for row in sorted(repo.assessments(tx, walker.id), key=lambda a: (a.created_at, a.id)):
         answers = row.answers_json
         if answers.get("backward_walk_3m_s") is not None:
             found["ground"] = speed_from_three_m_backward_walk(answers["backward_walk_3m_s"])
@@ -123,12 +123,11 @@ def measured_speeds(session: Session, walker: Walker) -> tuple[MeasuredSpeed, ..
 
 
 def make_plan(
-    db: Database,
+    ctx: AppContext,
     actor: Actor,
     walker_id: int,
     *,
     surface: Surface | str | None = None,
-    now: datetime | None = None,
 ) -> PrescriptionOut:
     """The starting prescription from the screenings, the assessments and the restrictions.
 
@@ -138,15 +137,15 @@ def make_plan(
     and while a red flag is active.
     """
     chosen = _surface(surface)
-    at = utc_now(now)
-    with db.transaction() as session:
-        walker = walker_for(session, actor, walker_id)
-        if repo.latest_prescription(session, walker.id) is not None:
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        walker = walker_for(tx, actor, walker_id)
+        if repo.latest_prescription(tx, walker.id) is not None:
             raise Conflict(PLAN_EXISTS)
-        screening_row = repo.latest_screening(session, walker.id)
+        screening_row = repo.latest_screening(tx, walker.id)
         if screening_row is None:
             raise Conflict(f"Walker {walker.id} has not been screened yet: run the screening.")
-        restrictions = restrictions_of(session, walker)
+        restrictions = restrictions_of(tx, walker)
         red = restrictions.of(RestrictionKind.RED_FLAG)
         if red is not None:
             raise NotReadyToWalk(
@@ -154,7 +153,7 @@ def make_plan(
             )
         history = [
             (row, risk)
-            for row, risk in fall_risk_history(walker, repo.assessments(session, walker.id))
+            for row, risk in fall_risk_history(walker, repo.assessments(tx, walker.id))
             if risk is not None
         ]
         if not history:
@@ -167,14 +166,14 @@ def make_plan(
             screening,
             fall_risk,
             KneeCondition(walker.knee_condition),
-            measured_speeds(session, walker),
+            measured_speeds(tx, walker),
             chosen,
             fall_risk_restricted=RestrictionKind.FALL_RISK in restrictions.kinds,
             awaiting_clearance=RestrictionKind.CLEARANCE_REQUIRED in restrictions.kinds,
             stop_and_refer=False,  # an active red flag was refused above; a cleared one is gone
         )
         row = store_prescription(
-            session,
+            tx,
             walker,
             prescription,
             decision="start",
@@ -188,7 +187,7 @@ def make_plan(
             },
         )
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
@@ -213,11 +212,11 @@ def _surface(value: Surface | str | None) -> Surface | None:
         ) from None
 
 
-def current_prescription(db: Database, actor: Actor, walker_id: int) -> PrescriptionOut | None:
+def current_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> PrescriptionOut | None:
     """The newest version of the walker's plan (None before the first)."""
-    with db.reader() as session:
-        walker = walker_for(session, actor, walker_id)
-        row = repo.latest_prescription(session, walker.id)
+    with ctx.db.reader() as tx:
+        walker = walker_for(tx, actor, walker_id)
+        row = repo.latest_prescription(tx, walker.id)
         return prescription_out(row) if row is not None else None
 
 
@@ -244,16 +243,16 @@ def _blocked_message(restrictions: Restrictions) -> str:
 
 
 def _status(
-    session: Session, walker: Walker, today: date, restrictions: Restrictions
+    tx: Session, walker: Walker, today: date, restrictions: Restrictions
 ) -> tuple[TodayStatus, str, PrescriptionRow | None]:
-    screening = repo.latest_screening(session, walker.id)
+    screening = repo.latest_screening(tx, walker.id)
     if screening is None:
         return "needs_screening", "Answer the screening questions first.", None
-    row = repo.latest_prescription(session, walker.id)
+    row = repo.latest_prescription(tx, walker.id)
     if RestrictionKind.RED_FLAG in restrictions.kinds:
         return "stopped", _blocked_message(restrictions), row
     if row is None:
-        if not repo.assessments(session, walker.id):
+        if not repo.assessments(tx, walker.id):
             return (
                 "needs_assessment",
                 (
@@ -262,7 +261,7 @@ def _status(
                 ),
                 None,
             )
-        if not measured_speeds(session, walker):
+        if not measured_speeds(tx, walker):
             if RestrictionKind.FALL_RISK in restrictions.kinds:
                 return "see_clinician", NOT_FOR_YOU_YET, None
             return (
@@ -275,52 +274,50 @@ def _status(
     if restrictions.blocks_sessions:
         kind = restrictions.blocking[0].kind
         return BLOCKED_STATUS.get(kind, "waiting_for_review"), _blocked_message(restrictions), row
-    if repo.count_sessions(session, walker.id, on=today) > 0:
+    if repo.count_sessions(tx, walker.id, on=today) > 0:
         return "done_today", "Today's session is logged. Check in tomorrow morning.", row
     return "ready", "Here is today's session.", row
 
 
 def supervision_for(
-    session: Session, walker: Walker, restrictions: Restrictions, row: PrescriptionRow | None
+    tx: Session, walker: Walker, restrictions: Restrictions, row: PrescriptionRow | None
 ) -> SupervisionNeed:
     """Whether the next session needs someone with the walker, and why."""
     return supervision_needed(
         restrictions,
         clinical_prescription(row) if row is not None else None,
-        repo.count_supervised_sessions(session, walker.id),
+        repo.count_supervised_sessions(tx, walker.id),
     )
 
 
-def step_rate_per_min(session: Session, walker: Walker, row: PrescriptionRow) -> float | None:
+def step_rate_per_min(tx: Session, walker: Walker, row: PrescriptionRow) -> float | None:
     """The walker's own cadence from their newest recorded session, for an overground plan."""
     if Surface(row.surface) in TREADMILL_SURFACES:
         return None
-    recorded = repo.latest_session_with_steps(session, walker.id)
+    recorded = repo.latest_session_with_steps(tx, walker.id)
     if recorded is None or recorded.steps is None or recorded.duration_min <= 0:
         return None
     return round(recorded.steps / recorded.duration_min)
 
 
-def todays_prescription(
-    db: Database, actor: Actor, walker_id: int, *, now: datetime | None = None
-) -> TodayOut:
+def todays_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> TodayOut:
     """What to do on the walker's local today, and what stops or limits it.
 
     After a break of ``policy.break_days`` days or more (policy) the clinical ``after_break``
     rule steps the load back; that step is stored once, as a new version, before it is shown.
     """
-    at = utc_now(now)
-    with db.transaction() as session:
-        walker = walker_for(session, actor, walker_id)
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        walker = walker_for(tx, actor, walker_id)
         today = local_date(at, walker.timezone)
-        restrictions = restrictions_of(session, walker)
-        status, message, row = _status(session, walker, today, restrictions)
+        restrictions = restrictions_of(tx, walker)
+        status, message, row = _status(tx, walker, today, restrictions)
         step_back = False
         reasons: tuple[Reason, ...] = ()
         need = SupervisionNeed(required=True, why=())
         step_rate: float | None = None
         if row is not None:
-            last = repo.last_session(session, walker.id)
+            last = repo.last_session(tx, walker.id)
             gap_start = last.local_date if last is not None else None
             if (
                 status == "ready"
@@ -332,7 +329,7 @@ def todays_prescription(
                     clinical_prescription(row), (today - gap_start).days, today, DEFAULT_POLICY
                 )
                 row = store_prescription(
-                    session,
+                    tx,
                     walker,
                     decision.next_prescription,
                     decision="step_back",
@@ -343,7 +340,7 @@ def todays_prescription(
                     decision_detail=decision_detail(decision, last_session_on=str(gap_start)),
                 )
                 repo.audit(
-                    session,
+                    tx,
                     at=at,
                     actor_account_id=actor.account_id,
                     actor_role=actor.role.value,
@@ -361,9 +358,9 @@ def todays_prescription(
             if row.decision == "step_back" and row.effective_from == today:
                 step_back = True
             reasons = tuple(Reason.model_validate(r) for r in row.reasons_json)
-            need = supervision_for(session, walker, restrictions, row)
-            step_rate = step_rate_per_min(session, walker, row)
-        last_assessment = repo.latest_assessment(session, walker.id)
+            need = supervision_for(tx, walker, restrictions, row)
+            step_rate = step_rate_per_min(tx, walker, row)
+        last_assessment = repo.latest_assessment(tx, walker.id)
         due = last_assessment is not None and reassessment_due(
             last_assessment.local_date, today, DEFAULT_POLICY
         )
@@ -378,8 +375,8 @@ def todays_prescription(
             session_offered=status == "ready",
             step_back=step_back,
             reasons=reasons,
-            sessions_today=repo.count_sessions(session, walker.id, on=today),
+            sessions_today=repo.count_sessions(tx, walker.id, on=today),
             reassessment_due=due,
-            restrictions=active_out(session, restrictions),
+            restrictions=active_out(tx, restrictions),
             step_rate_per_min=step_rate,
         )

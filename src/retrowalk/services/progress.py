@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from statistics import fmean
 
 from pydantic import BaseModel, ConfigDict
 
+from retrowalk.services.context import AppContext
 from retrowalk.services.history import walker_history
 from retrowalk.services.schemas import Actor
-from retrowalk.store import Database
 
 
 class WeekProgress(BaseModel):
@@ -26,10 +26,15 @@ class WeekProgress(BaseModel):
 
 
 def weekly_progress(
-    db: Database, actor: Actor, walker_id: int, *, weeks: int = 12, now: datetime | None = None
+    ctx: AppContext, actor: Actor, walker_id: int, *, weeks: int = 12
 ) -> list[WeekProgress]:
     """Sessions, minutes, mean peak pain, morning pain and speed per week, oldest first."""
-    record = walker_history(db, actor, walker_id, weeks=weeks, now=now)
+    record = walker_history(
+        ctx,
+        actor,
+        walker_id,
+        weeks=weeks,
+    )
     first = record.since - timedelta(days=record.since.weekday())
     starts = [first + timedelta(weeks=i) for i in range((record.until - first).days // 7 + 1)]
     morning = {c.session_id: c.pain_nprs for c in record.checkins}

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from retrowalk.services.access import check_actor, check_id
 from retrowalk.services.accounts import LOCAL_ADMIN_EMAIL, hash_token
-from retrowalk.services.clock import utc_now
+from retrowalk.services.context import AppContext
 from retrowalk.services.convert import account_out
 from retrowalk.services.errors import AccessDenied, InvalidRequest, NotFound
 from retrowalk.services.schemas import (
@@ -34,7 +34,6 @@ from retrowalk.services.schemas import (
     ResetLinkState,
     Role,
 )
-from retrowalk.store import Database
 from retrowalk.store import account_links as links
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, ResetLink
@@ -44,14 +43,14 @@ RESET_VALID_HOURS = 24
 VALID_HOURS_MAX = 7 * 24
 
 
-def _may_issue(session: Session, actor: Actor, account: Account) -> int | None:
+def _may_issue(tx: Session, actor: Actor, account: Account) -> int | None:
     """Refuse unless ``actor`` may issue a link for ``account``; the walker id, if a walker."""
-    check_actor(session, actor)
+    check_actor(tx, actor)
     if account.email == LOCAL_ADMIN_EMAIL:
         raise AccessDenied(
             "The local administrator belongs to the terminal and never signs in on the web."
         )
-    walker = repo.walker_by_account(session, account.id) if account.role == "walker" else None
+    walker = repo.walker_by_account(tx, account.id) if account.role == "walker" else None
     if actor.role is Role.ADMIN:
         return walker.id if walker is not None else None
     if actor.role is Role.CLINICIAN:
@@ -67,12 +66,11 @@ def _may_issue(session: Session, actor: Actor, account: Account) -> int | None:
 
 
 def issue_reset_link(
-    db: Database,
+    ctx: AppContext,
     actor: Actor,
     account_id: int,
     *,
     valid_hours: int = RESET_VALID_HOURS,
-    now: datetime | None = None,
 ) -> ResetLinkOut:
     """A one-time link to set ``account_id``'s password (its token is returned only now)."""
     check_id("account_id", account_id)
@@ -81,18 +79,18 @@ def issue_reset_link(
             f"valid_hours: {valid_hours} is not allowed; expected 1 to {VALID_HOURS_MAX} hours.",
             field="valid_hours",
         )
-    at = utc_now(now)
-    with db.transaction() as session:
-        account = repo.get(session, Account, account_id)
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        account = repo.get(tx, Account, account_id)
         if account is None:
-            check_actor(session, actor)
+            check_actor(tx, actor)
             raise NotFound(f"There is no account with id {account_id}.")
-        walker_id = _may_issue(session, actor, account)
-        for older in links.unused_reset_links(session, account.id, at):
+        walker_id = _may_issue(tx, actor, account)
+        for older in links.unused_reset_links(tx, account.id, at):
             older.expires_at = at  # replaced: only the newest link works
         token = secrets.token_urlsafe(32)
         row = repo.add(
-            session,
+            tx,
             ResetLink(
                 token_hash=hash_token(token),
                 account_id=account.id,
@@ -102,7 +100,7 @@ def issue_reset_link(
             ),
         )
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
@@ -145,45 +143,41 @@ def _state(row: ResetLink | None, at: datetime) -> ResetLinkState:
     return ResetLinkState.VALID
 
 
-def _find(session: Session, token: str) -> ResetLink | None:
+def _find(tx: Session, token: str) -> ResetLink | None:
     if not token.strip() or "\x00" in token or len(token) > 200:
         return None
-    return links.reset_link_by_hash(session, hash_token(token))
+    return links.reset_link_by_hash(tx, hash_token(token))
 
 
-def reset_link_preview(
-    db: Database, token: str, *, now: datetime | None = None
-) -> ResetLinkPreview:
+def reset_link_preview(ctx: AppContext, token: str) -> ResetLinkPreview:
     """Whether a link still works, and whose password it sets (for its holder's page)."""
-    at = utc_now(now)
-    with db.reader() as session:
-        row = _find(session, token)
+    at = ctx.now()
+    with ctx.db.reader() as tx:
+        row = _find(tx, token)
         state = _state(row, at)
         if row is None or state is not ResetLinkState.VALID:
             return ResetLinkPreview(state=state)
-        account = repo.get(session, Account, row.account_id)
+        account = repo.get(tx, Account, row.account_id)
         assert account is not None
         return ResetLinkPreview(state=state, email=account.email, display_name=account.display_name)
 
 
-def use_reset_link(
-    db: Database, token: str, password_hash: str, *, now: datetime | None = None
-) -> AccountOut:
+def use_reset_link(ctx: AppContext, token: str, password_hash: str) -> AccountOut:
     """Set the password with a valid link (once); the link stops working."""
     new_hash = check_password_hash(password_hash)
-    at = utc_now(now)
-    with db.transaction() as session:
-        row = _find(session, token)
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        row = _find(tx, token)
         state = _state(row, at)
         if row is None or state is not ResetLinkState.VALID:
             raise AccessDenied(RESET_UNUSABLE[state])
-        account = repo.get(session, Account, row.account_id)
+        account = repo.get(tx, Account, row.account_id)
         assert account is not None
         row.used_at = at
         account.password_hash = new_hash
-        walker = repo.walker_by_account(session, account.id)
+        walker = repo.walker_by_account(tx, account.id)
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=account.id,
             actor_role=account.role,

@@ -40,6 +40,7 @@ from retrowalk.clinical.restrictions import (
 )
 from retrowalk.clinical.screening import KneeRedFlag, ScreeningAnswers, SteadiAnswers
 from retrowalk.services.access import walker_for
+from retrowalk.services.context import AppContext
 from retrowalk.services.schemas import (
     Actor,
     AddedOut,
@@ -48,7 +49,6 @@ from retrowalk.services.schemas import (
     RestrictionsOut,
     TriggerOut,
 )
-from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Assessment, Walker
 
@@ -136,13 +136,13 @@ def fall_risk_history(
     return results
 
 
-def walker_record(session: Session, walker: Walker) -> WalkerRecord:
+def walker_record(tx: Session, walker: Walker) -> WalkerRecord:
     """The walker's whole record as the facts the clinical restrictions read.
 
     Each fact carries the order it was recorded in (its newest audit entry), so a clearance
     lifts what the program knew when it was given — never a record entered later with an
     earlier time, nor one hidden behind a clearance dated ahead."""
-    order = repo.audit_order(session, walker.id)
+    order = repo.audit_order(tx, walker.id)
     screenings = [
         ScreeningFact(
             record_id=row.id,
@@ -151,7 +151,7 @@ def walker_record(session: Session, walker: Walker) -> WalkerRecord:
             recorded_by=row.recorded_by,
             answers=ScreeningAnswers.model_validate(row.answers_json),
         )
-        for row in repo.screenings(session, walker.id)
+        for row in repo.screenings(tx, walker.id)
     ]
     assessments = [
         AssessmentFact(
@@ -162,7 +162,7 @@ def walker_record(session: Session, walker: Walker) -> WalkerRecord:
             kind=row.kind,
             fall_risk=result,
         )
-        for row, result in fall_risk_history(walker, repo.assessments(session, walker.id))
+        for row, result in fall_risk_history(walker, repo.assessments(tx, walker.id))
     ]
     sessions = [
         SessionFact(
@@ -174,7 +174,7 @@ def walker_record(session: Session, walker: Walker) -> WalkerRecord:
             adverse_events=frozenset(AdverseEvent(e) for e in row.adverse_events),
             supervised=row.supervised,
         )
-        for row in repo.adverse_sessions(session, walker.id)
+        for row in repo.adverse_sessions(tx, walker.id)
     ]
     checkins = [
         CheckinFact(
@@ -187,7 +187,7 @@ def walker_record(session: Session, walker: Walker) -> WalkerRecord:
             usual_pain_nprs=row.usual_pain_nprs,
             red_flags=frozenset(KneeRedFlag(f) for f in row.red_flags or ()),
         )
-        for row in repo.checkins(session, walker.id)
+        for row in repo.checkins(tx, walker.id)
     ]
     clearances = [
         ClearanceFact(
@@ -198,7 +198,7 @@ def walker_record(session: Session, walker: Walker) -> WalkerRecord:
             kind=RestrictionKind(row.scope),
             reason=row.reason,
         )
-        for row in repo.clearances(session, walker.id)
+        for row in repo.clearances(tx, walker.id)
     ]
     return WalkerRecord(
         screenings=tuple(screenings),
@@ -209,13 +209,13 @@ def walker_record(session: Session, walker: Walker) -> WalkerRecord:
     )
 
 
-def restrictions_of(session: Session, walker: Walker) -> Restrictions:
+def restrictions_of(tx: Session, walker: Walker) -> Restrictions:
     """The walker's active restrictions, computed now from the whole record."""
-    return active_restrictions(walker_record(session, walker), DEFAULT_POLICY)
+    return active_restrictions(walker_record(tx, walker), DEFAULT_POLICY)
 
 
 def record_added(
-    session: Session,
+    tx: Session,
     actor: Actor,
     walker: Walker,
     before: Restrictions,
@@ -226,11 +226,11 @@ def record_added(
 ) -> Restrictions:
     """The restrictions after a change; any kind it added is written to the audit log with
     the record that added it, in the same transaction."""
-    after = restrictions_of(session, walker)
+    after = restrictions_of(tx, walker)
     added = sorted(kind.value for kind in after.kinds - before.kinds)
     if added:
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
@@ -249,15 +249,15 @@ def record_added(
 class _Names:
     """Display names of the accounts that recorded things, looked up once each."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, tx: Session) -> None:
+        self.tx = tx
         self.cache: dict[int, str | None] = {}
 
     def __call__(self, account_id: int | None) -> str | None:
         if account_id is None:
             return None
         if account_id not in self.cache:
-            account = repo.account(self.session, account_id)
+            account = repo.account(self.tx, account_id)
             self.cache[account_id] = account.display_name if account is not None else None
         return self.cache[account_id]
 
@@ -303,16 +303,14 @@ def _lifted_out(lifted: Lifted, names: _Names) -> LiftedOut:
     )
 
 
-def active_out(session: Session, restrictions: Restrictions) -> tuple[RestrictionOut, ...]:
+def active_out(tx: Session, restrictions: Restrictions) -> tuple[RestrictionOut, ...]:
     """The active restrictions as output models."""
-    names = _Names(session)
+    names = _Names(tx)
     return tuple(restriction_out(r, names) for r in restrictions.active)
 
 
-def restrictions_out(
-    session: Session, walker: Walker, restrictions: Restrictions
-) -> RestrictionsOut:
-    names = _Names(session)
+def restrictions_out(tx: Session, walker: Walker, restrictions: Restrictions) -> RestrictionsOut:
+    names = _Names(tx)
     added = tuple(
         AddedOut(
             entity=entry.entity,
@@ -324,7 +322,7 @@ def restrictions_out(
                 if k in {kind.value for kind in RestrictionKind}
             ),
         )
-        for entry in repo.audit_entries(session, walker_id=walker.id, action="restriction.add")
+        for entry in repo.audit_entries(tx, walker_id=walker.id, action="restriction.add")
         if entry.entity_id is not None
     )
     return RestrictionsOut(
@@ -335,11 +333,11 @@ def restrictions_out(
     )
 
 
-def walker_restrictions(db: Database, actor: Actor, walker_id: int) -> RestrictionsOut:
+def walker_restrictions(ctx: AppContext, actor: Actor, walker_id: int) -> RestrictionsOut:
     """What stops or limits this walker now, and what was lifted before, by whom and why.
 
     Restrictions depend on the record, not on the clock: a rest day lasts until a clinician
     ends it."""
-    with db.reader() as session:
-        walker = walker_for(session, actor, walker_id)
-        return restrictions_out(session, walker, restrictions_of(session, walker))
+    with ctx.db.reader() as tx:
+        walker = walker_for(tx, actor, walker_id)
+        return restrictions_out(tx, walker, restrictions_of(tx, walker))

@@ -5,34 +5,29 @@ so a later screening with other answers can add a restriction, never remove one 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from retrowalk.clinical.prescription import RULE_VERSION
 from retrowalk.clinical.screening import ScreeningAnswers, ScreeningOutcome, screen
 from retrowalk.services.access import walker_for
-from retrowalk.services.clock import utc_now
+from retrowalk.services.context import AppContext
 from retrowalk.services.convert import screening_out
 from retrowalk.services.errors import parse
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
 from retrowalk.services.schemas import Actor, ScreeningIn, ScreeningOut
-from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Screening
 
 
 def screen_walker(
-    db: Database,
+    ctx: AppContext,
     actor: Actor,
     walker_id: int,
     data: ScreeningIn | dict[str, object],
-    *,
-    now: datetime | None = None,
 ) -> ScreeningOut:
     """Run the clinical screening on the walker's answers and store answers and result."""
     answers_in = parse(ScreeningIn, data)
-    at = utc_now(now)
-    with db.transaction() as session:
-        walker = walker_for(session, actor, walker_id)
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        walker = walker_for(tx, actor, walker_id)
         answers = ScreeningAnswers(
             age_years=walker.age_years,
             used_to_activity=answers_in.used_to_activity,
@@ -45,9 +40,9 @@ def screen_walker(
             recent_knee_surgery=answers_in.recent_knee_surgery,
         )
         result = screen(answers)
-        before = restrictions_of(session, walker)
+        before = restrictions_of(tx, walker)
         row = repo.add(
-            session,
+            tx,
             Screening(
                 walker_id=walker.id,
                 created_at=at,
@@ -60,7 +55,7 @@ def screen_walker(
             ),
         )
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
@@ -71,8 +66,6 @@ def screen_walker(
             detail={"outcome": row.outcome},
         )
         restrictions = record_added(
-            session, actor, walker, before, entity="screening", entity_id=row.id, at=at
+            tx, actor, walker, before, entity="screening", entity_id=row.id, at=at
         )
-        return screening_out(row).model_copy(
-            update={"restrictions": active_out(session, restrictions)}
-        )
+        return screening_out(row).model_copy(update={"restrictions": active_out(tx, restrictions)})

@@ -27,12 +27,12 @@ from retrowalk.clinical.surfaces import Surface, describe_surfaces
 from retrowalk.services.access import walker_for
 from retrowalk.services.checkins import hold_unreported_session
 from retrowalk.services.clock import local_date, utc_now
+from retrowalk.services.context import AppContext
 from retrowalk.services.convert import session_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
 from retrowalk.services.plans import supervision_for
 from retrowalk.services.restrictions import record_added, restrictions_of
 from retrowalk.services.schemas import Actor, Role, SessionIn, SessionOut
-from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Prescription, Walker, WalkSession
 
@@ -59,7 +59,7 @@ SURFACE_NOTICE = (
 
 
 def start_blocker(
-    session: Session,
+    tx: Session,
     walker: Walker,
     plan: Prescription | None,
     adverse_event: bool,
@@ -72,7 +72,7 @@ def start_blocker(
     """
     if adverse_event:
         return None
-    if repo.latest_screening(session, walker.id) is None:
+    if repo.latest_screening(tx, walker.id) is None:
         return NOT_SCREENED
     if restrictions.blocks_sessions:
         first = restrictions.blocking[0]
@@ -128,39 +128,35 @@ def _notices(
 
 
 def log_session(
-    db: Database,
+    ctx: AppContext,
     actor: Actor,
     walker_id: int,
     data: SessionIn | dict[str, object],
-    *,
-    now: datetime | None = None,
 ) -> SessionOut:
     """Store one session with what was planned next to what was done."""
     session_in = parse(SessionIn, data)
-    at = utc_now(now)
+    at = ctx.now()
     performed_at = utc_now(session_in.performed_at) if session_in.performed_at else at
     try:
-        with db.transaction() as session:
-            walker = walker_for(session, actor, walker_id)
-            existing = repo.session_by_client_key(session, walker.id, session_in.client_key)
+        with ctx.db.transaction() as tx:
+            walker = walker_for(tx, actor, walker_id)
+            existing = repo.session_by_client_key(tx, walker.id, session_in.client_key)
             if existing is not None:
-                new_events = _events_added(session, actor, walker, existing, session_in, at)
+                new_events = _events_added(tx, actor, walker, existing, session_in, at)
                 return _replayed(existing, new_events)
             check_when(actor, performed_at, at, "performed_at", "a session")
-            plan = repo.latest_prescription(session, walker.id)
-            restrictions = restrictions_of(session, walker)
-            blocker = start_blocker(
-                session, walker, plan, bool(session_in.adverse_events), restrictions
-            )
+            plan = repo.latest_prescription(tx, walker.id)
+            restrictions = restrictions_of(tx, walker)
+            blocker = start_blocker(tx, walker, plan, bool(session_in.adverse_events), restrictions)
             if blocker is not None:
                 raise NotReadyToWalk(blocker)
-            hold_unreported_session(session, actor, walker, performed_at, at)
-            plan = repo.latest_prescription(session, walker.id)
-            need = supervision_for(session, walker, restrictions, plan)
+            hold_unreported_session(tx, actor, walker, performed_at, at)
+            plan = repo.latest_prescription(tx, walker.id)
+            need = supervision_for(tx, walker, restrictions, plan)
             planned_supervised = need.required if plan is not None else None
             notices = _notices(session_in, need, plan)
             row = repo.add(
-                session,
+                tx,
                 WalkSession(
                     walker_id=walker.id,
                     client_key=session_in.client_key,
@@ -191,7 +187,7 @@ def log_session(
                 ),
             )
             repo.audit(
-                session,
+                tx,
                 at=at,
                 actor_account_id=actor.account_id,
                 actor_role=actor.role.value,
@@ -203,7 +199,7 @@ def log_session(
             )
             if notices:
                 repo.audit(
-                    session,
+                    tx,
                     at=at,
                     actor_account_id=actor.account_id,
                     actor_role=actor.role.value,
@@ -213,14 +209,12 @@ def log_session(
                     walker_id=walker.id,
                     detail={"supervised": row.supervised, "surface": row.surface},
                 )
-            record_added(
-                session, actor, walker, restrictions, entity="session", entity_id=row.id, at=at
-            )
+            record_added(tx, actor, walker, restrictions, entity="session", entity_id=row.id, at=at)
             return session_out(row).model_copy(update={"notices": notices})
     except IntegrityError:
         # Two submissions raced: the other one committed first. Return it.
-        with db.reader() as session:
-            existing = repo.session_by_client_key(session, walker_id, session_in.client_key)
+        with ctx.db.reader() as tx:
+            existing = repo.session_by_client_key(tx, walker_id, session_in.client_key)
             if existing is None:
                 raise Conflict(
                     f"The session {session_in.client_key!r} could not be stored; try again."
@@ -229,7 +223,7 @@ def log_session(
 
 
 def _events_added(
-    session: Session,
+    tx: Session,
     actor: Actor,
     walker: Walker,
     row: WalkSession,
@@ -241,12 +235,12 @@ def _events_added(
     new = sorted({e.value for e in session_in.adverse_events} - set(row.adverse_events))
     if not new:
         return ()
-    before = restrictions_of(session, walker)
+    before = restrictions_of(tx, walker)
     row.adverse_events = sorted({*row.adverse_events, *new})
     row.completed = row.completed and session_in.completed
-    session.flush()
+    tx.flush()
     repo.audit(
-        session,
+        tx,
         at=at,
         actor_account_id=actor.account_id,
         actor_role=actor.role.value,
@@ -256,8 +250,8 @@ def _events_added(
         walker_id=walker.id,
         detail={"added": new},
     )
-    session.flush()
-    record_added(session, actor, walker, before, entity="session", entity_id=row.id, at=at)
+    tx.flush()
+    record_added(tx, actor, walker, before, entity="session", entity_id=row.id, at=at)
     return tuple(new)
 
 

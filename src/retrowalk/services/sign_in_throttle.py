@@ -15,12 +15,11 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from retrowalk.services.clock import utc_now
-from retrowalk.store import Database
+from retrowalk.services.context import AppContext
 from retrowalk.store import repositories as repo
 from retrowalk.store import sign_in_state as state
 from retrowalk.store.models import SignInFailures
@@ -59,33 +58,31 @@ def _hash(*parts: str) -> str:
     return hashlib.sha256(joined).hexdigest()
 
 
-def wait_s(db: Database, key: str, *, now: datetime | None = None) -> int:
+def wait_s(ctx: AppContext, key: str) -> int:
     """Whole seconds ``key`` must still wait before its next attempt is checked; 0: now."""
-    at = utc_now(now)
-    with db.reader() as session:
-        row = state.failures_by_key(session, key)
+    at = ctx.now()
+    with ctx.db.reader() as tx:
+        row = state.failures_by_key(tx, key)
         if row is None or row.wait_until <= at:
             return 0
         return max(1, math.ceil((row.wait_until - at).total_seconds()))
 
 
-def record_failure(
-    db: Database, key: str, policy: ThrottlePolicy, *, now: datetime | None = None
-) -> int:
+def record_failure(ctx: AppContext, key: str, policy: ThrottlePolicy) -> int:
     """Count a wrong password for ``key``; returns the seconds it must now wait (0: none).
 
     Two workers counting the first failure of one key at once: one inserts, the other's
     insert conflicts and is retried as an update.
     """
-    at = utc_now(now)
+    at = ctx.now()
     for attempt in range(2):
         try:
-            with db.transaction() as session:
-                state.prune_failures(session, at - policy.forget_after)
-                row = state.failures_by_key(session, key)
+            with ctx.db.transaction() as tx:
+                state.prune_failures(tx, at - policy.forget_after)
+                row = state.failures_by_key(tx, key)
                 if row is None:
                     row = repo.add(
-                        session,
+                        tx,
                         SignInFailures(key_hash=key, failures=0, last_failure_at=at, wait_until=at),
                     )
                 row.failures += 1
@@ -99,8 +96,8 @@ def record_failure(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def forget(db: Database, *keys: str) -> None:
+def forget(ctx: AppContext, *keys: str) -> None:
     """A right password: these keys start again from nothing."""
-    with db.transaction() as session:
+    with ctx.db.transaction() as tx:
         for key in keys:
-            state.delete_failures(session, key)
+            state.delete_failures(tx, key)

@@ -13,14 +13,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from retrowalk.services.clock import utc_now
+from retrowalk.services.context import AppContext
 from retrowalk.services.errors import InvalidRequest
 from retrowalk.services.schemas import NewSignIn, Role, SignInOut
-from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store import sign_in_state as state
 from retrowalk.store.models import Account, SignIn, SigningKey
@@ -55,24 +54,23 @@ def _flash(messages: Sequence[str]) -> list[str]:
 
 
 def start(
-    db: Database,
+    ctx: AppContext,
     account_id: int,
     *,
     walker_id: int | None = None,
     flash: Sequence[str] = (),
     idle_timeout: timedelta = IDLE_TIMEOUT,
-    now: datetime | None = None,
 ) -> NewSignIn:
     """A new sign-in for ``account_id`` (its token is returned once); stale ones are pruned."""
-    at = utc_now(now)
+    at = ctx.now()
     token = secrets.token_urlsafe(32)
-    with db.transaction() as session:
-        account = repo.get(session, Account, account_id)
+    with ctx.db.transaction() as tx:
+        account = repo.get(tx, Account, account_id)
         if account is None:
             raise InvalidRequest(f"account_id: there is no account {account_id}.")
-        state.prune_sign_ins(session, at - idle_timeout)
+        state.prune_sign_ins(tx, at - idle_timeout)
         row = repo.add(
-            session,
+            tx,
             SignIn(
                 token_hash=token_hash(token),
                 csrf_token=secrets.token_urlsafe(32),
@@ -87,11 +85,10 @@ def start(
 
 
 def find(
-    db: Database,
+    ctx: AppContext,
     token: str,
     *,
     idle_timeout: timedelta = IDLE_TIMEOUT,
-    now: datetime | None = None,
 ) -> SignInOut | None:
     """The live sign-in for a cookie token, or None (unknown, ended or idle too long).
 
@@ -99,66 +96,66 @@ def find(
     """
     if not token or len(token) > 200:
         return None
-    at = utc_now(now)
+    at = ctx.now()
     hashed = token_hash(token)
-    with db.reader() as session:
-        found = state.sign_in_by_hash(session, hashed)
+    with ctx.db.reader() as tx:
+        found = state.sign_in_by_hash(tx, hashed)
     if found is None:
         return None
     row, account = found
     if at - row.last_seen_at > idle_timeout:
-        end(db, token)
+        end(ctx, token)
         return None
     if at - row.last_seen_at >= TOUCH_EVERY:
-        with db.transaction() as session:
-            live = state.sign_in_by_hash(session, hashed)
+        with ctx.db.transaction() as tx:
+            live = state.sign_in_by_hash(tx, hashed)
             if live is None:
                 return None
             live[0].last_seen_at = at
     return _out(row, account)
 
 
-def set_flash(db: Database, sign_in_id: int, flash: Sequence[str]) -> None:
+def set_flash(ctx: AppContext, sign_in_id: int, flash: Sequence[str]) -> None:
     """Replace the one-shot messages of a sign-in (gone already: nothing to do)."""
-    with db.transaction() as session:
-        row = repo.get(session, SignIn, sign_in_id)
+    with ctx.db.transaction() as tx:
+        row = repo.get(tx, SignIn, sign_in_id)
         if row is not None:
             row.flash_json = _flash(flash)
 
 
-def end(db: Database, token: str) -> None:
+def end(ctx: AppContext, token: str) -> None:
     """End the sign-in of this cookie token (sign out)."""
-    with db.transaction() as session:
-        state.delete_sign_in(session, token_hash(token))
+    with ctx.db.transaction() as tx:
+        state.delete_sign_in(tx, token_hash(token))
 
 
-def end_all(db: Database, account_id: int, *, keep_token: str | None = None) -> int:
+def end_all(ctx: AppContext, account_id: int, *, keep_token: str | None = None) -> int:
     """End every sign-in of an account, except ``keep_token``'s; how many ended.
 
     After a password change or reset, so a stolen sign-in stops working everywhere.
     """
     keep = token_hash(keep_token) if keep_token else None
-    with db.transaction() as session:
-        return state.delete_sign_ins_of(session, account_id, keep)
+    with ctx.db.transaction() as tx:
+        return state.delete_sign_ins_of(tx, account_id, keep)
 
 
-def signing_key(db: Database, purpose: str, *, now: datetime | None = None) -> bytes:
+def signing_key(ctx: AppContext, purpose: str) -> bytes:
     """The server's secret for ``purpose``, made on first use and shared by every worker.
 
     Two workers starting at once may both try to make it: the unique ``purpose`` lets one
     win, and the other reads the winner's key.
     """
-    with db.reader() as session:
-        row = state.signing_key(session, purpose)
+    with ctx.db.reader() as tx:
+        row = state.signing_key(tx, purpose)
         if row is not None:
             return bytes.fromhex(row.secret)
     try:
-        with db.transaction() as session:
+        with ctx.db.transaction() as tx:
             secret = secrets.token_hex(32)
-            repo.add(session, SigningKey(purpose=purpose, secret=secret, created_at=utc_now(now)))
+            repo.add(tx, SigningKey(purpose=purpose, secret=secret, created_at=ctx.now()))
             return bytes.fromhex(secret)
     except IntegrityError:
-        with db.reader() as session:
-            row = state.signing_key(session, purpose)
+        with ctx.db.reader() as tx:
+            row = state.signing_key(tx, purpose)
             assert row is not None, "a signing key that was just made by another worker"
             return bytes.fromhex(row.secret)

@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.orm import Session
 
 from retrowalk.services.access import can_reach, check_actor, check_id, require_role, walker_for
 from retrowalk.services.accounts import insert_account
-from retrowalk.services.clock import utc_now
+from retrowalk.services.context import AppContext
 from retrowalk.services.convert import walker_out
 from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotFound, parse
 from retrowalk.services.schemas import AccountIn, Actor, Role, WalkerIn, WalkerOut
-from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Walker
 
 
-def _refuse_a_taken_email(session: Session, actor: Actor, email: str) -> None:
+def _refuse_a_taken_email(tx: Session, actor: Actor, email: str) -> None:
     """A clinician enrolling an email that has an account: never say whose it is.
 
     Their own walker is named; anyone else's account (another clinician's walker, a
     colleague) gets the sentence an unknown clash would, pointing to an invitation, which
     tells only the email's holder that they can sign in.
     """
-    existing = repo.account_by_email(session, email)
+    existing = repo.account_by_email(tx, email)
     if existing is None:
         return
-    own = repo.walker_by_account(session, existing.id)
+    own = repo.walker_by_account(tx, existing.id)
     if own is not None and own.clinician_id == actor.account_id:
         raise Conflict(f"{email} is already one of your walkers (walker {own.id}).")
     raise Conflict(
@@ -36,38 +33,36 @@ def _refuse_a_taken_email(session: Session, actor: Actor, email: str) -> None:
     )
 
 
-def enrol_walker(
-    db: Database, actor: Actor, data: WalkerIn | dict[str, object], *, now: datetime | None = None
-) -> WalkerOut:
+def enrol_walker(ctx: AppContext, actor: Actor, data: WalkerIn | dict[str, object]) -> WalkerOut:
     """Create a walker's account and profile.
 
     A clinician enrols into their own list; an admin may name any clinician (or none).
     """
     walker_in = parse(WalkerIn, data)
-    at = utc_now(now)
-    with db.transaction() as session:
-        require_role(session, actor, Role.CLINICIAN, Role.ADMIN)
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        require_role(tx, actor, Role.CLINICIAN, Role.ADMIN)
         clinician_id = walker_in.clinician_id
         if actor.role is Role.CLINICIAN:
             if clinician_id not in (None, actor.account_id):
                 raise AccessDenied("A clinician can only enrol walkers into their own list.")
             clinician_id = actor.account_id
         elif clinician_id is not None:
-            clinician = repo.get(session, Account, clinician_id)
+            clinician = repo.get(tx, Account, clinician_id)
             if clinician is None or clinician.role != Role.CLINICIAN.value:
                 raise InvalidRequest(
                     f"clinician_id: {clinician_id} is not a clinician's account.",
                     field="clinician_id",
                 )
         if actor.role is Role.CLINICIAN:
-            _refuse_a_taken_email(session, actor, walker_in.email)
+            _refuse_a_taken_email(tx, actor, walker_in.email)
         account = insert_account(
-            session,
+            tx,
             AccountIn(email=walker_in.email, display_name=walker_in.display_name, role=Role.WALKER),
             at,
         )
         walker = repo.add(
-            session,
+            tx,
             Walker(
                 account_id=account.id,
                 age_years=walker_in.age_years,
@@ -80,7 +75,7 @@ def enrol_walker(
             ),
         )
         repo.audit(
-            session,
+            tx,
             at=at,
             actor_account_id=actor.account_id,
             actor_role=actor.role.value,
@@ -93,31 +88,31 @@ def enrol_walker(
         return walker_out(walker, account)
 
 
-def list_walkers(db: Database, actor: Actor) -> list[WalkerOut]:
+def list_walkers(ctx: AppContext, actor: Actor) -> list[WalkerOut]:
     """The walkers the actor may reach: all (admin), their own (clinician), themself (walker)."""
-    with db.reader() as session:
-        check_actor(session, actor)
+    with ctx.db.reader() as tx:
+        check_actor(tx, actor)
         if actor.role is Role.ADMIN:
-            rows = repo.walkers(session)
+            rows = repo.walkers(tx)
         elif actor.role is Role.CLINICIAN:
-            rows = repo.walkers(session, clinician_id=actor.account_id)
+            rows = repo.walkers(tx, clinician_id=actor.account_id)
         else:
-            own = repo.walker_by_account(session, actor.account_id)
-            account = repo.get(session, Account, actor.account_id)
+            own = repo.walker_by_account(tx, actor.account_id)
+            account = repo.get(tx, Account, actor.account_id)
             rows = [(own, account)] if own is not None and account is not None else []
         return [walker_out(w, a) for w, a in rows]
 
 
-def get_walker(db: Database, actor: Actor, walker_id: int) -> WalkerOut:
+def get_walker(ctx: AppContext, actor: Actor, walker_id: int) -> WalkerOut:
     """One walker's profile."""
-    with db.reader() as session:
-        walker = walker_for(session, actor, walker_id)
-        account = repo.get(session, Account, walker.account_id)
+    with ctx.db.reader() as tx:
+        walker = walker_for(tx, actor, walker_id)
+        account = repo.get(tx, Account, walker.account_id)
         assert account is not None
         return walker_out(walker, account)
 
 
-def walker_for_account(db: Database, actor: Actor, account_id: int) -> WalkerOut:
+def walker_for_account(ctx: AppContext, actor: Actor, account_id: int) -> WalkerOut:
     """The walker profile of an account (a walker finds their own this way).
 
     Everything is read and converted inside one session: the rows are never touched after
@@ -125,15 +120,15 @@ def walker_for_account(db: Database, actor: Actor, account_id: int) -> WalkerOut
     profile is not revealed); a clinician only for their own walkers.
     """
     check_id("account_id", account_id)
-    with db.reader() as session:
-        check_actor(session, actor)
+    with ctx.db.reader() as tx:
+        check_actor(tx, actor)
         if actor.role is Role.WALKER and account_id != actor.account_id:
             raise AccessDenied("A walker can only see their own walker profile.")
-        walker = repo.walker_by_account(session, account_id)
+        walker = repo.walker_by_account(tx, account_id)
         if walker is None:
             raise NotFound(f"Account {account_id} has no walker profile.")
         if not can_reach(actor, walker):
             raise AccessDenied(f"You may not see or change the records of walker {walker.id}.")
-        account = repo.get(session, Account, walker.account_id)
+        account = repo.get(tx, Account, walker.account_id)
         assert account is not None
         return walker_out(walker, account)

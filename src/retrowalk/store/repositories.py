@@ -32,20 +32,20 @@ from retrowalk.store.models import (
 T = TypeVar("T", bound=Base)
 
 
-def get(session: Session, model: type[T], row_id: int) -> T | None:
+def get(tx: Session, model: type[T], row_id: int) -> T | None:
     """The row of ``model`` with this primary key, or None."""
-    return session.get(model, row_id)
+    return tx.get(model, row_id)
 
 
-def add(session: Session, row: T) -> T:
+def add(tx: Session, row: T) -> T:
     """Insert ``row`` and flush so it has its id."""
-    session.add(row)
-    session.flush()
+    tx.add(row)
+    tx.flush()
     return row
 
 
 def audit(
-    session: Session,
+    tx: Session,
     *,
     at: datetime,
     actor_account_id: int | None,
@@ -57,7 +57,7 @@ def audit(
     detail: dict[str, Any] | None = None,
 ) -> None:
     """Append one audit entry in the caller's transaction (the log is never updated)."""
-    session.add(
+    tx.add(
         AuditEntry(
             at=at,
             actor_account_id=actor_account_id,
@@ -74,108 +74,108 @@ def audit(
 # --- accounts -------------------------------------------------------------------------------------
 
 
-def account(session: Session, account_id: int) -> Account | None:
-    return session.get(Account, account_id)
+def account(tx: Session, account_id: int) -> Account | None:
+    return tx.get(Account, account_id)
 
 
-def account_by_email(session: Session, email: str) -> Account | None:
-    return session.scalar(select(Account).where(Account.email == email))
+def account_by_email(tx: Session, email: str) -> Account | None:
+    return tx.scalar(select(Account).where(Account.email == email))
 
 
-def staff_account_exists(session: Session, *, can_sign_in: bool = False) -> bool:
+def staff_account_exists(tx: Session, *, can_sign_in: bool = False) -> bool:
     """Whether any clinician or admin account exists (with a password hash, if asked)."""
     condition: ColumnElement[bool] = Account.role.in_(("clinician", "admin"))
     if can_sign_in:
         condition = and_(condition, Account.password_hash.is_not(None))
-    return bool(session.scalar(select(exists().where(condition))))
+    return bool(tx.scalar(select(exists().where(condition))))
 
 
-def unused_setup_tokens(session: Session) -> list[SetupToken]:
-    return list(session.scalars(select(SetupToken).where(SetupToken.used_at.is_(None))))
+def unused_setup_tokens(tx: Session) -> list[SetupToken]:
+    return list(tx.scalars(select(SetupToken).where(SetupToken.used_at.is_(None))))
 
 
-def setup_token_by_hash(session: Session, token_hash: str) -> SetupToken | None:
-    return session.scalar(select(SetupToken).where(SetupToken.token_hash == token_hash))
+def setup_token_by_hash(tx: Session, token_hash: str) -> SetupToken | None:
+    return tx.scalar(select(SetupToken).where(SetupToken.token_hash == token_hash))
 
 
-def invitation_by_hash(session: Session, token_hash: str) -> Invitation | None:
-    return session.scalar(select(Invitation).where(Invitation.token_hash == token_hash))
+def invitation_by_hash(tx: Session, token_hash: str) -> Invitation | None:
+    return tx.scalar(select(Invitation).where(Invitation.token_hash == token_hash))
 
 
 # --- walkers --------------------------------------------------------------------------------------
 
 
-def walker_by_account(session: Session, account_id: int) -> Walker | None:
-    return session.scalar(select(Walker).where(Walker.account_id == account_id))
+def walker_by_account(tx: Session, account_id: int) -> Walker | None:
+    return tx.scalar(select(Walker).where(Walker.account_id == account_id))
 
 
-def walkers(session: Session, clinician_id: int | None = None) -> list[tuple[Walker, Account]]:
+def walkers(tx: Session, clinician_id: int | None = None) -> list[tuple[Walker, Account]]:
     """Every walker with their account (only ``clinician_id``'s walkers when given)."""
     query = select(Walker, Account).join(Account, Walker.account_id == Account.id)
     if clinician_id is not None:
         query = query.where(Walker.clinician_id == clinician_id)
-    return [(row[0], row[1]) for row in session.execute(query.order_by(Walker.id)).all()]
+    return [(row[0], row[1]) for row in tx.execute(query.order_by(Walker.id)).all()]
 
 
 # --- screening, assessment ------------------------------------------------------------------------
 
 
-def latest_screening(session: Session, walker_id: int) -> Screening | None:
+def latest_screening(tx: Session, walker_id: int) -> Screening | None:
     query = (
         select(Screening)
         .where(Screening.walker_id == walker_id)
         .order_by(Screening.created_at.desc(), Screening.id.desc())
         .limit(1)
     )
-    return session.scalar(query)
+    return tx.scalar(query)
 
 
-def screenings(session: Session, walker_id: int) -> list[Screening]:
+def screenings(tx: Session, walker_id: int) -> list[Screening]:
     query = select(Screening).where(Screening.walker_id == walker_id).order_by(Screening.id)
-    return list(session.scalars(query))
+    return list(tx.scalars(query))
 
 
-def latest_assessment(session: Session, walker_id: int) -> Assessment | None:
+def latest_assessment(tx: Session, walker_id: int) -> Assessment | None:
     query = (
         select(Assessment)
         .where(Assessment.walker_id == walker_id)
         .order_by(Assessment.local_date.desc(), Assessment.id.desc())
         .limit(1)
     )
-    return session.scalar(query)
+    return tx.scalar(query)
 
 
-def assessments(session: Session, walker_id: int, since: date | None = None) -> list[Assessment]:
+def assessments(tx: Session, walker_id: int, since: date | None = None) -> list[Assessment]:
     query = select(Assessment).where(Assessment.walker_id == walker_id)
     if since is not None:
         query = query.where(Assessment.local_date >= since)
-    return list(session.scalars(query.order_by(Assessment.local_date, Assessment.id)))
+    return list(tx.scalars(query.order_by(Assessment.local_date, Assessment.id)))
 
 
 # --- prescriptions --------------------------------------------------------------------------------
 
 
-def latest_prescription(session: Session, walker_id: int) -> Prescription | None:
+def latest_prescription(tx: Session, walker_id: int) -> Prescription | None:
     query = (
         select(Prescription)
         .where(Prescription.walker_id == walker_id)
         .order_by(Prescription.version.desc())
         .limit(1)
     )
-    return session.scalar(query)
+    return tx.scalar(query)
 
 
 def prescriptions(
-    session: Session, walker_id: int, effective_since: date | None = None
+    tx: Session, walker_id: int, effective_since: date | None = None
 ) -> list[Prescription]:
     """A walker's plan versions, oldest first (from ``effective_since`` when given)."""
     query = select(Prescription).where(Prescription.walker_id == walker_id)
     if effective_since is not None:
         query = query.where(Prescription.effective_from >= effective_since)
-    return list(session.scalars(query.order_by(Prescription.version)))
+    return list(tx.scalars(query.order_by(Prescription.version)))
 
 
-def recent_prescriptions(session: Session, walker_id: int, limit: int) -> list[Prescription]:
+def recent_prescriptions(tx: Session, walker_id: int, limit: int) -> list[Prescription]:
     """The walker's last ``limit`` plan versions, oldest first."""
     query = (
         select(Prescription)
@@ -183,31 +183,31 @@ def recent_prescriptions(session: Session, walker_id: int, limit: int) -> list[P
         .order_by(Prescription.version.desc())
         .limit(limit)
     )
-    return list(reversed(list(session.scalars(query))))
+    return list(reversed(list(tx.scalars(query))))
 
 
-def first_prescription(session: Session, walker_id: int) -> Prescription | None:
+def first_prescription(tx: Session, walker_id: int) -> Prescription | None:
     query = (
         select(Prescription)
         .where(Prescription.walker_id == walker_id)
         .order_by(Prescription.version)
         .limit(1)
     )
-    return session.scalar(query)
+    return tx.scalar(query)
 
 
 # --- sessions and check-ins -----------------------------------------------------------------------
 
 
-def session_by_client_key(session: Session, walker_id: int, client_key: str) -> WalkSession | None:
+def session_by_client_key(tx: Session, walker_id: int, client_key: str) -> WalkSession | None:
     query = select(WalkSession).where(
         WalkSession.walker_id == walker_id, WalkSession.client_key == client_key
     )
-    return session.scalar(query)
+    return tx.scalar(query)
 
 
 def walk_sessions(
-    session: Session, walker_id: int, since: date | None = None, until: date | None = None
+    tx: Session, walker_id: int, since: date | None = None, until: date | None = None
 ) -> list[WalkSession]:
     """A walker's sessions between two local dates (inclusive), oldest first."""
     query = select(WalkSession).where(WalkSession.walker_id == walker_id)
@@ -215,37 +215,37 @@ def walk_sessions(
         query = query.where(WalkSession.local_date >= since)
     if until is not None:
         query = query.where(WalkSession.local_date <= until)
-    return list(session.scalars(query.order_by(WalkSession.local_date, WalkSession.id)))
+    return list(tx.scalars(query.order_by(WalkSession.local_date, WalkSession.id)))
 
 
-def sessions_logged_since(session: Session, walker_id: int, since: datetime) -> list[WalkSession]:
+def sessions_logged_since(tx: Session, walker_id: int, since: datetime) -> list[WalkSession]:
     """The walker's sessions the program learned of after ``since`` (whatever date they were
     said to happen on), oldest first."""
     query = select(WalkSession).where(
         WalkSession.walker_id == walker_id, WalkSession.logged_at > since
     )
-    return list(session.scalars(query.order_by(WalkSession.logged_at, WalkSession.id)))
+    return list(tx.scalars(query.order_by(WalkSession.logged_at, WalkSession.id)))
 
 
-def count_sessions(session: Session, walker_id: int, on: date | None = None) -> int:
+def count_sessions(tx: Session, walker_id: int, on: date | None = None) -> int:
     """How many sessions the walker logged (on one local date when ``on`` is given)."""
     query = select(func.count()).select_from(WalkSession).where(WalkSession.walker_id == walker_id)
     if on is not None:
         query = query.where(WalkSession.local_date == on)
-    return int(session.scalar(query) or 0)
+    return int(tx.scalar(query) or 0)
 
 
-def last_session(session: Session, walker_id: int) -> WalkSession | None:
+def last_session(tx: Session, walker_id: int) -> WalkSession | None:
     query = (
         select(WalkSession)
         .where(WalkSession.walker_id == walker_id)
         .order_by(WalkSession.local_date.desc(), WalkSession.performed_at.desc())
         .limit(1)
     )
-    return session.scalar(query)
+    return tx.scalar(query)
 
 
-def recent_sessions(session: Session, walker_id: int, limit: int) -> list[WalkSession]:
+def recent_sessions(tx: Session, walker_id: int, limit: int) -> list[WalkSession]:
     """The walker's last ``limit`` sessions, oldest first."""
     query = (
         select(WalkSession)
@@ -253,32 +253,32 @@ def recent_sessions(session: Session, walker_id: int, limit: int) -> list[WalkSe
         .order_by(WalkSession.local_date.desc(), WalkSession.performed_at.desc())
         .limit(limit)
     )
-    return list(reversed(list(session.scalars(query))))
+    return list(reversed(list(tx.scalars(query))))
 
 
-def checkin_for_session(session: Session, session_id: int) -> Checkin | None:
-    return session.scalar(select(Checkin).where(Checkin.session_id == session_id))
+def checkin_for_session(tx: Session, session_id: int) -> Checkin | None:
+    return tx.scalar(select(Checkin).where(Checkin.session_id == session_id))
 
 
 def checkins(
-    session: Session, walker_id: int, since: date | None = None, until: date | None = None
+    tx: Session, walker_id: int, since: date | None = None, until: date | None = None
 ) -> list[Checkin]:
     query = select(Checkin).where(Checkin.walker_id == walker_id)
     if since is not None:
         query = query.where(Checkin.local_date >= since)
     if until is not None:
         query = query.where(Checkin.local_date <= until)
-    return list(session.scalars(query.order_by(Checkin.local_date, Checkin.id)))
+    return list(tx.scalars(query.order_by(Checkin.local_date, Checkin.id)))
 
 
-def checkins_for_sessions(session: Session, session_ids: list[int]) -> dict[int, Checkin]:
+def checkins_for_sessions(tx: Session, session_ids: list[int]) -> dict[int, Checkin]:
     if not session_ids:
         return {}
     query = select(Checkin).where(Checkin.session_id.in_(session_ids))
-    return {c.session_id: c for c in session.scalars(query)}
+    return {c.session_id: c for c in tx.scalars(query)}
 
 
-def adverse_sessions(session: Session, walker_id: int) -> list[WalkSession]:
+def adverse_sessions(tx: Session, walker_id: int) -> list[WalkSession]:
     """The walker's sessions that reported an adverse event, oldest first.
 
     Filtered in SQL on the stored JSON text (``[]`` when none), so a long history of
@@ -286,20 +286,20 @@ def adverse_sessions(session: Session, walker_id: int) -> list[WalkSession]:
     query = select(WalkSession).where(
         WalkSession.walker_id == walker_id, cast(WalkSession.adverse_events, Text) != "[]"
     )
-    return list(session.scalars(query.order_by(WalkSession.id)))
+    return list(tx.scalars(query.order_by(WalkSession.id)))
 
 
-def count_supervised_sessions(session: Session, walker_id: int) -> int:
+def count_supervised_sessions(tx: Session, walker_id: int) -> int:
     """How many sessions the walker logged with someone there."""
     query = (
         select(func.count())
         .select_from(WalkSession)
         .where(WalkSession.walker_id == walker_id, WalkSession.supervised.is_(True))
     )
-    return int(session.scalar(query) or 0)
+    return int(tx.scalar(query) or 0)
 
 
-def latest_session_with_steps(session: Session, walker_id: int) -> WalkSession | None:
+def latest_session_with_steps(tx: Session, walker_id: int) -> WalkSession | None:
     """The newest session whose recording counted steps (for the walker's cadence)."""
     query = (
         select(WalkSession)
@@ -311,43 +311,43 @@ def latest_session_with_steps(session: Session, walker_id: int) -> WalkSession |
         .order_by(WalkSession.local_date.desc(), WalkSession.performed_at.desc())
         .limit(1)
     )
-    return session.scalar(query)
+    return tx.scalar(query)
 
 
 def adverse_sessions_since(
-    session: Session, walker_id: int, since: datetime | None
+    tx: Session, walker_id: int, since: datetime | None
 ) -> list[WalkSession]:
     """Sessions with an adverse event logged after ``since`` (all when None)."""
     query = select(WalkSession).where(WalkSession.walker_id == walker_id)
     if since is not None:
         query = query.where(WalkSession.logged_at > since)
-    return [s for s in session.scalars(query.order_by(WalkSession.id)) if s.adverse_events]
+    return [s for s in tx.scalars(query.order_by(WalkSession.id)) if s.adverse_events]
 
 
 # --- clinician ------------------------------------------------------------------------------------
 
 
-def latest_clearance(session: Session, walker_id: int, scope: str) -> Clearance | None:
+def latest_clearance(tx: Session, walker_id: int, scope: str) -> Clearance | None:
     query = (
         select(Clearance)
         .where(Clearance.walker_id == walker_id, Clearance.scope == scope)
         .order_by(Clearance.created_at.desc(), Clearance.id.desc())
         .limit(1)
     )
-    return session.scalar(query)
+    return tx.scalar(query)
 
 
-def clearances(session: Session, walker_id: int) -> list[Clearance]:
+def clearances(tx: Session, walker_id: int) -> list[Clearance]:
     query = select(Clearance).where(Clearance.walker_id == walker_id).order_by(Clearance.id)
-    return list(session.scalars(query))
+    return list(tx.scalars(query))
 
 
-def notes(session: Session, walker_id: int) -> list[ClinicianNote]:
+def notes(tx: Session, walker_id: int) -> list[ClinicianNote]:
     query = select(ClinicianNote).where(ClinicianNote.walker_id == walker_id)
-    return list(session.scalars(query.order_by(ClinicianNote.id)))
+    return list(tx.scalars(query.order_by(ClinicianNote.id)))
 
 
-def audit_order(session: Session, walker_id: int) -> dict[tuple[str, int], int]:
+def audit_order(tx: Session, walker_id: int) -> dict[tuple[str, int], int]:
     """For each record of the walker, the id of its newest audit entry: the order in which
     the program recorded things, whatever times were typed in (ids only ever increase)."""
     query = (
@@ -357,17 +357,17 @@ def audit_order(session: Session, walker_id: int) -> dict[tuple[str, int], int]:
     )
     return {
         (entity, entity_id): int(top)
-        for entity, entity_id, top in session.execute(query)
+        for entity, entity_id, top in tx.execute(query)
         if entity_id is not None and top is not None
     }
 
 
 def audit_entries(
-    session: Session, walker_id: int | None = None, action: str | None = None
+    tx: Session, walker_id: int | None = None, action: str | None = None
 ) -> list[AuditEntry]:
     query = select(AuditEntry)
     if walker_id is not None:
         query = query.where(AuditEntry.walker_id == walker_id)
     if action is not None:
         query = query.where(AuditEntry.action == action)
-    return list(session.scalars(query.order_by(AuditEntry.id)))
+    return list(tx.scalars(query.order_by(AuditEntry.id)))

@@ -12,6 +12,7 @@ database named by ``RETROWALK_DATABASE_URL``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -19,8 +20,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from retrowalk import __version__ as retrowalk_version
+from retrowalk.services.context import AppContext, build_context
 from retrowalk.services.sign_in_throttle import ThrottlePolicy
-from retrowalk.store.engine import Database, open_database
 from retrowalk.web.errors import install_error_handlers
 from retrowalk.web.limits import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, BodyLimitMiddleware
 from retrowalk.web.middleware import SessionMiddleware
@@ -34,7 +35,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def create_app(
-    db: Database | None = None,
+    ctx: AppContext | None = None,
     *,
     database_url: str | None = None,
     secure_cookies: bool | None = None,
@@ -44,13 +45,14 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
 ) -> FastAPI:
-    """Build the app on ``db`` (or open ``database_url``, default SQLite, migrating it).
+    """Build the app on ``ctx`` (or build one on ``database_url``, default SQLite, migrating it).
 
     ``secure_cookies``: None marks the cookie Secure whenever the request came over https.
     ``allow_fast_clock``: lets ``?clock=fast`` speed up the on-screen timers of the guided
     session and the baseline tests — for the browser tests only. Off by default (and in
     ``retrowalk serve``): a sped-up stopwatch would record a wrong baseline-test time.
-    ``throttle``/``clock``: the sign-in throttle's policy and the time it reads (tests).
+    ``throttle``: the sign-in throttle's policy; ``clock``: the time every use case reads
+    (tests; the server's own clock otherwise).
     """
     from retrowalk.web.api import v1
     from retrowalk.web.pages import (
@@ -64,9 +66,11 @@ def create_app(
         walker_pages,
     )
 
-    database = db if db is not None else open_database(database_url)
-    signer = Signer(database)
-    sessions = SessionStore(database, signer)
+    context = ctx if ctx is not None else build_context(database_url)
+    if clock is not None:
+        context = replace(context, clock=clock)
+    signer = Signer(context)
+    sessions = SessionStore(context, signer)
     app = FastAPI(
         title="retrowalk",
         version=retrowalk_version,
@@ -82,9 +86,9 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
     )
     app.state.web = WebState(
-        db=database,
+        ctx=context,
         sessions=sessions,
-        guard=SignInGuard(database, signer, throttle or ThrottlePolicy(), clock),
+        guard=SignInGuard(context, signer, throttle or ThrottlePolicy()),
         signer=signer,
         templates=make_templates(),
         allow_fast_clock=allow_fast_clock,
@@ -114,4 +118,4 @@ def create_app(
 def app_from_environment() -> FastAPI:
     """The app of one ``retrowalk serve --workers N`` worker (database from the environment;
     ``retrowalk serve`` has migrated it before starting the workers)."""
-    return create_app(open_database())
+    return create_app(build_context())

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from retrowalk.services import sign_ins
+from retrowalk.services.context import AppContext
 from retrowalk.services.schemas import SignInOut
-from retrowalk.store.engine import Database
 from retrowalk.web.signing import Signer
 
 COOKIE_NAME = "retrowalk_session"
@@ -65,9 +65,9 @@ class SessionStore:
     """Loads, starts and ends web sessions; signed-in ones live in the database."""
 
     def __init__(
-        self, db: Database, signer: Signer, idle_timeout: timedelta = sign_ins.IDLE_TIMEOUT
+        self, ctx: AppContext, signer: Signer, idle_timeout: timedelta = sign_ins.IDLE_TIMEOUT
     ) -> None:
-        self.db = db
+        self.ctx = ctx
         self.signer = signer
         self.idle_timeout = idle_timeout
 
@@ -99,7 +99,7 @@ class SessionStore:
                 return None
             messages = [str(m) for m in flash] if isinstance(flash, list) else []
             return self._visitor(nonce, messages[: sign_ins.FLASH_MAX])
-        found = sign_ins.find(self.db, cookie, idle_timeout=self.idle_timeout)
+        found = sign_ins.find(self.ctx, cookie, idle_timeout=self.idle_timeout)
         return self._signed_in(cookie, found) if found is not None else None
 
     @staticmethod
@@ -141,26 +141,26 @@ class SessionStore:
         """
         flash = list(old.flash) if old is not None else []
         if old is not None and old.stored:
-            sign_ins.end(self.db, old.session_id)
-        started = sign_ins.start(self.db, account_id, walker_id=walker_id, flash=flash)
+            sign_ins.end(self.ctx, old.session_id)
+        started = sign_ins.start(self.ctx, account_id, walker_id=walker_id, flash=flash)
         session = self._signed_in(started.token, started.sign_in)
         return session  # its messages are stored already: nothing to write back
 
     def drop(self, session: WebSession) -> None:
         """Sign out: the stored sign-in ends (a visitor has nothing stored)."""
         if session.stored:
-            sign_ins.end(self.db, session.session_id)
+            sign_ins.end(self.ctx, session.session_id)
 
     def drop_account(self, account_id: int, keep: WebSession | None = None) -> int:
         """End every sign-in of an account (except ``keep``), e.g. after a password change."""
         keep_token = keep.session_id if keep is not None and keep.stored else None
-        return sign_ins.end_all(self.db, account_id, keep_token=keep_token)
+        return sign_ins.end_all(self.ctx, account_id, keep_token=keep_token)
 
     def save(self, session: WebSession) -> None:
         """Write changed one-shot messages of a stored sign-in back to the database."""
         if session.stored and session.flash_changed:
             assert session.sign_in_id is not None
-            sign_ins.set_flash(self.db, session.sign_in_id, session.flash)
+            sign_ins.set_flash(self.ctx, session.sign_in_id, session.flash)
             session.flash_loaded = tuple(session.flash)
 
 

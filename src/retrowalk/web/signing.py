@@ -16,7 +16,7 @@ import threading
 from typing import Any
 
 from retrowalk.services import sign_ins
-from retrowalk.store.engine import Database
+from retrowalk.services.context import AppContext
 
 KEY_PURPOSE = "web-cookies"
 
@@ -32,8 +32,8 @@ def _unb64(text: str) -> bytes:
 class Signer:
     """Signs and checks small JSON payloads with the database's key (loaded once)."""
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    def __init__(self, ctx: AppContext) -> None:
+        self._ctx = ctx
         self._key: bytes | None = None
         self._lock = threading.Lock()
 
@@ -42,7 +42,7 @@ class Signer:
         if self._key is None:
             with self._lock:
                 if self._key is None:
-                    self._key = sign_ins.signing_key(self._db, KEY_PURPOSE)
+                    self._key = sign_ins.signing_key(self._ctx, KEY_PURPOSE)
 
     @property
     def loaded(self) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from retrowalk.store.engine import Database
+from retrowalk.services.context import AppContext
 from retrowalk.web.sessions import SessionStore
 from retrowalk.web.signing import Signer
 from retrowalk.web.throttle import SignInGuard
@@ -15,7 +15,7 @@ from retrowalk.web.throttle import SignInGuard
 
 @dataclass
 class WebState:
-    db: Database
+    ctx: AppContext
     sessions: SessionStore
     guard: SignInGuard
     """The sign-in throttle (per account + address, or per trusted device)."""

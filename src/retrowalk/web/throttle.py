@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from fastapi import Request
 
 from retrowalk.services import sign_in_throttle
+from retrowalk.services.context import AppContext
 from retrowalk.services.sign_in_throttle import ThrottlePolicy
-from retrowalk.store.engine import Database
 from retrowalk.web.middleware import DEVICE_COOKIE_NAME, DEVICE_COOKIE_STATE_KEY, cookie_value
 from retrowalk.web.signing import Signer
 
@@ -61,13 +59,10 @@ def _email_tag(email: str) -> str:
 class SignInGuard:
     """Checks, counts and clears sign-in attempts (state in the database)."""
 
-    db: Database
+    ctx: AppContext
+    """The app's context: its clock says when an attempt happened."""
     signer: Signer
     policy: ThrottlePolicy
-    clock: Callable[[], datetime] | None = None
-
-    def _now(self) -> datetime | None:
-        return self.clock() if self.clock is not None else None
 
     def trusted_device(self, request: Request, email: str) -> str | None:
         """The nonce of this browser's trusted-device cookie for ``email``, if it has one."""
@@ -86,19 +81,17 @@ class SignInGuard:
 
     def check(self, request: Request, email: str) -> None:
         """Raise :class:`RateLimitedError` while this attempt's key must still wait."""
-        wait = sign_in_throttle.wait_s(self.db, self.key(request, email), now=self._now())
+        wait = sign_in_throttle.wait_s(self.ctx, self.key(request, email))
         if wait:
             raise RateLimitedError(wait)
 
     def failed(self, request: Request, email: str) -> int:
         """Count a wrong password; the seconds before the next try (0: at once)."""
-        return sign_in_throttle.record_failure(
-            self.db, self.key(request, email), self.policy, now=self._now()
-        )
+        return sign_in_throttle.record_failure(self.ctx, self.key(request, email), self.policy)
 
     def succeeded(self, request: Request, email: str) -> None:
         """A right password: its key starts again, and this browser becomes trusted."""
-        sign_in_throttle.forget(self.db, self.key(request, email))
+        sign_in_throttle.forget(self.ctx, self.key(request, email))
         if self.trusted_device(request, email) is None:
             cookie = self.signer.dumps(
                 DEVICE_PURPOSE, {"e": _email_tag(email), "n": secrets.token_urlsafe(16)}

@@ -146,7 +146,7 @@ def _session_info(request: Request) -> SessionInfo:
     account = None
     if session.account_id is not None and session.role is not None:
         actor = Actor(account_id=session.account_id, role=Role(session.role))
-        account = accounts.get_account(web_state(request).db, actor, session.account_id)
+        account = accounts.get_account(web_state(request).ctx, actor, session.account_id)
     return SessionInfo(csrf_token=session.csrf_token, account=account, walker_id=session.walker_id)
 
 
@@ -174,7 +174,7 @@ def sign_out_api(request: Request) -> SessionInfo:
 
 @router.get("/me", tags=["session"])
 def me(request: Request, actor: SignedIn) -> AccountOut:
-    return accounts.get_account(web_state(request).db, actor, actor.account_id)
+    return accounts.get_account(web_state(request).ctx, actor, actor.account_id)
 
 
 # --- walkers ---------------------------------------------------------------------
@@ -183,18 +183,18 @@ def me(request: Request, actor: SignedIn) -> AccountOut:
 @router.get("/walkers", tags=["walkers"])
 def list_walkers(request: Request, actor: SignedIn) -> list[WalkerOut]:
     """The walkers the signed-in person may see (a walker: only themselves)."""
-    return walkers.list_walkers(web_state(request).db, actor)
+    return walkers.list_walkers(web_state(request).ctx, actor)
 
 
 @router.post("/walkers", tags=["walkers"], status_code=status.HTTP_201_CREATED)
 def enrol_walker(request: Request, actor: Clinician, body: WalkerIn) -> WalkerOut:
     """Enrol a walker into the clinician's own list (without a password: CLI-style)."""
-    return walkers.enrol_walker(web_state(request).db, actor, body)
+    return walkers.enrol_walker(web_state(request).ctx, actor, body)
 
 
 @router.get("/walkers/{walker_id}", tags=["walkers"])
 def get_walker(request: Request, actor: SignedIn, walker_id: WalkerId) -> WalkerOut:
-    return walkers.get_walker(web_state(request).db, actor, walker_id)
+    return walkers.get_walker(web_state(request).ctx, actor, walker_id)
 
 
 @router.post(
@@ -203,7 +203,7 @@ def get_walker(request: Request, actor: SignedIn, walker_id: WalkerId) -> Walker
 def screen_walker(
     request: Request, actor: SignedIn, walker_id: WalkerId, body: ScreeningIn
 ) -> ScreeningOut:
-    return screening.screen_walker(web_state(request).db, actor, walker_id, body)
+    return screening.screen_walker(web_state(request).ctx, actor, walker_id, body)
 
 
 @router.post(
@@ -212,23 +212,23 @@ def screen_walker(
 def record_assessment(
     request: Request, actor: SignedIn, walker_id: WalkerId, body: AssessmentIn
 ) -> AssessmentOut:
-    return assessments.record_assessment(web_state(request).db, actor, walker_id, body)
+    return assessments.record_assessment(web_state(request).ctx, actor, walker_id, body)
 
 
 @router.get("/walkers/{walker_id}/reassessment", tags=["onboarding"])
 def reassessment(request: Request, actor: SignedIn, walker_id: WalkerId) -> ReassessmentStatus:
-    return assessments.reassessment_status(web_state(request).db, actor, walker_id)
+    return assessments.reassessment_status(web_state(request).ctx, actor, walker_id)
 
 
 @router.post("/walkers/{walker_id}/plan", tags=["plan"], status_code=status.HTTP_201_CREATED)
 def make_plan(request: Request, actor: SignedIn, walker_id: WalkerId) -> PrescriptionOut:
     """The starting prescription from the latest screening and baseline tests."""
-    return plans.make_plan(web_state(request).db, actor, walker_id)
+    return plans.make_plan(web_state(request).ctx, actor, walker_id)
 
 
 @router.get("/walkers/{walker_id}/prescription", tags=["plan"])
 def current_prescription(request: Request, actor: SignedIn, walker_id: WalkerId) -> PrescriptionOut:
-    plan = plans.current_prescription(web_state(request).db, actor, walker_id)
+    plan = plans.current_prescription(web_state(request).ctx, actor, walker_id)
     if plan is None:
         raise NotFound(f"Walker {walker_id} has no plan yet.")
     return plan
@@ -236,7 +236,7 @@ def current_prescription(request: Request, actor: SignedIn, walker_id: WalkerId)
 
 @router.get("/walkers/{walker_id}/today", tags=["plan"])
 def today(request: Request, actor: SignedIn, walker_id: WalkerId) -> TodayOut:
-    return plans.todays_prescription(web_state(request).db, actor, walker_id)
+    return plans.todays_prescription(web_state(request).ctx, actor, walker_id)
 
 
 @router.post(
@@ -249,7 +249,7 @@ def log_session(
     request: Request, response: Response, actor: SignedIn, walker_id: WalkerId, body: SessionIn
 ) -> SessionOut:
     """Log a session; the same ``client_key`` twice stores it once (200 the second time)."""
-    saved = sessions.log_session(web_state(request).db, actor, walker_id, body)
+    saved = sessions.log_session(web_state(request).ctx, actor, walker_id, body)
     if not saved.created:
         response.status_code = status.HTTP_200_OK
     return saved
@@ -262,14 +262,14 @@ def morning_checkin(
     request: Request, actor: SignedIn, walker_id: WalkerId, body: CheckinIn
 ) -> CheckinOut:
     """The next-morning report → the progression decision and the next prescription."""
-    return checkins.morning_checkin(web_state(request).db, actor, walker_id, body)
+    return checkins.morning_checkin(web_state(request).ctx, actor, walker_id, body)
 
 
 @router.get("/walkers/{walker_id}/restrictions", tags=["plan"])
 def walker_restrictions(request: Request, actor: SignedIn, walker_id: WalkerId) -> RestrictionsOut:
     """What stops or limits backward walking now (RULES.md §7), and what a clinician lifted,
     by whom and why. Only a clinician's clearance (``POST …/clearances``) lifts one."""
-    return restrictions.walker_restrictions(web_state(request).db, actor, walker_id)
+    return restrictions.walker_restrictions(web_state(request).ctx, actor, walker_id)
 
 
 @router.get("/walkers/{walker_id}/history", tags=["sessions"])
@@ -279,7 +279,7 @@ def walker_history(
     walker_id: WalkerId,
     weeks: Annotated[int, Query(ge=1, le=520)] = 12,
 ) -> HistoryOut:
-    return history.walker_history(web_state(request).db, actor, walker_id, weeks=weeks)
+    return history.walker_history(web_state(request).ctx, actor, walker_id, weeks=weeks)
 
 
 # --- clinician ---------------------------------------------------------------------
@@ -288,7 +288,7 @@ def walker_history(
 @router.get("/flags", tags=["clinician"])
 def walker_flags(request: Request, actor: Clinician) -> list[WalkerFlags]:
     """The clinician's walker list with flags."""
-    return clinician.walker_flags(web_state(request).db, actor)
+    return clinician.walker_flags(web_state(request).ctx, actor)
 
 
 @router.post(
@@ -297,7 +297,7 @@ def walker_flags(request: Request, actor: Clinician) -> list[WalkerFlags]:
 def clear_walker(
     request: Request, actor: Clinician, walker_id: WalkerId, body: ClearanceIn
 ) -> ClearanceOut:
-    return clinician.clear_walker(web_state(request).db, actor, walker_id, body)
+    return clinician.clear_walker(web_state(request).ctx, actor, walker_id, body)
 
 
 @router.post(
@@ -306,12 +306,12 @@ def clear_walker(
 def adjust_prescription(
     request: Request, actor: Clinician, walker_id: WalkerId, body: AdjustmentIn
 ) -> PrescriptionOut:
-    return clinician.adjust_prescription(web_state(request).db, actor, walker_id, body)
+    return clinician.adjust_prescription(web_state(request).ctx, actor, walker_id, body)
 
 
 @router.post("/walkers/{walker_id}/notes", tags=["clinician"], status_code=status.HTTP_201_CREATED)
 def add_note(request: Request, actor: Clinician, walker_id: WalkerId, body: NoteIn) -> NoteOut:
-    return clinician.add_note(web_state(request).db, actor, walker_id, body)
+    return clinician.add_note(web_state(request).ctx, actor, walker_id, body)
 
 
 @router.post("/invitations", tags=["accounts"], status_code=status.HTTP_201_CREATED)
@@ -319,8 +319,8 @@ def invite(request: Request, actor: Clinician, body: InvitationIn) -> Invitation
     """Invite a walker (a clinician) or a clinician (an administrator) by email; the token
     (for ``/join?token=…``) is returned only now."""
     if body.role == "clinician":
-        return invitations.invite_clinician(web_state(request).db, actor, body.email)
-    return accounts.create_invitation(web_state(request).db, actor, body.email)
+        return invitations.invite_clinician(web_state(request).ctx, actor, body.email)
+    return accounts.create_invitation(web_state(request).ctx, actor, body.email)
 
 
 # --- reference ---------------------------------------------------------------------
@@ -358,7 +358,7 @@ def change_password(request: Request, actor: SignedIn, body: PasswordChangeIn) -
     """Change one's own password (the current one is needed; wrong ones are throttled like
     sign-ins). Every other sign-in of the account ends; this one continues under a new id."""
     state = web_state(request)
-    own = passwords.own_login(state.db, actor)
+    own = passwords.own_login(state.ctx, actor)
     state.guard.check(request, own.email)
     if own.password_hash is None or not verify_password(own.password_hash, body.current_password):
         state.guard.failed(request, own.email)
@@ -369,7 +369,7 @@ def change_password(request: Request, actor: SignedIn, body: PasswordChangeIn) -
         new = check_new_password(body.new_password, None, (own.email, own.display_name))
     except WeakPasswordError as exc:
         raise InvalidRequest(f"new_password: {exc}", field="new_password") from None
-    changed = passwords.change_own_password(state.db, actor, hash_password(new))
+    changed = passwords.change_own_password(state.ctx, actor, hash_password(new))
     state.guard.succeeded(request, own.email)
     session = current_session(request)
     assert session is not None
@@ -388,7 +388,7 @@ def change_password(request: Request, actor: SignedIn, body: PasswordChangeIn) -
 def download_my_data(request: Request) -> dict[str, Any]:
     """A walker's own data, all of it (the JSON of "Download my data" on the account page)."""
     actor, _ = require_walker(request)
-    return my_data.my_data(web_state(request).db, actor)
+    return my_data.my_data(web_state(request).ctx, actor)
 
 
 @router.post(
@@ -397,13 +397,13 @@ def download_my_data(request: Request) -> dict[str, Any]:
 def make_reset_link(request: Request, actor: Clinician, account_id: AccountId) -> ResetLinkOut:
     """A one-time password link (for ``/reset?token=…``; the token is returned only now) for
     one's own walker or a clinician colleague (an administrator: any web account)."""
-    return reset_links.issue_reset_link(web_state(request).db, actor, account_id)
+    return reset_links.issue_reset_link(web_state(request).ctx, actor, account_id)
 
 
 @router.get("/invitations", tags=["accounts"])
 def pending_invitations(request: Request, actor: Clinician) -> list[InvitationSummary]:
     """The invitations the clinician sent that are not used or withdrawn (admin: all)."""
-    return invitations.list_invitations(web_state(request).db, actor)
+    return invitations.list_invitations(web_state(request).ctx, actor)
 
 
 @router.post("/invitations/{invitation_id}/withdraw", tags=["accounts"])
@@ -411,7 +411,7 @@ def withdraw_invitation(
     request: Request, actor: Clinician, invitation_id: InvitationId
 ) -> InvitationSummary:
     """Withdraw an unused invitation: its link stops working."""
-    return invitations.withdraw_invitation(web_state(request).db, actor, invitation_id)
+    return invitations.withdraw_invitation(web_state(request).ctx, actor, invitation_id)
 
 
 @router.post(
@@ -421,7 +421,7 @@ def reissue_invitation(
     request: Request, actor: Clinician, invitation_id: InvitationId
 ) -> InvitationOut:
     """A new link and expiry for an unused invitation (the old link stops working)."""
-    return invitations.reissue_invitation(web_state(request).db, actor, invitation_id)
+    return invitations.reissue_invitation(web_state(request).ctx, actor, invitation_id)
 
 
 # --- the audit view -------------------------------------------------------------------------
@@ -445,7 +445,7 @@ def walker_audit(
     UTC dates, both included.
     """
     return audit_view.walker_audit(
-        web_state(request).db,
+        web_state(request).ctx,
         actor,
         walker_id,
         {

@@ -41,7 +41,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 def _account_context(request: Request) -> dict[str, object]:
     actor = require_actor(request)
-    account = accounts.get_account(web_state(request).db, actor, actor.account_id)
+    account = accounts.get_account(web_state(request).ctx, actor, actor.account_id)
     return {
         "title": "My account",
         "nav": "account",
@@ -66,7 +66,7 @@ async def change_password(request: Request) -> Response:
 def _change_password(request: Request, form: FormData) -> Response:
     actor = require_actor(request)
     state = web_state(request)
-    own = passwords.own_login(state.db, actor)
+    own = passwords.own_login(state.ctx, actor)
     current = str(form.get("current_password") or "")
     try:
         state.guard.check(request, own.email)
@@ -80,7 +80,7 @@ def _change_password(request: Request, form: FormData) -> Response:
         if verify_password(own.password_hash, password):
             same = "The new password is the same as the current one: please choose another."
             raise forms.FormError(same, {"password": same})
-        passwords.change_own_password(state.db, actor, hash_password(password))
+        passwords.change_own_password(state.ctx, actor, hash_password(password))
     except (forms.FormError, RateLimitedError, ServiceError) as exc:
         return render(
             request,
@@ -124,14 +124,14 @@ def _filename(extension: str) -> str:
 @router.get("/account/my-data.json")
 def my_data_json(request: Request) -> Response:
     actor, _ = require_walker(request)
-    data = my_data.my_data(web_state(request).db, actor)
+    data = my_data.my_data(web_state(request).ctx, actor)
     return _download(my_data.as_json(data), "application/json", _filename("json"))
 
 
 @router.get("/account/my-data.zip")
 def my_data_csv(request: Request) -> Response:
     actor, _ = require_walker(request)
-    data = my_data.my_data(web_state(request).db, actor)
+    data = my_data.my_data(web_state(request).ctx, actor)
     return _download(my_data.as_csv_zip(data), "application/zip", _filename("zip"))
 
 
@@ -152,7 +152,7 @@ def _reset_unusable(request: Request, sentence: str) -> Response:
 
 @router.get("/reset")
 def reset_form(request: Request, token: str = "") -> Response:
-    preview = reset_links.reset_link_preview(web_state(request).db, token)
+    preview = reset_links.reset_link_preview(web_state(request).ctx, token)
     if preview.state is not ResetLinkState.VALID:
         return _reset_unusable(request, RESET_UNUSABLE[preview.state])
     return render(
@@ -177,12 +177,12 @@ async def reset_submit(request: Request) -> Response:
 def _reset(request: Request, form: FormData) -> Response:
     state = web_state(request)
     token = forms.text(form, "token")
-    preview = reset_links.reset_link_preview(state.db, token)
+    preview = reset_links.reset_link_preview(state.ctx, token)
     if preview.state is not ResetLinkState.VALID:
         return _reset_unusable(request, RESET_UNUSABLE[preview.state])
     try:
         password = new_password(form, preview.email or "", preview.display_name or "")
-        account = reset_links.use_reset_link(state.db, token, hash_password(password))
+        account = reset_links.use_reset_link(state.ctx, token, hash_password(password))
     except AccessDenied as exc:
         return _reset_unusable(request, str(exc))
     except (forms.FormError, ServiceError) as exc:

@@ -70,10 +70,10 @@ def audit_page(
             "limit": PAGE_SIZE,
             "offset": (min(max(page, 1), 10_000) - 1) * PAGE_SIZE,
         }
-        result = audit_view.walker_audit(web_state(request).db, actor, walker_id, filters)
+        result = audit_view.walker_audit(web_state(request).ctx, actor, walker_id, filters)
     except InvalidRequest as exc:
         error = str(exc)
-        result = audit_view.walker_audit(web_state(request).db, actor, walker_id, {})
+        result = audit_view.walker_audit(web_state(request).ctx, actor, walker_id, {})
     pages = max(1, -(-result.total // PAGE_SIZE))
     return render(
         request,

@@ -80,7 +80,7 @@ def authenticate(request: Request, email: str, password: str) -> LoginAccount:
     """
     state = web_state(request)
     state.guard.check(request, email)
-    account = accounts.find_account_by_email(state.db, email) if email else None
+    account = accounts.find_account_by_email(state.ctx, email) if email else None
     stored = account.password_hash if account is not None else None
     ok = verify_password(stored or _DUMMY_HASH, password) and stored is not None
     if account is None or not ok:
@@ -93,7 +93,7 @@ def start_session(request: Request, account: LoginAccount) -> None:
     walker_id = None
     if account.role is Role.WALKER:
         try:
-            own = walkers.walker_for_account(web_state(request).db, account.actor, account.id)
+            own = walkers.walker_for_account(web_state(request).ctx, account.actor, account.id)
         except NotFound:
             raise NotFound(
                 "This walker account has no walker profile; ask your clinician."
@@ -122,7 +122,7 @@ def _setup_context(token: str, values: Mapping[str, object]) -> dict[str, object
 
 @router.get("/setup")
 def setup_form(request: Request, token: str = "") -> Response:
-    if not accounts.first_run_needed(web_state(request).db):
+    if not accounts.first_run_needed(web_state(request).ctx):
         flash(request, "Setup is already done. Please sign in.")
         return RedirectResponse("/login", 303)
     return render(request, "auth/setup.html", _setup_context(token, {}))
@@ -144,7 +144,7 @@ def _setup(request: Request, form: FormData) -> Response:
             {**values, "role": Role.CLINICIAN.value, "password_hash": hash_password(password)},
             labels.SETUP_FIELDS,
         )
-        account = accounts.complete_setup(web_state(request).db, token, data)
+        account = accounts.complete_setup(web_state(request).ctx, token, data)
     except (forms.FormError, ServiceError) as exc:
         return render(
             request,
@@ -156,7 +156,7 @@ def _setup(request: Request, form: FormData) -> Response:
             },
             status_code=403 if isinstance(exc, AccessDenied) else 422,
         )
-    login = accounts.find_account_by_email(web_state(request).db, account.email)
+    login = accounts.find_account_by_email(web_state(request).ctx, account.email)
     assert login is not None
     start_session(request, login)
     flash(request, "Your account is ready. Invite your first walker below.")
@@ -263,7 +263,7 @@ UNUSABLE_INVITATION: dict[InvitationState, str] = {
 def join_form(request: Request, token: str = "") -> Response:
     if not token.strip():
         return _invitation_unusable(request, "The link has no invitation code in it.")
-    preview = invitations.invitation_preview(web_state(request).db, token)
+    preview = invitations.invitation_preview(web_state(request).ctx, token)
     if preview.state is not InvitationState.VALID:
         return _invitation_unusable(request, UNUSABLE_INVITATION[preview.state])
     template = "auth/join_clinician.html" if preview.role is Role.CLINICIAN else "auth/join.html"
@@ -279,7 +279,7 @@ async def join_submit(request: Request) -> Response:
 def _join(request: Request, form: FormData) -> Response:
     token = forms.text(form, "token")
     state = web_state(request)
-    preview = invitations.invitation_preview(state.db, token)
+    preview = invitations.invitation_preview(state.ctx, token)
     if preview.state is InvitationState.VALID and preview.role is Role.CLINICIAN:
         return _join_clinician(request, form, token, preview.email)
     # A walker's invitation (or a link that no longer works: the service says why).
@@ -297,7 +297,7 @@ def _join(request: Request, form: FormData) -> Response:
             },
             labels.JOIN_FIELDS,
         )
-        walker = accounts.accept_invitation(state.db, token, signup)
+        walker = accounts.accept_invitation(state.ctx, token, signup)
     except AccessDenied as exc:  # wrong, used or expired link: the form cannot help any more
         return _invitation_unusable(request, str(exc))
     except (forms.FormError, ServiceError) as exc:
@@ -342,7 +342,7 @@ def _join_clinician(request: Request, form: FormData, token: str, email: str | N
             {**values, "password_hash": hash_password(password)},
             labels.SETUP_FIELDS,
         )
-        account = invitations.accept_clinician_invitation(state.db, token, signup)
+        account = invitations.accept_clinician_invitation(state.ctx, token, signup)
     except AccessDenied as exc:
         return _invitation_unusable(request, str(exc))
     except (forms.FormError, ServiceError) as exc:

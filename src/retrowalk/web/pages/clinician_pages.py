@@ -49,7 +49,7 @@ SORT_KEYS = {
 @router.get("/clinician")
 def walker_list(request: Request, sort: str = "flags", order: str = "asc") -> Response:
     actor = require_clinician(request)
-    rows: list[WalkerFlags] = clinician.walker_flags(web_state(request).db, actor)
+    rows: list[WalkerFlags] = clinician.walker_flags(web_state(request).ctx, actor)
     key = sort if sort in SORT_KEYS else "flags"
     rows.sort(key=SORT_KEYS[key], reverse=order == "desc")
     return render(
@@ -93,7 +93,7 @@ def _restrictions_added(restrictions: RestrictionsOut | None) -> dict[tuple[str,
 
 def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
     actor = require_clinician(request)
-    db = web_state(request).db
+    db = web_state(request).ctx
     walker = walkers.get_walker(db, actor, walker_id)
     record = history.walker_history(db, actor, walker_id, weeks=52)
     flags = clinician.walker_flag(db, actor, walker_id)
@@ -204,7 +204,7 @@ async def clear(request: Request, walker_id: WalkerId) -> Response:
             {"scope": values["scope"] or None, "reason": values["clear_reason"]},
             {**labels.CLINICIAN_FIELDS, "reason": labels.CLINICIAN_FIELDS["clear_reason"]},
         )
-        clinician.clear_walker(web_state(request).db, actor, walker_id, data)
+        clinician.clear_walker(web_state(request).ctx, actor, walker_id, data)
     except forms.FormError as exc:
         if "reason" in exc.fields:
             exc.fields["clear_reason"] = exc.fields.pop("reason")
@@ -231,7 +231,7 @@ async def adjust(request: Request, walker_id: WalkerId) -> Response:
             },
             {**labels.CLINICIAN_FIELDS, "reason": labels.CLINICIAN_FIELDS["adjust_reason"]},
         )
-        clinician.adjust_prescription(web_state(request).db, actor, walker_id, data)
+        clinician.adjust_prescription(web_state(request).ctx, actor, walker_id, data)
     except forms.FormError as exc:
         if "reason" in exc.fields:
             exc.fields["adjust_reason"] = exc.fields.pop("reason")
@@ -251,7 +251,7 @@ async def note(request: Request, walker_id: WalkerId) -> Response:
         data = forms.validate(
             NoteIn, {"text": values["note_text"]}, {"text": labels.CLINICIAN_FIELDS["note_text"]}
         )
-        clinician.add_note(web_state(request).db, actor, walker_id, data)
+        clinician.add_note(web_state(request).ctx, actor, walker_id, data)
     except forms.FormError as exc:
         if "text" in exc.fields:
             exc.fields["note_text"] = exc.fields.pop("text")
@@ -301,7 +301,7 @@ async def reassess(request: Request, walker_id: WalkerId) -> Response:
             {"kind": "reassessment", **values, "koos_answers": koos or None},
             labels.CLINICIAN_FIELDS,
         )
-        assessments.record_assessment(web_state(request).db, actor, walker_id, data)
+        assessments.record_assessment(web_state(request).ctx, actor, walker_id, data)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
         shown = {**values, **{f"koos_{k}": v for k, v in koos.items()}}
         return _rerender(request, walker_id, exc, shown)
@@ -333,7 +333,7 @@ async def invite_submit(request: Request) -> Response:
         "values": {"email": email},
     }
     try:
-        invitation = accounts.create_invitation(web_state(request).db, actor, email)
+        invitation = accounts.create_invitation(web_state(request).ctx, actor, email)
     except (ServiceError, ClinicalError) as exc:
         return render(
             request,

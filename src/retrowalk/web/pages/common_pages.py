@@ -21,7 +21,7 @@ def home(request: Request) -> Response:
     if session is not None and session.account_id is not None:
         target = "/today" if session.role == "walker" else "/clinician"
         return RedirectResponse(target, 303)
-    if accounts.first_run_needed(web_state(request).db):
+    if accounts.first_run_needed(web_state(request).ctx):
         return render(request, "auth/setup_needed.html", {"title": "Set up retrowalk"})
     return RedirectResponse("/login", 303)
 

@@ -52,7 +52,7 @@ def _form_id(form: FormData, name: str) -> int:
 
 
 def _team_context(request: Request, actor: Actor, **extra: Any) -> dict[str, Any]:
-    db = web_state(request).db
+    db = web_state(request).ctx
     own = walkers.list_walkers(db, actor)
     colleagues = [
         c
@@ -94,7 +94,7 @@ def _colleague_link(request: Request, form: FormData) -> Response:
     actor = require_clinician(request)
     try:
         account_id = _form_id(form, "account_id")
-        link = reset_links.issue_reset_link(web_state(request).db, actor, account_id)
+        link = reset_links.issue_reset_link(web_state(request).ctx, actor, account_id)
     except (forms.FormError, ServiceError) as exc:
         code = 422 if isinstance(exc, forms.FormError) else status_for(exc)
         return render(
@@ -110,7 +110,7 @@ def _colleague_link(request: Request, form: FormData) -> Response:
 def walker_password_link(request: Request, walker_id: WalkerId) -> Response:
     """A password link for one of the clinician's own walkers (the services check whose)."""
     actor = require_clinician(request)
-    db = web_state(request).db
+    db = web_state(request).ctx
     walker = walkers.get_walker(db, actor, walker_id)
     link = reset_links.issue_reset_link(db, actor, walker.account_id)
     return _show_link(request, actor, link)
@@ -126,7 +126,7 @@ def _invite_clinician(request: Request, form: FormData) -> Response:
     actor = require_clinician(request)
     email = forms.text(form, "email")
     try:
-        invitation = invitations.invite_clinician(web_state(request).db, actor, email)
+        invitation = invitations.invite_clinician(web_state(request).ctx, actor, email)
     except ServiceError as exc:
         return render(
             request,
@@ -153,7 +153,7 @@ def _invite_clinician(request: Request, form: FormData) -> Response:
 
 
 def _invitations_context(request: Request, actor: Actor, **extra: Any) -> dict[str, Any]:
-    rows = invitations.list_invitations(web_state(request).db, actor)
+    rows = invitations.list_invitations(web_state(request).ctx, actor)
     return {"title": "Invitations waiting", "nav": "invitations", "rows": rows, **extra}
 
 
@@ -173,7 +173,7 @@ def _withdraw(request: Request, form: FormData) -> Response:
     actor = require_clinician(request)
     try:
         row = invitations.withdraw_invitation(
-            web_state(request).db, actor, _form_id(form, "invitation_id")
+            web_state(request).ctx, actor, _form_id(form, "invitation_id")
         )
     except (forms.FormError, ServiceError) as exc:
         code = 422 if isinstance(exc, forms.FormError) else status_for(exc)
@@ -197,7 +197,7 @@ def _reissue(request: Request, form: FormData) -> Response:
     actor = require_clinician(request)
     try:
         invitation = invitations.reissue_invitation(
-            web_state(request).db, actor, _form_id(form, "invitation_id")
+            web_state(request).ctx, actor, _form_id(form, "invitation_id")
         )
     except (forms.FormError, ServiceError) as exc:
         code = 422 if isinstance(exc, forms.FormError) else status_for(exc)

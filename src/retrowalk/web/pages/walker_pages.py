@@ -129,7 +129,7 @@ async def screening_submit(request: Request) -> Response:
                 **{name: answers[name] for name in HEALTH_FIELDS},
             },
         )
-        result = screening.screen_walker(web_state(request).db, actor, walker_id, data)
+        result = screening.screen_walker(web_state(request).ctx, actor, walker_id, data)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
         return render(
             request,
@@ -181,7 +181,7 @@ async def tests_submit(request: Request) -> Response:
     form = await request.form()
     values: dict[str, Any] = {name: forms.optional(form, name) for name in TEST_FIELDS}
     values["chair_stand_used_arms"] = forms.checked(form, "chair_stand_used_arms")
-    db = web_state(request).db
+    db = web_state(request).ctx
     had_plan = plans.current_prescription(db, actor, walker_id) is not None
     try:
         data = forms.validate(
@@ -234,7 +234,7 @@ def _pending_checkin(record: HistoryOut) -> Any:
 @router.get("/today")
 def today_page(request: Request) -> Response:
     actor, walker_id = require_walker(request)
-    db = web_state(request).db
+    db = web_state(request).ctx
     today = plans.todays_prescription(db, actor, walker_id)
     record = history.walker_history(db, actor, walker_id, weeks=2)
     pending = _pending_checkin(record)
@@ -290,7 +290,7 @@ def _phases(plan: PrescriptionOut) -> list[dict[str, Any]]:
 @router.get("/session")
 def guided_session(request: Request) -> Response:
     actor, walker_id = require_walker(request)
-    today = plans.todays_prescription(web_state(request).db, actor, walker_id)
+    today = plans.todays_prescription(web_state(request).ctx, actor, walker_id)
     if today.status not in ("ready", "done_today") or today.prescription is None:
         flash(request, today.message)
         return RedirectResponse("/today", 303)
@@ -337,7 +337,7 @@ def _log_context(today: Any, values: dict[str, Any]) -> dict[str, Any]:
 @router.get("/log")
 def log_form(request: Request) -> Response:
     actor, walker_id = require_walker(request)
-    today = plans.todays_prescription(web_state(request).db, actor, walker_id)
+    today = plans.todays_prescription(web_state(request).ctx, actor, walker_id)
     query = request.query_params
     events = [e for e in query.getlist("adverse_events") if e in labels.ADVERSE_EVENT_WORDS]
     plan = today.prescription
@@ -427,7 +427,7 @@ async def log_submit(request: Request) -> Response:
     actor, walker_id = require_walker(request)
     form = await request.form()
     data = _session_data(form)
-    db = web_state(request).db
+    db = web_state(request).ctx
     try:
         session_in = _validate_log(data)
         saved = sessions.log_session(db, actor, walker_id, session_in)
@@ -474,7 +474,7 @@ NOT_YET_MORNING = (
 def _checkin_context(request: Request, values: dict[str, Any]) -> dict[str, Any]:
     """The pending session and whether its next morning has come (the walker's own date)."""
     actor, walker_id = require_walker(request)
-    db = web_state(request).db
+    db = web_state(request).ctx
     record = history.walker_history(db, actor, walker_id, weeks=2)
     pending = _pending_checkin(record)
     local_today = plans.todays_prescription(db, actor, walker_id).local_date
@@ -498,7 +498,7 @@ def checkin_form(request: Request) -> Response:
 async def checkin_submit(request: Request) -> Response:
     actor, walker_id = require_walker(request)
     form = await request.form()
-    db = web_state(request).db
+    db = web_state(request).ctx
     values: dict[str, Any] = {
         "session_id": forms.optional(form, "session_id"),
         "pain_nprs": forms.optional(form, "pain_nprs"),
@@ -541,7 +541,7 @@ async def checkin_submit(request: Request) -> Response:
 @router.get("/progress")
 def progress_page(request: Request) -> Response:
     actor, walker_id = require_walker(request)
-    record = history.walker_history(web_state(request).db, actor, walker_id, weeks=12)
+    record = history.walker_history(web_state(request).ctx, actor, walker_id, weeks=12)
     return render(
         request,
         "walker/progress.html",

@@ -1,0 +1,60 @@
+"""The application context: what every use case needs, built once per process.
+
+The composition root (cosmicpython's ``bootstrap``): ``create_app`` and the CLI's opener call
+:func:`build_context` once, and every use case takes the :class:`AppContext` as its first
+argument — the database, and the clock that says what "now" is. The clinic's policy lives in
+the database (:mod:`retrowalk.services.policies`), so every worker and every command reads the
+same one inside its own transaction.
+
+``ctx.at(moment)`` is the same context with the clock stopped at ``moment``: for a clinician
+entering a paper diary (``--at``), an import, the demo and the tests. The server itself never
+stops its clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from retrowalk.services.clock import utc_now
+from retrowalk.store import Database, open_database
+
+Clock = Callable[[], datetime]
+"""Returns the current instant, timezone-aware."""
+
+
+def system_clock() -> datetime:
+    """The server's clock, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class AppContext:
+    """The database and the clock every use case runs with."""
+
+    db: Database
+    clock: Clock = field(default=system_clock)
+
+    def now(self) -> datetime:
+        """The current instant in UTC (checked: aware, in the allowed years)."""
+        return utc_now(self.clock())
+
+    def at(self, moment: datetime | None) -> AppContext:
+        """This context with the clock stopped at ``moment`` (None: unchanged)."""
+        if moment is None:
+            return self
+        fixed = utc_now(moment)
+        return replace(self, clock=lambda: fixed)
+
+
+def build_context(
+    database_url: str | None = None,
+    *,
+    db: Database | None = None,
+    clock: Clock | None = None,
+    migrate: bool = True,
+) -> AppContext:
+    """The one place a process builds its context: open (and migrate) the database."""
+    database = db if db is not None else open_database(database_url, migrate=migrate)
+    return AppContext(db=database, clock=clock or system_clock)
