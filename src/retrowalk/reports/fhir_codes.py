@@ -64,7 +64,7 @@ class StandardCode:
 PAIN_NRS: Final = StandardCode(
     LOINC,
     "72514-3",
-    "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+    "Pain severity - 0-10 verbal numeric rating",
     "HL7 Belgium patient-monitoring IG, ValueSet pain-scale (cites loinc.org/72514-3); "
     "ANS 'mesures de santé' IG profile of pain severity (code 72514-3)",
 )
