@@ -3,6 +3,7 @@ figures of the known walker; A4 and Letter; nothing fetched; pages saved as PNG 
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import subprocess
@@ -107,7 +108,7 @@ def test_the_plan_and_the_figures_of_the_known_walker(
     # six sessions, the near fall, its clearance and the note
     assert len(re.findall(r"\b3 ?/ ?2 ?/ ?2\b", text)) == 6  # pain before / during / after
     assert "near fall" in text
-    assert CLEAR_REASON in text
+    assert f"by {CLINICIAN_NAME}: {CLEAR_REASON}" in text
     assert NOTE in text
     assert "Strengthening exercises: not recorded yet." in text
     assert _flat(BOTTOM_LINE) in text
@@ -133,9 +134,13 @@ def _size(pdf: bytes) -> tuple[int, int]:
     return round(float(box.width)), round(float(box.height))
 
 
-def test_a4_and_us_letter(pdf_a4: bytes, report: WalkerRecord) -> None:
+def test_a4_and_us_letter_print_without_a_warning(
+    pdf_a4: bytes, report: WalkerRecord, caplog: pytest.LogCaptureFixture
+) -> None:
     assert _size(pdf_a4) == A4_PT
-    letter = report_pdf(report, page_size="Letter")
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        letter = report_pdf(report, page_size="Letter")
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")]
     assert _size(letter) == LETTER_PT
     assert WALKER_NAME in _pages_text(letter)[-1]
 
