@@ -1,0 +1,127 @@
+"""Every decision in a record with its reasons, oldest first: the PDF lists them, the CSV
+table ``decisions`` has one row per reason. The same sources as the clinician's page
+(screenings, assessments, plan versions, check-ins, missed reports, clearances)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from retrowalk.cli.labels import DECISION_WORDS, words
+from retrowalk.clinical.norms import NPRS_MAX
+from retrowalk.clinical.reasons import Reason
+from retrowalk.services.schemas import HistoryOut
+
+FALL_RISK_WORDS = {
+    "high": "high fall risk",
+    "low": "low fall risk",
+    "not_known": "fall risk not known",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision: when, from which record, what was decided, and why."""
+
+    at: datetime
+    """When it was made (UTC); a record kept by local date counts from 00:00 UTC that day."""
+    day: date
+    """The walker's local date where the record has one, else the UTC date."""
+    record_kind: str
+    """``screening``, ``assessment``, ``plan``, ``checkin``, ``missed_report``, ``clearance``."""
+    record_id: int
+    decision: str
+    """The code (``progress``, ``cleared``, ``high`` …)."""
+    what: str
+    """The decision in words."""
+    reasons: tuple[Reason, ...]
+    rule_version: str | None = None
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def decisions_of(record: HistoryOut) -> list[Decision]:
+    """The decisions of ``record``, oldest first (ties: by kind, then id)."""
+    found: list[Decision] = []
+    for s in record.screenings:
+        found.append(
+            Decision(
+                at=s.created_at,
+                day=s.created_at.astimezone(UTC).date(),
+                record_kind="screening",
+                record_id=s.id,
+                decision=s.outcome,
+                what=f"Screening: {s.outcome.replace('_', ' ')}",
+                reasons=s.reasons,
+                rule_version=s.rule_version,
+            )
+        )
+    for a in record.assessments:
+        found.append(
+            Decision(
+                at=_day_start(a.local_date),
+                day=a.local_date,
+                record_kind="assessment",
+                record_id=a.id,
+                decision=a.fall_risk or "no_fall_risk_test",
+                what=f"Assessment ({a.kind}): "
+                + FALL_RISK_WORDS.get(a.fall_risk or "", "no fall-risk test"),
+                reasons=a.reasons,
+                rule_version=a.rule_version,
+            )
+        )
+    for p in record.prescriptions:
+        found.append(
+            Decision(
+                at=p.created_at,
+                day=p.effective_from,
+                record_kind="plan",
+                record_id=p.id,
+                decision=p.decision,
+                what=f"Plan v{p.version}: {words(DECISION_WORDS, p.decision)} — "
+                f"{p.duration_min:g} min at {p.speed_m_s:.2f} m/s",
+                reasons=p.reasons,
+                rule_version=p.rule_version,
+            )
+        )
+    for c in record.checkins:
+        found.append(
+            Decision(
+                at=_day_start(c.local_date),
+                day=c.local_date,
+                record_kind="checkin",
+                record_id=c.id,
+                decision=c.decision,
+                what=f"Check-in: next-morning pain {c.pain_nprs}/{NPRS_MAX} → "
+                f"{words(DECISION_WORDS, c.decision)}" + (" (rest day)" if c.rest_day else ""),
+                reasons=c.reasons,
+            )
+        )
+    for m in record.missed_reports:
+        found.append(
+            Decision(
+                at=_day_start(m.local_date),
+                day=m.local_date,
+                record_kind="missed_report",
+                record_id=m.id,
+                decision=m.decision,
+                what=f"No morning report → {words(DECISION_WORDS, m.decision)}",
+                reasons=m.reasons,
+            )
+        )
+    for cl in record.clearances:
+        found.append(
+            Decision(
+                at=cl.created_at,
+                day=cl.created_at.astimezone(UTC).date(),
+                record_kind="clearance",
+                record_id=cl.id,
+                decision="cleared",
+                what=f"Cleared ({cl.scope.replace('_', ' ')}): {cl.reason}",
+                reasons=(),
+            )
+        )
+    found.sort(key=lambda d: (d.at, d.record_kind, d.record_id))
+    return found

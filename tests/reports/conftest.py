@@ -1,0 +1,34 @@
+"""The known walker (built once, on SQLite) and their PDF, rendered once per test run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from retrowalk.reports.record import WalkerRecord
+from retrowalk.reports.report_pdf import report_pdf
+from retrowalk.store import open_database
+from tests.db import database, database_url, postgres_schema_url
+from tests.reports.known_walker import Known, build
+
+__all__ = ["database", "database_url", "postgres_schema_url"]
+
+
+@pytest.fixture(scope="session")
+def known(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Known]:
+    db = open_database(f"sqlite+pysqlite:///{tmp_path_factory.mktemp('known') / 'rw.sqlite'}")
+    try:
+        yield build(db)
+    finally:
+        db.dispose()
+
+
+@pytest.fixture(scope="session")
+def report(known: Known) -> WalkerRecord:
+    return known.report()
+
+
+@pytest.fixture(scope="session")
+def pdf_a4(report: WalkerRecord) -> bytes:
+    return report_pdf(report, page_size="A4")
