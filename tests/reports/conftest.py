@@ -8,20 +8,20 @@ import pytest
 
 from retrowalk.reports.record import WalkerRecord
 from retrowalk.reports.report_pdf import report_pdf
-from retrowalk.store import open_database
-from tests.db import database, database_url, postgres_schema_url
+from retrowalk.services.context import build_context
+from tests.db import ctx, database, database_url, postgres_schema_url
 from tests.reports.known_walker import Known, build
 
-__all__ = ["database", "database_url", "postgres_schema_url"]
+__all__ = ["ctx", "database", "database_url", "postgres_schema_url"]
 
 
 @pytest.fixture(scope="session")
 def known(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Known]:
-    db = open_database(f"sqlite+pysqlite:///{tmp_path_factory.mktemp('known') / 'rw.sqlite'}")
+    ctx = build_context(f"sqlite+pysqlite:///{tmp_path_factory.mktemp('known') / 'rw.sqlite'}")
     try:
-        yield build(db)
+        yield build(ctx)
     finally:
-        db.dispose()
+        ctx.db.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -27,8 +27,8 @@ from retrowalk.services import (
     sessions,
     walkers,
 )
+from retrowalk.services.context import AppContext
 from retrowalk.services.schemas import AccountOut, Actor, HistoryOut, Role
-from retrowalk.store import Database
 from retrowalk.store import repositories as repo
 from tests.services.factory import MORE_NO, NO_STEADI, PARQ_CLEAR, T0, morning, session_data
 
@@ -56,7 +56,7 @@ CLEAR_REASON = "Seen in clinic on day 12: the near fall was a trip on a mat; mat
 
 @dataclass(frozen=True)
 class Known:
-    db: Database
+    ctx: AppContext
     actor: Actor
     walker_id: int
     clinician: AccountOut
@@ -64,7 +64,7 @@ class Known:
 
     def report(self, **extra: Any) -> WalkerRecord:
         """The WalkerRecord a web route or the CLI would build (answers from the store)."""
-        with self.db.reader() as s:
+        with self.ctx.db.reader() as s:
             tests = {
                 a.id: AssessmentValues.from_answers(a.answers_json)
                 for a in repo.assessments(s, self.walker_id)
@@ -77,24 +77,25 @@ class Known:
             history=self.record,
             generated_at=NOW,
             clinician=self.clinician,
-            plan=plans.current_prescription(self.db, self.actor, self.walker_id),
+            plan=plans.current_prescription(self.ctx, self.actor, self.walker_id),
             tests={k: v for k, v in tests.items() if k in {a.id for a in self.record.assessments}},
             screening_answers=answers,
             **extra,
         )
 
 
-def build(db: Database, email: str = "ann@example.org") -> Known:
-    admin = accounts.ensure_local_admin(db, now=T0)
+def build(ctx: AppContext, email: str = "ann@example.org") -> Known:
+    admin = accounts.ensure_local_admin(
+        ctx.at(T0),
+    )
     account = accounts.create_account(
-        db,
+        ctx.at(T0),
         admin,
         {"email": f"pat.{email}", "display_name": CLINICIAN_NAME, "role": "clinician"},
-        now=T0,
     )
     physio = Actor(account_id=account.id, role=Role.CLINICIAN)
     walker = walkers.enrol_walker(
-        db,
+        ctx.at(T0),
         physio,
         {
             "email": email,
@@ -105,34 +106,65 @@ def build(db: Database, email: str = "ann@example.org") -> Known:
             "knee_side": "left",
             "timezone": "Europe/London",
         },
-        now=T0,
     )
     screening.screen_walker(
-        db,
+        ctx.at(T0),
         physio,
         walker.id,
         {"used_to_activity": True, "parq": PARQ_CLEAR, "steadi": NO_STEADI, **MORE_NO},
-        now=T0,
     )
-    assessments.record_assessment(db, physio, walker.id, BASELINE, now=T0)
-    plans.make_plan(db, physio, walker.id, now=T0)
+    assessments.record_assessment(
+        ctx.at(T0),
+        physio,
+        walker.id,
+        BASELINE,
+    )
+    plans.make_plan(
+        ctx.at(T0),
+        physio,
+        walker.id,
+    )
     for day in SESSION_DAYS:
         at = T0 + timedelta(days=day, hours=1)
         extra: dict[str, Any] = {"adverse_events": ["near_fall"]} if day == NEAR_FALL_DAY else {}
         sessions.log_session(
-            db, physio, walker.id, session_data(f"d{day}", at, **extra), now=at + timedelta(hours=1)
+            ctx.at(at + timedelta(hours=1)),
+            physio,
+            walker.id,
+            session_data(f"d{day}", at, **extra),
         )
-        checkins.morning_checkin(db, physio, walker.id, morning(at), now=at + timedelta(hours=22))
+        checkins.morning_checkin(
+            ctx.at(at + timedelta(hours=22)),
+            physio,
+            walker.id,
+            morning(at),
+        )
     day12 = T0 + timedelta(days=12, hours=2)
     clinician.clear_walker(
-        db, physio, walker.id, {"scope": "adverse_event", "reason": CLEAR_REASON}, now=day12
+        ctx.at(day12),
+        physio,
+        walker.id,
+        {"scope": "adverse_event", "reason": CLEAR_REASON},
     )
-    clinician.add_note(db, physio, walker.id, {"text": NOTE}, now=day12)
+    clinician.add_note(
+        ctx.at(day12),
+        physio,
+        walker.id,
+        {"text": NOTE},
+    )
     assessments.record_assessment(
-        db, physio, walker.id, REASSESSMENT, now=T0 + timedelta(days=13, hours=2)
+        ctx.at(T0 + timedelta(days=13, hours=2)),
+        physio,
+        walker.id,
+        REASSESSMENT,
     )
-    record = history.walker_history(db, physio, walker.id, weeks=3, now=NOW)
-    return Known(db=db, actor=physio, walker_id=walker.id, clinician=account, record=record)
+    record = history.walker_history(
+        ctx.at(NOW),
+        physio,
+        walker.id,
+        weeks=3,
+    )
+    return Known(ctx=ctx, actor=physio, walker_id=walker.id, clinician=account, record=record)
 
 
 def when(day: int) -> datetime:

@@ -90,7 +90,7 @@ def test_the_known_walkers_tables(known: Known, report: WalkerRecord) -> None:
 
 
 def test_all_of_a_clinicians_walkers_in_one_table(known: Known) -> None:
-    other = build(known.db, email="bob@example.org")
+    other = build(known.ctx, email="bob@example.org")
     both = csv_tables([other.record, known.record])
     ids = [r["walker_id"] for r in _rows(both["sessions"])]
     assert ids == sorted(ids, key=int)
@@ -116,6 +116,11 @@ def test_the_zip_holds_one_file_per_table_and_repeats(known: Known) -> None:
 
 
 def test_a_clinicians_history_and_the_tables_agree(known: Known) -> None:
-    again = history.walker_history(known.db, known.actor, known.walker_id, weeks=3, now=NOW)
+    again = history.walker_history(
+        known.ctx.at(NOW),
+        known.actor,
+        known.walker_id,
+        weeks=3,
+    )
     assert csv_tables([again]) == csv_tables([known.record])
     assert not re.search(r"\d\.\d{11,}", csv_tables([again])["sessions"])

@@ -16,7 +16,7 @@ from retrowalk.clinical.measures.koos import ALL_KOOS_ITEMS
 from retrowalk.reports import fhir_codes as fc
 from retrowalk.reports.fhir_bundle import walker_bundle, walker_bundle_json
 from retrowalk.reports.record import WalkerRecord
-from retrowalk.store import Database
+from retrowalk.services.context import AppContext
 from tests.reports.known_walker import BASELINE, REASSESSMENT, SESSION_DAYS, build
 
 REQUIRED_CODES = {
@@ -207,7 +207,7 @@ def test_a_walker_without_answers_or_clinician_still_exports(report: WalkerRecor
     assert "Observation" in kinds
 
 
-def test_the_bundle_is_the_same_on_both_databases(database: Database) -> None:
-    known = build(database)
+def test_the_bundle_is_the_same_on_both_databases(ctx: AppContext) -> None:
+    known = build(ctx)
     data = json.loads(walker_bundle_json(known.report()))
     assert _observations(data) == _expected(known.report())
