@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskResult
 from retrowalk.clinical.measures import score_koos, score_koos12
-from retrowalk.clinical.policy import DEFAULT_POLICY
+from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.prescription import (
     RULE_VERSION,
     MeasuredSpeed,
@@ -40,6 +40,7 @@ from retrowalk.services.context import AppContext
 from retrowalk.services.convert import assessment_out
 from retrowalk.services.errors import InvalidRequest, parse
 from retrowalk.services.plans import clinical_prescription, store_prescription
+from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import (
     fall_risk_history,
     fall_risk_of,
@@ -76,14 +77,14 @@ EMPTY_ASSESSMENT = (
 )
 
 
-def _check_date(actor: Actor, day: date, today: date) -> None:
+def _check_date(actor: Actor, day: date, today: date, policy: PolicyConfig) -> None:
     """Tests are dated today or earlier; a walker's at most a policy number of days back."""
     if day > today:
         raise InvalidRequest(
             f"local_date: {day.isoformat()} is in the future; tests are recorded once done.",
             field="local_date",
         )
-    days = DEFAULT_POLICY.walker_backdate_max_days
+    days = policy.walker_backdate_max_days
     if actor.role is Role.WALKER and day < today - timedelta(days=days):
         raise InvalidRequest(
             f"local_date: {day.isoformat()} is more than {days} days ago; ask your clinician "
@@ -133,9 +134,10 @@ def record_assessment(
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)
+        _, policy = policy_in(tx)
         today = local_date(at, walker.timezone)
         if assessment.local_date is not None:
-            _check_date(actor, assessment.local_date, today)
+            _check_date(actor, assessment.local_date, today, policy)
         steadi = assessment.steadi
         if steadi is None:
             screening = repo.latest_screening(tx, walker.id)
@@ -145,10 +147,10 @@ def record_assessment(
         ground = speeds.get("ground")
         answers = assessment.model_dump(mode="json")
         answers["steadi"] = steadi.model_dump(mode="json") if steadi is not None else None
-        earlier = fall_risk_history(walker, repo.assessments(tx, walker.id))
+        earlier = fall_risk_history(walker, repo.assessments(tx, walker.id), policy)
         latest = next((r for _, r in reversed(earlier) if r is not None), None)
-        fall_risk = fall_risk_of(walker, answers, latest)
-        before = restrictions_of(tx, walker)
+        fall_risk = fall_risk_of(walker, answers, latest, policy)
+        before = restrictions_of(tx, walker, policy)
         scores: dict[str, Any] = {}
         if fall_risk is not None:
             scores["fall_risk"] = fall_risk.model_dump(mode="json")
@@ -204,7 +206,9 @@ def record_assessment(
                 "fall_risk": fall_risk.level.value if fall_risk is not None else None,
             },
         )
-        record_added(tx, actor, walker, before, entity="assessment", entity_id=row.id, at=at)
+        record_added(
+            tx, actor, walker, before, policy=policy, entity="assessment", entity_id=row.id, at=at
+        )
         return assessment_out(row)
 
 
@@ -252,13 +256,14 @@ def reassessment_status(ctx: AppContext, actor: Actor, walker_id: int) -> Reasse
     at = ctx.now()
     with ctx.db.reader() as tx:
         walker = walker_for(tx, actor, walker_id)
+        _, policy = policy_in(tx)
         last = repo.latest_assessment(tx, walker.id)
         today = local_date(at, walker.timezone)
         if last is None:
             return ReassessmentStatus(due=False, last_assessment_on=None, due_on=None, reasons=())
-        due_on = next_reassessment(last.local_date, DEFAULT_POLICY)
-        due = reassessment_due(last.local_date, today, DEFAULT_POLICY)
-        weeks = DEFAULT_POLICY.reassessment_interval_weeks
+        due_on = next_reassessment(last.local_date, policy)
+        due = reassessment_due(last.local_date, today, policy)
+        weeks = policy.reassessment_interval_weeks
         reason = Reason(
             code="reassessment.due" if due else "reassessment.not_yet",
             message=(

@@ -15,7 +15,7 @@ from itertools import pairwise
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.norms import SPEED_RISE_WINDOW_DAYS
-from retrowalk.clinical.policy import DEFAULT_POLICY
+from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.progression import (
     AdverseEvent,
     Change,
@@ -35,6 +35,7 @@ from retrowalk.services.context import AppContext
 from retrowalk.services.convert import checkin_out, reasons_of
 from retrowalk.services.errors import CheckinNotOpen, Conflict, InvalidRequest, NotFound, parse
 from retrowalk.services.plans import clinical_prescription, decision_detail, store_prescription
+from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
 from retrowalk.services.schemas import Actor, CheckinIn, CheckinOut, Role
 from retrowalk.store import repositories as repo
@@ -94,7 +95,9 @@ def _speed_changes(versions: list[PrescriptionRow], session_row: WalkSession) ->
     return tuple(changes)
 
 
-def build_history(tx: Session, walker: Walker, session_row: WalkSession) -> History:
+def build_history(
+    tx: Session, walker: Walker, session_row: WalkSession, policy: PolicyConfig
+) -> History:
     """What :func:`decide` needs from earlier sessions, check-ins and plan versions.
 
     The usual levels (RULES §3 amendments, **policy**) are medians over the last
@@ -102,7 +105,7 @@ def build_history(tx: Session, walker: Walker, session_row: WalkSession) -> Hist
     and of the next-morning stiffness reports already in (this one excluded).
     """
     day = session_row.local_date
-    window = timedelta(days=DEFAULT_POLICY.usual_level_window_days)
+    window = timedelta(days=policy.usual_level_window_days)
     versions = repo.recent_prescriptions(tx, walker.id, _LOOKBACK_VERSIONS)
     qualifying, last_increase = _level_history(versions)
     since = day - max(window, _TWO_WEEKS) + _DAY
@@ -159,6 +162,7 @@ def decide_and_store(
     session_row: WalkSession,
     morning: MorningReport | None,
     at: datetime,
+    policy: PolicyConfig,
     red_flags: tuple[str, ...] | None = None,
 ) -> tuple[Checkin, ProgressionDecision, PrescriptionRow]:
     """Run the clinical decision for one session and store it with the next plan version."""
@@ -169,7 +173,8 @@ def decide_and_store(
         clinical_prescription(plan),
         session_log(session_row),
         morning,
-        build_history(tx, walker, session_row),
+        build_history(tx, walker, session_row, policy),
+        policy,
     )
     today = local_date(at, walker.timezone)
     next_row = store_prescription(
@@ -218,7 +223,12 @@ def decide_and_store(
 
 
 def hold_unreported_session(
-    tx: Session, actor: Actor, walker: Walker, performed_at: datetime, at: datetime
+    tx: Session,
+    actor: Actor,
+    walker: Walker,
+    performed_at: datetime,
+    at: datetime,
+    policy: PolicyConfig,
 ) -> None:
     """Before a new session on a later day: decide the last one without its morning report.
 
@@ -232,7 +242,7 @@ def hold_unreported_session(
         return
     if repo.checkin_for_session(tx, previous.id) is not None:
         return
-    decide_and_store(tx, actor, walker, previous, None, at)
+    decide_and_store(tx, actor, walker, previous, None, at, policy)
 
 
 def morning_checkin(
@@ -261,6 +271,7 @@ def morning_checkin(
         )
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)
+        _, policy = policy_in(tx)
         if checkin_in.session_id is not None:
             session_row = repo.get(tx, WalkSession, checkin_in.session_id)
             if session_row is None or session_row.walker_id != walker.id:
@@ -294,7 +305,7 @@ def morning_checkin(
                 f"opens on {opens_on}: how the knee feels the morning after decides the next "
                 "session."
             )
-        before = restrictions_of(tx, walker)
+        before = restrictions_of(tx, walker, policy)
         row, decision, next_row = decide_and_store(
             tx,
             actor,
@@ -306,9 +317,12 @@ def morning_checkin(
                 red_flags=frozenset(KneeRedFlag(f) for f in checkin_in.new_red_flags),
             ),
             at,
+            policy,
             red_flags=tuple(dict.fromkeys(checkin_in.new_red_flags)),
         )
-        after = record_added(tx, actor, walker, before, entity="checkin", entity_id=row.id, at=at)
+        after = record_added(
+            tx, actor, walker, before, policy=policy, entity="checkin", entity_id=row.id, at=at
+        )
         return checkin_out(row, decision.reasons, next_row).model_copy(
             update={"rest_day": decision.rest_day, "restrictions": active_out(tx, after)}
         )

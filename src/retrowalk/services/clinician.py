@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from retrowalk.clinical.clearance import apply_clearance
 from retrowalk.clinical.norms import NPRS_MAX
-from retrowalk.clinical.policy import DEFAULT_POLICY
+from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.progression import (
     PAIN_ACCEPTABLE_MAX_NPRS,
     clinician_adjust,
@@ -27,6 +27,7 @@ from retrowalk.services.context import AppContext
 from retrowalk.services.convert import clearance_out, note_out, prescription_out, walker_out
 from retrowalk.services.errors import AccessDenied, Conflict, parse
 from retrowalk.services.plans import clinical_prescription, store_prescription
+from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import active_out, restrictions_of
 from retrowalk.services.schemas import (
     FLAG_OF_RESTRICTION,
@@ -47,11 +48,6 @@ from retrowalk.store.models import Account, Clearance, ClinicianNote, Walker, Wa
 
 logger = logging.getLogger(__name__)
 
-FLAG_WINDOW_DAYS = DEFAULT_POLICY.flag_window_days
-"""Alias of ``PolicyConfig.flag_window_days`` (**policy**), kept for importers."""
-MISSED_SESSIONS_WINDOW_DAYS = DEFAULT_POLICY.missed_sessions_window_days
-"""Alias of ``PolicyConfig.missed_sessions_window_days`` (**policy**), kept for importers."""
-
 
 def clear_walker(
     ctx: AppContext,
@@ -70,7 +66,8 @@ def clear_walker(
     kind = clearance.scope
     with ctx.db.transaction() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
-        restriction = restrictions_of(tx, walker).of(kind)
+        _, policy = policy_in(tx)
+        restriction = restrictions_of(tx, walker, policy).of(kind)
         if restriction is None:
             raise Conflict(
                 f"Walker {walker.id} has no active restriction of the kind "
@@ -90,7 +87,7 @@ def clear_walker(
         )
         plan = repo.latest_prescription(tx, walker.id)
         if plan is not None:
-            updated = apply_clearance(clinical_prescription(plan), kind, clearance.reason)
+            updated = apply_clearance(clinical_prescription(plan), kind, clearance.reason, policy)
             store_prescription(
                 tx,
                 walker,
@@ -197,28 +194,26 @@ def add_note(
         return note_out(row)
 
 
-def _flags(tx: Session, walker: Walker, at: datetime) -> WalkerFlags:
+def _flags(tx: Session, walker: Walker, at: datetime, policy: PolicyConfig) -> WalkerFlags:
     account = repo.get(tx, Account, walker.account_id)
     assert account is not None
     today = local_date(at, walker.timezone)
-    restrictions = restrictions_of(tx, walker)
+    restrictions = restrictions_of(tx, walker, policy)
     flags: list[Flag] = []
     details: list[str] = []
     for restriction in restrictions.active:
         flags.append(FLAG_OF_RESTRICTION[restriction.kind])
         details.append(f"{restriction.title}: {restriction.summary}")
     plan = repo.latest_prescription(tx, walker.id)
-    since = today - timedelta(days=DEFAULT_POLICY.flag_window_days - 1)
+    since = today - timedelta(days=policy.flag_window_days - 1)
     recent = repo.walk_sessions(tx, walker.id, since=since, until=today)
     last = repo.last_session(tx, walker.id)
-    logged = repo.sessions_logged_since(
-        tx, walker.id, at - timedelta(days=DEFAULT_POLICY.flag_window_days)
-    )
+    logged = repo.sessions_logged_since(tx, walker.id, at - timedelta(days=policy.flag_window_days))
     outside = [
         s
         for s in logged
         if s.planned_supervised
-        and (not s.supervised or off_safe_surface(s.surface, s.planned_surface))
+        and (not s.supervised or off_safe_surface(s.surface, s.planned_surface, policy))
     ]
     if outside:
         last_one = outside[-1]
@@ -227,7 +222,7 @@ def _flags(tx: Session, walker: Walker, at: datetime) -> WalkerFlags:
         details.append(
             f"Walked {how} on {last_one.local_date} although a helper (and the planned surface) "
             f"was needed ({len(outside)} such session{'s' if len(outside) != 1 else ''} in the "
-            f"last {DEFAULT_POLICY.flag_window_days} days)."
+            f"last {policy.flag_window_days} days)."
         )
     flare = [s for s in recent if s.pain_peak_nprs > PAIN_ACCEPTABLE_MAX_NPRS]
     if flare:
@@ -253,7 +248,7 @@ def _flags(tx: Session, walker: Walker, at: datetime) -> WalkerFlags:
     if plan is not None and not restrictions.blocks_sessions:
         first = repo.first_prescription(tx, walker.id)
         start = first.effective_from if first is not None else today
-        missed_window_days = DEFAULT_POLICY.missed_sessions_window_days
+        missed_window_days = policy.missed_sessions_window_days
         window_start = today - timedelta(days=missed_window_days - 1)
         if start <= window_start:
             done = len([s for s in recent if s.local_date >= window_start])
@@ -264,7 +259,7 @@ def _flags(tx: Session, walker: Walker, at: datetime) -> WalkerFlags:
                     f"{plan.sessions_per_week} a week are prescribed (flag: retrowalk policy)."
                 )
     assessment = repo.latest_assessment(tx, walker.id)
-    if assessment is not None and reassessment_due(assessment.local_date, today, DEFAULT_POLICY):
+    if assessment is not None and reassessment_due(assessment.local_date, today, policy):
         flags.append(Flag.REASSESSMENT_DUE)
         details.append(
             f"Last assessment on {assessment.local_date}: the tests and KOOS are due again."
@@ -289,7 +284,8 @@ def walker_flag(ctx: AppContext, actor: Actor, walker_id: int) -> WalkerFlags:
     at = ctx.now()
     with ctx.db.reader() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
-        return _flags(tx, walker, at)
+        _, policy = policy_in(tx)
+        return _flags(tx, walker, at, policy)
 
 
 def walker_flags(ctx: AppContext, actor: Actor) -> list[WalkerFlags]:
@@ -300,8 +296,9 @@ def walker_flags(ctx: AppContext, actor: Actor) -> list[WalkerFlags]:
         if actor.role is Role.WALKER:
             raise AccessDenied("Only a clinician or an admin sees the walker list.")
         clinician = actor.account_id if actor.role is Role.CLINICIAN else None
+        _, policy = policy_in(tx)
         return [
-            _flags_or_notice(tx, walker, account, at)
+            _flags_or_notice(tx, walker, account, at, policy)
             for walker, account in repo.walkers(tx, clinician_id=clinician)
         ]
 
@@ -312,10 +309,12 @@ RECORD_UNREADABLE = (
 )
 
 
-def _flags_or_notice(tx: Session, walker: Walker, account: Account, at: datetime) -> WalkerFlags:
+def _flags_or_notice(
+    tx: Session, walker: Walker, account: Account, at: datetime, policy: PolicyConfig
+) -> WalkerFlags:
     """A walker's flags; a record the rules cannot read marks that walker, never the list."""
     try:
-        return _flags(tx, walker, at)
+        return _flags(tx, walker, at, policy)
     except (ValueError, OverflowError, KeyError, TypeError):
         logger.exception("walker %s: flags could not be computed", walker.id)
         return WalkerFlags(

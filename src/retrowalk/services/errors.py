@@ -98,6 +98,12 @@ def _describe(error: ValidationError) -> tuple[str, str | None]:
     return "; ".join(parts) + ".", first_field
 
 
+def invalid_from(error: ValidationError) -> InvalidRequest:
+    """A model's validation error as the services' own: which field, what is allowed."""
+    message, field = _describe(error)
+    return InvalidRequest(message, field=field)
+
+
 def parse(model: type[M], data: M | object) -> M:
     """``data`` as a ``model`` (already one, or a mapping), else :class:`InvalidRequest`."""
     if isinstance(data, model):

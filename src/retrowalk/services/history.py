@@ -20,6 +20,7 @@ from retrowalk.services.convert import (
     walker_out,
 )
 from retrowalk.services.errors import InvalidRequest
+from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import restrictions_of, restrictions_out
 from retrowalk.services.schemas import Actor, HistoryOut, Role
 from retrowalk.store import repositories as repo
@@ -37,6 +38,7 @@ def walker_history(ctx: AppContext, actor: Actor, walker_id: int, *, weeks: int 
     at = ctx.now()
     with ctx.db.reader() as tx:
         walker = walker_for(tx, actor, walker_id)
+        _, policy = policy_in(tx)
         account = repo.get(tx, Account, walker.account_id)
         assert account is not None
         until = local_date(at, walker.timezone)
@@ -71,5 +73,5 @@ def walker_history(ctx: AppContext, actor: Actor, walker_id: int, *, weeks: int 
             screenings=tuple(screening_out(s) for s in repo.screenings(tx, walker.id)),
             clearances=tuple(clearance_out(c) for c in repo.clearances(tx, walker.id)),
             notes=tuple(note_out(n) for n in repo.notes(tx, walker.id)) if staff else (),
-            restrictions=restrictions_out(tx, walker, restrictions_of(tx, walker)),
+            restrictions=restrictions_out(tx, walker, restrictions_of(tx, walker, policy)),
         )

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.fall_risk import Surface
-from retrowalk.clinical.policy import DEFAULT_POLICY
 from retrowalk.clinical.prescription import (
     TREADMILL_SURFACES,
     KneeCondition,
@@ -42,6 +41,7 @@ from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import prescription_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk
+from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import active_out, fall_risk_history, restrictions_of
 from retrowalk.services.schemas import Actor, PrescriptionOut, TodayOut, TodayStatus
 from retrowalk.store import repositories as repo
@@ -66,8 +66,10 @@ def store_prescription(
     effective_from: date,
     decision_detail: dict[str, Any] | None = None,
 ) -> PrescriptionRow:
-    """Append the next version of the walker's plan (versions are never rewritten)."""
+    """Append the next version of the walker's plan (versions are never rewritten), with
+    the clinic policy version in force in this transaction."""
     latest = repo.latest_prescription(tx, walker.id)
+    policy_version, _ = policy_in(tx)
     row = repo.add(
         tx,
         PrescriptionRow(
@@ -90,6 +92,7 @@ def store_prescription(
             prescription_json=prescription.model_dump(mode="json"),
             decision_json=decision_detail,
             rule_version=prescription.rule_version,
+            policy_version=policy_version,
             made_by=made_by,
         ),
     )
@@ -140,12 +143,13 @@ def make_plan(
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)
+        _, policy = policy_in(tx)
         if repo.latest_prescription(tx, walker.id) is not None:
             raise Conflict(PLAN_EXISTS)
         screening_row = repo.latest_screening(tx, walker.id)
         if screening_row is None:
             raise Conflict(f"Walker {walker.id} has not been screened yet: run the screening.")
-        restrictions = restrictions_of(tx, walker)
+        restrictions = restrictions_of(tx, walker, policy)
         red = restrictions.of(RestrictionKind.RED_FLAG)
         if red is not None:
             raise NotReadyToWalk(
@@ -153,7 +157,7 @@ def make_plan(
             )
         history = [
             (row, risk)
-            for row, risk in fall_risk_history(walker, repo.assessments(tx, walker.id))
+            for row, risk in fall_risk_history(walker, repo.assessments(tx, walker.id), policy)
             if risk is not None
         ]
         if not history:
@@ -171,6 +175,7 @@ def make_plan(
             fall_risk_restricted=RestrictionKind.FALL_RISK in restrictions.kinds,
             awaiting_clearance=RestrictionKind.CLEARANCE_REQUIRED in restrictions.kinds,
             stop_and_refer=False,  # an active red flag was refused above; a cleared one is gone
+            policy=policy,
         )
         row = store_prescription(
             tx,
@@ -309,8 +314,9 @@ def todays_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> TodayO
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)
+        _, policy = policy_in(tx)
         today = local_date(at, walker.timezone)
-        restrictions = restrictions_of(tx, walker)
+        restrictions = restrictions_of(tx, walker, policy)
         status, message, row = _status(tx, walker, today, restrictions)
         step_back = False
         reasons: tuple[Reason, ...] = ()
@@ -323,10 +329,10 @@ def todays_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> TodayO
                 status == "ready"
                 and gap_start is not None
                 and not (row.decision == "step_back" and row.effective_from > gap_start)
-                and (today - gap_start).days >= DEFAULT_POLICY.break_days
+                and (today - gap_start).days >= policy.break_days
             ):
                 decision = after_break(
-                    clinical_prescription(row), (today - gap_start).days, today, DEFAULT_POLICY
+                    clinical_prescription(row), (today - gap_start).days, today, policy
                 )
                 row = store_prescription(
                     tx,
@@ -362,7 +368,7 @@ def todays_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> TodayO
             step_rate = step_rate_per_min(tx, walker, row)
         last_assessment = repo.latest_assessment(tx, walker.id)
         due = last_assessment is not None and reassessment_due(
-            last_assessment.local_date, today, DEFAULT_POLICY
+            last_assessment.local_date, today, policy
         )
         return TodayOut(
             walker_id=walker.id,

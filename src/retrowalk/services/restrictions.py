@@ -22,7 +22,7 @@ from retrowalk.clinical.fall_risk import (
     assess_fall_risk,
     fall_risk_not_assessed,
 )
-from retrowalk.clinical.policy import DEFAULT_POLICY
+from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.progression import AdverseEvent
 from retrowalk.clinical.restrictions import (
     AssessmentFact,
@@ -41,6 +41,7 @@ from retrowalk.clinical.restrictions import (
 from retrowalk.clinical.screening import KneeRedFlag, ScreeningAnswers, SteadiAnswers
 from retrowalk.services.access import walker_for
 from retrowalk.services.context import AppContext
+from retrowalk.services.policies import policy_in
 from retrowalk.services.schemas import (
     Actor,
     AddedOut,
@@ -67,6 +68,7 @@ def fall_risk_of(
     walker: Walker,
     answers: dict[str, object],
     earlier: FallRiskResult | None,
+    policy: PolicyConfig,
 ) -> FallRiskResult | None:
     """The fall risk of one assessment's answers under today's rules, after ``earlier`` (the
     walker's previous verdict, for the TUG's measurement error).
@@ -77,11 +79,11 @@ def fall_risk_of(
     reference = earlier.tug_at_risk_reference_s if earlier is not None else None
     tests = fall_risk_tests(walker, answers)
     if tests is not None:
-        return assess_fall_risk(tests, DEFAULT_POLICY, earlier_at_risk_tug_s=reference)
+        return assess_fall_risk(tests, policy, earlier_at_risk_tug_s=reference)
     if earlier is None and any(answers.get(name) is not None for name in OTHER_MEASURES):
         return fall_risk_not_assessed(
             fall_risk_tests(walker, answers, only_steadi=True) or _no_tests(walker),
-            DEFAULT_POLICY,
+            policy,
             earlier_at_risk_tug_s=reference,
         )
     return None
@@ -120,14 +122,14 @@ def fall_risk_tests(
 
 
 def fall_risk_history(
-    walker: Walker, rows: list[Assessment]
+    walker: Walker, rows: list[Assessment], policy: PolicyConfig
 ) -> list[tuple[Assessment, FallRiskResult | None]]:
     """Every assessment (in the order recorded) with its fall risk under today's rules."""
     results: list[tuple[Assessment, FallRiskResult | None]] = []
     latest: FallRiskResult | None = None
     for row in sorted(rows, key=lambda a: (a.created_at, a.id)):
         try:
-            result = fall_risk_of(walker, row.answers_json, latest)
+            result = fall_risk_of(walker, row.answers_json, latest, policy)
         except ClinicalError:
             result = None  # a record the rules cannot read never breaks the others
         if result is not None:
@@ -136,7 +138,7 @@ def fall_risk_history(
     return results
 
 
-def walker_record(tx: Session, walker: Walker) -> WalkerRecord:
+def walker_record(tx: Session, walker: Walker, policy: PolicyConfig) -> WalkerRecord:
     """The walker's whole record as the facts the clinical restrictions read.
 
     Each fact carries the order it was recorded in (its newest audit entry), so a clearance
@@ -162,7 +164,7 @@ def walker_record(tx: Session, walker: Walker) -> WalkerRecord:
             kind=row.kind,
             fall_risk=result,
         )
-        for row, result in fall_risk_history(walker, repo.assessments(tx, walker.id))
+        for row, result in fall_risk_history(walker, repo.assessments(tx, walker.id), policy)
     ]
     sessions = [
         SessionFact(
@@ -209,9 +211,9 @@ def walker_record(tx: Session, walker: Walker) -> WalkerRecord:
     )
 
 
-def restrictions_of(tx: Session, walker: Walker) -> Restrictions:
-    """The walker's active restrictions, computed now from the whole record."""
-    return active_restrictions(walker_record(tx, walker), DEFAULT_POLICY)
+def restrictions_of(tx: Session, walker: Walker, policy: PolicyConfig) -> Restrictions:
+    """The walker's active restrictions under ``policy``, computed from the whole record."""
+    return active_restrictions(walker_record(tx, walker, policy), policy)
 
 
 def record_added(
@@ -220,13 +222,14 @@ def record_added(
     walker: Walker,
     before: Restrictions,
     *,
+    policy: PolicyConfig,
     entity: str,
     entity_id: int,
     at: datetime,
 ) -> Restrictions:
     """The restrictions after a change; any kind it added is written to the audit log with
     the record that added it, in the same transaction."""
-    after = restrictions_of(tx, walker)
+    after = restrictions_of(tx, walker, policy)
     added = sorted(kind.value for kind in after.kinds - before.kinds)
     if added:
         repo.audit(
@@ -340,4 +343,5 @@ def walker_restrictions(ctx: AppContext, actor: Actor, walker_id: int) -> Restri
     ends it."""
     with ctx.db.reader() as tx:
         walker = walker_for(tx, actor, walker_id)
-        return restrictions_out(tx, walker, restrictions_of(tx, walker))
+        _, policy = policy_in(tx)
+        return restrictions_out(tx, walker, restrictions_of(tx, walker, policy))

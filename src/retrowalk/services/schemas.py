@@ -908,3 +908,37 @@ class AuditPage(_Frozen):
     """Every action found in this walker's trail (for the filter)."""
     people: tuple[AuditPerson, ...]
     """Everyone who appears in this walker's trail (for the filter)."""
+
+
+# --- the clinic's policy -------------------------------------------------------------------------
+
+
+class PolicyField(_Frozen):
+    """One policy threshold: its value in force, the built-in default, and what it means."""
+
+    name: str
+    value: Any
+    default: Any
+    description: str
+
+
+class PolicyOut(_Frozen):
+    """The clinic policy version in force (0: the built-in default)."""
+
+    version: int
+    set_at: datetime | None
+    set_by_name: str | None
+    reason: str
+    rule_version: str
+    fields: tuple[PolicyField, ...]
+
+    def value(self, name: str) -> Any:
+        """The value in force of the policy ``name``."""
+        return next(f.value for f in self.fields if f.name == name)
+
+
+class PolicyChangeIn(_Input):
+    """Changes to the clinic's policy (field → new value) and why."""
+
+    changes: Answers
+    reason: Reason3

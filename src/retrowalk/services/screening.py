@@ -11,6 +11,7 @@ from retrowalk.services.access import walker_for
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import screening_out
 from retrowalk.services.errors import parse
+from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
 from retrowalk.services.schemas import Actor, ScreeningIn, ScreeningOut
 from retrowalk.store import repositories as repo
@@ -28,6 +29,7 @@ def screen_walker(
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)
+        _, policy = policy_in(tx)
         answers = ScreeningAnswers(
             age_years=walker.age_years,
             used_to_activity=answers_in.used_to_activity,
@@ -39,8 +41,8 @@ def screen_walker(
             takes_anticoagulant=answers_in.takes_anticoagulant,
             recent_knee_surgery=answers_in.recent_knee_surgery,
         )
-        result = screen(answers)
-        before = restrictions_of(tx, walker)
+        result = screen(answers, policy)
+        before = restrictions_of(tx, walker, policy)
         row = repo.add(
             tx,
             Screening(
@@ -66,6 +68,6 @@ def screen_walker(
             detail={"outcome": row.outcome},
         )
         restrictions = record_added(
-            tx, actor, walker, before, entity="screening", entity_id=row.id, at=at
+            tx, actor, walker, before, policy=policy, entity="screening", entity_id=row.id, at=at
         )
         return screening_out(row).model_copy(update={"restrictions": active_out(tx, restrictions)})

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from retrowalk.clinical.policy import DEFAULT_POLICY
+from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.restrictions import Restrictions, SupervisionNeed
 from retrowalk.clinical.surfaces import Surface, describe_surfaces
 from retrowalk.services.access import walker_for
@@ -31,6 +31,7 @@ from retrowalk.services.context import AppContext
 from retrowalk.services.convert import session_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
 from retrowalk.services.plans import supervision_for
+from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import record_added, restrictions_of
 from retrowalk.services.schemas import Actor, Role, SessionIn, SessionOut
 from retrowalk.store import repositories as repo
@@ -84,7 +85,9 @@ def start_blocker(
     return None
 
 
-def check_when(actor: Actor, when: datetime, now: datetime, field: str, what: str) -> None:
+def check_when(
+    actor: Actor, when: datetime, now: datetime, field: str, what: str, policy: PolicyConfig
+) -> None:
     """The server's clock decides: nothing happens in the future, and a walker dates their
     own records at most ``PolicyConfig.walker_backdate_max_days`` back (policy)."""
     if when > now:
@@ -93,7 +96,7 @@ def check_when(actor: Actor, when: datetime, now: datetime, field: str, what: st
             "it has happened.",
             field=field,
         )
-    days = DEFAULT_POLICY.walker_backdate_max_days
+    days = policy.walker_backdate_max_days
     if actor.role is Role.WALKER and when < now - timedelta(days=days):
         raise InvalidRequest(
             f"{field}: {when.date().isoformat()} is more than {days} days ago; you can log "
@@ -102,22 +105,22 @@ def check_when(actor: Actor, when: datetime, now: datetime, field: str, what: st
         )
 
 
-def off_safe_surface(surface: str, planned_surface: str | None) -> bool:
+def off_safe_surface(surface: str, planned_surface: str | None, policy: PolicyConfig) -> bool:
     """A session with a helper required that left the high-risk surfaces (RULES.md §7.9):
     planned on a treadmill with handrails or a hallway with a rail, walked elsewhere."""
-    safe = {s.value for s in DEFAULT_POLICY.high_risk_surfaces}
+    safe = {s.value for s in policy.high_risk_surfaces}
     return planned_surface in safe and surface not in safe
 
 
 def _notices(
-    session_in: SessionIn, need: SupervisionNeed, plan: Prescription | None
+    session_in: SessionIn, need: SupervisionNeed, plan: Prescription | None, policy: PolicyConfig
 ) -> tuple[str, ...]:
     if not need.required:
         return ()
     found: list[str] = []
     if not session_in.supervised:
         found.append(ALONE_NOTICE.format(why="; ".join(need.why).lower()))
-    if plan is not None and off_safe_surface(session_in.surface.value, plan.surface):
+    if plan is not None and off_safe_surface(session_in.surface.value, plan.surface, policy):
         found.append(
             SURFACE_NOTICE.format(
                 done=describe_surfaces([session_in.surface]),
@@ -140,21 +143,22 @@ def log_session(
     try:
         with ctx.db.transaction() as tx:
             walker = walker_for(tx, actor, walker_id)
+            _, policy = policy_in(tx)
             existing = repo.session_by_client_key(tx, walker.id, session_in.client_key)
             if existing is not None:
-                new_events = _events_added(tx, actor, walker, existing, session_in, at)
+                new_events = _events_added(tx, actor, walker, existing, session_in, at, policy)
                 return _replayed(existing, new_events)
-            check_when(actor, performed_at, at, "performed_at", "a session")
+            check_when(actor, performed_at, at, "performed_at", "a session", policy)
             plan = repo.latest_prescription(tx, walker.id)
-            restrictions = restrictions_of(tx, walker)
+            restrictions = restrictions_of(tx, walker, policy)
             blocker = start_blocker(tx, walker, plan, bool(session_in.adverse_events), restrictions)
             if blocker is not None:
                 raise NotReadyToWalk(blocker)
-            hold_unreported_session(tx, actor, walker, performed_at, at)
+            hold_unreported_session(tx, actor, walker, performed_at, at, policy)
             plan = repo.latest_prescription(tx, walker.id)
             need = supervision_for(tx, walker, restrictions, plan)
             planned_supervised = need.required if plan is not None else None
-            notices = _notices(session_in, need, plan)
+            notices = _notices(session_in, need, plan, policy)
             row = repo.add(
                 tx,
                 WalkSession(
@@ -209,7 +213,16 @@ def log_session(
                     walker_id=walker.id,
                     detail={"supervised": row.supervised, "surface": row.surface},
                 )
-            record_added(tx, actor, walker, restrictions, entity="session", entity_id=row.id, at=at)
+            record_added(
+                tx,
+                actor,
+                walker,
+                restrictions,
+                policy=policy,
+                entity="session",
+                entity_id=row.id,
+                at=at,
+            )
             return session_out(row).model_copy(update={"notices": notices})
     except IntegrityError:
         # Two submissions raced: the other one committed first. Return it.
@@ -229,13 +242,14 @@ def _events_added(
     row: WalkSession,
     session_in: SessionIn,
     at: datetime,
+    policy: PolicyConfig,
 ) -> tuple[str, ...]:
     """A key sent again that now reports what went wrong: the events are added to the stored
     session (a fall is never dropped as a duplicate), audited, and set their restriction."""
     new = sorted({e.value for e in session_in.adverse_events} - set(row.adverse_events))
     if not new:
         return ()
-    before = restrictions_of(tx, walker)
+    before = restrictions_of(tx, walker, policy)
     row.adverse_events = sorted({*row.adverse_events, *new})
     row.completed = row.completed and session_in.completed
     tx.flush()
@@ -251,7 +265,9 @@ def _events_added(
         detail={"added": new},
     )
     tx.flush()
-    record_added(tx, actor, walker, before, entity="session", entity_id=row.id, at=at)
+    record_added(
+        tx, actor, walker, before, policy=policy, entity="session", entity_id=row.id, at=at
+    )
     return tuple(new)
 
 

@@ -167,6 +167,9 @@ class Prescription(Base):
     reasons_json: Mapped[list[Any]]
     prescription_json: Mapped[dict[str, Any]]
     decision_json: Mapped[dict[str, Any] | None]
+    policy_version: Mapped[int | None]
+    """The clinic policy version the decision was made under (0: the built-in default;
+    NULL on versions made before policies were stored)."""
     rule_version: Mapped[str] = mapped_column(String(32))
     made_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
 
@@ -398,6 +401,23 @@ class ResetLink(Base):
 SIGN_IN_STATE_TABLES = ("sign_ins", "sign_in_failures", "signing_keys", "reset_links")
 """Tables of sign-in state, not records: an export leaves them out (a copy of a database must
 not carry live sign-ins, secrets or password links), and an import ignores them."""
+
+
+class ClinicPolicy(Base):
+    """One version of the clinic's policy (``retrowalk.clinical.policy.PolicyConfig``).
+
+    Versions are never rewritten: the newest is in force, and every decision records the
+    version it used. No row yet means the built-in default (version 0)."""
+
+    __tablename__ = "clinic_policies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    created_at: Mapped[datetime]
+    set_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    rule_version: Mapped[str] = mapped_column(String(32))
+    policy_json: Mapped[dict[str, Any]]
 
 
 class AuditEntry(Base):

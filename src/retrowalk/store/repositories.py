@@ -21,6 +21,7 @@ from retrowalk.store.models import (
     Checkin,
     Clearance,
     ClinicianNote,
+    ClinicPolicy,
     Invitation,
     Prescription,
     Screening,
@@ -345,6 +346,11 @@ def clearances(tx: Session, walker_id: int) -> list[Clearance]:
 def notes(tx: Session, walker_id: int) -> list[ClinicianNote]:
     query = select(ClinicianNote).where(ClinicianNote.walker_id == walker_id)
     return list(tx.scalars(query.order_by(ClinicianNote.id)))
+
+
+def latest_policy(tx: Session) -> ClinicPolicy | None:
+    """The clinic policy version in force (the newest), or None for the built-in default."""
+    return tx.scalar(select(ClinicPolicy).order_by(ClinicPolicy.version.desc()).limit(1))
 
 
 def audit_order(tx: Session, walker_id: int) -> dict[tuple[str, int], int]:

@@ -1,0 +1,134 @@
+"""The clinic's policy: stored in the database, shown to staff, changed by an administrator.
+
+Every policy threshold of retrowalk (``retrowalk.clinical.policy.PolicyConfig``) is the
+clinic's to set. The newest stored version is in force for every use case, in every worker;
+with none stored, the built-in default is version 0. A change is a new version, never an edit,
+written with its audit entry (who, when, why, what changed, under which rule version); every
+plan decision records the version it was made under.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
+from retrowalk.clinical.prescription import RULE_VERSION
+from retrowalk.services.access import check_actor, require_role
+from retrowalk.services.context import AppContext
+from retrowalk.services.errors import InvalidRequest, invalid_from
+from retrowalk.services.schemas import Actor, PolicyField, PolicyOut, Role
+from retrowalk.store import repositories as repo
+from retrowalk.store.models import ClinicPolicy
+
+BUILT_IN: Final[int] = 0
+"""The version number of the built-in default policy (no row stored)."""
+
+
+def policy_in(tx: Session) -> tuple[int, PolicyConfig]:
+    """The policy in force (its version and values), read in the caller's transaction."""
+    row = repo.latest_policy(tx)
+    if row is None:
+        return BUILT_IN, DEFAULT_POLICY
+    return row.version, PolicyConfig.model_validate(row.policy_json)
+
+
+def _out(tx: Session, row: ClinicPolicy | None) -> PolicyOut:
+    policy = PolicyConfig.model_validate(row.policy_json) if row is not None else DEFAULT_POLICY
+    setter = repo.account(tx, row.set_by) if row is not None else None
+    fields = tuple(
+        PolicyField(
+            name=name,
+            value=getattr(policy, name),
+            default=getattr(DEFAULT_POLICY, name),
+            description=info.description or "",
+        )
+        for name, info in PolicyConfig.model_fields.items()
+    )
+    return PolicyOut(
+        version=row.version if row is not None else BUILT_IN,
+        set_at=row.created_at if row is not None else None,
+        set_by_name=setter.display_name if setter is not None else None,
+        reason=row.reason if row is not None else "The built-in default policy.",
+        rule_version=row.rule_version if row is not None else RULE_VERSION,
+        fields=fields,
+    )
+
+
+def current_policy(ctx: AppContext, actor: Actor) -> PolicyOut:
+    """The policy in force, field by field with its default and what it means (anyone signed
+    in may read it: it decides what the program tells them)."""
+    with ctx.db.reader() as tx:
+        check_actor(tx, actor)
+        return _out(tx, repo.latest_policy(tx))
+
+
+def set_policy(ctx: AppContext, actor: Actor, changes: dict[str, Any], reason: str) -> PolicyOut:
+    """A new policy version with ``changes`` (field → value) over the one in force (admin).
+
+    Every value is checked by ``PolicyConfig`` itself (its limits, e.g. a speed step never
+    above the published +10 % a week); an unknown field or a bad value is refused naming it.
+    """
+    if not isinstance(reason, str) or len(reason.strip()) < 3:
+        raise InvalidRequest("reason: say why the policy changes, in a few words.", field="reason")
+    unknown = sorted(set(changes) - set(PolicyConfig.model_fields))
+    if unknown:
+        raise InvalidRequest(
+            f"{unknown[0]}: is not a policy; the policies are "
+            f"{', '.join(PolicyConfig.model_fields)}.",
+            field=unknown[0],
+        )
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        require_role(tx, actor, Role.ADMIN)
+        version, current = policy_in(tx)
+        merged = {**current.model_dump(mode="json"), **changes}
+        try:
+            new = PolicyConfig.model_validate(merged)
+        except ValidationError as exc:
+            raise invalid_from(exc) from None
+        changed = {
+            name: [getattr(current, name), getattr(new, name)]
+            for name in PolicyConfig.model_fields
+            if getattr(current, name) != getattr(new, name)
+        }
+        if not changed:
+            raise InvalidRequest(
+                "The values given are the policy in force already: nothing to change."
+            )
+        row = repo.add(
+            tx,
+            ClinicPolicy(
+                version=version + 1,
+                created_at=at,
+                set_by=actor.account_id,
+                reason=reason.strip(),
+                rule_version=RULE_VERSION,
+                policy_json=new.model_dump(mode="json"),
+            ),
+        )
+        repo.audit(
+            tx,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action="policy.set",
+            entity="policy",
+            entity_id=row.id,
+            detail={
+                "version": row.version,
+                "rule_version": RULE_VERSION,
+                "reason": row.reason,
+                "changed": {k: [_plain(v) for v in pair] for k, pair in changed.items()},
+            },
+        )
+        return _out(tx, row)
+
+
+def _plain(value: Any) -> Any:
+    """A policy value as JSON (surfaces are enums, tuples become lists)."""
+    if isinstance(value, tuple):
+        return [getattr(v, "value", v) for v in value]
+    return getattr(value, "value", value)
