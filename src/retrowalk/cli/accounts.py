@@ -20,7 +20,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from retrowalk.cli.tracking import DbOption, JsonOption, _open, _print_json, _speaks_flags, out
+from retrowalk.cli.flags import speaks_flags
+from retrowalk.cli.options import DbOption, JsonOption, emit, open_context, out, print_json
 from retrowalk.services import accounts, invitations, reset_links, team
 from retrowalk.services.errors import InvalidRequest
 from retrowalk.services.reset_links import RESET_VALID_HOURS, VALID_HOURS_MAX
@@ -64,7 +65,7 @@ def _base(base_url: str) -> str:
 
 
 @account_app.command("add")
-@_speaks_flags
+@speaks_flags
 def account_add(
     email: Annotated[str, typer.Option(help="Email (unique).")],
     name: Annotated[str, typer.Option(help="Display name.")],
@@ -76,14 +77,14 @@ def account_add(
 ) -> None:
     """Create a clinician (or admin) account and print a one-time link to set its password."""
     base = _base(base_url)
-    ctx, actor = _open(database_url)
+    ctx, actor = open_context(database_url)
     account = accounts.create_account(
         ctx, actor, {"email": email, "display_name": name, "role": role}
     )
     link = reset_links.issue_reset_link(ctx, actor, account.id, valid_hours=valid_hours)
     url = f"{base}/reset?token={link.token}"
     if as_json:
-        _print_json({**account.model_dump(mode="json"), "password_link": url})
+        print_json({**account.model_dump(mode="json"), "password_link": url})
         return
     out.print(f"Created {account.role} account {account.id}: {account.display_name}")
     out.print(
@@ -94,7 +95,7 @@ def account_add(
 
 
 @account_app.command("reset-link")
-@_speaks_flags
+@speaks_flags
 def account_reset_link(
     email: Annotated[str, typer.Argument(help="The account's email.")],
     valid_hours: HoursOption = RESET_VALID_HOURS,
@@ -104,12 +105,12 @@ def account_reset_link(
 ) -> None:
     """Print a new one-time link to set an account's password (older links stop working)."""
     base = _base(base_url)
-    ctx, actor = _open(database_url)
+    ctx, actor = open_context(database_url)
     account = team.find_account(ctx, actor, email)
     link = reset_links.issue_reset_link(ctx, actor, account.id, valid_hours=valid_hours)
     url = f"{base}/reset?token={link.token}"
     if as_json:
-        _print_json({**link.model_dump(mode="json", exclude={"token"}), "password_link": url})
+        print_json({**link.model_dump(mode="json", exclude={"token"}), "password_link": url})
         return
     out.print(
         f"Password link for {link.display_name} <{link.email}> (works once, until "
@@ -119,7 +120,7 @@ def account_reset_link(
 
 
 @account_app.command("invite")
-@_speaks_flags
+@speaks_flags
 def account_invite(
     email: Annotated[str, typer.Option(help="The clinician's email.")],
     valid_days: Annotated[
@@ -131,11 +132,11 @@ def account_invite(
 ) -> None:
     """Invite a clinician: print a one-time link with which they make their own account."""
     base = _base(base_url)
-    ctx, actor = _open(database_url)
+    ctx, actor = open_context(database_url)
     invitation = invitations.invite_clinician(ctx, actor, email, valid_days=valid_days)
     url = f"{base}/join?token={invitation.token}"
     if as_json:
-        _print_json({**invitation.model_dump(mode="json", exclude={"token"}), "link": url})
+        print_json({**invitation.model_dump(mode="json", exclude={"token"}), "link": url})
         return
     out.print(
         f"Invitation for {invitation.email} (works once, until {invitation.expires_at:%Y-%m-%d}):"
@@ -146,10 +147,9 @@ def account_invite(
 @account_app.command("list")
 def account_list(database_url: DbOption = None, as_json: JsonOption = False) -> None:
     """Every clinician and administrator account that signs in on the web."""
-    ctx, actor = _open(database_url)
+    ctx, actor = open_context(database_url)
     rows = team.list_colleagues(ctx, actor)
-    if as_json:
-        _print_json([r.model_dump(mode="json") for r in rows])
+    if emit(rows, as_json):
         return
     table = Table("id", "name", "email", "role", "password")
     for r in rows:
@@ -166,10 +166,9 @@ def account_list(database_url: DbOption = None, as_json: JsonOption = False) -> 
 @account_app.command("invitations")
 def account_invitations(database_url: DbOption = None, as_json: JsonOption = False) -> None:
     """Invitations not used or withdrawn yet (walkers' and clinicians')."""
-    ctx, actor = _open(database_url)
+    ctx, actor = open_context(database_url)
     rows = invitations.list_invitations(ctx, actor)
-    if as_json:
-        _print_json([r.model_dump(mode="json") for r in rows])
+    if emit(rows, as_json):
         return
     table = Table("id", "email", "for", "sent", "state")
     for r in rows:

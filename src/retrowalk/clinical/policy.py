@@ -3,8 +3,9 @@
 A policy is retrowalk's own design choice layered on top of the evidence (RULES.md marks
 each one with **policy**). Published numbers are *not* here: they are named constants beside
 the rule that uses them, each with its evidence-catalogue key. A clinic that wants different
-policies builds its own ``PolicyConfig(...)`` and passes it to the rules; every rule takes
-``policy: PolicyConfig = DEFAULT_POLICY``.
+policies changes them through :mod:`retrowalk.services.policies` (stored in the database,
+versioned and audited); every rule takes ``policy: PolicyConfig = DEFAULT_POLICY`` and the
+services always pass the clinic's version.
 """
 
 from __future__ import annotations
@@ -259,6 +260,16 @@ class PolicyConfig(BaseModel):
         description=(
             "Policy (RULES §5 says every 2–6 weeks): baseline tests and KOOS are due again "
             "this many weeks after the last assessment."
+        ),
+    )
+    spoken_cue_every_s: int = Field(
+        default=60,
+        ge=15,
+        le=600,
+        description=(
+            "Policy: during the guided session the phone speaks a short cue (time left, a "
+            "reminder to look over the shoulder) this often, in seconds. No source sets it; a "
+            "minute keeps the walker informed without talking over a supervisor."
         ),
     )
 

@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 
 class ServiceError(ValueError):
@@ -41,67 +43,152 @@ class NotReadyToWalk(Conflict):
     or a clearance still awaited); the sentence says what must happen first (web: 409)."""
 
 
-class InvalidRequest(ServiceError):  # noqa: N818
-    """An input is outside what the use case accepts: names the field and what is allowed."""
+class ProblemKind(StrEnum):
+    """What is wrong with one field, as data every adapter words in its own way."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        self.field = field
+    MISSING = "missing"
+    UNKNOWN_FIELD = "unknown_field"
+    TOO_SMALL = "too_small"
+    TOO_LARGE = "too_large"
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    NOT_WHOLE_NUMBER = "not_whole_number"
+    NOT_NUMBER = "not_number"
+    NOT_ORDINARY_NUMBER = "not_ordinary_number"
+    NOT_YES_NO = "not_yes_no"
+    NOT_ONE_OF = "not_one_of"
+    NOT_DATE = "not_date"
+    NOT_TEXT = "not_text"
+    NOT_LIST = "not_list"
+    RULE = "rule"
+    """A rule of the use case or of the clinical core; ``message`` says which."""
+
+
+class FieldProblem(BaseModel):
+    """One wrong input: which field (dotted path into the input), what kind of problem, its
+    limits (``ge``/``le``/``gt``/``lt``/``min_length``/``max_length``/``expected``), the value
+    given (when it is short enough to show) and the services' own wording of it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str
+    kind: ProblemKind
+    limits: dict[str, Any] = {}
+    given: Any = None
+    message: str
+
+    def sentence(self, name: str | None = None) -> str:
+        """``field: message (got …)``, the field shown as ``name`` (a flag, a label) if given."""
+        shown = ""
+        if self.given is not None and not isinstance(self.given, dict | list):
+            text = repr(self.given)
+            shown = f" (got {text[:60]}{'…' if len(text) > 60 else ''})"
+        return f"{name or self.field}: {self.message}{shown}"
+
+
+class InvalidRequest(ServiceError):  # noqa: N818
+    """An input is outside what the use case accepts: names the field and what is allowed.
+
+    ``problems`` holds the same as data (one :class:`FieldProblem` per wrong field), which
+    the web forms, the JSON API and the CLI each render in their own words; ``field`` is the
+    first problem's field. Raised with a sentence and a ``field``, it is one RULE problem.
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        field: str | None = None,
+        problems: Sequence[FieldProblem] = (),
+    ) -> None:
+        if not problems and field is not None and message is not None:
+            prefix = f"{field}: "
+            text = message[len(prefix) :] if message.startswith(prefix) else message
+            problems = (FieldProblem(field=field, kind=ProblemKind.RULE, message=text),)
+        self.problems: tuple[FieldProblem, ...] = tuple(problems)
+        self.field = field if field is not None else next((p.field for p in problems), None)
+        if message is None:
+            message = "; ".join(p.sentence() for p in self.problems) + "." if problems else ""
         super().__init__(message)
 
 
 M = TypeVar("M", bound=BaseModel)
 
 
-_PLAIN: dict[str, str] = {
-    "less_than_equal": "must be at most {le}",
-    "less_than": "must be less than {lt}",
-    "greater_than_equal": "must be at least {ge}",
-    "greater_than": "must be more than {gt}",
-    "literal_error": "must be one of {expected}",
-    "enum": "must be one of {expected}",
-    "string_too_short": "must be at least {min_length} characters long",
-    "string_too_long": "must be at most {max_length} characters long",
-    "int_parsing": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "float_parsing": "must be a number",
-    "bool_parsing": "must be true or false",
-    "missing": "is required",
+_KINDS: dict[str, tuple[ProblemKind, str]] = {
+    "missing": (ProblemKind.MISSING, "is required"),
+    "extra_forbidden": (ProblemKind.UNKNOWN_FIELD, "is not a known field"),
+    "less_than_equal": (ProblemKind.TOO_LARGE, "must be at most {le}"),
+    "less_than": (ProblemKind.TOO_LARGE, "must be less than {lt}"),
+    "greater_than_equal": (ProblemKind.TOO_SMALL, "must be at least {ge}"),
+    "greater_than": (ProblemKind.TOO_SMALL, "must be more than {gt}"),
+    "string_too_short": (ProblemKind.TOO_SHORT, "must be at least {min_length} characters long"),
+    "string_too_long": (ProblemKind.TOO_LONG, "must be at most {max_length} characters long"),
+    "too_short": (ProblemKind.TOO_SHORT, "must have at least {min_length} items"),
+    "too_long": (ProblemKind.TOO_LONG, "must have at most {max_length} items"),
+    "int_parsing": (ProblemKind.NOT_WHOLE_NUMBER, "must be a whole number"),
+    "int_from_float": (ProblemKind.NOT_WHOLE_NUMBER, "must be a whole number"),
+    "int_type": (ProblemKind.NOT_WHOLE_NUMBER, "must be a whole number"),
+    "float_parsing": (ProblemKind.NOT_NUMBER, "must be a number"),
+    "float_type": (ProblemKind.NOT_NUMBER, "must be a number"),
+    "finite_number": (ProblemKind.NOT_ORDINARY_NUMBER, "must be an ordinary (finite) number"),
+    "bool_parsing": (ProblemKind.NOT_YES_NO, "must be true or false"),
+    "bool_type": (ProblemKind.NOT_YES_NO, "must be true or false"),
+    "literal_error": (ProblemKind.NOT_ONE_OF, "must be one of {expected}"),
+    "enum": (ProblemKind.NOT_ONE_OF, "must be one of {expected}"),
+    "date_parsing": (ProblemKind.NOT_DATE, "must be a date like 2026-03-01"),
+    "date_from_datetime_parsing": (ProblemKind.NOT_DATE, "must be a date like 2026-03-01"),
+    "date_type": (ProblemKind.NOT_DATE, "must be a date like 2026-03-01"),
+    "string_type": (ProblemKind.NOT_TEXT, "must be text"),
+    "list_type": (ProblemKind.NOT_LIST, "must be a list"),
+    "tuple_type": (ProblemKind.NOT_LIST, "must be a list"),
 }
-"""Pydantic's error types, worded for a person ("must be at most 10", not "Input should be
-less than or equal to 10"); the limits come from the model, never from here."""
+"""Pydantic's error types as problem kinds, worded for a person ("must be at most 10", not
+"Input should be less than or equal to 10"); the limits come from the model, never from here."""
+
+LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
+"""FastAPI's first location part (where in the request), not part of the field's name."""
 
 
-def _plain(item: Any) -> str:
-    template = _PLAIN.get(item["type"])
-    if template is not None:
-        try:
-            ctx = {
-                key: f"{value:g}" if isinstance(value, float) else value
-                for key, value in item.get("ctx", {}).items()
-            }
-            return template.format(**ctx)
-        except KeyError:
-            pass
-    # Pydantic prefixes a validator's own sentence with "Value error, ": not needed here.
-    return str(item["msg"]).removeprefix("Value error, ")
+def _shown(value: Any) -> Any:
+    return f"{value:g}" if isinstance(value, float) else value
 
 
-def _describe(error: ValidationError) -> tuple[str, str | None]:
-    parts: list[str] = []
-    first_field: str | None = None
-    for item in error.errors():
-        field = ".".join(str(p) for p in item["loc"]) or "input"
-        first_field = first_field or field
-        given = item.get("input")
-        shown = "" if isinstance(given, dict) else f" (got {given!r})"
-        parts.append(f"{field}: {_plain(item)}{shown}")
-    return "; ".join(parts) + ".", first_field
+def problem_of(item: Mapping[str, Any]) -> FieldProblem:
+    """One pydantic (or FastAPI) error dict as a :class:`FieldProblem`."""
+    loc = [str(p) for p in item.get("loc", ())]
+    if loc and loc[0] in LOCATIONS:
+        loc = loc[1:]
+    ctx = {k: v for k, v in (item.get("ctx") or {}).items() if k != "error"}
+    kind, template = _KINDS.get(str(item.get("type")), (ProblemKind.RULE, ""))
+    try:
+        message = template.format(**{k: _shown(v) for k, v in ctx.items()}) if template else ""
+    except (KeyError, IndexError):
+        message = ""
+    if not message:
+        # A validator's own sentence; pydantic prefixes it with "Value error, ".
+        message = str(item.get("msg", "is not allowed")).removeprefix("Value error, ")
+    given = item.get("input")
+    if kind is ProblemKind.MISSING or isinstance(given, dict | list | tuple | bytes):
+        given = None
+    elif isinstance(given, str) and len(given) > 200:
+        given = given[:200] + "…"
+    elif not isinstance(given, str | int | float | bool | None):
+        given = None
+    limits = {k: v for k, v in ctx.items() if isinstance(v, str | int | float | bool)}
+    return FieldProblem(
+        field=".".join(loc) or "input", kind=kind, limits=limits, given=given, message=message
+    )
+
+
+def problems_from(errors: Iterable[Mapping[str, Any]]) -> tuple[FieldProblem, ...]:
+    """Every error of a pydantic ``ValidationError.errors()`` (or FastAPI's) as data."""
+    return tuple(problem_of(item) for item in errors)
 
 
 def invalid_from(error: ValidationError) -> InvalidRequest:
     """A model's validation error as the services' own: which field, what is allowed."""
-    message, field = _describe(error)
-    return InvalidRequest(message, field=field)
+    return InvalidRequest(problems=problems_from(error.errors()))
 
 
 def parse(model: type[M], data: M | object) -> M:
@@ -111,5 +198,4 @@ def parse(model: type[M], data: M | object) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        message, field = _describe(exc)
-        raise InvalidRequest(message, field=field) from None
+        raise invalid_from(exc) from None

@@ -1,6 +1,8 @@
 """Errors → responses: a readable sentence, never a 500 for bad input.
 
-The JSON API answers ``{"detail": "<sentence>"}`` with the status of the error type; pages
+The JSON API answers ``{"detail": "<sentence>", "problems": [...]}`` (``problems``: one
+:class:`~retrowalk.services.errors.FieldProblem` per wrong field, for bad input) with the
+status of the error type from the one table :data:`STATUS`; pages
 show the sentence on an error page (forms catch their own errors and re-render themselves
 with the message, see the page routers). A visitor who is not signed in is sent to the
 sign-in page instead.
@@ -8,6 +10,7 @@ sign-in page instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -18,23 +21,29 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from retrowalk.clinical.errors import ClinicalError
+from retrowalk.clinical.errors import ClinicalError, InvalidInputError
 from retrowalk.services.errors import (
     AccessDenied,
     Conflict,
+    FieldProblem,
     InvalidRequest,
     NotFound,
+    ProblemKind,
     ServiceError,
+    problems_from,
 )
 from retrowalk.services.schemas import ID_MAX
 from retrowalk.web.auth import BadCredentialsError, CsrfError, NotSignedInError, WrongRoleError
+from retrowalk.web.password_policy import WeakPasswordError
 from retrowalk.web.throttle import RateLimitedError
 
 
 class ErrorBody(BaseModel):
-    """Every error of the JSON API: one sentence a person can read."""
+    """Every error of the JSON API: one sentence a person can read, and for bad input the
+    same as data, one entry per wrong field (``field`` is the JSON field's dotted path)."""
 
     detail: str
+    problems: list[FieldProblem] = []
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -46,7 +55,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "Not found"),
         (409, "Conflicts with what is stored"),
         (413, "The request body is too large"),
-        (422, "An input is not allowed: the sentence names the field and what is allowed"),
+        (
+            422,
+            "An input is not allowed: the sentence names the field and what is allowed, and "
+            "`problems` lists each wrong field with its kind and limits",
+        ),
         (429, "Too many attempts"),
     )
 }
@@ -57,58 +70,96 @@ TOO_LARGE = f"A number in the request is too large to store (ids are whole numbe
 """A fallback: the input schemas already refuse ids above ``ID_MAX`` with the field's name."""
 
 
+class FormError(Exception):
+    """A page's form has wrong values: ``fields`` maps a field name to its sentence."""
+
+    def __init__(self, sentence: str, fields: Mapping[str, str] | None = None) -> None:
+        super().__init__(sentence)
+        self.fields = dict(fields or {})
+
+
+STATUS: tuple[tuple[type[BaseException], int], ...] = (
+    (NotSignedInError, status.HTTP_401_UNAUTHORIZED),
+    (BadCredentialsError, status.HTTP_401_UNAUTHORIZED),
+    (WrongRoleError, status.HTTP_403_FORBIDDEN),
+    (CsrfError, status.HTTP_403_FORBIDDEN),
+    (AccessDenied, status.HTTP_403_FORBIDDEN),
+    (NotFound, status.HTTP_404_NOT_FOUND),
+    (Conflict, status.HTTP_409_CONFLICT),
+    (RateLimitedError, status.HTTP_429_TOO_MANY_REQUESTS),
+    (FormError, status.HTTP_422_UNPROCESSABLE_CONTENT),
+    (WeakPasswordError, status.HTTP_422_UNPROCESSABLE_CONTENT),
+    (InvalidRequest, status.HTTP_422_UNPROCESSABLE_CONTENT),
+    (ServiceError, status.HTTP_422_UNPROCESSABLE_CONTENT),
+    (ClinicalError, status.HTTP_422_UNPROCESSABLE_CONTENT),
+    (ValidationError, status.HTTP_422_UNPROCESSABLE_CONTENT),
+    (RequestValidationError, status.HTTP_422_UNPROCESSABLE_CONTENT),
+    (OverflowError, status.HTTP_422_UNPROCESSABLE_CONTENT),
+)
+"""The one status table: every error type the app knows → its HTTP status, the most specific
+first. Pages and the API both answer with :func:`status_for`."""
+
+
 def status_for(exc: BaseException) -> int:
-    """The HTTP status a known error maps to."""
-    if isinstance(exc, NotSignedInError | BadCredentialsError):
-        return status.HTTP_401_UNAUTHORIZED
-    if isinstance(exc, WrongRoleError | CsrfError | AccessDenied):
-        return status.HTTP_403_FORBIDDEN
-    if isinstance(exc, NotFound):
-        return status.HTTP_404_NOT_FOUND
-    if isinstance(exc, Conflict):
-        return status.HTTP_409_CONFLICT
-    if isinstance(exc, RateLimitedError):
-        return status.HTTP_429_TOO_MANY_REQUESTS
-    if isinstance(
-        exc, InvalidRequest | ServiceError | ClinicalError | ValidationError | OverflowError
-    ):
-        return status.HTTP_422_UNPROCESSABLE_CONTENT
+    """The HTTP status a known error maps to (400 for anything else)."""
+    for kind, code in STATUS:
+        if isinstance(exc, kind):
+            return code
     return status.HTTP_400_BAD_REQUEST
+
+
+def problems_for(exc: BaseException) -> tuple[FieldProblem, ...]:
+    """The wrong fields of a bad-input error, as data (none for other errors)."""
+    if isinstance(exc, InvalidRequest):
+        return exc.problems
+    if isinstance(exc, ValidationError | RequestValidationError):
+        return problems_from(exc.errors())
+    if isinstance(exc, InvalidInputError):
+        return (
+            FieldProblem(
+                field=exc.field,
+                kind=ProblemKind.RULE,
+                given=exc.value if isinstance(exc.value, str | int | float | bool) else None,
+                message=f"expected {exc.allowed}",
+            ),
+        )
+    return ()
 
 
 def message_for(exc: BaseException) -> str:
     """The sentence shown to the person."""
     if isinstance(exc, NotSignedInError):
         return "Please sign in first."
-    if isinstance(exc, ValidationError):
-        return describe_validation(exc.errors())
+    if isinstance(exc, ValidationError | RequestValidationError):
+        return describe_problems(problems_from(exc.errors()))
     if isinstance(exc, OverflowError):
         return TOO_LARGE
     return str(exc) or exc.__class__.__name__
 
 
-def describe_validation(errors: Any) -> str:
-    """FastAPI/pydantic validation errors as one sentence: which field, what is allowed."""
-    parts: list[str] = []
-    for item in errors:
-        loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "query", "path", "header")]
-        field = ".".join(loc) or "request body"
-        message = str(item.get("msg", "is not allowed"))
-        given = item.get("input")
-        shown = ""
-        if isinstance(given, str | int | float | bool) and not isinstance(given, dict):
-            text = repr(given)
-            shown = f" (got {text[:60]}{'…' if len(text) > 60 else ''})"
-        parts.append(f"{field}: {message}{shown}")
-    return ("; ".join(parts[:5]) + ".") if parts else "The request was not understood."
+def describe_problems(problems: Sequence[FieldProblem]) -> str:
+    """Wrong fields as one sentence (the first five): which field, what is allowed."""
+    if not problems:
+        return "The request was not understood."
+    return "; ".join(p.sentence() for p in problems[:5]) + "."
 
 
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _json(status_code: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status_code, headers=headers)
+def _json(
+    status_code: int,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    problems: Sequence[FieldProblem] = (),
+) -> JSONResponse:
+    body = ErrorBody(detail=detail, problems=list(problems))
+    return JSONResponse(
+        body.model_dump(mode="json", exclude_defaults=not problems),
+        status_code=status_code,
+        headers=headers,
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -121,7 +172,7 @@ def install_error_handlers(app: FastAPI) -> None:
             {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, RateLimitedError) else None
         )
         if is_api(request):
-            return _json(code, message_for(exc), headers)
+            return _json(code, message_for(exc), headers, problems_for(exc))
         if isinstance(exc, CsrfError):  # a page form is shown again, never lost
             from retrowalk.web.pages.resend import send_again_after_csrf_error
 
@@ -135,9 +186,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        sentence = describe_validation(exc.errors())
+        problems = problems_from(exc.errors())
+        sentence = describe_problems(problems)
         if is_api(request):
-            return _json(status.HTTP_422_UNPROCESSABLE_CONTENT, sentence)
+            return _json(status.HTTP_422_UNPROCESSABLE_CONTENT, sentence, problems=problems)
         return render_error(request, status.HTTP_422_UNPROCESSABLE_CONTENT, sentence)
 
     async def http_error(request: Request, exc: Exception) -> Response:

@@ -13,17 +13,23 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
-from retrowalk.web.errors import describe_validation
+from retrowalk.services.errors import FieldProblem, ProblemKind, problems_from
+from retrowalk.web.errors import FormError, describe_problems, problems_for
+
+__all__ = ["FormError", "field_errors", "validate"]
 
 M = TypeVar("M", bound=BaseModel)
 
 
-class FormError(Exception):
-    """The form has wrong values: ``fields`` maps a field name to its sentence."""
-
-    def __init__(self, sentence: str, fields: Mapping[str, str] | None = None) -> None:
-        super().__init__(sentence)
-        self.fields = dict(fields or {})
+def field_errors(exc: BaseException) -> dict[str, str]:
+    """Field name → the sentence shown next to its box, for a form's or a service's error."""
+    if isinstance(exc, FormError):
+        return exc.fields
+    fields: dict[str, str] = {}
+    for problem in problems_for(exc):
+        key = problem.field.split(".")[0]
+        fields.setdefault(key, field_message(problem, problem.given))
+    return fields
 
 
 def text(form: FormData, name: str) -> str:
@@ -62,51 +68,49 @@ def validate(model: type[M], data: Mapping[str, Any], labels: Mapping[str, str] 
     try:
         return model.model_validate(dict(data))
     except ValidationError as exc:
-        fields: dict[str, str] = {}
-        for item in exc.errors():
-            loc = [str(p) for p in item.get("loc", ())]
-            key = loc[0] if loc else "form"
-            if key not in fields:
-                fields[key] = field_message(item, data.get(key, NOT_A_FIELD))
-        if labels is None:
-            raise FormError(describe_validation(exc.errors()), fields) from None
-        raise FormError(summary(fields, labels), fields) from None
+        problems = problems_from(exc.errors())
+    fields: dict[str, str] = {}
+    for problem in problems:
+        key = problem.field.split(".")[0] if problem.field != "input" else "form"
+        if key not in fields:
+            fields[key] = field_message(problem, data.get(key, NOT_A_FIELD))
+    if labels is None:
+        raise FormError(describe_problems(problems), fields)
+    raise FormError(summary(fields, labels), fields)
 
 
 NOT_A_FIELD = object()
 """``given`` for an error about the whole form (a rule across several answers)."""
 
 
-def field_message(item: Mapping[str, Any], given: object) -> str:
-    """One pydantic error as a plain sentence for the person who filled in the form."""
-    kind = str(item.get("type", ""))
-    ctx = item.get("ctx") or {}
-    if given is None or given == "" or kind == "missing":
+def field_message(problem: FieldProblem, given: object) -> str:
+    """One wrong field as a plain sentence for the person who filled in the form."""
+    kind = problem.kind
+    limits = problem.limits
+    if given is None or given == "" or kind is ProblemKind.MISSING:
         return "Please answer this."
-    if kind in ("int_parsing", "int_from_float", "int_type"):
+    if kind is ProblemKind.NOT_WHOLE_NUMBER:
         return "Please write a whole number, in digits."
-    if kind in ("float_parsing", "float_type"):
+    if kind is ProblemKind.NOT_NUMBER:
         return "Please write a number, for example 9.5."
-    if kind == "finite_number":
+    if kind is ProblemKind.NOT_ORDINARY_NUMBER:
         return "Please write an ordinary number."
-    if kind in ("bool_parsing", "bool_type"):
+    if kind is ProblemKind.NOT_YES_NO:
         return "Please choose Yes or No."
-    if kind in ("enum", "literal_error"):
+    if kind is ProblemKind.NOT_ONE_OF:
         return "Please choose one of the answers offered."
-    limits = {
-        "greater_than_equal": ("at least", "ge"),
-        "greater_than": ("more than", "gt"),
-        "less_than_equal": ("at most", "le"),
-        "less_than": ("less than", "lt"),
-    }
-    if kind in limits:
-        words, key = limits[kind]
-        return f"Please write a number {words} {_number(ctx.get(key))}."
-    if kind == "string_too_long":
-        return f"Please shorten this to at most {ctx.get('max_length')} characters."
-    if kind == "string_too_short":
-        return f"Please write at least {ctx.get('min_length')} characters."
-    return _plain(str(item.get("msg", "is not allowed")))
+    if kind is ProblemKind.NOT_DATE:
+        return "Please write a date like 2026-03-01."
+    bounds = (("ge", "at least"), ("gt", "more than"), ("le", "at most"), ("lt", "less than"))
+    if kind in (ProblemKind.TOO_SMALL, ProblemKind.TOO_LARGE):
+        for key, words in bounds:
+            if key in limits:
+                return f"Please write a number {words} {_number(limits[key])}."
+    if kind is ProblemKind.TOO_LONG and "max_length" in limits:
+        return f"Please shorten this to at most {limits['max_length']} characters."
+    if kind is ProblemKind.TOO_SHORT and "min_length" in limits:
+        return f"Please write at least {limits['min_length']} characters."
+    return _plain(problem.message)
 
 
 def _number(value: object) -> str:

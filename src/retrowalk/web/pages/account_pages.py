@@ -30,6 +30,7 @@ from retrowalk.web.auth import (
     sign_in,
     sign_out,
 )
+from retrowalk.web.errors import status_for
 from retrowalk.web.pages.auth_pages import new_password
 from retrowalk.web.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from retrowalk.web.render import flash, render
@@ -85,7 +86,7 @@ def _change_password(request: Request, form: FormData) -> Response:
         return render(
             request,
             "account/account.html",
-            {**_account_context(request), "error": str(exc), "errors": getattr(exc, "fields", {})},
+            {**_account_context(request), "error": str(exc), "errors": forms.field_errors(exc)},
             status_code=429 if isinstance(exc, RateLimitedError) else 422,
         )
     state.guard.succeeded(request, own.email)
@@ -196,9 +197,9 @@ def _reset(request: Request, form: FormData) -> Response:
                 "min_password": MIN_PASSWORD_LENGTH,
                 "values": {},
                 "error": str(exc),
-                "errors": getattr(exc, "fields", {}),
+                "errors": forms.field_errors(exc),
             },
-            status_code=422,
+            status_code=status_for(exc),
         )
     session = current_session(request)
     if session is not None and session.account_id == account.id:

@@ -29,6 +29,7 @@ from retrowalk.services.schemas import (
 )
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import BadCredentialsError, check_csrf, current_session, sign_in, sign_out
+from retrowalk.web.errors import status_for
 from retrowalk.web.pages.resend import (
     RESUME_ACTION,
     RESUME_PREFIX,
@@ -152,7 +153,7 @@ def _setup(request: Request, form: FormData) -> Response:
             {
                 **_setup_context(token, values),
                 "error": str(exc),
-                "errors": getattr(exc, "fields", {}),
+                "errors": forms.field_errors(exc),
             },
             status_code=403 if isinstance(exc, AccessDenied) else 422,
         )
@@ -307,9 +308,9 @@ def _join(request: Request, form: FormData) -> Response:
             {
                 **_join_context(token, values, preview.email),
                 "error": _already_yours(exc),
-                "errors": getattr(exc, "fields", {}),
+                "errors": forms.field_errors(exc),
             },
-            status_code=409 if isinstance(exc, Conflict) else 422,
+            status_code=status_for(exc),
         )
     sign_in(
         request,
@@ -352,9 +353,9 @@ def _join_clinician(request: Request, form: FormData, token: str, email: str | N
             {
                 **_join_context(token, values, email),
                 "error": _already_yours(exc),
-                "errors": getattr(exc, "fields", {}),
+                "errors": forms.field_errors(exc),
             },
-            status_code=409 if isinstance(exc, Conflict) else 422,
+            status_code=status_for(exc),
         )
     sign_in(
         request,

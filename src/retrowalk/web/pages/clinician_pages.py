@@ -187,8 +187,8 @@ def walker_page(request: Request, walker_id: WalkerId) -> Response:
 
 def _rerender(request: Request, walker_id: int, exc: Exception, values: dict[str, Any]) -> Response:
     context = _walker_context(request, walker_id)
-    context.update({"error": str(exc), "errors": getattr(exc, "fields", {}), "values": values})
-    code = 422 if isinstance(exc, forms.FormError) else status_for(exc)
+    context.update({"error": str(exc), "errors": forms.field_errors(exc), "values": values})
+    code = status_for(exc)
     return render(request, "clinician/walker.html", context, status_code=code)
 
 

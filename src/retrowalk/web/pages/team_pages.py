@@ -96,7 +96,7 @@ def _colleague_link(request: Request, form: FormData) -> Response:
         account_id = _form_id(form, "account_id")
         link = reset_links.issue_reset_link(web_state(request).ctx, actor, account_id)
     except (forms.FormError, ServiceError) as exc:
-        code = 422 if isinstance(exc, forms.FormError) else status_for(exc)
+        code = status_for(exc)
         return render(
             request,
             "team/team.html",
@@ -176,7 +176,7 @@ def _withdraw(request: Request, form: FormData) -> Response:
             web_state(request).ctx, actor, _form_id(form, "invitation_id")
         )
     except (forms.FormError, ServiceError) as exc:
-        code = 422 if isinstance(exc, forms.FormError) else status_for(exc)
+        code = status_for(exc)
         return render(
             request,
             "team/invitations.html",
@@ -200,7 +200,7 @@ def _reissue(request: Request, form: FormData) -> Response:
             web_state(request).ctx, actor, _form_id(form, "invitation_id")
         )
     except (forms.FormError, ServiceError) as exc:
-        code = 422 if isinstance(exc, forms.FormError) else status_for(exc)
+        code = status_for(exc)
         return render(
             request,
             "team/invitations.html",

@@ -20,8 +20,8 @@ from retrowalk.clinical import screening as clinical_screening
 from retrowalk.clinical.errors import ClinicalError
 from retrowalk.clinical.progression import AdverseEvent
 from retrowalk.clinical.restrictions import SERIOUS_ADVERSE_EVENTS, RestrictionKind
-from retrowalk.services import assessments, checkins, history, plans, screening, sessions
-from retrowalk.services.errors import Conflict, ServiceError
+from retrowalk.services import assessments, checkins, history, plans, policies, screening, sessions
+from retrowalk.services.errors import ServiceError
 from retrowalk.services.schemas import (
     AssessmentIn,
     CheckinIn,
@@ -32,6 +32,7 @@ from retrowalk.services.schemas import (
 )
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_walker
+from retrowalk.web.errors import status_for
 from retrowalk.web.progress import progress_charts
 from retrowalk.web.render import flash, render
 from retrowalk.web.state import web_state
@@ -40,9 +41,6 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 FAST_CLOCK_SPEED = 120
 """With ``?clock=fast`` the on-screen timers run 120× faster (a 10-minute phase takes 5 s)."""
-
-CUE_EVERY_S = 60
-"""Policy: a spoken cue every minute of a phase."""
 
 WARM_UP_CUES = (
     "Walk forwards at an easy pace to warm up.",
@@ -134,8 +132,8 @@ async def screening_submit(request: Request) -> Response:
         return render(
             request,
             "walker/screening.html",
-            {**_screening_context(values), "error": str(exc), "errors": getattr(exc, "fields", {})},
-            status_code=422,
+            {**_screening_context(values), "error": str(exc), "errors": forms.field_errors(exc)},
+            status_code=status_for(exc),
         )
     return render(
         request,
@@ -197,9 +195,9 @@ async def tests_submit(request: Request) -> Response:
             {
                 **_tests_context(request, values),
                 "error": str(exc),
-                "errors": getattr(exc, "fields", {}),
+                "errors": forms.field_errors(exc),
             },
-            status_code=422,
+            status_code=status_for(exc),
         )
     if had_plan:
         flash(request, TESTS_SAVED_PLAN_KEPT)
@@ -307,7 +305,9 @@ def guided_session(request: Request) -> Response:
             "phases": phases,
             "phases_json": json.dumps(phases),
             "speed": clock_speed(request),
-            "cue_every_s": CUE_EVERY_S,
+            "cue_every_s": policies.current_policy(web_state(request).ctx, actor).value(
+                "spoken_cue_every_s"
+            ),
             "labels": labels,
             "adverse_events": labels.ADVERSE_EVENT_WORDS,
         },
@@ -441,9 +441,9 @@ async def log_submit(request: Request) -> Response:
                 **_log_context(today, {**data, "stopped": forms.text(form, "stopped") == "1"}),
                 "report_only": report_only,
                 "error": str(exc),
-                "errors": getattr(exc, "fields", {}),
+                "errors": forms.field_errors(exc),
             },
-            status_code=409 if isinstance(exc, Conflict) else 422,
+            status_code=status_for(exc),
         )
     return render(
         request,
@@ -514,12 +514,12 @@ async def checkin_submit(request: Request) -> Response:
         result = checkins.morning_checkin(db, actor, walker_id, data)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
         context = _checkin_context(request, values)
-        context.update({"error": str(exc), "errors": getattr(exc, "fields", {})})
+        context.update({"error": str(exc), "errors": forms.field_errors(exc)})
         return render(
             request,
             "walker/checkin.html",
             context,
-            status_code=409 if isinstance(exc, Conflict) else 422,
+            status_code=status_for(exc),
         )
     return render(
         request,

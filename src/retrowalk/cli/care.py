@@ -1,0 +1,111 @@
+"""``retrowalk clear``, ``adjust`` and ``note``: the clinician's decisions about a walker."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from retrowalk.cli.flags import speaks_flags
+from retrowalk.cli.options import (
+    AtOption,
+    DbOption,
+    JsonOption,
+    WalkerArg,
+    emit,
+    open_context,
+    out,
+)
+from retrowalk.cli.show import show_prescription
+from retrowalk.services import (
+    clinician,
+)
+
+
+def clear(
+    walker_id: WalkerArg,
+    scope: Annotated[
+        str,
+        typer.Option(
+            help=(
+                "The restriction to lift, exactly that one: red_flag, adverse_event (reviewed), "
+                "rest_day, clearance_required (or start), fall_risk (after a low-risk "
+                "reassessment) or walking_aid."
+            )
+        ),
+    ],
+    reason: Annotated[str, typer.Option(help="Who cleared and why, in a sentence.")],
+    at: AtOption = None,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A clinician lifts one restriction, with a reason (RULES.md §7.1)."""
+    ctx, actor = open_context(database_url, at)
+    result = clinician.clear_walker(
+        ctx,
+        actor,
+        walker_id,
+        {"scope": scope, "reason": reason},
+    )
+    if emit(result, as_json):
+        return
+    out.print(f"Clearance {result.id} ({result.scope.replace('_', ' ')}) recorded: {result.reason}")
+
+
+def adjust(
+    walker_id: WalkerArg,
+    reason: Annotated[str, typer.Option(help="Why the plan changes, in a sentence.")],
+    minutes: Annotated[int | None, typer.Option(help="Minutes per session.")] = None,
+    speed: Annotated[float | None, typer.Option(help="Speed, m/s.")] = None,
+    incline: Annotated[int | None, typer.Option(help="Incline, % (0, 5 or 10).")] = None,
+    sessions_per_week: Annotated[int | None, typer.Option(help="Sessions a week.")] = None,
+    surface: Annotated[str | None, typer.Option(help="Surface.")] = None,
+    at: AtOption = None,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A clinician's change to the current plan (a new version, with the reason)."""
+    ctx, actor = open_context(database_url, at)
+    data: dict[str, Any] = {"reason": reason}
+    for name, value in (
+        ("duration_min", minutes),
+        ("speed_m_s", speed),
+        ("incline_pct", incline),
+        ("sessions_per_week", sessions_per_week),
+        ("surface", surface),
+    ):
+        if value is not None:
+            data[name] = value
+    rx = clinician.adjust_prescription(
+        ctx,
+        actor,
+        walker_id,
+        data,
+    )
+    if emit(rx, as_json):
+        return
+    show_prescription(rx)
+
+
+def note(
+    walker_id: WalkerArg,
+    text: Annotated[str, typer.Argument(help="The note.")],
+    at: AtOption = None,
+    database_url: DbOption = None,
+) -> None:
+    """A clinician's note about a walker."""
+    ctx, actor = open_context(database_url, at)
+    result = clinician.add_note(
+        ctx,
+        actor,
+        walker_id,
+        {"text": text},
+    )
+    out.print(f"Note {result.id} added.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the clinician's commands to the root app."""
+    app.command("clear")(speaks_flags(clear))
+    app.command("adjust")(speaks_flags(adjust))
+    app.command("note")(speaks_flags(note))
