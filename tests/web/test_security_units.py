@@ -18,7 +18,7 @@ from retrowalk.services.context import AppContext, build_context
 from retrowalk.services.sign_in_throttle import ThrottlePolicy
 from retrowalk.web.charts import HEIGHT, WIDTH, Band, Series, line_chart
 from retrowalk.web.passwords import hash_password, verify_password
-from retrowalk.web.sessions import SessionStore, tokens_match
+from retrowalk.web.sign_in_store import SignInStore, tokens_match
 from retrowalk.web.signing import Signer
 
 
@@ -54,7 +54,7 @@ def _db(tmp_path: Path) -> AppContext:
 def test_sign_in_gives_a_new_random_session_id_and_csrf_token(tmp_path: Path) -> None:
     ctx = _db(tmp_path)
     admin = accounts.ensure_local_admin(ctx)
-    store = SessionStore(ctx, Signer(ctx))
+    store = SignInStore(ctx, Signer(ctx))
     visitor = store.new()
     signed = store.sign_in(
         visitor, account_id=admin.account_id, role="admin", display_name="A", walker_id=None
@@ -117,7 +117,7 @@ def test_idle_sign_ins_end(tmp_path: Path) -> None:
 
 def test_a_forged_visitor_cookie_is_refused(tmp_path: Path) -> None:
     ctx = _db(tmp_path)
-    store = SessionStore(ctx, Signer(ctx))
+    store = SignInStore(ctx, Signer(ctx))
     visitor = store.new()
     visitor.flash.append("Hello")
     cookie = store.cookie_value(visitor)
@@ -127,7 +127,7 @@ def test_a_forged_visitor_cookie_is_refused(tmp_path: Path) -> None:
     assert loaded.flash == ["Hello"]
     body, mac = cookie.removeprefix("v1.").split(".")
     assert store.get(f"v1.{body}.{mac[:-2]}AA") is None
-    other = SessionStore(ctx, Signer(_db(tmp_path / "..")))  # another database: another key
+    other = SignInStore(ctx, Signer(_db(tmp_path / "..")))  # another database: another key
     assert other.get(cookie) is None
 
 

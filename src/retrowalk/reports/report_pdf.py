@@ -1,7 +1,7 @@
 """The clinical report a physiotherapist files: HTML from a Jinja2 template, printed to PDF by
 WeasyPrint (A4 or US Letter, page numbers, the walker's name on every page).
 
-The charts are the web's own SVG charts (:func:`retrowalk.web.progress.progress_charts`),
+The charts are the web's own SVG charts (:func:`retrowalk.web.progress_charts.progress_charts`),
 so the paper shows what the screen shows, crisply. Nothing is fetched while printing: the
 fetcher refuses every URL that is not inline ``data:``, and the fonts are the machine's
 (DejaVu, from Debian's ``fonts-dejavu-core``).
@@ -28,7 +28,7 @@ from retrowalk.reports.decisions import decisions_of
 from retrowalk.reports.record import WalkerRecord
 from retrowalk.services.schemas import AssessmentOut, CheckinOut
 from retrowalk.web import labels
-from retrowalk.web.progress import Chart, progress_charts
+from retrowalk.web.progress_charts import Chart, progress_charts
 from retrowalk.web.render import source_label, speed_words
 
 PageSize = Literal["A4", "Letter"]

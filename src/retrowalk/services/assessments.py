@@ -51,6 +51,7 @@ from retrowalk.services.schemas import (
     Actor,
     AssessmentIn,
     AssessmentOut,
+    Decision,
     ReassessmentStatus,
     Role,
 )
@@ -227,7 +228,7 @@ def _apply_to_current_plan(
         tx,
         walker,
         decision.next,
-        decision="reassess",
+        decision=Decision.REASSESS,
         reasons=reasons,
         made_by=actor.account_id,
         at=at,

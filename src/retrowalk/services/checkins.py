@@ -37,12 +37,12 @@ from retrowalk.services.errors import CheckinNotOpen, Conflict, InvalidRequest, 
 from retrowalk.services.plans import clinical_prescription, decision_detail, store_prescription
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
-from retrowalk.services.schemas import Actor, CheckinIn, CheckinOut, Role
+from retrowalk.services.schemas import Actor, CheckinIn, CheckinOut, Decision, Role
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Checkin, Walker, WalkSession
 from retrowalk.store.models import Prescription as PrescriptionRow
 
-LOAD_NEUTRAL_DECISIONS = frozenset({"clear", "review", "reassess"})
+LOAD_NEUTRAL_DECISIONS = frozenset({Decision.CLEAR, Decision.REVIEW, Decision.REASSESS})
 """Plan versions that change who supervises, not the load: they neither end nor count toward
 the qualifying sessions at the current level."""
 
@@ -61,7 +61,7 @@ def _level_history(versions: list[PrescriptionRow]) -> tuple[int, Change | None]
     counting = True
     for row in reversed(versions):
         detail = row.decision_json or {}
-        if row.decision == "hold":
+        if row.decision == Decision.HOLD:
             if counting and detail.get("qualifying_session"):
                 qualifying += 1
             else:
@@ -69,7 +69,7 @@ def _level_history(versions: list[PrescriptionRow]) -> tuple[int, Change | None]
             continue
         if row.decision in LOAD_NEUTRAL_DECISIONS:
             continue
-        if row.decision == "progress" and detail.get("change"):
+        if row.decision == Decision.PROGRESS and detail.get("change"):
             return qualifying, Change.model_validate(detail["change"])
         return qualifying, None
     return qualifying, None

@@ -35,6 +35,7 @@ from retrowalk.services.schemas import (
     AdjustmentIn,
     ClearanceIn,
     ClearanceOut,
+    Decision,
     Flag,
     NoteIn,
     NoteOut,
@@ -92,7 +93,9 @@ def clear_walker(
                 tx,
                 walker,
                 updated,
-                decision="review" if kind is RestrictionKind.ADVERSE_EVENT else "clear",
+                decision=Decision.REVIEW
+                if kind is RestrictionKind.ADVERSE_EVENT
+                else Decision.CLEAR,
                 reasons=updated.reasons[-1:],
                 made_by=actor.account_id,
                 at=at,
@@ -143,7 +146,7 @@ def adjust_prescription(
             tx,
             walker,
             updated,
-            decision="adjust",
+            decision=Decision.ADJUST,
             reasons=updated.reasons[-1:],
             made_by=actor.account_id,
             at=at,

@@ -43,7 +43,7 @@ from retrowalk.services.convert import prescription_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import active_out, fall_risk_history, restrictions_of
-from retrowalk.services.schemas import Actor, PrescriptionOut, TodayOut, TodayStatus
+from retrowalk.services.schemas import Actor, Decision, PrescriptionOut, TodayOut, TodayStatus
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Prescription as PrescriptionRow
 from retrowalk.store.models import Walker
@@ -181,7 +181,7 @@ def make_plan(
             tx,
             walker,
             prescription,
-            decision="start",
+            decision=Decision.START,
             reasons=prescription.reasons,
             made_by=actor.account_id,
             at=at,
@@ -226,10 +226,10 @@ def current_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> Presc
 
 
 BLOCKED_STATUS: dict[RestrictionKind, TodayStatus] = {
-    RestrictionKind.RED_FLAG: "stopped",
-    RestrictionKind.ADVERSE_EVENT: "waiting_for_review",
-    RestrictionKind.REST_DAY: "rest_day",
-    RestrictionKind.CLEARANCE_REQUIRED: "waiting_for_clearance",
+    RestrictionKind.RED_FLAG: TodayStatus.STOPPED,
+    RestrictionKind.ADVERSE_EVENT: TodayStatus.WAITING_FOR_REVIEW,
+    RestrictionKind.REST_DAY: TodayStatus.REST_DAY,
+    RestrictionKind.CLEARANCE_REQUIRED: TodayStatus.WAITING_FOR_CLEARANCE,
 }
 """The today status of each restriction that stops sessions (most serious first)."""
 
@@ -252,14 +252,14 @@ def _status(
 ) -> tuple[TodayStatus, str, PrescriptionRow | None]:
     screening = repo.latest_screening(tx, walker.id)
     if screening is None:
-        return "needs_screening", "Answer the screening questions first.", None
+        return TodayStatus.NEEDS_SCREENING, "Answer the screening questions first.", None
     row = repo.latest_prescription(tx, walker.id)
     if RestrictionKind.RED_FLAG in restrictions.kinds:
-        return "stopped", _blocked_message(restrictions), row
+        return TodayStatus.STOPPED, _blocked_message(restrictions), row
     if row is None:
         if not repo.assessments(tx, walker.id):
             return (
-                "needs_assessment",
+                TodayStatus.NEEDS_ASSESSMENT,
                 (
                     "Do the baseline tests (the 3-metre backward walk, the Timed Up and Go test "
                     "and the others)."
@@ -268,20 +268,24 @@ def _status(
             )
         if not measured_speeds(tx, walker):
             if RestrictionKind.FALL_RISK in restrictions.kinds:
-                return "see_clinician", NOT_FOR_YOU_YET, None
+                return TodayStatus.SEE_CLINICIAN, NOT_FOR_YOU_YET, None
             return (
-                "needs_speed_test",
+                TodayStatus.NEEDS_SPEED_TEST,
                 "Do the 3-metre backward walk (or, for a treadmill, the treadmill speed test): "
                 "it sets the speed your plan starts at.",
                 None,
             )
-        return "needs_plan", "The tests are done: make the plan.", None
+        return TodayStatus.NEEDS_PLAN, "The tests are done: make the plan.", None
     if restrictions.blocks_sessions:
         kind = restrictions.blocking[0].kind
-        return BLOCKED_STATUS.get(kind, "waiting_for_review"), _blocked_message(restrictions), row
+        return (
+            BLOCKED_STATUS.get(kind, TodayStatus.WAITING_FOR_REVIEW),
+            _blocked_message(restrictions),
+            row,
+        )
     if repo.count_sessions(tx, walker.id, on=today) > 0:
-        return "done_today", "Today's session is logged. Check in tomorrow morning.", row
-    return "ready", "Here is today's session.", row
+        return TodayStatus.DONE_TODAY, "Today's session is logged. Check in tomorrow morning.", row
+    return TodayStatus.READY, "Here is today's session.", row
 
 
 def supervision_for(
@@ -326,9 +330,9 @@ def todays_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> TodayO
             last = repo.last_session(tx, walker.id)
             gap_start = last.local_date if last is not None else None
             if (
-                status == "ready"
+                status == TodayStatus.READY
                 and gap_start is not None
-                and not (row.decision == "step_back" and row.effective_from > gap_start)
+                and not (row.decision == Decision.STEP_BACK and row.effective_from > gap_start)
                 and (today - gap_start).days >= policy.break_days
             ):
                 decision = after_break(
@@ -338,7 +342,7 @@ def todays_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> TodayO
                     tx,
                     walker,
                     decision.next_prescription,
-                    decision="step_back",
+                    decision=Decision.STEP_BACK,
                     reasons=decision.reasons,
                     made_by=actor.account_id,
                     at=at,
@@ -361,7 +365,7 @@ def todays_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> TodayO
                     f"Welcome back: {(today - gap_start).days} days since your last session, "
                     "so today's session is a little shorter."
                 )
-            if row.decision == "step_back" and row.effective_from == today:
+            if row.decision == Decision.STEP_BACK and row.effective_from == today:
                 step_back = True
             reasons = tuple(Reason.model_validate(r) for r in row.reasons_json)
             need = supervision_for(tx, walker, restrictions, row)
@@ -378,7 +382,7 @@ def todays_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> TodayO
             prescription=prescription_out(row) if row is not None else None,
             supervised=need.required,
             supervision_why=need.why,
-            session_offered=status == "ready",
+            session_offered=status == TodayStatus.READY,
             step_back=step_back,
             reasons=reasons,
             sessions_today=repo.count_sessions(tx, walker.id, on=today),

@@ -50,7 +50,7 @@ def _may_issue(tx: Session, actor: Actor, account: Account) -> int | None:
         raise AccessDenied(
             "The local administrator belongs to the terminal and never signs in on the web."
         )
-    walker = repo.walker_by_account(tx, account.id) if account.role == "walker" else None
+    walker = repo.walker_by_account(tx, account.id) if account.role == Role.WALKER else None
     if actor.role is Role.ADMIN:
         return walker.id if walker is not None else None
     if actor.role is Role.CLINICIAN:

@@ -33,7 +33,13 @@ from retrowalk.clinical.prescription import (
 from retrowalk.clinical.progression import AdverseEvent
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.restrictions import Effect, RestrictionKind, Source
-from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS, KneeRedFlag, SteadiAnswers
+from retrowalk.clinical.screening import (
+    AGE_MAX_YEARS,
+    AGE_MIN_YEARS,
+    KneeRedFlag,
+    ScreeningOutcome,
+    SteadiAnswers,
+)
 from retrowalk.services.clock import YEARS_ALLOWED, in_years
 
 
@@ -43,6 +49,51 @@ class Role(StrEnum):
     WALKER = "walker"
     CLINICIAN = "clinician"
     ADMIN = "admin"
+
+
+class Decision(StrEnum):
+    """Why a plan version exists: the decision that made it (stored on every prescription).
+
+    ``progress``, ``hold``, ``regress`` and ``stop`` are the clinical progression actions
+    (:class:`retrowalk.clinical.progression.Action`); the others are made by the services."""
+
+    START = "start"
+    PROGRESS = "progress"
+    HOLD = "hold"
+    REGRESS = "regress"
+    STOP = "stop"
+    STEP_BACK = "step_back"
+    ADJUST = "adjust"
+    REASSESS = "reassess"
+    CLEAR = "clear"
+    REVIEW = "review"
+
+
+class TodayStatus(StrEnum):
+    """What today holds for a walker, the first that applies (see ``plans.todays_prescription``).
+
+    ``stopped``: a red flag; ``waiting_for_review``: an adverse event a clinician must review;
+    ``rest_day``: next-morning pain called for rest; ``waiting_for_clearance``: a clearance is
+        needed. In each of these no session is offered (RULES.md §7). ``see_clinician``: no safe
+    starting speed could be measured and the fall risk is high or not known;
+    ``needs_speed_test``: a treadmill plan without the treadmill test."""
+
+    NEEDS_SCREENING = "needs_screening"
+    STOPPED = "stopped"
+    WAITING_FOR_REVIEW = "waiting_for_review"
+    REST_DAY = "rest_day"
+    WAITING_FOR_CLEARANCE = "waiting_for_clearance"
+    SEE_CLINICIAN = "see_clinician"
+    NEEDS_ASSESSMENT = "needs_assessment"
+    NEEDS_SPEED_TEST = "needs_speed_test"
+    NEEDS_PLAN = "needs_plan"
+    READY = "ready"
+    DONE_TODAY = "done_today"
+
+    @property
+    def walk_allowed(self) -> bool:
+        """A session may be shown and started today (also a second one the same day)."""
+        return self in (TodayStatus.READY, TodayStatus.DONE_TODAY)
 
 
 class _Frozen(BaseModel):
@@ -416,7 +467,7 @@ class ScreeningOut(_Frozen):
     id: int
     walker_id: int
     created_at: datetime
-    outcome: str
+    outcome: ScreeningOutcome
     clearance_required: bool
     reasons: tuple[Reason, ...]
     result: dict[str, Any]
@@ -476,8 +527,7 @@ class PrescriptionOut(_Frozen):
     version: int
     created_at: datetime
     effective_from: date
-    decision: str
-    """``start``, ``progress``, ``hold``, ``regress``, ``step_back``, ``adjust`` or ``reassess``."""
+    decision: Decision
     duration_min: float
     speed_m_s: float
     incline_pct: float
@@ -492,25 +542,6 @@ class PrescriptionOut(_Frozen):
     made_by: int
     details: dict[str, Any]
     """The clinical prescription as it was dumped (cues, warm-up...)."""
-
-
-TodayStatus = Literal[
-    "needs_screening",
-    "stopped",
-    "waiting_for_review",
-    "rest_day",
-    "waiting_for_clearance",
-    "see_clinician",
-    "needs_assessment",
-    "needs_speed_test",
-    "needs_plan",
-    "ready",
-    "done_today",
-]
-"""``stopped``: a red flag; ``waiting_for_review``: an adverse event a clinician must review;
-``rest_day``: next-morning pain called for rest; ``waiting_for_clearance``: a clearance is
-needed. In each of these no session is offered (RULES.md §7). ``see_clinician``: no safe
-starting speed could be measured and the fall risk is high or not known."""
 
 
 class TodayOut(_Frozen):
@@ -662,7 +693,7 @@ class CheckinOut(_Frozen):
     pain_nprs: int
     stiffness_nprs: int | None
     new_red_flags: tuple[KneeRedFlag, ...] = ()
-    decision: str
+    decision: Decision
     reasons: tuple[Reason, ...]
     next_prescription: PrescriptionOut | None
     rest_day: bool = False
@@ -677,7 +708,7 @@ class MissedReportOut(_Frozen):
     walker_id: int
     session_id: int
     local_date: date
-    decision: str
+    decision: Decision
     reasons: tuple[Reason, ...]
     next_prescription: PrescriptionOut | None
 
@@ -717,7 +748,7 @@ class ClearanceOut(_Frozen):
     walker_id: int
     cleared_by: int
     created_at: datetime
-    scope: str
+    scope: RestrictionKind
     reason: str
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from retrowalk.store.models import Account, Invitation, ResetLink
+from retrowalk.store.models import STAFF_ROLES, Account, Invitation, ResetLink
 
 
 def invitations_sent(
@@ -41,5 +41,5 @@ def unused_reset_links(session: Session, account_id: int, at: datetime) -> list[
 
 def staff_accounts(session: Session) -> list[Account]:
     """Every clinician and administrator account, by name."""
-    query = select(Account).where(Account.role.in_(("clinician", "admin")))
+    query = select(Account).where(Account.role.in_(STAFF_ROLES))
     return list(session.scalars(query.order_by(Account.display_name, Account.id)))

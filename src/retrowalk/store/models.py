@@ -41,6 +41,8 @@ NAMING_CONVENTION = {
 }
 
 ROLES = ("walker", "clinician", "admin")
+STAFF_ROLES = ("clinician", "admin")
+"""The roles that look after walkers (the services' ``Role.CLINICIAN`` and ``Role.ADMIN``)."""
 
 
 class Base(DeclarativeBase):

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Text, and_, cast, exists, func, select
 from sqlalchemy.orm import Session
 
 from retrowalk.store.models import (
+    STAFF_ROLES,
     Account,
     Assessment,
     AuditEntry,
@@ -85,7 +86,7 @@ def account_by_email(tx: Session, email: str) -> Account | None:
 
 def staff_account_exists(tx: Session, *, can_sign_in: bool = False) -> bool:
     """Whether any clinician or admin account exists (with a password hash, if asked)."""
-    condition: ColumnElement[bool] = Account.role.in_(("clinician", "admin"))
+    condition: ColumnElement[bool] = Account.role.in_(STAFF_ROLES)
     if can_sign_in:
         condition = and_(condition, Account.password_hash.is_not(None))
     return bool(tx.scalar(select(exists().where(condition))))

@@ -26,7 +26,7 @@ from retrowalk.web.errors import install_error_handlers
 from retrowalk.web.limits import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, BodyLimitMiddleware
 from retrowalk.web.middleware import SessionMiddleware
 from retrowalk.web.render import make_templates
-from retrowalk.web.sessions import SessionStore
+from retrowalk.web.sign_in_store import SignInStore
 from retrowalk.web.signing import Signer
 from retrowalk.web.state import WebState
 from retrowalk.web.throttle import SignInGuard
@@ -70,7 +70,7 @@ def create_app(
     if clock is not None:
         context = replace(context, clock=clock)
     signer = Signer(context)
-    sessions = SessionStore(context, signer)
+    sessions = SignInStore(context, signer)
     app = FastAPI(
         title="retrowalk",
         version=retrowalk_version,

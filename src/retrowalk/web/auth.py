@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from fastapi import HTTPException, Request, status
 
-from retrowalk.services.schemas import Actor, Role
+from retrowalk.services import accounts, walkers
+from retrowalk.services.errors import NotFound
+from retrowalk.services.schemas import Actor, LoginAccount, Role
 from retrowalk.web.limits import BodyTooLargeError
 from retrowalk.web.middleware import (
     CLEAR_COOKIE_STATE_KEY,
     SESSION_STATE_KEY,
     SET_COOKIE_STATE_KEY,
 )
-from retrowalk.web.sessions import CSRF_FIELD, CSRF_HEADER, WebSession, tokens_match
+from retrowalk.web.passwords import hash_password, verify_password
+from retrowalk.web.sign_in_store import CSRF_FIELD, CSRF_HEADER, SignInState, tokens_match
 from retrowalk.web.state import web_state
 from retrowalk.web.throttle import wait_words
 
@@ -65,12 +68,12 @@ class CsrfError(Exception):
         )
 
 
-def current_session(request: Request) -> WebSession | None:
-    session: WebSession | None = request.scope.get("state", {}).get(SESSION_STATE_KEY)
+def current_session(request: Request) -> SignInState | None:
+    session: SignInState | None = request.scope.get("state", {}).get(SESSION_STATE_KEY)
     return session
 
 
-def ensure_session(request: Request) -> WebSession:
+def ensure_session(request: Request) -> SignInState:
     """The visitor's session, created (and its cookie set) if they have none yet."""
     session = current_session(request)
     if session is None:
@@ -79,7 +82,7 @@ def ensure_session(request: Request) -> WebSession:
     return session
 
 
-def _install(request: Request, session: WebSession) -> None:
+def _install(request: Request, session: SignInState) -> None:
     state = request.scope.setdefault("state", {})
     state[SESSION_STATE_KEY] = session
     state[SET_COOKIE_STATE_KEY] = True
@@ -93,7 +96,7 @@ def sign_in(
     role: str,
     display_name: str,
     walker_id: int | None = None,
-) -> WebSession:
+) -> SignInState:
     """Start a signed-in session under a NEW id (the old one stops working).
 
     Writes to the database: call it from a worker thread (sync routes run in one).
@@ -119,7 +122,7 @@ def sign_out(request: Request) -> None:
     state[CLEAR_COOKIE_STATE_KEY] = True
 
 
-def actor_of(session: WebSession | None) -> Actor | None:
+def actor_of(session: SignInState | None) -> Actor | None:
     if session is None or session.account_id is None or session.role is None:
         return None
     return Actor(account_id=session.account_id, role=Role(session.role))
@@ -180,3 +183,46 @@ async def check_csrf(request: Request) -> None:
 
 def unauthorized() -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, "Please sign in first.")
+
+
+# --- checking a password and signing in (the pages and the JSON API alike) ---------------------
+
+_DUMMY_HASH = hash_password("retrowalk-timing-equaliser")
+"""Verified against when no account matches, so a wrong email costs as long as a wrong password."""
+
+
+def authenticate(request: Request, email: str, password: str) -> LoginAccount:
+    """The account if the password matches (call from a worker thread: it hashes).
+
+    Raises :class:`RateLimitedError` while this account must wait from here, and
+    :class:`BadCredentialsError` for a wrong email or password (never saying which).
+    """
+    state = web_state(request)
+    state.guard.check(request, email)
+    account = accounts.find_account_by_email(state.ctx, email) if email else None
+    stored = account.password_hash if account is not None else None
+    ok = verify_password(stored or _DUMMY_HASH, password) and stored is not None
+    if account is None or not ok:
+        raise BadCredentialsError(state.guard.failed(request, email))
+    state.guard.succeeded(request, email)
+    return account
+
+
+def sign_in_account(request: Request, account: LoginAccount) -> None:
+    """Start the signed-in state of ``account`` (a walker with their own walker id)."""
+    walker_id = None
+    if account.role is Role.WALKER:
+        try:
+            own = walkers.walker_for_account(web_state(request).ctx, account.actor, account.id)
+        except NotFound:
+            raise NotFound(
+                "This walker account has no walker profile; ask your clinician."
+            ) from None
+        walker_id = own.id
+    sign_in(
+        request,
+        account_id=account.id,
+        role=account.role.value,
+        display_name=account.display_name,
+        walker_id=walker_id,
+    )

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from retrowalk.web.sessions import COOKIE_NAME, SessionStore, WebSession
+from retrowalk.web.sign_in_store import COOKIE_NAME, SignInState, SignInStore
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -60,7 +60,7 @@ def _is_https(scope: Scope) -> bool:
 class SessionMiddleware:
     """Loads the web session for each request and writes/clears its cookie on the way out."""
 
-    def __init__(self, app: ASGIApp, store: SessionStore, secure: bool | None = None) -> None:
+    def __init__(self, app: ASGIApp, store: SignInStore, secure: bool | None = None) -> None:
         self.app = app
         self.store = store
         self.secure = secure
@@ -85,7 +85,7 @@ class SessionMiddleware:
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                session: WebSession | None = state.get(SESSION_STATE_KEY)
+                session: SignInState | None = state.get(SESSION_STATE_KEY)
                 if session is not None and session.stored and session.flash_changed:
                     await run_in_threadpool(self.store.save, session)
                 if session is not None and (

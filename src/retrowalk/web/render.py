@@ -27,7 +27,7 @@ from retrowalk.clinical.prescription import (
 )
 from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS
 from retrowalk.web.auth import current_session, ensure_session
-from retrowalk.web.sessions import CSRF_FIELD
+from retrowalk.web.sign_in_store import CSRF_FIELD
 from retrowalk.web.state import web_state
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"

@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from retrowalk.services.context import AppContext
-from retrowalk.web.sessions import SessionStore
+from retrowalk.web.sign_in_store import SignInStore
 from retrowalk.web.signing import Signer
 from retrowalk.web.throttle import SignInGuard
 
@@ -16,7 +16,7 @@ from retrowalk.web.throttle import SignInGuard
 @dataclass
 class WebState:
     ctx: AppContext
-    sessions: SessionStore
+    sessions: SignInStore
     guard: SignInGuard
     """The sign-in throttle (per account + address, or per trusted device)."""
     signer: Signer

@@ -67,19 +67,20 @@ from retrowalk.services.schemas import (
     WalkerOut,
 )
 from retrowalk.web.auth import (
+    authenticate,
     check_csrf,
     current_session,
     ensure_session,
     require_actor,
     require_clinician,
     require_walker,
+    sign_in_account,
     sign_out,
 )
 from retrowalk.web.auth import (
     sign_in as start_signed_in,
 )
 from retrowalk.web.errors import ERROR_RESPONSES
-from retrowalk.web.pages.auth_pages import authenticate, start_session
 from retrowalk.web.password_policy import WeakPasswordError, check_new_password
 from retrowalk.web.passwords import MAX_PASSWORD_LENGTH, hash_password, verify_password
 from retrowalk.web.state import web_state
@@ -160,7 +161,7 @@ def get_session(request: Request) -> SessionInfo:
 def sign_in(request: Request, body: LoginIn) -> SessionInfo:
     """Sign in (rate limited per account and per address). The session id changes."""
     account = authenticate(request, body.email.strip(), body.password)
-    start_session(request, account)
+    sign_in_account(request, account)
     return _session_info(request)
 
 

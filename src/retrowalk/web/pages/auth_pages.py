@@ -17,18 +17,25 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from retrowalk.services import accounts, invitations, walkers
+from retrowalk.services import accounts, invitations
 from retrowalk.services.errors import AccessDenied, Conflict, NotFound, ServiceError
 from retrowalk.services.schemas import (
     AccountIn,
     ClinicianSignup,
     InvitationState,
-    LoginAccount,
     Role,
     WalkerSignup,
 )
 from retrowalk.web import forms, labels
-from retrowalk.web.auth import BadCredentialsError, check_csrf, current_session, sign_in, sign_out
+from retrowalk.web.auth import (
+    BadCredentialsError,
+    authenticate,
+    check_csrf,
+    current_session,
+    sign_in,
+    sign_in_account,
+    sign_out,
+)
 from retrowalk.web.errors import status_for
 from retrowalk.web.pages.resend import (
     RESUME_ACTION,
@@ -38,7 +45,7 @@ from retrowalk.web.pages.resend import (
     safe_action,
 )
 from retrowalk.web.password_policy import WeakPasswordError, check_new_password
-from retrowalk.web.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from retrowalk.web.passwords import MIN_PASSWORD_LENGTH, hash_password
 from retrowalk.web.render import flash, render
 from retrowalk.web.state import web_state
 from retrowalk.web.throttle import RateLimitedError
@@ -47,9 +54,6 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 TIMEZONES = sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith("Etc/"))
 TIMEZONES.insert(0, "UTC")
-
-_DUMMY_HASH = hash_password("retrowalk-timing-equaliser")
-"""Verified against when no account matches, so a wrong email costs as long as a wrong password."""
 
 
 def new_password(form: FormData, *personal: str, name: str = "password") -> str:
@@ -71,42 +75,6 @@ def home_for(role: str) -> str:
 def safe_next(target: str, role: str) -> str:
     """Only a local path may follow sign-in (never another site)."""
     return safe_action(target) or home_for(role)
-
-
-def authenticate(request: Request, email: str, password: str) -> LoginAccount:
-    """The account if the password matches (call from a worker thread: it hashes).
-
-    Raises :class:`RateLimitedError` while this account must wait from here, and
-    :class:`BadCredentialsError` for a wrong email or password (never saying which).
-    """
-    state = web_state(request)
-    state.guard.check(request, email)
-    account = accounts.find_account_by_email(state.ctx, email) if email else None
-    stored = account.password_hash if account is not None else None
-    ok = verify_password(stored or _DUMMY_HASH, password) and stored is not None
-    if account is None or not ok:
-        raise BadCredentialsError(state.guard.failed(request, email))
-    state.guard.succeeded(request, email)
-    return account
-
-
-def start_session(request: Request, account: LoginAccount) -> None:
-    walker_id = None
-    if account.role is Role.WALKER:
-        try:
-            own = walkers.walker_for_account(web_state(request).ctx, account.actor, account.id)
-        except NotFound:
-            raise NotFound(
-                "This walker account has no walker profile; ask your clinician."
-            ) from None
-        walker_id = own.id
-    sign_in(
-        request,
-        account_id=account.id,
-        role=account.role.value,
-        display_name=account.display_name,
-        walker_id=walker_id,
-    )
 
 
 # --- first-run setup ---------------------------------------------------------------------------
@@ -159,7 +127,7 @@ def _setup(request: Request, form: FormData) -> Response:
         )
     login = accounts.find_account_by_email(web_state(request).ctx, account.email)
     assert login is not None
-    start_session(request, login)
+    sign_in_account(request, login)
     flash(request, "Your account is ready. Invite your first walker below.")
     return RedirectResponse("/clinician/invite", 303)
 
@@ -192,7 +160,7 @@ def _login(request: Request, form: FormData) -> Response:
     context = {"title": "Sign in", "nav": "login", "next": target, "values": {"email": email}}
     try:
         account = authenticate(request, email, str(form.get("password") or ""))
-        start_session(request, account)
+        sign_in_account(request, account)
     except (RateLimitedError, BadCredentialsError, NotFound) as exc:
         code = 429 if isinstance(exc, RateLimitedError) else 401
         if isinstance(exc, NotFound):

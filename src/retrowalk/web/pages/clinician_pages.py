@@ -31,7 +31,7 @@ from retrowalk.services.schemas import (
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_clinician
 from retrowalk.web.errors import status_for
-from retrowalk.web.progress import progress_charts
+from retrowalk.web.progress_charts import progress_charts
 from retrowalk.web.render import flash, render
 from retrowalk.web.state import web_state
 

@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 from retrowalk.web import labels
 from retrowalk.web.auth import CSRF_FORM_STATE_KEY, current_session
 from retrowalk.web.render import render
-from retrowalk.web.sessions import CSRF_FIELD
+from retrowalk.web.sign_in_store import CSRF_FIELD
 
 RESUME_ACTION = "resume_action"
 RESUME_PREFIX = "resume:"

@@ -32,7 +32,7 @@ VISITOR_CSRF_PURPOSE = "visitor-csrf"
 
 
 @dataclass
-class WebSession:
+class SignInState:
     """What the server knows about one browser for the length of a request."""
 
     session_id: str
@@ -61,7 +61,7 @@ class WebSession:
         return tuple(self.flash) != self.flash_loaded
 
 
-class SessionStore:
+class SignInStore:
     """Loads, starts and ends web sessions; signed-in ones live in the database."""
 
     def __init__(
@@ -73,12 +73,12 @@ class SessionStore:
 
     # --- visitors ---------------------------------------------------------------------------
 
-    def new(self) -> WebSession:
+    def new(self) -> SignInState:
         """A visitor session (stored nowhere: the cookie carries it)."""
         return self._visitor(secrets.token_urlsafe(24), [])
 
-    def _visitor(self, nonce: str, flash: list[str]) -> WebSession:
-        return WebSession(
+    def _visitor(self, nonce: str, flash: list[str]) -> SignInState:
+        return SignInState(
             session_id=nonce,
             csrf_token=self.signer.mac_text(VISITOR_CSRF_PURPOSE, nonce),
             flash=list(flash),
@@ -87,7 +87,7 @@ class SessionStore:
 
     # --- loading ----------------------------------------------------------------------------
 
-    def get(self, cookie: str | None) -> WebSession | None:
+    def get(self, cookie: str | None) -> SignInState | None:
         """The session a cookie names, or None (unknown, ended, idle too long, forged)."""
         if not cookie:
             return None
@@ -103,8 +103,8 @@ class SessionStore:
         return self._signed_in(cookie, found) if found is not None else None
 
     @staticmethod
-    def _signed_in(token: str, found: SignInOut) -> WebSession:
-        return WebSession(
+    def _signed_in(token: str, found: SignInOut) -> SignInState:
+        return SignInState(
             session_id=token,
             csrf_token=found.csrf_token,
             account_id=found.account_id,
@@ -116,7 +116,7 @@ class SessionStore:
             flash_loaded=found.flash,
         )
 
-    def cookie_value(self, session: WebSession) -> str:
+    def cookie_value(self, session: SignInState) -> str:
         """What the cookie must hold for ``session``."""
         if session.stored:
             return session.session_id
@@ -127,13 +127,13 @@ class SessionStore:
 
     def sign_in(
         self,
-        old: WebSession | None,
+        old: SignInState | None,
         *,
         account_id: int,
         role: str,
         display_name: str,
         walker_id: int | None = None,
-    ) -> WebSession:
+    ) -> SignInState:
         """A new stored sign-in (new token, new CSRF token); the old session ends.
 
         ``role`` and ``display_name`` come from the account itself, read back from the
@@ -146,17 +146,17 @@ class SessionStore:
         session = self._signed_in(started.token, started.sign_in)
         return session  # its messages are stored already: nothing to write back
 
-    def drop(self, session: WebSession) -> None:
+    def drop(self, session: SignInState) -> None:
         """Sign out: the stored sign-in ends (a visitor has nothing stored)."""
         if session.stored:
             sign_ins.end(self.ctx, session.session_id)
 
-    def drop_account(self, account_id: int, keep: WebSession | None = None) -> int:
+    def drop_account(self, account_id: int, keep: SignInState | None = None) -> int:
         """End every sign-in of an account (except ``keep``), e.g. after a password change."""
         keep_token = keep.session_id if keep is not None and keep.stored else None
         return sign_ins.end_all(self.ctx, account_id, keep_token=keep_token)
 
-    def save(self, session: WebSession) -> None:
+    def save(self, session: SignInState) -> None:
         """Write changed one-shot messages of a stored sign-in back to the database."""
         if session.stored and session.flash_changed:
             assert session.sign_in_id is not None
