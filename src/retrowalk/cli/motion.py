@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 # The motion package needs NumPy and SciPy (about a second to import): it is imported inside
@@ -31,8 +31,8 @@ motion_app = typer.Typer(
     no_args_is_help=True,
 )
 
-LONG_RECORDING_S = 600.0
-"""Recordings longer than this show a progress bar while they are analysed."""
+LONG_RECORDING_BYTES = 2_000_000
+"""Files larger than this show a progress line while they are analysed."""
 
 
 def _bout_dict(report: BoutReport) -> dict[str, Any]:
@@ -51,16 +51,26 @@ def _bout_dict(report: BoutReport) -> dict[str, Any]:
 
 def _analysis_dict(analysis: Analysis) -> dict[str, Any]:
     rec = analysis.recording
+    totals = analysis.gps_totals
+    watch = rec.device_steps
     return {
         "source": rec.source,
         "format": rec.source_format,
         "device": rec.device,
         "placement": rec.placement,
         "start_utc": rec.start_utc.isoformat() if rec.start_utc else None,
-        "duration_s": round(rec.duration_s, 3),
-        "has_acceleration": rec.acc_m_s2 is not None,
-        "has_gps": rec.gps is not None,
-        "steps": analysis.steps if rec.acc_m_s2 is not None else None,
+        "duration_s": round(analysis.duration_s, 3),
+        "has_acceleration": analysis.has_acceleration,
+        "has_gps": rec.gps is not None or (totals is not None and totals.fixes > 0),
+        "gps_distance_m": None if totals is None else round(totals.distance_m, 2),
+        "device_steps": None
+        if watch is None
+        else {
+            "steps": watch.steps,
+            "cadence_spm": None if watch.cadence_spm is None else round(watch.cadence_spm, 1),
+            "source": watch.source,
+        },
+        "steps": analysis.steps if analysis.has_acceleration else None,
         "bouts": [_bout_dict(b) for b in analysis.bouts],
     }
 
@@ -69,12 +79,19 @@ def _print_analysis(console: Console, analysis: Analysis) -> None:
     rec = analysis.recording
     where = f" ({rec.placement})" if rec.placement else ""
     console.print(
-        f"[bold]{rec.source}[/] — {rec.source_format}{where}, {rec.duration_s / 60:.1f} min",
+        f"[bold]{rec.source}[/] — {rec.source_format}{where}, {analysis.duration_s / 60:.1f} min",
         highlight=False,
     )
-    if rec.acc_m_s2 is None:
+    if not analysis.has_acceleration:
+        if rec.device_steps is not None:
+            watch = rec.device_steps
+            cadence = "" if watch.cadence_spm is None else f", {watch.cadence_spm:.0f} steps/min"
+            console.print(
+                f"The watch counted {watch.steps} steps{cadence} ({watch.source}).",
+                highlight=False,
+            )
         console.print(
-            "This recording has no acceleration, so steps cannot be counted. "
+            "This recording has no acceleration, so retrowalk cannot count steps itself. "
             "Use `retrowalk log --from-recording` for its GPS distance and speed."
         )
         return
@@ -126,25 +143,29 @@ def analyze_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Find the walking bouts in a recording and count their steps."""
-    from retrowalk.motion import analyze_in_chunks, read_recording
     from retrowalk.motion.errors import InvalidParameterError
     from retrowalk.motion.readers.generic_csv import parse_column_mapping
+    from retrowalk.motion.streaming import analyze_file
 
     if fmt not in FORMATS:
         raise InvalidParameterError("--format", fmt, ", ".join(FORMATS))
     mapping = parse_column_mapping(columns) if columns else None
-    recording = read_recording(file, fmt, mapping)
     console = Console()
-    if recording.duration_s > LONG_RECORDING_S and not as_json:
+    big = file.is_file() and file.stat().st_size > LONG_RECORDING_BYTES
+    if big and not as_json:
         with Progress(
-            TextColumn("Analysing"), BarColumn(), TimeRemainingColumn(), transient=True
+            SpinnerColumn(), TextColumn("Analysing: {task.fields[done]}"), transient=True
         ) as bar:
-            task = bar.add_task("analyse", total=1.0)
-            analysis = analyze_in_chunks(
-                recording, step_length_m, progress=lambda f: bar.update(task, completed=f)
+            task = bar.add_task("analyse", total=None, done="")
+            analysis = analyze_file(
+                file,
+                fmt,
+                mapping,
+                step_length_m,
+                progress=lambda s: bar.update(task, done=f"{s / 60:.0f} min of recording"),
             )
     else:
-        analysis = analyze_in_chunks(recording, step_length_m)
+        analysis = analyze_file(file, fmt, mapping, step_length_m)
     if as_json:
         typer.echo(json.dumps(_analysis_dict(analysis), indent=2))
     else:

@@ -16,7 +16,7 @@ import numpy as np
 
 from retrowalk.motion.bouts import DEFAULT_BOUT_PARAMS, Bout, BoutBuilder, BoutParams
 from retrowalk.motion.errors import InvalidParameterError, RecordingError
-from retrowalk.motion.gps import track_distance_m
+from retrowalk.motion.gps import GpsTotals, track_distance_m
 from retrowalk.motion.recording import GpsTrack, Recording
 from retrowalk.motion.steps import DEFAULT_STEP_PARAMS, StepParams, detect_step_indices
 from retrowalk.motion.timebase import DEFAULT_MAX_GAP_S, DEFAULT_RATE_HZ, uniform_segments
@@ -59,16 +59,53 @@ class BoutReport:
 
 
 @dataclass(frozen=True)
+class SampleSpan:
+    """What a streamed recording's acceleration covered (it is not kept)."""
+
+    samples: int
+    first_s: float
+    last_s: float
+
+    @property
+    def duration_s(self) -> float:
+        """Time from the first to the last sample."""
+        return self.last_s - self.first_s if self.samples else 0.0
+
+
+@dataclass(frozen=True)
 class Analysis:
-    """The result for one recording."""
+    """The result for one recording.
+
+    A recording analysed as a stream (:func:`~retrowalk.motion.streaming.analyze_file`) has
+    no samples in ``recording``: ``samples`` says what its acceleration covered, and a
+    GPS-only file gives ``gps_totals`` instead of a track.
+    """
 
     recording: Recording
     bouts: list[BoutReport]
+    samples: SampleSpan | None = None
+    gps_totals: GpsTotals | None = None
 
     @property
     def steps(self) -> int:
         """Steps in all walking bouts."""
         return sum(b.bout.steps for b in self.bouts)
+
+    @property
+    def has_acceleration(self) -> bool:
+        """Whether the recording had acceleration (so steps could be counted)."""
+        streamed = self.samples is not None and self.samples.samples > 0
+        return self.recording.acc_m_s2 is not None or streamed
+
+    @property
+    def duration_s(self) -> float:
+        """Span of the longest channel, in seconds."""
+        spans = [self.recording.duration_s]
+        if self.samples is not None:
+            spans.append(self.samples.duration_s)
+        if self.gps_totals is not None:
+            spans.append(self.gps_totals.duration_s)
+        return max(spans)
 
 
 @dataclass(frozen=True)
@@ -131,11 +168,16 @@ def detect_bouts(
 def require_gravity(recording: Recording) -> None:
     """Refuse gravity-free acceleration: its magnitude would count each step twice."""
     if not recording.acc_includes_gravity:
-        raise RecordingError(
-            f"{recording.source} has acceleration without gravity only; step counting needs "
-            "the acceleration with gravity (phyphox 'Acceleration with g', Sensor Logger "
-            "TotalAcceleration or Accelerometer plus Gravity)."
-        )
+        raise gravity_missing(recording.source)
+
+
+def gravity_missing(source: str) -> RecordingError:
+    """The error for acceleration without gravity, naming the export to use instead."""
+    return RecordingError(
+        f"{source} has acceleration without gravity only; step counting needs "
+        "the acceleration with gravity (phyphox 'Acceleration with g', Sensor Logger "
+        "TotalAcceleration or Accelerometer plus Gravity)."
+    )
 
 
 def _gps_between(track: GpsTrack, start_s: float, end_s: float) -> tuple[float, float] | None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 import numpy as np
 
@@ -23,12 +24,16 @@ from retrowalk.motion.analysis import (
     Analysis,
     AnalysisSettings,
     Progress,
+    SampleSpan,
     check_step_length,
+    gravity_missing,
     report_bout,
     require_gravity,
 )
 from retrowalk.motion.bouts import Bout, BoutBuilder
 from retrowalk.motion.errors import RecordingError
+from retrowalk.motion.readers import ColumnMapping, open_recording
+from retrowalk.motion.readers.source import iter_clean
 from retrowalk.motion.recording import FloatArray, Recording
 from retrowalk.motion.steps import StepParams, detect_step_indices
 from retrowalk.motion.timebase import check_rate, sort_and_dedup, split_at_gaps
@@ -216,3 +221,40 @@ def analyze_in_chunks(
             progress(float(t_s[-1] - acc.t_s[0]) / span)
     bouts.extend(analyzer.finish())
     return Analysis(recording, [report_bout(recording, b, step_length_m) for b in bouts])
+
+
+def analyze_file(
+    path: Path,
+    fmt: str = "auto",
+    columns: ColumnMapping | None = None,
+    step_length_m: float | None = None,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+    progress: Callable[[float], None] | None = None,
+) -> Analysis:
+    """Read and analyse a recording file in one pass, in memory that does not grow with it.
+
+    The same bouts as ``analyze_in_chunks(read_recording(path))`` for any file whose rows are
+    out of order by less than :data:`~retrowalk.motion.readers.source.REORDER_WINDOW_S`.
+    ``progress`` is called with the seconds of recording analysed so far.
+    """
+    check_step_length(step_length_m)
+    source = open_recording(path, fmt, columns)
+    if source.has_acceleration and not source.acc_includes_gravity:
+        raise gravity_missing(source.source)
+    analyzer = StreamingAnalyzer(settings)
+    bouts: list[Bout] = []
+    samples = 0
+    first_s = last_s = 0.0
+    for t_s, xyz in iter_clean(source):
+        if samples == 0:
+            first_s = float(t_s[0])
+        samples += t_s.size
+        last_s = float(t_s[-1])
+        bouts.extend(analyzer.feed(t_s, xyz))
+        if progress is not None:
+            progress(last_s - first_s)
+    bouts.extend(analyzer.finish())
+    recording = source.metadata()
+    span = SampleSpan(samples, first_s, last_s) if source.has_acceleration else None
+    reports = [report_bout(recording, b, step_length_m) for b in bouts]
+    return Analysis(recording, reports, samples=span, gps_totals=source.gps_totals)

@@ -95,16 +95,33 @@ def parse_numeric_block(
     (exports whose columns have different lengths); anything else that is not a number is an
     error naming the line and column.
     """
-    body = [ln for ln in lines if ln.strip()]
+    return parse_numeric_text(
+        source,
+        "\n".join(lines),
+        first_line_number=first_line_number,
+        columns=columns,
+        dialect=dialect,
+        allow_empty=allow_empty,
+    )
+
+
+def parse_numeric_text(
+    source: Path | str,
+    text: str,
+    *,
+    first_line_number: int,
+    columns: Sequence[str],
+    dialect: Dialect,
+    allow_empty: bool = False,
+) -> FloatArray:
+    """:func:`parse_numeric_block` on text of whole lines (a block of a file, say)."""
     width = len(columns)
-    if not body:
+    if not text.strip():
         return np.empty((0, width), dtype=np.float64)
-    text = "\n".join(body)
-    if dialect.decimal == ",":
-        text = text.replace(",", ".")
+    fast = text.replace(",", ".") if dialect.decimal == "," else text
     try:
         data = np.loadtxt(
-            io.StringIO(text),
+            io.StringIO(fast),
             delimiter=dialect.separator,
             dtype=np.float64,
             ndmin=2,
@@ -114,7 +131,9 @@ def parse_numeric_block(
             return data
     except ValueError:
         pass
-    return _parse_slowly(source, lines, first_line_number, columns, dialect, allow_empty)
+    return _parse_slowly(
+        source, text.splitlines(), first_line_number, columns, dialect, allow_empty
+    )
 
 
 def _parse_slowly(
