@@ -64,9 +64,13 @@ def open_member(path: Path, archive: zipfile.ZipFile, name: str) -> Iterator[IO[
 
 
 def iter_blocks(
-    source: Path | str, raw: IO[bytes], block_bytes: int = BLOCK_BYTES
+    source: Path | str, raw: IO[bytes], block_bytes: int | None = None
 ) -> Iterator[TextBlock]:
-    """Blocks of whole lines of ``raw``; damaged compressed data or non-UTF-8 text is refused."""
+    """Blocks of whole lines of ``raw``; damaged compressed data or non-UTF-8 text is refused.
+
+    ``block_bytes`` defaults to :data:`BLOCK_BYTES` as it is when the reading starts.
+    """
+    block_bytes = BLOCK_BYTES if block_bytes is None else block_bytes
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     pending = ""
     line = 1

@@ -33,7 +33,7 @@ SEMICIRCLE_TO_DEG = 180.0 / 2**31
 STEPS_PER_STRIDE = 2
 """FIT profile: ``monitoring.cycles`` (scale 2) and its ``steps`` subfield share one value."""
 _FOOT_SPORTS = ("walking", "running", "hiking")
-_FOLD_EVERY = 4096
+_FOLD_EVERY = 256
 
 
 def _value(message: fitdecode.FitDataMessage, *names: str) -> object:

@@ -21,7 +21,7 @@ from retrowalk.motion.readers.source import RawBlock, RecordingSource, collect
 from retrowalk.motion.recording import Recording
 from retrowalk.motion.timebase import parse_iso
 
-_FOLD_EVERY = 4096
+_FOLD_EVERY = 256
 
 
 def _local(tag: str) -> str:

@@ -9,6 +9,7 @@ decoded record by record with :mod:`json`, so an error still names the record an
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import re
@@ -18,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from retrowalk.motion.errors import RecordingFormatError
-from retrowalk.motion.readers.blocks import iter_blocks, open_bytes
+from retrowalk.motion.readers import blocks
+from retrowalk.motion.readers.blocks import open_bytes
 from retrowalk.motion.recording import FloatArray
 
 _KEY = re.compile(r'"[^"\\]*"\s*:\s*')
@@ -27,32 +29,52 @@ _SENSOR = re.compile(r'"sensor"\s*:\s*"([^"\\]*)"')
 _DECODER = json.JSONDecoder()
 
 
-def _records(path: Path) -> Iterator[tuple[str, bool]]:
-    """Text pieces of the array: ``(text, complete_records_only)`` in file order."""
+def _texts(path: Path) -> Iterator[str]:
+    """The file as decoded text pieces of about a block each (a JSON export has few lines)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
     with open_bytes(path) as raw:
-        pending = ""
-        started = False
-        for block in iter_blocks(path, raw):
-            text = pending + block.text
-            if not started:
-                stripped = text.lstrip()
-                if not stripped:
-                    continue
-                if not stripped.startswith("["):
-                    raise RecordingFormatError(path, "expected a JSON array of sensor records")
-                text = stripped[1:]
-                started = True
-            cut = text.rfind("}")
-            if cut < 0:
-                pending = text
-                continue
-            pending = text[cut + 1 :]
-            yield text[: cut + 1], True
+        while True:
+            try:
+                chunk = raw.read(blocks.BLOCK_BYTES)
+            except (OSError, EOFError) as exc:
+                raise RecordingFormatError(
+                    path, f"the compressed data is damaged ({exc})"
+                ) from None
+            try:
+                text = decoder.decode(chunk, not chunk)
+            except UnicodeDecodeError:
+                raise RecordingFormatError(path, "the file is not UTF-8 text") from None
+            if text:
+                yield text
+            if not chunk:
+                return
+
+
+def _records(path: Path) -> Iterator[tuple[str, bool]]:
+    """Text pieces of the array, each ending after a record's ``}``, in file order."""
+    pending = ""
+    started = False
+    for piece in _texts(path):
+        text = pending + piece
         if not started:
-            raise RecordingFormatError(path, "expected a JSON array of sensor records")
-        rest = pending.strip().lstrip(",").strip()
-        if rest != "]":
-            raise RecordingFormatError(path, "the JSON is malformed (it does not end with ']')")
+            stripped = text.lstrip()
+            if not stripped:
+                continue
+            if not stripped.startswith("["):
+                raise RecordingFormatError(path, "expected a JSON array of sensor records")
+            text = stripped[1:]
+            started = True
+        cut = text.rfind("}")
+        if cut < 0:
+            pending = text
+            continue
+        pending = text[cut + 1 :]
+        yield text[: cut + 1], True
+    if not started:
+        raise RecordingFormatError(path, "expected a JSON array of sensor records")
+    rest = pending.strip().lstrip(",").strip()
+    if rest != "]":
+        raise RecordingFormatError(path, "the JSON is malformed (it does not end with ']')")
 
 
 class _Counter:
