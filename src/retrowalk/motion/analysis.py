@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from retrowalk.motion.bouts import DEFAULT_BOUT_PARAMS, Bout, BoutBuilder, BoutParams
+from retrowalk.motion.direction import step_cycles
 from retrowalk.motion.errors import InvalidParameterError, RecordingError
 from retrowalk.motion.gps import GpsTotals, track_distance_m
 from retrowalk.motion.recording import GpsTrack, Recording
@@ -154,10 +155,12 @@ def detect_bouts(
     bouts: list[Bout] = []
     total = max(1, sum(s.xyz.shape[0] for s in segments))
     done = 0
+    max_cycle = int(settings.bouts.max_step_gap_s * settings.rate_hz)
     for segment in segments:
         indices = detect_step_indices(segment.xyz, segment.rate_hz, settings.steps)
         times = segment.t0_s + indices / segment.rate_hz
-        bouts.extend(builder.add_steps(times.tolist()))
+        cycles = step_cycles(segment.xyz, indices, None, max_cycle)
+        bouts.extend(builder.add_steps(times.tolist(), cycles))
         bouts.extend(builder.break_here())
         done += segment.xyz.shape[0]
         if progress is not None:

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
+from retrowalk.motion.direction import STATS, UNKNOWN, Direction, classify
 from retrowalk.motion.errors import InvalidParameterError
 from retrowalk.motion.recording import FloatArray
 
@@ -43,7 +45,8 @@ class Bout:
 
     ``confidence`` (0–1) is the regularity of the step rhythm: 1 minus the median absolute
     deviation of the step intervals divided by their median. Regular walking scores near 1;
-    a bout made of irregular jolts scores low.
+    a bout made of irregular jolts scores low. ``direction``: forward, backward or unknown
+    (see :mod:`retrowalk.motion.direction` for what it can and cannot tell).
     """
 
     start_s: float
@@ -52,6 +55,7 @@ class Bout:
     cadence_spm: float
     confidence: float
     step_times_s: FloatArray
+    direction: Direction = UNKNOWN
 
     @property
     def duration_s(self) -> float:
@@ -59,7 +63,7 @@ class Bout:
         return self.end_s - self.start_s
 
 
-def make_bout(step_times_s: FloatArray) -> Bout:
+def make_bout(step_times_s: FloatArray, direction: Direction = UNKNOWN) -> Bout:
     """A bout from its step times (at least two, increasing)."""
     intervals = np.diff(step_times_s)
     median = float(np.median(intervals))
@@ -74,32 +78,44 @@ def make_bout(step_times_s: FloatArray) -> Bout:
         cadence_spm=cadence,
         confidence=confidence,
         step_times_s=step_times_s,
+        direction=direction,
     )
 
 
 class BoutBuilder:
     """Groups steps, fed in time order, into bouts; usable chunk by chunk.
 
-    Memory is bounded by the steps of the one open bout.
+    Memory is bounded by the steps of the one open bout. Each step may come with the sums
+    of the step cycle that ends at it (:func:`~retrowalk.motion.direction.step_cycles`),
+    which give the bout its direction.
     """
 
     def __init__(self, params: BoutParams = DEFAULT_BOUT_PARAMS) -> None:
         params.validate()
         self._params = params
         self._open: list[float] = []
+        self._sums = np.zeros(STATS)
+        self._cycles = 0
 
     def _close(self) -> list[Bout]:
         steps, self._open = self._open, []
+        sums, cycles = self._sums, self._cycles
+        self._sums, self._cycles = np.zeros(STATS), 0
         if len(steps) >= self._params.min_steps:
-            return [make_bout(np.asarray(steps, dtype=np.float64))]
+            return [make_bout(np.asarray(steps, dtype=np.float64), classify(sums, cycles))]
         return []
 
-    def add_steps(self, step_times_s: Iterable[float]) -> list[Bout]:
+    def add_steps(
+        self, step_times_s: Iterable[float], cycles: NDArray[np.float64] | None = None
+    ) -> list[Bout]:
         """Feed steps (in time order); returns the bouts that these steps closed."""
         closed: list[Bout] = []
-        for t in step_times_s:
+        for i, t in enumerate(step_times_s):
             if self._open and t - self._open[-1] > self._params.max_step_gap_s:
                 closed.extend(self._close())
+            elif self._open and cycles is not None and cycles[i, 0] > 0:
+                self._sums += cycles[i]
+                self._cycles += 1
             self._open.append(float(t))
         return closed
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 from retrowalk.motion.analysis import (
     DEFAULT_SETTINGS,
@@ -31,6 +32,7 @@ from retrowalk.motion.analysis import (
     require_gravity,
 )
 from retrowalk.motion.bouts import Bout, BoutBuilder
+from retrowalk.motion.direction import STATS, step_cycles
 from retrowalk.motion.errors import RecordingError
 from retrowalk.motion.readers import ColumnMapping, open_recording
 from retrowalk.motion.readers.source import iter_clean
@@ -42,10 +44,24 @@ Chunk = tuple[FloatArray, FloatArray]
 """``(t_s, xyz)``: timestamps (n,) and gravity-including acceleration (n, 3) in m/s²."""
 
 
+Steps = tuple[FloatArray, NDArray[np.float64]]
+"""Step times and, per step, the sums of the step cycle ending at it."""
+
+
+def _joined(parts: list[Steps]) -> Steps:
+    if not parts:
+        return np.empty(0), np.zeros((0, STATS))
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
 class _SegmentStepper:
     """Step detection over one gap-free segment, fed evenly spaced samples block by block."""
 
-    def __init__(self, t0_s: float, rate_hz: float, params: StepParams, block: int, pad: int):
+    def __init__(
+        self, t0_s: float, rate_hz: float, params: StepParams, block: int, pad: int, max_cycle: int
+    ):
+        self.max_cycle = max_cycle
+        self.previous: int | None = None  # segment index of the last step emitted
         self.t0_s = t0_s
         self.rate_hz = rate_hz
         self.params = params
@@ -55,19 +71,24 @@ class _SegmentStepper:
         self.buffer_start = 0  # segment index of buffer[0]
         self.done = 0  # steps before this segment index have been emitted
 
-    def _steps_in(self, stop: int, core_stop: int | None) -> FloatArray:
+    def _steps_in(self, stop: int, core_stop: int | None) -> Steps:
         lo = max(0, self.done - self.pad)
         window = self.buffer[lo - self.buffer_start : stop - self.buffer_start]
         found = detect_step_indices(window, self.rate_hz, self.params) + lo
         keep = found >= self.done
         if core_stop is not None:
             keep &= found < core_stop
-        times: FloatArray = self.t0_s + found[keep] / self.rate_hz
-        return times
+        kept = found[keep]
+        previous = None if self.previous is None else self.previous - self.buffer_start
+        cycles = step_cycles(self.buffer, kept - self.buffer_start, previous, self.max_cycle)
+        if kept.size:
+            self.previous = int(kept[-1])
+        times: FloatArray = self.t0_s + kept / self.rate_hz
+        return times, cycles
 
-    def push(self, samples: FloatArray) -> FloatArray:
+    def push(self, samples: FloatArray) -> Steps:
         self.buffer = np.concatenate((self.buffer, samples))
-        out: list[FloatArray] = []
+        out: list[Steps] = []
         end = self.buffer_start + self.buffer.shape[0]
         while end >= self.done + self.block + self.pad:
             core_stop = self.done + self.block
@@ -76,14 +97,12 @@ class _SegmentStepper:
             trim = max(0, self.done - self.pad) - self.buffer_start
             self.buffer = self.buffer[trim:]
             self.buffer_start += trim
-        return np.concatenate(out) if out else np.empty(0)
+        return _joined(out)
 
-    def finish(self) -> FloatArray:
+    def finish(self) -> Steps:
         end = self.buffer_start + self.buffer.shape[0]
-        if end <= self.done:
-            return np.empty(0)
-        if end < 2:
-            return np.empty(0)
+        if end <= self.done or end < 2:
+            return _joined([])
         return self._steps_in(end, None)
 
 
@@ -108,7 +127,8 @@ class StreamingAnalyzer:
         self._last_xyz = None
         bouts: list[Bout] = []
         if self._stepper is not None:
-            bouts.extend(self._builder.add_steps(self._stepper.finish().tolist()))
+            times, cycles = self._stepper.finish()
+            bouts.extend(self._builder.add_steps(times.tolist(), cycles))
             self._stepper = None
         bouts.extend(self._builder.break_here())
         return bouts
@@ -117,7 +137,12 @@ class StreamingAnalyzer:
         """Add a gap-free run that continues the current segment (or starts one)."""
         if self._stepper is None:
             self._stepper = _SegmentStepper(
-                float(t_s[0]), self.rate_hz, self.settings.steps, self._block, self._pad
+                float(t_s[0]),
+                self.rate_hz,
+                self.settings.steps,
+                self._block,
+                self._pad,
+                int(self.settings.bouts.max_step_gap_s * self.rate_hz),
             )
             self._next_k = 0
         elif self._last_t is not None and self._last_xyz is not None:
@@ -129,8 +154,8 @@ class StreamingAnalyzer:
             grid = t0 + np.arange(self._next_k, k_max + 1, dtype=np.float64) / self.rate_hz
             values = np.column_stack([np.interp(grid, t_s, xyz[:, a]) for a in range(3)])
             self._next_k = k_max + 1
-            steps = self._stepper.push(values)
-            return self._builder.add_steps(steps.tolist())
+            times, cycles = self._stepper.push(values)
+            return self._builder.add_steps(times.tolist(), cycles)
         return []
 
     def feed(self, t_s: FloatArray, xyz: FloatArray) -> list[Bout]:
