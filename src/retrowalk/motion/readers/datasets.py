@@ -219,6 +219,8 @@ class IpolAnnotation:
     trial_start_s: float
     trial_end_s: float
     step_times_s: np.ndarray[tuple[int], np.dtype[np.float64]]
+    turn_start_s: float | None = None
+    turn_end_s: float | None = None
 
 
 def read_ipol_annotation(path: Path, rate_hz: float = IPOL_RATE_HZ) -> IpolAnnotation:
@@ -227,6 +229,8 @@ def read_ipol_annotation(path: Path, rate_hz: float = IPOL_RATE_HZ) -> IpolAnnot
         doc = json.loads(read_text(path))
         start, end = (float(v) / rate_hz for v in doc["TrialBoundaries"])
         contacts = [pair[1] for pair in doc["LeftFootEvents"] + doc["RightFootEvents"]]
+        turn = doc.get("UTurnBoundaries")
+        turn_s = (float(turn[0]) / rate_hz, float(turn[1]) / rate_hz) if turn else (None, None)
     except (json.JSONDecodeError, KeyError, TypeError, ValueError, IndexError) as exc:
         raise RecordingFormatError(path, f"not an IPOL annotation file ({exc})") from None
     except RecursionError:
@@ -234,4 +238,11 @@ def read_ipol_annotation(path: Path, rate_hz: float = IPOL_RATE_HZ) -> IpolAnnot
             path, "not an IPOL annotation file (nested too deeply)"
         ) from None
     times = np.sort(np.asarray(contacts, dtype=np.float64)) / rate_hz
-    return IpolAnnotation(trial=path.stem, trial_start_s=start, trial_end_s=end, step_times_s=times)
+    return IpolAnnotation(
+        trial=path.stem,
+        trial_start_s=start,
+        trial_end_s=end,
+        step_times_s=times,
+        turn_start_s=turn_s[0],
+        turn_end_s=turn_s[1],
+    )
