@@ -28,7 +28,9 @@ OXFORD = [
 
 def _same(a: list[Bout], b: list[Bout]) -> None:
     assert [x.steps for x in a] == [y.steps for y in b]
+    assert [x.direction.label for x in a] == [y.direction.label for y in b]
     for x, y in zip(a, b, strict=True):
+        assert x.direction.score == pytest.approx(y.direction.score, abs=1e-9)
         np.testing.assert_allclose(x.step_times_s, y.step_times_s, atol=1e-9)
         assert x.cadence_spm == pytest.approx(y.cadence_spm)
 

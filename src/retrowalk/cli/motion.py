@@ -43,6 +43,8 @@ def _bout_dict(report: BoutReport) -> dict[str, Any]:
         "steps": bout.steps,
         "cadence_spm": round(bout.cadence_spm, 1),
         "confidence": round(bout.confidence, 3),
+        "direction": bout.direction.label,
+        "direction_confidence": round(bout.direction.confidence, 3),
         "distance_m": None if report.distance_m is None else round(report.distance_m, 2),
         "speed_m_s": None if report.speed_m_s is None else round(report.speed_m_s, 3),
         "distance_is_estimate": report.distance_is_estimate,
@@ -75,6 +77,10 @@ def _analysis_dict(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def _direction_cell(label: str, confidence: float) -> str:
+    return label if label == "unknown" else f"{label} ({confidence:.2f})"
+
+
 def _print_analysis(console: Console, analysis: Analysis) -> None:
     rec = analysis.recording
     where = f" ({rec.placement})" if rec.placement else ""
@@ -99,7 +105,8 @@ def _print_analysis(console: Console, analysis: Analysis) -> None:
         console.print("No walking bouts found.")
         return
     table = Table(title=f"{len(analysis.bouts)} walking bout(s), {analysis.steps} steps")
-    for column in ("start", "duration", "steps", "cadence (steps/min)", "distance", "speed"):
+    columns = ("start", "duration", "steps", "cadence (steps/min)", "direction", "distance")
+    for column in (*columns, "speed"):
         table.add_column(column, justify="right")
     estimated = False
     for report in analysis.bouts:
@@ -111,10 +118,15 @@ def _print_analysis(console: Console, analysis: Analysis) -> None:
             f"{bout.duration_s:.1f} s",
             str(bout.steps),
             f"{bout.cadence_spm:.0f}",
+            _direction_cell(bout.direction.label, bout.direction.confidence),
             "—" if report.distance_m is None else f"{report.distance_m:.1f} m{mark}",
             "—" if report.speed_m_s is None else f"{report.speed_m_s:.2f} m/s{mark}",
         )
     console.print(table)
+    console.print(
+        "Direction is not yet validated on real backward walking: 'backward' needs strong "
+        "evidence, and most backward walking may still show as forward (docs/motion.md)."
+    )
     if estimated:
         console.print("* estimate: steps × the step length you gave, not a measurement.")
     elif all(r.distance_m is None for r in analysis.bouts):
@@ -210,6 +222,13 @@ def _evaluation_dict(oxford: OxfordEvaluation, ipol: IpolEvaluation | None) -> d
             "median_offset_s": round(ipol.median_offset_s, 3),
             "p95_abs_offset_s": round(ipol.p95_abs_offset_s, 3),
             "median_abs_count_error_pct": round(ipol.median_abs_count_error_pct, 2),
+            "max_abs_in_trial_error_pct": round(ipol.max_abs_in_trial_error_pct, 2),
+            "median_abs_whole_error_pct": round(ipol.median_abs_whole_error_pct, 2),
+            "max_abs_whole_error_pct": round(ipol.max_abs_whole_error_pct, 2),
+            "parts": [
+                {"part": p.part, "annotated": p.annotated, "missed": p.missed, "extra": p.extra}
+                for p in ipol.parts
+            ],
             "tolerance_s": ipol.tolerance_s,
         }
     return out
@@ -248,14 +267,23 @@ def print_evaluation(
     console.print(per)
     if ipol is not None:
         console.print(
-            f"IPOL lower-back trials ({ipol.trials}, not used for tuning): "
+            f"IPOL lower-back trials ({ipol.trials}; only the push-off rule was set on them): "
             f"{ipol.sensitivity:.1%} of {ipol.true_steps} hand-checked steps found within "
             f"±{ipol.tolerance_s:.2f} s, precision {ipol.precision:.1%}; median offset "
             f"{ipol.median_offset_s * 1000:+.0f} ms, 95th percentile |offset| "
             f"{ipol.p95_abs_offset_s * 1000:.0f} ms; median per-trial count error "
-            f"{ipol.median_abs_count_error_pct:.1f} %.",
+            f"{ipol.median_abs_count_error_pct:.1f} % "
+            f"(worst {ipol.max_abs_in_trial_error_pct:.1f} %); "
+            f"whole recording against every annotated footstep: median "
+            f"{ipol.median_abs_whole_error_pct:.1f} %, worst {ipol.max_abs_whole_error_pct:.1f} %.",
             highlight=False,
         )
+        parts = Table(title="IPOL errors by part of the trial")
+        for column in ("part", "annotated", "missed", "extra"):
+            parts.add_column(column, justify="right")
+        for part in ipol.parts:
+            parts.add_row(part.part, str(part.annotated), str(part.missed), str(part.extra))
+        console.print(parts)
 
 
 def evaluate_command(

@@ -115,7 +115,8 @@ class SessionSummary:
 
     ``start`` is the first step (UTC) when the recording says when it started (the recording's
     start if no walking was found), else ``None``.
-    Steps and cadence are ``None`` for a GPS-only recording. ``distance_is_estimate`` is
+    Steps and cadence are ``None`` for a GPS-only recording, unless the watch stored its own
+    (a FIT session: ``Recording.device_steps``). ``distance_is_estimate`` is
     true when the distance was computed from steps × the step length the caller gave.
     """
 
@@ -260,6 +261,7 @@ def summarize_session(
 
 
 def _summarize_gps_only(recording: Recording) -> SessionSummary:
+    """A GPS-only session; steps and cadence from the watch when it stored them (FIT)."""
     track = recording.gps
     if track is None or track.t_s.size < 2:
         raise RecordingError(f"{recording.source} has neither acceleration nor a GPS track.")
@@ -268,11 +270,12 @@ def _summarize_gps_only(recording: Recording) -> SessionSummary:
     start = recording.start_utc
     if start is not None:
         start += timedelta(seconds=float(track.t_s[0]))
+    watch = recording.device_steps
     return SessionSummary(
         start=start,
         duration_min=duration / 60.0,
-        steps=None,
-        cadence_spm=None,
+        steps=None if watch is None else watch.steps,
+        cadence_spm=None if watch is None else watch.cadence_spm,
         distance_m=distance,
         speed_m_s=distance / duration if duration > 0 else None,
         distance_is_estimate=False,
