@@ -7,7 +7,9 @@ block's core. A bout that spans chunk edges stays open in the :class:`BoutBuilde
 pause or gap closes it. The result matches :func:`~retrowalk.motion.analysis.detect_bouts`
 on the same samples (tested on real recordings).
 
-Memory held: one padded block of samples plus the steps of the bout in progress.
+Memory held: one padded block of samples plus the steps (and direction sums) of the bout in
+progress. :func:`analyze_file` reads the file in blocks too, so nothing grows with its length
+but the list of bouts found.
 """
 
 from __future__ import annotations
