@@ -5,12 +5,12 @@ a detected step matches an annotated foot contact within ±0.25 s, one to one):
 
 * **retrowalk**: its default detector (orientation-free, for any phone placement);
 * **mobgap** (the Mobilise-D pipeline): ``MobilisedPipelineHealthy()`` with its defaults,
-  its documented configuration for healthy adults (cohort "HA", a laboratory recording); the XSens axes map to mobgap's sensor
-  frame as X → ``acc_x`` (vertical, up), Y → ``acc_y``, Z → ``acc_z``, angular rate in
-  deg/s; participant height from the trial's annotation and ``sensor_height_m`` = 0.53 ×
-  height (the leg-length estimate mobgap itself uses in its threshold check; it only
-  affects stride length, which is not compared). Its steps are the pipeline's initial
-  contacts (``raw_ic_list_``);
+  its documented configuration for healthy adults (cohort "HA", a laboratory recording); the
+  XSens axes map to mobgap's sensor frame as X → ``acc_x`` (vertical, up), Y → ``acc_y``, Z
+  → ``acc_z``, angular rate in deg/s; participant height from the trial's annotation and
+  ``sensor_height_m`` = 0.53 × height (the leg-length estimate mobgap itself uses in its
+  threshold check; it only affects stride length, which is not compared). Its steps are the
+  pipeline's initial contacts (``raw_ic_list_``);
 * **scikit-digital-health**: ``PredictGaitLumbarLgbm`` → ``GaitLumbar`` (its documented
   lumbar gait pipeline), acceleration in g; its steps are the unique initial contacts.
 
