@@ -45,6 +45,8 @@ def test_analyze_json_reports_steps_cadence_and_gps(data_dir: Path) -> None:
     assert abs(bout["cadence_spm"] - 110) <= 3
     assert bout["distance_m"] is not None
     assert bout["distance_is_estimate"] is False
+    assert bout["direction"] in ("forward", "backward", "unknown")
+    assert 0.0 <= bout["direction_confidence"] <= 1.0
 
 
 def test_analyze_generic_csv_with_column_mapping(data_dir: Path) -> None:
@@ -125,3 +127,17 @@ def test_long_recording_is_analysed_with_a_progress_bar(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "1 walking bout(s)" in result.output
     assert "Distance and speed are not shown" in result.output
+
+
+def test_analyze_fit_shows_the_watch_steps(tmp_path: Path) -> None:
+    from benchmarks.motion_files import gps_walk, write_fit
+
+    path = tmp_path / "walk.fit"
+    write_fit(path, gps_walk(1_773_480_600.0, 600.0), strides=500, cadence_spm=100.0)
+    result = runner.invoke(_app(), ["motion", "analyze", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["device_steps"]["steps"] == 1000
+    assert doc["gps_distance_m"] > 500
+    result = runner.invoke(_app(), ["motion", "analyze", str(path)])
+    assert "The watch counted 1000 steps" in result.output

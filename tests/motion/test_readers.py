@@ -301,3 +301,26 @@ def test_impossible_acceleration_is_refused_not_clipped(tmp_path: Path) -> None:
     path.write_text("time,x,y,z\n1,0,0,inf\n2,0,0,9.8\n3,0,0.1,9.8\n4,1e308,1e308,1e308\n")
     with pytest.raises(RecordingFormatError, match=r"reaches 1e\+308 at 3\.000 s.*check the unit"):
         read_recording(path)
+
+
+def test_fit_session_steps_are_strides_times_two(tmp_path: Path) -> None:
+    """The FIT profile's strides are two steps (docs/motion.md); cadence is doubled too."""
+    from benchmarks.motion_files import gps_walk, write_fit
+
+    path = tmp_path / "walk.fit"
+    write_fit(path, gps_walk(START.timestamp(), 600.0), strides=500, cadence_spm=100.0)
+    recording = read_recording(path)
+    assert recording.device_steps is not None
+    assert recording.device_steps.steps == 1000
+    assert recording.device_steps.cadence_spm == pytest.approx(100.0)
+    summary = summarize_session(recording)
+    assert summary.steps == 1000
+    assert summary.cadence_spm == pytest.approx(100.0)
+
+
+def test_a_fit_session_of_another_sport_gives_no_steps(tmp_path: Path) -> None:
+    from benchmarks.motion_files import gps_walk, write_fit
+
+    path = tmp_path / "ride.fit"
+    write_fit(path, gps_walk(START.timestamp(), 60.0), strides=50, cadence_spm=80.0, sport=2)
+    assert read_recording(path).device_steps is None

@@ -28,7 +28,9 @@ OXFORD = [
 
 def _same(a: list[Bout], b: list[Bout]) -> None:
     assert [x.steps for x in a] == [y.steps for y in b]
+    assert [x.direction.label for x in a] == [y.direction.label for y in b]
     for x, y in zip(a, b, strict=True):
+        assert x.direction.score == pytest.approx(y.direction.score, abs=1e-9)
         np.testing.assert_allclose(x.step_times_s, y.step_times_s, atol=1e-9)
         assert x.cadence_spm == pytest.approx(y.cadence_spm)
 
@@ -121,3 +123,51 @@ def test_progress_is_reported_up_to_the_end() -> None:
 def test_malformed_chunk_is_refused() -> None:
     with pytest.raises(RecordingError, match="n×3"):
         StreamingAnalyzer().feed(np.arange(5.0), np.zeros((5, 2)))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "phyphox_acceleration.zip",
+        "phyphox_semicolon_decimal_comma.csv",
+        "phyphox_tab_decimal_comma.zip",
+        "sensor_logger_android.zip",
+        "sensor_logger_ios.zip",
+        "sensor_logger_android.json",
+        "generic_iso_semicolon.csv",
+    ],
+)
+def test_a_file_read_as_a_stream_gives_the_bouts_of_the_whole_file(
+    data_dir: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retrowalk.motion import read_recording
+    from retrowalk.motion.readers import blocks
+    from retrowalk.motion.streaming import analyze_file
+
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 2048)  # a block edge every few dozen rows
+    whole = analyze_in_chunks(read_recording(data_dir / name))
+    streamed = analyze_file(data_dir / name)
+    _same([r.bout for r in streamed.bouts], [r.bout for r in whole.bouts])
+    assert streamed.duration_s == pytest.approx(whole.duration_s, abs=0.03)
+    assert streamed.recording.start_utc == whole.recording.start_utc
+
+
+def test_a_real_recording_streamed_from_its_file_agrees(
+    oxford_dir: Path, ipol_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retrowalk.motion.readers import blocks
+    from retrowalk.motion.streaming import analyze_file
+
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 100_000)
+    for path in (oxford_dir / "recordings" / OXFORD[0], ipol_dir / "5-3_lb.txt.gz"):
+        _same(
+            [r.bout for r in analyze_file(path).bouts],
+            detect_bouts(read_oxford(path)) if path.is_dir() else detect_bouts(read_ipol(path)),
+        )
+
+
+def test_gravity_free_acceleration_is_refused_before_it_is_read(data_dir: Path) -> None:
+    from retrowalk.motion.streaming import analyze_file
+
+    with pytest.raises(RecordingError, match="without gravity"):
+        analyze_file(data_dir / "phyphox_linear_acceleration.csv")

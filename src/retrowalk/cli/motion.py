@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 # The motion package needs NumPy and SciPy (about a second to import): it is imported inside
@@ -31,8 +31,8 @@ motion_app = typer.Typer(
     no_args_is_help=True,
 )
 
-LONG_RECORDING_S = 600.0
-"""Recordings longer than this show a progress bar while they are analysed."""
+LONG_RECORDING_BYTES = 2_000_000
+"""Files larger than this show a progress line while they are analysed."""
 
 
 def _bout_dict(report: BoutReport) -> dict[str, Any]:
@@ -43,6 +43,8 @@ def _bout_dict(report: BoutReport) -> dict[str, Any]:
         "steps": bout.steps,
         "cadence_spm": round(bout.cadence_spm, 1),
         "confidence": round(bout.confidence, 3),
+        "direction": bout.direction.label,
+        "direction_confidence": round(bout.direction.confidence, 3),
         "distance_m": None if report.distance_m is None else round(report.distance_m, 2),
         "speed_m_s": None if report.speed_m_s is None else round(report.speed_m_s, 3),
         "distance_is_estimate": report.distance_is_estimate,
@@ -51,30 +53,51 @@ def _bout_dict(report: BoutReport) -> dict[str, Any]:
 
 def _analysis_dict(analysis: Analysis) -> dict[str, Any]:
     rec = analysis.recording
+    totals = analysis.gps_totals
+    watch = rec.device_steps
     return {
         "source": rec.source,
         "format": rec.source_format,
         "device": rec.device,
         "placement": rec.placement,
         "start_utc": rec.start_utc.isoformat() if rec.start_utc else None,
-        "duration_s": round(rec.duration_s, 3),
-        "has_acceleration": rec.acc_m_s2 is not None,
-        "has_gps": rec.gps is not None,
-        "steps": analysis.steps if rec.acc_m_s2 is not None else None,
+        "duration_s": round(analysis.duration_s, 3),
+        "has_acceleration": analysis.has_acceleration,
+        "has_gps": rec.gps is not None or (totals is not None and totals.fixes > 0),
+        "gps_distance_m": None if totals is None else round(totals.distance_m, 2),
+        "device_steps": None
+        if watch is None
+        else {
+            "steps": watch.steps,
+            "cadence_spm": None if watch.cadence_spm is None else round(watch.cadence_spm, 1),
+            "source": watch.source,
+        },
+        "steps": analysis.steps if analysis.has_acceleration else None,
         "bouts": [_bout_dict(b) for b in analysis.bouts],
     }
+
+
+def _direction_cell(label: str, confidence: float) -> str:
+    return label if label == "unknown" else f"{label} ({confidence:.2f})"
 
 
 def _print_analysis(console: Console, analysis: Analysis) -> None:
     rec = analysis.recording
     where = f" ({rec.placement})" if rec.placement else ""
     console.print(
-        f"[bold]{rec.source}[/] — {rec.source_format}{where}, {rec.duration_s / 60:.1f} min",
+        f"[bold]{rec.source}[/] — {rec.source_format}{where}, {analysis.duration_s / 60:.1f} min",
         highlight=False,
     )
-    if rec.acc_m_s2 is None:
+    if not analysis.has_acceleration:
+        if rec.device_steps is not None:
+            watch = rec.device_steps
+            cadence = "" if watch.cadence_spm is None else f", {watch.cadence_spm:.0f} steps/min"
+            console.print(
+                f"The watch counted {watch.steps} steps{cadence} ({watch.source}).",
+                highlight=False,
+            )
         console.print(
-            "This recording has no acceleration, so steps cannot be counted. "
+            "This recording has no acceleration, so retrowalk cannot count steps itself. "
             "Use `retrowalk log --from-recording` for its GPS distance and speed."
         )
         return
@@ -82,7 +105,8 @@ def _print_analysis(console: Console, analysis: Analysis) -> None:
         console.print("No walking bouts found.")
         return
     table = Table(title=f"{len(analysis.bouts)} walking bout(s), {analysis.steps} steps")
-    for column in ("start", "duration", "steps", "cadence (steps/min)", "distance", "speed"):
+    columns = ("start", "duration", "steps", "cadence (steps/min)", "direction", "distance")
+    for column in (*columns, "speed"):
         table.add_column(column, justify="right")
     estimated = False
     for report in analysis.bouts:
@@ -94,10 +118,15 @@ def _print_analysis(console: Console, analysis: Analysis) -> None:
             f"{bout.duration_s:.1f} s",
             str(bout.steps),
             f"{bout.cadence_spm:.0f}",
+            _direction_cell(bout.direction.label, bout.direction.confidence),
             "—" if report.distance_m is None else f"{report.distance_m:.1f} m{mark}",
             "—" if report.speed_m_s is None else f"{report.speed_m_s:.2f} m/s{mark}",
         )
     console.print(table)
+    console.print(
+        "Direction is not yet validated on real backward walking: 'backward' needs strong "
+        "evidence, and most backward walking may still show as forward (docs/motion.md)."
+    )
     if estimated:
         console.print("* estimate: steps × the step length you gave, not a measurement.")
     elif all(r.distance_m is None for r in analysis.bouts):
@@ -126,25 +155,29 @@ def analyze_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Find the walking bouts in a recording and count their steps."""
-    from retrowalk.motion import analyze_in_chunks, read_recording
     from retrowalk.motion.errors import InvalidParameterError
     from retrowalk.motion.readers.generic_csv import parse_column_mapping
+    from retrowalk.motion.streaming import analyze_file
 
     if fmt not in FORMATS:
         raise InvalidParameterError("--format", fmt, ", ".join(FORMATS))
     mapping = parse_column_mapping(columns) if columns else None
-    recording = read_recording(file, fmt, mapping)
     console = Console()
-    if recording.duration_s > LONG_RECORDING_S and not as_json:
+    big = file.is_file() and file.stat().st_size > LONG_RECORDING_BYTES
+    if big and not as_json:
         with Progress(
-            TextColumn("Analysing"), BarColumn(), TimeRemainingColumn(), transient=True
+            SpinnerColumn(), TextColumn("Analysing: {task.fields[done]}"), transient=True
         ) as bar:
-            task = bar.add_task("analyse", total=1.0)
-            analysis = analyze_in_chunks(
-                recording, step_length_m, progress=lambda f: bar.update(task, completed=f)
+            task = bar.add_task("analyse", total=None, done="")
+            analysis = analyze_file(
+                file,
+                fmt,
+                mapping,
+                step_length_m,
+                progress=lambda s: bar.update(task, done=f"{s / 60:.0f} min of recording"),
             )
     else:
-        analysis = analyze_in_chunks(recording, step_length_m)
+        analysis = analyze_file(file, fmt, mapping, step_length_m)
     if as_json:
         typer.echo(json.dumps(_analysis_dict(analysis), indent=2))
     else:
@@ -189,6 +222,13 @@ def _evaluation_dict(oxford: OxfordEvaluation, ipol: IpolEvaluation | None) -> d
             "median_offset_s": round(ipol.median_offset_s, 3),
             "p95_abs_offset_s": round(ipol.p95_abs_offset_s, 3),
             "median_abs_count_error_pct": round(ipol.median_abs_count_error_pct, 2),
+            "max_abs_in_trial_error_pct": round(ipol.max_abs_in_trial_error_pct, 2),
+            "median_abs_whole_error_pct": round(ipol.median_abs_whole_error_pct, 2),
+            "max_abs_whole_error_pct": round(ipol.max_abs_whole_error_pct, 2),
+            "parts": [
+                {"part": p.part, "annotated": p.annotated, "missed": p.missed, "extra": p.extra}
+                for p in ipol.parts
+            ],
             "tolerance_s": ipol.tolerance_s,
         }
     return out
@@ -227,14 +267,23 @@ def print_evaluation(
     console.print(per)
     if ipol is not None:
         console.print(
-            f"IPOL lower-back trials ({ipol.trials}, not used for tuning): "
+            f"IPOL lower-back trials ({ipol.trials}; only the push-off rule was set on them): "
             f"{ipol.sensitivity:.1%} of {ipol.true_steps} hand-checked steps found within "
             f"±{ipol.tolerance_s:.2f} s, precision {ipol.precision:.1%}; median offset "
             f"{ipol.median_offset_s * 1000:+.0f} ms, 95th percentile |offset| "
             f"{ipol.p95_abs_offset_s * 1000:.0f} ms; median per-trial count error "
-            f"{ipol.median_abs_count_error_pct:.1f} %.",
+            f"{ipol.median_abs_count_error_pct:.1f} % "
+            f"(worst {ipol.max_abs_in_trial_error_pct:.1f} %); "
+            f"whole recording against every annotated footstep: median "
+            f"{ipol.median_abs_whole_error_pct:.1f} %, worst {ipol.max_abs_whole_error_pct:.1f} %.",
             highlight=False,
         )
+        parts = Table(title="IPOL errors by part of the trial")
+        for column in ("part", "annotated", "missed", "extra"):
+            parts.add_column(column, justify="right")
+        for part in ipol.parts:
+            parts.add_row(part.part, str(part.annotated), str(part.missed), str(part.extra))
+        console.print(parts)
 
 
 def evaluate_command(

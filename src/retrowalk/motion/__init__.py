@@ -26,12 +26,26 @@ if TYPE_CHECKING:
         summarize_session,
     )
     from retrowalk.motion.bouts import Bout, BoutParams
+    from retrowalk.motion.dataset import (
+        ConsentRecord,
+        read_labelled_dataset,
+        write_labelled_dataset,
+    )
+    from retrowalk.motion.direction import Direction
     from retrowalk.motion.errors import RecordingError, RecordingFormatError
-    from retrowalk.motion.readers import FORMATS, ColumnMapping, detect_format, read_recording
-    from retrowalk.motion.recording import GpsTrack, Recording, SensorSeries
+    from retrowalk.motion.phases import Phase, PhaseReport, split_by_phase
+    from retrowalk.motion.readers import (
+        FORMATS,
+        ColumnMapping,
+        detect_format,
+        open_recording,
+        read_recording,
+    )
+    from retrowalk.motion.recording import DeviceSteps, GpsTrack, Recording, SensorSeries
     from retrowalk.motion.steps import StepParams
     from retrowalk.motion.streaming import (
         StreamingAnalyzer,
+        analyze_file,
         analyze_in_chunks,
         stream_recording,
     )
@@ -46,6 +60,16 @@ _WHERE: dict[str, str] = {
     "summarize_session": "retrowalk.motion.analysis",
     "Bout": "retrowalk.motion.bouts",
     "BoutParams": "retrowalk.motion.bouts",
+    "ConsentRecord": "retrowalk.motion.dataset",
+    "read_labelled_dataset": "retrowalk.motion.dataset",
+    "write_labelled_dataset": "retrowalk.motion.dataset",
+    "Direction": "retrowalk.motion.direction",
+    "Phase": "retrowalk.motion.phases",
+    "PhaseReport": "retrowalk.motion.phases",
+    "split_by_phase": "retrowalk.motion.phases",
+    "open_recording": "retrowalk.motion.readers",
+    "DeviceSteps": "retrowalk.motion.recording",
+    "analyze_file": "retrowalk.motion.streaming",
     "RecordingError": "retrowalk.motion.errors",
     "RecordingFormatError": "retrowalk.motion.errors",
     "FORMATS": "retrowalk.motion.readers",
@@ -70,7 +94,12 @@ __all__ = [
     "BoutParams",
     "BoutReport",
     "ColumnMapping",
+    "ConsentRecord",
+    "DeviceSteps",
+    "Direction",
     "GpsTrack",
+    "Phase",
+    "PhaseReport",
     "Recording",
     "RecordingError",
     "RecordingFormatError",
@@ -79,12 +108,17 @@ __all__ = [
     "StepParams",
     "StreamingAnalyzer",
     "analyze",
+    "analyze_file",
     "analyze_in_chunks",
     "detect_bouts",
     "detect_format",
+    "open_recording",
+    "read_labelled_dataset",
     "read_recording",
+    "split_by_phase",
     "stream_recording",
     "summarize_session",
+    "write_labelled_dataset",
 ]
 
 

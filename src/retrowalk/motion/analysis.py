@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from retrowalk.motion.bouts import DEFAULT_BOUT_PARAMS, Bout, BoutBuilder, BoutParams
+from retrowalk.motion.direction import step_cycles
 from retrowalk.motion.errors import InvalidParameterError, RecordingError
-from retrowalk.motion.gps import track_distance_m
+from retrowalk.motion.gps import GpsTotals, track_distance_m
 from retrowalk.motion.recording import GpsTrack, Recording
 from retrowalk.motion.steps import DEFAULT_STEP_PARAMS, StepParams, detect_step_indices
 from retrowalk.motion.timebase import DEFAULT_MAX_GAP_S, DEFAULT_RATE_HZ, uniform_segments
@@ -59,16 +60,53 @@ class BoutReport:
 
 
 @dataclass(frozen=True)
+class SampleSpan:
+    """What a streamed recording's acceleration covered (it is not kept)."""
+
+    samples: int
+    first_s: float
+    last_s: float
+
+    @property
+    def duration_s(self) -> float:
+        """Time from the first to the last sample."""
+        return self.last_s - self.first_s if self.samples else 0.0
+
+
+@dataclass(frozen=True)
 class Analysis:
-    """The result for one recording."""
+    """The result for one recording.
+
+    A recording analysed as a stream (:func:`~retrowalk.motion.streaming.analyze_file`) has
+    no samples in ``recording``: ``samples`` says what its acceleration covered, and a
+    GPS-only file gives ``gps_totals`` instead of a track.
+    """
 
     recording: Recording
     bouts: list[BoutReport]
+    samples: SampleSpan | None = None
+    gps_totals: GpsTotals | None = None
 
     @property
     def steps(self) -> int:
         """Steps in all walking bouts."""
         return sum(b.bout.steps for b in self.bouts)
+
+    @property
+    def has_acceleration(self) -> bool:
+        """Whether the recording had acceleration (so steps could be counted)."""
+        streamed = self.samples is not None and self.samples.samples > 0
+        return self.recording.acc_m_s2 is not None or streamed
+
+    @property
+    def duration_s(self) -> float:
+        """Span of the longest channel, in seconds."""
+        spans = [self.recording.duration_s]
+        if self.samples is not None:
+            spans.append(self.samples.duration_s)
+        if self.gps_totals is not None:
+            spans.append(self.gps_totals.duration_s)
+        return max(spans)
 
 
 @dataclass(frozen=True)
@@ -77,7 +115,8 @@ class SessionSummary:
 
     ``start`` is the first step (UTC) when the recording says when it started (the recording's
     start if no walking was found), else ``None``.
-    Steps and cadence are ``None`` for a GPS-only recording. ``distance_is_estimate`` is
+    Steps and cadence are ``None`` for a GPS-only recording, unless the watch stored its own
+    (a FIT session: ``Recording.device_steps``). ``distance_is_estimate`` is
     true when the distance was computed from steps × the step length the caller gave.
     """
 
@@ -117,10 +156,12 @@ def detect_bouts(
     bouts: list[Bout] = []
     total = max(1, sum(s.xyz.shape[0] for s in segments))
     done = 0
+    max_cycle = int(settings.bouts.max_step_gap_s * settings.rate_hz)
     for segment in segments:
         indices = detect_step_indices(segment.xyz, segment.rate_hz, settings.steps)
         times = segment.t0_s + indices / segment.rate_hz
-        bouts.extend(builder.add_steps(times.tolist()))
+        cycles = step_cycles(segment.xyz, indices, None, max_cycle)
+        bouts.extend(builder.add_steps(times.tolist(), cycles))
         bouts.extend(builder.break_here())
         done += segment.xyz.shape[0]
         if progress is not None:
@@ -131,11 +172,16 @@ def detect_bouts(
 def require_gravity(recording: Recording) -> None:
     """Refuse gravity-free acceleration: its magnitude would count each step twice."""
     if not recording.acc_includes_gravity:
-        raise RecordingError(
-            f"{recording.source} has acceleration without gravity only; step counting needs "
-            "the acceleration with gravity (phyphox 'Acceleration with g', Sensor Logger "
-            "TotalAcceleration or Accelerometer plus Gravity)."
-        )
+        raise gravity_missing(recording.source)
+
+
+def gravity_missing(source: str) -> RecordingError:
+    """The error for acceleration without gravity, naming the export to use instead."""
+    return RecordingError(
+        f"{source} has acceleration without gravity only; step counting needs "
+        "the acceleration with gravity (phyphox 'Acceleration with g', Sensor Logger "
+        "TotalAcceleration or Accelerometer plus Gravity)."
+    )
 
 
 def _gps_between(track: GpsTrack, start_s: float, end_s: float) -> tuple[float, float] | None:
@@ -215,6 +261,7 @@ def summarize_session(
 
 
 def _summarize_gps_only(recording: Recording) -> SessionSummary:
+    """A GPS-only session; steps and cadence from the watch when it stored them (FIT)."""
     track = recording.gps
     if track is None or track.t_s.size < 2:
         raise RecordingError(f"{recording.source} has neither acceleration nor a GPS track.")
@@ -223,11 +270,12 @@ def _summarize_gps_only(recording: Recording) -> SessionSummary:
     start = recording.start_utc
     if start is not None:
         start += timedelta(seconds=float(track.t_s[0]))
+    watch = recording.device_steps
     return SessionSummary(
         start=start,
         duration_min=duration / 60.0,
-        steps=None,
-        cadence_spm=None,
+        steps=None if watch is None else watch.steps,
+        cadence_spm=None if watch is None else watch.cadence_spm,
         distance_m=distance,
         speed_m_s=distance / duration if duration > 0 else None,
         distance_is_estimate=False,

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
+from retrowalk.motion.direction import STATS, UNKNOWN, Direction, classify
 from retrowalk.motion.errors import InvalidParameterError
 from retrowalk.motion.recording import FloatArray
 
@@ -25,6 +27,12 @@ class BoutParams:
     min_steps: int = 4
     """Fewer steps than this are not counted as walking (shuffles, a phone picked up).
     Four matches the "can take 4 steps" weight-bearing test of the clinical rules."""
+    push_off_ratio: float = 0.9
+    """Gait initiation: when a bout's first interval is shorter than this × the median of
+    the next five, its first peak is the push-off from standing (less than a step before
+    the first heel strike), not a step, and is dropped. Set on the IPOL trials, where such
+    first intervals were 0.65–0.96 × the median (5th–95th percentile) and real first steps
+    1.04–1.31 ×; 0 keeps every peak (docs/motion.md)."""
 
     def validate(self) -> None:
         """Raise :class:`InvalidParameterError` for a setting that cannot work."""
@@ -32,6 +40,10 @@ class BoutParams:
             raise InvalidParameterError("max_step_gap_s", self.max_step_gap_s, "seconds above 0")
         if self.min_steps < 2:
             raise InvalidParameterError("min_steps", self.min_steps, "a whole number from 2")
+        if not np.isfinite(self.push_off_ratio) or self.push_off_ratio < 0:
+            raise InvalidParameterError(
+                "push_off_ratio", self.push_off_ratio, "a number from 0 (0: keep every peak)"
+            )
 
 
 DEFAULT_BOUT_PARAMS = BoutParams()
@@ -43,7 +55,8 @@ class Bout:
 
     ``confidence`` (0–1) is the regularity of the step rhythm: 1 minus the median absolute
     deviation of the step intervals divided by their median. Regular walking scores near 1;
-    a bout made of irregular jolts scores low.
+    a bout made of irregular jolts scores low. ``direction``: forward, backward or unknown
+    (see :mod:`retrowalk.motion.direction` for what it can and cannot tell).
     """
 
     start_s: float
@@ -52,6 +65,7 @@ class Bout:
     cadence_spm: float
     confidence: float
     step_times_s: FloatArray
+    direction: Direction = UNKNOWN
 
     @property
     def duration_s(self) -> float:
@@ -59,7 +73,7 @@ class Bout:
         return self.end_s - self.start_s
 
 
-def make_bout(step_times_s: FloatArray) -> Bout:
+def make_bout(step_times_s: FloatArray, direction: Direction = UNKNOWN) -> Bout:
     """A bout from its step times (at least two, increasing)."""
     intervals = np.diff(step_times_s)
     median = float(np.median(intervals))
@@ -74,32 +88,59 @@ def make_bout(step_times_s: FloatArray) -> Bout:
         cadence_spm=cadence,
         confidence=confidence,
         step_times_s=step_times_s,
+        direction=direction,
     )
+
+
+def is_push_off(step_times_s: list[float], ratio: float) -> bool:
+    """Whether a bout's first peak is the push-off of gait initiation (see BoutParams)."""
+    if ratio <= 0 or len(step_times_s) < 4:
+        return False
+    intervals = np.diff(np.asarray(step_times_s[:7]))
+    return bool(intervals[0] < ratio * float(np.median(intervals[1:])))
 
 
 class BoutBuilder:
     """Groups steps, fed in time order, into bouts; usable chunk by chunk.
 
-    Memory is bounded by the steps of the one open bout.
+    Memory is bounded by the steps of the one open bout. Each step may come with the sums
+    of the step cycle that ends at it (:func:`~retrowalk.motion.direction.step_cycles`),
+    which give the bout its direction.
     """
 
     def __init__(self, params: BoutParams = DEFAULT_BOUT_PARAMS) -> None:
         params.validate()
         self._params = params
         self._open: list[float] = []
+        self._sums = np.zeros(STATS)
+        self._cycles = 0
+        self._first_cycle: NDArray[np.float64] | None = None
 
     def _close(self) -> list[Bout]:
         steps, self._open = self._open, []
+        sums, cycles, first = self._sums, self._cycles, self._first_cycle
+        self._sums, self._cycles, self._first_cycle = np.zeros(STATS), 0, None
+        if is_push_off(steps, self._params.push_off_ratio):
+            steps = steps[1:]
+            if first is not None:
+                sums, cycles = sums - first, cycles - 1
         if len(steps) >= self._params.min_steps:
-            return [make_bout(np.asarray(steps, dtype=np.float64))]
+            return [make_bout(np.asarray(steps, dtype=np.float64), classify(sums, cycles))]
         return []
 
-    def add_steps(self, step_times_s: Iterable[float]) -> list[Bout]:
+    def add_steps(
+        self, step_times_s: Iterable[float], cycles: NDArray[np.float64] | None = None
+    ) -> list[Bout]:
         """Feed steps (in time order); returns the bouts that these steps closed."""
         closed: list[Bout] = []
-        for t in step_times_s:
+        for i, t in enumerate(step_times_s):
             if self._open and t - self._open[-1] > self._params.max_step_gap_s:
                 closed.extend(self._close())
+            elif self._open and cycles is not None and cycles[i, 0] > 0:
+                self._sums += cycles[i]
+                self._cycles += 1
+                if len(self._open) == 1:
+                    self._first_cycle = cycles[i].copy()
             self._open.append(float(t))
         return closed
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,11 +20,13 @@ import numpy as np
 from retrowalk.motion.analysis import DEFAULT_SETTINGS, AnalysisSettings, detect_bouts
 from retrowalk.motion.errors import RecordingError
 from retrowalk.motion.readers.datasets import (
+    IpolAnnotation,
     read_ipol,
     read_ipol_annotation,
     read_oxford,
     read_oxford_stats,
 )
+from retrowalk.motion.recording import Recording
 
 
 def shared_data_dir() -> Path | None:
@@ -136,12 +139,52 @@ def evaluate_oxford(
     return OxfordEvaluation(results)
 
 
+BOUT_PARTS = ("initiation", "straight", "turn", "termination")
+"""Where in an IPOL trial a step is: its first two annotated steps (and anything before),
+the U-turn (annotated boundaries), its last two annotated steps inside the trial boundaries
+and anything after them (the annotated shuffles after the trial end too), or the straight
+walking in between."""
+
+
+@dataclass(frozen=True)
+class PartErrors:
+    """Annotated, missed and extra steps in one part of the IPOL trials."""
+
+    part: str
+    annotated: int
+    missed: int
+    extra: int
+
+
+@dataclass(frozen=True)
+class TrialCount:
+    """Steps of one IPOL trial: annotated (all of them) against detected."""
+
+    trial: str
+    annotated: int
+    detected_whole: int
+    annotated_in_trial: int
+    detected_in_trial: int
+
+    @property
+    def whole_error_pct(self) -> float:
+        """Signed error over the whole recording against every annotated footstep."""
+        return 100.0 * (self.detected_whole - self.annotated) / self.annotated
+
+    @property
+    def in_trial_error_pct(self) -> float:
+        """Signed error inside the trial's boundaries against the steps annotated there."""
+        return 100.0 * (self.detected_in_trial - self.annotated_in_trial) / self.annotated_in_trial
+
+
 @dataclass(frozen=True)
 class IpolEvaluation:
-    """Step timing against hand-checked foot contacts on the IPOL lower-back trials.
+    """Step counts and timing against hand-checked foot contacts on the IPOL lower-back trials.
 
-    A detected step matches a contact within ``tolerance_s``; ``median_offset_s`` is the
-    median signed time from contact to detected step over matched steps.
+    A detected step matches a contact within ``tolerance_s``, one to one (over the whole
+    recording); ``median_offset_s`` is the median signed time from contact to detected step.
+    ``true_steps``/``detected_steps``/``matched_steps`` are counted inside each trial's
+    boundaries (as before); ``trials_counts`` also has the whole-recording counts.
     """
 
     trials: int
@@ -152,6 +195,8 @@ class IpolEvaluation:
     p95_abs_offset_s: float
     median_abs_count_error_pct: float
     tolerance_s: float
+    counts: tuple[TrialCount, ...] = ()
+    parts: tuple[PartErrors, ...] = ()
 
     @property
     def sensitivity(self) -> float:
@@ -163,12 +208,29 @@ class IpolEvaluation:
         """Share of detected steps that match a hand-checked contact."""
         return self.matched_steps / self.detected_steps if self.detected_steps else 0.0
 
+    @property
+    def median_abs_whole_error_pct(self) -> float:
+        """Median over trials of |whole-recording count error| (every annotated footstep)."""
+        return float(np.median([abs(c.whole_error_pct) for c in self.counts]))
 
-def _match(truth: np.ndarray, detected: np.ndarray, tolerance_s: float) -> list[float]:
-    """Greedy one-to-one matching in time order; returns detected − true for each match."""
-    offsets: list[float] = []
+    @property
+    def max_abs_whole_error_pct(self) -> float:
+        """The worst trial's |whole-recording count error|."""
+        return float(max(abs(c.whole_error_pct) for c in self.counts))
+
+    @property
+    def max_abs_in_trial_error_pct(self) -> float:
+        """The worst trial's |in-trial count error|."""
+        return float(max(abs(c.in_trial_error_pct) for c in self.counts))
+
+
+def match_steps(
+    truth: np.ndarray, detected: np.ndarray, tolerance_s: float
+) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching in time order: (truth index, detected index) pairs."""
+    pairs: list[tuple[int, int]] = []
     used = np.zeros(detected.size, dtype=bool)
-    for t in truth:
+    for i, t in enumerate(truth):
         if detected.size == 0:
             break
         distance = np.abs(detected - t)
@@ -176,46 +238,101 @@ def _match(truth: np.ndarray, detected: np.ndarray, tolerance_s: float) -> list[
         j = int(np.argmin(distance))
         if distance[j] <= tolerance_s:
             used[j] = True
-            offsets.append(float(detected[j] - t))
-    return offsets
+            pairs.append((i, j))
+    return pairs
+
+
+def _match(truth: np.ndarray, detected: np.ndarray, tolerance_s: float) -> list[float]:
+    """Signed offsets (detected − true) of the matched steps."""
+    return [float(detected[j] - truth[i]) for i, j in match_steps(truth, detected, tolerance_s)]
+
+
+def bout_part(annotation: IpolAnnotation, contacts: np.ndarray, t: float) -> str:
+    """Which part of the trial (:data:`BOUT_PARTS`) the time ``t`` falls in."""
+    if contacts.size >= 4:
+        if t < (contacts[1] + contacts[2]) / 2:
+            return "initiation"
+        if t > (contacts[-3] + contacts[-2]) / 2:
+            return "termination"
+    turn = (annotation.turn_start_s, annotation.turn_end_s)
+    if turn[0] is not None and turn[1] is not None and turn[0] <= t <= turn[1]:
+        return "turn"
+    return "straight"
+
+
+StepDetector = Callable[[Recording], np.ndarray]
+"""Step times (s) of a recording: retrowalk's, or a peer's in the bench."""
+
+
+def retrowalk_steps(settings: AnalysisSettings = DEFAULT_SETTINGS) -> StepDetector:
+    """retrowalk's detector: the steps of every bout."""
+
+    def detect(recording: Recording) -> np.ndarray:
+        steps = [b.step_times_s for b in detect_bouts(recording, settings)]
+        return np.concatenate(steps) if steps else np.empty(0)
+
+    return detect
 
 
 def evaluate_ipol(
-    folder: Path, settings: AnalysisSettings = DEFAULT_SETTINGS, tolerance_s: float = 0.25
+    folder: Path,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+    tolerance_s: float = 0.25,
+    detector: StepDetector | None = None,
 ) -> IpolEvaluation:
-    """Detected steps inside each trial's boundaries against the annotated foot contacts."""
+    """Detected steps against the annotated foot contacts: in each trial and over it all."""
     trials = sorted(folder.glob("*.json"))
     if not trials:
         raise RecordingError(f"{folder} holds no IPOL trial annotations (*.json).")
-    true_total = detected_total = 0
+    detect = detector or retrowalk_steps(settings)
+    true_total = detected_total = in_trial_matched = 0
     offsets: list[float] = []
     count_errors: list[float] = []
+    counts: list[TrialCount] = []
+    tally = {p: [0, 0, 0] for p in BOUT_PARTS}
     for annotation_file in trials:
         annotation = read_ipol_annotation(annotation_file)
         recording = read_ipol(folder / f"{annotation_file.stem}_lb.txt.gz")
         assert recording.acc_m_s2 is not None
-        end_s = min(annotation.trial_end_s, float(recording.acc_m_s2.t_s[-1]))
+        data_end_s = float(recording.acc_m_s2.t_s[-1])
+        end_s = min(annotation.trial_end_s, data_end_s)
+        every = annotation.step_times_s[annotation.step_times_s <= data_end_s]
         truth = annotation.step_times_s[annotation.step_times_s <= end_s]
-        steps = [b.step_times_s for b in detect_bouts(recording, settings)]
-        detected = np.concatenate(steps) if steps else np.empty(0)
+        all_detected = np.sort(detect(recording))
         margin = tolerance_s
-        detected = detected[
-            (detected >= annotation.trial_start_s - margin) & (detected <= end_s + margin)
+        inside = all_detected[
+            (all_detected >= annotation.trial_start_s - margin) & (all_detected <= end_s + margin)
         ]
-        offsets.extend(_match(truth, detected, tolerance_s))
+        offsets.extend(_match(every, all_detected, tolerance_s))
+        in_trial_matched += len(match_steps(truth, inside, tolerance_s))
         true_total += truth.size
-        detected_total += detected.size
-        count_errors.append(100.0 * abs(detected.size - truth.size) / truth.size)
+        detected_total += inside.size
+        count_errors.append(100.0 * abs(inside.size - truth.size) / truth.size)
+        counts.append(
+            TrialCount(annotation.trial, every.size, all_detected.size, truth.size, inside.size)
+        )
+        pairs = match_steps(every, all_detected, tolerance_s)
+        found = {i for i, _ in pairs}
+        used = {j for _, j in pairs}
+        for i, t in enumerate(every):
+            row = tally[bout_part(annotation, truth, float(t))]
+            row[0] += 1
+            row[1] += i not in found
+        for j, t in enumerate(all_detected):
+            if j not in used:
+                tally[bout_part(annotation, truth, float(t))][2] += 1
     arr = np.asarray(offsets)
     return IpolEvaluation(
         trials=len(trials),
         true_steps=true_total,
         detected_steps=detected_total,
-        matched_steps=len(offsets),
+        matched_steps=in_trial_matched,
         median_offset_s=float(np.median(arr)) if arr.size else float("nan"),
         p95_abs_offset_s=float(np.percentile(np.abs(arr), 95)) if arr.size else float("nan"),
         median_abs_count_error_pct=float(np.median(count_errors)),
         tolerance_s=tolerance_s,
+        counts=tuple(counts),
+        parts=tuple(PartErrors(p, *tally[p]) for p in BOUT_PARTS),
     )
 
 

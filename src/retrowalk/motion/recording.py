@@ -70,6 +70,19 @@ class GpsTrack:
 
 
 @dataclass(frozen=True)
+class DeviceSteps:
+    """Steps a watch counted itself (a FIT session), as opposed to steps retrowalk detects.
+
+    ``source`` names where they come from, e.g. ``"FIT session total_strides × 2"``.
+    """
+
+    steps: int
+    cadence_spm: float | None
+    duration_s: float | None
+    source: str
+
+
+@dataclass(frozen=True)
 class Recording:
     """One recording from one device.
 
@@ -89,6 +102,8 @@ class Recording:
     device: str | None = None
     placement: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    device_steps: DeviceSteps | None = None
+    """Steps the device counted and stored (FIT watches), when the file holds them."""
 
     @property
     def duration_s(self) -> float:

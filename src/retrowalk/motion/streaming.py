@@ -7,28 +7,37 @@ block's core. A bout that spans chunk edges stays open in the :class:`BoutBuilde
 pause or gap closes it. The result matches :func:`~retrowalk.motion.analysis.detect_bouts`
 on the same samples (tested on real recordings).
 
-Memory held: one padded block of samples plus the steps of the bout in progress.
+Memory held: one padded block of samples plus the steps (and direction sums) of the bout in
+progress. :func:`analyze_file` reads the file in blocks too, so nothing grows with its length
+but the list of bouts found.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 from retrowalk.motion.analysis import (
     DEFAULT_SETTINGS,
     Analysis,
     AnalysisSettings,
     Progress,
+    SampleSpan,
     check_step_length,
+    gravity_missing,
     report_bout,
     require_gravity,
 )
 from retrowalk.motion.bouts import Bout, BoutBuilder
+from retrowalk.motion.direction import STATS, step_cycles
 from retrowalk.motion.errors import RecordingError
+from retrowalk.motion.readers import ColumnMapping, open_recording
+from retrowalk.motion.readers.source import iter_clean
 from retrowalk.motion.recording import FloatArray, Recording
 from retrowalk.motion.steps import StepParams, detect_step_indices
 from retrowalk.motion.timebase import check_rate, sort_and_dedup, split_at_gaps
@@ -37,10 +46,24 @@ Chunk = tuple[FloatArray, FloatArray]
 """``(t_s, xyz)``: timestamps (n,) and gravity-including acceleration (n, 3) in m/s²."""
 
 
+Steps = tuple[FloatArray, NDArray[np.float64]]
+"""Step times and, per step, the sums of the step cycle ending at it."""
+
+
+def _joined(parts: list[Steps]) -> Steps:
+    if not parts:
+        return np.empty(0), np.zeros((0, STATS))
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
 class _SegmentStepper:
     """Step detection over one gap-free segment, fed evenly spaced samples block by block."""
 
-    def __init__(self, t0_s: float, rate_hz: float, params: StepParams, block: int, pad: int):
+    def __init__(
+        self, t0_s: float, rate_hz: float, params: StepParams, block: int, pad: int, max_cycle: int
+    ):
+        self.max_cycle = max_cycle
+        self.previous: int | None = None  # segment index of the last step emitted
         self.t0_s = t0_s
         self.rate_hz = rate_hz
         self.params = params
@@ -50,19 +73,24 @@ class _SegmentStepper:
         self.buffer_start = 0  # segment index of buffer[0]
         self.done = 0  # steps before this segment index have been emitted
 
-    def _steps_in(self, stop: int, core_stop: int | None) -> FloatArray:
+    def _steps_in(self, stop: int, core_stop: int | None) -> Steps:
         lo = max(0, self.done - self.pad)
         window = self.buffer[lo - self.buffer_start : stop - self.buffer_start]
         found = detect_step_indices(window, self.rate_hz, self.params) + lo
         keep = found >= self.done
         if core_stop is not None:
             keep &= found < core_stop
-        times: FloatArray = self.t0_s + found[keep] / self.rate_hz
-        return times
+        kept = found[keep]
+        previous = None if self.previous is None else self.previous - self.buffer_start
+        cycles = step_cycles(self.buffer, kept - self.buffer_start, previous, self.max_cycle)
+        if kept.size:
+            self.previous = int(kept[-1])
+        times: FloatArray = self.t0_s + kept / self.rate_hz
+        return times, cycles
 
-    def push(self, samples: FloatArray) -> FloatArray:
+    def push(self, samples: FloatArray) -> Steps:
         self.buffer = np.concatenate((self.buffer, samples))
-        out: list[FloatArray] = []
+        out: list[Steps] = []
         end = self.buffer_start + self.buffer.shape[0]
         while end >= self.done + self.block + self.pad:
             core_stop = self.done + self.block
@@ -71,14 +99,12 @@ class _SegmentStepper:
             trim = max(0, self.done - self.pad) - self.buffer_start
             self.buffer = self.buffer[trim:]
             self.buffer_start += trim
-        return np.concatenate(out) if out else np.empty(0)
+        return _joined(out)
 
-    def finish(self) -> FloatArray:
+    def finish(self) -> Steps:
         end = self.buffer_start + self.buffer.shape[0]
-        if end <= self.done:
-            return np.empty(0)
-        if end < 2:
-            return np.empty(0)
+        if end <= self.done or end < 2:
+            return _joined([])
         return self._steps_in(end, None)
 
 
@@ -103,7 +129,8 @@ class StreamingAnalyzer:
         self._last_xyz = None
         bouts: list[Bout] = []
         if self._stepper is not None:
-            bouts.extend(self._builder.add_steps(self._stepper.finish().tolist()))
+            times, cycles = self._stepper.finish()
+            bouts.extend(self._builder.add_steps(times.tolist(), cycles))
             self._stepper = None
         bouts.extend(self._builder.break_here())
         return bouts
@@ -112,7 +139,12 @@ class StreamingAnalyzer:
         """Add a gap-free run that continues the current segment (or starts one)."""
         if self._stepper is None:
             self._stepper = _SegmentStepper(
-                float(t_s[0]), self.rate_hz, self.settings.steps, self._block, self._pad
+                float(t_s[0]),
+                self.rate_hz,
+                self.settings.steps,
+                self._block,
+                self._pad,
+                int(self.settings.bouts.max_step_gap_s * self.rate_hz),
             )
             self._next_k = 0
         elif self._last_t is not None and self._last_xyz is not None:
@@ -124,8 +156,8 @@ class StreamingAnalyzer:
             grid = t0 + np.arange(self._next_k, k_max + 1, dtype=np.float64) / self.rate_hz
             values = np.column_stack([np.interp(grid, t_s, xyz[:, a]) for a in range(3)])
             self._next_k = k_max + 1
-            steps = self._stepper.push(values)
-            return self._builder.add_steps(steps.tolist())
+            times, cycles = self._stepper.push(values)
+            return self._builder.add_steps(times.tolist(), cycles)
         return []
 
     def feed(self, t_s: FloatArray, xyz: FloatArray) -> list[Bout]:
@@ -216,3 +248,40 @@ def analyze_in_chunks(
             progress(float(t_s[-1] - acc.t_s[0]) / span)
     bouts.extend(analyzer.finish())
     return Analysis(recording, [report_bout(recording, b, step_length_m) for b in bouts])
+
+
+def analyze_file(
+    path: Path,
+    fmt: str = "auto",
+    columns: ColumnMapping | None = None,
+    step_length_m: float | None = None,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+    progress: Callable[[float], None] | None = None,
+) -> Analysis:
+    """Read and analyse a recording file in one pass, in memory that does not grow with it.
+
+    The same bouts as ``analyze_in_chunks(read_recording(path))`` for any file whose rows are
+    out of order by less than :data:`~retrowalk.motion.readers.source.REORDER_WINDOW_S`.
+    ``progress`` is called with the seconds of recording analysed so far.
+    """
+    check_step_length(step_length_m)
+    source = open_recording(path, fmt, columns)
+    if source.has_acceleration and not source.acc_includes_gravity:
+        raise gravity_missing(source.source)
+    analyzer = StreamingAnalyzer(settings)
+    bouts: list[Bout] = []
+    samples = 0
+    first_s = last_s = 0.0
+    for t_s, xyz in iter_clean(source):
+        if samples == 0:
+            first_s = float(t_s[0])
+        samples += t_s.size
+        last_s = float(t_s[-1])
+        bouts.extend(analyzer.feed(t_s, xyz))
+        if progress is not None:
+            progress(last_s - first_s)
+    bouts.extend(analyzer.finish())
+    recording = source.metadata()
+    span = SampleSpan(samples, first_s, last_s) if source.has_acceleration else None
+    reports = [report_bout(recording, b, step_length_m) for b in bouts]
+    return Analysis(recording, reports, samples=span, gps_totals=source.gps_totals)

@@ -20,7 +20,8 @@ from retrowalk.motion.recording import STANDARD_GRAVITY_M_S2, FloatArray
 
 TimeUnit = Literal["auto", "s", "ms", "us", "ns", "iso"]
 TIME_UNITS: tuple[str, ...] = ("auto", "s", "ms", "us", "ns", "iso")
-_SECONDS_PER_UNIT = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+SECONDS_PER_UNIT = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+_SECONDS_PER_UNIT = SECONDS_PER_UNIT
 
 DEFAULT_RATE_HZ = 50.0
 """Analysis sampling rate. Steps lie below 4 Hz, so 50 Hz keeps ample margin (policy)."""
@@ -38,7 +39,7 @@ class Timestamps:
     origin_utc: datetime | None
 
 
-def _epoch_unit(first: float) -> str | None:
+def epoch_unit(first: float) -> str | None:
     """The unit of an absolute UNIX timestamp, judged by its size (years 2001–2286)."""
     magnitude = abs(first)
     for unit, low in (("s", 1e9), ("ms", 1e12), ("us", 1e15), ("ns", 1e18)):
@@ -58,7 +59,7 @@ def guess_numeric_unit(values: NDArray[np.float64]) -> str:
     finite = values[np.isfinite(values)]
     if finite.size == 0:
         raise RecordingError("there are no timestamps to read.")
-    unit = _epoch_unit(float(finite[0]))
+    unit = epoch_unit(float(finite[0]))
     if unit is not None:
         return unit
     steps = np.diff(np.sort(finite))
@@ -87,7 +88,7 @@ def numeric_to_seconds(raw: NDArray[np.float64] | NDArray[np.int64], unit: str) 
     first = raw[0]
     rel = (raw - first).astype(np.float64) * scale
     origin: datetime | None = None
-    if _epoch_unit(float(first)) == resolved:
+    if epoch_unit(float(first)) == resolved:
         origin = datetime.fromtimestamp(float(first) * scale, tz=UTC)
     return Timestamps(t_s=rel, origin_utc=origin)
 

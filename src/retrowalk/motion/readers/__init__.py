@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gzip
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from retrowalk.motion.errors import (
@@ -18,12 +18,31 @@ from retrowalk.motion.errors import (
     RecordingFormatError,
     UnknownFormatError,
 )
-from retrowalk.motion.readers.datasets import is_oxford_folder, read_ipol, read_oxford
-from retrowalk.motion.readers.fit import read_fit
-from retrowalk.motion.readers.generic_csv import ColumnMapping, read_generic_csv
-from retrowalk.motion.readers.gpx import read_gpx
-from retrowalk.motion.readers.phyphox import looks_like_phyphox_header, read_phyphox
-from retrowalk.motion.readers.sensor_logger import is_sensor_logger_zip, read_sensor_logger
+from retrowalk.motion.readers.datasets import (
+    is_oxford_folder,
+    read_ipol,
+    read_oxford,
+    source_ipol,
+    source_oxford,
+)
+from retrowalk.motion.readers.fit import read_fit, source_fit
+from retrowalk.motion.readers.generic_csv import (
+    ColumnMapping,
+    read_generic_csv,
+    source_generic_csv,
+)
+from retrowalk.motion.readers.gpx import read_gpx, source_gpx
+from retrowalk.motion.readers.phyphox import (
+    looks_like_phyphox_header,
+    read_phyphox,
+    source_phyphox,
+)
+from retrowalk.motion.readers.sensor_logger import (
+    is_sensor_logger_zip,
+    read_sensor_logger,
+    source_sensor_logger,
+)
+from retrowalk.motion.readers.source import RawBlock, RecordingSource
 from retrowalk.motion.recording import Recording
 
 FORMATS = ("auto", "phyphox", "sensor-logger", "fit", "gpx", "csv", "oxford", "ipol")
@@ -35,6 +54,14 @@ _READERS: dict[str, Callable[[Path], Recording]] = {
     "gpx": read_gpx,
     "oxford": read_oxford,
     "ipol": read_ipol,
+}
+
+
+_SOURCES: dict[str, Callable[[Path], RecordingSource]] = {
+    "phyphox": source_phyphox,
+    "sensor-logger": source_sensor_logger,
+    "oxford": source_oxford,
+    "ipol": source_ipol,
 }
 
 
@@ -110,10 +137,7 @@ def detect_format(path: Path) -> str:
     return "csv"
 
 
-def read_recording(
-    path: Path, fmt: str = "auto", columns: ColumnMapping | None = None
-) -> Recording:
-    """Read any supported recording; ``fmt`` overrides detection, ``columns`` maps a CSV."""
+def _choose(path: Path, fmt: str, columns: ColumnMapping | None) -> str:
     if fmt not in FORMATS:
         raise InvalidParameterError("format", fmt, ", ".join(FORMATS))
     if not path.exists():
@@ -122,15 +146,75 @@ def read_recording(
         raise RecordingFormatError(path, NOT_A_FILE)
     if columns is not None and fmt not in ("auto", "csv"):
         raise InvalidParameterError("columns", "a column mapping", "only with the csv format")
-    chosen = "csv" if columns is not None else detect_format(path) if fmt == "auto" else fmt
+    return "csv" if columns is not None else detect_format(path) if fmt == "auto" else fmt
+
+
+def _named(path: Path, exc: RecordingError) -> RecordingError:
+    """A content problem found below the reader, as an error that names the file."""
+    if isinstance(exc, RecordingFormatError | UnknownFormatError | InvalidParameterError):
+        return exc
+    return RecordingFormatError(path, str(exc))
+
+
+def _named_blocks(path: Path, blocks: Iterator[RawBlock]) -> Iterator[RawBlock]:
+    try:
+        yield from blocks
+    except RecordingError as exc:
+        raise _named(path, exc) from None
+
+
+def open_recording(
+    path: Path, fmt: str = "auto", columns: ColumnMapping | None = None
+) -> RecordingSource:
+    """A recording as a stream of acceleration blocks, for analysis in bounded memory.
+
+    Like :func:`read_recording`, but nothing is held whole: the acceleration arrives in
+    blocks (see :func:`retrowalk.motion.readers.source.iter_clean`), the angular rate is not
+    read, and a GPS-only file gives its totals (:class:`~retrowalk.motion.gps.GpsTotals`)
+    instead of its track. Errors may also arise while the blocks are read.
+    """
+    chosen = _choose(path, fmt, columns)
+    try:
+        if chosen == "csv":
+            source = source_generic_csv(path, columns)
+        elif chosen in ("fit", "gpx"):
+            opener = source_fit if chosen == "fit" else source_gpx
+            source = opener(path, keep_track=False)
+        else:
+            source = _SOURCES[chosen](path)
+    except RecordingError as exc:
+        raise _named(path, exc) from None
+    source.blocks = _named_blocks(path, source.blocks)
+    metadata = source.metadata
+
+    def named_metadata() -> Recording:
+        try:
+            return metadata()
+        except RecordingError as exc:
+            raise _named(path, exc) from None
+
+    source.metadata = named_metadata
+    return source
+
+
+def read_recording(
+    path: Path, fmt: str = "auto", columns: ColumnMapping | None = None
+) -> Recording:
+    """Read any supported recording; ``fmt`` overrides detection, ``columns`` maps a CSV."""
+    chosen = _choose(path, fmt, columns)
     try:
         if chosen == "csv":
             return read_generic_csv(path, columns)
         return _READERS[chosen](path)
-    except (RecordingFormatError, UnknownFormatError, InvalidParameterError):
-        raise
-    except RecordingError as exc:  # a content problem found below the reader: name the file
-        raise RecordingFormatError(path, str(exc)) from None
+    except RecordingError as exc:
+        raise _named(path, exc) from None
 
 
-__all__ = ["FORMATS", "ColumnMapping", "detect_format", "read_recording"]
+__all__ = [
+    "FORMATS",
+    "ColumnMapping",
+    "RecordingSource",
+    "detect_format",
+    "open_recording",
+    "read_recording",
+]

@@ -40,10 +40,3 @@ def clean_series(
                 f"beyond any motion sensor (±{max_abs:g}); check the unit",
             )
     return SensorSeries(t_s=t, xyz=values)
-
-
-def clean_acceleration(
-    source: Path | str, what: str, t_s: FloatArray, xyz_m_s2: FloatArray
-) -> SensorSeries:
-    """:func:`clean_series` for acceleration in m/s², refusing physically impossible values."""
-    return clean_series(source, what, t_s, xyz_m_s2, MAX_PLAUSIBLE_ACC_M_S2)

@@ -12,16 +12,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from retrowalk.motion.errors import RecordingFormatError
-from retrowalk.motion.readers.common import clean_acceleration, clean_series
-from retrowalk.motion.readers.table import Dialect, parse_numeric_block, read_text, split_header
+from retrowalk.motion.readers.blocks import iter_blocks, open_bytes, split_first_lines
+from retrowalk.motion.readers.source import GyroCollector, RawBlock, RecordingSource, collect
+from retrowalk.motion.readers.table import Dialect, parse_numeric_text, read_text, split_header
 from retrowalk.motion.recording import Recording, normalise_placement
-from retrowalk.motion.timebase import numeric_to_seconds
 
 OXFORD_COLUMNS = ("timestamp_ns", "sensor_type", "acc_x", "acc_y", "acc_z")
 
@@ -33,8 +34,7 @@ def is_oxford_folder(path: Path) -> bool:
     )
 
 
-def read_oxford(path: Path) -> Recording:
-    """One Oxford recording folder (or its ``accelerometer.csv.gz`` file)."""
+def _oxford_file(path: Path) -> tuple[Path, Path]:
     folder = path if path.is_dir() else path.parent
     file = path
     if path.is_dir():
@@ -43,36 +43,56 @@ def read_oxford(path: Path) -> Recording:
             file = folder / "accelerometer.csv"
         if not file.is_file():
             raise RecordingFormatError(path, "the folder has no accelerometer.csv.gz")
-    lines = read_text(file).splitlines()
-    data = parse_numeric_block(
-        file,
-        lines,
-        first_line_number=1,
-        columns=OXFORD_COLUMNS,
-        dialect=Dialect(",", "."),
-    )
-    if data.shape[0] < 2:
-        raise RecordingFormatError(file, "there are fewer than two samples")
-    stamps = numeric_to_seconds(data[:, 0].astype(np.int64), "ns")
-    acc = clean_acceleration(file, "acceleration", stamps.t_s, data[:, 2:5])
-    parts = folder.name.split("_")
-    device = parts[0] if len(parts) >= 4 else None
-    placement = normalise_placement(parts[3]) if len(parts) >= 5 else None
-    metadata: dict[str, str] = {}
-    meta_file = folder / "metadata.txt"
-    if meta_file.is_file():
-        metadata["sensor"] = meta_file.read_text(errors="replace").strip()
-    if len(parts) >= 5:
-        metadata.update(user=parts[1], surface=parts[2].lower())
-    return Recording(
-        source=folder.name,
-        source_format="oxford",
-        acc_m_s2=acc,
-        acc_includes_gravity=True,
-        device=device,
-        placement=placement,
-        metadata=metadata,
-    )
+    return folder, file
+
+
+def source_oxford(path: Path, want_gyro: bool = False) -> RecordingSource:
+    """One Oxford recording folder (or its ``accelerometer.csv.gz``), block by block."""
+    del want_gyro  # the Oxford phones recorded acceleration only
+    folder, file = _oxford_file(path)
+
+    def blocks() -> Iterator[RawBlock]:
+        first: float | None = None
+        with open_bytes(file) as raw:
+            for block in iter_blocks(file, raw):
+                data = parse_numeric_text(
+                    file,
+                    block.text,
+                    first_line_number=block.first_line,
+                    columns=OXFORD_COLUMNS,
+                    dialect=Dialect(",", "."),
+                )
+                if data.shape[0] == 0:
+                    continue
+                if first is None:
+                    first = float(data[0, 0])
+                yield (data[:, 0] - first) * 1e-9, data[:, 2:5]
+
+    def metadata() -> Recording:
+        parts = folder.name.split("_")
+        device = parts[0] if len(parts) >= 4 else None
+        placement = normalise_placement(parts[3]) if len(parts) >= 5 else None
+        meta: dict[str, str] = {}
+        meta_file = folder / "metadata.txt"
+        if meta_file.is_file():
+            meta["sensor"] = meta_file.read_text(errors="replace").strip()
+        if len(parts) >= 5:
+            meta.update(user=parts[1], surface=parts[2].lower())
+        return Recording(
+            source=folder.name,
+            source_format="oxford",
+            acc_includes_gravity=True,
+            device=device,
+            placement=placement,
+            metadata=meta,
+        )
+
+    return RecordingSource(str(file.name), blocks(), metadata)
+
+
+def read_oxford(path: Path) -> Recording:
+    """One Oxford recording folder (or its ``accelerometer.csv.gz`` file)."""
+    return collect(source_oxford(path))
 
 
 @dataclass(frozen=True)
@@ -121,46 +141,70 @@ def read_oxford_stats(path: Path) -> list[OxfordTruth]:
 IPOL_RATE_HZ = 100.0
 
 
+def _ipol_rate(path: Path, first: str) -> float:
+    if not first.strip().lower().startswith("acquisition frequency"):
+        raise RecordingFormatError(path, "expected 'Acquisition frequency: … Hz'", line=1)
+    try:
+        rate_hz = float(first.split(":", 1)[1].lower().replace("hz", "").strip())
+    except (IndexError, ValueError):
+        raise RecordingFormatError(path, f"cannot read the rate in {first!r}", line=1) from None
+    if not np.isfinite(rate_hz) or rate_hz <= 0:
+        raise RecordingFormatError(path, f"cannot read the rate in {first!r}", line=1)
+    return rate_hz
+
+
+def source_ipol(path: Path, want_gyro: bool = False) -> RecordingSource:
+    """One IPOL lower-back trial, ``<trial>_lb.txt(.gz)``, block by block."""
+    gyro = GyroCollector(want_gyro)
+    found: dict[str, float] = {}
+
+    def blocks() -> Iterator[RawBlock]:
+        with open_bytes(path) as raw:
+            lines, rest = split_first_lines(iter_blocks(path, raw), 2)
+            if len(lines) < 2:
+                raise RecordingFormatError(path, "expected a frequency line, a header and samples")
+            first, header = lines
+            rate_hz = _ipol_rate(path, first)
+            found["rate_hz"] = rate_hz
+            columns = split_header(header, "\t")
+            needed = ("PacketCounter", "Acc_X", "Acc_Y", "Acc_Z")
+            missing = [c for c in needed if c not in columns]
+            if missing:
+                raise RecordingFormatError(path, f"the header lacks {', '.join(missing)}", line=2)
+            t_col = columns.index("PacketCounter")
+            acc_cols = [columns.index(c) for c in needed[1:]]
+            gyro_names = ("Gyr_X", "Gyr_Y", "Gyr_Z")
+            gyro_cols = [columns.index(c) for c in gyro_names if c in columns]
+            for block in rest:
+                data = parse_numeric_text(
+                    path,
+                    block.text,
+                    first_line_number=block.first_line,
+                    columns=columns,
+                    dialect=Dialect("\t", "."),
+                )
+                t_s = data[:, t_col] / rate_hz
+                if len(gyro_cols) == 3:
+                    gyro.add(t_s, data[:, gyro_cols])
+                yield t_s, data[:, acc_cols]
+
+    def metadata() -> Recording:
+        return Recording(
+            source=path.name,
+            source_format="ipol",
+            acc_includes_gravity=True,
+            gyro_rad_s=gyro.series(path.name),
+            device="XSens MTw Awinda",
+            placement="lower_back",
+            metadata={"rate_hz": f"{found.get('rate_hz', IPOL_RATE_HZ):g}"},
+        )
+
+    return RecordingSource(path.name, blocks(), metadata)
+
+
 def read_ipol(path: Path) -> Recording:
     """One IPOL lower-back trial, ``<trial>_lb.txt(.gz)`` (acceleration with gravity, 100 Hz)."""
-    lines = read_text(path).splitlines()
-    if len(lines) < 3:
-        raise RecordingFormatError(path, "expected a frequency line, a header and samples")
-    rate_hz = IPOL_RATE_HZ
-    first = lines[0].strip()
-    if first.lower().startswith("acquisition frequency"):
-        try:
-            rate_hz = float(first.split(":", 1)[1].lower().replace("hz", "").strip())
-        except (IndexError, ValueError):
-            raise RecordingFormatError(path, f"cannot read the rate in {first!r}", line=1) from None
-    else:
-        raise RecordingFormatError(path, "expected 'Acquisition frequency: … Hz'", line=1)
-    columns = split_header(lines[1], "\t")
-    needed = ("PacketCounter", "Acc_X", "Acc_Y", "Acc_Z")
-    missing = [c for c in needed if c not in columns]
-    if missing:
-        raise RecordingFormatError(path, f"the header lacks {', '.join(missing)}", line=2)
-    data = parse_numeric_block(
-        path, lines[2:], first_line_number=3, columns=columns, dialect=Dialect("\t", ".")
-    )
-    t_s = data[:, columns.index("PacketCounter")] / rate_hz
-    acc = clean_acceleration(
-        path, "acceleration", t_s, data[:, [columns.index(c) for c in needed[1:]]]
-    )
-    gyro = None
-    if all(c in columns for c in ("Gyr_X", "Gyr_Y", "Gyr_Z")):
-        gyro_cols = [columns.index(c) for c in ("Gyr_X", "Gyr_Y", "Gyr_Z")]
-        gyro = clean_series(path, "angular rate", t_s, data[:, gyro_cols])
-    return Recording(
-        source=path.name,
-        source_format="ipol",
-        acc_m_s2=acc,
-        acc_includes_gravity=True,
-        gyro_rad_s=gyro,
-        device="XSens MTw Awinda",
-        placement="lower_back",
-        metadata={"rate_hz": f"{rate_hz:g}"},
-    )
+    return collect(source_ipol(path, want_gyro=True))
 
 
 @dataclass(frozen=True)
@@ -175,6 +219,8 @@ class IpolAnnotation:
     trial_start_s: float
     trial_end_s: float
     step_times_s: np.ndarray[tuple[int], np.dtype[np.float64]]
+    turn_start_s: float | None = None
+    turn_end_s: float | None = None
 
 
 def read_ipol_annotation(path: Path, rate_hz: float = IPOL_RATE_HZ) -> IpolAnnotation:
@@ -183,6 +229,8 @@ def read_ipol_annotation(path: Path, rate_hz: float = IPOL_RATE_HZ) -> IpolAnnot
         doc = json.loads(read_text(path))
         start, end = (float(v) / rate_hz for v in doc["TrialBoundaries"])
         contacts = [pair[1] for pair in doc["LeftFootEvents"] + doc["RightFootEvents"]]
+        turn = doc.get("UTurnBoundaries")
+        turn_s = (float(turn[0]) / rate_hz, float(turn[1]) / rate_hz) if turn else (None, None)
     except (json.JSONDecodeError, KeyError, TypeError, ValueError, IndexError) as exc:
         raise RecordingFormatError(path, f"not an IPOL annotation file ({exc})") from None
     except RecursionError:
@@ -190,4 +238,11 @@ def read_ipol_annotation(path: Path, rate_hz: float = IPOL_RATE_HZ) -> IpolAnnot
             path, "not an IPOL annotation file (nested too deeply)"
         ) from None
     times = np.sort(np.asarray(contacts, dtype=np.float64)) / rate_hz
-    return IpolAnnotation(trial=path.stem, trial_start_s=start, trial_end_s=end, step_times_s=times)
+    return IpolAnnotation(
+        trial=path.stem,
+        trial_start_s=start,
+        trial_end_s=end,
+        step_times_s=times,
+        turn_start_s=turn_s[0],
+        turn_end_s=turn_s[1],
+    )

@@ -9,21 +9,27 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 from retrowalk.motion.errors import InvalidParameterError, RecordingFormatError
-from retrowalk.motion.readers.common import clean_acceleration
-from retrowalk.motion.readers.table import read_text, sniff_dialect
-from retrowalk.motion.recording import Recording
+from retrowalk.motion.readers.blocks import TextBlock, iter_blocks, open_bytes, split_first_lines
+from retrowalk.motion.readers.source import RawBlock, RecordingSource, collect
+from retrowalk.motion.readers.table import Dialect, sniff_dialect
+from retrowalk.motion.recording import STANDARD_GRAVITY_M_S2, FloatArray, Recording
 from retrowalk.motion.timebase import (
+    SECONDS_PER_UNIT,
     TIME_UNITS,
-    Timestamps,
-    numeric_to_seconds,
+    epoch_unit,
+    guess_numeric_unit,
+    looks_like_g,
     parse_iso,
-    to_m_s2,
 )
 
 ACC_UNITS = ("auto", "m/s2", "g")
@@ -106,15 +112,248 @@ def guess_mapping(path: Path, header: list[str]) -> ColumnMapping:
     )
 
 
-def read_generic_csv(path: Path, mapping: ColumnMapping | None = None) -> Recording:
-    """A delimited file with a time column and x/y/z acceleration columns."""
-    text = read_text(path)
-    lines = text.splitlines()
+_EXACT_FLOAT = 2**53
+"""Integers beyond this lose digits as float64 (epoch nanoseconds): read them as int64."""
+
+
+@dataclass
+class _Clock:
+    """How the time column becomes seconds; settled on the first block of the file."""
+
+    kind: str = ""  # "iso", "int" or "float"
+    unit: str = "s"
+    first_int: int = 0
+    first_float: float = 0.0
+    first_iso: np.datetime64 | None = None
+    origin_utc: datetime | None = None
+    acc_scale: float | None = None
+    settled: bool = field(default=False)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    path: Path
+    dialect: Dialect
+    header: list[str]
+    mapping: ColumnMapping
+    index: dict[str, int]
+
+    @property
+    def xyz(self) -> list[int]:
+        return [self.index[a] for a in ("x", "y", "z")]
+
+
+def _slow_rows(
+    cols: _Columns, block: TextBlock
+) -> tuple[list[str], list[int], NDArray[np.float64]]:
+    """Row by row, naming the first bad line and column: times as text, their lines, x/y/z."""
+    times: list[str] = []
+    numbers: list[int] = []
+    values: list[tuple[float, float, float]] = []
+    widest = max(cols.index.values())
+    lines = block.text.splitlines()
+    for offset, row in enumerate(csv.reader(lines, delimiter=cols.dialect.separator)):
+        number = block.first_line + offset
+        if not row or not any(f.strip() for f in row):
+            continue
+        if len(row) <= widest:
+            raise RecordingFormatError(
+                cols.path, f"the row has {len(row)} fields, fewer than the header", line=number
+            )
+        triple: list[float] = []
+        for role in ("x", "y", "z"):
+            raw = row[cols.index[role]].strip()
+            if cols.dialect.decimal == ",":
+                raw = raw.replace(",", ".")
+            try:
+                triple.append(float(raw))
+            except ValueError:
+                raise RecordingFormatError(
+                    cols.path,
+                    f"{raw!r} is not a number",
+                    line=number,
+                    column=getattr(cols.mapping, role),
+                ) from None
+        times.append(row[cols.index["time"]].strip())
+        numbers.append(number)
+        values.append((triple[0], triple[1], triple[2]))
+    return times, numbers, np.asarray(values, dtype=np.float64).reshape(-1, 3)
+
+
+def _fast_rows(cols: _Columns, block: TextBlock, clock: _Clock) -> tuple[object, FloatArray]:
+    """NumPy's parser on the whole block: times (numbers, or text for ISO) and x/y/z."""
+    text = block.text.replace(",", ".") if cols.dialect.decimal == "," else block.text
+    sep = cols.dialect.separator
+    xyz = np.loadtxt(
+        io.StringIO(text), delimiter=sep, dtype=np.float64, ndmin=2, usecols=cols.xyz, quotechar='"'
+    )
+    t_col = cols.index["time"]
+    times: object
+    if clock.kind == "iso":
+        times = np.loadtxt(
+            io.StringIO(block.text), delimiter=sep, dtype=str, ndmin=1, usecols=t_col, quotechar='"'
+        )
+    elif clock.kind == "int":
+        times = np.loadtxt(
+            io.StringIO(text), delimiter=sep, dtype=np.int64, ndmin=1, usecols=t_col, quotechar='"'
+        )
+    else:
+        times = np.loadtxt(
+            io.StringIO(text),
+            delimiter=sep,
+            dtype=np.float64,
+            ndmin=1,
+            usecols=t_col,
+            quotechar='"',
+        )
+    return times, xyz
+
+
+def _settle_kind(cols: _Columns, clock: _Clock, first_time: str) -> None:
+    """Whether times are ISO text, exact integers or numbers, from the first data row."""
+    unit = cols.mapping.time_unit
+    text = first_time.replace(",", ".") if cols.dialect.decimal == "," else first_time
+    if unit == "iso":
+        clock.kind = "iso"
+    else:
+        try:
+            value = float(text)
+            clock.kind = "float"
+            if text.lstrip("-").isdigit() and len(text) <= 18 and abs(value) >= _EXACT_FLOAT:
+                clock.kind = "int"
+        except ValueError:
+            if unit != "auto":
+                raise RecordingFormatError(
+                    cols.path, f"{first_time!r} is not a time", line=2, column=cols.mapping.time
+                ) from None
+            clock.kind = "iso"
+
+
+def _settle_acc(cols: _Columns, clock: _Clock, xyz: FloatArray) -> None:
+    """The acceleration unit (g or m/s²), from the first block when it is to be guessed."""
+    acc_unit = cols.mapping.acc_unit
+    if acc_unit == "auto" and not cols.mapping.includes_gravity:
+        raise InvalidParameterError(
+            "acceleration unit", "auto", "g or m/s2 for acceleration without gravity"
+        )
+    if acc_unit == "auto":
+        acc_unit = "g" if looks_like_g(xyz) else "m/s2"
+    clock.acc_scale = STANDARD_GRAVITY_M_S2 if acc_unit == "g" else 1.0
+
+
+def _iso_seconds(
+    cols: _Columns, clock: _Clock, texts: list[str] | NDArray[np.str_], lines: list[int] | None
+) -> FloatArray:
+    strings = np.asarray(texts, dtype=str)
+    stamps: NDArray[np.datetime64] | None = None
+    if strings.size and bool(np.all(np.char.endswith(strings, "Z"))):
+        strings = np.char.rstrip(strings, "Z")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            stamps = strings.astype("datetime64[ns]")
+    except (ValueError, Warning, OverflowError):
+        stamps = None
+    if stamps is None:
+        parsed = []
+        for i, raw in enumerate(texts):
+            try:
+                parsed.append(np.datetime64(parse_iso(str(raw)).replace(tzinfo=None), "ns"))
+            except (ValueError, OverflowError):
+                line = lines[i] if lines is not None else None
+                raise RecordingFormatError(
+                    cols.path,
+                    f"{raw!r} is not an ISO-8601 time",
+                    line=line,
+                    column=cols.mapping.time,
+                ) from None
+        stamps = np.asarray(parsed, dtype="datetime64[ns]")
+    if clock.first_iso is None:
+        clock.first_iso = stamps[0]
+        clock.origin_utc = parse_iso(str(stamps[0]))
+    seconds: FloatArray = (stamps - clock.first_iso).astype(np.float64) * 1e-9
+    return seconds
+
+
+def _numeric_seconds(
+    cols: _Columns, clock: _Clock, times: NDArray[np.float64] | NDArray[np.int64]
+) -> FloatArray:
+    if not clock.settled:
+        as_float = times.astype(np.float64)
+        unit = cols.mapping.time_unit
+        clock.unit = guess_numeric_unit(as_float) if unit == "auto" else unit
+        if clock.kind == "int":
+            clock.first_int = int(times[0])
+        clock.first_float = float(times[0])
+        if epoch_unit(clock.first_float) == clock.unit:
+            scale = SECONDS_PER_UNIT[clock.unit]
+            clock.origin_utc = datetime.fromtimestamp(clock.first_float * scale, tz=UTC)
+    scale = SECONDS_PER_UNIT[clock.unit]
+    if clock.kind == "int":
+        rel: FloatArray = (times - clock.first_int).astype(np.float64) * scale
+        return rel
+    return (times.astype(np.float64) - clock.first_float) * scale
+
+
+def _texts_to_numbers(
+    cols: _Columns, clock: _Clock, texts: list[str], lines: list[int]
+) -> NDArray[np.float64] | NDArray[np.int64]:
+    try:
+        if clock.kind == "int":
+            return np.asarray([int(t) for t in texts], dtype=np.int64)
+    except (ValueError, OverflowError):
+        clock.kind = "float" if not clock.settled else clock.kind
+    out = np.empty(len(texts), dtype=np.float64)
+    for i, raw in enumerate(texts):
+        try:
+            out[i] = float(raw.replace(",", ".") if cols.dialect.decimal == "," else raw)
+        except ValueError:
+            raise RecordingFormatError(
+                cols.path, f"{raw!r} is not a time", line=lines[i], column=cols.mapping.time
+            ) from None
+    return out
+
+
+def _blocks(cols: _Columns, blocks: Iterator[TextBlock], clock: _Clock) -> Iterator[RawBlock]:
+    for block in blocks:
+        if not block.text.strip():
+            continue
+        times: object
+        lines: list[int] | None = None
+        xyz: FloatArray | None
+        try:
+            times, xyz = _fast_rows(cols, block, clock)
+        except (ValueError, OverflowError):
+            times, xyz = None, None
+        if xyz is None:
+            texts, lines, xyz = _slow_rows(cols, block)
+            if not texts:
+                continue
+            times = texts if clock.kind == "iso" else _texts_to_numbers(cols, clock, texts, lines)
+        if xyz.shape[0] == 0:
+            continue
+        if clock.acc_scale is None:
+            _settle_acc(cols, clock, xyz)
+        if clock.kind == "iso":
+            t_s = _iso_seconds(cols, clock, times, lines)  # type: ignore[arg-type]
+        else:
+            t_s = _numeric_seconds(cols, clock, times)  # type: ignore[arg-type]
+        clock.settled = True
+        assert clock.acc_scale is not None
+        yield t_s, xyz * clock.acc_scale if clock.acc_scale != 1.0 else xyz
+
+
+def source_generic_csv(
+    path: Path, mapping: ColumnMapping | None = None, want_gyro: bool = False
+) -> RecordingSource:
+    """A delimited file with a time column and x/y/z acceleration columns, block by block."""
+    del want_gyro  # a generic CSV maps acceleration only
+    with open_bytes(path) as raw:
+        lines, _ = split_first_lines(iter_blocks(path, raw, 1 << 16), 2)
     if len(lines) < 2:
         raise RecordingFormatError(path, "expected a header line and at least one sample")
     dialect = sniff_dialect(lines[0], lines[1])
-    rows = csv.reader(io.StringIO(text), delimiter=dialect.separator)
-    header = [h.strip() for h in next(rows)]
+    header = [h.strip() for h in next(csv.reader([lines[0]], delimiter=dialect.separator))]
     if mapping is None:
         mapping = guess_mapping(path, header)
     mapping.validate()
@@ -126,77 +365,30 @@ def read_generic_csv(path: Path, mapping: ColumnMapping | None = None) -> Record
                 path, f"there is no column {name!r} (columns: {', '.join(header)})", line=1
             )
         index[role] = header.index(name)
+    cols = _Columns(path, dialect, header, mapping, index)
+    clock = _Clock()
+    first_row = next(csv.reader([lines[1]], delimiter=dialect.separator), [])
+    if len(first_row) > index["time"]:
+        _settle_kind(cols, clock, first_row[index["time"]].strip())
+    else:
+        clock.kind = "float"
 
-    times: list[str] = []
-    values: list[tuple[float, float, float]] = []
-    for number, fields in enumerate(rows, start=2):
-        if not fields or not any(f.strip() for f in fields):
-            continue
-        if len(fields) <= max(index.values()):
-            raise RecordingFormatError(
-                path, f"the row has {len(fields)} fields, fewer than the header", line=number
-            )
-        triple: list[float] = []
-        for role in ("x", "y", "z"):
-            raw = fields[index[role]].strip()
-            if dialect.decimal == ",":
-                raw = raw.replace(",", ".")
-            try:
-                triple.append(float(raw))
-            except ValueError:
-                raise RecordingFormatError(
-                    path, f"{raw!r} is not a number", line=number, column=getattr(mapping, role)
-                ) from None
-        times.append(fields[index["time"]].strip())
-        values.append((triple[0], triple[1], triple[2]))
-    if len(values) < 2:
-        raise RecordingFormatError(path, "there are fewer than two samples")
-    stamps = _timestamps(path, times, mapping, dialect.decimal)
-    xyz = to_m_s2(
-        np.asarray(values, dtype=np.float64),
-        mapping.acc_unit,
-        includes_gravity=mapping.includes_gravity,
-    )
-    acc = clean_acceleration(path, "acceleration", stamps.t_s, xyz)
-    return Recording(
-        source=path.name,
-        source_format="csv",
-        acc_m_s2=acc,
-        acc_includes_gravity=mapping.includes_gravity,
-        start_utc=stamps.origin_utc,
-    )
+    def blocks() -> Iterator[RawBlock]:
+        with open_bytes(path) as raw:
+            _, rest = split_first_lines(iter_blocks(path, raw), 1)
+            yield from _blocks(cols, rest, clock)
+
+    def metadata() -> Recording:
+        return Recording(
+            source=path.name,
+            source_format="csv",
+            acc_includes_gravity=mapping.includes_gravity,
+            start_utc=clock.origin_utc,
+        )
+
+    return RecordingSource(path.name, blocks(), metadata)
 
 
-def _timestamps(path: Path, texts: list[str], mapping: ColumnMapping, decimal: str) -> Timestamps:
-    """Numeric (s/ms/us/ns, guessed when "auto") or ISO-8601 times; errors name the line."""
-    unit = mapping.time_unit
-    if unit == "auto":
-        first = texts[0].replace(",", ".") if decimal == "," else texts[0]
-        try:
-            float(first)
-        except ValueError:
-            unit = "iso"
-    if unit == "iso":
-        stamps = []
-        for offset, raw in enumerate(texts):
-            try:
-                stamps.append(parse_iso(raw))
-            except ValueError:
-                raise RecordingFormatError(
-                    path, f"{raw!r} is not an ISO-8601 time", line=offset + 2, column=mapping.time
-                ) from None
-        origin = stamps[0]
-        rel = np.array([(s - origin).total_seconds() for s in stamps], dtype=np.float64)
-        return Timestamps(t_s=rel, origin_utc=origin)
-    if all(t.lstrip("-").isdigit() and len(t) <= 18 for t in texts):
-        # whole numbers (typically epoch ns/ms): keep them exact as int64
-        return numeric_to_seconds(np.asarray([int(t) for t in texts], dtype=np.int64), unit)
-    numbers = np.empty(len(texts), dtype=np.float64)
-    for offset, raw in enumerate(texts):
-        try:
-            numbers[offset] = float(raw.replace(",", ".") if decimal == "," else raw)
-        except ValueError:
-            raise RecordingFormatError(
-                path, f"{raw!r} is not a time", line=offset + 2, column=mapping.time
-            ) from None
-    return numeric_to_seconds(numbers, unit)
+def read_generic_csv(path: Path, mapping: ColumnMapping | None = None) -> Recording:
+    """A delimited file with a time column and x/y/z acceleration columns."""
+    return collect(source_generic_csv(path, mapping))

@@ -10,22 +10,30 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from retrowalk.motion.errors import RecordingFormatError
-from retrowalk.motion.readers.common import clean_acceleration, clean_series
+from retrowalk.motion.readers.blocks import (
+    TextBlock,
+    iter_blocks,
+    open_bytes,
+    open_member,
+    split_first_lines,
+)
+from retrowalk.motion.readers.source import GyroCollector, RawBlock, RecordingSource, collect
 from retrowalk.motion.readers.table import (
-    parse_numeric_block,
-    read_text,
+    Dialect,
+    parse_numeric_text,
     read_zip_member,
     sniff_dialect,
     split_header,
 )
-from retrowalk.motion.recording import FloatArray, GpsTrack, Recording, SensorSeries
+from retrowalk.motion.recording import FloatArray, GpsTrack, Recording
 from retrowalk.motion.timebase import sort_and_dedup, to_m_s2
 
 _TIME = re.compile(r"^time \(s\)$", re.IGNORECASE)
@@ -40,11 +48,32 @@ _GPS = {
 
 
 @dataclass
-class _Parts:
-    acc: SensorSeries | None = None
-    acc_with_gravity: bool = True
-    gyro: SensorSeries | None = None
-    gps: GpsTrack | None = None
+class _Layout:
+    """What the columns of one export set hold."""
+
+    columns: list[str]
+    dialect: Dialect
+    acc: dict[str, int] = field(default_factory=dict)
+    linear: bool = False
+    acc_unit: str = "m/s2"
+    gyro: dict[str, int] = field(default_factory=dict)
+    gps: dict[str, int] = field(default_factory=dict)
+
+    def time_for(self, source: str, first: int, what: str) -> int:
+        """The set's ``Time (s)`` column for the columns starting at ``first``."""
+        t_col = _time_column_for(self.columns, first)
+        if t_col is None:
+            raise RecordingFormatError(source, f"no 'Time (s)' column before the {what} columns")
+        return t_col
+
+
+@dataclass
+class _Found:
+    """GPS and angular rate gathered while the sets are read."""
+
+    gyro: GyroCollector
+    gps: list[FloatArray] = field(default_factory=list)
+    gps_kinds: tuple[bool, bool] = (False, False)
 
 
 def looks_like_phyphox_header(header: str) -> bool:
@@ -60,58 +89,64 @@ def _time_column_for(columns: list[str], first: int) -> int | None:
     return None
 
 
-def _read_set(source: str, text: str, parts: _Parts) -> None:
-    lines = text.splitlines()
-    if not lines:
-        raise RecordingFormatError(source, "the file is empty")
-    dialect = sniff_dialect(lines[0], lines[1] if len(lines) > 1 else None)
-    columns = split_header(lines[0], dialect.separator)
-    data = parse_numeric_block(
-        source, lines[1:], first_line_number=2, columns=columns, dialect=dialect, allow_empty=True
-    )
-
-    acc_cols: dict[str, int] = {}
-    linear = False
-    acc_unit = "m/s2"
-    gyro_cols: dict[str, int] = {}
-    gps_cols: dict[str, int] = {}
-    for i, name in enumerate(columns):
+def _layout(header: str, first_data_line: str | None) -> _Layout:
+    dialect = sniff_dialect(header, first_data_line)
+    layout = _Layout(split_header(header, dialect.separator), dialect)
+    for i, name in enumerate(layout.columns):
         if m := _ACC.match(name):
-            acc_cols[m.group(2).lower()] = i
-            linear = m.group(1) is not None
-            acc_unit = "g" if m.group(3).lower() == "g" else "m/s2"
+            layout.acc[m.group(2).lower()] = i
+            layout.linear = m.group(1) is not None
+            layout.acc_unit = "g" if m.group(3).lower() == "g" else "m/s2"
         elif m := _GYRO.match(name):
-            gyro_cols[m.group(1).lower()] = i
+            layout.gyro[m.group(1).lower()] = i
         else:
             for key, pattern in _GPS.items():
                 if pattern.match(name):
-                    gps_cols[key] = i
+                    layout.gps[key] = i
+    if len(layout.acc) != 3:
+        layout.acc = {}
+    if len(layout.gyro) != 3:
+        layout.gyro = {}
+    if not ("lat" in layout.gps and "lon" in layout.gps):
+        layout.gps = {}
+    return layout
 
-    def series(cols: dict[str, int], what: str) -> tuple[FloatArray, FloatArray]:
-        order = [cols[a] for a in "xyz"]
-        t_col = _time_column_for(columns, min(order))
-        if t_col is None:
-            raise RecordingFormatError(source, f"no 'Time (s)' column before the {what} columns")
-        return data[:, t_col], data[:, order]
 
-    if len(acc_cols) == 3 and (parts.acc is None or (not parts.acc_with_gravity and not linear)):
-        t, xyz = series(acc_cols, "acceleration")
-        parts.acc = clean_acceleration(source, "acceleration", t, to_m_s2(xyz, acc_unit))
-        parts.acc_with_gravity = not linear
-    if len(gyro_cols) == 3 and parts.gyro is None:
-        t, xyz = series(gyro_cols, "gyroscope")
-        parts.gyro = clean_series(source, "gyroscope", t, xyz)
-    if "lat" in gps_cols and "lon" in gps_cols and parts.gps is None:
-        t_col = _time_column_for(columns, gps_cols["lat"])
-        if t_col is None:
-            raise RecordingFormatError(source, "no 'Time (s)' column before the GPS columns")
-        parts.gps = gps_track(
-            data[:, t_col],
-            data[:, gps_cols["lat"]],
-            data[:, gps_cols["lon"]],
-            data[:, gps_cols["alt"]] if "alt" in gps_cols else None,
-            data[:, gps_cols["speed"]] if "speed" in gps_cols else None,
+def _read_set(
+    source: str,
+    layout: _Layout,
+    blocks: Iterator[TextBlock],
+    found: _Found,
+    *,
+    acc: bool,
+    gps: bool,
+) -> Iterator[RawBlock]:
+    """Read a set's blocks: yield its acceleration (when ``acc``), gather GPS and gyro."""
+    acc_order = [layout.acc[a] for a in "xyz"] if acc and layout.acc else []
+    acc_t = layout.time_for(source, min(acc_order), "acceleration") if acc_order else -1
+    gyro_order = [layout.gyro[a] for a in "xyz"] if found.gyro.wanted and layout.gyro else []
+    gyro_t = layout.time_for(source, min(gyro_order), "gyroscope") if gyro_order else -1
+    gps_cols = layout.gps if gps else {}
+    gps_t = layout.time_for(source, gps_cols["lat"], "GPS") if gps_cols else -1
+    if gps_cols:
+        found.gps_kinds = ("alt" in gps_cols, "speed" in gps_cols)
+    for block in blocks:
+        data = parse_numeric_text(
+            source,
+            block.text,
+            first_line_number=block.first_line,
+            columns=layout.columns,
+            dialect=layout.dialect,
+            allow_empty=True,
         )
+        if gyro_order:
+            found.gyro.add(data[:, gyro_t], data[:, gyro_order])
+        if gps_cols:
+            keys = ["lat", "lon"] + [k for k in ("alt", "speed") if k in gps_cols]
+            fixes = data[:, [gps_t] + [gps_cols[k] for k in keys]]
+            found.gps.append(fixes[np.isfinite(fixes[:, 0])])
+        if acc_order:
+            yield data[:, acc_t], to_m_s2(data[:, acc_order], layout.acc_unit)
 
 
 def gps_track(
@@ -175,53 +210,135 @@ def _device_from_csv(text: str) -> str | None:
     return name or None
 
 
-def _finish(path: Path, parts: _Parts, start: datetime | None, device: str | None) -> Recording:
-    if parts.acc is None and parts.gps is None:
+def _gps_from(found: _Found) -> GpsTrack | None:
+    if not found.gps:
+        return None
+    fixes = np.concatenate(found.gps)
+    has_alt, has_speed = found.gps_kinds
+    alt = fixes[:, 3] if has_alt else None
+    speed = fixes[:, 3 + int(has_alt)] if has_speed else None
+    return gps_track(fixes[:, 0], fixes[:, 1], fixes[:, 2], alt, speed)
+
+
+def _source(
+    path: Path,
+    blocks: Iterator[RawBlock],
+    found: _Found,
+    linear: bool,
+    has_acc: bool,
+    meta: Callable[[], tuple[datetime | None, str | None]],
+) -> RecordingSource:
+    def metadata() -> Recording:
+        gps = _gps_from(found)
+        if not has_acc and gps is None:
+            raise RecordingFormatError(
+                path,
+                "no acceleration columns ('Acceleration x (m/s^2)' …) or GPS columns were found; "
+                "for other column names use the generic CSV format with a column mapping",
+            )
+        start, device = meta()
+        return Recording(
+            source=path.name,
+            source_format="phyphox",
+            acc_includes_gravity=not linear,
+            gyro_rad_s=found.gyro.series(path.name, "gyroscope"),
+            gps=gps,
+            start_utc=start,
+            device=device,
+        )
+
+    return RecordingSource(
+        path.name, blocks, metadata, has_acceleration=has_acc, acc_includes_gravity=not linear
+    )
+
+
+def source_phyphox(path: Path, want_gyro: bool = False) -> RecordingSource:
+    """A phyphox export (the zip with all its sets, or one bare CSV), block by block."""
+    if zipfile.is_zipfile(path):
+        return _source_zip(path, want_gyro)
+    found = _Found(GyroCollector(want_gyro))
+    with open_bytes(path) as raw:
+        lines, _ = split_first_lines(iter_blocks(path, raw, 1 << 16), 2)
+    if not lines:
+        raise RecordingFormatError(path.name, "the file is empty")
+    layout = _layout(lines[0], lines[1] if len(lines) > 1 else None)
+    if not layout.acc and not layout.gps:
         raise RecordingFormatError(
             path,
             "no acceleration columns ('Acceleration x (m/s^2)' …) or GPS columns were found; "
             "for other column names use the generic CSV format with a column mapping",
         )
-    return Recording(
-        source=path.name,
-        source_format="phyphox",
-        acc_m_s2=parts.acc,
-        acc_includes_gravity=parts.acc_with_gravity,
-        gyro_rad_s=parts.gyro,
-        gps=parts.gps,
-        start_utc=start,
-        device=device,
-    )
+
+    def blocks() -> Iterator[RawBlock]:
+        with open_bytes(path) as raw:
+            _, rest = split_first_lines(iter_blocks(path, raw), 1)
+            yield from _read_set(path.name, layout, rest, found, acc=True, gps=True)
+
+    return _source(path, blocks(), found, layout.linear, bool(layout.acc), lambda: (None, None))
 
 
 def read_phyphox(path: Path) -> Recording:
     """A phyphox export: the zip (all sets) or one bare CSV."""
-    if zipfile.is_zipfile(path):
-        return _read_zip(path)
-    parts = _Parts()
-    _read_set(path.name, read_text(path), parts)
-    return _finish(path, parts, None, None)
+    return collect(source_phyphox(path, want_gyro=True))
 
 
-def _read_zip(path: Path) -> Recording:
-    parts = _Parts()
-    start = None
-    device = None
+def _header_lines(path: Path, archive: zipfile.ZipFile, name: str) -> list[str]:
+    with open_member(path, archive, name) as member:
+        lines, _ = split_first_lines(iter_blocks(f"{path.name}/{name}", member, 1 << 16), 2)
+    return lines
+
+
+def _source_zip(path: Path, want_gyro: bool) -> RecordingSource:
     try:
         archive = zipfile.ZipFile(path)
+        names = sorted(archive.namelist())
     except zipfile.BadZipFile as exc:
         raise RecordingFormatError(path, f"the zip archive is damaged ({exc})") from None
+    found = _Found(GyroCollector(want_gyro))
+    meta: dict[str, str] = {}
+    layouts: dict[str, _Layout] = {}
     with archive:
-        names = archive.namelist()
-        for name in sorted(names):
+        for name in names:
             base = name.rsplit("/", 1)[-1].lower()
             if not base.endswith(".csv"):
                 continue
-            text = read_zip_member(path, archive, name)
-            if base == "time.csv" and "meta/" in name.lower():
-                start = _start_from_time_csv(f"{path.name}/{name}", text)
-            elif base == "device.csv" and "meta/" in name.lower():
-                device = _device_from_csv(text)
-            else:
-                _read_set(f"{path.name}/{name}", text, parts)
-    return _finish(path, parts, start, device)
+            if "meta/" in name.lower() and base in ("time.csv", "device.csv"):
+                meta[base] = read_zip_member(path, archive, name)
+                continue
+            lines = _header_lines(path, archive, name)
+            if not lines:
+                raise RecordingFormatError(f"{path.name}/{name}", "the file is empty")
+            layouts[name] = _layout(lines[0], lines[1] if len(lines) > 1 else None)
+    with_acc = [n for n, lay in layouts.items() if lay.acc]
+    acc_name = next((n for n in with_acc if not layouts[n].linear), None) or next(
+        iter(with_acc), None
+    )
+    gps_name = next((n for n, lay in layouts.items() if lay.gps), None)
+    gyro_name = next((n for n, lay in layouts.items() if lay.gyro), None) if want_gyro else None
+    others = [n for n in dict.fromkeys([gps_name, gyro_name]) if n is not None and n != acc_name]
+
+    def member_blocks(archive: zipfile.ZipFile, name: str) -> Iterator[RawBlock]:
+        source = f"{path.name}/{name}"
+        with open_member(path, archive, name) as member:
+            _, rest = split_first_lines(iter_blocks(source, member), 1)
+            yield from _read_set(
+                source, layouts[name], rest, found, acc=name == acc_name, gps=name == gps_name
+            )
+
+    def blocks() -> Iterator[RawBlock]:
+        with zipfile.ZipFile(path) as archive:
+            for name in others:
+                for _ in member_blocks(archive, name):
+                    pass
+            if acc_name is not None:
+                yield from member_blocks(archive, acc_name)
+
+    def start_and_device() -> tuple[datetime | None, str | None]:
+        start = None
+        if "time.csv" in meta:
+            start = _start_from_time_csv(f"{path.name}/meta/time.csv", meta["time.csv"])
+        device = _device_from_csv(meta["device.csv"]) if "device.csv" in meta else None
+        return start, device
+
+    linear = acc_name is not None and layouts[acc_name].linear
+    return _source(path, blocks(), found, linear, acc_name is not None, start_and_device)

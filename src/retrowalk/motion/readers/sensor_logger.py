@@ -10,40 +10,43 @@ has the opposite sign on every axis to Android; it is converted to the Android c
 
 from __future__ import annotations
 
-import json
 import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from retrowalk.motion.errors import RecordingFormatError
-from retrowalk.motion.readers.common import clean_acceleration, clean_series
+from retrowalk.motion.readers import json_records
+from retrowalk.motion.readers.blocks import iter_blocks, open_member, split_first_lines
 from retrowalk.motion.readers.phyphox import gps_track
+from retrowalk.motion.readers.source import GyroCollector, RawBlock, RecordingSource, collect
 from retrowalk.motion.readers.table import (
     Dialect,
-    parse_numeric_block,
-    read_text,
+    parse_numeric_text,
     read_zip_member,
     split_header,
 )
-from retrowalk.motion.recording import FloatArray, Recording, SensorSeries
-from retrowalk.motion.timebase import numeric_to_seconds
+from retrowalk.motion.recording import FloatArray, GpsTrack, Recording
 
-Columns = dict[str, FloatArray]
 _WANTED = ("Accelerometer", "TotalAcceleration", "Gravity", "Gyroscope", "Location")
+_XYZ = ("x", "y", "z")
+_LOCATION = ("latitude", "longitude", "altitude", "speed")
+
+Fields = Callable[[tuple[str, ...]], Iterator[FloatArray]]
+"""Blocks of the named fields of one sensor, as numbers (``time`` first)."""
 
 
-def _csv_columns(source: str, text: str) -> Columns:
-    lines = text.splitlines()
-    if not lines:
-        raise RecordingFormatError(source, "the file is empty")
-    columns = split_header(lines[0], ",")
-    if "time" not in columns:
-        raise RecordingFormatError(source, "the header has no 'time' column", line=1)
-    data = parse_numeric_block(
-        source, lines[1:], first_line_number=2, columns=columns, dialect=Dialect(",", ".")
-    )
-    return {name: data[:, i] for i, name in enumerate(columns)}
+@dataclass(frozen=True)
+class _Sensor:
+    """One sensor of an export: its fields and a way to read them in blocks."""
+
+    name: str
+    fields: list[str]
+    first_time_ns: float | None
+    read: Fields
 
 
 def _metadata_csv(text: str) -> dict[str, str]:
@@ -55,13 +58,6 @@ def _metadata_csv(text: str) -> dict[str, str]:
     return {k.strip().lower(): v.strip() for k, v in zip(header, values, strict=False)}
 
 
-def read_sensor_logger(path: Path) -> Recording:
-    """A Sensor Logger zip (per-sensor CSVs) or JSON export."""
-    if zipfile.is_zipfile(path):
-        return _read_zip(path)
-    return _read_json(path)
-
-
 def is_sensor_logger_zip(names: list[str]) -> bool:
     """A zip whose members include Sensor Logger's per-sensor files."""
     bases = {n.rsplit("/", 1)[-1] for n in names}
@@ -69,149 +65,212 @@ def is_sensor_logger_zip(names: list[str]) -> bool:
     return "Metadata.csv" in bases or bool(bases & sensor_files)
 
 
-def _read_zip(path: Path) -> Recording:
-    sensors: dict[str, Columns] = {}
-    metadata: dict[str, str] = {}
+def _zip_sensor(path: Path, name: str, member: str) -> _Sensor:
+    source = f"{path.name}/{member}"
+    with zipfile.ZipFile(path) as archive, open_member(path, archive, member) as raw:
+        lines, _ = split_first_lines(iter_blocks(source, raw, 1 << 16), 2)
+    if not lines:
+        raise RecordingFormatError(source, "the file is empty")
+    columns = split_header(lines[0], ",")
+    if "time" not in columns:
+        raise RecordingFormatError(source, "the header has no 'time' column", line=1)
+    first_time = None
+    if len(lines) > 1:
+        cells = split_header(lines[1], ",")
+        try:
+            first_time = float(cells[columns.index("time")])
+        except (IndexError, ValueError):
+            first_time = None
+
+    def read(fields: tuple[str, ...]) -> Iterator[FloatArray]:
+        wanted = [columns.index(f) for f in fields]
+        with zipfile.ZipFile(path) as archive, open_member(path, archive, member) as raw:
+            _, rest = split_first_lines(iter_blocks(source, raw), 1)
+            for block in rest:
+                data = parse_numeric_text(
+                    source,
+                    block.text,
+                    first_line_number=block.first_line,
+                    columns=columns,
+                    dialect=Dialect(",", "."),
+                )
+                yield data[:, wanted]
+
+    return _Sensor(name, columns, first_time, read)
+
+
+def _json_sensor(path: Path, name: str, record: dict[str, object]) -> _Sensor:
+    fields = [str(k) for k in record if k != "sensor"]
     try:
-        archive = zipfile.ZipFile(path)
+        first_time = float(str(record.get("time")))
+    except ValueError:
+        first_time = None
+
+    def read(wanted: tuple[str, ...]) -> Iterator[FloatArray]:
+        return json_records.sensor_blocks(path, name, wanted)
+
+    return _Sensor(name, fields, first_time, read)
+
+
+def _zip_sensors(path: Path) -> tuple[dict[str, _Sensor], dict[str, str]]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            metadata: dict[str, str] = {}
+            members: dict[str, str] = {}
+            for name in names:
+                stem = name.rsplit("/", 1)[-1].removesuffix(".csv")
+                if stem == "Metadata":
+                    metadata = _metadata_csv(read_zip_member(path, archive, name))
+                elif stem in _WANTED:
+                    members[stem] = name
     except zipfile.BadZipFile as exc:
         raise RecordingFormatError(path, f"the zip archive is damaged ({exc})") from None
-    with archive:
-        for name in archive.namelist():
-            base = name.rsplit("/", 1)[-1]
-            stem = base.removesuffix(".csv")
-            if stem == "Metadata":
-                metadata = _metadata_csv(read_zip_member(path, archive, name))
-            elif stem in _WANTED:
-                source = f"{path.name}/{name}"
-                sensors[stem] = _csv_columns(source, read_zip_member(path, archive, name))
-    return _build(path, sensors, metadata)
+    return {s: _zip_sensor(path, s, m) for s, m in members.items()}, metadata
 
 
-def _read_json(path: Path) -> Recording:
-    try:
-        records = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise RecordingFormatError(
-            path, f"the JSON is malformed ({exc.msg})", line=exc.lineno
-        ) from None
-    except RecursionError:
-        raise RecordingFormatError(path, "the JSON nests too deeply to be read") from None
-    except ValueError:  # a number with thousands of digits
-        raise RecordingFormatError(path, "the JSON holds a number too long to read") from None
-    if not isinstance(records, list):
-        raise RecordingFormatError(path, "expected a JSON array of sensor records")
-    rows: dict[str, list[dict[str, object]]] = {}
+def _json_sensors(path: Path) -> tuple[dict[str, _Sensor], dict[str, str]]:
+    first = json_records.survey(path)
     metadata: dict[str, str] = {}
-    for record in records:
-        if not isinstance(record, dict) or "sensor" not in record:
-            raise RecordingFormatError(path, "every JSON record needs a 'sensor' field")
-        sensor = str(record["sensor"])
-        if sensor == "Metadata":
-            metadata = {str(k).lower(): str(v) for k, v in record.items()}
-        elif sensor in _WANTED:
-            rows.setdefault(sensor, []).append(record)
-    sensors: dict[str, Columns] = {}
-    for sensor, items in rows.items():
-        names = [k for k in items[0] if k != "sensor"]
-        columns: Columns = {}
-        for name in names:
-            values = np.empty(len(items), dtype=np.float64)
-            for i, item in enumerate(items):
-                try:
-                    values[i] = float(str(item[name]))
-                except (KeyError, ValueError):
-                    raise RecordingFormatError(
-                        path,
-                        f"{sensor} record {i + 1} has no number in {name!r}",
-                        column=name,
-                    ) from None
-            columns[name] = values
-        sensors[sensor] = columns
-    return _build(path, sensors, metadata)
+    if "Metadata" in first:
+        metadata = {str(k).lower(): str(v) for k, v in first["Metadata"].items()}
+    sensors = {n: _json_sensor(path, n, r) for n, r in first.items() if n in _WANTED}
+    return sensors, metadata
 
 
-def _xyz(source: str, sensor: str, cols: Columns) -> FloatArray:
-    missing = [a for a in "xyz" if a not in cols]
+def _xyz_blocks(source: str, sensor: _Sensor) -> Iterator[FloatArray]:
+    missing = [a for a in _XYZ if a not in sensor.fields]
     if missing:
-        raise RecordingFormatError(source, f"{sensor} lacks the column(s) {', '.join(missing)}")
-    return np.column_stack([cols["x"], cols["y"], cols["z"]])
+        raise RecordingFormatError(
+            source, f"{sensor.name} lacks the column(s) {', '.join(missing)}"
+        )
+    return sensor.read(("time", *_XYZ))
 
 
-def _build(path: Path, sensors: dict[str, Columns], metadata: dict[str, str]) -> Recording:
+def _with_gravity(
+    source: str, linear: Iterator[FloatArray], gravity: Iterator[FloatArray]
+) -> Iterator[FloatArray]:
+    """Accelerometer + Gravity interpolated at the accelerometer's times, both streamed."""
+    held = np.empty((0, 4))
+    exhausted = False
+    for block in linear:
+        t_last = float(np.nanmax(block[:, 0])) if block.size else -np.inf
+        while not exhausted and (held.shape[0] == 0 or held[-1, 0] < t_last):
+            more = next(gravity, None)
+            if more is None:
+                exhausted = True
+                break
+            more = more[np.isfinite(more).all(axis=1)]
+            held = np.concatenate((held, more))
+            order = np.argsort(held[:, 0], kind="stable")
+            held = held[order]
+            keep = np.concatenate(([True], np.diff(held[:, 0]) > 0))
+            held = held[keep]
+        if held.shape[0] == 0:
+            raise RecordingFormatError(source, "the Gravity has fewer than two complete samples")
+        total = block.copy()
+        for k in range(3):
+            total[:, 1 + k] += np.interp(block[:, 0], held[:, 0], held[:, 1 + k])
+        t_first = float(np.nanmin(block[:, 0])) if block.size else np.inf
+        before = max(0, int(np.searchsorted(held[:, 0], t_first)) - 1)
+        held = held[before:]
+        yield total
+
+
+def _build(
+    path: Path, sensors: dict[str, _Sensor], metadata: dict[str, str], want_gyro: bool
+) -> RecordingSource:
     source = path.name
     motion = [s for s in ("TotalAcceleration", "Accelerometer") if s in sensors]
     if not motion and "Location" not in sensors:
         raise RecordingFormatError(
             path, "no TotalAcceleration, Accelerometer or Location data was found"
         )
-    firsts = [cols["time"][0] for cols in sensors.values() if cols["time"].size]
+    firsts = [s.first_time_ns for s in sensors.values() if s.first_time_ns is not None]
     if not firsts:
         raise RecordingFormatError(path, "every sensor file is empty")
     origin_ns = min(firsts)
-
-    def seconds(cols: Columns) -> FloatArray:
-        stamps = numeric_to_seconds(np.concatenate(([origin_ns], cols["time"])), "ns")
-        return stamps.t_s[1:]
-
     platform = metadata.get("platform", "").lower()
     standardised = metadata.get("standardisation", "").lower() == "true"
     sign = -1.0 if platform == "ios" and not standardised else 1.0
+    gyro = GyroCollector(want_gyro)
 
-    acc: SensorSeries | None = None
+    what = "acceleration"
     with_gravity = True
+    raw: Iterator[FloatArray] | None = None
     if "TotalAcceleration" in sensors:
-        cols = sensors["TotalAcceleration"]
-        acc = clean_acceleration(
-            source,
-            "TotalAcceleration",
-            seconds(cols),
-            sign * _xyz(source, "TotalAcceleration", cols),
-        )
+        what = "TotalAcceleration"
+        raw = _xyz_blocks(source, sensors["TotalAcceleration"])
     elif "Accelerometer" in sensors:
-        cols = sensors["Accelerometer"]
-        t = seconds(cols)
-        linear = sign * _xyz(source, "Accelerometer", cols)
+        what = "Accelerometer"
+        raw = _xyz_blocks(source, sensors["Accelerometer"])
         if "Gravity" in sensors:
-            g_cols = sensors["Gravity"]
-            g_series = clean_series(
-                source, "Gravity", seconds(g_cols), sign * _xyz(source, "Gravity", g_cols)
-            )
-            gravity = np.column_stack(
-                [np.interp(t, g_series.t_s, g_series.xyz[:, k]) for k in range(3)]
-            )
-            acc = clean_acceleration(source, "Accelerometer + Gravity", t, linear + gravity)
+            what = "Accelerometer + Gravity"
+            raw = _with_gravity(source, raw, _xyz_blocks(source, sensors["Gravity"]))
         else:
-            acc = clean_acceleration(source, "Accelerometer", t, linear)
             with_gravity = False
-    gyro = None
-    if "Gyroscope" in sensors:
-        cols = sensors["Gyroscope"]
-        gyro = clean_series(source, "Gyroscope", seconds(cols), _xyz(source, "Gyroscope", cols))
-    gps = None
-    if "Location" in sensors:
-        cols = sensors["Location"]
-        if "latitude" not in cols or "longitude" not in cols:
+
+    def seconds(t_ns: FloatArray) -> FloatArray:
+        return (t_ns - origin_ns) * 1e-9
+
+    def blocks() -> Iterator[RawBlock]:
+        if want_gyro and "Gyroscope" in sensors:
+            for data in _xyz_blocks(source, sensors["Gyroscope"]):
+                gyro.add(seconds(data[:, 0]), data[:, 1:4])
+        if raw is not None:
+            for data in raw:
+                yield seconds(data[:, 0]), sign * data[:, 1:4]
+
+    def location() -> GpsTrack | None:
+        if "Location" not in sensors:
+            return None
+        sensor = sensors["Location"]
+        if "latitude" not in sensor.fields or "longitude" not in sensor.fields:
             raise RecordingFormatError(path, "Location lacks latitude/longitude columns")
-        speed = cols.get("speed")
+        extra = tuple(f for f in _LOCATION[2:] if f in sensor.fields)
+        parts = list(sensor.read(("time", "latitude", "longitude", *extra)))
+        data = np.concatenate(parts) if parts else np.empty((0, 3 + len(extra)))
+        alt = data[:, 3 + extra.index("altitude")] if "altitude" in extra else None
+        speed = data[:, 3 + extra.index("speed")] if "speed" in extra else None
         if speed is not None:
             speed = np.where(speed < 0, np.nan, speed)  # negative means invalid (UNITS.md)
-        gps = gps_track(
-            seconds(cols), cols["latitude"], cols["longitude"], cols.get("altitude"), speed
+        return gps_track(seconds(data[:, 0]), data[:, 1], data[:, 2], alt, speed)
+
+    def recording() -> Recording:
+        return Recording(
+            source=source,
+            source_format="sensor-logger",
+            acc_includes_gravity=with_gravity,
+            gyro_rad_s=gyro.series(source, "Gyroscope"),
+            gps=location(),
+            start_utc=datetime.fromtimestamp(origin_ns * 1e-9, tz=UTC),
+            device=metadata.get("device name") or None,
+            metadata={
+                k: v
+                for k, v in metadata.items()
+                if k in ("platform", "standardisation", "version", "appversion")
+            },
         )
-    start = numeric_to_seconds(np.array([origin_ns, origin_ns]), "ns").origin_utc
-    return Recording(
-        source=source,
-        source_format="sensor-logger",
-        acc_m_s2=acc,
+
+    return RecordingSource(
+        source,
+        blocks(),
+        recording,
+        what=what,
+        has_acceleration=raw is not None,
         acc_includes_gravity=with_gravity,
-        gyro_rad_s=gyro,
-        gps=gps,
-        start_utc=start,
-        device=metadata.get("device name") or None,
-        metadata={
-            k: v
-            for k, v in metadata.items()
-            if k in ("platform", "standardisation", "version", "appversion")
-        },
     )
+
+
+def source_sensor_logger(path: Path, want_gyro: bool = False) -> RecordingSource:
+    """A Sensor Logger zip (per-sensor CSVs) or JSON export, block by block."""
+    if zipfile.is_zipfile(path):
+        sensors, metadata = _zip_sensors(path)
+    else:
+        sensors, metadata = _json_sensors(path)
+    return _build(path, sensors, metadata, want_gyro)
+
+
+def read_sensor_logger(path: Path) -> Recording:
+    """A Sensor Logger zip (per-sensor CSVs) or JSON export."""
+    return collect(source_sensor_logger(path, want_gyro=True))

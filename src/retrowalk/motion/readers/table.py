@@ -1,8 +1,8 @@
 """Reading delimited numeric text fast, and saying exactly where it is broken when it is.
 
-The fast path is :func:`numpy.loadtxt`; only when it fails is the text walked row by row to
-find the first bad line and column, so a 24-hour file stays quick and a broken one still
-gets a precise sentence.
+The fast path is :func:`numpy.loadtxt` on a whole block of lines; only when it fails is the
+block walked row by row to find the first bad line and column, so a 24-hour file stays quick
+and a broken one still gets a precise sentence.
 """
 
 from __future__ import annotations
@@ -79,32 +79,29 @@ def split_header(header: str, separator: str) -> list[str]:
     return [name.strip() for name in next(csv.reader([header], delimiter=separator))]
 
 
-def parse_numeric_block(
+def parse_numeric_text(
     source: Path | str,
-    lines: Sequence[str],
+    text: str,
     *,
     first_line_number: int,
     columns: Sequence[str],
     dialect: Dialect,
     allow_empty: bool = False,
 ) -> FloatArray:
-    """Numeric rows (no header) to an (n, len(columns)) array.
+    """Numeric rows (no header), whole lines of text, to an (n, len(columns)) array.
 
-    ``first_line_number`` is the 1-based line number of ``lines[0]`` in the file, so an error
-    names the line as an editor shows it. Empty fields become NaN only when ``allow_empty``
-    (exports whose columns have different lengths); anything else that is not a number is an
-    error naming the line and column.
+    ``first_line_number`` is the 1-based line number of the text's first line in the file,
+    so an error names the line as an editor shows it. Empty fields become NaN only when
+    ``allow_empty`` (exports whose columns have different lengths); anything else that is
+    not a number is an error naming the line and column.
     """
-    body = [ln for ln in lines if ln.strip()]
     width = len(columns)
-    if not body:
+    if not text.strip():
         return np.empty((0, width), dtype=np.float64)
-    text = "\n".join(body)
-    if dialect.decimal == ",":
-        text = text.replace(",", ".")
+    fast = text.replace(",", ".") if dialect.decimal == "," else text
     try:
         data = np.loadtxt(
-            io.StringIO(text),
+            io.StringIO(fast),
             delimiter=dialect.separator,
             dtype=np.float64,
             ndmin=2,
@@ -114,7 +111,9 @@ def parse_numeric_block(
             return data
     except ValueError:
         pass
-    return _parse_slowly(source, lines, first_line_number, columns, dialect, allow_empty)
+    return _parse_slowly(
+        source, text.splitlines(), first_line_number, columns, dialect, allow_empty
+    )
 
 
 def _parse_slowly(

@@ -1,0 +1,155 @@
+"""A recording being read: its metadata and its acceleration as blocks, in bounded memory.
+
+Every reader produces a :class:`RecordingSource`: the acceleration as raw blocks in file order
+(seconds, m/s², not yet sorted) and a function that gives the rest of the recording (device,
+start, GPS …) once the blocks have been read. Two consumers share it:
+
+* :func:`collect` holds everything and sorts the whole file (:func:`read_recording`);
+* :class:`ChunkCleaner` sorts within a short window and streams (the day-long path), so
+  peak memory does not depend on the length of the file.
+
+Both drop incomplete rows and repeated times (keeping the first) and refuse impossible values,
+so for any file whose rows are out of order by less than :data:`REORDER_WINDOW_S` they give
+the same samples.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from retrowalk.motion.errors import RecordingFormatError
+from retrowalk.motion.gps import GpsTotals
+from retrowalk.motion.readers.common import MAX_PLAUSIBLE_ACC_M_S2, clean_series
+from retrowalk.motion.recording import FloatArray, Recording, SensorSeries
+
+RawBlock = tuple[FloatArray, FloatArray]
+"""``(t_s, xyz_m_s2)`` as read from the file: maybe unsorted, maybe with NaN rows."""
+
+REORDER_WINDOW_S = 2.0
+"""Streaming sorts rows within this many seconds; a row later than that is dropped. Phones
+write rows in time order, with at most a few buffered rows out of place (policy)."""
+
+
+@dataclass
+class RecordingSource:
+    """The acceleration blocks of a recording and, once they are read, its metadata."""
+
+    source: str
+    blocks: Iterator[RawBlock]
+    metadata: Callable[[], Recording]
+    """The recording without its acceleration; call it after the blocks are exhausted."""
+    what: str = "acceleration"
+    has_acceleration: bool = True
+    acc_includes_gravity: bool = True
+    gps_totals: GpsTotals | None = None
+    """For a GPS-only source read as a stream: the track's totals (the track is not kept)."""
+
+
+@dataclass
+class GyroCollector:
+    """Angular-rate blocks gathered beside the acceleration (only :func:`collect` wants them)."""
+
+    wanted: bool
+    t_s: list[FloatArray] = field(default_factory=list)
+    xyz: list[FloatArray] = field(default_factory=list)
+
+    def add(self, t_s: FloatArray, xyz: FloatArray) -> None:
+        """Keep a block, when the angular rate is wanted."""
+        if self.wanted:
+            self.t_s.append(t_s)
+            self.xyz.append(xyz)
+
+    def series(self, source: str, what: str = "angular rate") -> SensorSeries | None:
+        """The whole angular rate, cleaned; ``None`` when none was gathered."""
+        if not self.t_s:
+            return None
+        return clean_series(source, what, np.concatenate(self.t_s), np.concatenate(self.xyz))
+
+
+def _check_plausible(source: str, what: str, t_s: FloatArray, xyz: FloatArray) -> None:
+    beyond = np.flatnonzero(np.any(np.abs(xyz) > MAX_PLAUSIBLE_ACC_M_S2, axis=1))
+    if beyond.size:
+        i = int(beyond[np.argmin(t_s[beyond])])
+        raise RecordingFormatError(
+            source,
+            f"the {what} reaches {float(np.max(np.abs(xyz[i]))):.3g} at {t_s[i]:.3f} s, "
+            f"beyond any motion sensor (±{MAX_PLAUSIBLE_ACC_M_S2:g}); check the unit",
+        )
+
+
+class ChunkCleaner:
+    """Raw blocks in, sorted and deduplicated chunks out, holding only a short window."""
+
+    def __init__(self, source: str, what: str, window_s: float = REORDER_WINDOW_S) -> None:
+        self.source = source
+        self.what = what
+        self.window_s = window_s
+        self._t = np.empty(0)
+        self._xyz = np.empty((0, 3))
+        self._last: float = -np.inf
+        self.samples = 0
+
+    def _emit(self, upto: float) -> RawBlock | None:
+        ready = self._t <= upto
+        if not bool(ready.any()):
+            return None
+        t, xyz = self._t[ready], self._xyz[ready]
+        self._t, self._xyz = self._t[~ready], self._xyz[~ready]
+        self._last = float(t[-1])
+        self.samples += t.size
+        return t, xyz
+
+    def push(self, t_s: FloatArray, xyz: FloatArray) -> RawBlock | None:
+        """Add a raw block; returns the rows now certain to be in order (or ``None``)."""
+        complete = np.isfinite(t_s) & np.all(np.isfinite(xyz), axis=1)
+        t_s, xyz = t_s[complete], xyz[complete]
+        if t_s.size == 0:
+            return None
+        _check_plausible(self.source, self.what, t_s, xyz)
+        t = np.concatenate((self._t, t_s))
+        values = np.concatenate((self._xyz, xyz))
+        order = np.argsort(t, kind="stable")
+        t, values = t[order], values[order]
+        first = np.concatenate(([True], np.diff(t) > 0)) & (t > self._last)
+        self._t, self._xyz = t[first], values[first]
+        return self._emit(float(self._t[-1]) - self.window_s) if self._t.size else None
+
+    def finish(self) -> RawBlock | None:
+        """The rows still held, at the end of the file."""
+        return self._emit(np.inf)
+
+
+def iter_clean(source: RecordingSource) -> Iterator[RawBlock]:
+    """The acceleration of ``source`` as sorted, deduplicated, plausible chunks (streaming)."""
+    cleaner = ChunkCleaner(source.source, source.what)
+    for t_s, xyz in source.blocks:
+        out = cleaner.push(t_s, xyz)
+        if out is not None:
+            yield out
+    out = cleaner.finish()
+    if out is not None:
+        yield out
+    if source.has_acceleration and cleaner.samples < 2:
+        raise RecordingFormatError(
+            source.source, f"the {source.what} has fewer than two complete samples"
+        )
+
+
+def collect(source: RecordingSource) -> Recording:
+    """The whole recording in memory, every row sorted (what :func:`read_recording` returns)."""
+    times: list[FloatArray] = []
+    values: list[FloatArray] = []
+    for t_s, xyz in source.blocks:
+        times.append(t_s)
+        values.append(xyz)
+    recording = source.metadata()
+    if not source.has_acceleration:
+        return recording
+    t = np.concatenate(times) if times else np.empty(0)
+    xyz = np.concatenate(values) if values else np.empty((0, 3))
+    acc = clean_series(source.source, source.what, t, xyz, MAX_PLAUSIBLE_ACC_M_S2)
+    return dataclasses.replace(recording, acc_m_s2=acc)
