@@ -55,3 +55,20 @@ def test_random_bytes_never_escape_as_another_error(data: bytes, name: str) -> N
         path.write_bytes(data)
         with contextlib.suppress(RecordingError):  # any other exception fails the test
             read_recording(path)
+
+
+def test_a_field_over_the_csv_limit_is_a_recording_error(tmp_path: Path) -> None:
+    """A quote opened and never closed makes one field of the rest of the file: the csv
+    module refuses it (``csv.Error``), which reaches the person as the file's problem."""
+    from retrowalk.motion.streaming import analyze_file
+
+    path = tmp_path / "rec.csv"
+    path.write_bytes(b"time,x,y,z\n0,1,2,3\n\"" + b"a" * 200_000 + b"\n1,2,3,4\n")
+    for read in (read_recording, analyze_file):
+        try:
+            read(path)  # type: ignore[operator]
+        except RecordingError as exc:
+            assert "rec.csv" in str(exc)
+            assert "not readable as CSV" in str(exc)
+        else:
+            raise AssertionError(f"{read.__name__} accepted a broken table")

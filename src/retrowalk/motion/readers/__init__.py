@@ -7,6 +7,7 @@ names). Each reader raises :class:`~retrowalk.motion.errors.RecordingError` with
 
 from __future__ import annotations
 
+import csv
 import gzip
 import zipfile
 from collections.abc import Callable, Iterator
@@ -149,8 +150,13 @@ def _choose(path: Path, fmt: str, columns: ColumnMapping | None) -> str:
     return "csv" if columns is not None else detect_format(path) if fmt == "auto" else fmt
 
 
-def _named(path: Path, exc: RecordingError) -> RecordingError:
-    """A content problem found below the reader, as an error that names the file."""
+def _named(path: Path, exc: RecordingError | csv.Error) -> RecordingError:
+    """A content problem found below the reader, as an error that names the file.
+
+    ``csv.Error`` (a field over the csv module's size limit, a stray quote) is the table's
+    content too: it never escapes as another kind of error."""
+    if isinstance(exc, csv.Error):
+        return RecordingFormatError(path, f"the table is not readable as CSV ({exc})")
     if isinstance(exc, RecordingFormatError | UnknownFormatError | InvalidParameterError):
         return exc
     return RecordingFormatError(path, str(exc))
@@ -159,7 +165,7 @@ def _named(path: Path, exc: RecordingError) -> RecordingError:
 def _named_blocks(path: Path, blocks: Iterator[RawBlock]) -> Iterator[RawBlock]:
     try:
         yield from blocks
-    except RecordingError as exc:
+    except (RecordingError, csv.Error) as exc:
         raise _named(path, exc) from None
 
 
@@ -182,7 +188,7 @@ def open_recording(
             source = opener(path, keep_track=False)
         else:
             source = _SOURCES[chosen](path)
-    except RecordingError as exc:
+    except (RecordingError, csv.Error) as exc:
         raise _named(path, exc) from None
     source.blocks = _named_blocks(path, source.blocks)
     metadata = source.metadata
@@ -190,7 +196,7 @@ def open_recording(
     def named_metadata() -> Recording:
         try:
             return metadata()
-        except RecordingError as exc:
+        except (RecordingError, csv.Error) as exc:
             raise _named(path, exc) from None
 
     source.metadata = named_metadata
@@ -206,7 +212,7 @@ def read_recording(
         if chosen == "csv":
             return read_generic_csv(path, columns)
         return _READERS[chosen](path)
-    except RecordingError as exc:
+    except (RecordingError, csv.Error) as exc:
         raise _named(path, exc) from None
 
 
