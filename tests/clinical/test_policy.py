@@ -101,14 +101,14 @@ def test_surfaces_per_fall_risk_level_follow_the_policy_and_the_words_match() ->
     assert low.surfaces == (Surface.TREADMILL,)
     high_words = next(r.message for r in high.reasons if r.code == "fall_risk.supervision")
     low_words = next(r.message for r in low.reasons if r.code == "fall_risk.supervision")
-    assert "a hallway with a rail and a spotter" in high_words
+    assert "a hallway with a rail, with someone beside you" in high_words
     assert "treadmill with handrails" not in high_words
     assert "on a treadmill (retrowalk policy)" in low_words
     assert "flat" not in low_words
     plan = start_prescription(screen(screening_answers()), high, KneeCondition.OA, SPEED)
     assert plan.surface is Surface.HALLWAY_WITH_RAIL_AND_SPOTTER
     why = next(r.message for r in plan.reasons if r.code.startswith("prescription.supervision"))
-    assert "a hallway with a rail and a spotter" in why
+    assert "a hallway with a rail, with someone beside you" in why
     assert "treadmill" not in why
 
 

@@ -8,10 +8,6 @@ from typing import Annotated, Literal
 import typer
 
 from retrowalk.cli.flags import speaks_flags
-from retrowalk.cli.labels import (
-    DECISION_WORDS,
-    words,
-)
 from retrowalk.cli.options import (
     DbOption,
     JsonOption,
@@ -19,6 +15,7 @@ from retrowalk.cli.options import (
     out,
     print_json,
 )
+from retrowalk.present import vocabulary as vocab
 from retrowalk.services import (
     transfer,
 )
@@ -142,7 +139,7 @@ def demo(
         print_json(result)
         return
     decisions = ", ".join(
-        f"{words(DECISION_WORDS, name)} {count}×" for name, count in result["decisions"].items()
+        f"{vocab.DECISIONS.short(name)} {count}×" for name, count in result["decisions"].items()
     )
     out.print(
         f"Demo walker {result['walker_id']} ({result['email']}): {result['sessions']} sessions, "

@@ -8,9 +8,6 @@ from typing import Annotated, Any
 import typer
 
 from retrowalk.cli.flags import speaks_flags
-from retrowalk.cli.labels import (
-    speed_words,
-)
 from retrowalk.cli.options import (
     AtOption,
     DbOption,
@@ -23,6 +20,7 @@ from retrowalk.cli.options import (
     read_json_object,
 )
 from retrowalk.cli.show import show_prescription, show_reasons, show_restrictions
+from retrowalk.present.numbers import speed_words
 from retrowalk.services import (
     assessments,
     plans,

@@ -8,13 +8,6 @@ import typer
 from rich.table import Table
 
 from retrowalk.cli.flags import speaks_flags
-from retrowalk.cli.labels import (
-    ADVERSE_EVENT_WORDS,
-    DECISION_WORDS,
-    speed_words,
-    word_list,
-    words,
-)
 from retrowalk.cli.options import (
     AtOption,
     DbOption,
@@ -26,6 +19,8 @@ from retrowalk.cli.options import (
 )
 from retrowalk.cli.show import bar, show_reasons, show_restrictions
 from retrowalk.clinical.norms import KM_H_PER_M_S, NPRS_MAX
+from retrowalk.present import vocabulary as vocab
+from retrowalk.present.numbers import speed_words
 from retrowalk.services import (
     history,
 )
@@ -70,21 +65,19 @@ def history_cmd(
             speed_words(s.speed_m_s) if s.speed_m_s else "—",
             f"{s.pain_before_nprs} / {s.pain_peak_nprs} / {s.pain_after_nprs}",
             str(s.effort_cr10),
-            f"[red]{word_list(ADVERSE_EVENT_WORDS, s.adverse_events)}[/]"
-            if s.adverse_events
-            else "—",
+            f"[red]{vocab.ADVERSE_EVENTS.listed(s.adverse_events)}[/]" if s.adverse_events else "—",
             f"{c.pain_nprs} / {c.stiffness_nprs}"
             if c
             else ("no report" if s.id in missed else "—"),
-            words(DECISION_WORDS, c.decision)
+            vocab.DECISIONS.short(c.decision)
             if c
-            else (words(DECISION_WORDS, missed[s.id].decision) if s.id in missed else "—"),
+            else (vocab.DECISIONS.short(missed[s.id].decision) if s.id in missed else "—"),
         )
     out.print(table)
     out.print("[bold]Plan decisions[/]")
     for p in result.prescriptions:
         out.print(
-            f"v{p.version} {p.effective_from} [bold]{words(DECISION_WORDS, p.decision)}[/]: "
+            f"v{p.version} {p.effective_from} [bold]{vocab.DECISIONS.short(p.decision)}[/]: "
             f"{p.duration_min:g} min, "
             f"{speed_words(p.speed_m_s)}, incline {p.incline_pct:g} %"
         )

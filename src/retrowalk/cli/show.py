@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from retrowalk.cli.labels import (
-    DECISION_WORDS,
-    SURFACE_WORDS,
-    speed_words,
-    words,
-)
 from retrowalk.cli.options import out
+from retrowalk.present import vocabulary as vocab
+from retrowalk.present.numbers import speed_words
 from retrowalk.services.schemas import PrescriptionOut
 
 
 def show_prescription(rx: PrescriptionOut, supervised: bool | None = None) -> None:
     out.print(
-        f"[bold]Plan v{rx.version}[/] ({words(DECISION_WORDS, rx.decision)}): "
+        f"[bold]Plan v{rx.version}[/] ({vocab.DECISIONS.short(rx.decision)}): "
         f"{rx.duration_min:g} min backward walking at {speed_words(rx.speed_m_s)}, incline "
-        f"{rx.incline_pct:g} %, on {words(SURFACE_WORDS, rx.surface)}, "
+        f"{rx.incline_pct:g} %, on {vocab.SURFACES.long(rx.surface)}, "
         f"{rx.sessions_per_week} times a week"
     )
     if supervised is not None:

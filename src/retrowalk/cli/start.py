@@ -55,7 +55,6 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from retrowalk.cli.labels import CONDITION_WORDS, SEX_WORDS, SURFACE_WORDS, speed_words, words
 from retrowalk.clinical.errors import CannotDecideError, ClinicalError, InvalidInputError
 from retrowalk.clinical.fall_risk import (
     FallRiskResult,
@@ -108,6 +107,8 @@ from retrowalk.clinical.screening import (
     red_flag_from_answer,
     screen,
 )
+from retrowalk.present import vocabulary as vocab
+from retrowalk.present.numbers import speed_words
 from retrowalk.store.json_files import JsonFileError, read_json_file
 
 EXIT_BAD_INPUT = 2
@@ -327,13 +328,13 @@ def ask_answers(asker: _Asker, console: Console) -> StartAnswers:
             console.print(f"Please try again: {exc.allowed}.")
     sex = asker.choice(
         "Sex (the chair-stand test's norms differ for women and men):",
-        {s.value: SEX_WORDS[s.value] for s in Sex},
+        {s.value: vocab.SEXES.long(s) for s in Sex},
         Sex.FEMALE.value,
     )
     active = asker.yes("Are you used to being physically active?")
     condition = asker.choice(
         "Which knee condition did your doctor or physiotherapist name?",
-        {k.value: CONDITION_WORDS[k.value] for k in KneeCondition},
+        {k.value: vocab.CONDITIONS.long(k) for k in KneeCondition},
         KneeCondition.OA.value,
     )
     console.print("\n[bold]Readiness questions (PAR-Q)[/]")
@@ -454,7 +455,7 @@ def _print_plan(console: Console, fall: FallRiskResult, plan: Prescription) -> N
         ("Status", "waiting for a clinician's clearance" if plan.awaiting_clearance else "ready"),
         ("Duration", f"{plan.duration_min} min"),
         ("Speed", f"{speed_words(plan.speed_m_s)} (from your measured comfortable backward speed)"),
-        ("Surface", words(SURFACE_WORDS, plan.surface)),
+        ("Surface", vocab.SURFACES.long(plan.surface)),
         ("Incline", f"{plan.incline_pct} %"),
         ("Sessions", f"{plan.sessions_per_week} a week"),
         ("Supervised", supervised),
@@ -597,7 +598,7 @@ def run_start(answers_file: Path | None, as_json: bool) -> None:
             surface = Surface(
                 asker.choice(
                     "Where will you walk?",
-                    {s.value: SURFACE_WORDS[s.value] for s in allowed},
+                    {s.value: vocab.SURFACES.long(s) for s in allowed},
                     allowed[0].value,
                 )
             )

@@ -8,13 +8,6 @@ import typer
 from rich.table import Table
 
 from retrowalk.cli.flags import speaks_flags
-from retrowalk.cli.labels import (
-    CONDITION_SHORT_WORDS,
-    FLAG_WORDS,
-    knee,
-    word_list,
-    words,
-)
 from retrowalk.cli.options import (
     DbOption,
     JsonOption,
@@ -26,6 +19,7 @@ from retrowalk.cli.options import (
 )
 from retrowalk.cli.show import show_prescription
 from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS
+from retrowalk.present import vocabulary as vocab
 from retrowalk.services import (
     clinician,
     plans,
@@ -94,10 +88,10 @@ def walker_list(database_url: DbOption = None, as_json: JsonOption = False) -> N
         table.add_row(
             str(r.walker.id),
             r.walker.display_name,
-            f"{words(CONDITION_SHORT_WORDS, r.walker.knee_condition)} ({r.walker.knee_side})",
+            f"{vocab.CONDITIONS.short(r.walker.knee_condition)} ({r.walker.knee_side})",
             str(r.last_session_on or "—"),
             f"v{r.current_prescription_version}" if r.current_prescription_version else "—",
-            word_list(FLAG_WORDS, r.flags),
+            vocab.FLAGS.listed(r.flags),
         )
     out.print(table)
     for r in rows:
@@ -124,7 +118,7 @@ def walker_show(
     out.print(
         f"[bold]{walker.display_name}[/] <{walker.email}> — walker {walker.id}, "
         f"{walker.age_years} years, {walker.sex}, "
-        f"{knee(walker.knee_condition, walker.knee_side)}, time zone {walker.timezone}"
+        f"{vocab.knee(walker.knee_condition, walker.knee_side)}, time zone {walker.timezone}"
     )
     if rx is None:
         out.print("No plan yet.")

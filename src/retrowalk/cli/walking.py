@@ -9,11 +9,6 @@ from typing import Annotated, Any
 import typer
 
 from retrowalk.cli.flags import speaks_flags
-from retrowalk.cli.labels import (
-    CHECKIN_DECISION_WORDS,
-    SURFACE_WORDS,
-    words,
-)
 from retrowalk.cli.options import (
     AtOption,
     DbOption,
@@ -26,6 +21,7 @@ from retrowalk.cli.options import (
 )
 from retrowalk.cli.show import show_prescription, show_reasons, show_restrictions
 from retrowalk.clinical.norms import CR10_MAX, NPRS_MAX
+from retrowalk.present import vocabulary as vocab
 from retrowalk.services import (
     checkins,
     plans,
@@ -85,7 +81,7 @@ def log(
     speed: Annotated[float | None, typer.Option(help="Speed, m/s.")] = None,
     distance: Annotated[float | None, typer.Option(help="Distance, m.")] = None,
     surface: Annotated[
-        str | None, typer.Option(help=f"Surface: {', '.join(SURFACE_WORDS)}.")
+        str | None, typer.Option(help=f"Surface: {', '.join(vocab.SURFACES.choices())}.")
     ] = None,
     incline: Annotated[float | None, typer.Option(help="Incline, %.")] = None,
     supervised: Annotated[bool | None, typer.Option("--supervised/--alone")] = None,
@@ -171,7 +167,9 @@ def log(
         ("supervised", "--supervised/--alone"),
     ):
         if needed not in data:
-            allowed = f" (one of: {', '.join(SURFACE_WORDS)})" if needed == "surface" else ""
+            allowed = (
+                f" (one of: {', '.join(vocab.SURFACES.choices())})" if needed == "surface" else ""
+            )
             raise InvalidRequest(f"{flag} is required{allowed}, or use --as-prescribed.")
     if data.get("speed_m_s") is None and data.get("distance_m") is None:
         source = (
@@ -239,9 +237,7 @@ def checkin(
     result = checkins.morning_checkin(ctx, actor, walker_id, data)
     if emit(result, as_json):
         return
-    out.print(
-        f"Decision: [bold]{result.decision}[/] ({words(CHECKIN_DECISION_WORDS, result.decision)})"
-    )
+    out.print(f"Decision: [bold]{result.decision}[/] ({vocab.NEXT_PLAN.short(result.decision)})")
     show_reasons(result.reasons)
     if result.next_prescription is not None:
         show_prescription(result.next_prescription.model_copy(update={"reasons": ()}))

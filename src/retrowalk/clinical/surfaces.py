@@ -34,13 +34,13 @@ class Surface(StrEnum):
 
 SURFACE_WORDS: Final[Mapping[Surface, str]] = {
     Surface.TREADMILL_WITH_HANDRAILS: "a treadmill with handrails",
-    Surface.HALLWAY_WITH_RAIL_AND_SPOTTER: "a hallway with a rail and a spotter",
-    Surface.FLAT_CLEAR_KNOWN_PATH: "a flat, clear, known path",
+    Surface.HALLWAY_WITH_RAIL_AND_SPOTTER: "a hallway with a rail, with someone beside you",
+    Surface.FLAT_CLEAR_KNOWN_PATH: "a flat, clear path you know",
     Surface.TREADMILL: "a treadmill",
 }
 """Each surface in plain words, for the reasons shown to walker and clinician."""
 
 
 def describe_surfaces(surfaces: Iterable[Surface]) -> str:
-    """``"a treadmill with handrails or a hallway with a rail and a spotter"``."""
+    """``"a treadmill with handrails or a hallway with a rail, with someone beside you"``."""
     return " or ".join(SURFACE_WORDS[surface] for surface in surfaces)

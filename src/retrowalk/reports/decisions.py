@@ -7,16 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from retrowalk.cli.labels import DECISION_WORDS, words
 from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.clinical.reasons import Reason
+from retrowalk.present import vocabulary as vocab
 from retrowalk.services.schemas import HistoryOut
-
-FALL_RISK_WORDS = {
-    "high": "high fall risk",
-    "low": "low fall risk",
-    "not_known": "fall risk not known",
-}
 
 
 @dataclass(frozen=True)
@@ -67,7 +61,7 @@ def decisions_of(record: HistoryOut) -> list[Decision]:
                 record_id=a.id,
                 decision=a.fall_risk or "no_fall_risk_test",
                 what=f"Assessment ({a.kind}): "
-                + FALL_RISK_WORDS.get(a.fall_risk or "", "no fall-risk test"),
+                + (vocab.FALL_RISKS.short(a.fall_risk) if a.fall_risk else "no fall-risk test"),
                 reasons=a.reasons,
                 rule_version=a.rule_version,
             )
@@ -80,7 +74,7 @@ def decisions_of(record: HistoryOut) -> list[Decision]:
                 record_kind="plan",
                 record_id=p.id,
                 decision=p.decision,
-                what=f"Plan v{p.version}: {words(DECISION_WORDS, p.decision)} — "
+                what=f"Plan v{p.version}: {vocab.DECISIONS.short(p.decision)} — "
                 f"{p.duration_min:g} min at {p.speed_m_s:.2f} m/s",
                 reasons=p.reasons,
                 rule_version=p.rule_version,
@@ -95,7 +89,7 @@ def decisions_of(record: HistoryOut) -> list[Decision]:
                 record_id=c.id,
                 decision=c.decision,
                 what=f"Check-in: next-morning pain {c.pain_nprs}/{NPRS_MAX} → "
-                f"{words(DECISION_WORDS, c.decision)}" + (" (rest day)" if c.rest_day else ""),
+                f"{vocab.DECISIONS.short(c.decision)}" + (" (rest day)" if c.rest_day else ""),
                 reasons=c.reasons,
             )
         )
@@ -107,7 +101,7 @@ def decisions_of(record: HistoryOut) -> list[Decision]:
                 record_kind="missed_report",
                 record_id=m.id,
                 decision=m.decision,
-                what=f"No morning report → {words(DECISION_WORDS, m.decision)}",
+                what=f"No morning report → {vocab.DECISIONS.short(m.decision)}",
                 reasons=m.reasons,
             )
         )

@@ -21,7 +21,6 @@ from typing import Any
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
-from retrowalk.cli.labels import ADVERSE_EVENT_WORDS, words
 from retrowalk.clinical.measures.koos import KOOS_ITEMS, SUBSCALE_LABELS, KoosSubscale
 from retrowalk.clinical.screening import (
     ANTICOAGULANT_QUESTION,
@@ -33,6 +32,7 @@ from retrowalk.clinical.screening import (
     ScreeningAnswers,
     recent_surgery_question,
 )
+from retrowalk.present import vocabulary as vocab
 from retrowalk.reports import fhir_codes as fc
 from retrowalk.reports.record import AssessmentValues, WalkerRecord
 from retrowalk.services.schemas import (
@@ -42,7 +42,6 @@ from retrowalk.services.schemas import (
     ScreeningOut,
     SessionOut,
 )
-from retrowalk.web import labels
 
 _NAMESPACE = uuid.UUID("6f1d2c9e-3b8a-5e47-9c1d-2a7b4e6f8d03")
 """uuid5 namespace of retrowalk's FHIR ids (fixed: the same record gives the same ids)."""
@@ -197,7 +196,7 @@ def _condition(b: _Builder) -> None:
             },
             "code": {
                 "coding": [_coding(fc.RW_CONDITION, condition, fc.CONDITIONS.get(condition))],
-                "text": labels.condition(condition),
+                "text": vocab.CONDITIONS.long(condition),
             },
             "bodySite": [
                 {
@@ -260,7 +259,7 @@ def _sessions(b: _Builder, sessions: tuple[SessionOut, ...]) -> None:
                 {
                     "valueCodeableConcept": {
                         "coding": [_coding(fc.RW_ADVERSE_EVENT, event)],
-                        "text": words(ADVERSE_EVENT_WORDS, event),
+                        "text": vocab.ADVERSE_EVENTS.short(event),
                     }
                 },
                 performer=me,
@@ -487,7 +486,7 @@ def _care_plan(b: _Builder, plan: PrescriptionOut) -> None:
     description = (
         f"Backward walking {plan.duration_min:g} min at {plan.speed_m_s:.2f} m/s, incline "
         f"{plan.incline_pct:g} %, {plan.sessions_per_week} sessions a week, on "
-        f"{labels.surface(plan.surface)}; supervised {supervision}."
+        f"{vocab.SURFACES.long(plan.surface)}; supervised {supervision}."
     )
     resource: dict[str, Any] = {
         "resourceType": "CarePlan",
@@ -535,7 +534,9 @@ def _care_plan(b: _Builder, plan: PrescriptionOut) -> None:
                         {
                             "url": fc.EXT_PLAN_SURFACE,
                             "valueCoding": _coding(
-                                fc.RW_SURFACE, str(plan.surface.value), labels.surface(plan.surface)
+                                fc.RW_SURFACE,
+                                str(plan.surface.value),
+                                vocab.SURFACES.long(plan.surface),
                             ),
                         },
                         {

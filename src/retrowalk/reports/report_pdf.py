@@ -1,7 +1,7 @@
 """The clinical report a physiotherapist files: HTML from a Jinja2 template, printed to PDF by
 WeasyPrint (A4 or US Letter, page numbers, the walker's name on every page).
 
-The charts are the web's own SVG charts (:func:`retrowalk.web.progress_charts.progress_charts`),
+The charts are the web's own SVG charts (:func:`retrowalk.present.progress_charts.progress_charts`),
 so the paper shows what the screen shows, crisply. Nothing is fetched while printing: the
 fetcher refuses every URL that is not inline ``data:``, and the fonts are the machine's
 (DejaVu, from Debian's ``fonts-dejavu-core``).
@@ -18,18 +18,17 @@ from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from retrowalk.cli import labels as terminal_words
 from retrowalk.clinical.evidence import BOTTOM_LINE
 from retrowalk.clinical.measures.koos import SUBSCALE_LABELS, KoosSubscale
 from retrowalk.clinical.measures.meaningful_change import ChangeMeasure, classify_change
 from retrowalk.clinical.norms import CR10_MAX, NPRS_MAX
+from retrowalk.present import vocabulary as vocab
+from retrowalk.present.numbers import source_label, speed_words
+from retrowalk.present.progress_charts import Chart, progress_charts
 from retrowalk.reports.adherence import adherence_of
 from retrowalk.reports.decisions import decisions_of
 from retrowalk.reports.record import WalkerRecord
 from retrowalk.services.schemas import AssessmentOut, CheckinOut
-from retrowalk.web import labels
-from retrowalk.web.progress_charts import Chart, progress_charts
-from retrowalk.web.render import source_label, speed_words
 
 PageSize = Literal["A4", "Letter"]
 PAGE_SIZES: Final[tuple[str, ...]] = ("A4", "Letter")
@@ -158,9 +157,7 @@ def report_html(record: WalkerRecord, *, page_size: PageSize = "A4") -> str:
     history = record.history
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     adverse = [
-        (s, terminal_words.words(terminal_words.ADVERSE_EVENT_WORDS, e))
-        for s in history.sessions
-        for e in s.adverse_events
+        (s, vocab.ADVERSE_EVENTS.short(e)) for s in history.sessions for e in s.adverse_events
     ]
     return (
         _environment()
@@ -181,8 +178,7 @@ def report_html(record: WalkerRecord, *, page_size: PageSize = "A4") -> str:
             decisions=decisions_of(history),
             morning=_morning_by_session(history.checkins),
             adverse=adverse,
-            labels=labels,
-            clinician_words=terminal_words,
+            vocab=vocab,
             bottom_line=BOTTOM_LINE,
             does_not_diagnose=DOES_NOT_DIAGNOSE,
             nprs_max=NPRS_MAX,

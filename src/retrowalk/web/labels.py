@@ -1,96 +1,10 @@
-"""Plain words for the values the services return (surfaces, decisions, flags, statuses)."""
+"""The questions of the web forms, as each page shows them: the error summary names a wrong
+answer in these words. The words for codes (surfaces, decisions, flags…) are the one
+vocabulary of :mod:`retrowalk.present.vocabulary`."""
 
 from __future__ import annotations
 
-from retrowalk.clinical.fall_risk import Surface
 from retrowalk.clinical.norms import BACKWARD_WALK_3M_DISTANCE_M, CHAIR_STAND_DURATION_S
-from retrowalk.services.schemas import Flag
-
-SURFACE_WORDS: dict[str, str] = {
-    Surface.TREADMILL_WITH_HANDRAILS.value: "a treadmill with handrails",
-    Surface.HALLWAY_WITH_RAIL_AND_SPOTTER.value: "a hallway with a rail, with someone beside you",
-    Surface.FLAT_CLEAR_KNOWN_PATH.value: "a flat, clear path you know",
-    Surface.TREADMILL.value: "a treadmill",
-}
-
-DECISION_WORDS: dict[str, str] = {
-    "start": "Starting plan",
-    "progress": "Step up",
-    "hold": "Stay at this level",
-    "regress": "Step down",
-    "step_back": "Step back after a break",
-    "adjust": "Changed by your clinician",
-    "reassess": "Changed after your reassessment",
-    "stop": "Stop: something went wrong",
-    "clear": "Cleared by your clinician",
-    "review": "Reviewed by your clinician",
-}
-
-FLAG_WORDS: dict[str, str] = {
-    Flag.RED_FLAG.value: "Red flag",
-    Flag.REST_DAY.value: "Rest day",
-    Flag.FALL_RISK.value: "Fall risk high or not known",
-    Flag.WALKING_AID.value: "Walking aid",
-    Flag.WALKED_OUTSIDE_SUPERVISION.value: "Walked alone or off the safe surfaces",
-    Flag.PAIN_FLARE.value: "Pain flare",
-    Flag.MORNING_PAIN_UP.value: "Next-morning pain up",
-    Flag.ADVERSE_EVENT.value: "Adverse event",
-    Flag.WAITING_FOR_CLEARANCE.value: "Waiting for clearance",
-    Flag.MISSED_SESSIONS.value: "Missed sessions",
-    Flag.REASSESSMENT_DUE.value: "Reassessment due",
-    Flag.RECORD_UNREADABLE.value: "Record needs checking",
-}
-
-ADVERSE_EVENT_WORDS: dict[str, str] = {
-    "fall": "I fell",
-    "near_fall": "I nearly fell",
-    "dizziness": "I felt dizzy or faint",
-    "chest_pain": "I had chest pain",
-    "sharp_knee_pain": "Sharp pain in my knee",
-}
-
-CONDITION_WORDS: dict[str, str] = {
-    "oa": "knee osteoarthritis",
-    "patellofemoral_pain": "patellofemoral (kneecap) pain",
-}
-
-BLOCKED_STATUS_WORDS: dict[str, str] = {
-    "stopped": "No backward walking: please see a doctor first.",
-    "waiting_for_review": "No session today: your clinician first reviews what happened.",
-    "rest_day": "Today is a rest day: no session. Please contact your clinician.",
-    "waiting_for_clearance": "No session yet: your clinician must clear you first.",
-}
-"""What "today" says when a restriction stops every session (RULES.md §7)."""
-
-SCREENING_OUTCOME_WORDS: dict[str, str] = {
-    "cleared": "You can go on to the baseline tests.",
-    "clearance_required": "A clinician needs to clear you before your first session.",
-    "stop_and_refer": "Please do not start backward walking: see a doctor first.",
-}
-
-
-def surface(value: object) -> str:
-    key = getattr(value, "value", value)
-    return SURFACE_WORDS.get(str(key), str(key).replace("_", " "))
-
-
-def decision(value: str) -> str:
-    return DECISION_WORDS.get(value, value.replace("_", " ").capitalize())
-
-
-def flag(value: object) -> str:
-    key = str(getattr(value, "value", value))
-    return FLAG_WORDS.get(key, key.replace("_", " ").capitalize())
-
-
-def condition(value: object) -> str:
-    key = str(getattr(value, "value", value))
-    return CONDITION_WORDS.get(key, key.replace("_", " "))
-
-
-def adverse_event(value: str) -> str:
-    return ADVERSE_EVENT_WORDS.get(value, value.replace("_", " "))
-
 
 # --- form questions, as each page shows them (the error summary names them in these words) ---
 # tests/web/test_audit.py checks that every one of these appears on its page, so they cannot drift.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,8 @@ from retrowalk.clinical.prescription import (
     TREADMILL_OVERSHOOT_M_S,
 )
 from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS
+from retrowalk.present import vocabulary as vocab
+from retrowalk.present.numbers import source_label, speed_words
 from retrowalk.web.auth import current_session, ensure_session
 from retrowalk.web.sign_in_store import CSRF_FIELD
 from retrowalk.web.state import web_state
@@ -60,36 +61,8 @@ def make_templates() -> Jinja2Templates:
     env.filters["pct"] = lambda v: f"{v:g} %" if v is not None else "—"
     env.filters["words"] = lambda v: str(v).replace("_", " ")
     env.globals["clinical"] = CLINICAL_NUMBERS
+    env.globals["vocab"] = vocab
     return templates
-
-
-def speed_words(speed_m_s: float | None) -> str:
-    """``0.75 m/s (2.7 km/h)``: a walker sees km/h beside m/s (RULES.md §7.10)."""
-    if speed_m_s is None:
-        return "—"
-    return f"{speed_m_s:.2f} m/s ({speed_m_s * KM_H_PER_M_S:.1f} km/h)"
-
-
-def source_label(key: str) -> str:
-    """A short citation ("Alghadir 2019") for an evidence-catalogue key; the key if unknown."""
-    try:
-        from retrowalk.clinical.evidence import CATALOGUE
-    except ImportError:  # pragma: no cover - the catalogue ships with the clinical package
-        return key
-    entry = CATALOGUE.get(key)
-    if entry is None:
-        return key
-    author = re.match(r"(\w[\w'’-]+) (?:[A-Z]{1,4}[,. ]|et al)", entry.citation)
-    year = re.search(r"\b(19|20)\d{2}\b", entry.citation)
-    if author and year:
-        return f"{author.group(1)} {year.group(0)}"
-    # No "Author Year": the source's name, before its explanation in brackets or after a comma
-    # ("NHS knee red-flag pathways (Gloucestershire …)" → "NHS knee red-flag pathways").
-    first = entry.citation.split(". ")[0].rstrip(".")
-    name = first.split(" (")[0]
-    head = name.split(", ")[0]
-    name = head if len(head) >= 5 else name
-    return name if len(name) <= 60 else name[:59] + "…"
 
 
 def render(

@@ -16,7 +16,8 @@ from retrowalk.clinical.errors import ClinicalError
 from retrowalk.clinical.fall_risk import Surface
 from retrowalk.clinical.measures.koos import KOOS_ITEMS, SUBSCALE_LABELS
 from retrowalk.clinical.norms import NPRS_MAX
-from retrowalk.clinical.restrictions import RestrictionKind
+from retrowalk.present import vocabulary as vocab
+from retrowalk.present.progress_charts import progress_charts
 from retrowalk.services import accounts, assessments, clinician, history, plans, walkers
 from retrowalk.services.errors import ServiceError
 from retrowalk.services.schemas import (
@@ -31,7 +32,6 @@ from retrowalk.services.schemas import (
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_clinician
 from retrowalk.web.errors import status_for
-from retrowalk.web.progress_charts import progress_charts
 from retrowalk.web.render import flash, render
 from retrowalk.web.state import web_state
 
@@ -66,27 +66,12 @@ def walker_list(request: Request, sort: str = "flags", order: str = "asc") -> Re
     )
 
 
-FALL_RISK_WORDS = {
-    "high": "high fall risk",
-    "low": "low fall risk",
-    "not_known": "fall risk not known",
-}
-RESTRICTION_WORDS = {
-    RestrictionKind.RED_FLAG: "red flag",
-    RestrictionKind.ADVERSE_EVENT: "adverse-event review",
-    RestrictionKind.REST_DAY: "rest day",
-    RestrictionKind.CLEARANCE_REQUIRED: "clearance to start",
-    RestrictionKind.FALL_RISK: "fall-risk supervision",
-    RestrictionKind.WALKING_AID: "walking-aid supervision",
-}
-
-
 def _restrictions_added(restrictions: RestrictionsOut | None) -> dict[tuple[str, int], list[str]]:
     """Which record added which restriction the walker did not have, by (source, id)."""
     found: dict[tuple[str, int], list[str]] = {}
     for added in restrictions.added if restrictions is not None else ():
         found.setdefault((added.entity, added.entity_id), []).extend(
-            RESTRICTION_WORDS[kind] for kind in added.kinds
+            vocab.RESTRICTIONS.short(kind) for kind in added.kinds
         )
     return found
 
@@ -111,7 +96,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
             }
         )
     for a in record.assessments:
-        risk = FALL_RISK_WORDS.get(a.fall_risk or "", "no fall-risk test")
+        risk = vocab.FALL_RISKS.short(a.fall_risk) if a.fall_risk else "no fall-risk test"
         titles = added.get(("assessment", a.id), [])
         decisions.append(
             {
@@ -126,7 +111,9 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         decisions.append(
             {
                 "when": lifted.at,
-                "what": f"Cleared by {by}: {RESTRICTION_WORDS[lifted.kind]} — {lifted.reason}",
+                "what": (
+                    f"Cleared by {by}: {vocab.RESTRICTIONS.short(lifted.kind)} — {lifted.reason}"
+                ),
                 "reasons": tuple(r for t in lifted.triggers for r in t.reasons),
             }
         )
@@ -134,7 +121,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         decisions.append(
             {
                 "when": p.created_at,
-                "what": f"Plan v{p.version}: {labels.decision(p.decision)} — "
+                "what": f"Plan v{p.version}: {vocab.DECISIONS.long(p.decision)} — "
                 f"{p.duration_min:g} min at {p.speed_m_s:.2f} m/s",
                 "reasons": p.reasons,
                 "rule_version": p.rule_version,
@@ -145,7 +132,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
             {
                 "when": c.local_date,
                 "what": f"Check-in: next-morning pain {c.pain_nprs}/{NPRS_MAX} → "
-                f"{labels.decision(c.decision)}"
+                f"{vocab.DECISIONS.long(c.decision)}"
                 + (
                     f" — added: {'; '.join(added[('checkin', c.id)])}"
                     if ("checkin", c.id) in added
@@ -168,12 +155,11 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "flags": flags,
         "plan": plans.current_prescription(db, actor, walker_id),
         "restrictions": restrictions,
-        "restriction_words": RESTRICTION_WORDS,
         "reassessment": assessments.reassessment_status(db, actor, walker_id),
         "decisions": decisions,
         "charts": progress_charts(record),
         "labels": labels,
-        "surfaces": labels.SURFACE_WORDS,
+        "surfaces": vocab.SURFACES.choices(),
         "surface_values": [s.value for s in Surface],
         "koos_items": [(SUBSCALE_LABELS[sub], codes) for sub, codes in KOOS_ITEMS.items()],
         "values": {},

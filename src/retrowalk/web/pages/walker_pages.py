@@ -20,6 +20,8 @@ from retrowalk.clinical import screening as clinical_screening
 from retrowalk.clinical.errors import ClinicalError
 from retrowalk.clinical.progression import AdverseEvent
 from retrowalk.clinical.restrictions import SERIOUS_ADVERSE_EVENTS, RestrictionKind
+from retrowalk.present import vocabulary as vocab
+from retrowalk.present.progress_charts import progress_charts
 from retrowalk.services import assessments, checkins, history, plans, policies, screening, sessions
 from retrowalk.services.errors import ServiceError
 from retrowalk.services.schemas import (
@@ -33,7 +35,6 @@ from retrowalk.services.schemas import (
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_walker
 from retrowalk.web.errors import status_for
-from retrowalk.web.progress_charts import progress_charts
 from retrowalk.web.render import flash, render
 from retrowalk.web.state import web_state
 
@@ -247,7 +248,6 @@ def today_page(request: Request) -> Response:
             "pending_checkin": pending,
             "pending_is_today": pending is not None and pending.local_date == today.local_date,
             "labels": labels,
-            "blocked_words": labels.BLOCKED_STATUS_WORDS,
         },
     )
 
@@ -309,7 +309,7 @@ def guided_session(request: Request) -> Response:
                 "spoken_cue_every_s"
             ),
             "labels": labels,
-            "adverse_events": labels.ADVERSE_EVENT_WORDS,
+            "adverse_events": vocab.ADVERSE_EVENTS.choices(),
         },
     )
 
@@ -329,8 +329,8 @@ def _log_context(today: Any, values: dict[str, Any]) -> dict[str, Any]:
         "nav": "today",
         "today": today,
         "values": values,
-        "surfaces": labels.SURFACE_WORDS,
-        "adverse_events": labels.ADVERSE_EVENT_WORDS,
+        "surfaces": vocab.SURFACES.choices(),
+        "adverse_events": vocab.ADVERSE_EVENTS.choices(),
     }
 
 
@@ -339,7 +339,7 @@ def log_form(request: Request) -> Response:
     actor, walker_id = require_walker(request)
     today = plans.todays_prescription(web_state(request).ctx, actor, walker_id)
     query = request.query_params
-    events = [e for e in query.getlist("adverse_events") if e in labels.ADVERSE_EVENT_WORDS]
+    events = [e for e in query.getlist("adverse_events") if e in vocab.ADVERSE_EVENTS.choices()]
     plan = today.prescription
     if today.status == "needs_screening":
         flash(request, today.message)  # the safety questions come first
@@ -352,7 +352,9 @@ def log_form(request: Request) -> Response:
             "duration_min": 0,
             "speed_m_s": None,
             "incline_pct": 0,
-            "surface": plan.surface.value if plan is not None else next(iter(labels.SURFACE_WORDS)),
+            "surface": plan.surface.value
+            if plan is not None
+            else next(iter(vocab.SURFACES.choices())),
             "supervised": None,
             "adverse_events": events,
             "note": "",
@@ -452,7 +454,7 @@ async def log_submit(request: Request) -> Response:
             "title": "Session saved",
             "nav": "today",
             "saved": saved,
-            "events": [labels.adverse_event(e) for e in saved.adverse_events],
+            "events": [vocab.ADVERSE_EVENTS.short(e) for e in saved.adverse_events],
             "stops": bool(set(saved.adverse_events) & SERIOUS_EVENTS),
             "chest_pain": AdverseEvent.CHEST_PAIN.value in saved.adverse_events,
         },
@@ -528,7 +530,7 @@ async def checkin_submit(request: Request) -> Response:
             "title": "Thank you",
             "nav": "today",
             "result": result,
-            "decision_words": labels.decision(result.decision),
+            "decision_words": vocab.DECISIONS.long(result.decision),
             "labels": labels,
             "blocked": any(r.effect.value == "no_sessions" for r in result.restrictions),
         },
