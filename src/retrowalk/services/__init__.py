@@ -1,13 +1,15 @@
 """Use cases of retrowalk: one transaction each, access checked here, decisions by clinical/.
 
-Every use case is a function ``use_case(db, actor, ...)``: ``db`` is a
-:class:`retrowalk.store.Database` (``open_database(url)``), ``actor`` an
-:class:`~retrowalk.services.schemas.Actor` (account id + role). Inputs are the pydantic
-models of :mod:`retrowalk.services.schemas` (or plain dicts of the same shape); outputs are
-frozen models from the same module. Access is enforced IN the service: a walker reaches only
-their own records, a clinician only the walkers assigned to them, an admin everything. Every
-change is written with its audit entry in the same transaction. Optional ``now`` arguments
-(aware datetimes) exist for imports, tests and the demo; they default to the current time.
+Every use case is a function ``use_case(ctx, actor, ...)``: ``ctx`` is the
+:class:`~retrowalk.services.context.AppContext` (the database and the clock, built once per
+process by ``build_context(url)``), ``actor`` an :class:`~retrowalk.services.schemas.Actor`
+(account id + role). Inputs are the pydantic models of :mod:`retrowalk.services.schemas` (or
+plain dicts of the same shape); outputs are frozen models from the same module. Access is
+enforced IN the service: a walker reaches only their own records, a clinician only the walkers
+assigned to them, an admin everything. Every change is written with its audit entry in the same
+transaction. "Now" is the context's clock: ``ctx.at(moment)`` is the same context stopped at
+``moment``, for imports, ``--at``, tests and the demo. The clinic's policy in force is read from
+the database inside each use case's transaction (:mod:`retrowalk.services.policies`).
 
 Errors (:mod:`retrowalk.services.errors`, all ``ServiceError(ValueError)`` with one readable
 sentence): ``NotFound`` (404), ``AccessDenied`` (403), ``Conflict`` (409), ``InvalidRequest``
@@ -16,47 +18,53 @@ INTEGER columns) and text containing a NUL character, so SQLite and PostgreSQL b
 same. Clinical errors (``retrowalk.clinical.errors.ClinicalError``)
 pass through unchanged.
 
-Public API (stable):
+Public API (stable). Every public function of a module below that takes ``ctx`` first is listed,
+with its parameter names as in the code (``tests/services/test_use_case_list.py`` checks):
 
 ``accounts``
-    ``first_run_needed(db) -> bool`` — no clinician/admin account with a password exists
+    ``first_run_needed(ctx) -> bool`` — no clinician/admin account with a password exists
     yet (the CLI's password-less local admin does not count: it cannot sign in on the web).
-    ``create_setup_token(db) -> SetupTokenOut`` — one-time token for the first account (only
+    ``create_setup_token(ctx) -> SetupTokenOut`` — one-time token for the first account (only
     while ``first_run_needed``; only its hash is stored; a new one replaces older unused ones).
-    ``complete_setup(db, token, AccountIn) -> AccountOut`` — creates the first clinician/admin.
-    ``create_account(db, actor, AccountIn) -> AccountOut`` — admin only.
-    ``find_account_by_email(db, email) -> LoginAccount | None`` — for login (has the hash).
-    ``get_account(db, actor, account_id) -> AccountOut`` — self or admin.
-    ``set_password_hash(db, actor, account_id, password_hash) -> AccountOut`` — self or admin.
-    ``create_invitation(db, actor, email, *, valid_days=14, now=None) -> InvitationOut`` —
-    a clinician invites a walker; ``token`` is returned once, stored hashed. An email that
-    has an account (not the clinician's own walker) is invited like any other, so the answer
-    never says whose account it is.
-    ``invitation_status(db, token, *, now=None) -> InvitationState`` — read-only: ``valid``,
-    ``used``, ``withdrawn``, ``expired`` or ``unknown``, nothing else.
-    ``accept_invitation(db, token, WalkerSignup, *, now=None) -> WalkerOut`` — creates the
-    walker account + profile linked to the inviting clinician (single use, expires).
-    ``ensure_local_admin(db) -> Actor`` — the CLI's local administrator (created by ``init``).
+    ``complete_setup(ctx, token, data: AccountIn) -> AccountOut`` — creates the first
+    clinician/admin.
+    ``create_account(ctx, actor, data: AccountIn) -> AccountOut`` — admin only.
+    ``find_account_by_email(ctx, email) -> LoginAccount | None`` — for login (has the hash).
+    ``get_account(ctx, actor, account_id) -> AccountOut`` — self or admin.
+    ``set_password_hash(ctx, actor, account_id, password_hash) -> AccountOut`` — self or admin.
+    ``create_invitation(ctx, actor, email, *, valid_days=14) -> InvitationOut`` — a clinician
+    invites a walker; ``token`` is returned once, stored hashed. An email that has an account
+    (not the clinician's own walker) is invited like any other, so the answer never says
+    whose account it is.
+    ``invitation_status(ctx, token) -> InvitationState`` — read-only: ``valid``, ``used``,
+    ``withdrawn``, ``expired`` or ``unknown``, nothing else.
+    ``accept_invitation(ctx, token, data: WalkerSignup) -> WalkerOut`` — creates the walker
+    account + profile linked to the inviting clinician (single use, expires).
+    ``ensure_local_admin(ctx) -> Actor`` — the CLI's local administrator (created by ``init``).
 ``walkers``
-    ``enrol_walker(db, actor, WalkerIn, *, now=None) -> WalkerOut`` — clinician/admin.
-    ``list_walkers(db, actor) -> list[WalkerOut]``; ``get_walker(db, actor, walker_id)``;
-    ``walker_for_account(db, actor, account_id) -> WalkerOut`` (a walker's own profile; the
+    ``enrol_walker(ctx, actor, data: WalkerIn) -> WalkerOut`` — clinician/admin.
+    ``list_walkers(ctx, actor) -> list[WalkerOut]``;
+    ``get_walker(ctx, actor, walker_id) -> WalkerOut``;
+    ``walker_for_account(ctx, actor, account_id) -> WalkerOut`` (a walker's own profile; the
     web app uses it at sign-in).
 ``screening``
-    ``screen_walker(db, actor, walker_id, ScreeningIn, *, now=None) -> ScreeningOut``.
+    ``screen_walker(ctx, actor, walker_id, data: ScreeningIn) -> ScreeningOut``.
 ``assessments``
-    ``record_assessment(db, actor, walker_id, AssessmentIn, *, now=None) -> AssessmentOut``.
-    ``reassessment_status(db, actor, walker_id, *, now=None) -> ReassessmentStatus``.
+    ``record_assessment(ctx, actor, walker_id, data: AssessmentIn) -> AssessmentOut``.
+    ``reassessment_status(ctx, actor, walker_id) -> ReassessmentStatus``.
+``restrictions``
+    ``walker_restrictions(ctx, actor, walker_id) -> RestrictionsOut`` — what stops or limits
+    the walker now, and what was lifted before, by whom and why.
 ``plans``
-    ``make_plan(db, actor, walker_id, *, surface=None, now=None) -> PrescriptionOut`` — the
-    starting prescription from the latest screening + assessment (``surface``: one the
-    fall-risk result allows).
-    ``todays_prescription(db, actor, walker_id, *, now=None) -> TodayOut`` — after a break of
+    ``make_plan(ctx, actor, walker_id, *, surface=None) -> PrescriptionOut`` — the starting
+    prescription from the latest screening + assessment (``surface``: one the fall-risk result
+    allows).
+    ``todays_prescription(ctx, actor, walker_id) -> TodayOut`` — after a break of
     ``policy.break_days`` or more it stores the clinical step-back as a new version first.
-    ``current_prescription(db, actor, walker_id) -> PrescriptionOut | None``.
+    ``current_prescription(ctx, actor, walker_id) -> PrescriptionOut | None``.
 ``sessions``
-    ``log_session(db, actor, walker_id, SessionIn, *, now=None) -> SessionOut`` — idempotent
-    on ``client_key`` (the first submission is returned, ``created=False``). A session
+    ``log_session(ctx, actor, walker_id, data: SessionIn) -> SessionOut`` — idempotent on
+    ``client_key`` (the first submission is returned, ``created=False``). A session
     stopped before any backward walking (a fall in the warm-up) is logged with
     ``duration_min=0``, allowed only with an adverse event or ``completed=False``. When the last
     session on an earlier day has no morning report, it is first decided without one
@@ -65,52 +73,78 @@ Public API (stable):
     by a red flag, no plan yet, or awaiting a clinician's clearance; the sentence says what
     must happen first. A session with an adverse event is stored whenever a plan exists.
 ``checkins``
-    ``morning_checkin(db, actor, walker_id, CheckinIn) -> CheckinOut`` — stores the
+    ``morning_checkin(ctx, actor, walker_id, data: CheckinIn) -> CheckinOut`` — stores the
     progression decision and the next prescription version with reasons and rule version.
     A report dated (walker's local time) on the session's own date is refused
     (``CheckinNotOpen``, a ``Conflict``: "the next-morning check-in opens on <date>").
 ``clinician``
-    ``clear_walker(db, actor, walker_id, ClearanceIn, *, now=None) -> ClearanceOut``.
-    ``adjust_prescription(db, actor, walker_id, AdjustmentIn, *, now=None) -> PrescriptionOut``.
-    ``add_note(db, actor, walker_id, NoteIn, *, now=None) -> NoteOut``.
-    ``walker_flags(db, actor, *, now=None) -> list[WalkerFlags]`` — the clinician's list.
+    ``clear_walker(ctx, actor, walker_id, data: ClearanceIn) -> ClearanceOut``.
+    ``adjust_prescription(ctx, actor, walker_id, data: AdjustmentIn) -> PrescriptionOut``.
+    ``add_note(ctx, actor, walker_id, data: NoteIn) -> NoteOut``.
+    ``walker_flags(ctx, actor) -> list[WalkerFlags]`` — the clinician's list;
+    ``walker_flag(ctx, actor, walker_id) -> WalkerFlags`` — one walker's, without everyone's.
+``policies``
+    ``current_policy(ctx, actor) -> PolicyOut`` — the policy in force, field by field with its
+    default and meaning (anyone signed in).
+    ``set_policy(ctx, actor, changes, reason) -> PolicyOut`` — admin: a new version with
+    ``changes`` (field → value), each checked by ``PolicyConfig``; audited with the rule
+    version and the changed fields. Plans record the version they were made under.
 ``history``
-    ``walker_history(db, actor, walker_id, *, weeks=12, now=None) -> HistoryOut`` (notes
-    only for clinicians/admins).
+    ``walker_history(ctx, actor, walker_id, *, weeks=12) -> HistoryOut`` (notes only for
+    clinicians/admins).
 ``progress``
-    ``weekly_progress(db, actor, walker_id, *, weeks=12, now=None) -> list[WeekProgress]``.
+    ``weekly_progress(ctx, actor, walker_id, *, weeks=12) -> list[WeekProgress]``.
 ``recordings``
     ``session_from_recording(path, step_length_m=None) -> RecordedSession`` — minutes,
-    distance, speed, start from a phone/watch file (:mod:`retrowalk.motion`).
+    distance, speed, start from a phone/watch file (:mod:`retrowalk.motion`); no database.
 ``demo``
-    ``run_demo(db, actor, *, seed=1) -> dict`` — a six-week walker made through the use cases.
+    ``run_demo(ctx, actor, *, seed=1) -> dict`` — a six-week walker made through the use cases.
 ``passwords``
-    ``own_login(db, actor) -> LoginAccount`` (one's own hash, to check the current password);
-    ``change_own_password(db, actor, password_hash) -> AccountOut`` (audited).
+    ``own_login(ctx, actor) -> LoginAccount`` (one's own hash, to check the current password);
+    ``change_own_password(ctx, actor, password_hash) -> AccountOut`` (audited).
 ``reset_links``
-    ``issue_reset_link(db, actor, account_id, *, valid_hours=24) -> ResetLinkOut`` — a
+    ``issue_reset_link(ctx, actor, account_id, *, valid_hours=24) -> ResetLinkOut`` — a
     one-time password link (admin: any web account; clinician: own walkers and clinician
-    colleagues; never the terminal's local admin); ``reset_link_preview(db, token)``;
-    ``use_reset_link(db, token, password_hash) -> AccountOut`` (single use, expires, audited).
+    colleagues; never the terminal's local admin);
+    ``reset_link_preview(ctx, token) -> ResetLinkPreview``;
+    ``use_reset_link(ctx, token, password_hash) -> AccountOut`` (single use, expires, audited).
 ``invitations``
-    ``list_invitations(db, actor)``, ``withdraw_invitation(db, actor, id)``,
-    ``reissue_invitation(db, actor, id) -> InvitationOut`` (own, or any for an admin);
-    ``invite_clinician(db, actor, email)`` (admin); ``invitation_preview(db, token)``;
-    ``accept_clinician_invitation(db, token, ClinicianSignup) -> AccountOut``.
+    ``list_invitations(ctx, actor, *, pending_only=True) -> list[InvitationSummary]``,
+    ``withdraw_invitation(ctx, actor, invitation_id) -> InvitationSummary``,
+    ``reissue_invitation(ctx, actor, invitation_id, *, valid_days=14) -> InvitationOut`` (own,
+    or any for an admin);
+    ``invite_clinician(ctx, actor, email, *, valid_days=14) -> InvitationOut`` (admin);
+    ``invitation_preview(ctx, token) -> InvitationPreview``;
+    ``accept_clinician_invitation(ctx, token, data: ClinicianSignup) -> AccountOut``.
 ``team``
-    ``list_colleagues(db, actor)``; ``find_account(db, actor, email)`` (admin).
+    ``list_colleagues(ctx, actor) -> list[AccountOut]``;
+    ``find_account(ctx, actor, email) -> AccountOut`` (admin).
 ``audit_view``
-    ``walker_audit(db, actor, walker_id, AuditFilter) -> AuditPage`` — who changed what, when
-    (the walker's clinician or an admin), filtered by action, person and dates.
+    ``walker_audit(ctx, actor, walker_id, filters: AuditFilter = None) -> AuditPage`` — who
+    changed what, when (the walker's clinician or an admin), filtered by action, person and
+    dates.
 ``my_data``
-    ``my_data(db, actor) -> dict`` — all of a walker's own records; ``as_json``, ``as_csv_zip``.
-``sign_ins``, ``sign_in_throttle``
-    Not use cases of a person: the web layer's sign-in state in the database (start, find,
-    end sign-ins; the server's signing key) and the growing delay after wrong passwords.
+    ``my_data(ctx, actor) -> dict`` — all of a walker's own records, JSON-ready;
+    ``as_json(data) -> bytes`` and ``as_csv_zip(data) -> bytes`` for the download.
 ``transfer``
-    ``export_data(db, actor) -> dict`` (admin; every table, JSON-ready) and
-    ``import_data(db, data) -> int`` (into an empty database only); ``write_json``/``read_json``
-    and ``write_csv``/``read_csv`` for files (round-trip exact).
+    ``export_data(ctx, actor) -> dict`` (admin; every table, JSON-ready) and
+    ``import_data(ctx, data) -> int`` (into an empty database only, not audited, so the copy
+    stays identical); ``export_to(ctx, actor, path, fmt)`` and ``import_from(ctx, path, fmt)``
+    for files (``fmt``: ``json``, or ``csv`` for a folder of CSV files; round-trip exact).
+``sign_ins``
+    Not use cases of a person (no actor): the web layer's sign-in state in the database, which
+    decides who the actor is.
+    ``start(ctx, account_id, *, walker_id=None, flash=(), idle_timeout=12h) -> NewSignIn`` (its
+    token returned once),
+    ``find(ctx, token, *, idle_timeout=12h) -> SignInOut | None``,
+    ``set_flash(ctx, sign_in_id, flash)``, ``end(ctx, token)``,
+    ``end_all(ctx, account_id, *, keep_token=None) -> int``,
+    ``signing_key(ctx, purpose) -> bytes`` (the server's secret, shared by every worker).
+``sign_in_throttle``
+    Not a use case of a person either: the growing delay after wrong passwords, per key
+    (``address_key(email, address)``, ``device_key(email, device)``).
+    ``wait_s(ctx, key) -> int``, ``record_failure(ctx, key, policy) -> int``,
+    ``forget(ctx, *keys)``.
 """
 
 from retrowalk.services.errors import (
