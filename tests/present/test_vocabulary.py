@@ -18,7 +18,8 @@ from retrowalk.services.schemas import Decision, Flag, Role, TodayStatus
 def test_every_member_has_words_in_both_forms(table: vocab.Vocabulary[StrEnum]) -> None:
     for member in table.enum:
         short, long = table.short(member), table.long(member)
-        assert short.strip() and long.strip(), member
+        assert short.strip(), member
+        assert long.strip(), member
         assert "_" not in short + long, member  # words, never the code
         assert table.short(member.value) == short  # a stored string reads the same
 

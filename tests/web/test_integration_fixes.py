@@ -12,7 +12,7 @@ from retrowalk.clinical.norms import CHAIR_STAND_DURATION_S, NPRS_MAX
 from retrowalk.clinical.prescription import MAX_DURATION_MIN, START_DURATION_MIN
 from retrowalk.services import history
 from retrowalk.services.schemas import HistoryOut
-from retrowalk.web.progress_charts import progress_charts
+from retrowalk.present.progress_charts import progress_charts
 from tests.web.conftest import LiveServer, World, build_world, form_csrf, sign_in
 
 

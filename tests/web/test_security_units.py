@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from retrowalk.services import accounts, sign_in_throttle, sign_ins
 from retrowalk.services.context import AppContext, build_context
 from retrowalk.services.sign_in_throttle import ThrottlePolicy
-from retrowalk.web.charts import HEIGHT, WIDTH, Band, Series, line_chart
+from retrowalk.present.charts import HEIGHT, WIDTH, Band, Series, line_chart
 from retrowalk.web.passwords import hash_password, verify_password
 from retrowalk.web.sign_in_store import SignInStore, tokens_match
 from retrowalk.web.signing import Signer

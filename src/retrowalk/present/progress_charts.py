@@ -21,9 +21,9 @@ from retrowalk.clinical.prescription import (
     START_DOSE_SOURCES,
     START_DURATION_MIN,
 )
+from retrowalk.present.charts import Band, Series, line_chart
 from retrowalk.present.numbers import source_label
 from retrowalk.services.schemas import HistoryOut
-from retrowalk.present.charts import Band, Series, line_chart
 
 _KOOS_MEASURE = {
     KoosSubscale.PAIN: ChangeMeasure.KOOS_PAIN,

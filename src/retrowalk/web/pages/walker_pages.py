@@ -454,7 +454,7 @@ async def log_submit(request: Request) -> Response:
             "title": "Session saved",
             "nav": "today",
             "saved": saved,
-            "events": [vocab.ADVERSE_EVENTS.short(e) for e in saved.adverse_events],
+            "events": [vocab.ADVERSE_EVENTS.long(e) for e in saved.adverse_events],
             "stops": bool(set(saved.adverse_events) & SERIOUS_EVENTS),
             "chest_pain": AdverseEvent.CHEST_PAIN.value in saved.adverse_events,
         },
