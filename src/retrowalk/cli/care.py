@@ -41,12 +41,7 @@ def clear(
 ) -> None:
     """A clinician lifts one restriction, with a reason (RULES.md §7.1)."""
     ctx, actor = open_context(database_url, at)
-    result = clinician.clear_walker(
-        ctx,
-        actor,
-        walker_id,
-        {"scope": scope, "reason": reason},
-    )
+    result = clinician.clear_walker(ctx, actor, walker_id, {"scope": scope, "reason": reason})
     if emit(result, as_json):
         return
     out.print(f"Clearance {result.id} ({result.scope.replace('_', ' ')}) recorded: {result.reason}")
@@ -76,12 +71,7 @@ def adjust(
     ):
         if value is not None:
             data[name] = value
-    rx = clinician.adjust_prescription(
-        ctx,
-        actor,
-        walker_id,
-        data,
-    )
+    rx = clinician.adjust_prescription(ctx, actor, walker_id, data)
     if emit(rx, as_json):
         return
     show_prescription(rx)
@@ -95,12 +85,7 @@ def note(
 ) -> None:
     """A clinician's note about a walker."""
     ctx, actor = open_context(database_url, at)
-    result = clinician.add_note(
-        ctx,
-        actor,
-        walker_id,
-        {"text": text},
-    )
+    result = clinician.add_note(ctx, actor, walker_id, {"text": text})
     out.print(f"Note {result.id} added.")
 
 

@@ -101,12 +101,7 @@ def screen(
             "recent_knee_surgery": recent_knee_surgery,
         }
     ctx, actor = open_context(database_url, at)
-    result = screening.screen_walker(
-        ctx,
-        actor,
-        walker_id,
-        data,
-    )
+    result = screening.screen_walker(ctx, actor, walker_id, data)
     if emit(result, as_json):
         return
     out.print(f"Screening outcome: [bold]{result.outcome.replace('_', ' ')}[/]")
@@ -186,12 +181,7 @@ def assess(
         data["koos_answers"] = read_json_object(koos, "--koos")
     moment = parse_at(at)
     ctx, actor = open_context(database_url)
-    result = assessments.record_assessment(
-        ctx.at(moment),
-        actor,
-        walker_id,
-        data,
-    )
+    result = assessments.record_assessment(ctx.at(moment), actor, walker_id, data)
     if emit(result, as_json):
         return
     risk = (result.fall_risk or "not assessed").replace("_", " ")
@@ -212,12 +202,7 @@ def plan(
 ) -> None:
     """Make the starting plan from the latest screening and assessment."""
     ctx, actor = open_context(database_url, at)
-    rx = plans.make_plan(
-        ctx,
-        actor,
-        walker_id,
-        surface=surface,
-    )
+    rx = plans.make_plan(ctx, actor, walker_id, surface=surface)
     if emit(rx, as_json):
         return
     show_prescription(rx)

@@ -36,12 +36,7 @@ def history_cmd(
 ) -> None:
     """Sessions, check-ins and every plan decision with its reasons."""
     ctx, actor = open_context(database_url, at)
-    result = history.walker_history(
-        ctx,
-        actor,
-        walker_id,
-        weeks=weeks,
-    )
+    result = history.walker_history(ctx, actor, walker_id, weeks=weeks)
     if emit(result, as_json):
         return
     table = Table(
@@ -109,12 +104,7 @@ def progress(
 ) -> None:
     """A compact chart of pain, minutes and speed per week."""
     ctx, actor = open_context(database_url, at)
-    rows = weekly_progress(
-        ctx,
-        actor,
-        walker_id,
-        weeks=weeks,
-    )
+    rows = weekly_progress(ctx, actor, walker_id, weeks=weeks)
     if emit(rows, as_json):
         return
     top_min = max((r.minutes_total for r in rows), default=0.0)

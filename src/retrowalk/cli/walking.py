@@ -38,11 +38,7 @@ def today(
 ) -> None:
     """Today's prescription in the walker's own time zone."""
     ctx, actor = open_context(database_url, at)
-    result = plans.todays_prescription(
-        ctx,
-        actor,
-        walker_id,
-    )
+    result = plans.todays_prescription(ctx, actor, walker_id)
     if emit(result, as_json):
         return
     out.print(f"[bold]{result.local_date}[/]: {result.message}")
@@ -114,11 +110,7 @@ def log(
     if moment is not None:
         data["performed_at"] = moment
     if as_prescribed:
-        now_today = plans.todays_prescription(
-            ctx.at(moment),
-            actor,
-            walker_id,
-        )
+        now_today = plans.todays_prescription(ctx.at(moment), actor, walker_id)
         rx = now_today.prescription
         if rx is None:
             raise InvalidRequest(f"--as-prescribed: there is no plan yet ({now_today.message})")
@@ -182,12 +174,7 @@ def log(
             "--step-length-m (measured over a known distance) or --as-prescribed.",
             field="speed_m_s",
         )
-    result = sessions.log_session(
-        ctx.at(moment),
-        actor,
-        walker_id,
-        data,
-    )
+    result = sessions.log_session(ctx.at(moment), actor, walker_id, data)
     if emit(result, as_json):
         return
     if result.created:
