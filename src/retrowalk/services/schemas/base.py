@@ -1,0 +1,198 @@
+"""The building blocks of every input and output: the bases, the limits every input
+obeys (ids, NUL characters, dates, time zones), the actor."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Final, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from retrowalk.clinical.norms import CR10_MAX, NPRS_MAX
+from retrowalk.services.clock import YEARS_ALLOWED, in_years
+from retrowalk.services.schemas.codes import Role
+
+
+class FrozenModel(BaseModel):
+    """Base of every output: frozen, and no field the model does not name."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class InputModel(FrozenModel):
+    """Base of every input: no infinite or not-a-number values reach a rule or a column."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+ID_MAX: Final[int] = 2**31 - 1
+
+
+"""The largest id a stored row can have: ids are 32-bit INTEGER columns, and PostgreSQL
+refuses (SQLite would overflow) anything larger, so inputs are checked here for both."""
+
+
+SESSION_DURATION_MAX_MIN: Final[float] = 180.0
+
+
+"""Input limit, not a clinical threshold: a reported session longer than 3 hours is a typing
+error (the prescription itself never exceeds ``MAX_DURATION_MIN``)."""
+
+
+GAIT_SPEED_MAX_M_S: Final[float] = 3.0
+
+
+"""Input limit, not a clinical threshold: a forward gait speed above 3 m/s is a typing error."""
+
+
+DISTANCE_MAX_M: Final[float] = 20000.0
+
+
+STEPS_MAX: Final[int] = 100_000
+
+
+"""Input limit: more steps than 3 hours at 9 steps a second is a counting error."""
+
+
+"""Input limit: more than 20 km of backward walking in one session is a typing error."""
+
+
+NUL_MESSAGE: Final[str] = (
+    "must not contain a NUL character (\\x00); type or paste the text again without it"
+)
+
+
+RecordId = Annotated[
+    int, Field(ge=1, le=ID_MAX, description=f"A stored record's id: a whole number 1–{ID_MAX}")
+]
+
+
+def refuse_nul(value: str) -> str:
+    """Refuse text with a NUL character: SQLite would store it, PostgreSQL cannot, so both
+    databases behave the same only if it never reaches them."""
+    if "\x00" in value:
+        raise ValueError(NUL_MESSAGE)
+    return value
+
+
+def _refuse_nul_inside(value: Any) -> Any:
+    """:func:`refuse_nul` for every key and string inside a JSON-like value."""
+    if isinstance(value, str):
+        refuse_nul(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul_inside(key)
+            _refuse_nul_inside(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_nul_inside(item)
+    return value
+
+
+class Actor(FrozenModel):
+    """Who is asking: every use case takes one and checks access itself."""
+
+    account_id: RecordId
+    role: Role
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(value: str) -> str:
+    """Lower-cased, trimmed email; ValueError when it is not one."""
+    value = refuse_nul(value).strip().lower()
+    if not _EMAIL.match(value):
+        raise ValueError("must be an email address like name@example.org")
+    return value
+
+
+def _timezone(value: str) -> str:
+    refuse_nul(value)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            "must be an IANA time zone name such as Europe/London or America/New_York"
+        ) from None
+    if value not in available_timezones() and value != "UTC":
+        raise ValueError("must be an IANA time zone name such as Europe/London")
+    return value
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        raise ValueError("must include a time zone, e.g. 2026-03-01T09:30:00+00:00")
+    if value is not None and not in_years(value):
+        raise ValueError(f"must be {YEARS_ALLOWED}")
+    return value
+
+
+def _sane_date(value: date | None) -> date | None:
+    if value is not None and not in_years(value):
+        raise ValueError(f"must be {YEARS_ALLOWED}")
+    return value
+
+
+Email = Annotated[str, Field(max_length=320), AfterValidator(normalise_email)]
+
+
+TimeZoneName = Annotated[str, AfterValidator(_timezone)]
+
+
+AwareDatetime = Annotated[datetime | None, AfterValidator(_aware)]
+
+
+SaneDate = Annotated[date | None, AfterValidator(_sane_date)]
+
+
+Nprs = Annotated[
+    int, Field(ge=0, le=NPRS_MAX, description=f"0–{NPRS_MAX} numeric pain rating scale")
+]
+
+
+Cr10 = Annotated[int, Field(ge=0, le=CR10_MAX, description=f"Borg CR10 effort, 0–{CR10_MAX}")]
+
+
+def _words(value: str) -> str:
+    """Text that says something: not only spaces (a reason of three spaces is no reason)."""
+    if len(value.strip()) < 1:
+        raise ValueError("must be written in words, not only spaces")
+    return value
+
+
+def _sentence(value: str) -> str:
+    """A reason: at least 3 characters that are not spaces (who, what was found, why)."""
+    if len(value.strip()) < 3:
+        raise ValueError("must say why in a few words (at least 3 letters, not only spaces)")
+    return value
+
+
+Text = Annotated[
+    str, Field(min_length=1, max_length=4000), AfterValidator(refuse_nul), AfterValidator(_words)
+]
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(refuse_nul)]
+
+
+PasswordHash = Annotated[str, Field(min_length=1, max_length=512), AfterValidator(refuse_nul)]
+
+
+Reason3 = Annotated[
+    str, Field(min_length=3, max_length=4000), AfterValidator(refuse_nul), AfterValidator(_sentence)
+]
+
+
+Note = Annotated[str, Field(max_length=4000), AfterValidator(refuse_nul)]
+
+
+Answers = Annotated[dict[str, Any], AfterValidator(_refuse_nul_inside)]
+
+
+Sex = Literal["female", "male"]
+
+
+KneeSide = Literal["left", "right", "both"]

@@ -1,0 +1,107 @@
+"""The clinician's decisions (clearances, adjustments, notes) and the walker's history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Final
+
+from pydantic import BeforeValidator, Field
+
+from retrowalk.clinical.fall_risk import (
+    BACKWARD_SPEED_MAX_M_S,
+    Surface,
+)
+from retrowalk.clinical.prescription import (
+    INCLINE_STEPS_PCT,
+    MAX_DURATION_MIN,
+    MAX_SESSIONS_PER_WEEK,
+)
+from retrowalk.clinical.restrictions import RestrictionKind
+from retrowalk.services.schemas.base import FrozenModel, InputModel, Reason3, Text
+from retrowalk.services.schemas.onboarding import AssessmentOut, ScreeningOut
+from retrowalk.services.schemas.restrictions import RestrictionsOut
+from retrowalk.services.schemas.walkers import WalkerOut
+from retrowalk.services.schemas.walking import (
+    CheckinOut,
+    MissedReportOut,
+    PrescriptionOut,
+    SessionOut,
+)
+
+LEGACY_SCOPES: Final[dict[str, str]] = {
+    "start": RestrictionKind.CLEARANCE_REQUIRED.value,
+    "unsupervised": RestrictionKind.FALL_RISK.value,
+}
+
+
+"""Older names a clearance may still be sent with (``--scope start`` in earlier docs)."""
+
+
+def _scope(value: object) -> object:
+    return LEGACY_SCOPES.get(value, value) if isinstance(value, str) else value
+
+
+class ClearanceIn(InputModel):
+    scope: Annotated[RestrictionKind, BeforeValidator(_scope)]
+    """The restriction this clearance lifts — exactly that one (RULES.md §7.1):
+    ``red_flag``, ``adverse_event`` (reviewed), ``rest_day``, ``clearance_required`` (also
+    ``start``), ``fall_risk`` (also ``unsupervised``; needs a low-risk reassessment first) or
+    ``walking_aid``."""
+    reason: Reason3
+
+
+class ClearanceOut(FrozenModel):
+    id: int
+    walker_id: int
+    cleared_by: int
+    created_at: datetime
+    scope: RestrictionKind
+    reason: str
+
+
+class AdjustmentIn(InputModel):
+    """A clinician's change to the current prescription: at least one value and a reason.
+
+    The bounds are the clinical ones, imported from :mod:`retrowalk.clinical.prescription`
+    (never restated here); ``clinician_adjust`` checks the rest (an incline must be one of
+    the steps ``INCLINE_STEPS_PCT``).
+    """
+
+    duration_min: Annotated[int, Field(ge=1, le=MAX_DURATION_MIN)] | None = None
+    speed_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
+    incline_pct: Annotated[int, Field(ge=0, le=INCLINE_STEPS_PCT[-1])] | None = None
+    surface: Surface | None = None
+    sessions_per_week: Annotated[int, Field(ge=1, le=MAX_SESSIONS_PER_WEEK)] | None = None
+    reason: Reason3
+
+
+class NoteIn(InputModel):
+    text: Text
+
+
+class NoteOut(FrozenModel):
+    id: int
+    walker_id: int
+    author_id: int
+    created_at: datetime
+    text: str
+
+
+class HistoryOut(FrozenModel):
+    """A walker's record over a window of weeks, oldest first."""
+
+    walker: WalkerOut
+    since: date
+    until: date
+    sessions: tuple[SessionOut, ...]
+    checkins: tuple[CheckinOut, ...]
+    """Next-morning reports with the decision each led to."""
+    missed_reports: tuple[MissedReportOut, ...] = ()
+    """Sessions decided without a morning report (a later session came first)."""
+    prescriptions: tuple[PrescriptionOut, ...]
+    assessments: tuple[AssessmentOut, ...]
+    screenings: tuple[ScreeningOut, ...]
+    clearances: tuple[ClearanceOut, ...]
+    notes: tuple[NoteOut, ...]
+    restrictions: RestrictionsOut | None = None
+    """Active and lifted restrictions (RULES.md §7)."""

@@ -1,0 +1,115 @@
+"""The screening and the assessments (baseline tests, reassessments, KOOS)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from retrowalk.clinical.fall_risk import (
+    BACKWARD_SPEED_MAX_M_S,
+    CHAIR_STAND_COUNT_MAX,
+    TANDEM_STANCE_MAX_S,
+    TEST_TIME_MAX_S,
+    TEST_TIME_MIN_S,
+)
+from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.screening import (
+    KneeRedFlag,
+    ScreeningOutcome,
+    SteadiAnswers,
+)
+from retrowalk.services.schemas.base import (
+    GAIT_SPEED_MAX_M_S,
+    Answers,
+    FrozenModel,
+    InputModel,
+    SaneDate,
+)
+from retrowalk.services.schemas.restrictions import RestrictionOut
+
+
+class ScreeningIn(InputModel):
+    """The screening answers; the age comes from the walker's profile.
+
+    Same shapes as :class:`retrowalk.clinical.screening.ScreeningAnswers` (and the answers
+    file of ``retrowalk start``): ``parq`` is the 7 PAR-Q answers in order (true = YES).
+    """
+
+    used_to_activity: bool
+    parq: tuple[bool, ...]
+    red_flags: tuple[KneeRedFlag, ...] = ()
+    """The red flags the walker has, by code (e.g. ``cannot_bear_weight`` when they cannot
+    put weight on the leg; ``hot_swollen_knee`` with or without fever)."""
+    steadi: SteadiAnswers
+    fever_or_unwell: bool
+    """Asked separately from the hot, swollen knee (RULES.md §7.6)."""
+    uses_walking_aid: bool
+    """A cane, crutches or a walker (RULES.md §7.5: every session supervised)."""
+    takes_anticoagulant: bool
+    """Blood-thinning medicine (RULES.md §7.6)."""
+    recent_knee_surgery: bool
+    """Knee surgery in the last ``PolicyConfig.recent_knee_surgery_weeks`` weeks (§7.6)."""
+
+
+class ScreeningOut(FrozenModel):
+    id: int
+    walker_id: int
+    created_at: datetime
+    outcome: ScreeningOutcome
+    clearance_required: bool
+    reasons: tuple[Reason, ...]
+    result: dict[str, Any]
+    rule_version: str
+    restrictions: tuple[RestrictionOut, ...] = ()
+    """The walker's active restrictions after this screening (a screening only adds)."""
+
+
+class AssessmentIn(InputModel):
+    """Baseline tests, fall questions and questionnaires (item-level answers kept as given)."""
+
+    kind: Literal["baseline", "reassessment"] = "baseline"
+    local_date: SaneDate = None
+    """The walker's calendar date of the assessment (default: their today; a walker may
+    give a date at most ``PolicyConfig.walker_backdate_max_days`` back, never ahead)."""
+    tug_s: Annotated[float, Field(ge=TEST_TIME_MIN_S, le=TEST_TIME_MAX_S)] | None = None
+    tandem_stance_s: Annotated[float, Field(ge=0, le=TANDEM_STANCE_MAX_S)] | None = None
+    chair_stand_count: Annotated[int, Field(ge=0, le=CHAIR_STAND_COUNT_MAX)] | None = None
+    chair_stand_used_arms: bool = False
+    backward_walk_3m_s: Annotated[float, Field(ge=TEST_TIME_MIN_S, le=TEST_TIME_MAX_S)] | None = (
+        None
+    )
+    """Time for the 3-m backward walk: the comfortable backward speed is 3 m / this."""
+    treadmill_speed_up_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
+    treadmill_speed_down_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
+    """Treadmill speed test (van de Venis): comfortable speed found going up, then coming
+    down from ``TREADMILL_OVERSHOOT_M_S`` above; used instead of the 3-m walk when given."""
+    gait_speed_m_s: Annotated[float, Field(gt=0, le=GAIT_SPEED_MAX_M_S)] | None = None
+    steadi: SteadiAnswers | None = None
+    """The STEADI key questions (default: the answers of the latest screening)."""
+    koos_answers: Answers | None = None
+    """KOOS item code (e.g. ``P1``) → 0–4 as answered (checked by the clinical scoring)."""
+    koos12_answers: Answers | None = None
+    """KOOS-12 items by their KOOS codes, when only the short form was asked."""
+
+
+class AssessmentOut(FrozenModel):
+    id: int
+    walker_id: int
+    local_date: date
+    kind: str
+    fall_risk: Literal["low", "high", "not_known"] | None
+    """The verdict of this assessment's tests (None: no physical test, e.g. KOOS only)."""
+    high_fall_risk: bool | None
+    backward_speed_m_s: float | None
+    scores: dict[str, Any]
+    reasons: tuple[Reason, ...]
+    rule_version: str
+
+
+class ReassessmentStatus(FrozenModel):
+    due: bool
+    last_assessment_on: date | None
+    due_on: date | None
+    reasons: tuple[Reason, ...]

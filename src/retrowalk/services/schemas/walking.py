@@ -1,0 +1,229 @@
+"""Plans, today, sessions and next-morning check-ins."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from retrowalk.clinical.fall_risk import (
+    BACKWARD_SPEED_MAX_M_S,
+    Surface,
+)
+from retrowalk.clinical.prescription import (
+    INCLINE_STEPS_PCT,
+)
+from retrowalk.clinical.progression import AdverseEvent
+from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.screening import (
+    KneeRedFlag,
+)
+from retrowalk.services.schemas.base import (
+    DISTANCE_MAX_M,
+    SESSION_DURATION_MAX_MIN,
+    STEPS_MAX,
+    AwareDatetime,
+    Cr10,
+    FrozenModel,
+    InputModel,
+    Note,
+    Nprs,
+    RecordId,
+)
+from retrowalk.services.schemas.codes import Decision, TodayStatus
+from retrowalk.services.schemas.restrictions import RestrictionOut
+
+
+class PrescriptionOut(FrozenModel):
+    id: int
+    walker_id: int
+    version: int
+    created_at: datetime
+    effective_from: date
+    decision: Decision
+    duration_min: float
+    speed_m_s: float
+    incline_pct: float
+    surface: Surface
+    supervision: str
+    """``every_session`` or ``first_sessions`` (then ``supervised_first_sessions``)."""
+    supervised_first_sessions: int | None
+    high_fall_risk: bool
+    sessions_per_week: int
+    reasons: tuple[Reason, ...]
+    rule_version: str
+    made_by: int
+    details: dict[str, Any]
+    """The clinical prescription as it was dumped (cues, warm-up...)."""
+
+
+class TodayOut(FrozenModel):
+    """What the walker should do on their local ``local_date``."""
+
+    walker_id: int
+    local_date: date
+    status: TodayStatus
+    message: str
+    prescription: PrescriptionOut | None
+    supervised: bool
+    """Whether today's session must be supervised (first sessions, high or not-known fall
+    risk, a walking aid, or an adverse event waiting for a clinician's review)."""
+    supervision_why: tuple[str, ...] = ()
+    """Why someone must be with the walker, in plain words (empty when not)."""
+    session_offered: bool = False
+    """Whether a session may start today (``ready``)."""
+    step_back: bool
+    """True when the break rule lowered today's load (the prescription shown is the lower one)."""
+    reasons: tuple[Reason, ...]
+    sessions_today: int
+    reassessment_due: bool
+    restrictions: tuple[RestrictionOut, ...] = ()
+    """What stops or limits backward walking now, and what to do (RULES.md §7)."""
+    step_rate_per_min: float | None = None
+    """The walker's own measured cadence (from a recorded session), for the metronome of an
+    overground plan; None when no recording gave one."""
+
+
+class SessionIn(InputModel):
+    """One session as the walker reports it. ``client_key`` makes a resubmission harmless.
+
+    ``duration_min`` is the minutes of backward walking. It may be 0 only for a session that
+    was stopped before any backward walking: one with an adverse event (e.g. a fall during
+    the warm-up) or marked not ``completed``, so such a session can still be logged and
+    decided (RULES §3: an adverse event regresses and flags the walker for review). A
+    0-minute session needs no speed or distance; a distance, if given, must then be 0.
+    """
+
+    client_key: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+    performed_at: AwareDatetime = None
+    """When the session started (default: now)."""
+    duration_min: Annotated[float, Field(ge=0, le=SESSION_DURATION_MAX_MIN)]
+    speed_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
+    distance_m: Annotated[float, Field(ge=0, le=DISTANCE_MAX_M)] | None = None
+    incline_pct: Annotated[float, Field(ge=0, le=INCLINE_STEPS_PCT[-1])] = 0.0
+    """The treadmill incline walked; the rules never go above the last incline step."""
+    surface: Surface
+    supervised: bool
+    pain_before_nprs: Nprs
+    pain_peak_nprs: Nprs
+    pain_after_nprs: Nprs
+    effort_cr10: Cr10
+    adverse_events: tuple[AdverseEvent, ...] = ()
+    completed: bool = True
+    """False when the session was stopped early."""
+    note: Note | None = None
+    steps: Annotated[int, Field(ge=0, le=STEPS_MAX)] | None = None
+    """Steps counted by a recording of the session, if any."""
+
+    @model_validator(mode="after")
+    def _speed_or_distance(self) -> SessionIn:
+        if self.duration_min == 0:
+            if self.completed and not self.adverse_events:
+                raise ValueError(
+                    "duration_min may be 0 only for a session stopped before any backward "
+                    "walking: report the adverse event or mark the session not completed"
+                )
+            if self.distance_m:
+                raise ValueError(
+                    f"distance_m must be 0 when duration_min is 0 (got {self.distance_m:g} m)"
+                )
+        elif self.speed_m_s is None and self.distance_m is None:
+            raise ValueError("give speed_m_s or distance_m (the speed is never guessed)")
+        return self
+
+    @property
+    def speed_done_m_s(self) -> float:
+        """The speed walked: as given, else distance / duration (0 when nothing was walked)."""
+        if self.speed_m_s is not None:
+            return self.speed_m_s
+        if self.duration_min == 0 or self.distance_m is None:
+            return 0.0
+        return self.distance_m / (self.duration_min * 60.0)
+
+
+class SessionOut(FrozenModel):
+    id: int
+    walker_id: int
+    client_key: str
+    prescription_id: int | None
+    performed_at: datetime
+    local_date: date
+    logged_at: datetime
+    planned_duration_min: float | None
+    planned_speed_m_s: float | None
+    planned_incline_pct: float | None
+    planned_surface: Surface | None
+    planned_supervised: bool | None
+    duration_min: float
+    speed_m_s: float | None
+    distance_m: float | None
+    incline_pct: float
+    surface: Surface
+    supervised: bool
+    pain_before_nprs: int
+    pain_peak_nprs: int
+    pain_after_nprs: int
+    effort_cr10: int
+    adverse_events: tuple[str, ...]
+    completed: bool
+    note: str | None
+    steps: int | None = None
+    created: bool = True
+    """False when this client key was already stored: the first submission is returned."""
+    notices: tuple[str, ...] = ()
+    """What the walker should know about this session (e.g. walked alone when someone had to
+    be there: stored, shown to the clinician, and why it matters)."""
+
+
+CheckinRedFlag = Literal[
+    "calf_pain_swelling_warmth",
+    "hot_swollen_knee",
+    "locked_knee",
+    "knee_giving_way",
+    "cannot_bear_weight",
+]
+
+
+"""The red flags the morning check-in asks about (``clinical.screening.CHECKIN_RED_FLAGS``)."""
+
+
+class CheckinIn(InputModel):
+    """The next-morning report. Without ``session_id`` it is for the latest unreported session."""
+
+    session_id: RecordId | None = None
+    pain_nprs: Nprs
+    stiffness_nprs: Nprs
+    new_red_flags: tuple[CheckinRedFlag, ...]
+    """What is new since the session, by code (empty: none of them); RULES.md §7.7 asks about
+    calf pain or swelling, a hot swollen knee, locking, giving way, not bearing weight."""
+    at: AwareDatetime = None
+    """When it was reported (default: now)."""
+
+
+class CheckinOut(FrozenModel):
+    id: int
+    walker_id: int
+    session_id: int
+    local_date: date
+    pain_nprs: int
+    stiffness_nprs: int | None
+    new_red_flags: tuple[KneeRedFlag, ...] = ()
+    decision: Decision
+    reasons: tuple[Reason, ...]
+    next_prescription: PrescriptionOut | None
+    rest_day: bool = False
+    restrictions: tuple[RestrictionOut, ...] = ()
+    """The walker's active restrictions after this check-in."""
+
+
+class MissedReportOut(FrozenModel):
+    """A session decided without its next-morning report (the rule holds: RULES §3)."""
+
+    id: int
+    walker_id: int
+    session_id: int
+    local_date: date
+    decision: Decision
+    reasons: tuple[Reason, ...]
+    next_prescription: PrescriptionOut | None
