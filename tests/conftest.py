@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,18 @@ def shared() -> Path:
     if not path.is_dir():
         pytest.fail(f"the shared folder {path} is missing: clone the project beside ../shared")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_test_writes_the_users_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A command run without ``--database-url`` (``retrowalk start``) opens the default
+    database: in the tests that is a temporary SQLite file, never the user's data folder."""
+    if os.environ.get("RETROWALK_DATABASE_URL"):
+        yield
+        return
+    path = tmp_path_factory.mktemp("default-db") / "retrowalk.sqlite3"
+    os.environ["RETROWALK_DATABASE_URL"] = f"sqlite:///{path}"
+    try:
+        yield
+    finally:
+        os.environ.pop("RETROWALK_DATABASE_URL", None)

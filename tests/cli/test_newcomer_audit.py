@@ -66,7 +66,7 @@ def test_a_typo_in_a_test_result_is_asked_again_not_fatal() -> None:
     typed = [*WALK_THROUGH_START, "-3", "9.1", "", "12", "n", "4.2", "2", *TREADMILL_TEST]
     result = runner.invoke(app, ["start"], input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
-    assert "Please try again: a number of seconds from 1 to 300" in result.stdout
+    assert "Please try again: a number from 1 to 300" in result.stdout
     assert "Your backward-walking plan" in result.stdout
 
 

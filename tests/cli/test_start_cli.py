@@ -119,15 +119,15 @@ def test_red_flag_walker_gets_the_referral_and_no_plan(tmp_path: Path) -> None:
         ({"surface": "flat_clear_known_path", "tests": {"backward_walk_3m_s": 5.0}}, "surface"),
         ({"favourite_colour": "blue"}, "favourite_colour"),
         ({"age_years": 12}, "age_years: 12 is not allowed; expected a whole number of years"),
-        ({"sex": "x"}, "'sex' = 'x' is not allowed"),
-        ({"knee_condition": "acl"}, "'knee_condition' = 'acl' is not allowed"),
-        ({"parq": [0, 0, 0, 0, 1, 0, 0]}, "'parq.0' = 0 is not allowed"),
-        ({"tests": {"tug_s": "NaN", "backward_walk_3m_s": 4.0}}, "tug_s: nan is not allowed"),
+        ({"sex": "x"}, "sex: must be one of 'male' or 'female' (got 'x')"),
+        ({"knee_condition": "acl"}, "knee_condition: must be one of"),
+        ({"parq": [0, 0, 0, 0, 1, 0, 0]}, "parq.0: must be true or false (got 0)"),
+        ({"tests": {"tug_s": "NaN", "backward_walk_3m_s": 4.0}}, "tests.tug_s: must be an"),
         (
             {"tests": {"chair_stand_count": -3, "backward_walk_3m_s": 4.0}},
-            "chair_stand_count: -3 is not allowed; expected a whole number of stands",
+            "tests.chair_stand_count: must be at least 0 (got -3)",
         ),
-        ({"tests": {"backward_walk_3m_s": 1e9}}, "from 1 to 300"),
+        ({"tests": {"backward_walk_3m_s": 1e9}}, "must be at most 300"),
     ],
 )
 def test_bad_answers_give_one_sentence_and_exit_2(

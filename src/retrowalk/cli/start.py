@@ -9,7 +9,9 @@ safe starting speed measured (the 3-m walk not done, or a treadmill chosen witho
 treadmill test) → what to do instead, also exit code 0 (``"outcome": "no_plan_yet"``).
 
 Without ``--answers`` it asks in the terminal; with no terminal input (end of input, as in CI)
-it stops with one sentence and exit code 2. Bad answers → one sentence, exit code 2.
+it stops with one sentence and exit code 2. Bad answers → one sentence, exit code 2. The
+answers go through the services' preview (:func:`retrowalk.services.preview.preview_start`):
+the same rules and the clinic's policy in force as for an enrolled walker, nothing stored.
 
 The answers file (see ``examples/start-answers.json``) is one JSON object::
 
@@ -45,50 +47,31 @@ restrictions of :mod:`retrowalk.clinical.restrictions`, which only a clinician l
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, ValidationError
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from retrowalk.clinical.errors import CannotDecideError, ClinicalError, InvalidInputError
-from retrowalk.clinical.fall_risk import (
-    FallRiskResult,
-    FallRiskTests,
-    Sex,
-    Supervision,
-    Surface,
-    assess_fall_risk,
-)
+from retrowalk.cli.options import DbOption, read_json_object
+from retrowalk.cli.prompts import Asker, StartInputError
+from retrowalk.clinical.errors import ClinicalError, InvalidInputError
+from retrowalk.clinical.fall_risk import FallRiskResult, Sex, Supervision
 from retrowalk.clinical.norms import (
     BACKWARD_WALK_3M_DISTANCE_M,
     CHAIR_STAND_DURATION_S,
     TANDEM_STANCE_AT_RISK_BELOW_S,
 )
-from retrowalk.clinical.policy import DEFAULT_POLICY
 from retrowalk.clinical.prescription import (
     TREADMILL_OVERSHOOT_M_S,
     TREADMILL_SURFACES,
     KneeCondition,
-    MeasuredSpeed,
     Prescription,
-    speed_from_three_m_backward_walk,
-    speed_from_treadmill,
-    start_prescription,
 )
 from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.restrictions import (
-    AssessmentFact,
-    RestrictionKind,
-    Restrictions,
-    ScreeningFact,
-    WalkerRecord,
-    active_restrictions,
-)
+from retrowalk.clinical.restrictions import Restriction
 from retrowalk.clinical.screening import (
     ANTICOAGULANT_QUESTION,
     FEVER_QUESTION,
@@ -98,18 +81,18 @@ from retrowalk.clinical.screening import (
     STEADI_QUESTIONS,
     WALKING_AID_QUESTION,
     KneeRedFlag,
-    ScreeningAnswers,
-    ScreeningOutcome,
     ScreeningResult,
-    SteadiAnswers,
     check_age_years,
     recent_surgery_question,
     red_flag_from_answer,
-    screen,
 )
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.numbers import speed_words
-from retrowalk.store.json_files import JsonFileError, read_json_file
+from retrowalk.services.context import AppContext, build_context
+from retrowalk.services.errors import InvalidRequest, ServiceError, parse
+from retrowalk.services.policies import clinic_policy
+from retrowalk.services.preview import preview_start
+from retrowalk.services.schemas import BaselineTestsIn, StartPreviewOut
 
 EXIT_BAD_INPUT = 2
 
@@ -163,161 +146,14 @@ SOURCES_NOTE = (
 )
 
 
-class StartInputError(ClinicalError):
-    """The answers (file or terminal) cannot be used; the message says which and why."""
-
-
-class TestAnswers(BaseModel):
-    """The baseline tests; ``None`` = skipped."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    tug_s: float | None = None
-    tandem_stance_s: float | None = None
-    chair_stand_count: StrictInt | None = None
-    chair_stand_used_arms: StrictBool = False
-    backward_walk_3m_s: float | None = None
-    treadmill_speed_up_m_s: float | None = None
-    treadmill_speed_down_m_s: float | None = None
-
-
-class StartAnswers(BaseModel):
-    """Everything ``retrowalk start`` asks, as in the answers file."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    age_years: StrictInt
-    sex: Sex
-    used_to_activity: StrictBool
-    knee_condition: KneeCondition
-    parq: tuple[StrictBool, ...]
-    red_flags: tuple[KneeRedFlag, ...] = ()
-    fever_or_unwell: StrictBool
-    uses_walking_aid: StrictBool
-    takes_anticoagulant: StrictBool
-    recent_knee_surgery: StrictBool
-    steadi: SteadiAnswers
-    tests: TestAnswers = TestAnswers()
-    surface: Surface | None = None
-
-
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"]) or "the answers"
-    allowed = error["msg"]
-    if error["type"] == "missing":
-        return f"{where!r} is missing"
-    if error["type"] == "extra_forbidden":
-        return f"{where!r} is not a known answer"
-    return f"{where!r} = {error.get('input')!r} is not allowed ({allowed})"
-
-
-def load_answers(path: Path) -> StartAnswers:
-    """Read and check an answers file; every problem becomes one sentence."""
-    try:
-        data = read_json_file(path)
-    except JsonFileError as exc:
-        raise StartInputError(f"{path}: {exc.reason}.") from None
-    if not isinstance(data, dict):
-        raise StartInputError(
-            f"{path}: expected one JSON object of answers (see examples/start-answers.json)."
-        )
-    try:
-        return StartAnswers.model_validate(data)
-    except ValidationError as exc:
-        raise StartInputError(
-            f"{path}: {_first_error(exc)}; see examples/start-answers.json for the shape."
-        ) from exc
+SHAPE = "see examples/start-answers.json for the shape"
 
 
 # --- asking in the terminal -------------------------------------------------------------------
 
 
-class _Asker:
-    """Prompts in the terminal; end of input becomes one clear sentence."""
-
-    def __init__(self, console: Console, to_stderr: bool) -> None:
-        self.console = console
-        self.err = to_stderr
-
-    def _guard(self, ask: Any) -> Any:
-        try:
-            return ask()
-        except (typer.Abort, EOFError) as exc:
-            raise StartInputError(
-                "no answer came from the terminal (end of input): run `retrowalk start` in a "
-                "terminal, or pass --answers FILE.json (see examples/start-answers.json)."
-            ) from exc
-
-    def _text(self, question: str, default: str = "") -> str:
-        return str(
-            self._guard(
-                lambda: typer.prompt(
-                    question, default=default, show_default=bool(default), err=self.err
-                )
-            )
-        ).strip()
-
-    def yes(self, question: str, *, enter_means_no: bool = True) -> bool:
-        """A yes/no question; Enter means no, unless ``enter_means_no`` is False (a question
-        whose "no" is the warning sign, which must be typed). Anything else is asked again."""
-        hint = "[y/N]" if enter_means_no else "[y/n]"
-        while True:
-            text = self._text(f"{question} {hint}").lower()
-            if text in ("n", "no") or (text == "" and enter_means_no):
-                return False
-            if text in ("y", "yes"):
-                return True
-            help_text = "; Enter means no." if enter_means_no else "."
-            self.console.print(f"Please type y (yes) or n (no){help_text}")
-
-    def integer(self, question: str) -> int:
-        """A whole number; anything else is asked again, with help."""
-        while True:
-            text = self._text(question)
-            try:
-                return int(text)
-            except ValueError:
-                self.console.print("Please type a whole number, such as 67.")
-
-    def choice(self, question: str, choices: dict[str, str], default: str) -> str:
-        """One of ``choices`` (code → plain words), typed as its number or its code."""
-        self.console.print(question)
-        codes = list(choices)
-        for number, code in enumerate(codes, start=1):
-            self.console.print(f"  {number} = {choices[code]}", highlight=False)
-        default_number = str(codes.index(default) + 1)
-        while True:
-            text = self._text(f"Type a number from 1 to {len(codes)}", default_number)
-            if text in codes:
-                return text
-            if text.isdigit() and 1 <= int(text) <= len(codes):
-                return codes[int(text) - 1]
-            self.console.print(f"Please type a number from 1 to {len(codes)}.")
-
-    def number_or_skip(self, question: str, whole: bool = False) -> float | None:
-        while True:
-            text = str(
-                self._guard(
-                    lambda: typer.prompt(
-                        f"{question} (press Enter to skip)",
-                        default="",
-                        show_default=False,
-                        err=self.err,
-                    )
-                )
-            ).strip()
-            if not text:
-                return None
-            try:
-                return int(text) if whole else float(text)
-            except ValueError:
-                kind = "a whole number" if whole else "a number"
-                self.console.print(f"Please type {kind}, or press Enter to skip.")
-
-
-def ask_answers(asker: _Asker, console: Console) -> StartAnswers:
-    """The interactive screening and baseline tests."""
+def ask_answers(ctx: AppContext, asker: Asker, console: Console) -> dict[str, Any]:
+    """The interactive screening, as the answers file would hold it."""
     console.print("[bold]About you[/]")
     while True:
         age = asker.integer("Your age in years")
@@ -328,93 +164,113 @@ def ask_answers(asker: _Asker, console: Console) -> StartAnswers:
             console.print(f"Please try again: {exc.allowed}.")
     sex = asker.choice(
         "Sex (the chair-stand test's norms differ for women and men):",
-        {s.value: vocab.SEXES.long(s) for s in Sex},
+        vocab.SEXES.choices(),
         Sex.FEMALE.value,
     )
     active = asker.yes("Are you used to being physically active?")
     condition = asker.choice(
         "Which knee condition did your doctor or physiotherapist name?",
-        {k.value: vocab.CONDITIONS.long(k) for k in KneeCondition},
+        vocab.CONDITIONS.choices(),
         KneeCondition.OA.value,
     )
     console.print("\n[bold]Readiness questions (PAR-Q)[/]")
-    parq = tuple(asker.yes(f"{n}. {q}") for n, q in enumerate(PARQ_QUESTIONS, start=1))
+    parq = [asker.yes(f"{n}. {q}") for n, q in enumerate(PARQ_QUESTIONS, start=1)]
     console.print("\n[bold]Knee warning signs[/]")
-    flags: list[KneeRedFlag] = []
+    flags: list[str] = []
     fever = False
     for flag in SCREENING_RED_FLAGS:
         info = RED_FLAGS[flag]
         if red_flag_from_answer(flag, asker.yes(info.question, enter_means_no=info.flag_when)):
-            flags.append(flag)
+            flags.append(flag.value)
         if flag is KneeRedFlag.HOT_SWOLLEN_KNEE:
             fever = asker.yes(FEVER_QUESTION)
     console.print("\n[bold]About your health[/]")
     aid = asker.yes(WALKING_AID_QUESTION)
     thinner = asker.yes(ANTICOAGULANT_QUESTION)
-    surgery = asker.yes(recent_surgery_question())
+    surgery = asker.yes(recent_surgery_question(clinic_policy(ctx)))
     console.print("\n[bold]Falls (STEADI questions)[/]")
-    steadi = SteadiAnswers(**{name: asker.yes(q) for name, q in STEADI_QUESTIONS.items()})
-    answers = {
+    steadi = {name: asker.yes(q) for name, q in STEADI_QUESTIONS.items()}
+    return {
         "age_years": age,
         "sex": sex,
         "used_to_activity": active,
         "knee_condition": condition,
         "parq": parq,
-        "red_flags": tuple(flags),
+        "red_flags": flags,
         "fever_or_unwell": fever,
         "uses_walking_aid": aid,
         "takes_anticoagulant": thinner,
         "recent_knee_surgery": surgery,
         "steadi": steadi,
     }
-    return StartAnswers.model_validate(answers)
 
 
-def _ask_test(
-    asker: _Asker, console: Console, answers: StartAnswers, field: str, question: str
-) -> float | None:
-    """One test result, checked at once by the clinical rules, so that a typo (``-3``) is
-    asked again here instead of ending the walk-through after every answer was given."""
-    whole = field == "chair_stand_count"
+def _allowed(field: str) -> str:
+    """``a number from 1 to 300``: the bounds of a test, read from the services' model."""
+    schema = BaselineTestsIn.model_json_schema()["properties"][field]["anyOf"][0]
+    kind = "a whole number" if schema["type"] == "integer" else "a number"
+    low = schema.get("minimum", schema.get("exclusiveMinimum"))
+    above = "above " if "exclusiveMinimum" in schema else "from "
+    return f"{kind} {above}{low:g} to {schema['maximum']:g}"
+
+
+def _checked(console: Console, values: dict[str, Any]) -> bool:
+    """Whether these test values are within the services' bounds (else say what is allowed)."""
+    try:
+        parse(BaselineTestsIn, values)
+    except InvalidRequest as exc:
+        for problem in exc.problems:
+            console.print(f"Please try again: {_allowed(problem.field)}.", highlight=False)
+        return False
+    return True
+
+
+def _ask_test(asker: Asker, console: Console, field: str, question: str) -> float | None:
+    """One test result, checked at once, so that a typo (``-3``) is asked again here instead
+    of ending the walk-through after every answer was given."""
     while True:
-        value = asker.number_or_skip(question, whole=whole)
-        if value is None:
-            return None
-        try:
-            assess_fall_risk(
-                FallRiskTests.model_validate(
-                    {"age_years": answers.age_years, "sex": answers.sex, field: value}
-                )
-            )
-        except InvalidInputError as exc:
-            console.print(f"Please try again: {exc.allowed}.", highlight=False)
-            continue
-        return value
+        value = asker.number_or_skip(question, whole=field == "chair_stand_count")
+        if value is None or _checked(console, {field: value}):
+            return value
 
 
-def ask_tests(asker: _Asker, console: Console, answers: StartAnswers) -> TestAnswers:
+def ask_tests(asker: Asker, console: Console) -> dict[str, Any]:
     """The baseline tests, each with its instructions; all but the 3-m walk may be skipped."""
     console.print("\n[bold]Baseline tests[/] (have someone with you for every test)")
     console.print(TEST_INSTRUCTIONS["tug_s"])
-    tug = _ask_test(asker, console, answers, "tug_s", "Timed Up and Go, seconds")
+    tug = _ask_test(asker, console, "tug_s", "Timed Up and Go, seconds")
     console.print(TEST_INSTRUCTIONS["tandem_stance_s"])
-    tandem = _ask_test(asker, console, answers, "tandem_stance_s", "Tandem stance held, seconds")
+    tandem = _ask_test(asker, console, "tandem_stance_s", "Tandem stance held, seconds")
     console.print(TEST_INSTRUCTIONS["chair_stand_count"])
     count = _ask_test(
-        asker, console, answers, "chair_stand_count", f"Chair stands in {CHAIR_STAND_DURATION_S} s"
+        asker, console, "chair_stand_count", f"Chair stands in {CHAIR_STAND_DURATION_S} s"
     )
     arms = asker.yes("Did you need your arms to stand up?") if count is not None else False
     console.print(TEST_INSTRUCTIONS["backward_walk_3m_s"])
-    walk = _ask_test(asker, console, answers, "backward_walk_3m_s", "3-m backward walk, seconds")
+    walk = _ask_test(asker, console, "backward_walk_3m_s", "3-m backward walk, seconds")
     if walk is None:
         console.print(NO_3M_WALK, highlight=False)
-    return TestAnswers(
-        tug_s=tug,
-        tandem_stance_s=tandem,
-        chair_stand_count=None if count is None else int(count),
-        chair_stand_used_arms=arms,
-        backward_walk_3m_s=walk,
-    )
+    return {
+        "tug_s": tug,
+        "tandem_stance_s": tandem,
+        "chair_stand_count": None if count is None else int(count),
+        "chair_stand_used_arms": arms,
+        "backward_walk_3m_s": walk,
+    }
+
+
+def _ask_treadmill(asker: Asker, console: Console, tests: dict[str, Any]) -> dict[str, Any]:
+    console.print(TREADMILL_TEST, highlight=False)
+    while True:
+        up = asker.number_or_skip("Comfortable speed going up, m/s")
+        if up is None:
+            return tests
+        down = asker.number_or_skip("Comfortable speed coming down, m/s")
+        if down is None:
+            return tests
+        speeds = {"treadmill_speed_up_m_s": up, "treadmill_speed_down_m_s": down}
+        if _checked(console, speeds):
+            return {**tests, **speeds}
 
 
 # --- output ------------------------------------------------------------------------------------
@@ -474,43 +330,11 @@ def _print_plan(console: Console, fall: FallRiskResult, plan: Prescription) -> N
     console.print(SOURCES_NOTE, highlight=False)
 
 
-def _result_json(
-    screening: ScreeningResult,
-    fall: FallRiskResult | None,
-    plan: Prescription | None,
-    restrictions: Restrictions,
-) -> dict[str, Any]:
-    outcome: Literal["stop_and_refer", "plan", "no_plan_yet"] = (
-        "plan" if plan is not None else "stop_and_refer"
-    )
-    return {
-        "outcome": outcome,
-        "screening": screening.model_dump(mode="json"),
-        "fall_risk": fall.model_dump(mode="json") if fall is not None else None,
-        "restrictions": [r.model_dump(mode="json") for r in restrictions.active],
-        "prescription": plan.model_dump(mode="json") if plan is not None else None,
-    }
-
-
-def _screening_answers(answers: StartAnswers) -> ScreeningAnswers:
-    return ScreeningAnswers(
-        age_years=answers.age_years,
-        used_to_activity=answers.used_to_activity,
-        parq=answers.parq,
-        red_flags=frozenset(answers.red_flags),
-        steadi=answers.steadi,
-        fever_or_unwell=answers.fever_or_unwell,
-        uses_walking_aid=answers.uses_walking_aid,
-        takes_anticoagulant=answers.takes_anticoagulant,
-        recent_knee_surgery=answers.recent_knee_surgery,
-    )
-
-
-def _print_restrictions(console: Console, restrictions: Restrictions) -> None:
-    if not restrictions.active:
+def _print_restrictions(console: Console, restrictions: tuple[Restriction, ...]) -> None:
+    if not restrictions:
         return
     console.print("\n[bold]What stops or limits backward walking for you now[/]")
-    for restriction in restrictions.active:
+    for restriction in restrictions:
         console.print(f"[bold]• {restriction.title}[/]", highlight=False)
         for step in (restriction.emergency, *restriction.what_to_do):
             if step:
@@ -520,119 +344,70 @@ def _print_restrictions(console: Console, restrictions: Restrictions) -> None:
     )
 
 
-def _speeds(tests: TestAnswers) -> tuple[MeasuredSpeed, ...]:
-    speeds: list[MeasuredSpeed] = []
-    if tests.backward_walk_3m_s is not None:
-        speeds.append(speed_from_three_m_backward_walk(tests.backward_walk_3m_s))
-    up, down = tests.treadmill_speed_up_m_s, tests.treadmill_speed_down_m_s
-    if (up is None) != (down is None):
-        raise StartInputError(
-            "the treadmill speed test needs both speeds (going up and coming down), or neither."
-        )
-    if up is not None and down is not None:
-        speeds.append(speed_from_treadmill(up, down))
-    return tuple(speeds)
+def _result_json(preview: StartPreviewOut) -> dict[str, Any]:
+    data = preview.model_dump(mode="json", exclude={"allowed_surfaces", "policy_version"})
+    if preview.outcome != "no_plan_yet":
+        data.pop("why", None)
+    return data
 
 
-def _ask_treadmill(asker: _Asker, console: Console, tests: TestAnswers) -> TestAnswers:
-    console.print(TREADMILL_TEST, highlight=False)
-    while True:
-        up = asker.number_or_skip("Comfortable speed going up, m/s")
-        if up is None:
-            return tests
-        down = asker.number_or_skip("Comfortable speed coming down, m/s")
-        if down is None:
-            return tests
-        try:
-            speed_from_treadmill(up, down)
-        except InvalidInputError as exc:
-            console.print(f"Please try again: {exc.allowed}.", highlight=False)
-            continue
-        return tests.model_copy(
-            update={"treadmill_speed_up_m_s": up, "treadmill_speed_down_m_s": down}
-        )
-
-
-def run_start(answers_file: Path | None, as_json: bool) -> None:
-    """The walk-through; raises ClinicalError subclasses for bad input."""
-    out = Console(stderr=as_json)
-    asker = _Asker(out, to_stderr=as_json)
-    out.print(Panel(INTRO, title="retrowalk"))
-    try:
-        answers = (
-            load_answers(answers_file) if answers_file is not None else ask_answers(asker, out)
-        )
-        screened = _screening_answers(answers)
-        screening = screen(screened)
-        now = datetime.now(UTC)  # the screening and the tests are facts of this one sitting
-        fact = ScreeningFact(at=now, answers=screened)
-        if screening.outcome is ScreeningOutcome.STOP_AND_REFER:
-            _print_screening(out, screening)
-            out.print("[bold]No walking plan is made. Please follow the advice above.[/]")
-            restrictions = active_restrictions(WalkerRecord(screenings=(fact,)))
-            if as_json:
-                typer.echo(json.dumps(_result_json(screening, None, None, restrictions), indent=2))
-            return
-        _print_screening(out, screening)
-        tests = answers.tests if answers_file is not None else ask_tests(asker, out, answers)
-        fall = assess_fall_risk(
-            FallRiskTests(
-                age_years=answers.age_years,
-                sex=answers.sex,
-                tug_s=tests.tug_s,
-                tandem_stance_s=tests.tandem_stance_s,
-                chair_stand_count=tests.chair_stand_count,
-                chair_stand_used_arms=tests.chair_stand_used_arms,
-                backward_walk_3m_s=tests.backward_walk_3m_s,
-                steadi=answers.steadi,
-            )
-        )
-        record = WalkerRecord(
-            screenings=(fact,), assessments=(AssessmentFact(at=now, fall_risk=fall),)
-        )
-        restrictions = active_restrictions(record)
-        gated = RestrictionKind.FALL_RISK in restrictions.kinds
-        allowed = DEFAULT_POLICY.high_risk_surfaces if gated else fall.surfaces
-        surface = answers.surface
-        if surface is None and answers_file is None and len(allowed) > 1:
-            surface = Surface(
-                asker.choice(
-                    "Where will you walk?",
-                    {s.value: vocab.SURFACES.long(s) for s in allowed},
-                    allowed[0].value,
-                )
-            )
-        if (
-            answers_file is None
-            and surface in TREADMILL_SURFACES
-            and tests.treadmill_speed_up_m_s is None
-        ):
-            tests = _ask_treadmill(asker, out, tests)
-        try:
-            plan = start_prescription(
-                screening,
-                fall,
-                answers.knee_condition,
-                _speeds(tests),
-                surface,
-                fall_risk_restricted=gated,
-                awaiting_clearance=RestrictionKind.CLEARANCE_REQUIRED in restrictions.kinds,
-            )
-        except CannotDecideError as exc:
-            # Not bad input: no safe starting speed was measured (persona I). A result.
-            out.print(f"\n[bold]No plan yet.[/] {exc}", highlight=False)
-            _print_restrictions(out, restrictions)
-            if as_json:
-                result = _result_json(screening, fall, None, restrictions)
-                result.update(outcome="no_plan_yet", why=str(exc))
-                typer.echo(json.dumps(result, indent=2))
-            return
-    except ValidationError as exc:
-        raise StartInputError(f"answer {_first_error(exc)}.") from exc
-    _print_plan(out, fall, plan)
-    _print_restrictions(out, restrictions)
+def _show(out: Console, preview: StartPreviewOut, as_json: bool) -> None:
+    """The result: the referral advice, what to do instead of a plan, or the plan."""
+    if preview.outcome == "stop_and_refer":
+        out.print("[bold]No walking plan is made. Please follow the advice above.[/]")
+    elif preview.prescription is None or preview.fall_risk is None:
+        out.print(f"\n[bold]No plan yet.[/] {preview.why}", highlight=False)
+        _print_restrictions(out, preview.restrictions)
+    else:
+        _print_plan(out, preview.fall_risk, preview.prescription)
+        _print_restrictions(out, preview.restrictions)
     if as_json:
-        typer.echo(json.dumps(_result_json(screening, fall, plan, restrictions), indent=2))
+        typer.echo(json.dumps(_result_json(preview), indent=2))
+
+
+def _preview(ctx: AppContext, answers: dict[str, Any], source: str) -> StartPreviewOut:
+    try:
+        return preview_start(ctx, answers)
+    except InvalidRequest as exc:
+        raise StartInputError(f"{source}: {str(exc).rstrip('.')}; {SHAPE}.") from None
+
+
+def _walk_through(ctx: AppContext, asker: Asker, out: Console) -> StartPreviewOut:
+    """Ask step by step, each answer checked by the services before the next question."""
+    answers = ask_answers(ctx, asker, out)
+    preview = _preview(ctx, answers, "answer")
+    _print_screening(out, preview.screening)
+    if preview.outcome == "stop_and_refer":
+        return preview
+    answers["tests"] = ask_tests(asker, out)
+    preview = _preview(ctx, answers, "answer")
+    allowed = preview.allowed_surfaces
+    if len(allowed) > 1:
+        answers["surface"] = asker.choice(
+            "Where will you walk?",
+            {s.value: vocab.SURFACES.long(s) for s in allowed},
+            allowed[0].value,
+        )
+    surface = answers.get("surface") or (allowed[0].value if allowed else None)
+    if surface in TREADMILL_SURFACES and answers["tests"].get("treadmill_speed_up_m_s") is None:
+        answers["tests"] = _ask_treadmill(asker, out, answers["tests"])
+    return _preview(ctx, answers, "answer")
+
+
+def run_start(ctx: AppContext, answers_file: Path | None, as_json: bool) -> None:
+    """The walk-through; raises ClinicalError or ServiceError subclasses for bad input."""
+    out = Console(stderr=as_json)
+    out.print(Panel(INTRO, title="retrowalk"))
+    if answers_file is None:
+        preview = _walk_through(ctx, Asker(out, to_stderr=as_json), out)
+    else:
+        try:
+            answers = read_json_object(answers_file, str(answers_file))
+        except InvalidRequest as exc:
+            raise StartInputError(str(exc)) from None
+        preview = _preview(ctx, answers, str(answers_file))
+        _print_screening(out, preview.screening)
+    _show(out, preview, as_json)
 
 
 def start_command(
@@ -646,11 +421,12 @@ def start_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the result as JSON on stdout.")
     ] = False,
+    database_url: DbOption = None,
 ) -> None:
-    """Screening, baseline tests and your tailored backward-walking plan."""
+    """Screening, baseline tests and your tailored backward-walking plan (nothing is stored)."""
     try:
-        run_start(answers, as_json)
-    except ClinicalError as exc:
+        run_start(build_context(database_url), answers, as_json)
+    except (ClinicalError, ServiceError) as exc:
         Console(stderr=True).print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
         # SystemExit, not typer.Exit: app.main() runs click with standalone_mode=False,
         # which turns typer.Exit into a return value and would lose the exit code.

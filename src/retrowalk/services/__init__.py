@@ -89,6 +89,12 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``set_policy(ctx, actor, changes, reason) -> PolicyOut`` — admin: a new version with
     ``changes`` (field → value), each checked by ``PolicyConfig``; audited with the rule
     version and the changed fields. Plans record the version they were made under.
+    ``clinic_policy(ctx) -> PolicyConfig`` — the values in force, for wording a question
+    before anyone signs in (policy is the clinic's, not personal data).
+``preview``
+    ``preview_start(ctx, StartIn) -> StartPreviewOut`` — ``retrowalk start`` for someone
+    without an account: screening, fall risk, restrictions and the starting plan under the
+    clinic's policy; nothing stored, nothing personal read.
 ``history``
     ``walker_history(ctx, actor, walker_id, *, weeks=12) -> HistoryOut`` (notes only for
     clinicians/admins).

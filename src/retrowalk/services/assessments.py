@@ -51,6 +51,7 @@ from retrowalk.services.schemas import (
     Actor,
     AssessmentIn,
     AssessmentOut,
+    BaselineTestsIn,
     Decision,
     ReassessmentStatus,
     Role,
@@ -59,7 +60,7 @@ from retrowalk.store import repositories as repo
 from retrowalk.store.models import Assessment, Walker
 
 
-def measured_speeds(data: AssessmentIn) -> dict[str, MeasuredSpeed]:
+def measured_speeds(data: BaselineTestsIn) -> dict[str, MeasuredSpeed]:
     """The comfortable backward speeds this assessment measured: ``ground`` (the 3-m walk)
     and ``treadmill`` (the treadmill speed test), each only where done."""
     found: dict[str, MeasuredSpeed] = {}

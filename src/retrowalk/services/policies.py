@@ -35,6 +35,13 @@ def policy_in(tx: Session) -> tuple[int, PolicyConfig]:
     return row.version, PolicyConfig.model_validate(row.policy_json)
 
 
+def clinic_policy(ctx: AppContext) -> PolicyConfig:
+    """The policy values in force, for wording a question before anyone signs in (the
+    knee-surgery question names its weeks). Policy is the clinic's, not personal data."""
+    with ctx.db.reader() as tx:
+        return policy_in(tx)[1]
+
+
 def _out(tx: Session, row: ClinicPolicy | None) -> PolicyOut:
     policy = PolicyConfig.model_validate(row.policy_json) if row is not None else DEFAULT_POLICY
     setter = repo.account(tx, row.set_by) if row is not None else None

@@ -78,9 +78,12 @@ from retrowalk.services.schemas.codes import (
 from retrowalk.services.schemas.onboarding import (
     AssessmentIn,
     AssessmentOut,
+    BaselineTestsIn,
     ReassessmentStatus,
     ScreeningIn,
     ScreeningOut,
+    StartIn,
+    StartPreviewOut,
 )
 from retrowalk.services.schemas.policy import (
     PolicyChangeIn,
@@ -136,6 +139,7 @@ __all__ = [
     "AuditPage",
     "AuditPerson",
     "AwareDatetime",
+    "BaselineTestsIn",
     "CheckinIn",
     "CheckinOut",
     "CheckinRedFlag",
@@ -185,6 +189,8 @@ __all__ = [
     "SetupTokenOut",
     "Sex",
     "SignInOut",
+    "StartIn",
+    "StartPreviewOut",
     "Text",
     "TimeZoneName",
     "TodayOut",

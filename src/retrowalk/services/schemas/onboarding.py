@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from retrowalk.clinical.fall_risk import (
     BACKWARD_SPEED_MAX_M_S,
@@ -13,13 +13,19 @@ from retrowalk.clinical.fall_risk import (
     TANDEM_STANCE_MAX_S,
     TEST_TIME_MAX_S,
     TEST_TIME_MIN_S,
+    FallRiskResult,
+    Sex,
 )
+from retrowalk.clinical.prescription import KneeCondition, Prescription
 from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.restrictions import Restriction
 from retrowalk.clinical.screening import (
     KneeRedFlag,
     ScreeningOutcome,
+    ScreeningResult,
     SteadiAnswers,
 )
+from retrowalk.clinical.surfaces import Surface
 from retrowalk.services.schemas.base import (
     GAIT_SPEED_MAX_M_S,
     Answers,
@@ -66,13 +72,9 @@ class ScreeningOut(FrozenModel):
     """The walker's active restrictions after this screening (a screening only adds)."""
 
 
-class AssessmentIn(InputModel):
-    """Baseline tests, fall questions and questionnaires (item-level answers kept as given)."""
+class BaselineTestsIn(InputModel):
+    """The baseline tests as measured (``None``: not done), with the clinical input bounds."""
 
-    kind: Literal["baseline", "reassessment"] = "baseline"
-    local_date: SaneDate = None
-    """The walker's calendar date of the assessment (default: their today; a walker may
-    give a date at most ``PolicyConfig.walker_backdate_max_days`` back, never ahead)."""
     tug_s: Annotated[float, Field(ge=TEST_TIME_MIN_S, le=TEST_TIME_MAX_S)] | None = None
     tandem_stance_s: Annotated[float, Field(ge=0, le=TANDEM_STANCE_MAX_S)] | None = None
     chair_stand_count: Annotated[int, Field(ge=0, le=CHAIR_STAND_COUNT_MAX)] | None = None
@@ -85,6 +87,15 @@ class AssessmentIn(InputModel):
     treadmill_speed_down_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
     """Treadmill speed test (van de Venis): comfortable speed found going up, then coming
     down from ``TREADMILL_OVERSHOOT_M_S`` above; used instead of the 3-m walk when given."""
+
+
+class AssessmentIn(BaselineTestsIn):
+    """Baseline tests, fall questions and questionnaires (item-level answers kept as given)."""
+
+    kind: Literal["baseline", "reassessment"] = "baseline"
+    local_date: SaneDate = None
+    """The walker's calendar date of the assessment (default: their today; a walker may
+    give a date at most ``PolicyConfig.walker_backdate_max_days`` back, never ahead)."""
     gait_speed_m_s: Annotated[float, Field(gt=0, le=GAIT_SPEED_MAX_M_S)] | None = None
     steadi: SteadiAnswers | None = None
     """The STEADI key questions (default: the answers of the latest screening)."""
@@ -92,6 +103,46 @@ class AssessmentIn(InputModel):
     """KOOS item code (e.g. ``P1``) → 0–4 as answered (checked by the clinical scoring)."""
     koos12_answers: Answers | None = None
     """KOOS-12 items by their KOOS codes, when only the short form was asked."""
+
+
+class StartIn(ScreeningIn):
+    """Everything ``retrowalk start`` asks someone who has no account yet (its answers file,
+    ``examples/start-answers.json``): who they are, the screening and the baseline tests.
+
+    Yes/no answers and the age must be JSON's own ``true``/``false`` and whole numbers (a
+    typed ``0`` or ``"yes"`` for a health question is refused, never guessed)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    age_years: StrictInt
+    sex: Sex
+    knee_condition: KneeCondition
+    used_to_activity: StrictBool
+    parq: tuple[StrictBool, ...]
+    fever_or_unwell: StrictBool
+    uses_walking_aid: StrictBool
+    takes_anticoagulant: StrictBool
+    recent_knee_surgery: StrictBool
+    tests: BaselineTestsIn = BaselineTestsIn()
+    surface: Surface | None = None
+    """Where they will walk: one the fall risk allows (default: the first it allows)."""
+
+
+class StartPreviewOut(FrozenModel):
+    """What the walk-through found, under the clinic's policy in force; nothing is stored.
+
+    ``outcome``: ``stop_and_refer`` (a red flag: the referral advice, no plan),
+    ``no_plan_yet`` (no safe starting speed was measured: ``why`` says what to do) or
+    ``plan``. ``allowed_surfaces``: where the fall risk lets them walk (empty before tests)."""
+
+    outcome: Literal["stop_and_refer", "no_plan_yet", "plan"]
+    screening: ScreeningResult
+    fall_risk: FallRiskResult | None
+    restrictions: tuple[Restriction, ...]
+    allowed_surfaces: tuple[Surface, ...]
+    prescription: Prescription | None
+    why: str | None = None
+    policy_version: int
 
 
 class AssessmentOut(FrozenModel):

@@ -1,0 +1,101 @@
+"""Questions in the terminal: yes/no, whole numbers, choices, numbers that may be skipped.
+
+Each prompt asks again, with help, until the answer is one it can use; the end of input (no
+terminal, as in CI) becomes one clear sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from retrowalk.clinical.errors import ClinicalError
+
+
+class StartInputError(ClinicalError):
+    """The answers (file or terminal) cannot be used; the message says which and why."""
+
+
+class Asker:
+    """Prompts in the terminal; end of input becomes one clear sentence."""
+
+    def __init__(self, console: Console, to_stderr: bool) -> None:
+        self.console = console
+        self.err = to_stderr
+
+    def _guard(self, ask: Any) -> Any:
+        try:
+            return ask()
+        except (typer.Abort, EOFError) as exc:
+            raise StartInputError(
+                "no answer came from the terminal (end of input): run `retrowalk start` in a "
+                "terminal, or pass --answers FILE.json (see examples/start-answers.json)."
+            ) from exc
+
+    def _text(self, question: str, default: str = "") -> str:
+        return str(
+            self._guard(
+                lambda: typer.prompt(
+                    question, default=default, show_default=bool(default), err=self.err
+                )
+            )
+        ).strip()
+
+    def yes(self, question: str, *, enter_means_no: bool = True) -> bool:
+        """A yes/no question; Enter means no, unless ``enter_means_no`` is False (a question
+        whose "no" is the warning sign, which must be typed). Anything else is asked again."""
+        hint = "[y/N]" if enter_means_no else "[y/n]"
+        while True:
+            text = self._text(f"{question} {hint}").lower()
+            if text in ("n", "no") or (text == "" and enter_means_no):
+                return False
+            if text in ("y", "yes"):
+                return True
+            help_text = "; Enter means no." if enter_means_no else "."
+            self.console.print(f"Please type y (yes) or n (no){help_text}")
+
+    def integer(self, question: str) -> int:
+        """A whole number; anything else is asked again, with help."""
+        while True:
+            text = self._text(question)
+            try:
+                return int(text)
+            except ValueError:
+                self.console.print("Please type a whole number, such as 67.")
+
+    def choice(self, question: str, choices: dict[str, str], default: str) -> str:
+        """One of ``choices`` (code → plain words), typed as its number or its code."""
+        self.console.print(question)
+        codes = list(choices)
+        for number, code in enumerate(codes, start=1):
+            self.console.print(f"  {number} = {choices[code]}", highlight=False)
+        default_number = str(codes.index(default) + 1)
+        while True:
+            text = self._text(f"Type a number from 1 to {len(codes)}", default_number)
+            if text in codes:
+                return text
+            if text.isdigit() and 1 <= int(text) <= len(codes):
+                return codes[int(text) - 1]
+            self.console.print(f"Please type a number from 1 to {len(codes)}.")
+
+    def number_or_skip(self, question: str, whole: bool = False) -> float | None:
+        while True:
+            text = str(
+                self._guard(
+                    lambda: typer.prompt(
+                        f"{question} (press Enter to skip)",
+                        default="",
+                        show_default=False,
+                        err=self.err,
+                    )
+                )
+            ).strip()
+            if not text:
+                return None
+            try:
+                return int(text) if whole else float(text)
+            except ValueError:
+                kind = "a whole number" if whole else "a number"
+                self.console.print(f"Please type {kind}, or press Enter to skip.")
