@@ -92,7 +92,7 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``clinic_policy(ctx) -> PolicyConfig`` — the values in force, for wording a question
     before anyone signs in (policy is the clinic's, not personal data).
 ``preview``
-    ``preview_start(ctx, StartIn) -> StartPreviewOut`` — ``retrowalk start`` for someone
+    ``preview_start(ctx, answers) -> StartPreviewOut`` — ``answers`` (``StartIn``): for someone
     without an account: screening, fall risk, restrictions and the starting plan under the
     clinic's policy; nothing stored, nothing personal read.
 ``history``
