@@ -111,6 +111,10 @@ NOT_WALKER_SCOPED: dict[tuple[str, str], str] = {
     ("POST", "/clinician/invitations/withdraw"): "invitation id in the form: test_team_pages",
     ("POST", "/clinician/invitations/reissue"): "invitation id in the form: test_team_pages",
     ("GET", "/api/v1/invitations"): "own invitations: checked in test_team_pages",
+    ("GET", "/team/policy"): "the clinic's policy, staff read it: test_policy_pages",
+    ("POST", "/team/policy"): "administrators only: checked in test_policy_pages",
+    ("GET", "/api/v1/policy"): "the clinic's policy, anyone signed in: test_policy_pages",
+    ("POST", "/api/v1/policy"): "administrators only: checked in test_policy_pages",
 }
 
 OTHER_RECORDS: dict[tuple[str, str], str] = {

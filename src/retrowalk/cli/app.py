@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from typer.exceptions import TyperException
 
-from retrowalk.cli import accounts, evidence, koos, motion, serve, start, tracking
+from retrowalk.cli import accounts, evidence, koos, motion, policy, serve, start, tracking
 
 app = typer.Typer(
     name="retrowalk",
@@ -26,7 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (serve, start, koos, evidence, motion, tracking, accounts):
+for module in (serve, start, koos, evidence, motion, tracking, accounts, policy):
     module.register(app)
 
 EXIT_BAD_INPUT = 2

@@ -34,3 +34,14 @@ def source_label(key: str) -> str:
     head = name.split(", ")[0]
     name = head if len(head) >= 5 else name
     return name if len(name) <= 60 else name[:59] + "…"
+
+
+def policy_text(value: object) -> str:
+    """A policy value as a person types it: ``yes``/``no``, ``0.1``, ``treadmill, hallway…``."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple | list):
+        return ", ".join(str(getattr(v, "value", v)) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(getattr(value, "value", value))

@@ -117,6 +117,7 @@ def prescription_out(row: Prescription) -> PrescriptionOut:
             "sessions_per_week": row.sessions_per_week,
             "reasons": reasons_of(row.reasons_json),
             "rule_version": row.rule_version,
+            "policy_version": row.policy_version,
             "made_by": row.made_by,
             "details": row.prescription_json,
         }

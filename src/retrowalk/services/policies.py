@@ -9,7 +9,8 @@ plan decision records the version it was made under.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections.abc import Mapping
+from typing import Any, Final, get_origin
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -70,6 +71,20 @@ def current_policy(ctx: AppContext, actor: Actor) -> PolicyOut:
     with ctx.db.reader() as tx:
         check_actor(tx, actor)
         return _out(tx, repo.latest_policy(tx))
+
+
+def changes_from_text(texts: Mapping[str, str]) -> dict[str, Any]:
+    """Policy values as a person typed them (a form box, ``NAME=VALUE`` at the terminal) as
+    the values ``set_policy`` checks: a list of surfaces is comma-separated codes, yes/no
+    and numbers are read by ``PolicyConfig`` itself (so its sentence names what is allowed)."""
+    changes: dict[str, Any] = {}
+    for name, text in texts.items():
+        field = PolicyConfig.model_fields.get(name)
+        if field is not None and get_origin(field.annotation) is tuple:
+            changes[name] = [part.strip() for part in text.split(",") if part.strip()]
+        else:
+            changes[name] = text.strip()
+    return changes
 
 
 def set_policy(ctx: AppContext, actor: Actor, changes: dict[str, Any], reason: str) -> PolicyOut:

@@ -62,6 +62,7 @@ def create_app(
         auth_pages,
         clinician_pages,
         common_pages,
+        policy_pages,
         team_pages,
         walker_pages,
     )
@@ -106,6 +107,7 @@ def create_app(
         account_pages.router,
         team_pages.router,
         audit_pages.router,
+        policy_pages.router,
         walker_pages.router,
         clinician_pages.router,
         api_docs.router,

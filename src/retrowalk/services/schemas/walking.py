@@ -54,6 +54,9 @@ class PrescriptionOut(FrozenModel):
     reasons: tuple[Reason, ...]
     rule_version: str
     made_by: int
+    policy_version: int | None = None
+    """The clinic policy version this decision was made under (0: the built-in default;
+    None: made before policies were versioned)."""
     details: dict[str, Any]
     """The clinical prescription as it was dumped (cues, warm-up...)."""
 

@@ -27,6 +27,7 @@ from retrowalk.services import (
     my_data,
     passwords,
     plans,
+    policies,
     reset_links,
     restrictions,
     screening,
@@ -52,6 +53,8 @@ from retrowalk.services.schemas import (
     InvitationSummary,
     NoteIn,
     NoteOut,
+    PolicyChangeIn,
+    PolicyOut,
     PrescriptionOut,
     ReassessmentStatus,
     ResetLinkOut,
@@ -313,6 +316,22 @@ def adjust_prescription(
 @router.post("/walkers/{walker_id}/notes", tags=["clinician"], status_code=status.HTTP_201_CREATED)
 def add_note(request: Request, actor: Clinician, walker_id: WalkerId, body: NoteIn) -> NoteOut:
     return clinician.add_note(web_state(request).ctx, actor, walker_id, body)
+
+
+# --- the clinic's policy ------------------------------------------------------------
+
+
+@router.get("/policy", tags=["policy"])
+def clinic_policy(request: Request, actor: SignedIn) -> PolicyOut:
+    """The clinic's policy in force: every policy number with its default and meaning."""
+    return policies.current_policy(web_state(request).ctx, actor)
+
+
+@router.post("/policy", tags=["policy"], status_code=status.HTTP_201_CREATED)
+def set_clinic_policy(request: Request, actor: Clinician, body: PolicyChangeIn) -> PolicyOut:
+    """A new policy version (administrators only): ``changes`` maps a policy name to its new
+    value, each checked against the policy's own limits; audited with the rule version."""
+    return policies.set_policy(web_state(request).ctx, actor, body.changes, body.reason)
 
 
 @router.post("/invitations", tags=["accounts"], status_code=status.HTTP_201_CREATED)

@@ -1,0 +1,132 @@
+"""The clinic's policy from the web page and the JSON API: staff read it, only an
+administrator changes it, a wrong value is named next to its box and nothing is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from retrowalk.services import accounts, policies
+from retrowalk.services.schemas import AccountIn, Actor, Role
+from retrowalk.web.passwords import hash_password
+from tests.web.conftest import LiveServer, Person, World, build_world, form_csrf, sign_in
+
+
+@pytest.fixture(scope="module")
+def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, Person]]:
+    """A world of its own: a policy change here must not change the other tests' world."""
+    app, world = build_world(Path(tmp_path_factory.mktemp("policy")))
+    account = accounts.create_account(
+        world.ctx,
+        world.admin,
+        AccountIn(
+            email="ada@example.org",
+            display_name="Ada Admin",
+            role=Role.ADMIN,
+            password_hash=hash_password("ada-password-1"),
+        ),
+    )
+    admin = Person(
+        "ada@example.org",
+        "ada-password-1",
+        "Ada Admin",
+        Actor(account_id=account.id, role=Role.ADMIN),
+    )
+    with LiveServer(app) as server:
+        world.url = server.url
+        yield world, admin
+    world.ctx.db.dispose()
+
+
+def test_staff_read_the_policy_and_only_an_administrator_sees_the_form(
+    clinic: tuple[World, Person],
+) -> None:
+    world, admin = clinic
+    with world.client() as client:
+        sign_in(client, world.clinician_a)
+        page = client.get("/team/policy")
+        assert page.status_code == 200
+        assert "Only an administrator can change" in page.text
+        assert 'name="cool_down_min"' not in page.text
+        assert "Spoken cue every s" in page.text  # every policy is listed, with its meaning
+    with world.client() as client:
+        sign_in(client, admin)
+        page = client.get("/team/policy")
+        assert 'name="cool_down_min"' in page.text
+
+
+def test_a_clinician_cannot_change_it_from_the_page_or_the_api(
+    clinic: tuple[World, Person],
+) -> None:
+    world, _ = clinic
+    before = policies.current_policy(world.ctx, world.admin).version
+    with world.client() as client:
+        csrf = sign_in(client, world.clinician_a)
+        page = client.post(
+            "/team/policy",
+            data={"csrf_token": csrf, "cool_down_min": "9", "reason": "longer cool-down"},
+        )
+        assert page.status_code == 403
+        api = client.post(
+            "/api/v1/policy",
+            json={"changes": {"cool_down_min": 9}, "reason": "longer cool-down"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert api.status_code == 403
+    with world.client() as client:
+        csrf = sign_in(client, world.walker_a)
+        assert client.get("/api/v1/policy").status_code == 200  # it words her questions
+        api = client.post(
+            "/api/v1/policy",
+            json={"changes": {"walking_aid_supervised": False}, "reason": "walk alone"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert api.status_code == 403
+    assert policies.current_policy(world.ctx, world.admin).version == before
+
+
+def test_an_administrator_changes_it_and_a_wrong_value_is_named(
+    clinic: tuple[World, Person],
+) -> None:
+    world, admin = clinic
+    with world.client() as client:
+        sign_in(client, admin)
+        csrf = form_csrf(client.get("/team/policy").text)
+        wrong = client.post(
+            "/team/policy",
+            data={"csrf_token": csrf, "speed_step_fraction": "0.5", "reason": "faster please"},
+        )
+        assert wrong.status_code == 422
+        assert "at most 0.1" in wrong.text
+        assert 'id="speed_step_fraction-error"' in wrong.text
+        assert 'value="0.5"' in wrong.text  # what was typed is kept, never lost
+        before = policies.current_policy(world.ctx, admin.actor).version
+        done = client.post(
+            "/team/policy",
+            data={"csrf_token": csrf, "cool_down_min": "7", "reason": "our protocol"},
+        )
+        assert done.status_code == 303
+        shown = client.get("/team/policy").text
+        assert f"Version {before + 1}" in shown
+        assert "our protocol" in shown
+        api = client.get("/api/v1/policy").json()
+        assert api["version"] == before + 1
+        assert {f["name"]: f["value"] for f in api["fields"]}["cool_down_min"] == 7
+
+
+def test_the_api_names_a_wrong_policy_value_as_data(clinic: tuple[World, Person]) -> None:
+    world, admin = clinic
+    with world.client() as client:
+        csrf = sign_in(client, admin)
+        answer = client.post(
+            "/api/v1/policy",
+            json={"changes": {"break_days": 0}, "reason": "never step back"},
+            headers={"X-CSRF-Token": csrf},
+        )
+    assert answer.status_code == 422
+    (problem,) = answer.json()["problems"]
+    assert problem["field"] == "break_days"
+    assert problem["kind"] == "too_small"
+    assert problem["limits"] == {"ge": 1}
