@@ -3,6 +3,7 @@ rule version, and it changes the decisions, which record the version they were m
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -118,7 +119,7 @@ def test_the_six_week_scenario_follows_the_clinics_policy(tmp_path: Any) -> None
         plans = sorted(record.prescriptions, key=lambda p: p.version)
         return {
             later.duration_min - earlier.duration_min
-            for earlier, later in zip(plans, plans[1:], strict=False)
+            for earlier, later in itertools.pairwise(plans)
             if later.decision.value == "progress" and later.duration_min > earlier.duration_min
         }
 

@@ -10,9 +10,9 @@ import httpx
 
 from retrowalk.clinical.norms import CHAIR_STAND_DURATION_S, NPRS_MAX
 from retrowalk.clinical.prescription import MAX_DURATION_MIN, START_DURATION_MIN
+from retrowalk.present.progress_charts import progress_charts
 from retrowalk.services import history
 from retrowalk.services.schemas import HistoryOut
-from retrowalk.present.progress_charts import progress_charts
 from tests.web.conftest import LiveServer, World, build_world, form_csrf, sign_in
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from retrowalk.present.charts import HEIGHT, WIDTH, Band, Series, line_chart
 from retrowalk.services import accounts, sign_in_throttle, sign_ins
 from retrowalk.services.context import AppContext, build_context
 from retrowalk.services.sign_in_throttle import ThrottlePolicy
-from retrowalk.present.charts import HEIGHT, WIDTH, Band, Series, line_chart
 from retrowalk.web.passwords import hash_password, verify_password
 from retrowalk.web.sign_in_store import SignInStore, tokens_match
 from retrowalk.web.signing import Signer
