@@ -1,5 +1,5 @@
-"""Defects found at integration, seen from the browser's side: signing a walker in, logging a
-session stopped before any backward walking, and the clinical numbers the pages quote."""
+"""From the browser's side: a walker signs in to her own profile, logs a session stopped
+before any backward walking, and the pages and charts quote the clinical numbers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Defects a newcomer met in the terminal: jargon, lost answers, muddled errors, slow start-up.
+"""The terminal as a newcomer meets it: words not codes, answers never lost, clear errors,
+a quick start-up.
 
 Each test names what a walker (often 65, on a phone or a terminal) or her physiotherapist
 relies on; each failed before its fix.

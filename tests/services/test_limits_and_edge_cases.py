@@ -1,4 +1,4 @@
-"""Defects found at integration, each pinned on both databases (SQLite and PostgreSQL).
+"""Limits and edge cases of the records, each on both databases (SQLite and PostgreSQL).
 
 - ``walker_for_account`` returns the profile (it used to read a row after its session closed);
 - a session stopped before any backward walking (0 minutes) can be logged and decided;

@@ -1,4 +1,4 @@
-"""Defects found by using the web app as its people would (issue 4), each pinned by a test.
+"""The web app as its people use it: each test pins what a walker or clinician relies on.
 
 A 65-year-old who leaves a question open reads the question's own words, never a field name;
 the morning check-in waits for the morning; a used invitation link says so and offers sign-in
