@@ -103,6 +103,19 @@ class Person:
     walker: WalkerOut | None = None
 
 
+SESSION_BODY: dict[str, Any] = {
+    "duration_min": 10,
+    "speed_m_s": 0.7,
+    "surface": "treadmill_with_handrails",
+    "supervised": True,
+    "pain_before_nprs": 2,
+    "pain_peak_nprs": 3,
+    "pain_after_nprs": 2,
+    "effort_cr10": 4,
+}
+"""A valid session for the API (add a ``client_key``); tests change one value at a time."""
+
+
 @dataclass
 class World:
     """A running app with two clinicians, each with one walker (A's walker has a history)."""

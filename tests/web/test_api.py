@@ -9,18 +9,9 @@ import httpx
 import pytest
 
 from retrowalk.services.schemas import ID_MAX
-from tests.web.conftest import LiveServer, World, build_world, form_csrf, sign_in
+from tests.web.conftest import SESSION_BODY, LiveServer, World, build_world, form_csrf, sign_in
 
-SESSION = {
-    "duration_min": 10,
-    "speed_m_s": 0.7,
-    "surface": "treadmill_with_handrails",
-    "supervised": True,
-    "pain_before_nprs": 2,
-    "pain_peak_nprs": 3,
-    "pain_after_nprs": 2,
-    "effort_cr10": 4,
-}
+SESSION = {**SESSION_BODY}
 
 
 def test_sign_in_sets_a_safe_cookie_and_rotates_the_session_id(world: World) -> None:

@@ -9,19 +9,17 @@ from typing import Any
 
 import httpx
 
-from tests.web.conftest import CLEARED_SCREENING, World, form_csrf, invite_walker, sign_in
+from tests.web.conftest import (
+    CLEARED_SCREENING,
+    SESSION_BODY,
+    World,
+    form_csrf,
+    invite_walker,
+    sign_in,
+)
 
 _emails = count()
-SESSION = {
-    "duration_min": 10,
-    "speed_m_s": 0.7,
-    "surface": "hallway_with_rail_and_spotter",
-    "supervised": True,
-    "pain_before_nprs": 2,
-    "pain_peak_nprs": 2,
-    "pain_after_nprs": 2,
-    "effort_cr10": 4,
-}
+SESSION = {**SESSION_BODY, "surface": "hallway_with_rail_and_spotter", "pain_peak_nprs": 2}
 FULL = {"tug_s": 9.0, "tandem_stance_s": 12.0, "chair_stand_count": 14, "backward_walk_3m_s": 4.0}
 
 

@@ -10,18 +10,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from retrowalk.services import accounts, assessments, plans, screening
-from tests.web.conftest import BASELINE, CLEARED_SCREENING, World, invite_walker, sign_in
+from tests.web.conftest import (
+    BASELINE,
+    CLEARED_SCREENING,
+    SESSION_BODY,
+    World,
+    invite_walker,
+    sign_in,
+)
 
-SESSION = {
-    "duration_min": 10,
-    "speed_m_s": 0.75,
-    "surface": "treadmill_with_handrails",
-    "supervised": True,
-    "pain_before_nprs": 2,
-    "pain_peak_nprs": 3,
-    "pain_after_nprs": 2,
-    "effort_cr10": 4,
-}
+SESSION = {**SESSION_BODY, "speed_m_s": 0.75}
 
 
 def test_api_refuses_a_session_before_screening_and_a_same_day_checkin(world: World) -> None:
