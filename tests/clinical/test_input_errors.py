@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from retrowalk.clinical.clinician_changes import clinician_adjust, clinician_clear, clinician_review
 from retrowalk.clinical.errors import InvalidInputError
 from retrowalk.clinical.fall_risk import Surface
 from retrowalk.clinical.prescription import (
@@ -23,12 +24,7 @@ from retrowalk.clinical.prescription import (
     speed_from_treadmill,
     treadmill_overshoot_speed_m_s,
 )
-from retrowalk.clinical.progression import (
-    after_break,
-    clinician_adjust,
-    clinician_clear,
-    clinician_review,
-)
+from retrowalk.clinical.progression import after_break
 from tests.clinical.test_prescription import prescription
 
 

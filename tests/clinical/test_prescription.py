@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from retrowalk.clinical.clinician_changes import clinician_clear
 from retrowalk.clinical.errors import CannotDecideError, InvalidInputError
 from retrowalk.clinical.fall_risk import (
     FallRiskResult,
@@ -29,7 +30,6 @@ from retrowalk.clinical.prescription import (
     start_prescription,
     treadmill_overshoot_speed_m_s,
 )
-from retrowalk.clinical.progression import clinician_clear
 from retrowalk.clinical.screening import (
     KneeRedFlag,
     ScreeningAnswers,

@@ -8,11 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from retrowalk.clinical.clinician_changes import clinician_adjust, clinician_review
 from retrowalk.clinical.errors import InvalidInputError
 from retrowalk.clinical.fall_risk import Surface
+from retrowalk.clinical.pain_monitoring import is_rest_day, usual_level
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.prescription import KneeCondition, Prescription, must_be_supervised
-from retrowalk.clinical.progression import (
+from retrowalk.clinical.progression import after_break, decide
+from retrowalk.clinical.reassessment import next_reassessment, reassessment_due
+from retrowalk.clinical.session_records import (
     Action,
     AdverseEvent,
     Change,
@@ -20,14 +24,6 @@ from retrowalk.clinical.progression import (
     MorningReport,
     SessionLog,
     Variable,
-    after_break,
-    clinician_adjust,
-    clinician_review,
-    decide,
-    is_rest_day,
-    next_reassessment,
-    reassessment_due,
-    usual_level,
 )
 from tests.clinical.test_prescription import prescription
 

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from retrowalk.clinical.fall_risk import FallRiskTests, Sex, assess_fall_risk
 from retrowalk.clinical.policy import PolicyConfig
-from retrowalk.clinical.progression import AdverseEvent
 from retrowalk.clinical.restrictions import (
     CHEST_PAIN_EMERGENCY,
     AssessmentFact,
@@ -34,6 +33,7 @@ from retrowalk.clinical.screening import (
     ScreeningAnswers,
     SteadiAnswers,
 )
+from retrowalk.clinical.session_records import AdverseEvent
 from tests.clinical.test_prescription import prescription
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

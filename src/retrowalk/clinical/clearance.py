@@ -18,9 +18,9 @@ The training load (minutes, speed, incline) is never changed here.
 
 from __future__ import annotations
 
+from retrowalk.clinical.clinician_changes import check_note, clinician_clear, clinician_review
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.prescription import Prescription
-from retrowalk.clinical.progression import check_note, clinician_clear, clinician_review
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.restrictions import RestrictionKind
 from retrowalk.clinical.surfaces import Supervision

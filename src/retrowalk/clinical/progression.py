@@ -1,4 +1,7 @@
-"""The pain-monitoring decision after each session (RULES.md §3), and its companions.
+"""The pain-monitoring decision after each session (RULES.md §3), and the step back after a
+break. Beside it: :mod:`.pain_monitoring` (the thresholds, the usual level, the rest day),
+:mod:`.session_records` (what a decision is made from and returns), :mod:`.clinician_changes`
+(adjust, clear, review) and :mod:`.reassessment` (when the tests are due again).
 
 After a session and its next-morning report, :func:`decide` returns ``progress``, ``hold``,
 ``regress`` or ``stop`` with the next prescription and every reason, numbers included.
@@ -29,15 +32,9 @@ sessions of the previous week.
 from __future__ import annotations
 
 import math
-import statistics
-from datetime import date, timedelta
-from enum import StrEnum
-from typing import Final
-
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+from datetime import date
 
 from retrowalk.clinical.errors import InvalidInputError
-from retrowalk.clinical.fall_risk import BACKWARD_SPEED_MAX_M_S, Surface
 from retrowalk.clinical.norms import CR10_MAX as CR10_MAX
 from retrowalk.clinical.norms import KM_H_PER_M_S, RED_FLAG_SOURCES
 from retrowalk.clinical.norms import NPRS_MAX as NPRS_MAX
@@ -46,6 +43,12 @@ from retrowalk.clinical.norms import (
 )
 from retrowalk.clinical.norms import SPEED_RISE_SOURCES as SPEED_RISE_SOURCES
 from retrowalk.clinical.norms import SPEED_RISE_WINDOW_DAYS as SPEED_RISE_WINDOW_DAYS
+from retrowalk.clinical.pain_monitoring import (
+    PAIN_ACCEPTABLE_MAX_NPRS,
+    PAIN_MODEL_SOURCES,
+    PAIN_SAFE_MAX_NPRS,
+    is_rest_day,
+)
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.prescription import (
     CEILING_SOURCES,
@@ -53,203 +56,26 @@ from retrowalk.clinical.prescription import (
     INCLINE_SOURCES,
     INCLINE_STEPS_PCT,
     MAX_DURATION_MIN,
-    MAX_SESSIONS_PER_WEEK,
-    RULE_VERSION,
     TREADMILL_SURFACES,
     KneeCondition,
     Prescription,
-    is_positive_number,
-    safety_cues_for,
 )
 from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.screening import RED_FLAGS, KneeRedFlag
+from retrowalk.clinical.screening import RED_FLAGS
+from retrowalk.clinical.session_records import (
+    _EPS,
+    ADVERSE_EVENT_SOURCES,
+    EFFORT_SOURCES,
+    Action,
+    Change,
+    History,
+    MorningReport,
+    ProgressionDecision,
+    SessionLog,
+    Variable,
+)
 
 # --- Published numbers (RULES.md §3) ----------------------------------------------------------
-
-PAIN_SAFE_MAX_NPRS: Final[int] = 2
-"""Pain during exercise 0–2 of 10 is 'safe' (pain-monitoring model, RULES.md §3). Note:
-evidence-report §3.1 quotes a secondary summary with 0–3 'safe' / 4–5 'acceptable' (the
-original figure was not retrieved); RULES.md is normative, so the stricter 0–2 is used."""
-PAIN_ACCEPTABLE_MAX_NPRS: Final[int] = 5
-"""Pain during exercise 3–5 is 'acceptable'; above 5 is not acceptable (RULES.md §3)."""
-PAIN_MODEL_SOURCES: Final[tuple[str, ...]] = ("silbernagel2007", "silbernagel2015")
-
-EFFORT_SOURCES: Final[tuple[str, ...]] = ("hooper2004",)
-ADVERSE_EVENT_SOURCES: Final[tuple[str, ...]] = ("alghadir2019", "hooper2004")
-REASSESSMENT_SOURCES: Final[tuple[str, ...]] = ("almutairi2023", "gilbert2021")
-
-_EPS: Final[float] = 1e-9
-
-
-class Action(StrEnum):
-    """What the program does with the prescription after a session."""
-
-    PROGRESS = "progress"
-    HOLD = "hold"
-    REGRESS = "regress"
-    STOP = "stop"
-
-
-class Variable(StrEnum):
-    """The prescription variables progression may change (at most one at a time)."""
-
-    DURATION = "duration"
-    SPEED = "speed"
-    INCLINE = "incline"
-
-
-class AdverseEvent(StrEnum):
-    """Events that stop a session and require a clinician's review (RULES.md §3)."""
-
-    FALL = "fall"
-    NEAR_FALL = "near_fall"
-    DIZZINESS = "dizziness"
-    CHEST_PAIN = "chest_pain"
-    SHARP_KNEE_PAIN = "sharp_knee_pain"
-
-
-class SessionLog(BaseModel):
-    """What the walker reported at the end of a session (RULES.md §5)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-    pain_before_nprs: StrictInt = Field(ge=0, le=NPRS_MAX)
-    pain_during_peak_nprs: StrictInt = Field(ge=0, le=NPRS_MAX)
-    pain_after_nprs: StrictInt = Field(ge=0, le=NPRS_MAX)
-    effort_cr10: StrictInt = Field(ge=0, le=CR10_MAX)
-    minutes_done: float = Field(ge=0)
-    speed_done_m_s: float = Field(ge=0)
-    adverse_events: frozenset[AdverseEvent] = frozenset()
-    completed: StrictBool
-
-
-class MorningReport(BaseModel):
-    """The next-morning check-in: knee pain and stiffness, NPRS 0–10, and any warning sign
-    that is new since the session (RULES.md §7.7)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-    pain_nprs: StrictInt = Field(ge=0, le=NPRS_MAX)
-    stiffness_nprs: StrictInt = Field(ge=0, le=NPRS_MAX)
-    red_flags: frozenset[KneeRedFlag] = frozenset()
-
-
-class Change(BaseModel):
-    """One change of one prescription variable, on the walker's local date."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-    variable: Variable
-    before: float
-    after: float
-    on: date
-
-
-class History(BaseModel):
-    """What the rule needs from earlier sessions; the services derive it from storage."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-    session_date: date
-    """The walker's local date of the session being decided."""
-    qualifying_sessions_at_level: StrictInt = Field(default=0, ge=0)
-    """Consecutive qualifying sessions at the current level BEFORE this one."""
-    last_increase: Change | None = None
-    """The increase that set the current level, so a regression can undo it; None when there
-    was none or the level has been reduced since."""
-    speed_changes: tuple[Change, ...] = ()
-    """Every change of the prescribed speed (up or down) in at least the last 7 days."""
-    usual_pain_nprs: float | None = Field(default=None, ge=0, le=NPRS_MAX)
-    """The walker's usual knee pain: the median pre-session pain of the sessions in the
-    ``usual_level_window_days`` ending with this one (:func:`usual_level`); None → this
-    session's own pre-session pain."""
-    usual_stiffness_nprs: float | None = Field(default=None, ge=0, le=NPRS_MAX)
-    """The walker's usual next-morning stiffness: the median of the earlier reports in that
-    window (this one excluded); None when there is none yet."""
-    pain_during_previous_week_nprs: tuple[StrictInt, ...] = ()
-    """Peak pain during the sessions of the week before this session's week (the 7 days
-    ending 7 days before it)."""
-
-    @model_validator(mode="after")
-    def _check(self) -> History:
-        if self.last_increase is not None and not (
-            self.last_increase.after > self.last_increase.before
-        ):
-            raise ValueError("last_increase must be an increase (after above before)")
-        for change in self.speed_changes:
-            if change.variable is not Variable.SPEED:
-                raise ValueError("speed_changes may only hold speed changes")
-            if change.on > self.session_date:
-                raise ValueError("speed_changes may not be dated after the session")
-        for pain in self.pain_during_previous_week_nprs:
-            if not 0 <= pain <= NPRS_MAX:
-                raise ValueError(f"weekly pain values must be 0–{NPRS_MAX}")
-        return self
-
-
-def usual_level(values: tuple[int, ...] | list[int]) -> float | None:
-    """The usual level of a 0–10 rating: the median of ``values`` (None when there are none).
-
-    A median, so that one bad day (or a good one) cannot move it much (**policy**, RULES.md §3
-    amendments)."""
-    if not values:
-        return None
-    return float(statistics.median(values))
-
-
-def is_rest_day(
-    morning_pain_nprs: int, usual_pain_nprs: float | None, policy: PolicyConfig = DEFAULT_POLICY
-) -> Reason | None:
-    """The rest-day reason when next-morning pain calls for one (**policy**, RULES.md §3
-    amendments), else None: pain at or above ``rest_day_pain_from_nprs``, or at least
-    ``rest_day_rise_above_usual_nprs`` above the usual level."""
-    high = morning_pain_nprs >= policy.rest_day_pain_from_nprs
-    rise = (
-        usual_pain_nprs is not None
-        and morning_pain_nprs >= usual_pain_nprs + policy.rest_day_rise_above_usual_nprs
-    )
-    if not (high or rise):
-        return None
-    usual = f"{usual_pain_nprs:g}/{NPRS_MAX}" if usual_pain_nprs is not None else "not known yet"
-    why = (
-        f"at or above {policy.rest_day_pain_from_nprs}/{NPRS_MAX}"
-        if high
-        else f"{policy.rest_day_rise_above_usual_nprs} or more points above your usual level"
-    )
-    return Reason(
-        code="progression.rest_day",
-        message=(
-            f"Knee pain this morning was {morning_pain_nprs}/{NPRS_MAX}, {why} (your usual level "
-            f"is {usual}): today is a rest day. Please do not walk backward, and contact your "
-            "clinician: they will decide when you start again."
-        ),
-        sources=PAIN_MODEL_SOURCES,
-        policy=True,
-        extrapolation=True,
-    )
-
-
-class ProgressionDecision(BaseModel):
-    """The decision after a session: the action, at most one changed variable, the next
-    prescription, and every reason with its numbers."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-    action: Action
-    variable_changed: Variable | None
-    change: Change | None
-    next_prescription: Prescription
-    reasons: tuple[Reason, ...]
-    needs_review: bool
-    stop_session: bool = False
-    """True when the walker must stop the session now (an adverse event)."""
-    qualifying_session: bool = False
-    """True when this session counts towards the qualifying sessions at this level."""
-    rest_day: bool = False
-    """True when the next-morning pain makes today a rest day (:func:`is_rest_day`)."""
-    usual_pain_nprs: float | None = None
-    """The usual pain level the morning report was compared with (None: no report)."""
-    rule_version: str = RULE_VERSION
 
 
 def _pain_reason(code: str, message: str) -> Reason:
@@ -750,119 +576,4 @@ def after_break(
         next_prescription=_with(prescription, Variable.DURATION, new),
         reasons=(reason,),
         needs_review=False,
-    )
-
-
-def next_reassessment(last_assessment: date, policy: PolicyConfig = DEFAULT_POLICY) -> date:
-    """The date the baseline tests and KOOS are due again (policy; RULES §5: 2–6 weeks).
-
-    Never raises: an assessment dated at the calendar's end is due on its last day."""
-    try:
-        return last_assessment + timedelta(weeks=policy.reassessment_interval_weeks)
-    except OverflowError:
-        return date.max
-
-
-def reassessment_due(
-    last_assessment: date, today: date, policy: PolicyConfig = DEFAULT_POLICY
-) -> bool:
-    """True on or after the policy reassessment date."""
-    return today >= next_reassessment(last_assessment, policy)
-
-
-def _is_whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def check_note(reason: object, allowed: str) -> None:
-    if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInputError("reason", reason, allowed)
-
-
-def clinician_adjust(
-    prescription: Prescription,
-    reason: str,
-    *,
-    duration_min: int | None = None,
-    speed_m_s: float | None = None,
-    incline_pct: int | None = None,
-    sessions_per_week: int | None = None,
-    surface: Surface | None = None,
-) -> Prescription:
-    """A clinician sets the prescription by hand; it is checked against the ceilings
-    (almutairi2023: 30 min, 3×/week; cipriani1995: incline 0/5/10 % on a treadmill) and the
-    clinician's reason is recorded. Nothing out of range is clamped: it is refused (a value of
-    the wrong type too, since ``model_copy`` does not validate)."""
-    check_note(reason, "a sentence saying why the plan is changed")
-    update: dict[str, object] = {}
-    if duration_min is not None:
-        if not _is_whole(duration_min) or not 1 <= duration_min <= MAX_DURATION_MIN:
-            raise InvalidInputError(
-                "duration_min",
-                duration_min,
-                f"a whole number of minutes from 1 to {MAX_DURATION_MIN}",
-            )
-        update["duration_min"] = duration_min
-    if speed_m_s is not None:
-        if not is_positive_number(speed_m_s) or speed_m_s > BACKWARD_SPEED_MAX_M_S:
-            raise InvalidInputError(
-                "speed_m_s",
-                speed_m_s,
-                f"a speed in m/s above 0 and at most {BACKWARD_SPEED_MAX_M_S:g}",
-            )
-        update["speed_m_s"] = float(speed_m_s)
-    if sessions_per_week is not None:
-        if not _is_whole(sessions_per_week) or not 1 <= sessions_per_week <= MAX_SESSIONS_PER_WEEK:
-            raise InvalidInputError(
-                "sessions_per_week",
-                sessions_per_week,
-                f"a whole number of sessions a week from 1 to {MAX_SESSIONS_PER_WEEK}",
-            )
-        update["sessions_per_week"] = sessions_per_week
-    if surface is not None and not isinstance(surface, Surface):
-        allowed_surfaces = ", ".join(s.value for s in Surface)
-        raise InvalidInputError("surface", surface, f"one of {allowed_surfaces}")
-    if incline_pct is not None and not _is_whole(incline_pct):
-        allowed = ", ".join(str(step) for step in INCLINE_STEPS_PCT)
-        raise InvalidInputError("incline_pct", incline_pct, f"one of {allowed} %")
-    new_surface = surface if surface is not None else prescription.surface
-    update["surface"] = new_surface
-    update["safety_cues"] = safety_cues_for(new_surface)
-    new_incline = incline_pct if incline_pct is not None else prescription.incline_pct
-    if new_incline not in INCLINE_STEPS_PCT:
-        allowed = ", ".join(str(step) for step in INCLINE_STEPS_PCT)
-        raise InvalidInputError("incline_pct", incline_pct, f"one of {allowed} %")
-    if new_incline > 0 and new_surface not in TREADMILL_SURFACES:
-        raise InvalidInputError("incline_pct", new_incline, "0 % unless the surface is a treadmill")
-    update["incline_pct"] = new_incline
-    note = Reason(
-        code="prescription.clinician_adjustment",
-        message=f"Adjusted by a clinician: {reason.strip()}",
-    )
-    update["reasons"] = (*prescription.reasons, note)
-    return prescription.model_copy(update=update)
-
-
-def clinician_clear(prescription: Prescription, reason: str) -> Prescription:
-    """A clinician clears a walker who was waiting for clearance (PAR-Q, parq_classic)."""
-    check_note(reason, "a sentence saying who cleared and why")
-    note = Reason(
-        code="prescription.cleared",
-        message=f"Cleared by a clinician: {reason.strip()}",
-        sources=("parq_classic",),
-    )
-    return prescription.model_copy(
-        update={"awaiting_clearance": False, "reasons": (*prescription.reasons, note)}
-    )
-
-
-def clinician_review(prescription: Prescription, reason: str) -> Prescription:
-    """A clinician has reviewed an adverse event: sessions return to the supervision the
-    fall-risk level allows (every session, or the first N)."""
-    check_note(reason, "a sentence saying what the review found")
-    note = Reason(
-        code="prescription.reviewed", message=f"Reviewed by a clinician: {reason.strip()}"
-    )
-    return prescription.model_copy(
-        update={"supervised_until_review": False, "reasons": (*prescription.reasons, note)}
     )

@@ -1,4 +1,5 @@
-"""What a reassessment's fall-risk result does to the current plan (RULES.md §1.3, §7.2–7.4).
+"""Reassessment: what its fall-risk result does to the plan (RULES.md §1.3, §7.2–7.4), and
+when the tests are due again (§5).
 
 Repeated tests are recorded and change nothing but what makes the plan safer (§7.2):
 
@@ -14,9 +15,13 @@ the progression rule's business, and a clinician's adjustment is never undone.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Final
+
 from pydantic import BaseModel, ConfigDict
 
 from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskResult
+from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.prescription import TREADMILL_SURFACES, Prescription
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.surfaces import Supervision, describe_surfaces
@@ -97,3 +102,25 @@ def _to_low_risk(prescription: Prescription, fall_risk: FallRiskResult) -> Reass
     return ReassessmentDecision(
         changed=False, next=prescription, reasons=(reason, *fall_risk.reasons)
     )
+
+
+# --- when the tests are due again (RULES.md §5: every 2–6 weeks, **policy**) ------------
+
+REASSESSMENT_SOURCES: Final[tuple[str, ...]] = ("almutairi2023", "gilbert2021")
+
+
+def next_reassessment(last_assessment: date, policy: PolicyConfig = DEFAULT_POLICY) -> date:
+    """The date the baseline tests and KOOS are due again (policy; RULES §5: 2–6 weeks).
+
+    Never raises: an assessment dated at the calendar's end is due on its last day."""
+    try:
+        return last_assessment + timedelta(weeks=policy.reassessment_interval_weeks)
+    except OverflowError:
+        return date.max
+
+
+def reassessment_due(
+    last_assessment: date, today: date, policy: PolicyConfig = DEFAULT_POLICY
+) -> bool:
+    """True on or after the policy reassessment date."""
+    return today >= next_reassessment(last_assessment, policy)

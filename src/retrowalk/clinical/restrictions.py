@@ -32,13 +32,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskResult
 from retrowalk.clinical.norms import STEADI_QUESTION_SOURCES
+from retrowalk.clinical.pain_monitoring import is_rest_day
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.prescription import Prescription, must_be_supervised
-from retrowalk.clinical.progression import (
-    ADVERSE_EVENT_SOURCES,
-    AdverseEvent,
-    is_rest_day,
-)
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.screening import (
     STEADI_QUESTIONS,
@@ -49,6 +45,7 @@ from retrowalk.clinical.screening import (
     present_red_flags,
     red_flag_reason,
 )
+from retrowalk.clinical.session_records import ADVERSE_EVENT_SOURCES, AdverseEvent
 from retrowalk.clinical.surfaces import Supervision, Surface, describe_surfaces
 
 

@@ -19,9 +19,9 @@ from typing import Generic, Literal, TypeVar
 
 from retrowalk.clinical.fall_risk import FallRiskLevel, Sex
 from retrowalk.clinical.prescription import KneeCondition
-from retrowalk.clinical.progression import AdverseEvent
 from retrowalk.clinical.restrictions import RestrictionKind
 from retrowalk.clinical.screening import ScreeningOutcome
+from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.clinical.surfaces import SURFACE_WORDS, Surface
 from retrowalk.services.schemas import Decision, Flag, Role, TodayStatus
 

@@ -26,13 +26,13 @@ from retrowalk.clinical.prescription import (
     speed_from_three_m_backward_walk,
     speed_from_treadmill,
 )
-from retrowalk.clinical.progression import (
+from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.reassessment import (
     REASSESSMENT_SOURCES,
+    apply_reassessment,
     next_reassessment,
     reassessment_due,
 )
-from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.reassessment import apply_reassessment
 from retrowalk.clinical.screening import SteadiAnswers
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date

@@ -15,8 +15,12 @@ from itertools import pairwise
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.norms import SPEED_RISE_WINDOW_DAYS
+from retrowalk.clinical.pain_monitoring import usual_level
 from retrowalk.clinical.policy import PolicyConfig
-from retrowalk.clinical.progression import (
+from retrowalk.clinical.progression import decide
+from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.screening import KneeRedFlag
+from retrowalk.clinical.session_records import (
     AdverseEvent,
     Change,
     History,
@@ -24,11 +28,7 @@ from retrowalk.clinical.progression import (
     ProgressionDecision,
     SessionLog,
     Variable,
-    decide,
-    usual_level,
 )
-from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.screening import KneeRedFlag
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext

@@ -13,13 +13,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.clearance import apply_clearance
+from retrowalk.clinical.clinician_changes import clinician_adjust
 from retrowalk.clinical.norms import NPRS_MAX
+from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
 from retrowalk.clinical.policy import PolicyConfig
-from retrowalk.clinical.progression import (
-    PAIN_ACCEPTABLE_MAX_NPRS,
-    clinician_adjust,
-    reassessment_due,
-)
+from retrowalk.clinical.reassessment import reassessment_due
 from retrowalk.clinical.restrictions import RestrictionKind
 from retrowalk.services.access import check_actor, staff_walker_for
 from retrowalk.services.clock import local_date

@@ -27,8 +27,9 @@ from retrowalk.clinical.prescription import (
     speed_from_treadmill,
     start_prescription,
 )
-from retrowalk.clinical.progression import ProgressionDecision, after_break, reassessment_due
+from retrowalk.clinical.progression import after_break
 from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.reassessment import reassessment_due
 from retrowalk.clinical.restrictions import (
     RestrictionKind,
     Restrictions,
@@ -36,6 +37,7 @@ from retrowalk.clinical.restrictions import (
     supervision_needed,
 )
 from retrowalk.clinical.screening import ScreeningResult
+from retrowalk.clinical.session_records import ProgressionDecision
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext

@@ -23,7 +23,6 @@ from retrowalk.clinical.fall_risk import (
     fall_risk_not_assessed,
 )
 from retrowalk.clinical.policy import PolicyConfig
-from retrowalk.clinical.progression import AdverseEvent
 from retrowalk.clinical.restrictions import (
     AssessmentFact,
     CheckinFact,
@@ -39,6 +38,7 @@ from retrowalk.clinical.restrictions import (
     active_restrictions,
 )
 from retrowalk.clinical.screening import KneeRedFlag, ScreeningAnswers, SteadiAnswers
+from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.services.access import walker_for
 from retrowalk.services.context import AppContext
 from retrowalk.services.policies import policy_in

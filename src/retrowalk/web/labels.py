@@ -7,7 +7,7 @@ from __future__ import annotations
 from retrowalk.clinical.norms import BACKWARD_WALK_3M_DISTANCE_M, CHAIR_STAND_DURATION_S
 
 # --- form questions, as each page shows them (the error summary names them in these words) ---
-# tests/web/test_walker_usability.py checks that every one of these appears on its page, so they cannot drift.
+# tests/web/test_walker_usability.py checks that each appears on its page, so they cannot drift.
 
 LOG_FIELDS: dict[str, str] = {
     "pain_peak_nprs": "Your worst knee pain during the session",

@@ -14,11 +14,11 @@ from retrowalk.clinical.fall_risk import (
 from retrowalk.clinical.prescription import (
     INCLINE_STEPS_PCT,
 )
-from retrowalk.clinical.progression import AdverseEvent
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.screening import (
     KneeRedFlag,
 )
+from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.services.schemas.base import (
     DISTANCE_MAX_M,
     SESSION_DURATION_MAX_MIN,

@@ -18,8 +18,8 @@ from starlette.datastructures import FormData
 
 from retrowalk.clinical import screening as clinical_screening
 from retrowalk.clinical.errors import ClinicalError
-from retrowalk.clinical.progression import AdverseEvent
 from retrowalk.clinical.restrictions import SERIOUS_ADVERSE_EVENTS, RestrictionKind
+from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.progress_charts import progress_charts
 from retrowalk.services import assessments, checkins, history, plans, policies, screening, sessions
