@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from retrowalk.clinical import fall_risk, norms, screening
+from retrowalk.clinical import fall_risk, norms, red_flags, screening
 from retrowalk.clinical.evidence import CATALOGUE
 from retrowalk.clinical.measures import meaningful_change
 from retrowalk.clinical.measures.koos import KOOS_ITEMS, MIN_ANSWERED
@@ -28,7 +28,7 @@ def _source_tuples() -> list[tuple[str, tuple[str, ...]]]:
 
 def test_every_source_key_is_in_the_evidence_catalogue() -> None:
     keys = {key for _, value in _source_tuples() for key in value}
-    keys |= {key for info in screening.RED_FLAGS.values() for key in info.sources}
+    keys |= {key for info in red_flags.RED_FLAGS.values() for key in info.sources}
     keys |= {key for band in meaningful_change.CHANGE_BANDS.values() for key in band.sources}
     alternative = meaningful_change.change_bands(
         meaningful_change.KoosMicSource.PHYSIOTHERAPY_MOSTAFAEE_2021
@@ -51,7 +51,7 @@ def test_every_reason_source_used_by_a_rule_is_catalogued() -> None:
     screened = screening.screen(
         screening.ScreeningAnswers(
             age_years=80, used_to_activity=False, parq=(True,) * 7,
-            red_flags=frozenset(screening.KneeRedFlag), steadi=steadi,
+            red_flags=frozenset(red_flags.KneeRedFlag), steadi=steadi,
         )
     )  # fmt: skip
     for reason in (*result.reasons, *screened.reasons):

@@ -30,8 +30,8 @@ from retrowalk.clinical.prescription import (
     start_prescription,
     treadmill_overshoot_speed_m_s,
 )
+from retrowalk.clinical.red_flags import KneeRedFlag
 from retrowalk.clinical.screening import (
-    KneeRedFlag,
     ScreeningAnswers,
     ScreeningOutcome,
     ScreeningResult,

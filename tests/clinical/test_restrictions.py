@@ -13,27 +13,23 @@ from hypothesis import strategies as st
 
 from retrowalk.clinical.fall_risk import FallRiskTests, Sex, assess_fall_risk
 from retrowalk.clinical.policy import PolicyConfig
+from retrowalk.clinical.red_flags import CHECKIN_RED_FLAGS, KneeRedFlag
+from retrowalk.clinical.restriction_models import Effect, RestrictionKind, Source
 from retrowalk.clinical.restrictions import (
     CHEST_PAIN_EMERGENCY,
-    AssessmentFact,
-    CheckinFact,
-    ClearanceFact,
-    Effect,
-    RestrictionKind,
-    ScreeningFact,
-    SessionFact,
-    Source,
-    WalkerRecord,
     active_restrictions,
     supervision_needed,
 )
-from retrowalk.clinical.screening import (
-    CHECKIN_RED_FLAGS,
-    KneeRedFlag,
-    ScreeningAnswers,
-    SteadiAnswers,
-)
+from retrowalk.clinical.screening import ScreeningAnswers, SteadiAnswers
 from retrowalk.clinical.session_records import AdverseEvent
+from retrowalk.clinical.walker_record import (
+    AssessmentFact,
+    CheckinFact,
+    ClearanceFact,
+    ScreeningFact,
+    SessionFact,
+    WalkerRecord,
+)
 from tests.clinical.test_prescription import prescription
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -9,11 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from retrowalk.clinical.errors import InvalidInputError
+from retrowalk.clinical.red_flags import RED_FLAGS, KneeRedFlag, RedFlagUrgency
 from retrowalk.clinical.screening import (
     PARQ_QUESTIONS,
-    RED_FLAGS,
-    KneeRedFlag,
-    RedFlagUrgency,
     ScreeningAnswers,
     ScreeningOutcome,
     SteadiAnswers,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retrowalk.clinical.restrictions import RestrictionKind
+from retrowalk.clinical.restriction_models import RestrictionKind
 from retrowalk.clinical.surfaces import Surface
 from retrowalk.present import vocabulary as vocab
 from retrowalk.services.schemas import Decision, Flag, Role, TodayStatus

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retrowalk.clinical.errors import ClinicalError
-from retrowalk.clinical.screening import CHECKIN_RED_FLAGS, SCREENING_RED_FLAGS
+from retrowalk.clinical.red_flags import CHECKIN_RED_FLAGS, SCREENING_RED_FLAGS
 from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.services import (
     accounts,

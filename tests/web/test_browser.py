@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from retrowalk.clinical.screening import SCREENING_RED_FLAGS, KneeRedFlag
+from retrowalk.clinical.red_flags import SCREENING_RED_FLAGS, KneeRedFlag
 from retrowalk.services import assessments, plans, screening, sessions
 from tests.web.conftest import BASELINE, CLEARED_SCREENING, Person, World, invite_walker
 

@@ -71,20 +71,22 @@ from retrowalk.clinical.prescription import (
     Prescription,
 )
 from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.restrictions import Restriction
-from retrowalk.clinical.screening import (
-    ANTICOAGULANT_QUESTION,
+from retrowalk.clinical.red_flags import (
     FEVER_QUESTION,
-    PARQ_QUESTIONS,
     RED_FLAGS,
     SCREENING_RED_FLAGS,
+    KneeRedFlag,
+    red_flag_from_answer,
+)
+from retrowalk.clinical.restriction_models import Restriction
+from retrowalk.clinical.screening import (
+    ANTICOAGULANT_QUESTION,
+    PARQ_QUESTIONS,
     STEADI_QUESTIONS,
     WALKING_AID_QUESTION,
-    KneeRedFlag,
     ScreeningResult,
     check_age_years,
     recent_surgery_question,
-    red_flag_from_answer,
 )
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.numbers import speed_words

@@ -22,7 +22,7 @@ from retrowalk.clinical.clinician_changes import check_note, clinician_clear, cl
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.prescription import Prescription
 from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.restrictions import RestrictionKind
+from retrowalk.clinical.restriction_models import RestrictionKind
 from retrowalk.clinical.surfaces import Supervision
 
 _RECORDED: dict[RestrictionKind, str] = {

@@ -61,7 +61,7 @@ from retrowalk.clinical.prescription import (
     Prescription,
 )
 from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.screening import RED_FLAGS
+from retrowalk.clinical.red_flags import RED_FLAGS
 from retrowalk.clinical.session_records import (
     _EPS,
     ADVERSE_EVENT_SOURCES,

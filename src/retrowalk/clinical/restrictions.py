@@ -24,60 +24,39 @@ this module at every gate; nothing here does I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import datetime
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
-from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskResult
+from retrowalk.clinical.fall_risk import FallRiskLevel
 from retrowalk.clinical.norms import STEADI_QUESTION_SOURCES
 from retrowalk.clinical.pain_monitoring import is_rest_day
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.prescription import Prescription, must_be_supervised
 from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.red_flags import by_urgency, red_flag_reason
+from retrowalk.clinical.restriction_models import (
+    Effect,
+    Lifted,
+    Restriction,
+    RestrictionKind,
+    Restrictions,
+    Source,
+    Trigger,
+)
 from retrowalk.clinical.screening import (
     STEADI_QUESTIONS,
-    KneeRedFlag,
-    ScreeningAnswers,
-    by_urgency,
     clearance_reasons,
     present_red_flags,
-    red_flag_reason,
 )
 from retrowalk.clinical.session_records import ADVERSE_EVENT_SOURCES, AdverseEvent
 from retrowalk.clinical.surfaces import Supervision, Surface, describe_surfaces
-
-
-class RestrictionKind(StrEnum):
-    """The kinds of restriction of RULES.md §7; a clearance names exactly one."""
-
-    RED_FLAG = "red_flag"
-    ADVERSE_EVENT = "adverse_event"
-    REST_DAY = "rest_day"
-    CLEARANCE_REQUIRED = "clearance_required"
-    FALL_RISK = "fall_risk"
-    WALKING_AID = "walking_aid"
-
-
-class Effect(StrEnum):
-    """What a restriction does to backward walking."""
-
-    NO_SESSIONS = "no_sessions"
-    """No session is offered or accepted (a session reporting an adverse event is always
-    stored: safety data is never refused)."""
-    SUPERVISED = "supervised"
-    """Every session needs someone with the walker."""
-
-
-class Source(StrEnum):
-    """The kind of record that set a restriction."""
-
-    SCREENING = "screening"
-    ASSESSMENT = "assessment"
-    SESSION = "session"
-    CHECKIN = "checkin"
-
+from retrowalk.clinical.walker_record import (
+    ClearanceFact,
+    Fact,
+    WalkerRecord,
+)
 
 SERIOUS_ADVERSE_EVENTS: Final[frozenset[AdverseEvent]] = frozenset(
     {AdverseEvent.CHEST_PAIN, AdverseEvent.DIZZINESS, AdverseEvent.FALL}
@@ -117,161 +96,14 @@ _LIFTED_BY: Final[dict[RestrictionKind, str]] = dict.fromkeys(
 # --- what the program knows: the walker's record, as facts -------------------------------------
 
 
-class _Fact(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-    record_id: int | None = None
-    at: datetime
-    """When it happened (or was said to have happened): shown to people."""
-    seq: int | None = None
-    """The order in which the program recorded it (an always-increasing number, such as the
-    id of its audit entry). A clearance lifts what was recorded BEFORE it, whatever times
-    were typed; without ``seq`` the times are compared."""
-    recorded_by: int | None = None
-    """The account that recorded it (the walker, or a clinician)."""
-
-
-class ScreeningFact(_Fact):
-    answers: ScreeningAnswers
-
-
-class AssessmentFact(_Fact):
-    kind: str = "baseline"
-    fall_risk: FallRiskResult | None
-    """None when the assessment had no physical test (a questionnaire only)."""
-
-
-class SessionFact(_Fact):
-    local_date: date
-    adverse_events: frozenset[AdverseEvent] = frozenset()
-    supervised: bool = True
-
-
-class CheckinFact(_Fact):
-    local_date: date
-    pain_nprs: int | None = Field(default=None, ge=0)
-    """None for a session decided without its morning report."""
-    usual_pain_nprs: float | None = Field(default=None, ge=0)
-    """The usual pain level the report was compared with (None: not known)."""
-    red_flags: frozenset[KneeRedFlag] = frozenset()
-    """Red flags reported as new since the session (RULES.md §7.7)."""
-
-
-class ClearanceFact(_Fact):
-    kind: RestrictionKind
-    reason: str
-
-
-class WalkerRecord(BaseModel):
-    """Everything the restrictions are computed from, in any order."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    screenings: tuple[ScreeningFact, ...] = ()
-    assessments: tuple[AssessmentFact, ...] = ()
-    sessions: tuple[SessionFact, ...] = ()
-    checkins: tuple[CheckinFact, ...] = ()
-    clearances: tuple[ClearanceFact, ...] = ()
-
-
 # --- what it computes ------------------------------------------------------------------------
-
-
-class Trigger(BaseModel):
-    """One record that set (or renewed) a restriction, with why."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    source: Source
-    record_id: int | None
-    at: datetime
-    seq: int | None = None
-    recorded_by: int | None
-    reasons: tuple[Reason, ...]
-    actions: tuple[str, ...] = ()
-    """What the walker should do, most urgent first."""
-    serious: bool = False
-    """For an adverse event: one after which no session is offered (RULES.md §7.8)."""
-    chest_pain: bool = False
-
-
-class Restriction(BaseModel):
-    """An active restriction: what it does, why, what to do, and who may lift it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    kind: RestrictionKind
-    effect: Effect
-    title: str
-    since: datetime
-    """When the earliest trigger still active was recorded."""
-    triggers: tuple[Trigger, ...]
-    reasons: tuple[Reason, ...]
-    what_to_do: tuple[str, ...]
-    emergency: str | None = None
-    lifted_by: str
-    can_clear: bool
-    """Whether a clinician's clearance of this kind would be accepted now."""
-    cannot_clear_because: str | None = None
-    surfaces: tuple[Surface, ...] = ()
-    """The surfaces allowed while it is active (fall risk: the high-risk ones)."""
-
-    @property
-    def summary(self) -> str:
-        """One sentence with the numbers, for a list: the first reason of the newest trigger."""
-        newest = self.triggers[-1]
-        return newest.reasons[0].message if newest.reasons else self.title
-
-
-class Lifted(BaseModel):
-    """A restriction a clinician lifted: which kind, the clearance, and what it had set."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    kind: RestrictionKind
-    clearance_id: int | None
-    at: datetime
-    cleared_by: int | None
-    reason: str
-    triggers: tuple[Trigger, ...]
-    """What the clearance lifted (empty when it came with nothing left to lift)."""
-
-
-class Restrictions(BaseModel):
-    """The active restrictions (most serious first) and the history of lifted ones."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    active: tuple[Restriction, ...]
-    lifted: tuple[Lifted, ...] = ()
-
-    def of(self, kind: RestrictionKind) -> Restriction | None:
-        """The active restriction of ``kind``, or None."""
-        return next((r for r in self.active if r.kind is kind), None)
-
-    @property
-    def kinds(self) -> frozenset[RestrictionKind]:
-        return frozenset(r.kind for r in self.active)
-
-    @property
-    def blocking(self) -> tuple[Restriction, ...]:
-        """The active restrictions that stop every session."""
-        return tuple(r for r in self.active if r.effect is Effect.NO_SESSIONS)
-
-    @property
-    def blocks_sessions(self) -> bool:
-        return bool(self.blocking)
-
-    @property
-    def supervised_every_session(self) -> bool:
-        return any(r.effect is Effect.SUPERVISED for r in self.active)
 
 
 # --- the triggers of each kind ------------------------------------------------------------------
 
 
 def _trigger(
-    fact: _Fact,
+    fact: Fact,
     source: Source,
     reasons: Iterable[Reason],
     actions: Iterable[str] = (),
@@ -407,7 +239,7 @@ def _clearance_triggers(
     if blood_thinner and policy.anticoagulant_clearance_with_fall_risk:
         first = min(blood_thinner, key=_order)
         for risk in fall_risk:
-            later: Trigger | _Fact = first if _before(risk, first) else risk
+            later: Trigger | Fact = first if _before(risk, first) else risk
             found.append(
                 Trigger(
                     source=risk.source,
@@ -522,12 +354,12 @@ def _rest_day_triggers(record: WalkerRecord, policy: PolicyConfig) -> list[Trigg
 # --- putting it together -------------------------------------------------------------------
 
 
-def _order(item: Trigger | _Fact) -> tuple[int, datetime]:
+def _order(item: Trigger | Fact) -> tuple[int, datetime]:
     """Recording order first (``seq``), the stated time only where no order is known."""
     return (item.seq if item.seq is not None else 0, item.at)
 
 
-def _before(first: Trigger | _Fact, second: Trigger | _Fact) -> bool:
+def _before(first: Trigger | Fact, second: Trigger | Fact) -> bool:
     """Whether ``first`` was recorded no later than ``second``."""
     if first.seq is not None and second.seq is not None:
         return first.seq <= second.seq

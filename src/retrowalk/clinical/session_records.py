@@ -16,7 +16,7 @@ from retrowalk.clinical.prescription import (
     Prescription,
 )
 from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.screening import KneeRedFlag
+from retrowalk.clinical.red_flags import KneeRedFlag
 
 EFFORT_SOURCES: Final[tuple[str, ...]] = ("hooper2004",)
 

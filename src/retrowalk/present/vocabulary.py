@@ -19,7 +19,7 @@ from typing import Generic, Literal, TypeVar
 
 from retrowalk.clinical.fall_risk import FallRiskLevel, Sex
 from retrowalk.clinical.prescription import KneeCondition
-from retrowalk.clinical.restrictions import RestrictionKind
+from retrowalk.clinical.restriction_models import RestrictionKind
 from retrowalk.clinical.screening import ScreeningOutcome
 from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.clinical.surfaces import SURFACE_WORDS, Surface

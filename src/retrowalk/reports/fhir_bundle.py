@@ -22,11 +22,10 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 from retrowalk.clinical.measures.koos import KOOS_ITEMS, SUBSCALE_LABELS, KoosSubscale
+from retrowalk.clinical.red_flags import FEVER_QUESTION, RED_FLAGS
 from retrowalk.clinical.screening import (
     ANTICOAGULANT_QUESTION,
-    FEVER_QUESTION,
     PARQ_QUESTIONS,
-    RED_FLAGS,
     STEADI_QUESTIONS,
     WALKING_AID_QUESTION,
     ScreeningAnswers,

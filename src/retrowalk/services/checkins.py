@@ -1,6 +1,6 @@
 """The next-morning check-in: the clinical progression decision and the next plan version.
 
-The services only gather what the rule needs (:class:`~retrowalk.clinical.progression.History`)
+The services only gather what the rule needs (:class:`~retrowalk.clinical.session_records.History`)
 from storage; :func:`retrowalk.clinical.progression.decide` makes the decision. The decision,
 its reasons and rule version are stored with the new prescription version. The check-in also
 asks whether a red flag is new since the session (RULES §7.7), and keeps the usual pain level
@@ -19,7 +19,7 @@ from retrowalk.clinical.pain_monitoring import usual_level
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.progression import decide
 from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.screening import KneeRedFlag
+from retrowalk.clinical.red_flags import KneeRedFlag
 from retrowalk.clinical.session_records import (
     AdverseEvent,
     Change,

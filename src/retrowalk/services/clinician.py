@@ -18,7 +18,7 @@ from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.reassessment import reassessment_due
-from retrowalk.clinical.restrictions import RestrictionKind
+from retrowalk.clinical.restriction_models import RestrictionKind
 from retrowalk.services.access import check_actor, staff_walker_for
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext

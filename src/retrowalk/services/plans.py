@@ -30,12 +30,8 @@ from retrowalk.clinical.prescription import (
 from retrowalk.clinical.progression import after_break
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.reassessment import reassessment_due
-from retrowalk.clinical.restrictions import (
-    RestrictionKind,
-    Restrictions,
-    SupervisionNeed,
-    supervision_needed,
-)
+from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
+from retrowalk.clinical.restrictions import SupervisionNeed, supervision_needed
 from retrowalk.clinical.screening import ScreeningResult
 from retrowalk.clinical.session_records import ProgressionDecision
 from retrowalk.services.access import walker_for

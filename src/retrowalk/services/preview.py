@@ -16,15 +16,10 @@ from retrowalk.clinical.errors import CannotDecideError
 from retrowalk.clinical.fall_risk import FallRiskResult, FallRiskTests, assess_fall_risk
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.prescription import start_prescription
-from retrowalk.clinical.restrictions import (
-    AssessmentFact,
-    RestrictionKind,
-    Restrictions,
-    ScreeningFact,
-    WalkerRecord,
-    active_restrictions,
-)
+from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
+from retrowalk.clinical.restrictions import active_restrictions
 from retrowalk.clinical.screening import ScreeningAnswers, ScreeningOutcome, screen
+from retrowalk.clinical.walker_record import AssessmentFact, ScreeningFact, WalkerRecord
 from retrowalk.services.assessments import measured_speeds
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import InvalidRequest, parse

@@ -23,22 +23,25 @@ from retrowalk.clinical.fall_risk import (
     fall_risk_not_assessed,
 )
 from retrowalk.clinical.policy import PolicyConfig
-from retrowalk.clinical.restrictions import (
-    AssessmentFact,
-    CheckinFact,
-    ClearanceFact,
+from retrowalk.clinical.red_flags import KneeRedFlag
+from retrowalk.clinical.restriction_models import (
     Lifted,
     Restriction,
     RestrictionKind,
     Restrictions,
+    Trigger,
+)
+from retrowalk.clinical.restrictions import active_restrictions
+from retrowalk.clinical.screening import ScreeningAnswers, SteadiAnswers
+from retrowalk.clinical.session_records import AdverseEvent
+from retrowalk.clinical.walker_record import (
+    AssessmentFact,
+    CheckinFact,
+    ClearanceFact,
     ScreeningFact,
     SessionFact,
-    Trigger,
     WalkerRecord,
-    active_restrictions,
 )
-from retrowalk.clinical.screening import KneeRedFlag, ScreeningAnswers, SteadiAnswers
-from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.services.access import walker_for
 from retrowalk.services.context import AppContext
 from retrowalk.services.policies import policy_in

@@ -22,7 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.policy import PolicyConfig
-from retrowalk.clinical.restrictions import Restrictions, SupervisionNeed
+from retrowalk.clinical.restriction_models import Restrictions
+from retrowalk.clinical.restrictions import SupervisionNeed
 from retrowalk.clinical.surfaces import Surface, describe_surfaces
 from retrowalk.services.access import walker_for
 from retrowalk.services.checkins import hold_unreported_session

@@ -16,7 +16,7 @@ from retrowalk.clinical.prescription import (
     MAX_DURATION_MIN,
     MAX_SESSIONS_PER_WEEK,
 )
-from retrowalk.clinical.restrictions import RestrictionKind
+from retrowalk.clinical.restriction_models import RestrictionKind
 from retrowalk.services.schemas.base import FrozenModel, InputModel, Reason3, Text
 from retrowalk.services.schemas.onboarding import AssessmentOut, ScreeningOut
 from retrowalk.services.schemas.restrictions import RestrictionsOut

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
-from retrowalk.clinical.restrictions import RestrictionKind
+from retrowalk.clinical.restriction_models import RestrictionKind
 
 
 class Role(StrEnum):
@@ -21,7 +21,7 @@ class Decision(StrEnum):
     """Why a plan version exists: the decision that made it (stored on every prescription).
 
     ``progress``, ``hold``, ``regress`` and ``stop`` are the clinical progression actions
-    (:class:`retrowalk.clinical.progression.Action`); the others are made by the services."""
+    (:class:`retrowalk.clinical.session_records.Action`); the others are made by the services."""
 
     START = "start"
     PROGRESS = "progress"

@@ -18,13 +18,9 @@ from retrowalk.clinical.fall_risk import (
 )
 from retrowalk.clinical.prescription import KneeCondition, Prescription
 from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.restrictions import Restriction
-from retrowalk.clinical.screening import (
-    KneeRedFlag,
-    ScreeningOutcome,
-    ScreeningResult,
-    SteadiAnswers,
-)
+from retrowalk.clinical.red_flags import KneeRedFlag
+from retrowalk.clinical.restriction_models import Restriction
+from retrowalk.clinical.screening import ScreeningOutcome, ScreeningResult, SteadiAnswers
 from retrowalk.clinical.surfaces import Surface
 from retrowalk.services.schemas.base import (
     GAIT_SPEED_MAX_M_S,

@@ -8,7 +8,7 @@ from retrowalk.clinical.fall_risk import (
     Surface,
 )
 from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.restrictions import Effect, RestrictionKind, Source
+from retrowalk.clinical.restriction_models import Effect, RestrictionKind, Source
 from retrowalk.services.schemas.base import FrozenModel
 
 

@@ -15,9 +15,7 @@ from retrowalk.clinical.prescription import (
     INCLINE_STEPS_PCT,
 )
 from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.screening import (
-    KneeRedFlag,
-)
+from retrowalk.clinical.red_flags import KneeRedFlag
 from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.services.schemas.base import (
     DISTANCE_MAX_M,
@@ -188,7 +186,7 @@ CheckinRedFlag = Literal[
 ]
 
 
-"""The red flags the morning check-in asks about (``clinical.screening.CHECKIN_RED_FLAGS``)."""
+"""The red flags the morning check-in asks about (``clinical.red_flags.CHECKIN_RED_FLAGS``)."""
 
 
 class CheckinIn(InputModel):

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from retrowalk.clinical import evidence
+from retrowalk.clinical import evidence, red_flags
 from retrowalk.clinical import screening as clinical_screening
 from retrowalk.services import (
     accounts,
@@ -351,7 +351,7 @@ def screening_questions() -> QuestionsOut:
     return QuestionsOut(
         parq=list(clinical_screening.PARQ_QUESTIONS),
         steadi=dict(clinical_screening.STEADI_QUESTIONS),
-        red_flags={f.value: f.info.question for f in clinical_screening.KneeRedFlag},
+        red_flags={f.value: f.info.question for f in red_flags.KneeRedFlag},
     )
 
 

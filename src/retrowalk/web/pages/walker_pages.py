@@ -16,9 +16,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from retrowalk.clinical import red_flags
 from retrowalk.clinical import screening as clinical_screening
 from retrowalk.clinical.errors import ClinicalError
-from retrowalk.clinical.restrictions import SERIOUS_ADVERSE_EVENTS, RestrictionKind
+from retrowalk.clinical.restriction_models import RestrictionKind
+from retrowalk.clinical.restrictions import SERIOUS_ADVERSE_EVENTS
 from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.progress_charts import progress_charts
@@ -66,18 +68,16 @@ PARQ_FIELDS = {f"parq{n}": q for n, q in enumerate(clinical_screening.PARQ_QUEST
 STEADI_FIELDS = dict(clinical_screening.STEADI_QUESTIONS)
 USED_TO_ACTIVITY = "Are you used to being physically active (for example, walking most days)?"
 RED_FLAG_FIELDS = {
-    f"flag_{flag.value}": flag.info.question for flag in clinical_screening.SCREENING_RED_FLAGS
+    f"flag_{flag.value}": flag.info.question for flag in red_flags.SCREENING_RED_FLAGS
 }
 """Each red flag as its own yes/no question, asked positively (RULES.md §7.6)."""
 HEALTH_FIELDS = {
-    "fever_or_unwell": clinical_screening.FEVER_QUESTION,
+    "fever_or_unwell": red_flags.FEVER_QUESTION,
     "uses_walking_aid": clinical_screening.WALKING_AID_QUESTION,
     "takes_anticoagulant": clinical_screening.ANTICOAGULANT_QUESTION,
     "recent_knee_surgery": clinical_screening.recent_surgery_question(),
 }
-CHECKIN_FLAG_STATEMENTS = {
-    flag.value: flag.info.statement for flag in clinical_screening.CHECKIN_RED_FLAGS
-}
+CHECKIN_FLAG_STATEMENTS = {flag.value: flag.info.statement for flag in red_flags.CHECKIN_RED_FLAGS}
 
 
 def _screening_context(values: dict[str, Any]) -> dict[str, Any]:
@@ -115,8 +115,8 @@ async def screening_submit(request: Request) -> Response:
         forms.require_answers(answers, questions)
         flags = [
             flag
-            for flag in clinical_screening.SCREENING_RED_FLAGS
-            if clinical_screening.red_flag_from_answer(flag, answers[f"flag_{flag.value}"])
+            for flag in red_flags.SCREENING_RED_FLAGS
+            if red_flags.red_flag_from_answer(flag, answers[f"flag_{flag.value}"])
         ]
         data = forms.validate(
             ScreeningIn,

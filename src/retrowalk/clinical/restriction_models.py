@@ -1,0 +1,133 @@
+"""What a restriction is (RULES.md §7): its kind, its effect, the records that set it, and who
+lifted what. When one is active is decided in :mod:`.restrictions`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.surfaces import Surface
+
+
+class RestrictionKind(StrEnum):
+    """The kinds of restriction of RULES.md §7; a clearance names exactly one."""
+
+    RED_FLAG = "red_flag"
+    ADVERSE_EVENT = "adverse_event"
+    REST_DAY = "rest_day"
+    CLEARANCE_REQUIRED = "clearance_required"
+    FALL_RISK = "fall_risk"
+    WALKING_AID = "walking_aid"
+
+
+class Effect(StrEnum):
+    """What a restriction does to backward walking."""
+
+    NO_SESSIONS = "no_sessions"
+    """No session is offered or accepted (a session reporting an adverse event is always
+    stored: safety data is never refused)."""
+    SUPERVISED = "supervised"
+    """Every session needs someone with the walker."""
+
+
+class Source(StrEnum):
+    """The kind of record that set a restriction."""
+
+    SCREENING = "screening"
+    ASSESSMENT = "assessment"
+    SESSION = "session"
+    CHECKIN = "checkin"
+
+
+class Trigger(BaseModel):
+    """One record that set (or renewed) a restriction, with why."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: Source
+    record_id: int | None
+    at: datetime
+    seq: int | None = None
+    recorded_by: int | None
+    reasons: tuple[Reason, ...]
+    actions: tuple[str, ...] = ()
+    """What the walker should do, most urgent first."""
+    serious: bool = False
+    """For an adverse event: one after which no session is offered (RULES.md §7.8)."""
+    chest_pain: bool = False
+
+
+class Restriction(BaseModel):
+    """An active restriction: what it does, why, what to do, and who may lift it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: RestrictionKind
+    effect: Effect
+    title: str
+    since: datetime
+    """When the earliest trigger still active was recorded."""
+    triggers: tuple[Trigger, ...]
+    reasons: tuple[Reason, ...]
+    what_to_do: tuple[str, ...]
+    emergency: str | None = None
+    lifted_by: str
+    can_clear: bool
+    """Whether a clinician's clearance of this kind would be accepted now."""
+    cannot_clear_because: str | None = None
+    surfaces: tuple[Surface, ...] = ()
+    """The surfaces allowed while it is active (fall risk: the high-risk ones)."""
+
+    @property
+    def summary(self) -> str:
+        """One sentence with the numbers, for a list: the first reason of the newest trigger."""
+        newest = self.triggers[-1]
+        return newest.reasons[0].message if newest.reasons else self.title
+
+
+class Lifted(BaseModel):
+    """A restriction a clinician lifted: which kind, the clearance, and what it had set."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: RestrictionKind
+    clearance_id: int | None
+    at: datetime
+    cleared_by: int | None
+    reason: str
+    triggers: tuple[Trigger, ...]
+    """What the clearance lifted (empty when it came with nothing left to lift)."""
+
+
+class Restrictions(BaseModel):
+    """The active restrictions (most serious first) and the history of lifted ones."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    active: tuple[Restriction, ...]
+    lifted: tuple[Lifted, ...] = ()
+
+    def of(self, kind: RestrictionKind) -> Restriction | None:
+        """The active restriction of ``kind``, or None."""
+        return next((r for r in self.active if r.kind is kind), None)
+
+    @property
+    def kinds(self) -> frozenset[RestrictionKind]:
+        return frozenset(r.kind for r in self.active)
+
+    @property
+    def blocking(self) -> tuple[Restriction, ...]:
+        """The active restrictions that stop every session."""
+        return tuple(r for r in self.active if r.effect is Effect.NO_SESSIONS)
+
+    @property
+    def blocks_sessions(self) -> bool:
+        return bool(self.blocking)
+
+    @property
+    def supervised_every_session(self) -> bool:
+        return any(r.effect is Effect.SUPERVISED for r in self.active)
