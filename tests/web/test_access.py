@@ -68,6 +68,12 @@ STAFF_ONLY = {
     "/clinician/walkers/{walker_id}/password-link",
     "/clinician/walkers/{walker_id}/audit",
     "/api/v1/walkers/{walker_id}/audit",
+    "/clinician/walkers/{walker_id}/report.pdf",
+    "/clinician/walkers/{walker_id}/fhir.json",
+    "/clinician/walkers/{walker_id}/tables.zip",
+    "/api/v1/walkers/{walker_id}/report.pdf",
+    "/api/v1/walkers/{walker_id}/fhir",
+    "/api/v1/walkers/{walker_id}/tables.zip",
 }
 """Routes a walker may not use even on their own record."""
 
@@ -115,6 +121,7 @@ NOT_WALKER_SCOPED: dict[tuple[str, str], str] = {
     ("POST", "/team/policy"): "administrators only: checked in test_policy_pages",
     ("GET", "/api/v1/policy"): "the clinic's policy, anyone signed in: test_policy_pages",
     ("POST", "/api/v1/policy"): "administrators only: checked in test_policy_pages",
+    ("GET", "/clinician/tables.zip"): "own walkers only: checked in test_report_downloads",
 }
 
 OTHER_RECORDS: dict[tuple[str, str], str] = {

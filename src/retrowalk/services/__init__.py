@@ -45,6 +45,7 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``enrol_walker(ctx, actor, data: WalkerIn) -> WalkerOut`` — clinician/admin.
     ``list_walkers(ctx, actor) -> list[WalkerOut]``;
     ``get_walker(ctx, actor, walker_id) -> WalkerOut``;
+    ``walker_clinician(ctx, actor, walker_id) -> AccountOut | None`` (whom a report names);
     ``walker_for_account(ctx, actor, account_id) -> WalkerOut`` (a walker's own profile; the
     web app uses it at sign-in).
 ``screening``

@@ -63,6 +63,7 @@ def create_app(
         clinician_pages,
         common_pages,
         policy_pages,
+        report_pages,
         team_pages,
         walker_pages,
     )
@@ -108,6 +109,7 @@ def create_app(
         team_pages.router,
         audit_pages.router,
         policy_pages.router,
+        report_pages.router,
         walker_pages.router,
         clinician_pages.router,
         api_docs.router,

@@ -83,6 +83,15 @@ from retrowalk.web.auth import (
 from retrowalk.web.auth import (
     sign_in as start_signed_in,
 )
+from retrowalk.web.downloads import (
+    FHIR_JSON,
+    PageSize,
+    Since,
+    Until,
+    fhir_response,
+    pdf_response,
+    tables_response,
+)
 from retrowalk.web.errors import ERROR_RESPONSES
 from retrowalk.web.password_policy import WeakPasswordError, check_new_password
 from retrowalk.web.passwords import MAX_PASSWORD_LENGTH, hash_password, verify_password
@@ -316,6 +325,53 @@ def adjust_prescription(
 @router.post("/walkers/{walker_id}/notes", tags=["clinician"], status_code=status.HTTP_201_CREATED)
 def add_note(request: Request, actor: Clinician, walker_id: WalkerId, body: NoteIn) -> NoteOut:
     return clinician.add_note(web_state(request).ctx, actor, walker_id, body)
+
+
+# --- reports -------------------------------------------------------------------------
+
+
+@router.get(
+    "/walkers/{walker_id}/fhir",
+    tags=["reports"],
+    response_class=Response,
+    responses={200: {"content": {FHIR_JSON: {}}, "description": "A FHIR R4 Bundle"}},
+)
+def walker_fhir(
+    request: Request, actor: Clinician, walker_id: WalkerId, since: Since = None,
+    until: Until = None,
+) -> Response:  # fmt: skip
+    """The walker's record as a FHIR R4 ``Bundle`` (type ``collection``): Patient,
+    Practitioner, Condition, Observations, QuestionnaireResponses and the plan as a CarePlan
+    (codes: ``docs/fhir.md``). Default period: the last 12 weeks."""
+    return fhir_response(request, actor, walker_id, since, until)
+
+
+@router.get(
+    "/walkers/{walker_id}/report.pdf",
+    tags=["reports"],
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The PDF report"}},
+)
+def walker_report_pdf(
+    request: Request, actor: Clinician, walker_id: WalkerId, since: Since = None,
+    until: Until = None, size: PageSize = "A4",
+) -> Response:  # fmt: skip
+    """The clinical report a physiotherapist files (A4 or US Letter)."""
+    return pdf_response(request, actor, walker_id, since, until, size)
+
+
+@router.get(
+    "/walkers/{walker_id}/tables.zip",
+    tags=["reports"],
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}, "description": "CSV tables"}},
+)
+def walker_tables_zip(
+    request: Request, actor: Clinician, walker_id: WalkerId, since: Since = None,
+    until: Until = None,
+) -> Response:  # fmt: skip
+    """Sessions, check-ins, assessments and decisions as tidy CSV (units in the names)."""
+    return tables_response(request, actor, [walker_id], since, until)
 
 
 # --- the clinic's policy ------------------------------------------------------------

@@ -18,6 +18,7 @@ from retrowalk.clinical.measures.koos import KOOS_ITEMS, SUBSCALE_LABELS
 from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.progress_charts import progress_charts
+from retrowalk.reports.build import DEFAULT_WEEKS
 from retrowalk.services import accounts, assessments, clinician, history, plans, walkers
 from retrowalk.services.errors import ServiceError
 from retrowalk.services.schemas import (
@@ -151,6 +152,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "title": walker.display_name,
         "nav": "walkers",
         "walker": walker,
+        "report_weeks": DEFAULT_WEEKS,
         "record": record,
         "flags": flags,
         "plan": plans.current_prescription(db, actor, walker_id),
