@@ -8,6 +8,8 @@ import csv
 import io
 import re
 import zipfile
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
@@ -38,7 +40,11 @@ def test_the_pdf_is_the_walkers_report_on_a4_or_letter(world: World) -> None:
     with world.client() as client:
         sign_in(client, world.clinician_a)
         a4 = client.get(f"/clinician/walkers/{walker_id}/report.pdf")
-        letter = client.get(f"/clinician/walkers/{walker_id}/report.pdf", params={"size": "Letter"})
+        # the page's form sends its empty date boxes as ``since=&until=``: the default period
+        letter = client.get(
+            f"/clinician/walkers/{walker_id}/report.pdf",
+            params={"since": "", "until": "", "size": "Letter"},
+        )
     assert a4.status_code == 200, a4.text
     assert a4.headers["content-type"] == "application/pdf"
     assert a4.headers["cache-control"] == "no-store"
@@ -145,3 +151,32 @@ def test_a_wrong_period_or_size_is_a_sentence_not_a_file(
         assert response.status_code == 422, response.text
         assert words in response.text
         assert "Traceback" not in response.text
+
+
+@pytest.mark.browser
+def test_in_chromium_the_clinician_downloads_the_pdf_and_the_bundle(
+    world: World, browser: Any, screenshots: Path
+) -> None:
+    walker_id = _walker_id(world)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{world.url}/login")
+    page.fill("#email", world.clinician_a.email)
+    page.fill("#password", world.clinician_a.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{world.url}/clinician/walkers/{walker_id}")
+    section = page.locator("section", has=page.get_by_role("heading", name="Reports and exports"))
+    section.scroll_into_view_if_needed()
+    section.screenshot(path=str(screenshots / "clinician-reports-section.png"))
+    page.select_option("#report-size", "Letter")
+    with page.expect_download() as pdf_download:
+        section.get_by_role("button", name="Download the report (PDF)").click()
+    pdf = Path(pdf_download.value.path()).read_bytes()
+    assert page_size_pt(pdf) == (612, 792)
+    assert world.walker_a.name in pages_text(pdf)[0]
+    with page.expect_download() as fhir_download:
+        section.get_by_role("button", name="FHIR R4 bundle (JSON)").click()
+    assert fhir_download.value.suggested_filename.endswith(".fhir.json")
+    bundle = Bundle.model_validate_json(Path(fhir_download.value.path()).read_bytes())
+    assert bundle.type == "collection"
+    context.close()

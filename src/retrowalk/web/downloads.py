@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from fastapi import Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 
 from retrowalk.reports.build import choose_period, report_record, table_histories
 from retrowalk.reports.csv_tables import csv_tables, csv_zip
@@ -22,8 +23,23 @@ from retrowalk.services.schemas import ID_MAX, Actor
 from retrowalk.web.state import web_state
 
 WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
-Since = Annotated[date | None, Query(description="First day (the walker's local date)")]
-Until = Annotated[date | None, Query(description="Last day (default: the walker's today)")]
+
+
+def _empty_is_none(value: object) -> object:
+    """A date box left empty on the page sends ``since=``: that means "the default"."""
+    return None if value == "" else value
+
+
+Since = Annotated[
+    date | None,
+    BeforeValidator(_empty_is_none),
+    Query(description="First day (the walker's local date; default: 12 weeks before until)"),
+]
+Until = Annotated[
+    date | None,
+    BeforeValidator(_empty_is_none),
+    Query(description="Last day (the walker's local date; default: their today)"),
+]
 PageSize = Annotated[Literal["A4", "Letter"], Query(description="Paper size")]
 
 FHIR_JSON = "application/fhir+json"
