@@ -45,13 +45,14 @@ PageSize = Annotated[Literal["A4", "Letter"], Query(description="Paper size")]
 FHIR_JSON = "application/fhir+json"
 
 
-def _download(body: bytes, media_type: str, filename: str) -> Response:
+def download(body: bytes, media_type: str, filename: str) -> Response:
+    """A file to save, never shown inline nor kept by a shared cache (it is health data)."""
     return Response(
         body,
         media_type=media_type,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",  # health data: never kept by a shared cache
+            "Cache-Control": "no-store",
         },
     )
 
@@ -64,7 +65,7 @@ def pdf_response(
     chosen = choose_period(ctx, actor, walker_id, since, until)
     pdf = report_pdf(report_record(ctx, actor, walker_id, chosen), page_size=size)
     name = f"retrowalk-walker-{walker_id}-{chosen.since}-{chosen.until}.pdf"
-    return _download(pdf, "application/pdf", name)
+    return download(pdf, "application/pdf", name)
 
 
 def fhir_response(
@@ -74,7 +75,7 @@ def fhir_response(
     chosen = choose_period(ctx, actor, walker_id, since, until)
     bundle = walker_bundle_json(report_record(ctx, actor, walker_id, chosen))
     name = f"retrowalk-walker-{walker_id}-{chosen.since}-{chosen.until}.fhir.json"
-    return _download(bundle.encode("utf-8"), FHIR_JSON, name)
+    return download(bundle.encode("utf-8"), FHIR_JSON, name)
 
 
 def tables_response(
@@ -84,4 +85,4 @@ def tables_response(
     histories, tests = table_histories(web_state(request).ctx, actor, walker_ids, since, until)
     body = csv_zip(csv_tables(histories, tests=tests))
     who = f"walker-{walker_ids[0]}" if walker_ids else "my-walkers"
-    return _download(body, "application/zip", f"retrowalk-{who}-tables.zip")
+    return download(body, "application/zip", f"retrowalk-{who}-tables.zip")
