@@ -14,7 +14,7 @@ from retrowalk.clinical.screening import ScreeningAnswers
 from retrowalk.reports.errors import ReportInputError
 from retrowalk.reports.period import Period, period, weeks_covering, within
 from retrowalk.reports.record import AssessmentValues, WalkerRecord, walker_record
-from retrowalk.services import history, plans, walkers
+from retrowalk.services import history, plans, policies, walkers
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.schemas import Actor, HistoryOut
@@ -62,6 +62,7 @@ def report_record(ctx: AppContext, actor: Actor, walker_id: int, chosen: Period)
         plan=plans.current_prescription(ctx, actor, walker_id),
         tests=tests,
         screening_answers=answers,
+        policy=policies.clinic_policy(ctx),
     )
 
 

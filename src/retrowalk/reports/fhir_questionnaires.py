@@ -96,7 +96,7 @@ def screening_response(b: BundleBuilder, s: ScreeningOut, answers: ScreeningAnsw
         yes_no_items("takes-anticoagulant", ANTICOAGULANT_QUESTION, answers.takes_anticoagulant)
     )
     items.extend(
-        yes_no_items("recent-knee-surgery", recent_surgery_question(), answers.recent_knee_surgery)
+        yes_no_items("recent-knee-surgery", _surgery_question(b), answers.recent_knee_surgery)
     )
     b.add(
         urn("walker", b.walker.id, "screening", s.id, "response"),
@@ -122,3 +122,9 @@ def merge_repeats(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         else:
             merged[item["linkId"]] = {**item, "answer": list(item["answer"])}
     return list(merged.values())
+
+
+def _surgery_question(b: BundleBuilder) -> str:
+    """The knee-surgery question as the clinic words it now (its weeks are policy)."""
+    policy = b.record.policy
+    return recent_surgery_question(policy) if policy is not None else recent_surgery_question()

@@ -30,6 +30,7 @@ from retrowalk.clinical.fall_risk import (
     TEST_TIME_MIN_S,
 )
 from retrowalk.clinical.measures.koos import ALL_KOOS_ITEMS, check_item_value
+from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.screening import ScreeningAnswers
 from retrowalk.reports.errors import ReportInputError
 from retrowalk.services.schemas import (
@@ -111,6 +112,9 @@ class WalkerRecord(BaseModel):
     """Assessment id → the values measured (seam: see the module docstring)."""
     screening_answers: Mapping[int, ScreeningAnswers] = Field(default_factory=dict)
     """Screening id → its answers (seam: see the module docstring)."""
+    policy: PolicyConfig | None = None
+    """The clinic's policy when the report is made (it words the knee-surgery question);
+    ``None``: retrowalk's defaults."""
     exercises: ExerciseAdherence | None = None
     """Strengthening-exercise adherence: not recorded yet (``None``) until another issue."""
 
