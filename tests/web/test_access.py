@@ -357,3 +357,21 @@ def test_no_route_reaches_another_persons_invitation_or_account(
     assert leaks == []
     pending = invitations.list_invitations(world.ctx, world.clinician_a.actor)
     assert clinician_a_invitation in [i.id for i in pending], "a refused request withdrew it"
+
+
+def test_a_clinician_cannot_make_a_password_link_for_a_colleague(
+    world: World, clients: dict[str, tuple[httpx.Client, str]]
+) -> None:
+    """The link comes back to whoever makes it: clinician B making one for clinician A could
+    set A's password and read all of A's walkers (found by the outside-in test)."""
+    client, csrf = clients["other_clinician"]
+    colleague = world.clinician_a.actor.account_id
+    api = client.post(
+        f"/api/v1/accounts/{colleague}/reset-links", json={}, headers={"X-CSRF-Token": csrf}
+    )
+    page = client.post(
+        "/team/password-link", data={"account_id": str(colleague), "csrf_token": csrf}
+    )
+    assert (api.status_code, page.status_code) == (403, 403)
+    assert "token" not in api.text
+    assert "/reset?token=" not in page.text
