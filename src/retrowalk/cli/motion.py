@@ -22,7 +22,17 @@ if TYPE_CHECKING:
     from retrowalk.motion.analysis import Analysis, BoutReport
     from retrowalk.motion.evaluation import IpolEvaluation, OxfordEvaluation
 
-FORMATS = ("auto", "phyphox", "sensor-logger", "fit", "gpx", "csv", "oxford", "ipol")
+FORMATS = (
+    "auto",
+    "phyphox",
+    "sensor-logger",
+    "fit",
+    "gpx",
+    "csv",
+    "oxford",
+    "ipol",
+    "retrowalk-json",
+)
 """The values of ``--format``; the same as ``retrowalk.motion.FORMATS`` (a test checks)."""
 
 motion_app = typer.Typer(
