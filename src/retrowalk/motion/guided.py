@@ -4,7 +4,8 @@ The guided session page sends events as they happen (``warmup``, ``backward``, `
 ``paused``, ``resumed``, ``stopped``, ``finished``). :func:`phases_from_events` turns them into
 non-overlapping :class:`~retrowalk.motion.phases.Phase` intervals: a walking phase runs from
 its event to the next one, a pause from ``paused`` to ``resumed`` (after which the phase that
-was paused goes on), and nothing is labelled after ``stopped`` or ``finished``. The direction
+was paused goes on), and nothing is labelled after ``stopped`` (unless the walker goes back to
+the session: ``resumed``) or ``finished``. The direction
 of each phase is what the walker was asked to do (forward warm-up and cool-down, backward
 main phase), not what the phone measured.
 
@@ -46,19 +47,23 @@ def phases_from_events(events: Sequence[tuple[str, float]], end_s: float) -> lis
         if current is not None and at > start:
             phases.append(Phase(current, start, at, WALKING_KINDS.get(current)))
 
+    finished = False
     for kind, t_s in sorted(events, key=lambda e: e[1]):
+        if finished:
+            break
         if kind in WALKING_KINDS:
             close(t_s)
             current, walking, start = kind, kind, t_s
         elif kind == PAUSE and current is not None:
             close(t_s)
             current, start = PAUSE, t_s
-        elif kind == RESUME and current == PAUSE:
-            close(t_s)
+        elif kind == RESUME and current in (PAUSE, None) and walking is not None:
+            close(t_s)  # after a pause, or "I need to stop" and then back to the session
             current, start = walking, t_s
         elif kind in ENDS:
             close(t_s)
             current = None
+            finished = kind == "finished"
     close(end_s)
     return phases
 
