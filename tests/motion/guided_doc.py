@@ -36,7 +36,7 @@ def guided_document(
         "az": [round(v, 4) for v in xyz[:, 2].tolist()],
     }
     if gyro:
-        samples.update({"gx": [0.5] * t.size, "gy": [None] * t.size, "gz": [1.0] * t.size})
+        samples.update({"gx": [0.5] * t.size, "gy": [0.2] * t.size, "gz": [180.0] * t.size})
     return {
         "format": "retrowalk-motion",
         "format_version": 1,
