@@ -186,3 +186,40 @@ def test_the_service_limit_is_the_web_upload_limit() -> None:
     from retrowalk.web.limits import MAX_UPLOAD_BYTES
 
     assert recs.MAX_RECORDING_BYTES == MAX_UPLOAD_BYTES
+
+
+def test_the_walkers_download_lists_her_recordings_without_the_file(ctx: AppContext) -> None:
+    from retrowalk.services import my_data
+
+    me, _, session_id = _walker_with_session(ctx)
+    out = recs.attach_recording(ctx, me, session_id, _csv())
+    (row,) = my_data.my_data(ctx, me)["records"]["recordings"]
+    assert row["id"] == out.id
+    assert row["steps"] == out.steps
+    assert "content" not in row
+    assert json.loads(my_data.as_json(my_data.my_data(ctx, me)))["records"]["recordings"]
+
+
+def test_an_export_carries_the_recording_file_and_imports_it_exactly(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    from retrowalk.services import transfer
+    from retrowalk.services.context import build_context
+    from retrowalk.store.models import SessionRecording
+
+    me, _, session_id = _walker_with_session(ctx)
+    out = recs.attach_recording(ctx, me, session_id, guided_bytes())
+    admin = accounts.ensure_local_admin(ctx)
+    data = transfer.export_data(ctx, admin)
+    copy = build_context(f"sqlite+pysqlite:///{tmp_path / 'copy.sqlite'}")
+    try:
+        transfer.import_data(copy, json.loads(json.dumps(data)))
+        with ctx.db.reader() as tx, copy.db.reader() as other:
+            original = tx.get(SessionRecording, out.id)
+            copied = other.get(SessionRecording, out.id)
+            assert original is not None
+            assert copied is not None
+            assert copied.content == original.content
+        assert transfer.export_data(copy, admin) == data
+    finally:
+        copy.db.dispose()
