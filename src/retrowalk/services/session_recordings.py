@@ -78,6 +78,8 @@ WALKER_ONLY = (
 )
 DATASET_FORMAT = "retrowalk-research-dataset/1"
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+_CLI_HINT = re.compile(r"; name the columns with --columns \S+")
+"""The generic CSV reader's hint for the terminal, worded for a file sent from the web."""
 _READ_ERRORS = (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, struct.error)
 """What reading a bad file can raise besides ``RecordingError`` (itself a ValueError)."""
 
@@ -139,8 +141,6 @@ def _analyse(path: Path, fmt: str) -> Analysed:
     from retrowalk.motion.streaming import analyze_file
 
     chosen = detect_format(path) if fmt == "auto" else fmt
-    if chosen == "oxford":
-        chosen = "csv"  # one accelerometer file of the Oxford set is a plain CSV here
     if chosen != "retrowalk-json":
         return chosen, analysis_summary(analyze_file(path, chosen)), None, None
     guided = read_guided(path)
@@ -162,6 +162,7 @@ def _read_file(content: bytes, name: str, fmt: str) -> Analysed:
         except _READ_ERRORS as exc:
             text = str(exc).strip() or exc.__class__.__name__
             text = text.replace(folder + "/", "")
+            text = _CLI_HINT.sub("; head the columns time, x, y and z", text)
             if not text.endswith((".", "?", "!")):
                 text += "."
             raise InvalidRequest(
