@@ -185,3 +185,84 @@ def test_a_recording_the_network_dropped_is_sent_on_the_next_page(
     assert not recording.research_use
     assert "backward" in [p.label for p in recording.phases]
     phone.close()
+
+
+def _ios_permission(answer: str) -> str:
+    """DeviceMotionEvent.requestPermission as iOS has it, answering ``answer``; it records
+    whether it was asked from a tap (user activation), as iOS requires."""
+    return (
+        """
+    window.__asked = [];
+    DeviceMotionEvent.requestPermission = () => {
+      window.__asked.push(navigator.userActivation ? navigator.userActivation.isActive : null);
+      return Promise.resolve("__ANSWER__");
+    };
+    """
+    ).replace("__ANSWER__", answer)
+
+
+def test_i_need_to_stop_sends_what_was_recorded_with_its_phases(world: World, browser: Any) -> None:
+    """iOS asks for the permission from the tap on Start; the walker stops in the backward
+    phase, logs the stopped session, and the recording arrives with the phases until then."""
+    ida = planned_walker(world, "ida@example.org", "Ida")
+    phone = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    enable_axe(phone)
+    phone.add_init_script(FEED_MOTION)
+    phone.add_init_script(_ios_permission("granted"))
+    page = phone.new_page()
+    _sign_in(page, world, ida)
+    page.goto(f"{world.url}/session?clock=fast")
+    page.check("#record-motion")
+    if page.locator("#helper-here").count():
+        page.check("#helper-here")
+    page.click("[data-action=start]")
+    expect(page.locator(".phase-name")).to_contain_text("Backward walking", timeout=60_000)
+    page.wait_for_timeout(1500)  # a few backward steps (the fast clock runs the timer only)
+    page.click("[data-action=stop]")
+    assert page.evaluate("() => window.__asked") == [True], "asked once, from the tap"
+    page.click("#stop-dialog button:has-text('Stop and log the session')")
+    page.wait_for_url("**/log?**")
+    page.click("input[name=pain_peak_nprs][value='2'] >> xpath=..")
+    page.click("input[name=pain_before_nprs][value='2'] >> xpath=..")
+    page.click("input[name=pain_after_nprs][value='2'] >> xpath=..")
+    page.click("input[name=effort_cr10][value='3'] >> xpath=..")
+    page.check("input[name=supervised][value=yes]")
+    page.click("button:has-text('Save')")
+    assert "Session saved" in page.inner_text("h1")
+    expect(page.locator("#motion-upload [data-motion-status]")).to_contain_text(
+        "Your recording", timeout=60_000
+    )
+    assert ida.walker is not None
+    (recording,) = session_recordings.walker_recordings(world.ctx, ida.actor, ida.walker.id)
+    labels = [p.label for p in recording.phases]
+    assert labels[:2] == ["warmup", "backward"]
+    assert "cooldown" not in labels, "nothing is labelled after 'I need to stop'"
+    assert not recording.research_use
+    phone.close()
+
+
+def test_when_the_phone_says_no_nothing_is_recorded(world: World, browser: Any) -> None:
+    eva = planned_walker(world, "eva@example.org", "Eva")
+    phone = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    phone.add_init_script(FEED_MOTION)
+    phone.add_init_script(_ios_permission("denied"))
+    page = phone.new_page()
+    _sign_in(page, world, eva)
+    page.goto(f"{world.url}/session?clock=fast")
+    page.check("#record-motion")
+    if page.locator("#helper-here").count():
+        page.check("#helper-here")
+    page.click("[data-action=start]")
+    expect(page.locator("#motion-status")).to_contain_text("not allowed")
+    page.wait_for_selector("#done-form:not([hidden])", timeout=90_000)
+    kept = page.evaluate(
+        """() => new Promise((resolve) => {
+             const req = indexedDB.open("retrowalk-motion");
+             req.onsuccess = () => {
+               const get = req.result.transaction("recordings").objectStore("recordings").count();
+               get.onsuccess = () => resolve(get.result);
+             };
+           })"""
+    )
+    assert kept == 0
+    phone.close()

@@ -134,14 +134,17 @@
     }
     function flush() {
       if (!rec || !dbPromise) return Promise.resolve();
+      var current = rec;
       var full = chunk;
       chunk = emptyChunk();
       rec.updatedAt = Date.now();
       rec.consent.research_use = !!researchBox.checked;
-      var meta = JSON.parse(JSON.stringify(rec));
+      var meta = JSON.parse(JSON.stringify(current));
       var n = seq++;
       return dbPromise.then(function (db) {
-        return putChunk(db, rec.id, n, full).then(function () { return putRecording(db, meta); });
+        return putChunk(db, current.id, n, full).then(function () {
+          return rec === current ? putRecording(db, meta) : forget(db, current.id);
+        });
       }).catch(function () { say("Your phone would not keep the recording; the session goes on without it."); });
     }
     function stop() {
@@ -149,6 +152,14 @@
       window.removeEventListener("devicemotion", onMotion);
       if (flushTimer !== null) clearInterval(flushTimer);
       flushTimer = null;
+    }
+    /* The phone said no (iOS: "Don't Allow"): nothing is kept, the session goes on. */
+    function abandon() {
+      stop();
+      var id = rec ? rec.id : null;
+      rec = null;
+      if (id && dbPromise) dbPromise.then(function (db) { return forget(db, id); }).catch(function () {});
+      say("Movement recording was not allowed on this phone; the session goes on without it.");
     }
     function begin() {
       t0 = performance.now();
@@ -184,8 +195,8 @@
       var ask = window.DeviceMotionEvent && window.DeviceMotionEvent.requestPermission;
       if (typeof ask === "function") {
         ask.call(window.DeviceMotionEvent).then(function (answer) {
-          if (answer !== "granted") { stop(); say("Movement recording was not allowed; the session goes on without it."); }
-        }).catch(function () { stop(); say("Movement recording was not allowed; the session goes on without it."); });
+          if (answer !== "granted") abandon();
+        }).catch(abandon);
       }
       begin();
     }, true);
