@@ -145,3 +145,28 @@ def test_export_dataset_writes_research_recordings_from_the_terminal(tmp_path: P
     # the root command turns this into one sentence and exit code 2 (retrowalk.cli.app.main)
     assert isinstance(again.exception, InvalidRequest)
     assert "not an empty folder" in str(again.exception)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"format": "retrowalk-motion", "format_version": 1, "samples": {"t_ms": [1, 2], '
+        '"ax": [1e999, 10000000000000000000000000000000000000000000000000000000000000000000'
+        "00000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "00000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "00000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        '0], "ay": [0, 0], "az": [9, 9]}}',
+        '{"format": "retrowalk-motion", "format_version": 1, "samples": {"t_ms": [0, 20], '
+        '"ax": [0, 0], "ay": [0, 0], "az": [9, 9]}, "events": [{"kind": "warmup", '
+        '"t_ms": 1e999}]}',
+        '{"format": "retrowalk-motion", "format_version": 1, "samples": [1, 2]}',
+        '{"format": "retrowalk-motion", "format_version": 1, "samples": {"t_ms": [0, 20], '
+        '"ax": [0, 0], "ay": [0, 0], "az": [9, 9]}, "events": ["warmup"]}',
+        '{"format": "retrowalk-motion", "format_version": 1' + "[" * 5000,
+        '{"format": "retrowalk-motion", "format_version": 1, "samples": {"t_ms": [0], '
+        '"ax": [0], "ay": [0], "az": [9]}}',
+    ],
+)
+def test_odd_documents_are_recording_errors_never_another_error(tmp_path: Path, text: str) -> None:
+    with pytest.raises(RecordingFormatError):
+        read_guided(_write(tmp_path, text.encode()))

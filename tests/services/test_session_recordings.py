@@ -223,3 +223,14 @@ def test_an_export_carries_the_recording_file_and_imports_it_exactly(
         assert transfer.export_data(copy, admin) == data
     finally:
         copy.db.dispose()
+
+
+def test_a_named_format_is_checked_and_used(ctx: AppContext) -> None:
+    me, _, session_id = _walker_with_session(ctx)
+    with pytest.raises(InvalidRequest) as caught:
+        recs.attach_recording(ctx, me, session_id, _csv(), fmt="ipol")
+    assert caught.value.field == "format"
+    with pytest.raises(InvalidRequest) as wrong:
+        recs.attach_recording(ctx, me, session_id, _csv(), fmt="gpx")
+    assert wrong.value.field == "file"
+    assert recs.attach_recording(ctx, me, session_id, _csv(), fmt="csv").steps

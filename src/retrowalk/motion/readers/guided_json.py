@@ -43,6 +43,8 @@ MAX_SAMPLES = 1_000_000
 """Policy: at most a million samples (over 4 hours at 60 Hz; a session lasts under an hour)."""
 MAX_EVENTS = 2_000
 """Policy: phase events of one session (a few dozen in practice, pauses included)."""
+MAX_EVENT_MS = 24 * 3600 * 1000.0
+"""An event later than a day into the recording is not one of a session."""
 EVENT_KINDS = ("warmup", "backward", "cooldown", "paused", "resumed", "stopped", "finished")
 """The guided session's ``retrowalk:phase`` events (``detail.kind``)."""
 _AXES = ("ax", "ay", "az")
@@ -108,7 +110,10 @@ def _numbers(path: Path, samples: dict[str, Any], name: str, size: int | None) -
             raise RecordingFormatError(
                 path, f"sample {index + 1} is {value!r}, not a number", column=name
             )
-    return np.asarray([math.nan if v is None else v for v in values], dtype=np.float64)
+    try:
+        return np.asarray([math.nan if v is None else v for v in values], dtype=np.float64)
+    except OverflowError:
+        raise RecordingFormatError(path, "a number is too large to read", column=name) from None
 
 
 def _events(path: Path, raw: Any) -> list[tuple[str, float]]:
@@ -129,8 +134,7 @@ def _events(path: Path, raw: Any) -> list[tuple[str, float]]:
         if (
             isinstance(t_ms, bool)
             or not isinstance(t_ms, int | float)
-            or not math.isfinite(t_ms)
-            or t_ms < 0
+            or not 0 <= t_ms <= MAX_EVENT_MS
         ):
             raise RecordingFormatError(path, f"event {number} needs a time t_ms of 0 or more")
         events.append((str(kind), float(t_ms) / 1000.0))
