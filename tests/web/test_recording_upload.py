@@ -153,3 +153,32 @@ def test_a_file_over_the_upload_limit_is_refused_with_the_limit(world: World) ->
         )
     assert response.status_code == 413
     assert "at most 0.0625 MB" in response.json()["detail"]
+
+
+def test_one_bad_stored_recording_never_breaks_a_page(
+    world: World, walker_client: tuple[httpx.Client, str]
+) -> None:
+    from retrowalk.services import session_recordings
+    from retrowalk.store.models import SessionRecording
+
+    client, csrf = walker_client
+    session_id = _session_id(world)
+    response = client.post(
+        f"/api/v1/sessions/{session_id}/recording",
+        files={"file": ("odd.csv", walk_csv(cadence=90, seconds=30), "text/csv")},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 201, response.text
+    with world.ctx.db.transaction() as tx:
+        row = tx.get(SessionRecording, response.json()["id"])
+        assert row is not None
+        row.analysis_json = {"bouts": "not a list of bouts", "phases": [None]}
+    assert client.get(f"/sessions/{session_id}").status_code == 200
+    assert session_recordings.NO_ANALYSIS in client.get(f"/sessions/{session_id}").text
+    assert client.get("/progress").status_code == 200
+    with world.client() as staff:
+        sign_in(staff, world.clinician_a)
+        walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+        page = staff.get(f"/clinician/walkers/{walker_id}")
+        assert page.status_code == 200
+        assert session_recordings.NO_ANALYSIS in page.text
