@@ -131,6 +131,14 @@ OTHER_RECORDS: dict[tuple[str, str], str] = {
 }
 """Routes with another record's id in the path: each has its own matrix below."""
 
+SESSION_RECORDS: dict[tuple[str, str], str] = {
+    ("POST", "/api/v1/sessions/{session_id}/recording"): "the walker's own session only",
+    ("GET", "/api/v1/sessions/{session_id}/recordings"): "the walker and her clinician",
+    ("GET", "/sessions/{session_id}"): "the walker's own session page",
+    ("POST", "/sessions/{session_id}/recording"): "the walker's own session only",
+}
+"""Routes naming a session: test_no_route_reaches_another_persons_session below."""
+
 OWN_RECORD_PAGES = {
     "/onboarding/screening",
     "/onboarding/tests",
@@ -168,6 +176,7 @@ def test_every_route_is_classified(world: World) -> None:
         if "{walker_id}" not in p
         and (m, p) not in NOT_WALKER_SCOPED
         and (m, p) not in OTHER_RECORDS
+        and (m, p) not in SESSION_RECORDS
         and p not in OWN_RECORD_PAGES
     ]
     assert unclassified == [], "classify these new routes in test_access.py"
@@ -178,7 +187,10 @@ def test_every_route_is_classified(world: World) -> None:
     other_params = [
         (m, p)
         for m, p in routes
-        if "{" in p and "{walker_id}" not in p and (m, p) not in OTHER_RECORDS
+        if "{" in p
+        and "{walker_id}" not in p
+        and (m, p) not in OTHER_RECORDS
+        and (m, p) not in SESSION_RECORDS
     ]
     assert other_params == [], "a path parameter other than walker_id needs its own matrix"
 
@@ -375,3 +387,63 @@ def test_a_clinician_cannot_make_a_password_link_for_a_colleague(
     assert (api.status_code, page.status_code) == (403, 403)
     assert "token" not in api.text
     assert "/reset?token=" not in page.text
+
+
+# --- routes naming a session: its recordings ------------------------------------------------
+
+RECORDING_CSV = b"time,x,y,z\n" + b"".join(
+    f"{i / 50:.2f},0,0,{9.8 + (i % 25) / 10:.2f}\n".encode() for i in range(500)
+)
+"""A small readable CSV, so a refusal is about access, not the file."""
+SESSION_INTRUDERS = ["other_walker", "other_clinician", "own_clinician"]
+
+
+def _session_intruder(world: World, role: str) -> Person:
+    return {
+        "other_walker": world.walker_b,
+        "other_clinician": world.clinician_b,
+        "own_clinician": world.clinician_a,
+    }[role]
+
+
+@pytest.mark.parametrize("role", SESSION_INTRUDERS)
+def test_no_route_reaches_another_persons_session(world: World, role: str) -> None:
+    """Only walker A adds recordings to A's session; her clinician reads them (API), nobody
+    else reaches them at all."""
+    from retrowalk.services import history, session_recordings
+
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    record = history.walker_history(world.ctx, world.admin, walker_id, weeks=520)
+    session_id = record.sessions[0].id
+    before = len(session_recordings.session_recordings(world.ctx, world.admin, session_id))
+    intruder = _session_intruder(world, role)
+    leaks = []
+    with world.client() as client:
+        csrf = sign_in(client, intruder)
+        for method, path in SESSION_RECORDS:
+            url = path.replace("{session_id}", str(session_id))
+            if method == "GET":
+                response = client.get(url)
+            elif path.startswith("/api/"):
+                response = client.post(
+                    url,
+                    files={"file": ("walk.csv", RECORDING_CSV, "text/csv")},
+                    headers={"X-CSRF-Token": csrf},
+                )
+            else:
+                response = client.post(
+                    url,
+                    files={"file": ("walk.csv", RECORDING_CSV, "text/csv")},
+                    data={"csrf_token": csrf},
+                )
+            reads_own_walker = (
+                role == "own_clinician" and method == "GET" and path.startswith("/api/")
+            )
+            if reads_own_walker:
+                if response.status_code != 200:
+                    leaks.append((method, path, response.status_code, "own clinician refused"))
+            elif response.status_code not in (403, 404):
+                leaks.append((method, path, response.status_code))
+    assert leaks == []
+    after = len(session_recordings.session_recordings(world.ctx, world.admin, session_id))
+    assert after == before, "a refused request stored a recording"

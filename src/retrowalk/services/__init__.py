@@ -104,6 +104,19 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
 ``recordings``
     ``session_from_recording(path, step_length_m=None) -> RecordedSession`` — minutes,
     distance, speed, start from a phone/watch file (:mod:`retrowalk.motion`); no database.
+``session_recordings``
+    ``attach_recording(ctx, actor, session_id, content, *, file_name=None,
+    fmt="auto") -> RecordingOut`` — the walker's own session only: a phone/watch file or the guided
+    session's JSON, read by the motion readers (at most 32 MiB), analysed at once (steps,
+    cadence, bouts with direction), stored gzip-compressed with its phase labels and consent
+    (server's clock), audited; a bad file is an ``InvalidRequest`` on ``file``; the same
+    bytes twice are stored once (``created=False``).
+    ``session_recordings(ctx, actor, session_id) -> list[RecordingOut]``;
+    ``walker_recordings(ctx, actor, walker_id) -> list[RecordingOut]`` (the walker, her
+    clinician, an admin; read-only).
+    ``export_research_dataset(ctx, actor, folder) -> DatasetExportOut`` — admin: every
+    guided-session recording allowed for research, one folder each plus ``manifest.json``,
+    walkers as pseudonyms; audited per recording.
 ``demo``
     ``run_demo(ctx, actor, *, seed=1) -> dict`` — a six-week walker made through the use cases.
 ``passwords``

@@ -35,6 +35,8 @@ ACTION_WORDS: dict[str, str] = {
     "account.reset_password": "set a new password with a password link",
     "account.set_password": "set the password",
     "reset_link.create": "made a password link",
+    "recording.attach": "added a movement recording to a session",
+    "recording.research_export": "exported a recording for research (walker's consent)",
 }
 """Actions in words; an action not listed is shown by its kind (see :func:`action_words`)."""
 KIND_WORDS: dict[str, str] = {
@@ -42,6 +44,7 @@ KIND_WORDS: dict[str, str] = {
     "clearance": "recorded a clearance",
     "prescription": "plan",
     "session": "session",
+    "recording": "movement recording",
 }
 
 

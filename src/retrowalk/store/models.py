@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -215,6 +216,50 @@ class WalkSession(Base):
     """Steps counted by a recording of the session (its cadence sets the metronome)."""
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+
+
+class SessionRecording(Base):
+    """A phone or watch recording attached to one session, with its analysis.
+
+    ``content`` holds the file as uploaded, gzip-compressed (at most the upload limit), so it
+    can be analysed again when the step detector improves, and exported as a research data set
+    when the walker allowed it (``research_use``). ``analysis_json`` is what was found at
+    upload (steps, cadence, bouts with direction, phases); the columns beside it are its
+    totals, for queries. ``labels_json`` holds the guided session's phases (NULL for a file
+    uploaded from elsewhere); ``consent_json`` what the walker agreed to, stamped with the
+    server's clock.
+    """
+
+    __tablename__ = "session_recordings"
+    __table_args__ = (
+        CheckConstraint("origin IN ('upload', 'guided')", name="origin"),
+        UniqueConstraint("session_id", "sha256", name="uq_session_recordings_session_sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"), index=True)
+    uploaded_at: Mapped[datetime]
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    origin: Mapped[str] = mapped_column(String(16))
+    """``upload`` (a file from phyphox, Sensor Logger, a watch …) or ``guided`` (recorded by
+    the guided session page)."""
+    file_name: Mapped[str] = mapped_column(String(200))
+    source_format: Mapped[str] = mapped_column(String(32))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    """The size of the file as uploaded (before compression)."""
+    sha256: Mapped[str] = mapped_column(String(64))
+    """Of the file as uploaded: the same file sent twice is stored once."""
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    steps: Mapped[int | None]
+    cadence_spm: Mapped[float | None] = mapped_column(Float)
+    walking_s: Mapped[float] = mapped_column(Float)
+    analysis_json: Mapped[dict[str, Any]]
+    analysis_version: Mapped[str] = mapped_column(String(32))
+    labels_json: Mapped[list[Any] | None]
+    consent_json: Mapped[dict[str, Any] | None]
+    research_use: Mapped[bool] = mapped_column(Boolean)
+    """The walker allowed this recording to be used for research (a separate consent)."""
 
 
 class Checkin(Base):

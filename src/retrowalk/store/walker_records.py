@@ -16,6 +16,7 @@ from retrowalk.store.models import (
     Clearance,
     Prescription,
     Screening,
+    SessionRecording,
     Walker,
     WalkSession,
 )
@@ -27,9 +28,13 @@ RECORD_KINDS: dict[str, type[Base]] = {
     "sessions": WalkSession,
     "checkins": Checkin,
     "clearances": Clearance,
+    "recordings": SessionRecording,
 }
 """The walker's records, by the name their file gets. Clinicians' private notes are not
 among them (they are the clinician's working notes: see ``services.history``)."""
+LEFT_OUT: dict[str, tuple[str, ...]] = {"recordings": ("content",)}
+"""Columns not handed over as data: a recording's file (megabytes of motion, compressed) is
+described by its analysis, size and checksum instead."""
 ACCOUNT_COLUMNS = ("id", "email", "display_name", "role", "created_at")
 """The account's columns a walker receives (never the password hash)."""
 
@@ -53,7 +58,8 @@ def walker_records(session: Session, walker: Walker) -> dict[str, Any]:
     for name, model in RECORD_KINDS.items():
         table = model.__table__
         query = select(model).where(table.c.walker_id == walker.id).order_by(table.c.id)
-        records[name] = [_row(r) for r in session.scalars(query)]
+        columns = tuple(c.name for c in table.columns if c.name not in LEFT_OUT.get(name, ()))
+        records[name] = [_row(r, columns) for r in session.scalars(query)]
     return {
         "account": _row(account, ACCOUNT_COLUMNS) if account is not None else None,
         "walker": _row(walker),

@@ -19,7 +19,15 @@ from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.progress_charts import progress_charts
 from retrowalk.reports.build import DEFAULT_WEEKS
-from retrowalk.services import accounts, assessments, clinician, history, plans, walkers
+from retrowalk.services import (
+    accounts,
+    assessments,
+    clinician,
+    history,
+    plans,
+    session_recordings,
+    walkers,
+)
 from retrowalk.services.errors import ServiceError
 from retrowalk.services.schemas import (
     ID_MAX,
@@ -30,6 +38,7 @@ from retrowalk.services.schemas import (
     RestrictionsOut,
     WalkerFlags,
 )
+from retrowalk.services.schemas.recordings import RecordingOut
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_clinician
 from retrowalk.web.errors import status_for
@@ -160,12 +169,23 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "reassessment": assessments.reassessment_status(db, actor, walker_id),
         "decisions": decisions,
         "charts": progress_charts(record),
+        "recordings_by_session": _recordings_by_session(
+            session_recordings.walker_recordings(db, actor, walker_id)
+        ),
         "labels": labels,
         "surfaces": vocab.SURFACES.choices(),
         "surface_values": [s.value for s in Surface],
         "koos_items": [(SUBSCALE_LABELS[sub], codes) for sub, codes in KOOS_ITEMS.items()],
         "values": {},
     }
+
+
+def _recordings_by_session(recordings: list[RecordingOut]) -> dict[int, list[RecordingOut]]:
+    """Each session's recordings (newest sessions first on the page, as the table)."""
+    grouped: dict[int, list[RecordingOut]] = {}
+    for recording in recordings:
+        grouped.setdefault(recording.session_id, []).append(recording)
+    return grouped
 
 
 @router.get("/clinician/walkers/{walker_id}")

@@ -24,7 +24,16 @@ from retrowalk.clinical.restrictions import SERIOUS_ADVERSE_EVENTS
 from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.progress_charts import progress_charts
-from retrowalk.services import assessments, checkins, history, plans, policies, screening, sessions
+from retrowalk.services import (
+    assessments,
+    checkins,
+    history,
+    plans,
+    policies,
+    screening,
+    session_recordings,
+    sessions,
+)
 from retrowalk.services.errors import ServiceError
 from retrowalk.services.schemas import (
     AssessmentIn,
@@ -557,7 +566,12 @@ async def checkin_submit(request: Request) -> Response:
 @router.get("/progress")
 def progress_page(request: Request) -> Response:
     actor, walker_id = require_walker(request)
-    record = history.walker_history(web_state(request).ctx, actor, walker_id, weeks=12)
+    ctx = web_state(request).ctx
+    record = history.walker_history(ctx, actor, walker_id, weeks=12)
+    steps: dict[int, int] = {}
+    for recording in session_recordings.walker_recordings(ctx, actor, walker_id):
+        if recording.steps is not None:
+            steps[recording.session_id] = steps.get(recording.session_id, 0) + recording.steps
     return render(
         request,
         "walker/progress.html",
@@ -566,5 +580,6 @@ def progress_page(request: Request) -> Response:
             "nav": "progress",
             "record": record,
             "charts": progress_charts(record),
+            "recorded_steps": steps,
         },
     )

@@ -173,6 +173,19 @@
     var metro = null;
 
     function phase() { return phases[index]; }
+    /* --- retrowalk:phase events (issue 14, motion branch; reconciled at merge with the
+       guided-session helper's own dispatches): the motion recorder labels its samples. --- */
+    var wasPaused = false;
+    function phaseKind(i) {
+      var p = phases[i];
+      if (p.kind) return p.kind;
+      if (p.walking) return "backward";
+      return i === 0 ? "warmup" : "cooldown";
+    }
+    function emit(kind) {
+      document.dispatchEvent(new CustomEvent("retrowalk:phase", { detail: { kind: kind } }));
+    }
+    /* --- end of the motion branch's dispatch helpers --- */
     function speak(text) {
       cueEl.textContent = text;
       if (voiceBox && voiceBox.checked) say(text);
@@ -217,6 +230,7 @@
           speak("Next: " + phase().name + ". " + (phase().cues[0] || ""));
           cueIndex = 1;
           lastCueAt = 0;
+          emit(phaseKind(index)); /* motion branch */
         } else {
           finish();
           return;
@@ -226,12 +240,14 @@
     }
     function run() {
       if (timer !== null) return; /* never two clocks at once (a double tap on Start) */
+      if (wasPaused) { wasPaused = false; emit("resumed"); } /* motion branch */
       lastTick = performance.now();
       timer = setInterval(tick, 200);
       pauseBtn.textContent = "Pause";
       if (metroBox && metroBox.checked) startMetronome();
     }
     function pause() {
+      if (timer !== null) { wasPaused = true; emit("paused"); } /* motion branch */
       clearInterval(timer);
       timer = null;
       stopMetronome();
@@ -239,7 +255,11 @@
     }
     function walkedMinutes() { return (walkElapsed / 60).toFixed(1); }
     function finish() {
+      clearInterval(timer); /* motion branch: finishing is not a pause */
+      timer = null;
       pause();
+      wasPaused = false;
+      emit("finished"); /* motion branch */
       countEl.textContent = fmt(0);
       barEl.style.width = "100%";
       speak("Well done. Your session is finished. Please fill in the short log.");
@@ -258,6 +278,7 @@
       speak(phase().name + ". " + (phase().cues[0] || ""));
       cueIndex = 1;
       lastCueAt = 0;
+      emit(phaseKind(index)); /* motion branch */
       run();
     });
     pauseBtn.addEventListener("click", function () {
@@ -271,6 +292,7 @@
     }
     stopBtn.addEventListener("click", function () {
       pause();
+      emit("stopped"); /* motion branch: "I need to stop" */
       if (window.speechSynthesis) window.speechSynthesis.cancel();
       dialog.querySelector("[name=done_min]").value = walkedMinutes();
       if (typeof dialog.showModal === "function") dialog.showModal(); else dialog.setAttribute("open", "");
