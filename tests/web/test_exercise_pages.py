@@ -153,7 +153,7 @@ def test_the_clinician_sees_adherence_and_switches_an_exercise_off(world: World)
         row = re.search(r'<tr data-exercise="semi_squat">(.*?)</tr>', page.text, re.S)
         assert row is not None
         planned = EXERCISES["semi_squat"].dose.sessions_per_week
-        assert f"1 of {planned} (pain ≤ 4)" in row.group(1)
+        assert f"1 of {planned} (peak pain 4)" in row.group(1)
         assert 'href="/learn/traffic-light"' in page.text, "the decisions link the education"
         switched = client.post(
             f"/clinician/walkers/{walker_id}/exercises",
