@@ -96,6 +96,14 @@ def test_the_walker_ticks_what_she_did(world: World) -> None:
         assert "your exercises are saved" in client.get("/exercises").text
         again = client.post("/exercises/log", data=data)  # a double tap stores it once
         assert again.status_code == 303
+        mine = client.get("/account/my-data.json").json()["records"]
+        assert len(mine["exercise_logs"]) == 1
+        assert {e["exercise_key"] for e in mine["exercise_log_entries"]} == {
+            "semi_squat",
+            "leg_press",
+        }
+        press = next(e for e in mine["exercise_log_entries"] if e["exercise_key"] == "leg_press")
+        assert press["done_as"] == "home_alternative"
     week = exercise_log.exercise_adherence(world.ctx, walker.actor, walker.walker.id).weeks[-1]
     squat = next(e for e in week.exercises if e.exercise_key == "semi_squat")
     assert (squat.days_done, squat.sets_done, squat.pain_peak_nprs) == (1, 3, 2)

@@ -14,9 +14,12 @@ from retrowalk.store.models import (
     Base,
     Checkin,
     Clearance,
+    ExerciseLog,
+    ExerciseLogEntry,
     Prescription,
     Screening,
     Walker,
+    WalkerExercise,
     WalkSession,
 )
 
@@ -27,6 +30,8 @@ RECORD_KINDS: dict[str, type[Base]] = {
     "sessions": WalkSession,
     "checkins": Checkin,
     "clearances": Clearance,
+    "exercise_logs": ExerciseLog,
+    "exercise_switches": WalkerExercise,
 }
 """The walker's records, by the name their file gets. Clinicians' private notes are not
 among them (they are the clinician's working notes: see ``services.history``)."""
@@ -54,6 +59,13 @@ def walker_records(session: Session, walker: Walker) -> dict[str, Any]:
         table = model.__table__
         query = select(model).where(table.c.walker_id == walker.id).order_by(table.c.id)
         records[name] = [_row(r) for r in session.scalars(query)]
+    log_ids = [row["id"] for row in records["exercise_logs"]]
+    entries = (
+        select(ExerciseLogEntry)
+        .where(ExerciseLogEntry.log_id.in_(log_ids))
+        .order_by(ExerciseLogEntry.id)
+    )
+    records["exercise_log_entries"] = [_row(r) for r in session.scalars(entries)] if log_ids else []
     return {
         "account": _row(account, ACCOUNT_COLUMNS) if account is not None else None,
         "walker": _row(walker),
