@@ -124,6 +124,8 @@ def test_a_wrong_tick_says_what_to_fix_and_stores_nothing(world: World) -> None:
         )
         assert no_pain.status_code == 422
         assert 'id="pain__semi_squat-error"' in no_pain.text
+        assert no_pain.text.count("Please answer this") == 1, "said once, next to the box"
+        assert f"{EXERCISES['semi_squat'].name} (pain): please answer this" in no_pain.text
         assert re.search(r'id="pain__semi_squat"[^>]*aria-invalid="true"', no_pain.text)
         assert 'value="2" selected' in no_pain.text, "what she chose is kept"
         too_many = client.post(

@@ -119,6 +119,8 @@ def _form_fields(problems: tuple[FieldProblem, ...], keys: list[str]) -> dict[st
     names = {"sets_done": "sets", "pain_nprs": "pain", "done_as": "done_as"}
     fields: dict[str, str] = {}
     for problem in problems:
+        if problem.field == "exercises" and len(problems) > 1:
+            continue  # pydantic's "at least 1 item" after an item was refused: not news
         parts = problem.field.split(".")
         if len(parts) >= 2 and parts[0] == "exercises" and parts[1].isdigit():
             key = keys[int(parts[1])] if int(parts[1]) < len(keys) else None
@@ -163,7 +165,8 @@ def _summary(fields: dict[str, str]) -> str:
         if "__" in field:
             name, key = field.split("__", 1)
             what = "pain" if name == "pain" else "sets"
-            named.append(f"{EXERCISES[key].name} ({what}): {message.rstrip('.')}")
+            text = message.rstrip(".")
+            named.append(f"{EXERCISES[key].name} ({what}): {text[:1].lower()}{text[1:]}")
         else:
             named.append(message.rstrip("."))
     return "; ".join(named) + "."
