@@ -74,6 +74,9 @@ def test_a_tick_is_stored_with_the_servers_date_and_audited(ctx: AppContext) -> 
     page = audit_view.walker_audit(ctx, clinician, walker.id)
     logged = [e for e in page.entries if e.action == "exercise.log"]
     assert len(logged) == 1
+    assert logged[0].what == "ticked the strengthening exercises done"
+    assert logged[0].detail["exercises"] == {"straight_leg_raise": 3, "semi_squat": 1}
+    assert logged[0].at == late_evening
 
 
 def test_a_tick_naming_another_programmes_exercise_says_which_field(ctx: AppContext) -> None:

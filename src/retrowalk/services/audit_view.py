@@ -35,6 +35,9 @@ ACTION_WORDS: dict[str, str] = {
     "account.reset_password": "set a new password with a password link",
     "account.set_password": "set the password",
     "reset_link.create": "made a password link",
+    "exercise.log": "ticked the strengthening exercises done",
+    "exercise.switch_on": "switched a strengthening exercise on",
+    "exercise.switch_off": "switched a strengthening exercise off",
 }
 """Actions in words; an action not listed is shown by its kind (see :func:`action_words`)."""
 KIND_WORDS: dict[str, str] = {
