@@ -16,7 +16,7 @@ from retrowalk.services.schemas import Actor, Role, WalkerOut
 from tests.services.factory import T0, enrol
 from tests.services.factory import clinician as make_clinician
 
-MONDAY = T0  # 2026-01-05 is a Monday
+MONDAY = T0 + timedelta(weeks=1)  # 2026-01-12, a Monday; the walkers are enrolled at T0
 
 
 def _people(ctx: AppContext, **profile: object) -> tuple[Actor, WalkerOut, Actor]:
@@ -149,13 +149,13 @@ def test_adherence_counts_days_and_sets_done_against_planned_per_week(ctx: AppCo
         walker.id,
         _tick("again", ("straight_leg_raise", 1, 3)),
     )
-    exercise_log.log_exercises(  # the week before
+    exercise_log.log_exercises(  # the week before, when she was enrolled
         ctx.at(MONDAY - timedelta(days=3)), me, walker.id, _tick("old", ("semi_squat", 2, 2))
     )
     out = exercise_log.exercise_adherence(
-        ctx.at(MONDAY + timedelta(days=4)), clinician, walker.id, weeks=2
+        ctx.at(MONDAY + timedelta(days=4)), clinician, walker.id, weeks=4
     )
-    last, this = out.weeks
+    last, this = out.weeks  # not the weeks before she was enrolled
     assert this.week_start == MONDAY.date()
     assert last.week_start == (MONDAY - timedelta(weeks=1)).date()
     slr = next(e for e in this.exercises if e.exercise_key == "straight_leg_raise")

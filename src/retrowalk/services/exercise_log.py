@@ -169,17 +169,19 @@ def _week(
 def _adherence(tx: Session, walker: Walker, today: date, weeks: int) -> list[AdherenceWeek]:
     on = [item.key for item in programme_of(tx, walker).items if item.enabled]
     monday = today - timedelta(days=today.weekday())
-    first = monday - timedelta(weeks=weeks - 1)
+    joined = local_date(walker.created_at, walker.timezone)
+    first = max(monday - timedelta(weeks=weeks - 1), joined - timedelta(days=joined.weekday()))
     logs = records.logs_between(tx, walker.id, first, today)
     entries = records.entries(tx, [log.id for log in logs])
-    return [_week(first + timedelta(weeks=i), logs, entries, on) for i in range(weeks)]
+    count = max(1, (monday - first).days // 7 + 1)
+    return [_week(first + timedelta(weeks=i), logs, entries, on) for i in range(count)]
 
 
 def exercise_adherence(
     ctx: AppContext, actor: Actor, walker_id: int, *, weeks: int = 4
 ) -> AdherenceOut:
-    """Done against planned for the last ``weeks`` calendar weeks, this week last (the walker
-    herself, her clinician or an admin)."""
+    """Done against planned for the last ``weeks`` calendar weeks, this week last, from the
+    week she was enrolled at the earliest (the walker herself, her clinician or an admin)."""
     if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= WEEKS_MAX:
         raise InvalidRequest(
             f"weeks: {weeks!r} is not allowed; a whole number from 1 to {WEEKS_MAX}.",
