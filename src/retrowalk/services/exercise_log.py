@@ -170,10 +170,11 @@ def _adherence(tx: Session, walker: Walker, today: date, weeks: int) -> list[Adh
     on = [item.key for item in programme_of(tx, walker).items if item.enabled]
     monday = today - timedelta(days=today.weekday())
     joined = local_date(walker.created_at, walker.timezone)
-    first = max(monday - timedelta(weeks=weeks - 1), joined - timedelta(days=joined.weekday()))
+    earliest = monday - timedelta(weeks=weeks - 1)
+    first = min(monday, max(earliest, joined - timedelta(days=joined.weekday())))
     logs = records.logs_between(tx, walker.id, first, today)
     entries = records.entries(tx, [log.id for log in logs])
-    count = max(1, (monday - first).days // 7 + 1)
+    count = (monday - first).days // 7 + 1
     return [_week(first + timedelta(weeks=i), logs, entries, on) for i in range(count)]
 
 
