@@ -53,6 +53,18 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/clinician/walkers/{walker_id}/note"): {"note_text": "intruder"},
     ("POST", "/clinician/walkers/{walker_id}/assess"): {"tug_s": "9", "koos_P1": "2"},
     ("POST", "/clinician/walkers/{walker_id}/password-link"): {},
+    ("POST", "/clinician/walkers/{walker_id}/exercises"): {
+        "exercise_key": "semi_squat",
+        "enabled": "no",
+    },
+    ("POST", "/api/v1/walkers/{walker_id}/exercise-logs"): {
+        "client_key": "intruder-ex-1",
+        "exercises": [{"exercise_key": "semi_squat", "sets_done": 1, "pain_nprs": 1}],
+    },
+    ("POST", "/api/v1/walkers/{walker_id}/exercise-switches"): {
+        "exercise_key": "semi_squat",
+        "enabled": False,
+    },
 }
 """A VALID body for every unsafe walker-scoped route, so a refusal is about access, not input."""
 
@@ -74,6 +86,8 @@ STAFF_ONLY = {
     "/api/v1/walkers/{walker_id}/report.pdf",
     "/api/v1/walkers/{walker_id}/fhir",
     "/api/v1/walkers/{walker_id}/tables.zip",
+    "/clinician/walkers/{walker_id}/exercises",
+    "/api/v1/walkers/{walker_id}/exercise-switches",
 }
 """Routes a walker may not use even on their own record."""
 
@@ -122,7 +136,15 @@ NOT_WALKER_SCOPED: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/policy"): "the clinic's policy, anyone signed in: test_policy_pages",
     ("POST", "/api/v1/policy"): "administrators only: checked in test_policy_pages",
     ("GET", "/clinician/tables.zip"): "own walkers only: checked in test_report_downloads",
+    ("GET", "/learn"): "public education pages (a walker's own condition first)",
 }
+
+CONTENT_ROUTES: dict[tuple[str, str], str] = {
+    ("GET", "/learn/{page_key}"): "an education page: content, public",
+    ("GET", "/exercises/{exercise_key}"): "an exercise: content, anyone signed in",
+}
+"""Routes whose path parameter names content (a file's key), not anyone's record: each is
+checked in test_content_routes_name_content_only."""
 
 OTHER_RECORDS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/invitations/{invitation_id}/withdraw"): "an invitation",
@@ -147,6 +169,8 @@ OWN_RECORD_PAGES = {
     "/log",
     "/checkin",
     "/progress",
+    "/exercises",
+    "/exercises/log",
 }
 """Walker pages take the walker from the session, never from the address."""
 
@@ -177,6 +201,7 @@ def test_every_route_is_classified(world: World) -> None:
         and (m, p) not in NOT_WALKER_SCOPED
         and (m, p) not in OTHER_RECORDS
         and (m, p) not in SESSION_RECORDS
+        and (m, p) not in CONTENT_ROUTES
         and p not in OWN_RECORD_PAGES
     ]
     assert unclassified == [], "classify these new routes in test_access.py"
@@ -191,6 +216,7 @@ def test_every_route_is_classified(world: World) -> None:
         and "{walker_id}" not in p
         and (m, p) not in OTHER_RECORDS
         and (m, p) not in SESSION_RECORDS
+        and (m, p) not in CONTENT_ROUTES
     ]
     assert other_params == [], "a path parameter other than walker_id needs its own matrix"
 
@@ -257,6 +283,10 @@ def _victim_state(world: World) -> tuple[int, ...]:
 
     walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
     record = history.walker_history(world.ctx, world.admin, walker_id, weeks=520)
+    from retrowalk.services import exercise_log, exercises
+
+    programme = exercises.walker_programme(world.ctx, world.admin, walker_id)
+    adherence = exercise_log.exercise_adherence(world.ctx, world.admin, walker_id, weeks=1)
     return (
         len(record.sessions),
         len(record.checkins),
@@ -265,6 +295,8 @@ def _victim_state(world: World) -> tuple[int, ...]:
         len(record.clearances),
         len(record.screenings),
         len(record.assessments),
+        *(item.enabled for item in programme.items),
+        adherence.weeks[-1].sets_done,
     )
 
 
@@ -318,6 +350,24 @@ def test_walker_pages_need_a_walker(world: World, path: str) -> None:
         assert client.get(path).status_code == 303  # to sign-in
         sign_in(client, world.clinician_a)
         assert client.get(path).status_code == 403
+
+
+def test_content_routes_name_content_only(world: World) -> None:
+    """An exercise or an education page is the same for everyone: it shows no one's name,
+    an unknown key is a 404, and the exercise pages need a sign-in (the education pages do
+    not)."""
+    with world.client() as client:
+        assert client.get("/learn/traffic-light").status_code == 200
+        assert client.get("/learn/no-such-page").status_code == 404
+        assert client.get("/exercises/semi_squat").status_code == 303  # to sign-in
+    for person in (world.walker_b, world.clinician_b):
+        with world.client() as client:
+            sign_in(client, person)
+            for url in ("/exercises/semi_squat", "/learn/traffic-light", "/learn"):
+                response = client.get(url)
+                assert response.status_code == 200, (person.name, url)
+                assert world.walker_a.name not in response.text
+            assert client.get("/exercises/no_such_exercise").status_code == 404
 
 
 # --- routes naming another record: an invitation, an account ---------------------------------

@@ -101,6 +101,19 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     clinicians/admins).
 ``progress``
     ``weekly_progress(ctx, actor, walker_id, *, weeks=12) -> list[WeekProgress]``.
+``exercises``
+    ``walker_programme(ctx, actor, walker_id) -> ProgrammeOut`` — the strengthening programme
+    for the knee condition stored on the walker (``clinical.exercises``), each exercise on or
+    off for her (the walker, her clinician or an admin).
+    ``switch_exercise(ctx, actor, walker_id, data: ExerciseSwitchIn) -> ProgrammeOut`` — her
+    clinician (or an admin) switches one exercise of her programme on or off; audited.
+``exercise_log``
+    ``log_exercises(ctx, actor, walker_id, data: ExerciseLogIn) -> ExerciseLogOut`` — what
+    she did (per exercise: sets done, pain), dated by the server's clock in her time zone;
+    idempotent on ``client_key``; audited. An exercise switched off or not in her programme
+    is refused (``InvalidRequest`` naming ``exercises.<n>.exercise_key``).
+    ``exercise_adherence(ctx, actor, walker_id, *, weeks=4) -> AdherenceOut`` — days and sets
+    done against planned, per calendar week and exercise.
 ``recordings``
     ``session_from_recording(path, step_length_m=None) -> RecordedSession`` — minutes,
     distance, speed, start from a phone/watch file (:mod:`retrowalk.motion`); no database.

@@ -467,6 +467,64 @@ class ClinicPolicy(Base):
     policy_json: Mapped[dict[str, Any]]
 
 
+class WalkerExercise(Base):
+    """A clinician's switch of one strengthening exercise for one walker (on or off).
+
+    No row means the exercise is on, as her programme has it; each change updates the row
+    and writes an audit entry, so the history of switches is in the audit log."""
+
+    __tablename__ = "walker_exercises"
+    __table_args__ = (
+        UniqueConstraint("walker_id", "exercise_key", name="uq_walker_exercises_walker_exercise"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
+    exercise_key: Mapped[str] = mapped_column(String(48))
+    """The exercise's content key (``retrowalk/clinical/exercises/<key>.toml``)."""
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime]
+    changed_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ExerciseLog(Base):
+    """One time the walker ticked her strengthening exercises (idempotent on ``client_key``)."""
+
+    __tablename__ = "exercise_logs"
+    __table_args__ = (
+        UniqueConstraint("walker_id", "client_key", name="uq_exercise_logs_walker_client_key"),
+        Index("ix_exercise_logs_walker_date", "walker_id", "local_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
+    client_key: Mapped[str] = mapped_column(String(64))
+    local_date: Mapped[date] = mapped_column(Date)
+    """The walker's own date when it was logged (the server's clock, her time zone)."""
+    logged_at: Mapped[datetime]
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+
+
+class ExerciseLogEntry(Base):
+    """One exercise of a tick: the sets done of those planned, and the pain (0-10)."""
+
+    __tablename__ = "exercise_log_entries"
+    __table_args__ = (
+        CheckConstraint("done_as IN ('as_planned', 'home_alternative')", name="done_as"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    log_id: Mapped[int] = mapped_column(ForeignKey("exercise_logs.id"), index=True)
+    exercise_key: Mapped[str] = mapped_column(String(48))
+    done_as: Mapped[str] = mapped_column(String(24))
+    """``as_planned``, or ``home_alternative`` (e.g. sit to stand instead of the leg press)."""
+    sets_done: Mapped[int]
+    sets_planned: Mapped[int]
+    pain_nprs: Mapped[int | None]
+    """Pain during the exercise, 0-10; None when no set was done."""
+
+
 class AuditEntry(Base):
     """Append-only: who changed what, when. Written in the same transaction as the change."""
 

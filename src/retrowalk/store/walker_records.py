@@ -14,10 +14,13 @@ from retrowalk.store.models import (
     Base,
     Checkin,
     Clearance,
+    ExerciseLog,
+    ExerciseLogEntry,
     Prescription,
     Screening,
     SessionRecording,
     Walker,
+    WalkerExercise,
     WalkSession,
 )
 
@@ -29,6 +32,8 @@ RECORD_KINDS: dict[str, type[Base]] = {
     "checkins": Checkin,
     "clearances": Clearance,
     "recordings": SessionRecording,
+    "exercise_logs": ExerciseLog,
+    "exercise_switches": WalkerExercise,
 }
 """The walker's records, by the name their file gets. Clinicians' private notes are not
 among them (they are the clinician's working notes: see ``services.history``)."""
@@ -60,6 +65,13 @@ def walker_records(session: Session, walker: Walker) -> dict[str, Any]:
         query = select(model).where(table.c.walker_id == walker.id).order_by(table.c.id)
         columns = tuple(c.name for c in table.columns if c.name not in LEFT_OUT.get(name, ()))
         records[name] = [_row(r, columns) for r in session.scalars(query)]
+    log_ids = [row["id"] for row in records["exercise_logs"]]
+    entries = (
+        select(ExerciseLogEntry)
+        .where(ExerciseLogEntry.log_id.in_(log_ids))
+        .order_by(ExerciseLogEntry.id)
+    )
+    records["exercise_log_entries"] = [_row(r) for r in session.scalars(entries)] if log_ids else []
     return {
         "account": _row(account, ACCOUNT_COLUMNS) if account is not None else None,
         "walker": _row(walker),

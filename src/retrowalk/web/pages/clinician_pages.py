@@ -42,6 +42,7 @@ from retrowalk.services.schemas.recordings import RecordingOut
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_clinician
 from retrowalk.web.errors import status_for
+from retrowalk.web.pages import exercise_pages
 from retrowalk.web.render import flash, render
 from retrowalk.web.state import web_state
 
@@ -177,6 +178,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "surface_values": [s.value for s in Surface],
         "koos_items": [(SUBSCALE_LABELS[sub], codes) for sub, codes in KOOS_ITEMS.items()],
         "values": {},
+        **exercise_pages.clinician_context(db, actor, walker_id),
     }
 
 

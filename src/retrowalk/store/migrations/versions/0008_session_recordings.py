@@ -19,7 +19,7 @@ from alembic import op
 import retrowalk.store.column_types
 
 revision: str = "0008_session_recordings"
-down_revision: str | None = "0004"
+down_revision: str | None = "0006_exercises"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
