@@ -6,17 +6,27 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from retrowalk.cli.app import main
+from retrowalk.services import exercise_log
 from retrowalk.services.context import build_context
 from tests.db import database_url, postgres_schema_url
-from tests.reports.known_walker import CLINICIAN_NAME, SESSION_DAYS, WALKER_NAME, Known, build
+from tests.reports.known_walker import (
+    CLINICIAN_NAME,
+    SESSION_DAYS,
+    WALKER_NAME,
+    Known,
+    build,
+    when,
+)
 from tests.reports.pdf_text import flat, page_size_pt, pages_text
 
 __all__ = ["database_url", "postgres_schema_url"]
@@ -27,9 +37,23 @@ PERIOD = ("--from", "2026-01-05", "--to", "2026-01-19")
 
 @pytest.fixture
 def known(database_url: str) -> Known:
+    """The known walker, who also ticked her strengthening exercises on two days."""
     ctx = build_context(database_url)
     try:
-        return build(ctx)
+        known = build(ctx)
+        for day in (2, 4):
+            exercise_log.log_exercises(
+                ctx.at(when(day) + timedelta(hours=2)),
+                known.actor,
+                known.walker_id,
+                {
+                    "client_key": f"exercises-day-{day}",
+                    "exercises": [
+                        {"exercise_key": "straight_leg_raise", "sets_done": 2, "pain_nprs": 1}
+                    ],
+                },
+            )
+        return known
     finally:
         ctx.db.dispose()
 
@@ -65,6 +89,9 @@ def test_report_writes_the_pdf_of_the_walker_page(cli: Cli, known: Known, tmp_pa
     assert CLINICIAN_NAME in text
     assert "knee osteoarthritis, left knee" in text
     assert "2026-01-05 to 2026-01-19" in text
+    assert re.search(
+        r"Strengthening exercises: 2 days done of \d+ planned over 3 calendar weeks", text
+    )
     assert page_size_pt(target.read_bytes()) == (595, 842)
 
     letter = tmp_path / "ann-letter.pdf"

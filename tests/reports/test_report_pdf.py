@@ -166,7 +166,7 @@ def test_text_a_person_typed_is_escaped(report: WalkerRecord) -> None:
 
 def test_exercise_adherence_shows_when_recorded(known: Known) -> None:
     record = known.report(exercises=ExerciseAdherence(sessions_done=4, sessions_planned=6))
-    assert "Strengthening exercises:</strong> 4 done of 6 planned." in report_html(record)
+    assert "Strengthening exercises:</strong> 4 days done of 6 planned." in report_html(record)
 
 
 def test_another_walkers_record_is_refused(report: WalkerRecord) -> None:

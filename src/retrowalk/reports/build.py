@@ -13,10 +13,16 @@ from datetime import date, timedelta
 from retrowalk.clinical.screening import ScreeningAnswers
 from retrowalk.reports.errors import ReportInputError
 from retrowalk.reports.period import Period, period, weeks_covering, within
-from retrowalk.reports.record import AssessmentValues, WalkerRecord, walker_record
-from retrowalk.services import history, plans, policies, walkers
+from retrowalk.reports.record import (
+    AssessmentValues,
+    ExerciseAdherence,
+    WalkerRecord,
+    walker_record,
+)
+from retrowalk.services import exercise_log, history, plans, policies, walkers
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
+from retrowalk.services.exercise_log import WEEKS_MAX
 from retrowalk.services.schemas import Actor, HistoryOut
 
 DEFAULT_WEEKS = 12
@@ -41,6 +47,21 @@ def _history(ctx: AppContext, actor: Actor, walker_id: int, chosen: Period) -> H
     return within(history.walker_history(ctx, actor, walker_id, weeks=weeks), chosen)
 
 
+def _exercises(ctx: AppContext, actor: Actor, walker_id: int, chosen: Period) -> ExerciseAdherence:
+    """Days with exercises done against planned, over the calendar weeks touching ``chosen``."""
+    walker = walkers.get_walker(ctx, actor, walker_id)
+    weeks = weeks_covering(chosen, local_date(ctx.now(), walker.timezone)) + 1
+    found = exercise_log.exercise_adherence(ctx, actor, walker_id, weeks=min(weeks, WEEKS_MAX))
+    inside = [
+        w for w in found.weeks if chosen.since - timedelta(days=6) <= w.week_start <= chosen.until
+    ]
+    return ExerciseAdherence(
+        sessions_done=sum(w.days_done for w in inside),
+        sessions_planned=sum(w.days_planned for w in inside),
+        weeks=len(inside),
+    )
+
+
 def report_record(ctx: AppContext, actor: Actor, walker_id: int, chosen: Period) -> WalkerRecord:
     """Everything the PDF and the FHIR bundle show for one walker over ``chosen``."""
     record = _history(ctx, actor, walker_id, chosen)
@@ -63,6 +84,7 @@ def report_record(ctx: AppContext, actor: Actor, walker_id: int, chosen: Period)
         tests=tests,
         screening_answers=answers,
         policy=policies.clinic_policy(ctx),
+        exercises=_exercises(ctx, actor, walker_id, chosen),
     )
 
 
