@@ -41,8 +41,10 @@ class BoutParams:
     rarely passes the step threshold. The first weak peak (see
     :attr:`~retrowalk.motion.steps.StepParams.candidate_min_level_m_s2`) from 0.5 to 1.5 ×
     the bout's median step interval after its last step is counted as that closing step,
-    once per bout of walking (at least ``min_steps``). Set on the IPOL trials; (0, 0) turns
-    the rule off (docs/motion.md)."""
+    once per bout of walking (at least ``min_steps``). The band-pass rings in the same
+    window after any last step, so in effect the rule counts the expected closing step
+    rather than detecting it. Set on the IPOL trials; (0, 0) turns the rule off
+    (docs/motion.md)."""
 
     def validate(self) -> None:
         """Raise :class:`InvalidParameterError` for a setting that cannot work."""

@@ -47,8 +47,9 @@ class StepParams:
     """Peaks too weak to be steps are still offered to the bout builder as a possible
     *closing step* (:class:`~retrowalk.motion.bouts.BoutParams`) where the moving RMS is at
     least this (m/s²) — below it the device is still and a peak is sensor noise — and where
-    the step signal is above zero: a foot contact pushes the body up, whereas the
-    band-pass's ringing after the last step of a walk that stops dead peaks below zero."""
+    the step signal is above zero (a foot contact pushes the body up). This does not tell a
+    closing step from the band-pass's ringing after the last step, which can peak there too
+    (docs/motion.md: the rule counts the expected closing step rather than detecting it)."""
 
     def validate(self) -> None:
         """Raise :class:`InvalidParameterError` for a setting that cannot work."""
