@@ -7,6 +7,8 @@ file over the limit is refused with the limit in the sentence.
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -137,7 +139,8 @@ def test_the_page_adds_a_guided_recording_and_shows_its_phases(
     )
     assert response.status_code == 303
     shown = client.get(f"/sessions/{session_id}")
-    assert "Recording added: 100 steps." in shown.text
+    # 100 synthetic steps; the closing-step rule may add the one that brings the feet together
+    assert re.search(r"Recording added: 10[01] steps\.", shown.text)
     assert 'data-phase="backward"' in shown.text
     assert 'data-phase="warmup"' in shown.text
 

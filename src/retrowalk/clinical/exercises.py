@@ -32,6 +32,8 @@ from retrowalk.clinical.prescription import KneeCondition
 
 SETS_MAX: Final[int] = 10
 """Input and content limit: more than 10 sets of one exercise in a day is a typing error."""
+REPETITIONS_MAX: Final[int] = 30
+"""Content check (a typing error above 30 repetitions a set), not a clinical rule."""
 
 Line = Annotated[str, Field(min_length=3, max_length=400)]
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
@@ -45,7 +47,7 @@ class Dose(_Content):
     """The starting dose: sets of repetitions (each held ``hold_s`` seconds, if given)."""
 
     sets: Annotated[int, Field(ge=1, le=SETS_MAX)]
-    repetitions: Annotated[int, Field(ge=1, le=30)]
+    repetitions: Annotated[int, Field(ge=1, le=REPETITIONS_MAX)]
     hold_s: Annotated[int | None, Field(ge=1, le=60)] = None
     sessions_per_week: Annotated[int, Field(ge=1, le=7)]
 
