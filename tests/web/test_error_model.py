@@ -118,3 +118,20 @@ def test_a_sentence_with_a_field_becomes_one_rule_problem() -> None:
     assert error.problems == (
         FieldProblem(field="reason", kind=ProblemKind.RULE, message="say why, in a few words."),
     )
+
+
+def test_a_refused_password_is_never_echoed_back(world: World) -> None:
+    """A mistyped password in a 422 would land in logs, proxies and the browser's history."""
+    secret = "correct-horse-battery-" + "x" * 2000
+    with world.client() as client:
+        csrf = client.get("/api/v1/session").json()["csrf_token"]
+        answer = client.post(
+            "/api/v1/session",
+            json={"email": world.walker_a.email, "password": secret},
+            headers={"X-CSRF-Token": csrf},
+        )
+    assert answer.status_code == 422
+    assert "correct-horse" not in answer.text
+    (problem,) = answer.json()["problems"]
+    assert problem["field"] == "password"
+    assert problem["given"] is None
