@@ -135,3 +135,20 @@ def test_a_refused_password_is_never_echoed_back(world: World) -> None:
     (problem,) = answer.json()["problems"]
     assert problem["field"] == "password"
     assert problem["given"] is None
+
+
+def test_text_that_would_show_backwards_is_refused(world: World) -> None:
+    """A right-to-left override in a note or a name turns the text around it backwards on
+    every page and in the report: refused where it is typed, naming the field."""
+    assert world.walker_a.walker is not None
+    with world.client() as client:
+        csrf = sign_in(client, world.clinician_a)
+        answer = client.post(
+            f"/api/v1/walkers/{world.walker_a.walker.id}/notes",
+            json={"text": "pain \u202eyad txen"},
+            headers={"X-CSRF-Token": csrf},
+        )
+    assert answer.status_code == 422
+    (problem,) = answer.json()["problems"]
+    assert problem["field"] == "text"
+    assert "text-direction control character" in problem["message"]
