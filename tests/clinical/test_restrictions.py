@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from retrowalk.clinical.fall_risk import FallRiskTests, Sex, assess_fall_risk
 from retrowalk.clinical.policy import PolicyConfig
+from retrowalk.clinical.policy_timeline import PolicyTimeline, PolicyVersion
 from retrowalk.clinical.red_flags import CHECKIN_RED_FLAGS, KneeRedFlag
 from retrowalk.clinical.restriction_models import Effect, RestrictionKind, Source
 from retrowalk.clinical.restrictions import (
@@ -432,3 +433,67 @@ def test_property_a_walker_alone_never_gets_below_the_first_restriction_set(
     restrictions = active_restrictions(record)
     assert RestrictionKind.RED_FLAG in restrictions.kinds
     assert restrictions.blocks_sessions
+
+
+# --- a policy change never lifts a restriction (found by the outside-in test) ---------------
+
+
+def _timeline(minute: int, **changes: Any) -> PolicyTimeline:
+    """Retrowalk's defaults until ``minute``, then a policy with ``changes``."""
+    changed = PolicyConfig().model_copy(update=changes)
+    return PolicyTimeline(versions=(PolicyVersion(since=at(minute), policy=changed),))
+
+
+def test_raising_the_rest_day_pain_does_not_lift_a_rest_day_already_set() -> None:
+    record = WalkerRecord(checkins=(checkin(0, 7, 5.0),))
+    timeline = _timeline(10, rest_day_pain_from_nprs=8)
+    assert RestrictionKind.REST_DAY in active_restrictions(record, timeline=timeline).kinds
+    later = WalkerRecord(checkins=(checkin(0, 7, 5.0), checkin(20, 2), checkin(30, 7, 5.0)))
+    after = active_restrictions(later, timeline=timeline).of(RestrictionKind.REST_DAY)
+    assert after is not None
+    assert [t.record_id for t in after.triggers] == [0]  # pain 7 after the change: no rest day
+    cleared = WalkerRecord(
+        checkins=(checkin(0, 7, 5.0),), clearances=(clearance(40, RestrictionKind.REST_DAY),)
+    )
+    assert RestrictionKind.REST_DAY not in active_restrictions(cleared, timeline=timeline).kinds
+
+
+def test_switching_walking_aid_supervision_off_applies_from_then_on() -> None:
+    timeline = _timeline(10, walking_aid_supervised=False)
+    before = WalkerRecord(screenings=(screening(0, uses_walking_aid=True),))
+    assert RestrictionKind.WALKING_AID in active_restrictions(before, timeline=timeline).kinds
+    after = WalkerRecord(screenings=(screening(20, uses_walking_aid=True),))
+    assert RestrictionKind.WALKING_AID not in active_restrictions(after, timeline=timeline).kinds
+
+
+def test_a_stricter_policy_applies_to_what_comes_after_it() -> None:
+    timeline = _timeline(10, rest_day_pain_from_nprs=6)
+    record = WalkerRecord(checkins=(checkin(0, 6, 5.0), checkin(20, 6, 5.0)))
+    rest = active_restrictions(record, timeline=timeline).of(RestrictionKind.REST_DAY)
+    assert rest is not None
+    assert [t.record_id for t in rest.triggers] == [20]
+
+
+@given(
+    pains=st.lists(st.integers(0, 10), min_size=1, max_size=6),
+    change_at=st.integers(0, 100),
+    threshold=st.integers(5, 10),
+)
+@settings(max_examples=120, deadline=None)
+def test_property_a_policy_change_alone_never_lifts_a_restriction(
+    pains: list[int], change_at: int, threshold: int
+) -> None:
+    """Every restriction active under the old policy, on the records made before the
+    change, is still active with the timeline: only a clearance lifts it."""
+    record = WalkerRecord(
+        checkins=tuple(checkin(i * 15, p, 2.0) for i, p in enumerate(pains)),
+        screenings=(screening(0, uses_walking_aid=True),),
+    )
+    before_change = WalkerRecord(
+        checkins=tuple(c for c in record.checkins if c.at < at(change_at)),
+        screenings=tuple(s for s in record.screenings if s.at < at(change_at)),
+    )
+    timeline = _timeline(change_at, rest_day_pain_from_nprs=threshold, walking_aid_supervised=False)
+    old = active_restrictions(before_change).kinds
+    now = active_restrictions(record, timeline=timeline).kinds
+    assert old <= now

@@ -23,7 +23,7 @@ this module at every gate; nothing here does I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Final
 
@@ -33,6 +33,7 @@ from retrowalk.clinical.fall_risk import FallRiskLevel
 from retrowalk.clinical.norms import STEADI_QUESTION_SOURCES
 from retrowalk.clinical.pain_monitoring import is_rest_day
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
+from retrowalk.clinical.policy_timeline import PolicyTimeline
 from retrowalk.clinical.prescription import Prescription, must_be_supervised
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.red_flags import by_urgency, red_flag_reason
@@ -220,12 +221,20 @@ def _fired(reason: Reason) -> bool:
     return reason.code in _FIRED_CODES
 
 
+PolicyAt = Callable[[datetime], PolicyConfig]
+"""The policy that was in force at a moment (``PolicyTimeline.at``)."""
+
+
+def _always(policy: PolicyConfig) -> PolicyAt:
+    return lambda _moment: policy
+
+
 def _clearance_triggers(
-    record: WalkerRecord, fall_risk: list[Trigger], policy: PolicyConfig
+    record: WalkerRecord, fall_risk: list[Trigger], policy_at: PolicyAt
 ) -> list[Trigger]:
     found: list[Trigger] = []
     for s in record.screenings:
-        why = clearance_reasons(s.answers, policy)
+        why = clearance_reasons(s.answers, policy_at(s.at))
         if why:
             found.append(
                 _trigger(
@@ -236,10 +245,12 @@ def _clearance_triggers(
                 )
             )
     blood_thinner = [s for s in record.screenings if s.answers.takes_anticoagulant]
-    if blood_thinner and policy.anticoagulant_clearance_with_fall_risk:
+    if blood_thinner:
         first = min(blood_thinner, key=_order)
         for risk in fall_risk:
             later: Trigger | Fact = first if _before(risk, first) else risk
+            if not policy_at(later.at).anticoagulant_clearance_with_fall_risk:
+                continue
             found.append(
                 Trigger(
                     source=risk.source,
@@ -264,9 +275,7 @@ def _clearance_triggers(
     return found
 
 
-def _walking_aid_triggers(record: WalkerRecord, policy: PolicyConfig) -> list[Trigger]:
-    if not policy.walking_aid_supervised:
-        return []
+def _walking_aid_triggers(record: WalkerRecord, policy_at: PolicyAt) -> list[Trigger]:
     return [
         _trigger(
             s,
@@ -286,7 +295,7 @@ def _walking_aid_triggers(record: WalkerRecord, policy: PolicyConfig) -> list[Tr
             ("Have someone with you for every session.",),
         )
         for s in record.screenings
-        if s.answers.uses_walking_aid
+        if s.answers.uses_walking_aid and policy_at(s.at).walking_aid_supervised
     ]
 
 
@@ -333,12 +342,12 @@ def _adverse_triggers(record: WalkerRecord) -> list[Trigger]:
     return found
 
 
-def _rest_day_triggers(record: WalkerRecord, policy: PolicyConfig) -> list[Trigger]:
+def _rest_day_triggers(record: WalkerRecord, policy_at: PolicyAt) -> list[Trigger]:
     found: list[Trigger] = []
     for c in record.checkins:
         if c.pain_nprs is None:
             continue
-        why = is_rest_day(c.pain_nprs, c.usual_pain_nprs, policy)
+        why = is_rest_day(c.pain_nprs, c.usual_pain_nprs, policy_at(c.at))
         if why is not None:
             found.append(
                 _trigger(
@@ -457,17 +466,29 @@ def _restriction(
 
 
 def active_restrictions(
-    record: WalkerRecord, policy: PolicyConfig = DEFAULT_POLICY
+    record: WalkerRecord,
+    policy: PolicyConfig = DEFAULT_POLICY,
+    *,
+    timeline: PolicyTimeline | None = None,
 ) -> Restrictions:
-    """The restrictions active for this walker, computed from their whole record (§7)."""
+    """The restrictions active for this walker, computed from their whole record (§7).
+
+    With a ``timeline`` each record is read under the policy in force when it was made (and
+    ``policy`` is the current one): a policy change never lifts a restriction already set.
+    """
+    if timeline is not None:
+        policy = timeline.current
+        policy_at: PolicyAt = timeline.at
+    else:
+        policy_at = _always(policy)
     fall_risk = _fall_risk_triggers(record)
     by_kind: dict[RestrictionKind, list[Trigger]] = {
         RestrictionKind.RED_FLAG: _red_flag_triggers(record),
         RestrictionKind.ADVERSE_EVENT: _adverse_triggers(record),
-        RestrictionKind.REST_DAY: _rest_day_triggers(record, policy),
-        RestrictionKind.CLEARANCE_REQUIRED: _clearance_triggers(record, fall_risk, policy),
+        RestrictionKind.REST_DAY: _rest_day_triggers(record, policy_at),
+        RestrictionKind.CLEARANCE_REQUIRED: _clearance_triggers(record, fall_risk, policy_at),
         RestrictionKind.FALL_RISK: fall_risk,
-        RestrictionKind.WALKING_AID: _walking_aid_triggers(record, policy),
+        RestrictionKind.WALKING_AID: _walking_aid_triggers(record, policy_at),
     }
     active: list[Restriction] = []
     lifted: list[Lifted] = []
