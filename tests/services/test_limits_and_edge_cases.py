@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import timedelta
 from typing import Any
 
@@ -301,3 +303,21 @@ def test_missed_sessions_window_is_a_documented_policy(ctx: AppContext) -> None:
     assert "missed_sessions" in flags[0].flags
     assert f"0 sessions in the last {window} days" in " ".join(flags[0].details)
     assert walker.id == flags[0].walker.id
+
+
+def test_text_that_looks_like_a_formula_is_plain_text_in_a_spreadsheet() -> None:
+    """A note typed as ``=HYPERLINK(…)`` must not run when the walker opens her own data in a
+    spreadsheet (the report tables already did this; her own download did not)."""
+    from retrowalk.services import my_data
+
+    data = {
+        "account": None,
+        "walker": {"id": 1, "display_name": '=HYPERLINK("http://x")', "age_years": 66},
+        "records": {"sessions": [{"id": 1, "notes": "+1 then -2", "duration_min": -0.0}]},
+    }
+    with zipfile.ZipFile(io.BytesIO(my_data.as_csv_zip(data))) as archive:
+        walker = archive.read("walker.csv").decode()
+        sessions = archive.read("sessions.csv").decode()
+    assert "'=HYPERLINK" in walker
+    assert ",66" in walker  # numbers stay numbers
+    assert "'+1 then -2" in sessions

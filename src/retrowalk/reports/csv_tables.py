@@ -22,6 +22,7 @@ from retrowalk.reports.decisions import decisions_of
 from retrowalk.reports.errors import ReportInputError
 from retrowalk.reports.record import AssessmentValues
 from retrowalk.services.schemas import HistoryOut
+from retrowalk.services.spreadsheet import plain_text_cell
 
 SESSION_COLUMNS: Final[tuple[str, ...]] = (
     "walker_id",
@@ -99,7 +100,6 @@ TABLES: Final[dict[str, tuple[str, ...]]] = {
     "assessments": ASSESSMENT_COLUMNS,
     "decisions": DECISION_COLUMNS,
 }
-_FORMULA_START: Final[tuple[str, ...]] = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> str:
@@ -120,9 +120,7 @@ def _cell(value: Any) -> str:
 
 def _text(value: str | None) -> str | None:
     """Free text with a leading quote where a spreadsheet would read a formula."""
-    if value and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return plain_text_cell(value) if value else value
 
 
 def _write(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:

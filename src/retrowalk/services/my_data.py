@@ -21,6 +21,7 @@ from retrowalk.services.access import check_actor
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import AccessDenied, NotFound
 from retrowalk.services.schemas import Actor, Role
+from retrowalk.services.spreadsheet import plain_text_cell
 from retrowalk.store import repositories as repo
 from retrowalk.store.walker_records import walker_records
 
@@ -59,6 +60,8 @@ def _cell(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return plain_text_cell(value)
     return str(value)
 
 
