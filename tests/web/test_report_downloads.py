@@ -131,26 +131,32 @@ def test_another_clinician_and_the_walker_get_nothing(world: World, path: str) -
 
 
 @pytest.mark.parametrize(
-    ("params", "words"),
+    ("params", "box", "words"),
     [
-        ({"since": "2026-02-01", "until": "2026-01-01"}, "since must be on or before until"),
-        ({"until": "2099-01-01"}, "is after today"),
-        ({"since": "1900-01-01"}, "since must be"),
-        ({"size": "A5"}, "size"),
+        ({"since": "2026-02-01", "until": "2026-01-01"}, "From and To", "on or before until"),
+        ({"until": "2099-01-01"}, "To", "is after today"),
+        ({"since": "1900-01-01"}, "From and To", "since must be"),
+        ({"since": "1st of May"}, "From", "is not a date"),
+        ({"size": "A5"}, "Paper size", "choose A4 or US Letter"),
     ],
 )
-def test_a_wrong_period_or_size_is_a_sentence_not_a_file(
-    world: World, params: dict[str, str], words: str
+def test_a_wrong_period_or_size_goes_back_to_the_form_with_a_sentence(
+    world: World, params: dict[str, str], box: str, words: str
 ) -> None:
+    """On the page: back to the walker page's report form, the box named in its own words
+    (found by the outside-in test: it was a bare error page). The API: 422, never a file."""
     walker_id = _walker_id(world)
     with world.client() as client:
         sign_in(client, world.clinician_a)
         page = client.get(f"/clinician/walkers/{walker_id}/report.pdf", params=params)
+        assert page.status_code == 303
+        assert page.headers["location"] == f"/clinician/walkers/{walker_id}#reports-h"
+        shown = client.get(page.headers["location"]).text
+        assert f"The report was not made. {box}:" in shown
+        assert words in shown
         api = client.get(f"/api/v1/walkers/{walker_id}/report.pdf", params=params)
-    for response in (page, api):
-        assert response.status_code == 422, response.text
-        assert words in response.text
-        assert "Traceback" not in response.text
+    assert api.status_code == 422, api.text
+    assert not api.content.startswith(b"%PDF")
 
 
 @pytest.mark.browser
