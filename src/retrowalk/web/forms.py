@@ -7,6 +7,7 @@ boxes mean "not given" (None); yes/no radios become real booleans.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -66,7 +67,7 @@ def validate(model: type[M], data: Mapping[str, Any], labels: Mapping[str, str] 
     "Input should be a valid integer"; without them it is the API's sentence.
     """
     try:
-        return model.model_validate(dict(data))
+        return model.model_validate(_decimal_commas(model, data))
     except ValidationError as exc:
         problems = problems_from(exc.errors())
     fields: dict[str, str] = {}
@@ -77,6 +78,21 @@ def validate(model: type[M], data: Mapping[str, Any], labels: Mapping[str, str] 
     if labels is None:
         raise FormError(describe_problems(problems), fields)
     raise FormError(summary(fields, labels), fields)
+
+
+DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+
+
+def _decimal_commas(model: type[M], data: Mapping[str, Any]) -> dict[str, Any]:
+    """``"2,8"`` typed into a number box reads 2.8: half of Europe writes decimals so, and a
+    refusal ("please write a number") would read as a mistake that is not one."""
+    numeric = {name for name, info in model.model_fields.items() if "float" in str(info.annotation)}
+    return {
+        name: value.replace(",", ".")
+        if name in numeric and isinstance(value, str) and DECIMAL_COMMA.match(value)
+        else value
+        for name, value in data.items()
+    }
 
 
 NOT_A_FIELD = object()
