@@ -312,9 +312,9 @@ def _parq_reasons(answers: ScreeningAnswers, policy: PolicyConfig) -> list[tuple
                     Reason(
                         code=f"screening.parq.item{number}",
                         message=(
-                            f"PAR-Q item {number} answered YES ({question}). Recorded: "
-                            "expected with knee pain, it does not require clearance on its own "
-                            "(retrowalk policy)."
+                            f'You answered yes to "{question}" (question {number} of the '
+                            "PAR-Q). It is noted: most people with knee pain answer yes, so on "
+                            "its own it does not need a clinician's clearance (retrowalk policy)."
                         ),
                         sources=PARQ_SOURCES,
                         policy=True,
@@ -328,8 +328,8 @@ def _parq_reasons(answers: ScreeningAnswers, policy: PolicyConfig) -> list[tuple
                     Reason(
                         code=f"screening.parq.item{number}",
                         message=(
-                            f"PAR-Q item {number} answered YES ({question}): a clinician must "
-                            "clear you before the first session."
+                            f'You answered yes to "{question}" (question {number} of the '
+                            "PAR-Q): a clinician must clear you before the first session."
                         ),
                         sources=PARQ_SOURCES,
                     ),
