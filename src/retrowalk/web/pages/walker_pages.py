@@ -33,6 +33,7 @@ from retrowalk.services.schemas import (
     PrescriptionOut,
     ScreeningIn,
     SessionIn,
+    TodayOut,
 )
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_walker
@@ -255,7 +256,22 @@ def today_page(request: Request) -> Response:
 # --- the guided session ---------------------------------------------------------------------
 
 
+METRONOME_BPM_RANGE = (30, 180)
+"""The step rates the metronome accepts: a sentence names them when another number is typed."""
+METRONOME_DEFAULT_BPM = 80
+"""A starting value only (policy) when the plan gives no step rate of the walker's own."""
+
+
+def metronome_start(today: TodayOut) -> int:
+    """The metronome's first rate: the plan's step rate (RULES.md §7.10), else the default."""
+    low, high = METRONOME_BPM_RANGE
+    if today.step_rate_per_min:
+        return int(min(high, max(low, round(today.step_rate_per_min))))
+    return METRONOME_DEFAULT_BPM
+
+
 def _phases(plan: PrescriptionOut) -> list[dict[str, Any]]:
+    """The session's phases for guided-session.js; ``kind`` is what its events report."""
     details = plan.details
     cues = [*details.get("posture_cues", ()), *details.get("safety_cues", ())]
     phases: list[dict[str, Any]] = []
@@ -263,10 +279,17 @@ def _phases(plan: PrescriptionOut) -> list[dict[str, Any]]:
     cool_down = float(details.get("cool_down_min") or 0)
     if warm_up > 0:
         phases.append(
-            {"name": "Warm-up", "minutes": warm_up, "cues": list(WARM_UP_CUES), "walking": False}
+            {
+                "kind": "warmup",
+                "name": "Warm-up",
+                "minutes": warm_up,
+                "cues": list(WARM_UP_CUES),
+                "walking": False,
+            }
         )
     phases.append(
         {
+            "kind": "backward",
             "name": "Backward walking",
             "minutes": plan.duration_min,
             "cues": cues or ["Walk slowly and deliberately."],
@@ -276,6 +299,7 @@ def _phases(plan: PrescriptionOut) -> list[dict[str, Any]]:
     if cool_down > 0:
         phases.append(
             {
+                "kind": "cooldown",
                 "name": "Cool-down",
                 "minutes": cool_down,
                 "cues": list(COOL_DOWN_CUES),
@@ -305,6 +329,10 @@ def guided_session(request: Request) -> Response:
             "phases": phases,
             "phases_json": json.dumps(phases),
             "speed": clock_speed(request),
+            "state_key": f"{walker_id}:{today.local_date.isoformat()}:{plan.id}",
+            "bpm_min": METRONOME_BPM_RANGE[0],
+            "bpm_max": METRONOME_BPM_RANGE[1],
+            "bpm_default": metronome_start(today),
             "cue_every_s": policies.current_policy(web_state(request).ctx, actor).value(
                 "spoken_cue_every_s"
             ),
