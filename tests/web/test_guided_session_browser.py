@@ -268,3 +268,35 @@ def test_a_metronome_rate_out_of_range_is_answered_with_a_sentence(
     bpm.fill("96")
     expect(error).to_be_hidden()
     context.close()
+
+
+FAKE_WAKE_LOCK = """
+window.__locks = 0;
+Object.defineProperty(navigator, "wakeLock", {configurable: true, value: {request: (kind) => {
+  window.__locks += 1;
+  const lock = new EventTarget();
+  lock.type = kind;
+  lock.release = () => { lock.dispatchEvent(new Event("release")); return Promise.resolve(); };
+  window.__lock = lock;
+  return Promise.resolve(lock);
+}}});
+"""
+"""A Screen Wake Lock that counts requests (headless Chromium refuses the real one)."""
+
+
+def test_the_screen_is_kept_awake_while_the_timer_runs(world: World, browser: Any) -> None:
+    context, page = phone(browser, world, walker_with_plan(world))
+    context.add_init_script(FAKE_WAKE_LOCK)
+    start_session(page, world)
+    page.wait_for_function("() => window.__locks === 1")
+    assert page.evaluate("() => window.__lock.type") == "screen"
+    expect(page.locator("#wake-hint")).to_be_hidden()
+    # The browser drops the lock when the page is hidden; back in view, it is asked for again.
+    page.evaluate("() => window.__lock.dispatchEvent(new Event('release'))")
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    page.wait_for_function("() => window.__locks === 2")
+    page.click("[data-action=pause]")
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__locks") == 2, "paused: the screen may sleep"
+    context.close()
