@@ -170,8 +170,14 @@ def _sentence(value: str) -> str:
     return value
 
 
+TEXT_MAX_CHARS = 4000
+"""The longest free text (a note, a reason): a longer one is refused with this number, never cut."""
+
 Text = Annotated[
-    str, Field(min_length=1, max_length=4000), AfterValidator(refuse_nul), AfterValidator(_words)
+    str,
+    Field(min_length=1, max_length=TEXT_MAX_CHARS),
+    AfterValidator(refuse_nul),
+    AfterValidator(_words),
 ]
 
 
@@ -182,11 +188,14 @@ PasswordHash = Annotated[str, Field(min_length=1, max_length=512), AfterValidato
 
 
 Reason3 = Annotated[
-    str, Field(min_length=3, max_length=4000), AfterValidator(refuse_nul), AfterValidator(_sentence)
+    str,
+    Field(min_length=3, max_length=TEXT_MAX_CHARS),
+    AfterValidator(refuse_nul),
+    AfterValidator(_sentence),
 ]
 
 
-Note = Annotated[str, Field(max_length=4000), AfterValidator(refuse_nul)]
+Note = Annotated[str, Field(max_length=TEXT_MAX_CHARS), AfterValidator(refuse_nul)]
 
 
 Answers = Annotated[dict[str, Any], AfterValidator(_refuse_nul_inside)]

@@ -35,6 +35,7 @@ from retrowalk.services.schemas import (
     SessionIn,
     TodayOut,
 )
+from retrowalk.services.schemas.base import TEXT_MAX_CHARS
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_walker
 from retrowalk.web.errors import status_for
@@ -359,6 +360,7 @@ def _log_context(today: Any, values: dict[str, Any]) -> dict[str, Any]:
         "values": values,
         "surfaces": vocab.SURFACES.choices(),
         "adverse_events": vocab.ADVERSE_EVENTS.choices(),
+        "note_max": TEXT_MAX_CHARS,
     }
 
 
@@ -405,6 +407,12 @@ def log_form(request: Request) -> Response:
     return render(request, "walker/log.html", _log_context(today, values))
 
 
+NOT_ANOTHER = (
+    "Nothing new was saved: today's session is already logged. Thank you. If something went "
+    "wrong since, log it as another session today, with what happened."
+)
+
+
 def _validate_log(data: dict[str, Any]) -> SessionIn:
     """The log as :class:`SessionIn`; an empty speed box is asked for in words.
 
@@ -444,6 +452,7 @@ def _session_data(form: FormData) -> dict[str, Any]:
             v for v in form.getlist("adverse_events") if isinstance(v, str) and v
         ),
         "note": forms.optional(form, "note"),
+        "another_today": forms.yes_no(form, "another_today"),
         # The timer's "stop" button sends stopped=1: the session was not completed.
         "completed": forms.text(form, "stopped") != "1",
     }
@@ -458,7 +467,14 @@ async def log_submit(request: Request) -> Response:
     form = await request.form()
     data = _session_data(form)
     db = web_state(request).ctx
+    asked_another = forms.text(form, "asked_another") == "1"
+    if asked_another and data["another_today"] is False:
+        flash(request, NOT_ANOTHER)
+        return RedirectResponse("/today", 303)
     try:
+        if asked_another and data["another_today"] is None:
+            problem = {"another_today": "Please choose Yes or No."}
+            raise forms.FormError(forms.summary(problem, labels.LOG_FIELDS), problem)
         session_in = _validate_log(data)
         saved = sessions.log_session(db, actor, walker_id, session_in)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
