@@ -10,7 +10,6 @@ from retrowalk.clinical.norms import BACKWARD_WALK_3M_DISTANCE_M, CHAIR_STAND_DU
 # tests/web/test_walker_usability.py checks that each appears on its page, so they cannot drift.
 
 LOG_FIELDS: dict[str, str] = {
-    "another_today": "Is this another session today?",
     "pain_peak_nprs": "Your worst knee pain during the session",
     "pain_before_nprs": "Knee pain just before you started",
     "pain_after_nprs": "Knee pain now",
@@ -23,6 +22,9 @@ LOG_FIELDS: dict[str, str] = {
     "surface": "Where did you walk?",
     "note": "Note (optional)",
 }
+
+ANOTHER_TODAY_FIELD = {"another_today": "Is this another session today?"}
+"""Asked on the log only when a session of today is already logged (so not in LOG_FIELDS)."""
 
 CHECKIN_FIELDS: dict[str, str] = {
     "pain_nprs": "Knee pain this morning",

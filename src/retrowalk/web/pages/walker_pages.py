@@ -474,7 +474,7 @@ async def log_submit(request: Request) -> Response:
     try:
         if asked_another and data["another_today"] is None:
             problem = {"another_today": "Please choose Yes or No."}
-            raise forms.FormError(forms.summary(problem, labels.LOG_FIELDS), problem)
+            raise forms.FormError(forms.summary(problem, labels.ANOTHER_TODAY_FIELD), problem)
         session_in = _validate_log(data)
         saved = sessions.log_session(db, actor, walker_id, session_in)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
