@@ -35,6 +35,8 @@ ACTION_WORDS: dict[str, str] = {
     "account.reset_password": "set a new password with a password link",
     "account.set_password": "set the password",
     "reset_link.create": "made a password link",
+    "calendar.create": "made a private calendar link",
+    "calendar.renew": "made a new calendar link (the old one stopped working)",
 }
 """Actions in words; an action not listed is shown by its kind (see :func:`action_words`)."""
 KIND_WORDS: dict[str, str] = {

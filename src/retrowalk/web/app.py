@@ -63,6 +63,7 @@ def create_app(
         clinician_pages,
         common_pages,
         policy_pages,
+        reminder_pages,
         team_pages,
         walker_pages,
     )
@@ -109,6 +110,7 @@ def create_app(
         audit_pages.router,
         policy_pages.router,
         walker_pages.router,
+        reminder_pages.router,
         clinician_pages.router,
         api_docs.router,
         v1.router,

@@ -24,7 +24,16 @@ from retrowalk.clinical.restrictions import SERIOUS_ADVERSE_EVENTS
 from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.progress_charts import progress_charts
-from retrowalk.services import assessments, checkins, history, plans, policies, screening, sessions
+from retrowalk.services import (
+    assessments,
+    checkins,
+    history,
+    plans,
+    policies,
+    reminders,
+    screening,
+    sessions,
+)
 from retrowalk.services.errors import ServiceError
 from retrowalk.services.schemas import (
     AssessmentIn,
@@ -249,6 +258,7 @@ def today_page(request: Request) -> Response:
             "plan": today.prescription,
             "pending_checkin": pending,
             "pending_is_today": pending is not None and pending.local_date == today.local_date,
+            "upcoming": reminders.upcoming(db, actor, walker_id),
             "labels": labels,
         },
     )

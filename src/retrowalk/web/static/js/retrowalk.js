@@ -3,6 +3,7 @@
  * Everything here is progressive enhancement: every form still submits without it.
  * - [data-stopwatch]: a start/stop stopwatch that writes seconds into a named input (TUG, 3-m
  *   backward walk) or, with data-countdown-s, a countdown that beeps at zero (30-s chair stand).
+ * - [data-print]: a button that opens the browser's print dialog (the printable plan).
  * - The guided session has its own file (guided-session.js); this one only forgets its saved
  *   state once the session is logged ([data-session-logged]) or on signing out.
  * The page sets data-speed (1 normally; larger only when the server allowed a test clock), and
@@ -155,6 +156,9 @@
     document.querySelectorAll("select[data-detect-timezone]").forEach(initTimezone);
     document.querySelectorAll("[data-stopwatch]").forEach(initStopwatch);
     if (document.querySelector("[data-session-logged]")) forgetGuidedSession();
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
     document.querySelectorAll("form[action='/logout']").forEach(function (form) {
       form.addEventListener("submit", forgetGuidedSession);
     });
