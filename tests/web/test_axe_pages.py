@@ -30,8 +30,10 @@ from tests.web.conftest import (
     World,
     invite_walker,
 )
+from tests.web.own_world import world
 
 pytestmark = pytest.mark.browser
+__all__ = ["world"]  # this module's own app (tests/web/own_world.py)
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 _serial = count(1)

@@ -22,8 +22,10 @@ from playwright.sync_api import expect
 
 from retrowalk.services import assessments, plans, screening
 from tests.web.conftest import BASELINE, CLEARED_SCREENING, Person, World, invite_walker
+from tests.web.own_world import world
 
 pytestmark = pytest.mark.browser
+__all__ = ["world"]  # this module's own app (tests/web/own_world.py)
 
 _serial = count(1)
 
@@ -103,7 +105,8 @@ def test_a_reload_mid_session_comes_back_where_it_was(
     expect(carry_on).to_have_text("Carry on")
     expect(page.locator("[data-action=start]")).to_be_hidden()
     page.screenshot(path=str(screenshots / "guided-01-resumed-after-reload.png"))
-    page.check("#helper-here")  # the helper is confirmed again on a fresh page
+    expect(carry_on).to_be_disabled()  # the helper is confirmed again on a fresh page
+    page.check("#helper-here")
     carry_on.click()
     expect(page.locator("#resume-notice")).to_be_hidden()
     expect(page.locator(".countdown")).not_to_have_text(before)

@@ -26,6 +26,9 @@ from tests.web.conftest import (
     invite_walker,
     sign_in,
 )
+from tests.web.own_world import world
+
+__all__ = ["world"]  # this module's own app (tests/web/own_world.py)
 
 _serial = count(1)
 ZONE = "Europe/London"

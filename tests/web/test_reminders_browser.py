@@ -17,9 +17,11 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from tests.web.conftest import World
+from tests.web.own_world import world
 from tests.web.test_reminders import walker
 
 pytestmark = pytest.mark.browser
+__all__ = ["world"]  # this module's own app (tests/web/own_world.py)
 
 
 def signed_in_phone(browser: Any, world: World, email: str, password: str) -> tuple[Any, Any]:

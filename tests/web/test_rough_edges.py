@@ -29,7 +29,10 @@ from tests.web.conftest import (
     invite_walker,
     sign_in,
 )
+from tests.web.own_world import world
 from tests.web.test_walker_usability import new_walker_with_plan
+
+__all__ = ["world"]  # this module's own app (tests/web/own_world.py)
 
 _serial = count(1)
 

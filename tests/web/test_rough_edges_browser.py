@@ -17,9 +17,11 @@ import pytest
 from retrowalk.services import sessions
 from retrowalk.services.schemas.base import TEXT_MAX_CHARS
 from tests.web.conftest import SESSION_BODY, Person, World
+from tests.web.own_world import world
 from tests.web.test_walker_usability import new_walker_with_plan
 
 pytestmark = pytest.mark.browser
+__all__ = ["world"]  # this module's own app (tests/web/own_world.py)
 
 SCALE_JS = """(name) => {
   const boxes = [...document.querySelectorAll(`input[name=${name}]`)]

@@ -127,10 +127,15 @@
     var wakeHint = document.getElementById("wake-hint");
     var helper = document.getElementById("helper-here");
     function helperHere() { return !helper || helper.checked; }
+    /* Start, and Carry on after a reload, wait for the helper; Pause itself never waits. */
+    function syncHelper() {
+      startBtn.disabled = !helperHere();
+      pauseBtn.disabled = timer === null && !helperHere();
+    }
     if (helper) {
-      startBtn.disabled = !helper.checked;
       startBtn.setAttribute("aria-describedby", "helper-hint");
-      helper.addEventListener("change", function () { startBtn.disabled = !helper.checked; });
+      pauseBtn.setAttribute("aria-describedby", "helper-hint");
+      helper.addEventListener("change", syncHelper);
     }
     if (wakeHint && !("wakeLock" in navigator)) wakeHint.hidden = false;
 
@@ -254,6 +259,7 @@
       lastTick = performance.now();
       timer = setInterval(tick, 200);
       pauseBtn.textContent = "Pause";
+      pauseBtn.disabled = false;
       if (metroBox && metroBox.checked) startMetronome();
       keepAwake();
       render();
@@ -268,6 +274,7 @@
       stopMetronome();
       letSleep();
       pauseBtn.textContent = "Carry on";
+      if (helper) syncHelper();
       render();
       save(true);
     }
@@ -399,6 +406,7 @@
       writeStore(null); /* another day, plan or person: nothing to resume */
     }
     if (metroBox) checkBpm();
+    if (helper) syncHelper();
     render();
   }
 
