@@ -59,6 +59,17 @@ def test_clinician_adjust_refuses_a_wrong_value_or_type_by_name(
     assert str(caught.value).startswith(f"{field}: ")
 
 
+def test_an_adjustment_that_changes_nothing_is_refused() -> None:
+    """No value, or only the values the plan has: no new plan version (which would also
+    restart the count of qualifying sessions)."""
+    before = plan()
+    for changes in ({}, {"duration_min": before.duration_min, "surface": before.surface}):
+        with pytest.raises(InvalidInputError) as caught:
+            clinician_adjust(before, "nothing changed here", **changes)
+        assert caught.value.field == "adjustment"
+        assert "different from the current plan" in caught.value.allowed
+
+
 def test_clinician_adjust_stores_the_checked_values_with_the_reason() -> None:
     adjusted = clinician_adjust(
         plan(), "walks well", duration_min=20, speed_m_s=1, surface=Surface.TREADMILL

@@ -123,7 +123,10 @@ OTHER_RULES_WITH_THE_SAME_VALUE: dict[tuple[type, Number], dict[Owner, str]] = {
         "fall_risk.py:BACKWARD_SPEED_MAX_M_S": "input limit (typing error above 3 m/s)",
         "measures/meaningful_change.py:GAIT_SPEED_MAX_M_S": "input limit (typing error)",
     },
-    (int, 30): {"norms.py:CHAIR_STAND_DURATION_S": "the 30 s of the 30-s chair stand"},
+    (int, 30): {
+        "norms.py:CHAIR_STAND_DURATION_S": "the 30 s of the 30-s chair stand",
+        "exercises.py:REPETITIONS_MAX": "content check (repetitions a set)",
+    },
     (float, 1.0): {"fall_risk.py:TEST_TIME_MIN_S": "input limit (a timed test under 1 s)"},
     (float, 0.2): {
         "policy.py:PolicyConfig.speed_ceiling_fraction_above_comfortable": "own policy",

@@ -84,7 +84,10 @@ def test_a_strongly_forward_real_bout_played_backwards_is_called_backward(
 
 
 def test_forward_recordings_are_never_called_backward(oxford_dir: Path, ipol_dir: Path) -> None:
-    """Measured: 140 of 143 bouts forward, 3 short fragments unknown, none backward."""
+    """Measured: 142 of 143 bouts forward, 1 short fragment unknown, none backward.
+
+    A bout's closing step (gait termination) ends no step cycle, so a bout judged on
+    MIN_CYCLES − 1 cycles may hold MIN_CYCLES + 1 steps."""
     recordings = [read_oxford(f) for f in sorted((oxford_dir / "recordings").iterdir())]
     recordings += [read_ipol(p) for p in sorted(ipol_dir.glob("*_lb.txt.gz"))]
     bouts = [b for r in recordings for b in detect_bouts(r)]
@@ -92,10 +95,63 @@ def test_forward_recordings_are_never_called_backward(oxford_dir: Path, ipol_dir
     judged = [b.direction.label for b in bouts if b.steps > MIN_CYCLES]
     assert labels.count("backward") == 0
     assert judged.count("forward") / len(judged) >= 0.99
-    assert labels.count("forward") / len(labels) >= 0.97
-    assert all(b.steps <= MIN_CYCLES for b in bouts if b.direction.label == "unknown")
+    assert labels.count("forward") / len(labels) >= 0.99  # issue 14 target
+    assert all(b.steps <= MIN_CYCLES + 1 for b in bouts if b.direction.label == "unknown")
 
 
 def test_too_few_cycles_or_no_signal_is_unknown() -> None:
     assert classify(np.zeros(STATS), 0).label == "unknown"
     assert classify(np.zeros(STATS), 20).label == "unknown"
+
+
+def _sums(b12: float, b13: float, theta: float) -> np.ndarray:
+    """Cycle sums whose three features are sin(b12), sin(b13) and sin(−2θ): gravity on z,
+    the anteroposterior axis on x, lagging the vertical by θ at the step frequency."""
+    sums = np.zeros(STATS)
+    sums[0] = 100.0
+    sums[1:4] = (0.0, 0.0, 980.0)
+    fundamental = np.array([np.exp(1j * theta), 0.0, 1.0])
+    cross = np.outer(fundamental, fundamental.conj()).ravel()
+    sums[4:13], sums[13:22] = cross.real, cross.imag
+    sums[22:24] = (np.cos(b12), np.sin(b12))
+    sums[24:26] = (np.cos(b13), np.sin(b13))
+    return sums
+
+
+def test_a_short_bout_is_unknown_only_when_it_reaches_the_backward_threshold() -> None:
+    """One threshold for every length: a short bout as backward-looking as a bout called
+    backward is unknown; one that leans backward as forward bouts often do is forward, at
+    confidence 0 (before issue 14 any backward lean made a short bout unknown)."""
+    strongly_backward = _sums(-np.pi / 2, -np.pi / 2, np.pi / 4)  # score −1
+    mild = _sums(-np.pi / 2, np.pi / 2, np.pi / 12)  # score (−1 + 1 − 0.5) / 3
+    assert classify(strongly_backward, MIN_CYCLES).label == "backward"
+    assert classify(strongly_backward, MIN_CYCLES - 1).label == "unknown"
+    short_mild = classify(mild, MIN_CYCLES - 1)
+    assert short_mild.score == pytest.approx(-0.5 / 3)
+    assert (short_mild.label, short_mild.confidence) == ("forward", 0.0)
+    assert classify(mild, 3 * MIN_CYCLES).label == "forward"
+    forward = classify(_sums(np.pi / 2, np.pi / 2, -np.pi / 4), MIN_CYCLES - 1)
+    assert forward.label == "forward"
+    assert forward.confidence == pytest.approx(1.0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    b12=st.floats(-np.pi, np.pi),
+    b13=st.floats(-np.pi, np.pi),
+    theta=st.floats(-np.pi, np.pi),
+    cycles=st.integers(1, 40),
+)
+def test_mirrored_evidence_gives_the_mirrored_call(
+    b12: float, b13: float, theta: float, cycles: int
+) -> None:
+    """Playing a bout backwards negates its three features; the call must follow: a bout
+    called backward reads forward mirrored, and a confident forward call (score at or above
+    the backward threshold) reads backward — or unknown when it has too few cycles."""
+    call = classify(_sums(b12, b13, theta), cycles)
+    mirrored = classify(_sums(-b12, -b13, -theta), cycles)
+    assert mirrored.score == pytest.approx(-call.score, abs=1e-9)
+    if call.label == "backward":
+        assert mirrored.label == "forward"
+    if call.score >= BACKWARD_SCORE + 1e-9:
+        assert mirrored.label == ("backward" if cycles >= MIN_CYCLES else "unknown")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrowalk.motion.analysis import detect_bouts
+from retrowalk.motion.analysis import DEFAULT_SETTINGS, detect_bouts
 from retrowalk.motion.recording import Recording, SensorSeries
 from retrowalk.motion.timebase import to_m_s2
 from tests.motion.synth import G, rotation, walking
@@ -89,3 +91,19 @@ def test_walking_interrupted_by_a_long_pause_is_two_bouts() -> None:
     bouts = detect_bouts(_recording(t, np.vstack([a1, a2])))
     assert len(bouts) == 2
     assert all(abs(b.steps - 110 * 20 / 60) <= 2 for b in bouts)
+
+
+@settings(max_examples=10, deadline=None)
+@given(cadence=st.sampled_from([75.0, 90.0, 105.0, 120.0, 135.0]), seed=st.integers(0, 100))
+def test_the_closing_step_is_counted_by_expectation_not_detected(cadence: float, seed: int) -> None:
+    """A synthetic walk of exactly cadence × 20 s / 60 steps that stops dead has no closing
+    step, yet the band-pass rings after its last step and the closing-step rule counts
+    that: one step more (docs/motion.md, step 5). Without the rule the count is exact."""
+    t, xyz = walking(cadence, 20.0, 50.0, rest_before_s=3, rest_after_s=4, seed=seed)
+    no_closing = dataclasses.replace(
+        DEFAULT_SETTINGS,
+        bouts=dataclasses.replace(DEFAULT_SETTINGS.bouts, closing_window=(0.0, 0.0)),
+    )
+    expected = round(cadence * 20.0 / 60.0)
+    assert [b.steps for b in detect_bouts(_recording(t, xyz), no_closing)] == [expected]
+    assert [b.steps for b in detect_bouts(_recording(t, xyz))] == [expected + 1]

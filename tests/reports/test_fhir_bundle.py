@@ -13,6 +13,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 from retrowalk.clinical.measures.koos import ALL_KOOS_ITEMS
+from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.reports import fhir_codes as fc
 from retrowalk.reports.fhir_bundle import walker_bundle, walker_bundle_json
 from retrowalk.reports.record import WalkerRecord
@@ -211,3 +212,16 @@ def test_the_bundle_is_the_same_on_both_databases(ctx: AppContext) -> None:
     known = build(ctx)
     data = json.loads(walker_bundle_json(known.report()))
     assert _observations(data) == _expected(known.report())
+
+
+def test_the_surgery_question_is_worded_with_the_clinics_weeks(report: WalkerRecord) -> None:
+    """The screening's question text in the bundle names the weeks of the clinic's policy."""
+    eight_weeks = PolicyConfig().model_copy(update={"recent_knee_surgery_weeks": 8})
+    bundle = json.loads(walker_bundle_json(report.model_copy(update={"policy": eight_weeks})))
+    (screening,) = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"].get("questionnaire") == fc.Q_SCREENING
+    ]
+    texts = {item["linkId"]: item.get("text", "") for item in screening["item"]}
+    assert "in the last 8 weeks?" in texts["recent-knee-surgery"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import subprocess
 from io import BytesIO
 from pathlib import Path
@@ -31,6 +30,7 @@ from tests.reports.known_walker import (
     WALKER_NAME,
     Known,
 )
+from tests.reports.pdf_text import flat, page_size_pt, pages_text, poppler_tool
 
 ARTIFACTS = ROOT / "test-artifacts" / "reports"
 SECTIONS = (
@@ -51,27 +51,9 @@ A4_PT = (595, 842)
 LETTER_PT = (612, 792)
 
 
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(f"{name} is missing: install Debian's poppler-utils (see README)")
-    return path
-
-
-def _pages_text(pdf: bytes) -> list[str]:
-    out = subprocess.run(
-        [_tool("pdftotext"), "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode("utf-8")
-    return [page for page in out.split("\f") if page.strip()]
-
-
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
-
-
 @pytest.fixture(scope="module")
 def pages(pdf_a4: bytes) -> list[str]:
-    return _pages_text(pdf_a4)
+    return pages_text(pdf_a4)
 
 
 def test_the_walkers_name_and_the_page_number_are_on_every_page(pages: list[str]) -> None:
@@ -79,7 +61,7 @@ def test_the_walkers_name_and_the_page_number_are_on_every_page(pages: list[str]
     for number, page in enumerate(pages, start=1):
         assert WALKER_NAME in page, f"page {number} has no name"
         assert f"Page {number} of {len(pages)}" in page
-        assert DOES_NOT_DIAGNOSE in _flat(page)
+        assert DOES_NOT_DIAGNOSE in flat(page)
 
 
 def test_every_section_prints_in_order(pages: list[str]) -> None:
@@ -92,7 +74,7 @@ def test_every_section_prints_in_order(pages: list[str]) -> None:
 def test_the_plan_and_the_figures_of_the_known_walker(
     pages: list[str], report: WalkerRecord
 ) -> None:
-    text = _flat("\n".join(pages))
+    text = flat("\n".join(pages))
     plan = report.plan
     assert plan is not None
     assert f"Duration {plan.duration_min:g} min" in text
@@ -111,7 +93,7 @@ def test_the_plan_and_the_figures_of_the_known_walker(
     assert f"by {CLINICIAN_NAME}: {CLEAR_REASON}" in text
     assert NOTE in text
     assert "Strengthening exercises: not recorded yet." in text
-    assert _flat(BOTTOM_LINE) in text
+    assert flat(BOTTOM_LINE) in text
 
 
 def test_pages_are_saved_as_png_for_a_person_to_look_at(pdf_a4: bytes) -> None:
@@ -120,7 +102,7 @@ def test_pages_are_saved_as_png_for_a_person_to_look_at(pdf_a4: bytes) -> None:
         old.unlink()
     (ARTIFACTS / "report-a4.pdf").write_bytes(pdf_a4)
     subprocess.run(
-        [_tool("pdftoppm"), "-r", "80", "-png", "-", str(ARTIFACTS / "report-a4")],
+        [poppler_tool("pdftoppm"), "-r", "80", "-png", "-", str(ARTIFACTS / "report-a4")],
         input=pdf_a4,
         check=True,
     )
@@ -129,20 +111,15 @@ def test_pages_are_saved_as_png_for_a_person_to_look_at(pdf_a4: bytes) -> None:
     assert all(p.stat().st_size > 10_000 for p in pngs), "a page is blank"
 
 
-def _size(pdf: bytes) -> tuple[int, int]:
-    box = PdfReader(BytesIO(pdf)).pages[0].mediabox
-    return round(float(box.width)), round(float(box.height))
-
-
 def test_a4_and_us_letter_print_without_a_warning(
     pdf_a4: bytes, report: WalkerRecord, caplog: pytest.LogCaptureFixture
 ) -> None:
-    assert _size(pdf_a4) == A4_PT
+    assert page_size_pt(pdf_a4) == A4_PT
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         letter = report_pdf(report, page_size="Letter")
     assert not [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")]
-    assert _size(letter) == LETTER_PT
-    assert WALKER_NAME in _pages_text(letter)[-1]
+    assert page_size_pt(letter) == LETTER_PT
+    assert WALKER_NAME in pages_text(letter)[-1]
 
 
 def test_an_unknown_page_size_is_refused(report: WalkerRecord) -> None:
@@ -189,7 +166,7 @@ def test_text_a_person_typed_is_escaped(report: WalkerRecord) -> None:
 
 def test_exercise_adherence_shows_when_recorded(known: Known) -> None:
     record = known.report(exercises=ExerciseAdherence(sessions_done=4, sessions_planned=6))
-    assert "Strengthening exercises:</strong> 4 done of 6 planned." in report_html(record)
+    assert "Strengthening exercises:</strong> 4 days done of 6 planned." in report_html(record)
 
 
 def test_another_walkers_record_is_refused(report: WalkerRecord) -> None:

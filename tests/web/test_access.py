@@ -53,6 +53,18 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/clinician/walkers/{walker_id}/note"): {"note_text": "intruder"},
     ("POST", "/clinician/walkers/{walker_id}/assess"): {"tug_s": "9", "koos_P1": "2"},
     ("POST", "/clinician/walkers/{walker_id}/password-link"): {},
+    ("POST", "/clinician/walkers/{walker_id}/exercises"): {
+        "exercise_key": "semi_squat",
+        "enabled": "no",
+    },
+    ("POST", "/api/v1/walkers/{walker_id}/exercise-logs"): {
+        "client_key": "intruder-ex-1",
+        "exercises": [{"exercise_key": "semi_squat", "sets_done": 1, "pain_nprs": 1}],
+    },
+    ("POST", "/api/v1/walkers/{walker_id}/exercise-switches"): {
+        "exercise_key": "semi_squat",
+        "enabled": False,
+    },
 }
 """A VALID body for every unsafe walker-scoped route, so a refusal is about access, not input."""
 
@@ -68,6 +80,14 @@ STAFF_ONLY = {
     "/clinician/walkers/{walker_id}/password-link",
     "/clinician/walkers/{walker_id}/audit",
     "/api/v1/walkers/{walker_id}/audit",
+    "/clinician/walkers/{walker_id}/report.pdf",
+    "/clinician/walkers/{walker_id}/fhir.json",
+    "/clinician/walkers/{walker_id}/tables.zip",
+    "/api/v1/walkers/{walker_id}/report.pdf",
+    "/api/v1/walkers/{walker_id}/fhir",
+    "/api/v1/walkers/{walker_id}/tables.zip",
+    "/clinician/walkers/{walker_id}/exercises",
+    "/api/v1/walkers/{walker_id}/exercise-switches",
 }
 """Routes a walker may not use even on their own record."""
 
@@ -115,7 +135,16 @@ NOT_WALKER_SCOPED: dict[tuple[str, str], str] = {
     ("POST", "/team/policy"): "administrators only: checked in test_policy_pages",
     ("GET", "/api/v1/policy"): "the clinic's policy, anyone signed in: test_policy_pages",
     ("POST", "/api/v1/policy"): "administrators only: checked in test_policy_pages",
+    ("GET", "/clinician/tables.zip"): "own walkers only: checked in test_report_downloads",
+    ("GET", "/learn"): "public education pages (a walker's own condition first)",
 }
+
+CONTENT_ROUTES: dict[tuple[str, str], str] = {
+    ("GET", "/learn/{page_key}"): "an education page: content, public",
+    ("GET", "/exercises/{exercise_key}"): "an exercise: content, anyone signed in",
+}
+"""Routes whose path parameter names content (a file's key), not anyone's record: each is
+checked in test_content_routes_name_content_only."""
 
 OTHER_RECORDS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/invitations/{invitation_id}/withdraw"): "an invitation",
@@ -124,6 +153,14 @@ OTHER_RECORDS: dict[tuple[str, str], str] = {
     ("GET", "/calendar/{token}.ics"): "a walker's calendar feed: test_the_calendar_feed_*",
 }
 """Routes with another record's id in the path: each has its own matrix below."""
+
+SESSION_RECORDS: dict[tuple[str, str], str] = {
+    ("POST", "/api/v1/sessions/{session_id}/recording"): "the walker's own session only",
+    ("GET", "/api/v1/sessions/{session_id}/recordings"): "the walker and her clinician",
+    ("GET", "/sessions/{session_id}"): "the walker's own session page",
+    ("POST", "/sessions/{session_id}/recording"): "the walker's own session only",
+}
+"""Routes naming a session: test_no_route_reaches_another_persons_session below."""
 
 OWN_RECORD_PAGES = {
     "/onboarding/screening",
@@ -135,6 +172,8 @@ OWN_RECORD_PAGES = {
     "/progress",
     "/reminders",
     "/plan/print",
+    "/exercises",
+    "/exercises/log",
 }
 """Walker pages take the walker from the session, never from the address."""
 
@@ -164,6 +203,8 @@ def test_every_route_is_classified(world: World) -> None:
         if "{walker_id}" not in p
         and (m, p) not in NOT_WALKER_SCOPED
         and (m, p) not in OTHER_RECORDS
+        and (m, p) not in SESSION_RECORDS
+        and (m, p) not in CONTENT_ROUTES
         and p not in OWN_RECORD_PAGES
     ]
     assert unclassified == [], "classify these new routes in test_access.py"
@@ -174,7 +215,11 @@ def test_every_route_is_classified(world: World) -> None:
     other_params = [
         (m, p)
         for m, p in routes
-        if "{" in p and "{walker_id}" not in p and (m, p) not in OTHER_RECORDS
+        if "{" in p
+        and "{walker_id}" not in p
+        and (m, p) not in OTHER_RECORDS
+        and (m, p) not in SESSION_RECORDS
+        and (m, p) not in CONTENT_ROUTES
     ]
     assert other_params == [], "a path parameter other than walker_id needs its own matrix"
 
@@ -241,6 +286,10 @@ def _victim_state(world: World) -> tuple[int, ...]:
 
     walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
     record = history.walker_history(world.ctx, world.admin, walker_id, weeks=520)
+    from retrowalk.services import exercise_log, exercises
+
+    programme = exercises.walker_programme(world.ctx, world.admin, walker_id)
+    adherence = exercise_log.exercise_adherence(world.ctx, world.admin, walker_id, weeks=1)
     return (
         len(record.sessions),
         len(record.checkins),
@@ -249,6 +298,8 @@ def _victim_state(world: World) -> tuple[int, ...]:
         len(record.clearances),
         len(record.screenings),
         len(record.assessments),
+        *(item.enabled for item in programme.items),
+        adherence.weeks[-1].sets_done,
     )
 
 
@@ -302,6 +353,24 @@ def test_walker_pages_need_a_walker(world: World, path: str) -> None:
         assert client.get(path).status_code == 303  # to sign-in
         sign_in(client, world.clinician_a)
         assert client.get(path).status_code == 403
+
+
+def test_content_routes_name_content_only(world: World) -> None:
+    """An exercise or an education page is the same for everyone: it shows no one's name,
+    an unknown key is a 404, and the exercise pages need a sign-in (the education pages do
+    not)."""
+    with world.client() as client:
+        assert client.get("/learn/traffic-light").status_code == 200
+        assert client.get("/learn/no-such-page").status_code == 404
+        assert client.get("/exercises/semi_squat").status_code == 303  # to sign-in
+    for person in (world.walker_b, world.clinician_b):
+        with world.client() as client:
+            sign_in(client, person)
+            for url in ("/exercises/semi_squat", "/learn/traffic-light", "/learn"):
+                response = client.get(url)
+                assert response.status_code == 200, (person.name, url)
+                assert world.walker_a.name not in response.text
+            assert client.get("/exercises/no_such_exercise").status_code == 404
 
 
 # --- routes naming another record: an invitation, an account ---------------------------------
@@ -405,3 +474,81 @@ def test_the_calendar_feed_opens_only_with_the_right_token_and_says_nothing_othe
         page = client.get("/reminders").text
         assert renewed.token not in page
         assert other.token in page
+
+
+def test_a_clinician_cannot_make_a_password_link_for_a_colleague(
+    world: World, clients: dict[str, tuple[httpx.Client, str]]
+) -> None:
+    """The link comes back to whoever makes it: clinician B making one for clinician A could
+    set A's password and read all of A's walkers (found by the outside-in test)."""
+    client, csrf = clients["other_clinician"]
+    colleague = world.clinician_a.actor.account_id
+    api = client.post(
+        f"/api/v1/accounts/{colleague}/reset-links", json={}, headers={"X-CSRF-Token": csrf}
+    )
+    page = client.post(
+        "/team/password-link", data={"account_id": str(colleague), "csrf_token": csrf}
+    )
+    assert (api.status_code, page.status_code) == (403, 403)
+    assert "token" not in api.text
+    assert "/reset?token=" not in page.text
+
+
+# --- routes naming a session: its recordings ------------------------------------------------
+
+RECORDING_CSV = b"time,x,y,z\n" + b"".join(
+    f"{i / 50:.2f},0,0,{9.8 + (i % 25) / 10:.2f}\n".encode() for i in range(500)
+)
+"""A small readable CSV, so a refusal is about access, not the file."""
+SESSION_INTRUDERS = ["other_walker", "other_clinician", "own_clinician"]
+
+
+def _session_intruder(world: World, role: str) -> Person:
+    return {
+        "other_walker": world.walker_b,
+        "other_clinician": world.clinician_b,
+        "own_clinician": world.clinician_a,
+    }[role]
+
+
+@pytest.mark.parametrize("role", SESSION_INTRUDERS)
+def test_no_route_reaches_another_persons_session(world: World, role: str) -> None:
+    """Only walker A adds recordings to A's session; her clinician reads them (API), nobody
+    else reaches them at all."""
+    from retrowalk.services import history, session_recordings
+
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    record = history.walker_history(world.ctx, world.admin, walker_id, weeks=520)
+    session_id = record.sessions[0].id
+    before = len(session_recordings.session_recordings(world.ctx, world.admin, session_id))
+    intruder = _session_intruder(world, role)
+    leaks = []
+    with world.client() as client:
+        csrf = sign_in(client, intruder)
+        for method, path in SESSION_RECORDS:
+            url = path.replace("{session_id}", str(session_id))
+            if method == "GET":
+                response = client.get(url)
+            elif path.startswith("/api/"):
+                response = client.post(
+                    url,
+                    files={"file": ("walk.csv", RECORDING_CSV, "text/csv")},
+                    headers={"X-CSRF-Token": csrf},
+                )
+            else:
+                response = client.post(
+                    url,
+                    files={"file": ("walk.csv", RECORDING_CSV, "text/csv")},
+                    data={"csrf_token": csrf},
+                )
+            reads_own_walker = (
+                role == "own_clinician" and method == "GET" and path.startswith("/api/")
+            )
+            if reads_own_walker:
+                if response.status_code != 200:
+                    leaks.append((method, path, response.status_code, "own clinician refused"))
+            elif response.status_code not in (403, 404):
+                leaks.append((method, path, response.status_code))
+    assert leaks == []
+    after = len(session_recordings.session_recordings(world.ctx, world.admin, session_id))
+    assert after == before, "a refused request stored a recording"

@@ -130,3 +130,18 @@ def test_the_api_names_a_wrong_policy_value_as_data(clinic: tuple[World, Person]
     assert problem["field"] == "break_days"
     assert problem["kind"] == "too_small"
     assert problem["limits"] == {"ge": 1}
+
+
+def test_the_screening_asks_about_surgery_in_the_clinics_weeks(
+    clinic: tuple[World, Person],
+) -> None:
+    """The question a walker answers names the weeks in force, not retrowalk's default."""
+    world, admin = clinic
+    policies.set_policy(
+        world.ctx, admin.actor, {"recent_knee_surgery_weeks": 8}, "our surgeons' protocol"
+    )
+    with world.client() as client:
+        sign_in(client, world.walker_b)
+        page = client.get("/onboarding/screening").text
+    assert "in the last 8 weeks?" in page
+    assert "in the last 12 weeks?" not in page

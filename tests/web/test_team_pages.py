@@ -34,6 +34,22 @@ def link_on(html: str, element_id: str) -> str:
     return match.group(1).replace("&amp;", "&")
 
 
+def make_admin(world: World) -> Person:
+    """An administrator who signs in on the web (the terminal's local one never does)."""
+    account = accounts.create_account(
+        world.ctx,
+        world.admin,
+        AccountIn(
+            email="boss@clinic.example",
+            display_name="Clinic Admin",
+            role=Role.ADMIN,
+            password_hash=hash_password(NEW),
+        ),
+    )
+    assert account.role is Role.ADMIN
+    return Person("boss@clinic.example", NEW, "Clinic Admin", world.admin)
+
+
 def choose_password(client: httpx.Client, link: str, password: str) -> httpx.Response:
     form = client.get(link)
     assert form.status_code == 200, form.text[:300]
@@ -102,13 +118,35 @@ def test_a_newer_link_replaces_an_older_one(fresh: World) -> None:
         assert choose_password(phone, links[1], NEW).status_code == 303
 
 
-def test_a_clinician_makes_a_password_link_for_a_colleague(fresh: World) -> None:
+def test_only_an_administrator_makes_a_password_link_for_a_colleague(fresh: World) -> None:
+    """A link comes back to whoever makes it: a clinician who could make one for a colleague
+    could take over the colleague's account and read every walker in it."""
     colleague = fresh.clinician_b
     with fresh.client() as staff:
         sign_in(staff, fresh.clinician_a)
         team = staff.get("/team")
         assert colleague.name in team.text
-        made = staff.post(
+        assert "asks an administrator for a password link" in team.text
+        refused = staff.post(
+            "/team/password-link",
+            data={
+                "csrf_token": form_csrf(team.text),
+                "account_id": str(colleague.actor.account_id),
+            },
+        )
+        assert refused.status_code == 403
+        assert 'id="password-link"' not in refused.text
+        api = staff.post(
+            f"/api/v1/accounts/{colleague.actor.account_id}/reset-links",
+            headers={"X-CSRF-Token": form_csrf(team.text)},
+        )
+        assert api.status_code == 403
+        assert "token" not in api.json()
+    admin = make_admin(fresh)
+    with fresh.client() as boss:
+        sign_in(boss, admin)
+        team = boss.get("/team")
+        made = boss.post(
             "/team/password-link",
             data={
                 "csrf_token": form_csrf(team.text),
@@ -117,7 +155,7 @@ def test_a_clinician_makes_a_password_link_for_a_colleague(fresh: World) -> None
         )
         assert made.status_code == 200
         link = link_on(made.text, "password-link")
-        bad = staff.post(
+        bad = boss.post(
             "/team/password-link",
             data={"csrf_token": form_csrf(team.text), "account_id": "not-a-number"},
         )

@@ -13,7 +13,17 @@ import typer
 from rich.console import Console
 from typer.exceptions import TyperException
 
-from retrowalk.cli import accounts, evidence, koos, motion, policy, serve, start, tracking
+from retrowalk.cli import (
+    accounts,
+    evidence,
+    koos,
+    motion,
+    policy,
+    reports,
+    serve,
+    start,
+    tracking,
+)
 
 app = typer.Typer(
     name="retrowalk",
@@ -26,7 +36,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (serve, start, koos, evidence, motion, tracking, accounts, policy):
+for module in (serve, start, koos, evidence, motion, tracking, reports, accounts, policy):
     module.register(app)
 
 EXIT_BAD_INPUT = 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -14,6 +15,13 @@ from retrowalk.cli.options import (
     open_context,
     out,
     print_json,
+)
+from retrowalk.cli.reports import (
+    FromOption,
+    ToOption,
+    check_new_file,
+    export_fhir,
+    export_tables,
 )
 from retrowalk.present import vocabulary as vocab
 from retrowalk.services import (
@@ -37,9 +45,38 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an export that is already there.")
     ] = False,
+    fhir: Annotated[
+        int | None,
+        typer.Option(
+            "--fhir", metavar="WALKER", help="Write this walker's FHIR R4 bundle (JSON) instead."
+        ),
+    ] = None,
+    tables: Annotated[
+        bool,
+        typer.Option(
+            "--tables",
+            help="Write tidy CSV tables (sessions, check-ins, assessments, decisions) "
+            "to the folder PATH instead: every walker's, or --walker's.",
+        ),
+    ] = False,
+    walker: Annotated[
+        int | None, typer.Option("--walker", help="With --tables: only this walker.")
+    ] = None,
+    since: FromOption = None,
+    until: ToOption = None,
     database_url: DbOption = None,
 ) -> None:
-    """Export every record (JSON or CSV); `retrowalk import` reads it back exactly."""
+    """Export every record (JSON or CSV) for a backup that `retrowalk import` reads back
+    exactly; or, with --fhir or --tables, the files a record system or a researcher reads."""
+    if fhir is not None or tables:
+        _export_for_records(path, fmt, force, fhir, tables, walker, since, until, database_url)
+        return
+    if walker is not None or since is not None or until is not None:
+        raise InvalidRequest(
+            "--walker, --from and --to go with --fhir or --tables; a full export holds every "
+            "record.",
+            field="walker",
+        )
     _check_new_path(path, fmt, force)
     ctx, actor = open_context(database_url)
     try:
@@ -47,6 +84,43 @@ def export(
     except OSError as exc:
         raise InvalidRequest(f"{path} could not be written: {_os_words(exc)}.") from None
     out.print(f"Exported to {path} ({fmt}).")
+
+
+def _export_for_records(
+    path: Path,
+    fmt: str,
+    force: bool,
+    fhir: int | None,
+    tables: bool,
+    walker: int | None,
+    since: datetime | None,
+    until: datetime | None,
+    database_url: str | None,
+) -> None:
+    if fhir is not None and tables:
+        raise InvalidRequest("choose --fhir or --tables, not both.", field="fhir")
+    if fmt != "json":
+        raise InvalidRequest(
+            "--format is for the full export; --fhir writes JSON and --tables writes CSV.",
+            field="format",
+        )
+    first, last = (d.date() if d is not None else None for d in (since, until))
+    if fhir is not None:
+        if walker is not None:
+            raise InvalidRequest("--walker goes with --tables; --fhir names the walker.")
+        check_new_file(path, force)
+        ctx, actor = open_context(database_url)
+        what = export_fhir(ctx, actor, fhir, path, first, last)
+    else:
+        if path.is_dir() and any(path.iterdir()) and not force:
+            raise InvalidRequest(
+                f"{path} already holds files; add --force to write into it, or choose another "
+                "folder.",
+                field="path",
+            )
+        ctx, actor = open_context(database_url)
+        what = export_tables(ctx, actor, walker, path, first, last)
+    out.print(f"{what} written to {path}.")
 
 
 def _os_words(exc: OSError) -> str:

@@ -2,7 +2,8 @@
 
 ``analyze FILE`` prints the walking bouts (start, duration, steps, cadence, and distance and
 speed when they can be known, marked when they are estimates); ``evaluate`` prints the
-step-count error on the hand-counted Oxford recordings.
+step-count error on the hand-counted Oxford recordings; ``export-dataset DIR`` writes the
+guided-session recordings walkers allowed for research, with their phase labels and consent.
 """
 
 from __future__ import annotations
@@ -16,13 +17,25 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from retrowalk.cli.options import DbOption
+
 # The motion package needs NumPy and SciPy (about a second to import): it is imported inside
 # the commands, so that the rest of ``retrowalk`` starts quickly.
 if TYPE_CHECKING:
     from retrowalk.motion.analysis import Analysis, BoutReport
     from retrowalk.motion.evaluation import IpolEvaluation, OxfordEvaluation
 
-FORMATS = ("auto", "phyphox", "sensor-logger", "fit", "gpx", "csv", "oxford", "ipol")
+FORMATS = (
+    "auto",
+    "phyphox",
+    "sensor-logger",
+    "fit",
+    "gpx",
+    "csv",
+    "oxford",
+    "ipol",
+    "retrowalk-json",
+)
 """The values of ``--format``; the same as ``retrowalk.motion.FORMATS`` (a test checks)."""
 
 motion_app = typer.Typer(
@@ -307,8 +320,37 @@ def evaluate_command(
         print_evaluation(Console(), oxford, ipol)
 
 
+def export_dataset_command(
+    folder: Path = typer.Argument(..., help="A new (or empty) folder for the data set."),
+    database_url: DbOption = None,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a sentence."),
+) -> None:
+    """Export guided-session recordings whose walker allowed research use, with their labels.
+
+    One folder per recording (acceleration, angular rate, phase labels, consent, checksums)
+    and a manifest.json; walkers appear as pseudonyms only.
+    """
+    from retrowalk.cli.options import open_context
+    from retrowalk.services.session_recordings import export_research_dataset
+
+    ctx, actor = open_context(database_url)
+    result = export_research_dataset(ctx, actor, folder)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    console = Console()
+    console.print(
+        f"Wrote {result.recordings} recording(s) allowed for research to {result.folder} "
+        "(manifest.json lists them).",
+        highlight=False,
+    )
+    for problem in result.skipped:
+        console.print(f"Skipped {problem}", highlight=False)
+
+
 motion_app.command("analyze")(analyze_command)
 motion_app.command("evaluate")(evaluate_command)
+motion_app.command("export-dataset")(export_dataset_command)
 
 
 def register(app: typer.Typer) -> None:

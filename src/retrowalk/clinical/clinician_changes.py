@@ -27,6 +27,10 @@ def check_note(reason: object, allowed: str) -> None:
         raise InvalidInputError("reason", reason, allowed)
 
 
+ADJUSTABLE = ("duration_min", "speed_m_s", "incline_pct", "sessions_per_week", "surface")
+"""What a clinician's adjustment may change (one at least, or it is refused)."""
+
+
 def clinician_adjust(
     prescription: Prescription,
     reason: str,
@@ -83,6 +87,18 @@ def clinician_adjust(
     if new_incline > 0 and new_surface not in TREADMILL_SURFACES:
         raise InvalidInputError("incline_pct", new_incline, "0 % unless the surface is a treadmill")
     update["incline_pct"] = new_incline
+    changed = [
+        name
+        for name in ADJUSTABLE
+        if name in update and update[name] != getattr(prescription, name)
+    ]
+    if not changed:
+        raise InvalidInputError(
+            "adjustment",
+            "no change",
+            "at least one of " + ", ".join(ADJUSTABLE) + " different from the current plan "
+            "(an adjustment that changes nothing would start a new plan version for nothing)",
+        )
     note = Reason(
         code="prescription.clinician_adjustment",
         message=f"Adjusted by a clinician: {reason.strip()}",

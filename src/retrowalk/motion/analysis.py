@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from retrowalk.motion.bouts import DEFAULT_BOUT_PARAMS, Bout, BoutBuilder, BoutParams
-from retrowalk.motion.direction import step_cycles
+from retrowalk.motion.direction import STATS, step_cycles
 from retrowalk.motion.errors import InvalidParameterError, RecordingError
 from retrowalk.motion.gps import GpsTotals, track_distance_m
 from retrowalk.motion.recording import GpsTrack, Recording
-from retrowalk.motion.steps import DEFAULT_STEP_PARAMS, StepParams, detect_step_indices
+from retrowalk.motion.steps import DEFAULT_STEP_PARAMS, StepParams, detect_peaks
 from retrowalk.motion.timebase import DEFAULT_MAX_GAP_S, DEFAULT_RATE_HZ, uniform_segments
 
 Progress = Callable[[float], None]
@@ -158,10 +158,11 @@ def detect_bouts(
     done = 0
     max_cycle = int(settings.bouts.max_step_gap_s * settings.rate_hz)
     for segment in segments:
-        indices = detect_step_indices(segment.xyz, segment.rate_hz, settings.steps)
+        indices, is_step = detect_peaks(segment.xyz, segment.rate_hz, settings.steps)
         times = segment.t0_s + indices / segment.rate_hz
-        cycles = step_cycles(segment.xyz, indices, None, max_cycle)
-        bouts.extend(builder.add_steps(times.tolist(), cycles))
+        cycles = np.zeros((indices.size, STATS))
+        cycles[is_step] = step_cycles(segment.xyz, indices[is_step], None, max_cycle)
+        bouts.extend(builder.add_steps(times.tolist(), cycles, is_step))
         bouts.extend(builder.break_here())
         done += segment.xyz.shape[0]
         if progress is not None:

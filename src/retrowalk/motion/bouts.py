@@ -2,7 +2,9 @@
 
 A bout is built from detected steps alone, so the same code serves a whole recording and a
 stream of chunks: steps arrive in time order, a bout closes when the next step is too far
-away (or the samples stop), and bouts too short to be walking are dropped.
+away (or the samples stop), and bouts too short to be walking are dropped. The ends of a
+bout get two rules of gait (:class:`BoutParams`): the push-off of gait initiation is not a
+step, and the closing step of gait termination — too weak to pass the step threshold — is.
 """
 
 from __future__ import annotations
@@ -33,6 +35,16 @@ class BoutParams:
     the first heel strike), not a step, and is dropped. Set on the IPOL trials, where such
     first intervals were 0.65–0.96 × the median (5th–95th percentile) and real first steps
     1.04–1.31 ×; 0 keeps every peak (docs/motion.md)."""
+    closing_window: tuple[float, float] = (0.5, 1.5)
+    """Gait termination: to stop, the trailing foot is brought beside the other — a real
+    step (hand counts and annotations count it) with little body movement, so its peak
+    rarely passes the step threshold. The first weak peak (see
+    :attr:`~retrowalk.motion.steps.StepParams.candidate_min_level_m_s2`) from 0.5 to 1.5 ×
+    the bout's median step interval after its last step is counted as that closing step,
+    once per bout of walking (at least ``min_steps``). The band-pass rings in the same
+    window after any last step, so in effect the rule counts the expected closing step
+    rather than detecting it. Set on the IPOL trials; (0, 0) turns the rule off
+    (docs/motion.md)."""
 
     def validate(self) -> None:
         """Raise :class:`InvalidParameterError` for a setting that cannot work."""
@@ -43,6 +55,11 @@ class BoutParams:
         if not np.isfinite(self.push_off_ratio) or self.push_off_ratio < 0:
             raise InvalidParameterError(
                 "push_off_ratio", self.push_off_ratio, "a number from 0 (0: keep every peak)"
+            )
+        low, high = self.closing_window
+        if not (np.isfinite(low) and np.isfinite(high) and 0 <= low <= high):
+            raise InvalidParameterError(
+                "closing_window", self.closing_window, "0 ≤ low ≤ high ((0, 0): no closing step)"
             )
 
 
@@ -92,6 +109,25 @@ def make_bout(step_times_s: FloatArray, direction: Direction = UNKNOWN) -> Bout:
     )
 
 
+def closing_step(
+    steps: list[float], after: list[float], window: tuple[float, float]
+) -> float | None:
+    """The closing step of gait termination among the weak peaks ``after`` the last step.
+
+    The first peak from ``window[0]`` to ``window[1]`` × the median step interval after the
+    last step, or ``None`` (see :attr:`BoutParams.closing_window`).
+    """
+    low, high = window
+    if high <= 0 or len(steps) < 3 or not after:
+        return None
+    median = float(np.median(np.diff(np.asarray(steps))))
+    last = steps[-1]
+    for t in after:
+        if t - last >= low * median:
+            return t if t - last <= high * median else None
+    return None
+
+
 def is_push_off(step_times_s: list[float], ratio: float) -> bool:
     """Whether a bout's first peak is the push-off of gait initiation (see BoutParams)."""
     if ratio <= 0 or len(step_times_s) < 4:
@@ -105,7 +141,8 @@ class BoutBuilder:
 
     Memory is bounded by the steps of the one open bout. Each step may come with the sums
     of the step cycle that ends at it (:func:`~retrowalk.motion.direction.step_cycles`),
-    which give the bout its direction.
+    which give the bout its direction. Weak peaks (``is_step`` false) are kept only while
+    they follow the open bout's last step closely enough to be its closing step.
     """
 
     def __init__(self, params: BoutParams = DEFAULT_BOUT_PARAMS) -> None:
@@ -115,25 +152,39 @@ class BoutBuilder:
         self._sums = np.zeros(STATS)
         self._cycles = 0
         self._first_cycle: NDArray[np.float64] | None = None
+        self._after: list[float] = []  # weak peaks since the open bout's last step
+        self._horizon_s = params.closing_window[1] * params.max_step_gap_s
 
     def _close(self) -> list[Bout]:
         steps, self._open = self._open, []
+        after, self._after = self._after, []
         sums, cycles, first = self._sums, self._cycles, self._first_cycle
         self._sums, self._cycles, self._first_cycle = np.zeros(STATS), 0, None
         if is_push_off(steps, self._params.push_off_ratio):
             steps = steps[1:]
             if first is not None:
                 sums, cycles = sums - first, cycles - 1
-        if len(steps) >= self._params.min_steps:
-            return [make_bout(np.asarray(steps, dtype=np.float64), classify(sums, cycles))]
-        return []
+        if len(steps) < self._params.min_steps:
+            return []
+        closing = closing_step(steps, after, self._params.closing_window)
+        if closing is not None:
+            steps = [*steps, closing]
+        return [make_bout(np.asarray(steps, dtype=np.float64), classify(sums, cycles))]
 
     def add_steps(
-        self, step_times_s: Iterable[float], cycles: NDArray[np.float64] | None = None
+        self,
+        step_times_s: Iterable[float],
+        cycles: NDArray[np.float64] | None = None,
+        is_step: NDArray[np.bool_] | None = None,
     ) -> list[Bout]:
-        """Feed steps (in time order); returns the bouts that these steps closed."""
+        """Feed peaks in time order: steps, and weak peaks where ``is_step`` is false (all
+        are steps without it); returns the bouts that these closed."""
         closed: list[Bout] = []
         for i, t in enumerate(step_times_s):
+            if is_step is not None and not is_step[i]:
+                if self._open and t - self._open[-1] <= self._horizon_s:
+                    self._after.append(float(t))
+                continue
             if self._open and t - self._open[-1] > self._params.max_step_gap_s:
                 closed.extend(self._close())
             elif self._open and cycles is not None and cycles[i, 0] > 0:
@@ -141,6 +192,7 @@ class BoutBuilder:
                 self._cycles += 1
                 if len(self._open) == 1:
                     self._first_cycle = cycles[i].copy()
+            self._after = []
             self._open.append(float(t))
         return closed
 

@@ -362,3 +362,79 @@ def oxford_table_markdown(evaluation: OxfordEvaluation) -> str:
             f"{r.error_pct:+.1f} |"
         )
     return "\n".join(lines)
+
+
+def ipol_subject(trial: str) -> str:
+    """The subject of an IPOL trial name (``"12-3"`` → ``"12"``)."""
+    return trial.split("-", 1)[0]
+
+
+@dataclass(frozen=True)
+class HeldOutTrial:
+    """One IPOL trial's count, by settings chosen without its subject's trials."""
+
+    count: TrialCount
+    chosen: str
+    """The name of the settings chosen on the other subjects."""
+
+
+@dataclass(frozen=True)
+class HeldOutEvaluation:
+    """Leave-one-subject-out figures: an honest estimate for settings tuned on IPOL.
+
+    For each subject, the candidate settings with the lowest median |whole-recording count
+    error| on the *other* subjects' trials (ties: the lower mean, then the earlier
+    candidate) count that subject's trials. Pooled, these figures say what choosing the
+    settings on IPOL is worth on trials that took no part in the choice.
+    """
+
+    trials: tuple[HeldOutTrial, ...]
+
+    @property
+    def median_abs_whole_error_pct(self) -> float:
+        """Median over held-out trials of |whole-recording count error|."""
+        return float(np.median([abs(t.count.whole_error_pct) for t in self.trials]))
+
+    @property
+    def max_abs_whole_error_pct(self) -> float:
+        """The worst held-out trial's |whole-recording count error|."""
+        return float(max(abs(t.count.whole_error_pct) for t in self.trials))
+
+    @property
+    def median_abs_in_trial_error_pct(self) -> float:
+        """Median over held-out trials of |in-trial count error|."""
+        return float(np.median([abs(t.count.in_trial_error_pct) for t in self.trials]))
+
+    @property
+    def max_abs_in_trial_error_pct(self) -> float:
+        """The worst held-out trial's |in-trial count error|."""
+        return float(max(abs(t.count.in_trial_error_pct) for t in self.trials))
+
+    @property
+    def chosen(self) -> dict[str, int]:
+        """How many held-out subjects' trials each candidate counted."""
+        out: dict[str, int] = defaultdict(int)
+        for t in self.trials:
+            out[t.chosen] += 1
+        return dict(out)
+
+
+def held_out_ipol(folder: Path, candidates: dict[str, AnalysisSettings]) -> HeldOutEvaluation:
+    """Leave-one-subject-out evaluation of choosing among ``candidates`` on IPOL."""
+    if not candidates:
+        raise ValueError("held_out_ipol needs at least one candidate setting.")
+    counts = {name: evaluate_ipol(folder, s).counts for name, s in candidates.items()}
+    first = next(iter(counts.values()))
+    subjects = sorted({ipol_subject(c.trial) for c in first}, key=lambda s: (len(s), s))
+    held: list[HeldOutTrial] = []
+    for subject in subjects:
+
+        def training_score(name: str, subject: str = subject) -> tuple[float, float]:
+            errors = [
+                abs(c.whole_error_pct) for c in counts[name] if ipol_subject(c.trial) != subject
+            ]
+            return float(np.median(errors)), float(np.mean(errors))
+
+        best = min(counts, key=training_score)
+        held.extend(HeldOutTrial(c, best) for c in counts[best] if ipol_subject(c.trial) == subject)
+    return HeldOutEvaluation(tuple(held))

@@ -39,21 +39,26 @@ from retrowalk.motion.errors import RecordingError
 from retrowalk.motion.readers import ColumnMapping, open_recording
 from retrowalk.motion.readers.source import iter_clean
 from retrowalk.motion.recording import FloatArray, Recording
-from retrowalk.motion.steps import StepParams, detect_step_indices
+from retrowalk.motion.steps import StepParams, detect_peaks
 from retrowalk.motion.timebase import check_rate, sort_and_dedup, split_at_gaps
 
 Chunk = tuple[FloatArray, FloatArray]
 """``(t_s, xyz)``: timestamps (n,) and gravity-including acceleration (n, 3) in m/s²."""
 
 
-Steps = tuple[FloatArray, NDArray[np.float64]]
-"""Step times and, per step, the sums of the step cycle ending at it."""
+Steps = tuple[FloatArray, NDArray[np.float64], NDArray[np.bool_]]
+"""Peak times; per peak, the sums of the step cycle ending at it (zeros for a weak peak);
+and which peaks are steps (the others may be a bout's closing step)."""
 
 
 def _joined(parts: list[Steps]) -> Steps:
     if not parts:
-        return np.empty(0), np.zeros((0, STATS))
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+        return np.empty(0), np.zeros((0, STATS)), np.empty(0, dtype=bool)
+    return (
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+    )
 
 
 class _SegmentStepper:
@@ -76,17 +81,22 @@ class _SegmentStepper:
     def _steps_in(self, stop: int, core_stop: int | None) -> Steps:
         lo = max(0, self.done - self.pad)
         window = self.buffer[lo - self.buffer_start : stop - self.buffer_start]
-        found = detect_step_indices(window, self.rate_hz, self.params) + lo
+        found, is_step = detect_peaks(window, self.rate_hz, self.params)
+        found = found + lo
         keep = found >= self.done
         if core_stop is not None:
             keep &= found < core_stop
-        kept = found[keep]
+        kept, kept_is_step = found[keep], is_step[keep]
+        steps = kept[kept_is_step]
         previous = None if self.previous is None else self.previous - self.buffer_start
-        cycles = step_cycles(self.buffer, kept - self.buffer_start, previous, self.max_cycle)
-        if kept.size:
-            self.previous = int(kept[-1])
+        cycles = np.zeros((kept.size, STATS))
+        cycles[kept_is_step] = step_cycles(
+            self.buffer, steps - self.buffer_start, previous, self.max_cycle
+        )
+        if steps.size:
+            self.previous = int(steps[-1])
         times: FloatArray = self.t0_s + kept / self.rate_hz
-        return times, cycles
+        return times, cycles, kept_is_step
 
     def push(self, samples: FloatArray) -> Steps:
         self.buffer = np.concatenate((self.buffer, samples))
@@ -129,8 +139,8 @@ class StreamingAnalyzer:
         self._last_xyz = None
         bouts: list[Bout] = []
         if self._stepper is not None:
-            times, cycles = self._stepper.finish()
-            bouts.extend(self._builder.add_steps(times.tolist(), cycles))
+            times, cycles, is_step = self._stepper.finish()
+            bouts.extend(self._builder.add_steps(times.tolist(), cycles, is_step))
             self._stepper = None
         bouts.extend(self._builder.break_here())
         return bouts
@@ -156,8 +166,8 @@ class StreamingAnalyzer:
             grid = t0 + np.arange(self._next_k, k_max + 1, dtype=np.float64) / self.rate_hz
             values = np.column_stack([np.interp(grid, t_s, xyz[:, a]) for a in range(3)])
             self._next_k = k_max + 1
-            times, cycles = self._stepper.push(values)
-            return self._builder.add_steps(times.tolist(), cycles)
+            times, cycles, is_step = self._stepper.push(values)
+            return self._builder.add_steps(times.tolist(), cycles, is_step)
         return []
 
     def feed(self, t_s: FloatArray, xyz: FloatArray) -> list[Bout]:

@@ -9,7 +9,7 @@ plus two seams for what the outputs do not carry yet:
   :meth:`AssessmentValues.from_answers` from the stored answers (``AssessmentIn`` as dumped).
 - ``screening_answers``: the answers of each screening (``ScreeningOut.result`` has the
   outcome, not the PAR-Q answers), as :class:`~retrowalk.clinical.screening.ScreeningAnswers`.
-- ``exercises``: strengthening-exercise adherence, which nothing records yet: ``None`` is
+- ``exercises``: strengthening-exercise adherence (``services.exercise_log``); ``None`` is
   shown as "not recorded yet", never invented.
 
 Everything is validated here, so the renderers never meet another walker's row.
@@ -30,6 +30,7 @@ from retrowalk.clinical.fall_risk import (
     TEST_TIME_MIN_S,
 )
 from retrowalk.clinical.measures.koos import ALL_KOOS_ITEMS, check_item_value
+from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.screening import ScreeningAnswers
 from retrowalk.reports.errors import ReportInputError
 from retrowalk.services.schemas import (
@@ -84,13 +85,15 @@ class AssessmentValues(BaseModel):
 
 
 class ExerciseAdherence(BaseModel):
-    """Strengthening exercises done over the period (the seam for the issue that records
-    them; until then nobody passes one and the report says "not recorded yet")."""
+    """Strengthening exercises over the period: days with any exercise ticked done, against
+    the days a week the walker's programme asks for (calendar weeks that touch the period)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     sessions_done: int = Field(ge=0)
     sessions_planned: int | None = Field(default=None, ge=0)
+    weeks: int | None = Field(default=None, ge=0)
+    """How many calendar weeks the figures cover (at most the last year of records)."""
 
 
 class WalkerRecord(BaseModel):
@@ -111,6 +114,9 @@ class WalkerRecord(BaseModel):
     """Assessment id → the values measured (seam: see the module docstring)."""
     screening_answers: Mapping[int, ScreeningAnswers] = Field(default_factory=dict)
     """Screening id → its answers (seam: see the module docstring)."""
+    policy: PolicyConfig | None = None
+    """The clinic's policy when the report is made (it words the knee-surgery question);
+    ``None``: retrowalk's defaults."""
     exercises: ExerciseAdherence | None = None
     """Strengthening-exercise adherence: not recorded yet (``None``) until another issue."""
 

@@ -45,6 +45,7 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``enrol_walker(ctx, actor, data: WalkerIn) -> WalkerOut`` — clinician/admin.
     ``list_walkers(ctx, actor) -> list[WalkerOut]``;
     ``get_walker(ctx, actor, walker_id) -> WalkerOut``;
+    ``walker_clinician(ctx, actor, walker_id) -> AccountOut | None`` (whom a report names);
     ``walker_for_account(ctx, actor, account_id) -> WalkerOut`` (a walker's own profile; the
     web app uses it at sign-in).
 ``screening``
@@ -100,9 +101,35 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     clinicians/admins).
 ``progress``
     ``weekly_progress(ctx, actor, walker_id, *, weeks=12) -> list[WeekProgress]``.
+``exercises``
+    ``walker_programme(ctx, actor, walker_id) -> ProgrammeOut`` — the strengthening programme
+    for the knee condition stored on the walker (``clinical.exercises``), each exercise on or
+    off for her (the walker, her clinician or an admin).
+    ``switch_exercise(ctx, actor, walker_id, data: ExerciseSwitchIn) -> ProgrammeOut`` — her
+    clinician (or an admin) switches one exercise of her programme on or off; audited.
+``exercise_log``
+    ``log_exercises(ctx, actor, walker_id, data: ExerciseLogIn) -> ExerciseLogOut`` — what
+    she did (per exercise: sets done, pain), dated by the server's clock in her time zone;
+    idempotent on ``client_key``; audited. An exercise switched off or not in her programme
+    is refused (``InvalidRequest`` naming ``exercises.<n>.exercise_key``).
+    ``exercise_adherence(ctx, actor, walker_id, *, weeks=4) -> AdherenceOut`` — days and sets
+    done against planned, per calendar week and exercise.
 ``recordings``
     ``session_from_recording(path, step_length_m=None) -> RecordedSession`` — minutes,
     distance, speed, start from a phone/watch file (:mod:`retrowalk.motion`); no database.
+``session_recordings``
+    ``attach_recording(ctx, actor, session_id, content, *, file_name=None,
+    fmt="auto") -> RecordingOut`` — the walker's own session only: a phone/watch file or the guided
+    session's JSON, read by the motion readers (at most 32 MiB), analysed at once (steps,
+    cadence, bouts with direction), stored gzip-compressed with its phase labels and consent
+    (server's clock), audited; a bad file is an ``InvalidRequest`` on ``file``; the same
+    bytes twice are stored once (``created=False``).
+    ``session_recordings(ctx, actor, session_id) -> list[RecordingOut]``;
+    ``walker_recordings(ctx, actor, walker_id) -> list[RecordingOut]`` (the walker, her
+    clinician, an admin; read-only).
+    ``export_research_dataset(ctx, actor, folder) -> DatasetExportOut`` — admin: every
+    guided-session recording allowed for research, one folder each plus ``manifest.json``,
+    walkers as pseudonyms; audited per recording.
 ``demo``
     ``run_demo(ctx, actor, *, seed=1) -> dict`` — a six-week walker made through the use cases.
 ``passwords``

@@ -37,6 +37,11 @@ ACTION_WORDS: dict[str, str] = {
     "reset_link.create": "made a password link",
     "calendar.create": "made a private calendar link",
     "calendar.renew": "made a new calendar link (the old one stopped working)",
+    "recording.attach": "added a movement recording to a session",
+    "recording.research_export": "exported a recording for research (walker's consent)",
+    "exercise.log": "ticked the strengthening exercises done",
+    "exercise.switch_on": "switched a strengthening exercise on",
+    "exercise.switch_off": "switched a strengthening exercise off",
 }
 """Actions in words; an action not listed is shown by its kind (see :func:`action_words`)."""
 KIND_WORDS: dict[str, str] = {
@@ -44,6 +49,7 @@ KIND_WORDS: dict[str, str] = {
     "clearance": "recorded a clearance",
     "prescription": "plan",
     "session": "session",
+    "recording": "movement recording",
 }
 
 

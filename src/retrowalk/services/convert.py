@@ -74,6 +74,7 @@ def screening_out(row: Screening) -> ScreeningOut:
         clearance_required=row.clearance_required,
         reasons=reasons_of(row.result_json.get("reasons")),
         result=row.result_json,
+        answers=row.answers_json or {},
         rule_version=row.rule_version,
     )
 
@@ -94,6 +95,7 @@ def assessment_out(row: Assessment) -> AssessmentOut:
         backward_speed_m_s=row.backward_speed_m_s,
         scores=row.scores_json,
         reasons=reasons_of(reasons),
+        answers=row.answers_json or {},
         rule_version=row.rule_version,
     )
 

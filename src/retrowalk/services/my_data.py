@@ -1,7 +1,8 @@
 """A walker downloads all their own data: one JSON document, or a ZIP of CSV files.
 
 Everything stored about them — account, profile, screenings, tests, every plan version with
-its reasons, sessions, check-ins with their decisions, clearances — in the columns it is
+its reasons, sessions, check-ins with their decisions, clearances, the strengthening
+exercises ticked and the clinician's switches of them — in the columns it is
 stored in, with units in the names. Only the walker themself may download it (a clinician
 exports through the audit view or ``retrowalk export``). Clinicians' private notes are not
 included, as elsewhere in the walker's view.

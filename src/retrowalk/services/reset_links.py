@@ -4,8 +4,9 @@ Who may issue one (each issue is audited, with the walker's id when it is for a 
 
 - an administrator: for any account that signs in on the web (not the terminal's own
   local administrator, which never signs in there);
-- a clinician: for their own walkers and for colleagues who are clinicians (never for an
-  administrator: that would hand a clinician an administrator's rights);
+- a clinician: for their own walkers only. Never for a colleague: the link comes back to
+  whoever asks for it, so a clinician who could make one for a colleague could take over the
+  colleague's account and every walker in it; a colleague's link is an administrator's job;
 - the CLI (as the local administrator): ``retrowalk account add`` / ``reset-link``.
 
 A link is shown once (only its hash is kept), expires (24 hours by default), works once, and
@@ -56,11 +57,9 @@ def _may_issue(tx: Session, actor: Actor, account: Account) -> int | None:
     if actor.role is Role.CLINICIAN:
         if walker is not None and walker.clinician_id == actor.account_id:
             return walker.id
-        if account.role == Role.CLINICIAN.value:
-            return None
         raise AccessDenied(
-            "A clinician may make password links only for their own walkers and for other "
-            "clinicians."
+            "A clinician may make password links only for their own walkers; an administrator "
+            "makes them for colleagues."
         )
     raise AccessDenied("Only a clinician or an administrator may make password links.")
 

@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 from retrowalk.services.access import can_reach, check_actor, check_id, require_role, walker_for
 from retrowalk.services.accounts import insert_account
 from retrowalk.services.context import AppContext
-from retrowalk.services.convert import walker_out
+from retrowalk.services.convert import account_out, walker_out
 from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotFound, parse
-from retrowalk.services.schemas import AccountIn, Actor, Role, WalkerIn, WalkerOut
+from retrowalk.services.schemas import AccountIn, AccountOut, Actor, Role, WalkerIn, WalkerOut
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Walker
 
@@ -110,6 +110,17 @@ def get_walker(ctx: AppContext, actor: Actor, walker_id: int) -> WalkerOut:
         account = repo.get(tx, Account, walker.account_id)
         assert account is not None
         return walker_out(walker, account)
+
+
+def walker_clinician(ctx: AppContext, actor: Actor, walker_id: int) -> AccountOut | None:
+    """The clinician who looks after the walker (None when none is assigned), for whoever
+    may see the walker: a report names them, and the walker knows whom to call."""
+    with ctx.db.reader() as tx:
+        walker = walker_for(tx, actor, walker_id)
+        if walker.clinician_id is None:
+            return None
+        account = repo.get(tx, Account, walker.clinician_id)
+        return account_out(account) if account is not None else None
 
 
 def walker_for_account(ctx: AppContext, actor: Actor, account_id: int) -> WalkerOut:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -219,6 +220,50 @@ class WalkSession(Base):
     another_today: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """Logged when a session of the same local date already was: a second session that day,
     which the walker confirmed (the web log asks "another session today?")."""
+
+
+class SessionRecording(Base):
+    """A phone or watch recording attached to one session, with its analysis.
+
+    ``content`` holds the file as uploaded, gzip-compressed (at most the upload limit), so it
+    can be analysed again when the step detector improves, and exported as a research data set
+    when the walker allowed it (``research_use``). ``analysis_json`` is what was found at
+    upload (steps, cadence, bouts with direction, phases); the columns beside it are its
+    totals, for queries. ``labels_json`` holds the guided session's phases (NULL for a file
+    uploaded from elsewhere); ``consent_json`` what the walker agreed to, stamped with the
+    server's clock.
+    """
+
+    __tablename__ = "session_recordings"
+    __table_args__ = (
+        CheckConstraint("origin IN ('upload', 'guided')", name="origin"),
+        UniqueConstraint("session_id", "sha256", name="uq_session_recordings_session_sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"), index=True)
+    uploaded_at: Mapped[datetime]
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    origin: Mapped[str] = mapped_column(String(16))
+    """``upload`` (a file from phyphox, Sensor Logger, a watch …) or ``guided`` (recorded by
+    the guided session page)."""
+    file_name: Mapped[str] = mapped_column(String(200))
+    source_format: Mapped[str] = mapped_column(String(32))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    """The size of the file as uploaded (before compression)."""
+    sha256: Mapped[str] = mapped_column(String(64))
+    """Of the file as uploaded: the same file sent twice is stored once."""
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    steps: Mapped[int | None]
+    cadence_spm: Mapped[float | None] = mapped_column(Float)
+    walking_s: Mapped[float] = mapped_column(Float)
+    analysis_json: Mapped[dict[str, Any]]
+    analysis_version: Mapped[str] = mapped_column(String(32))
+    labels_json: Mapped[list[Any] | None]
+    consent_json: Mapped[dict[str, Any] | None]
+    research_use: Mapped[bool] = mapped_column(Boolean)
+    """The walker allowed this recording to be used for research (a separate consent)."""
 
 
 class Checkin(Base):
@@ -441,6 +486,64 @@ class ClinicPolicy(Base):
     reason: Mapped[str] = mapped_column(Text)
     rule_version: Mapped[str] = mapped_column(String(32))
     policy_json: Mapped[dict[str, Any]]
+
+
+class WalkerExercise(Base):
+    """A clinician's switch of one strengthening exercise for one walker (on or off).
+
+    No row means the exercise is on, as her programme has it; each change updates the row
+    and writes an audit entry, so the history of switches is in the audit log."""
+
+    __tablename__ = "walker_exercises"
+    __table_args__ = (
+        UniqueConstraint("walker_id", "exercise_key", name="uq_walker_exercises_walker_exercise"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
+    exercise_key: Mapped[str] = mapped_column(String(48))
+    """The exercise's content key (``retrowalk/clinical/exercises/<key>.toml``)."""
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime]
+    changed_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ExerciseLog(Base):
+    """One time the walker ticked her strengthening exercises (idempotent on ``client_key``)."""
+
+    __tablename__ = "exercise_logs"
+    __table_args__ = (
+        UniqueConstraint("walker_id", "client_key", name="uq_exercise_logs_walker_client_key"),
+        Index("ix_exercise_logs_walker_date", "walker_id", "local_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
+    client_key: Mapped[str] = mapped_column(String(64))
+    local_date: Mapped[date] = mapped_column(Date)
+    """The walker's own date when it was logged (the server's clock, her time zone)."""
+    logged_at: Mapped[datetime]
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+
+
+class ExerciseLogEntry(Base):
+    """One exercise of a tick: the sets done of those planned, and the pain (0-10)."""
+
+    __tablename__ = "exercise_log_entries"
+    __table_args__ = (
+        CheckConstraint("done_as IN ('as_planned', 'home_alternative')", name="done_as"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    log_id: Mapped[int] = mapped_column(ForeignKey("exercise_logs.id"), index=True)
+    exercise_key: Mapped[str] = mapped_column(String(48))
+    done_as: Mapped[str] = mapped_column(String(24))
+    """``as_planned``, or ``home_alternative`` (e.g. sit to stand instead of the leg press)."""
+    sets_done: Mapped[int]
+    sets_planned: Mapped[int]
+    pain_nprs: Mapped[int | None]
+    """Pain during the exercise, 0-10; None when no set was done."""
 
 
 class AuditEntry(Base):

@@ -2,13 +2,15 @@
 
 Rows keep their ids, so a copy is the same database; values are encoded by column type
 (aware UTC datetimes and dates as ISO 8601, JSON columns as JSON, floats as Python's
-shortest exact form), so export → import → export is byte-identical. CSV writes one file per
+shortest exact form, binary columns — a recording's file — as base64), so export → import →
+export is byte-identical. CSV writes one file per
 table plus ``manifest.json``; ``\\N`` marks NULL (as PostgreSQL's COPY does), so an empty
 text is kept apart from a missing one; a text that starts with a backslash gets one more.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import os
@@ -16,7 +18,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, Integer, Table, func, insert, select, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    Integer,
+    LargeBinary,
+    Table,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -51,6 +65,8 @@ def _tables() -> list[Table]:
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
@@ -87,6 +103,11 @@ def _decode(table: Table, column: str, value: Any) -> Any:
             f"{table.name}.{column}: {value!r} is not a whole number from {INTEGER_MIN} to "
             f"{INTEGER_MAX}."
         )
+    if isinstance(kind, LargeBinary):
+        try:
+            return base64.b64decode(value, validate=True)
+        except (TypeError, ValueError):
+            raise TransferError(f"{table.name}.{column}: the value is not base64.") from None
     try:
         if isinstance(kind, UTCDateTime):
             return datetime.fromisoformat(value)

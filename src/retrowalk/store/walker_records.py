@@ -14,9 +14,13 @@ from retrowalk.store.models import (
     Base,
     Checkin,
     Clearance,
+    ExerciseLog,
+    ExerciseLogEntry,
     Prescription,
     Screening,
+    SessionRecording,
     Walker,
+    WalkerExercise,
     WalkSession,
 )
 
@@ -27,9 +31,15 @@ RECORD_KINDS: dict[str, type[Base]] = {
     "sessions": WalkSession,
     "checkins": Checkin,
     "clearances": Clearance,
+    "recordings": SessionRecording,
+    "exercise_logs": ExerciseLog,
+    "exercise_switches": WalkerExercise,
 }
 """The walker's records, by the name their file gets. Clinicians' private notes are not
 among them (they are the clinician's working notes: see ``services.history``)."""
+LEFT_OUT: dict[str, tuple[str, ...]] = {"recordings": ("content",)}
+"""Columns not handed over as data: a recording's file (megabytes of motion, compressed) is
+described by its analysis, size and checksum instead."""
 ACCOUNT_COLUMNS = ("id", "email", "display_name", "role", "created_at")
 """The account's columns a walker receives (never the password hash)."""
 
@@ -53,7 +63,15 @@ def walker_records(session: Session, walker: Walker) -> dict[str, Any]:
     for name, model in RECORD_KINDS.items():
         table = model.__table__
         query = select(model).where(table.c.walker_id == walker.id).order_by(table.c.id)
-        records[name] = [_row(r) for r in session.scalars(query)]
+        columns = tuple(c.name for c in table.columns if c.name not in LEFT_OUT.get(name, ()))
+        records[name] = [_row(r, columns) for r in session.scalars(query)]
+    log_ids = [row["id"] for row in records["exercise_logs"]]
+    entries = (
+        select(ExerciseLogEntry)
+        .where(ExerciseLogEntry.log_id.in_(log_ids))
+        .order_by(ExerciseLogEntry.id)
+    )
+    records["exercise_log_entries"] = [_row(r) for r in session.scalars(entries)] if log_ids else []
     return {
         "account": _row(account, ACCOUNT_COLUMNS) if account is not None else None,
         "walker": _row(walker),

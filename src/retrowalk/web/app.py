@@ -54,7 +54,7 @@ def create_app(
     ``throttle``: the sign-in throttle's policy; ``clock``: the time every use case reads
     (tests; the server's own clock otherwise).
     """
-    from retrowalk.web.api import v1
+    from retrowalk.web.api import exercises_v1, v1
     from retrowalk.web.pages import (
         account_pages,
         api_docs,
@@ -62,8 +62,12 @@ def create_app(
         auth_pages,
         clinician_pages,
         common_pages,
+        exercise_pages,
+        learn_pages,
         policy_pages,
+        recording_pages,
         reminder_pages,
+        report_pages,
         team_pages,
         walker_pages,
     )
@@ -109,9 +113,14 @@ def create_app(
         team_pages.router,
         audit_pages.router,
         policy_pages.router,
+        report_pages.router,
         walker_pages.router,
         reminder_pages.router,
+        recording_pages.router,
         clinician_pages.router,
+        exercise_pages.router,
+        learn_pages.router,
+        exercises_v1.router,
         api_docs.router,
         v1.router,
     ):

@@ -33,6 +33,11 @@ from retrowalk.motion.readers.generic_csv import (
     source_generic_csv,
 )
 from retrowalk.motion.readers.gpx import read_gpx, source_gpx
+from retrowalk.motion.readers.guided_json import (
+    looks_like_guided_json,
+    read_guided_json,
+    source_guided_json,
+)
 from retrowalk.motion.readers.phyphox import (
     looks_like_phyphox_header,
     read_phyphox,
@@ -46,7 +51,17 @@ from retrowalk.motion.readers.sensor_logger import (
 from retrowalk.motion.readers.source import RawBlock, RecordingSource
 from retrowalk.motion.recording import Recording
 
-FORMATS = ("auto", "phyphox", "sensor-logger", "fit", "gpx", "csv", "oxford", "ipol")
+FORMATS = (
+    "auto",
+    "phyphox",
+    "sensor-logger",
+    "fit",
+    "gpx",
+    "csv",
+    "oxford",
+    "ipol",
+    "retrowalk-json",
+)
 
 _READERS: dict[str, Callable[[Path], Recording]] = {
     "phyphox": read_phyphox,
@@ -55,6 +70,7 @@ _READERS: dict[str, Callable[[Path], Recording]] = {
     "gpx": read_gpx,
     "oxford": read_oxford,
     "ipol": read_ipol,
+    "retrowalk-json": read_guided_json,
 }
 
 
@@ -63,6 +79,7 @@ _SOURCES: dict[str, Callable[[Path], RecordingSource]] = {
     "sensor-logger": source_sensor_logger,
     "oxford": source_oxford,
     "ipol": source_ipol,
+    "retrowalk-json": source_guided_json,
 }
 
 
@@ -125,6 +142,14 @@ def detect_format(path: Path) -> str:
         raise UnknownFormatError(path, "it is XML but not GPX")
     if text.startswith("["):
         return "sensor-logger"
+    if text.startswith("{"):
+        if looks_like_guided_json(text):
+            return "retrowalk-json"
+        raise UnknownFormatError(
+            path,
+            "it is a JSON object but not a retrowalk guided-session recording "
+            "(Sensor Logger's JSON export is an array)",
+        )
     first = text.splitlines()[0] if text else ""
     if first.lower().startswith("acquisition frequency"):
         return "ipol"

@@ -63,6 +63,8 @@ class ScreeningOut(FrozenModel):
     clearance_required: bool
     reasons: tuple[Reason, ...]
     result: dict[str, Any]
+    answers: dict[str, Any] = Field(default_factory=dict)
+    """The answers as given (``ScreeningAnswers``), for a report or a record system."""
     rule_version: str
     restrictions: tuple[RestrictionOut, ...] = ()
     """The walker's active restrictions after this screening (a screening only adds)."""
@@ -152,6 +154,8 @@ class AssessmentOut(FrozenModel):
     backward_speed_m_s: float | None
     scores: dict[str, Any]
     reasons: tuple[Reason, ...]
+    answers: dict[str, Any] = Field(default_factory=dict)
+    """The values entered (``AssessmentIn`` as stored): seconds, counts, item answers."""
     rule_version: str
 
 

@@ -11,8 +11,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    Path,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+    status,
+)
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from retrowalk.clinical import evidence, red_flags
 from retrowalk.clinical import screening as clinical_screening
@@ -31,6 +43,7 @@ from retrowalk.services import (
     reset_links,
     restrictions,
     screening,
+    session_recordings,
     sessions,
     walkers,
 )
@@ -69,6 +82,7 @@ from retrowalk.services.schemas import (
     WalkerIn,
     WalkerOut,
 )
+from retrowalk.services.schemas.recordings import RecordingOut
 from retrowalk.web.auth import (
     authenticate,
     check_csrf,
@@ -82,6 +96,15 @@ from retrowalk.web.auth import (
 )
 from retrowalk.web.auth import (
     sign_in as start_signed_in,
+)
+from retrowalk.web.downloads import (
+    FHIR_JSON,
+    PageSize,
+    Since,
+    Until,
+    fhir_response,
+    pdf_response,
+    tables_response,
 )
 from retrowalk.web.errors import ERROR_RESPONSES
 from retrowalk.web.password_policy import WeakPasswordError, check_new_password
@@ -97,6 +120,7 @@ router = APIRouter(
 WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
 InvitationId = Annotated[int, Path(ge=1, le=ID_MAX, description="The invitation's id")]
 AccountId = Annotated[int, Path(ge=1, le=ID_MAX, description="The account's id")]
+SessionId = Annotated[int, Path(ge=1, le=ID_MAX, description="The session's id")]
 SignedIn = Annotated[Actor, Depends(require_actor)]
 Clinician = Annotated[Actor, Depends(require_clinician)]
 
@@ -260,6 +284,54 @@ def log_session(
 
 
 @router.post(
+    "/sessions/{session_id}/recording",
+    tags=["sessions"],
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": RecordingOut, "description": "This file was already attached"}},
+)
+async def attach_recording(
+    request: Request,
+    response: Response,
+    actor: SignedIn,
+    session_id: SessionId,
+    file: Annotated[UploadFile, File(description="The recording file (multipart field)")],
+    fmt: Annotated[
+        str, Form(alias="format", description="auto, or one of the formats retrowalk reads")
+    ] = "auto",
+) -> RecordingOut:
+    """Attach a recording to the walker's own logged session (a file from phyphox, Sensor
+    Logger, a FIT or GPX watch file, a CSV, or the guided session's JSON), at most 32 MB.
+
+    It is analysed at once: steps, cadence, bouts with their direction (forward, backward or
+    unknown, with a confidence; backward is not yet validated on real walking). A file that
+    cannot be read is refused (422) with what was wrong and what was expected; the same file
+    twice is stored once (200 the second time). Clinicians read recordings, never add them.
+    """
+    content = await file.read(session_recordings.MAX_RECORDING_BYTES + 1)
+    saved = await run_in_threadpool(
+        session_recordings.attach_recording,
+        web_state(request).ctx,
+        actor,
+        session_id,
+        content,
+        file_name=file.filename,
+        fmt=fmt,
+    )
+    if not saved.created:
+        response.status_code = status.HTTP_200_OK
+    return saved
+
+
+@router.get("/sessions/{session_id}/recordings", tags=["sessions"])
+def session_recording_list(
+    request: Request, actor: SignedIn, session_id: SessionId
+) -> list[RecordingOut]:
+    """The recordings of a session and their analyses (the walker's own; a clinician's
+    walker's)."""
+    return session_recordings.session_recordings(web_state(request).ctx, actor, session_id)
+
+
+@router.post(
     "/walkers/{walker_id}/checkins", tags=["sessions"], status_code=status.HTTP_201_CREATED
 )
 def morning_checkin(
@@ -316,6 +388,53 @@ def adjust_prescription(
 @router.post("/walkers/{walker_id}/notes", tags=["clinician"], status_code=status.HTTP_201_CREATED)
 def add_note(request: Request, actor: Clinician, walker_id: WalkerId, body: NoteIn) -> NoteOut:
     return clinician.add_note(web_state(request).ctx, actor, walker_id, body)
+
+
+# --- reports -------------------------------------------------------------------------
+
+
+@router.get(
+    "/walkers/{walker_id}/fhir",
+    tags=["reports"],
+    response_class=Response,
+    responses={200: {"content": {FHIR_JSON: {}}, "description": "A FHIR R4 Bundle"}},
+)
+def walker_fhir(
+    request: Request, actor: Clinician, walker_id: WalkerId, since: Since = None,
+    until: Until = None,
+) -> Response:  # fmt: skip
+    """The walker's record as a FHIR R4 ``Bundle`` (type ``collection``): Patient,
+    Practitioner, Condition, Observations, QuestionnaireResponses and the plan as a CarePlan
+    (codes: ``docs/fhir.md``). Default period: the last 12 weeks."""
+    return fhir_response(request, actor, walker_id, since, until)
+
+
+@router.get(
+    "/walkers/{walker_id}/report.pdf",
+    tags=["reports"],
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The PDF report"}},
+)
+def walker_report_pdf(
+    request: Request, actor: Clinician, walker_id: WalkerId, since: Since = None,
+    until: Until = None, size: PageSize = "A4",
+) -> Response:  # fmt: skip
+    """The clinical report a physiotherapist files (A4 or US Letter)."""
+    return pdf_response(request, actor, walker_id, since, until, size)
+
+
+@router.get(
+    "/walkers/{walker_id}/tables.zip",
+    tags=["reports"],
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}, "description": "CSV tables"}},
+)
+def walker_tables_zip(
+    request: Request, actor: Clinician, walker_id: WalkerId, since: Since = None,
+    until: Until = None,
+) -> Response:  # fmt: skip
+    """Sessions, check-ins, assessments and decisions as tidy CSV (units in the names)."""
+    return tables_response(request, actor, [walker_id], since, until)
 
 
 # --- the clinic's policy ------------------------------------------------------------

@@ -30,6 +30,7 @@ from retrowalk.web.auth import (
     sign_in,
     sign_out,
 )
+from retrowalk.web.downloads import download
 from retrowalk.web.errors import status_for
 from retrowalk.web.pages.auth_pages import new_password
 from retrowalk.web.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
@@ -107,17 +108,6 @@ def _change_password(request: Request, form: FormData) -> Response:
     return RedirectResponse("/account", 303)
 
 
-def _download(body: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        body,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 def _filename(extension: str) -> str:
     return f"my-retrowalk-data-{datetime.now(UTC):%Y-%m-%d}.{extension}"
 
@@ -126,14 +116,14 @@ def _filename(extension: str) -> str:
 def my_data_json(request: Request) -> Response:
     actor, _ = require_walker(request)
     data = my_data.my_data(web_state(request).ctx, actor)
-    return _download(my_data.as_json(data), "application/json", _filename("json"))
+    return download(my_data.as_json(data), "application/json", _filename("json"))
 
 
 @router.get("/account/my-data.zip")
 def my_data_csv(request: Request) -> Response:
     actor, _ = require_walker(request)
     data = my_data.my_data(web_state(request).ctx, actor)
-    return _download(my_data.as_csv_zip(data), "application/zip", _filename("zip"))
+    return download(my_data.as_csv_zip(data), "application/zip", _filename("zip"))
 
 
 # --- a one-time password link -------------------------------------------------------------------

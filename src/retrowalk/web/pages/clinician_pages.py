@@ -18,7 +18,16 @@ from retrowalk.clinical.measures.koos import KOOS_ITEMS, SUBSCALE_LABELS
 from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.progress_charts import progress_charts
-from retrowalk.services import accounts, assessments, clinician, history, plans, walkers
+from retrowalk.reports.build import DEFAULT_WEEKS
+from retrowalk.services import (
+    accounts,
+    assessments,
+    clinician,
+    history,
+    plans,
+    session_recordings,
+    walkers,
+)
 from retrowalk.services.errors import ServiceError
 from retrowalk.services.schemas import (
     ID_MAX,
@@ -29,9 +38,11 @@ from retrowalk.services.schemas import (
     RestrictionsOut,
     WalkerFlags,
 )
+from retrowalk.services.schemas.recordings import RecordingOut
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_clinician
 from retrowalk.web.errors import status_for
+from retrowalk.web.pages import exercise_pages
 from retrowalk.web.render import flash, render
 from retrowalk.web.state import web_state
 
@@ -151,6 +162,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "title": walker.display_name,
         "nav": "walkers",
         "walker": walker,
+        "report_weeks": DEFAULT_WEEKS,
         "record": record,
         "flags": flags,
         "plan": plans.current_prescription(db, actor, walker_id),
@@ -158,12 +170,24 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "reassessment": assessments.reassessment_status(db, actor, walker_id),
         "decisions": decisions,
         "charts": progress_charts(record),
+        "recordings_by_session": _recordings_by_session(
+            session_recordings.walker_recordings(db, actor, walker_id)
+        ),
         "labels": labels,
         "surfaces": vocab.SURFACES.choices(),
         "surface_values": [s.value for s in Surface],
         "koos_items": [(SUBSCALE_LABELS[sub], codes) for sub, codes in KOOS_ITEMS.items()],
         "values": {},
+        **exercise_pages.clinician_context(db, actor, walker_id),
     }
+
+
+def _recordings_by_session(recordings: list[RecordingOut]) -> dict[int, list[RecordingOut]]:
+    """Each session's recordings (newest sessions first on the page, as the table)."""
+    grouped: dict[int, list[RecordingOut]] = {}
+    for recording in recordings:
+        grouped.setdefault(recording.session_id, []).append(recording)
+    return grouped
 
 
 @router.get("/clinician/walkers/{walker_id}")

@@ -1,7 +1,8 @@
 """Staff pages for accounts: password links, waiting invitations, inviting clinicians.
 
-- ``/team``: the clinician's own walkers and their colleagues, each with "Make a password
-  link" (a forgotten or leaked password; a colleague set up with ``retrowalk account add``);
+- ``/team``: the clinician's own walkers, each with "Make a password link" (a forgotten or
+  leaked password), and their colleagues (an administrator makes their links: a link comes
+  back to whoever makes it, so a clinician never makes one for a colleague);
   an administrator also invites clinicians here.
 - ``/clinician/invitations``: invitations not used yet, to withdraw or send again.
 

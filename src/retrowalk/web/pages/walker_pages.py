@@ -32,6 +32,7 @@ from retrowalk.services import (
     policies,
     reminders,
     screening,
+    session_recordings,
     sessions,
 )
 from retrowalk.services.errors import ServiceError
@@ -82,23 +83,32 @@ RED_FLAG_FIELDS = {
     f"flag_{flag.value}": flag.info.question for flag in red_flags.SCREENING_RED_FLAGS
 }
 """Each red flag as its own yes/no question, asked positively (RULES.md §7.6)."""
-HEALTH_FIELDS = {
-    "fever_or_unwell": red_flags.FEVER_QUESTION,
-    "uses_walking_aid": clinical_screening.WALKING_AID_QUESTION,
-    "takes_anticoagulant": clinical_screening.ANTICOAGULANT_QUESTION,
-    "recent_knee_surgery": clinical_screening.recent_surgery_question(),
-}
+
+
+def health_fields(request: Request) -> dict[str, str]:
+    """The other health questions; the knee-surgery one names the clinic's weeks (policy)."""
+    surgery = clinical_screening.recent_surgery_question(
+        policies.clinic_policy(web_state(request).ctx)
+    )
+    return {
+        "fever_or_unwell": red_flags.FEVER_QUESTION,
+        "uses_walking_aid": clinical_screening.WALKING_AID_QUESTION,
+        "takes_anticoagulant": clinical_screening.ANTICOAGULANT_QUESTION,
+        "recent_knee_surgery": surgery,
+    }
+
+
 CHECKIN_FLAG_STATEMENTS = {flag.value: flag.info.statement for flag in red_flags.CHECKIN_RED_FLAGS}
 
 
-def _screening_context(values: dict[str, Any]) -> dict[str, Any]:
+def _screening_context(request: Request, values: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": "Safety questions",
         "parq": PARQ_FIELDS,
         "steadi": STEADI_FIELDS,
         "used_to_activity_question": USED_TO_ACTIVITY,
         "red_flags": RED_FLAG_FIELDS,
-        "health": HEALTH_FIELDS,
+        "health": health_fields(request),
         "values": values,
     }
 
@@ -106,18 +116,19 @@ def _screening_context(values: dict[str, Any]) -> dict[str, Any]:
 @router.get("/onboarding/screening")
 def screening_form(request: Request) -> Response:
     require_walker(request)
-    return render(request, "walker/screening.html", _screening_context({}))
+    return render(request, "walker/screening.html", _screening_context(request, {}))
 
 
 @router.post("/onboarding/screening")
 async def screening_submit(request: Request) -> Response:
     actor, walker_id = require_walker(request)
     form = await request.form()
+    health = health_fields(request)
     questions = {
         **PARQ_FIELDS,
         "used_to_activity": USED_TO_ACTIVITY,
         **RED_FLAG_FIELDS,
-        **HEALTH_FIELDS,
+        **health,
         **STEADI_FIELDS,
     }
     answers: dict[str, Any] = {name: forms.yes_no(form, name) for name in questions}
@@ -136,7 +147,7 @@ async def screening_submit(request: Request) -> Response:
                 "parq": tuple(answers[name] for name in PARQ_FIELDS),
                 "red_flags": tuple(flags),
                 "steadi": {name: answers[name] for name in STEADI_FIELDS},
-                **{name: answers[name] for name in HEALTH_FIELDS},
+                **{name: answers[name] for name in health},
             },
         )
         result = screening.screen_walker(web_state(request).ctx, actor, walker_id, data)
@@ -144,7 +155,11 @@ async def screening_submit(request: Request) -> Response:
         return render(
             request,
             "walker/screening.html",
-            {**_screening_context(values), "error": str(exc), "errors": forms.field_errors(exc)},
+            {
+                **_screening_context(request, values),
+                "error": str(exc),
+                "errors": forms.field_errors(exc),
+            },
             status_code=status_for(exc),
         )
     return render(
@@ -597,7 +612,12 @@ async def checkin_submit(request: Request) -> Response:
 @router.get("/progress")
 def progress_page(request: Request) -> Response:
     actor, walker_id = require_walker(request)
-    record = history.walker_history(web_state(request).ctx, actor, walker_id, weeks=12)
+    ctx = web_state(request).ctx
+    record = history.walker_history(ctx, actor, walker_id, weeks=12)
+    steps: dict[int, int] = {}
+    for recording in session_recordings.walker_recordings(ctx, actor, walker_id):
+        if recording.steps is not None:
+            steps[recording.session_id] = steps.get(recording.session_id, 0) + recording.steps
     return render(
         request,
         "walker/progress.html",
@@ -606,5 +626,6 @@ def progress_page(request: Request) -> Response:
             "nav": "progress",
             "record": record,
             "charts": progress_charts(record),
+            "recorded_steps": steps,
         },
     )

@@ -5,7 +5,7 @@
 - ``calendar_feeds``: one per walker, the nonce its secret feed address is made from.
 
 Revision ID: 0007_session_calendar
-Revises: 0004
+Revises: 0008_session_recordings
 Create Date: 2026-12-01 13:30:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import retrowalk.store.column_types
 
 revision: str = "0007_session_calendar"
-down_revision: str | None = "0004"
+down_revision: str | None = "0008_session_recordings"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,58 @@
+"""Queries and writes of the strengthening exercises: switches per walker, ticks and entries.
+
+Every query filters on ``walker_id`` first (the ``(walker_id, ...)`` unique constraint and
+index serve it), like the rest of the store.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from retrowalk.store.models import ExerciseLog, ExerciseLogEntry, WalkerExercise
+
+
+def switches(tx: Session, walker_id: int) -> dict[str, WalkerExercise]:
+    """The clinician's switches of this walker's exercises, by exercise key."""
+    rows = tx.scalars(select(WalkerExercise).where(WalkerExercise.walker_id == walker_id))
+    return {row.exercise_key: row for row in rows}
+
+
+def log_by_client_key(tx: Session, walker_id: int, client_key: str) -> ExerciseLog | None:
+    return tx.scalar(
+        select(ExerciseLog).where(
+            ExerciseLog.walker_id == walker_id, ExerciseLog.client_key == client_key
+        )
+    )
+
+
+def entries(tx: Session, log_ids: list[int]) -> dict[int, list[ExerciseLogEntry]]:
+    """The entries of these ticks, by tick id, in the order they were written."""
+    found: dict[int, list[ExerciseLogEntry]] = {i: [] for i in log_ids}
+    if not log_ids:
+        return found
+    rows = tx.scalars(
+        select(ExerciseLogEntry)
+        .where(ExerciseLogEntry.log_id.in_(log_ids))
+        .order_by(ExerciseLogEntry.id)
+    )
+    for row in rows:
+        found[row.log_id].append(row)
+    return found
+
+
+def logs_between(tx: Session, walker_id: int, since: date, until: date) -> list[ExerciseLog]:
+    """The walker's ticks dated ``since`` to ``until`` (her own dates), oldest first."""
+    return list(
+        tx.scalars(
+            select(ExerciseLog)
+            .where(
+                ExerciseLog.walker_id == walker_id,
+                ExerciseLog.local_date >= since,
+                ExerciseLog.local_date <= until,
+            )
+            .order_by(ExerciseLog.local_date, ExerciseLog.id)
+        )
+    )

@@ -1,0 +1,187 @@
+"""Uploading a recording to a session over HTTP: the API and the walker's page.
+
+A good file shows its steps to the walker and to her clinician; a bad one is a 422 naming the
+file field and what was expected (never a traceback); someone else's session is refused; a
+file over the limit is refused with the limit in the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from retrowalk.services import history
+from retrowalk.web.app import create_app
+from tests.motion.guided_doc import guided_bytes
+from tests.motion.synth import walking
+from tests.web.conftest import LiveServer, World, form_csrf, sign_in
+
+
+def walk_csv(cadence: float = 104.0, seconds: float = 40.0) -> bytes:
+    t, xyz = walking(cadence, seconds, 50.0, rest_before_s=2, rest_after_s=2, seed=5)
+    rows = [f"{a:.3f},{x:.4f},{y:.4f},{z:.4f}" for a, (x, y, z) in zip(t, xyz, strict=True)]
+    return ("time,x,y,z\n" + "\n".join(rows) + "\n").encode()
+
+
+def _session_id(world: World) -> int:
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    record = history.walker_history(world.ctx, world.admin, walker_id, weeks=520)
+    return record.sessions[0].id
+
+
+@pytest.fixture(scope="module")
+def walker_client(world: World) -> tuple[httpx.Client, str]:
+    client = world.client()
+    csrf = sign_in(client, world.walker_a)
+    yield client, csrf
+    client.close()
+
+
+def test_a_good_file_shows_its_steps_to_the_walker_and_her_clinician(
+    world: World, walker_client: tuple[httpx.Client, str]
+) -> None:
+    client, csrf = walker_client
+    session_id = _session_id(world)
+    response = client.post(
+        f"/api/v1/sessions/{session_id}/recording",
+        files={"file": ("walk.csv", walk_csv(), "text/csv")},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert abs(body["steps"] - 104 * 40 / 60) <= 3
+    assert abs(body["cadence_spm"] - 104) < 4
+    assert body["bouts"][0]["direction"] in ("forward", "backward", "unknown")
+    again = client.post(
+        f"/api/v1/sessions/{session_id}/recording",
+        files={"file": ("walk.csv", walk_csv(), "text/csv")},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert again.status_code == 200
+    assert again.json()["id"] == body["id"]
+    listed = client.get(f"/api/v1/sessions/{session_id}/recordings").json()
+    assert [r["id"] for r in listed] == [body["id"]]
+    page = client.get(f"/sessions/{session_id}")
+    assert page.status_code == 200
+    assert f'<dd data-field="steps">{body["steps"]}</dd>' in page.text
+    progress = client.get("/progress")
+    assert f'href="/sessions/{session_id}"' in progress.text
+    assert f"{body['steps']} steps recorded" in progress.text
+    with world.client() as staff:
+        sign_in(staff, world.clinician_a)
+        walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+        clinician_page = staff.get(f"/clinician/walkers/{walker_id}")
+        assert clinician_page.status_code == 200
+        assert f'<dd data-field="steps">{body["steps"]}</dd>' in clinician_page.text
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("walk.csv", b"time,x,y,z\n0,a,b,c\n1,d,e,f\n", "column"),
+        ("walk.zip", b"PK\x03\x04 broken", "Expected a phyphox export"),
+        ("walk.json", b'{"not": "a recording"}', "not a retrowalk guided-session recording"),
+        ("empty.csv", b"", "empty"),
+    ],
+)
+def test_a_bad_file_is_a_422_naming_the_file_field(
+    world: World, walker_client: tuple[httpx.Client, str], name: str, content: bytes, words: str
+) -> None:
+    client, csrf = walker_client
+    session_id = _session_id(world)
+    response = client.post(
+        f"/api/v1/sessions/{session_id}/recording",
+        files={"file": (name, content, "application/octet-stream")},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["problems"][0]["field"] == "file"
+    assert words in body["detail"]
+    assert "Traceback" not in response.text
+
+
+def test_the_page_shows_a_bad_file_next_to_the_file_box(
+    world: World, walker_client: tuple[httpx.Client, str]
+) -> None:
+    client, _ = walker_client
+    session_id = _session_id(world)
+    page = client.get(f"/sessions/{session_id}")
+    response = client.post(
+        f"/sessions/{session_id}/recording",
+        files={"file": ("walk.gpx", b"<?xml version='1.0'?><gpx><trk></trk></gpx>", "text/xml")},
+        data={"csrf_token": form_csrf(page.text), "format": "auto"},
+    )
+    assert response.status_code == 422
+    assert 'class="field-error" id="file-error"' in response.text
+    assert "Expected a phyphox export" in response.text
+    assert 'aria-invalid="true"' in response.text
+    nothing = client.post(
+        f"/sessions/{session_id}/recording",
+        data={"csrf_token": form_csrf(page.text), "format": "auto"},
+    )
+    assert nothing.status_code == 422
+    assert "Choose a recording file first." in nothing.text
+
+
+def test_the_page_adds_a_guided_recording_and_shows_its_phases(
+    world: World, walker_client: tuple[httpx.Client, str]
+) -> None:
+    client, _ = walker_client
+    session_id = _session_id(world)
+    page = client.get(f"/sessions/{session_id}")
+    response = client.post(
+        f"/sessions/{session_id}/recording",
+        files={"file": ("guided.json", guided_bytes(seed=9), "application/json")},
+        data={"csrf_token": form_csrf(page.text), "format": "auto"},
+    )
+    assert response.status_code == 303
+    shown = client.get(f"/sessions/{session_id}")
+    # 100 synthetic steps; the closing-step rule may add the one that brings the feet together
+    assert re.search(r"Recording added: 10[01] steps\.", shown.text)
+    assert 'data-phase="backward"' in shown.text
+    assert 'data-phase="warmup"' in shown.text
+
+
+def test_a_file_over_the_upload_limit_is_refused_with_the_limit(world: World) -> None:
+    app = create_app(world.ctx, max_upload_bytes=64 * 1024)
+    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+        csrf = sign_in(client, world.walker_a)
+        response = client.post(
+            f"/api/v1/sessions/{_session_id(world)}/recording",
+            files={"file": ("walk.csv", walk_csv(seconds=60), "text/csv")},
+            headers={"X-CSRF-Token": csrf},
+        )
+    assert response.status_code == 413
+    assert "at most 0.0625 MB" in response.json()["detail"]
+
+
+def test_one_bad_stored_recording_never_breaks_a_page(
+    world: World, walker_client: tuple[httpx.Client, str]
+) -> None:
+    from retrowalk.services import session_recordings
+    from retrowalk.store.models import SessionRecording
+
+    client, csrf = walker_client
+    session_id = _session_id(world)
+    response = client.post(
+        f"/api/v1/sessions/{session_id}/recording",
+        files={"file": ("odd.csv", walk_csv(cadence=90, seconds=30), "text/csv")},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 201, response.text
+    with world.ctx.db.transaction() as tx:
+        row = tx.get(SessionRecording, response.json()["id"])
+        assert row is not None
+        row.analysis_json = {"bouts": "not a list of bouts", "phases": [None]}
+    assert client.get(f"/sessions/{session_id}").status_code == 200
+    assert session_recordings.NO_ANALYSIS in client.get(f"/sessions/{session_id}").text
+    assert client.get("/progress").status_code == 200
+    with world.client() as staff:
+        sign_in(staff, world.clinician_a)
+        walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+        page = staff.get(f"/clinician/walkers/{walker_id}")
+        assert page.status_code == 200
+        assert session_recordings.NO_ANALYSIS in page.text
