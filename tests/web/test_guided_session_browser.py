@@ -303,3 +303,26 @@ def test_the_screen_is_kept_awake_while_the_timer_runs(world: World, browser: An
     page.wait_for_timeout(300)
     assert page.evaluate("() => window.__locks") == 2, "paused: the screen may sleep"
     context.close()
+
+
+def test_a_field_reached_with_the_keyboard_is_not_hidden_under_the_bar(
+    world: World, browser: Any
+) -> None:
+    context, page = phone(
+        browser, world, walker_with_plan(world), viewport={"width": 390, "height": 500}
+    )
+    start_session(page, world)
+    page.click("[data-action=pause]")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.focus("#helper-here")
+    for _ in range(40):  # Tab on until the steps-a-minute box, as a keyboard user would
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "bpm":
+            break
+    assert page.evaluate("() => document.activeElement.id") == "bpm"
+    hidden = page.evaluate(
+        """() => document.getElementById("bpm").getBoundingClientRect().bottom
+              > document.getElementById("session-bar").getBoundingClientRect().top"""
+    )
+    assert not hidden, "the focused box is under the bar"
+    context.close()

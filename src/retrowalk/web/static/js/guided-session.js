@@ -174,10 +174,14 @@
       return phase().name + ", " + fmt(left()) + " left";
     }
     /* The page ends above the bar, whatever its height at this width and zoom. */
+    /* ... and a focused field is scrolled to above the bar, never under it (WCAG 2.4.11). */
     function makeRoom() {
       var fixed = started && !bar.hidden;
       var room = fixed ? (bar.offsetHeight + 16) + "px" : "";
-      if (document.body.style.paddingBottom !== room) document.body.style.paddingBottom = room;
+      if (document.body.style.paddingBottom !== room) {
+        document.body.style.paddingBottom = room;
+        document.documentElement.style.scrollPaddingBottom = room;
+      }
     }
     window.addEventListener("resize", makeRoom);
     function render() {
