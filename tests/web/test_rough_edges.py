@@ -256,3 +256,16 @@ def test_a_failed_form_stores_nothing(world: World) -> None:
         )
         assert empty_note.status_code == 422
     assert _count(world, person) == before
+
+
+def test_the_limit_named_is_the_limit_checked() -> None:
+    """``TEXT_MAX_CHARS`` (quoted by the pages) is the ``max_length`` of every free text."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from retrowalk.services.schemas.base import Note, Reason3, Text
+
+    for kind in (Note, Text, Reason3):
+        adapter: TypeAdapter[str] = TypeAdapter(kind)
+        assert adapter.validate_python("a" * TEXT_MAX_CHARS)
+        with pytest.raises(ValidationError):
+            adapter.validate_python("a" * (TEXT_MAX_CHARS + 1))

@@ -59,6 +59,11 @@ STEPS_MAX: Final[int] = 100_000
 """Input limit: more than 20 km of backward walking in one session is a typing error."""
 
 
+TEXT_MAX_CHARS: Final[int] = 4000
+"""The longest free text (``max_length`` of ``Text``, ``Note`` and ``Reason3`` below): a longer
+one is refused with this number, never cut (tests/web/test_rough_edges.py checks they agree)."""
+
+
 NUL_MESSAGE: Final[str] = (
     "must not contain a NUL character (\\x00); type or paste the text again without it"
 )
@@ -170,14 +175,8 @@ def _sentence(value: str) -> str:
     return value
 
 
-TEXT_MAX_CHARS = 4000
-"""The longest free text (a note, a reason): a longer one is refused with this number, never cut."""
-
 Text = Annotated[
-    str,
-    Field(min_length=1, max_length=TEXT_MAX_CHARS),
-    AfterValidator(refuse_nul),
-    AfterValidator(_words),
+    str, Field(min_length=1, max_length=4000), AfterValidator(refuse_nul), AfterValidator(_words)
 ]
 
 
@@ -188,14 +187,11 @@ PasswordHash = Annotated[str, Field(min_length=1, max_length=512), AfterValidato
 
 
 Reason3 = Annotated[
-    str,
-    Field(min_length=3, max_length=TEXT_MAX_CHARS),
-    AfterValidator(refuse_nul),
-    AfterValidator(_sentence),
+    str, Field(min_length=3, max_length=4000), AfterValidator(refuse_nul), AfterValidator(_sentence)
 ]
 
 
-Note = Annotated[str, Field(max_length=TEXT_MAX_CHARS), AfterValidator(refuse_nul)]
+Note = Annotated[str, Field(max_length=4000), AfterValidator(refuse_nul)]
 
 
 Answers = Annotated[dict[str, Any], AfterValidator(_refuse_nul_inside)]
