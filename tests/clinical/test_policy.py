@@ -119,6 +119,22 @@ def test_a_policy_needs_at_least_one_surface_per_level() -> None:
         PolicyConfig(high_risk_surfaces=())
 
 
+@pytest.mark.parametrize("surface", [Surface.FLAT_CLEAR_KNOWN_PATH, Surface.TREADMILL])
+def test_high_fall_risk_is_never_offered_a_surface_without_support(surface: Surface) -> None:
+    """A clinic's policy cannot send a walker at high fall risk onto a path or a bare
+    treadmill: nothing to hold, nobody beside (found by the outside-in test)."""
+    with pytest.raises(ValidationError, match="nothing to hold or nobody beside"):
+        PolicyConfig(high_risk_surfaces=(Surface.TREADMILL_WITH_HANDRAILS, surface))
+
+
+def test_a_clinic_cannot_start_walkers_at_laboratory_speeds_or_backdate_for_months() -> None:
+    with pytest.raises(ValidationError, match="start_speed_ceiling_m_s"):
+        PolicyConfig(start_speed_ceiling_m_s=0.89)
+    assert PolicyConfig(start_speed_ceiling_m_s=0.88).start_speed_ceiling_m_s == 0.88
+    with pytest.raises(ValidationError, match="walker_backdate_max_days"):
+        PolicyConfig(walker_backdate_max_days=31)
+
+
 def test_the_speed_step_can_never_exceed_the_published_10_percent_a_week() -> None:
     assert DEFAULT_POLICY.speed_step_fraction <= SPEED_MAX_RISE_FRACTION_PER_7_DAYS
     with pytest.raises(ValidationError):

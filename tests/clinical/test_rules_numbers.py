@@ -126,6 +126,7 @@ OTHER_RULES_WITH_THE_SAME_VALUE: dict[tuple[type, Number], dict[Owner, str]] = {
     (int, 30): {
         "norms.py:CHAIR_STAND_DURATION_S": "the 30 s of the 30-s chair stand",
         "exercises.py:REPETITIONS_MAX": "content check (repetitions a set)",
+        "policy.py:WALKER_BACKDATE_MAX_DAYS_LIMIT": "own policy (a month of diary at most)",
     },
     (float, 1.0): {"fall_risk.py:TEST_TIME_MIN_S": "input limit (a timed test under 1 s)"},
     (float, 0.2): {

@@ -14,11 +14,12 @@ from fhir.resources.R4B.bundle import Bundle
 
 from retrowalk.clinical.measures.koos import ALL_KOOS_ITEMS
 from retrowalk.clinical.policy import PolicyConfig
+from retrowalk.clinical.red_flags import KneeRedFlag
 from retrowalk.reports import fhir_codes as fc
 from retrowalk.reports.fhir_bundle import walker_bundle, walker_bundle_json
 from retrowalk.reports.record import WalkerRecord
 from retrowalk.services.context import AppContext
-from tests.reports.known_walker import BASELINE, REASSESSMENT, SESSION_DAYS, build
+from tests.reports.known_walker import BASELINE, CLEAR_REASON, REASSESSMENT, SESSION_DAYS, build
 
 REQUIRED_CODES = {
     # element path → the R4 codes of its required binding that this export may use
@@ -62,6 +63,7 @@ def test_every_resource_validates_with_its_own_model(parsed: dict[str, Any]) -> 
         "Observation",
         "QuestionnaireResponse",
         "CarePlan",
+        "Flag",
     }
     assert parsed["type"] == "collection"
 
@@ -225,3 +227,43 @@ def test_the_surgery_question_is_worded_with_the_clinics_weeks(report: WalkerRec
     ]
     texts = {item["linkId"]: item.get("text", "") for item in screening["item"]}
     assert "in the last 8 weeks?" in texts["recent-knee-surgery"]
+
+
+def test_restrictions_are_flags_active_or_lifted_by_the_clearance(
+    parsed: dict[str, Any], report: WalkerRecord
+) -> None:
+    """A record system must warn before anyone walks with this person: every restriction is
+    a Flag, and one a clinician cleared is inactive from the clearance (found missing by the
+    outside-in test)."""
+    restrictions = report.active_restrictions
+    assert restrictions is not None
+    flags = [e["resource"] for e in parsed["entry"] if e["resource"]["resourceType"] == "Flag"]
+    active = [f for f in flags if f["status"] == "active"]
+    lifted = [f for f in flags if f["status"] == "inactive"]
+    assert len(active) == len(restrictions.active)
+    assert len(lifted) == len(restrictions.lifted) >= 1  # the near fall, cleared on day 12
+    near_fall = next(f for f in lifted if f["code"]["coding"][0]["code"] == "adverse_event")
+    assert near_fall["code"]["coding"][0]["system"] == fc.RW_RESTRICTION
+    assert CLEAR_REASON in near_fall["code"]["text"]
+    assert near_fall["period"]["start"] < near_fall["period"]["end"]
+    urls = {e["fullUrl"] for e in parsed["entry"]}
+    assert near_fall["author"]["reference"] in urls
+
+
+def test_a_red_flag_at_the_morning_check_in_is_an_observation(report: WalkerRecord) -> None:
+    checkin = report.history.checkins[-1].model_copy(
+        update={"new_red_flags": (KneeRedFlag.CANNOT_BEAR_WEIGHT,)}
+    )
+    history = report.history.model_copy(
+        update={"checkins": (*report.history.checkins[:-1], checkin)}
+    )
+    bundle = json.loads(walker_bundle_json(report.model_copy(update={"history": history})))
+    flags = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+        and e["resource"]["code"]["coding"][0]["code"] == "next-morning-red-flag"
+    ]
+    assert len(flags) == 1
+    (value,) = flags[0]["valueCodeableConcept"]["coding"]
+    assert (value["system"], value["code"]) == (fc.RW_RED_FLAG, "cannot_bear_weight")

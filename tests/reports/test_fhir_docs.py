@@ -32,6 +32,7 @@ def test_every_retrowalk_code_system_code_and_extension_is_listed() -> None:
         fc.RW_ACTIVITY,
         fc.RW_SURFACE,
         fc.RW_SUPERVISION,
+        fc.RW_RESTRICTION,
         fc.Q_SCREENING,
         fc.Q_KOOS,
         *fc.EXTENSIONS,

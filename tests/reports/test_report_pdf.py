@@ -22,6 +22,7 @@ from retrowalk.reports.report_pdf import (
     report_html,
     report_pdf,
 )
+from retrowalk.services.schemas import NoteOut
 from tests.conftest import ROOT
 from tests.reports.known_walker import (
     CLEAR_REASON,
@@ -174,3 +175,25 @@ def test_another_walkers_record_is_refused(report: WalkerRecord) -> None:
     history = report.history.model_copy(update={"sessions": (*report.history.sessions, stranger)})
     with pytest.raises(ReportInputError, match="one walker's data only"):
         walker_record(history=history, generated_at=report.generated_at)
+
+
+def test_long_names_and_unbroken_words_stay_on_the_page(report: WalkerRecord) -> None:
+    """A 3,000-letter word in a note and an 80-letter name break instead of running off the
+    page (pdftotext reads only what is on the page), and a note keeps its line breaks."""
+    word = "W" * 3000
+    note = NoteOut(
+        id=10_000,
+        walker_id=report.walker.id,
+        author_id=1,
+        created_at=report.history.notes[0].created_at,
+        text=f"{word}\nsecond line of the note",
+    )
+    walker = report.history.walker.model_copy(update={"display_name": "N" * 80})
+    history = report.history.model_copy(
+        update={"notes": (*report.history.notes, note), "walker": walker}
+    )
+    text = "\n".join(pages_text(report_pdf(report.model_copy(update={"history": history}))))
+    squeezed = "".join(text.split())
+    assert squeezed.count("W") >= len(word)  # every letter printed (lines may cross a page)
+    assert "N" * 80 in squeezed
+    assert re.search(r"\n\s*second line of the note", text)

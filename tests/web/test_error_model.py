@@ -118,3 +118,37 @@ def test_a_sentence_with_a_field_becomes_one_rule_problem() -> None:
     assert error.problems == (
         FieldProblem(field="reason", kind=ProblemKind.RULE, message="say why, in a few words."),
     )
+
+
+def test_a_refused_password_is_never_echoed_back(world: World) -> None:
+    """A mistyped password in a 422 would land in logs, proxies and the browser's history."""
+    secret = "correct-horse-battery-" + "x" * 2000
+    with world.client() as client:
+        csrf = client.get("/api/v1/session").json()["csrf_token"]
+        answer = client.post(
+            "/api/v1/session",
+            json={"email": world.walker_a.email, "password": secret},
+            headers={"X-CSRF-Token": csrf},
+        )
+    assert answer.status_code == 422
+    assert "correct-horse" not in answer.text
+    (problem,) = answer.json()["problems"]
+    assert problem["field"] == "password"
+    assert problem["given"] is None
+
+
+def test_text_that_would_show_backwards_is_refused(world: World) -> None:
+    """A right-to-left override in a note or a name turns the text around it backwards on
+    every page and in the report: refused where it is typed, naming the field."""
+    assert world.walker_a.walker is not None
+    with world.client() as client:
+        csrf = sign_in(client, world.clinician_a)
+        answer = client.post(
+            f"/api/v1/walkers/{world.walker_a.walker.id}/notes",
+            json={"text": "pain \u202eyad txen"},
+            headers={"X-CSRF-Token": csrf},
+        )
+    assert answer.status_code == 422
+    (problem,) = answer.json()["problems"]
+    assert problem["field"] == "text"
+    assert "text-direction control character" in problem["message"]

@@ -120,6 +120,8 @@ def test_first_start_prints_a_setup_link_that_creates_the_clinician(tmp_path: Pa
             assert created.status_code == 303
             assert created.headers["location"] == "/clinician/invite"
             assert client.get("/clinician/invite").status_code == 200
+            # the first account is the clinic's administrator: it can set the clinic's policy
+            assert 'name="cool_down_min"' in client.get("/team/policy").text
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as other:
             again = other.get(link.group(1))
             assert again.status_code == 303, "setup is over: the link sends people to sign in"

@@ -10,14 +10,25 @@ services always pass the clinic's version.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from retrowalk.clinical.norms import (
     CR10_MAX,
     NPRS_MAX,
     SPEED_MAX_RISE_FRACTION_PER_7_DAYS,
 )
-from retrowalk.clinical.surfaces import Surface
+from retrowalk.clinical.surfaces import SURFACES_WITH_SUPPORT, Surface
+
+START_SPEED_CEILING_MAX_M_S: Final[float] = 0.89
+"""The slowest speed of the healthy-young laboratory studies of backward walking (2 mph,
+evidence-report.md §1.4: UND 51, Truman 2007), which the evidence report calls too fast for
+older adults with knee OA: a clinic's starting ceiling stays below it (**policy**)."""
+
+WALKER_BACKDATE_MAX_DAYS_LIMIT: Final[int] = 30
+"""A clinic may let walkers enter sessions at most a month back (**policy**): older entries
+are a paper diary, which a clinician or the terminal enters."""
 
 
 class PolicyConfig(BaseModel):
@@ -236,16 +247,20 @@ class PolicyConfig(BaseModel):
     start_speed_ceiling_m_s: float = Field(
         default=0.8,
         gt=0,
+        lt=START_SPEED_CEILING_MAX_M_S,
         description=(
             "Policy (RULES §7.10): the starting speed is the measured comfortable speed but "
             "never above this; a clinician may set a faster plan. It is below the slowest "
             "speed of the healthy-young laboratory studies (0.89–1.56 m/s), which the "
-            "evidence report calls too fast for older adults with knee OA."
+            "evidence report calls too fast for older adults with knee OA; a clinic may not "
+            "raise it to that slowest speed or above (a faster start is a clinician's choice "
+            "for one walker)."
         ),
     )
     walker_backdate_max_days: int = Field(
         default=7,
         ge=0,
+        le=WALKER_BACKDATE_MAX_DAYS_LIMIT,
         description=(
             "Policy (time you can trust): a walker may log a session, or date their own tests, "
             "at most this many days back, and never ahead; the server's clock says when a "
@@ -272,6 +287,19 @@ class PolicyConfig(BaseModel):
             "minute keeps the walker informed without talking over a supervisor."
         ),
     )
+
+    @field_validator("high_risk_surfaces")
+    @classmethod
+    def _high_risk_has_support(cls, surfaces: tuple[Surface, ...]) -> tuple[Surface, ...]:
+        """A walker at high fall risk walks only with something to hold and someone beside
+        (RULES.md §1.3): a clinic cannot send them out on a path or a bare treadmill."""
+        unsafe = [s.value for s in surfaces if s not in SURFACES_WITH_SUPPORT]
+        if unsafe:
+            allowed = ", ".join(s.value for s in SURFACES_WITH_SUPPORT)
+            raise ValueError(
+                f"{', '.join(unsafe)} has nothing to hold or nobody beside; allowed: {allowed}"
+            )
+        return surfaces
 
 
 DEFAULT_POLICY = PolicyConfig()

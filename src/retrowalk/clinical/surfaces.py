@@ -32,6 +32,14 @@ class Surface(StrEnum):
     TREADMILL = "treadmill"
 
 
+SURFACES_WITH_SUPPORT: Final[tuple[Surface, ...]] = (
+    Surface.TREADMILL_WITH_HANDRAILS,
+    Surface.HALLWAY_WITH_RAIL_AND_SPOTTER,
+)
+"""Surfaces with something to hold and someone beside: the only ones a clinic's policy may
+offer a walker at high fall risk (**policy**, RULES.md §1.3: supervised, on a safe surface)."""
+
+
 SURFACE_WORDS: Final[Mapping[Surface, str]] = {
     Surface.TREADMILL_WITH_HANDRAILS: "a treadmill with handrails",
     Surface.HALLWAY_WITH_RAIL_AND_SPOTTER: "a hallway with a rail, with someone beside you",

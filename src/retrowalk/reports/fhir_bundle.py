@@ -29,6 +29,7 @@ from retrowalk.reports.fhir_builder import (
     ucum,
     urn,
 )
+from retrowalk.reports.fhir_flags import restriction_flags
 from retrowalk.reports.fhir_observations import (
     assessment_observations,
     checkin_observations,
@@ -208,6 +209,7 @@ def walker_bundle(record: WalkerRecord) -> Bundle:
         assessment_observations(b, a, record.tests.get(a.id))
     session_observations(b, history.sessions)
     checkin_observations(b, history.checkins)
+    restriction_flags(b)
     if record.plan is not None:
         _care_plan(b, record.plan)
     return Bundle.model_validate(

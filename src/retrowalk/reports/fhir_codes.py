@@ -29,6 +29,7 @@ RW_RED_FLAG: Final[str] = f"{RETROWALK_FHIR_BASE}/CodeSystem/red-flag"
 RW_ACTIVITY: Final[str] = f"{RETROWALK_FHIR_BASE}/CodeSystem/careplan-activity"
 RW_SURFACE: Final[str] = f"{RETROWALK_FHIR_BASE}/CodeSystem/surface"
 RW_SUPERVISION: Final[str] = f"{RETROWALK_FHIR_BASE}/CodeSystem/supervision"
+RW_RESTRICTION: Final[str] = f"{RETROWALK_FHIR_BASE}/CodeSystem/restriction"
 RW_RECORD_ID: Final[str] = f"{RETROWALK_FHIR_BASE}/identifier/record"
 """Identifier system: ``walker/{id}/{kind}/{record id}[/{measure}]``, stable across exports."""
 
@@ -158,6 +159,7 @@ OBS: Final[dict[str, RetrowalkCode]] = {
         RetrowalkCode("session-adverse-event", "Something that went wrong during the session"),
         RetrowalkCode("next-morning-pain", "Knee pain the next morning (NPRS 0-10)", PAIN_NRS),
         RetrowalkCode("next-morning-stiffness", "Knee stiffness the next morning (0-10)"),
+        RetrowalkCode("next-morning-red-flag", "A warning sign reported at the morning check-in"),
         RetrowalkCode("tug", "Timed Up and Go", TUG),
         RetrowalkCode("chair-stand-30s", "30-second chair stand (full stands)", CHAIR_STAND_30S),
         RetrowalkCode("tandem-stance", "Tandem stance, seconds held (4-stage balance)"),

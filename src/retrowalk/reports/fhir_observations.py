@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from retrowalk.clinical.measures.koos import KoosSubscale
+from retrowalk.clinical.red_flags import RED_FLAGS
 from retrowalk.present import vocabulary as vocab
 from retrowalk.reports import fhir_codes as fc
 from retrowalk.reports.fhir_builder import (
@@ -101,6 +102,20 @@ def checkin_observations(b: BundleBuilder, checkins: tuple[CheckinOut, ...]) -> 
                 fc.CATEGORY_SURVEY,
                 day,
                 nrs_value(c.stiffness_nprs),
+                performer=b.patient_url,
+            )
+        for flag in c.new_red_flags:
+            b.observation(
+                ("checkin", c.id, "next-morning-red-flag", flag.value),
+                "next-morning-red-flag",
+                fc.CATEGORY_SURVEY,
+                day,
+                {
+                    "valueCodeableConcept": {
+                        "coding": [coding(fc.RW_RED_FLAG, flag.value)],
+                        "text": RED_FLAGS[flag].statement,
+                    }
+                },
                 performer=b.patient_url,
             )
 

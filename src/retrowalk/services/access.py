@@ -40,12 +40,17 @@ def check_actor(tx: Session, actor: Actor) -> Account:
     return account
 
 
+def _a(word: str) -> str:
+    """``"an admin"``, ``"a clinician"``."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 def require_role(tx: Session, actor: Actor, *roles: Role) -> Account:
     """The actor's account when their role is one of ``roles``."""
     account = check_actor(tx, actor)
     if actor.role not in roles:
-        allowed = " or ".join(r.value for r in roles)
-        raise AccessDenied(f"Only a {allowed} may do this; you are signed in as a {actor.role}.")
+        allowed = " or ".join(_a(r.value) for r in roles)
+        raise AccessDenied(f"Only {allowed} may do this; you are signed in as {_a(actor.role)}.")
     return account
 
 

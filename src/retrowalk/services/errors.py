@@ -124,8 +124,8 @@ _KINDS: dict[str, tuple[ProblemKind, str]] = {
     "greater_than": (ProblemKind.TOO_SMALL, "must be more than {gt}"),
     "string_too_short": (ProblemKind.TOO_SHORT, "must be at least {min_length} characters long"),
     "string_too_long": (ProblemKind.TOO_LONG, "must be at most {max_length} characters long"),
-    "too_short": (ProblemKind.TOO_SHORT, "must have at least {min_length} items"),
-    "too_long": (ProblemKind.TOO_LONG, "must have at most {max_length} items"),
+    "too_short": (ProblemKind.TOO_SHORT, "must have at least {min_length} item(s)"),
+    "too_long": (ProblemKind.TOO_LONG, "must have at most {max_length} item(s)"),
     "int_parsing": (ProblemKind.NOT_WHOLE_NUMBER, "must be a whole number"),
     "int_from_float": (ProblemKind.NOT_WHOLE_NUMBER, "must be a whole number"),
     "int_type": (ProblemKind.NOT_WHOLE_NUMBER, "must be a whole number"),
@@ -154,6 +154,15 @@ def _shown(value: Any) -> Any:
     return f"{value:g}" if isinstance(value, float) else value
 
 
+SECRET_FIELDS = ("password", "token", "secret")
+"""A field whose name holds one of these words is never echoed back (a mistyped password
+in a 422 would land in logs, proxies and the browser's history)."""
+
+
+def _is_secret(loc: list[str]) -> bool:
+    return any(word in part.lower() for part in loc for word in SECRET_FIELDS)
+
+
 def problem_of(item: Mapping[str, Any]) -> FieldProblem:
     """One pydantic (or FastAPI) error dict as a :class:`FieldProblem`."""
     loc = [str(p) for p in item.get("loc", ())]
@@ -169,7 +178,11 @@ def problem_of(item: Mapping[str, Any]) -> FieldProblem:
         # A validator's own sentence; pydantic prefixes it with "Value error, ".
         message = str(item.get("msg", "is not allowed")).removeprefix("Value error, ")
     given = item.get("input")
-    if kind is ProblemKind.MISSING or isinstance(given, dict | list | tuple | bytes):
+    if (
+        _is_secret(loc)
+        or kind is ProblemKind.MISSING
+        or isinstance(given, dict | list | tuple | bytes)
+    ):
         given = None
     elif isinstance(given, str) and len(given) > 200:
         given = given[:200] + "…"

@@ -6,6 +6,7 @@ so a later screening with other answers can add a restriction, never remove one 
 from __future__ import annotations
 
 from retrowalk.clinical.prescription import RULE_VERSION
+from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
 from retrowalk.clinical.screening import ScreeningAnswers, ScreeningOutcome, screen
 from retrowalk.services.access import walker_for
 from retrowalk.services.context import AppContext
@@ -70,4 +71,20 @@ def screen_walker(
         restrictions = record_added(
             tx, actor, walker, before, policy=policy, entity="screening", entity_id=row.id, at=at
         )
+        standing = _standing(result.outcome, restrictions)
+        row.outcome = standing.value
+        row.clearance_required = standing is ScreeningOutcome.CLEARANCE_REQUIRED
         return screening_out(row).model_copy(update={"restrictions": active_out(tx, restrictions)})
+
+
+def _standing(answered: ScreeningOutcome, restrictions: Restrictions) -> ScreeningOutcome:
+    """The outcome as it stands after this screening: these answers, and every restriction
+    still active (re-screening only adds, RULES.md §7.1). Answering "no" to a red flag reported
+    before does not make the walker "cleared" while the red flag waits for a clinician."""
+    if answered is ScreeningOutcome.STOP_AND_REFER or restrictions.of(RestrictionKind.RED_FLAG):
+        return ScreeningOutcome.STOP_AND_REFER
+    if answered is ScreeningOutcome.CLEARANCE_REQUIRED or restrictions.of(
+        RestrictionKind.CLEARANCE_REQUIRED
+    ):
+        return ScreeningOutcome.CLEARANCE_REQUIRED
+    return answered

@@ -82,6 +82,24 @@ def refuse_nul(value: str) -> str:
     return value
 
 
+DIRECTION_CONTROLS: Final[frozenset[str]] = frozenset(
+    [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)]
+)
+"""Unicode's embedding, override and isolate controls: one of them makes the rest of a
+note or name read backwards on every page and in the report (a spoofing trick)."""
+DIRECTION_MESSAGE: Final[str] = (
+    "must not contain a text-direction control character (U+202A–U+202E, U+2066–U+2069): "
+    "it makes the text show in the wrong order; type or paste it again without it"
+)
+
+
+def refuse_direction_controls(value: str) -> str:
+    """Refuse text that would show in another order than it was typed."""
+    if not DIRECTION_CONTROLS.isdisjoint(value):
+        raise ValueError(DIRECTION_MESSAGE)
+    return value
+
+
 def _refuse_nul_inside(value: Any) -> Any:
     """:func:`refuse_nul` for every key and string inside a JSON-like value."""
     if isinstance(value, str):
@@ -176,22 +194,40 @@ def _sentence(value: str) -> str:
 
 
 Text = Annotated[
-    str, Field(min_length=1, max_length=4000), AfterValidator(refuse_nul), AfterValidator(_words)
+    str,
+    Field(min_length=1, max_length=4000),
+    AfterValidator(refuse_nul),
+    AfterValidator(refuse_direction_controls),
+    AfterValidator(_words),
 ]
 
 
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(refuse_nul)]
+Name = Annotated[
+    str,
+    Field(min_length=1, max_length=200),
+    AfterValidator(refuse_nul),
+    AfterValidator(refuse_direction_controls),
+]
 
 
 PasswordHash = Annotated[str, Field(min_length=1, max_length=512), AfterValidator(refuse_nul)]
 
 
 Reason3 = Annotated[
-    str, Field(min_length=3, max_length=4000), AfterValidator(refuse_nul), AfterValidator(_sentence)
+    str,
+    Field(min_length=3, max_length=4000),
+    AfterValidator(refuse_nul),
+    AfterValidator(refuse_direction_controls),
+    AfterValidator(_sentence),
 ]
 
 
-Note = Annotated[str, Field(max_length=4000), AfterValidator(refuse_nul)]
+Note = Annotated[
+    str,
+    Field(max_length=4000),
+    AfterValidator(refuse_nul),
+    AfterValidator(refuse_direction_controls),
+]
 
 
 Answers = Annotated[dict[str, Any], AfterValidator(_refuse_nul_inside)]

@@ -110,7 +110,10 @@ def _setup(request: Request, form: FormData) -> Response:
         password = new_password(form, values["email"], values["display_name"])
         data = forms.validate(
             AccountIn,
-            {**values, "role": Role.CLINICIAN.value, "password_hash": hash_password(password)},
+            # The first person is the clinic's administrator: without one, nobody could set
+            # the clinic's policy or invite a colleague on the web (found by the
+            # outside-in test). They are a clinician too: they invite and see walkers.
+            {**values, "role": Role.ADMIN.value, "password_hash": hash_password(password)},
             labels.SETUP_FIELDS,
         )
         account = accounts.complete_setup(web_state(request).ctx, token, data)
