@@ -150,6 +150,7 @@ OTHER_RECORDS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/invitations/{invitation_id}/withdraw"): "an invitation",
     ("POST", "/api/v1/invitations/{invitation_id}/reissue"): "an invitation",
     ("POST", "/api/v1/accounts/{account_id}/reset-links"): "an account",
+    ("GET", "/calendar/{token}.ics"): "a walker's calendar feed: test_the_calendar_feed_*",
 }
 """Routes with another record's id in the path: each has its own matrix below."""
 
@@ -169,6 +170,8 @@ OWN_RECORD_PAGES = {
     "/log",
     "/checkin",
     "/progress",
+    "/reminders",
+    "/plan/print",
     "/exercises",
     "/exercises/log",
 }
@@ -419,6 +422,58 @@ def test_no_route_reaches_another_persons_invitation_or_account(
     assert leaks == []
     pending = invitations.list_invitations(world.ctx, world.clinician_a.actor)
     assert clinician_a_invitation in [i.id for i in pending], "a refused request withdrew it"
+
+
+# --- the calendar feed: a secret address stands for the walker ---------------------------------
+
+
+def test_the_calendar_feed_opens_only_with_the_right_token_and_says_nothing_otherwise(
+    world: World,
+) -> None:
+    """No sign-in: the token is the key. Every wrong one (another walker's id, a changed
+    letter, a renewed link, garbage) gets the same 404 with the same words, and nothing of
+    the walker; only the walker sees or renews the link, never their clinician."""
+    from retrowalk.services import AccessDenied, reminders
+
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    other_id = world.walker_b.walker.id  # type: ignore[union-attr]
+    link = reminders.renew_calendar_link(world.ctx, world.walker_a.actor, walker_id)
+    other = reminders.renew_calendar_link(world.ctx, world.walker_b.actor, other_id)
+    with world.client() as anonymous:
+        good = anonymous.get(f"/calendar/{link.token}.ics")
+        assert good.status_code == 200
+        assert good.headers["content-type"].startswith("text/calendar")
+        assert world.walker_a.name not in good.text
+        mac = link.token.split("-", 1)[1]
+        flipped = mac[:-1] + ("A" if mac[-1] != "A" else "B")
+        wrong = [
+            f"{other_id}-{mac}",
+            f"{walker_id}-{flipped}",
+            f"{walker_id}-{other.token.split('-', 1)[1]}",
+            f"{walker_id}",
+            "0-x",
+            "99999999999999999999-x",
+            "1--x",
+            "x" * 300,
+        ]
+        answers = [anonymous.get(f"/calendar/{token}.ics") for token in wrong]
+        assert {a.status_code for a in answers} == {404}
+        assert len({a.text for a in answers}) == 1, "every wrong token gets the same answer"
+        assert "VCALENDAR" not in answers[0].text
+        renewed = reminders.renew_calendar_link(world.ctx, world.walker_a.actor, walker_id)
+        assert anonymous.get(f"/calendar/{link.token}.ics").status_code == 404, "old one stops"
+        assert anonymous.get(f"/calendar/{renewed.token}.ics").status_code == 200
+    for person in (world.clinician_a, world.walker_b, world.admin):
+        actor = person if not isinstance(person, Person) else person.actor
+        with pytest.raises(AccessDenied):
+            reminders.calendar_link(world.ctx, actor, walker_id)
+        with pytest.raises(AccessDenied):
+            reminders.renew_calendar_link(world.ctx, actor, walker_id)
+    with world.client() as client:
+        sign_in(client, world.walker_b)
+        page = client.get("/reminders").text
+        assert renewed.token not in page
+        assert other.token in page
 
 
 def test_a_clinician_cannot_make_a_password_link_for_a_colleague(

@@ -164,6 +164,18 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``import_data(ctx, data) -> int`` (into an empty database only, not audited, so the copy
     stays identical); ``export_to(ctx, actor, path, fmt)`` and ``import_from(ctx, path, fmt)``
     for files (``fmt``: ``json``, or ``csv`` for a folder of CSV files; round-trip exact).
+``reminders``
+    ``upcoming(ctx, actor, walker_id) -> UpcomingOut`` — the next planned session and the
+    morning check-ins to come (policy: the week's sessions on fixed weekdays, none while
+    something stops sessions).
+    ``calendar_link(ctx, actor, walker_id) -> CalendarLinkOut | None`` — the walker's own
+    private feed address (only the walker; None before one is made).
+    ``renew_calendar_link(ctx, actor, walker_id) -> CalendarLinkOut`` — make it, or a new one:
+    the old address stops working at once (audited).
+    ``calendar_feed(ctx, token) -> CalendarFeedOut | None`` — not a use case of a signed-in
+    person: what the feed at the secret address holds; None for any wrong token (read only).
+    ``printable_plan(ctx, actor, walker_id) -> PrintablePlanOut | None`` — the plan on one
+    page: prescription, cues, exercises, the clinician's name and contact.
 ``sign_ins``
     Not use cases of a person (no actor): the web layer's sign-in state in the database, which
     decides who the actor is.

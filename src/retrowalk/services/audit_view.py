@@ -35,6 +35,8 @@ ACTION_WORDS: dict[str, str] = {
     "account.reset_password": "set a new password with a password link",
     "account.set_password": "set the password",
     "reset_link.create": "made a password link",
+    "calendar.create": "made a private calendar link",
+    "calendar.renew": "made a new calendar link (the old one stopped working)",
     "recording.attach": "added a movement recording to a session",
     "recording.research_export": "exported a recording for research (walker's consent)",
     "exercise.log": "ticked the strengthening exercises done",

@@ -155,6 +155,7 @@ def session_out(row: WalkSession, *, created: bool = True) -> SessionOut:
             "completed": row.completed,
             "note": row.note,
             "steps": row.steps,
+            "another_today": row.another_today,
             "created": created,
         }
     )

@@ -12,6 +12,9 @@ data is never thrown away.
 Supervision is held, not advised (§7.9): a session logged alone (or on another surface) when
 someone had to be there is stored as told — the record is the truth — flagged to the
 clinician, and the walker is told why it matters (``SessionOut.notices``).
+
+A second session on the same local date is stored marked ``another_today`` (the web log asks
+"another session today?" first); said not to be another one, it is refused, never doubled.
 """
 
 from __future__ import annotations
@@ -57,6 +60,12 @@ SURFACE_NOTICE = (
     "You walked on {done}, but your plan needs {planned}, where a rail and a helper make a fall "
     "less likely. Your session is saved and your clinician will see it; please keep to the "
     "planned surface."
+)
+
+
+ALREADY_LOGGED = (
+    "a session on {day} is already logged and this one is not another session that day, so "
+    "nothing was saved twice; to log a second session that day, say it is another one"
 )
 
 
@@ -155,6 +164,10 @@ def log_session(
             blocker = start_blocker(tx, walker, plan, bool(session_in.adverse_events), restrictions)
             if blocker is not None:
                 raise NotReadyToWalk(blocker)
+            on_date = local_date(performed_at, walker.timezone)
+            same_day = repo.count_sessions(tx, walker.id, on=on_date)
+            if same_day and session_in.another_today is False:
+                raise InvalidRequest(ALREADY_LOGGED.format(day=on_date), field="another_today")
             hold_unreported_session(tx, actor, walker, performed_at, at, policy)
             plan = repo.latest_prescription(tx, walker.id)
             need = supervision_for(tx, walker, restrictions, plan)
@@ -167,7 +180,7 @@ def log_session(
                     client_key=session_in.client_key,
                     prescription_id=plan.id if plan is not None else None,
                     performed_at=performed_at,
-                    local_date=local_date(performed_at, walker.timezone),
+                    local_date=on_date,
                     logged_at=at,
                     planned_duration_min=plan.duration_min if plan else None,
                     planned_speed_m_s=plan.speed_m_s if plan else None,
@@ -189,6 +202,7 @@ def log_session(
                     note=session_in.note,
                     steps=session_in.steps,
                     recorded_by=actor.account_id,
+                    another_today=same_day > 0,
                 ),
             )
             repo.audit(

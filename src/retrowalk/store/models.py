@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -216,6 +217,9 @@ class WalkSession(Base):
     """Steps counted by a recording of the session (its cadence sets the metronome)."""
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    another_today: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Logged when a session of the same local date already was: a second session that day,
+    which the walker confirmed (the web log asks "another session today?")."""
 
 
 class SessionRecording(Base):
@@ -448,6 +452,23 @@ class ResetLink(Base):
 SIGN_IN_STATE_TABLES = ("sign_ins", "sign_in_failures", "signing_keys", "reset_links")
 """Tables of sign-in state, not records: an export leaves them out (a copy of a database must
 not carry live sign-ins, secrets or password links), and an import ignores them."""
+
+
+class CalendarFeed(Base):
+    """A walker's private calendar feed: the secret in its address is made from ``nonce``.
+
+    The address is ``HMAC(server key, walker id + nonce)``, so the feed URL can be shown again
+    without being stored: a copy of the database alone (no server key) does not reveal it.
+    Renewing draws a new nonce, and the old address stops working at once.
+    """
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"), unique=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    created_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
 
 
 class ClinicPolicy(Base):

@@ -123,7 +123,9 @@ def field_message(problem: FieldProblem, given: object) -> str:
             if key in limits:
                 return f"Please write a number {words} {_number(limits[key])}."
     if kind is ProblemKind.TOO_LONG and "max_length" in limits:
-        return f"Please shorten this to at most {limits['max_length']} characters."
+        limit = limits["max_length"]
+        shown = f"{limit:,}" if isinstance(limit, int) else str(limit)
+        return f"Please shorten this to at most {shown} characters (nothing was cut or saved)."
     if kind is ProblemKind.TOO_SHORT and "min_length" in limits:
         return f"Please write at least {limits['min_length']} characters."
     return _plain(problem.message)

@@ -23,6 +23,9 @@ LOG_FIELDS: dict[str, str] = {
     "note": "Note (optional)",
 }
 
+ANOTHER_TODAY_FIELD = {"another_today": "Is this another session today?"}
+"""Asked on the log only when a session of today is already logged (so not in LOG_FIELDS)."""
+
 CHECKIN_FIELDS: dict[str, str] = {
     "pain_nprs": "Knee pain this morning",
     "stiffness_nprs": "Knee stiffness this morning",

@@ -26,6 +26,7 @@ from retrowalk.clinical.prescription import (
 )
 from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS
 from retrowalk.present import vocabulary as vocab
+from retrowalk.present.days import day_words
 from retrowalk.present.numbers import source_label, speed_words
 from retrowalk.web.auth import current_session, ensure_session
 from retrowalk.web.sign_in_store import CSRF_FIELD
@@ -60,6 +61,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["speed"] = speed_words
     env.filters["pct"] = lambda v: f"{v:g} %" if v is not None else "—"
     env.filters["words"] = lambda v: str(v).replace("_", " ")
+    env.filters["long_day"] = day_words
     env.globals["clinical"] = CLINICAL_NUMBERS
     env.globals["vocab"] = vocab
     return templates

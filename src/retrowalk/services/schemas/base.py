@@ -59,6 +59,11 @@ STEPS_MAX: Final[int] = 100_000
 """Input limit: more than 20 km of backward walking in one session is a typing error."""
 
 
+TEXT_MAX_CHARS: Final[int] = 4000
+"""The longest free text (``max_length`` of ``Text``, ``Note`` and ``Reason3`` below): a longer
+one is refused with this number, never cut (tests/web/test_rough_edges.py checks they agree)."""
+
+
 NUL_MESSAGE: Final[str] = (
     "must not contain a NUL character (\\x00); type or paste the text again without it"
 )

@@ -116,6 +116,10 @@ class SessionIn(InputModel):
     note: Note | None = None
     steps: Annotated[int, Field(ge=0, le=STEPS_MAX)] | None = None
     """Steps counted by a recording of the session, if any."""
+    another_today: bool | None = None
+    """The answer to "another session today?": ``False`` refuses the session when one of the
+    same local date is already logged (nothing is stored twice by mistake); ``True`` or
+    unsaid stores it, marked as a second session that day (``SessionOut.another_today``)."""
 
     @model_validator(mode="after")
     def _speed_or_distance(self) -> SessionIn:
@@ -170,6 +174,8 @@ class SessionOut(FrozenModel):
     completed: bool
     note: str | None
     steps: int | None = None
+    another_today: bool = False
+    """Logged when a session of the same local date already was: a second session that day."""
     created: bool = True
     """False when this client key was already stored: the first submission is returned."""
     notices: tuple[str, ...] = ()

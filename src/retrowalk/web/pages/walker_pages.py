@@ -30,6 +30,7 @@ from retrowalk.services import (
     history,
     plans,
     policies,
+    reminders,
     screening,
     session_recordings,
     sessions,
@@ -42,7 +43,9 @@ from retrowalk.services.schemas import (
     PrescriptionOut,
     ScreeningIn,
     SessionIn,
+    TodayOut,
 )
+from retrowalk.services.schemas.base import TEXT_MAX_CHARS
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_walker
 from retrowalk.web.errors import status_for
@@ -270,6 +273,7 @@ def today_page(request: Request) -> Response:
             "plan": today.prescription,
             "pending_checkin": pending,
             "pending_is_today": pending is not None and pending.local_date == today.local_date,
+            "upcoming": reminders.upcoming(db, actor, walker_id),
             "labels": labels,
         },
     )
@@ -278,7 +282,22 @@ def today_page(request: Request) -> Response:
 # --- the guided session ---------------------------------------------------------------------
 
 
+METRONOME_BPM_RANGE = (30, 180)
+"""The step rates the metronome accepts: a sentence names them when another number is typed."""
+METRONOME_DEFAULT_BPM = 80
+"""A starting value only (policy) when the plan gives no step rate of the walker's own."""
+
+
+def metronome_start(today: TodayOut) -> int:
+    """The metronome's first rate: the plan's step rate (RULES.md §7.10), else the default."""
+    low, high = METRONOME_BPM_RANGE
+    if today.step_rate_per_min:
+        return int(min(high, max(low, round(today.step_rate_per_min))))
+    return METRONOME_DEFAULT_BPM
+
+
 def _phases(plan: PrescriptionOut) -> list[dict[str, Any]]:
+    """The session's phases for guided-session.js; ``kind`` is what its events report."""
     details = plan.details
     cues = [*details.get("posture_cues", ()), *details.get("safety_cues", ())]
     phases: list[dict[str, Any]] = []
@@ -286,10 +305,17 @@ def _phases(plan: PrescriptionOut) -> list[dict[str, Any]]:
     cool_down = float(details.get("cool_down_min") or 0)
     if warm_up > 0:
         phases.append(
-            {"name": "Warm-up", "minutes": warm_up, "cues": list(WARM_UP_CUES), "walking": False}
+            {
+                "kind": "warmup",
+                "name": "Warm-up",
+                "minutes": warm_up,
+                "cues": list(WARM_UP_CUES),
+                "walking": False,
+            }
         )
     phases.append(
         {
+            "kind": "backward",
             "name": "Backward walking",
             "minutes": plan.duration_min,
             "cues": cues or ["Walk slowly and deliberately."],
@@ -299,6 +325,7 @@ def _phases(plan: PrescriptionOut) -> list[dict[str, Any]]:
     if cool_down > 0:
         phases.append(
             {
+                "kind": "cooldown",
                 "name": "Cool-down",
                 "minutes": cool_down,
                 "cues": list(COOL_DOWN_CUES),
@@ -328,6 +355,10 @@ def guided_session(request: Request) -> Response:
             "phases": phases,
             "phases_json": json.dumps(phases),
             "speed": clock_speed(request),
+            "state_key": f"{walker_id}:{today.local_date.isoformat()}:{plan.id}",
+            "bpm_min": METRONOME_BPM_RANGE[0],
+            "bpm_max": METRONOME_BPM_RANGE[1],
+            "bpm_default": metronome_start(today),
             "cue_every_s": policies.current_policy(web_state(request).ctx, actor).value(
                 "spoken_cue_every_s"
             ),
@@ -354,6 +385,7 @@ def _log_context(today: Any, values: dict[str, Any]) -> dict[str, Any]:
         "values": values,
         "surfaces": vocab.SURFACES.choices(),
         "adverse_events": vocab.ADVERSE_EVENTS.choices(),
+        "note_max": TEXT_MAX_CHARS,
     }
 
 
@@ -400,6 +432,12 @@ def log_form(request: Request) -> Response:
     return render(request, "walker/log.html", _log_context(today, values))
 
 
+NOT_ANOTHER = (
+    "Nothing new was saved: today's session is already logged. Thank you. If something went "
+    "wrong since, log it as another session today, with what happened."
+)
+
+
 def _validate_log(data: dict[str, Any]) -> SessionIn:
     """The log as :class:`SessionIn`; an empty speed box is asked for in words.
 
@@ -439,6 +477,7 @@ def _session_data(form: FormData) -> dict[str, Any]:
             v for v in form.getlist("adverse_events") if isinstance(v, str) and v
         ),
         "note": forms.optional(form, "note"),
+        "another_today": forms.yes_no(form, "another_today"),
         # The timer's "stop" button sends stopped=1: the session was not completed.
         "completed": forms.text(form, "stopped") != "1",
     }
@@ -453,7 +492,14 @@ async def log_submit(request: Request) -> Response:
     form = await request.form()
     data = _session_data(form)
     db = web_state(request).ctx
+    asked_another = forms.text(form, "asked_another") == "1"
+    if asked_another and data["another_today"] is False:
+        flash(request, NOT_ANOTHER)
+        return RedirectResponse("/today", 303)
     try:
+        if asked_another and data["another_today"] is None:
+            problem = {"another_today": "Please choose Yes or No."}
+            raise forms.FormError(forms.summary(problem, labels.ANOTHER_TODAY_FIELD), problem)
         session_in = _validate_log(data)
         saved = sessions.log_session(db, actor, walker_id, session_in)
     except (forms.FormError, ServiceError, ClinicalError) as exc:

@@ -3,11 +3,11 @@
  * Everything here is progressive enhancement: every form still submits without it.
  * - [data-stopwatch]: a start/stop stopwatch that writes seconds into a named input (TUG, 3-m
  *   backward walk) or, with data-countdown-s, a countdown that beeps at zero (30-s chair stand).
- * - #guided: the guided session: phases with a countdown, spoken cues (speechSynthesis), an
- *   optional step metronome (Web Audio) and an "I need to stop" dialog; when someone must be
- *   there, Start waits until "my helper is here" is ticked.
+ * - [data-print]: a button that opens the browser's print dialog (the printable plan).
+ * - The guided session has its own file (guided-session.js); this one only forgets its saved
+ *   state once the session is logged ([data-session-logged]) or on signing out.
  * The page sets data-speed (1 normally; larger only when the server allowed a test clock), and
- * every timer runs `speed` times faster; minutes reported back are clock minutes, not real ones.
+ * every timer runs `speed` times faster.
  */
 (function () {
   "use strict";
@@ -39,14 +39,6 @@
     osc.connect(gain).connect(ctx.destination);
     osc.start();
     osc.stop(ctx.currentTime + durationS + 0.02);
-  }
-
-  function say(text) {
-    if (!("speechSynthesis" in window) || !text) return;
-    window.speechSynthesis.cancel();
-    var u = new SpeechSynthesisUtterance(text);
-    u.rate = 0.9;
-    window.speechSynthesis.speak(u);
   }
 
   function speedOf(el) {
@@ -137,170 +129,10 @@
     render();
   }
 
-  /* ---------- Guided session ---------- */
-  function initGuided(root) {
-    var speed = speedOf(root);
-    var phases = JSON.parse(root.getAttribute("data-phases"));
-    var cueEveryS = parseFloat(root.getAttribute("data-cue-every-s") || "60");
-    var nameEl = root.querySelector(".phase-name");
-    var countEl = root.querySelector(".countdown");
-    var cueEl = root.querySelector(".cue");
-    var barEl = root.querySelector(".progressbar > div");
-    var startBtn = root.querySelector("[data-action=start]");
-    var pauseBtn = root.querySelector("[data-action=pause]");
-    var stopBtn = root.querySelector("[data-action=stop]");
-    var voiceBox = root.querySelector("[name=voice]");
-    var metroBox = root.querySelector("[name=metronome]");
-    var bpmInput = root.querySelector("[name=bpm]");
-    var dialog = document.getElementById("stop-dialog");
-    var doneForm = document.getElementById("done-form");
-    /* When someone must be there, Start waits for "my helper is here" (RULES.md §7.9). */
-    var helper = document.getElementById("helper-here");
-    function helperHere() { return !helper || helper.checked; }
-    if (helper) {
-      startBtn.disabled = !helper.checked;
-      startBtn.setAttribute("aria-describedby", "helper-hint");
-      helper.addEventListener("change", function () { startBtn.disabled = !helper.checked; });
-    }
-
-    var index = 0;
-    var phaseElapsed = 0;
-    var walkElapsed = 0;
-    var lastTick = null;
-    var lastCueAt = -1;
-    var cueIndex = 0;
-    var timer = null;
-    var metro = null;
-
-    function phase() { return phases[index]; }
-    /* --- retrowalk:phase events (issue 14, motion branch; reconciled at merge with the
-       guided-session helper's own dispatches): the motion recorder labels its samples. --- */
-    var wasPaused = false;
-    function phaseKind(i) {
-      var p = phases[i];
-      if (p.kind) return p.kind;
-      if (p.walking) return "backward";
-      return i === 0 ? "warmup" : "cooldown";
-    }
-    function emit(kind) {
-      document.dispatchEvent(new CustomEvent("retrowalk:phase", { detail: { kind: kind } }));
-    }
-    /* --- end of the motion branch's dispatch helpers --- */
-    function speak(text) {
-      cueEl.textContent = text;
-      if (voiceBox && voiceBox.checked) say(text);
-    }
-    function nextCue() {
-      var cues = phase().cues;
-      if (!cues.length) return;
-      speak(cues[cueIndex % cues.length]);
-      cueIndex += 1;
-    }
-    function render() {
-      var p = phase();
-      nameEl.textContent = p.name + " (" + (index + 1) + " of " + phases.length + ")";
-      countEl.textContent = fmt(p.minutes * 60 - phaseElapsed);
-      barEl.style.width = Math.min(100, (100 * phaseElapsed) / (p.minutes * 60)) + "%";
-    }
-    function startMetronome() {
-      stopMetronome();
-      var bpm = parseFloat(bpmInput.value);
-      if (!(bpm >= 30 && bpm <= 180)) return;
-      metro = setInterval(function () { beep(1000, 0.05, 0.25); }, 60000 / bpm / speed);
-    }
-    function stopMetronome() {
-      if (metro !== null) clearInterval(metro);
-      metro = null;
-    }
-    function tick() {
-      var now = performance.now();
-      var dt = ((now - lastTick) / 1000) * speed;
-      lastTick = now;
-      phaseElapsed += dt;
-      if (phase().walking) walkElapsed += dt;
-      var slot = Math.floor(phaseElapsed / cueEveryS);
-      if (slot !== lastCueAt) { lastCueAt = slot; nextCue(); }
-      if (phaseElapsed >= phase().minutes * 60) {
-        if (index + 1 < phases.length) {
-          index += 1;
-          phaseElapsed = 0;
-          lastCueAt = -1;
-          cueIndex = 0;
-          beep(740, 0.4, 0.3);
-          speak("Next: " + phase().name + ". " + (phase().cues[0] || ""));
-          cueIndex = 1;
-          lastCueAt = 0;
-          emit(phaseKind(index)); /* motion branch */
-        } else {
-          finish();
-          return;
-        }
-      }
-      render();
-    }
-    function run() {
-      if (timer !== null) return; /* never two clocks at once (a double tap on Start) */
-      if (wasPaused) { wasPaused = false; emit("resumed"); } /* motion branch */
-      lastTick = performance.now();
-      timer = setInterval(tick, 200);
-      pauseBtn.textContent = "Pause";
-      if (metroBox && metroBox.checked) startMetronome();
-    }
-    function pause() {
-      if (timer !== null) { wasPaused = true; emit("paused"); } /* motion branch */
-      clearInterval(timer);
-      timer = null;
-      stopMetronome();
-      pauseBtn.textContent = "Resume";
-    }
-    function walkedMinutes() { return (walkElapsed / 60).toFixed(1); }
-    function finish() {
-      clearInterval(timer); /* motion branch: finishing is not a pause */
-      timer = null;
-      pause();
-      wasPaused = false;
-      emit("finished"); /* motion branch */
-      countEl.textContent = fmt(0);
-      barEl.style.width = "100%";
-      speak("Well done. Your session is finished. Please fill in the short log.");
-      doneForm.querySelector("[name=done_min]").value = walkedMinutes();
-      doneForm.querySelector("[name=completed]").value = "yes";
-      doneForm.hidden = false;
-      root.querySelector(".controls").hidden = true;
-      doneForm.querySelector("button").focus();
-    }
-
-    startBtn.addEventListener("click", function () {
-      if (!helperHere()) return;
-      audio();
-      startBtn.hidden = true;
-      pauseBtn.hidden = false;
-      speak(phase().name + ". " + (phase().cues[0] || ""));
-      cueIndex = 1;
-      lastCueAt = 0;
-      emit(phaseKind(index)); /* motion branch */
-      run();
-    });
-    pauseBtn.addEventListener("click", function () {
-      if (timer === null) run(); else pause();
-    });
-    if (metroBox) {
-      metroBox.addEventListener("change", function () {
-        if (metroBox.checked && timer !== null) startMetronome(); else stopMetronome();
-      });
-      bpmInput.addEventListener("change", function () { if (metro !== null) startMetronome(); });
-    }
-    stopBtn.addEventListener("click", function () {
-      pause();
-      emit("stopped"); /* motion branch: "I need to stop" */
-      if (window.speechSynthesis) window.speechSynthesis.cancel();
-      dialog.querySelector("[name=done_min]").value = walkedMinutes();
-      if (typeof dialog.showModal === "function") dialog.showModal(); else dialog.setAttribute("open", "");
-    });
-    dialog.querySelector("[data-action=resume]").addEventListener("click", function () {
-      dialog.close();
-    });
-    render();
+  /* ---------- The guided session's saved state (guided-session.js) ---------- */
+  /* Once a session is logged, or she signs out, nothing is left to resume on this device. */
+  function forgetGuidedSession() {
+    try { window.localStorage.removeItem("retrowalk.guided.v1"); } catch (e) { /* no storage */ }
   }
 
   /* ---------- Time zone: preselect the browser's own on the sign-up form ---------- */
@@ -323,7 +155,12 @@
     focusErrorSummary();
     document.querySelectorAll("select[data-detect-timezone]").forEach(initTimezone);
     document.querySelectorAll("[data-stopwatch]").forEach(initStopwatch);
-    var guided = document.getElementById("guided");
-    if (guided) initGuided(guided);
+    if (document.querySelector("[data-session-logged]")) forgetGuidedSession();
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+    document.querySelectorAll("form[action='/logout']").forEach(function (form) {
+      form.addEventListener("submit", forgetGuidedSession);
+    });
   });
 })();
