@@ -60,9 +60,12 @@ class ScreeningOut(FrozenModel):
     walker_id: int
     created_at: datetime
     outcome: ScreeningOutcome
+    """The walker's standing after this screening: these answers and every restriction still
+    active (an earlier red flag still refers; clean answers never "clear" it)."""
     clearance_required: bool
     reasons: tuple[Reason, ...]
     result: dict[str, Any]
+    """The clinical result of these answers alone (its own ``outcome`` and reasons)."""
     answers: dict[str, Any] = Field(default_factory=dict)
     """The answers as given (``ScreeningAnswers``), for a report or a record system."""
     rule_version: str
