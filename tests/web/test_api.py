@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from retrowalk.services import walkers
 from retrowalk.services.schemas import ID_MAX
 from tests.web.conftest import SESSION_BODY, LiveServer, World, build_world, form_csrf, sign_in
 
@@ -127,7 +128,10 @@ def test_the_clinician_list_holds_only_their_own_walkers_with_flags(world: World
         sign_in(client, world.clinician_a)
         rows = client.get("/api/v1/flags").json()
     names = {row["walker"]["display_name"] for row in rows}
-    assert names == {world.walker_a.name}
+    own = {w.display_name for w in walkers.list_walkers(world.ctx, world.clinician_a.actor)}
+    assert names == own  # other tests add walkers to A's list; never one of B's
+    assert world.walker_a.name in names
+    assert world.walker_b.name not in names
     assert all(isinstance(row["flags"], list) for row in rows)
 
 
