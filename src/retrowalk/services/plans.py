@@ -290,10 +290,11 @@ def supervision_for(
     tx: Session, walker: Walker, restrictions: Restrictions, row: PrescriptionRow | None
 ) -> SupervisionNeed:
     """Whether the next session needs someone with the walker, and why."""
+    plan = clinical_prescription(row) if row is not None else None
+    # The plan's rule only asks whether its first N supervised sessions are done.
+    first = plan.supervised_first_sessions or 0 if plan is not None else 0
     return supervision_needed(
-        restrictions,
-        clinical_prescription(row) if row is not None else None,
-        repo.count_supervised_sessions(tx, walker.id),
+        restrictions, plan, repo.count_supervised_sessions(tx, walker.id, at_most=first)
     )
 
 

@@ -7,13 +7,17 @@ first so it is served by the ``(walker_id, ...)`` indexes whatever the table siz
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Text, and_, cast, exists, func, select
+from sqlalchemy import ColumnElement, TextClause, and_, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from retrowalk.store.models import (
+    CHECKIN_RED_FLAGS,
+    SESSION_ADVERSE,
     STAFF_ROLES,
     Account,
     Assessment,
@@ -280,24 +284,31 @@ def checkins_for_sessions(tx: Session, session_ids: list[int]) -> dict[int, Chec
     return {c.session_id: c for c in tx.scalars(query)}
 
 
-def adverse_sessions(tx: Session, walker_id: int) -> list[WalkSession]:
-    """The walker's sessions that reported an adverse event, oldest first.
+ADVERSE_EVENTS_REPORTED = text(SESSION_ADVERSE.replace("adverse_events", "sessions.adverse_events"))
+"""Sessions that reported an adverse event: the stored JSON list is not empty. Written as
+literal SQL, the same text as the partial index ``ix_sessions_walker_adverse``'s condition,
+so both databases serve it from that index (a bound parameter would not match it)."""
+RED_FLAGS_REPORTED = text(CHECKIN_RED_FLAGS.replace("red_flags", "checkins.red_flags"))
+"""Check-ins that reported a new red flag (the partial index ``ix_checkins_walker_red_flags``)."""
 
-    Filtered in SQL on the stored JSON text (``[]`` when none), so a long history of
-    uneventful sessions is never loaded."""
-    query = select(WalkSession).where(
-        WalkSession.walker_id == walker_id, cast(WalkSession.adverse_events, Text) != "[]"
-    )
+
+def adverse_sessions(tx: Session, walker_id: int) -> list[WalkSession]:
+    """The walker's sessions that reported an adverse event, oldest first (served by the
+    partial index, so a long history of uneventful sessions is never read)."""
+    query = select(WalkSession).where(WalkSession.walker_id == walker_id, ADVERSE_EVENTS_REPORTED)
     return list(tx.scalars(query.order_by(WalkSession.id)))
 
 
-def count_supervised_sessions(tx: Session, walker_id: int) -> int:
-    """How many sessions the walker logged with someone there."""
-    query = (
-        select(func.count())
-        .select_from(WalkSession)
-        .where(WalkSession.walker_id == walker_id, WalkSession.supervised.is_(True))
+def count_supervised_sessions(tx: Session, walker_id: int, at_most: int | None = None) -> int:
+    """How many sessions the walker logged with someone there; counting stops at ``at_most``
+    when given (a plan's "first N supervised" only asks whether N are done), so the cost does
+    not grow with the walker's history."""
+    rows = select(WalkSession.id).where(
+        WalkSession.walker_id == walker_id, WalkSession.supervised.is_(True)
     )
+    if at_most is not None:
+        rows = rows.limit(at_most)
+    query = select(func.count()).select_from(rows.subquery())
     return int(tx.scalar(query) or 0)
 
 
@@ -314,16 +325,6 @@ def latest_session_with_steps(tx: Session, walker_id: int) -> WalkSession | None
         .limit(1)
     )
     return tx.scalar(query)
-
-
-def adverse_sessions_since(
-    tx: Session, walker_id: int, since: datetime | None
-) -> list[WalkSession]:
-    """Sessions with an adverse event logged after ``since`` (all when None)."""
-    query = select(WalkSession).where(WalkSession.walker_id == walker_id)
-    if since is not None:
-        query = query.where(WalkSession.logged_at > since)
-    return [s for s in tx.scalars(query.order_by(WalkSession.id)) if s.adverse_events]
 
 
 # --- clinician ------------------------------------------------------------------------------------
@@ -354,21 +355,6 @@ def latest_policy(tx: Session) -> ClinicPolicy | None:
     return tx.scalar(select(ClinicPolicy).order_by(ClinicPolicy.version.desc()).limit(1))
 
 
-def audit_order(tx: Session, walker_id: int) -> dict[tuple[str, int], int]:
-    """For each record of the walker, the id of its newest audit entry: the order in which
-    the program recorded things, whatever times were typed in (ids only ever increase)."""
-    query = (
-        select(AuditEntry.entity, AuditEntry.entity_id, func.max(AuditEntry.id))
-        .where(AuditEntry.walker_id == walker_id, AuditEntry.entity_id.is_not(None))
-        .group_by(AuditEntry.entity, AuditEntry.entity_id)
-    )
-    return {
-        (entity, entity_id): int(top)
-        for entity, entity_id, top in tx.execute(query)
-        if entity_id is not None and top is not None
-    }
-
-
 def audit_entries(
     tx: Session, walker_id: int | None = None, action: str | None = None
 ) -> list[AuditEntry]:
@@ -378,3 +364,211 @@ def audit_entries(
     if action is not None:
         query = query.where(AuditEntry.action == action)
     return list(tx.scalars(query.order_by(AuditEntry.id)))
+
+
+# --- the record of many walkers at once -----------------------------------------------------------
+# One query per kind of fact, whatever the number of walkers: the clinician's list and the flags
+# read everyone's record in the same few statements as one walker's page. Each row comes with
+# the id of its newest audit entry (``seq``: the order the program recorded it in), found by a
+# correlated subquery on ``ix_audit_log_entity``, never by reading the walker's whole audit log.
+
+M = TypeVar("M", Screening, Assessment, WalkSession, Checkin, Clearance)
+
+
+def _of(column: Any, walker_ids: Sequence[int]) -> ColumnElement[bool]:
+    """``column`` is one of ``walker_ids`` (a plain ``=`` for one walker)."""
+    if len(walker_ids) == 1:
+        return column == walker_ids[0]  # type: ignore[no-any-return]
+    return column.in_(list(walker_ids))  # type: ignore[no-any-return]
+
+
+def _with_seq(
+    tx: Session, model: type[M], entity: str, *conditions: ColumnElement[bool] | TextClause
+) -> list[tuple[M, int | None]]:
+    table: Any = model
+    seq = (
+        select(func.max(AuditEntry.id))
+        .where(
+            AuditEntry.entity == entity,
+            AuditEntry.entity_id == table.id,
+            AuditEntry.walker_id == table.walker_id,
+        )
+        .correlate(table)
+        .scalar_subquery()
+    )
+    query = select(model, seq).where(*conditions).order_by(table.id)
+    return [(row[0], row[1]) for row in tx.execute(query).all()]
+
+
+def screenings_recorded(
+    tx: Session, walker_ids: Sequence[int]
+) -> list[tuple[Screening, int | None]]:
+    """Every screening of these walkers with its recording order, oldest first."""
+    return _with_seq(tx, Screening, "screening", _of(Screening.walker_id, walker_ids))
+
+
+def assessments_recorded(
+    tx: Session, walker_ids: Sequence[int]
+) -> list[tuple[Assessment, int | None]]:
+    """Every assessment of these walkers with its recording order, oldest first."""
+    return _with_seq(tx, Assessment, "assessment", _of(Assessment.walker_id, walker_ids))
+
+
+def adverse_sessions_recorded(
+    tx: Session, walker_ids: Sequence[int]
+) -> list[tuple[WalkSession, int | None]]:
+    """The sessions of these walkers that reported an adverse event (partial index)."""
+    return _with_seq(
+        tx, WalkSession, "session", _of(WalkSession.walker_id, walker_ids), ADVERSE_EVENTS_REPORTED
+    )
+
+
+def checkins_that_may_restrict(
+    tx: Session, walker_ids: Sequence[int], pain_from_nprs: int
+) -> list[tuple[Checkin, int | None]]:
+    """The check-ins of these walkers that reported a red flag, or a morning pain of at least
+    ``pain_from_nprs`` (two indexed queries): every check-in that can set a restriction, when
+    the caller passes the lowest pain that can make a rest day. The clinical rules decide."""
+    flagged = _with_seq(
+        tx, Checkin, "checkin", _of(Checkin.walker_id, walker_ids), RED_FLAGS_REPORTED
+    )
+    painful = _with_seq(
+        tx,
+        Checkin,
+        "checkin",
+        _of(Checkin.walker_id, walker_ids),
+        Checkin.pain_nprs >= pain_from_nprs,
+    )
+    found = {row.id: (row, seq) for row, seq in [*flagged, *painful]}
+    return [found[key] for key in sorted(found)]
+
+
+def clearances_recorded(
+    tx: Session, walker_ids: Sequence[int]
+) -> list[tuple[Clearance, int | None]]:
+    """Every clearance of these walkers with its recording order, oldest first."""
+    return _with_seq(tx, Clearance, "clearance", _of(Clearance.walker_id, walker_ids))
+
+
+def accounts_by_id(tx: Session, account_ids: Iterable[int]) -> dict[int, Account]:
+    """The accounts with these ids (one query)."""
+    wanted = sorted(set(account_ids))
+    if not wanted:
+        return {}
+    return {a.id: a for a in tx.scalars(select(Account).where(Account.id.in_(wanted)))}
+
+
+def walker_summaries(
+    tx: Session, clinician_id: int | None = None, walker_id: int | None = None
+) -> list[WalkerSummary]:
+    """The walkers (``clinician_id``'s, or one, or all) with their account, the date of their
+    last session and their newest and first plan versions, in one query: each of those is a
+    correlated subquery answered by an index in O(log n)."""
+    last_on = (
+        select(func.max(WalkSession.local_date))
+        .where(WalkSession.walker_id == Walker.id)
+        .correlate(Walker)
+        .scalar_subquery()
+    )
+    newest_plan = (
+        select(Prescription.id)
+        .where(Prescription.walker_id == Walker.id)
+        .order_by(Prescription.version.desc())
+        .limit(1)
+        .correlate(Walker)
+        .scalar_subquery()
+    )
+    first_from = (
+        select(Prescription.effective_from)
+        .where(Prescription.walker_id == Walker.id)
+        .order_by(Prescription.version)
+        .limit(1)
+        .correlate(Walker)
+        .scalar_subquery()
+    )
+    last_assessed = (
+        select(func.max(Assessment.local_date))
+        .where(Assessment.walker_id == Walker.id)
+        .correlate(Walker)
+        .scalar_subquery()
+    )
+    query = select(Walker, Account, last_on, newest_plan, first_from, last_assessed).join(
+        Account, Walker.account_id == Account.id
+    )
+    if clinician_id is not None:
+        query = query.where(Walker.clinician_id == clinician_id)
+    if walker_id is not None:
+        query = query.where(Walker.id == walker_id)
+    rows = tx.execute(query.order_by(Walker.id)).all()
+    plans = {
+        p.id: p
+        for p in (
+            tx.scalars(select(Prescription).where(Prescription.id.in_([r[3] for r in rows])))
+            if any(r[3] is not None for r in rows)
+            else ()
+        )
+    }
+    return [
+        WalkerSummary(
+            walker=r[0],
+            account=r[1],
+            last_session_on=r[2],
+            plan=plans.get(r[3]) if r[3] is not None else None,
+            first_plan_from=r[4],
+            last_assessed_on=r[5],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class WalkerSummary:
+    """A walker with what the list shows beside their flags."""
+
+    walker: Walker
+    account: Account
+    last_session_on: date | None
+    plan: Prescription | None
+    """The newest version of their plan (None before the first)."""
+    first_plan_from: date | None
+    last_assessed_on: date | None
+    """The local date of their newest assessment."""
+
+
+def sessions_in_window(
+    tx: Session, walker_ids: Sequence[int], since: date, until: date
+) -> list[WalkSession]:
+    """These walkers' sessions between two local dates (inclusive), oldest first."""
+    query = select(WalkSession).where(
+        _of(WalkSession.walker_id, walker_ids),
+        WalkSession.local_date >= since,
+        WalkSession.local_date <= until,
+    )
+    return list(tx.scalars(query.order_by(WalkSession.local_date, WalkSession.id)))
+
+
+def sessions_logged_after(
+    tx: Session, walker_ids: Sequence[int], since: datetime
+) -> list[WalkSession]:
+    """These walkers' sessions the program learned of after ``since`` (``ix_sessions_walker_
+    logged``), oldest first."""
+    query = select(WalkSession).where(
+        _of(WalkSession.walker_id, walker_ids), WalkSession.logged_at > since
+    )
+    return list(tx.scalars(query.order_by(WalkSession.logged_at, WalkSession.id)))
+
+
+def checkins_of_sessions_in_window(
+    tx: Session, walker_ids: Sequence[int], since: date, until: date
+) -> dict[int, Checkin]:
+    """The check-ins of these walkers' sessions between two local dates, by session id."""
+    query = (
+        select(Checkin)
+        .join(WalkSession, Checkin.session_id == WalkSession.id)
+        .where(
+            _of(WalkSession.walker_id, walker_ids),
+            WalkSession.local_date >= since,
+            WalkSession.local_date <= until,
+        )
+    )
+    return {c.session_id: c for c in tx.scalars(query)}
