@@ -18,8 +18,8 @@ from retrowalk.services.context import AppContext
 from retrowalk.services.schemas import Actor
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import AuditEntry, Checkin, WalkSession
-from tests.services.factory import T0, clinician as make_clinician
-from tests.services.factory import morning, planned_walker, session_data
+from tests.services.factory import T0, morning, planned_walker, session_data
+from tests.services.factory import clinician as make_clinician
 
 
 @contextmanager
