@@ -315,77 +315,94 @@ def todays_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> TodayO
     rule steps the load back; that step is stored once, as a new version, before it is shown.
     """
     at = ctx.now()
-    with ctx.db.transaction() as tx:
-        walker = walker_for(tx, actor, walker_id)
-        _, policy = policy_in(tx)
-        today = local_date(at, walker.timezone)
-        restrictions = restrictions_of(tx, walker, policy)
-        status, message, row = _status(tx, walker, today, restrictions)
-        step_back = False
-        reasons: tuple[Reason, ...] = ()
-        need = SupervisionNeed(required=True, why=())
-        step_rate: float | None = None
-        if row is not None:
-            last = repo.last_session(tx, walker.id)
-            gap_start = last.local_date if last is not None else None
-            if (
-                status == TodayStatus.READY
-                and gap_start is not None
-                and not (row.decision == Decision.STEP_BACK and row.effective_from > gap_start)
-                and (today - gap_start).days >= policy.break_days
-            ):
-                decision = after_break(
-                    clinical_prescription(row), (today - gap_start).days, today, policy
-                )
-                row = store_prescription(
-                    tx,
-                    walker,
-                    decision.next_prescription,
-                    decision=Decision.STEP_BACK,
-                    reasons=decision.reasons,
-                    made_by=actor.account_id,
-                    at=at,
-                    effective_from=today,
-                    decision_detail=decision_detail(decision, last_session_on=str(gap_start)),
-                )
-                repo.audit(
-                    tx,
-                    at=at,
-                    actor_account_id=actor.account_id,
-                    actor_role=actor.role.value,
-                    action="prescription.step_back",
-                    entity="prescription",
-                    entity_id=row.id,
-                    walker_id=walker.id,
-                    detail={"version": row.version, "days": (today - gap_start).days},
-                )
-                step_back = True
-                message = (
-                    f"Welcome back: {(today - gap_start).days} days since your last session, "
-                    "so today's session is a little shorter."
-                )
-            if row.decision == Decision.STEP_BACK and row.effective_from == today:
-                step_back = True
-            reasons = tuple(Reason.model_validate(r) for r in row.reasons_json)
-            need = supervision_for(tx, walker, restrictions, row)
-            step_rate = step_rate_per_min(tx, walker, row)
-        last_assessment = repo.latest_assessment(tx, walker.id)
-        due = last_assessment is not None and reassessment_due(
-            last_assessment.local_date, today, policy
-        )
-        return TodayOut(
-            walker_id=walker.id,
-            local_date=today,
-            status=status,
-            message=message,
-            prescription=prescription_out(row) if row is not None else None,
-            supervised=need.required,
-            supervision_why=need.why,
-            session_offered=status == TodayStatus.READY,
-            step_back=step_back,
-            reasons=reasons,
-            sessions_today=repo.count_sessions(tx, walker.id, on=today),
-            reassessment_due=due,
-            restrictions=active_out(tx, restrictions),
-            step_rate_per_min=step_rate,
-        )
+    with ctx.db.reader() as tx:
+        try:
+            return _today(tx, actor, walker_id, at, write=False)
+        except _StepBackNeededError:
+            pass
+    with ctx.db.transaction() as tx:  # the write lock only when a step back is stored
+        return _today(tx, actor, walker_id, at, write=True)
+
+
+class _StepBackNeededError(Exception):
+    """Today's plan steps back after a break: that version must be stored first."""
+
+
+def _today(tx: Session, actor: Actor, walker_id: int, at: datetime, *, write: bool) -> TodayOut:
+    """Today for the walker, read in ``tx``; raises :class:`_StepBackNeededError` when a step
+    back must be stored and ``tx`` is a read transaction (``write`` False)."""
+    walker = walker_for(tx, actor, walker_id)
+    _, policy = policy_in(tx)
+    today = local_date(at, walker.timezone)
+    restrictions = restrictions_of(tx, walker, policy)
+    status, message, row = _status(tx, walker, today, restrictions)
+    step_back = False
+    reasons: tuple[Reason, ...] = ()
+    need = SupervisionNeed(required=True, why=())
+    step_rate: float | None = None
+    if row is not None:
+        last = repo.last_session(tx, walker.id)
+        gap_start = last.local_date if last is not None else None
+        if (
+            status == TodayStatus.READY
+            and gap_start is not None
+            and not (row.decision == Decision.STEP_BACK and row.effective_from > gap_start)
+            and (today - gap_start).days >= policy.break_days
+        ):
+            if not write:
+                raise _StepBackNeededError
+            decision = after_break(
+                clinical_prescription(row), (today - gap_start).days, today, policy
+            )
+            row = store_prescription(
+                tx,
+                walker,
+                decision.next_prescription,
+                decision=Decision.STEP_BACK,
+                reasons=decision.reasons,
+                made_by=actor.account_id,
+                at=at,
+                effective_from=today,
+                decision_detail=decision_detail(decision, last_session_on=str(gap_start)),
+            )
+            repo.audit(
+                tx,
+                at=at,
+                actor_account_id=actor.account_id,
+                actor_role=actor.role.value,
+                action="prescription.step_back",
+                entity="prescription",
+                entity_id=row.id,
+                walker_id=walker.id,
+                detail={"version": row.version, "days": (today - gap_start).days},
+            )
+            step_back = True
+            message = (
+                f"Welcome back: {(today - gap_start).days} days since your last session, "
+                "so today's session is a little shorter."
+            )
+        if row.decision == Decision.STEP_BACK and row.effective_from == today:
+            step_back = True
+        reasons = tuple(Reason.model_validate(r) for r in row.reasons_json)
+        need = supervision_for(tx, walker, restrictions, row)
+        step_rate = step_rate_per_min(tx, walker, row)
+    last_assessment = repo.latest_assessment(tx, walker.id)
+    due = last_assessment is not None and reassessment_due(
+        last_assessment.local_date, today, policy
+    )
+    return TodayOut(
+        walker_id=walker.id,
+        local_date=today,
+        status=status,
+        message=message,
+        prescription=prescription_out(row) if row is not None else None,
+        supervised=need.required,
+        supervision_why=need.why,
+        session_offered=status == TodayStatus.READY,
+        step_back=step_back,
+        reasons=reasons,
+        sessions_today=repo.count_sessions(tx, walker.id, on=today),
+        reassessment_due=due,
+        restrictions=active_out(tx, restrictions),
+        step_rate_per_min=step_rate,
+    )

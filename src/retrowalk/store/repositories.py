@@ -366,6 +366,19 @@ def audit_entries(
     return list(tx.scalars(query.order_by(AuditEntry.id)))
 
 
+def record_stamp(tx: Session, walker_id: int) -> tuple[int | None, int | None]:
+    """What changes whenever the walker's record or the clinic policy changes: the newest
+    audit entry of the walker (every change of a record is audited in its transaction) and
+    the newest policy version, in one indexed statement. A use case that decided on reads
+    made before the write lock checks, under the lock, that it still holds."""
+    newest_entry = (
+        select(func.max(AuditEntry.id)).where(AuditEntry.walker_id == walker_id).scalar_subquery()
+    )
+    newest_policy = select(func.max(ClinicPolicy.version)).scalar_subquery()
+    row = tx.execute(select(newest_entry, newest_policy)).one()
+    return row[0], row[1]
+
+
 # --- the record of many walkers at once -----------------------------------------------------------
 # One query per kind of fact, whatever the number of walkers: the clinician's list and the flags
 # read everyone's record in the same few statements as one walker's page. Each row comes with
