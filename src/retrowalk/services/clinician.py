@@ -11,7 +11,9 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.clearance import apply_clearance
@@ -53,7 +55,7 @@ from retrowalk.services.schemas import (
 )
 from retrowalk.services.sessions import off_safe_surface
 from retrowalk.store import repositories as repo
-from retrowalk.store.models import Checkin, Clearance, ClinicianNote, WalkSession
+from retrowalk.store.models import Clearance, ClinicianNote
 
 logger = logging.getLogger(__name__)
 
@@ -229,11 +231,11 @@ def _flags(
     today = {w.id: local_date(at, w.timezone) for w in walkers}
     window = timedelta(days=policy.flag_window_days - 1)
     since, until = min(today.values()) - window, max(today.values())
-    recent: dict[int, list[WalkSession]] = defaultdict(list)
+    recent: dict[int, list[Row[Any]]] = defaultdict(list)
     for walk in repo.sessions_in_window(tx, ids, since, until):
         if today[walk.walker_id] - window <= walk.local_date <= today[walk.walker_id]:
             recent[walk.walker_id].append(walk)
-    logged: dict[int, list[WalkSession]] = defaultdict(list)
+    logged: dict[int, list[Row[Any]]] = defaultdict(list)
     for walk in repo.sessions_logged_after(tx, ids, at - timedelta(days=policy.flag_window_days)):
         logged[walk.walker_id].append(walk)
     by_session = repo.checkins_of_sessions_in_window(tx, ids, since, until)
@@ -275,9 +277,9 @@ def _walker_flags(
     summary: repo.WalkerSummary,
     restrictions: Restrictions,
     today: date,
-    recent: list[WalkSession],
-    logged: list[WalkSession],
-    by_session: dict[int, Checkin],
+    recent: list[Row[Any]],
+    logged: list[Row[Any]],
+    by_session: dict[int, Row[Any]],
     policy: PolicyConfig,
     restrictions_shown: tuple[RestrictionOut, ...],
 ) -> WalkerFlags:
@@ -349,7 +351,7 @@ def _walker_flags(
     )
 
 
-def _usual(usual_pain_nprs: float | None, walk: WalkSession) -> float:
+def _usual(usual_pain_nprs: float | None, walk: Row[Any]) -> float:
     """The usual level a report was compared with (the pain before, for older reports)."""
     return usual_pain_nprs if usual_pain_nprs is not None else float(walk.pain_before_nprs)
 

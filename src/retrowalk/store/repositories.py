@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, TextClause, and_, exists, func, select, text
+from sqlalchemy import ColumnElement, Row, TextClause, and_, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from retrowalk.store.models import (
@@ -513,11 +513,16 @@ def walker_summaries(
     if walker_id is not None:
         query = query.where(Walker.id == walker_id)
     rows = tx.execute(query.order_by(Walker.id)).all()
+    wanted = [r[3] for r in rows if r[3] is not None]
     plans = {
-        p.id: p
+        p.id: PlanSummary(id=p.id, version=p.version, sessions_per_week=p.sessions_per_week)
         for p in (
-            tx.scalars(select(Prescription).where(Prescription.id.in_([r[3] for r in rows])))
-            if any(r[3] is not None for r in rows)
+            tx.execute(
+                select(Prescription.id, Prescription.version, Prescription.sessions_per_week).where(
+                    Prescription.id.in_(wanted)
+                )
+            )
+            if wanted
             else ()
         )
     }
@@ -535,48 +540,74 @@ def walker_summaries(
 
 
 @dataclass(frozen=True)
+class PlanSummary:
+    """What the list shows of a walker's newest plan version."""
+
+    id: int
+    version: int
+    sessions_per_week: int
+
+
+@dataclass(frozen=True)
 class WalkerSummary:
     """A walker with what the list shows beside their flags."""
 
     walker: Walker
     account: Account
     last_session_on: date | None
-    plan: Prescription | None
+    plan: PlanSummary | None
     """The newest version of their plan (None before the first)."""
     first_plan_from: date | None
     last_assessed_on: date | None
     """The local date of their newest assessment."""
 
 
+FLAG_SESSION_COLUMNS = (
+    WalkSession.id,
+    WalkSession.walker_id,
+    WalkSession.local_date,
+    WalkSession.logged_at,
+    WalkSession.pain_before_nprs,
+    WalkSession.pain_peak_nprs,
+    WalkSession.supervised,
+    WalkSession.planned_supervised,
+    WalkSession.surface,
+    WalkSession.planned_surface,
+)
+"""The columns of a session the flags read (rows, not ORM objects: the list reads many)."""
+
+
 def sessions_in_window(
     tx: Session, walker_ids: Sequence[int], since: date, until: date
-) -> list[WalkSession]:
-    """These walkers' sessions between two local dates (inclusive), oldest first."""
-    query = select(WalkSession).where(
+) -> list[Row[Any]]:
+    """These walkers' sessions between two local dates (inclusive), oldest first
+    (:data:`FLAG_SESSION_COLUMNS`)."""
+    query = select(*FLAG_SESSION_COLUMNS).where(
         _of(WalkSession.walker_id, walker_ids),
         WalkSession.local_date >= since,
         WalkSession.local_date <= until,
     )
-    return list(tx.scalars(query.order_by(WalkSession.local_date, WalkSession.id)))
+    return list(tx.execute(query.order_by(WalkSession.local_date, WalkSession.id)))
 
 
 def sessions_logged_after(
     tx: Session, walker_ids: Sequence[int], since: datetime
-) -> list[WalkSession]:
+) -> list[Row[Any]]:
     """These walkers' sessions the program learned of after ``since`` (``ix_sessions_walker_
-    logged``), oldest first."""
-    query = select(WalkSession).where(
+    logged``), oldest first (:data:`FLAG_SESSION_COLUMNS`)."""
+    query = select(*FLAG_SESSION_COLUMNS).where(
         _of(WalkSession.walker_id, walker_ids), WalkSession.logged_at > since
     )
-    return list(tx.scalars(query.order_by(WalkSession.logged_at, WalkSession.id)))
+    return list(tx.execute(query.order_by(WalkSession.logged_at, WalkSession.id)))
 
 
 def checkins_of_sessions_in_window(
     tx: Session, walker_ids: Sequence[int], since: date, until: date
-) -> dict[int, Checkin]:
-    """The check-ins of these walkers' sessions between two local dates, by session id."""
+) -> dict[int, Row[Any]]:
+    """The morning pain reports (session id, pain, usual level) of these walkers' sessions
+    between two local dates, by session id."""
     query = (
-        select(Checkin)
+        select(Checkin.session_id, Checkin.pain_nprs, Checkin.usual_pain_nprs)
         .join(WalkSession, Checkin.session_id == WalkSession.id)
         .where(
             _of(WalkSession.walker_id, walker_ids),
@@ -584,4 +615,5 @@ def checkins_of_sessions_in_window(
             WalkSession.local_date <= until,
         )
     )
-    return {c.session_id: c for c in tx.scalars(query)}
+    rows: list[Row[Any]] = list(tx.execute(query))
+    return {row.session_id: row for row in rows}
