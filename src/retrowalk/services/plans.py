@@ -31,7 +31,11 @@ from retrowalk.clinical.progression import after_break
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.reassessment import reassessment_due
 from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
-from retrowalk.clinical.restrictions import SupervisionNeed, supervision_needed
+from retrowalk.clinical.restrictions import (
+    SupervisionNeed,
+    active_restrictions,
+    supervision_needed,
+)
 from retrowalk.clinical.screening import ScreeningResult
 from retrowalk.clinical.session_records import ProgressionDecision
 from retrowalk.services.access import walker_for
@@ -39,8 +43,13 @@ from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import prescription_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk
-from retrowalk.services.policies import policy_in
-from retrowalk.services.restrictions import active_out, fall_risk_history, restrictions_of
+from retrowalk.services.policies import policy_in, walker_and_policy
+from retrowalk.services.restrictions import (
+    active_out,
+    fall_risk_history,
+    restrictions_of,
+    walker_record,
+)
 from retrowalk.services.schemas import Actor, Decision, PrescriptionOut, TodayOut, TodayStatus
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Prescription as PrescriptionRow
@@ -246,10 +255,14 @@ def _blocked_message(restrictions: Restrictions) -> str:
 
 
 def _status(
-    tx: Session, walker: Walker, today: date, restrictions: Restrictions
+    tx: Session,
+    walker: Walker,
+    restrictions: Restrictions,
+    *,
+    screened: bool,
+    summary: repo.DaySummary,
 ) -> tuple[TodayStatus, str, PrescriptionRow | None]:
-    screening = repo.latest_screening(tx, walker.id)
-    if screening is None:
+    if not screened:
         return TodayStatus.NEEDS_SCREENING, "Answer the screening questions first.", None
     row = repo.latest_prescription(tx, walker.id)
     if RestrictionKind.RED_FLAG in restrictions.kinds:
@@ -281,7 +294,7 @@ def _status(
             _blocked_message(restrictions),
             row,
         )
-    if repo.count_sessions(tx, walker.id, on=today) > 0:
+    if summary.sessions_today > 0:
         return TodayStatus.DONE_TODAY, "Today's session is logged. Check in tomorrow morning.", row
     return TodayStatus.READY, "Here is today's session.", row
 
@@ -298,14 +311,14 @@ def supervision_for(
     )
 
 
-def step_rate_per_min(tx: Session, walker: Walker, row: PrescriptionRow) -> float | None:
+def step_rate_per_min(summary: repo.DaySummary, row: PrescriptionRow) -> float | None:
     """The walker's own cadence from their newest recorded session, for an overground plan."""
     if Surface(row.surface) in TREADMILL_SURFACES:
         return None
-    recorded = repo.latest_session_with_steps(tx, walker.id)
-    if recorded is None or recorded.steps is None or recorded.duration_min <= 0:
+    steps, minutes = summary.cadence_steps, summary.cadence_minutes
+    if steps is None or minutes is None or minutes <= 0:
         return None
-    return round(recorded.steps / recorded.duration_min)
+    return round(steps / minutes)
 
 
 def todays_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> TodayOut:
@@ -331,18 +344,21 @@ class _StepBackNeededError(Exception):
 def _today(tx: Session, actor: Actor, walker_id: int, at: datetime, *, write: bool) -> TodayOut:
     """Today for the walker, read in ``tx``; raises :class:`_StepBackNeededError` when a step
     back must be stored and ``tx`` is a read transaction (``write`` False)."""
-    walker = walker_for(tx, actor, walker_id)
-    _, policy = policy_in(tx)
+    start = walker_and_policy(tx, actor, walker_id)
+    walker, policy = start.walker, start.policy
     today = local_date(at, walker.timezone)
-    restrictions = restrictions_of(tx, walker, policy)
-    status, message, row = _status(tx, walker, today, restrictions)
+    record = walker_record(tx, walker, policy)
+    restrictions = active_restrictions(record, policy)
+    summary = repo.day_summary(tx, walker.id, today)
+    status, message, row = _status(
+        tx, walker, restrictions, screened=bool(record.screenings), summary=summary
+    )
     step_back = False
     reasons: tuple[Reason, ...] = ()
     need = SupervisionNeed(required=True, why=())
     step_rate: float | None = None
     if row is not None:
-        last = repo.last_session(tx, walker.id)
-        gap_start = last.local_date if last is not None else None
+        gap_start = summary.last_session_on
         if (
             status == TodayStatus.READY
             and gap_start is not None
@@ -385,11 +401,9 @@ def _today(tx: Session, actor: Actor, walker_id: int, at: datetime, *, write: bo
             step_back = True
         reasons = tuple(Reason.model_validate(r) for r in row.reasons_json)
         need = supervision_for(tx, walker, restrictions, row)
-        step_rate = step_rate_per_min(tx, walker, row)
-    last_assessment = repo.latest_assessment(tx, walker.id)
-    due = last_assessment is not None and reassessment_due(
-        last_assessment.local_date, today, policy
-    )
+        step_rate = step_rate_per_min(summary, row)
+    assessed = summary.last_assessed_on
+    due = assessed is not None and reassessment_due(assessed, today, policy)
     return TodayOut(
         walker_id=walker.id,
         local_date=today,
@@ -401,7 +415,7 @@ def _today(tx: Session, actor: Actor, walker_id: int, at: datetime, *, write: bo
         session_offered=status == TodayStatus.READY,
         step_back=step_back,
         reasons=reasons,
-        sessions_today=repo.count_sessions(tx, walker.id, on=today),
+        sessions_today=summary.sessions_today,
         reassessment_due=due,
         restrictions=active_out(tx, restrictions),
         step_rate_per_min=step_rate,

@@ -35,7 +35,7 @@ from retrowalk.services.context import AppContext
 from retrowalk.services.convert import session_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
 from retrowalk.services.plans import supervision_for
-from retrowalk.services.policies import policy_in
+from retrowalk.services.policies import policy_in, walker_and_policy
 from retrowalk.services.restrictions import record_added, restrictions_of, walker_record
 from retrowalk.services.schemas import Actor, Role, SessionIn, SessionOut
 from retrowalk.store import repositories as repo
@@ -199,9 +199,8 @@ def _prepare(
     """The gates, read without the write lock: the stored session for a key sent again, a
     refusal (raised), what to insert — or None when the session needs the whole use case
     under the lock (it adds a restriction, decides an unreported session, or adds events)."""
-    walker = walker_for(tx, actor, walker_id)
-    stamp = repo.record_stamp(tx, walker.id)  # first: any later change shows under the lock
-    _, policy = policy_in(tx)
+    start = walker_and_policy(tx, actor, walker_id)  # the stamp first: see walker_context
+    walker, policy, stamp = start.walker, start.policy, start.stamp
     existing = repo.session_by_client_key(tx, walker.id, session_in.client_key)
     if existing is not None:
         if {e.value for e in session_in.adverse_events} - set(existing.adverse_events):

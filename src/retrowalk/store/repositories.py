@@ -366,6 +366,105 @@ def audit_entries(
     return list(tx.scalars(query.order_by(AuditEntry.id)))
 
 
+@dataclass(frozen=True)
+class WalkerContext:
+    """What every use case on one walker reads first, in one statement."""
+
+    account: Account | None
+    """The actor's account (None: not known)."""
+    walker: Walker | None
+    """The walker asked for (None: no such walker)."""
+    policy: ClinicPolicy | None
+    """The clinic policy version in force (None: the built-in default)."""
+    newest_entry: int | None
+    """The walker's newest audit entry (see :func:`record_stamp`)."""
+
+    @property
+    def stamp(self) -> tuple[int | None, int | None]:
+        """The :func:`record_stamp` these were read with."""
+        return self.newest_entry, self.policy.version if self.policy is not None else None
+
+
+def walker_context(tx: Session, account_id: int, walker_id: int) -> WalkerContext:
+    """The actor's account, the walker, the policy in force and the walker's newest audit
+    entry, in one statement (four primary-key or index lookups): the reads that start every
+    request on a walker's records. The newest entry comes first in the statement, so on
+    PostgreSQL (each statement its own snapshot) a change after it is always seen by
+    :func:`record_stamp` under the lock."""
+    newest_entry = (
+        select(func.max(AuditEntry.id)).where(AuditEntry.walker_id == walker_id).scalar_subquery()
+    )
+    newest_policy = select(func.max(ClinicPolicy.version)).scalar_subquery()
+    query = (
+        select(newest_entry, Account, Walker, ClinicPolicy)
+        .select_from(Account)
+        .outerjoin(Walker, Walker.id == walker_id)
+        .outerjoin(ClinicPolicy, ClinicPolicy.version == newest_policy)
+        .where(Account.id == account_id)
+    )
+    row = tx.execute(query).first()
+    if row is None:
+        return WalkerContext(None, None, None, None)
+    return WalkerContext(account=row[1], walker=row[2], policy=row[3], newest_entry=row[0])
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """What "today" reads of the walker's sessions and tests, in one statement."""
+
+    sessions_today: int
+    last_session_on: date | None
+    cadence_steps: int | None
+    """Steps and minutes of the newest session whose recording counted steps."""
+    cadence_minutes: float | None
+    last_assessed_on: date | None
+
+
+def day_summary(tx: Session, walker_id: int, day: date) -> DaySummary:
+    """The walker's sessions on ``day``, the date of the last one, the newest counted steps
+    and the date of the newest assessment: five correlated index lookups in one statement."""
+
+    def newest_with_steps(column: Any) -> Any:
+        return (
+            select(column)
+            .where(
+                WalkSession.walker_id == walker_id,
+                WalkSession.steps.is_not(None),
+                WalkSession.duration_min > 0,
+            )
+            .order_by(
+                WalkSession.local_date.desc(),
+                WalkSession.performed_at.desc(),
+                WalkSession.id.desc(),
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    query = select(
+        select(func.count())
+        .select_from(WalkSession)
+        .where(WalkSession.walker_id == walker_id, WalkSession.local_date == day)
+        .scalar_subquery(),
+        select(func.max(WalkSession.local_date))
+        .where(WalkSession.walker_id == walker_id)
+        .scalar_subquery(),
+        newest_with_steps(WalkSession.steps),
+        newest_with_steps(WalkSession.duration_min),
+        select(func.max(Assessment.local_date))
+        .where(Assessment.walker_id == walker_id)
+        .scalar_subquery(),
+    )
+    row = tx.execute(query).one()
+    return DaySummary(
+        sessions_today=int(row[0] or 0),
+        last_session_on=row[1],
+        cadence_steps=row[2],
+        cadence_minutes=row[3],
+        last_assessed_on=row[4],
+    )
+
+
 def record_stamp(tx: Session, walker_id: int) -> tuple[int | None, int | None]:
     """What changes whenever the walker's record or the clinic policy changes: the newest
     audit entry of the walker (every change of a record is audited in its transaction) and
