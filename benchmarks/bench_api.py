@@ -139,6 +139,10 @@ def _server(app: str, url: str, workers: int) -> Iterator[str]:
             "--log-level",
             "warning",
             "--no-access-log",
+            "--timeout-keep-alive",
+            "60",
+            "--backlog",
+            "4096",
         ],
         env=env,
         cwd=Path(__file__).resolve().parents[1],
@@ -220,6 +224,15 @@ def _median(runs: list[Run]) -> Run:
 _counter = iter(range(10**9))
 
 
+async def _send(request: Request, http: httpx.AsyncClient, client: Client) -> bool:
+    """One request; False for an error status or a dropped connection (counted, not fatal)."""
+    try:
+        response = await request(http, client, next(_counter))
+    except httpx.TransportError:
+        return False
+    return response.status_code < 400
+
+
 async def _closed(base: str, request: Request, clients: list[Client], seconds: float) -> Run:
     """Each client sends its next request when the last one is answered."""
     limits = httpx.Limits(max_connections=len(clients) + 5, max_keepalive_connections=len(clients))
@@ -231,12 +244,12 @@ async def _closed(base: str, request: Request, clients: list[Client], seconds: f
             nonlocal errors
             while time.perf_counter() < until:
                 started = time.perf_counter()
-                response = await request(http, client, next(_counter))
+                ok = await _send(request, http, client)
                 if record:
-                    if response.status_code >= 400:
-                        errors += 1
-                    else:
+                    if ok:
                         latencies.append(time.perf_counter() - started)
+                    else:
+                        errors += 1
 
         warm = time.perf_counter() + min(0.3, seconds / 4)
         await asyncio.gather(*(loop(c, warm, False) for c in clients))
@@ -259,11 +272,10 @@ async def _open(
         async def one(client: Client, at: float) -> None:
             nonlocal errors
             await asyncio.sleep(max(0.0, at - time.perf_counter()))
-            response = await request(http, client, next(_counter))
-            if response.status_code >= 400:
-                errors += 1
-            else:
+            if await _send(request, http, client):
                 latencies.append(time.perf_counter() - at)
+            else:
+                errors += 1
 
         begin = time.perf_counter() + 0.2
         arrivals, t = [], 0.0

@@ -14,7 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.errors import ClinicalError
@@ -58,7 +60,7 @@ from retrowalk.services.schemas import (
     TriggerOut,
 )
 from retrowalk.store import repositories as repo
-from retrowalk.store.models import Assessment, Checkin, Clearance, Screening, Walker, WalkSession
+from retrowalk.store.models import Walker
 
 TEST_FIELDS = (
     "tug_s",
@@ -128,11 +130,25 @@ def fall_risk_tests(
     )
 
 
+class StoredAnswers(Protocol):
+    """A stored assessment as far as fall risk reads it (an ORM row or a column row)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def answers_json(self) -> dict[str, Any]: ...
+
+
+A = TypeVar("A", bound=StoredAnswers)
+
+
 def fall_risk_history(
-    walker: Walker, rows: list[Assessment], policy: PolicyConfig
-) -> list[tuple[Assessment, FallRiskResult | None]]:
+    walker: Walker, rows: Sequence[A], policy: PolicyConfig
+) -> list[tuple[A, FallRiskResult | None]]:
     """Every assessment (in the order recorded) with its fall risk under today's rules."""
-    results: list[tuple[Assessment, FallRiskResult | None]] = []
+    results: list[tuple[A, FallRiskResult | None]] = []
     latest: FallRiskResult | None = None
     for row in sorted(rows, key=lambda a: (a.created_at, a.id)):
         try:
@@ -151,11 +167,13 @@ UNREADABLE_ERRORS = (ValueError, OverflowError, KeyError, TypeError)
 
 @dataclass
 class _Rows:
-    screenings: list[tuple[Screening, int | None]] = field(default_factory=list)
-    assessments: list[tuple[Assessment, int | None]] = field(default_factory=list)
-    sessions: list[tuple[WalkSession, int | None]] = field(default_factory=list)
-    checkins: list[tuple[Checkin, int | None]] = field(default_factory=list)
-    clearances: list[tuple[Clearance, int | None]] = field(default_factory=list)
+    """One walker's fact rows (``repositories.FACT_COLUMNS`` and ``seq``)."""
+
+    screenings: list[Row[Any]] = field(default_factory=list)
+    assessments: list[Row[Any]] = field(default_factory=list)
+    sessions: list[Row[Any]] = field(default_factory=list)
+    checkins: list[Row[Any]] = field(default_factory=list)
+    clearances: list[Row[Any]] = field(default_factory=list)
 
 
 def walker_records(
@@ -176,16 +194,16 @@ def walker_records(
     if not ids:
         return {}
     rows: dict[int, _Rows] = defaultdict(_Rows)
-    for screening, seq in repo.screenings_recorded(tx, ids):
-        rows[screening.walker_id].screenings.append((screening, seq))
-    for assessment, seq in repo.assessments_recorded(tx, ids):
-        rows[assessment.walker_id].assessments.append((assessment, seq))
-    for walk, seq in repo.adverse_sessions_recorded(tx, ids):
-        rows[walk.walker_id].sessions.append((walk, seq))
-    for checkin, seq in repo.checkins_that_may_restrict(tx, ids, lowest_rest_day_pain_nprs(policy)):
-        rows[checkin.walker_id].checkins.append((checkin, seq))
-    for clearance, seq in repo.clearances_recorded(tx, ids):
-        rows[clearance.walker_id].clearances.append((clearance, seq))
+    for row in repo.screenings_recorded(tx, ids):
+        rows[row.walker_id].screenings.append(row)
+    for row in repo.assessments_recorded(tx, ids):
+        rows[row.walker_id].assessments.append(row)
+    for row in repo.adverse_sessions_recorded(tx, ids):
+        rows[row.walker_id].sessions.append(row)
+    for row in repo.checkins_that_may_restrict(tx, ids, lowest_rest_day_pain_nprs(policy)):
+        rows[row.walker_id].checkins.append(row)
+    for row in repo.clearances_recorded(tx, ids):
+        rows[row.walker_id].clearances.append(row)
     found: dict[int, WalkerRecord | Exception] = {}
     for walker in walkers:
         try:
@@ -196,18 +214,18 @@ def walker_records(
 
 
 def _record(walker: Walker, rows: _Rows, policy: PolicyConfig) -> WalkerRecord:
-    order = {row.id: seq for row, seq in rows.assessments}
-    history = fall_risk_history(walker, [row for row, _ in rows.assessments], policy)
+    order = {row.id: row.seq for row in rows.assessments}
+    history = fall_risk_history(walker, rows.assessments, policy)
     return WalkerRecord(
         screenings=tuple(
             ScreeningFact(
                 record_id=row.id,
-                seq=seq,
+                seq=row.seq,
                 at=row.created_at,
                 recorded_by=row.recorded_by,
                 answers=ScreeningAnswers.model_validate(row.answers_json),
             )
-            for row, seq in rows.screenings
+            for row in rows.screenings
         ),
         assessments=tuple(
             AssessmentFact(
@@ -223,19 +241,19 @@ def _record(walker: Walker, rows: _Rows, policy: PolicyConfig) -> WalkerRecord:
         sessions=tuple(
             SessionFact(
                 record_id=row.id,
-                seq=seq,
+                seq=row.seq,
                 at=row.logged_at,
                 recorded_by=row.recorded_by,
                 local_date=row.local_date,
                 adverse_events=frozenset(AdverseEvent(e) for e in row.adverse_events),
                 supervised=row.supervised,
             )
-            for row, seq in rows.sessions
+            for row in rows.sessions
         ),
         checkins=tuple(
             CheckinFact(
                 record_id=row.id,
-                seq=seq,
+                seq=row.seq,
                 at=row.created_at,
                 recorded_by=row.recorded_by,
                 local_date=row.local_date,
@@ -243,18 +261,18 @@ def _record(walker: Walker, rows: _Rows, policy: PolicyConfig) -> WalkerRecord:
                 usual_pain_nprs=row.usual_pain_nprs,
                 red_flags=frozenset(KneeRedFlag(f) for f in row.red_flags or ()),
             )
-            for row, seq in rows.checkins
+            for row in rows.checkins
         ),
         clearances=tuple(
             ClearanceFact(
                 record_id=row.id,
-                seq=seq,
+                seq=row.seq,
                 at=row.created_at,
                 recorded_by=row.cleared_by,
                 kind=RestrictionKind(row.scope),
                 reason=row.reason,
             )
-            for row, seq in rows.clearances
+            for row in rows.clearances
         ),
     )
 

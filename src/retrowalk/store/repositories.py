@@ -484,7 +484,59 @@ def record_stamp(tx: Session, walker_id: int) -> tuple[int | None, int | None]:
 # the id of its newest audit entry (``seq``: the order the program recorded it in), found by a
 # correlated subquery on ``ix_audit_log_entity``, never by reading the walker's whole audit log.
 
-M = TypeVar("M", Screening, Assessment, WalkSession, Checkin, Clearance)
+FACT_COLUMNS: dict[str, tuple[Any, ...]] = {
+    "screening": (
+        Screening.id,
+        Screening.walker_id,
+        Screening.created_at,
+        Screening.recorded_by,
+        Screening.answers_json,
+    ),
+    "assessment": (
+        Assessment.id,
+        Assessment.walker_id,
+        Assessment.created_at,
+        Assessment.recorded_by,
+        Assessment.kind,
+        Assessment.answers_json,
+    ),
+    "session": (
+        WalkSession.id,
+        WalkSession.walker_id,
+        WalkSession.logged_at,
+        WalkSession.recorded_by,
+        WalkSession.local_date,
+        WalkSession.adverse_events,
+        WalkSession.supervised,
+    ),
+    "checkin": (
+        Checkin.id,
+        Checkin.walker_id,
+        Checkin.created_at,
+        Checkin.recorded_by,
+        Checkin.local_date,
+        Checkin.pain_nprs,
+        Checkin.usual_pain_nprs,
+        Checkin.red_flags,
+    ),
+    "clearance": (
+        Clearance.id,
+        Clearance.walker_id,
+        Clearance.created_at,
+        Clearance.cleared_by,
+        Clearance.scope,
+        Clearance.reason,
+    ),
+}
+"""The columns each kind of fact is made of (rows, not ORM objects: the list reads a clinic's
+worth; ``seq`` is added to each)."""
+_FACT_MODELS: dict[str, Any] = {
+    "screening": Screening,
+    "assessment": Assessment,
+    "session": WalkSession,
+    "checkin": Checkin,
+    "clearance": Clearance,
+}
 
 
 def _of(column: Any, walker_ids: Sequence[int]) -> ColumnElement[bool]:
@@ -495,71 +547,63 @@ def _of(column: Any, walker_ids: Sequence[int]) -> ColumnElement[bool]:
 
 
 def _with_seq(
-    tx: Session, model: type[M], entity: str, *conditions: ColumnElement[bool] | TextClause
-) -> list[tuple[M, int | None]]:
-    table: Any = model
+    tx: Session,
+    entity: str,
+    walker_ids: Sequence[int],
+    *conditions: ColumnElement[bool] | TextClause,
+) -> list[Row[Any]]:
+    """The rows of one kind of fact of these walkers (:data:`FACT_COLUMNS`, then ``seq``: the
+    id of the row's newest audit entry), oldest first."""
+    model = _FACT_MODELS[entity]
     seq = (
         select(func.max(AuditEntry.id))
         .where(
             AuditEntry.entity == entity,
-            AuditEntry.entity_id == table.id,
-            AuditEntry.walker_id == table.walker_id,
+            AuditEntry.entity_id == model.id,
+            AuditEntry.walker_id == model.walker_id,
         )
-        .correlate(table)
+        .correlate(model)
         .scalar_subquery()
+        .label("seq")
     )
-    query = select(model, seq).where(*conditions).order_by(table.id)
-    return [(row[0], row[1]) for row in tx.execute(query).all()]
+    query = (
+        select(*FACT_COLUMNS[entity], seq)
+        .where(_of(model.walker_id, walker_ids), *conditions)
+        .order_by(model.id)
+    )
+    return list(tx.execute(query))
 
 
-def screenings_recorded(
-    tx: Session, walker_ids: Sequence[int]
-) -> list[tuple[Screening, int | None]]:
+def screenings_recorded(tx: Session, walker_ids: Sequence[int]) -> list[Row[Any]]:
     """Every screening of these walkers with its recording order, oldest first."""
-    return _with_seq(tx, Screening, "screening", _of(Screening.walker_id, walker_ids))
+    return _with_seq(tx, "screening", walker_ids)
 
 
-def assessments_recorded(
-    tx: Session, walker_ids: Sequence[int]
-) -> list[tuple[Assessment, int | None]]:
+def assessments_recorded(tx: Session, walker_ids: Sequence[int]) -> list[Row[Any]]:
     """Every assessment of these walkers with its recording order, oldest first."""
-    return _with_seq(tx, Assessment, "assessment", _of(Assessment.walker_id, walker_ids))
+    return _with_seq(tx, "assessment", walker_ids)
 
 
-def adverse_sessions_recorded(
-    tx: Session, walker_ids: Sequence[int]
-) -> list[tuple[WalkSession, int | None]]:
+def adverse_sessions_recorded(tx: Session, walker_ids: Sequence[int]) -> list[Row[Any]]:
     """The sessions of these walkers that reported an adverse event (partial index)."""
-    return _with_seq(
-        tx, WalkSession, "session", _of(WalkSession.walker_id, walker_ids), ADVERSE_EVENTS_REPORTED
-    )
+    return _with_seq(tx, "session", walker_ids, ADVERSE_EVENTS_REPORTED)
 
 
 def checkins_that_may_restrict(
     tx: Session, walker_ids: Sequence[int], pain_from_nprs: int
-) -> list[tuple[Checkin, int | None]]:
+) -> list[Row[Any]]:
     """The check-ins of these walkers that reported a red flag, or a morning pain of at least
     ``pain_from_nprs`` (two indexed queries): every check-in that can set a restriction, when
     the caller passes the lowest pain that can make a rest day. The clinical rules decide."""
-    flagged = _with_seq(
-        tx, Checkin, "checkin", _of(Checkin.walker_id, walker_ids), RED_FLAGS_REPORTED
-    )
-    painful = _with_seq(
-        tx,
-        Checkin,
-        "checkin",
-        _of(Checkin.walker_id, walker_ids),
-        Checkin.pain_nprs >= pain_from_nprs,
-    )
-    found = {row.id: (row, seq) for row, seq in [*flagged, *painful]}
+    flagged = _with_seq(tx, "checkin", walker_ids, RED_FLAGS_REPORTED)
+    painful = _with_seq(tx, "checkin", walker_ids, Checkin.pain_nprs >= pain_from_nprs)
+    found = {row.id: row for row in [*flagged, *painful]}
     return [found[key] for key in sorted(found)]
 
 
-def clearances_recorded(
-    tx: Session, walker_ids: Sequence[int]
-) -> list[tuple[Clearance, int | None]]:
+def clearances_recorded(tx: Session, walker_ids: Sequence[int]) -> list[Row[Any]]:
     """Every clearance of these walkers with its recording order, oldest first."""
-    return _with_seq(tx, Clearance, "clearance", _of(Clearance.walker_id, walker_ids))
+    return _with_seq(tx, "clearance", walker_ids)
 
 
 def accounts_by_id(tx: Session, account_ids: Iterable[int]) -> dict[int, Account]:
