@@ -124,7 +124,7 @@ def _template(ctx: AppContext, dr: Actor) -> int:
 
 def _clone(ctx: AppContext, template_id: int, copies: int, first: int) -> None:
     """``copies`` more walkers whose rows are the template's (new ids, FKs remapped)."""
-    tables: dict[str, Table] = dict(Base.metadata.tables)  # type: ignore[arg-type]
+    tables: dict[str, Table] = dict(Base.metadata.tables)
     with ctx.db.transaction() as tx:
         walker = tx.execute(select(tables["walkers"]).where(text(f"id = {template_id}"))).one()
         account = tx.execute(
@@ -176,9 +176,9 @@ def _clone(ctx: AppContext, template_id: int, copies: int, first: int) -> None:
                     out[name].append(c)
             for r in rows["audit_log"]:
                 c = dict(r, id=new_id("audit_log", r["id"]), walker_id=w["id"])
-                target = ENTITY_TABLE.get(c["entity"])
-                if target and c["entity_id"] in ids[target]:
-                    c["entity_id"] = ids[target][c["entity_id"]]
+                kind = ENTITY_TABLE.get(c["entity"])
+                if kind and c["entity_id"] in ids[kind]:
+                    c["entity_id"] = ids[kind][c["entity_id"]]
                 out["audit_log"].append(c)
         for name in ("accounts", "walkers", *RECORD_TABLES):
             if out[name]:

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select, text
 
@@ -134,7 +135,7 @@ def grow_own_history(ctx: AppContext, walker_id: int, recorder: int, start: int,
     with ctx.db.transaction() as tx:
         tx.execute(insert(WalkSession), rows)
         keys = [r["client_key"] for r in rows]
-        added = []
+        added: list[Any] = []
         for chunk in range(0, len(keys), 500):
             added += tx.execute(
                 select(WalkSession.id, WalkSession.local_date, WalkSession.performed_at).where(
