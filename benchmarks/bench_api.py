@@ -11,7 +11,7 @@ and PostgreSQL and driven over real sockets by asyncio + httpx clients on the sa
   counted from each request's arrival time, so a queue shows.
 
 Each client is a different walker signed in through the sign-in store (a real cookie and
-CSRF token). ``RETROWALK_BENCH_API_SECONDS`` (default 1.5) and ``RETROWALK_BENCH_API_REPEATS``
+CSRF token). ``RETROWALK_BENCH_API_SECONDS`` (default 1.0) and ``RETROWALK_BENCH_API_REPEATS``
 (default 3) set the length; ``RETROWALK_BENCH_API_DATABASES`` (``sqlite,postgresql``) and
 ``RETROWALK_BENCH_API_WORKERS`` (``1,2``) what is run.
 """
@@ -43,7 +43,7 @@ from retrowalk.store.config import DATABASE_URL_ENV
 from retrowalk.store.models import Prescription
 
 CLIENTS = (1, 10, 100)
-SECONDS = float(os.environ.get("RETROWALK_BENCH_API_SECONDS", "1.5"))
+SECONDS = float(os.environ.get("RETROWALK_BENCH_API_SECONDS", "1.0"))
 REPEATS = int(os.environ.get("RETROWALK_BENCH_API_REPEATS", "3"))
 DATABASES = os.environ.get("RETROWALK_BENCH_API_DATABASES", "sqlite,postgresql").split(",")
 WORKERS = tuple(int(n) for n in os.environ.get("RETROWALK_BENCH_API_WORKERS", "1,2").split(","))
