@@ -38,6 +38,13 @@ def usual_level(values: tuple[int, ...] | list[int]) -> float | None:
     return float(statistics.median(values))
 
 
+def lowest_rest_day_pain_nprs(policy: PolicyConfig = DEFAULT_POLICY) -> int:
+    """The lowest next-morning pain that :func:`is_rest_day` can call a rest day: a rise of
+    ``rest_day_rise_above_usual_nprs`` over a usual level of 0 or more is at least that much.
+    Storage reads only the check-ins from this level up (no lower pain can set a rest day)."""
+    return min(policy.rest_day_pain_from_nprs, policy.rest_day_rise_above_usual_nprs)
+
+
 def is_rest_day(
     morning_pain_nprs: int, usual_pain_nprs: float | None, policy: PolicyConfig = DEFAULT_POLICY
 ) -> Reason | None:

@@ -31,7 +31,11 @@ def check_id(field: str, value: int) -> int:
 
 def check_actor(tx: Session, actor: Actor) -> Account:
     """The actor's account, if it exists and has the role the actor claims."""
-    account = repo.get(tx, Account, actor.account_id)
+    return actor_account(actor, repo.get(tx, Account, actor.account_id))
+
+
+def actor_account(actor: Actor, account: Account | None) -> Account:
+    """``account`` (the actor's, as read) when it exists and has the role the actor claims."""
     if account is None or account.role != actor.role.value:
         raise AccessDenied(
             f"Account {actor.account_id} with role {actor.role.value} is not known here; "
@@ -67,7 +71,11 @@ def walker_for(tx: Session, actor: Actor, walker_id: int) -> Walker:
     """The walker ``walker_id`` when the actor may reach them."""
     check_id("walker_id", walker_id)
     check_actor(tx, actor)
-    walker = repo.get(tx, Walker, walker_id)
+    return reachable(actor, walker_id, repo.get(tx, Walker, walker_id))
+
+
+def reachable(actor: Actor, walker_id: int, walker: Walker | None) -> Walker:
+    """``walker`` (walker ``walker_id`` as read) when it exists and the actor may reach it."""
     if walker is None:
         raise NotFound(f"There is no walker with id {walker_id}.")
     if not can_reach(actor, walker):

@@ -235,14 +235,27 @@ def hold_unreported_session(
     RULES §3: a missing next-morning report → hold. The decision is stored like any other,
     and a late report for that session is then refused (it was already decided).
     """
+    previous = unreported_session(tx, walker, performed_at, planned=None)
+    if previous is not None:
+        decide_and_store(tx, actor, walker, previous, None, at, policy)
+
+
+def unreported_session(
+    tx: Session, walker: Walker, performed_at: datetime, planned: bool | None
+) -> WalkSession | None:
+    """The last session, when a new one performed at ``performed_at`` must first decide it
+    without its morning report (a plan exists, it is on an earlier day, no report came).
+    ``planned``: whether a plan exists, when the caller already knows (None: look it up)."""
     previous = repo.last_session(tx, walker.id)
-    if previous is None or repo.latest_prescription(tx, walker.id) is None:
-        return
+    if previous is None:
+        return None
     if local_date(performed_at, walker.timezone) <= previous.local_date:
-        return
-    if repo.checkin_for_session(tx, previous.id) is not None:
-        return
-    decide_and_store(tx, actor, walker, previous, None, at, policy)
+        return None
+    if planned is None:
+        planned = repo.latest_prescription(tx, walker.id) is not None
+    if not planned or repo.checkin_for_session(tx, previous.id) is not None:
+        return None
+    return previous
 
 
 def morning_checkin(

@@ -8,8 +8,12 @@ version with the clinician's reason. The walker list's flags are computed here f
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.clearance import apply_clearance
@@ -18,7 +22,8 @@ from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.reassessment import reassessment_due
-from retrowalk.clinical.restriction_models import RestrictionKind
+from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
+from retrowalk.clinical.restrictions import active_restrictions
 from retrowalk.services.access import check_actor, staff_walker_for
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
@@ -26,7 +31,13 @@ from retrowalk.services.convert import clearance_out, note_out, prescription_out
 from retrowalk.services.errors import AccessDenied, Conflict, parse
 from retrowalk.services.plans import clinical_prescription, store_prescription
 from retrowalk.services.policies import policy_in
-from retrowalk.services.restrictions import active_out, restrictions_of
+from retrowalk.services.restrictions import (
+    UNREADABLE_ERRORS,
+    _Names,
+    active_out,
+    restrictions_of,
+    walker_records,
+)
 from retrowalk.services.schemas import (
     FLAG_OF_RESTRICTION,
     Actor,
@@ -38,12 +49,13 @@ from retrowalk.services.schemas import (
     NoteIn,
     NoteOut,
     PrescriptionOut,
+    RestrictionOut,
     Role,
     WalkerFlags,
 )
 from retrowalk.services.sessions import off_safe_surface
 from retrowalk.store import repositories as repo
-from retrowalk.store.models import Account, Clearance, ClinicianNote, Walker, WalkSession
+from retrowalk.store.models import Clearance, ClinicianNote
 
 logger = logging.getLogger(__name__)
 
@@ -195,21 +207,89 @@ def add_note(
         return note_out(row)
 
 
-def _flags(tx: Session, walker: Walker, at: datetime, policy: PolicyConfig) -> WalkerFlags:
-    account = repo.get(tx, Account, walker.account_id)
-    assert account is not None
-    today = local_date(at, walker.timezone)
-    restrictions = restrictions_of(tx, walker, policy)
+def _flags(
+    tx: Session, summaries: Sequence[repo.WalkerSummary], at: datetime, policy: PolicyConfig
+) -> list[WalkerFlags]:
+    """The flags of these walkers, in the same few queries for one walker or a thousand: the
+    restrictions from each walker's whole record (:func:`walker_records`, one query per kind
+    of fact), the sessions and check-ins of the flag window for all of them at once."""
+    if not summaries:
+        return []
+    walkers = [s.walker for s in summaries]
+    ids = [w.id for w in walkers]
+    records = walker_records(tx, walkers, policy)
+    restrictions: dict[int, Restrictions] = {}
+    for walker in walkers:
+        record = records[walker.id]
+        if isinstance(record, Exception):
+            logger.error("walker %s: flags could not be computed: %r", walker.id, record)
+            continue
+        try:
+            restrictions[walker.id] = active_restrictions(record, policy)
+        except UNREADABLE_ERRORS:
+            logger.exception("walker %s: flags could not be computed", walker.id)
+    today = {w.id: local_date(at, w.timezone) for w in walkers}
+    window = timedelta(days=policy.flag_window_days - 1)
+    since, until = min(today.values()) - window, max(today.values())
+    recent: dict[int, list[Row[Any]]] = defaultdict(list)
+    for walk in repo.sessions_in_window(tx, ids, since, until):
+        if today[walk.walker_id] - window <= walk.local_date <= today[walk.walker_id]:
+            recent[walk.walker_id].append(walk)
+    logged: dict[int, list[Row[Any]]] = defaultdict(list)
+    for walk in repo.sessions_logged_after(tx, ids, at - timedelta(days=policy.flag_window_days)):
+        logged[walk.walker_id].append(walk)
+    by_session = repo.checkins_of_sessions_in_window(tx, ids, since, until)
+    names = _Names(tx).prefetch(restrictions.values())
+    found: list[WalkerFlags] = []
+    for summary in summaries:
+        walker_id = summary.walker.id
+        try:
+            if walker_id not in restrictions:
+                raise ValueError("unreadable record")
+            found.append(
+                _walker_flags(
+                    summary,
+                    restrictions[walker_id],
+                    today[walker_id],
+                    recent[walker_id],
+                    logged[walker_id],
+                    by_session,
+                    policy,
+                    active_out(tx, restrictions[walker_id], names),
+                )
+            )
+        except UNREADABLE_ERRORS:
+            if walker_id in restrictions:
+                logger.exception("walker %s: flags could not be computed", walker_id)
+            found.append(
+                WalkerFlags(
+                    walker=walker_out(summary.walker, summary.account),
+                    flags=(Flag.RECORD_UNREADABLE,),
+                    details=(RECORD_UNREADABLE,),
+                    last_session_on=None,
+                    current_prescription_version=None,
+                )
+            )
+    return found
+
+
+def _walker_flags(
+    summary: repo.WalkerSummary,
+    restrictions: Restrictions,
+    today: date,
+    recent: list[Row[Any]],
+    logged: list[Row[Any]],
+    by_session: dict[int, Row[Any]],
+    policy: PolicyConfig,
+    restrictions_shown: tuple[RestrictionOut, ...],
+) -> WalkerFlags:
+    """One walker's flags from what was read for everyone (no query here)."""
     flags: list[Flag] = []
     details: list[str] = []
     for restriction in restrictions.active:
         flags.append(FLAG_OF_RESTRICTION[restriction.kind])
         details.append(f"{restriction.title}: {restriction.summary}")
-    plan = repo.latest_prescription(tx, walker.id)
-    since = today - timedelta(days=policy.flag_window_days - 1)
-    recent = repo.walk_sessions(tx, walker.id, since=since, until=today)
-    last = repo.last_session(tx, walker.id)
-    logged = repo.sessions_logged_since(tx, walker.id, at - timedelta(days=policy.flag_window_days))
+    plan = summary.plan
     outside = [
         s
         for s in logged
@@ -232,7 +312,6 @@ def _flags(tx: Session, walker: Walker, at: datetime, policy: PolicyConfig) -> W
             f"Pain during a session above {PAIN_ACCEPTABLE_MAX_NPRS}/{NPRS_MAX} on "
             f"{flare[-1].local_date} ({flare[-1].pain_peak_nprs}/{NPRS_MAX})."
         )
-    by_session = repo.checkins_for_sessions(tx, [s.id for s in recent])
     up = [
         (s, by_session[s.id])
         for s in recent
@@ -247,8 +326,7 @@ def _flags(tx: Session, walker: Walker, at: datetime, policy: PolicyConfig) -> W
             f"was above the usual level ({_usual(c.usual_pain_nprs, s):g}/{NPRS_MAX})."
         )
     if plan is not None and not restrictions.blocks_sessions:
-        first = repo.first_prescription(tx, walker.id)
-        start = first.effective_from if first is not None else today
+        start = summary.first_plan_from if summary.first_plan_from is not None else today
         missed_window_days = policy.missed_sessions_window_days
         window_start = today - timedelta(days=missed_window_days - 1)
         if start <= window_start:
@@ -259,23 +337,21 @@ def _flags(tx: Session, walker: Walker, at: datetime, policy: PolicyConfig) -> W
                     f"{done} sessions in the last {missed_window_days} days; "
                     f"{plan.sessions_per_week} a week are prescribed (flag: retrowalk policy)."
                 )
-    assessment = repo.latest_assessment(tx, walker.id)
-    if assessment is not None and reassessment_due(assessment.local_date, today, policy):
+    assessed = summary.last_assessed_on
+    if assessed is not None and reassessment_due(assessed, today, policy):
         flags.append(Flag.REASSESSMENT_DUE)
-        details.append(
-            f"Last assessment on {assessment.local_date}: the tests and KOOS are due again."
-        )
+        details.append(f"Last assessment on {assessed}: the tests and KOOS are due again.")
     return WalkerFlags(
-        walker=walker_out(walker, account),
+        walker=walker_out(summary.walker, summary.account),
         flags=tuple(flags),
         details=tuple(details),
-        last_session_on=last.local_date if last is not None else None,
+        last_session_on=summary.last_session_on,
         current_prescription_version=plan.version if plan is not None else None,
-        restrictions=active_out(tx, restrictions),
+        restrictions=restrictions_shown,
     )
 
 
-def _usual(usual_pain_nprs: float | None, walk: WalkSession) -> float:
+def _usual(usual_pain_nprs: float | None, walk: Row[Any]) -> float:
     """The usual level a report was compared with (the pain before, for older reports)."""
     return usual_pain_nprs if usual_pain_nprs is not None else float(walk.pain_before_nprs)
 
@@ -286,11 +362,12 @@ def walker_flag(ctx: AppContext, actor: Actor, walker_id: int) -> WalkerFlags:
     with ctx.db.reader() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
         _, policy = policy_in(tx)
-        return _flags(tx, walker, at, policy)
+        return _flags(tx, repo.walker_summaries(tx, walker_id=walker.id), at, policy)[0]
 
 
 def walker_flags(ctx: AppContext, actor: Actor) -> list[WalkerFlags]:
-    """The clinician's walker list with its flags (an admin sees every walker)."""
+    """The clinician's walker list with its flags (an admin sees every walker), in a number
+    of queries that does not grow with the number of walkers."""
     at = ctx.now()
     with ctx.db.reader() as tx:
         check_actor(tx, actor)
@@ -298,30 +375,10 @@ def walker_flags(ctx: AppContext, actor: Actor) -> list[WalkerFlags]:
             raise AccessDenied("Only a clinician or an admin sees the walker list.")
         clinician = actor.account_id if actor.role is Role.CLINICIAN else None
         _, policy = policy_in(tx)
-        return [
-            _flags_or_notice(tx, walker, account, at, policy)
-            for walker, account in repo.walkers(tx, clinician_id=clinician)
-        ]
+        return _flags(tx, repo.walker_summaries(tx, clinician_id=clinician), at, policy)
 
 
 RECORD_UNREADABLE = (
     "One of this walker's records could not be read, so the flags are not shown: open the "
     "walker's page or ask your administrator to check the records."
 )
-
-
-def _flags_or_notice(
-    tx: Session, walker: Walker, account: Account, at: datetime, policy: PolicyConfig
-) -> WalkerFlags:
-    """A walker's flags; a record the rules cannot read marks that walker, never the list."""
-    try:
-        return _flags(tx, walker, at, policy)
-    except (ValueError, OverflowError, KeyError, TypeError):
-        logger.exception("walker %s: flags could not be computed", walker.id)
-        return WalkerFlags(
-            walker=walker_out(walker, account),
-            flags=(Flag.RECORD_UNREADABLE,),
-            details=(RECORD_UNREADABLE,),
-            last_session_on=None,
-            current_prescription_version=None,
-        )

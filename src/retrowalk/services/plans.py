@@ -31,7 +31,11 @@ from retrowalk.clinical.progression import after_break
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.reassessment import reassessment_due
 from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
-from retrowalk.clinical.restrictions import SupervisionNeed, supervision_needed
+from retrowalk.clinical.restrictions import (
+    SupervisionNeed,
+    active_restrictions,
+    supervision_needed,
+)
 from retrowalk.clinical.screening import ScreeningResult
 from retrowalk.clinical.session_records import ProgressionDecision
 from retrowalk.services.access import walker_for
@@ -39,8 +43,13 @@ from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import prescription_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk
-from retrowalk.services.policies import policy_in
-from retrowalk.services.restrictions import active_out, fall_risk_history, restrictions_of
+from retrowalk.services.policies import policy_in, walker_and_policy
+from retrowalk.services.restrictions import (
+    active_out,
+    fall_risk_history,
+    restrictions_of,
+    walker_record,
+)
 from retrowalk.services.schemas import Actor, Decision, PrescriptionOut, TodayOut, TodayStatus
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Prescription as PrescriptionRow
@@ -246,10 +255,14 @@ def _blocked_message(restrictions: Restrictions) -> str:
 
 
 def _status(
-    tx: Session, walker: Walker, today: date, restrictions: Restrictions
+    tx: Session,
+    walker: Walker,
+    restrictions: Restrictions,
+    *,
+    screened: bool,
+    summary: repo.DaySummary,
 ) -> tuple[TodayStatus, str, PrescriptionRow | None]:
-    screening = repo.latest_screening(tx, walker.id)
-    if screening is None:
+    if not screened:
         return TodayStatus.NEEDS_SCREENING, "Answer the screening questions first.", None
     row = repo.latest_prescription(tx, walker.id)
     if RestrictionKind.RED_FLAG in restrictions.kinds:
@@ -281,7 +294,7 @@ def _status(
             _blocked_message(restrictions),
             row,
         )
-    if repo.count_sessions(tx, walker.id, on=today) > 0:
+    if summary.sessions_today > 0:
         return TodayStatus.DONE_TODAY, "Today's session is logged. Check in tomorrow morning.", row
     return TodayStatus.READY, "Here is today's session.", row
 
@@ -290,21 +303,22 @@ def supervision_for(
     tx: Session, walker: Walker, restrictions: Restrictions, row: PrescriptionRow | None
 ) -> SupervisionNeed:
     """Whether the next session needs someone with the walker, and why."""
+    plan = clinical_prescription(row) if row is not None else None
+    # The plan's rule only asks whether its first N supervised sessions are done.
+    first = plan.supervised_first_sessions or 0 if plan is not None else 0
     return supervision_needed(
-        restrictions,
-        clinical_prescription(row) if row is not None else None,
-        repo.count_supervised_sessions(tx, walker.id),
+        restrictions, plan, repo.count_supervised_sessions(tx, walker.id, at_most=first)
     )
 
 
-def step_rate_per_min(tx: Session, walker: Walker, row: PrescriptionRow) -> float | None:
+def step_rate_per_min(summary: repo.DaySummary, row: PrescriptionRow) -> float | None:
     """The walker's own cadence from their newest recorded session, for an overground plan."""
     if Surface(row.surface) in TREADMILL_SURFACES:
         return None
-    recorded = repo.latest_session_with_steps(tx, walker.id)
-    if recorded is None or recorded.steps is None or recorded.duration_min <= 0:
+    steps, minutes = summary.cadence_steps, summary.cadence_minutes
+    if steps is None or minutes is None or minutes <= 0:
         return None
-    return round(recorded.steps / recorded.duration_min)
+    return round(steps / minutes)
 
 
 def todays_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> TodayOut:
@@ -314,77 +328,95 @@ def todays_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> TodayO
     rule steps the load back; that step is stored once, as a new version, before it is shown.
     """
     at = ctx.now()
-    with ctx.db.transaction() as tx:
-        walker = walker_for(tx, actor, walker_id)
-        _, policy = policy_in(tx)
-        today = local_date(at, walker.timezone)
-        restrictions = restrictions_of(tx, walker, policy)
-        status, message, row = _status(tx, walker, today, restrictions)
-        step_back = False
-        reasons: tuple[Reason, ...] = ()
-        need = SupervisionNeed(required=True, why=())
-        step_rate: float | None = None
-        if row is not None:
-            last = repo.last_session(tx, walker.id)
-            gap_start = last.local_date if last is not None else None
-            if (
-                status == TodayStatus.READY
-                and gap_start is not None
-                and not (row.decision == Decision.STEP_BACK and row.effective_from > gap_start)
-                and (today - gap_start).days >= policy.break_days
-            ):
-                decision = after_break(
-                    clinical_prescription(row), (today - gap_start).days, today, policy
-                )
-                row = store_prescription(
-                    tx,
-                    walker,
-                    decision.next_prescription,
-                    decision=Decision.STEP_BACK,
-                    reasons=decision.reasons,
-                    made_by=actor.account_id,
-                    at=at,
-                    effective_from=today,
-                    decision_detail=decision_detail(decision, last_session_on=str(gap_start)),
-                )
-                repo.audit(
-                    tx,
-                    at=at,
-                    actor_account_id=actor.account_id,
-                    actor_role=actor.role.value,
-                    action="prescription.step_back",
-                    entity="prescription",
-                    entity_id=row.id,
-                    walker_id=walker.id,
-                    detail={"version": row.version, "days": (today - gap_start).days},
-                )
-                step_back = True
-                message = (
-                    f"Welcome back: {(today - gap_start).days} days since your last session, "
-                    "so today's session is a little shorter."
-                )
-            if row.decision == Decision.STEP_BACK and row.effective_from == today:
-                step_back = True
-            reasons = tuple(Reason.model_validate(r) for r in row.reasons_json)
-            need = supervision_for(tx, walker, restrictions, row)
-            step_rate = step_rate_per_min(tx, walker, row)
-        last_assessment = repo.latest_assessment(tx, walker.id)
-        due = last_assessment is not None and reassessment_due(
-            last_assessment.local_date, today, policy
-        )
-        return TodayOut(
-            walker_id=walker.id,
-            local_date=today,
-            status=status,
-            message=message,
-            prescription=prescription_out(row) if row is not None else None,
-            supervised=need.required,
-            supervision_why=need.why,
-            session_offered=status == TodayStatus.READY,
-            step_back=step_back,
-            reasons=reasons,
-            sessions_today=repo.count_sessions(tx, walker.id, on=today),
-            reassessment_due=due,
-            restrictions=active_out(tx, restrictions),
-            step_rate_per_min=step_rate,
-        )
+    with ctx.db.reader() as tx:
+        try:
+            return _today(tx, actor, walker_id, at, write=False)
+        except _StepBackNeededError:
+            pass
+    with ctx.db.transaction() as tx:  # the write lock only when a step back is stored
+        return _today(tx, actor, walker_id, at, write=True)
+
+
+class _StepBackNeededError(Exception):
+    """Today's plan steps back after a break: that version must be stored first."""
+
+
+def _today(tx: Session, actor: Actor, walker_id: int, at: datetime, *, write: bool) -> TodayOut:
+    """Today for the walker, read in ``tx``; raises :class:`_StepBackNeededError` when a step
+    back must be stored and ``tx`` is a read transaction (``write`` False)."""
+    start = walker_and_policy(tx, actor, walker_id)
+    walker, policy = start.walker, start.policy
+    today = local_date(at, walker.timezone)
+    record = walker_record(tx, walker, policy)
+    restrictions = active_restrictions(record, policy)
+    summary = repo.day_summary(tx, walker.id, today)
+    status, message, row = _status(
+        tx, walker, restrictions, screened=bool(record.screenings), summary=summary
+    )
+    step_back = False
+    reasons: tuple[Reason, ...] = ()
+    need = SupervisionNeed(required=True, why=())
+    step_rate: float | None = None
+    if row is not None:
+        gap_start = summary.last_session_on
+        if (
+            status == TodayStatus.READY
+            and gap_start is not None
+            and not (row.decision == Decision.STEP_BACK and row.effective_from > gap_start)
+            and (today - gap_start).days >= policy.break_days
+        ):
+            if not write:
+                raise _StepBackNeededError
+            decision = after_break(
+                clinical_prescription(row), (today - gap_start).days, today, policy
+            )
+            row = store_prescription(
+                tx,
+                walker,
+                decision.next_prescription,
+                decision=Decision.STEP_BACK,
+                reasons=decision.reasons,
+                made_by=actor.account_id,
+                at=at,
+                effective_from=today,
+                decision_detail=decision_detail(decision, last_session_on=str(gap_start)),
+            )
+            repo.audit(
+                tx,
+                at=at,
+                actor_account_id=actor.account_id,
+                actor_role=actor.role.value,
+                action="prescription.step_back",
+                entity="prescription",
+                entity_id=row.id,
+                walker_id=walker.id,
+                detail={"version": row.version, "days": (today - gap_start).days},
+            )
+            step_back = True
+            message = (
+                f"Welcome back: {(today - gap_start).days} days since your last session, "
+                "so today's session is a little shorter."
+            )
+        if row.decision == Decision.STEP_BACK and row.effective_from == today:
+            step_back = True
+        reasons = tuple(Reason.model_validate(r) for r in row.reasons_json)
+        need = supervision_for(tx, walker, restrictions, row)
+        step_rate = step_rate_per_min(summary, row)
+    assessed = summary.last_assessed_on
+    due = assessed is not None and reassessment_due(assessed, today, policy)
+    return TodayOut(
+        walker_id=walker.id,
+        local_date=today,
+        status=status,
+        message=message,
+        prescription=prescription_out(row) if row is not None else None,
+        supervised=need.required,
+        supervision_why=need.why,
+        session_offered=status == TodayStatus.READY,
+        step_back=step_back,
+        reasons=reasons,
+        sessions_today=summary.sessions_today,
+        reassessment_due=due,
+        restrictions=active_out(tx, restrictions),
+        step_rate_per_min=step_rate,
+    )

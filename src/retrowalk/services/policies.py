@@ -10,6 +10,7 @@ plan decision records the version it was made under.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final, get_origin
 
 from pydantic import ValidationError
@@ -17,12 +18,18 @@ from sqlalchemy.orm import Session
 
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.prescription import RULE_VERSION
-from retrowalk.services.access import check_actor, require_role
+from retrowalk.services.access import (
+    actor_account,
+    check_actor,
+    check_id,
+    reachable,
+    require_role,
+)
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import InvalidRequest, invalid_from
 from retrowalk.services.schemas import Actor, PolicyField, PolicyOut, Role
 from retrowalk.store import repositories as repo
-from retrowalk.store.models import ClinicPolicy
+from retrowalk.store.models import ClinicPolicy, Walker
 
 BUILT_IN: Final[int] = 0
 """The version number of the built-in default policy (no row stored)."""
@@ -30,10 +37,34 @@ BUILT_IN: Final[int] = 0
 
 def policy_in(tx: Session) -> tuple[int, PolicyConfig]:
     """The policy in force (its version and values), read in the caller's transaction."""
-    row = repo.latest_policy(tx)
+    return policy_of(repo.latest_policy(tx))
+
+
+def policy_of(row: ClinicPolicy | None) -> tuple[int, PolicyConfig]:
+    """A stored policy version's number and values (None: the built-in default)."""
     if row is None:
         return BUILT_IN, DEFAULT_POLICY
     return row.version, PolicyConfig.model_validate(row.policy_json)
+
+
+@dataclass(frozen=True)
+class WalkerInPolicy:
+    """A walker the actor may reach, the policy in force, and the record stamp they were read
+    with (:func:`retrowalk.store.repositories.record_stamp`)."""
+
+    walker: Walker
+    policy: PolicyConfig
+    stamp: tuple[int | None, int | None]
+
+
+def walker_and_policy(tx: Session, actor: Actor, walker_id: int) -> WalkerInPolicy:
+    """:func:`~retrowalk.services.access.walker_for` and :func:`policy_in` in one statement
+    (the same checks, the same refusals): what starts every request on a walker's records."""
+    check_id("walker_id", walker_id)
+    found = repo.walker_context(tx, actor.account_id, walker_id)
+    actor_account(actor, found.account)
+    walker = reachable(actor, walker_id, found.walker)
+    return WalkerInPolicy(walker=walker, policy=policy_of(found.policy)[1], stamp=found.stamp)
 
 
 def clinic_policy(ctx: AppContext) -> PolicyConfig:

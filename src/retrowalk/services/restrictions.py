@@ -10,8 +10,13 @@ rule: a verdict stored by an older, laxer rule can never keep a walker unrestric
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.errors import ClinicalError
@@ -22,6 +27,7 @@ from retrowalk.clinical.fall_risk import (
     assess_fall_risk,
     fall_risk_not_assessed,
 )
+from retrowalk.clinical.pain_monitoring import lowest_rest_day_pain_nprs
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.red_flags import KneeRedFlag
 from retrowalk.clinical.restriction_models import (
@@ -54,7 +60,7 @@ from retrowalk.services.schemas import (
     TriggerOut,
 )
 from retrowalk.store import repositories as repo
-from retrowalk.store.models import Assessment, Walker
+from retrowalk.store.models import Walker
 
 TEST_FIELDS = (
     "tug_s",
@@ -124,11 +130,25 @@ def fall_risk_tests(
     )
 
 
+class StoredAnswers(Protocol):
+    """A stored assessment as far as fall risk reads it (an ORM row or a column row)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def answers_json(self) -> dict[str, Any]: ...
+
+
+A = TypeVar("A", bound=StoredAnswers)
+
+
 def fall_risk_history(
-    walker: Walker, rows: list[Assessment], policy: PolicyConfig
-) -> list[tuple[Assessment, FallRiskResult | None]]:
+    walker: Walker, rows: Sequence[A], policy: PolicyConfig
+) -> list[tuple[A, FallRiskResult | None]]:
     """Every assessment (in the order recorded) with its fall risk under today's rules."""
-    results: list[tuple[Assessment, FallRiskResult | None]] = []
+    results: list[tuple[A, FallRiskResult | None]] = []
     latest: FallRiskResult | None = None
     for row in sorted(rows, key=lambda a: (a.created_at, a.id)):
         try:
@@ -141,77 +161,128 @@ def fall_risk_history(
     return results
 
 
-def walker_record(tx: Session, walker: Walker, policy: PolicyConfig) -> WalkerRecord:
-    """The walker's whole record as the facts the clinical restrictions read.
+UNREADABLE_ERRORS = (ValueError, OverflowError, KeyError, TypeError)
+"""What a stored record the rules cannot read raises (a pydantic error is a ValueError)."""
+
+
+@dataclass
+class _Rows:
+    """One walker's fact rows (``repositories.FACT_COLUMNS`` and ``seq``)."""
+
+    screenings: list[Row[Any]] = field(default_factory=list)
+    assessments: list[Row[Any]] = field(default_factory=list)
+    sessions: list[Row[Any]] = field(default_factory=list)
+    checkins: list[Row[Any]] = field(default_factory=list)
+    clearances: list[Row[Any]] = field(default_factory=list)
+
+
+def walker_records(
+    tx: Session, walkers: Sequence[Walker], policy: PolicyConfig
+) -> dict[int, WalkerRecord | Exception]:
+    """The whole record of each walker as the facts the clinical restrictions read, in one
+    query per kind of fact whatever the number of walkers (the list, the flags); a walker
+    whose stored record the rules cannot read gets the error instead, never the others.
 
     Each fact carries the order it was recorded in (its newest audit entry), so a clearance
     lifts what the program knew when it was given — never a record entered later with an
-    earlier time, nor one hidden behind a clearance dated ahead."""
-    order = repo.audit_order(tx, walker.id)
-    screenings = [
-        ScreeningFact(
-            record_id=row.id,
-            seq=order.get(("screening", row.id)),
-            at=row.created_at,
-            recorded_by=row.recorded_by,
-            answers=ScreeningAnswers.model_validate(row.answers_json),
-        )
-        for row in repo.screenings(tx, walker.id)
-    ]
-    assessments = [
-        AssessmentFact(
-            record_id=row.id,
-            seq=order.get(("assessment", row.id)),
-            at=row.created_at,
-            recorded_by=row.recorded_by,
-            kind=row.kind,
-            fall_risk=result,
-        )
-        for row, result in fall_risk_history(walker, repo.assessments(tx, walker.id), policy)
-    ]
-    sessions = [
-        SessionFact(
-            record_id=row.id,
-            seq=order.get(("session", row.id)),
-            at=row.logged_at,
-            recorded_by=row.recorded_by,
-            local_date=row.local_date,
-            adverse_events=frozenset(AdverseEvent(e) for e in row.adverse_events),
-            supervised=row.supervised,
-        )
-        for row in repo.adverse_sessions(tx, walker.id)
-    ]
-    checkins = [
-        CheckinFact(
-            record_id=row.id,
-            seq=order.get(("checkin", row.id)),
-            at=row.created_at,
-            recorded_by=row.recorded_by,
-            local_date=row.local_date,
-            pain_nprs=row.pain_nprs,
-            usual_pain_nprs=row.usual_pain_nprs,
-            red_flags=frozenset(KneeRedFlag(f) for f in row.red_flags or ()),
-        )
-        for row in repo.checkins(tx, walker.id)
-    ]
-    clearances = [
-        ClearanceFact(
-            record_id=row.id,
-            seq=order.get(("clearance", row.id)),
-            at=row.created_at,
-            recorded_by=row.cleared_by,
-            kind=RestrictionKind(row.scope),
-            reason=row.reason,
-        )
-        for row in repo.clearances(tx, walker.id)
-    ]
+    earlier time, nor one hidden behind a clearance dated ahead. Only the records that can
+    set a restriction are read: every screening, assessment and clearance, the sessions that
+    reported an adverse event, the check-ins with a red flag or a morning pain from the lowest
+    level that can make a rest day under ``policy``; the clinical rules decide on them, and a
+    long history of uneventful sessions and mornings is never loaded."""
+    ids = [w.id for w in walkers]
+    if not ids:
+        return {}
+    rows: dict[int, _Rows] = defaultdict(_Rows)
+    for row in repo.screenings_recorded(tx, ids):
+        rows[row.walker_id].screenings.append(row)
+    for row in repo.assessments_recorded(tx, ids):
+        rows[row.walker_id].assessments.append(row)
+    for row in repo.adverse_sessions_recorded(tx, ids):
+        rows[row.walker_id].sessions.append(row)
+    for row in repo.checkins_that_may_restrict(tx, ids, lowest_rest_day_pain_nprs(policy)):
+        rows[row.walker_id].checkins.append(row)
+    for row in repo.clearances_recorded(tx, ids):
+        rows[row.walker_id].clearances.append(row)
+    found: dict[int, WalkerRecord | Exception] = {}
+    for walker in walkers:
+        try:
+            found[walker.id] = _record(walker, rows[walker.id], policy)
+        except UNREADABLE_ERRORS as exc:
+            found[walker.id] = exc
+    return found
+
+
+def _record(walker: Walker, rows: _Rows, policy: PolicyConfig) -> WalkerRecord:
+    order = {row.id: row.seq for row in rows.assessments}
+    history = fall_risk_history(walker, rows.assessments, policy)
     return WalkerRecord(
-        screenings=tuple(screenings),
-        assessments=tuple(assessments),
-        sessions=tuple(sessions),
-        checkins=tuple(checkins),
-        clearances=tuple(clearances),
+        screenings=tuple(
+            ScreeningFact(
+                record_id=row.id,
+                seq=row.seq,
+                at=row.created_at,
+                recorded_by=row.recorded_by,
+                answers=ScreeningAnswers.model_validate(row.answers_json),
+            )
+            for row in rows.screenings
+        ),
+        assessments=tuple(
+            AssessmentFact(
+                record_id=row.id,
+                seq=order[row.id],
+                at=row.created_at,
+                recorded_by=row.recorded_by,
+                kind=row.kind,
+                fall_risk=result,
+            )
+            for row, result in history
+        ),
+        sessions=tuple(
+            SessionFact(
+                record_id=row.id,
+                seq=row.seq,
+                at=row.logged_at,
+                recorded_by=row.recorded_by,
+                local_date=row.local_date,
+                adverse_events=frozenset(AdverseEvent(e) for e in row.adverse_events),
+                supervised=row.supervised,
+            )
+            for row in rows.sessions
+        ),
+        checkins=tuple(
+            CheckinFact(
+                record_id=row.id,
+                seq=row.seq,
+                at=row.created_at,
+                recorded_by=row.recorded_by,
+                local_date=row.local_date,
+                pain_nprs=row.pain_nprs,
+                usual_pain_nprs=row.usual_pain_nprs,
+                red_flags=frozenset(KneeRedFlag(f) for f in row.red_flags or ()),
+            )
+            for row in rows.checkins
+        ),
+        clearances=tuple(
+            ClearanceFact(
+                record_id=row.id,
+                seq=row.seq,
+                at=row.created_at,
+                recorded_by=row.cleared_by,
+                kind=RestrictionKind(row.scope),
+                reason=row.reason,
+            )
+            for row in rows.clearances
+        ),
     )
+
+
+def walker_record(tx: Session, walker: Walker, policy: PolicyConfig) -> WalkerRecord:
+    """One walker's record (:func:`walker_records` for one; an unreadable record raises)."""
+    record = walker_records(tx, [walker], policy)[walker.id]
+    if isinstance(record, Exception):
+        raise record
+    return record
 
 
 def restrictions_of(tx: Session, walker: Walker, policy: PolicyConfig) -> Restrictions:
@@ -258,6 +329,21 @@ class _Names:
     def __init__(self, tx: Session) -> None:
         self.tx = tx
         self.cache: dict[int, str | None] = {}
+
+    def prefetch(self, restrictions: Iterable[Restrictions]) -> _Names:
+        """Look up, in one query, everyone who recorded the active restrictions given."""
+        wanted = {
+            t.recorded_by
+            for r in restrictions
+            for restriction in r.active
+            for t in restriction.triggers
+            if t.recorded_by is not None and t.recorded_by not in self.cache
+        }
+        found = repo.accounts_by_id(self.tx, wanted)
+        for account_id in wanted:
+            account = found.get(account_id)
+            self.cache[account_id] = account.display_name if account is not None else None
+        return self
 
     def __call__(self, account_id: int | None) -> str | None:
         if account_id is None:
@@ -309,9 +395,12 @@ def _lifted_out(lifted: Lifted, names: _Names) -> LiftedOut:
     )
 
 
-def active_out(tx: Session, restrictions: Restrictions) -> tuple[RestrictionOut, ...]:
-    """The active restrictions as output models."""
-    names = _Names(tx)
+def active_out(
+    tx: Session, restrictions: Restrictions, names: _Names | None = None
+) -> tuple[RestrictionOut, ...]:
+    """The active restrictions as output models (``names``: looked up beforehand for many
+    walkers at once, see :meth:`_Names.prefetch`)."""
+    names = names or _Names(tx).prefetch([restrictions])
     return tuple(restriction_out(r, names) for r in restrictions.active)
 
 

@@ -19,6 +19,7 @@ A second session on the same local date is stored marked ``another_today`` (the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -26,17 +27,19 @@ from sqlalchemy.orm import Session
 
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.restriction_models import Restrictions
-from retrowalk.clinical.restrictions import SupervisionNeed
+from retrowalk.clinical.restrictions import SupervisionNeed, active_restrictions
+from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.clinical.surfaces import Surface, describe_surfaces
+from retrowalk.clinical.walker_record import SessionFact
 from retrowalk.services.access import walker_for
-from retrowalk.services.checkins import hold_unreported_session
+from retrowalk.services.checkins import hold_unreported_session, unreported_session
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import session_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
 from retrowalk.services.plans import supervision_for
-from retrowalk.services.policies import policy_in
-from retrowalk.services.restrictions import record_added, restrictions_of
+from retrowalk.services.policies import policy_in, walker_and_policy
+from retrowalk.services.restrictions import record_added, restrictions_of, walker_record
 from retrowalk.services.schemas import Actor, Role, SessionIn, SessionOut
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Prescription, Walker, WalkSession
@@ -75,6 +78,8 @@ def start_blocker(
     plan: Prescription | None,
     adverse_event: bool,
     restrictions: Restrictions,
+    *,
+    screened: bool | None = None,
 ) -> str | None:
     """Why the walker may not log a session now (what must happen first), or None.
 
@@ -83,7 +88,9 @@ def start_blocker(
     """
     if adverse_event:
         return None
-    if repo.latest_screening(tx, walker.id) is None:
+    if screened is None:
+        screened = repo.latest_screening(tx, walker.id) is not None
+    if not screened:
         return NOT_SCREENED
     if restrictions.blocks_sessions:
         first = restrictions.blocking[0]
@@ -146,99 +153,28 @@ def log_session(
     walker_id: int,
     data: SessionIn | dict[str, object],
 ) -> SessionOut:
-    """Store one session with what was planned next to what was done."""
+    """Store one session with what was planned next to what was done.
+
+    Every read and every gate runs before the write lock (SQLite's BEGIN IMMEDIATE), in a
+    read transaction: a key sent again is answered from there, a refused session never
+    waits for the lock. Under the lock only the rows are inserted, after one indexed check
+    that the walker's record and the policy are still those the gates read
+    (:func:`repositories.record_stamp`); when they changed — or when the session needs more
+    than its inserts (an adverse event, an unreported session to decide, events added to a
+    stored one) — the whole use case runs again under the lock. The unique client key keeps
+    two racing submissions to one row."""
     session_in = parse(SessionIn, data)
     at = ctx.now()
     performed_at = utc_now(session_in.performed_at) if session_in.performed_at else at
     try:
+        with ctx.db.reader() as tx:
+            prepared = _prepare(tx, actor, walker_id, session_in, performed_at, at)
+        if isinstance(prepared, SessionOut):
+            return prepared
         with ctx.db.transaction() as tx:
-            walker = walker_for(tx, actor, walker_id)
-            _, policy = policy_in(tx)
-            existing = repo.session_by_client_key(tx, walker.id, session_in.client_key)
-            if existing is not None:
-                new_events = _events_added(tx, actor, walker, existing, session_in, at, policy)
-                return _replayed(existing, new_events)
-            check_when(actor, performed_at, at, "performed_at", "a session", policy)
-            plan = repo.latest_prescription(tx, walker.id)
-            restrictions = restrictions_of(tx, walker, policy)
-            blocker = start_blocker(tx, walker, plan, bool(session_in.adverse_events), restrictions)
-            if blocker is not None:
-                raise NotReadyToWalk(blocker)
-            on_date = local_date(performed_at, walker.timezone)
-            same_day = repo.count_sessions(tx, walker.id, on=on_date)
-            if same_day and session_in.another_today is False:
-                raise InvalidRequest(ALREADY_LOGGED.format(day=on_date), field="another_today")
-            hold_unreported_session(tx, actor, walker, performed_at, at, policy)
-            plan = repo.latest_prescription(tx, walker.id)
-            need = supervision_for(tx, walker, restrictions, plan)
-            planned_supervised = need.required if plan is not None else None
-            notices = _notices(session_in, need, plan, policy)
-            row = repo.add(
-                tx,
-                WalkSession(
-                    walker_id=walker.id,
-                    client_key=session_in.client_key,
-                    prescription_id=plan.id if plan is not None else None,
-                    performed_at=performed_at,
-                    local_date=on_date,
-                    logged_at=at,
-                    planned_duration_min=plan.duration_min if plan else None,
-                    planned_speed_m_s=plan.speed_m_s if plan else None,
-                    planned_incline_pct=plan.incline_pct if plan else None,
-                    planned_surface=plan.surface if plan else None,
-                    planned_supervised=planned_supervised,
-                    duration_min=session_in.duration_min,
-                    speed_m_s=session_in.speed_m_s,
-                    distance_m=session_in.distance_m,
-                    incline_pct=session_in.incline_pct,
-                    surface=session_in.surface.value,
-                    supervised=session_in.supervised,
-                    pain_before_nprs=session_in.pain_before_nprs,
-                    pain_peak_nprs=session_in.pain_peak_nprs,
-                    pain_after_nprs=session_in.pain_after_nprs,
-                    effort_cr10=session_in.effort_cr10,
-                    adverse_events=[e.value for e in session_in.adverse_events],
-                    completed=session_in.completed,
-                    note=session_in.note,
-                    steps=session_in.steps,
-                    recorded_by=actor.account_id,
-                    another_today=same_day > 0,
-                ),
-            )
-            repo.audit(
-                tx,
-                at=at,
-                actor_account_id=actor.account_id,
-                actor_role=actor.role.value,
-                action="session.log",
-                entity="session",
-                entity_id=row.id,
-                walker_id=walker.id,
-                detail={"client_key": row.client_key},
-            )
-            if notices:
-                repo.audit(
-                    tx,
-                    at=at,
-                    actor_account_id=actor.account_id,
-                    actor_role=actor.role.value,
-                    action="session.outside_supervision",
-                    entity="session",
-                    entity_id=row.id,
-                    walker_id=walker.id,
-                    detail={"supervised": row.supervised, "surface": row.surface},
-                )
-            record_added(
-                tx,
-                actor,
-                walker,
-                restrictions,
-                policy=policy,
-                entity="session",
-                entity_id=row.id,
-                at=at,
-            )
-            return session_out(row).model_copy(update={"notices": notices})
+            if prepared is not None and repo.record_stamp(tx, prepared.walker.id) == prepared.stamp:
+                return _insert(tx, actor, prepared, session_in, performed_at, at)
+            return _log_locked(tx, actor, walker_id, session_in, performed_at, at)
     except IntegrityError:
         # Two submissions raced: the other one committed first. Return it.
         with ctx.db.reader() as tx:
@@ -248,6 +184,236 @@ def log_session(
                     f"The session {session_in.client_key!r} could not be stored; try again."
                 ) from None
             return _replayed(existing)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What the gates decided before the write lock, and the record they decided on."""
+
+    walker: Walker
+    stamp: tuple[int | None, int | None]
+    plan: Prescription | None
+    planned_supervised: bool | None
+    notices: tuple[str, ...]
+    another_today: bool
+
+
+def _another_today(
+    tx: Session, walker: Walker, session_in: SessionIn, performed_at: datetime
+) -> bool:
+    """Whether a session is already logged that day; refused when the walker said this one
+    is not another session (a form sent twice), so nothing is saved twice."""
+    on_date = local_date(performed_at, walker.timezone)
+    same_day = repo.count_sessions(tx, walker.id, on=on_date) > 0
+    if same_day and session_in.another_today is False:
+        raise InvalidRequest(ALREADY_LOGGED.format(day=on_date), field="another_today")
+    return same_day
+
+
+def _prepare(
+    tx: Session,
+    actor: Actor,
+    walker_id: int,
+    session_in: SessionIn,
+    performed_at: datetime,
+    at: datetime,
+) -> _Prepared | SessionOut | None:
+    """The gates, read without the write lock: the stored session for a key sent again, a
+    refusal (raised), what to insert — or None when the session needs the whole use case
+    under the lock (it adds a restriction, decides an unreported session, or adds events)."""
+    start = walker_and_policy(tx, actor, walker_id)  # the stamp first: see walker_context
+    walker, policy, stamp = start.walker, start.policy, start.stamp
+    existing = repo.session_by_client_key(tx, walker.id, session_in.client_key)
+    if existing is not None:
+        if {e.value for e in session_in.adverse_events} - set(existing.adverse_events):
+            return None
+        return _replayed(existing)
+    check_when(actor, performed_at, at, "performed_at", "a session", policy)
+    plan = repo.latest_prescription(tx, walker.id)
+    record = walker_record(tx, walker, policy)
+    restrictions = active_restrictions(record, policy)
+    blocker = start_blocker(
+        tx,
+        walker,
+        plan,
+        bool(session_in.adverse_events),
+        restrictions,
+        screened=bool(record.screenings),
+    )
+    if blocker is not None:
+        raise NotReadyToWalk(blocker)
+    another_today = _another_today(tx, walker, session_in, performed_at)
+    if unreported_session(tx, walker, performed_at, planned=plan is not None) is not None:
+        return None
+    logged = SessionFact(
+        at=at,
+        seq=(stamp[0] or 0) + 1,  # audited after everything recorded so far
+        recorded_by=actor.account_id,
+        local_date=local_date(performed_at, walker.timezone),
+        adverse_events=frozenset(AdverseEvent(e) for e in session_in.adverse_events),
+        supervised=session_in.supervised,
+    )
+    after = active_restrictions(
+        record.model_copy(update={"sessions": (*record.sessions, logged)}), policy
+    )
+    if after.kinds != restrictions.kinds:
+        return None  # it adds a restriction: recorded with its audit entry, under the lock
+    need = supervision_for(tx, walker, restrictions, plan)
+    return _Prepared(
+        walker=walker,
+        stamp=stamp,
+        plan=plan,
+        planned_supervised=need.required if plan is not None else None,
+        notices=_notices(session_in, need, plan, policy),
+        another_today=another_today,
+    )
+
+
+def _insert(
+    tx: Session,
+    actor: Actor,
+    prepared: _Prepared,
+    session_in: SessionIn,
+    performed_at: datetime,
+    at: datetime,
+) -> SessionOut:
+    """The session's rows, inserted under the write lock as the gates decided."""
+    row = _store(
+        tx,
+        actor,
+        prepared.walker,
+        prepared.plan,
+        session_in,
+        performed_at,
+        at,
+        prepared.planned_supervised,
+        prepared.notices,
+        prepared.another_today,
+    )
+    return session_out(row).model_copy(update={"notices": prepared.notices})
+
+
+def _log_locked(
+    tx: Session,
+    actor: Actor,
+    walker_id: int,
+    session_in: SessionIn,
+    performed_at: datetime,
+    at: datetime,
+) -> SessionOut:
+    """The whole use case under the write lock: every read, every gate and every write."""
+    walker = walker_for(tx, actor, walker_id)
+    _, policy = policy_in(tx)
+    existing = repo.session_by_client_key(tx, walker.id, session_in.client_key)
+    if existing is not None:
+        new_events = _events_added(tx, actor, walker, existing, session_in, at, policy)
+        return _replayed(existing, new_events)
+    check_when(actor, performed_at, at, "performed_at", "a session", policy)
+    plan = repo.latest_prescription(tx, walker.id)
+    restrictions = restrictions_of(tx, walker, policy)
+    blocker = start_blocker(tx, walker, plan, bool(session_in.adverse_events), restrictions)
+    if blocker is not None:
+        raise NotReadyToWalk(blocker)
+    another_today = _another_today(tx, walker, session_in, performed_at)
+    hold_unreported_session(tx, actor, walker, performed_at, at, policy)
+    plan = repo.latest_prescription(tx, walker.id)
+    need = supervision_for(tx, walker, restrictions, plan)
+    planned_supervised = need.required if plan is not None else None
+    notices = _notices(session_in, need, plan, policy)
+    row = _store(
+        tx,
+        actor,
+        walker,
+        plan,
+        session_in,
+        performed_at,
+        at,
+        planned_supervised,
+        notices,
+        another_today,
+    )
+    record_added(
+        tx,
+        actor,
+        walker,
+        restrictions,
+        policy=policy,
+        entity="session",
+        entity_id=row.id,
+        at=at,
+    )
+    return session_out(row).model_copy(update={"notices": notices})
+
+
+def _store(
+    tx: Session,
+    actor: Actor,
+    walker: Walker,
+    plan: Prescription | None,
+    session_in: SessionIn,
+    performed_at: datetime,
+    at: datetime,
+    planned_supervised: bool | None,
+    notices: tuple[str, ...],
+    another_today: bool,
+) -> WalkSession:
+    """Insert the session and its audit entries (nothing is read here)."""
+    row = repo.add(
+        tx,
+        WalkSession(
+            walker_id=walker.id,
+            client_key=session_in.client_key,
+            prescription_id=plan.id if plan is not None else None,
+            performed_at=performed_at,
+            local_date=local_date(performed_at, walker.timezone),
+            logged_at=at,
+            planned_duration_min=plan.duration_min if plan else None,
+            planned_speed_m_s=plan.speed_m_s if plan else None,
+            planned_incline_pct=plan.incline_pct if plan else None,
+            planned_surface=plan.surface if plan else None,
+            planned_supervised=planned_supervised,
+            duration_min=session_in.duration_min,
+            speed_m_s=session_in.speed_m_s,
+            distance_m=session_in.distance_m,
+            incline_pct=session_in.incline_pct,
+            surface=session_in.surface.value,
+            supervised=session_in.supervised,
+            pain_before_nprs=session_in.pain_before_nprs,
+            pain_peak_nprs=session_in.pain_peak_nprs,
+            pain_after_nprs=session_in.pain_after_nprs,
+            effort_cr10=session_in.effort_cr10,
+            adverse_events=[e.value for e in session_in.adverse_events],
+            completed=session_in.completed,
+            note=session_in.note,
+            steps=session_in.steps,
+            recorded_by=actor.account_id,
+            another_today=another_today,
+        ),
+    )
+    repo.audit(
+        tx,
+        at=at,
+        actor_account_id=actor.account_id,
+        actor_role=actor.role.value,
+        action="session.log",
+        entity="session",
+        entity_id=row.id,
+        walker_id=walker.id,
+        detail={"client_key": row.client_key},
+    )
+    if notices:
+        repo.audit(
+            tx,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action="session.outside_supervision",
+            entity="session",
+            entity_id=row.id,
+            walker_id=walker.id,
+            detail={"supervised": row.supervised, "surface": row.surface},
+        )
+    return row
 
 
 def _events_added(

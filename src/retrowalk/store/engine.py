@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,9 @@ class Database:
     def __init__(self, url: str | None = None, *, engine: Engine | None = None) -> None:
         self.engine = engine if engine is not None else make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer: AbstractContextManager[object] = (
+            threading.RLock() if self.backend == "sqlite" else nullcontext()
+        )
 
     @property
     def url(self) -> str:
@@ -94,8 +98,13 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error."""
-        with self._sessions() as session, session.begin():
+        """A session in one transaction: committed on success, rolled back on any error.
+
+        On SQLite, one write transaction runs at a time anyway (BEGIN IMMEDIATE): the threads
+        of this process queue for it on a lock, woken as soon as it is free, instead of
+        polling SQLite's busy handler, whose growing sleeps leave the database idle while
+        writers wait. Other processes still meet at SQLite's own lock."""
+        with self._writer, self._sessions() as session, session.begin():
             session.connection(execution_options={_WRITE_OPTION: True})
             yield session
 

@@ -29,6 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -41,6 +42,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+SESSION_ADVERSE = "CAST(adverse_events AS TEXT) <> '[]'"
+"""The condition of the partial index of sessions that reported an adverse event; the
+queries write the same text (``repositories.ADVERSE_EVENTS_REPORTED``) so it serves them."""
+CHECKIN_RED_FLAGS = "red_flags IS NOT NULL AND CAST(red_flags AS TEXT) NOT IN ('[]', 'null')"
+"""The condition of the partial index of check-ins that reported a new red flag."""
 
 ROLES = ("walker", "clinician", "admin")
 STAFF_ROLES = ("clinician", "admin")
@@ -185,6 +192,23 @@ class WalkSession(Base):
     __table_args__ = (
         UniqueConstraint("walker_id", "client_key", name="uq_sessions_walker_client_key"),
         Index("ix_sessions_walker_date", "walker_id", "local_date"),
+        Index("ix_sessions_walker_logged", "walker_id", "logged_at"),
+        Index("ix_sessions_walker_supervised", "walker_id", "supervised"),
+        Index(
+            "ix_sessions_walker_adverse",
+            "walker_id",
+            "id",
+            sqlite_where=text(SESSION_ADVERSE),
+            postgresql_where=text(SESSION_ADVERSE),
+        ),
+        Index(
+            "ix_sessions_walker_steps",
+            "walker_id",
+            "local_date",
+            "performed_at",
+            sqlite_where=text("steps IS NOT NULL"),
+            postgresql_where=text("steps IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -274,7 +298,16 @@ class Checkin(Base):
     """
 
     __tablename__ = "checkins"
-    __table_args__ = (Index("ix_checkins_walker_date", "walker_id", "local_date"),)
+    __table_args__ = (
+        Index("ix_checkins_walker_date", "walker_id", "local_date"),
+        Index("ix_checkins_walker_pain", "walker_id", "pain_nprs"),
+        Index(
+            "ix_checkins_walker_red_flags",
+            "walker_id",
+            sqlite_where=text(CHECKIN_RED_FLAGS),
+            postgresql_where=text(CHECKIN_RED_FLAGS),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
@@ -550,7 +583,10 @@ class AuditEntry(Base):
     """Append-only: who changed what, when. Written in the same transaction as the change."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity", "entity_id"),
+        Index("ix_audit_log_walker_entry", "walker_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime]

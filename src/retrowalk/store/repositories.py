@@ -7,13 +7,17 @@ first so it is served by the ``(walker_id, ...)`` indexes whatever the table siz
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Text, and_, cast, exists, func, select
+from sqlalchemy import ColumnElement, Row, TextClause, and_, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from retrowalk.store.models import (
+    CHECKIN_RED_FLAGS,
+    SESSION_ADVERSE,
     STAFF_ROLES,
     Account,
     Assessment,
@@ -280,24 +284,31 @@ def checkins_for_sessions(tx: Session, session_ids: list[int]) -> dict[int, Chec
     return {c.session_id: c for c in tx.scalars(query)}
 
 
-def adverse_sessions(tx: Session, walker_id: int) -> list[WalkSession]:
-    """The walker's sessions that reported an adverse event, oldest first.
+ADVERSE_EVENTS_REPORTED = text(SESSION_ADVERSE.replace("adverse_events", "sessions.adverse_events"))
+"""Sessions that reported an adverse event: the stored JSON list is not empty. Written as
+literal SQL, the same text as the partial index ``ix_sessions_walker_adverse``'s condition,
+so both databases serve it from that index (a bound parameter would not match it)."""
+RED_FLAGS_REPORTED = text(CHECKIN_RED_FLAGS.replace("red_flags", "checkins.red_flags"))
+"""Check-ins that reported a new red flag (the partial index ``ix_checkins_walker_red_flags``)."""
 
-    Filtered in SQL on the stored JSON text (``[]`` when none), so a long history of
-    uneventful sessions is never loaded."""
-    query = select(WalkSession).where(
-        WalkSession.walker_id == walker_id, cast(WalkSession.adverse_events, Text) != "[]"
-    )
+
+def adverse_sessions(tx: Session, walker_id: int) -> list[WalkSession]:
+    """The walker's sessions that reported an adverse event, oldest first (served by the
+    partial index, so a long history of uneventful sessions is never read)."""
+    query = select(WalkSession).where(WalkSession.walker_id == walker_id, ADVERSE_EVENTS_REPORTED)
     return list(tx.scalars(query.order_by(WalkSession.id)))
 
 
-def count_supervised_sessions(tx: Session, walker_id: int) -> int:
-    """How many sessions the walker logged with someone there."""
-    query = (
-        select(func.count())
-        .select_from(WalkSession)
-        .where(WalkSession.walker_id == walker_id, WalkSession.supervised.is_(True))
+def count_supervised_sessions(tx: Session, walker_id: int, at_most: int | None = None) -> int:
+    """How many sessions the walker logged with someone there; counting stops at ``at_most``
+    when given (a plan's "first N supervised" only asks whether N are done), so the cost does
+    not grow with the walker's history."""
+    rows = select(WalkSession.id).where(
+        WalkSession.walker_id == walker_id, WalkSession.supervised.is_(True)
     )
+    if at_most is not None:
+        rows = rows.limit(at_most)
+    query = select(func.count()).select_from(rows.subquery())
     return int(tx.scalar(query) or 0)
 
 
@@ -314,16 +325,6 @@ def latest_session_with_steps(tx: Session, walker_id: int) -> WalkSession | None
         .limit(1)
     )
     return tx.scalar(query)
-
-
-def adverse_sessions_since(
-    tx: Session, walker_id: int, since: datetime | None
-) -> list[WalkSession]:
-    """Sessions with an adverse event logged after ``since`` (all when None)."""
-    query = select(WalkSession).where(WalkSession.walker_id == walker_id)
-    if since is not None:
-        query = query.where(WalkSession.logged_at > since)
-    return [s for s in tx.scalars(query.order_by(WalkSession.id)) if s.adverse_events]
 
 
 # --- clinician ------------------------------------------------------------------------------------
@@ -354,21 +355,6 @@ def latest_policy(tx: Session) -> ClinicPolicy | None:
     return tx.scalar(select(ClinicPolicy).order_by(ClinicPolicy.version.desc()).limit(1))
 
 
-def audit_order(tx: Session, walker_id: int) -> dict[tuple[str, int], int]:
-    """For each record of the walker, the id of its newest audit entry: the order in which
-    the program recorded things, whatever times were typed in (ids only ever increase)."""
-    query = (
-        select(AuditEntry.entity, AuditEntry.entity_id, func.max(AuditEntry.id))
-        .where(AuditEntry.walker_id == walker_id, AuditEntry.entity_id.is_not(None))
-        .group_by(AuditEntry.entity, AuditEntry.entity_id)
-    )
-    return {
-        (entity, entity_id): int(top)
-        for entity, entity_id, top in tx.execute(query)
-        if entity_id is not None and top is not None
-    }
-
-
 def audit_entries(
     tx: Session, walker_id: int | None = None, action: str | None = None
 ) -> list[AuditEntry]:
@@ -378,3 +364,399 @@ def audit_entries(
     if action is not None:
         query = query.where(AuditEntry.action == action)
     return list(tx.scalars(query.order_by(AuditEntry.id)))
+
+
+@dataclass(frozen=True)
+class WalkerContext:
+    """What every use case on one walker reads first, in one statement."""
+
+    account: Account | None
+    """The actor's account (None: not known)."""
+    walker: Walker | None
+    """The walker asked for (None: no such walker)."""
+    policy: ClinicPolicy | None
+    """The clinic policy version in force (None: the built-in default)."""
+    newest_entry: int | None
+    """The walker's newest audit entry (see :func:`record_stamp`)."""
+
+    @property
+    def stamp(self) -> tuple[int | None, int | None]:
+        """The :func:`record_stamp` these were read with."""
+        return self.newest_entry, self.policy.version if self.policy is not None else None
+
+
+def walker_context(tx: Session, account_id: int, walker_id: int) -> WalkerContext:
+    """The actor's account, the walker, the policy in force and the walker's newest audit
+    entry, in one statement (four primary-key or index lookups): the reads that start every
+    request on a walker's records. The newest entry comes first in the statement, so on
+    PostgreSQL (each statement its own snapshot) a change after it is always seen by
+    :func:`record_stamp` under the lock."""
+    newest_entry = (
+        select(func.max(AuditEntry.id)).where(AuditEntry.walker_id == walker_id).scalar_subquery()
+    )
+    newest_policy = select(func.max(ClinicPolicy.version)).scalar_subquery()
+    query = (
+        select(newest_entry, Account, Walker, ClinicPolicy)
+        .select_from(Account)
+        .outerjoin(Walker, Walker.id == walker_id)
+        .outerjoin(ClinicPolicy, ClinicPolicy.version == newest_policy)
+        .where(Account.id == account_id)
+    )
+    row = tx.execute(query).first()
+    if row is None:
+        return WalkerContext(None, None, None, None)
+    return WalkerContext(account=row[1], walker=row[2], policy=row[3], newest_entry=row[0])
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """What "today" reads of the walker's sessions and tests, in one statement."""
+
+    sessions_today: int
+    last_session_on: date | None
+    cadence_steps: int | None
+    """Steps and minutes of the newest session whose recording counted steps."""
+    cadence_minutes: float | None
+    last_assessed_on: date | None
+
+
+def day_summary(tx: Session, walker_id: int, day: date) -> DaySummary:
+    """The walker's sessions on ``day``, the date of the last one, the newest counted steps
+    and the date of the newest assessment: five correlated index lookups in one statement."""
+
+    def newest_with_steps(column: Any) -> Any:
+        return (
+            select(column)
+            .where(
+                WalkSession.walker_id == walker_id,
+                WalkSession.steps.is_not(None),
+                WalkSession.duration_min > 0,
+            )
+            .order_by(
+                WalkSession.local_date.desc(),
+                WalkSession.performed_at.desc(),
+                WalkSession.id.desc(),
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    query = select(
+        select(func.count())
+        .select_from(WalkSession)
+        .where(WalkSession.walker_id == walker_id, WalkSession.local_date == day)
+        .scalar_subquery(),
+        select(func.max(WalkSession.local_date))
+        .where(WalkSession.walker_id == walker_id)
+        .scalar_subquery(),
+        newest_with_steps(WalkSession.steps),
+        newest_with_steps(WalkSession.duration_min),
+        select(func.max(Assessment.local_date))
+        .where(Assessment.walker_id == walker_id)
+        .scalar_subquery(),
+    )
+    row = tx.execute(query).one()
+    return DaySummary(
+        sessions_today=int(row[0] or 0),
+        last_session_on=row[1],
+        cadence_steps=row[2],
+        cadence_minutes=row[3],
+        last_assessed_on=row[4],
+    )
+
+
+def record_stamp(tx: Session, walker_id: int) -> tuple[int | None, int | None]:
+    """What changes whenever the walker's record or the clinic policy changes: the newest
+    audit entry of the walker (every change of a record is audited in its transaction) and
+    the newest policy version, in one indexed statement. A use case that decided on reads
+    made before the write lock checks, under the lock, that it still holds."""
+    newest_entry = (
+        select(func.max(AuditEntry.id)).where(AuditEntry.walker_id == walker_id).scalar_subquery()
+    )
+    newest_policy = select(func.max(ClinicPolicy.version)).scalar_subquery()
+    row = tx.execute(select(newest_entry, newest_policy)).one()
+    return row[0], row[1]
+
+
+# --- the record of many walkers at once -----------------------------------------------------------
+# One query per kind of fact, whatever the number of walkers: the clinician's list and the flags
+# read everyone's record in the same few statements as one walker's page. Each row comes with
+# the id of its newest audit entry (``seq``: the order the program recorded it in), found by a
+# correlated subquery on ``ix_audit_log_entity``, never by reading the walker's whole audit log.
+
+FACT_COLUMNS: dict[str, tuple[Any, ...]] = {
+    "screening": (
+        Screening.id,
+        Screening.walker_id,
+        Screening.created_at,
+        Screening.recorded_by,
+        Screening.answers_json,
+    ),
+    "assessment": (
+        Assessment.id,
+        Assessment.walker_id,
+        Assessment.created_at,
+        Assessment.recorded_by,
+        Assessment.kind,
+        Assessment.answers_json,
+    ),
+    "session": (
+        WalkSession.id,
+        WalkSession.walker_id,
+        WalkSession.logged_at,
+        WalkSession.recorded_by,
+        WalkSession.local_date,
+        WalkSession.adverse_events,
+        WalkSession.supervised,
+    ),
+    "checkin": (
+        Checkin.id,
+        Checkin.walker_id,
+        Checkin.created_at,
+        Checkin.recorded_by,
+        Checkin.local_date,
+        Checkin.pain_nprs,
+        Checkin.usual_pain_nprs,
+        Checkin.red_flags,
+    ),
+    "clearance": (
+        Clearance.id,
+        Clearance.walker_id,
+        Clearance.created_at,
+        Clearance.cleared_by,
+        Clearance.scope,
+        Clearance.reason,
+    ),
+}
+"""The columns each kind of fact is made of (rows, not ORM objects: the list reads a clinic's
+worth; ``seq`` is added to each)."""
+_FACT_MODELS: dict[str, Any] = {
+    "screening": Screening,
+    "assessment": Assessment,
+    "session": WalkSession,
+    "checkin": Checkin,
+    "clearance": Clearance,
+}
+
+
+def _of(column: Any, walker_ids: Sequence[int]) -> ColumnElement[bool]:
+    """``column`` is one of ``walker_ids`` (a plain ``=`` for one walker)."""
+    if len(walker_ids) == 1:
+        return column == walker_ids[0]  # type: ignore[no-any-return]
+    return column.in_(list(walker_ids))  # type: ignore[no-any-return]
+
+
+def _with_seq(
+    tx: Session,
+    entity: str,
+    walker_ids: Sequence[int],
+    *conditions: ColumnElement[bool] | TextClause,
+) -> list[Row[Any]]:
+    """The rows of one kind of fact of these walkers (:data:`FACT_COLUMNS`, then ``seq``: the
+    id of the row's newest audit entry), oldest first."""
+    model = _FACT_MODELS[entity]
+    seq = (
+        select(func.max(AuditEntry.id))
+        .where(
+            AuditEntry.entity == entity,
+            AuditEntry.entity_id == model.id,
+            AuditEntry.walker_id == model.walker_id,
+        )
+        .correlate(model)
+        .scalar_subquery()
+        .label("seq")
+    )
+    query = (
+        select(*FACT_COLUMNS[entity], seq)
+        .where(_of(model.walker_id, walker_ids), *conditions)
+        .order_by(model.id)
+    )
+    return list(tx.execute(query))
+
+
+def screenings_recorded(tx: Session, walker_ids: Sequence[int]) -> list[Row[Any]]:
+    """Every screening of these walkers with its recording order, oldest first."""
+    return _with_seq(tx, "screening", walker_ids)
+
+
+def assessments_recorded(tx: Session, walker_ids: Sequence[int]) -> list[Row[Any]]:
+    """Every assessment of these walkers with its recording order, oldest first."""
+    return _with_seq(tx, "assessment", walker_ids)
+
+
+def adverse_sessions_recorded(tx: Session, walker_ids: Sequence[int]) -> list[Row[Any]]:
+    """The sessions of these walkers that reported an adverse event (partial index)."""
+    return _with_seq(tx, "session", walker_ids, ADVERSE_EVENTS_REPORTED)
+
+
+def checkins_that_may_restrict(
+    tx: Session, walker_ids: Sequence[int], pain_from_nprs: int
+) -> list[Row[Any]]:
+    """The check-ins of these walkers that reported a red flag, or a morning pain of at least
+    ``pain_from_nprs`` (two indexed queries): every check-in that can set a restriction, when
+    the caller passes the lowest pain that can make a rest day. The clinical rules decide."""
+    flagged = _with_seq(tx, "checkin", walker_ids, RED_FLAGS_REPORTED)
+    painful = _with_seq(tx, "checkin", walker_ids, Checkin.pain_nprs >= pain_from_nprs)
+    found = {row.id: row for row in [*flagged, *painful]}
+    return [found[key] for key in sorted(found)]
+
+
+def clearances_recorded(tx: Session, walker_ids: Sequence[int]) -> list[Row[Any]]:
+    """Every clearance of these walkers with its recording order, oldest first."""
+    return _with_seq(tx, "clearance", walker_ids)
+
+
+def accounts_by_id(tx: Session, account_ids: Iterable[int]) -> dict[int, Account]:
+    """The accounts with these ids (one query)."""
+    wanted = sorted(set(account_ids))
+    if not wanted:
+        return {}
+    return {a.id: a for a in tx.scalars(select(Account).where(Account.id.in_(wanted)))}
+
+
+def walker_summaries(
+    tx: Session, clinician_id: int | None = None, walker_id: int | None = None
+) -> list[WalkerSummary]:
+    """The walkers (``clinician_id``'s, or one, or all) with their account, the date of their
+    last session and their newest and first plan versions, in one query: each of those is a
+    correlated subquery answered by an index in O(log n)."""
+    last_on = (
+        select(func.max(WalkSession.local_date))
+        .where(WalkSession.walker_id == Walker.id)
+        .correlate(Walker)
+        .scalar_subquery()
+    )
+    newest_plan = (
+        select(Prescription.id)
+        .where(Prescription.walker_id == Walker.id)
+        .order_by(Prescription.version.desc())
+        .limit(1)
+        .correlate(Walker)
+        .scalar_subquery()
+    )
+    first_from = (
+        select(Prescription.effective_from)
+        .where(Prescription.walker_id == Walker.id)
+        .order_by(Prescription.version)
+        .limit(1)
+        .correlate(Walker)
+        .scalar_subquery()
+    )
+    last_assessed = (
+        select(func.max(Assessment.local_date))
+        .where(Assessment.walker_id == Walker.id)
+        .correlate(Walker)
+        .scalar_subquery()
+    )
+    query = select(Walker, Account, last_on, newest_plan, first_from, last_assessed).join(
+        Account, Walker.account_id == Account.id
+    )
+    if clinician_id is not None:
+        query = query.where(Walker.clinician_id == clinician_id)
+    if walker_id is not None:
+        query = query.where(Walker.id == walker_id)
+    rows = tx.execute(query.order_by(Walker.id)).all()
+    wanted = [r[3] for r in rows if r[3] is not None]
+    plans = {
+        p.id: PlanSummary(id=p.id, version=p.version, sessions_per_week=p.sessions_per_week)
+        for p in (
+            tx.execute(
+                select(Prescription.id, Prescription.version, Prescription.sessions_per_week).where(
+                    Prescription.id.in_(wanted)
+                )
+            )
+            if wanted
+            else ()
+        )
+    }
+    return [
+        WalkerSummary(
+            walker=r[0],
+            account=r[1],
+            last_session_on=r[2],
+            plan=plans.get(r[3]) if r[3] is not None else None,
+            first_plan_from=r[4],
+            last_assessed_on=r[5],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What the list shows of a walker's newest plan version."""
+
+    id: int
+    version: int
+    sessions_per_week: int
+
+
+@dataclass(frozen=True)
+class WalkerSummary:
+    """A walker with what the list shows beside their flags."""
+
+    walker: Walker
+    account: Account
+    last_session_on: date | None
+    plan: PlanSummary | None
+    """The newest version of their plan (None before the first)."""
+    first_plan_from: date | None
+    last_assessed_on: date | None
+    """The local date of their newest assessment."""
+
+
+FLAG_SESSION_COLUMNS = (
+    WalkSession.id,
+    WalkSession.walker_id,
+    WalkSession.local_date,
+    WalkSession.logged_at,
+    WalkSession.pain_before_nprs,
+    WalkSession.pain_peak_nprs,
+    WalkSession.supervised,
+    WalkSession.planned_supervised,
+    WalkSession.surface,
+    WalkSession.planned_surface,
+)
+"""The columns of a session the flags read (rows, not ORM objects: the list reads many)."""
+
+
+def sessions_in_window(
+    tx: Session, walker_ids: Sequence[int], since: date, until: date
+) -> list[Row[Any]]:
+    """These walkers' sessions between two local dates (inclusive), oldest first
+    (:data:`FLAG_SESSION_COLUMNS`)."""
+    query = select(*FLAG_SESSION_COLUMNS).where(
+        _of(WalkSession.walker_id, walker_ids),
+        WalkSession.local_date >= since,
+        WalkSession.local_date <= until,
+    )
+    return list(tx.execute(query.order_by(WalkSession.local_date, WalkSession.id)))
+
+
+def sessions_logged_after(
+    tx: Session, walker_ids: Sequence[int], since: datetime
+) -> list[Row[Any]]:
+    """These walkers' sessions the program learned of after ``since`` (``ix_sessions_walker_
+    logged``), oldest first (:data:`FLAG_SESSION_COLUMNS`)."""
+    query = select(*FLAG_SESSION_COLUMNS).where(
+        _of(WalkSession.walker_id, walker_ids), WalkSession.logged_at > since
+    )
+    return list(tx.execute(query.order_by(WalkSession.logged_at, WalkSession.id)))
+
+
+def checkins_of_sessions_in_window(
+    tx: Session, walker_ids: Sequence[int], since: date, until: date
+) -> dict[int, Row[Any]]:
+    """The morning pain reports (session id, pain, usual level) of these walkers' sessions
+    between two local dates, by session id."""
+    query = (
+        select(Checkin.session_id, Checkin.pain_nprs, Checkin.usual_pain_nprs)
+        .join(WalkSession, Checkin.session_id == WalkSession.id)
+        .where(
+            _of(WalkSession.walker_id, walker_ids),
+            WalkSession.local_date >= since,
+            WalkSession.local_date <= until,
+        )
+    )
+    rows: list[Row[Any]] = list(tx.execute(query))
+    return {row.session_id: row for row in rows}

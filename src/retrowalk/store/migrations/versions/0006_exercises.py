@@ -6,7 +6,7 @@
 - ``exercise_log_entries``: per exercise, the sets done of those planned and the pain.
 
 Revision ID: 0006_exercises
-Revises: 0004
+Revises: 0005_clinic_scale
 Create Date: 2026-12-01 13:00:00
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 import retrowalk.store.column_types
 
 revision: str = "0006_exercises"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005_clinic_scale"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

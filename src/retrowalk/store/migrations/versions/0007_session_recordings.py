@@ -4,8 +4,8 @@
   the guided session page recorded), the file gzip-compressed, the analysis found at upload,
   the guided session's phases as labels and the consent it was recorded under.
 
-Revision ID: 0008_session_recordings
-Revises: 0004
+Revision ID: 0007_session_recordings
+Revises: 0006_exercises
 Create Date: 2026-12-01 13:30:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 
 import retrowalk.store.column_types
 
-revision: str = "0008_session_recordings"
+revision: str = "0007_session_recordings"
 down_revision: str | None = "0006_exercises"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

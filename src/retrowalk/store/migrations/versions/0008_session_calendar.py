@@ -4,8 +4,8 @@
   was (the walker confirmed "another session today?"); false for every earlier session.
 - ``calendar_feeds``: one per walker, the nonce its secret feed address is made from.
 
-Revision ID: 0007_session_calendar
-Revises: 0008_session_recordings
+Revision ID: 0008_session_calendar
+Revises: 0007_session_recordings
 Create Date: 2026-12-01 13:30:00
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 import retrowalk.store.column_types
 
-revision: str = "0007_session_calendar"
-down_revision: str | None = "0008_session_recordings"
+revision: str = "0008_session_calendar"
+down_revision: str | None = "0007_session_recordings"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

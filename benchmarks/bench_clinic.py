@@ -1,0 +1,287 @@
+"""The clinician's walker list (``/clinician``), ``/api/v1/flags`` and one walker's page
+(``/clinician/walkers/{id}``) at 10, 100 and 1,000 walkers: time and SQL statements.
+
+The peer is the same request at 10 walkers: the statements must be the same at 1,000, and
+issue 11 asks ≤ 200 ms at 1,000 walkers on both databases. One template walker is made
+through the services (screened, assessed, a plan, sessions — one with a near-fall — and
+check-ins); the others are copies of its rows (bulk insert, new ids), all the clinician's.
+Requests go through the whole app in process (Starlette's TestClient: routing, sign-in,
+rendering), counted with SQLAlchemy's ``before_cursor_execute``. Medians of ``REPEATS``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, event, func, insert, select, text
+
+from benchmarks.bench_store import MORE_NO, postgres_schema
+from retrowalk.services import (
+    accounts,
+    assessments,
+    checkins,
+    plans,
+    screening,
+    sessions,
+    sign_ins,
+    walkers,
+)
+from retrowalk.services.context import AppContext, build_context
+from retrowalk.services.schemas import AccountIn, Actor, Role
+from retrowalk.store.models import Base
+
+SIZES = (10, 100, 1_000)
+REPEATS = int(os.environ.get("RETROWALK_BENCH_CLINIC_REPEATS", "5"))
+RECORD_TABLES = (
+    "screenings",
+    "assessments",
+    "prescriptions",
+    "sessions",
+    "checkins",
+    "clearances",
+    "clinician_notes",
+    "audit_log",
+)
+ENTITY_TABLE = {
+    "screening": "screenings",
+    "assessment": "assessments",
+    "prescription": "prescriptions",
+    "session": "sessions",
+    "checkin": "checkins",
+    "clearance": "clearances",
+    "note": "clinician_notes",
+}
+
+
+def _template(ctx: AppContext, dr: Actor) -> int:
+    now = datetime.now(UTC)
+    start = ctx.at(now - timedelta(days=20))
+    walker = walkers.enrol_walker(
+        start,
+        dr,
+        {
+            "email": "template@example.org",
+            "display_name": "Template Walker",
+            "age_years": 66,
+            "sex": "female",
+            "knee_condition": "oa",
+            "knee_side": "left",
+            "timezone": "UTC",
+        },
+    )
+    no = {"fell_past_12_months": False, "feels_unsteady": False, "worries_about_falling": False}
+    screening.screen_walker(
+        start,
+        dr,
+        walker.id,
+        {"used_to_activity": True, "parq": [False] * 7, "steadi": no, **MORE_NO},
+    )
+    assessments.record_assessment(
+        start,
+        dr,
+        walker.id,
+        {"tug_s": 9.0, "tandem_stance_s": 15, "chair_stand_count": 13, "backward_walk_3m_s": 4},
+    )
+    plans.make_plan(start, dr, walker.id)
+    for day in range(10, 0, -2):
+        at = now - timedelta(days=day)
+        events = ["near_fall"] if day == 2 else []
+        sessions.log_session(
+            ctx.at(at),
+            dr,
+            walker.id,
+            {
+                "client_key": f"t-{day}",
+                "performed_at": at,
+                "duration_min": 10,
+                "speed_m_s": 0.75,
+                "surface": "flat_clear_known_path",
+                "supervised": True,
+                "pain_before_nprs": 2,
+                "pain_peak_nprs": 3,
+                "pain_after_nprs": 2,
+                "effort_cr10": 4,
+                "adverse_events": events,
+            },
+        )
+        if not events:
+            checkins.morning_checkin(
+                ctx.at(at + timedelta(hours=22)),
+                dr,
+                walker.id,
+                {"pain_nprs": 3, "stiffness_nprs": 2, "new_red_flags": []},
+            )
+    return walker.id
+
+
+def _clone(ctx: AppContext, template_id: int, copies: int, first: int) -> None:
+    """``copies`` more walkers whose rows are the template's (new ids, FKs remapped)."""
+    tables: dict[str, Table] = dict(Base.metadata.tables)
+    with ctx.db.transaction() as tx:
+        walker = tx.execute(select(tables["walkers"]).where(text(f"id = {template_id}"))).one()
+        account = tx.execute(
+            select(tables["accounts"]).where(tables["accounts"].c.id == walker.account_id)
+        ).one()
+        rows = {
+            name: [
+                dict(r._mapping)
+                for r in tx.execute(
+                    select(tables[name])
+                    .where(tables[name].c.walker_id == template_id)
+                    .order_by(tables[name].c.id)
+                )
+            ]
+            for name in RECORD_TABLES
+        }
+        base = {
+            name: int(tx.scalar(select(func.max(tables[name].c.id))) or 0) + 1
+            for name in ("accounts", "walkers", *RECORD_TABLES)
+        }
+        out: dict[str, list[dict[str, Any]]] = {name: [] for name in base}
+        for k in range(copies):
+            ids: dict[str, dict[int, int]] = {name: {} for name in base}
+
+            def new_id(name: str, old: int, ids: dict[str, dict[int, int]] = ids) -> int:
+                ids[name][old] = base[name]
+                base[name] += 1
+                return ids[name][old]
+
+            a = dict(account._mapping)
+            a.update(id=new_id("accounts", a["id"]), email=f"copy-{first + k}@example.org")
+            a["display_name"] = f"Walker {first + k:04d}"
+            out["accounts"].append(a)
+            w = dict(walker._mapping)
+            w.update(id=new_id("walkers", w["id"]), account_id=a["id"])
+            out["walkers"].append(w)
+            for name in RECORD_TABLES:
+                if name == "audit_log":
+                    continue
+                for r in rows[name]:
+                    c = dict(r, id=new_id(name, r["id"]), walker_id=w["id"])
+                    for column, target in (
+                        ("prescription_id", "prescriptions"),
+                        ("session_id", "sessions"),
+                        ("next_prescription_id", "prescriptions"),
+                    ):
+                        if c.get(column) is not None:
+                            c[column] = ids[target][c[column]]
+                    out[name].append(c)
+            for r in rows["audit_log"]:
+                c = dict(r, id=new_id("audit_log", r["id"]), walker_id=w["id"])
+                kind = ENTITY_TABLE.get(c["entity"])
+                if kind and c["entity_id"] in ids[kind]:
+                    c["entity_id"] = ids[kind][c["entity_id"]]
+                out["audit_log"].append(c)
+        for name in ("accounts", "walkers", *RECORD_TABLES):
+            if out[name]:
+                tx.execute(insert(tables[name]), out[name])
+        if ctx.db.backend == "postgresql":
+            for name in ("accounts", "walkers", *RECORD_TABLES):
+                tx.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"(SELECT max(id) FROM {name}))"
+                    )
+                )
+
+
+def _median_ms(call: Callable[[], object]) -> float:
+    call()
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
+
+
+def _run(name: str, url: str) -> dict[tuple[str, int], tuple[float, int]]:
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    from starlette.testclient import TestClient
+
+    from retrowalk.web.app import create_app
+    from retrowalk.web.passwords import hash_password
+
+    ctx = build_context(url)
+    admin = accounts.ensure_local_admin(ctx)
+    out = accounts.create_account(
+        ctx,
+        admin,
+        AccountIn(
+            email="dr@example.org",
+            display_name="Dr Bench",
+            role=Role.CLINICIAN,
+            password_hash=hash_password("bench-password-1"),
+        ),
+    )
+    dr = Actor(account_id=out.id, role=Role.CLINICIAN)
+    template = _template(ctx, dr)
+    signed = sign_ins.start(ctx, dr.account_id)
+    client = TestClient(create_app(ctx))
+    client.cookies.set("retrowalk_session", signed.token)
+    statements: list[str] = []
+    event.listen(ctx.db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    results: dict[tuple[str, int], tuple[float, int]] = {}
+    have = 1
+    for size in SIZES:
+        _clone(ctx, template, size - have, have)
+        have = size
+        if ctx.db.backend == "postgresql":
+            with ctx.db.transaction() as tx:
+                tx.execute(text("ANALYZE"))
+        for what, path in (
+            ("list page", "/clinician"),
+            ("/api/v1/flags", "/api/v1/flags"),
+            ("walker page", f"/clinician/walkers/{template}"),
+        ):
+
+            def get(path: str = path) -> None:
+                response = client.get(path)
+                assert response.status_code == 200, (path, response.status_code)
+
+            get()
+            statements.clear()
+            get()
+            count = len(statements)
+            results[(what, size)] = (_median_ms(get), count)
+        print(
+            f"{name:10s} {size:>5,d} walkers: "
+            + "; ".join(
+                f"{what} {results[(what, size)][0]:7.1f} ms, {results[(what, size)][1]} statements"
+                for what in ("list page", "/api/v1/flags", "walker page")
+            ),
+            flush=True,
+        )
+    for what in ("list page", "/api/v1/flags", "walker page"):
+        (t10, n10), (t1k, n1k) = results[(what, 10)], results[(what, 1_000)]
+        print(
+            f"{name:10s} {what:13s}: 1,000 / 10 walkers: statements {n1k} / {n10}, time "
+            f"{t1k / t10:.1f}x ({t1k:.0f} ms at 1,000; target ≤ 200 ms)"
+        )
+    ctx.db.dispose()
+    return results
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        _run("sqlite", f"sqlite+pysqlite:///{Path(folder) / 'clinic.sqlite'}")
+    pg = postgres_schema()
+    if pg is None:
+        return
+    url, drop = pg
+    try:
+        _run("postgresql", url)
+    finally:
+        drop()
+
+
+if __name__ == "__main__":
+    main()
