@@ -17,6 +17,7 @@ from retrowalk.services import (
     checkins,
     clinician,
     plans,
+    policies,
     restrictions,
     screening,
     sessions,
@@ -863,3 +864,47 @@ def test_a_repeat_reassessment_adds_nothing_already_active(ctx: AppContext, admi
     assert [(a.entity, [k.value for k in a.kinds]) for a in record.added] == [
         ("assessment", ["fall_risk"])
     ]
+
+
+# --- a policy change never lifts a restriction (found by the outside-in test) ---------------
+
+
+def test_raising_the_rest_day_pain_does_not_lift_a_rest_day(ctx: AppContext, admin: Actor) -> None:
+    """The administrator raised the rest-day pain from 7 to 8: the walker's rest day was
+    lifted with no clearance and she walked. Now it holds until a clinician clears it; the
+    new number applies to the check-ins after the change."""
+    walker = planned(ctx, admin)
+    usual = {"pain_before_nprs": 5, "pain_peak_nprs": 5, "pain_after_nprs": 5}  # her usual 5
+    sessions.log_session(ctx, admin, walker.id, session_data("s0", T0, **usual))
+    assert checkins.morning_checkin(ctx, admin, walker.id, morning(T0, pain=7)).rest_day
+    policies.set_policy(
+        ctx.at(T0 + DAY + timedelta(hours=1)),
+        admin,
+        {"rest_day_pain_from_nprs": 8},
+        "our physios prefer 8",
+    )
+    today = plans.todays_prescription(ctx.at(T0 + 2 * DAY), admin, walker.id)
+    assert today.status == "rest_day"
+    assert "rest_day" in clinician.walker_flags(ctx.at(T0 + 2 * DAY), admin)[0].flags
+    with pytest.raises(NotReadyToWalk):
+        sessions.log_session(ctx, admin, walker.id, session_data("s1", T0 + 2 * DAY))
+    clinician.clear_walker(
+        ctx.at(T0 + 2 * DAY + timedelta(hours=2)),
+        admin,
+        walker.id,
+        {"scope": "rest_day", "reason": "Phoned: settled, go on"},
+    )
+    sessions.log_session(ctx, admin, walker.id, session_data("s2", T0 + 3 * DAY, **usual))
+    after = checkins.morning_checkin(ctx, admin, walker.id, morning(T0 + 3 * DAY, pain=7))
+    assert not after.rest_day  # 7 is below the new 8 (and not 3 above her usual 5)
+
+
+def test_switching_walking_aid_supervision_off_keeps_it_for_the_walker_screened_before(
+    ctx: AppContext, walker_actor: tuple[WalkerOut, Actor], admin: Actor
+) -> None:
+    walker, me = walker_actor
+    screen(ctx, me, walker, T0, uses_walking_aid=True)
+    policies.set_policy(
+        ctx.at(T0 + DAY), admin, {"walking_aid_supervised": False}, "trust the cane users"
+    )
+    assert "walking_aid" in kinds(ctx.at(T0 + 2 * DAY), admin, walker)

@@ -30,7 +30,7 @@ from retrowalk.services.context import AppContext
 from retrowalk.services.convert import clearance_out, note_out, prescription_out, walker_out
 from retrowalk.services.errors import AccessDenied, Conflict, parse
 from retrowalk.services.plans import clinical_prescription, store_prescription
-from retrowalk.services.policies import policy_in
+from retrowalk.services.policies import policy_in, policy_timeline
 from retrowalk.services.restrictions import (
     UNREADABLE_ERRORS,
     _Names,
@@ -218,6 +218,7 @@ def _flags(
     walkers = [s.walker for s in summaries]
     ids = [w.id for w in walkers]
     records = walker_records(tx, walkers, policy)
+    timeline = policy_timeline(tx)
     restrictions: dict[int, Restrictions] = {}
     for walker in walkers:
         record = records[walker.id]
@@ -225,7 +226,7 @@ def _flags(
             logger.error("walker %s: flags could not be computed: %r", walker.id, record)
             continue
         try:
-            restrictions[walker.id] = active_restrictions(record, policy)
+            restrictions[walker.id] = active_restrictions(record, timeline=timeline)
         except UNREADABLE_ERRORS:
             logger.exception("walker %s: flags could not be computed", walker.id)
     today = {w.id: local_date(at, w.timezone) for w in walkers}

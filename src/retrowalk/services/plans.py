@@ -43,7 +43,7 @@ from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import prescription_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk
-from retrowalk.services.policies import policy_in, walker_and_policy
+from retrowalk.services.policies import policy_in, policy_timeline, walker_and_policy
 from retrowalk.services.restrictions import (
     active_out,
     fall_risk_history,
@@ -348,7 +348,7 @@ def _today(tx: Session, actor: Actor, walker_id: int, at: datetime, *, write: bo
     walker, policy = start.walker, start.policy
     today = local_date(at, walker.timezone)
     record = walker_record(tx, walker, policy)
-    restrictions = active_restrictions(record, policy)
+    restrictions = active_restrictions(record, timeline=policy_timeline(tx))
     summary = repo.day_summary(tx, walker.id, today)
     status, message, row = _status(
         tx, walker, restrictions, screened=bool(record.screenings), summary=summary

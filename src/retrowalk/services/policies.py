@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
+from retrowalk.clinical.policy_timeline import PolicyTimeline, PolicyVersion
 from retrowalk.clinical.prescription import RULE_VERSION
 from retrowalk.services.access import (
     actor_account,
@@ -45,6 +46,17 @@ def policy_of(row: ClinicPolicy | None) -> tuple[int, PolicyConfig]:
     if row is None:
         return BUILT_IN, DEFAULT_POLICY
     return row.version, PolicyConfig.model_validate(row.policy_json)
+
+
+def policy_timeline(tx: Session) -> PolicyTimeline:
+    """Every version of the clinic's policy with when it came into force, so each record is
+    read under the policy of its time: a policy change never lifts a restriction (RULES §7)."""
+    return PolicyTimeline(
+        versions=tuple(
+            PolicyVersion(since=row.created_at, policy=PolicyConfig.model_validate(row.policy_json))
+            for row in repo.policy_versions(tx)
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ from retrowalk.clinical.walker_record import (
 )
 from retrowalk.services.access import walker_for
 from retrowalk.services.context import AppContext
-from retrowalk.services.policies import policy_in
+from retrowalk.services.policies import policy_in, policy_timeline
 from retrowalk.services.schemas import (
     Actor,
     AddedOut,
@@ -286,8 +286,9 @@ def walker_record(tx: Session, walker: Walker, policy: PolicyConfig) -> WalkerRe
 
 
 def restrictions_of(tx: Session, walker: Walker, policy: PolicyConfig) -> Restrictions:
-    """The walker's active restrictions under ``policy``, computed from the whole record."""
-    return active_restrictions(walker_record(tx, walker, policy), policy)
+    """The walker's active restrictions, computed from the whole record, each record read
+    under the policy in force when it was made (``policy`` is the one in force now)."""
+    return active_restrictions(walker_record(tx, walker, policy), timeline=policy_timeline(tx))
 
 
 def record_added(

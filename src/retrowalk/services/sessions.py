@@ -38,7 +38,7 @@ from retrowalk.services.context import AppContext
 from retrowalk.services.convert import session_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
 from retrowalk.services.plans import supervision_for
-from retrowalk.services.policies import policy_in, walker_and_policy
+from retrowalk.services.policies import policy_in, policy_timeline, walker_and_policy
 from retrowalk.services.restrictions import record_added, restrictions_of, walker_record
 from retrowalk.services.schemas import Actor, Role, SessionIn, SessionOut
 from retrowalk.store import repositories as repo
@@ -231,7 +231,8 @@ def _prepare(
     check_when(actor, performed_at, at, "performed_at", "a session", policy)
     plan = repo.latest_prescription(tx, walker.id)
     record = walker_record(tx, walker, policy)
-    restrictions = active_restrictions(record, policy)
+    timeline = policy_timeline(tx)
+    restrictions = active_restrictions(record, timeline=timeline)
     blocker = start_blocker(
         tx,
         walker,
@@ -254,7 +255,7 @@ def _prepare(
         supervised=session_in.supervised,
     )
     after = active_restrictions(
-        record.model_copy(update={"sessions": (*record.sessions, logged)}), policy
+        record.model_copy(update={"sessions": (*record.sessions, logged)}), timeline=timeline
     )
     if after.kinds != restrictions.kinds:
         return None  # it adds a restriction: recorded with its audit entry, under the lock

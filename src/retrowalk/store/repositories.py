@@ -350,6 +350,11 @@ def notes(tx: Session, walker_id: int) -> list[ClinicianNote]:
     return list(tx.scalars(query.order_by(ClinicianNote.id)))
 
 
+def policy_versions(tx: Session) -> list[ClinicPolicy]:
+    """Every stored version of the clinic policy, oldest first."""
+    return list(tx.scalars(select(ClinicPolicy).order_by(ClinicPolicy.version)))
+
+
 def latest_policy(tx: Session) -> ClinicPolicy | None:
     """The clinic policy version in force (the newest), or None for the built-in default."""
     return tx.scalar(select(ClinicPolicy).order_by(ClinicPolicy.version.desc()).limit(1))
