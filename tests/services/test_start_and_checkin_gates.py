@@ -23,7 +23,7 @@ from retrowalk.services import (
 )
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import CheckinNotOpen, Conflict, NotReadyToWalk
-from retrowalk.services.schemas import Actor, WalkerOut
+from retrowalk.services.schemas import Actor, Role, WalkerOut
 from tests.services.factory import (
     MORE_NO,
     NO_STEADI,
@@ -252,3 +252,40 @@ def test_today_names_the_baseline_tests_in_plain_words(ctx: AppContext) -> None:
     assert "Timed Up and Go" in today.message
     assert "TUG" not in today.message
     assert "3-m " not in today.message
+
+
+# --- the morning check-in comes first (found by the outside-in test) ------------------------
+
+
+def test_a_walker_checks_in_before_the_next_session(ctx: AppContext) -> None:
+    """Logging today's session first decided yesterday's "hold, missing report", after which
+    a knee at 8/10 could never be reported: today now asks the check-in first, and the
+    walker's next session waits for it (RULES.md §3)."""
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
+    me = Actor(account_id=walker.account_id, role=Role.WALKER)
+    sessions.log_session(ctx.at(T0), me, walker.id, session_data("mon", T0))
+    tuesday = T0 + timedelta(days=1, hours=1)
+    today = plans.todays_prescription(ctx.at(tuesday), me, walker.id)
+    assert today.status == "checkin_first"
+    assert not today.session_offered
+    assert "First the morning check-in" in today.message
+    with pytest.raises(NotReadyToWalk, match="First the morning check-in"):
+        sessions.log_session(ctx.at(tuesday), me, walker.id, session_data("tue", tuesday))
+    fall = session_data("tue-fall", tuesday, adverse_events=["fall"], completed=False)
+    assert sessions.log_session(ctx.at(tuesday), me, walker.id, fall).adverse_events  # stored
+    # the clinic's terminal entering a paper diary goes on: the report-less session is "hold"
+    assert plans.todays_prescription(ctx.at(tuesday), admin, walker.id).status != "checkin_first"
+
+
+def test_after_the_check_in_the_session_is_offered(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
+    me = Actor(account_id=walker.account_id, role=Role.WALKER)
+    sessions.log_session(ctx.at(T0), me, walker.id, session_data("mon", T0))
+    tuesday = T0 + timedelta(days=1, hours=1)
+    checkins.morning_checkin(
+        ctx.at(tuesday), me, walker.id, {"pain_nprs": 2, "stiffness_nprs": 1, "new_red_flags": []}
+    )
+    assert plans.todays_prescription(ctx.at(tuesday), me, walker.id).status == "ready"
+    sessions.log_session(ctx.at(tuesday), me, walker.id, session_data("tue", tuesday))

@@ -252,6 +252,10 @@ TODAY_STATUSES = Vocabulary(
         TodayStatus.NEEDS_ASSESSMENT: ("tests first", "Do the baseline tests."),
         TodayStatus.NEEDS_SPEED_TEST: ("speed test first", "Do the speed test."),
         TodayStatus.NEEDS_PLAN: ("plan to make", "Make your plan."),
+        TodayStatus.CHECKIN_FIRST: (
+            "morning check-in first",
+            "First the morning check-in: how your knee is the morning after decides today.",
+        ),
         TodayStatus.READY: ("ready", "Here is today's session."),
         TodayStatus.DONE_TODAY: ("done today", "Today's session is logged."),
     },

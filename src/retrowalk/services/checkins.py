@@ -34,6 +34,7 @@ from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import checkin_out, reasons_of
 from retrowalk.services.errors import CheckinNotOpen, Conflict, InvalidRequest, NotFound, parse
+from retrowalk.services.pending_checkins import unreported_session
 from retrowalk.services.plans import clinical_prescription, decision_detail, store_prescription
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
@@ -238,24 +239,6 @@ def hold_unreported_session(
     previous = unreported_session(tx, walker, performed_at, planned=None)
     if previous is not None:
         decide_and_store(tx, actor, walker, previous, None, at, policy)
-
-
-def unreported_session(
-    tx: Session, walker: Walker, performed_at: datetime, planned: bool | None
-) -> WalkSession | None:
-    """The last session, when a new one performed at ``performed_at`` must first decide it
-    without its morning report (a plan exists, it is on an earlier day, no report came).
-    ``planned``: whether a plan exists, when the caller already knows (None: look it up)."""
-    previous = repo.last_session(tx, walker.id)
-    if previous is None:
-        return None
-    if local_date(performed_at, walker.timezone) <= previous.local_date:
-        return None
-    if planned is None:
-        planned = repo.latest_prescription(tx, walker.id) is not None
-    if not planned or repo.checkin_for_session(tx, previous.id) is not None:
-        return None
-    return previous
 
 
 def morning_checkin(

@@ -43,6 +43,7 @@ from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import prescription_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk
+from retrowalk.services.pending_checkins import CHECKIN_FIRST, unreported_session
 from retrowalk.services.policies import policy_in, policy_timeline, walker_and_policy
 from retrowalk.services.restrictions import (
     active_out,
@@ -50,10 +51,17 @@ from retrowalk.services.restrictions import (
     restrictions_of,
     walker_record,
 )
-from retrowalk.services.schemas import Actor, Decision, PrescriptionOut, TodayOut, TodayStatus
+from retrowalk.services.schemas import (
+    Actor,
+    Decision,
+    PrescriptionOut,
+    Role,
+    TodayOut,
+    TodayStatus,
+)
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Prescription as PrescriptionRow
-from retrowalk.store.models import Walker
+from retrowalk.store.models import Walker, WalkSession
 
 
 def clinical_prescription(row: PrescriptionRow) -> Prescription:
@@ -261,6 +269,7 @@ def _status(
     *,
     screened: bool,
     summary: repo.DaySummary,
+    checkin_due: WalkSession | None = None,
 ) -> tuple[TodayStatus, str, PrescriptionRow | None]:
     if not screened:
         return TodayStatus.NEEDS_SCREENING, "Answer the screening questions first.", None
@@ -296,6 +305,8 @@ def _status(
         )
     if summary.sessions_today > 0:
         return TodayStatus.DONE_TODAY, "Today's session is logged. Check in tomorrow morning.", row
+    if checkin_due is not None:
+        return TodayStatus.CHECKIN_FIRST, CHECKIN_FIRST.format(day=checkin_due.local_date), row
     return TodayStatus.READY, "Here is today's session.", row
 
 
@@ -351,7 +362,16 @@ def _today(tx: Session, actor: Actor, walker_id: int, at: datetime, *, write: bo
     restrictions = active_restrictions(record, timeline=policy_timeline(tx))
     summary = repo.day_summary(tx, walker.id, today)
     status, message, row = _status(
-        tx, walker, restrictions, screened=bool(record.screenings), summary=summary
+        tx,
+        walker,
+        restrictions,
+        screened=bool(record.screenings),
+        summary=summary,
+        # the walker's own today asks the report first; a clinician entering a paper diary
+        # goes on (the report-less session is then decided "hold")
+        checkin_due=(
+            unreported_session(tx, walker, at, planned=None) if actor.role is Role.WALKER else None
+        ),
     )
     step_back = False
     reasons: tuple[Reason, ...] = ()

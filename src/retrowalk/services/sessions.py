@@ -32,11 +32,12 @@ from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.clinical.surfaces import Surface, describe_surfaces
 from retrowalk.clinical.walker_record import SessionFact
 from retrowalk.services.access import walker_for
-from retrowalk.services.checkins import hold_unreported_session, unreported_session
+from retrowalk.services.checkins import hold_unreported_session
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import session_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
+from retrowalk.services.pending_checkins import CHECKIN_FIRST, unreported_session
 from retrowalk.services.plans import supervision_for
 from retrowalk.services.policies import policy_in, policy_timeline, walker_and_policy
 from retrowalk.services.restrictions import record_added, restrictions_of, walker_record
@@ -198,6 +199,15 @@ class _Prepared:
     another_today: bool
 
 
+def _check_in_first(actor: Actor, waiting: WalkSession, session_in: SessionIn) -> None:
+    """A walker's next session waits for the last one's morning report (RULES.md §3), so a
+    painful morning is never skipped by logging first; a session reporting something that went
+    wrong is always stored. A clinician or the terminal entering a paper diary goes on (the
+    report-less session is then decided "hold")."""
+    if actor.role is Role.WALKER and not session_in.adverse_events:
+        raise NotReadyToWalk(CHECKIN_FIRST.format(day=waiting.local_date))
+
+
 def _another_today(
     tx: Session, walker: Walker, session_in: SessionIn, performed_at: datetime
 ) -> bool:
@@ -244,7 +254,9 @@ def _prepare(
     if blocker is not None:
         raise NotReadyToWalk(blocker)
     another_today = _another_today(tx, walker, session_in, performed_at)
-    if unreported_session(tx, walker, performed_at, planned=plan is not None) is not None:
+    waiting = unreported_session(tx, walker, performed_at, planned=plan is not None)
+    if waiting is not None:
+        _check_in_first(actor, waiting, session_in)
         return None
     logged = SessionFact(
         at=at,
@@ -316,6 +328,9 @@ def _log_locked(
     if blocker is not None:
         raise NotReadyToWalk(blocker)
     another_today = _another_today(tx, walker, session_in, performed_at)
+    waiting = unreported_session(tx, walker, performed_at, planned=plan is not None)
+    if waiting is not None:
+        _check_in_first(actor, waiting, session_in)
     hold_unreported_session(tx, actor, walker, performed_at, at, policy)
     plan = repo.latest_prescription(tx, walker.id)
     need = supervision_for(tx, walker, restrictions, plan)

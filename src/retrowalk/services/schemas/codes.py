@@ -42,7 +42,9 @@ class TodayStatus(StrEnum):
     ``rest_day``: next-morning pain called for rest; ``waiting_for_clearance``: a clearance is
         needed. In each of these no session is offered (RULES.md §7). ``see_clinician``: no safe
     starting speed could be measured and the fall risk is high or not known;
-    ``needs_speed_test``: a treadmill plan without the treadmill test."""
+    ``needs_speed_test``: a treadmill plan without the treadmill test; ``checkin_first``: the
+    last session's morning check-in is due, and it decides today's session (RULES.md §3), so
+    it comes first."""
 
     NEEDS_SCREENING = "needs_screening"
     STOPPED = "stopped"
@@ -53,6 +55,7 @@ class TodayStatus(StrEnum):
     NEEDS_ASSESSMENT = "needs_assessment"
     NEEDS_SPEED_TEST = "needs_speed_test"
     NEEDS_PLAN = "needs_plan"
+    CHECKIN_FIRST = "checkin_first"
     READY = "ready"
     DONE_TODAY = "done_today"
 
