@@ -213,7 +213,7 @@ FALL_RISKS = Vocabulary(
 SCREENING_OUTCOMES = Vocabulary(
     ScreeningOutcome,
     {
-        ScreeningOutcome.CLEARED: ("cleared", "You can go on to the baseline tests."),
+        ScreeningOutcome.CLEARED: ("cleared", "Nothing in your answers stops you from starting."),
         ScreeningOutcome.CLEARANCE_REQUIRED: (
             "clearance required",
             "A clinician needs to clear you before your first session.",
