@@ -289,3 +289,23 @@ def test_after_the_check_in_the_session_is_offered(ctx: AppContext) -> None:
     )
     assert plans.todays_prescription(ctx.at(tuesday), me, walker.id).status == "ready"
     sessions.log_session(ctx.at(tuesday), me, walker.id, session_data("tue", tuesday))
+
+
+def test_a_late_logged_session_is_reported_the_morning_after_it_was_logged(
+    ctx: AppContext,
+) -> None:
+    """Back-dating sessions and sending each "next-morning" report at once took a plan from
+    10 to 25 minutes in a minute (found by the outside-in test): a session the walker logs
+    days late gets its report the morning after she logged it."""
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
+    me = Actor(account_id=walker.account_id, role=Role.WALKER)
+    thursday = T0 + timedelta(days=3)
+    sessions.log_session(ctx.at(thursday), me, walker.id, session_data("mon", T0))
+    report = {"pain_nprs": 2, "stiffness_nprs": 1, "new_red_flags": []}
+    with pytest.raises(CheckinNotOpen, match="opens on 2026-01-09"):
+        checkins.morning_checkin(ctx.at(thursday + timedelta(hours=1)), me, walker.id, report)
+    assert plans.todays_prescription(ctx.at(thursday), me, walker.id).status != "checkin_first"
+    friday = T0 + timedelta(days=4)
+    assert plans.todays_prescription(ctx.at(friday), me, walker.id).status == "checkin_first"
+    assert checkins.morning_checkin(ctx.at(friday), me, walker.id, report).decision

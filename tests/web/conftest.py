@@ -196,16 +196,18 @@ def give_history(ctx: AppContext, person: Person) -> int:
     """
     assert person.walker is not None
     walker_id = person.walker.id
-    screening.screen_walker(ctx, person.actor, walker_id, CLEARED_SCREENING)
-    assessments.record_assessment(ctx, person.actor, walker_id, BASELINE)
-    plans.make_plan(ctx, person.actor, walker_id)
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    before = ctx.at(yesterday - timedelta(hours=1))
+    screening.screen_walker(before, person.actor, walker_id, CLEARED_SCREENING)
+    assessments.record_assessment(before, person.actor, walker_id, BASELINE)
+    plans.make_plan(before, person.actor, walker_id)
     saved = sessions.log_session(
-        ctx,
+        ctx.at(yesterday),  # logged when walked: a late log's report opens the next morning
         person.actor,
         walker_id,
         {
             "client_key": f"fixture-{walker_id}",
-            "performed_at": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
+            "performed_at": yesterday.isoformat(),
             "duration_min": 10,
             "speed_m_s": 0.75,
             "surface": "treadmill_with_handrails",

@@ -58,16 +58,18 @@ def walker_with_a_session_yesterday(world: World) -> Person:
     erin = invite_walker(world.ctx, world.clinician_a, "erin@example.org", "Erin", "erin-pass-12")
     assert erin.walker is not None
     walker_id = erin.walker.id
-    screening.screen_walker(world.ctx, erin.actor, walker_id, CLEARED_SCREENING)
-    assessments.record_assessment(world.ctx, erin.actor, walker_id, BASELINE)
-    plans.make_plan(world.ctx, erin.actor, walker_id)
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    before = world.ctx.at(yesterday - timedelta(hours=1))
+    screening.screen_walker(before, erin.actor, walker_id, CLEARED_SCREENING)
+    assessments.record_assessment(before, erin.actor, walker_id, BASELINE)
+    plans.make_plan(before, erin.actor, walker_id)
     sessions.log_session(
-        world.ctx,
+        world.ctx.at(yesterday),
         erin.actor,
         walker_id,
         {
             "client_key": "erin-yesterday",
-            "performed_at": datetime.now(UTC) - timedelta(days=1),
+            "performed_at": yesterday,
             "duration_min": 10,
             "speed_m_s": 0.7,
             "surface": "treadmill_with_handrails",

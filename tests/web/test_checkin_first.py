@@ -24,12 +24,14 @@ def _walked_yesterday(world: World, email: str) -> Person:
     person = invite_walker(world.ctx, world.clinician_a, email, "Yesterday Walker", "walks-back-12")
     assert person.walker is not None
     walker_id = person.walker.id
-    screening.screen_walker(world.ctx, person.actor, walker_id, CLEARED_SCREENING)
-    assessments.record_assessment(world.ctx, person.actor, walker_id, BASELINE)
-    plans.make_plan(world.ctx, person.actor, walker_id)
-    yesterday = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    when = datetime.now(UTC) - timedelta(days=1)
+    before = world.ctx.at(when - timedelta(hours=1))
+    screening.screen_walker(before, person.actor, walker_id, CLEARED_SCREENING)
+    assessments.record_assessment(before, person.actor, walker_id, BASELINE)
+    plans.make_plan(before, person.actor, walker_id)
+    yesterday = when.isoformat()
     sessions.log_session(
-        world.ctx,
+        world.ctx.at(when),
         person.actor,
         walker_id,
         {
@@ -99,3 +101,33 @@ def test_the_api_refuses_the_next_session_until_the_check_in(world: World) -> No
         )
     assert logged.status_code == 201, logged.text
     assert _stored(world, person) == 2
+
+
+def test_a_back_dated_session_cannot_be_reported_at_once_to_progress(world: World) -> None:
+    """The outside-in test back-dated sessions and sent each "next-morning" report at once:
+    10 → 25 minutes in a minute. The report of a late-logged session opens the next morning."""
+    person = invite_walker(
+        world.ctx, world.clinician_a, "squeeze@example.org", "Squeeze", "walks-back-12"
+    )
+    assert person.walker is not None
+    base = f"/api/v1/walkers/{person.walker.id}"
+    earlier = world.ctx.at(datetime.now(UTC) - timedelta(days=4))
+    screening.screen_walker(earlier, person.actor, person.walker.id, CLEARED_SCREENING)
+    assessments.record_assessment(earlier, person.actor, person.walker.id, BASELINE)
+    plans.make_plan(earlier, person.actor, person.walker.id)
+    three_days_ago = (datetime.now(UTC) - timedelta(days=3)).isoformat()
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        logged = client.post(
+            f"{base}/sessions",
+            json={**SESSION_BODY, "client_key": "late", "performed_at": three_days_ago},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert logged.status_code == 201, logged.text
+        report = client.post(
+            f"{base}/checkins",
+            json={"pain_nprs": 1, "stiffness_nprs": 1, "new_red_flags": []},
+            headers={"X-CSRF-Token": csrf},
+        )
+    assert report.status_code == 409
+    assert "opens on" in report.json()["detail"]

@@ -63,7 +63,8 @@ def new_walker_with_plan(world: World) -> Person:
 def log_session(world: World, person: Person, performed_at: datetime | None = None) -> int:
     assert person.walker is not None
     saved = sessions.log_session(
-        world.ctx,
+        # logged when walked: a session logged late gets its report the morning after the log
+        world.ctx.at(performed_at) if performed_at is not None else world.ctx,
         person.actor,
         person.walker.id,
         {

@@ -34,7 +34,7 @@ from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import checkin_out, reasons_of
 from retrowalk.services.errors import CheckinNotOpen, Conflict, InvalidRequest, NotFound, parse
-from retrowalk.services.pending_checkins import unreported_session
+from retrowalk.services.pending_checkins import checkin_opens_on, unreported_session
 from retrowalk.services.plans import clinical_prescription, decision_detail, store_prescription
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
@@ -294,7 +294,7 @@ def morning_checkin(
                 f"({session_row.performed_at.isoformat()}).",
                 field="at",
             )
-        opens_on = session_row.local_date + _DAY
+        opens_on = checkin_opens_on(session_row, walker)
         if local_date(at, walker.timezone) < opens_on:
             raise CheckinNotOpen(
                 f"The next-morning check-in for the session of {session_row.local_date} "

@@ -8,7 +8,7 @@ and for a clinician or the terminal entering a paper diary the report-less sessi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -38,3 +38,25 @@ def unreported_session(
     if not planned or repo.checkin_for_session(tx, previous.id) is not None:
         return None
     return previous
+
+
+def checkin_opens_on(session: WalkSession, walker: Walker) -> date:
+    """The first local date the session's morning report may be given: the day after it was
+    walked, or, for a session the walker logged on a later day, the day after she logged it.
+    A late log cannot be followed at once by its "next-morning" report: back-dating sessions
+    and reporting each at once squeezed weeks of progression into minutes (**policy**, found by
+    the outside-in test). A clinician or the terminal entering a paper diary keeps the date
+    walked."""
+    opens = session.local_date
+    if session.recorded_by == walker.account_id:
+        opens = max(opens, local_date(session.logged_at, walker.timezone))
+    return opens + timedelta(days=1)
+
+
+def due_checkin(tx: Session, walker: Walker, at: datetime) -> WalkSession | None:
+    """The session whose morning report is due at ``at`` and not given: the walker's today
+    asks it first, and her next session waits for it."""
+    waiting = unreported_session(tx, walker, at, planned=None)
+    if waiting is None or local_date(at, walker.timezone) < checkin_opens_on(waiting, walker):
+        return None
+    return waiting

@@ -43,7 +43,7 @@ from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import prescription_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk
-from retrowalk.services.pending_checkins import CHECKIN_FIRST, unreported_session
+from retrowalk.services.pending_checkins import CHECKIN_FIRST, due_checkin
 from retrowalk.services.policies import policy_in, policy_timeline, walker_and_policy
 from retrowalk.services.restrictions import (
     active_out,
@@ -369,9 +369,7 @@ def _today(tx: Session, actor: Actor, walker_id: int, at: datetime, *, write: bo
         summary=summary,
         # the walker's own today asks the report first; a clinician entering a paper diary
         # goes on (the report-less session is then decided "hold")
-        checkin_due=(
-            unreported_session(tx, walker, at, planned=None) if actor.role is Role.WALKER else None
-        ),
+        checkin_due=due_checkin(tx, walker, at) if actor.role is Role.WALKER else None,
     )
     step_back = False
     reasons: tuple[Reason, ...] = ()

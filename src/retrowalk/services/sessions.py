@@ -37,7 +37,7 @@ from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import session_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
-from retrowalk.services.pending_checkins import CHECKIN_FIRST, unreported_session
+from retrowalk.services.pending_checkins import CHECKIN_FIRST, due_checkin, unreported_session
 from retrowalk.services.plans import supervision_for
 from retrowalk.services.policies import policy_in, policy_timeline, walker_and_policy
 from retrowalk.services.restrictions import record_added, restrictions_of, walker_record
@@ -199,12 +199,17 @@ class _Prepared:
     another_today: bool
 
 
-def _check_in_first(actor: Actor, waiting: WalkSession, session_in: SessionIn) -> None:
+def _check_in_first(
+    tx: Session, actor: Actor, walker: Walker, at: datetime, session_in: SessionIn
+) -> None:
     """A walker's next session waits for the last one's morning report (RULES.md §3), so a
     painful morning is never skipped by logging first; a session reporting something that went
     wrong is always stored. A clinician or the terminal entering a paper diary goes on (the
     report-less session is then decided "hold")."""
-    if actor.role is Role.WALKER and not session_in.adverse_events:
+    if actor.role is not Role.WALKER or session_in.adverse_events:
+        return
+    waiting = due_checkin(tx, walker, at)
+    if waiting is not None:
         raise NotReadyToWalk(CHECKIN_FIRST.format(day=waiting.local_date))
 
 
@@ -254,9 +259,8 @@ def _prepare(
     if blocker is not None:
         raise NotReadyToWalk(blocker)
     another_today = _another_today(tx, walker, session_in, performed_at)
-    waiting = unreported_session(tx, walker, performed_at, planned=plan is not None)
-    if waiting is not None:
-        _check_in_first(actor, waiting, session_in)
+    _check_in_first(tx, actor, walker, at, session_in)
+    if unreported_session(tx, walker, performed_at, planned=plan is not None) is not None:
         return None
     logged = SessionFact(
         at=at,
@@ -328,9 +332,7 @@ def _log_locked(
     if blocker is not None:
         raise NotReadyToWalk(blocker)
     another_today = _another_today(tx, walker, session_in, performed_at)
-    waiting = unreported_session(tx, walker, performed_at, planned=plan is not None)
-    if waiting is not None:
-        _check_in_first(actor, waiting, session_in)
+    _check_in_first(tx, actor, walker, at, session_in)
     hold_unreported_session(tx, actor, walker, performed_at, at, policy)
     plan = repo.latest_prescription(tx, walker.id)
     need = supervision_for(tx, walker, restrictions, plan)
