@@ -22,7 +22,7 @@ from retrowalk.cli.options import DbOption
 # The motion package needs NumPy and SciPy (about a second to import): it is imported inside
 # the commands, so that the rest of ``retrowalk`` starts quickly.
 if TYPE_CHECKING:
-    from retrowalk.motion.analysis import Analysis, BoutReport
+    from retrowalk.motion.analysis import Analysis
     from retrowalk.motion.evaluation import IpolEvaluation, OxfordEvaluation
 
 FORMATS = (
@@ -48,23 +48,9 @@ LONG_RECORDING_BYTES = 2_000_000
 """Files larger than this show a progress line while they are analysed."""
 
 
-def _bout_dict(report: BoutReport) -> dict[str, Any]:
-    bout = report.bout
-    return {
-        "start_s": round(bout.start_s, 3),
-        "duration_s": round(bout.duration_s, 3),
-        "steps": bout.steps,
-        "cadence_spm": round(bout.cadence_spm, 1),
-        "confidence": round(bout.confidence, 3),
-        "direction": bout.direction.label,
-        "direction_confidence": round(bout.direction.confidence, 3),
-        "distance_m": None if report.distance_m is None else round(report.distance_m, 2),
-        "speed_m_s": None if report.speed_m_s is None else round(report.speed_m_s, 3),
-        "distance_is_estimate": report.distance_is_estimate,
-    }
-
-
 def _analysis_dict(analysis: Analysis) -> dict[str, Any]:
+    from retrowalk.motion.guided import bout_summary
+
     rec = analysis.recording
     totals = analysis.gps_totals
     watch = rec.device_steps
@@ -86,7 +72,7 @@ def _analysis_dict(analysis: Analysis) -> dict[str, Any]:
             "source": watch.source,
         },
         "steps": analysis.steps if analysis.has_acceleration else None,
-        "bouts": [_bout_dict(b) for b in analysis.bouts],
+        "bouts": [bout_summary(b) for b in analysis.bouts],
     }
 
 

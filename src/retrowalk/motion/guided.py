@@ -72,7 +72,9 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _bout(report: BoutReport) -> dict[str, Any]:
+def bout_summary(report: BoutReport) -> dict[str, Any]:
+    """One bout as plain JSON values (what `retrowalk motion analyze --json` prints and what a
+    stored recording keeps)."""
     bout = report.bout
     return {
         "start_s": round(bout.start_s, 3),
@@ -119,7 +121,7 @@ def analysis_summary(analysis: Analysis, phases: Sequence[Phase] = ()) -> dict[s
         "cadence_spm": _round(cadence, 1),
         "walking_s": round(walking_s, 3),
         "distance_m": _round(distance, 2),
-        "bouts": [_bout(r) for r in reports],
+        "bouts": [bout_summary(r) for r in reports],
         "phases": [
             {
                 "label": p.phase.label,
@@ -128,7 +130,7 @@ def analysis_summary(analysis: Analysis, phases: Sequence[Phase] = ()) -> dict[s
                 "asked_direction": p.phase.direction,
                 "steps": p.steps,
                 "cadence_spm": _round(p.cadence_spm, 1),
-                "bouts": [_bout(b) for b in p.bouts],
+                "bouts": [bout_summary(b) for b in p.bouts],
             }
             for p in (split_by_phase(analysis, phases) if phases else [])
         ],

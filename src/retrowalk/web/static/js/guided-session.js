@@ -31,34 +31,11 @@
   var STORE_KEY = "retrowalk.guided.v1";
   var SAVE_EVERY_MS = 1000;
 
-  function fmt(totalSeconds) {
-    var s = Math.max(0, Math.ceil(totalSeconds));
-    var m = Math.floor(s / 60);
-    var r = s % 60;
-    return m + ":" + (r < 10 ? "0" : "") + r;
-  }
-
-  var audioCtx = null;
-  function audio() {
-    var Ctx = window.AudioContext || window.webkitAudioContext;
-    if (!Ctx) return null;
-    if (!audioCtx) audioCtx = new Ctx();
-    if (audioCtx.state === "suspended") audioCtx.resume();
-    return audioCtx;
-  }
-
-  function beep(freqHz, durationS, volume) {
-    var ctx = audio();
-    if (!ctx) return;
-    var osc = ctx.createOscillator();
-    var gain = ctx.createGain();
-    osc.frequency.value = freqHz;
-    gain.gain.setValueAtTime(volume, ctx.currentTime);
-    gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + durationS);
-    osc.connect(gain).connect(ctx.destination);
-    osc.start();
-    osc.stop(ctx.currentTime + durationS + 0.02);
-  }
+  /* The timer's words and sounds are retrowalk.js's (loaded first, both deferred). */
+  var shared = window.retrowalkShared;
+  var fmt = shared.fmt;
+  var audio = shared.audio;
+  var beep = shared.beep;
 
   /* Speech in the page's own language, so a voice for that language is chosen. */
   function say(text) {

@@ -41,6 +41,9 @@
     osc.stop(ctx.currentTime + durationS + 0.02);
   }
 
+  /* Shared with guided-session.js (one copy of the timer's words and sounds). */
+  window.retrowalkShared = { fmt: fmt, audio: audio, beep: beep };
+
   function speedOf(el) {
     var v = parseFloat(el.getAttribute("data-speed") || "1");
     return v > 0 ? v : 1;
