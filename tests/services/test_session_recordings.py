@@ -3,7 +3,10 @@ audited, refused with a sentence when the file is bad, reachable only by the rig
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -117,6 +120,29 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(ctx: AppContext) -> 
     me, _, session_id = _walker_with_session(ctx)
     with pytest.raises(InvalidRequest, match="at most 32 MB"):
         recs.attach_recording(ctx, me, session_id, b"0" * (recs.MAX_RECORDING_BYTES + 1))
+
+
+@pytest.mark.parametrize("packed", ["zip", "gzip"])
+def test_a_file_that_unpacks_to_too_much_is_refused_before_it_is_read(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, packed: str
+) -> None:
+    """A 1 MB zip of a gigabyte of zeros kept the server busy for a quarter of an hour (found
+    by the outside-in test). The limit is lowered here so the bomb stays small."""
+    me, _, session_id = _walker_with_session(ctx)
+    monkeypatch.setattr(recs, "MAX_EXPANDED_BYTES", 1 << 20)
+    zeros = b"time,x,y,z\n" + b"0" * (4 << 20)
+    if packed == "zip":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("Accelerometer.csv", zeros)
+        content = buffer.getvalue()
+    else:
+        content = gzip.compress(zeros)
+    assert len(content) < 64 * 1024
+    with pytest.raises(InvalidRequest, match="expands to more than 1 MB") as caught:
+        recs.attach_recording(ctx, me, session_id, content, file_name=f"bomb.{packed}")
+    assert caught.value.field == "file"
+    assert recs.session_recordings(ctx, me, session_id) == []
 
 
 def test_nobody_but_the_walker_adds_and_only_her_people_see(ctx: AppContext) -> None:

@@ -119,7 +119,15 @@ def test_first_start_prints_a_setup_link_that_creates_the_clinician(tmp_path: Pa
             )
             assert created.status_code == 303
             assert created.headers["location"] == "/clinician/invite"
-            assert client.get("/clinician/invite").status_code == 200
+            invite = client.get("/clinician/invite")
+            assert invite.status_code == 200
+            # ... and invites its first walker there (found by the second outside-in test)
+            invited = client.post(
+                "/clinician/invite",
+                data={"csrf_token": form_csrf(invite.text), "email": "first.walker@example.org"},
+            )
+            assert invited.status_code == 200, invited.text
+            assert 'id="invitation-link"' in invited.text
             # the first account is the clinic's administrator: it can set the clinic's policy
             assert 'name="cool_down_min"' in client.get("/team/policy").text
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as other:

@@ -233,7 +233,8 @@ def create_invitation(
     *,
     valid_days: int = INVITATION_VALID_DAYS,
 ) -> InvitationOut:
-    """A clinician invites a walker by email; the token is returned once, stored hashed."""
+    """A clinician (or an administrator, who is the first clinician of a new clinic) invites a
+    walker by email; the token is returned once, stored hashed."""
     address = _email_or_invalid(email)
     if not 1 <= valid_days <= 90:
         raise InvalidRequest(
@@ -241,7 +242,7 @@ def create_invitation(
         )
     at = ctx.now()
     with ctx.db.transaction() as tx:
-        require_role(tx, actor, Role.CLINICIAN)
+        require_role(tx, actor, Role.CLINICIAN, Role.ADMIN)
         existing = repo.account_by_email(tx, address)
         if existing is not None:
             own = repo.walker_by_account(tx, existing.id)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import hmac
+import io
 import json
 import re
 import struct
@@ -52,6 +53,11 @@ from retrowalk.store.models import SessionRecording, WalkSession
 from retrowalk.store.private_files import private_dir, write_private_text
 
 MAX_RECORDING_BYTES = 32 * 1024 * 1024
+MAX_EXPANDED_BYTES = 256 * 1024 * 1024
+"""What a compressed upload (zip, gzip) may expand to. A two-hour session at 100 Hz is about
+40 MB of CSV; a 1 MB "zip bomb" of a gigabyte of zeros kept the server busy for a quarter of an
+hour (found by the outside-in test), so anything larger is refused before it is read."""
+_CHUNK = 1 << 20
 """Policy: a recording is at most 32 MiB, as any file upload (``web.limits.MAX_UPLOAD_BYTES``;
 a test keeps them equal): an hour of phone motion as CSV is about 20 MiB."""
 UPLOAD_FORMATS = (
@@ -153,7 +159,43 @@ def _analyse(path: Path, fmt: str) -> Analysed:
     return chosen, summary, labels, guided.consent
 
 
+def _expanded_size(content: bytes) -> int:
+    """The bytes a zip or gzip upload expands to, counted while decompressing and stopped
+    once past :data:`MAX_EXPANDED_BYTES` (the sizes a zip declares are not trusted)."""
+    total = 0
+    if content[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for info in archive.infolist():
+                with archive.open(info) as member:
+                    while chunk := member.read(_CHUNK):
+                        total += len(chunk)
+                        if total > MAX_EXPANDED_BYTES:
+                            return total
+    elif content[:2] == b"\x1f\x8b":
+        with gzip.GzipFile(fileobj=io.BytesIO(content)) as stream:
+            while chunk := stream.read(_CHUNK):
+                total += len(chunk)
+                if total > MAX_EXPANDED_BYTES:
+                    return total
+    return total
+
+
+def _check_expanded(content: bytes) -> None:
+    try:
+        size = _expanded_size(content)
+    except _READ_ERRORS:
+        return  # a damaged archive: the reader names what is wrong with it
+    if size > MAX_EXPANDED_BYTES:
+        raise InvalidRequest(
+            f"file: the file expands to more than {MAX_EXPANDED_BYTES >> 20} MB when unpacked; "
+            f"a recording may unpack to at most {MAX_EXPANDED_BYTES >> 20} MB (about 12 hours "
+            "at 100 samples a second).",
+            field="file",
+        )
+
+
 def _read_file(content: bytes, name: str, fmt: str) -> Analysed:
+    _check_expanded(content)
     with tempfile.TemporaryDirectory(prefix="retrowalk-recording-") as folder:
         path = Path(folder) / name
         path.write_bytes(content)
