@@ -75,6 +75,9 @@ def test_only_an_administrator_changes_it_and_every_change_is_audited(ctx: AppCo
         ),
         ({"start_speed_ceiling_m_s": 5}, "faster", "start_speed_ceiling_m_s", "less than 0.89"),
         ({"walker_backdate_max_days": 100000}, "diaries", "walker_backdate_max_days", "at most 30"),
+        ({"rest_day_pain_from_nprs": True}, "yes", "rest_day_pain_from_nprs", "not yes or no"),
+        ({"break_days": 10**40}, "forever", "break_days", "at most 90"),
+        ({"cool_down_min": 8}, "x" * 4001, "reason", "at most 4,000 characters"),
         ({"cool_down_min": 8}, "  ", "reason", "say why"),
         ({"cool_down_min": 5}, "the same", None, "nothing to change"),
     ],
@@ -87,6 +90,12 @@ def test_a_bad_change_is_refused_naming_the_field_and_nothing_is_stored(
         policies.set_policy(ctx, admin, changes, reason)
     assert caught.value.field == field
     assert policies.current_policy(ctx, admin).version == 0
+
+
+def test_a_decimal_comma_is_a_decimal_in_the_policy_too(ctx: AppContext) -> None:
+    changes = policies.changes_from_text({"start_speed_ceiling_m_s": "0,7"})
+    new = policies.set_policy(ctx, _admin(ctx), changes, "slower starts")
+    assert {f.name: f.value for f in new.fields}["start_speed_ceiling_m_s"] == 0.7
 
 
 def test_text_as_typed_becomes_values(ctx: AppContext) -> None:

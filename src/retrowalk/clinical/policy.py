@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from retrowalk.clinical.norms import (
     CR10_MAX,
@@ -31,6 +31,16 @@ WALKER_BACKDATE_MAX_DAYS_LIMIT: Final[int] = 30
 are a paper diary, which a clinician or the terminal enters."""
 
 
+POLICY_COUNT_MAX: Final[int] = 24
+"""Typing-error limit for a count of sessions in the policy (**policy**)."""
+POLICY_MINUTES_MAX: Final[int] = 60
+"""Typing-error limit for minutes in the policy (**policy**)."""
+POLICY_DAYS_MAX: Final[int] = 90
+"""Typing-error limit for a number of days in the policy (**policy**)."""
+POLICY_WEEKS_MAX: Final[int] = 104
+"""Typing-error limit for a number of weeks in the policy (**policy**)."""
+
+
 class PolicyConfig(BaseModel):
     """The policy thresholds of the prescription and progression rules (all **policy**)."""
 
@@ -47,6 +57,7 @@ class PolicyConfig(BaseModel):
     supervised_first_sessions_low_risk: int = Field(
         default=2,
         ge=0,
+        le=POLICY_COUNT_MAX,
         description=(
             "Policy (RULES §1.3 'Consequence'): with low fall risk, this many first sessions "
             "are supervised, then unsupervised sessions are allowed (from the seed's 'have "
@@ -72,6 +83,7 @@ class PolicyConfig(BaseModel):
     cool_down_min: int = Field(
         default=5,
         ge=0,
+        le=POLICY_MINUTES_MAX,
         description=(
             "Policy: minutes of forward walking to cool down. Parikh 2022 used a cool-down "
             "but its length was not retrieved, so it mirrors the 5-min warm-up."
@@ -111,6 +123,7 @@ class PolicyConfig(BaseModel):
     progress_min_qualifying_sessions: int = Field(
         default=2,
         ge=1,
+        le=POLICY_COUNT_MAX,
         description=(
             "Policy (RULES §3): consecutive qualifying sessions at the same level needed "
             "before one variable is raised."
@@ -145,6 +158,7 @@ class PolicyConfig(BaseModel):
     min_duration_min: int = Field(
         default=5,
         ge=1,
+        le=POLICY_MINUTES_MAX,
         description=(
             "Policy: a regression or a break never cuts duration below this many minutes "
             "(a shorter prescription is left as it is, never raised)."
@@ -160,6 +174,7 @@ class PolicyConfig(BaseModel):
     break_days: int = Field(
         default=7,
         ge=1,
+        le=POLICY_DAYS_MAX,
         description=(
             "Policy: after this many days without a session the next prescription steps "
             "back (a week: one missed week of a 3-sessions-a-week plan)."
@@ -178,6 +193,7 @@ class PolicyConfig(BaseModel):
     flag_window_days: int = Field(
         default=14,
         ge=1,
+        le=POLICY_DAYS_MAX,
         description=(
             "Policy: on the clinician's list, a pain flare or a next-morning pain rise stays "
             "flagged for this many days (two weeks of sessions, the window the "
@@ -187,6 +203,7 @@ class PolicyConfig(BaseModel):
     missed_sessions_window_days: int = Field(
         default=7,
         ge=1,
+        le=POLICY_DAYS_MAX,
         description=(
             "Policy: the clinician's list flags a walker who did fewer sessions than the "
             "prescribed sessions a week in the last this-many days (once the plan is at "
@@ -196,6 +213,7 @@ class PolicyConfig(BaseModel):
     recent_knee_surgery_weeks: int = Field(
         default=12,
         ge=1,
+        le=POLICY_WEEKS_MAX,
         description=(
             "Policy (RULES §7.6): knee surgery (a replacement or an arthroscopy included) "
             "within this many weeks requires a clinician's clearance, because rehabilitation "
@@ -220,6 +238,7 @@ class PolicyConfig(BaseModel):
     usual_level_window_days: int = Field(
         default=14,
         ge=1,
+        le=POLICY_DAYS_MAX,
         description=(
             "Policy (RULES §3 amendments): the walker's usual level of knee pain is the median "
             "pre-session pain of this many days (and of stiffness, the median next-morning "
@@ -287,6 +306,15 @@ class PolicyConfig(BaseModel):
             "minute keeps the walker informed without talking over a supervisor."
         ),
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_yes_for_a_number(cls, value: object, info: ValidationInfo) -> object:
+        """``true`` is not a number of days or a pain score (pydantic would read it as 1)."""
+        field = cls.model_fields[info.field_name] if info.field_name else None
+        if isinstance(value, bool) and field is not None and field.annotation in (int, float):
+            raise ValueError("must be a number, not yes or no")
+        return value
 
     @field_validator("high_risk_surfaces")
     @classmethod

@@ -9,6 +9,7 @@ plan decision records the version it was made under.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, get_origin
@@ -29,6 +30,7 @@ from retrowalk.services.access import (
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import InvalidRequest, invalid_from
 from retrowalk.services.schemas import Actor, PolicyField, PolicyOut, Role
+from retrowalk.services.schemas.base import TEXT_MAX_CHARS
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import ClinicPolicy, Walker
 
@@ -116,6 +118,9 @@ def current_policy(ctx: AppContext, actor: Actor) -> PolicyOut:
         return _out(tx, repo.latest_policy(tx))
 
 
+DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+
+
 def changes_from_text(texts: Mapping[str, str]) -> dict[str, Any]:
     """Policy values as a person typed them (a form box, ``NAME=VALUE`` at the terminal) as
     the values ``set_policy`` checks: a list of surfaces is comma-separated codes, yes/no
@@ -125,6 +130,8 @@ def changes_from_text(texts: Mapping[str, str]) -> dict[str, Any]:
         field = PolicyConfig.model_fields.get(name)
         if field is not None and get_origin(field.annotation) is tuple:
             changes[name] = [part.strip() for part in text.split(",") if part.strip()]
+        elif field is not None and field.annotation is float and DECIMAL_COMMA.match(text.strip()):
+            changes[name] = text.strip().replace(",", ".")  # 0,8 is 0.8, as on every form
         else:
             changes[name] = text.strip()
     return changes
@@ -138,6 +145,11 @@ def set_policy(ctx: AppContext, actor: Actor, changes: dict[str, Any], reason: s
     """
     if not isinstance(reason, str) or len(reason.strip()) < 3:
         raise InvalidRequest("reason: say why the policy changes, in a few words.", field="reason")
+    if len(reason) > TEXT_MAX_CHARS:
+        raise InvalidRequest(
+            f"reason: {len(reason):,} characters; at most {TEXT_MAX_CHARS:,} characters.",
+            field="reason",
+        )
     unknown = sorted(set(changes) - set(PolicyConfig.model_fields))
     if unknown:
         raise InvalidRequest(
