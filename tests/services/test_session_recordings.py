@@ -122,6 +122,15 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(ctx: AppContext) -> 
         recs.attach_recording(ctx, me, session_id, b"0" * (recs.MAX_RECORDING_BYTES + 1))
 
 
+def test_a_recording_whose_times_span_centuries_is_refused(ctx: AppContext) -> None:
+    me, _, session_id = _walker_with_session(ctx)
+    content = b"time,x,y,z\n0,0,0,9.8\n1e308,0,0,9.8\n"
+    with pytest.raises(InvalidRequest) as caught:
+        recs.attach_recording(ctx, me, session_id, content, file_name="odd.csv")
+    assert caught.value.field == "file"
+    assert recs.session_recordings(ctx, me, session_id) == []
+
+
 @pytest.mark.parametrize("packed", ["zip", "gzip"])
 def test_a_file_that_unpacks_to_too_much_is_refused_before_it_is_read(
     ctx: AppContext, monkeypatch: pytest.MonkeyPatch, packed: str

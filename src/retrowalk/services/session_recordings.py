@@ -194,7 +194,28 @@ def _check_expanded(content: bytes) -> None:
         )
 
 
+MAX_RECORDING_HOURS = 24
+"""A session's recording longer than a day is a wrong time column, not a walk (a two-row
+CSV at times 0 and 1e308 was stored as lasting 10^299 seconds: the second outside-in test)."""
+
+
+def _check_duration(summary: dict[str, Any]) -> None:
+    duration = summary.get("duration_s")
+    if isinstance(duration, int | float) and not 0 <= duration <= MAX_RECORDING_HOURS * 3600:
+        raise InvalidRequest(
+            f"file: its times span {duration:.3g} seconds; a session's recording may last at "
+            f"most {MAX_RECORDING_HOURS} hours (check the time column and its unit).",
+            field="file",
+        )
+
+
 def _read_file(content: bytes, name: str, fmt: str) -> Analysed:
+    analysed = _read_checked(content, name, fmt)
+    _check_duration(analysed[1])
+    return analysed
+
+
+def _read_checked(content: bytes, name: str, fmt: str) -> Analysed:
     _check_expanded(content)
     with tempfile.TemporaryDirectory(prefix="retrowalk-recording-") as folder:
         path = Path(folder) / name
