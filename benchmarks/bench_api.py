@@ -26,7 +26,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from pathlib import Path
 import httpx
 
 from benchmarks.bare_app import URL_ENV
-from benchmarks.bench_store import MORE_NO, postgres_schema
+from benchmarks.bench_store import MORE_NO, on_each_database
 from retrowalk.services import accounts, assessments, plans, screening, sign_ins, walkers
 from retrowalk.services.context import build_context
 from retrowalk.store.config import DATABASE_URL_ENV
@@ -333,18 +332,7 @@ def main() -> None:
         f"{OPEN_LOOP_SECONDS:g} s; {os.cpu_count()} CPUs shared by clients and server",
         flush=True,
     )
-    if "sqlite" in DATABASES:
-        with tempfile.TemporaryDirectory() as folder:
-            _bench_database("sqlite", f"sqlite+pysqlite:///{Path(folder) / 'api.sqlite'}")
-    if "postgresql" in DATABASES:
-        pg = postgres_schema()
-        if pg is None:
-            return
-        url, drop = pg
-        try:
-            _bench_database("postgresql", url)
-        finally:
-            drop()
+    on_each_database(_bench_database, "api.sqlite", DATABASES)
 
 
 if __name__ == "__main__":

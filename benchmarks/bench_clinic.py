@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import os
 import statistics
-import tempfile
 import time
 import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, event, func, insert, select, text
 
-from benchmarks.bench_store import MORE_NO, postgres_schema
+from benchmarks.bench_store import MORE_NO, on_each_database
 from retrowalk.services import (
     accounts,
     assessments,
@@ -271,16 +269,7 @@ def _run(name: str, url: str) -> dict[tuple[str, int], tuple[float, int]]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        _run("sqlite", f"sqlite+pysqlite:///{Path(folder) / 'clinic.sqlite'}")
-    pg = postgres_schema()
-    if pg is None:
-        return
-    url, drop = pg
-    try:
-        _run("postgresql", url)
-    finally:
-        drop()
+    on_each_database(_run, "clinic.sqlite")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -255,17 +255,30 @@ def postgres_schema() -> tuple[str, Callable[[], None]] | None:
     return f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}", drop
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        _run("sqlite", f"sqlite+pysqlite:///{Path(folder) / 'bench.sqlite'}")
+def on_each_database(
+    run: Callable[[str, str], object],
+    file_name: str,
+    names: Sequence[str] = ("sqlite", "postgresql"),
+) -> None:
+    """``run(name, url)`` on a new SQLite file, then in a new PostgreSQL schema (dropped after;
+    skipped with a line when no server answers)."""
+    if "sqlite" in names:
+        with tempfile.TemporaryDirectory() as folder:
+            run("sqlite", f"sqlite+pysqlite:///{Path(folder) / file_name}")
+    if "postgresql" not in names:
+        return
     pg = postgres_schema()
     if pg is None:
         return
     url, drop = pg
     try:
-        _run("postgresql", url)
+        run("postgresql", url)
     finally:
         drop()
+
+
+def main() -> None:
+    on_each_database(_run, "bench.sqlite")
 
 
 if __name__ == "__main__":
