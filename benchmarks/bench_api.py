@@ -40,6 +40,7 @@ from retrowalk.services import accounts, assessments, plans, screening, sign_ins
 from retrowalk.services.context import build_context
 from retrowalk.store.config import DATABASE_URL_ENV
 from retrowalk.store.models import Prescription
+from retrowalk.web.http_protocol import PROTOCOL as NO_DELAY_PROTOCOL
 
 CLIENTS = (1, 10, 100)
 SECONDS = float(os.environ.get("RETROWALK_BENCH_API_SECONDS", "1.0"))
@@ -142,6 +143,8 @@ def _server(app: str, url: str, workers: int) -> Iterator[str]:
             "60",
             "--backlog",
             "4096",
+            "--http",
+            NO_DELAY_PROTOCOL,
         ],
         env=env,
         cwd=Path(__file__).resolve().parents[1],

@@ -81,6 +81,8 @@ def register(app: typer.Typer) -> None:
         from retrowalk.services.context import build_context
         from retrowalk.store.config import DATABASE_URL_ENV
         from retrowalk.web.app import create_app
+        from retrowalk.web.gc_startup import freeze_startup_objects
+        from retrowalk.web.http_protocol import PROTOCOL as NO_DELAY_PROTOCOL
 
         trusted = forwarded_allow_ips(forwarded_allow_ips_option)
         ctx = build_context(database_url)
@@ -104,9 +106,12 @@ def register(app: typer.Typer) -> None:
             "log_level": "warning",
             "proxy_headers": bool(trusted),
             "forwarded_allow_ips": trusted or "",
+            "http": NO_DELAY_PROTOCOL,  # TCP_NODELAY with several workers too (uvicorn #3149)
         }
         if workers == 1:
-            uvicorn.run(create_app(ctx), **options)  # type: ignore[arg-type]
+            app = create_app(ctx)
+            freeze_startup_objects()
+            uvicorn.run(app, **options)  # type: ignore[arg-type]
             return
         # Each worker process builds its own app on the same database (already migrated).
         os.environ[DATABASE_URL_ENV] = ctx.db.engine.url.render_as_string(hide_password=False)

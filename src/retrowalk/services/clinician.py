@@ -21,6 +21,7 @@ from retrowalk.clinical.clinician_changes import clinician_adjust
 from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
 from retrowalk.clinical.policy import PolicyConfig
+from retrowalk.clinical.policy_timeline import PolicyTimeline
 from retrowalk.clinical.reassessment import reassessment_due
 from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
 from retrowalk.clinical.restrictions import active_restrictions
@@ -29,6 +30,7 @@ from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import clearance_out, note_out, prescription_out, walker_out
 from retrowalk.services.errors import AccessDenied, Conflict, parse
+from retrowalk.services.flag_cache import FlagCache
 from retrowalk.services.plans import clinical_prescription, store_prescription
 from retrowalk.services.policies import policy_in, policy_timeline
 from retrowalk.services.restrictions import (
@@ -207,8 +209,57 @@ def add_note(
         return note_out(row)
 
 
+def _cached_flags(
+    tx: Session,
+    profiles: Sequence[Row[Any]],
+    at: datetime,
+    policy: PolicyConfig,
+    cache: FlagCache,
+) -> list[WalkerFlags]:
+    """:func:`_flags` of these walkers (``repositories.walker_profiles`` rows), computed only
+    for those whose record, policy, local date, profile or recorders' names changed since the
+    cache last saw them (:mod:`~retrowalk.services.flag_cache`); the others' are those kept."""
+    timeline = policy_timeline(tx)
+    days = {zone: local_date(at, zone) for zone in {p.timezone for p in profiles}}
+    stamps = {
+        p.id: (p.record_version, len(timeline.versions), days[p.timezone], tuple(p))
+        for p in profiles
+    }
+    kept: dict[int, WalkerFlags] = {}
+    for profile in profiles:
+        flags = cache.get(profile.id, stamps[profile.id])
+        if flags is not None:
+            kept[profile.id] = flags
+    names = repo.display_names(tx, {i for f in kept.values() for i, _ in _recorders(f)})
+    for walker_id, flags in list(kept.items()):
+        if any(names.get(i) != name for i, name in _recorders(flags)):
+            del kept[walker_id]
+    missing = [p.id for p in profiles if p.id not in kept]
+    if missing:
+        summaries = repo.walker_summaries(tx, walker_ids=missing)
+        for flags in _flags(tx, summaries, at, policy, timeline):
+            kept[flags.walker.id] = flags
+            if Flag.RECORD_UNREADABLE not in flags.flags and flags.walker.id in stamps:
+                cache.put(flags.walker.id, stamps[flags.walker.id], flags)
+    return [kept[p.id] for p in profiles if p.id in kept]
+
+
+def _recorders(flags: WalkerFlags) -> list[tuple[int, str | None]]:
+    """Who recorded the restrictions shown, with the name they are shown with."""
+    return [
+        (t.recorded_by, t.recorded_by_name)
+        for r in flags.restrictions
+        for t in r.triggers
+        if t.recorded_by is not None
+    ]
+
+
 def _flags(
-    tx: Session, summaries: Sequence[repo.WalkerSummary], at: datetime, policy: PolicyConfig
+    tx: Session,
+    summaries: Sequence[repo.WalkerSummary],
+    at: datetime,
+    policy: PolicyConfig,
+    timeline: PolicyTimeline | None = None,
 ) -> list[WalkerFlags]:
     """The flags of these walkers, in the same few queries for one walker or a thousand: the
     restrictions from each walker's whole record (:func:`walker_records`, one query per kind
@@ -218,7 +269,7 @@ def _flags(
     walkers = [s.walker for s in summaries]
     ids = [w.id for w in walkers]
     records = walker_records(tx, walkers, policy)
-    timeline = policy_timeline(tx)
+    timeline = timeline if timeline is not None else policy_timeline(tx)
     restrictions: dict[int, Restrictions] = {}
     for walker in walkers:
         record = records[walker.id]
@@ -376,7 +427,8 @@ def walker_flags(ctx: AppContext, actor: Actor) -> list[WalkerFlags]:
             raise AccessDenied("Only a clinician or an admin sees the walker list.")
         clinician = actor.account_id if actor.role is Role.CLINICIAN else None
         _, policy = policy_in(tx)
-        return _flags(tx, repo.walker_summaries(tx, clinician_id=clinician), at, policy)
+        profiles = repo.walker_profiles(tx, clinician_id=clinician)
+        return _cached_flags(tx, profiles, at, policy, ctx.flag_cache)
 
 
 RECORD_UNREADABLE = (

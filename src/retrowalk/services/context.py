@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from retrowalk.services.clock import utc_now
+from retrowalk.services.flag_cache import FlagCache
 from retrowalk.store import Database, open_database
 
 Clock = Callable[[], datetime]
@@ -31,10 +32,13 @@ def system_clock() -> datetime:
 
 @dataclass(frozen=True)
 class AppContext:
-    """The database and the clock every use case runs with."""
+    """The database and the clock every use case runs with (and the list's cache, shared by
+    every ``at`` copy of this context)."""
 
     db: Database
     clock: Clock = field(default=system_clock)
+    flag_cache: FlagCache = field(default_factory=FlagCache, compare=False)
+    """The clinician list's flags, walker by walker (:mod:`~retrowalk.services.flag_cache`)."""
 
     def now(self) -> datetime:
         """The current instant in UTC (checked: aware, in the allowed years)."""

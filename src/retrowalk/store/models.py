@@ -100,6 +100,8 @@ class Walker(Base):
     """IANA name, e.g. ``Europe/London``: decides the walker's "today"."""
     clinician_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     created_at: Mapped[datetime]
+    record_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Raised by every audited change of the walker's record (``repositories.audit``)."""
 
 
 class Screening(Base):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, TextClause, and_, exists, func, select, text
+from sqlalchemy import ColumnElement, Row, TextClause, and_, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
 from retrowalk.store.models import (
@@ -62,7 +62,18 @@ def audit(
     walker_id: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Append one audit entry in the caller's transaction (the log is never updated)."""
+    """Append one audit entry in the caller's transaction (the log is never updated).
+
+    An entry about a walker also raises the walker's ``record_version`` in the same
+    transaction: its row lock orders concurrent changes to one walker, so the version a
+    reader sees covers every change committed up to it (what the list's cache keys on)."""
+    if walker_id is not None:
+        tx.execute(
+            update(Walker)
+            .where(Walker.id == walker_id)
+            .values(record_version=Walker.record_version + 1)
+            .execution_options(synchronize_session=False)
+        )
     tx.add(
         AuditEntry(
             at=at,
@@ -619,12 +630,49 @@ def accounts_by_id(tx: Session, account_ids: Iterable[int]) -> dict[int, Account
     return {a.id: a for a in tx.scalars(select(Account).where(Account.id.in_(wanted)))}
 
 
+def display_names(tx: Session, account_ids: Iterable[int]) -> dict[int, str]:
+    """The display names of these accounts, in one query (none asked: none read)."""
+    wanted = sorted(set(account_ids))
+    if not wanted:
+        return {}
+    query = select(Account.id, Account.display_name).where(Account.id.in_(wanted))
+    return {row.id: row.display_name for row in tx.execute(query)}
+
+
+PROFILE_COLUMNS = (
+    Walker.id,
+    Walker.record_version,
+    Walker.timezone,
+    Account.id.label("account_id"),
+    Account.email,
+    Account.display_name,
+    Walker.age_years,
+    Walker.sex,
+    Walker.knee_condition,
+    Walker.knee_side,
+    Walker.clinician_id,
+)
+"""What the list needs to know whether a walker's kept flags still hold: the record version,
+the time zone (the walker's date) and everything the list shows of the walker."""
+
+
+def walker_profiles(tx: Session, clinician_id: int | None = None) -> list[Row[Any]]:
+    """The walkers (``clinician_id``'s, or all) as :data:`PROFILE_COLUMNS` rows, by id."""
+    query = select(*PROFILE_COLUMNS).join(Account, Walker.account_id == Account.id)
+    if clinician_id is not None:
+        query = query.where(Walker.clinician_id == clinician_id)
+    return list(tx.execute(query.order_by(Walker.id)))
+
+
 def walker_summaries(
-    tx: Session, clinician_id: int | None = None, walker_id: int | None = None
+    tx: Session,
+    clinician_id: int | None = None,
+    walker_id: int | None = None,
+    walker_ids: Sequence[int] | None = None,
 ) -> list[WalkerSummary]:
-    """The walkers (``clinician_id``'s, or one, or all) with their account, the date of their
-    last session and their newest and first plan versions, in one query: each of those is a
-    correlated subquery answered by an index in O(log n)."""
+    """The walkers (``clinician_id``'s, or one, or those of ``walker_ids``, or all) with their
+    account, the date of their last session and their newest and first plan versions, in one
+    query: each of those is a correlated subquery answered by an index in O(log n)."""
     last_on = (
         select(func.max(WalkSession.local_date))
         .where(WalkSession.walker_id == Walker.id)
@@ -660,6 +708,8 @@ def walker_summaries(
         query = query.where(Walker.clinician_id == clinician_id)
     if walker_id is not None:
         query = query.where(Walker.id == walker_id)
+    if walker_ids is not None:
+        query = query.where(_of(Walker.id, walker_ids))
     rows = tx.execute(query.order_by(Walker.id)).all()
     wanted = [r[3] for r in rows if r[3] is not None]
     plans = {
@@ -714,7 +764,6 @@ FLAG_SESSION_COLUMNS = (
     WalkSession.id,
     WalkSession.walker_id,
     WalkSession.local_date,
-    WalkSession.logged_at,
     WalkSession.pain_before_nprs,
     WalkSession.pain_peak_nprs,
     WalkSession.supervised,
@@ -722,7 +771,8 @@ FLAG_SESSION_COLUMNS = (
     WalkSession.surface,
     WalkSession.planned_surface,
 )
-"""The columns of a session the flags read (rows, not ORM objects: the list reads many)."""
+"""The columns of a session the flags read (rows, not ORM objects: the list reads many; no
+time of day, whose conversion to an aware datetime was a third of the list's time)."""
 
 
 def sessions_in_window(

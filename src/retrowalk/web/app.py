@@ -131,4 +131,8 @@ def create_app(
 def app_from_environment() -> FastAPI:
     """The app of one ``retrowalk serve --workers N`` worker (database from the environment;
     ``retrowalk serve`` has migrated it before starting the workers)."""
-    return create_app(build_context())
+    from retrowalk.web.gc_startup import freeze_startup_objects
+
+    app = create_app(build_context())
+    freeze_startup_objects()
+    return app
