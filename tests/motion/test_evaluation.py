@@ -4,8 +4,9 @@ Measured (docs/motion.md, issue 14): Oxford median |error| 1.6 %, mean 2.6 %, wo
 placement median 5.2 %, worst recording 13.8 %; IPOL (with the angular rate's turn rules)
 97.1 % of contacts found within ±0.25 s, precision 96.6 %, median offset +60 ms, p95
 |offset| 120 ms, count error in trial median 2.6 % (worst 9.4 %), over the whole recording
-median 2.8 % (worst 15.8 %), 11 extra steps at gait initiation, 83 missed at termination;
-leave one subject out (a reduced grid here): whole median 2.8 %, worst 15.8 %. The bounds
+median 2.8 % (worst 12.5 %), 11 extra steps at gait initiation, 90 missed at termination;
+leave one subject out (a reduced grid here; the full grid of bench_motion_heldout.py gives
+the same): whole median 2.8 %, worst 12.5 %. The bounds
 leave a little room for numerical noise, not for a regression.
 """
 
@@ -76,7 +77,7 @@ def test_ipol_step_counts_in_the_trial_and_over_the_whole_recording(
     assert ipol_evaluation.median_abs_count_error_pct <= 2.7
     assert ipol_evaluation.max_abs_in_trial_error_pct <= 9.5
     assert ipol_evaluation.median_abs_whole_error_pct <= 2.85
-    assert ipol_evaluation.max_abs_whole_error_pct <= 16.0
+    assert ipol_evaluation.max_abs_whole_error_pct <= 12.7
     assert sum(c.annotated for c in ipol_evaluation.counts) == 2817
 
 
@@ -90,11 +91,11 @@ def test_gait_initiation_no_longer_counts_the_push_off(ipol_evaluation: IpolEval
 
 
 def test_gait_termination_counts_the_closing_step(ipol_evaluation: IpolEvaluation) -> None:
-    """Missed at termination: 146 before the closing-step rule, 104 with it, 83 with the
+    """Missed at termination: 146 before the closing-step rule, 104 with it, 90 with the
     turns on the spot after the trial end counted from the angular rate."""
     parts = {p.part: p for p in ipol_evaluation.parts}
-    assert parts["termination"].missed <= 85
-    assert parts["termination"].missed + parts["termination"].extra <= 155
+    assert parts["termination"].missed <= 92
+    assert parts["termination"].missed + parts["termination"].extra <= 157
     assert parts["turn"].missed + parts["turn"].extra <= 88
 
 
@@ -116,4 +117,4 @@ def test_held_out_figures_come_from_subjects_left_out_of_the_choice(ipol_dir: Pa
     assert len(held.trials) == 80
     assert sum(held.chosen.values()) == 80
     assert held.median_abs_whole_error_pct <= 2.85
-    assert held.max_abs_whole_error_pct <= 16.0
+    assert held.max_abs_whole_error_pct <= 12.7

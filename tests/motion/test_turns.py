@@ -93,10 +93,21 @@ def test_a_turn_on_the_spot_counts_only_away_from_walking() -> None:
     assert bouts[1].step_times_s == pytest.approx([10.375, 11.125, 11.875, 12.625])
 
 
+def test_a_short_bout_around_a_turn_on_the_spot_is_counted_as_the_turn() -> None:
+    builder = BoutBuilder()
+    walk = [float(t) for t in np.arange(0.0, 5.01, 0.5)]
+    shuffle = [10.0, 10.4, 10.8, 11.2, 11.6, 12.0, 12.4, 13.5]  # 8 peaks, 3 s of turning
+    turn = Turn(10.1, 12.6, 2.0, 12.62)  # 1.5 s after the window: 3 steps
+    bouts = builder.add_steps(walk + shuffle, turns=[turn]) + builder.break_here()
+    assert [(b.kind, b.steps) for b in bouts] == [("walking", 11), ("turn", 4)]
+    assert bouts[1].step_times_s[-1] == pytest.approx(13.5)  # outside the turn: kept
+
+
 @pytest.fixture(scope="module")
 def turning_trials(ipol_dir: Path) -> list[Recording]:
-    """Trials whose walkers turn on the spot after stopping (4-4, 6-5) or pivot (13-4)."""
-    return [read_ipol(ipol_dir / f"{t}_lb.txt.gz") for t in ("4-4", "6-5", "13-4")]
+    """Trials whose walkers turn on the spot after stopping (4-4, 6-5, 8-6: shuffling round
+    in a short bout) or pivot (13-4)."""
+    return [read_ipol(ipol_dir / f"{t}_lb.txt.gz") for t in ("4-4", "6-5", "13-4", "8-6")]
 
 
 def test_without_angular_rate_the_steps_are_those_of_the_acceleration_alone(
@@ -116,17 +127,19 @@ def test_the_angular_rate_finds_the_turns_the_acceleration_misses(
     turning_trials: list[Recording],
 ) -> None:
     """4-4 and 6-5: 6 annotated steps each after the trial end, turning on the spot; 13-4:
-    one 2-s interval turning 2.6 rad where 3 turn steps are annotated (measured)."""
+    one 2-s interval turning 2.6 rad where 3 turn steps are annotated; 8-6: 3 annotated steps
+    after the trial end, where 8 peaks made a bout (measured)."""
     steps = [[(b.kind, b.steps) for b in detect_bouts(recording)] for recording in turning_trials]
     assert steps == [
         [("walking", 30), ("turn", 6)],
         [("walking", 32), ("turn", 4)],
         [("walking", 37)],
+        [("walking", 36), ("turn", 4)],
     ]
 
 
 @settings(max_examples=5, deadline=None)
-@given(st.lists(st.integers(1, 3000), min_size=1, max_size=20), st.integers(0, 2))
+@given(st.lists(st.integers(1, 3000), min_size=1, max_size=20), st.integers(0, 3))
 def test_any_chunking_with_angular_rate_gives_the_whole_signal_result(
     turning_trials: list[Recording], sizes: list[int], which: int
 ) -> None:

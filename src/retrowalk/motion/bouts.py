@@ -200,17 +200,39 @@ class BoutBuilder:
             if closing is not None:
                 steps, turned = [*steps, closing], [*turned, 0.0]
             steps = fill_pivots(steps, turned, self._turn_params)
-            bout = make_bout(np.asarray(steps, dtype=np.float64), classify(sums, cycles))
-            self._last_kept = (bout.start_s, bout.end_s)
-            bouts.append(bout)
+            times = np.asarray(steps, dtype=np.float64)
+            self._last_kept = (float(times[0]), float(times[-1]))
+            shuffle = self._shuffle(times)
+            bout = make_bout(times, classify(sums, cycles)) if shuffle is None else shuffle
+            bouts.extend([] if bout.steps == 0 else [bout])
         return sorted(bouts + self._resolve_turns(next_s), key=lambda b: b.start_s)
 
-    def _clear_of_walking(self, turn: Turn) -> bool:
-        if self._last_kept is None:
-            return True
+    def _overlaps(self, turn: Turn, start: float, end: float) -> bool:
         margin = self._turn_params.margin_s
-        start, end = self._last_kept
-        return turn.end_s < start - margin or turn.start_s > end + margin
+        return not (turn.end_s < start - margin or turn.start_s > end + margin)
+
+    def _clear_of_walking(self, turn: Turn) -> bool:
+        return self._last_kept is None or not self._overlaps(turn, *self._last_kept)
+
+    def _shuffle(self, times: FloatArray) -> Bout | None:
+        """A short bout around a turn on the spot is shuffling round, not walking: the steps
+        within the turn are counted from its duration (``TurnParams.shuffle_steps``)."""
+        params = self._turn_params
+        if times.size >= params.shuffle_steps or params.step_interval_s <= 0:
+            return None
+        start, end = float(times[0]), float(times[-1])
+        turns = [t for t in self._pending if self._overlaps(t, start, end)]
+        if not turns:
+            return None
+        self._pending = [t for t in self._pending if t not in turns]
+        margin = self._turn_params.margin_s
+        keep = np.ones(times.size, dtype=bool)
+        for turn in turns:
+            keep &= (times < turn.start_s - margin) | (times > turn.end_s + margin)
+        counted = [times[keep], *(turn.steps(self._turn_params) for turn in turns)]
+        shuffled = np.sort(np.concatenate(counted))
+        empty = Bout(start, start, 0, 0.0, 0.0, shuffled, kind="turn")
+        return turn_bout(shuffled) if shuffled.size else empty
 
     def _resolve_turns(self, next_s: float) -> list[Bout]:
         """Turns on the spot that no walking bout can reach any more, as bouts."""

@@ -44,6 +44,10 @@ class TurnParams:
     ``step_interval_s`` over its duration less the averaging window."""
     step_interval_s: float = 0.5
     """Steps of a turn on the spot (s apart); 0 turns the rule off."""
+    shuffle_steps: int = 10
+    """A bout of fewer steps that comes within ``margin_s`` of a turn on the spot is
+    shuffling round, not walking: its steps within the turn are replaced by the turn's
+    count, and it becomes a bout of kind ``"turn"``. 0 turns this off."""
     gravity_window_s: float = 2.0
     """Moving mean of the acceleration that gives the gravity direction."""
 
@@ -60,6 +64,10 @@ class TurnParams:
         for name, value in at_least_zero.items():
             if not np.isfinite(value) or value < 0:
                 raise InvalidParameterError(name, value, "a number from 0")
+        if self.shuffle_steps < 0:
+            raise InvalidParameterError(
+                "shuffle_steps", self.shuffle_steps, "a whole number from 0"
+            )
         for name, value in {
             "min_rate_rad_s": self.min_rate_rad_s,
             "window_s": self.window_s,
