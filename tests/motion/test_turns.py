@@ -11,10 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.spatial.transform import Rotation
 
-from retrowalk.motion import Recording, detect_bouts
+from retrowalk.motion import Recording, analyze, detect_bouts
 from retrowalk.motion.analysis import DEFAULT_SETTINGS
 from retrowalk.motion.bouts import Bout, BoutBuilder
 from retrowalk.motion.errors import RecordingError
+from retrowalk.motion.phases import Phase, check_directions, split_by_phase
 from retrowalk.motion.readers.datasets import read_ipol
 from retrowalk.motion.streaming import StreamingAnalyzer
 from retrowalk.motion.turns import (
@@ -166,3 +167,15 @@ def test_a_stream_has_angular_rate_in_every_chunk_or_in_none() -> None:
     analyzer.feed(np.arange(5.0), np.ones((5, 3)), np.zeros((5, 3)))
     with pytest.raises(RecordingError, match="every chunk"):
         analyzer.feed(np.arange(5.0, 10.0), np.ones((5, 3)))
+
+
+def test_a_turn_cut_by_a_phase_stays_a_turn_and_is_not_checked_for_direction(
+    turning_trials: list[Recording],
+) -> None:
+    analysis = analyze(turning_trials[0])  # 4-4: walking to 19.3 s, a turn of 6 steps after
+    turn = next(r.bout for r in analysis.bouts if r.bout.kind == "turn")
+    middle = float(np.median(turn.step_times_s))
+    phases = [Phase("walk", 0.0, middle, "forward"), Phase("after", middle, 40.0, "backward")]
+    reports = split_by_phase(analysis, phases)
+    assert [b.bout.kind for b in reports[1].bouts] == ["turn"]
+    assert check_directions(reports).counts == {("forward", "forward"): 1}
