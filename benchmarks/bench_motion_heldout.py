@@ -1,8 +1,9 @@
 """Held-out IPOL figures: leave one subject out when choosing the settings tuned on IPOL.
 
-The push-off ratio, the closing-step window and (with Oxford) the relative prominence were
-chosen on the IPOL trials, so the IPOL figures of the defaults are in-sample. Here, for
-each of the 14 subjects, the same choice is made again on the other 13 subjects only
+The push-off ratio, the closing-step window, the two turn rules of the angular rate (the
+pivot fill and the turn on the spot) and (with Oxford) the relative prominence were chosen
+on the IPOL trials, so the IPOL figures of the defaults are in-sample. Here, for each of the
+14 subjects, the same choice is made again on the other 13 subjects only
 (:func:`retrowalk.motion.evaluation.held_out_ipol`, over the grid below, which holds the
 defaults) and that subject's trials are counted with the settings so chosen.
 """
@@ -18,20 +19,37 @@ from retrowalk.motion.evaluation import default_oxford_dir, evaluate_ipol, held_
 PROMINENCES = (0.6, 0.7, 0.8)
 CLOSING_WINDOWS = ((0.0, 0.0), (0.5, 1.2), (0.5, 1.5))
 PUSH_OFF_RATIOS = (0.0, 0.9)
+PIVOT_FILLS = ((0.0, 0.0), (1.4, 2.5))
+"""(fill_angle_rad, fill_ratio); a ratio of 0 turns the pivot fill off."""
+TURNS_ON_THE_SPOT = ((0.0, 0), (0.5, 0), (0.5, 10), (1.0, 10))
+"""(step_interval_s, shuffle_steps): seconds per step of a turn on the spot (0: the rule
+off), and the bout length below which a bout around one is counted as the turn (0: never)."""
 
 
 def candidates() -> dict[str, AnalysisSettings]:
-    """Every combination of the grid, named by its three values."""
+    """Every combination of the grid, named by its values."""
     out = {}
-    for prominence, window, push_off in itertools.product(
-        PROMINENCES, CLOSING_WINDOWS, PUSH_OFF_RATIOS
-    ):
+    grid = itertools.product(
+        PROMINENCES, CLOSING_WINDOWS, PUSH_OFF_RATIOS, PIVOT_FILLS, TURNS_ON_THE_SPOT
+    )
+    for prominence, window, push_off, (fill_angle, fill_ratio), (turn_step, shuffle) in grid:
         steps = dataclasses.replace(DEFAULT_SETTINGS.steps, relative_prominence=prominence)
         bouts = dataclasses.replace(
             DEFAULT_SETTINGS.bouts, closing_window=window, push_off_ratio=push_off
         )
-        name = f"prominence {prominence}, closing {window[0]}–{window[1]}, push-off {push_off}"
-        out[name] = dataclasses.replace(DEFAULT_SETTINGS, steps=steps, bouts=bouts)
+        turns = dataclasses.replace(
+            DEFAULT_SETTINGS.turns,
+            fill_angle_rad=fill_angle,
+            fill_ratio=fill_ratio,
+            step_interval_s=turn_step,
+            shuffle_steps=shuffle,
+        )
+        name = (
+            f"prominence {prominence}, closing {window[0]}–{window[1]}, push-off {push_off}, "
+            f"pivot fill {fill_angle} rad × {fill_ratio}, turn step {turn_step} s, "
+            f"shuffle below {shuffle} steps"
+        )
+        out[name] = dataclasses.replace(DEFAULT_SETTINGS, steps=steps, bouts=bouts, turns=turns)
     return out
 
 

@@ -19,8 +19,28 @@ from retrowalk.motion.direction import STATS, step_cycles
 from retrowalk.motion.errors import InvalidParameterError, RecordingError
 from retrowalk.motion.gps import GpsTotals, track_distance_m
 from retrowalk.motion.recording import GpsTrack, Recording
-from retrowalk.motion.steps import DEFAULT_STEP_PARAMS, StepParams, detect_peaks
-from retrowalk.motion.timebase import DEFAULT_MAX_GAP_S, DEFAULT_RATE_HZ, uniform_segments
+from retrowalk.motion.steps import (
+    DEFAULT_STEP_PARAMS,
+    StepParams,
+    detect_peaks,
+    local_level,
+    step_signal,
+)
+from retrowalk.motion.timebase import (
+    DEFAULT_MAX_GAP_S,
+    DEFAULT_RATE_HZ,
+    UniformSegment,
+    uniform_segments,
+)
+from retrowalk.motion.turns import (
+    DEFAULT_TURN_PARAMS,
+    Turn,
+    TurnParams,
+    TurnTracker,
+    gyro_at,
+    turn_signals,
+    turned_between,
+)
 
 Progress = Callable[[float], None]
 """Called with the fraction done (0–1) as the analysis proceeds."""
@@ -34,11 +54,14 @@ class AnalysisSettings:
     max_gap_s: float = DEFAULT_MAX_GAP_S
     steps: StepParams = DEFAULT_STEP_PARAMS
     bouts: BoutParams = DEFAULT_BOUT_PARAMS
+    turns: TurnParams = DEFAULT_TURN_PARAMS
+    """Used only where the recording has angular rate (a gyroscope)."""
 
     def validate(self) -> None:
         """Raise :class:`InvalidParameterError` for a setting that cannot work."""
         self.steps.validate()
         self.bouts.validate()
+        self.turns.validate()
 
 
 DEFAULT_SETTINGS = AnalysisSettings()
@@ -145,29 +168,58 @@ def detect_bouts(
     settings: AnalysisSettings = DEFAULT_SETTINGS,
     progress: Progress | None = None,
 ) -> list[Bout]:
-    """Walking bouts of a recording with acceleration, on the whole signal at once."""
+    """Walking bouts of a recording with acceleration, on the whole signal at once.
+
+    Where the recording has angular rate, the turn rules of :mod:`retrowalk.motion.turns`
+    apply too (its turns on the spot come back as bouts of kind ``"turn"``).
+    """
     settings.validate()
     acc = recording.acc_m_s2
     if acc is None:
         return []
     require_gravity(recording)
-    segments = uniform_segments(acc.t_s, acc.xyz, settings.rate_hz, settings.max_gap_s)
-    builder = BoutBuilder(settings.bouts)
+    gyro = gyro_at(recording)
+    samples = acc.xyz if gyro is None else np.hstack((acc.xyz, gyro))
+    segments = uniform_segments(acc.t_s, samples, settings.rate_hz, settings.max_gap_s)
+    builder = BoutBuilder(settings.bouts, settings.turns)
     bouts: list[Bout] = []
     total = max(1, sum(s.xyz.shape[0] for s in segments))
     done = 0
     max_cycle = int(settings.bouts.max_step_gap_s * settings.rate_hz)
     for segment in segments:
-        indices, is_step = detect_peaks(segment.xyz, segment.rate_hz, settings.steps)
+        xyz = segment.xyz[:, :3]
+        indices, is_step = detect_peaks(xyz, segment.rate_hz, settings.steps)
         times = segment.t0_s + indices / segment.rate_hz
         cycles = np.zeros((indices.size, STATS))
-        cycles[is_step] = step_cycles(segment.xyz, indices[is_step], None, max_cycle)
-        bouts.extend(builder.add_steps(times.tolist(), cycles, is_step))
+        cycles[is_step] = step_cycles(xyz, indices[is_step], None, max_cycle)
+        turned, turns = segment_turns(segment, indices, is_step, max_cycle, settings)
+        bouts.extend(builder.add_steps(times.tolist(), cycles, is_step, turned, turns))
         bouts.extend(builder.break_here())
         done += segment.xyz.shape[0]
         if progress is not None:
             progress(done / total)
     return bouts
+
+
+def segment_turns(
+    segment: UniformSegment,
+    indices: np.ndarray[tuple[int], np.dtype[np.intp]],
+    is_step: np.ndarray[tuple[int], np.dtype[np.bool_]],
+    max_cycle: int,
+    settings: AnalysisSettings,
+) -> tuple[np.ndarray[tuple[int], np.dtype[np.float64]] | None, list[Turn]]:
+    """Per peak, the angle turned since the step before; and the segment's turns on the
+    spot. ``(None, [])`` without angular rate (columns 3–5 of the segment)."""
+    if segment.xyz.shape[1] < 6:
+        return None, []
+    xyz, gyro, rate = segment.xyz[:, :3], segment.xyz[:, 3:6], segment.rate_hz
+    yaw, smooth = turn_signals(xyz, gyro, rate, settings.turns)
+    turned = np.zeros(indices.size)
+    turned[is_step] = turned_between(yaw, indices[is_step], None, max_cycle, rate)
+    level = local_level(step_signal(xyz, rate, settings.steps), rate, settings.steps)
+    tracker = TurnTracker(segment.t0_s, rate, settings.turns)
+    turns = tracker.push(0, smooth, yaw, level) + tracker.finish()
+    return turned, turns
 
 
 def require_gravity(recording: Recording) -> None:

@@ -9,8 +9,9 @@ step, and the closing step of gait termination — too weak to pass the step thr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,6 +19,7 @@ from numpy.typing import NDArray
 from retrowalk.motion.direction import STATS, UNKNOWN, Direction, classify
 from retrowalk.motion.errors import InvalidParameterError
 from retrowalk.motion.recording import FloatArray
+from retrowalk.motion.turns import DEFAULT_TURN_PARAMS, Turn, TurnParams, fill_pivots
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,9 @@ class Bout:
     ``confidence`` (0–1) is the regularity of the step rhythm: 1 minus the median absolute
     deviation of the step intervals divided by their median. Regular walking scores near 1;
     a bout made of irregular jolts scores low. ``direction``: forward, backward or unknown
-    (see :mod:`retrowalk.motion.direction` for what it can and cannot tell).
+    (see :mod:`retrowalk.motion.direction` for what it can and cannot tell). ``kind`` is
+    ``"turn"`` for a turn on the spot found by the angular rate (:mod:`retrowalk.motion.turns`):
+    its steps are counted from its duration, and it has no direction.
     """
 
     start_s: float
@@ -83,6 +87,7 @@ class Bout:
     confidence: float
     step_times_s: FloatArray
     direction: Direction = UNKNOWN
+    kind: Literal["walking", "turn"] = "walking"
 
     @property
     def duration_s(self) -> float:
@@ -107,6 +112,23 @@ def make_bout(step_times_s: FloatArray, direction: Direction = UNKNOWN) -> Bout:
         step_times_s=step_times_s,
         direction=direction,
     )
+
+
+def turn_bout(step_times_s: FloatArray) -> Bout:
+    """A turn on the spot as a bout (at least one step; no direction)."""
+    if step_times_s.size >= 2:
+        walked = make_bout(step_times_s)
+        return Bout(
+            walked.start_s,
+            walked.end_s,
+            walked.steps,
+            walked.cadence_spm,
+            0.0,
+            step_times_s,
+            kind="turn",
+        )
+    t = float(step_times_s[0])
+    return Bout(t, t, 1, 0.0, 0.0, step_times_s, kind="turn")
 
 
 def closing_step(
@@ -145,48 +167,112 @@ class BoutBuilder:
     they follow the open bout's last step closely enough to be its closing step.
     """
 
-    def __init__(self, params: BoutParams = DEFAULT_BOUT_PARAMS) -> None:
+    def __init__(
+        self, params: BoutParams = DEFAULT_BOUT_PARAMS, turns: TurnParams = DEFAULT_TURN_PARAMS
+    ) -> None:
         params.validate()
+        turns.validate()
         self._params = params
+        self._turn_params = turns
         self._open: list[float] = []
+        self._turned: list[float] = []  # angle turned since the step before, per open step
+        self._pending: list[Turn] = []  # turns on the spot not yet known to be clear of bouts
+        self._last_kept: tuple[float, float] | None = None
         self._sums = np.zeros(STATS)
         self._cycles = 0
         self._first_cycle: NDArray[np.float64] | None = None
         self._after: list[float] = []  # weak peaks since the open bout's last step
         self._horizon_s = params.closing_window[1] * params.max_step_gap_s
 
-    def _close(self) -> list[Bout]:
+    def _close(self, next_s: float = float("inf")) -> list[Bout]:
         steps, self._open = self._open, []
+        turned, self._turned = self._turned, []
         after, self._after = self._after, []
         sums, cycles, first = self._sums, self._cycles, self._first_cycle
         self._sums, self._cycles, self._first_cycle = np.zeros(STATS), 0, None
         if is_push_off(steps, self._params.push_off_ratio):
-            steps = steps[1:]
+            steps, turned = steps[1:], turned[1:]
             if first is not None:
                 sums, cycles = sums - first, cycles - 1
-        if len(steps) < self._params.min_steps:
-            return []
-        closing = closing_step(steps, after, self._params.closing_window)
-        if closing is not None:
-            steps = [*steps, closing]
-        return [make_bout(np.asarray(steps, dtype=np.float64), classify(sums, cycles))]
+        bouts: list[Bout] = []
+        if len(steps) >= self._params.min_steps:
+            closing = closing_step(steps, after, self._params.closing_window)
+            if closing is not None:
+                steps, turned = [*steps, closing], [*turned, 0.0]
+            steps = fill_pivots(steps, turned, self._turn_params)
+            times = np.asarray(steps, dtype=np.float64)
+            self._last_kept = (float(times[0]), float(times[-1]))
+            shuffle = self._shuffle(times)
+            bout = make_bout(times, classify(sums, cycles)) if shuffle is None else shuffle
+            bouts.extend([] if bout.steps == 0 else [bout])
+        return sorted(bouts + self._resolve_turns(next_s), key=lambda b: b.start_s)
+
+    def _overlaps(self, turn: Turn, start: float, end: float) -> bool:
+        margin = self._turn_params.margin_s
+        return not (turn.end_s < start - margin or turn.start_s > end + margin)
+
+    def _clear_of_walking(self, turn: Turn) -> bool:
+        return self._last_kept is None or not self._overlaps(turn, *self._last_kept)
+
+    def _shuffle(self, times: FloatArray) -> Bout | None:
+        """A short bout around a turn on the spot is shuffling round, not walking: the steps
+        within the turn are counted from its duration (``TurnParams.shuffle_steps``)."""
+        params = self._turn_params
+        if times.size >= params.shuffle_steps or params.step_interval_s <= 0:
+            return None
+        start, end = float(times[0]), float(times[-1])
+        turns = [t for t in self._pending if self._overlaps(t, start, end)]
+        if not turns:
+            return None
+        self._pending = [t for t in self._pending if t not in turns]
+        margin = self._turn_params.margin_s
+        keep = np.ones(times.size, dtype=bool)
+        for turn in turns:
+            keep &= (times < turn.start_s - margin) | (times > turn.end_s + margin)
+        counted = [times[keep], *(turn.steps(self._turn_params) for turn in turns)]
+        shuffled = np.sort(np.concatenate(counted))
+        empty = Bout(start, start, 0, 0.0, 0.0, shuffled, kind="turn")
+        return turn_bout(shuffled) if shuffled.size else empty
+
+    def _resolve_turns(self, next_s: float) -> list[Bout]:
+        """Turns on the spot that no walking bout can reach any more, as bouts."""
+        self._pending = [t for t in self._pending if self._clear_of_walking(t)]
+        done = [t for t in self._pending if t.end_s + self._turn_params.margin_s < next_s]
+        self._pending = [t for t in self._pending if t not in done]
+        out = []
+        for turn in done:
+            steps = turn.steps(self._turn_params)
+            if steps.size:
+                out.append(turn_bout(steps))
+        return out
+
+    def _add_turn(self, turn: Turn) -> None:
+        if self._clear_of_walking(turn):
+            self._pending.append(turn)
 
     def add_steps(
         self,
         step_times_s: Iterable[float],
         cycles: NDArray[np.float64] | None = None,
         is_step: NDArray[np.bool_] | None = None,
+        turned: NDArray[np.float64] | None = None,
+        turns: Sequence[Turn] = (),
     ) -> list[Bout]:
         """Feed peaks in time order: steps, and weak peaks where ``is_step`` is false (all
-        are steps without it); returns the bouts that these closed."""
+        are steps without it), with the angle ``turned`` since the step before each (where a
+        gyroscope gives it) and the ``turns`` on the spot that ended among them; returns the
+        bouts (and turns) that these closed."""
         closed: list[Bout] = []
+        pending = list(turns)
         for i, t in enumerate(step_times_s):
+            while pending and pending[0].key_s <= t:
+                self._add_turn(pending.pop(0))
             if is_step is not None and not is_step[i]:
                 if self._open and t - self._open[-1] <= self._horizon_s:
                     self._after.append(float(t))
                 continue
             if self._open and t - self._open[-1] > self._params.max_step_gap_s:
-                closed.extend(self._close())
+                closed.extend(self._close(float(t)))
             elif self._open and cycles is not None and cycles[i, 0] > 0:
                 self._sums += cycles[i]
                 self._cycles += 1
@@ -194,6 +280,9 @@ class BoutBuilder:
                     self._first_cycle = cycles[i].copy()
             self._after = []
             self._open.append(float(t))
+            self._turned.append(0.0 if turned is None else float(turned[i]))
+        for turn in pending:
+            self._add_turn(turn)
         return closed
 
     def break_here(self) -> list[Bout]:

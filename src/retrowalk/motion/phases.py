@@ -84,7 +84,7 @@ class PhaseReport:
 
 
 def _piece(report: BoutReport, times: np.ndarray) -> BoutReport:
-    piece = make_bout(times, report.bout.direction)
+    piece = replace(make_bout(times, report.bout.direction), kind=report.bout.kind)
     if piece.steps == report.bout.steps:
         return report
     scale = piece.steps / report.bout.steps
@@ -127,13 +127,16 @@ class DirectionCheck:
 
 
 def check_directions(reports: Sequence[PhaseReport]) -> DirectionCheck:
-    """Compare each bout's direction with its phase's label (phases without one are skipped)."""
+    """Compare each bout's direction with its phase's label (phases without one are skipped;
+    so are turns on the spot, which have no direction to check)."""
     counts: dict[tuple[str, str], int] = {}
     for report in reports:
         asked = report.phase.direction
         if asked is None:
             continue
         for bout in report.bouts:
+            if bout.bout.kind == "turn":
+                continue
             key = (asked, bout.bout.direction.label)
             counts[key] = counts.get(key, 0) + 1
     return DirectionCheck(counts)

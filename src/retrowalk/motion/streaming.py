@@ -39,64 +39,97 @@ from retrowalk.motion.errors import RecordingError
 from retrowalk.motion.readers import ColumnMapping, open_recording
 from retrowalk.motion.readers.source import iter_clean
 from retrowalk.motion.recording import FloatArray, Recording
-from retrowalk.motion.steps import StepParams, detect_peaks
+from retrowalk.motion.steps import detect_peaks, local_level, step_signal
 from retrowalk.motion.timebase import check_rate, sort_and_dedup, split_at_gaps
+from retrowalk.motion.turns import Turn, TurnTracker, gyro_at, turn_signals, turned_between
 
 Chunk = tuple[FloatArray, FloatArray]
 """``(t_s, xyz)``: timestamps (n,) and gravity-including acceleration (n, 3) in m/s²."""
 
+MotionChunk = tuple[FloatArray, FloatArray, FloatArray | None]
+"""``(t_s, xyz, gyro)``: a :data:`Chunk` with the angular rate (n, 3) in rad/s at the same
+timestamps, or ``None`` where the recording has none."""
 
-Steps = tuple[FloatArray, NDArray[np.float64], NDArray[np.bool_]]
+
+Steps = tuple[FloatArray, NDArray[np.float64], NDArray[np.bool_], FloatArray | None, list[Turn]]
 """Peak times; per peak, the sums of the step cycle ending at it (zeros for a weak peak);
-and which peaks are steps (the others may be a bout's closing step)."""
+which peaks are steps (the others may be a bout's closing step); per peak, the angle turned
+since the step before (``None`` without angular rate); and the turns on the spot that ended."""
 
 
-def _joined(parts: list[Steps]) -> Steps:
+def _joined(parts: list[Steps], gyro: bool) -> Steps:
     if not parts:
-        return np.empty(0), np.zeros((0, STATS)), np.empty(0, dtype=bool)
+        turned = np.empty(0) if gyro else None
+        return np.empty(0), np.zeros((0, STATS)), np.empty(0, dtype=bool), turned, []
+    turns = [turn for p in parts for turn in p[4]]
+    angles = [p[3] for p in parts if p[3] is not None]
     return (
         np.concatenate([p[0] for p in parts]),
         np.concatenate([p[1] for p in parts]),
         np.concatenate([p[2] for p in parts]),
+        np.concatenate(angles) if gyro else None,
+        turns,
     )
 
 
 class _SegmentStepper:
-    """Step detection over one gap-free segment, fed evenly spaced samples block by block."""
+    """Step detection over one gap-free segment, fed evenly spaced samples block by block.
+
+    Samples have 3 columns (acceleration) or 6 (and angular rate, for the turn rules)."""
 
     def __init__(
-        self, t0_s: float, rate_hz: float, params: StepParams, block: int, pad: int, max_cycle: int
-    ):
-        self.max_cycle = max_cycle
+        self, t0_s: float, settings: AnalysisSettings, block: int, pad: int, columns: int
+    ) -> None:
+        self.max_cycle = int(settings.bouts.max_step_gap_s * settings.rate_hz)
         self.previous: int | None = None  # segment index of the last step emitted
         self.t0_s = t0_s
-        self.rate_hz = rate_hz
-        self.params = params
+        self.rate_hz = settings.rate_hz
+        self.settings = settings
         self.block = block
         self.pad = pad
-        self.buffer = np.empty((0, 3), dtype=np.float64)
+        self.gyro = columns == 6
+        self.turns = TurnTracker(t0_s, self.rate_hz, settings.turns) if self.gyro else None
+        self.buffer = np.empty((0, columns), dtype=np.float64)
         self.buffer_start = 0  # segment index of buffer[0]
         self.done = 0  # steps before this segment index have been emitted
+
+    def _turns_in(
+        self, lo: int, window: FloatArray, steps: NDArray[np.intp], stop: int
+    ) -> tuple[FloatArray, list[Turn]]:
+        """Angles turned before each step, and the turns that ended in the core."""
+        assert self.turns is not None
+        xyz, rate, params = window[:, :3], self.rate_hz, self.settings.steps
+        yaw, smooth = turn_signals(xyz, window[:, 3:6], rate, self.settings.turns)
+        previous = None if self.previous is None else self.previous - lo
+        turned = turned_between(yaw, steps - lo, previous, self.max_cycle, rate)
+        level = local_level(step_signal(xyz, rate, params), rate, params)
+        core = slice(self.done - lo, stop - lo)
+        return turned, self.turns.push(self.done, smooth[core], yaw[core], level[core])
 
     def _steps_in(self, stop: int, core_stop: int | None) -> Steps:
         lo = max(0, self.done - self.pad)
         window = self.buffer[lo - self.buffer_start : stop - self.buffer_start]
-        found, is_step = detect_peaks(window, self.rate_hz, self.params)
+        found, is_step = detect_peaks(window[:, :3], self.rate_hz, self.settings.steps)
         found = found + lo
         keep = found >= self.done
         if core_stop is not None:
             keep &= found < core_stop
         kept, kept_is_step = found[keep], is_step[keep]
         steps = kept[kept_is_step]
+        turned: FloatArray | None = None
+        turns: list[Turn] = []
+        if self.gyro:
+            turned = np.zeros(kept.size)
+            turned[kept_is_step], turns = self._turns_in(lo, window, steps, core_stop or stop)
         previous = None if self.previous is None else self.previous - self.buffer_start
         cycles = np.zeros((kept.size, STATS))
         cycles[kept_is_step] = step_cycles(
-            self.buffer, steps - self.buffer_start, previous, self.max_cycle
+            self.buffer[:, :3], steps - self.buffer_start, previous, self.max_cycle
         )
         if steps.size:
             self.previous = int(steps[-1])
         times: FloatArray = self.t0_s + kept / self.rate_hz
-        return times, cycles, kept_is_step
+        return times, cycles, kept_is_step, turned, turns
 
     def push(self, samples: FloatArray) -> Steps:
         self.buffer = np.concatenate((self.buffer, samples))
@@ -109,13 +142,15 @@ class _SegmentStepper:
             trim = max(0, self.done - self.pad) - self.buffer_start
             self.buffer = self.buffer[trim:]
             self.buffer_start += trim
-        return _joined(out)
+        return _joined(out, self.gyro)
 
     def finish(self) -> Steps:
         end = self.buffer_start + self.buffer.shape[0]
-        if end <= self.done or end < 2:
-            return _joined([])
-        return self._steps_in(end, None)
+        empty = end <= self.done or end < 2
+        steps = _joined([], self.gyro) if empty else self._steps_in(end, None)
+        if self.turns is not None:
+            steps[4].extend(self.turns.finish())
+        return steps
 
 
 class StreamingAnalyzer:
@@ -128,7 +163,8 @@ class StreamingAnalyzer:
         self.rate_hz = settings.rate_hz
         self._pad = math.ceil(settings.steps.context_s * self.rate_hz)
         self._block = max(1, round(block_s * self.rate_hz))
-        self._builder = BoutBuilder(settings.bouts)
+        self._builder = BoutBuilder(settings.bouts, settings.turns)
+        self._columns: int | None = None  # 3, or 6 with angular rate: fixed by the first chunk
         self._last_t: float | None = None
         self._last_xyz: FloatArray | None = None
         self._stepper: _SegmentStepper | None = None
@@ -139,8 +175,8 @@ class StreamingAnalyzer:
         self._last_xyz = None
         bouts: list[Bout] = []
         if self._stepper is not None:
-            times, cycles, is_step = self._stepper.finish()
-            bouts.extend(self._builder.add_steps(times.tolist(), cycles, is_step))
+            times, cycles, is_step, turned, turns = self._stepper.finish()
+            bouts.extend(self._builder.add_steps(times.tolist(), cycles, is_step, turned, turns))
             self._stepper = None
         bouts.extend(self._builder.break_here())
         return bouts
@@ -149,12 +185,7 @@ class StreamingAnalyzer:
         """Add a gap-free run that continues the current segment (or starts one)."""
         if self._stepper is None:
             self._stepper = _SegmentStepper(
-                float(t_s[0]),
-                self.rate_hz,
-                self.settings.steps,
-                self._block,
-                self._pad,
-                int(self.settings.bouts.max_step_gap_s * self.rate_hz),
+                float(t_s[0]), self.settings, self._block, self._pad, xyz.shape[1]
             )
             self._next_k = 0
         elif self._last_t is not None and self._last_xyz is not None:
@@ -164,17 +195,27 @@ class StreamingAnalyzer:
         k_max = math.floor((float(t_s[-1]) - t0) * self.rate_hz + 1e-9)
         if k_max >= self._next_k:
             grid = t0 + np.arange(self._next_k, k_max + 1, dtype=np.float64) / self.rate_hz
-            values = np.column_stack([np.interp(grid, t_s, xyz[:, a]) for a in range(3)])
+            columns = range(xyz.shape[1])
+            values = np.column_stack([np.interp(grid, t_s, xyz[:, a]) for a in columns])
             self._next_k = k_max + 1
-            times, cycles, is_step = self._stepper.push(values)
-            return self._builder.add_steps(times.tolist(), cycles, is_step)
+            times, cycles, is_step, turned, turns = self._stepper.push(values)
+            return self._builder.add_steps(times.tolist(), cycles, is_step, turned, turns)
         return []
 
-    def feed(self, t_s: FloatArray, xyz: FloatArray) -> list[Bout]:
-        """Add one chunk (sorted and deduplicated within itself; later than earlier chunks)."""
+    def feed(self, t_s: FloatArray, xyz: FloatArray, gyro: FloatArray | None = None) -> list[Bout]:
+        """Add one chunk (sorted and deduplicated within itself; later than earlier chunks),
+        with the angular rate (rad/s) at the same timestamps where there is one: every chunk
+        of a stream has it, or none."""
         if t_s.ndim != 1 or xyz.shape != (t_s.shape[0], 3):
             raise RecordingError("a chunk needs n timestamps and n×3 acceleration values.")
-        t, (values,) = sort_and_dedup(t_s, xyz)
+        if gyro is not None and gyro.shape != xyz.shape:
+            raise RecordingError("a chunk's angular rate needs n×3 values, like its acceleration.")
+        samples = xyz if gyro is None else np.hstack((xyz, gyro))
+        if self._columns is None:
+            self._columns = samples.shape[1]
+        elif samples.shape[1] != self._columns:
+            raise RecordingError("every chunk of a stream has angular rate, or none does.")
+        t, (values,) = sort_and_dedup(t_s, samples)
         if self._last_t is not None:
             later = t > self._last_t  # rows repeated across the chunk edge are dropped
             t, values = t[later], values[later]
@@ -206,25 +247,27 @@ class StreamingAnalyzer:
         return self._close_segment()
 
 
-def iter_chunks(recording: Recording, chunk_s: float = 600.0) -> Iterator[Chunk]:
-    """A recording's acceleration in consecutive chunks of about ``chunk_s`` seconds."""
+def iter_chunks(recording: Recording, chunk_s: float = 600.0) -> Iterator[MotionChunk]:
+    """A recording's acceleration, and angular rate at the same timestamps where it has one,
+    in consecutive chunks of about ``chunk_s`` seconds."""
     acc = recording.acc_m_s2
     if acc is None:
         return
+    gyro = gyro_at(recording)
     edges = np.searchsorted(acc.t_s, np.arange(acc.t_s[0], acc.t_s[-1] + chunk_s, chunk_s))
     edges = np.unique(np.concatenate((edges, [acc.t_s.size])))
     for a, b in itertools.pairwise(edges):
         if b > a:
-            yield acc.t_s[a:b], acc.xyz[a:b]
+            yield acc.t_s[a:b], acc.xyz[a:b], None if gyro is None else gyro[a:b]
 
 
 def analyze_stream(
-    chunks: Iterable[Chunk], settings: AnalysisSettings = DEFAULT_SETTINGS
+    chunks: Iterable[Chunk | MotionChunk], settings: AnalysisSettings = DEFAULT_SETTINGS
 ) -> Iterator[Bout]:
     """Bouts of a stream of chunks, yielded as soon as each one closes."""
     analyzer = StreamingAnalyzer(settings)
-    for t_s, xyz in chunks:
-        yield from analyzer.feed(t_s, xyz)
+    for chunk in chunks:
+        yield from analyzer.feed(*chunk)
     yield from analyzer.finish()
 
 
@@ -252,8 +295,8 @@ def analyze_in_chunks(
     analyzer = StreamingAnalyzer(settings)
     bouts: list[Bout] = []
     span = max(acc.duration_s, 1e-9)
-    for t_s, xyz in iter_chunks(recording, chunk_s):
-        bouts.extend(analyzer.feed(t_s, xyz))
+    for t_s, xyz, gyro in iter_chunks(recording, chunk_s):
+        bouts.extend(analyzer.feed(t_s, xyz, gyro))
         if progress is not None:
             progress(float(t_s[-1] - acc.t_s[0]) / span)
     bouts.extend(analyzer.finish())

@@ -194,8 +194,8 @@ def resample_segment(t_s: FloatArray, xyz: FloatArray, rate_hz: float) -> Unifor
     """Linear interpolation of one gap-free run of samples onto a grid from its first sample."""
     n = int(np.floor((t_s[-1] - t_s[0]) * rate_hz + 1e-9)) + 1
     grid = t_s[0] + np.arange(n, dtype=np.float64) / rate_hz
-    out = np.empty((n, 3), dtype=np.float64)
-    for axis in range(3):
+    out = np.empty((n, xyz.shape[1]), dtype=np.float64)
+    for axis in range(xyz.shape[1]):
         out[:, axis] = np.interp(grid, t_s, xyz[:, axis])
     return UniformSegment(t0_s=float(t_s[0]), rate_hz=rate_hz, xyz=out)
 
