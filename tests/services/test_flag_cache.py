@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
 
 from retrowalk.services import accounts, checkins, clinician, policies, sessions
-from retrowalk.services.context import AppContext
+from retrowalk.services.context import AppContext, build_context
 from retrowalk.services.flag_cache import FlagCache
 from retrowalk.services.schemas import Actor, Flag
+from retrowalk.store import backup
 from retrowalk.store.models import Account, AuditEntry, Walker, WalkSession
 from tests.services.factory import T0, morning, planned_walker, session_data
 from tests.services.factory import clinician as make_clinician
@@ -147,3 +149,30 @@ def test_the_cache_is_bounded_and_keys_on_the_whole_stamp(
     with pytest.raises(ValueError, match="capacity"):
         FlagCache(capacity=0)
     del walker_id
+
+
+def test_a_restore_under_a_running_server_never_shows_a_stale_list(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """Found by the outside-in test: a restore puts older version numbers back, and a later
+    change reached the number of a kept entry, so the list hid an active restriction. The
+    restored copy gets a new database id, which the kept flags are keyed on."""
+    ctx = build_context(sqlite_url)
+    try:
+        admin = accounts.ensure_local_admin(ctx)
+        walker_id = planned_walker(ctx, admin).id
+        later = ctx.at(T0 + timedelta(days=2))
+        at = T0 + timedelta(hours=26)
+        sessions.log_session(
+            later, admin, walker_id, session_data("fall", at, adverse_events=["near_fall"])
+        )
+        backup.backup(ctx.db, tmp_path / "before.sqlite")
+        clinician.clear_walker(
+            later, admin, walker_id, {"scope": "adverse_event", "reason": "Reviewed: tripped."}
+        )
+        assert Flag.ADVERSE_EVENT not in _flags_of(later, admin, walker_id)  # kept
+        backup.restore(ctx.db, tmp_path / "before.sqlite")  # the restriction is back
+        clinician.add_note(later, admin, walker_id, {"text": "Phoned."})  # the same version
+        assert Flag.ADVERSE_EVENT in _flags_of(later, admin, walker_id)
+    finally:
+        ctx.db.dispose()

@@ -245,6 +245,45 @@ def test_the_check_in_of_yesterdays_session_is_taken(world: World) -> None:
     assert [c.session_id for c in record.checkins] == [yesterday]
 
 
+def test_a_session_logged_late_says_when_its_check_in_opens(world: World) -> None:
+    """Found by the outside-in test: a session of yesterday logged today showed "Do the
+    morning check-in", whose form was then refused. Its report opens the morning after the
+    log (policy): today and the check-in page say that date, and offer no form."""
+    person = new_walker_with_plan(world)
+    assert person.walker is not None
+    now = datetime.now(UTC)
+    sessions.log_session(  # logged now, walked yesterday
+        world.ctx,
+        person.actor,
+        person.walker.id,
+        {
+            "client_key": f"late-{person.walker.id}",
+            "performed_at": now - timedelta(days=1),
+            "duration_min": 10,
+            "speed_m_s": 0.7,
+            "surface": "treadmill_with_handrails",
+            "supervised": True,
+            "pain_before_nprs": 2,
+            "pain_peak_nprs": 3,
+            "pain_after_nprs": 2,
+            "effort_cr10": 4,
+        },
+    )
+    today = plans.todays_prescription(world.ctx, person.actor, person.walker.id)
+    assert today.checkin_opens_on == today.local_date + timedelta(days=1)
+    opens = today.checkin_opens_on.strftime("%A %d %B")
+    with world.client() as client:
+        sign_in(client, person)
+        page = page_text(client.get("/today").text)
+        assert "Do the morning check-in" not in page
+        assert f"opens on {opens}" in page
+        checkin = client.get("/checkin").text
+        assert 'name="pain_nprs"' not in checkin, "no form that would be refused"
+        assert f"opens on {opens}" in page_text(checkin)
+        api = client.get(f"/api/v1/walkers/{person.walker.id}/today").json()
+        assert api["checkin_opens_on"] == today.checkin_opens_on.isoformat()
+
+
 # --- invitations --------------------------------------------------------------------------------
 
 

@@ -5,9 +5,10 @@ Computing them means reading each walker's record and running the clinical rules
 a millisecond a walker, half a second for a clinic of a thousand, on every load. Between two
 loads only a few records change, so each walker's flags are kept under the stamp they were
 computed at — the walker's ``record_version`` (raised by every audited change of the record,
-in its transaction, see ``repositories.audit``), the number of policy versions and the
-walker's local date — and used again only while the stamp, the walker's profile and the
-names of whoever recorded the restrictions shown are the same.
+in its transaction, see ``repositories.audit``), the number of policy versions, the walker's
+local date and the id of this copy of the database (a restore renews it) — and used again
+only while the stamp, the walker's profile and the names of whoever recorded the
+restrictions shown are the same.
 
 What this never does: decide a gate. Every gate (today, logging, the walker's own pages, one
 walker's page for the clinician) computes the restrictions afresh from the record; only the
@@ -31,7 +32,8 @@ from retrowalk.services.schemas import WalkerFlags
 
 Stamp = tuple[int, int, date, tuple[Hashable, ...]]
 """(the walker's record version, the number of policy versions, the walker's local date, what
-the list shows of the walker: ``repositories.PROFILE_COLUMNS``)."""
+the list shows of the walker — ``repositories.PROFILE_COLUMNS`` — with the id of this copy of
+the database, which a restore renews: it puts older version numbers back)."""
 
 
 @dataclass(frozen=True)

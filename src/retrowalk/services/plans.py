@@ -43,7 +43,11 @@ from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import prescription_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk
-from retrowalk.services.pending_checkins import CHECKIN_FIRST, due_checkin
+from retrowalk.services.pending_checkins import (
+    CHECKIN_FIRST,
+    checkin_opens_on,
+    unreported_session,
+)
 from retrowalk.services.policies import policy_in, policy_timeline, walker_and_policy
 from retrowalk.services.restrictions import (
     active_out,
@@ -361,6 +365,8 @@ def _today(tx: Session, actor: Actor, walker_id: int, at: datetime, *, write: bo
     record = walker_record(tx, walker, policy)
     restrictions = active_restrictions(record, timeline=policy_timeline(tx))
     summary = repo.day_summary(tx, walker.id, today)
+    waiting = unreported_session(tx, walker, at, planned=None)
+    opens_on = checkin_opens_on(waiting, walker) if waiting is not None else None
     status, message, row = _status(
         tx,
         walker,
@@ -369,7 +375,9 @@ def _today(tx: Session, actor: Actor, walker_id: int, at: datetime, *, write: bo
         summary=summary,
         # the walker's own today asks the report first; a clinician entering a paper diary
         # goes on (the report-less session is then decided "hold")
-        checkin_due=due_checkin(tx, walker, at) if actor.role is Role.WALKER else None,
+        checkin_due=waiting
+        if actor.role is Role.WALKER and opens_on is not None and today >= opens_on
+        else None,
     )
     step_back = False
     reasons: tuple[Reason, ...] = ()
@@ -437,4 +445,6 @@ def _today(tx: Session, actor: Actor, walker_id: int, at: datetime, *, write: bo
         reassessment_due=due,
         restrictions=active_out(tx, restrictions),
         step_rate_per_min=step_rate,
+        checkin_for_session_on=waiting.local_date if waiting is not None else None,
+        checkin_opens_on=opens_on,
     )

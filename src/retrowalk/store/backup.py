@@ -9,6 +9,7 @@ REPEATABLE READ transaction; restore imports it into an empty database.
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -63,6 +64,17 @@ def _create_schema(db: Database) -> None:
         upgrade(db.engine)
 
 
+def _rename_instance(conn: sqlite3.Connection) -> None:
+    """Give the restored copy a new name: a running server must not take what it kept about
+    the records before (keyed on version numbers the restore put back) for this copy's."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'database_instance'"
+    ).fetchone()
+    if has_table:  # a backup of a schema before 0009 gets its table when next migrated
+        conn.execute("UPDATE database_instance SET instance_id = ?", (uuid.uuid4().hex,))
+        conn.commit()
+
+
 def restore(db: Database, source: Path) -> str:
     """Replace the (SQLite) database with a backup, or import one into an empty PostgreSQL."""
     if not source.exists():
@@ -85,6 +97,7 @@ def restore(db: Database, source: Path) -> str:
                     target = raw.driver_connection
                     assert isinstance(target, sqlite3.Connection)
                     backup_conn.backup(target)
+                    _rename_instance(target)
                 finally:
                     raw.close()
             backup_conn.close()

@@ -489,6 +489,23 @@ SIGN_IN_STATE_TABLES = ("sign_ins", "sign_in_failures", "signing_keys", "reset_l
 not carry live sign-ins, secrets or password links), and an import ignores them."""
 
 
+class DatabaseInstance(Base):
+    """One row naming this copy of the database (a random id): a restore gives it a new one.
+
+    What a process keeps between requests about the records (the list's flags,
+    ``services.flag_cache``) is keyed on it as well as on each walker's ``record_version``:
+    a restore puts older version numbers back, which later changes can reach again."""
+
+    __tablename__ = "database_instance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[str] = mapped_column(String(32))
+
+
+LOCAL_STATE_TABLES = (*SIGN_IN_STATE_TABLES, "database_instance")
+"""What an export leaves out: the sign-in state, and this copy's own name."""
+
+
 class CalendarFeed(Base):
     """A walker's private calendar feed: the secret in its address is made from ``nonce``.
 

@@ -27,6 +27,7 @@ from retrowalk.store.models import (
     Clearance,
     ClinicianNote,
     ClinicPolicy,
+    DatabaseInstance,
     Invitation,
     Prescription,
     Screening,
@@ -657,8 +658,12 @@ the time zone (the walker's date) and everything the list shows of the walker.""
 
 
 def walker_profiles(tx: Session, clinician_id: int | None = None) -> list[Row[Any]]:
-    """The walkers (``clinician_id``'s, or all) as :data:`PROFILE_COLUMNS` rows, by id."""
-    query = select(*PROFILE_COLUMNS).join(Account, Walker.account_id == Account.id)
+    """The walkers (``clinician_id``'s, or all) as :data:`PROFILE_COLUMNS` rows, by id, each
+    with ``instance``: the id of this copy of the database (:class:`DatabaseInstance`)."""
+    instance = select(DatabaseInstance.instance_id).limit(1).scalar_subquery()
+    query = select(*PROFILE_COLUMNS, instance.label("instance")).join(
+        Account, Walker.account_id == Account.id
+    )
     if clinician_id is not None:
         query = query.where(Walker.clinician_id == clinician_id)
     return list(tx.execute(query.order_by(Walker.id)))

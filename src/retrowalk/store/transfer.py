@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from retrowalk.store.column_types import UTCDateTime
 from retrowalk.store.json_files import JsonFileError, read_json_file
-from retrowalk.store.models import SIGN_IN_STATE_TABLES, Base
+from retrowalk.store.models import LOCAL_STATE_TABLES, Base
 from retrowalk.store.private_files import create_private_file, private_dir, write_private_text
 
 
@@ -60,8 +60,9 @@ class TransferError(ValueError):
 
 
 def _tables() -> list[Table]:
-    """The tables of records, parents first (sign-in state is not exported: see models)."""
-    return [t for t in Base.metadata.sorted_tables if t.name not in SIGN_IN_STATE_TABLES]
+    """The tables of records, parents first (sign-in state and the database's own name are
+    not exported: see models)."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in LOCAL_STATE_TABLES]
 
 
 def _encode(value: Any) -> Any:

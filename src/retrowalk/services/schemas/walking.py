@@ -84,6 +84,11 @@ class TodayOut(FrozenModel):
     step_rate_per_min: float | None = None
     """The walker's own measured cadence (from a recorded session), for the metronome of an
     overground plan; None when no recording gave one."""
+    checkin_for_session_on: date | None = None
+    """The date of an earlier session still waiting for its next-morning report (None: none)."""
+    checkin_opens_on: date | None = None
+    """The first date that report can be given: the day after the session, or after the day
+    the walker logged it when she logged it late (a retrowalk policy)."""
 
 
 class SessionIn(InputModel):

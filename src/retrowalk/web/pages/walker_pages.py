@@ -548,12 +548,17 @@ def _checkin_context(request: Request, values: dict[str, Any]) -> dict[str, Any]
     db = web_state(request).ctx
     record = history.walker_history(db, actor, walker_id, weeks=2)
     pending = _pending_checkin(record)
-    local_today = plans.todays_prescription(db, actor, walker_id).local_date
+    today = plans.todays_prescription(db, actor, walker_id)
+    local_today = today.local_date
+    opens_on = today.checkin_opens_on if pending is not None else None
+    late = opens_on is not None and opens_on > local_today  # logged on a later day (policy)
     return {
         "title": "Morning check-in",
         "nav": "today",
         "pending": pending,
-        "too_early": pending is not None and pending.local_date >= local_today,
+        "local_today": local_today,
+        "opens_on": opens_on,
+        "too_early": pending is not None and (pending.local_date >= local_today or late),
         "todays_session_ids": {str(s.id) for s in record.sessions if s.local_date >= local_today},
         "red_flag_statements": CHECKIN_FLAG_STATEMENTS,
         "values": values,
