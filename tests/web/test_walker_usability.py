@@ -60,11 +60,14 @@ def new_walker_with_plan(world: World) -> Person:
     return person
 
 
-def log_session(world: World, person: Person, performed_at: datetime | None = None) -> int:
+def log_session(
+    world: World, person: Person, performed_at: datetime | None = None, *, late: bool = False
+) -> int:
+    """Log a session, by default when walked (``late``: logged now, whenever it was walked:
+    a session logged late gets its report the morning after the log)."""
     assert person.walker is not None
     saved = sessions.log_session(
-        # logged when walked: a session logged late gets its report the morning after the log
-        world.ctx.at(performed_at) if performed_at is not None else world.ctx,
+        world.ctx.at(performed_at) if performed_at is not None and not late else world.ctx,
         person.actor,
         person.walker.id,
         {
@@ -251,24 +254,7 @@ def test_a_session_logged_late_says_when_its_check_in_opens(world: World) -> Non
     log (policy): today and the check-in page say that date, and offer no form."""
     person = new_walker_with_plan(world)
     assert person.walker is not None
-    now = datetime.now(UTC)
-    sessions.log_session(  # logged now, walked yesterday
-        world.ctx,
-        person.actor,
-        person.walker.id,
-        {
-            "client_key": f"late-{person.walker.id}",
-            "performed_at": now - timedelta(days=1),
-            "duration_min": 10,
-            "speed_m_s": 0.7,
-            "surface": "treadmill_with_handrails",
-            "supervised": True,
-            "pain_before_nprs": 2,
-            "pain_peak_nprs": 3,
-            "pain_after_nprs": 2,
-            "effort_cr10": 4,
-        },
-    )
+    log_session(world, person, datetime.now(UTC) - timedelta(days=1), late=True)
     today = plans.todays_prescription(world.ctx, person.actor, person.walker.id)
     assert today.checkin_opens_on == today.local_date + timedelta(days=1)
     opens = today.checkin_opens_on.strftime("%A %d %B")
