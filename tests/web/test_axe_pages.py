@@ -63,7 +63,11 @@ def person(world: World, label: str, *, stage: str) -> Person:
     if stage == "stopped":
         body["adverse_events"] = ["fall"]
     if stage != "planned":
-        sessions.log_session(world.ctx, walker.actor, walker_id, body)
+        # logged when walked: a session logged on a later day opens its check-in the morning
+        # after the log (policy), and this state shows the check-in form
+        when = body.get("performed_at")
+        ctx = world.ctx.at(when) if isinstance(when, datetime) else world.ctx
+        sessions.log_session(ctx, walker.actor, walker_id, body)
     return walker
 
 

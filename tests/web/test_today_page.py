@@ -27,14 +27,15 @@ def test_after_chest_pain_the_emergency_sentence_is_the_first_thing_on_today(
     screening.screen_walker(world.ctx, kim.actor, kim.walker.id, CLEARED_SCREENING)
     assessments.record_assessment(world.ctx, kim.actor, kim.walker.id, BASELINE)
     plans.make_plan(world.ctx, kim.actor, kim.walker.id)
+    yesterday = datetime.now(UTC) - timedelta(days=1)
     sessions.log_session(
-        world.ctx,
+        world.ctx.at(yesterday),  # logged when walked: its check-in is due this morning
         kim.actor,
         kim.walker.id,
         {
             **SESSION_BODY,
             "client_key": "kim-chest",
-            "performed_at": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
+            "performed_at": yesterday.isoformat(),
             "completed": False,
             "adverse_events": ["chest_pain"],
         },
