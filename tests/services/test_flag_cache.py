@@ -15,8 +15,8 @@ from retrowalk.services import accounts, checkins, clinician, policies, sessions
 from retrowalk.services.context import AppContext, build_context
 from retrowalk.services.flag_cache import FlagCache
 from retrowalk.services.schemas import Actor, Flag
-from retrowalk.store import backup
-from retrowalk.store.models import Account, AuditEntry, Walker, WalkSession
+from retrowalk.store import backup, transfer
+from retrowalk.store.models import Account, AuditEntry, DatabaseInstance, Walker, WalkSession
 from tests.services.factory import T0, morning, planned_walker, session_data
 from tests.services.factory import clinician as make_clinician
 from tests.services.test_query_counts import statements_of
@@ -134,7 +134,7 @@ def test_a_renamed_recorder_and_a_hand_made_change_are_seen(
 def test_the_cache_is_bounded_and_keys_on_the_whole_stamp(
     clinic: tuple[AppContext, Actor, Actor, int],
 ) -> None:
-    ctx, _admin, dr, walker_id = clinic
+    ctx, _admin, dr, _walker_id = clinic
     flags = clinician.walker_flags(ctx, dr)[0]
     cache = FlagCache(capacity=2)
     day = (T0 + timedelta(days=1)).date()
@@ -148,7 +148,6 @@ def test_the_cache_is_bounded_and_keys_on_the_whole_stamp(
     assert cache.get(1, (1, 1, day, ())) is None  # the oldest went first
     with pytest.raises(ValueError, match="capacity"):
         FlagCache(capacity=0)
-    del walker_id
 
 
 def test_a_restore_under_a_running_server_never_shows_a_stale_list(
@@ -176,3 +175,26 @@ def test_a_restore_under_a_running_server_never_shows_a_stale_list(
         assert Flag.ADVERSE_EVENT in _flags_of(later, admin, walker_id)
     finally:
         ctx.db.dispose()
+
+
+def test_an_import_names_a_new_copy_of_the_database(sqlite_url: str, tmp_path: Path) -> None:
+    """An export imported (or restored) into a database gives it a new instance id, so a
+    server on that database never takes flags kept for the copy before for the new data."""
+    source = build_context(sqlite_url)
+    target = build_context(f"sqlite+pysqlite:///{tmp_path / 'target.sqlite'}")
+    try:
+        planned_walker(source, accounts.ensure_local_admin(source))
+        with source.db.reader() as tx:
+            data = transfer.dump(tx)
+        with target.db.reader() as tx:
+            before = tx.scalar(select(DatabaseInstance.instance_id))
+        with target.db.transaction() as tx:
+            transfer.load(tx, data)
+        with target.db.reader() as tx:
+            after = tx.scalar(select(DatabaseInstance.instance_id))
+        assert before is not None
+        assert after is not None
+        assert after != before
+    finally:
+        source.db.dispose()
+        target.db.dispose()

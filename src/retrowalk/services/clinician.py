@@ -230,7 +230,8 @@ def _cached_flags(
         flags = cache.get(profile.id, stamps[profile.id])
         if flags is not None:
             kept[profile.id] = flags
-    names = repo.display_names(tx, {i for f in kept.values() for i, _ in _recorders(f)})
+    recorders = repo.accounts_by_id(tx, {i for f in kept.values() for i, _ in _recorders(f)})
+    names = {i: account.display_name for i, account in recorders.items()}
     for walker_id, flags in list(kept.items()):
         if any(names.get(i) != name for i, name in _recorders(flags)):
             del kept[walker_id]

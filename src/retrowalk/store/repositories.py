@@ -631,15 +631,6 @@ def accounts_by_id(tx: Session, account_ids: Iterable[int]) -> dict[int, Account
     return {a.id: a for a in tx.scalars(select(Account).where(Account.id.in_(wanted)))}
 
 
-def display_names(tx: Session, account_ids: Iterable[int]) -> dict[int, str]:
-    """The display names of these accounts, in one query (none asked: none read)."""
-    wanted = sorted(set(account_ids))
-    if not wanted:
-        return {}
-    query = select(Account.id, Account.display_name).where(Account.id.in_(wanted))
-    return {row.id: row.display_name for row in tx.execute(query)}
-
-
 PROFILE_COLUMNS = (
     Walker.id,
     Walker.record_version,

@@ -14,6 +14,7 @@ import base64
 import csv
 import json
 import os
+import uuid
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -30,13 +31,14 @@ from sqlalchemy import (
     insert,
     select,
     text,
+    update,
 )
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from retrowalk.store.column_types import UTCDateTime
 from retrowalk.store.json_files import JsonFileError, read_json_file
-from retrowalk.store.models import LOCAL_STATE_TABLES, Base
+from retrowalk.store.models import LOCAL_STATE_TABLES, Base, DatabaseInstance
 from retrowalk.store.private_files import create_private_file, private_dir, write_private_text
 
 
@@ -178,6 +180,9 @@ def load(session: Session, data: dict[str, Any]) -> int:
                     f"{table.name}: the export's rows do not fit this database ({reason})."
                 ) from None
             count += len(rows)
+    # a new copy of the data: nothing a running process kept about the copy before may be
+    # taken for it (``models.DatabaseInstance``)
+    session.execute(update(DatabaseInstance).values(instance_id=uuid.uuid4().hex))
     if session.get_bind().dialect.name == "postgresql":
         for table in _tables():
             session.execute(
