@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest bench clean
+.PHONY: install run test test-all lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ typecheck: install
 
 pytest: install
 	$(BIN)/pytest
+
+test-all: lint typecheck install
+	$(BIN)/pytest -m 'slow or not slow'
 
 test: lint typecheck pytest
 

@@ -241,7 +241,11 @@ def clinician_states(browser: Any, world: World, check: Checker, viewport: dict[
     context.close()
 
 
-@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+@pytest.mark.parametrize(
+    "viewport",
+    # every state at phone size on each run; the desktop pass (a minute) with ``make test-all``
+    ["phone", pytest.param("desktop", marks=pytest.mark.slow)],
+)
 def test_axe_finds_nothing_serious_on_any_page(
     world: World, browser: Any, screenshots: Path, viewport: str
 ) -> None:
