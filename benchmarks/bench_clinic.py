@@ -7,9 +7,11 @@ through the services (screened, assessed, a plan, sessions — one with a near-f
 check-ins); the others are copies of its rows (bulk insert, new ids), all the clinician's.
 Requests go through the whole app in process (Starlette's TestClient: routing, sign-in,
 rendering), counted with SQLAlchemy's ``before_cursor_execute``. Medians of ``REPEATS``.
-The list and the flags are measured twice: as a clinician meets them (each walker's flags
-kept from the load before while their record is unchanged, ``services.flag_cache``) and cold
-(every walker computed, as after a restart).
+The list and the flags are measured three times: as a clinician meets them (each walker's
+flags kept from the load before while their record is unchanged, ``services.flag_cache``, and
+prepared in the background by the server's ``services.list_keeper``), on a new day (the
+records kept, the date's part computed) and cold (every walker computed, as after a restart
+before the keeper's first run).
 """
 
 from __future__ import annotations
@@ -210,11 +212,15 @@ def _median_ms(call: Callable[[], object], before: Callable[[], object] | None =
 PAGES = (
     ("list page", "/clinician"),
     ("/api/v1/flags", "/api/v1/flags"),
+    ("list page, new day", "/clinician"),
+    ("/api/v1/flags, new day", "/api/v1/flags"),
     ("list page, cold", "/clinician"),
     ("/api/v1/flags, cold", "/api/v1/flags"),
 )
-"""Each request measured; "cold": the flags kept between loads are forgotten before each
-call (as after a restart, or when every walker's record changed since the last load)."""
+"""Each request measured; "new day": the kept flags are forgotten before each call but not
+the kept records (as on the first load of a day, or five minutes after the last load without
+the server's list keeper); "cold": both forgotten (as after a restart before the keeper ran,
+or when every walker's record changed since the last load)."""
 
 
 def _run(name: str, url: str) -> dict[tuple[str, int], tuple[float, int]]:
@@ -260,7 +266,10 @@ def _run(name: str, url: str) -> dict[tuple[str, int], tuple[float, int]]:
                 response = client.get(path)
                 assert response.status_code == 200, (path, response.status_code)
 
-            forget = ctx.flag_cache.clear if what.endswith("cold") else None
+            forget = {
+                "cold": ctx.flag_cache.clear,
+                "new day": ctx.flag_cache.flags.clear,
+            }.get(what.rsplit(", ", 1)[-1])
             get()
             if forget is not None:
                 forget()
@@ -279,7 +288,7 @@ def _run(name: str, url: str) -> dict[tuple[str, int], tuple[float, int]]:
     for what, _ in measured:
         (t10, n10), (t1k, n1k) = results[(what, 10)], results[(what, 1_000)]
         print(
-            f"{name:10s} {what:19s}: 1,000 / 10 walkers: statements {n1k} / {n10}, time "
+            f"{name:10s} {what:22s}: 1,000 / 10 walkers: statements {n1k} / {n10}, time "
             f"{t1k / t10:.1f}x ({t1k:.0f} ms at 1,000; target ≤ 200 ms)"
         )
     ctx.db.dispose()

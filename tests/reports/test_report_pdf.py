@@ -15,13 +15,9 @@ from weasyprint import HTML
 
 from retrowalk.clinical.evidence import BOTTOM_LINE
 from retrowalk.reports.errors import ReportInputError
+from retrowalk.reports.pdf_printer import LocalOnlyFetcher
 from retrowalk.reports.record import ExerciseAdherence, WalkerRecord, walker_record
-from retrowalk.reports.report_pdf import (
-    DOES_NOT_DIAGNOSE,
-    LocalOnlyFetcher,
-    report_html,
-    report_pdf,
-)
+from retrowalk.reports.report_pdf import DOES_NOT_DIAGNOSE, report_html, report_pdf
 from retrowalk.services.schemas import NoteOut
 from tests.conftest import ROOT
 from tests.reports.known_walker import (

@@ -193,3 +193,41 @@ def test_nobody_else_reaches_a_walkers_exercises(ctx: AppContext) -> None:
         exercises.switch_exercise(ctx, me, walker.id, switch)
     assert all(i.enabled for i in exercises.walker_programme(ctx, clinician, walker.id).items)
     assert exercise_log.exercise_adherence(ctx, clinician, walker.id).weeks[-1].days_done == 0
+
+
+def test_an_exercise_that_hurt_too_much_is_said_and_flagged_for_her_clinician(
+    ctx: AppContext,
+) -> None:
+    """Pain above the acceptable level during an exercise (the red zone) comes back with the
+    tick, so the walker is told, and puts a pain flag on her clinician's list for the flag
+    window; pain within the acceptable level does neither."""
+    from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
+    from retrowalk.services import clinician as clinician_service
+    from retrowalk.services.schemas import Flag
+
+    clinician, walker, me = _people(ctx)
+    fine = exercise_log.log_exercises(
+        ctx.at(MONDAY),
+        me,
+        walker.id,
+        _tick("ok", ("semi_squat", 2, PAIN_ACCEPTABLE_MAX_NPRS), ("straight_leg_raise", 0, 9)),
+    )
+    assert fine.too_painful == ()  # no set done: the pain box is not read
+    rows = clinician_service.walker_flags(ctx.at(MONDAY), clinician)
+    assert Flag.PAIN_FLARE not in rows[0].flags
+    hurt = exercise_log.log_exercises(
+        ctx.at(MONDAY + timedelta(days=1)),
+        me,
+        walker.id,
+        _tick("hurt", ("semi_squat", 1, PAIN_ACCEPTABLE_MAX_NPRS + 1), ("leg_press", 2, 1)),
+    )
+    assert hurt.too_painful == ("semi_squat",)
+    soon = ctx.at(MONDAY + timedelta(days=2))
+    row = clinician_service.walker_flags(soon, clinician)[0]
+    assert Flag.PAIN_FLARE in row.flags
+    said = next(d for d in row.details if "exercise" in d)
+    assert EXERCISES["semi_squat"].name in said
+    assert f"{PAIN_ACCEPTABLE_MAX_NPRS + 1}/10" in said
+    assert clinician_service.walker_flag(soon, clinician, walker.id) == row
+    weeks_later = ctx.at(MONDAY + timedelta(days=30))
+    assert Flag.PAIN_FLARE not in clinician_service.walker_flags(weeks_later, clinician)[0].flags

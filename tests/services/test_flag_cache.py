@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from retrowalk.services import accounts, checkins, clinician, policies, sessions
 from retrowalk.services.context import AppContext, build_context
-from retrowalk.services.flag_cache import FlagCache
+from retrowalk.services.flag_cache import FlagCache, StampedCache
 from retrowalk.services.schemas import Actor, Flag
 from retrowalk.store import backup, transfer
 from retrowalk.store.models import Account, AuditEntry, DatabaseInstance, Walker, WalkSession
@@ -102,18 +102,43 @@ def test_a_policy_change_or_a_new_day_computes_everyone_again(
     policies.set_policy(ctx, admin, {"flag_window_days": 10}, "A shorter window for our clinic.")
     assert statements_of(ctx, lambda: clinician.walker_flags(ctx, dr)) == cold
     assert statements_of(ctx, lambda: clinician.walker_flags(ctx, dr)) < cold
+    kept = statements_of(ctx, lambda: clinician.walker_flags(ctx, dr))
     tomorrow = ctx.at(T0 + timedelta(days=2))
-    assert statements_of(tomorrow, lambda: clinician.walker_flags(tomorrow, dr)) == cold
+    new_day = statements_of(tomorrow, lambda: clinician.walker_flags(tomorrow, dr))
+    assert kept < new_day < cold  # the date's part read again, the restrictions kept
+
+
+def test_a_new_day_keeps_the_restrictions_and_recomputes_the_days_flags(
+    clinic: tuple[AppContext, Actor, Actor, int],
+) -> None:
+    """The restrictions do not depend on the date (only a clearance lifts them), so a new day
+    reuses them; what the date says (missed sessions, the last two weeks) is computed again."""
+    ctx, _admin, dr, walker_id = clinic
+    at = T0 + timedelta(hours=26)
+    sessions.log_session(
+        ctx.at(at), dr, walker_id, session_data("fall", at, adverse_events=["near_fall"])
+    )
+    assert Flag.ADVERSE_EVENT in _flags_of(ctx, dr, walker_id)
+    weeks_later = ctx.at(T0 + timedelta(days=30))
+    later = {r.walker.id: r for r in clinician.walker_flags(weeks_later, dr)}[walker_id]
+    assert Flag.ADVERSE_EVENT in later.flags  # still held: nobody cleared it
+    assert "adverse_event" in {r.kind for r in later.restrictions}
+    fresh = {
+        r.walker.id: r
+        for r in clinician.walker_flags(replace(weeks_later, flag_cache=FlagCache()), dr)
+    }
+    assert later == fresh[walker_id]  # what a cold computation says, to the detail
 
 
 def test_a_renamed_recorder_and_a_hand_made_change_are_seen(
     clinic: tuple[AppContext, Actor, Actor, int],
 ) -> None:
     """A name changed in the database shows at once; a record changed by hand (no audit
-    entry, so no new version) shows when the kept entry expires."""
+    entry, so no new version) shows when the kept restrictions expire (the flags' shorter
+    limit recomputes only the date's part)."""
     ctx, _admin, dr, walker_id = clinic
     now = [0.0]
-    ctx = replace(ctx, flag_cache=FlagCache(ttl_s=60, clock=lambda: now[0]))
+    ctx = replace(ctx, flag_cache=FlagCache(ttl_s=60, restrictions_ttl_s=600, clock=lambda: now[0]))
     at = T0 + timedelta(hours=26)
     sessions.log_session(
         ctx.at(at), dr, walker_id, session_data("fall", at, adverse_events=["near_fall"])
@@ -128,6 +153,8 @@ def test_a_renamed_recorder_and_a_hand_made_change_are_seen(
         tx.execute(update(WalkSession).values(adverse_events=[]))
     assert Flag.ADVERSE_EVENT in _flags_of(ctx, dr, walker_id)
     now[0] = 61.0
+    assert Flag.ADVERSE_EVENT in _flags_of(ctx, dr, walker_id)
+    now[0] = 601.0
     assert Flag.ADVERSE_EVENT not in _flags_of(ctx, dr, walker_id)
 
 
@@ -136,7 +163,7 @@ def test_the_cache_is_bounded_and_keys_on_the_whole_stamp(
 ) -> None:
     ctx, _admin, dr, _walker_id = clinic
     flags = clinician.walker_flags(ctx, dr)[0]
-    cache = FlagCache(capacity=2)
+    cache: StampedCache[object] = StampedCache(capacity=2)
     day = (T0 + timedelta(days=1)).date()
     cache.put(1, (3, 1, day, ()), flags)
     assert cache.get(1, (3, 1, day, ())) is flags
@@ -147,7 +174,7 @@ def test_the_cache_is_bounded_and_keys_on_the_whole_stamp(
     assert len(cache) == 2
     assert cache.get(1, (1, 1, day, ())) is None  # the oldest went first
     with pytest.raises(ValueError, match="capacity"):
-        FlagCache(capacity=0)
+        StampedCache(capacity=0)
 
 
 def test_a_restore_under_a_running_server_never_shows_a_stale_list(

@@ -110,6 +110,40 @@ def test_the_walker_ticks_what_she_did(world: World) -> None:
     assert week.sets_done == 5
 
 
+def test_an_exercise_that_hurt_too_much_is_answered_with_what_to_do(world: World) -> None:
+    """The page and the API both say it: pain above 5/10 is the red zone."""
+    walker = _new_walker(world)
+    with _client(world, walker) as (client, csrf):
+        form = client.get("/exercises/log")
+        saved = client.post(
+            "/exercises/log",
+            data={
+                "csrf_token": form_csrf(form.text),
+                "client_key": "tick-hurt-1",
+                "sets__semi_squat": "2",
+                "pain__semi_squat": "8",
+            },
+        )
+        assert saved.status_code == 303
+        page = client.get("/exercises").text
+        assert "your exercises are saved" in page
+        assert f"during {EXERCISES['semi_squat'].name} is too much" in page
+        assert "tell your clinician" in page
+        assert walker.walker is not None
+        api = client.post(
+            f"/api/v1/walkers/{walker.walker.id}/exercise-logs",
+            json={
+                "client_key": "tick-hurt-2",
+                "exercises": [
+                    {"exercise_key": "straight_leg_raise", "sets_done": 1, "pain_nprs": 6}
+                ],
+            },
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert api.status_code in (200, 201), api.text
+        assert api.json()["too_painful"] == ["straight_leg_raise"]
+
+
 def test_a_wrong_tick_says_what_to_fix_and_stores_nothing(world: World) -> None:
     walker = _new_walker(world)
     assert walker.walker is not None

@@ -109,7 +109,7 @@ def register(app: typer.Typer) -> None:
             "http": NO_DELAY_PROTOCOL,  # TCP_NODELAY with several workers too (uvicorn #3149)
         }
         if workers == 1:
-            app = create_app(ctx)
+            app = create_app(ctx, keep_list=True)
             freeze_startup_objects()
             uvicorn.run(app, **options)  # type: ignore[arg-type]
             return

@@ -253,7 +253,8 @@ def red_flag_reason(flag: KneeRedFlag, code_prefix: str = "screening.red_flag") 
 
 def by_urgency(flags: Iterable[KneeRedFlag]) -> list[KneeRedFlag]:
     """Red flags most urgent first, then in the order of :class:`KneeRedFlag`."""
+    found = set(flags)
+    if not found:
+        return []  # the usual case, on every record read: no list of the enums built
     order = list(RedFlagUrgency)
-    return sorted(
-        set(flags), key=lambda f: (order.index(f.info.urgency), list(KneeRedFlag).index(f))
-    )
+    return sorted(found, key=lambda f: (order.index(f.info.urgency), list(KneeRedFlag).index(f)))

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from retrowalk.clinical.evidence import BOTTOM_LINE
 from retrowalk.clinical.measures.koos import SUBSCALE_LABELS, KoosSubscale
@@ -42,25 +40,6 @@ KOOS_MEASURES: Final[dict[KoosSubscale, ChangeMeasure]] = {
     KoosSubscale.SPORT_REC: ChangeMeasure.KOOS_SPORT_REC,
     KoosSubscale.QOL: ChangeMeasure.KOOS_QOL,
 }
-
-
-class RefusedFetchError(ValueError):
-    """The report tried to load something from outside itself."""
-
-
-class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
-    """WeasyPrint's fetcher, allowed inline ``data:`` URLs only: health data never makes a
-    request, and a stray link in a template cannot reach the network or the disk."""
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=("data",), allow_redirects=False)
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if not url.startswith("data:"):
-            self.refused.append(url)
-            raise RefusedFetchError(f"the report loads nothing from outside itself: {url}")
-        return super().fetch(url, headers)
 
 
 def _environment() -> Environment:
@@ -188,8 +167,8 @@ def report_html(record: WalkerRecord, *, page_size: PageSize = "A4") -> str:
 
 
 def report_pdf(record: WalkerRecord, *, page_size: PageSize = "A4") -> bytes:
-    """The report as PDF bytes. Nothing outside the document is loaded while printing."""
-    fetcher = LocalOnlyFetcher()
-    html = HTML(string=report_html(record, page_size=page_size), url_fetcher=fetcher)
-    pdf: bytes = html.write_pdf()
-    return pdf
+    """The report as PDF bytes. Nothing outside the document is loaded while printing
+    (:mod:`~retrowalk.reports.pdf_printer`, imported here: WeasyPrint is slow to load)."""
+    from retrowalk.reports.pdf_printer import print_pdf
+
+    return print_pdf(report_html(record, page_size=page_size))

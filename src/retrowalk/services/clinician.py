@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from retrowalk.clinical.clearance import apply_clearance
 from retrowalk.clinical.clinician_changes import clinician_adjust
+from retrowalk.clinical.exercises import EXERCISES
 from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
 from retrowalk.clinical.policy import PolicyConfig
@@ -30,7 +31,7 @@ from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import clearance_out, note_out, prescription_out, walker_out
 from retrowalk.services.errors import AccessDenied, Conflict, parse
-from retrowalk.services.flag_cache import FlagCache
+from retrowalk.services.flag_cache import FlagCache, KeptRecord
 from retrowalk.services.plans import clinical_prescription, store_prescription
 from retrowalk.services.policies import policy_in, policy_timeline
 from retrowalk.services.restrictions import (
@@ -56,6 +57,7 @@ from retrowalk.services.schemas import (
     WalkerFlags,
 )
 from retrowalk.services.sessions import off_safe_surface
+from retrowalk.store import exercise_records
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Clearance, ClinicianNote
 
@@ -218,16 +220,16 @@ def _cached_flags(
 ) -> list[WalkerFlags]:
     """:func:`_flags` of these walkers (``repositories.walker_profiles`` rows), computed only
     for those whose record, policy, local date, profile or recorders' names changed since the
-    cache last saw them (:mod:`~retrowalk.services.flag_cache`); the others' are those kept."""
+    cache last saw them (:mod:`~retrowalk.services.flag_cache`); the others' are those kept.
+    Of those computed, the record is read (and the restrictions computed) only where the
+    record, the policy or the profile changed: a new day recomputes only the date's part."""
     timeline = policy_timeline(tx)
     days = {zone: local_date(at, zone) for zone in {p.timezone for p in profiles}}
-    stamps = {
-        p.id: (p.record_version, len(timeline.versions), days[p.timezone], tuple(p))
-        for p in profiles
-    }
+    record_stamps = {p.id: (p.record_version, len(timeline.versions), tuple(p)) for p in profiles}
+    stamps = {p.id: (*record_stamps[p.id], days[p.timezone]) for p in profiles}
     kept: dict[int, WalkerFlags] = {}
     for profile in profiles:
-        flags = cache.get(profile.id, stamps[profile.id])
+        flags = cache.flags.get(profile.id, stamps[profile.id])
         if flags is not None:
             kept[profile.id] = flags
     recorders = repo.accounts_by_id(tx, {i for f in kept.values() for i, _ in _recorders(f)})
@@ -237,11 +239,23 @@ def _cached_flags(
             del kept[walker_id]
     missing = [p.id for p in profiles if p.id not in kept]
     if missing:
-        summaries = repo.walker_summaries(tx, walker_ids=missing)
-        for flags in _flags(tx, summaries, at, policy, timeline):
+        records: dict[int, KeptRecord] = {}
+        for walker_id in missing:
+            record = cache.records.get(walker_id, record_stamps[walker_id])
+            if record is not None:
+                records[walker_id] = record
+        unread = [i for i in missing if i not in records]
+        if unread:
+            summaries = repo.walker_summaries(tx, walker_ids=unread)
+            for record in _records(tx, summaries, policy, timeline):
+                records[record.walker.id] = record
+                if record.restrictions is not None and record.walker.id in record_stamps:
+                    cache.records.put(record.walker.id, record_stamps[record.walker.id], record)
+        wanted = [records[i] for i in missing if i in records]
+        for flags in _flags(tx, wanted, at, policy):
             kept[flags.walker.id] = flags
             if Flag.RECORD_UNREADABLE not in flags.flags and flags.walker.id in stamps:
-                cache.put(flags.walker.id, stamps[flags.walker.id], flags)
+                cache.flags.put(flags.walker.id, stamps[flags.walker.id], flags)
     return [kept[p.id] for p in profiles if p.id in kept]
 
 
@@ -255,33 +269,56 @@ def _recorders(flags: WalkerFlags) -> list[tuple[int, str | None]]:
     ]
 
 
-def _flags(
+def _records(
     tx: Session,
     summaries: Sequence[repo.WalkerSummary],
+    policy: PolicyConfig,
+    timeline: PolicyTimeline,
+) -> list[KeptRecord]:
+    """What the flags need of these walkers' records that does not depend on the date: the
+    active restrictions from each whole record (:func:`walker_records`, one query per kind of
+    fact for all of them), and the profile and summary. A walker whose record cannot be read
+    gets no restrictions (and is logged), never the others."""
+    walkers = [s.walker for s in summaries]
+    facts = walker_records(tx, walkers, policy)
+    found: list[KeptRecord] = []
+    for summary in summaries:
+        walker = summary.walker
+        restrictions: Restrictions | None = None
+        fact = facts[walker.id]
+        if isinstance(fact, Exception):
+            logger.error("walker %s: flags could not be computed: %r", walker.id, fact)
+        else:
+            try:
+                restrictions = active_restrictions(fact, timeline=timeline)
+            except UNREADABLE_ERRORS:
+                logger.exception("walker %s: flags could not be computed", walker.id)
+        found.append(
+            KeptRecord(
+                walker=walker_out(walker, summary.account),
+                last_session_on=summary.last_session_on,
+                plan=summary.plan,
+                first_plan_from=summary.first_plan_from,
+                last_assessed_on=summary.last_assessed_on,
+                restrictions=restrictions,
+            )
+        )
+    return found
+
+
+def _flags(
+    tx: Session,
+    records: Sequence[KeptRecord],
     at: datetime,
     policy: PolicyConfig,
-    timeline: PolicyTimeline | None = None,
 ) -> list[WalkerFlags]:
-    """The flags of these walkers, in the same few queries for one walker or a thousand: the
-    restrictions from each walker's whole record (:func:`walker_records`, one query per kind
-    of fact), the sessions and check-ins of the flag window for all of them at once."""
-    if not summaries:
+    """The flags of these walkers from their records (:func:`_records`) and the date, in the
+    same few queries for one walker or a thousand: the sessions and check-ins of the flag
+    window for all of them at once."""
+    if not records:
         return []
-    walkers = [s.walker for s in summaries]
-    ids = [w.id for w in walkers]
-    records = walker_records(tx, walkers, policy)
-    timeline = timeline if timeline is not None else policy_timeline(tx)
-    restrictions: dict[int, Restrictions] = {}
-    for walker in walkers:
-        record = records[walker.id]
-        if isinstance(record, Exception):
-            logger.error("walker %s: flags could not be computed: %r", walker.id, record)
-            continue
-        try:
-            restrictions[walker.id] = active_restrictions(record, timeline=timeline)
-        except UNREADABLE_ERRORS:
-            logger.exception("walker %s: flags could not be computed", walker.id)
-    today = {w.id: local_date(at, w.timezone) for w in walkers}
+    ids = [r.walker.id for r in records]
+    today = {r.walker.id: local_date(at, r.walker.timezone) for r in records}
     window = timedelta(days=policy.flag_window_days - 1)
     since, until = min(today.values()) - window, max(today.values())
     recent: dict[int, list[Row[Any]]] = defaultdict(list)
@@ -292,31 +329,38 @@ def _flags(
     for walk in repo.sessions_logged_after(tx, ids, at - timedelta(days=policy.flag_window_days)):
         logged[walk.walker_id].append(walk)
     by_session = repo.checkins_of_sessions_in_window(tx, ids, since, until)
-    names = _Names(tx).prefetch(restrictions.values())
+    painful: dict[int, list[Row[Any]]] = defaultdict(list)
+    for tick in exercise_records.painful_exercises_in_window(
+        tx, ids, since, until, PAIN_ACCEPTABLE_MAX_NPRS
+    ):
+        if today[tick.walker_id] - window <= tick.local_date <= today[tick.walker_id]:
+            painful[tick.walker_id].append(tick)
+    names = _Names(tx).prefetch(r.restrictions for r in records if r.restrictions is not None)
     found: list[WalkerFlags] = []
-    for summary in summaries:
-        walker_id = summary.walker.id
+    for record in records:
+        walker_id = record.walker.id
         try:
-            if walker_id not in restrictions:
+            if record.restrictions is None:
                 raise ValueError("unreadable record")
             found.append(
                 _walker_flags(
-                    summary,
-                    restrictions[walker_id],
+                    record,
+                    record.restrictions,
                     today[walker_id],
                     recent[walker_id],
                     logged[walker_id],
                     by_session,
+                    painful[walker_id],
                     policy,
-                    active_out(tx, restrictions[walker_id], names),
+                    active_out(tx, record.restrictions, names),
                 )
             )
         except UNREADABLE_ERRORS:
-            if walker_id in restrictions:
+            if record.restrictions is not None:
                 logger.exception("walker %s: flags could not be computed", walker_id)
             found.append(
                 WalkerFlags(
-                    walker=walker_out(summary.walker, summary.account),
+                    walker=record.walker,
                     flags=(Flag.RECORD_UNREADABLE,),
                     details=(RECORD_UNREADABLE,),
                     last_session_on=None,
@@ -327,12 +371,13 @@ def _flags(
 
 
 def _walker_flags(
-    summary: repo.WalkerSummary,
+    summary: KeptRecord,
     restrictions: Restrictions,
     today: date,
     recent: list[Row[Any]],
     logged: list[Row[Any]],
     by_session: dict[int, Row[Any]],
+    painful: list[Row[Any]],
     policy: PolicyConfig,
     restrictions_shown: tuple[RestrictionOut, ...],
 ) -> WalkerFlags:
@@ -359,11 +404,25 @@ def _walker_flags(
             f"last {policy.flag_window_days} days)."
         )
     flare = [s for s in recent if s.pain_peak_nprs > PAIN_ACCEPTABLE_MAX_NPRS]
-    if flare:
+    if flare or painful:
         flags.append(Flag.PAIN_FLARE)
+    if flare:
         details.append(
             f"Pain during a session above {PAIN_ACCEPTABLE_MAX_NPRS}/{NPRS_MAX} on "
             f"{flare[-1].local_date} ({flare[-1].pain_peak_nprs}/{NPRS_MAX})."
+        )
+    if painful:
+        last = painful[-1]
+        exercise = EXERCISES[last.exercise_key].name if last.exercise_key in EXERCISES else None
+        more = (
+            f"; {len(painful)} such exercises in the last {policy.flag_window_days} days"
+            if len(painful) > 1
+            else ""
+        )
+        details.append(
+            f"Pain during an exercise above {PAIN_ACCEPTABLE_MAX_NPRS}/{NPRS_MAX} on "
+            f"{last.local_date} ({exercise or last.exercise_key}, {last.pain_nprs}/{NPRS_MAX}"
+            f"{more})."
         )
     up = [
         (s, by_session[s.id])
@@ -395,7 +454,7 @@ def _walker_flags(
         flags.append(Flag.REASSESSMENT_DUE)
         details.append(f"Last assessment on {assessed}: the tests and KOOS are due again.")
     return WalkerFlags(
-        walker=walker_out(summary.walker, summary.account),
+        walker=summary.walker,
         flags=tuple(flags),
         details=tuple(details),
         last_session_on=summary.last_session_on,
@@ -415,7 +474,8 @@ def walker_flag(ctx: AppContext, actor: Actor, walker_id: int) -> WalkerFlags:
     with ctx.db.reader() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
         _, policy = policy_in(tx)
-        return _flags(tx, repo.walker_summaries(tx, walker_id=walker.id), at, policy)[0]
+        summaries = repo.walker_summaries(tx, walker_id=walker.id)
+        return _flags(tx, _records(tx, summaries, policy, policy_timeline(tx)), at, policy)[0]
 
 
 def walker_flags(ctx: AppContext, actor: Actor) -> list[WalkerFlags]:
@@ -436,3 +496,20 @@ RECORD_UNREADABLE = (
     "One of this walker's records could not be read, so the flags are not shown: open the "
     "walker's page or ask your administrator to check the records."
 )
+
+
+def prepare_walker_list(ctx: AppContext) -> int:
+    """Compute every walker's flags into the list's cache (:mod:`~retrowalk.services.flag_cache`)
+    so that a clinician's next load finds them kept; what is still kept is not computed again.
+    Returns the number of walkers prepared (none when the clinic has more walkers than the
+    cache holds: preparing them would only push each other out).
+
+    No access check: nothing read leaves this function but a count. The server runs it in the
+    background (:mod:`~retrowalk.services.list_keeper`)."""
+    at = ctx.now()
+    with ctx.db.reader() as tx:
+        _, policy = policy_in(tx)
+        profiles = repo.walker_profiles(tx)
+        if len(profiles) > ctx.flag_cache.capacity:
+            return 0
+        return len(_cached_flags(tx, profiles, at, policy, ctx.flag_cache))

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.exercises import EXERCISES, programme_for
+from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
@@ -57,6 +58,11 @@ def _log_out(row: ExerciseLog, entries: list[ExerciseLogEntry], created: bool) -
             for e in entries
         ),
         created=created,
+        too_painful=tuple(
+            e.exercise_key
+            for e in entries
+            if e.pain_nprs is not None and e.pain_nprs > PAIN_ACCEPTABLE_MAX_NPRS
+        ),
     )
 
 

@@ -3,20 +3,33 @@
 The walker list and ``/api/v1/flags`` show every walker's flags and active restrictions.
 Computing them means reading each walker's record and running the clinical rules: about half
 a millisecond a walker, half a second for a clinic of a thousand, on every load. Between two
-loads only a few records change, so each walker's flags are kept under the stamp they were
-computed at — the walker's ``record_version`` (raised by every audited change of the record,
-in its transaction, see ``repositories.audit``), the number of policy versions, the walker's
-local date and the id of this copy of the database (a restore renews it) — and used again
-only while the stamp, the walker's profile and the names of whoever recorded the
-restrictions shown are the same.
+loads only a few records change, so two things are kept per walker, each under the stamp it
+was computed at:
+
+- **the record** (:class:`KeptRecord`: the active restrictions — the costly part, the whole
+  record read and the clinical rules run — and the walker's profile, last session, newest
+  plan and last assessment), under the walker's
+  ``record_version`` (raised by every audited change of the record, in its transaction, see
+  ``repositories.audit``), the number of policy versions and the walker's profile with the id
+  of this copy of the database (a restore renews it). None of it depends on the date: only a
+  recorded clearance lifts a restriction. Kept for ``restrictions_ttl_s`` (an hour).
+- **the flags** (:class:`~retrowalk.services.schemas.WalkerFlags`: the record plus what
+  the date and the last two weeks say — missed sessions, a pain flare, a reassessment due),
+  under the same stamp and the walker's local date, for ``ttl_s`` (five minutes).
+
+Either is used again only while its stamp, and the names of whoever recorded the restrictions
+shown, are the same. So a new day, or a list loaded more than five minutes after the last one,
+recomputes only the date's part; a restart, a policy change or an hour without a load
+recomputes everything.
 
 What this never does: decide a gate. Every gate (today, logging, the walker's own pages, one
 walker's page for the clinician) computes the restrictions afresh from the record; only the
-list is spared recomputing what cannot have changed. An entry is also dropped after ``ttl_s``
-seconds: the backstop for a record changed outside the program (a hand-made SQL fix writes no
-audit entry) and the bound on the one flag that moves within a day (a session logged 14 days
-ago, to the hour, leaves the "walked outside supervision" window). The cache is per process:
-several workers each keep their own, each correct on its own.
+list is spared recomputing what cannot have changed. The time limits are the backstop for a
+record changed outside the program (a hand-made SQL fix writes no audit entry, so no new
+version: the list shows it within the hour) and, for the flags, the bound on the one flag that
+moves within a day (a session logged 14 days ago, to the hour, leaves the "walked outside
+supervision" window). The caches are per process: several workers each keep their own, each
+correct on its own.
 """
 
 from __future__ import annotations
@@ -27,24 +40,45 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
+from typing import Generic, TypeVar
 
-from retrowalk.services.schemas import WalkerFlags
+from retrowalk.clinical.restriction_models import Restrictions
+from retrowalk.services.schemas import WalkerFlags, WalkerOut
+from retrowalk.store.repositories import PlanSummary
 
-Stamp = tuple[int, int, date, tuple[Hashable, ...]]
-"""(the walker's record version, the number of policy versions, the walker's local date, what
-the list shows of the walker — ``repositories.PROFILE_COLUMNS`` — with the id of this copy of
-the database, which a restore renews: it puts older version numbers back)."""
+V = TypeVar("V")
+
+Stamp = tuple[Hashable, ...]
+"""What a kept value was computed at; a value is used again only at exactly the same stamp.
+For the restrictions: (the walker's record version, the number of policy versions, what the
+list shows of the walker — ``repositories.PROFILE_COLUMNS`` — with the id of this copy of the
+database, which a restore renews: it puts older version numbers back). For the flags the same
+with the walker's local date."""
 
 
 @dataclass(frozen=True)
-class _Entry:
+class KeptRecord:
+    """What the list reads of one walker's record: nothing here depends on the date."""
+
+    walker: WalkerOut
+    last_session_on: date | None
+    plan: PlanSummary | None
+    """The newest version of their plan (None before the first)."""
+    first_plan_from: date | None
+    last_assessed_on: date | None
+    restrictions: Restrictions | None
+    """The active restrictions; None when the record could not be read (never kept)."""
+
+
+@dataclass(frozen=True)
+class _Entry(Generic[V]):
     stamp: Stamp
-    flags: WalkerFlags
+    value: V
     stored_at: float
 
 
-class FlagCache:
-    """A bounded, thread-safe map from walker id to the flags computed at a stamp.
+class StampedCache(Generic[V]):
+    """A bounded, thread-safe map from walker id to a value computed at a stamp.
 
     The least recently used entry goes first when ``capacity`` is reached; an entry older
     than ``ttl_s`` is never returned.
@@ -61,11 +95,11 @@ class FlagCache:
         self.capacity = capacity
         self.ttl_s = ttl_s
         self._clock = clock
-        self._entries: OrderedDict[int, _Entry] = OrderedDict()
+        self._entries: OrderedDict[int, _Entry[V]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, walker_id: int, stamp: Stamp) -> WalkerFlags | None:
-        """The flags computed at exactly ``stamp``, not older than ``ttl_s``, or None."""
+    def get(self, walker_id: int, stamp: Stamp) -> V | None:
+        """The value computed at exactly ``stamp``, not older than ``ttl_s``, or None."""
         with self._lock:
             entry = self._entries.get(walker_id)
             if entry is None:
@@ -74,11 +108,11 @@ class FlagCache:
                 del self._entries[walker_id]
                 return None
             self._entries.move_to_end(walker_id)
-            return entry.flags
+            return entry.value
 
-    def put(self, walker_id: int, stamp: Stamp, flags: WalkerFlags) -> None:
-        """Keep one walker's flags (replacing what was kept for them)."""
-        entry = _Entry(stamp, flags, self._clock())
+    def put(self, walker_id: int, stamp: Stamp, value: V) -> None:
+        """Keep one walker's value (replacing what was kept for them)."""
+        entry = _Entry(stamp, value, self._clock())
         with self._lock:
             self._entries[walker_id] = entry
             self._entries.move_to_end(walker_id)
@@ -93,3 +127,23 @@ class FlagCache:
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
+
+
+class FlagCache:
+    """The list's two kept values per walker: the flags and, below them, the record."""
+
+    def __init__(
+        self,
+        capacity: int = 20_000,
+        ttl_s: float = 300.0,
+        restrictions_ttl_s: float = 3_600.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.capacity = capacity
+        self.flags: StampedCache[WalkerFlags] = StampedCache(capacity, ttl_s, clock)
+        self.records: StampedCache[KeptRecord] = StampedCache(capacity, restrictions_ttl_s, clock)
+
+    def clear(self) -> None:
+        """Forget everything (as after a restart)."""
+        self.flags.clear()
+        self.records.clear()

@@ -6,9 +6,11 @@ index serve it), like the rest of the store.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from retrowalk.store.models import ExerciseLog, ExerciseLogEntry, WalkerExercise
@@ -56,3 +58,27 @@ def logs_between(tx: Session, walker_id: int, since: date, until: date) -> list[
             .order_by(ExerciseLog.local_date, ExerciseLog.id)
         )
     )
+
+
+def painful_exercises_in_window(
+    tx: Session, walker_ids: Sequence[int], since: date, until: date, above_nprs: int
+) -> list[Row[Any]]:
+    """These walkers' exercises ticked between two local dates (inclusive) with a pain above
+    ``above_nprs``: walker id, local date, exercise key and pain, oldest first."""
+    query = (
+        select(
+            ExerciseLog.walker_id,
+            ExerciseLog.local_date,
+            ExerciseLogEntry.exercise_key,
+            ExerciseLogEntry.pain_nprs,
+        )
+        .join(ExerciseLogEntry, ExerciseLogEntry.log_id == ExerciseLog.id)
+        .where(
+            ExerciseLog.walker_id.in_(list(walker_ids)),
+            ExerciseLog.local_date >= since,
+            ExerciseLog.local_date <= until,
+            ExerciseLogEntry.pain_nprs > above_nprs,
+        )
+        .order_by(ExerciseLog.local_date, ExerciseLog.id, ExerciseLogEntry.id)
+    )
+    return list(tx.execute(query))

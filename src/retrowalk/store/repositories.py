@@ -12,8 +12,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, TextClause, and_, exists, func, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    TextClause,
+    and_,
+    exists,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from retrowalk.store.models import (
     CHECKIN_RED_FLAGS,
@@ -563,6 +574,17 @@ def _of(column: Any, walker_ids: Sequence[int]) -> ColumnElement[bool]:
     return column.in_(list(walker_ids))  # type: ignore[no-any-return]
 
 
+def _rows(tx: Session, query: Executable) -> list[Row[Any]]:
+    """The column rows of ``query``, run on the transaction's connection: the ORM's result
+    machinery (entity loading, which these rows never need) costs as much as the query on a
+    clinic's worth of rows. Pending rows are flushed first, as ``Session.execute`` does: a
+    use case that has just added a record reads it in the same transaction (a gate that
+    computes the restrictions after adding a check-in must see it)."""
+    if tx.autoflush:
+        tx.flush()
+    return list(tx.connection().execute(query))
+
+
 def _with_seq(
     tx: Session,
     entity: str,
@@ -588,7 +610,7 @@ def _with_seq(
         .where(_of(model.walker_id, walker_ids), *conditions)
         .order_by(model.id)
     )
-    return list(tx.execute(query))
+    return _rows(tx, query)
 
 
 def screenings_recorded(tx: Session, walker_ids: Sequence[int]) -> list[Row[Any]]:
@@ -657,7 +679,7 @@ def walker_profiles(tx: Session, clinician_id: int | None = None) -> list[Row[An
     )
     if clinician_id is not None:
         query = query.where(Walker.clinician_id == clinician_id)
-    return list(tx.execute(query.order_by(Walker.id)))
+    return _rows(tx, query.order_by(Walker.id))
 
 
 def walker_summaries(
@@ -781,7 +803,7 @@ def sessions_in_window(
         WalkSession.local_date >= since,
         WalkSession.local_date <= until,
     )
-    return list(tx.execute(query.order_by(WalkSession.local_date, WalkSession.id)))
+    return _rows(tx, query.order_by(WalkSession.local_date, WalkSession.id))
 
 
 def sessions_logged_after(
@@ -792,7 +814,7 @@ def sessions_logged_after(
     query = select(*FLAG_SESSION_COLUMNS).where(
         _of(WalkSession.walker_id, walker_ids), WalkSession.logged_at > since
     )
-    return list(tx.execute(query.order_by(WalkSession.logged_at, WalkSession.id)))
+    return _rows(tx, query.order_by(WalkSession.logged_at, WalkSession.id))
 
 
 def checkins_of_sessions_in_window(
@@ -809,5 +831,4 @@ def checkins_of_sessions_in_window(
             WalkSession.local_date <= until,
         )
     )
-    rows: list[Row[Any]] = list(tx.execute(query))
-    return {row.session_id: row for row in rows}
+    return {row.session_id: row for row in _rows(tx, query)}

@@ -11,7 +11,8 @@ database named by ``RETROWALK_DATABASE_URL``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 
 from retrowalk import __version__ as retrowalk_version
 from retrowalk.services.context import AppContext, build_context
+from retrowalk.services.list_keeper import ListKeeper
 from retrowalk.services.sign_in_throttle import ThrottlePolicy
 from retrowalk.web.errors import install_error_handlers
 from retrowalk.web.limits import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, BodyLimitMiddleware
@@ -44,6 +46,7 @@ def create_app(
     clock: Callable[[], datetime] | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    keep_list: bool = False,
 ) -> FastAPI:
     """Build the app on ``ctx`` (or build one on ``database_url``, default SQLite, migrating it).
 
@@ -52,7 +55,9 @@ def create_app(
     session and the baseline tests — for the browser tests only. Off by default (and in
     ``retrowalk serve``): a sped-up stopwatch would record a wrong baseline-test time.
     ``throttle``: the sign-in throttle's policy; ``clock``: the time every use case reads
-    (tests; the server's own clock otherwise).
+    (tests; the server's own clock otherwise). ``keep_list``: while the app is served, keep
+    the clinician's walker list computed in the background
+    (:class:`~retrowalk.services.list_keeper.ListKeeper`; ``retrowalk serve`` turns it on).
     """
     from retrowalk.web.api import exercises_v1, v1
     from retrowalk.web.pages import (
@@ -77,7 +82,21 @@ def create_app(
         context = replace(context, clock=clock)
     signer = Signer(context)
     sessions = SignInStore(context, signer)
+
+    @asynccontextmanager
+    async def lifespan(served: FastAPI) -> AsyncIterator[None]:
+        keeper = ListKeeper(context) if keep_list else None
+        served.state.list_keeper = keeper
+        if keeper is not None:
+            keeper.start()
+        try:
+            yield
+        finally:
+            if keeper is not None:
+                keeper.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="retrowalk",
         version=retrowalk_version,
         summary="Backward walking for knee pain: the walker's and the clinician's API.",
@@ -133,6 +152,6 @@ def app_from_environment() -> FastAPI:
     ``retrowalk serve`` has migrated it before starting the workers)."""
     from retrowalk.web.gc_startup import freeze_startup_objects
 
-    app = create_app(build_context())
+    app = create_app(build_context(), keep_list=True)
     freeze_startup_objects()
     return app

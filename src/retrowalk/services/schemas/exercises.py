@@ -115,6 +115,11 @@ class ExerciseLogOut(FrozenModel):
     logged_at: datetime
     exercises: tuple[ExerciseDoneOut, ...]
     created: bool = True
+    too_painful: tuple[str, ...] = ()
+    """The exercises done with pain above the acceptable level (``PAIN_ACCEPTABLE_MAX_NPRS``:
+    the red zone of the pain-monitoring model, Silbernagel 2007, used for the knee as an
+    extrapolation):
+    the walker is told to stop or make them easier, and her clinician's list flags it."""
 
 
 class ExerciseWeek(FrozenModel):

@@ -19,6 +19,8 @@ from starlette.datastructures import FormData
 
 from retrowalk.clinical.errors import ClinicalError
 from retrowalk.clinical.exercises import EXERCISES
+from retrowalk.clinical.norms import NPRS_MAX
+from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
 from retrowalk.services import exercise_log, exercises, restrictions
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import FieldProblem, NotFound, ServiceError, problems_from
@@ -149,14 +151,26 @@ async def log_submit(request: Request) -> Response:
         except ValidationError as exc:
             fields = _form_fields(problems_from(exc.errors()), keys)
             raise FormError(_summary(fields), fields) from None
-        exercise_log.log_exercises(web_state(request).ctx, actor, walker_id, tick)
+        stored = exercise_log.log_exercises(web_state(request).ctx, actor, walker_id, tick)
     except (FormError, ServiceError, ClinicalError) as exc:
         fields = exc.fields if isinstance(exc, FormError) else _form_fields(problems_for(exc), keys)
         context = _log_context(programme, values)
         context.update({"error": str(exc), "errors": fields})
         return render(request, "walker/exercise_log.html", context, status_code=status_for(exc))
     flash(request, "Thank you: your exercises are saved.")
+    if stored.too_painful:
+        flash(request, too_painful_words(stored.too_painful))
     return RedirectResponse("/exercises", 303)
+
+
+def too_painful_words(keys: tuple[str, ...]) -> str:
+    """What a walker is told after exercises that hurt more than the acceptable level."""
+    names = " and ".join(EXERCISES[key].name for key in keys)
+    return (
+        f"Pain above {PAIN_ACCEPTABLE_MAX_NPRS} out of {NPRS_MAX} during {names} is too much "
+        "(the red zone of the pain traffic light). Next time stop that exercise or make it "
+        "easier, and tell your clinician: they see it on their list."
+    )
 
 
 def _summary(fields: dict[str, str]) -> str:
