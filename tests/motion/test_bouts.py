@@ -83,6 +83,52 @@ def test_no_closing_step_too_late_after_the_last_step_or_for_a_run_too_short() -
     assert _feed(BoutBuilder(), [0.0, 0.5, 1.0, 1.4], [True, True, True, False], [4]) == []
 
 
+def _feed_prominent(builder: BoutBuilder, peaks: list[tuple[float, bool, float]], size: int):  # type: ignore[no-untyped-def]
+    bouts = []
+    for i in range(0, len(peaks), size):
+        chunk = peaks[i : i + size]
+        times = [t for t, _, _ in chunk]
+        flags = np.asarray([is_step for _, is_step, _ in chunk])
+        prominence = np.asarray([p for _, _, p in chunk])
+        bouts += builder.add_steps(times, None, flags, prominence=prominence)
+    return bouts + builder.break_here()
+
+
+def test_steps_after_the_walker_has_settled_are_not_walking() -> None:
+    """The walk stops with a step as weak as a closing step; a jolt off the rhythm after it,
+    and the weak peak after that, are the walker settling: not steps, and no closing step
+    is added after the weak one (it is the closing step)."""
+    walk = [(0.5 * i, True, 2.0) for i in range(10)]  # 0 … 4.5 s, prominence 2 m/s²
+    stop = [(5.0, True, 0.2), (5.3, False, 0.1)]  # a step a tenth as strong; a weak peak
+    settle = [(5.8, True, 2.5), (6.25, False, 0.1)]  # 1.6 × the interval later; weak again
+    for size in (1, 3, 99):
+        (bout,) = _feed_prominent(BoutBuilder(), walk + stop + settle, size)
+        assert bout.steps == 11
+        assert bout.end_s == 5.0
+    off = BoutBuilder(BoutParams(settled_tail=(0.0, 0.0)))
+    (bout,) = _feed_prominent(off, walk + stop + settle, 99)
+    assert (bout.steps, bout.end_s) == (13, 6.25)  # the jolt, and a closing step after it
+
+
+def test_a_weak_step_in_the_rhythm_or_a_strong_step_off_it_keeps_the_walk_going() -> None:
+    walk = [(0.5 * i, True, 2.0) for i in range(10)]
+    in_rhythm = [(5.0, True, 0.2), (5.5, True, 2.0), (5.8, False, 0.1)]
+    (bout,) = _feed_prominent(BoutBuilder(), walk + in_rhythm, 99)
+    assert (bout.steps, bout.end_s) == (13, 5.8)  # with its closing step
+    strong = [(5.0, True, 1.0), (5.8, True, 2.0), (6.25, False, 0.1)]
+    (bout,) = _feed_prominent(BoutBuilder(), walk + strong, 99)
+    assert (bout.steps, bout.end_s) == (13, 6.25)
+    long_tail = [(5.0, True, 0.2), *((5.8 + 0.5 * i, True, 2.0) for i in range(4))]
+    (bout,) = _feed_prominent(BoutBuilder(), walk + long_tail, 99)
+    assert bout.steps == 15  # four steps after the pause: walking again, not settling
+
+
+def test_without_prominences_the_settled_tail_rule_does_not_apply() -> None:
+    times = [0.5 * i for i in range(11)] + [5.8]
+    (bout,) = _feed(BoutBuilder(), times, [True] * 12, [99])
+    assert bout.steps == 12
+
+
 @given(
     st.lists(st.tuples(st.floats(0.05, 2.5), st.booleans()), min_size=1, max_size=80),
     st.lists(st.integers(1, 10), min_size=1, max_size=20),
@@ -107,3 +153,7 @@ def test_impossible_bout_settings_are_refused() -> None:
         BoutBuilder(BoutParams(max_step_gap_s=0))
     with pytest.raises(InvalidParameterError, match="closing_window"):
         BoutBuilder(BoutParams(closing_window=(1.5, 0.5)))
+    with pytest.raises(InvalidParameterError, match="settled_tail"):
+        BoutBuilder(BoutParams(settled_tail=(0.15, 0.9)))
+    with pytest.raises(InvalidParameterError, match="settled_tail"):
+        BoutBuilder(BoutParams(settled_tail=(0.0, 1.4)))

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from retrowalk.motion.analysis import BoutReport
+from retrowalk.motion.bouts import make_bout, turn_bout
 from retrowalk.motion.errors import RecordingFormatError
-from retrowalk.motion.guided import phases_from_events
+from retrowalk.motion.guided import bout_summary, phases_from_events
 from retrowalk.motion.readers import detect_format, read_recording
 from retrowalk.motion.readers.guided_json import MAX_SAMPLES, read_guided
 from retrowalk.motion.streaming import analyze_file
@@ -58,6 +61,13 @@ def test_gzip_is_read_too(tmp_path: Path) -> None:
     # 100 synthetic steps that stop dead: the closing-step rule (docs/motion.md) adds the step
     # a person makes to bring the feet together, which this synthetic walk does not have
     assert analyze_file(path).steps in (100, 101)
+
+
+def test_a_bout_summary_says_whether_it_is_walking_or_a_turn_on_the_spot() -> None:
+    walked = bout_summary(BoutReport(make_bout(np.arange(0.0, 5.0, 0.5)), None, None, False))
+    turned = bout_summary(BoutReport(turn_bout(np.array([1.0, 1.5, 2.0])), None, None, False))
+    assert (walked["kind"], turned["kind"]) == ("walking", "turn")
+    assert turned["direction"] == "unknown"  # a turn has no direction: the kind says why
 
 
 def test_phase_events_become_labelled_phases() -> None:

@@ -13,7 +13,7 @@ from scipy.spatial.transform import Rotation
 
 from retrowalk.motion import Recording, analyze, detect_bouts
 from retrowalk.motion.analysis import DEFAULT_SETTINGS
-from retrowalk.motion.bouts import Bout, BoutBuilder
+from retrowalk.motion.bouts import Bout, BoutBuilder, BoutParams
 from retrowalk.motion.errors import RecordingError
 from retrowalk.motion.phases import Phase, check_directions, split_by_phase
 from retrowalk.motion.readers.datasets import read_ipol
@@ -104,6 +104,19 @@ def test_a_short_bout_around_a_turn_on_the_spot_is_counted_as_the_turn() -> None
     assert bouts[1].step_times_s[-1] == pytest.approx(13.5)  # outside the turn: kept
 
 
+def test_a_shuffle_round_gets_no_closing_step() -> None:
+    """The closing step ends a bout of walking; a shuffle is counted as the turn it is."""
+    walk = [float(t) for t in np.arange(0.0, 5.01, 0.5)]
+    shuffle = [10.0, 10.4, 10.8, 11.2, 11.6, 12.0, 12.4, 13.5]
+    peaks = [*walk, *shuffle, 13.9]  # a weak peak 0.4 s (1 × the median) after the last
+    flags = np.asarray([True] * (len(peaks) - 1) + [False])
+    turn = Turn(10.1, 12.6, 2.0, 12.62)
+    for params, steps in ((BoutParams(), 4), (BoutParams(shuffle_closing=True), 5)):
+        builder = BoutBuilder(params)
+        bouts = builder.add_steps(peaks, None, flags, turns=[turn]) + builder.break_here()
+        assert [(b.kind, b.steps) for b in bouts] == [("walking", 11), ("turn", steps)]
+
+
 @pytest.fixture(scope="module")
 def turning_trials(ipol_dir: Path) -> list[Recording]:
     """Trials whose walkers turn on the spot after stopping (4-4, 6-5, 8-6: shuffling round
@@ -129,13 +142,14 @@ def test_the_angular_rate_finds_the_turns_the_acceleration_misses(
 ) -> None:
     """4-4 and 6-5: 6 annotated steps each after the trial end, turning on the spot; 13-4:
     one 2-s interval turning 2.6 rad where 3 turn steps are annotated; 8-6: 3 annotated steps
-    after the trial end, where 8 peaks made a bout (measured)."""
+    after the trial end, where 8 peaks made a bout (measured; 4 steps until the shuffle got
+    no closing step, issue 14)."""
     steps = [[(b.kind, b.steps) for b in detect_bouts(recording)] for recording in turning_trials]
     assert steps == [
         [("walking", 30), ("turn", 6)],
         [("walking", 32), ("turn", 4)],
         [("walking", 37)],
-        [("walking", 36), ("turn", 4)],
+        [("walking", 36), ("turn", 3)],
     ]
 
 

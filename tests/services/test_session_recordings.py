@@ -186,6 +186,25 @@ def test_a_stored_analysis_that_cannot_be_read_shows_a_problem_not_an_error(
     assert shown[0].problem == recs.NO_ANALYSIS
 
 
+def test_a_turn_on_the_spot_is_shown_as_a_turn_and_older_analyses_as_walking(
+    ctx: AppContext,
+) -> None:
+    from retrowalk.store.models import SessionRecording
+
+    me, staff, session_id = _walker_with_session(ctx)
+    out = recs.attach_recording(ctx, me, session_id, _csv())
+    assert {b.kind for b in out.bouts} == {"walking"}
+    with ctx.db.transaction() as tx:
+        row = tx.get(SessionRecording, out.id)
+        assert row is not None
+        stored = dict(row.analysis_json)
+        walked = {k: v for k, v in stored["bouts"][0].items() if k != "kind"}  # before kinds
+        turn = {**walked, "kind": "turn", "direction": "unknown", "direction_confidence": 0.0}
+        row.analysis_json = {**stored, "bouts": [walked, turn]}
+    (shown,) = recs.walker_recordings(ctx, staff, out.walker_id)
+    assert [b.kind for b in shown.bouts] == ["walking", "turn"]
+
+
 def test_research_export_writes_only_allowed_recordings_with_labels_and_consent(
     ctx: AppContext, tmp_path: Path
 ) -> None:

@@ -200,3 +200,28 @@ def test_one_bad_stored_recording_never_breaks_a_page(
         page = staff.get(f"/clinician/walkers/{walker_id}")
         assert page.status_code == 200
         assert session_recordings.NO_ANALYSIS in page.text
+
+
+def test_a_turn_on_the_spot_shows_as_a_turn_not_an_unknown_direction(
+    world: World, walker_client: tuple[httpx.Client, str]
+) -> None:
+    from retrowalk.store.models import SessionRecording
+
+    client, csrf = walker_client
+    session_id = _session_id(world)
+    response = client.post(
+        f"/api/v1/sessions/{session_id}/recording",
+        files={"file": ("turn.csv", walk_csv(cadence=100, seconds=25), "text/csv")},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 201, response.text
+    with world.ctx.db.transaction() as tx:
+        row = tx.get(SessionRecording, response.json()["id"])
+        assert row is not None
+        stored = dict(row.analysis_json)
+        bout = stored["bouts"][0]
+        turn = {**bout, "kind": "turn", "direction": "unknown", "direction_confidence": 0.0}
+        row.analysis_json = {**stored, "bouts": [turn]}
+    page = client.get(f"/sessions/{session_id}")
+    assert page.status_code == 200
+    assert "<td>turn on the spot</td>" in page.text

@@ -23,6 +23,7 @@ from retrowalk.cli.options import DbOption
 # the commands, so that the rest of ``retrowalk`` starts quickly.
 if TYPE_CHECKING:
     from retrowalk.motion.analysis import Analysis
+    from retrowalk.motion.bouts import Bout
     from retrowalk.motion.evaluation import IpolEvaluation, OxfordEvaluation
 
 FORMATS = (
@@ -76,7 +77,10 @@ def _analysis_dict(analysis: Analysis) -> dict[str, Any]:
     }
 
 
-def _direction_cell(label: str, confidence: float) -> str:
+def _direction_cell(bout: Bout) -> str:
+    if bout.kind == "turn":
+        return "turn on the spot"
+    label, confidence = bout.direction.label, bout.direction.confidence
     return label if label == "unknown" else f"{label} ({confidence:.2f})"
 
 
@@ -117,7 +121,7 @@ def _print_analysis(console: Console, analysis: Analysis) -> None:
             f"{bout.duration_s:.1f} s",
             str(bout.steps),
             f"{bout.cadence_spm:.0f}",
-            _direction_cell(bout.direction.label, bout.direction.confidence),
+            _direction_cell(bout),
             "—" if report.distance_m is None else f"{report.distance_m:.1f} m{mark}",
             "—" if report.speed_m_s is None else f"{report.speed_m_s:.2f} m/s{mark}",
         )

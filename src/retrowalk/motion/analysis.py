@@ -188,12 +188,13 @@ def detect_bouts(
     max_cycle = int(settings.bouts.max_step_gap_s * settings.rate_hz)
     for segment in segments:
         xyz = segment.xyz[:, :3]
-        indices, is_step = detect_peaks(xyz, segment.rate_hz, settings.steps)
+        indices, is_step, prominence = detect_peaks(xyz, segment.rate_hz, settings.steps)
         times = segment.t0_s + indices / segment.rate_hz
         cycles = np.zeros((indices.size, STATS))
         cycles[is_step] = step_cycles(xyz, indices[is_step], None, max_cycle)
         turned, turns = segment_turns(segment, indices, is_step, max_cycle, settings)
-        bouts.extend(builder.add_steps(times.tolist(), cycles, is_step, turned, turns))
+        peaks = builder.add_steps(times.tolist(), cycles, is_step, turned, turns, prominence)
+        bouts.extend(peaks)
         bouts.extend(builder.break_here())
         done += segment.xyz.shape[0]
         if progress is not None:

@@ -9,6 +9,7 @@ step, and the closing step of gait termination — too weak to pass the step thr
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -47,6 +48,20 @@ class BoutParams:
     window after any last step, so in effect the rule counts the expected closing step
     rather than detecting it. Set on the IPOL trials; (0, 0) turns the rule off
     (docs/motion.md)."""
+    settled_tail: tuple[float, float] = (0.15, 1.4)
+    """Gait termination, the walker settling (issue 14): a step whose prominence is at most
+    ``settled_tail[0]`` × the bout's median step prominence — as weak as a closing step —
+    and after which the next step comes later than ``settled_tail[1]`` × the bout's median
+    interval, off the walking rhythm, is where the walking stopped. The fewer than
+    ``min_steps`` steps after it are a movement of the walker standing (a weight shift, a
+    jolt as they settle), not walking: they leave the bout, and the weak step is taken as
+    its closing step (no other is added). Needs the peaks' prominences (the detector gives
+    them); (0, 0) turns the rule off (docs/motion.md)."""
+    shuffle_closing: bool = False
+    """Whether a short bout that the turn rules count as shuffling round
+    (:attr:`~retrowalk.motion.turns.TurnParams.shuffle_steps`) still gets a closing step.
+    False since issue 14: the closing step ends a bout of *walking*; a shuffle becomes a
+    turn on the spot, whose steps are counted from its duration."""
 
     def validate(self) -> None:
         """Raise :class:`InvalidParameterError` for a setting that cannot work."""
@@ -62,6 +77,14 @@ class BoutParams:
         if not (np.isfinite(low) and np.isfinite(high) and 0 <= low <= high):
             raise InvalidParameterError(
                 "closing_window", self.closing_window, "0 ≤ low ≤ high ((0, 0): no closing step)"
+            )
+        weak, gap = self.settled_tail
+        off = weak == 0 and gap == 0
+        if not (off or (np.isfinite(weak) and np.isfinite(gap) and 0 < weak < 1 and gap > 1)):
+            raise InvalidParameterError(
+                "settled_tail",
+                self.settled_tail,
+                "0 < weak < 1 and gap > 1 ((0, 0): the rule off)",
             )
 
 
@@ -150,6 +173,25 @@ def closing_step(
     return None
 
 
+def settled_tail(steps: list[float], prominence: list[float], params: BoutParams) -> int | None:
+    """Where a bout's walking stopped before its last steps, or ``None``.
+
+    The index of the first step after a step as weak as a closing step that the next step
+    follows off the rhythm, when fewer than ``min_steps`` steps follow (see
+    :attr:`BoutParams.settled_tail`); the latest such place counts.
+    """
+    weak, gap = params.settled_tail
+    n = len(steps)
+    if weak <= 0 or n <= params.min_steps or not np.all(np.isfinite(prominence)):
+        return None
+    interval = float(np.median(np.diff(np.asarray(steps))))
+    level = float(np.median(prominence))
+    for i in range(n - 2, n - params.min_steps - 1, -1):
+        if prominence[i] <= weak * level and steps[i + 1] - steps[i] > gap * interval:
+            return i + 1
+    return None
+
+
 def is_push_off(step_times_s: list[float], ratio: float) -> bool:
     """Whether a bout's first peak is the push-off of gait initiation (see BoutParams)."""
     if ratio <= 0 or len(step_times_s) < 4:
@@ -176,6 +218,9 @@ class BoutBuilder:
         self._turn_params = turns
         self._open: list[float] = []
         self._turned: list[float] = []  # angle turned since the step before, per open step
+        self._prominence: list[float] = []  # per open step (m/s²; NaN where not known)
+        # the cycle sums each of the last ``min_steps`` open steps added (for the settled tail)
+        self._recent: deque[NDArray[np.float64] | None] = deque(maxlen=params.min_steps)
         self._pending: list[Turn] = []  # turns on the spot not yet known to be clear of bouts
         self._last_kept: tuple[float, float] | None = None
         self._sums = np.zeros(STATS)
@@ -187,9 +232,18 @@ class BoutBuilder:
     def _close(self, next_s: float = float("inf")) -> list[Bout]:
         steps, self._open = self._open, []
         turned, self._turned = self._turned, []
+        prominence, self._prominence = self._prominence, []
+        recent = list(self._recent)
+        self._recent.clear()
         after, self._after = self._after, []
         sums, cycles, first = self._sums, self._cycles, self._first_cycle
         self._sums, self._cycles, self._first_cycle = np.zeros(STATS), 0, None
+        cut = settled_tail(steps, prominence, self._params)
+        if cut is not None:
+            for added in recent[len(recent) - (len(steps) - cut) :]:
+                if added is not None:
+                    sums, cycles = sums - added, cycles - 1
+            steps, turned, after = steps[:cut], turned[:cut], []
         if is_push_off(steps, self._params.push_off_ratio):
             steps, turned = steps[1:], turned[1:]
             if first is not None:
@@ -202,7 +256,7 @@ class BoutBuilder:
             steps = fill_pivots(steps, turned, self._turn_params)
             times = np.asarray(steps, dtype=np.float64)
             self._last_kept = (float(times[0]), float(times[-1]))
-            shuffle = self._shuffle(times)
+            shuffle = self._shuffle(times, None if self._params.shuffle_closing else closing)
             bout = make_bout(times, classify(sums, cycles)) if shuffle is None else shuffle
             bouts.extend([] if bout.steps == 0 else [bout])
         return sorted(bouts + self._resolve_turns(next_s), key=lambda b: b.start_s)
@@ -214,9 +268,10 @@ class BoutBuilder:
     def _clear_of_walking(self, turn: Turn) -> bool:
         return self._last_kept is None or not self._overlaps(turn, *self._last_kept)
 
-    def _shuffle(self, times: FloatArray) -> Bout | None:
+    def _shuffle(self, times: FloatArray, closing: float | None) -> Bout | None:
         """A short bout around a turn on the spot is shuffling round, not walking: the steps
-        within the turn are counted from its duration (``TurnParams.shuffle_steps``)."""
+        within the turn are counted from its duration (``TurnParams.shuffle_steps``), and
+        its ``closing`` step, if given, is dropped (``BoutParams.shuffle_closing``)."""
         params = self._turn_params
         if times.size >= params.shuffle_steps or params.step_interval_s <= 0:
             return None
@@ -226,7 +281,7 @@ class BoutBuilder:
             return None
         self._pending = [t for t in self._pending if t not in turns]
         margin = self._turn_params.margin_s
-        keep = np.ones(times.size, dtype=bool)
+        keep = np.ones(times.size, dtype=bool) if closing is None else times != closing
         for turn in turns:
             keep &= (times < turn.start_s - margin) | (times > turn.end_s + margin)
         counted = [times[keep], *(turn.steps(self._turn_params) for turn in turns)]
@@ -257,11 +312,13 @@ class BoutBuilder:
         is_step: NDArray[np.bool_] | None = None,
         turned: NDArray[np.float64] | None = None,
         turns: Sequence[Turn] = (),
+        prominence: NDArray[np.float64] | None = None,
     ) -> list[Bout]:
         """Feed peaks in time order: steps, and weak peaks where ``is_step`` is false (all
         are steps without it), with the angle ``turned`` since the step before each (where a
-        gyroscope gives it) and the ``turns`` on the spot that ended among them; returns the
-        bouts (and turns) that these closed."""
+        gyroscope gives it), the ``turns`` on the spot that ended among them and each peak's
+        ``prominence`` (without it the settled-tail rule does not apply); returns the bouts
+        (and turns) that these closed."""
         closed: list[Bout] = []
         pending = list(turns)
         for i, t in enumerate(step_times_s):
@@ -273,14 +330,18 @@ class BoutBuilder:
                 continue
             if self._open and t - self._open[-1] > self._params.max_step_gap_s:
                 closed.extend(self._close(float(t)))
-            elif self._open and cycles is not None and cycles[i, 0] > 0:
-                self._sums += cycles[i]
+            added = None
+            if self._open and cycles is not None and cycles[i, 0] > 0:
+                added = cycles[i].copy()
+                self._sums += added
                 self._cycles += 1
                 if len(self._open) == 1:
-                    self._first_cycle = cycles[i].copy()
+                    self._first_cycle = added
             self._after = []
             self._open.append(float(t))
             self._turned.append(0.0 if turned is None else float(turned[i]))
+            self._prominence.append(float("nan") if prominence is None else float(prominence[i]))
+            self._recent.append(added)
         for turn in pending:
             self._add_turn(turn)
         return closed

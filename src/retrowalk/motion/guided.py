@@ -74,7 +74,8 @@ def _round(value: float | None, digits: int) -> float | None:
 
 def bout_summary(report: BoutReport) -> dict[str, Any]:
     """One bout as plain JSON values (what `retrowalk motion analyze --json` prints and what a
-    stored recording keeps)."""
+    stored recording keeps). ``kind`` is ``"turn"`` for a turn on the spot (its direction is
+    always unknown: a turn has none), else ``"walking"``."""
     bout = report.bout
     return {
         "start_s": round(bout.start_s, 3),
@@ -82,6 +83,7 @@ def bout_summary(report: BoutReport) -> dict[str, Any]:
         "steps": bout.steps,
         "cadence_spm": round(bout.cadence_spm, 1),
         "confidence": round(bout.confidence, 3),
+        "kind": bout.kind,
         "direction": bout.direction.label,
         "direction_confidence": round(bout.direction.confidence, 3),
         "distance_m": _round(report.distance_m, 2),

@@ -108,17 +108,20 @@ def local_level(signal: FloatArray, rate_hz: float, params: StepParams) -> Float
 
 def detect_peaks(
     xyz: FloatArray, rate_hz: float, params: StepParams = DEFAULT_STEP_PARAMS
-) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
-    """Sample indices of the peaks of the step signal, in time order, and which are steps.
+) -> tuple[NDArray[np.intp], NDArray[np.bool_], FloatArray]:
+    """Sample indices of the peaks of the step signal, in time order, which are steps, and
+    each peak's prominence (m/s²).
 
     A peak is a step where the device moves (moving RMS ≥ ``min_level_m_s2``) and the peak
     stands out by ``relative_prominence`` × that level. The other peaks where the RMS is at
     least ``candidate_min_level_m_s2`` and the signal above zero come back too, flagged
     ``False``: the bout builder may count one of them as the closing step of gait
-    termination, and ignores the rest.
+    termination, and ignores the rest. The prominence lets the bout builder tell a step as
+    weak as a closing step from the bout's walking steps
+    (:attr:`~retrowalk.motion.bouts.BoutParams.settled_tail`).
     """
     if xyz.shape[0] < 3:
-        return np.empty(0, dtype=np.intp), np.empty(0, dtype=bool)
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=bool), np.empty(0)
     signal = step_signal(xyz, rate_hz, params)
     level = local_level(signal, rate_hz, params)
     peaks, properties = find_peaks(
@@ -134,13 +137,14 @@ def detect_peaks(
     keep = is_step | ((at >= params.candidate_min_level_m_s2) & (signal[peaks] > 0))
     indices: NDArray[np.intp] = peaks[keep].astype(np.intp)
     flags: NDArray[np.bool_] = is_step[keep]
-    return indices, flags
+    prominences: FloatArray = np.asarray(properties["prominences"][keep], dtype=np.float64)
+    return indices, flags, prominences
 
 
 def detect_step_indices(
     xyz: FloatArray, rate_hz: float, params: StepParams = DEFAULT_STEP_PARAMS
 ) -> NDArray[np.intp]:
     """Sample indices of steps in evenly sampled, gravity-including acceleration (m/s²)."""
-    indices, is_step = detect_peaks(xyz, rate_hz, params)
+    indices, is_step, _ = detect_peaks(xyz, rate_hz, params)
     kept: NDArray[np.intp] = indices[is_step]
     return kept

@@ -51,16 +51,19 @@ MotionChunk = tuple[FloatArray, FloatArray, FloatArray | None]
 timestamps, or ``None`` where the recording has none."""
 
 
-Steps = tuple[FloatArray, NDArray[np.float64], NDArray[np.bool_], FloatArray | None, list[Turn]]
+Steps = tuple[
+    FloatArray, NDArray[np.float64], NDArray[np.bool_], FloatArray | None, list[Turn], FloatArray
+]
 """Peak times; per peak, the sums of the step cycle ending at it (zeros for a weak peak);
 which peaks are steps (the others may be a bout's closing step); per peak, the angle turned
-since the step before (``None`` without angular rate); and the turns on the spot that ended."""
+since the step before (``None`` without angular rate); the turns on the spot that ended;
+and per peak, its prominence (m/s²)."""
 
 
 def _joined(parts: list[Steps], gyro: bool) -> Steps:
     if not parts:
         turned = np.empty(0) if gyro else None
-        return np.empty(0), np.zeros((0, STATS)), np.empty(0, dtype=bool), turned, []
+        return np.empty(0), np.zeros((0, STATS)), np.empty(0, dtype=bool), turned, [], np.empty(0)
     turns = [turn for p in parts for turn in p[4]]
     angles = [p[3] for p in parts if p[3] is not None]
     return (
@@ -69,6 +72,7 @@ def _joined(parts: list[Steps], gyro: bool) -> Steps:
         np.concatenate([p[2] for p in parts]),
         np.concatenate(angles) if gyro else None,
         turns,
+        np.concatenate([p[5] for p in parts]),
     )
 
 
@@ -109,7 +113,7 @@ class _SegmentStepper:
     def _steps_in(self, stop: int, core_stop: int | None) -> Steps:
         lo = max(0, self.done - self.pad)
         window = self.buffer[lo - self.buffer_start : stop - self.buffer_start]
-        found, is_step = detect_peaks(window[:, :3], self.rate_hz, self.settings.steps)
+        found, is_step, prominence = detect_peaks(window[:, :3], self.rate_hz, self.settings.steps)
         found = found + lo
         keep = found >= self.done
         if core_stop is not None:
@@ -129,7 +133,7 @@ class _SegmentStepper:
         if steps.size:
             self.previous = int(steps[-1])
         times: FloatArray = self.t0_s + kept / self.rate_hz
-        return times, cycles, kept_is_step, turned, turns
+        return times, cycles, kept_is_step, turned, turns, prominence[keep]
 
     def push(self, samples: FloatArray) -> Steps:
         self.buffer = np.concatenate((self.buffer, samples))
@@ -175,8 +179,10 @@ class StreamingAnalyzer:
         self._last_xyz = None
         bouts: list[Bout] = []
         if self._stepper is not None:
-            times, cycles, is_step, turned, turns = self._stepper.finish()
-            bouts.extend(self._builder.add_steps(times.tolist(), cycles, is_step, turned, turns))
+            times, cycles, is_step, turned, turns, prominence = self._stepper.finish()
+            bouts.extend(
+                self._builder.add_steps(times.tolist(), cycles, is_step, turned, turns, prominence)
+            )
             self._stepper = None
         bouts.extend(self._builder.break_here())
         return bouts
@@ -198,8 +204,10 @@ class StreamingAnalyzer:
             columns = range(xyz.shape[1])
             values = np.column_stack([np.interp(grid, t_s, xyz[:, a]) for a in columns])
             self._next_k = k_max + 1
-            times, cycles, is_step, turned, turns = self._stepper.push(values)
-            return self._builder.add_steps(times.tolist(), cycles, is_step, turned, turns)
+            times, cycles, is_step, turned, turns, prominence = self._stepper.push(values)
+            return self._builder.add_steps(
+                times.tolist(), cycles, is_step, turned, turns, prominence
+            )
         return []
 
     def feed(self, t_s: FloatArray, xyz: FloatArray, gyro: FloatArray | None = None) -> list[Bout]:

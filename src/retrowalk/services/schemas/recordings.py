@@ -11,12 +11,15 @@ DirectionWord = Literal["forward", "backward", "unknown"]
 
 
 class BoutOut(FrozenModel):
-    """One walking bout: steps and cadence, and the direction the phone's motion suggests."""
+    """One bout: steps and cadence, and the direction the phone's motion suggests."""
 
     start_s: float
     duration_s: float
     steps: int
     cadence_spm: float
+    kind: Literal["walking", "turn"] = "walking"
+    """``turn``: a turn on the spot found by the angular rate; it has no direction. Stored
+    analyses from before the kind was kept read as walking."""
     direction: DirectionWord
     direction_confidence: float
     """0–1; ``unknown`` when the evidence is too weak (not validated on backward walking)."""
