@@ -76,7 +76,7 @@ def test_analyze_gpx_says_steps_cannot_be_counted(data_dir: Path) -> None:
 def test_evaluate_json_reports_oxford_and_ipol(shared: Path) -> None:
     result = runner.invoke(
         _app(),
-        ["motion", "evaluate", "--data", str(shared / "data" / "oxford-step-counter"), "--json"],
+        ["motion", "evaluate", "--data", str(shared / "data"), "--json"],
     )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)

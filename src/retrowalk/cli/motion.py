@@ -293,7 +293,11 @@ def evaluate_command(
     data: Path | None = typer.Option(
         None,
         "--data",
-        help="The oxford-step-counter folder (default: ../shared/data or $RETROWALK_SHARED/data).",
+        help=(
+            "The data folder holding oxford-step-counter (and ipol-lower-back-gait), or the "
+            "oxford-step-counter folder itself (default: ../shared/data or "
+            "$RETROWALK_SHARED/data)."
+        ),
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
@@ -301,6 +305,8 @@ def evaluate_command(
     from retrowalk.motion.evaluation import default_oxford_dir, evaluate_ipol, evaluate_oxford
 
     folder = data if data is not None else default_oxford_dir()
+    if (folder / "oxford-step-counter").is_dir():  # the data folder, as the default names it
+        folder = folder / "oxford-step-counter"
     oxford = evaluate_oxford(folder)
     ipol_dir = folder.parent / "ipol-lower-back-gait" / "trials"
     ipol = evaluate_ipol(ipol_dir) if ipol_dir.is_dir() else None
