@@ -114,10 +114,10 @@ def test_zero_minutes_stopped_early_without_an_event_is_logged(ctx: AppContext) 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"duration_min": 0}, "duration_min may be 0 only"),
+        ({"duration_min": 0}, "duration_min: may be 0 only"),
         (
             {"duration_min": 0, "distance_m": 40, "speed_m_s": None, "completed": False},
-            "distance_m must be 0",
+            "distance_m: must be 0",
         ),
         ({"duration_min": -1}, "duration_min"),
     ],

@@ -268,11 +268,18 @@ def test_a_fall_during_the_warm_up_can_be_logged_with_zero_minutes(tmp_path: Pat
         body = {**SESSION, "duration_min": 0, "client_key": "warm-up-fall"}
         body.pop("speed_m_s")
         refused = client.post(url, json=body, headers={"X-CSRF-Token": csrf})
+        no_speed = client.post(
+            url, json={**body, "duration_min": 10}, headers={"X-CSRF-Token": csrf}
+        )
         body.update(adverse_events=["fall"], completed=False)
         logged = client.post(url, json=body, headers={"X-CSRF-Token": csrf})
     built.ctx.db.dispose()
     assert refused.status_code == 422
-    assert "duration_min may be 0 only" in refused.json()["detail"]
+    assert "duration_min: may be 0 only" in refused.json()["detail"]
+    assert [p["field"] for p in refused.json()["problems"]] == ["duration_min"]
+    assert no_speed.status_code == 422  # the field the rule is about is named, not "input"
+    assert [p["field"] for p in no_speed.json()["problems"]] == ["speed_m_s"]
+    assert "give speed_m_s or distance_m" in no_speed.json()["detail"]
     assert logged.status_code == 201, logged.text
     assert logged.json()["duration_min"] == 0
     assert logged.json()["adverse_events"] == ["fall"]

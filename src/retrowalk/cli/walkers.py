@@ -1,4 +1,5 @@
-"""``retrowalk init`` and ``retrowalk walker add|list|show``: the database and the walkers."""
+"""``retrowalk init`` and ``retrowalk walker add|list|show|reassign``: the database and the
+walkers."""
 
 from __future__ import annotations
 
@@ -124,6 +125,28 @@ def walker_show(
         out.print("No plan yet.")
     else:
         show_prescription(rx)
+
+
+@walker_app.command("reassign")
+@speaks_flags
+def walker_reassign(
+    walker_id: WalkerArg,
+    clinician_id: Annotated[int, typer.Option(help="The new clinician's account id.")],
+    reason: Annotated[str, typer.Option(help="Why she moves (kept in the audit log).")],
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Move a walker to another clinician (her records go with her)."""
+    ctx, actor = open_context(database_url)
+    walker = walkers.reassign_walker(
+        ctx, actor, walker_id, {"clinician_id": clinician_id, "reason": reason}
+    )
+    if emit(walker, as_json):
+        return
+    out.print(
+        f"Walker {walker.id} ({walker.display_name}) is now looked after by clinician "
+        f"{walker.clinician_id}."
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -21,6 +21,7 @@ from retrowalk.store.models import Account, AuditEntry
 
 ACTION_WORDS: dict[str, str] = {
     "walker.enrol": "enrolled the walker",
+    "walker.reassign": "moved the walker to another clinician",
     "invitation.accept": "created their account from the invitation",
     "screening.record": "answered the safety screening",
     "assessment.record": "recorded the baseline tests",

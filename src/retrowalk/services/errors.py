@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -163,6 +164,10 @@ def _is_secret(loc: list[str]) -> bool:
     return any(word in part.lower() for part in loc for word in SECRET_FIELDS)
 
 
+NAMED_FIELD = re.compile(r"^(?P<field>[a-z][a-z0-9_]*): (?P<sentence>.+)$", re.S)
+"""A model validator's sentence about one field: ``"distance_m: must be 0 when …"``."""
+
+
 def problem_of(item: Mapping[str, Any]) -> FieldProblem:
     """One pydantic (or FastAPI) error dict as a :class:`FieldProblem`."""
     loc = [str(p) for p in item.get("loc", ())]
@@ -175,8 +180,13 @@ def problem_of(item: Mapping[str, Any]) -> FieldProblem:
     except (KeyError, IndexError):
         message = ""
     if not message:
-        # A validator's own sentence; pydantic prefixes it with "Value error, ".
+        # A validator's own sentence; pydantic prefixes it with "Value error, ". A model's
+        # validator names the field it is about as "field: sentence" (it has no location).
         message = str(item.get("msg", "is not allowed")).removeprefix("Value error, ")
+        named = NAMED_FIELD.match(message)
+        if named is not None:
+            loc.append(named["field"])
+            message = named["sentence"]
     given = item.get("input")
     if (
         _is_secret(loc)

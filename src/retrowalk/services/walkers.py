@@ -9,7 +9,15 @@ from retrowalk.services.accounts import insert_account
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import account_out, walker_out
 from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotFound, parse
-from retrowalk.services.schemas import AccountIn, AccountOut, Actor, Role, WalkerIn, WalkerOut
+from retrowalk.services.schemas import (
+    AccountIn,
+    AccountOut,
+    Actor,
+    ReassignIn,
+    Role,
+    WalkerIn,
+    WalkerOut,
+)
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Walker
 
@@ -140,6 +148,48 @@ def walker_for_account(ctx: AppContext, actor: Actor, account_id: int) -> Walker
             raise NotFound(f"Account {account_id} has no walker profile.")
         if not can_reach(actor, walker):
             raise AccessDenied(f"You may not see or change the records of walker {walker.id}.")
+        account = repo.get(tx, Account, walker.account_id)
+        assert account is not None
+        return walker_out(walker, account)
+
+
+def reassign_walker(
+    ctx: AppContext, actor: Actor, walker_id: int, data: ReassignIn | dict[str, object]
+) -> WalkerOut:
+    """Move a walker to another clinician (an administrator only, with the reason, audited).
+
+    Her whole record stays as it is; from the next request the new clinician reaches it and
+    the one before does not. Restrictions are not touched: only a clearance lifts them."""
+    change = parse(ReassignIn, data)
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        require_role(tx, actor, Role.ADMIN)
+        walker = walker_for(tx, actor, walker_id)
+        target = repo.get(tx, Account, change.clinician_id)
+        if target is None or target.role != Role.CLINICIAN.value:
+            raise InvalidRequest(
+                f"clinician_id: {change.clinician_id} is not a clinician's account.",
+                field="clinician_id",
+            )
+        if walker.clinician_id == target.id:
+            raise Conflict(f"Walker {walker.id} is already looked after by {target.display_name}.")
+        before = walker.clinician_id
+        walker.clinician_id = target.id
+        repo.audit(
+            tx,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action="walker.reassign",
+            entity="walker",
+            entity_id=walker.id,
+            walker_id=walker.id,
+            detail={
+                "from_clinician_id": before,
+                "to_clinician_id": target.id,
+                "reason": change.reason,
+            },
+        )
         account = repo.get(tx, Account, walker.account_id)
         assert account is not None
         return walker_out(walker, account)

@@ -63,6 +63,8 @@ CLINICIAN_FIELDS: dict[str, str] = {
     "surface": "Surface",
     "adjust_reason": "Reason (required)",
     "note_text": "Note",
+    "clinician_id": "Move to",
+    "reassign_reason": "Why (required)",
     "backward_walk_3m_s": "3-m backward walk (s)",
     "tug_s": "Timed Up and Go (s)",
     "chair_stand_count": "30-s chair stand (full stands)",

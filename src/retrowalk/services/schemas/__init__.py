@@ -98,6 +98,7 @@ from retrowalk.services.schemas.restrictions import (
     TriggerOut,
 )
 from retrowalk.services.schemas.walkers import (
+    ReassignIn,
     WalkerFlags,
     WalkerIn,
     WalkerOut,
@@ -174,6 +175,7 @@ __all__ = [
     "PrescriptionOut",
     "Reason3",
     "ReassessmentStatus",
+    "ReassignIn",
     "RecordId",
     "ResetLinkOut",
     "ResetLinkPreview",

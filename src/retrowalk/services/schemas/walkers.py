@@ -21,6 +21,7 @@ from retrowalk.services.schemas.base import (
     KneeSide,
     Name,
     PasswordHash,
+    Reason3,
     RecordId,
     Sex,
     TimeZoneName,
@@ -43,6 +44,15 @@ class WalkerIn(WalkerProfile):
     email: Email
     display_name: Name
     clinician_id: RecordId | None = None
+
+
+class ReassignIn(InputModel):
+    """An administrator moves a walker to another clinician (one leaves, or the clinic shares
+    out the work), saying why: the walker's records go with her, and the clinician before
+    no longer sees them."""
+
+    clinician_id: RecordId
+    reason: Reason3
 
 
 class WalkerSignup(WalkerProfile):

@@ -131,15 +131,15 @@ class SessionIn(InputModel):
         if self.duration_min == 0:
             if self.completed and not self.adverse_events:
                 raise ValueError(
-                    "duration_min may be 0 only for a session stopped before any backward "
+                    "duration_min: may be 0 only for a session stopped before any backward "
                     "walking: report the adverse event or mark the session not completed"
                 )
             if self.distance_m:
                 raise ValueError(
-                    f"distance_m must be 0 when duration_min is 0 (got {self.distance_m:g} m)"
+                    f"distance_m: must be 0 when duration_min is 0 (got {self.distance_m:g} m)"
                 )
         elif self.speed_m_s is None and self.distance_m is None:
-            raise ValueError("give speed_m_s or distance_m (the speed is never guessed)")
+            raise ValueError("speed_m_s: give speed_m_s or distance_m (the speed is never guessed)")
         return self
 
     @property

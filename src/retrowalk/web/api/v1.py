@@ -70,6 +70,7 @@ from retrowalk.services.schemas import (
     PolicyOut,
     PrescriptionOut,
     ReassessmentStatus,
+    ReassignIn,
     ResetLinkOut,
     RestrictionsOut,
     Role,
@@ -383,6 +384,14 @@ def adjust_prescription(
     request: Request, actor: Clinician, walker_id: WalkerId, body: AdjustmentIn
 ) -> PrescriptionOut:
     return clinician.adjust_prescription(web_state(request).ctx, actor, walker_id, body)
+
+
+@router.post("/walkers/{walker_id}/clinician", tags=["clinician"])
+def reassign_walker(
+    request: Request, actor: Clinician, walker_id: WalkerId, body: ReassignIn
+) -> WalkerOut:
+    """An administrator moves the walker to another clinician, saying why (audited)."""
+    return walkers.reassign_walker(web_state(request).ctx, actor, walker_id, body)
 
 
 @router.post("/walkers/{walker_id}/notes", tags=["clinician"], status_code=status.HTTP_201_CREATED)

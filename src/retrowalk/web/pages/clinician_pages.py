@@ -26,6 +26,7 @@ from retrowalk.services import (
     history,
     plans,
     session_recordings,
+    team,
     walkers,
 )
 from retrowalk.services.errors import ServiceError
@@ -35,7 +36,9 @@ from retrowalk.services.schemas import (
     AssessmentIn,
     ClearanceIn,
     NoteIn,
+    ReassignIn,
     RestrictionsOut,
+    Role,
     WalkerFlags,
 )
 from retrowalk.services.schemas.recordings import RecordingOut
@@ -178,6 +181,11 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "surface_values": [s.value for s in Surface],
         "koos_items": [(SUBSCALE_LABELS[sub], codes) for sub, codes in KOOS_ITEMS.items()],
         "values": {},
+        "clinicians": (
+            [a for a in team.list_colleagues(db, actor) if a.role is Role.CLINICIAN]
+            if actor.role is Role.ADMIN
+            else None
+        ),
         **exercise_pages.clinician_context(db, actor, walker_id),
     }
 
@@ -269,6 +277,35 @@ async def note(request: Request, walker_id: WalkerId) -> Response:
     except (ServiceError, ClinicalError) as exc:
         return _rerender(request, walker_id, exc, values)
     flash(request, "Note saved.")
+    return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
+
+
+@router.post("/clinician/walkers/{walker_id}/clinician")
+async def reassign(request: Request, walker_id: WalkerId) -> Response:
+    """An administrator moves the walker to another clinician (the form only admins see)."""
+    actor = require_clinician(request)
+    form = await request.form()
+    values = {
+        "clinician_id": forms.text(form, "clinician_id"),
+        "reassign_reason": forms.text(form, "reassign_reason"),
+    }
+    try:
+        data = forms.validate(
+            ReassignIn,
+            {"clinician_id": values["clinician_id"] or None, "reason": values["reassign_reason"]},
+            {
+                "clinician_id": labels.CLINICIAN_FIELDS["clinician_id"],
+                "reason": labels.CLINICIAN_FIELDS["reassign_reason"],
+            },
+        )
+        moved = walkers.reassign_walker(web_state(request).ctx, actor, walker_id, data)
+    except forms.FormError as exc:
+        if "reason" in exc.fields:
+            exc.fields["reassign_reason"] = exc.fields.pop("reason")
+        return _rerender(request, walker_id, exc, values)
+    except (ServiceError, ClinicalError) as exc:
+        return _rerender(request, walker_id, exc, values)
+    flash(request, f"{moved.display_name} is now looked after by the clinician you chose.")
     return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
 
 
