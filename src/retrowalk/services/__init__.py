@@ -85,7 +85,9 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``adjust_prescription(ctx, actor, walker_id, data: AdjustmentIn) -> PrescriptionOut``.
     ``add_note(ctx, actor, walker_id, data: NoteIn) -> NoteOut``.
     ``walker_flags(ctx, actor) -> list[WalkerFlags]`` — the clinician's list;
-    ``walker_flag(ctx, actor, walker_id) -> WalkerFlags`` — one walker's, without everyone's.
+    ``walker_flag(ctx, actor, walker_id) -> WalkerFlags`` — one walker's, without everyone's;
+    ``prepare_walker_list(ctx) -> int`` — every walker's flags into the list's cache (the
+    server's background keeper, :mod:`.list_keeper`; returns a count, reads nothing out).
 ``policies``
     ``current_policy(ctx, actor) -> PolicyOut`` — the policy in force, field by field with its
     default and meaning (anyone signed in).
