@@ -36,7 +36,7 @@ def test_the_terminal_moves_a_walker_and_names_what_is_wrong(sqlite_url: str) ->
         )
     )
     assert "--clinician-id" in wrong
-    assert "is not a clinician's account" in wrong
+    assert "is not a clinician's or an administrator's account" in wrong
     empty = str(
         fails(
             sqlite_url,

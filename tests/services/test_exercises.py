@@ -212,9 +212,14 @@ def test_an_exercise_that_hurt_too_much_is_said_and_flagged_for_her_clinician(
         walker.id,
         _tick("ok", ("semi_squat", 2, PAIN_ACCEPTABLE_MAX_NPRS), ("straight_leg_raise", 0, 9)),
     )
-    assert fine.too_painful == ()  # no set done: the pain box is not read
+    assert [e.pain_nprs for e in fine.exercises] == [PAIN_ACCEPTABLE_MAX_NPRS, 9]
+    assert fine.too_painful == ("straight_leg_raise",)  # stopped at once because it hurt
     rows = clinician_service.walker_flags(ctx.at(MONDAY), clinician)
-    assert Flag.PAIN_FLARE not in rows[0].flags
+    assert Flag.PAIN_FLARE in rows[0].flags
+    calm = exercise_log.log_exercises(
+        ctx.at(MONDAY), me, walker.id, _tick("calm", ("semi_squat", 2, PAIN_ACCEPTABLE_MAX_NPRS))
+    )
+    assert calm.too_painful == ()
     hurt = exercise_log.log_exercises(
         ctx.at(MONDAY + timedelta(days=1)),
         me,

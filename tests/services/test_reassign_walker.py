@@ -76,7 +76,10 @@ def test_only_an_administrator_moves_a_walker_and_only_to_a_clinician(
     her = Actor(account_id=me.account_id, role=Role.WALKER)
     with pytest.raises(AccessDenied):
         walkers.reassign_walker(ctx, her, walker_id, change)
-    with pytest.raises(InvalidRequest, match=r"clinician_id: \d+ is not a clinician.s account"):
+    with pytest.raises(
+        InvalidRequest,
+        match=r"clinician_id: \d+ is not a clinician.s or an administrator.s account",
+    ):
         walkers.reassign_walker(ctx, admin, walker_id, {**change, "clinician_id": me.account_id})
     with pytest.raises(InvalidRequest, match="clinician_id"):
         walkers.reassign_walker(ctx, admin, walker_id, {**change, "clinician_id": 99_999})
@@ -85,3 +88,21 @@ def test_only_an_administrator_moves_a_walker_and_only_to_a_clinician(
     with pytest.raises(Conflict, match="already"):
         walkers.reassign_walker(ctx, admin, walker_id, {**change, "clinician_id": ng.account_id})
     assert walkers.get_walker(ctx, admin, walker_id).clinician_id == ng.account_id
+
+
+def test_an_administrator_can_take_a_walker_herself(
+    clinic: tuple[AppContext, Actor, Actor, Actor, int],
+) -> None:
+    """Found by the outside-in test: the administrator is a clinician too (the first account,
+    with walkers of her own), so a walker can be moved to her and back."""
+    ctx, admin, ng, _ola, walker_id = clinic
+    mine = walkers.reassign_walker(
+        ctx, admin, walker_id, {"clinician_id": admin.account_id, "reason": REASON}
+    )
+    assert mine.clinician_id == admin.account_id
+    with pytest.raises(AccessDenied):
+        walkers.get_walker(ctx, ng, walker_id)
+    back = walkers.reassign_walker(
+        ctx, admin, walker_id, {"clinician_id": ng.account_id, "reason": "Dr Ng is back."}
+    )
+    assert back.clinician_id == ng.account_id

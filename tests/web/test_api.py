@@ -259,6 +259,42 @@ def test_text_with_a_nul_character_is_a_422_naming_the_field(
     assert all("\x00" not in n["text"] for n in record["notes"])
 
 
+@pytest.mark.parametrize(
+    ("who", "path", "body", "field"),
+    [
+        ("clinician", "notes", '{"text": "x \\udfff y"}', "text"),
+        (
+            "walker",
+            "sessions",
+            '{"client_key": "sur-1", "duration_min": 10, "speed_m_s": 0.7, '
+            '"surface": "treadmill_with_handrails", "supervised": true, "pain_before_nprs": 2, '
+            '"pain_peak_nprs": 2, "pain_after_nprs": 2, "effort_cr10": 3, '
+            '"note": "x \\ud800 y"}',
+            "note",
+        ),
+    ],
+)
+def test_half_a_character_in_json_text_is_a_422_naming_the_field(
+    world: World, who: str, path: str, body: str, field: str
+) -> None:
+    """Found by the outside-in test: JSON's ``\\ud800`` (a lone surrogate) crashed the
+    request with a 500 and dropped the connection: the 422 echoing it could not be sent."""
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    person = world.clinician_a if who == "clinician" else world.walker_a
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        response = client.post(
+            f"/api/v1/walkers/{walker_id}/{path}",
+            content=body.encode("ascii"),
+            headers={"X-CSRF-Token": csrf, "Content-Type": "application/json"},
+        )
+        after = client.get("/api/v1/me")  # the connection is still good
+    assert response.status_code == 422, response.text
+    assert f"{field}: must be text" in response.json()["detail"]
+    assert [p["field"] for p in response.json()["problems"]] == [field]
+    assert after.status_code == 200
+
+
 def test_a_fall_during_the_warm_up_can_be_logged_with_zero_minutes(tmp_path: Path) -> None:
     app, built = build_world(tmp_path)
     walker_id = built.walker_a.walker.id  # type: ignore[union-attr]

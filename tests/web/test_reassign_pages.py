@@ -112,7 +112,7 @@ def test_the_api_moves_a_walker_for_an_administrator_only(clinic: tuple[World, P
         assert client.post(url, json=body).status_code == 403  # no CSRF header
         wrong = client.post(
             url,
-            json={**body, "clinician_id": admin.actor.account_id},
+            json={**body, "clinician_id": world.walker_b.walker.account_id},  # a walker
             headers={"X-CSRF-Token": csrf},
         )
         assert wrong.status_code == 422

@@ -116,6 +116,12 @@ class InvalidRequest(ServiceError):  # noqa: N818
 M = TypeVar("M", bound=BaseModel)
 
 
+SURROGATE_MESSAGE = (
+    "must be text: it holds a broken character (a lone UTF-16 surrogate such as \\ud800, "
+    "which is half of a character); type or paste the text again"
+)
+"""Said of text with half a character (JSON's ``\\ud800`` can carry one)."""
+
 _KINDS: dict[str, tuple[ProblemKind, str]] = {
     "missing": (ProblemKind.MISSING, "is required"),
     "extra_forbidden": (ProblemKind.UNKNOWN_FIELD, "is not a known field"),
@@ -141,6 +147,7 @@ _KINDS: dict[str, tuple[ProblemKind, str]] = {
     "date_from_datetime_parsing": (ProblemKind.NOT_DATE, "must be a date like 2026-03-01"),
     "date_type": (ProblemKind.NOT_DATE, "must be a date like 2026-03-01"),
     "string_type": (ProblemKind.NOT_TEXT, "must be text"),
+    "string_unicode": (ProblemKind.NOT_TEXT, SURROGATE_MESSAGE),
     "list_type": (ProblemKind.NOT_LIST, "must be a list"),
     "tuple_type": (ProblemKind.NOT_LIST, "must be a list"),
 }
@@ -166,6 +173,15 @@ def _is_secret(loc: list[str]) -> bool:
 
 NAMED_FIELD = re.compile(r"^(?P<field>[a-z][a-z0-9_]*): (?P<sentence>.+)$", re.S)
 """A model validator's sentence about one field: ``"distance_m: must be 0 when …"``."""
+
+
+def _printable(text: str) -> str:
+    """``text`` as it can be sent back: half a character (a lone surrogate) as ``\\ud800``."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def problem_of(item: Mapping[str, Any]) -> FieldProblem:
@@ -195,7 +211,9 @@ def problem_of(item: Mapping[str, Any]) -> FieldProblem:
     ):
         given = None
     elif isinstance(given, str) and len(given) > 200:
-        given = given[:200] + "…"
+        given = _printable(given[:200]) + "…"
+    elif isinstance(given, str):
+        given = _printable(given)
     elif not isinstance(given, str | int | float | bool | None):
         given = None
     limits = {k: v for k, v in ctx.items() if isinstance(v, str | int | float | bool)}

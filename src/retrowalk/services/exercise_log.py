@@ -119,7 +119,8 @@ def log_exercises(
                     done_as=done.done_as.value,
                     sets_done=done.sets_done,
                     sets_planned=EXERCISES[done.exercise_key].dose.sets,
-                    pain_nprs=done.pain_nprs if done.sets_done > 0 else None,
+                    pain_nprs=done.pain_nprs,  # kept with 0 sets too: she may have stopped
+                    # because it hurt (found by the outside-in test: 0 sets at 9/10 was lost)
                 ),
             )
             for done in tick.exercises

@@ -41,6 +41,18 @@ def _refuse_a_taken_email(tx: Session, actor: Actor, email: str) -> None:
     )
 
 
+def _staff_account(tx: Session, account_id: int) -> Account:
+    """The account a walker can be looked after by: a clinician's, or an administrator's (an
+    administrator is a clinician who also runs the clinic, with walkers of her own)."""
+    account = repo.get(tx, Account, account_id)
+    if account is None or account.role not in (Role.CLINICIAN.value, Role.ADMIN.value):
+        raise InvalidRequest(
+            f"clinician_id: {account_id} is not a clinician's or an administrator's account.",
+            field="clinician_id",
+        )
+    return account
+
+
 def enrol_walker(ctx: AppContext, actor: Actor, data: WalkerIn | dict[str, object]) -> WalkerOut:
     """Create a walker's account and profile.
 
@@ -56,12 +68,7 @@ def enrol_walker(ctx: AppContext, actor: Actor, data: WalkerIn | dict[str, objec
                 raise AccessDenied("A clinician can only enrol walkers into their own list.")
             clinician_id = actor.account_id
         elif clinician_id is not None:
-            clinician = repo.get(tx, Account, clinician_id)
-            if clinician is None or clinician.role != Role.CLINICIAN.value:
-                raise InvalidRequest(
-                    f"clinician_id: {clinician_id} is not a clinician's account.",
-                    field="clinician_id",
-                )
+            _staff_account(tx, clinician_id)
         if actor.role is Role.CLINICIAN:
             _refuse_a_taken_email(tx, actor, walker_in.email)
         account = insert_account(
@@ -165,12 +172,7 @@ def reassign_walker(
     with ctx.db.transaction() as tx:
         require_role(tx, actor, Role.ADMIN)
         walker = walker_for(tx, actor, walker_id)
-        target = repo.get(tx, Account, change.clinician_id)
-        if target is None or target.role != Role.CLINICIAN.value:
-            raise InvalidRequest(
-                f"clinician_id: {change.clinician_id} is not a clinician's account.",
-                field="clinician_id",
-            )
+        target = _staff_account(tx, change.clinician_id)
         if walker.clinician_id == target.id:
             raise Conflict(f"Walker {walker.id} is already looked after by {target.display_name}.")
         before = walker.clinician_id

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from retrowalk.clinical.norms import CR10_MAX, NPRS_MAX
 from retrowalk.services.clock import YEARS_ALLOWED, in_years
+from retrowalk.services.errors import SURROGATE_MESSAGE
 from retrowalk.services.schemas.codes import Role
 
 
@@ -75,10 +76,16 @@ RecordId = Annotated[
 
 
 def refuse_nul(value: str) -> str:
-    """Refuse text with a NUL character: SQLite would store it, PostgreSQL cannot, so both
-    databases behave the same only if it never reaches them."""
+    """Refuse text with a NUL character (SQLite would store it, PostgreSQL cannot, so both
+    databases behave the same only if it never reaches them) or with half a character (a
+    lone surrogate, which JSON's ``\\ud800`` can carry: no database stores it, and an error
+    echoing it could not be sent)."""
     if "\x00" in value:
         raise ValueError(NUL_MESSAGE)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(SURROGATE_MESSAGE) from None
     return value
 
 

@@ -181,11 +181,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "surface_values": [s.value for s in Surface],
         "koos_items": [(SUBSCALE_LABELS[sub], codes) for sub, codes in KOOS_ITEMS.items()],
         "values": {},
-        "clinicians": (
-            [a for a in team.list_colleagues(db, actor) if a.role is Role.CLINICIAN]
-            if actor.role is Role.ADMIN
-            else None
-        ),
+        "clinicians": (team.list_colleagues(db, actor) if actor.role is Role.ADMIN else None),
         **exercise_pages.clinician_context(db, actor, walker_id),
     }
 
