@@ -321,3 +321,34 @@ def test_text_that_looks_like_a_formula_is_plain_text_in_a_spreadsheet() -> None
     assert "'=HYPERLINK" in walker
     assert ",66" in walker  # numbers stay numbers
     assert "'+1 then -2" in sessions
+
+
+def test_more_sessions_than_the_plan_a_week_are_flagged_for_her_clinician(
+    ctx: AppContext,
+) -> None:
+    """Found by the outside-in test: six sessions in one day against a plan of three a week
+    told nobody. Each is stored (the record is the truth); her clinician's list says it."""
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
+    day = T0 + timedelta(days=1)
+    plan_a_week = 3
+    for n in range(plan_a_week):
+        sessions.log_session(
+            ctx.at(day + timedelta(hours=n)),
+            admin,
+            walker.id,
+            session_data(f"s{n}", day + timedelta(hours=n), another_today=True),
+        )
+    row = clinician.walker_flags(ctx.at(day + timedelta(hours=5)), admin)[0]
+    assert "more_sessions_than_planned" not in row.flags  # as many as planned: fine
+    sessions.log_session(
+        ctx.at(day + timedelta(hours=4)),
+        admin,
+        walker.id,
+        session_data("s-more", day + timedelta(hours=4), another_today=True),
+    )
+    row = clinician.walker_flags(ctx.at(day + timedelta(hours=5)), admin)[0]
+    assert "more_sessions_than_planned" in row.flags
+    said = " ".join(row.details)
+    assert "4 sessions on 1 day" in said
+    assert f"{plan_a_week} a week are prescribed" in said

@@ -131,3 +131,29 @@ def test_a_back_dated_session_cannot_be_reported_at_once_to_progress(world: Worl
         )
     assert report.status_code == 409
     assert "opens on" in report.json()["detail"]
+
+
+def test_a_red_flag_at_the_check_in_says_stop_before_any_dose(world: World) -> None:
+    """Found by the outside-in test: the result said "Step down." and "from 10 to 8 min"
+    beside "see a doctor", which a walker could read as "walk 8 minutes"."""
+    person = _walked_yesterday(world, "flag.result@example.org")
+    with world.client() as client:
+        sign_in(client, person)
+        form = client.get("/checkin").text
+        assert 'name="session_id"' in form
+        session_id = form.split('name="session_id" value="', 1)[1].split('"', 1)[0]
+        result = client.post(
+            "/checkin",
+            data={
+                "csrf_token": form_csrf(form),
+                "session_id": session_id,
+                "pain_nprs": "3",
+                "stiffness_nprs": "2",
+                "new_red_flags": "knee_giving_way",
+            },
+        )
+    assert result.status_code == 200, result.text
+    page = result.text
+    assert "No backward walking for now" in page
+    assert "Your next session:" not in page
+    assert page.index("No backward walking for now") < page.index("decision for later")

@@ -147,6 +147,10 @@ FLAGS = Vocabulary(
         Flag.PAIN_FLARE: ("pain flare", "Pain flare"),
         Flag.MORNING_PAIN_UP: ("next-morning pain up", "Next-morning pain up"),
         Flag.MISSED_SESSIONS: ("missed sessions", "Missed sessions"),
+        Flag.MORE_SESSIONS_THAN_PLANNED: (
+            "more sessions than planned",
+            "More sessions than planned",
+        ),
         Flag.REASSESSMENT_DUE: ("reassessment due", "Reassessment due"),
         Flag.RECORD_UNREADABLE: ("record needs checking", "Record needs checking"),
     },

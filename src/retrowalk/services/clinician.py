@@ -449,6 +449,15 @@ def _walker_flags(
                     f"{done} sessions in the last {missed_window_days} days; "
                     f"{plan.sessions_per_week} a week are prescribed (flag: retrowalk policy)."
                 )
+        done_lately = [s for s in recent if s.local_date >= window_start]
+        if len(done_lately) > plan.sessions_per_week:
+            days = len({s.local_date for s in done_lately})
+            flags.append(Flag.MORE_SESSIONS_THAN_PLANNED)
+            details.append(
+                f"{len(done_lately)} sessions on {days} day{'s' if days != 1 else ''} in the "
+                f"last {missed_window_days} days; {plan.sessions_per_week} a week are "
+                "prescribed (flag: retrowalk policy)."
+            )
     assessed = summary.last_assessed_on
     if assessed is not None and reassessment_due(assessed, today, policy):
         flags.append(Flag.REASSESSMENT_DUE)

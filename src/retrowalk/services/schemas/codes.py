@@ -91,6 +91,8 @@ class Flag(StrEnum):
     PAIN_FLARE = "pain_flare"
     MORNING_PAIN_UP = "morning_pain_up"
     MISSED_SESSIONS = "missed_sessions"
+    MORE_SESSIONS_THAN_PLANNED = "more_sessions_than_planned"
+    """More sessions in the missed-sessions window than the plan's sessions a week (policy)."""
     REASSESSMENT_DUE = "reassessment_due"
     RECORD_UNREADABLE = "record_unreadable"
     """A stored record the rules cannot read: the walker is marked, the list still shows."""

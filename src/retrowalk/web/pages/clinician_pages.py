@@ -256,6 +256,19 @@ async def adjust(request: Request, walker_id: WalkerId) -> Response:
     return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
 
 
+@router.post("/clinician/walkers/{walker_id}/plan")
+def make_plan(request: Request, walker_id: WalkerId) -> Response:
+    """The starting plan from the walker's recorded tests (found by the outside-in test: once
+    a red flag that stopped it was cleared, nobody could make it from the web)."""
+    actor = require_clinician(request)
+    try:
+        plans.make_plan(web_state(request).ctx, actor, walker_id)
+    except (ServiceError, ClinicalError) as exc:
+        return _rerender(request, walker_id, exc, {})
+    flash(request, "The starting plan is made; the walker sees it on their next visit.")
+    return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
+
+
 @router.post("/clinician/walkers/{walker_id}/note")
 async def note(request: Request, walker_id: WalkerId) -> Response:
     actor = require_clinician(request)

@@ -239,6 +239,20 @@ async def tests_submit(request: Request) -> Response:
     return RedirectResponse("/today", 303)
 
 
+@router.post("/plan")
+def make_my_plan(request: Request) -> Response:
+    """The starting plan from the tests already recorded (today's "Make my plan": the tests
+    were saved while a restriction stopped the plan, and a clinician has cleared it since)."""
+    actor, walker_id = require_walker(request)
+    try:
+        plans.make_plan(web_state(request).ctx, actor, walker_id)
+    except (ServiceError, ClinicalError) as exc:
+        flash(request, f"No plan yet. {exc}")
+        return RedirectResponse("/today", 303)
+    flash(request, "Your plan is ready.")
+    return RedirectResponse("/today", 303)
+
+
 TESTS_SAVED_PLAN_KEPT = (
     "Thank you, your tests are saved. Your plan stays as it is: once a plan exists only the "
     "progression rules or your clinician change it. If a test showed a higher fall risk, "
@@ -421,7 +435,7 @@ def log_form(request: Request) -> Response:
     values: dict[str, Any] = {
         "client_key": uuid.uuid4().hex,
         "duration_min": query.get("done_min") or plan.duration_min,
-        "speed_m_s": plan.speed_m_s,
+        "speed_m_s": round(plan.speed_m_s, 2),  # the box shows 0.71, not 0.7142857142857143
         "incline_pct": plan.incline_pct,
         "surface": plan.surface.value,
         "supervised": True if today.supervised else None,
