@@ -65,6 +65,12 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "exercise_key": "semi_squat",
         "enabled": False,
     },
+    ("POST", "/api/v1/walkers/{walker_id}/clinician"): {"clinician_id": 1, "reason": "intruder"},
+    ("POST", "/clinician/walkers/{walker_id}/clinician"): {
+        "clinician_id": "1",
+        "reassign_reason": "intruder",
+    },
+    ("POST", "/clinician/walkers/{walker_id}/plan"): {},
 }
 """A VALID body for every unsafe walker-scoped route, so a refusal is about access, not input."""
 
@@ -88,6 +94,9 @@ STAFF_ONLY = {
     "/api/v1/walkers/{walker_id}/tables.zip",
     "/clinician/walkers/{walker_id}/exercises",
     "/api/v1/walkers/{walker_id}/exercise-switches",
+    "/api/v1/walkers/{walker_id}/clinician",
+    "/clinician/walkers/{walker_id}/clinician",
+    "/clinician/walkers/{walker_id}/plan",
 }
 """Routes a walker may not use even on their own record."""
 
@@ -116,6 +125,7 @@ NOT_WALKER_SCOPED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/invitations"): "invites into the clinician's own list",
     ("GET", "/api/v1/screening/questions"): "public reference",
     ("GET", "/api/v1/evidence"): "public reference",
+    ("POST", "/plan"): "the signed-in walker's own plan: test_plan_after_clearance.py",
     ("GET", "/account"): "own account (from the session)",
     ("POST", "/account/password"): "own password: checked in test_account_pages",
     ("GET", "/account/my-data.json"): "own data: checked in test_my_data",

@@ -63,6 +63,8 @@ def test_the_clinician_makes_the_starting_plan_from_the_recorded_tests(world: Wo
     with world.client() as client:
         sign_in(client, world.clinician_a)
         before = client.get(page).text
+        walkers_own = client.post("/plan", data={"csrf_token": form_csrf(before)})
+        assert walkers_own.status_code == 403  # "Make my plan" is the walker's, from her session
         assert "Make the starting plan" in before
         assert "Adjust the plan" not in before  # nothing to adjust yet
         refused = client.post(f"{page}/plan", data={"csrf_token": form_csrf(before)})

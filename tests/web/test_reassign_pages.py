@@ -11,6 +11,7 @@ import pytest
 
 from retrowalk.services import accounts, walkers
 from retrowalk.services.schemas import AccountIn, Actor, Role
+from retrowalk.web import labels
 from retrowalk.web.passwords import hash_password
 from tests.web.conftest import LiveServer, Person, World, build_world, form_csrf, sign_in
 
@@ -66,6 +67,8 @@ def test_an_administrator_moves_a_walker_on_the_page(clinic: tuple[World, Person
         sign_in(client, admin)
         form = client.get(page)
         assert "Move to another clinician" in form.text
+        for name in ("clinician_id", "reassign_reason"):  # the words an error names are there
+            assert labels.CLINICIAN_FIELDS[name] in form.text
         assert world.clinician_b.name in form.text
         csrf = form_csrf(form.text)
         empty = client.post(

@@ -67,9 +67,10 @@ def is_rest_day(
     return Reason(
         code="progression.rest_day",
         message=(
-            f"Knee pain this morning was {morning_pain_nprs}/{NPRS_MAX}, {why} (your usual level "
-            f"is {usual}): today is a rest day. Please do not walk backward, and contact your "
-            "clinician: they will decide when you start again."
+            f"Knee pain at your morning check-in was {morning_pain_nprs}/{NPRS_MAX}, {why} (your "
+            f"usual level is {usual}): rest from backward walking. Please do not walk backward "
+            "until your clinician says you may, and contact them: they will decide when you "
+            "start again."
         ),
         sources=PAIN_MODEL_SOURCES,
         policy=True,
