@@ -288,3 +288,24 @@ def test_a_named_format_is_checked_and_used(ctx: AppContext) -> None:
         recs.attach_recording(ctx, me, session_id, _csv(), fmt="gpx")
     assert wrong.value.field == "file"
     assert recs.attach_recording(ctx, me, session_id, _csv(), fmt="csv").steps
+
+
+def test_a_recordings_cadence_sets_todays_step_rate(ctx: AppContext) -> None:
+    """RULES.md §7.10, found missing by the outside-in test: a recording attached on the web
+    (not only a session logged with counted steps) gives the overground plan's step rate."""
+    from retrowalk.services import plans
+
+    me, _staff, session_id = _walker_with_session(ctx)
+    before = plans.todays_prescription(ctx.at(T0), me, _own_walker_id(ctx, me))
+    assert before.step_rate_per_min is None  # nothing measured: no rate is invented
+    out = recs.attach_recording(ctx, me, session_id, _csv(cadence=104.0), file_name="walk.csv")
+    assert out.cadence_spm is not None
+    today = plans.todays_prescription(ctx.at(T0), me, out.walker_id)
+    assert today.step_rate_per_min == round(out.cadence_spm)
+    assert abs(today.step_rate_per_min - 104) <= 3
+
+
+def _own_walker_id(ctx: AppContext, me: Actor) -> int:
+    from retrowalk.services import walkers
+
+    return walkers.walker_for_account(ctx, me, me.account_id).id

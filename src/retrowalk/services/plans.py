@@ -327,9 +327,13 @@ def supervision_for(
 
 
 def step_rate_per_min(summary: repo.DaySummary, row: PrescriptionRow) -> float | None:
-    """The walker's own cadence from their newest recorded session, for an overground plan."""
+    """The walker's own cadence, for an overground plan (RULES.md §7.10): from the newest
+    recording attached to one of her sessions (steps a minute over its walking), else from
+    the newest session logged with counted steps (steps over the session's minutes)."""
     if Surface(row.surface) in TREADMILL_SURFACES:
         return None
+    if summary.recorded_cadence_spm is not None and summary.recorded_cadence_spm > 0:
+        return round(summary.recorded_cadence_spm)
     steps, minutes = summary.cadence_steps, summary.cadence_minutes
     if steps is None or minutes is None or minutes <= 0:
         return None

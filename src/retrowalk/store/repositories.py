@@ -42,6 +42,7 @@ from retrowalk.store.models import (
     Invitation,
     Prescription,
     Screening,
+    SessionRecording,
     SetupToken,
     Walker,
     WalkSession,
@@ -446,11 +447,15 @@ class DaySummary:
     """Steps and minutes of the newest session whose recording counted steps."""
     cadence_minutes: float | None
     last_assessed_on: date | None
+    recorded_cadence_spm: float | None = None
+    """The cadence of the newest recording attached to one of her sessions (a guided-session
+    recording or an uploaded file: steps a minute over its walking bouts)."""
 
 
 def day_summary(tx: Session, walker_id: int, day: date) -> DaySummary:
-    """The walker's sessions on ``day``, the date of the last one, the newest counted steps
-    and the date of the newest assessment: five correlated index lookups in one statement."""
+    """The walker's sessions on ``day``, the date of the last one, the newest counted steps,
+    the date of the newest assessment and the newest recording's cadence: six correlated
+    index lookups in one statement."""
 
     def newest_with_steps(column: Any) -> Any:
         return (
@@ -482,6 +487,11 @@ def day_summary(tx: Session, walker_id: int, day: date) -> DaySummary:
         select(func.max(Assessment.local_date))
         .where(Assessment.walker_id == walker_id)
         .scalar_subquery(),
+        select(SessionRecording.cadence_spm)
+        .where(SessionRecording.walker_id == walker_id, SessionRecording.cadence_spm.is_not(None))
+        .order_by(SessionRecording.id.desc())
+        .limit(1)
+        .scalar_subquery(),
     )
     row = tx.execute(query).one()
     return DaySummary(
@@ -490,6 +500,7 @@ def day_summary(tx: Session, walker_id: int, day: date) -> DaySummary:
         cadence_steps=row[2],
         cadence_minutes=row[3],
         last_assessed_on=row[4],
+        recorded_cadence_spm=row[5],
     )
 
 
