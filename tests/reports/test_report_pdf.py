@@ -193,3 +193,32 @@ def test_long_names_and_unbroken_words_stay_on_the_page(report: WalkerRecord) ->
     assert squeezed.count("W") >= len(word)  # every letter printed (lines may cross a page)
     assert "N" * 80 in squeezed
     assert re.search(r"\n\s*second line of the note", text)
+
+
+def test_earlier_screenings_are_listed_without_a_stray_separator(known: Known) -> None:
+    """Found by the outside-in test: "Earlier screenings: 2026-12-01 stop and refer; ." when
+    the latest screening was last in the list it skipped."""
+    from datetime import timedelta
+
+    from retrowalk.reports.record import walker_record
+
+    first = known.record.screenings[0]
+    before = first.model_copy(
+        update={"id": first.id + 1000, "created_at": first.created_at - timedelta(days=9)}
+    )
+    after = first.model_copy(
+        update={"id": first.id + 2000, "created_at": first.created_at + timedelta(days=9)}
+    )
+    base = known.report()
+    record = walker_record(
+        history=known.record.model_copy(update={"screenings": (before, first, after)}),
+        generated_at=base.generated_at,
+        clinician=known.clinician,
+        plan=base.plan,
+        tests=dict(base.tests),
+        screening_answers=dict(base.screening_answers),
+    )
+    text = " ".join(report_html(record).split())
+    said = text.split("Earlier screenings: ", 1)[1].split(". A later screening", 1)[0]
+    assert said.count(";") == 1  # two earlier screenings, one separator
+    assert not said.endswith(";")

@@ -295,6 +295,21 @@ def test_half_a_character_in_json_text_is_a_422_naming_the_field(
     assert after.status_code == 200
 
 
+def test_a_body_that_is_not_json_is_named_as_the_body(world: World) -> None:
+    """Found by the outside-in test: it said "1: JSON decode error" (the offset as a field)."""
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    with world.client() as client:
+        csrf = sign_in(client, world.clinician_a)
+        response = client.post(
+            f"/api/v1/walkers/{walker_id}/notes",
+            content=b'{"text": "seen',
+            headers={"X-CSRF-Token": csrf, "Content-Type": "application/json"},
+        )
+    assert response.status_code == 422
+    assert response.json()["detail"] == "body: is not valid JSON: send one JSON object."
+    assert [p["field"] for p in response.json()["problems"]] == ["body"]
+
+
 def test_a_fall_during_the_warm_up_can_be_logged_with_zero_minutes(tmp_path: Path) -> None:
     app, built = build_world(tmp_path)
     walker_id = built.walker_a.walker.id  # type: ignore[union-attr]

@@ -147,6 +147,7 @@ _KINDS: dict[str, tuple[ProblemKind, str]] = {
     "date_from_datetime_parsing": (ProblemKind.NOT_DATE, "must be a date like 2026-03-01"),
     "date_type": (ProblemKind.NOT_DATE, "must be a date like 2026-03-01"),
     "string_type": (ProblemKind.NOT_TEXT, "must be text"),
+    "json_invalid": (ProblemKind.RULE, "is not valid JSON: send one JSON object"),
     "string_unicode": (ProblemKind.NOT_TEXT, SURROGATE_MESSAGE),
     "list_type": (ProblemKind.NOT_LIST, "must be a list"),
     "tuple_type": (ProblemKind.NOT_LIST, "must be a list"),
@@ -187,7 +188,10 @@ def _printable(text: str) -> str:
 def problem_of(item: Mapping[str, Any]) -> FieldProblem:
     """One pydantic (or FastAPI) error dict as a :class:`FieldProblem`."""
     loc = [str(p) for p in item.get("loc", ())]
-    if loc and loc[0] in LOCATIONS:
+    if item.get("type") == "json_invalid":
+        # FastAPI's location is the character offset ("1: JSON decode error"): name the body.
+        loc = ["body"]
+    elif loc and loc[0] in LOCATIONS:
         loc = loc[1:]
     ctx = {k: v for k, v in (item.get("ctx") or {}).items() if k != "error"}
     kind, template = _KINDS.get(str(item.get("type")), (ProblemKind.RULE, ""))
