@@ -60,6 +60,7 @@ def test_the_walker_and_her_record_move_and_the_clinician_before_loses_access(
         "from_clinician_id": ng.account_id,
         "to_clinician_id": ola.account_id,
         "reason": REASON,
+        "password_links_withdrawn": 0,
     }
 
 
@@ -96,13 +97,53 @@ def test_an_administrator_can_take_a_walker_herself(
     """Found by the outside-in test: the administrator is a clinician too (the first account,
     with walkers of her own), so a walker can be moved to her and back."""
     ctx, admin, ng, _ola, walker_id = clinic
-    mine = walkers.reassign_walker(
-        ctx, admin, walker_id, {"clinician_id": admin.account_id, "reason": REASON}
+    ada = accounts.create_account(
+        ctx, admin, {"email": "ada@example.org", "display_name": "Ada", "role": "admin"}
     )
-    assert mine.clinician_id == admin.account_id
+    mine = walkers.reassign_walker(
+        ctx, admin, walker_id, {"clinician_id": ada.id, "reason": REASON}
+    )
+    assert mine.clinician_id == ada.id
     with pytest.raises(AccessDenied):
         walkers.get_walker(ctx, ng, walker_id)
     back = walkers.reassign_walker(
         ctx, admin, walker_id, {"clinician_id": ng.account_id, "reason": "Dr Ng is back."}
     )
     assert back.clinician_id == ng.account_id
+
+
+def test_a_password_link_the_clinician_before_made_stops_working(
+    clinic: tuple[AppContext, Actor, Actor, Actor, int],
+) -> None:
+    """Found in review: the link comes back to whoever makes it, so after the move the
+    clinician before could still have set her password and signed in as her."""
+    from retrowalk.services import reset_links
+    from retrowalk.services.schemas import ResetLinkState
+
+    ctx, admin, ng, ola, walker_id = clinic
+    account_id = walkers.get_walker(ctx, admin, walker_id).account_id
+    link = reset_links.issue_reset_link(ctx, ng, account_id)
+    assert reset_links.reset_link_preview(ctx, link.token).state is ResetLinkState.VALID
+    walkers.reassign_walker(
+        ctx, admin, walker_id, {"clinician_id": ola.account_id, "reason": REASON}
+    )
+    assert reset_links.reset_link_preview(ctx, link.token).state is not ResetLinkState.VALID
+    with pytest.raises(AccessDenied):
+        reset_links.use_reset_link(ctx, link.token, "$argon2id$v=19$m=65536,t=3,p=4$x$y")
+    entry = next(
+        e
+        for e in audit_view.walker_audit(ctx, ola, walker_id).entries
+        if e.action == "walker.reassign"
+    )
+    assert entry.detail["password_links_withdrawn"] == 1
+
+
+def test_the_terminals_own_administrator_is_nobodys_clinician(
+    clinic: tuple[AppContext, Actor, Actor, Actor, int],
+) -> None:
+    """It never signs in on the web: a walker under it would have nobody to look after her."""
+    ctx, admin, _ng, _ola, walker_id = clinic
+    with pytest.raises(InvalidRequest, match="terminal's own administrator"):
+        walkers.reassign_walker(
+            ctx, admin, walker_id, {"clinician_id": admin.account_id, "reason": REASON}
+        )

@@ -68,9 +68,9 @@ def is_rest_day(
         code="progression.rest_day",
         message=(
             f"Knee pain at your morning check-in was {morning_pain_nprs}/{NPRS_MAX}, {why} (your "
-            f"usual level is {usual}): rest from backward walking. Please do not walk backward "
-            "until your clinician says you may, and contact them: they will decide when you "
-            "start again."
+            f"usual level is {usual}): rest from backward walking until your clinician says you "
+            "may. Please do not walk backward, and contact your clinician: they will decide "
+            "when you start again."
         ),
         sources=PAIN_MODEL_SOURCES,
         policy=True,

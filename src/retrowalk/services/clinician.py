@@ -224,6 +224,9 @@ def _cached_flags(
     Of those computed, the record is read (and the restrictions computed) only where the
     record, the policy or the profile changed: a new day recomputes only the date's part."""
     timeline = policy_timeline(tx)
+    # The policy the records are read under is the timeline's newest, from the same read: on
+    # PostgreSQL two statements could see a change between them (found in review).
+    policy = timeline.current if timeline.versions else policy
     days = {zone: local_date(at, zone) for zone in {p.timezone for p in profiles}}
     record_stamps = {p.id: (p.record_version, len(timeline.versions), tuple(p)) for p in profiles}
     stamps = {p.id: (*record_stamps[p.id], days[p.timezone]) for p in profiles}
@@ -441,16 +444,17 @@ def _walker_flags(
         start = summary.first_plan_from if summary.first_plan_from is not None else today
         missed_window_days = policy.missed_sessions_window_days
         window_start = today - timedelta(days=missed_window_days - 1)
+        planned_in_window = plan.sessions_per_week * missed_window_days / 7
         if start <= window_start:
             done = len([s for s in recent if s.local_date >= window_start])
-            if done < plan.sessions_per_week:
+            if done < planned_in_window:
                 flags.append(Flag.MISSED_SESSIONS)
                 details.append(
                     f"{done} sessions in the last {missed_window_days} days; "
                     f"{plan.sessions_per_week} a week are prescribed (flag: retrowalk policy)."
                 )
         done_lately = [s for s in recent if s.local_date >= window_start]
-        if len(done_lately) > plan.sessions_per_week:
+        if len(done_lately) > planned_in_window:
             days = len({s.local_date for s in done_lately})
             flags.append(Flag.MORE_SESSIONS_THAN_PLANNED)
             details.append(

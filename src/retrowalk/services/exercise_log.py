@@ -120,7 +120,7 @@ def log_exercises(
                     sets_done=done.sets_done,
                     sets_planned=EXERCISES[done.exercise_key].dose.sets,
                     pain_nprs=done.pain_nprs,  # kept with 0 sets too: she may have stopped
-                    # because it hurt (found by the outside-in test: 0 sets at 9/10 was lost)
+                    # because it hurt (found by the outside-in test: such a pain was lost)
                 ),
             )
             for done in tick.exercises

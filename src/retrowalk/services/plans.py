@@ -368,7 +368,9 @@ def _today(tx: Session, actor: Actor, walker_id: int, at: datetime, *, write: bo
     today = local_date(at, walker.timezone)
     record = walker_record(tx, walker, policy)
     restrictions = active_restrictions(record, timeline=policy_timeline(tx))
-    summary = repo.day_summary(tx, walker.id, today)
+    summary = repo.day_summary(
+        tx, walker.id, today, cadence_not_on=sorted(s.value for s in TREADMILL_SURFACES)
+    )
     waiting = unreported_session(tx, walker, at, planned=None)
     opens_on = checkin_opens_on(waiting, walker) if waiting is not None else None
     status, message, row = _status(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from retrowalk.services.access import can_reach, check_actor, check_id, require_role, walker_for
-from retrowalk.services.accounts import insert_account
+from retrowalk.services.accounts import LOCAL_ADMIN_EMAIL, insert_account
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import account_out, walker_out
 from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotFound, parse
@@ -18,6 +18,7 @@ from retrowalk.services.schemas import (
     WalkerIn,
     WalkerOut,
 )
+from retrowalk.store import account_links as links
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Walker
 
@@ -48,6 +49,12 @@ def _staff_account(tx: Session, account_id: int) -> Account:
     if account is None or account.role not in (Role.CLINICIAN.value, Role.ADMIN.value):
         raise InvalidRequest(
             f"clinician_id: {account_id} is not a clinician's or an administrator's account.",
+            field="clinician_id",
+        )
+    if account.email == LOCAL_ADMIN_EMAIL:
+        raise InvalidRequest(
+            f"clinician_id: {account_id} is the terminal's own administrator account, not a "
+            "clinician who signs in on the web; name a clinician's account.",
             field="clinician_id",
         )
     return account
@@ -177,6 +184,11 @@ def reassign_walker(
             raise Conflict(f"Walker {walker.id} is already looked after by {target.display_name}.")
         before = walker.clinician_id
         walker.clinician_id = target.id
+        # A password link the clinician before made for her (it came back to them) would let
+        # them sign in as her after the move: it stops working now (found in review).
+        withdrawn = links.unused_reset_links(tx, walker.account_id, at)
+        for link in withdrawn:
+            link.expires_at = at
         repo.audit(
             tx,
             at=at,
@@ -190,6 +202,7 @@ def reassign_walker(
                 "from_clinician_id": before,
                 "to_clinician_id": target.id,
                 "reason": change.reason,
+                "password_links_withdrawn": len(withdrawn),
             },
         )
         account = repo.get(tx, Account, walker.account_id)

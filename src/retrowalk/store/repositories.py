@@ -452,10 +452,16 @@ class DaySummary:
     recording or an uploaded file: steps a minute over its walking bouts)."""
 
 
-def day_summary(tx: Session, walker_id: int, day: date) -> DaySummary:
+DEVICE_CADENCE_FORMATS = ("fit", "gpx")
+"""Recordings whose cadence, if any, is the device's own (a watch's), not counted here."""
+
+
+def day_summary(
+    tx: Session, walker_id: int, day: date, cadence_not_on: Sequence[str] = ()
+) -> DaySummary:
     """The walker's sessions on ``day``, the date of the last one, the newest counted steps,
-    the date of the newest assessment and the newest recording's cadence: six correlated
-    index lookups in one statement."""
+    the date of the newest assessment and the newest recording's cadence (of a session not on
+    one of the surfaces ``cadence_not_on``): six correlated index lookups in one statement."""
 
     def newest_with_steps(column: Any) -> Any:
         return (
@@ -488,8 +494,20 @@ def day_summary(tx: Session, walker_id: int, day: date) -> DaySummary:
         .where(Assessment.walker_id == walker_id)
         .scalar_subquery(),
         select(SessionRecording.cadence_spm)
-        .where(SessionRecording.walker_id == walker_id, SessionRecording.cadence_spm.is_not(None))
-        .order_by(SessionRecording.id.desc())
+        .join(WalkSession, WalkSession.id == SessionRecording.session_id)
+        .where(
+            SessionRecording.walker_id == walker_id,
+            SessionRecording.cadence_spm.is_not(None),
+            # counted from the phone's own acceleration, on the ground: not a watch's own
+            # cadence (FIT, unverified here) nor a treadmill's
+            SessionRecording.source_format.not_in(DEVICE_CADENCE_FORMATS),
+            WalkSession.surface.not_in(list(cadence_not_on)),
+        )
+        .order_by(
+            WalkSession.local_date.desc(),
+            WalkSession.performed_at.desc(),
+            SessionRecording.id.desc(),
+        )
         .limit(1)
         .scalar_subquery(),
     )

@@ -168,8 +168,9 @@ def too_painful_words(keys: tuple[str, ...]) -> str:
     names = " and ".join(EXERCISES[key].name for key in keys)
     return (
         f"Pain above {PAIN_ACCEPTABLE_MAX_NPRS} out of {NPRS_MAX} during {names} is too much "
-        "(the red zone of the pain traffic light). Next time stop that exercise or make it "
-        "easier, and tell your clinician: they see it on their list."
+        "(the red zone of the pain traffic light, a rule from research on another condition, "
+        "used for the knee). Next time stop that exercise or make it easier, and tell your "
+        "clinician: they see it on their list."
     )
 
 
