@@ -260,6 +260,19 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     built.ctx.db.dispose()
 
 
+def web_admin(world: World, email: str = "ada@example.org", name: str = "Ada Admin") -> Person:
+    """An administrator who signs in on the web (the world's own admin is the terminal's)."""
+    password = "ada-password-1"
+    account = accounts.create_account(
+        world.ctx,
+        world.admin,
+        AccountIn(
+            email=email, display_name=name, role=Role.ADMIN, password_hash=hash_password(password)
+        ),
+    )
+    return Person(email, password, name, Actor(account_id=account.id, role=Role.ADMIN))
+
+
 def sign_in(client: httpx.Client, person: Person) -> str:
     """Sign ``person`` in through the API; returns the session's CSRF token."""
     token = client.get("/api/v1/session").json()["csrf_token"]

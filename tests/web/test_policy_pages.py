@@ -8,32 +8,23 @@ from pathlib import Path
 
 import pytest
 
-from retrowalk.services import accounts, policies
-from retrowalk.services.schemas import AccountIn, Actor, Role
-from retrowalk.web.passwords import hash_password
-from tests.web.conftest import LiveServer, Person, World, build_world, form_csrf, sign_in
+from retrowalk.services import policies
+from tests.web.conftest import (
+    LiveServer,
+    Person,
+    World,
+    build_world,
+    form_csrf,
+    sign_in,
+    web_admin,
+)
 
 
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, Person]]:
     """A world of its own: a policy change here must not change the other tests' world."""
     app, world = build_world(Path(tmp_path_factory.mktemp("policy")))
-    account = accounts.create_account(
-        world.ctx,
-        world.admin,
-        AccountIn(
-            email="ada@example.org",
-            display_name="Ada Admin",
-            role=Role.ADMIN,
-            password_hash=hash_password("ada-password-1"),
-        ),
-    )
-    admin = Person(
-        "ada@example.org",
-        "ada-password-1",
-        "Ada Admin",
-        Actor(account_id=account.id, role=Role.ADMIN),
-    )
+    admin = web_admin(world)
     with LiveServer(app) as server:
         world.url = server.url
         yield world, admin

@@ -9,11 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from retrowalk.services import accounts, walkers
-from retrowalk.services.schemas import AccountIn, Actor, Role
+from retrowalk.services import walkers
 from retrowalk.web import labels
-from retrowalk.web.passwords import hash_password
-from tests.web.conftest import LiveServer, Person, World, build_world, form_csrf, sign_in
+from tests.web.conftest import (
+    LiveServer,
+    Person,
+    World,
+    build_world,
+    form_csrf,
+    sign_in,
+    web_admin,
+)
 
 REASON = "Dr A is away for three months."
 
@@ -22,22 +28,7 @@ REASON = "Dr A is away for three months."
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, Person]]:
     """A world of its own: moving walkers here must not change the other tests' world."""
     app, world = build_world(Path(tmp_path_factory.mktemp("reassign")))
-    account = accounts.create_account(
-        world.ctx,
-        world.admin,
-        AccountIn(
-            email="ada@example.org",
-            display_name="Ada Admin",
-            role=Role.ADMIN,
-            password_hash=hash_password("ada-password-1"),
-        ),
-    )
-    admin = Person(
-        "ada@example.org",
-        "ada-password-1",
-        "Ada Admin",
-        Actor(account_id=account.id, role=Role.ADMIN),
-    )
+    admin = web_admin(world)
     with LiveServer(app) as server:
         world.url = server.url
         yield world, admin
