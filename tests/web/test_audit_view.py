@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.web.conftest import World, sign_in
+from retrowalk.services import sessions
+from tests.web.conftest import SESSION_BODY, World, give_history, invite_walker, sign_in
 
 
 def test_the_page_lists_who_changed_what_newest_first(world: World) -> None:
@@ -73,3 +74,25 @@ def test_only_the_walkers_own_clinician_sees_it(world: World) -> None:
             page = client.get(f"/clinician/walkers/{walker_id}/audit")
             assert page.status_code == 403
             assert "logged a session" not in page.text
+
+
+def test_an_entry_says_which_restriction_and_which_adverse_events(world: World) -> None:
+    """Found by the outside-in test: "restriction: add" did not say which one, and a logged
+    session did not show the near-fall it reported."""
+    person = invite_walker(
+        world.ctx, world.clinician_a, "audit.fall@example.org", "Audit Fall", "walks-back-12"
+    )
+    assert person.walker is not None
+    give_history(world.ctx, person)
+    sessions.log_session(
+        world.ctx,
+        person.actor,
+        person.walker.id,
+        {**SESSION_BODY, "client_key": "audit-fall-1", "adverse_events": ["near_fall"]},
+    )
+    with world.client() as client:
+        sign_in(client, world.clinician_a)
+        page = client.get(f"/clinician/walkers/{person.walker.id}/audit").text
+    assert "a restriction followed from this record" in page
+    assert "restrictions: adverse-event review" in page
+    assert "adverse events: near fall" in page

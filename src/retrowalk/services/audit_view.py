@@ -30,6 +30,7 @@ ACTION_WORDS: dict[str, str] = {
     "prescription.adjust": "changed the plan",
     "prescription.reassess": "updated the plan after a reassessment",
     "session.log": "logged a session",
+    "restriction.add": "a restriction followed from this record",
     "checkin.missing_report": "decided without a next-morning report",
     "note.add": "added a note",
     "account.change_password": "changed their password",

@@ -417,7 +417,7 @@ def _store(
         entity="session",
         entity_id=row.id,
         walker_id=walker.id,
-        detail={"client_key": row.client_key},
+        detail={"client_key": row.client_key, "adverse_events": list(row.adverse_events or ())},
     )
     if notices:
         repo.audit(

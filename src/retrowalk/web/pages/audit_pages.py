@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
+from retrowalk.present import vocabulary as vocab
 from retrowalk.services import audit_view
 from retrowalk.services.errors import InvalidRequest
 from retrowalk.services.schemas import ID_MAX
@@ -37,11 +38,22 @@ def _date(text: str, name: str) -> date | None:
         ) from None
 
 
+LIST_WORDS = {
+    "restrictions": vocab.RESTRICTIONS.short,
+    "adverse_events": vocab.ADVERSE_EVENTS.short,
+}
+"""Lists in an entry's detail shown in words (codes otherwise)."""
+
+
 def detail_words(detail: dict[str, Any]) -> str:
     """A short line of an entry's detail (``decision: progress · email: ann@…``)."""
     parts = []
     for key, value in sorted(detail.items()):
-        if isinstance(value, dict | list):
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            # which restrictions a record added, which adverse events a session reported
+            word = LIST_WORDS.get(key)
+            value = ", ".join(word(v) if word is not None else v for v in value)
+        elif isinstance(value, dict | list):
             continue
         parts.append(f"{key.replace('_', ' ')}: {value}")
     line = " · ".join(parts)
