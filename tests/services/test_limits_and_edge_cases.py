@@ -352,3 +352,27 @@ def test_more_sessions_than_the_plan_a_week_are_flagged_for_her_clinician(
     said = " ".join(row.details)
     assert "4 sessions on 1 day" in said
     assert f"{plan_a_week} a week are prescribed" in said
+
+
+def test_a_missed_sessions_window_longer_than_the_flag_window_counts_every_session(
+    ctx: AppContext,
+) -> None:
+    """Found in review: the sessions were read for the flag window only, so a clinic whose
+    missed-sessions window is longer saw sessions "missed" that were done."""
+    from retrowalk.services import policies
+
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
+    policies.set_policy(
+        ctx.at(T0),
+        admin,
+        {"flag_window_days": 7, "missed_sessions_window_days": 21},
+        "Three weeks of sessions for the missed flag.",
+    )
+    first = T0 + timedelta(days=7)
+    for n in range(9):  # three a week for three weeks, as prescribed
+        at = first + timedelta(days=n * 7 // 3)
+        sessions.log_session(ctx.at(at), admin, walker.id, session_data(f"w{n}", at))
+    row = clinician.walker_flags(ctx.at(first + timedelta(days=20, hours=10)), admin)[0]
+    assert "missed_sessions" not in row.flags
+    assert "more_sessions_than_planned" not in row.flags

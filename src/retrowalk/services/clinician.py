@@ -317,16 +317,19 @@ def _flags(
 ) -> list[WalkerFlags]:
     """The flags of these walkers from their records (:func:`_records`) and the date, in the
     same few queries for one walker or a thousand: the sessions and check-ins of the flag
-    window for all of them at once."""
+    window (and of the missed-sessions window) for all of them at once."""
     if not records:
         return []
     ids = [r.walker.id for r in records]
     today = {r.walker.id: local_date(at, r.walker.timezone) for r in records}
     window = timedelta(days=policy.flag_window_days - 1)
-    since, until = min(today.values()) - window, max(today.values())
+    # The sessions of the flag window, and of the missed-sessions window if it is longer
+    # (both are policy): each flag reads its own window of them.
+    reach = timedelta(days=max(policy.flag_window_days, policy.missed_sessions_window_days) - 1)
+    since, until = min(today.values()) - reach, max(today.values())
     recent: dict[int, list[Row[Any]]] = defaultdict(list)
     for walk in repo.sessions_in_window(tx, ids, since, until):
-        if today[walk.walker_id] - window <= walk.local_date <= today[walk.walker_id]:
+        if today[walk.walker_id] - reach <= walk.local_date <= today[walk.walker_id]:
             recent[walk.walker_id].append(walk)
     logged: dict[int, list[Row[Any]]] = defaultdict(list)
     for walk in repo.sessions_logged_after(tx, ids, at - timedelta(days=policy.flag_window_days)):
@@ -406,7 +409,9 @@ def _walker_flags(
             f"was needed ({len(outside)} such session{'s' if len(outside) != 1 else ''} in the "
             f"last {policy.flag_window_days} days)."
         )
-    flare = [s for s in recent if s.pain_peak_nprs > PAIN_ACCEPTABLE_MAX_NPRS]
+    flag_window_start = today - timedelta(days=policy.flag_window_days - 1)
+    in_flag_window = [s for s in recent if s.local_date >= flag_window_start]
+    flare = [s for s in in_flag_window if s.pain_peak_nprs > PAIN_ACCEPTABLE_MAX_NPRS]
     if flare or painful:
         flags.append(Flag.PAIN_FLARE)
     if flare:
@@ -429,7 +434,7 @@ def _walker_flags(
         )
     up = [
         (s, by_session[s.id])
-        for s in recent
+        for s in in_flag_window
         if s.id in by_session
         and (by_session[s.id].pain_nprs or 0) > _usual(by_session[s.id].usual_pain_nprs, s)
     ]
