@@ -445,6 +445,22 @@ def test_a_clinician_changes_the_minutes_from_the_walker_page(world: World) -> N
     today = plans.todays_prescription(world.ctx, person.actor, person.walker.id)
     assert today.prescription is not None
     assert today.prescription.duration_min == 12
+    with world.client() as client:
+        sign_in(client, world.clinician_a)
+        page = client.get(url)
+        incline = client.post(
+            f"{url}/adjust",
+            data={
+                "csrf_token": form_csrf(page.text),
+                "incline_pct": "10",
+                "adjust_reason": "Try a slope.",
+            },
+        )
+    # a rule of the services, said in the form's words (it said "incline_pct: 10 is not …")
+    assert incline.status_code == 422
+    said = error_summary(incline.text)
+    assert "Incline (%): expected 0 % unless the surface is a treadmill" in said
+    assert "incline_pct" not in said
 
 
 # --- the log: only with a plan, and an empty speed box is asked for in words ---------------------

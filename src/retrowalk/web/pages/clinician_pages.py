@@ -201,7 +201,15 @@ def walker_page(request: Request, walker_id: WalkerId) -> Response:
 
 def _rerender(request: Request, walker_id: int, exc: Exception, values: dict[str, Any]) -> Response:
     context = _walker_context(request, walker_id)
-    context.update({"error": str(exc), "errors": forms.field_errors(exc), "values": values})
+    fields = forms.field_errors(exc)
+    # A rule of the services names its field by its code ("incline_pct: …"): the page says
+    # it in the form's own words (found by the outside-in test).
+    error = (
+        forms.summary(fields, labels.CLINICIAN_FIELDS)
+        if fields and not isinstance(exc, forms.FormError)
+        else str(exc)
+    )
+    context.update({"error": error, "errors": fields, "values": values})
     code = status_for(exc)
     return render(request, "clinician/walker.html", context, status_code=code)
 
