@@ -29,6 +29,7 @@ from tests.web.conftest import (
     Person,
     World,
     invite_walker,
+    web_admin,
 )
 from tests.web.own_world import world
 
@@ -129,6 +130,9 @@ def walker_states(browser: Any, world: World, check: Checker, viewport: dict[str
     new.click("button:has-text('Save my tests')")
     check(new, "tests with errors")
     go("/log", "report only log")
+    # tests recorded, no plan yet (as when a red flag stopped it and was cleared since)
+    assessments.record_assessment(world.ctx, fresh.actor, fresh.walker.id, BASELINE)
+    go("/today", "today make my plan")
     new.context.close()
 
     page = signed_in(browser, world, person(world, "planned", stage="planned"), viewport)
@@ -220,6 +224,19 @@ def clinician_states(browser: Any, world: World, check: Checker, viewport: dict[
     go("/team/policy", "policy")
     go("/account", "clinician account")
     go("/evidence", "clinician evidence")
+    page.context.close()
+
+    no_plan = person(world, "noplan", stage="new")
+    assert no_plan.walker is not None
+    screening.screen_walker(world.ctx, no_plan.actor, no_plan.walker.id, CLEARED_SCREENING)
+    assessments.record_assessment(world.ctx, no_plan.actor, no_plan.walker.id, BASELINE)
+    admin = web_admin(world, f"axe-admin{next(_serial)}@example.org")
+    page = signed_in(browser, world, admin, viewport)
+    go = visit(page, world, check)
+    go(f"/clinician/walkers/{no_plan.walker.id}", "administrator walker without a plan")
+    page.click("summary:has-text('Move to another clinician')")
+    page.click("button:has-text('Move the walker')")
+    check(page, "move to another clinician with errors")
     page.context.close()
 
     context = browser.new_context(viewport=viewport)
