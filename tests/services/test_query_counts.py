@@ -187,10 +187,15 @@ def test_today_and_logging_do_not_grow_with_the_walkers_own_history(ctx: AppCont
         at = now - timedelta(minutes=n)
         return sessions.log_session(moment, dr, walker.id, session_data(f"n{n}", at))
 
-    def counts() -> tuple[int, int, int]:
+    def afresh(call: Callable[[], object]) -> int:
+        ctx.record_cache.clear()  # the record read, not the one kept (services.record_cache)
+        return statements_of(ctx, call)
+
+    def counts() -> tuple[int, int, int, int]:
         return (
-            statements_of(ctx, today),
-            statements_of(ctx, log),
+            afresh(today),
+            statements_of(ctx, today),  # the record kept
+            afresh(log),
             statements_of(ctx, lambda: clinician.walker_flag(moment, dr, walker.id)),
         )
 

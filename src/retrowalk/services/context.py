@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from retrowalk.services.clock import utc_now
 from retrowalk.services.flag_cache import FlagCache
+from retrowalk.services.record_cache import RecordCache
 from retrowalk.store import Database, open_database
 
 Clock = Callable[[], datetime]
@@ -32,13 +33,16 @@ def system_clock() -> datetime:
 
 @dataclass(frozen=True)
 class AppContext:
-    """The database and the clock every use case runs with (and the list's cache, shared by
+    """The database and the clock every use case runs with (and the kept records, shared by
     every ``at`` copy of this context)."""
 
     db: Database
     clock: Clock = field(default=system_clock)
     flag_cache: FlagCache = field(default_factory=FlagCache, compare=False)
     """The clinician list's flags, walker by walker (:mod:`~retrowalk.services.flag_cache`)."""
+    record_cache: RecordCache = field(default_factory=RecordCache, compare=False)
+    """Each walker's record as the gates read it, under its version
+    (:mod:`~retrowalk.services.record_cache`)."""
 
     def now(self) -> datetime:
         """The current instant in UTC (checked: aware, in the allowed years)."""

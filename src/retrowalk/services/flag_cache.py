@@ -22,9 +22,10 @@ shown, are the same. So a new day, or a list loaded more than five minutes after
 recomputes only the date's part; a restart, a policy change or an hour without a load
 recomputes everything.
 
-What this never does: decide a gate. Every gate (today, logging, the walker's own pages, one
-walker's page for the clinician) computes the restrictions afresh from the record; only the
-list is spared recomputing what cannot have changed. The time limits are the backstop for a
+What this never does: decide a gate. "Today" and logging a session (on every surface) read
+the walker's record kept by :mod:`~retrowalk.services.record_cache` under the record's
+version, never a list's flags; every change of a record computes its restrictions afresh.
+The time limits are the backstop for a
 record changed outside the program (a hand-made SQL fix writes no audit entry, so no new
 version: the list shows it within the hour) and, for the flags, the bound on the one flag that
 moves within a day (a session logged 14 days ago, to the hour, leaves the "walked outside

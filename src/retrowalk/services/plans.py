@@ -48,12 +48,14 @@ from retrowalk.services.pending_checkins import (
     checkin_opens_on,
     unreported_session,
 )
-from retrowalk.services.policies import policy_in, policy_timeline, walker_and_policy
+from retrowalk.services.policies import policy_in, walker_and_policy
+from retrowalk.services.record_cache import RecordCache
 from retrowalk.services.restrictions import (
     active_out,
     fall_risk_history,
+    gate_record,
+    gate_timeline,
     restrictions_of,
-    walker_record,
 )
 from retrowalk.services.schemas import (
     Actor,
@@ -349,25 +351,33 @@ def todays_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> TodayO
     at = ctx.now()
     with ctx.db.reader() as tx:
         try:
-            return _today(tx, actor, walker_id, at, write=False)
+            return _today(tx, ctx.record_cache, actor, walker_id, at, write=False)
         except _StepBackNeededError:
             pass
     with ctx.db.transaction() as tx:  # the write lock only when a step back is stored
-        return _today(tx, actor, walker_id, at, write=True)
+        return _today(tx, ctx.record_cache, actor, walker_id, at, write=True)
 
 
 class _StepBackNeededError(Exception):
     """Today's plan steps back after a break: that version must be stored first."""
 
 
-def _today(tx: Session, actor: Actor, walker_id: int, at: datetime, *, write: bool) -> TodayOut:
+def _today(
+    tx: Session,
+    cache: RecordCache,
+    actor: Actor,
+    walker_id: int,
+    at: datetime,
+    *,
+    write: bool,
+) -> TodayOut:
     """Today for the walker, read in ``tx``; raises :class:`_StepBackNeededError` when a step
     back must be stored and ``tx`` is a read transaction (``write`` False)."""
     start = walker_and_policy(tx, actor, walker_id)
     walker, policy = start.walker, start.policy
     today = local_date(at, walker.timezone)
-    record = walker_record(tx, walker, policy)
-    restrictions = active_restrictions(record, timeline=policy_timeline(tx))
+    record = gate_record(tx, cache, start)  # read before anything is written here
+    restrictions = active_restrictions(record, timeline=gate_timeline(tx, cache, start))
     summary = repo.day_summary(
         tx, walker.id, today, cadence_not_on=sorted(s.value for s in TREADMILL_SURFACES)
     )

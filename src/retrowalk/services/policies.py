@@ -69,6 +69,26 @@ class WalkerInPolicy:
     walker: Walker
     policy: PolicyConfig
     stamp: tuple[int | None, int | None]
+    policy_version: int = BUILT_IN
+    instance: str | None = None
+    """The id of this copy of the database (a restore renews it)."""
+
+    @property
+    def record_key(self) -> tuple[object, ...]:
+        """What the walker's record as the gates read it depends on
+        (:mod:`~retrowalk.services.record_cache`): its version, the policy version, this copy
+        of the database, and the walker's age and sex (the fall-risk norms)."""
+        return self.record_key_at(self.walker.record_version)
+
+    def record_key_at(self, version: int) -> tuple[object, ...]:
+        """:attr:`record_key` at another record version of the same walker."""
+        walker = self.walker
+        return (version, self.policy_version, self.instance, walker.age_years, walker.sex)
+
+    @property
+    def timeline_key(self) -> tuple[object, ...]:
+        """What the clinic's policy history depends on: versions are only ever added."""
+        return (self.instance, self.policy_version)
 
 
 def walker_and_policy(tx: Session, actor: Actor, walker_id: int) -> WalkerInPolicy:
@@ -78,7 +98,14 @@ def walker_and_policy(tx: Session, actor: Actor, walker_id: int) -> WalkerInPoli
     found = repo.walker_context(tx, actor.account_id, walker_id)
     actor_account(actor, found.account)
     walker = reachable(actor, walker_id, found.walker)
-    return WalkerInPolicy(walker=walker, policy=policy_of(found.policy)[1], stamp=found.stamp)
+    version, policy = policy_of(found.policy)
+    return WalkerInPolicy(
+        walker=walker,
+        policy=policy,
+        stamp=found.stamp,
+        policy_version=version,
+        instance=found.instance,
+    )
 
 
 def clinic_policy(ctx: AppContext) -> PolicyConfig:

@@ -29,6 +29,7 @@ from retrowalk.clinical.fall_risk import (
 )
 from retrowalk.clinical.pain_monitoring import lowest_rest_day_pain_nprs
 from retrowalk.clinical.policy import PolicyConfig
+from retrowalk.clinical.policy_timeline import PolicyTimeline
 from retrowalk.clinical.red_flags import KneeRedFlag
 from retrowalk.clinical.restriction_models import (
     Lifted,
@@ -50,7 +51,8 @@ from retrowalk.clinical.walker_record import (
 )
 from retrowalk.services.access import walker_for
 from retrowalk.services.context import AppContext
-from retrowalk.services.policies import policy_in, policy_timeline
+from retrowalk.services.policies import WalkerInPolicy, policy_in, policy_timeline
+from retrowalk.services.record_cache import RecordCache
 from retrowalk.services.schemas import (
     Actor,
     AddedOut,
@@ -283,6 +285,28 @@ def walker_record(tx: Session, walker: Walker, policy: PolicyConfig) -> WalkerRe
     if isinstance(record, Exception):
         raise record
     return record
+
+
+def gate_record(tx: Session, cache: RecordCache, start: WalkerInPolicy) -> WalkerRecord:
+    """The walker's record as a gate decides on it: the one kept at exactly the version just
+    read in ``tx`` (:mod:`~retrowalk.services.record_cache`), or read afresh and kept. Only
+    for a use case that has changed nothing yet in ``tx``."""
+    key = start.record_key
+    record = cache.records.get(start.walker.id, key)
+    if record is None:
+        record = walker_record(tx, start.walker, start.policy)
+        cache.records.put(start.walker.id, key, record)
+    return record
+
+
+def gate_timeline(tx: Session, cache: RecordCache, start: WalkerInPolicy) -> PolicyTimeline:
+    """The clinic's policy history, kept under the newest version read in ``tx``."""
+    key = start.timeline_key
+    timeline = cache.timeline(key)
+    if timeline is None:
+        timeline = policy_timeline(tx)
+        cache.keep_timeline(key, timeline)
+    return timeline
 
 
 def restrictions_of(tx: Session, walker: Walker, policy: PolicyConfig) -> Restrictions:

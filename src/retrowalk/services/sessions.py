@@ -30,7 +30,7 @@ from retrowalk.clinical.restriction_models import Restrictions
 from retrowalk.clinical.restrictions import SupervisionNeed, active_restrictions
 from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.clinical.surfaces import Surface, describe_surfaces
-from retrowalk.clinical.walker_record import SessionFact
+from retrowalk.clinical.walker_record import SessionFact, WalkerRecord
 from retrowalk.services.access import walker_for
 from retrowalk.services.checkins import hold_unreported_session
 from retrowalk.services.clock import local_date, utc_now
@@ -39,8 +39,14 @@ from retrowalk.services.convert import session_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
 from retrowalk.services.pending_checkins import CHECKIN_FIRST, due_checkin, unreported_session
 from retrowalk.services.plans import supervision_for
-from retrowalk.services.policies import policy_in, policy_timeline, walker_and_policy
-from retrowalk.services.restrictions import record_added, restrictions_of, walker_record
+from retrowalk.services.policies import WalkerInPolicy, policy_in, walker_and_policy
+from retrowalk.services.record_cache import RecordCache
+from retrowalk.services.restrictions import (
+    gate_record,
+    gate_timeline,
+    record_added,
+    restrictions_of,
+)
 from retrowalk.services.schemas import Actor, Role, SessionIn, SessionOut
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Prescription, Walker, WalkSession
@@ -169,13 +175,17 @@ def log_session(
     performed_at = utc_now(session_in.performed_at) if session_in.performed_at else at
     try:
         with ctx.db.reader() as tx:
-            prepared = _prepare(tx, actor, walker_id, session_in, performed_at, at)
+            prepared = _prepare(
+                tx, ctx.record_cache, actor, walker_id, session_in, performed_at, at
+            )
         if isinstance(prepared, SessionOut):
             return prepared
         with ctx.db.transaction() as tx:
-            if prepared is not None and repo.record_stamp(tx, prepared.walker.id) == prepared.stamp:
-                return _insert(tx, actor, prepared, session_in, performed_at, at)
-            return _log_locked(tx, actor, walker_id, session_in, performed_at, at)
+            if prepared is None or repo.record_stamp(tx, prepared.walker.id) != prepared.stamp:
+                return _log_locked(tx, actor, walker_id, session_in, performed_at, at)
+            out, version = _insert(tx, actor, prepared, session_in, performed_at, at)
+        _keep_record(ctx.record_cache, prepared, session_in, version)  # committed by now
+        return out
     except IntegrityError:
         # Two submissions raced: the other one committed first. Return it.
         with ctx.db.reader() as tx:
@@ -197,6 +207,27 @@ class _Prepared:
     planned_supervised: bool | None
     notices: tuple[str, ...]
     another_today: bool
+    start: WalkerInPolicy
+    record: WalkerRecord
+    """The record the gates decided on, read at ``start.record_key``."""
+
+
+def _keep_record(
+    cache: RecordCache, prepared: _Prepared, session_in: SessionIn, version: int | None
+) -> None:
+    """After the commit: the record at the version this session's audit entries raised it to
+    is the one the gates read, since a session without an adverse event is no fact of the
+    record (only those with one are: ``restrictions.walker_records``). Kept only when this
+    session's entries were the only change since the gates' read — the version moved by
+    exactly their number — so "today" right after a log reads no record again."""
+    entries = 1 + bool(prepared.notices)
+    if (
+        session_in.adverse_events
+        or version is None
+        or version != prepared.walker.record_version + entries
+    ):
+        return
+    cache.records.put(prepared.walker.id, prepared.start.record_key_at(version), prepared.record)
 
 
 def _check_in_first(
@@ -227,6 +258,7 @@ def _another_today(
 
 def _prepare(
     tx: Session,
+    cache: RecordCache,
     actor: Actor,
     walker_id: int,
     session_in: SessionIn,
@@ -245,8 +277,8 @@ def _prepare(
         return _replayed(existing)
     check_when(actor, performed_at, at, "performed_at", "a session", policy)
     plan = repo.latest_prescription(tx, walker.id)
-    record = walker_record(tx, walker, policy)
-    timeline = policy_timeline(tx)
+    record = gate_record(tx, cache, start)  # a read transaction: nothing written yet
+    timeline = gate_timeline(tx, cache, start)
     restrictions = active_restrictions(record, timeline=timeline)
     blocker = start_blocker(
         tx,
@@ -283,6 +315,8 @@ def _prepare(
         planned_supervised=need.required if plan is not None else None,
         notices=_notices(session_in, need, plan, policy),
         another_today=another_today,
+        start=start,
+        record=record,
     )
 
 
@@ -293,9 +327,10 @@ def _insert(
     session_in: SessionIn,
     performed_at: datetime,
     at: datetime,
-) -> SessionOut:
-    """The session's rows, inserted under the write lock as the gates decided."""
-    row = _store(
+) -> tuple[SessionOut, int | None]:
+    """The session's rows, inserted under the write lock as the gates decided; with the
+    walker's record version after them."""
+    row, version = _store(
         tx,
         actor,
         prepared.walker,
@@ -307,7 +342,7 @@ def _insert(
         prepared.notices,
         prepared.another_today,
     )
-    return session_out(row).model_copy(update={"notices": prepared.notices})
+    return session_out(row).model_copy(update={"notices": prepared.notices}), version
 
 
 def _log_locked(
@@ -338,7 +373,7 @@ def _log_locked(
     need = supervision_for(tx, walker, restrictions, plan)
     planned_supervised = need.required if plan is not None else None
     notices = _notices(session_in, need, plan, policy)
-    row = _store(
+    row, _ = _store(
         tx,
         actor,
         walker,
@@ -374,8 +409,9 @@ def _store(
     planned_supervised: bool | None,
     notices: tuple[str, ...],
     another_today: bool,
-) -> WalkSession:
-    """Insert the session and its audit entries (nothing is read here)."""
+) -> tuple[WalkSession, int | None]:
+    """Insert the session and its audit entries (nothing is read here); with the walker's
+    record version after them."""
     row = repo.add(
         tx,
         WalkSession(
@@ -408,7 +444,7 @@ def _store(
             another_today=another_today,
         ),
     )
-    repo.audit(
+    version = repo.audit(
         tx,
         at=at,
         actor_account_id=actor.account_id,
@@ -420,7 +456,7 @@ def _store(
         detail={"client_key": row.client_key, "adverse_events": list(row.adverse_events or ())},
     )
     if notices:
-        repo.audit(
+        version = repo.audit(
             tx,
             at=at,
             actor_account_id=actor.account_id,
@@ -431,7 +467,7 @@ def _store(
             walker_id=walker.id,
             detail={"supervised": row.supervised, "surface": row.surface},
         )
-    return row
+    return row, version
 
 
 def _events_added(

@@ -10,13 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Row,
+    Select,
     TextClause,
     and_,
+    bindparam,
     exists,
     func,
     select,
@@ -74,19 +78,22 @@ def audit(
     entity_id: int | None,
     walker_id: int | None = None,
     detail: dict[str, Any] | None = None,
-) -> None:
-    """Append one audit entry in the caller's transaction (the log is never updated).
+) -> int | None:
+    """Append one audit entry in the caller's transaction (the log is never updated); the
+    walker's record version after it (None: not about a walker).
 
     An entry about a walker also raises the walker's ``record_version`` in the same
     transaction: its row lock orders concurrent changes to one walker, so the version a
-    reader sees covers every change committed up to it (what the list's cache keys on)."""
+    reader sees covers every change committed up to it (what the kept records key on)."""
+    version: int | None = None
     if walker_id is not None:
-        tx.execute(
+        version = tx.execute(
             update(Walker)
             .where(Walker.id == walker_id)
             .values(record_version=Walker.record_version + 1)
+            .returning(Walker.record_version)
             .execution_options(synchronize_session=False)
-        )
+        ).scalar_one_or_none()
     tx.add(
         AuditEntry(
             at=at,
@@ -99,6 +106,7 @@ def audit(
             detail_json=detail or {},
         )
     )
+    return version
 
 
 # --- accounts -------------------------------------------------------------------------------------
@@ -185,14 +193,18 @@ def assessments(tx: Session, walker_id: int, since: date | None = None) -> list[
 # --- prescriptions --------------------------------------------------------------------------------
 
 
-def latest_prescription(tx: Session, walker_id: int) -> Prescription | None:
-    query = (
+@cache
+def _latest_prescription() -> Select[Prescription]:
+    return (
         select(Prescription)
-        .where(Prescription.walker_id == walker_id)
+        .where(Prescription.walker_id == bindparam("walker_id"))
         .order_by(Prescription.version.desc())
         .limit(1)
     )
-    return tx.scalar(query)
+
+
+def latest_prescription(tx: Session, walker_id: int) -> Prescription | None:
+    return tx.scalar(_latest_prescription(), {"walker_id": walker_id})
 
 
 def prescriptions(
@@ -229,11 +241,16 @@ def first_prescription(tx: Session, walker_id: int) -> Prescription | None:
 # --- sessions and check-ins -----------------------------------------------------------------------
 
 
-def session_by_client_key(tx: Session, walker_id: int, client_key: str) -> WalkSession | None:
-    query = select(WalkSession).where(
-        WalkSession.walker_id == walker_id, WalkSession.client_key == client_key
+@cache
+def _session_by_client_key() -> Select[WalkSession]:
+    return select(WalkSession).where(
+        WalkSession.walker_id == bindparam("walker_id"),
+        WalkSession.client_key == bindparam("client_key"),
     )
-    return tx.scalar(query)
+
+
+def session_by_client_key(tx: Session, walker_id: int, client_key: str) -> WalkSession | None:
+    return tx.scalar(_session_by_client_key(), {"walker_id": walker_id, "client_key": client_key})
 
 
 def walk_sessions(
@@ -259,20 +276,33 @@ def sessions_logged_since(tx: Session, walker_id: int, since: datetime) -> list[
 
 def count_sessions(tx: Session, walker_id: int, on: date | None = None) -> int:
     """How many sessions the walker logged (on one local date when ``on`` is given)."""
-    query = select(func.count()).select_from(WalkSession).where(WalkSession.walker_id == walker_id)
-    if on is not None:
-        query = query.where(WalkSession.local_date == on)
-    return int(tx.scalar(query) or 0)
+    if on is None:
+        return int(tx.scalar(_count_sessions(False), {"walker_id": walker_id}) or 0)
+    return int(tx.scalar(_count_sessions(True), {"walker_id": walker_id, "on": on}) or 0)
 
 
-def last_session(tx: Session, walker_id: int) -> WalkSession | None:
+@cache
+def _count_sessions(on_a_day: bool) -> Select[Any]:
     query = (
+        select(func.count())
+        .select_from(WalkSession)
+        .where(WalkSession.walker_id == bindparam("walker_id"))
+    )
+    return query.where(WalkSession.local_date == bindparam("on")) if on_a_day else query
+
+
+@cache
+def _last_session() -> Select[WalkSession]:
+    return (
         select(WalkSession)
-        .where(WalkSession.walker_id == walker_id)
+        .where(WalkSession.walker_id == bindparam("walker_id"))
         .order_by(WalkSession.local_date.desc(), WalkSession.performed_at.desc())
         .limit(1)
     )
-    return tx.scalar(query)
+
+
+def last_session(tx: Session, walker_id: int) -> WalkSession | None:
+    return tx.scalar(_last_session(), {"walker_id": walker_id})
 
 
 def recent_sessions(tx: Session, walker_id: int, limit: int) -> list[WalkSession]:
@@ -327,13 +357,20 @@ def count_supervised_sessions(tx: Session, walker_id: int, at_most: int | None =
     """How many sessions the walker logged with someone there; counting stops at ``at_most``
     when given (a plan's "first N supervised" only asks whether N are done), so the cost does
     not grow with the walker's history."""
+    if at_most is None:
+        return int(tx.scalar(_supervised_count(False), {"walker_id": walker_id}) or 0)
+    params = {"walker_id": walker_id, "at_most": at_most}
+    return int(tx.scalar(_supervised_count(True), params) or 0)
+
+
+@cache
+def _supervised_count(limited: bool) -> Select[Any]:
     rows = select(WalkSession.id).where(
-        WalkSession.walker_id == walker_id, WalkSession.supervised.is_(True)
+        WalkSession.walker_id == bindparam("walker_id"), WalkSession.supervised.is_(True)
     )
-    if at_most is not None:
-        rows = rows.limit(at_most)
-    query = select(func.count()).select_from(rows.subquery())
-    return int(tx.scalar(query) or 0)
+    if limited:
+        rows = rows.limit(bindparam("at_most"))
+    return select(func.count()).select_from(rows.subquery())
 
 
 def latest_session_with_steps(tx: Session, walker_id: int) -> WalkSession | None:
@@ -407,6 +444,8 @@ class WalkerContext:
     """The clinic policy version in force (None: the built-in default)."""
     newest_entry: int | None
     """The walker's newest audit entry (see :func:`record_stamp`)."""
+    instance: str | None = None
+    """The id of this copy of the database (:class:`DatabaseInstance`; a restore renews it)."""
 
     @property
     def stamp(self) -> tuple[int | None, int | None]:
@@ -415,26 +454,36 @@ class WalkerContext:
 
 
 def walker_context(tx: Session, account_id: int, walker_id: int) -> WalkerContext:
-    """The actor's account, the walker, the policy in force and the walker's newest audit
-    entry, in one statement (four primary-key or index lookups): the reads that start every
-    request on a walker's records. The newest entry comes first in the statement, so on
-    PostgreSQL (each statement its own snapshot) a change after it is always seen by
-    :func:`record_stamp` under the lock."""
+    """The actor's account, the walker, the policy in force, the walker's newest audit
+    entry and the database's instance id, in one statement (five primary-key or index
+    lookups): the reads that start every request on a walker's records. The newest entry
+    comes first in the statement, so on PostgreSQL (each statement its own snapshot) a change
+    after it is always seen by :func:`record_stamp` under the lock."""
+    row = tx.execute(_walker_context(), {"walker_id": walker_id, "account_id": account_id}).first()
+    if row is None:
+        return WalkerContext(None, None, None, None)
+    return WalkerContext(
+        account=row[1], walker=row[2], policy=row[3], newest_entry=row[0], instance=row[4]
+    )
+
+
+@cache
+def _walker_context() -> Select[Any]:
+    """:func:`walker_context`'s statement, built once (the statement and its cache key cost
+    as much CPU as running it on SQLite)."""
+    walker_id = bindparam("walker_id", type_=Integer)
     newest_entry = (
         select(func.max(AuditEntry.id)).where(AuditEntry.walker_id == walker_id).scalar_subquery()
     )
     newest_policy = select(func.max(ClinicPolicy.version)).scalar_subquery()
-    query = (
-        select(newest_entry, Account, Walker, ClinicPolicy)
+    instance = select(DatabaseInstance.instance_id).limit(1).scalar_subquery()
+    return (
+        select(newest_entry, Account, Walker, ClinicPolicy, instance)
         .select_from(Account)
         .outerjoin(Walker, Walker.id == walker_id)
         .outerjoin(ClinicPolicy, ClinicPolicy.version == newest_policy)
-        .where(Account.id == account_id)
+        .where(Account.id == bindparam("account_id"))
     )
-    row = tx.execute(query).first()
-    if row is None:
-        return WalkerContext(None, None, None, None)
-    return WalkerContext(account=row[1], walker=row[2], policy=row[3], newest_entry=row[0])
 
 
 @dataclass(frozen=True)
@@ -462,12 +511,28 @@ def day_summary(
     """The walker's sessions on ``day``, the date of the last one, the newest counted steps,
     the date of the newest assessment and the newest recording's cadence (of a session not on
     one of the surfaces ``cadence_not_on``): six correlated index lookups in one statement."""
+    params = {"walker_id": walker_id, "day": day, "not_on": list(cadence_not_on)}
+    row = tx.execute(_day_summary(), params).one()
+    return DaySummary(
+        sessions_today=int(row[0] or 0),
+        last_session_on=row[1],
+        cadence_steps=row[2],
+        cadence_minutes=row[3],
+        last_assessed_on=row[4],
+        recorded_cadence_spm=row[5],
+    )
+
+
+@cache
+def _day_summary() -> Select[Any]:
+    """:func:`day_summary`'s statement, built once."""
+    walker = bindparam("walker_id", type_=Integer)
 
     def newest_with_steps(column: Any) -> Any:
         return (
             select(column)
             .where(
-                WalkSession.walker_id == walker_id,
+                WalkSession.walker_id == walker,
                 WalkSession.steps.is_not(None),
                 WalkSession.duration_min > 0,
             )
@@ -480,28 +545,28 @@ def day_summary(
             .scalar_subquery()
         )
 
-    query = select(
+    return select(
         select(func.count())
         .select_from(WalkSession)
-        .where(WalkSession.walker_id == walker_id, WalkSession.local_date == day)
+        .where(WalkSession.walker_id == walker, WalkSession.local_date == bindparam("day"))
         .scalar_subquery(),
         select(func.max(WalkSession.local_date))
-        .where(WalkSession.walker_id == walker_id)
+        .where(WalkSession.walker_id == walker)
         .scalar_subquery(),
         newest_with_steps(WalkSession.steps),
         newest_with_steps(WalkSession.duration_min),
         select(func.max(Assessment.local_date))
-        .where(Assessment.walker_id == walker_id)
+        .where(Assessment.walker_id == walker)
         .scalar_subquery(),
         select(SessionRecording.cadence_spm)
         .join(WalkSession, WalkSession.id == SessionRecording.session_id)
         .where(
-            SessionRecording.walker_id == walker_id,
+            SessionRecording.walker_id == walker,
             SessionRecording.cadence_spm.is_not(None),
             # counted from the phone's own acceleration, on the ground: not a watch's own
             # cadence (FIT, unverified here) nor a treadmill's
             SessionRecording.source_format.not_in(DEVICE_CADENCE_FORMATS),
-            WalkSession.surface.not_in(list(cadence_not_on)),
+            WalkSession.surface.not_in(bindparam("not_on", expanding=True)),
         )
         .order_by(
             WalkSession.local_date.desc(),
@@ -511,15 +576,6 @@ def day_summary(
         .limit(1)
         .scalar_subquery(),
     )
-    row = tx.execute(query).one()
-    return DaySummary(
-        sessions_today=int(row[0] or 0),
-        last_session_on=row[1],
-        cadence_steps=row[2],
-        cadence_minutes=row[3],
-        last_assessed_on=row[4],
-        recorded_cadence_spm=row[5],
-    )
 
 
 def record_stamp(tx: Session, walker_id: int) -> tuple[int | None, int | None]:
@@ -527,12 +583,19 @@ def record_stamp(tx: Session, walker_id: int) -> tuple[int | None, int | None]:
     audit entry of the walker (every change of a record is audited in its transaction) and
     the newest policy version, in one indexed statement. A use case that decided on reads
     made before the write lock checks, under the lock, that it still holds."""
+    row = tx.execute(_record_stamp(), {"walker_id": walker_id}).one()
+    return row[0], row[1]
+
+
+@cache
+def _record_stamp() -> Select[Any]:
     newest_entry = (
-        select(func.max(AuditEntry.id)).where(AuditEntry.walker_id == walker_id).scalar_subquery()
+        select(func.max(AuditEntry.id))
+        .where(AuditEntry.walker_id == bindparam("walker_id"))
+        .scalar_subquery()
     )
     newest_policy = select(func.max(ClinicPolicy.version)).scalar_subquery()
-    row = tx.execute(select(newest_entry, newest_policy)).one()
-    return row[0], row[1]
+    return select(newest_entry, newest_policy)
 
 
 # --- the record of many walkers at once -----------------------------------------------------------

@@ -153,6 +153,18 @@ def require_clinician(request: Request) -> Actor:
     return actor
 
 
+async def signed_in(request: Request) -> Actor:
+    """:func:`require_actor` as a FastAPI dependency: ``async`` so it runs on the event loop
+    (it only reads the request's state), where a plain ``def`` dependency would cost a hop to
+    the thread pool and back on every API request."""
+    return require_actor(request)
+
+
+async def signed_in_clinician(request: Request) -> Actor:
+    """:func:`require_clinician` as a dependency (``async``, as :func:`signed_in`)."""
+    return require_clinician(request)
+
+
 async def check_csrf(request: Request) -> None:
     """Refuse an unsafe request whose CSRF token does not match the session's.
 

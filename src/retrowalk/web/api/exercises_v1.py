@@ -20,7 +20,7 @@ from retrowalk.services.schemas.exercises import (
     ExerciseSwitchIn,
     ProgrammeOut,
 )
-from retrowalk.web.auth import check_csrf, require_actor, require_clinician
+from retrowalk.web.auth import check_csrf, signed_in, signed_in_clinician
 from retrowalk.web.errors import ERROR_RESPONSES
 from retrowalk.web.state import web_state
 
@@ -32,8 +32,8 @@ router = APIRouter(
 )
 
 WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
-SignedIn = Annotated[Actor, Depends(require_actor)]
-Clinician = Annotated[Actor, Depends(require_clinician)]
+SignedIn = Annotated[Actor, Depends(signed_in)]
+Clinician = Annotated[Actor, Depends(signed_in_clinician)]
 
 
 @router.get("/walkers/{walker_id}/exercises")

@@ -89,11 +89,11 @@ from retrowalk.web.auth import (
     check_csrf,
     current_session,
     ensure_session,
-    require_actor,
-    require_clinician,
     require_walker,
     sign_in_account,
     sign_out,
+    signed_in,
+    signed_in_clinician,
 )
 from retrowalk.web.auth import (
     sign_in as start_signed_in,
@@ -122,8 +122,8 @@ WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
 InvitationId = Annotated[int, Path(ge=1, le=ID_MAX, description="The invitation's id")]
 AccountId = Annotated[int, Path(ge=1, le=ID_MAX, description="The account's id")]
 SessionId = Annotated[int, Path(ge=1, le=ID_MAX, description="The session's id")]
-SignedIn = Annotated[Actor, Depends(require_actor)]
-Clinician = Annotated[Actor, Depends(require_clinician)]
+SignedIn = Annotated[Actor, Depends(signed_in)]
+Clinician = Annotated[Actor, Depends(signed_in_clinician)]
 
 
 class _Model(BaseModel):
