@@ -78,7 +78,7 @@ def clock_speed(request: Request) -> int:
 
 PARQ_FIELDS = {f"parq{n}": q for n, q in enumerate(clinical_screening.PARQ_QUESTIONS, start=1)}
 STEADI_FIELDS = dict(clinical_screening.STEADI_QUESTIONS)
-USED_TO_ACTIVITY = "Are you used to being physically active (for example, walking most days)?"
+USED_TO_ACTIVITY = clinical_screening.USED_TO_ACTIVITY_QUESTION
 RED_FLAG_FIELDS = {
     f"flag_{flag.value}": flag.info.question for flag in red_flags.SCREENING_RED_FLAGS
 }
