@@ -12,6 +12,7 @@ import pytest
 
 from retrowalk.cli import screen_answers
 from retrowalk.services.errors import InvalidRequest
+from retrowalk.services.exercise_gate import EXERCISES_WAIT
 from tests.cli.screen_args import CLEAR, OTHERS_NO, PARQ_CLEAR, with_red_flag
 from tests.cli.test_tracking_commands import _app, fails, run, runner
 from tests.db import sqlite_url
@@ -168,3 +169,15 @@ def test_end_of_input_in_a_terminal_is_one_sentence(
     assert "end of input" in str(error)
     assert not_screened(sqlite_url)
 
+
+def test_a_red_flag_says_the_exercises_wait_too_until_the_clinician_clears_it(
+    sqlite_url: str,
+) -> None:
+    """The terminal agrees with the page and the API (tests/web/test_exercise_gate.py)."""
+    enrol(sqlite_url)
+    screened = run(sqlite_url, "screen", "1", *with_red_flag("locked_knee"))
+    assert " ".join(EXERCISES_WAIT.split()[:6]) in " ".join(screened.split())
+    today = " ".join(run(sqlite_url, "today", "1").split())
+    assert " ".join(EXERCISES_WAIT.split()) in today
+    run(sqlite_url, "clear", "1", "--scope", "red_flag", "--reason", "GP: not locked")
+    assert "strengthening exercises wait" not in run(sqlite_url, "today", "1")
