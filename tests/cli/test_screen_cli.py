@@ -181,3 +181,13 @@ def test_a_red_flag_says_the_exercises_wait_too_until_the_clinician_clears_it(
     assert " ".join(EXERCISES_WAIT.split()) in today
     run(sqlite_url, "clear", "1", "--scope", "red_flag", "--reason", "GP: not locked")
     assert "strengthening exercises wait" not in run(sqlite_url, "today", "1")
+
+
+def test_walker_list_says_not_screened_then_no_plan(sqlite_url: str) -> None:
+    enrol(sqlite_url)
+    assert "not screened yet" in run(sqlite_url, "walker", "list")
+    assert json.loads(run(sqlite_url, "walker", "list", "--json"))[0]["flags"] == ["not_screened"]
+    run(sqlite_url, "screen", "1", *CLEAR)
+    listed = run(sqlite_url, "walker", "list")
+    assert "no plan yet" in listed
+    assert "not screened yet" not in listed

@@ -303,6 +303,7 @@ def _records(
                 plan=summary.plan,
                 first_plan_from=summary.first_plan_from,
                 last_assessed_on=summary.last_assessed_on,
+                screened=not isinstance(fact, Exception) and bool(fact.screenings),
                 restrictions=restrictions,
             )
         )
@@ -390,10 +391,16 @@ def _walker_flags(
     """One walker's flags from what was read for everyone (no query here)."""
     flags: list[Flag] = []
     details: list[str] = []
+    plan = summary.plan
+    if not summary.screened:
+        flags.append(Flag.NOT_SCREENED)
+        details.append(NOT_SCREENED_DETAIL)
+    elif plan is None and not restrictions.of(RestrictionKind.RED_FLAG):
+        flags.append(Flag.NO_PLAN)
+        details.append(NO_PLAN_DETAIL)
     for restriction in restrictions.active:
         flags.append(FLAG_OF_RESTRICTION[restriction.kind])
         details.append(f"{restriction.title}: {restriction.summary}")
-    plan = summary.plan
     outside = [
         s
         for s in logged
@@ -508,6 +515,15 @@ def walker_flags(ctx: AppContext, actor: Actor) -> list[WalkerFlags]:
         _, policy = policy_in(tx)
         profiles = repo.walker_profiles(tx, clinician_id=clinician)
         return _cached_flags(tx, profiles, at, policy, ctx.flag_cache)
+
+
+NOT_SCREENED_DETAIL = (
+    "Not screened yet: the safety questions (PAR-Q, knee red flags, falls) are not answered, "
+    "so nothing is known about whether backward walking is safe; no plan until they are."
+)
+NO_PLAN_DETAIL = (
+    "No plan yet: screened, but the baseline tests and the starting plan are still to come."
+)
 
 
 RECORD_UNREADABLE = (
