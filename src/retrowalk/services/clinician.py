@@ -26,6 +26,7 @@ from retrowalk.clinical.policy_timeline import PolicyTimeline
 from retrowalk.clinical.reassessment import reassessment_due
 from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
 from retrowalk.clinical.restrictions import active_restrictions
+from retrowalk.clinical.speed_override import speed_override_reason
 from retrowalk.services.access import check_actor, staff_walker_for
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
@@ -156,12 +157,15 @@ def adjust_prescription(
             sessions_per_week=adjustment.sessions_per_week,
             surface=adjustment.surface,
         )
+        override = speed_override_reason(updated, policy_in(tx)[1])
+        if override is not None:  # RULES §7.10: the clinician's own setting, said as such
+            updated = updated.model_copy(update={"reasons": (*updated.reasons, override)})
         row = store_prescription(
             tx,
             walker,
             updated,
             decision=Decision.ADJUST,
-            reasons=updated.reasons[-1:],
+            reasons=updated.reasons[-2:] if override is not None else updated.reasons[-1:],
             made_by=actor.account_id,
             at=at,
             effective_from=local_date(at, walker.timezone),
@@ -176,7 +180,10 @@ def adjust_prescription(
             entity="prescription",
             entity_id=row.id,
             walker_id=walker.id,
-            detail=adjustment.model_dump(mode="json"),
+            detail={
+                **adjustment.model_dump(mode="json"),
+                **({"speed_above_policy": override.message} if override is not None else {}),
+            },
         )
         return prescription_out(row)
 
