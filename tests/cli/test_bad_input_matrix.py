@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from retrowalk.cli.app import main
+from tests.cli.screen_args import CLEAR
 
 BAD_FILES: dict[str, bytes | None] = {
     "nested_array": b"[" * 100_000,
@@ -96,7 +97,7 @@ URL_COMMANDS = [
         "--knee",
         "oa",
     ],
-    ["screen", "1", "--parq-yes", "5"],
+    ["screen", "1", *CLEAR],
     ["assess", "1", "--tug-s", "9"],
     ["plan", "1"],
     ["today", "1"],
@@ -120,7 +121,7 @@ URL_COMMANDS = [
     ["serve", "--port", "1"],
 ]
 AT_COMMANDS = [
-    ["screen", "1", "--parq-yes", "5"],
+    ["screen", "1", *CLEAR],
     ["assess", "1", "--tug-s", "9"],
     ["plan", "1"],
     ["today", "1"],

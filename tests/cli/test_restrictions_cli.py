@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli.screen_args import CLEAR, with_red_flag
 from tests.cli.test_tracking_commands import fails, run
 from tests.db import database_url, postgres_schema_url, sqlite_url
 
@@ -31,9 +32,9 @@ def full_tests(url: str, at: str, *extra: str) -> str:
 
 def test_a_red_flag_stays_after_clean_answers_from_the_terminal(database_url: str) -> None:
     enrol(database_url)
-    run(database_url, "screen", "1", "--red-flag", "calf_pain_swelling_warmth",
+    run(database_url, "screen", "1", *with_red_flag("calf_pain_swelling_warmth"),
         AT, "2026-01-05T09:00:00+00:00")  # fmt: skip
-    again = run(database_url, "screen", "1", AT, "2026-01-05T09:10:00+00:00")
+    again = run(database_url, "screen", "1", *CLEAR, AT, "2026-01-05T09:10:00+00:00")
     assert "Restrictions" in again
     assert "warning sign" in again  # the earlier red flag still shows
     full_tests(database_url, "2026-01-05T09:20:00+00:00")
@@ -47,7 +48,7 @@ def test_a_red_flag_stays_after_clean_answers_from_the_terminal(database_url: st
 
 def test_tests_repeated_from_the_terminal_never_reset_the_plan(database_url: str) -> None:
     enrol(database_url)
-    run(database_url, "screen", "1", AT, "2026-01-05T09:00:00+00:00")
+    run(database_url, "screen", "1", *CLEAR, AT, "2026-01-05T09:00:00+00:00")
     full_tests(database_url, "2026-01-05T09:10:00+00:00")
     run(database_url, "plan", "1", AT, "2026-01-05T09:20:00+00:00")
     run(database_url, "adjust", "1", "--minutes", "3", "--speed", "0.3", "--reason", "Sore",
@@ -64,7 +65,7 @@ def test_tests_repeated_from_the_terminal_never_reset_the_plan(database_url: str
 def test_fall_risk_is_cleared_only_after_a_low_reassessment(database_url: str) -> None:
     """Persona M from the terminal: TUG 12.5 s, retest 11.8 s, then a real change."""
     enrol(database_url)
-    run(database_url, "screen", "1", AT, "2026-01-05T09:00:00+00:00")
+    run(database_url, "screen", "1", *CLEAR, AT, "2026-01-05T09:00:00+00:00")
     run(database_url, "assess", "1", "--tug-s", "12.5", "--tandem-s", "12", "--backward-3m-s",
         "4", AT, "2026-01-05T09:10:00+00:00")  # fmt: skip
     run(database_url, "plan", "1", AT, "2026-01-05T09:20:00+00:00")
@@ -83,7 +84,7 @@ def test_fall_risk_is_cleared_only_after_a_low_reassessment(database_url: str) -
 
 def test_a_red_flag_at_the_check_in_from_the_terminal(database_url: str) -> None:
     enrol(database_url)
-    run(database_url, "screen", "1", AT, "2026-01-05T09:00:00+00:00")
+    run(database_url, "screen", "1", *CLEAR, AT, "2026-01-05T09:00:00+00:00")
     full_tests(database_url, "2026-01-05T09:10:00+00:00")
     run(database_url, "plan", "1", AT, "2026-01-05T09:20:00+00:00")
     run(database_url, "log", "1", "--as-prescribed", "--pain-before", "2", "--pain-peak", "2",
@@ -99,7 +100,7 @@ def test_a_red_flag_at_the_check_in_from_the_terminal(database_url: str) -> None
 def test_a_refused_command_is_one_sentence_and_exit_code_2(tmp_path: Path) -> None:
     url = f"sqlite+pysqlite:///{tmp_path / 'cli.sqlite'}"
     enrol(url)
-    run(url, "screen", "1", "--red-flag", "locked_knee")
+    run(url, "screen", "1", *with_red_flag("locked_knee"))
     script = Path(sys.executable).parent / "retrowalk"
     done = subprocess.run(
         [

@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from retrowalk.cli.app import app
+from tests.cli.screen_args import CLEAR
 from tests.cli.test_start_cli import RED_FLAGS_ANSWERED_NO
 from tests.cli.test_tracking_commands import LOG, _walker_with_plan, fails, run
 from tests.db import database_url, postgres_schema_url, sqlite_url
@@ -257,7 +258,7 @@ def test_a_label_the_sentence_already_says_is_not_repeated(sqlite_url: str) -> N
     """`… (retrowalk policy). (policy)` read as a stutter; and `start` now says what the
     bracketed names and labels mean."""
     _walker_with_plan(sqlite_url)
-    screened = run(sqlite_url, "screen", "1", "--parq-yes", "5")
+    screened = run(sqlite_url, "screen", "1", *CLEAR)
     flat = " ".join(screened.split())
     assert "(retrowalk policy)." in flat
     assert "policy). (policy" not in flat

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from retrowalk.cli import tracking
 from retrowalk.cli.errors import user_error_types
+from tests.cli.screen_args import CLEAR
 from tests.db import database_url, postgres_schema_url, sqlite_url
 
 __all__ = ["database_url", "postgres_schema_url", "sqlite_url"]
@@ -61,7 +62,7 @@ def _walker_with_plan(url: str) -> None:
         "--timezone",
         "Europe/London",
     )
-    run(url, "screen", "1", "--parq-yes", "5", "--at", "2026-01-05T09:00:00+00:00")
+    run(url, "screen", "1", *CLEAR, "--at", "2026-01-05T09:00:00+00:00")
     run(
         url,
         "assess",
@@ -129,7 +130,7 @@ def test_bad_input_is_one_sentence(sqlite_url: str) -> None:
     assert str(err) == "--pain-peak: must be at most 10 (got 12)."
     assert "no time zone" in str(fails(sqlite_url, "today", "1", "--at", "2026-01-05T10:00"))
     assert "no walker with id 9" in str(fails(sqlite_url, "today", "9"))
-    assert "PAR-Q" in str(fails(sqlite_url, "screen", "1", "--parq-yes", "9"))
+    assert "PAR-Q" in str(fails(sqlite_url, "screen", "1", "--parq-yes", "9", *CLEAR[2:]))
 
 
 def test_export_import_export_is_byte_identical(database_url: str, tmp_path: Path) -> None:

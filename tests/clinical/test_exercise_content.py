@@ -136,6 +136,15 @@ def test_the_traffic_light_quotes_the_rules_numbers() -> None:
     assert [s.tone for s in light.sections[:3]] == ["green", "amber", "red"]
 
 
+def test_the_traffic_light_tells_the_rest_day_rule_as_policy() -> None:
+    """RULES.md §3: much worse pain the next morning → a rest day, contact the clinician."""
+    light = education.PAGES["traffic-light"]
+    morning = next(s for s in light.sections if s.heading == "The next morning")
+    rest = next(p for p in morning.points if "rest day" in p)
+    assert "contact your clinician" in rest
+    assert "(policy)" in rest
+
+
 def test_a_page_too_long_for_a_phone_is_refused() -> None:
     long = " ".join(["word"] * 60)
     text = (

@@ -111,7 +111,13 @@ def build(ctx: AppContext, email: str = "ann@example.org") -> Known:
         ctx.at(T0),
         physio,
         walker.id,
-        {"used_to_activity": True, "parq": PARQ_CLEAR, "steadi": NO_STEADI, **MORE_NO},
+        {
+            "used_to_activity": True,
+            "parq": PARQ_CLEAR,
+            "red_flags": [],
+            "steadi": NO_STEADI,
+            **MORE_NO,
+        },
     )
     assessments.record_assessment(
         ctx.at(T0),

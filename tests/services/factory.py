@@ -57,7 +57,13 @@ def planned_walker(
         ctx.at(T0),
         actor,
         walker.id,
-        {"used_to_activity": True, "parq": parq or PARQ_CLEAR, "steadi": NO_STEADI, **MORE_NO},
+        {
+            "used_to_activity": True,
+            "parq": parq or PARQ_CLEAR,
+            "red_flags": [],
+            "steadi": NO_STEADI,
+            **MORE_NO,
+        },
     )
     assessments.record_assessment(
         ctx.at(T0),

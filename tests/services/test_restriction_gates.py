@@ -36,6 +36,7 @@ def screen(ctx: AppContext, actor: Actor, walker: WalkerOut, at: datetime, **ans
     data: dict[str, Any] = {
         "used_to_activity": True,
         "parq": PARQ_CLEAR,
+        "red_flags": [],
         "steadi": NO_STEADI,
         **MORE_NO,
     }

@@ -100,7 +100,13 @@ def test_checkin_day_is_the_walkers_local_date(
         ctx.at(T0 - timedelta(days=1)),
         admin,
         walker.id,
-        {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI, **MORE_NO},
+        {
+            "used_to_activity": True,
+            "parq": [False] * 7,
+            "red_flags": [],
+            "steadi": NO_STEADI,
+            **MORE_NO,
+        },
     )
     assessments.record_assessment(
         ctx.at(T0 - timedelta(days=1)),
@@ -169,7 +175,13 @@ def test_no_plan_yet_says_do_the_baseline_tests(ctx: AppContext) -> None:
         ctx.at(T0),
         admin,
         walker.id,
-        {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI, **MORE_NO},
+        {
+            "used_to_activity": True,
+            "parq": [False] * 7,
+            "red_flags": [],
+            "steadi": NO_STEADI,
+            **MORE_NO,
+        },
     )
     with pytest.raises(NotReadyToWalk, match=r"baseline tests.*Timed Up and Go.*plan"):
         sessions.log_session(ctx, admin, walker.id, session_data("s", T0))
@@ -241,7 +253,13 @@ def test_today_names_the_baseline_tests_in_plain_words(ctx: AppContext) -> None:
         ctx.at(T0),
         admin,
         walker.id,
-        {"used_to_activity": True, "parq": [False] * 7, "steadi": NO_STEADI, **MORE_NO},
+        {
+            "used_to_activity": True,
+            "parq": [False] * 7,
+            "red_flags": [],
+            "steadi": NO_STEADI,
+            **MORE_NO,
+        },
     )
     today = plans.todays_prescription(
         ctx.at(T0),

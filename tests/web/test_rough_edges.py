@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from retrowalk.services import InvalidRequest, history, screening, sessions
 from retrowalk.services.schemas.base import TEXT_MAX_CHARS
+from tests.cli.screen_args import CLEAR
 from tests.web.conftest import (
     CLEARED_SCREENING,
     SESSION_BODY,
@@ -205,7 +206,7 @@ def test_an_over_long_note_is_refused_by_the_cli(tmp_path: Any) -> None:
         "--sex", "female", "--knee", "oa", "--timezone", "UTC",
     )  # fmt: skip
     assert added.exit_code == 0, added.output
-    assert run("screen", "1", "--parq-yes", "5").exit_code == 0
+    assert run("screen", "1", *CLEAR).exit_code == 0
     assessed = run("assess", "1", "--tug-s", "9", "--tandem-s", "12", "--backward-3m-s", "4")
     assert assessed.exit_code == 0, assessed.output
     assert run("plan", "1").exit_code == 0

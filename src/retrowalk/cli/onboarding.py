@@ -19,6 +19,8 @@ from retrowalk.cli.options import (
     parse_at,
     read_json_object,
 )
+from retrowalk.cli.prompts import Asker
+from retrowalk.cli.screen_answers import GivenAnswers, parq_items, screening_data
 from retrowalk.cli.show import show_prescription, show_reasons, show_restrictions
 from retrowalk.present.numbers import speed_words
 from retrowalk.services import (
@@ -26,7 +28,69 @@ from retrowalk.services import (
     plans,
     screening,
 )
-from retrowalk.services.errors import InvalidRequest
+from retrowalk.services.errors import FieldProblem, InvalidRequest, ProblemKind
+from retrowalk.services.policies import clinic_policy
+
+SCREEN_INSTEAD = (
+    "answer every question with its flags (see `retrowalk screen --help`), or pass "
+    "--answers FILE.json"
+)
+
+
+def _yes_no(yes: str, no: str, words: str) -> Any:
+    """A yes/no question's pair of flags; neither given is no answer (never "no")."""
+    return typer.Option(f"{yes}/{no}", help=f"{words} (give one of the two).")
+
+
+SCREENING_KEYS = (
+    "used_to_activity",
+    "parq",
+    "red_flags",
+    "steadi",
+    "fever_or_unwell",
+    "uses_walking_aid",
+    "takes_anticoagulant",
+    "recent_knee_surgery",
+)
+"""The answers a screening file must hold (``red_flags``: ``[]`` when there is none)."""
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    """The screening answers of an answers file; a question left out is refused by name."""
+    raw = read_json_object(path, "--answers")
+    missing = [key for key in SCREENING_KEYS if key not in raw]
+    if missing:
+        problems = tuple(
+            FieldProblem(field=f"answers.{key}", kind=ProblemKind.MISSING, message="has no answer")
+            for key in missing
+        )
+        raise InvalidRequest(
+            f"--answers {path}: no answer for {', '.join(missing)}; a question left out is "
+            'never taken as no (write "red_flags": [] when the walker has none of them).',
+            problems=problems,
+        )
+    return {key: raw[key] for key in SCREENING_KEYS}
+
+
+def _given(
+    parq_yes: list[str] | None,
+    parq_no: list[str] | None,
+    red_flag: list[str] | None,
+    no_red_flags: bool,
+    yes_no: dict[str, bool | None],
+) -> GivenAnswers:
+    """What the flags answered (checked before the database opens)."""
+    if red_flag and no_red_flags:
+        raise InvalidRequest(
+            "--red-flag/--no-red-flags: give the red flags the walker has, or --no-red-flags, "
+            "not both."
+        )
+    return GivenAnswers(
+        parq_yes=frozenset(parq_items(parq_yes, "--parq-yes")),
+        parq_no=frozenset(parq_items(parq_no, "--parq-no")),
+        red_flags=tuple(red_flag) if red_flag else (() if no_red_flags else None),
+        yes_no=yes_no,
+    )
 
 
 def screen(
@@ -36,71 +100,85 @@ def screen(
         typer.Option(help="JSON answers file (the shape of `retrowalk start --answers`)."),
     ] = None,
     parq_yes: Annotated[
-        list[int] | None, typer.Option("--parq-yes", help="A PAR-Q item (1–7) answered YES.")
+        list[str] | None,
+        typer.Option("--parq-yes", help="PAR-Q items (1–7) answered YES, e.g. 5 or 2,5."),
+    ] = None,
+    parq_no: Annotated[
+        list[str] | None,
+        typer.Option("--parq-no", help="PAR-Q items (1–7) answered NO, e.g. 1,2,3,4,6,7."),
     ] = None,
     red_flag: Annotated[
         list[str] | None, typer.Option("--red-flag", help="A knee red flag code the walker has.")
     ] = None,
+    no_red_flags: Annotated[
+        bool, typer.Option("--no-red-flags", help="The walker has none of the knee red flags.")
+    ] = False,
     used_to_activity: Annotated[
-        bool, typer.Option("--used-to-activity/--not-used-to-activity")
-    ] = True,
-    fell: Annotated[bool, typer.Option("--fell", help="Fell in the past 12 months.")] = False,
-    unsteady: Annotated[bool, typer.Option("--unsteady", help="Feels unsteady.")] = False,
-    worried: Annotated[bool, typer.Option("--worried", help="Worries about falling.")] = False,
-    fever: Annotated[bool, typer.Option("--fever", help="Has a fever or feels unwell.")] = False,
+        bool | None,
+        _yes_no("--used-to-activity", "--not-used-to-activity", "Used to physical activity"),
+    ] = None,
+    fell: Annotated[
+        bool | None, _yes_no("--fell", "--not-fell", "Fell in the past 12 months")
+    ] = None,
+    unsteady: Annotated[
+        bool | None, _yes_no("--unsteady", "--not-unsteady", "Feels unsteady")
+    ] = None,
+    worried: Annotated[
+        bool | None, _yes_no("--worried", "--not-worried", "Worries about falling")
+    ] = None,
+    fever: Annotated[
+        bool | None, _yes_no("--fever", "--no-fever", "Has a fever or feels unwell")
+    ] = None,
     walking_aid: Annotated[
-        bool, typer.Option("--walking-aid", help="Uses a cane, crutches or a walker.")
-    ] = False,
+        bool | None,
+        _yes_no("--walking-aid", "--no-walking-aid", "Uses a cane, crutches or a walker"),
+    ] = None,
     anticoagulant: Annotated[
-        bool, typer.Option("--anticoagulant", help="Takes a blood-thinning medicine.")
-    ] = False,
+        bool | None,
+        _yes_no("--anticoagulant", "--no-anticoagulant", "Takes a blood-thinning medicine"),
+    ] = None,
     recent_knee_surgery: Annotated[
-        bool,
-        typer.Option(
-            "--recent-knee-surgery", help="Had knee surgery in the last 12 weeks (policy)."
+        bool | None,
+        _yes_no(
+            "--recent-knee-surgery",
+            "--no-recent-knee-surgery",
+            "Had knee surgery in the last 12 weeks (policy)",
         ),
-    ] = False,
+    ] = None,
     at: AtOption = None,
     database_url: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Screen a walker: PAR-Q, knee red flags, STEADI and the §7.6 questions.
 
-    A later screening only adds restrictions: a red flag or a clearance requirement stays
-    until a clinician clears it (`retrowalk clear`)."""
+    Every question needs an answer: one left out is never taken as "no". In a terminal the
+    unanswered ones are asked; otherwise the command names each and stops. A later screening
+    only adds restrictions: a red flag or a clearance requirement stays until a clinician
+    clears it (`retrowalk clear`)."""
     if answers is not None:
-        raw = read_json_object(answers, "--answers")
-        keys = (
-            "used_to_activity",
-            "parq",
-            "red_flags",
-            "steadi",
-            "fever_or_unwell",
-            "uses_walking_aid",
-            "takes_anticoagulant",
-            "recent_knee_surgery",
-        )
-        data: dict[str, Any] = {k: raw[k] for k in keys if k in raw}
+        data = _from_file(answers)
+        ctx, actor = open_context(database_url, at)
     else:
-        items = set(parq_yes or [])
-        bad = sorted(i for i in items if not 1 <= i <= 7)
-        if bad:
-            raise InvalidRequest(f"--parq-yes: {bad} are not PAR-Q items; expected 1 to 7.")
-        data = {
-            "used_to_activity": used_to_activity,
-            "parq": [i in items for i in range(1, 8)],
-            "red_flags": red_flag or [],
-            "steadi": {
+        given = _given(
+            parq_yes,
+            parq_no,
+            red_flag,
+            no_red_flags,
+            {
+                "used_to_activity": used_to_activity,
+                "fever_or_unwell": fever,
+                "uses_walking_aid": walking_aid,
+                "takes_anticoagulant": anticoagulant,
+                "recent_knee_surgery": recent_knee_surgery,
                 "fell_past_12_months": fell,
                 "feels_unsteady": unsteady,
                 "worries_about_falling": worried,
             },
-            "fever_or_unwell": fever,
-            "uses_walking_aid": walking_aid,
-            "takes_anticoagulant": anticoagulant,
-            "recent_knee_surgery": recent_knee_surgery,
-        }
-    ctx, actor = open_context(database_url, at)
+        )
+        ctx, actor = open_context(database_url, at)
+        data = screening_data(
+            given, clinic_policy(ctx), lambda: Asker(out, to_stderr=as_json, instead=SCREEN_INSTEAD)
+        )
     result = screening.screen_walker(ctx, actor, walker_id, data)
     if emit(result, as_json):
         return

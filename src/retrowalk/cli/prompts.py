@@ -18,20 +18,27 @@ class StartInputError(ClinicalError):
     """The answers (file or terminal) cannot be used; the message says which and why."""
 
 
+START_INSTEAD = (
+    "run `retrowalk start` in a terminal, or pass --answers FILE.json (see "
+    "examples/start-answers.json)"
+)
+"""What to do instead when ``retrowalk start`` gets no answer (end of input)."""
+
+
 class Asker:
     """Prompts in the terminal; end of input becomes one clear sentence."""
 
-    def __init__(self, console: Console, to_stderr: bool) -> None:
+    def __init__(self, console: Console, to_stderr: bool, instead: str = START_INSTEAD) -> None:
         self.console = console
         self.err = to_stderr
+        self.instead = instead
 
     def _guard(self, ask: Any) -> Any:
         try:
             return ask()
         except (typer.Abort, EOFError) as exc:
             raise StartInputError(
-                "no answer came from the terminal (end of input): run `retrowalk start` in a "
-                "terminal, or pass --answers FILE.json (see examples/start-answers.json)."
+                f"no answer came from the terminal (end of input): {self.instead}."
             ) from exc
 
     def _text(self, question: str, default: str = "") -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from retrowalk.cli.options import out
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.numbers import speed_words
+from retrowalk.services.exercise_gate import EXERCISES_WAIT, exercises_wait
 from retrowalk.services.schemas import PrescriptionOut
 
 
@@ -34,6 +35,8 @@ def show_restrictions(restrictions: Any) -> None:
                 out.print(f"    → {step}", highlight=False)
         if not r.can_clear and r.cannot_clear_because:
             out.print(f"    [dim]To clear it: {r.cannot_clear_because}[/]", highlight=False)
+    if exercises_wait(restrictions):
+        out.print(f"  {EXERCISES_WAIT}", highlight=False)
 
 
 def show_reasons(reasons: Any) -> None:

@@ -28,6 +28,7 @@ from retrowalk.services import (
     sessions,
 )
 from retrowalk.services.errors import InvalidRequest
+from retrowalk.services.speed_note import speed_note
 
 
 def today(
@@ -44,6 +45,9 @@ def today(
     out.print(f"[bold]{result.local_date}[/]: {result.message}")
     if result.prescription is not None:
         show_prescription(result.prescription, result.supervised)
+        note = speed_note(ctx, result.prescription)
+        if note is not None:
+            out.print(f"  [bold]Speed:[/] {note}", highlight=False)
     for why in result.supervision_why:
         out.print(f"  Someone with you: {why}.", highlight=False)
     if result.step_rate_per_min is not None:

@@ -98,6 +98,11 @@ requires clearance is **policy**: ``PolicyConfig.parq_joint_problem_requires_cle
 # --- 1.2 knee red flags ------------------------------------------------------------------------
 
 
+USED_TO_ACTIVITY_QUESTION: Final[str] = (
+    "Are you used to being physically active (for example, walking most days)?"
+)
+"""With age over 69, a "no" needs clearance (the PAR-Q note, RULES.md §1.1)."""
+
 # --- RULES.md §7.5–7.6: more questions, asked once and kept with the screening ---------------
 
 WALKING_AID_QUESTION: Final[str] = (

@@ -152,6 +152,8 @@ FLAGS = Vocabulary(
             "More sessions than planned",
         ),
         Flag.REASSESSMENT_DUE: ("reassessment due", "Reassessment due"),
+        Flag.NOT_SCREENED: ("not screened yet", "Not screened yet"),
+        Flag.NO_PLAN: ("no plan yet", "No plan yet"),
         Flag.RECORD_UNREADABLE: ("record needs checking", "Record needs checking"),
     },
 )

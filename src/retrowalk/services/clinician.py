@@ -26,6 +26,7 @@ from retrowalk.clinical.policy_timeline import PolicyTimeline
 from retrowalk.clinical.reassessment import reassessment_due
 from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
 from retrowalk.clinical.restrictions import active_restrictions
+from retrowalk.clinical.speed_override import speed_override_reason
 from retrowalk.services.access import check_actor, staff_walker_for
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
@@ -156,12 +157,15 @@ def adjust_prescription(
             sessions_per_week=adjustment.sessions_per_week,
             surface=adjustment.surface,
         )
+        override = speed_override_reason(updated, policy_in(tx)[1])
+        if override is not None:  # RULES §7.10: the clinician's own setting, said as such
+            updated = updated.model_copy(update={"reasons": (*updated.reasons, override)})
         row = store_prescription(
             tx,
             walker,
             updated,
             decision=Decision.ADJUST,
-            reasons=updated.reasons[-1:],
+            reasons=updated.reasons[-2:] if override is not None else updated.reasons[-1:],
             made_by=actor.account_id,
             at=at,
             effective_from=local_date(at, walker.timezone),
@@ -176,7 +180,10 @@ def adjust_prescription(
             entity="prescription",
             entity_id=row.id,
             walker_id=walker.id,
-            detail=adjustment.model_dump(mode="json"),
+            detail={
+                **adjustment.model_dump(mode="json"),
+                **({"speed_above_policy": override.message} if override is not None else {}),
+            },
         )
         return prescription_out(row)
 
@@ -303,6 +310,7 @@ def _records(
                 plan=summary.plan,
                 first_plan_from=summary.first_plan_from,
                 last_assessed_on=summary.last_assessed_on,
+                screened=not isinstance(fact, Exception) and bool(fact.screenings),
                 restrictions=restrictions,
             )
         )
@@ -390,10 +398,16 @@ def _walker_flags(
     """One walker's flags from what was read for everyone (no query here)."""
     flags: list[Flag] = []
     details: list[str] = []
+    plan = summary.plan
+    if not summary.screened:
+        flags.append(Flag.NOT_SCREENED)
+        details.append(NOT_SCREENED_DETAIL)
+    elif plan is None and not restrictions.of(RestrictionKind.RED_FLAG):
+        flags.append(Flag.NO_PLAN)
+        details.append(NO_PLAN_DETAIL)
     for restriction in restrictions.active:
         flags.append(FLAG_OF_RESTRICTION[restriction.kind])
         details.append(f"{restriction.title}: {restriction.summary}")
-    plan = summary.plan
     outside = [
         s
         for s in logged
@@ -508,6 +522,15 @@ def walker_flags(ctx: AppContext, actor: Actor) -> list[WalkerFlags]:
         _, policy = policy_in(tx)
         profiles = repo.walker_profiles(tx, clinician_id=clinician)
         return _cached_flags(tx, profiles, at, policy, ctx.flag_cache)
+
+
+NOT_SCREENED_DETAIL = (
+    "Not screened yet: the safety questions (PAR-Q, knee red flags, falls) are not answered, "
+    "so nothing is known about whether backward walking is safe; no plan until they are."
+)
+NO_PLAN_DETAIL = (
+    "No plan yet: screened, but the baseline tests and the starting plan are still to come."
+)
 
 
 RECORD_UNREADABLE = (

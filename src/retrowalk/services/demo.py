@@ -56,6 +56,7 @@ def run_demo(ctx: AppContext, actor: Actor, *, seed: int = 1) -> dict[str, Any]:
         {
             "used_to_activity": True,
             "parq": [False, False, False, False, True, False, False],
+            "red_flags": [],
             "steadi": steadi,
             "fever_or_unwell": False,
             "uses_walking_aid": False,

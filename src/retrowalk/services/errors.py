@@ -40,8 +40,9 @@ class CheckinNotOpen(Conflict):
 
 
 class NotReadyToWalk(Conflict):
-    """A session logged before the walker may start (no screening, a red flag, no plan yet,
-    or a clearance still awaited); the sentence says what must happen first (web: 409)."""
+    """A session logged (or an exercise ticked) before the walker may start (no screening, a
+    red flag, no plan yet, or a clearance still awaited); the sentence says what must happen
+    first (web: 409)."""
 
 
 class ProblemKind(StrEnum):

@@ -3,7 +3,8 @@
 A tick says, per exercise, how many sets were done (of the dose's sets) and the pain during
 them. It is dated by the server's clock in the walker's time zone (never by the browser), is
 idempotent on ``client_key`` like a walking session, and is audited. An exercise that is not
-in her programme, or that her clinician switched off, is refused with the field named.
+in her programme, or that her clinician switched off, is refused with the field named; no
+tick is taken while a restriction stops every session (:mod:`.exercise_gate`).
 
 Adherence is per calendar week (Monday first, her dates): for each exercise that is on, the
 days with at least one set done against the dose's sessions a week, and the sets done against
@@ -21,8 +22,11 @@ from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
-from retrowalk.services.errors import InvalidRequest, parse
+from retrowalk.services.errors import InvalidRequest, NotReadyToWalk, parse
+from retrowalk.services.exercise_gate import exercise_blocker
 from retrowalk.services.exercises import check_in_programme, programme_of
+from retrowalk.services.policies import policy_in
+from retrowalk.services.restrictions import restrictions_of
 from retrowalk.services.schemas import Actor
 from retrowalk.services.schemas.exercises import (
     AdherenceOut,
@@ -80,6 +84,9 @@ def log_exercises(
         earlier = records.log_by_client_key(tx, walker.id, tick.client_key)
         if earlier is not None:
             return _log_out(earlier, records.entries(tx, [earlier.id])[earlier.id], False)
+        blocker = exercise_blocker(restrictions_of(tx, walker, policy_in(tx)[1]))
+        if blocker is not None:
+            raise NotReadyToWalk(blocker)
         programme = programme_for(walker.knee_condition)
         items = {item.key: item for item in programme_of(tx, walker).items}
         for index, done in enumerate(tick.exercises):

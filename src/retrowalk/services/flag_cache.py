@@ -67,6 +67,8 @@ class KeptRecord:
     """The newest version of their plan (None before the first)."""
     first_plan_from: date | None
     last_assessed_on: date | None
+    screened: bool
+    """Whether any screening is stored (an unscreened walker is flagged, never "fine")."""
     restrictions: Restrictions | None
     """The active restrictions; None when the record could not be read (never kept)."""
 

@@ -94,6 +94,10 @@ class Flag(StrEnum):
     MORE_SESSIONS_THAN_PLANNED = "more_sessions_than_planned"
     """More sessions in the missed-sessions window than the plan's sessions a week (policy)."""
     REASSESSMENT_DUE = "reassessment_due"
+    NOT_SCREENED = "not_screened"
+    """No screening yet: nothing is known of the safety questions (never "fine")."""
+    NO_PLAN = "no_plan"
+    """Screened, but no plan yet (not shown beside a red flag, which makes none)."""
     RECORD_UNREADABLE = "record_unreadable"
     """A stored record the rules cannot read: the walker is marked, the list still shows."""
 

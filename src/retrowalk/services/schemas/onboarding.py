@@ -41,9 +41,10 @@ class ScreeningIn(InputModel):
 
     used_to_activity: bool
     parq: tuple[bool, ...]
-    red_flags: tuple[KneeRedFlag, ...] = ()
+    red_flags: tuple[KneeRedFlag, ...]
     """The red flags the walker has, by code (e.g. ``cannot_bear_weight`` when they cannot
-    put weight on the leg; ``hot_swollen_knee`` with or without fever)."""
+    put weight on the leg; ``hot_swollen_knee`` with or without fever); ``[]`` for none.
+    Required like every other answer: left out, it is refused, never taken as "none"."""
     steadi: SteadiAnswers
     fever_or_unwell: bool
     """Asked separately from the hot, swollen knee (RULES.md §7.6)."""

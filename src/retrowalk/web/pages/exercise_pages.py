@@ -24,6 +24,7 @@ from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
 from retrowalk.services import exercise_log, exercises, restrictions
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import FieldProblem, NotFound, ServiceError, problems_from
+from retrowalk.services.exercise_gate import EXERCISES_WAIT, exercises_wait
 from retrowalk.services.schemas import ID_MAX, Actor, Role
 from retrowalk.services.schemas.exercises import (
     ExerciseLogIn,
@@ -49,9 +50,9 @@ NOTHING_TICKED = "Choose how many sets you did of at least one exercise."
 
 def _stopped(ctx: AppContext, actor: Actor, walker_id: int) -> tuple[str, ...]:
     """The titles of restrictions that stop every session (a red flag, a rest day...): the
-    exercises then wait for the clinician too."""
+    exercises then wait for the clinician too (held by the services: :mod:`exercise_gate`)."""
     found = restrictions.walker_restrictions(ctx, actor, walker_id).active
-    return tuple(r.title for r in found if r.effect.value == "no_sessions")
+    return tuple(r.title for r in found if exercises_wait([r]))
 
 
 def _programme(request: Request) -> tuple[Actor, int, ProgrammeOut]:
@@ -72,13 +73,16 @@ def programme_page(request: Request) -> Response:
             "programme": programme,
             "this_week": adherence.weeks[-1],
             "stopped": _stopped(web_state(request).ctx, actor, walker_id),
+            "exercises_wait": EXERCISES_WAIT,
         },
     )
 
 
 @router.get("/exercises/log")
 def log_form(request: Request) -> Response:
-    _, _, programme = _programme(request)
+    actor, walker_id, programme = _programme(request)
+    if _stopped(web_state(request).ctx, actor, walker_id):
+        return RedirectResponse("/exercises", 303)  # the page says why they wait
     return render(request, "walker/exercise_log.html", _log_context(programme, {}))
 
 

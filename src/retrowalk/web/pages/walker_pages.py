@@ -46,6 +46,7 @@ from retrowalk.services.schemas import (
     TodayOut,
 )
 from retrowalk.services.schemas.base import TEXT_MAX_CHARS
+from retrowalk.services.speed_note import speed_note
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_walker
 from retrowalk.web.errors import status_for
@@ -78,7 +79,7 @@ def clock_speed(request: Request) -> int:
 
 PARQ_FIELDS = {f"parq{n}": q for n, q in enumerate(clinical_screening.PARQ_QUESTIONS, start=1)}
 STEADI_FIELDS = dict(clinical_screening.STEADI_QUESTIONS)
-USED_TO_ACTIVITY = "Are you used to being physically active (for example, walking most days)?"
+USED_TO_ACTIVITY = clinical_screening.USED_TO_ACTIVITY_QUESTION
 RED_FLAG_FIELDS = {
     f"flag_{flag.value}": flag.info.question for flag in red_flags.SCREENING_RED_FLAGS
 }
@@ -285,6 +286,7 @@ def today_page(request: Request) -> Response:
             "nav": "today",
             "today": today,
             "plan": today.prescription,
+            "speed_note": speed_note(db, today.prescription),
             "pending_checkin": pending,
             "pending_is_today": pending is not None and pending.local_date == today.local_date,
             "upcoming": reminders.upcoming(db, actor, walker_id),
@@ -366,6 +368,7 @@ def guided_session(request: Request) -> Response:
             "nav": "today",
             "today": today,
             "plan": plan,
+            "speed_note": speed_note(web_state(request).ctx, plan),
             "phases": phases,
             "phases_json": json.dumps(phases),
             "speed": clock_speed(request),

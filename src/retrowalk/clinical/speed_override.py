@@ -1,0 +1,46 @@
+"""A speed no rule of retrowalk would set: the clinician's own setting, said as such.
+
+The starting speed is the measured comfortable speed, never above the policy's starting
+ceiling, and the progression raises it at most a policy fraction above the comfortable speed
+(RULES.md §7.10, **policy**, a clinician may override). A plan faster than both can only be a
+clinician's override: the walker is told it is their clinician's setting, whatever decision
+came after, so a speed such as 3 m/s is never shown as if the program had chosen it.
+"""
+
+from __future__ import annotations
+
+from retrowalk.clinical.norms import KM_H_PER_M_S
+from retrowalk.clinical.policy import PolicyConfig
+from retrowalk.clinical.prescription import Prescription
+from retrowalk.clinical.progression import speed_ceiling_m_s
+from retrowalk.clinical.reasons import Reason
+
+SPEED_OVERRIDE_CODE = "prescription.speed_above_policy_ceiling"
+
+
+def policy_speed_max_m_s(prescription: Prescription, policy: PolicyConfig) -> float:
+    """The fastest speed retrowalk's own rules set for this plan: the starting ceiling, or
+    the progression's ceiling above the measured comfortable speed, whichever is higher."""
+    return max(policy.start_speed_ceiling_m_s, speed_ceiling_m_s(prescription, policy))
+
+
+def speed_override_reason(prescription: Prescription, policy: PolicyConfig) -> Reason | None:
+    """The reason that says the speed is the clinician's setting, or None when a rule of
+    retrowalk could have set it."""
+    most = policy_speed_max_m_s(prescription, policy)
+    speed = prescription.speed_m_s
+    if speed <= most:
+        return None
+    comfortable = prescription.comfortable_speed_m_s
+    return Reason(
+        code=SPEED_OVERRIDE_CODE,
+        message=(
+            f"This speed, {speed:.2f} m/s ({speed * KM_H_PER_M_S:.1f} km/h), is your "
+            "clinician's own setting: retrowalk's rules would set at most "
+            f"{most:.2f} m/s ({most * KM_H_PER_M_S:.1f} km/h) for you (the highest starting "
+            f"speed, or {policy.speed_ceiling_fraction_above_comfortable:.0%} above your "
+            f"measured comfortable backward speed of {comfortable:.2f} m/s). If it feels too "
+            "fast, walk slower and tell your clinician."
+        ),
+        policy=True,
+    )
