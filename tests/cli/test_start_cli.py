@@ -233,3 +233,20 @@ def test_console_script_with_a_bad_answers_file_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "one JSON object" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_enter_never_answers_a_screening_question() -> None:
+    """Found in review: Enter was taken as "no" on the PAR-Q, the red flags and the fall
+    questions, so a walker could answer a red flag away by pressing Enter. Each now asks again
+    until y or n is typed; here the hot swollen knee is answered "y" after two Enters."""
+    typed = "\n".join(
+        ["66", "female", "y", "oa"]
+        + ["", "n"]  # PAR-Q 1: Enter asked again
+        + ["n"] * 6
+        + ["", "", "y"]  # a hot, swollen knee: asked until typed
+        + ["n"] * 40
+    )
+    result = runner.invoke(app, ["start"], input=typed + "\n")
+    assert "[y/N]" not in result.stdout
+    assert result.stdout.count("Please type y (yes) or n (no).") >= 3
+    assert "No walking plan is made" in result.stdout  # the typed "y" raised the red flag

@@ -50,18 +50,17 @@ class Asker:
             )
         ).strip()
 
-    def yes(self, question: str, *, enter_means_no: bool = True) -> bool:
-        """A yes/no question; Enter means no, unless ``enter_means_no`` is False (a question
-        whose "no" is the warning sign, which must be typed). Anything else is asked again."""
-        hint = "[y/N]" if enter_means_no else "[y/n]"
+    def yes(self, question: str) -> bool:
+        """A yes/no question that must be answered with y or n: Enter alone is asked again, so
+        a screening question (a red flag, a PAR-Q item, a fall question) is never answered by
+        pressing Enter. Anything else is asked again too."""
         while True:
-            text = self._text(f"{question} {hint}").lower()
-            if text in ("n", "no") or (text == "" and enter_means_no):
+            text = self._text(f"{question} [y/n]").lower()
+            if text in ("n", "no"):
                 return False
             if text in ("y", "yes"):
                 return True
-            help_text = "; Enter means no." if enter_means_no else "."
-            self.console.print(f"Please type y (yes) or n (no){help_text}")
+            self.console.print("Please type y (yes) or n (no).")
 
     def integer(self, question: str) -> int:
         """A whole number; anything else is asked again, with help."""

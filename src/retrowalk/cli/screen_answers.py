@@ -155,12 +155,12 @@ def ask_missing(asker: Asker, missing: Sequence[Question], given: GivenAnswers) 
     for question in missing:
         if question.field.startswith("parq."):
             number = int(question.field.removeprefix("parq."))
-            answer = asker.yes(question.words, enter_means_no=False)
+            answer = asker.yes(question.words)
             (parq_yes if answer else parq_no).add(number)
         elif question.field == "red_flags":
             red_flags = tuple(_ask_red_flags(asker))
         else:
-            yes_no[question.field] = asker.yes(question.words, enter_means_no=False)
+            yes_no[question.field] = asker.yes(question.words)
     return GivenAnswers(frozenset(parq_yes), frozenset(parq_no), red_flags, yes_no)
 
 
@@ -168,7 +168,7 @@ def _ask_red_flags(asker: Asker) -> list[str]:
     """Each knee warning sign as its own question, asked positively (RULES.md §7.6)."""
     flags: list[str] = []
     for flag in SCREENING_RED_FLAGS:
-        if red_flag_from_answer(flag, asker.yes(flag.info.question, enter_means_no=False)):
+        if red_flag_from_answer(flag, asker.yes(flag.info.question)):
             flags.append(flag.value)
     return flags
 

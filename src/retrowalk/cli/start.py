@@ -182,7 +182,7 @@ def ask_answers(ctx: AppContext, asker: Asker, console: Console) -> dict[str, An
     fever = False
     for flag in SCREENING_RED_FLAGS:
         info = RED_FLAGS[flag]
-        if red_flag_from_answer(flag, asker.yes(info.question, enter_means_no=info.flag_when)):
+        if red_flag_from_answer(flag, asker.yes(info.question)):
             flags.append(flag.value)
         if flag is KneeRedFlag.HOT_SWOLLEN_KNEE:
             fever = asker.yes(FEVER_QUESTION)
