@@ -50,20 +50,33 @@ def _lines(rows: Iterable[str], out: IO[bytes]) -> None:
     out.write(("\n".join(rows) + "\n").encode())
 
 
-def write_phyphox(path: Path, chunks: Iterable[Chunk]) -> None:
-    """A phyphox zip: ``Raw Data.csv`` (Acceleration with g) and ``meta/`` files."""
-    first: float | None = None
+def _phyphox_set(
+    archive: zipfile.ZipFile, name: str, quantity: str, chunks: Iterable[Chunk], first: float | None
+) -> float | None:
+    """One phyphox set (``Time (s)``, x, y, z, absolute) on experiment time from ``first``."""
+    unit = "rad/s" if quantity == "Gyroscope" else "m/s^2"
+    with archive.open(name, "w", force_zip64=True) as out:
+        names = ["Time (s)"] + [f"{quantity} {a} ({unit})" for a in "xyz"]
+        names.append(f"Absolute {'(rad/s)' if unit == 'rad/s' else 'acceleration (m/s^2)'}")
+        out.write((",".join(f'"{n}"' for n in names) + "\n").encode())
+        for t, xyz in chunks:
+            first = float(t[0]) if first is None else first
+            magnitude = np.linalg.norm(xyz, axis=1)
+            table = np.column_stack((t - first, xyz, magnitude)).tolist()
+            row = "{:.9E},{:.9E},{:.9E},{:.9E},{:.9E}".format
+            _lines((row(*r) for r in table), out)
+    return first
+
+
+def write_phyphox(path: Path, chunks: Iterable[Chunk], gyro: Iterable[Chunk] | None = None) -> None:
+    """A phyphox zip: ``Raw Data.csv`` (Acceleration with g) and ``meta/`` files; with
+    ``gyro`` (rad/s, on its own times), a two-file export: ``Accelerometer.csv`` and
+    ``Gyroscope.csv``, as a phyphox experiment with both sensors writes it."""
+    acc_name = "Raw Data.csv" if gyro is None else "Accelerometer.csv"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        with archive.open("Raw Data.csv", "w", force_zip64=True) as out:
-            names = ["Time (s)"] + [f"Acceleration {a} (m/s^2)" for a in "xyz"]
-            names.append("Absolute acceleration (m/s^2)")
-            out.write((",".join(f'"{n}"' for n in names) + "\n").encode())
-            for t, xyz in chunks:
-                first = float(t[0]) if first is None else first
-                magnitude = np.linalg.norm(xyz, axis=1)
-                table = np.column_stack((t - first, xyz, magnitude)).tolist()
-                row = "{:.9E},{:.9E},{:.9E},{:.9E},{:.9E}".format
-                _lines((row(*r) for r in table), out)
+        first = _phyphox_set(archive, acc_name, "Acceleration", chunks, None)
+        if gyro is not None:
+            _phyphox_set(archive, "Gyroscope.csv", "Gyroscope", gyro, first)
         start = first or 0.0
         archive.writestr(
             "meta/time.csv",
@@ -73,19 +86,31 @@ def write_phyphox(path: Path, chunks: Iterable[Chunk]) -> None:
         archive.writestr("meta/device.csv", '"property","value"\n"deviceModel","Bench"\n')
 
 
-def write_sensor_logger(path: Path, chunks: Iterable[Chunk]) -> None:
-    """A Sensor Logger zip: ``TotalAcceleration.csv`` (``time,seconds_elapsed,z,y,x``)."""
-    first: int | None = None
+def _sensor_logger_member(
+    archive: zipfile.ZipFile, name: str, chunks: Iterable[Chunk], first: int | None
+) -> int | None:
+    """One Sensor Logger sensor file (``time,seconds_elapsed,z,y,x``)."""
+    with archive.open(name, "w", force_zip64=True) as out:
+        out.write(b"time,seconds_elapsed,z,y,x\n")
+        for t, xyz in chunks:
+            ns = np.round(t * 1e9).astype(np.int64)
+            first = int(ns[0]) if first is None else first
+            elapsed = (ns - first) * 1e-9
+            rows = zip(ns.tolist(), elapsed.tolist(), xyz[:, ::-1].tolist(), strict=True)
+            row = "{},{:.6f},{:.6f},{:.6f},{:.6f}".format
+            _lines((row(n, e, *v) for n, e, v in rows), out)
+    return first
+
+
+def write_sensor_logger(
+    path: Path, chunks: Iterable[Chunk], gyro: Iterable[Chunk] | None = None
+) -> None:
+    """A Sensor Logger zip: ``TotalAcceleration.csv`` (``time,seconds_elapsed,z,y,x``), and
+    ``Gyroscope.csv`` (rad/s, on its own times) with ``gyro``."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        with archive.open("TotalAcceleration.csv", "w", force_zip64=True) as out:
-            out.write(b"time,seconds_elapsed,z,y,x\n")
-            for t, xyz in chunks:
-                ns = np.round(t * 1e9).astype(np.int64)
-                first = int(ns[0]) if first is None else first
-                elapsed = (ns - first) * 1e-9
-                rows = zip(ns.tolist(), elapsed.tolist(), xyz[:, ::-1].tolist(), strict=True)
-                row = "{},{:.6f},{:.6f},{:.6f},{:.6f}".format
-                _lines((row(n, e, *v) for n, e, v in rows), out)
+        first = _sensor_logger_member(archive, "TotalAcceleration.csv", chunks, None)
+        if gyro is not None:
+            _sensor_logger_member(archive, "Gyroscope.csv", gyro, first)
         archive.writestr(
             "Metadata.csv",
             "version,device name,recording time,platform,standardisation\n"
@@ -254,16 +279,24 @@ def write_gpx(path: Path, fixes: Iterable[Chunk]) -> None:
 
 
 def write_format(
-    fmt: str, folder: Path, chunks: Callable[[], Iterable[Chunk]], duration_s: float, start: float
+    fmt: str,
+    folder: Path,
+    chunks: Callable[[], Iterable[Chunk]],
+    duration_s: float,
+    start: float,
+    gyro: Callable[[], Iterable[Chunk]] | None = None,
 ) -> Path:
-    """Write one format into ``folder``; returns the path ``retrowalk motion analyze`` takes."""
+    """Write one format into ``folder``; returns the path ``retrowalk motion analyze`` takes.
+
+    ``gyro`` (angular rate on its own times) is written by the phyphox and Sensor Logger
+    zips, as a file of its own."""
     folder.mkdir(parents=True, exist_ok=True)
     if fmt == "phyphox":
         path = folder / "phyphox.zip"
-        write_phyphox(path, chunks())
+        write_phyphox(path, chunks(), None if gyro is None else gyro())
     elif fmt == "sensor-logger":
         path = folder / "sensor_logger.zip"
-        write_sensor_logger(path, chunks())
+        write_sensor_logger(path, chunks(), None if gyro is None else gyro())
     elif fmt == "sensor-logger-json":
         path = folder / "sensor_logger.json"
         write_sensor_logger_json(path, chunks())

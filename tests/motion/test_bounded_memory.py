@@ -25,14 +25,23 @@ def _day(minutes: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         yield START_UNIX_S + cycle * 120.0 + t, xyz
 
 
-def _peak_bytes(path: Path) -> tuple[int, int | None]:
+def _gyro(minutes: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """A gyroscope of its own: 40 Hz, starting 0.3 s after the acceleration, a slow sway."""
+    t = np.arange(0.0, 120.0, 1 / 40)
+    sway = 0.05 * np.column_stack([np.sin(t), np.cos(t), np.sin(0.5 * t)])
+    for cycle in range(minutes // 2):
+        yield START_UNIX_S + 0.3 + cycle * 120.0 + t, sway
+
+
+def _peak_bytes(path: Path) -> tuple[int, int | None, bool]:
     tracemalloc.start()
     try:
         analysis = analyze_file(path)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    return peak, analysis.steps if analysis.has_acceleration else None
+    steps = analysis.steps if analysis.has_acceleration else None
+    return peak, steps, analysis.has_angular_rate
 
 
 @pytest.mark.parametrize("fmt", ACC_FORMATS + GPS_FORMATS)
@@ -45,10 +54,34 @@ def test_a_four_times_longer_file_needs_no_more_memory(
         path = write_format(
             fmt, tmp_path / str(minutes), lambda m=minutes: _day(m), minutes * 60.0, START_UNIX_S
         )
-        peak, steps = _peak_bytes(path)
+        peak, steps, _ = _peak_bytes(path)
         if fmt in ACC_FORMATS:
             assert steps is not None
             assert abs(steps - 100 * minutes / 2) <= 0.03 * 100 * minutes / 2
+        peaks.append(peak)
+    short, long = peaks
+    assert long < 1.25 * short, f"{fmt}: {short / 2**20:.2f} MiB → {long / 2**20:.2f} MiB"
+
+
+@pytest.mark.parametrize("fmt", ["phyphox", "sensor-logger"])
+def test_a_gyroscope_in_a_file_of_its_own_needs_no_more_memory_either(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 1 << 16)
+    peaks = []
+    for minutes in (10, 40):
+        path = write_format(
+            fmt,
+            tmp_path / str(minutes),
+            lambda m=minutes: _day(m),
+            minutes * 60.0,
+            START_UNIX_S,
+            gyro=lambda m=minutes: _gyro(m),
+        )
+        peak, steps, angular_rate = _peak_bytes(path)
+        assert angular_rate
+        assert steps is not None
+        assert abs(steps - 100 * minutes / 2) <= 0.03 * 100 * minutes / 2
         peaks.append(peak)
     short, long = peaks
     assert long < 1.25 * short, f"{fmt}: {short / 2**20:.2f} MiB → {long / 2**20:.2f} MiB"

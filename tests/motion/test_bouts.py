@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retrowalk.motion.bouts import BoutBuilder, BoutParams, group_bouts, make_bout
+from retrowalk.motion.bouts import (
+    BoutBuilder,
+    BoutParams,
+    group_bouts,
+    make_bout,
+    split_steps,
+    without_split_steps,
+)
 from retrowalk.motion.errors import InvalidParameterError
 
 
@@ -157,3 +166,57 @@ def test_impossible_bout_settings_are_refused() -> None:
         BoutBuilder(BoutParams(settled_tail=(0.15, 0.9)))
     with pytest.raises(InvalidParameterError, match="settled_tail"):
         BoutBuilder(BoutParams(settled_tail=(0.0, 1.4)))
+
+
+@given(
+    st.floats(0.4, 1.2),
+    st.lists(st.floats(-0.03, 0.03), min_size=7, max_size=60),
+    st.data(),
+)
+def test_a_jolt_that_splits_a_step_interval_leaves_the_bout(
+    interval: float, jitter: list[float], data: st.DataObject
+) -> None:
+    """Walking at any rhythm, with jolts halfway-ish through some intervals (never the first
+    or last, never two in a row, fewer than a quarter of them): the bout is the walking."""
+    steps = np.cumsum([interval * (1 + j) for j in jitter])
+    n = steps.size
+    inside = list(range(1, n - 2, 2))  # interval k runs from step k to k + 1
+    chosen = data.draw(st.lists(st.sampled_from(inside), unique=True, max_size=(n - 1) // 4))
+    fractions = data.draw(st.lists(st.floats(0.3, 0.7), min_size=len(chosen), max_size=len(chosen)))
+    jolts = [
+        steps[k] + f * (steps[k + 1] - steps[k]) for k, f in zip(chosen, fractions, strict=True)
+    ]
+    (bout,) = group_bouts(np.sort(np.concatenate((steps, jolts))))
+    np.testing.assert_allclose(bout.step_times_s, steps)
+    (plain,) = group_bouts(steps)
+    np.testing.assert_allclose(plain.step_times_s, steps)
+
+
+@given(st.lists(st.floats(0.05, 1.9), min_size=1, max_size=60))
+def test_only_a_peak_inside_one_interval_is_split_off_and_never_the_ends(
+    intervals: list[float],
+) -> None:
+    steps = np.cumsum(intervals).tolist()
+    params = BoutParams()
+    split = split_steps(steps, params)
+    median = float(np.median(np.diff(steps))) if len(steps) > 1 else 0.0
+    assert all(0 < j < len(steps) - 1 for j in split)
+    assert all(b - a >= 2 for a, b in itertools.pairwise(split))
+    short, total = params.split_step
+    for j in split:
+        before, after = steps[j] - steps[j - 1], steps[j + 1] - steps[j]
+        assert before < short * median
+        assert after < short * median
+        assert before + after <= total * median
+    turned = [1.0] * len(steps)
+    kept, kept_turned = without_split_steps(steps, turned, params)
+    assert len(kept) == len(steps) - len(split)
+    assert sum(kept_turned) == pytest.approx(sum(turned))  # the angle turned is kept
+
+
+def test_the_split_step_rule_can_be_turned_off() -> None:
+    steps = [0.0, 0.5, 1.0, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5]
+    assert split_steps(steps, BoutParams()) == [4]
+    assert split_steps(steps, BoutParams(split_step=(0.0, 0.0))) == []
+    with pytest.raises(InvalidParameterError, match="split_step"):
+        BoutParams(split_step=(0.9, 0.5)).validate()

@@ -1,13 +1,14 @@
 """Step counting on real, hand-counted recordings stays within bounds set from measurement.
 
-Measured (docs/motion.md, issue 14): Oxford median |error| 1.56 %, mean 2.50 %, worst
-placement median 5.2 %, worst recording 13.8 %; IPOL (with the angular rate's turn rules,
-the settled tail and no closing step for a shuffle) 97.1 % of contacts found within
-±0.25 s, precision 96.6 %, median offset +60 ms, p95 |offset| 121 ms, count error in trial
-median 2.63 % (worst 9.4 %), over the whole recording median 2.78 % (worst 11.1 %), 11 extra
-steps at gait initiation, 91 missed and 61 extra at termination; leave one subject out over
-the reduced grid here: whole median 2.78 %, worst 11.1 % (the full grid of
-bench_motion_heldout.py gives 2.82 % / 12.5 %: left out, subject 10 gets no settled tail).
+Measured (docs/motion.md, issue 14, with the split step): Oxford median |error| 1.41 %,
+mean 2.05 %, worst placement median 5.2 %, worst recording 6.6 %; IPOL (with the angular
+rate's turn rules, the settled tail, no closing step for a shuffle and the split step)
+97.0 % of contacts found within ±0.25 s, precision 96.8 %, median offset +60 ms, p95
+|offset| 120 ms, count error in trial median 2.63 % (worst 7.4 %), over the whole recording
+median 2.70 % (worst 11.1 %), 11 extra steps at gait initiation, 91 missed and 60 extra at
+termination; leave one subject out over the reduced grid here: whole median 2.70 %, worst
+11.1 % (the full grid of bench_motion_heldout.py gives 2.78 % / 12.5 %: left out, subject
+10 gets no settled tail).
 The bounds leave a little room for numerical noise, not for a regression.
 """
 
@@ -32,8 +33,8 @@ def test_oxford_median_error_is_within_the_measured_bound(
     oxford_evaluation: OxfordEvaluation,
 ) -> None:
     assert len(oxford_evaluation.recordings) == 48
-    assert oxford_evaluation.median_abs_error_pct <= 1.6  # issue target: ≤ 3 %
-    assert oxford_evaluation.mean_abs_error_pct <= 2.55
+    assert oxford_evaluation.median_abs_error_pct <= 1.45  # issue target: ≤ 3 %
+    assert oxford_evaluation.mean_abs_error_pct <= 2.1
 
 
 def test_no_placement_is_worse_than_the_measured_bound(
@@ -50,7 +51,7 @@ def test_no_placement_is_worse_than_the_measured_bound(
         "swinging_arm",
     }
     assert oxford_evaluation.worst_placement_median_pct <= 5.3  # issue target: ≤ 10 %
-    assert all(abs(r.error_pct) <= 14.0 for r in oxford_evaluation.recordings)
+    assert all(abs(r.error_pct) <= 7.0 for r in oxford_evaluation.recordings)
 
 
 def test_oxford_table_lists_every_recording(oxford_evaluation: OxfordEvaluation) -> None:
@@ -66,8 +67,8 @@ def ipol_evaluation(ipol_dir: Path) -> IpolEvaluation:
 
 def test_ipol_step_timing_matches_hand_checked_contacts(ipol_evaluation: IpolEvaluation) -> None:
     assert ipol_evaluation.trials == 80
-    assert ipol_evaluation.sensitivity >= 0.97
-    assert ipol_evaluation.precision >= 0.965
+    assert ipol_evaluation.sensitivity >= 0.969
+    assert ipol_evaluation.precision >= 0.968
     assert abs(ipol_evaluation.median_offset_s) <= 0.10
     assert ipol_evaluation.p95_abs_offset_s <= 0.15
 
@@ -76,8 +77,8 @@ def test_ipol_step_counts_in_the_trial_and_over_the_whole_recording(
     ipol_evaluation: IpolEvaluation,
 ) -> None:
     assert ipol_evaluation.median_abs_count_error_pct <= 2.7
-    assert ipol_evaluation.max_abs_in_trial_error_pct <= 9.5
-    assert ipol_evaluation.median_abs_whole_error_pct <= 2.8
+    assert ipol_evaluation.max_abs_in_trial_error_pct <= 7.5
+    assert ipol_evaluation.median_abs_whole_error_pct <= 2.75
     assert ipol_evaluation.max_abs_whole_error_pct <= 11.2
     assert sum(c.annotated for c in ipol_evaluation.counts) == 2817
 
@@ -88,17 +89,18 @@ def test_gait_initiation_no_longer_counts_the_push_off(ipol_evaluation: IpolEval
     parts = {p.part: p for p in ipol_evaluation.parts}
     assert list(parts) == ["initiation", "straight", "turn", "termination"]
     assert parts["initiation"].extra <= 12
-    assert parts["straight"].missed + parts["straight"].extra <= 36
+    assert parts["straight"].missed + parts["straight"].extra <= 33
 
 
 def test_gait_termination_counts_the_closing_step(ipol_evaluation: IpolEvaluation) -> None:
     """Missed at termination: 146 before the closing-step rule, 104 with it, 90 with the
     turns on the spot after the trial end counted from the angular rate, 91 (and 61 extra,
-    65 before) with the settled tail and no closing step for a shuffle."""
+    65 before) with the settled tail and no closing step for a shuffle; 60 extra with the
+    split step, which also takes the turn from 38 missed / 48 extra to 41 / 45."""
     parts = {p.part: p for p in ipol_evaluation.parts}
     assert parts["termination"].missed <= 92
-    assert parts["termination"].missed + parts["termination"].extra <= 154
-    assert parts["turn"].missed + parts["turn"].extra <= 88
+    assert parts["termination"].missed + parts["termination"].extra <= 152
+    assert parts["turn"].missed + parts["turn"].extra <= 87
 
 
 def test_held_out_figures_come_from_subjects_left_out_of_the_choice(ipol_dir: Path) -> None:
@@ -118,5 +120,5 @@ def test_held_out_figures_come_from_subjects_left_out_of_the_choice(ipol_dir: Pa
     )
     assert len(held.trials) == 80
     assert sum(held.chosen.values()) == 80
-    assert held.median_abs_whole_error_pct <= 2.8
+    assert held.median_abs_whole_error_pct <= 2.75
     assert held.max_abs_whole_error_pct <= 11.2

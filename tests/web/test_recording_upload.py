@@ -7,8 +7,11 @@ file over the limit is refused with the limit in the sentence.
 
 from __future__ import annotations
 
+import io
 import re
 import socket
+import zipfile
+from pathlib import Path
 
 import httpx
 import pytest
@@ -225,3 +228,39 @@ def test_a_turn_on_the_spot_shows_as_a_turn_not_an_unknown_direction(
     page = client.get(f"/sessions/{session_id}")
     assert page.status_code == 200
     assert "<td>turn on the spot</td>" in page.text
+
+
+def test_an_export_with_a_gyroscope_file_counts_its_turns_and_a_broken_one_is_named(
+    world: World, walker_client: tuple[httpx.Client, str], shared: Path, tmp_path: Path
+) -> None:
+    from tests.motion.exports import ipol_motion, write_export
+
+    client, csrf = walker_client
+    session_id = _session_id(world)
+    _, acc, gyro = ipol_motion(
+        shared / "data" / "ipol-lower-back-gait" / "trials" / "4-4_lb.txt.gz"
+    )
+    export = write_export("phyphox", tmp_path, acc, gyro).read_bytes()
+    response = client.post(
+        f"/api/v1/sessions/{session_id}/recording",
+        files={"file": ("phyphox.zip", export, "application/zip")},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 201, response.text
+    assert "turn" in [b["kind"] for b in response.json()["bouts"]]
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(export)) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "Gyroscope.csv":
+                data = data.replace(b"\n", b"\n0.5,x,0,0,0\n", 1)
+            dst.writestr(info, data)
+    response = client.post(
+        f"/api/v1/sessions/{session_id}/recording",
+        files={"file": ("broken.zip", broken.getvalue(), "application/zip")},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert "Gyroscope.csv, line 2, column 'Gyroscope x (rad/s)'" in detail
+    assert "Traceback" not in response.text

@@ -63,6 +63,7 @@ def _analysis_dict(analysis: Analysis) -> dict[str, Any]:
         "start_utc": rec.start_utc.isoformat() if rec.start_utc else None,
         "duration_s": round(analysis.duration_s, 3),
         "has_acceleration": analysis.has_acceleration,
+        "has_angular_rate": analysis.has_angular_rate,
         "has_gps": rec.gps is not None or (totals is not None and totals.fixes > 0),
         "gps_distance_m": None if totals is None else round(totals.distance_m, 2),
         "device_steps": None
@@ -107,7 +108,8 @@ def _print_analysis(console: Console, analysis: Analysis) -> None:
     if not analysis.bouts:
         console.print("No walking bouts found.")
         return
-    table = Table(title=f"{len(analysis.bouts)} walking bout(s), {analysis.steps} steps")
+    with_gyro = ", with the gyroscope's turns" if analysis.has_angular_rate else ""
+    table = Table(title=f"{len(analysis.bouts)} walking bout(s), {analysis.steps} steps{with_gyro}")
     columns = ("start", "duration", "steps", "cadence (steps/min)", "direction", "distance")
     for column in (*columns, "speed"):
         table.add_column(column, justify="right")

@@ -89,6 +89,8 @@ class SampleSpan:
     samples: int
     first_s: float
     last_s: float
+    angular_rate: bool = False
+    """Whether angular rate (a gyroscope) was streamed beside it, so the turn rules applied."""
 
     @property
     def duration_s(self) -> float:
@@ -120,6 +122,12 @@ class Analysis:
         """Whether the recording had acceleration (so steps could be counted)."""
         streamed = self.samples is not None and self.samples.samples > 0
         return self.recording.acc_m_s2 is not None or streamed
+
+    @property
+    def has_angular_rate(self) -> bool:
+        """Whether the analysis had angular rate (a gyroscope), so the turn rules applied."""
+        streamed = self.samples is not None and self.samples.angular_rate
+        return self.recording.gyro_rad_s is not None or streamed
 
     @property
     def duration_s(self) -> float:

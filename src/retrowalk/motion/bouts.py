@@ -5,6 +5,7 @@ stream of chunks: steps arrive in time order, a bout closes when the next step i
 away (or the samples stop), and bouts too short to be walking are dropped. The ends of a
 bout get two rules of gait (:class:`BoutParams`): the push-off of gait initiation is not a
 step, and the closing step of gait termination — too weak to pass the step threshold — is.
+Inside a bout, a peak that splits one step interval in two is a jolt, not a step.
 """
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ class BoutParams:
     jolt as they settle), not walking: they leave the bout, and the weak step is taken as
     its closing step (no other is added). Needs the peaks' prominences (the detector gives
     them); (0, 0) turns the rule off (docs/motion.md)."""
+    split_step: tuple[float, float] = (0.8, 1.5)
+    """Step regularity (issue 14): a peak inside a bout that splits one step interval in
+    two — both shorter than ``split_step[0]`` × the bout's median interval, together at
+    most ``split_step[1]`` × — is a jolt between two steps (a phone moving in a hand, a
+    pocket or a bag; the pelvis in a turn), not a step, and leaves the bout. Needs more
+    than ``min_steps`` + 1 steps, so that the median is the walking rhythm; the peak's step
+    cycle stays in the direction's evidence. (0, 0) turns it off (docs/motion.md)."""
     shuffle_closing: bool = False
     """Whether a short bout that the turn rules count as shuffling round
     (:attr:`~retrowalk.motion.turns.TurnParams.shuffle_steps`) still gets a closing step.
@@ -77,6 +85,12 @@ class BoutParams:
         if not (np.isfinite(low) and np.isfinite(high) and 0 <= low <= high):
             raise InvalidParameterError(
                 "closing_window", self.closing_window, "0 ≤ low ≤ high ((0, 0): no closing step)"
+            )
+        short, total = self.split_step
+        off = short == 0 and total == 0
+        if not (off or (np.isfinite(short) and np.isfinite(total) and 0 < short <= total)):
+            raise InvalidParameterError(
+                "split_step", self.split_step, "0 < short ≤ total ((0, 0): the rule off)"
             )
         weak, gap = self.settled_tail
         off = weak == 0 and gap == 0
@@ -192,6 +206,41 @@ def settled_tail(steps: list[float], prominence: list[float], params: BoutParams
     return None
 
 
+def split_steps(steps: list[float], params: BoutParams) -> list[int]:
+    """Indices of the peaks that split one step interval in two (see
+    :attr:`BoutParams.split_step`), earliest first; a peak's neighbours are never split."""
+    short, total = params.split_step
+    if short <= 0 or len(steps) <= params.min_steps + 1:
+        return []
+    times = np.asarray(steps)
+    median = float(np.median(np.diff(times)))
+    out: list[int] = []
+    j = 1
+    while j < len(steps) - 1:
+        before, after = steps[j] - steps[j - 1], steps[j + 1] - steps[j]
+        if before < short * median and after < short * median and before + after <= total * median:
+            out.append(j)
+            j += 2
+        else:
+            j += 1
+    return out
+
+
+def without_split_steps(
+    steps: list[float], turned: list[float], params: BoutParams
+) -> tuple[list[float], list[float]]:
+    """A bout's steps and angles turned without the peaks that split an interval; the angle
+    turned since a removed peak is added to the next step's."""
+    split = split_steps(steps, params)
+    if not split:
+        return steps, turned
+    kept_steps, kept_turned = list(steps), list(turned)
+    for j in reversed(split):
+        kept_turned[j + 1] += kept_turned[j]
+        del kept_steps[j], kept_turned[j]
+    return kept_steps, kept_turned
+
+
 def is_push_off(step_times_s: list[float], ratio: float) -> bool:
     """Whether a bout's first peak is the push-off of gait initiation (see BoutParams)."""
     if ratio <= 0 or len(step_times_s) < 4:
@@ -248,6 +297,7 @@ class BoutBuilder:
             steps, turned = steps[1:], turned[1:]
             if first is not None:
                 sums, cycles = sums - first, cycles - 1
+        steps, turned = without_split_steps(steps, turned, self._params)
         bouts: list[Bout] = []
         if len(steps) >= self._params.min_steps:
             closing = closing_step(steps, after, self._params.closing_window)

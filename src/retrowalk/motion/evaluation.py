@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -274,25 +274,36 @@ def retrowalk_steps(settings: AnalysisSettings = DEFAULT_SETTINGS) -> StepDetect
     return detect
 
 
+IpolTrial = tuple[IpolAnnotation, Recording]
+"""One IPOL trial: its annotation and its recording."""
+
+
+def read_ipol_trials(folder: Path) -> list[IpolTrial]:
+    """Every annotated trial of the IPOL folder, read once (for evaluating many settings)."""
+    trials = sorted(folder.glob("*.json"))
+    if not trials:
+        raise RecordingError(f"{folder} holds no IPOL trial annotations (*.json).")
+    return [(read_ipol_annotation(a), read_ipol(folder / f"{a.stem}_lb.txt.gz")) for a in trials]
+
+
 def evaluate_ipol(
-    folder: Path,
+    folder: Path | Sequence[IpolTrial],
     settings: AnalysisSettings = DEFAULT_SETTINGS,
     tolerance_s: float = 0.25,
     detector: StepDetector | None = None,
 ) -> IpolEvaluation:
-    """Detected steps against the annotated foot contacts: in each trial and over it all."""
-    trials = sorted(folder.glob("*.json"))
-    if not trials:
-        raise RecordingError(f"{folder} holds no IPOL trial annotations (*.json).")
+    """Detected steps against the annotated foot contacts: in each trial and over it all.
+
+    ``folder`` is the IPOL trials folder, or its trials already read
+    (:func:`read_ipol_trials`)."""
+    trials = read_ipol_trials(folder) if isinstance(folder, Path) else folder
     detect = detector or retrowalk_steps(settings)
     true_total = detected_total = in_trial_matched = 0
     offsets: list[float] = []
     count_errors: list[float] = []
     counts: list[TrialCount] = []
     tally = {p: [0, 0, 0] for p in BOUT_PARTS}
-    for annotation_file in trials:
-        annotation = read_ipol_annotation(annotation_file)
-        recording = read_ipol(folder / f"{annotation_file.stem}_lb.txt.gz")
+    for annotation, recording in trials:
         assert recording.acc_m_s2 is not None
         data_end_s = float(recording.acc_m_s2.t_s[-1])
         end_s = min(annotation.trial_end_s, data_end_s)
@@ -423,7 +434,8 @@ def held_out_ipol(folder: Path, candidates: dict[str, AnalysisSettings]) -> Held
     """Leave-one-subject-out evaluation of choosing among ``candidates`` on IPOL."""
     if not candidates:
         raise ValueError("held_out_ipol needs at least one candidate setting.")
-    counts = {name: evaluate_ipol(folder, s).counts for name, s in candidates.items()}
+    trials = read_ipol_trials(folder)
+    counts = {name: evaluate_ipol(trials, s).counts for name, s in candidates.items()}
     first = next(iter(counts.values()))
     subjects = sorted({ipol_subject(c.trial) for c in first}, key=lambda s: (len(s), s))
     held: list[HeldOutTrial] = []

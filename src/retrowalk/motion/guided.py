@@ -118,6 +118,7 @@ def analysis_summary(analysis: Analysis, phases: Sequence[Phase] = ()) -> dict[s
         "format": analysis.recording.source_format,
         "duration_s": round(analysis.duration_s, 3),
         "has_acceleration": analysis.has_acceleration,
+        "has_angular_rate": analysis.has_angular_rate,
         "steps": steps,
         "steps_from_device": watch is not None and not analysis.has_acceleration,
         "cadence_spm": _round(cadence, 1),

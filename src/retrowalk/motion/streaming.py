@@ -37,7 +37,8 @@ from retrowalk.motion.bouts import Bout, BoutBuilder
 from retrowalk.motion.direction import STATS, step_cycles
 from retrowalk.motion.errors import RecordingError
 from retrowalk.motion.readers import ColumnMapping, open_recording
-from retrowalk.motion.readers.source import iter_clean
+from retrowalk.motion.readers.pairing import GyroPairing
+from retrowalk.motion.readers.source import RecordingSource, iter_clean
 from retrowalk.motion.recording import FloatArray, Recording
 from retrowalk.motion.steps import detect_peaks, local_level, step_signal
 from retrowalk.motion.timebase import check_rate, sort_and_dedup, split_at_gaps
@@ -322,13 +323,17 @@ def analyze_file(
     """Read and analyse a recording file in one pass, in memory that does not grow with it.
 
     The same bouts as ``analyze_in_chunks(read_recording(path))`` for any file whose rows are
-    out of order by less than :data:`~retrowalk.motion.readers.source.REORDER_WINDOW_S`.
-    ``progress`` is called with the seconds of recording analysed so far.
+    out of order by less than :data:`~retrowalk.motion.readers.source.REORDER_WINDOW_S`:
+    where the recording has a gyroscope (in its own file or beside the acceleration), its
+    angular rate is streamed beside the acceleration and paired to its timestamps, so the turn
+    rules apply. ``progress`` is called with the seconds of recording analysed so far.
     """
     check_step_length(step_length_m)
     source = open_recording(path, fmt, columns)
     if source.has_acceleration and not source.acc_includes_gravity:
         raise gravity_missing(source.source)
+    gyro = _gyro_of(source)
+    paired = gyro is not None and gyro.present()
     analyzer = StreamingAnalyzer(settings)
     bouts: list[Bout] = []
     samples = 0
@@ -338,11 +343,20 @@ def analyze_file(
             first_s = float(t_s[0])
         samples += t_s.size
         last_s = float(t_s[-1])
-        bouts.extend(analyzer.feed(t_s, xyz))
+        bouts.extend(analyzer.feed(t_s, xyz, gyro.at(t_s) if gyro and paired else None))
         if progress is not None:
             progress(last_s - first_s)
     bouts.extend(analyzer.finish())
+    if gyro is not None:
+        gyro.finish()  # reads to its end: a broken row after the acceleration is refused too
     recording = source.metadata()
-    span = SampleSpan(samples, first_s, last_s) if source.has_acceleration else None
+    span = SampleSpan(samples, first_s, last_s, paired) if source.has_acceleration else None
     reports = [report_bout(recording, b, step_length_m) for b in bouts]
     return Analysis(recording, reports, samples=span, gps_totals=source.gps_totals)
+
+
+def _gyro_of(source: RecordingSource) -> GyroPairing | None:
+    """The source's angular rate, to pair with its acceleration; ``None`` where it has none."""
+    if source.gyro is None or not source.has_acceleration:
+        return None
+    return GyroPairing(source.source, source.gyro_what, source.gyro())

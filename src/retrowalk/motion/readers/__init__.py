@@ -200,9 +200,11 @@ def open_recording(
     """A recording as a stream of acceleration blocks, for analysis in bounded memory.
 
     Like :func:`read_recording`, but nothing is held whole: the acceleration arrives in
-    blocks (see :func:`retrowalk.motion.readers.source.iter_clean`), the angular rate is not
-    read, and a GPS-only file gives its totals (:class:`~retrowalk.motion.gps.GpsTotals`)
-    instead of its track. Errors may also arise while the blocks are read.
+    blocks (see :func:`retrowalk.motion.readers.source.iter_clean`), the angular rate, where
+    the recording has one, in blocks of its own (``source.gyro()``; phyphox, Sensor Logger,
+    IPOL and guided-session recordings), and a GPS-only file gives its totals
+    (:class:`~retrowalk.motion.gps.GpsTotals`) instead of its track. Errors may also arise
+    while the blocks are read.
     """
     chosen = _choose(path, fmt, columns)
     try:
@@ -216,6 +218,18 @@ def open_recording(
     except (RecordingError, csv.Error) as exc:
         raise _named(path, exc) from None
     source.blocks = _named_blocks(path, source.blocks)
+    open_gyro = source.gyro
+    if open_gyro is not None:
+        gyro_opener = open_gyro
+
+        def named_gyro() -> Iterator[RawBlock]:
+            try:
+                blocks = gyro_opener()
+            except (RecordingError, csv.Error) as exc:
+                raise _named(path, exc) from None
+            return _named_blocks(path, blocks)
+
+        source.gyro = named_gyro
     metadata = source.metadata
 
     def named_metadata() -> Recording:

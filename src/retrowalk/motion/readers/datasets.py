@@ -153,6 +153,9 @@ def _ipol_rate(path: Path, first: str) -> float:
     return rate_hz
 
 
+_IPOL_GYRO = ("Gyr_X", "Gyr_Y", "Gyr_Z")
+
+
 def source_ipol(path: Path, want_gyro: bool = False) -> RecordingSource:
     """One IPOL lower-back trial, ``<trial>_lb.txt(.gz)``, block by block."""
     gyro = GyroCollector(want_gyro)
@@ -173,8 +176,7 @@ def source_ipol(path: Path, want_gyro: bool = False) -> RecordingSource:
                 raise RecordingFormatError(path, f"the header lacks {', '.join(missing)}", line=2)
             t_col = columns.index("PacketCounter")
             acc_cols = [columns.index(c) for c in needed[1:]]
-            gyro_names = ("Gyr_X", "Gyr_Y", "Gyr_Z")
-            gyro_cols = [columns.index(c) for c in gyro_names if c in columns]
+            gyro_cols = [columns.index(c) for c in _IPOL_GYRO if c in columns]
             for block in rest:
                 data = parse_numeric_text(
                     path,
@@ -188,6 +190,28 @@ def source_ipol(path: Path, want_gyro: bool = False) -> RecordingSource:
                     gyro.add(t_s, data[:, gyro_cols])
                 yield t_s, data[:, acc_cols]
 
+    def gyro_blocks() -> Iterator[RawBlock]:
+        """``Gyr_X/Y/Z`` (rad/s): the same file read once more, for the streamed analysis."""
+        with open_bytes(path) as raw:
+            lines, rest = split_first_lines(iter_blocks(path, raw), 2)
+            if len(lines) < 2:
+                return
+            rate_hz = _ipol_rate(path, lines[0])
+            columns = split_header(lines[1], "\t")
+            if not all(c in columns for c in _IPOL_GYRO):
+                return
+            t_col = columns.index("PacketCounter")
+            gyro_cols = [columns.index(c) for c in _IPOL_GYRO]
+            for block in rest:
+                data = parse_numeric_text(
+                    path,
+                    block.text,
+                    first_line_number=block.first_line,
+                    columns=columns,
+                    dialect=Dialect("\t", "."),
+                )
+                yield data[:, t_col] / rate_hz, data[:, gyro_cols]
+
     def metadata() -> Recording:
         return Recording(
             source=path.name,
@@ -199,7 +223,7 @@ def source_ipol(path: Path, want_gyro: bool = False) -> RecordingSource:
             metadata={"rate_hz": f"{found.get('rate_hz', IPOL_RATE_HZ):g}"},
         )
 
-    return RecordingSource(path.name, blocks(), metadata)
+    return RecordingSource(path.name, blocks(), metadata, gyro=gyro_blocks)
 
 
 def read_ipol(path: Path) -> Recording:

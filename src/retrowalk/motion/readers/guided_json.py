@@ -191,9 +191,11 @@ def source_guided_json(path: Path) -> RecordingSource:
     recording = read_guided_json(path)
     acc = recording.acc_m_s2
     assert acc is not None  # read_guided always gives acceleration
+    gyro = recording.gyro_rad_s
     return RecordingSource(
         source=path.name,
         blocks=iter([(acc.t_s, acc.xyz)]),
         metadata=lambda: dataclasses.replace(recording, acc_m_s2=None),
         acc_includes_gravity=recording.acc_includes_gravity,
+        gyro=None if gyro is None else lambda: iter([(gyro.t_s, gyro.xyz)]),
     )

@@ -25,7 +25,13 @@ from retrowalk.motion.readers.blocks import (
     open_member,
     split_first_lines,
 )
-from retrowalk.motion.readers.source import GyroCollector, RawBlock, RecordingSource, collect
+from retrowalk.motion.readers.source import (
+    GyroCollector,
+    GyroOpener,
+    RawBlock,
+    RecordingSource,
+    collect,
+)
 from retrowalk.motion.readers.table import (
     Dialect,
     parse_numeric_text,
@@ -149,6 +155,22 @@ def _read_set(
             yield data[:, acc_t], to_m_s2(data[:, acc_order], layout.acc_unit)
 
 
+def _gyro_rows(source: str, layout: _Layout, blocks: Iterator[TextBlock]) -> Iterator[RawBlock]:
+    """A set's angular rate alone, block by block (the streamed gyroscope)."""
+    order = [layout.gyro[a] for a in "xyz"]
+    t_col = layout.time_for(source, min(order), "gyroscope")
+    for block in blocks:
+        data = parse_numeric_text(
+            source,
+            block.text,
+            first_line_number=block.first_line,
+            columns=layout.columns,
+            dialect=layout.dialect,
+            allow_empty=True,
+        )
+        yield data[:, t_col], data[:, order]
+
+
 def gps_track(
     t_s: FloatArray,
     lat: FloatArray,
@@ -227,6 +249,7 @@ def _source(
     linear: bool,
     has_acc: bool,
     meta: Callable[[], tuple[datetime | None, str | None]],
+    gyro: GyroOpener | None,
 ) -> RecordingSource:
     def metadata() -> Recording:
         gps = _gps_from(found)
@@ -248,7 +271,13 @@ def _source(
         )
 
     return RecordingSource(
-        path.name, blocks, metadata, has_acceleration=has_acc, acc_includes_gravity=not linear
+        path.name,
+        blocks,
+        metadata,
+        has_acceleration=has_acc,
+        acc_includes_gravity=not linear,
+        gyro=gyro,
+        gyro_what="gyroscope",
     )
 
 
@@ -274,7 +303,20 @@ def source_phyphox(path: Path, want_gyro: bool = False) -> RecordingSource:
             _, rest = split_first_lines(iter_blocks(path, raw), 1)
             yield from _read_set(path.name, layout, rest, found, acc=True, gps=True)
 
-    return _source(path, blocks(), found, layout.linear, bool(layout.acc), lambda: (None, None))
+    def gyro() -> Iterator[RawBlock]:
+        with open_bytes(path) as raw:  # the same file once more, for its gyroscope columns
+            _, rest = split_first_lines(iter_blocks(path, raw), 1)
+            yield from _gyro_rows(path.name, layout, rest)
+
+    return _source(
+        path,
+        blocks(),
+        found,
+        layout.linear,
+        bool(layout.acc),
+        lambda: (None, None),
+        gyro if layout.gyro else None,
+    )
 
 
 def read_phyphox(path: Path) -> Recording:
@@ -314,8 +356,9 @@ def _source_zip(path: Path, want_gyro: bool) -> RecordingSource:
         iter(with_acc), None
     )
     gps_name = next((n for n, lay in layouts.items() if lay.gps), None)
-    gyro_name = next((n for n, lay in layouts.items() if lay.gyro), None) if want_gyro else None
-    others = [n for n in dict.fromkeys([gps_name, gyro_name]) if n is not None and n != acc_name]
+    gyro_name = next((n for n, lay in layouts.items() if lay.gyro), None)
+    collected = gyro_name if want_gyro else None
+    others = [n for n in dict.fromkeys([gps_name, collected]) if n is not None and n != acc_name]
 
     def member_blocks(archive: zipfile.ZipFile, name: str) -> Iterator[RawBlock]:
         source = f"{path.name}/{name}"
@@ -340,5 +383,12 @@ def _source_zip(path: Path, want_gyro: bool) -> RecordingSource:
         device = _device_from_csv(meta["device.csv"]) if "device.csv" in meta else None
         return start, device
 
+    def gyro(name: str) -> Iterator[RawBlock]:
+        source = f"{path.name}/{name}"
+        with zipfile.ZipFile(path) as archive, open_member(path, archive, name) as member:
+            _, rest = split_first_lines(iter_blocks(source, member), 1)
+            yield from _gyro_rows(source, layouts[name], rest)
+
     linear = acc_name is not None and layouts[acc_name].linear
-    return _source(path, blocks(), found, linear, acc_name is not None, start_and_device)
+    opener = None if gyro_name is None else lambda: gyro(gyro_name)
+    return _source(path, blocks(), found, linear, acc_name is not None, start_and_device, opener)

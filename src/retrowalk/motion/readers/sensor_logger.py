@@ -213,10 +213,15 @@ def _build(
     def seconds(t_ns: FloatArray) -> FloatArray:
         return (t_ns - origin_ns) * 1e-9
 
+    def gyro_blocks() -> Iterator[RawBlock]:
+        """``Gyroscope`` (rad/s) on the acceleration's clock, read as a stream of its own."""
+        for data in _xyz_blocks(source, sensors["Gyroscope"]):
+            yield seconds(data[:, 0]), data[:, 1:4]
+
     def blocks() -> Iterator[RawBlock]:
         if want_gyro and "Gyroscope" in sensors:
-            for data in _xyz_blocks(source, sensors["Gyroscope"]):
-                gyro.add(seconds(data[:, 0]), data[:, 1:4])
+            for t_s, xyz in gyro_blocks():
+                gyro.add(t_s, xyz)
         if raw is not None:
             for data in raw:
                 yield seconds(data[:, 0]), sign * data[:, 1:4]
@@ -259,6 +264,8 @@ def _build(
         what=what,
         has_acceleration=raw is not None,
         acc_includes_gravity=with_gravity,
+        gyro=gyro_blocks if "Gyroscope" in sensors else None,
+        gyro_what="Gyroscope",
     )
 
 

@@ -10,7 +10,9 @@ start, GPS …) once the blocks have been read. Two consumers share it:
 
 Both drop incomplete rows and repeated times (keeping the first) and refuse impossible values,
 so for any file whose rows are out of order by less than :data:`REORDER_WINDOW_S` they give
-the same samples.
+the same samples. Where the recording has angular rate, :attr:`RecordingSource.gyro` opens it
+as a second stream of raw blocks (its own file or columns), which the streaming path pairs to
+the acceleration (:mod:`retrowalk.motion.readers.pairing`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ from retrowalk.motion.recording import FloatArray, Recording, SensorSeries
 
 RawBlock = tuple[FloatArray, FloatArray]
 """``(t_s, xyz_m_s2)`` as read from the file: maybe unsorted, maybe with NaN rows."""
+
+GyroOpener = Callable[[], Iterator[RawBlock]]
+"""Opens the angular rate afresh as raw blocks ``(t_s, xyz_rad_s)`` on the acceleration's
+clock: a stream of its own, so it can be read beside the acceleration blocks."""
 
 REORDER_WINDOW_S = 2.0
 """Streaming sorts rows within this many seconds; a row later than that is dropped. Phones
@@ -47,6 +53,10 @@ class RecordingSource:
     acc_includes_gravity: bool = True
     gps_totals: GpsTotals | None = None
     """For a GPS-only source read as a stream: the track's totals (the track is not kept)."""
+    gyro: GyroOpener | None = None
+    """Where the recording has angular rate: opens it as a stream (``None`` otherwise)."""
+    gyro_what: str = "angular rate"
+    """What the angular rate is called in messages (``"Gyroscope"``, ``"gyroscope"`` …)."""
 
 
 @dataclass
@@ -70,24 +80,33 @@ class GyroCollector:
         return clean_series(source, what, np.concatenate(self.t_s), np.concatenate(self.xyz))
 
 
-def _check_plausible(source: str, what: str, t_s: FloatArray, xyz: FloatArray) -> None:
-    beyond = np.flatnonzero(np.any(np.abs(xyz) > MAX_PLAUSIBLE_ACC_M_S2, axis=1))
+def _check_plausible(
+    source: str, what: str, t_s: FloatArray, xyz: FloatArray, max_abs: float
+) -> None:
+    beyond = np.flatnonzero(np.any(np.abs(xyz) > max_abs, axis=1))
     if beyond.size:
         i = int(beyond[np.argmin(t_s[beyond])])
         raise RecordingFormatError(
             source,
             f"the {what} reaches {float(np.max(np.abs(xyz[i]))):.3g} at {t_s[i]:.3f} s, "
-            f"beyond any motion sensor (±{MAX_PLAUSIBLE_ACC_M_S2:g}); check the unit",
+            f"beyond any motion sensor (±{max_abs:g}); check the unit",
         )
 
 
 class ChunkCleaner:
     """Raw blocks in, sorted and deduplicated chunks out, holding only a short window."""
 
-    def __init__(self, source: str, what: str, window_s: float = REORDER_WINDOW_S) -> None:
+    def __init__(
+        self,
+        source: str,
+        what: str,
+        window_s: float = REORDER_WINDOW_S,
+        max_abs: float | None = MAX_PLAUSIBLE_ACC_M_S2,
+    ) -> None:
         self.source = source
         self.what = what
         self.window_s = window_s
+        self.max_abs = max_abs
         self._t = np.empty(0)
         self._xyz = np.empty((0, 3))
         self._last: float = -np.inf
@@ -109,7 +128,8 @@ class ChunkCleaner:
         t_s, xyz = t_s[complete], xyz[complete]
         if t_s.size == 0:
             return None
-        _check_plausible(self.source, self.what, t_s, xyz)
+        if self.max_abs is not None:
+            _check_plausible(self.source, self.what, t_s, xyz, self.max_abs)
         t = np.concatenate((self._t, t_s))
         values = np.concatenate((self._xyz, xyz))
         order = np.argsort(t, kind="stable")
@@ -123,16 +143,21 @@ class ChunkCleaner:
         return self._emit(np.inf)
 
 
-def iter_clean(source: RecordingSource) -> Iterator[RawBlock]:
-    """The acceleration of ``source`` as sorted, deduplicated, plausible chunks (streaming)."""
-    cleaner = ChunkCleaner(source.source, source.what)
-    for t_s, xyz in source.blocks:
+def clean_chunks(blocks: Iterator[RawBlock], cleaner: ChunkCleaner) -> Iterator[RawBlock]:
+    """Raw blocks through ``cleaner``: sorted, deduplicated chunks in time order."""
+    for t_s, xyz in blocks:
         out = cleaner.push(t_s, xyz)
         if out is not None:
             yield out
     out = cleaner.finish()
     if out is not None:
         yield out
+
+
+def iter_clean(source: RecordingSource) -> Iterator[RawBlock]:
+    """The acceleration of ``source`` as sorted, deduplicated, plausible chunks (streaming)."""
+    cleaner = ChunkCleaner(source.source, source.what)
+    yield from clean_chunks(source.blocks, cleaner)
     if source.has_acceleration and cleaner.samples < 2:
         raise RecordingFormatError(
             source.source, f"the {source.what} has fewer than two complete samples"
