@@ -113,7 +113,7 @@ def test_the_docs_name_commands_and_python_names() -> None:
     commands = {span for _, span in _named("command")}
     assert "retrowalk motion evaluate [--data DIR] [--json]" in commands
     assert "retrowalk export FILE [--format csv]" in commands
-    assert any(span.startswith("screen ID --walking-aid") for span in commands)
+    assert any(span.startswith("screen ID --answers") for span in commands)
     names = {name for _, name in _named("python")}
     assert "retrowalk.reports.fhir_bundle.walker_bundle_json" in names
     assert "retrowalk.motion.errors.RecordingError" in names

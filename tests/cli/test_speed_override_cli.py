@@ -23,5 +23,6 @@ def test_a_fast_speed_is_said_to_be_the_clinicians_setting(sqlite_url: str) -> N
     )
     assert "is your clinician's own setting" in adjusted
     today = " ".join(run(sqlite_url, "today", "1").split())
-    assert "Speed: This speed, 3.00 m/s (10.8 km/h), is your clinician's own setting" in today
+    said = "This speed, 3.00 m/s (10.8 km/h), is your clinician's own setting"
+    assert today.count(said) == 1  # once: in the plan's reasons, not again below them
     assert "at most 0.80 m/s" in today  # the starting ceiling (policy): 0.50 m/s measured

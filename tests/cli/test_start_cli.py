@@ -250,3 +250,13 @@ def test_enter_never_answers_a_screening_question() -> None:
     assert "[y/N]" not in result.stdout
     assert result.stdout.count("Please type y (yes) or n (no).") >= 3
     assert "No walking plan is made" in result.stdout  # the typed "y" raised the red flag
+
+
+def test_enter_never_picks_the_sex_or_the_condition() -> None:
+    """Found outside-in: Enter took "female" (the chair-stand norm) and "knee osteoarthritis"
+    (the incline) as given. Each choice is now asked until a number or a code is typed."""
+    typed = "\n".join(["66", "", "male", "y", "", "oa"] + ["n"] * 40)
+    result = runner.invoke(app, ["start"], input=typed + "\n")
+    assert result.stdout.count("Please type a number from 1 to 2.") >= 2
+    assert "[1]" not in result.stdout
+    assert "[2]" not in result.stdout

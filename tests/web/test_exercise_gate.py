@@ -26,6 +26,13 @@ def test_a_red_flag_stops_the_exercises_on_the_page_and_in_the_api(world: World)
         assert 'data-exercises="wait"' in page.text
         assert EXERCISES_WAIT in page.text
         assert "Tick what you did today" not in page.text
+        detail = client.get("/exercises/semi_squat")  # found outside-in: it offered the tick
+        assert 'data-exercises="wait"' in detail.text
+        assert "Tick what you did" not in detail.text
+        printed = client.get("/plan/print")  # found outside-in: it read as a plan to follow
+        if printed.status_code == 200:
+            assert 'data-sessions="stopped"' in printed.text
+            assert "No backward walking for now" in printed.text
         form = client.get("/exercises/log")
         assert form.status_code == 303
         assert form.headers["location"] == "/exercises"
@@ -51,3 +58,4 @@ def test_a_red_flag_stops_the_exercises_on_the_page_and_in_the_api(world: World)
         again = post(client, csrf, f"{base}/exercise-logs", {**TICK, "client_key": "g3"})
         assert again.status_code == 201
         assert "Tick what you did today" in client.get("/exercises").text
+        assert "Tick what you did" in client.get("/exercises/semi_squat").text

@@ -71,15 +71,16 @@ class Asker:
             except ValueError:
                 self.console.print("Please type a whole number, such as 67.")
 
-    def choice(self, question: str, choices: dict[str, str], default: str) -> str:
-        """One of ``choices`` (code → plain words), typed as its number or its code."""
+    def choice(self, question: str, choices: dict[str, str]) -> str:
+        """One of ``choices`` (code → plain words), typed as its number or its code. There is
+        no default: Enter alone is asked again (the sex picks the chair-stand norm, the
+        condition and the surface shape the plan)."""
         self.console.print(question)
         codes = list(choices)
         for number, code in enumerate(codes, start=1):
             self.console.print(f"  {number} = {choices[code]}", highlight=False)
-        default_number = str(codes.index(default) + 1)
         while True:
-            text = self._text(f"Type a number from 1 to {len(codes)}", default_number)
+            text = self._text(f"Type a number from 1 to {len(codes)}")
             if text in codes:
                 return text
             if text.isdigit() and 1 <= int(text) <= len(codes):

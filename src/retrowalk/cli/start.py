@@ -58,7 +58,7 @@ from rich.table import Table
 from retrowalk.cli.options import DbOption, read_json_object
 from retrowalk.cli.prompts import Asker, StartInputError
 from retrowalk.clinical.errors import ClinicalError, InvalidInputError
-from retrowalk.clinical.fall_risk import FallRiskResult, Sex, Supervision
+from retrowalk.clinical.fall_risk import FallRiskResult, Supervision
 from retrowalk.clinical.norms import (
     BACKWARD_WALK_3M_DISTANCE_M,
     CHAIR_STAND_DURATION_S,
@@ -67,7 +67,6 @@ from retrowalk.clinical.norms import (
 from retrowalk.clinical.prescription import (
     TREADMILL_OVERSHOOT_M_S,
     TREADMILL_SURFACES,
-    KneeCondition,
     Prescription,
 )
 from retrowalk.clinical.reasons import Reason
@@ -167,13 +166,11 @@ def ask_answers(ctx: AppContext, asker: Asker, console: Console) -> dict[str, An
     sex = asker.choice(
         "Sex (the chair-stand test's norms differ for women and men):",
         vocab.SEXES.choices(),
-        Sex.FEMALE.value,
     )
     active = asker.yes("Are you used to being physically active?")
     condition = asker.choice(
         "Which knee condition did your doctor or physiotherapist name?",
         vocab.CONDITIONS.choices(),
-        KneeCondition.OA.value,
     )
     console.print("\n[bold]Readiness questions (PAR-Q)[/]")
     parq = [asker.yes(f"{n}. {q}") for n, q in enumerate(PARQ_QUESTIONS, start=1)]
@@ -388,7 +385,6 @@ def _walk_through(ctx: AppContext, asker: Asker, out: Console) -> StartPreviewOu
         answers["surface"] = asker.choice(
             "Where will you walk?",
             {s.value: vocab.SURFACES.long(s) for s in allowed},
-            allowed[0].value,
         )
     surface = answers.get("surface") or (allowed[0].value if allowed else None)
     if surface in TREADMILL_SURFACES and answers["tests"].get("treadmill_speed_up_m_s") is None:
@@ -425,7 +421,8 @@ def start_command(
     ] = False,
     database_url: DbOption = None,
 ) -> None:
-    """Screening, baseline tests and your tailored backward-walking plan (nothing is stored)."""
+    """Screening, baseline tests and your tailored backward-walking plan (your answers are
+    not stored: the clinic's policy is read from the local database)."""
     try:
         run_start(build_context(database_url), answers, as_json)
     except (ClinicalError, ServiceError) as exc:

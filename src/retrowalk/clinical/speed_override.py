@@ -36,7 +36,8 @@ def speed_override_reason(prescription: Prescription, policy: PolicyConfig) -> R
         code=SPEED_OVERRIDE_CODE,
         message=(
             f"This speed, {speed:.2f} m/s ({speed * KM_H_PER_M_S:.1f} km/h), is your "
-            "clinician's own setting: retrowalk's rules would set at most "
+            "clinician's own setting: retrowalk's own limits (a choice of the program, not "
+            "a number from the studies) would set at most "
             f"{most:.2f} m/s ({most * KM_H_PER_M_S:.1f} km/h) for you (the highest starting "
             f"speed, or {policy.speed_ceiling_fraction_above_comfortable:.0%} above your "
             f"measured comfortable backward speed of {comfortable:.2f} m/s). If it feels too "

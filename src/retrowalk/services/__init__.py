@@ -180,6 +180,9 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     person: what the feed at the secret address holds; None for any wrong token (read only).
     ``printable_plan(ctx, actor, walker_id) -> PrintablePlanOut | None`` — the plan on one
     page: prescription, cues, exercises, the clinician's name and contact.
+``speed_note``
+    ``speed_note(ctx, plan) -> str | None`` — the sentence shown beside a plan's speed when
+    it is the clinician's own setting (above what retrowalk's rules set), else None.
 ``sign_ins``
     Not use cases of a person (no actor): the web layer's sign-in state in the database, which
     decides who the actor is.

@@ -79,7 +79,7 @@ def reachable(actor: Actor, walker_id: int, walker: Walker | None) -> Walker:
     if walker is None:
         raise NotFound(f"There is no walker with id {walker_id}.")
     if not can_reach(actor, walker):
-        raise AccessDenied(f"You may not see or change the records of walker {walker_id}.")
+        raise AccessDenied("You may not see or change these records.")
     return walker
 
 

@@ -404,10 +404,10 @@ def _walker_flags(
         details.append(NOT_SCREENED_DETAIL)
     elif plan is None and not restrictions.of(RestrictionKind.RED_FLAG):
         flags.append(Flag.NO_PLAN)
-        details.append(NO_PLAN_DETAIL)
+        details.append(NO_PLAN_DETAIL if summary.last_assessed_on is None else NO_PLAN_TESTED)
     for restriction in restrictions.active:
         flags.append(FLAG_OF_RESTRICTION[restriction.kind])
-        details.append(f"{restriction.title}: {restriction.summary}")
+        details.append(f"{FOR_THE_CLINICIAN[restriction.kind]}: {restriction.summary}")
     outside = [
         s
         for s in logged
@@ -531,6 +531,20 @@ NOT_SCREENED_DETAIL = (
 NO_PLAN_DETAIL = (
     "No plan yet: screened, but the baseline tests and the starting plan are still to come."
 )
+NO_PLAN_TESTED = (
+    "No plan yet: screened and tested; the starting plan is still to be made (on the "
+    "walker's page)."
+)
+FOR_THE_CLINICIAN = {
+    RestrictionKind.RED_FLAG: "Red flag: stop and refer",
+    RestrictionKind.ADVERSE_EVENT: "Adverse event: held until you review it",
+    RestrictionKind.REST_DAY: "Rest day after a painful morning: until you clear it",
+    RestrictionKind.CLEARANCE_REQUIRED: "Needs your clearance before any session",
+    RestrictionKind.FALL_RISK: "High or unknown fall risk: every session supervised",
+    RestrictionKind.WALKING_AID: "Walking aid: every session supervised",
+}
+"""How the clinician's list names each restriction (the walker's own titles say "your
+clinician"; the sentence after the title is the restriction's summary, as the walker sees it)."""
 
 
 RECORD_UNREADABLE = (

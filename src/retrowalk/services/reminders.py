@@ -26,6 +26,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from retrowalk.clinical.restriction_models import Effect
 from retrowalk.services import plans
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date
@@ -234,4 +235,9 @@ def printable_plan(ctx: AppContext, actor: Actor, walker_id: int) -> PrintablePl
             clinician_name=clinician.display_name if clinician is not None else None,
             clinician_email=clinician.email if clinician is not None else None,
             upcoming=upcoming_in(tx, walker, ctx.now()),
+            sessions_stopped=tuple(
+                " ".join((f"{r.title}.", *r.what_to_do))
+                for r in today.restrictions
+                if r.effect is Effect.NO_SESSIONS
+            ),
         )

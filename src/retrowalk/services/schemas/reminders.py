@@ -63,3 +63,6 @@ class PrintablePlanOut(FrozenModel):
     clinician_name: str | None
     clinician_email: str | None
     upcoming: UpcomingOut
+    sessions_stopped: tuple[str, ...] = ()
+    """What stops every session now (a red flag, a review, a rest day...), title and what to
+    do: printed first, so a printout never reads as a plan to follow while walking is stopped."""

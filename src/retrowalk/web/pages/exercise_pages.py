@@ -198,9 +198,11 @@ def exercise_page(request: Request, exercise_key: ExerciseKeyPath) -> Response:
     if exercise is None:
         raise NotFound(f"There is no exercise called {exercise_key!r}.")
     item = None
+    stopped: tuple[str, ...] = ()
     if actor.role is Role.WALKER:
-        _, _, programme = _programme(request)
+        _, walker_id, programme = _programme(request)
         item = next((i for i in programme.items if i.key == exercise.key), None)
+        stopped = _stopped(web_state(request).ctx, actor, walker_id)
     return render(
         request,
         "walker/exercise.html",
@@ -211,6 +213,8 @@ def exercise_page(request: Request, exercise_key: ExerciseKeyPath) -> Response:
             "item": item,
             "home_alternative": EXERCISES.get(exercise.home_alternative or ""),
             "alternative_to": EXERCISES.get(exercise.alternative_to or ""),
+            "stopped": stopped,
+            "exercises_wait": EXERCISES_WAIT,
         },
     )
 
