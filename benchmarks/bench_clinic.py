@@ -117,7 +117,7 @@ def _template(ctx: AppContext, dr: Actor) -> int:
         )
         if not events:
             checkins.morning_checkin(
-                ctx.at(at + timedelta(hours=22)),
+                ctx.at((at + timedelta(days=1)).replace(hour=8, minute=0)),  # next morning
                 dr,
                 walker.id,
                 {"pain_nprs": 3, "stiffness_nprs": 2, "new_red_flags": []},

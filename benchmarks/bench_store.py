@@ -31,6 +31,7 @@ MORE_NO = {
     "uses_walking_aid": False,
     "takes_anticoagulant": False,
     "recent_knee_surgery": False,
+    "red_flags": [],
 }
 SIZES = (42, 1_000, 10_000)
 REPEATS = int(os.environ.get("RETROWALK_BENCH_STORE_REPEATS", "15"))
