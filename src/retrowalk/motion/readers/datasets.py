@@ -21,7 +21,7 @@ import numpy as np
 from retrowalk.motion.errors import RecordingFormatError
 from retrowalk.motion.readers.blocks import iter_blocks, open_bytes, split_first_lines
 from retrowalk.motion.readers.source import GyroCollector, RawBlock, RecordingSource, collect
-from retrowalk.motion.readers.table import Dialect, parse_numeric_text, read_text, split_header
+from retrowalk.motion.readers.table import Dialect, parse_block, read_text, split_header
 from retrowalk.motion.recording import Recording, normalise_placement
 
 OXFORD_COLUMNS = ("timestamp_ns", "sensor_type", "acc_x", "acc_y", "acc_z")
@@ -55,10 +55,9 @@ def source_oxford(path: Path, want_gyro: bool = False) -> RecordingSource:
         first: float | None = None
         with open_bytes(file) as raw:
             for block in iter_blocks(file, raw):
-                data = parse_numeric_text(
+                data = parse_block(
                     file,
-                    block.text,
-                    first_line_number=block.first_line,
+                    block,
                     columns=OXFORD_COLUMNS,
                     dialect=Dialect(",", "."),
                 )
@@ -178,10 +177,9 @@ def source_ipol(path: Path, want_gyro: bool = False) -> RecordingSource:
             acc_cols = [columns.index(c) for c in needed[1:]]
             gyro_cols = [columns.index(c) for c in _IPOL_GYRO if c in columns]
             for block in rest:
-                data = parse_numeric_text(
+                data = parse_block(
                     path,
-                    block.text,
-                    first_line_number=block.first_line,
+                    block,
                     columns=columns,
                     dialect=Dialect("\t", "."),
                 )
@@ -203,10 +201,9 @@ def source_ipol(path: Path, want_gyro: bool = False) -> RecordingSource:
             t_col = columns.index("PacketCounter")
             gyro_cols = [columns.index(c) for c in _IPOL_GYRO]
             for block in rest:
-                data = parse_numeric_text(
+                data = parse_block(
                     path,
-                    block.text,
-                    first_line_number=block.first_line,
+                    block,
                     columns=columns,
                     dialect=Dialect("\t", "."),
                 )

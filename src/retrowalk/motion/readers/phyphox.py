@@ -34,7 +34,7 @@ from retrowalk.motion.readers.source import (
 )
 from retrowalk.motion.readers.table import (
     Dialect,
-    parse_numeric_text,
+    parse_block,
     read_zip_member,
     sniff_dialect,
     split_header,
@@ -137,10 +137,9 @@ def _read_set(
     if gps_cols:
         found.gps_kinds = ("alt" in gps_cols, "speed" in gps_cols)
     for block in blocks:
-        data = parse_numeric_text(
+        data = parse_block(
             source,
-            block.text,
-            first_line_number=block.first_line,
+            block,
             columns=layout.columns,
             dialect=layout.dialect,
             allow_empty=True,
@@ -160,10 +159,9 @@ def _gyro_rows(source: str, layout: _Layout, blocks: Iterator[TextBlock]) -> Ite
     order = [layout.gyro[a] for a in "xyz"]
     t_col = layout.time_for(source, min(order), "gyroscope")
     for block in blocks:
-        data = parse_numeric_text(
+        data = parse_block(
             source,
-            block.text,
-            first_line_number=block.first_line,
+            block,
             columns=layout.columns,
             dialect=layout.dialect,
             allow_empty=True,

@@ -25,7 +25,7 @@ from retrowalk.motion.readers.phyphox import gps_track
 from retrowalk.motion.readers.source import GyroCollector, RawBlock, RecordingSource, collect
 from retrowalk.motion.readers.table import (
     Dialect,
-    parse_numeric_text,
+    parse_block,
     read_zip_member,
     split_header,
 )
@@ -87,10 +87,9 @@ def _zip_sensor(path: Path, name: str, member: str) -> _Sensor:
         with zipfile.ZipFile(path) as archive, open_member(path, archive, member) as raw:
             _, rest = split_first_lines(iter_blocks(source, raw), 1)
             for block in rest:
-                data = parse_numeric_text(
+                data = parse_block(
                     source,
-                    block.text,
-                    first_line_number=block.first_line,
+                    block,
                     columns=columns,
                     dialect=Dialect(",", "."),
                 )

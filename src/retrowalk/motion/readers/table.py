@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from retrowalk.motion.errors import RecordingFormatError
+from retrowalk.motion.readers.blocks import TextBlock
 from retrowalk.motion.recording import FloatArray
 
 
@@ -154,3 +155,22 @@ def _parse_slowly(
                 ) from None
         rows.append(row)
     return np.asarray(rows, dtype=np.float64).reshape(-1, width)
+
+
+def parse_block(
+    source: Path | str,
+    block: TextBlock,
+    *,
+    columns: Sequence[str],
+    dialect: Dialect,
+    allow_empty: bool = False,
+) -> FloatArray:
+    """:func:`parse_numeric_text` of one streamed block, its lines numbered as in the file."""
+    return parse_numeric_text(
+        source,
+        block.text,
+        first_line_number=block.first_line,
+        columns=columns,
+        dialect=dialect,
+        allow_empty=allow_empty,
+    )
