@@ -232,3 +232,53 @@ def test_adverse_sessions_are_read_from_their_partial_index(sqlite_url: str) -> 
                 assert index in " ".join(str(row) for row in plan)
     finally:
         db.dispose()
+
+
+def test_today_and_logging_read_the_sessions_by_index_steps_only(sqlite_url: str) -> None:
+    """On SQLite every statement of "today" and of logging a session finds the walker's
+    sessions by an index step, never by reading or sorting all of them: the last session
+    by the (walker, date, time) index, even on a day with hundreds of sessions (a paper
+    diary entered at once); the newest counted steps by the partial index of sessions with
+    steps, even when thousands have none (the planner has no statistics to see that alone).
+    PostgreSQL chooses by table statistics, so its plans are not asserted."""
+    from retrowalk.services import accounts
+    from retrowalk.services.context import build_context
+
+    ctx = build_context(sqlite_url)
+    try:
+        admin = accounts.ensure_local_admin(ctx)
+        dr = make_clinician(ctx, admin, "dr@example.org")
+        walker = planned_walker(ctx, dr)
+        _grow_own_history(ctx, walker.id, dr.account_id, 2_000)
+        day = T0 + timedelta(days=1)
+        for n in range(300):
+            at = day + timedelta(minutes=n)
+            sessions.log_session(ctx.at(at), dr, walker.id, session_data(f"d{n}", at))
+        moment = ctx.at(day + timedelta(hours=8))
+        sent: list[tuple[str, Any]] = []
+
+        def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+            sent.append((statement, parameters))
+
+        event.listen(ctx.db.engine, "before_cursor_execute", keep)
+        try:
+            plans.todays_prescription(moment, dr, walker.id)
+            sessions.log_session(moment, dr, walker.id, session_data("last", day))
+        finally:
+            event.remove(ctx.db.engine, "before_cursor_execute", keep)
+        reads = [(s, p) for s, p in sent if s.lstrip().startswith("SELECT") and "sessions" in s]
+        assert len(reads) >= 4
+        with ctx.db.engine.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            for statement, parameters in reads:
+                plan = [
+                    row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                ]
+                on_sessions = [step for step in plan if " sessions " in f"{step} "]
+                assert not any(step.startswith("SCAN sessions") for step in on_sessions), plan
+                assert not any("RIGHT PART OF ORDER BY" in step for step in plan), plan
+                if "steps IS NOT NULL" in statement:
+                    assert any("ix_sessions_walker_steps" in step for step in on_sessions), plan
+    finally:
+        ctx.db.dispose()

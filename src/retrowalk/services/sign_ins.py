@@ -37,12 +37,12 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _out(row: SignIn, account: Account) -> SignInOut:
+def _out(row: state.LiveSignIn) -> SignInOut:
     return SignInOut(
         id=row.id,
-        account_id=account.id,
-        role=Role(account.role),
-        display_name=account.display_name,
+        account_id=row.account_id,
+        role=Role(row.role),
+        display_name=row.display_name,
         walker_id=row.walker_id,
         csrf_token=row.csrf_token,
         flash=tuple(str(m) for m in row.flash_json or ()),
@@ -81,7 +81,17 @@ def start(
                 flash_json=_flash(flash),
             ),
         )
-        return NewSignIn(token=token, sign_in=_out(row, account))
+        live = state.LiveSignIn(
+            row.id,
+            account.id,
+            row.walker_id,
+            row.csrf_token,
+            row.last_seen_at,
+            row.flash_json,
+            account.role,
+            account.display_name,
+        )
+        return NewSignIn(token=token, sign_in=_out(live))
 
 
 def find(
@@ -98,11 +108,10 @@ def find(
         return None
     at = ctx.now()
     hashed = token_hash(token)
-    with ctx.db.reader() as tx:
-        found = state.sign_in_by_hash(tx, hashed)
-    if found is None:
+    with ctx.db.row_reader() as connection:
+        row = state.live_sign_in(connection, hashed)
+    if row is None:
         return None
-    row, account = found
     if at - row.last_seen_at > idle_timeout:
         end(ctx, token)
         return None
@@ -112,7 +121,7 @@ def find(
             if live is None:
                 return None
             live[0].last_seen_at = at
-    return _out(row, account)
+    return _out(row)
 
 
 def set_flash(ctx: AppContext, sign_in_id: int, flash: Sequence[str]) -> None:

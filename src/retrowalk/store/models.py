@@ -193,7 +193,7 @@ class WalkSession(Base):
     __tablename__ = "sessions"
     __table_args__ = (
         UniqueConstraint("walker_id", "client_key", name="uq_sessions_walker_client_key"),
-        Index("ix_sessions_walker_date", "walker_id", "local_date"),
+        Index("ix_sessions_walker_date_time", "walker_id", "local_date", "performed_at"),
         Index("ix_sessions_walker_logged", "walker_id", "logged_at"),
         Index("ix_sessions_walker_supervised", "walker_id", "supervised"),
         Index(

@@ -512,7 +512,7 @@ def day_summary(
     the date of the newest assessment and the newest recording's cadence (of a session not on
     one of the surfaces ``cadence_not_on``): six correlated index lookups in one statement."""
     params = {"walker_id": walker_id, "day": day, "not_on": list(cadence_not_on)}
-    row = tx.execute(_day_summary(), params).one()
+    row = tx.execute(_day_summary(tx.get_bind().dialect.name), params).one()
     return DaySummary(
         sessions_today=int(row[0] or 0),
         last_session_on=row[1],
@@ -524,11 +524,24 @@ def day_summary(
 
 
 @cache
-def _day_summary() -> Select[Any]:
-    """:func:`day_summary`'s statement, built once."""
+def _day_summary(backend: str) -> Select[Any]:
+    """:func:`day_summary`'s statement, built once for each kind of database."""
     walker = bindparam("walker_id", type_=Integer)
 
     def newest_with_steps(column: Any) -> Any:
+        if backend == "sqlite":
+            # Without statistics SQLite reads the full (walker, date, time) index from the
+            # newest end through every session without steps: the partial index is named
+            return (
+                text(
+                    f"SELECT {column.key} FROM sessions INDEXED BY ix_sessions_walker_steps "
+                    "WHERE walker_id = :walker_id AND steps IS NOT NULL AND duration_min > 0 "
+                    "ORDER BY local_date DESC, performed_at DESC, id DESC LIMIT 1"
+                )
+                .bindparams(walker)
+                .columns(column)
+                .scalar_subquery()
+            )
         return (
             select(column)
             .where(

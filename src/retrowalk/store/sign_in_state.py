@@ -9,14 +9,54 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import Connection, Select, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from retrowalk.store.models import Account, SignIn, SignInFailures, SigningKey
 
 PRUNE_BATCH = 500
 """At most this many stale rows are deleted per call, so a sign-in never waits on a purge."""
+
+
+class LiveSignIn(NamedTuple):
+    """What every request reads of its sign-in: its row and its account's role and name."""
+
+    id: int
+    account_id: int
+    walker_id: int | None
+    csrf_token: str
+    last_seen_at: datetime
+    flash_json: list[Any] | None
+    role: str
+    display_name: str
+
+
+def live_sign_in(connection: Connection, token_hash: str) -> LiveSignIn | None:
+    """The sign-in with this cookie hash, as columns (no ORM objects: every request reads
+    it, and on SQLite loading objects cost more than the query), or None."""
+    row = connection.execute(_live_sign_in(), {"token_hash": token_hash}).first()
+    return LiveSignIn(*row) if row is not None else None
+
+
+@cache
+def _live_sign_in() -> Select[Any]:
+    """Built once (building a statement costs as much as running it)."""
+    return (
+        select(
+            SignIn.id,
+            SignIn.account_id,
+            SignIn.walker_id,
+            SignIn.csrf_token,
+            SignIn.last_seen_at,
+            SignIn.flash_json,
+            Account.role,
+            Account.display_name,
+        )
+        .join(Account, SignIn.account_id == Account.id)
+        .where(SignIn.token_hash == bindparam("token_hash"))
+    )
 
 
 def sign_in_by_hash(session: Session, token_hash: str) -> tuple[SignIn, Account] | None:

@@ -125,7 +125,12 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     api_docs.mount_assets(app)
     install_error_handlers(app)
+    # The API first: FastAPI (0.137 and later) tries every route of every included router in
+    # turn, with no shortcut by prefix (fastapi#16159), and the phones' requests ("today",
+    # "log a session") are most of the traffic. Page routes come after; no path overlaps.
     for router in (
+        v1.router,
+        exercises_v1.router,
         common_pages.router,
         auth_pages.router,
         account_pages.router,
@@ -139,9 +144,7 @@ def create_app(
         clinician_pages.router,
         exercise_pages.router,
         learn_pages.router,
-        exercises_v1.router,
         api_docs.router,
-        v1.router,
     ):
         app.include_router(router)
     return app
