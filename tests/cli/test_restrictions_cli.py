@@ -97,6 +97,74 @@ def test_a_red_flag_at_the_check_in_from_the_terminal(database_url: str) -> None
     assert "--red-flag" in str(bad)
 
 
+def words(output: str) -> str:
+    """The output as one line (the terminal wraps long sentences)."""
+    return " ".join(output.split())
+
+
+def _planned(url: str) -> None:
+    enrol(url)
+    run(url, "screen", "1", *CLEAR, AT, "2026-01-05T09:00:00+00:00")
+    full_tests(url, "2026-01-05T09:10:00+00:00")
+    run(url, "plan", "1", AT, "2026-01-05T09:20:00+00:00")
+
+
+def _log(key: str, at: str) -> list[str]:
+    return ["log", "1", "--as-prescribed", "--pain-before", "2", "--pain-peak", "2",
+            "--pain-after", "2", "--effort", "3", "--key", key, AT, at]  # fmt: skip
+
+
+def test_a_red_flag_reported_at_any_time_from_the_terminal(database_url: str) -> None:
+    """RULES.md §7.7: the evening after a session, not the next morning; then sessions wait
+    for `retrowalk clear`, whatever the walker answers, re-screens or checks in."""
+    _planned(database_url)
+    run(database_url, *_log("mon", "2026-01-05T10:00:00+00:00"))
+    out = words(run(database_url, "red-flag", "1", "--red-flag", "calf_pain_swelling_warmth",
+                    AT, "2026-01-05T19:00:00+00:00"))  # fmt: skip
+    assert "calf_pain_swelling_warmth" in out
+    assert "warning sign" in out  # the check-in's words, and its action:
+    assert "Get emergency care now" in out
+    assert "red flag" in str(fails(database_url, *_log("tue", "2026-01-06T10:00:00+00:00")))
+    none = run(database_url, "red-flag", "1", "--none", AT, "2026-01-06T08:00:00+00:00")
+    assert "lifts nothing" in none
+    assert "warning sign" in none  # still there
+    run(database_url, "screen", "1", *CLEAR, AT, "2026-01-06T08:10:00+00:00")
+    run(database_url, "checkin", "1", "--pain", "1", "--stiffness", "1",
+        AT, "2026-01-06T08:20:00+00:00")  # fmt: skip
+    today = json.loads(run(database_url, "today", "1", "--json", AT, "2026-01-06T09:00:00+00:00"))
+    assert today["status"] == "stopped"
+    assert "red flag" in str(fails(database_url, *_log("tue", "2026-01-06T10:00:00+00:00")))
+    run(database_url, "clear", "1", "--scope", "red_flag", "--reason", "Doppler scan clear",
+        AT, "2026-01-06T11:00:00+00:00")  # fmt: skip
+    assert "Logged session" in run(database_url, *_log("tue", "2026-01-06T12:00:00+00:00"))
+
+
+def test_the_red_flag_command_asks_for_an_answer_in_its_own_flags(sqlite_url: str) -> None:
+    _planned(sqlite_url)
+    for args, said in (
+        ((), "--none"),
+        (("--red-flag", "sore"), "--red-flag"),
+        (("--red-flag", "locked_knee", "--none"), "opposite"),
+    ):
+        assert said in str(fails(sqlite_url, "red-flag", "1", *args))
+
+
+def test_a_check_in_closed_from_the_terminal_keeps_its_red_flag_questions(sqlite_url: str) -> None:
+    """A paper diary entered at the terminal decides Monday's session without its report;
+    the terminal says so, and the questions wait for an answer (`red-flag --none` here)."""
+    _planned(sqlite_url)
+    run(sqlite_url, *_log("mon", "2026-01-05T10:00:00+00:00"))
+    tuesday = words(run(sqlite_url, *_log("tue", "2026-01-06T10:00:00+00:00")))
+    assert "was closed without a report" in tuesday
+    today = json.loads(run(sqlite_url, "today", "1", "--json", AT, "2026-01-06T11:00:00+00:00"))
+    assert today["red_flags_unasked_since"] == "2026-01-05"
+    asked = words(run(sqlite_url, "today", "1", AT, "2026-01-06T11:00:00+00:00"))
+    assert "Warning-sign questions unanswered" in asked
+    run(sqlite_url, "red-flag", "1", "--none", AT, "2026-01-06T11:30:00+00:00")
+    today = json.loads(run(sqlite_url, "today", "1", "--json", AT, "2026-01-06T12:00:00+00:00"))
+    assert today["red_flags_unasked_since"] is None
+
+
 def test_a_refused_command_is_one_sentence_and_exit_code_2(tmp_path: Path) -> None:
     url = f"sqlite+pysqlite:///{tmp_path / 'cli.sqlite'}"
     enrol(url)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from retrowalk.clinical.fall_risk import FallRiskTests, Sex, assess_fall_risk
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.policy_timeline import PolicyTimeline, PolicyVersion
-from retrowalk.clinical.red_flags import CHECKIN_RED_FLAGS, KneeRedFlag
+from retrowalk.clinical.red_flags import CHECKIN_RED_FLAGS, RED_FLAGS, KneeRedFlag, red_flag_reason
 from retrowalk.clinical.restriction_models import Effect, RestrictionKind, Source
 from retrowalk.clinical.restrictions import (
     CHEST_PAIN_EMERGENCY,
@@ -27,6 +27,7 @@ from retrowalk.clinical.walker_record import (
     AssessmentFact,
     CheckinFact,
     ClearanceFact,
+    RedFlagReportFact,
     ScreeningFact,
     SessionFact,
     WalkerRecord,
@@ -89,6 +90,12 @@ def checkin(minute: int, pain: int, usual: float = 2.0, *flags: KneeRedFlag) -> 
         pain_nprs=pain,
         usual_pain_nprs=usual,
         red_flags=frozenset(flags),
+    )
+
+
+def report(minute: int, *flags: KneeRedFlag) -> RedFlagReportFact:
+    return RedFlagReportFact(
+        record_id=minute, at=at(minute), local_date=at(minute).date(), red_flags=frozenset(flags)
     )
 
 
@@ -277,6 +284,38 @@ def test_a_red_flag_at_the_morning_check_in_stops_and_refers(flag: KneeRedFlag) 
     assert found.blocks_sessions
 
 
+@pytest.mark.parametrize("flag", CHECKIN_RED_FLAGS)
+def test_a_red_flag_reported_at_any_time_stops_and_refers_as_at_the_check_in(
+    flag: KneeRedFlag,
+) -> None:
+    """RULES.md §7.7: the same restriction, the same words and what to do as the check-in's."""
+    reported = active_restrictions(WalkerRecord(red_flag_reports=(report(0, flag),)))
+    at_checkin = active_restrictions(WalkerRecord(checkins=(checkin(0, 2, 2.0, flag),)))
+    restriction = reported.of(RestrictionKind.RED_FLAG)
+    same = at_checkin.of(RestrictionKind.RED_FLAG)
+    assert restriction is not None
+    assert same is not None
+    assert restriction.triggers[0].source is Source.RED_FLAG_REPORT
+    assert [r.message for r in restriction.reasons] == [red_flag_reason(flag).message]
+    assert [r.message for r in restriction.reasons] == [r.message for r in same.reasons]
+    assert restriction.what_to_do == same.what_to_do == (RED_FLAGS[flag].action,)
+    assert (restriction.title, restriction.effect) == (same.title, same.effect)
+    assert reported.blocks_sessions
+
+
+def test_reporting_none_afterwards_never_lifts_a_reported_red_flag() -> None:
+    flagged = report(0, KneeRedFlag.HOT_SWOLLEN_KNEE)
+    assert RestrictionKind.RED_FLAG in kinds(red_flag_reports=(flagged, report(1), report(2)))
+    assert RestrictionKind.RED_FLAG in kinds(
+        red_flag_reports=(flagged,), checkins=(checkin(3, 1),), screenings=(screening(4),)
+    )
+    assert kinds(red_flag_reports=(report(0),)) == frozenset()  # "none of these" sets nothing
+    lifted = kinds(
+        red_flag_reports=(flagged, report(2)), clearances=(clearance(1, RestrictionKind.RED_FLAG),)
+    )
+    assert RestrictionKind.RED_FLAG not in lifted
+
+
 @pytest.mark.parametrize(
     ("event", "effect"),
     [
@@ -377,6 +416,7 @@ walker_action = st.one_of(
             st.frozensets(st.sampled_from(CHECKIN_RED_FLAGS), max_size=2),
         ),
     ),
+    st.tuples(st.just("report"), st.frozensets(st.sampled_from(CHECKIN_RED_FLAGS), max_size=2)),
 )
 action = st.one_of(
     walker_action, st.tuples(st.just("clearance"), st.sampled_from(list(RestrictionKind)))
@@ -397,6 +437,10 @@ def _add(record: WalkerRecord, kind: str, data: Any, minute: int) -> WalkerRecor
         pain, usual, red = data
         return record.model_copy(
             update={"checkins": (*record.checkins, checkin(minute, pain, usual, *red))}
+        )
+    if kind == "report":
+        return record.model_copy(
+            update={"red_flag_reports": (*record.red_flag_reports, report(minute, *data))}
         )
     return record.model_copy(update={"clearances": (*record.clearances, clearance(minute, data))})
 

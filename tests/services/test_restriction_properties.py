@@ -1,7 +1,7 @@
 """Properties of the gates through the real use cases and a real (SQLite) database:
 
-- no sequence of the walker's own actions (screenings, tests, sessions, check-ins, asking for
-  a plan) ever removes a restriction;
+- no sequence of the walker's own actions (screenings, tests, sessions, check-ins, red-flag
+  reports — "none of these" included —, asking for a plan) ever removes a restriction;
 - a walker with a restriction that stops sessions is never offered one, and a session without
   an adverse event is refused; one that needs supervision is never offered alone.
 """
@@ -24,6 +24,7 @@ from retrowalk.services import (
     assessments,
     checkins,
     plans,
+    red_flag_reports,
     restrictions,
     screening,
     sessions,
@@ -88,6 +89,7 @@ actions = st.lists(
         st.tuples(st.just("plan"), st.none()),
         st.tuples(st.just("walk"), walks),
         st.tuples(st.just("checkin"), mornings),
+        st.tuples(st.just("report"), mornings.map(lambda m: m["new_red_flags"])),
     ),
     min_size=1,
     max_size=8,
@@ -126,6 +128,10 @@ def _act(ctx: AppContext, me: Actor, walker_id: int, kind: str, data: Any, day: 
                 me,
                 walker_id,
                 walk,
+            )
+        elif kind == "report":
+            red_flag_reports.report_red_flags(
+                ctx.at(at + timedelta(hours=8)), me, walker_id, {"new_red_flags": data}
             )
         else:
             checkins.morning_checkin(

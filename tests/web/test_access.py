@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi.routing import iter_route_contexts
 
+from retrowalk.store.models import Walker
 from tests.web.conftest import BASELINE, CLEARED_SCREENING, Person, World, sign_in
 
 VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
@@ -42,6 +43,7 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "reason": "intruder",
     },
     ("POST", "/api/v1/walkers/{walker_id}/notes"): {"text": "intruder"},
+    ("POST", "/api/v1/walkers/{walker_id}/red-flags"): {"new_red_flags": []},
     ("POST", "/clinician/walkers/{walker_id}/clear"): {
         "scope": "adverse_event",
         "clear_reason": "intruder",
@@ -179,6 +181,7 @@ OWN_RECORD_PAGES = {
     "/session",
     "/log",
     "/checkin",
+    "/red-flags",
     "/progress",
     "/reminders",
     "/plan/print",
@@ -300,7 +303,10 @@ def _victim_state(world: World) -> tuple[int, ...]:
 
     programme = exercises.walker_programme(world.ctx, world.admin, walker_id)
     adherence = exercise_log.exercise_adherence(world.ctx, world.admin, walker_id, weeks=1)
+    with world.ctx.db.reader() as tx:  # every change of the record raises it (audited)
+        version = tx.get(Walker, walker_id).record_version  # type: ignore[union-attr]
     return (
+        version,
         len(record.sessions),
         len(record.checkins),
         len(record.prescriptions),

@@ -3,7 +3,8 @@
 
 States, not just addresses: a form empty, a form sent back with its errors, a result, the
 guided session before Start, running (its fixed bar) and with the stop dialog open, today
-in each status a walker meets (screening first, ready, done, stopped), the reminders page
+in each status a walker meets (screening first, ready, done, stopped, warning-sign questions
+unasked), the warning-sign report (empty, with errors, a flag, none), the reminders page
 before and after the link is made, the clinician's list, a walker with an adverse event, the
 change log, invitations, team and policy, and the pages before sign-in. Every state is run
 through axe before the test fails, so one run lists everything to fix; a screenshot of each
@@ -201,6 +202,26 @@ def walker_states(browser: Any, world: World, check: Checker, viewport: dict[str
     go = visit(page, world, check)
     go("/today", "today stopped")
     go("/log", "tell us what went wrong")
+    go("/red-flags", "warning signs")
+    page.click("button:has-text('Send')")
+    check(page, "warning signs with errors")
+    page.check("input[name=new_red_flags][value=hot_swollen_knee]")
+    page.click("button:has-text('Send')")
+    check(page, "warning signs result")
+    page.context.close()
+
+    # a session the clinic logged closed yesterday's check-in: its red-flag questions wait
+    unasked = person(world, "unasked", stage="yesterday")
+    assert unasked.walker is not None
+    body = {**SESSION_BODY, "client_key": f"axe-clinic-{next(_serial)}"}
+    sessions.log_session(world.ctx, world.clinician_a.actor, unasked.walker.id, body)
+    page = signed_in(browser, world, unasked, viewport)
+    go = visit(page, world, check)
+    go("/today", "today warning-sign questions unasked")
+    go("/red-flags", "warning signs unasked")
+    page.check("input[name=none_of_these]")
+    page.click("button:has-text('Send')")
+    check(page, "warning signs none")
     page.context.close()
 
 

@@ -325,7 +325,7 @@ def test_walker_pages_reflow_at_200_percent_zoom(
     page = context.new_page()
     sign_in(page, world, world.walker_a.email, world.walker_a.password)
     page.wait_for_url("**/today")
-    paths = ("/today", "/session", "/log", "/checkin", "/progress", "/evidence")
+    paths = ("/today", "/session", "/log", "/checkin", "/red-flags", "/progress", "/evidence")
     onboarding = ("/onboarding/screening", "/onboarding/tests")
     for path in paths + onboarding:
         page.goto(f"{world.url}{path}")
@@ -379,4 +379,46 @@ def test_a_red_flag_stays_when_the_screening_is_answered_again_without_it(
     row = desk.locator(f"tr[data-walker-id='{rita.walker.id}']")  # type: ignore[union-attr]
     assert row.locator("[data-flag=red_flag]").count() == 1
     assert "calf" in row.inner_text().lower()
+    desk_context.close()
+
+
+def test_a_hot_swollen_knee_in_the_evening_is_told_from_today_at_once(
+    world: World, browser: Any, screenshots: Path
+) -> None:
+    """RULES.md §7.7 at any time: after the day's session, from "today", without waiting for
+    the morning check-in; the walker is told what to do and her clinician sees it."""
+    hana = invite_walker(
+        world.ctx, world.clinician_a, "hana@example.org", "Hana Hot", "hana-pass-12"
+    )
+    walker_id = hana.walker.id  # type: ignore[union-attr]
+    screening.screen_walker(world.ctx, hana.actor, walker_id, CLEARED_SCREENING)
+    assessments.record_assessment(world.ctx, hana.actor, walker_id, BASELINE)
+    plans.make_plan(world.ctx, hana.actor, walker_id)
+    phone = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = phone.new_page()
+    sign_in(page, world, hana.email, hana.password)
+    page.wait_for_url("**/today")
+    page.click("a:has-text('Tell us about a warning sign')")
+    page.wait_for_url("**/red-flags")
+    page.click("button:has-text('Send')")  # nothing ticked: asked again, in words
+    expect(page.locator("#form-error")).to_be_focused()
+    assert "None of these is new" in page.inner_text("#form-error")
+    page.check("input[name=new_red_flags][value=hot_swollen_knee]")
+    page.click("button:has-text('Send')")
+    main = page.inner_text("main")
+    assert "No backward walking for now" in main
+    assert "See a doctor today" in main
+    shot(page, screenshots, "phone-14-red-flag-reported")
+    page.click("a:has-text('Back to today')")
+    assert page.locator("[data-status=stopped]").count() == 1
+    assert page.locator("a:has-text('Start the guided session')").count() == 0
+    phone.close()
+
+    desk_context = browser.new_context(viewport=DESKTOP)
+    desk = desk_context.new_page()
+    sign_in(desk, world, world.clinician_a.email, world.clinician_a.password)
+    desk.wait_for_url("**/clinician")
+    row = desk.locator(f"tr[data-walker-id='{walker_id}']")
+    assert row.locator("[data-flag=red_flag]").count() == 1
+    assert "hot and swollen" in row.inner_text().lower()
     desk_context.close()

@@ -173,6 +173,7 @@ def test_every_question_a_message_names_is_on_its_page(world: World) -> None:
         pages = {
             "/log": labels.LOG_FIELDS,
             "/checkin": labels.CHECKIN_FIELDS,
+            "/red-flags": labels.RED_FLAG_FIELDS,
             "/onboarding/tests": labels.TEST_FIELDS,
         }
         for path, fields in pages.items():

@@ -1,4 +1,5 @@
-"""``retrowalk today``, ``log`` and ``checkin``: the walker's day, session and next morning."""
+"""``retrowalk today``, ``log``, ``checkin`` and ``red-flag``: the walker's day, session, next
+morning, and a warning sign reported at any time."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from retrowalk.present import vocabulary as vocab
 from retrowalk.services import (
     checkins,
     plans,
+    red_flag_reports,
     sessions,
 )
 from retrowalk.services.errors import InvalidRequest
@@ -55,6 +57,14 @@ def today(
     if result.step_rate_per_min is not None:
         out.print(f"  Step rate: {result.step_rate_per_min:g} steps a minute (your own cadence).")
     show_restrictions(result.restrictions)
+    if result.red_flags_unasked_since is not None:
+        out.print(
+            "[bold yellow]Warning-sign questions unanswered:[/] the morning check-in after the "
+            f"session on {result.red_flags_unasked_since} was closed without a report; ask the "
+            f"walker and record it (`retrowalk red-flag {walker_id} --red-flag CODE` or "
+            "`--none`).",
+            highlight=False,
+        )
     if result.reassessment_due:
         out.print("The tests and KOOS are due again (`retrowalk assess --kind reassessment`).")
 
@@ -237,8 +247,61 @@ def checkin(
     show_restrictions(result.restrictions)
 
 
+RED_FLAG_CODES = (
+    "calf_pain_swelling_warmth, hot_swollen_knee, locked_knee, knee_giving_way or "
+    "cannot_bear_weight"
+)
+
+
+def red_flag(
+    walker_id: WalkerArg,
+    red_flag: Annotated[
+        list[str] | None,
+        typer.Option("--red-flag", help=f"A warning sign new since the session: {RED_FLAG_CODES}."),
+    ] = None,
+    none: Annotated[
+        bool, typer.Option("--none", help="None of the warning signs is new (lifts nothing).")
+    ] = False,
+    at: AtOption = None,
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A warning sign (red flag) new since the last session, at any time: stops and refers."""
+    if not red_flag and not none:
+        raise InvalidRequest(
+            f"Give each new warning sign with --red-flag ({RED_FLAG_CODES}), or --none when "
+            "none of them is new.",
+            field="new_red_flags",
+        )
+    if red_flag and none:
+        raise InvalidRequest(
+            "--red-flag and --none say opposite things: give one of them.", field="new_red_flags"
+        )
+    ctx, actor = open_context(database_url)
+    data: dict[str, Any] = {"new_red_flags": red_flag or []}
+    moment = parse_at(at)
+    if moment is not None:
+        data["at"] = moment
+    result = red_flag_reports.report_red_flags(ctx, actor, walker_id, data)
+    if emit(result, as_json):
+        return
+    if result.new_red_flags:
+        out.print(
+            f"Recorded red-flag report {result.id} ({result.local_date}): "
+            + ", ".join(f.value for f in result.new_red_flags),
+            highlight=False,
+        )
+    else:
+        out.print(
+            f"Recorded red-flag report {result.id} ({result.local_date}): none is new. "
+            "It lifts nothing."
+        )
+    show_restrictions(result.restrictions)
+
+
 def register(app: typer.Typer) -> None:
-    """Add today, log and checkin to the root app."""
+    """Add today, log, checkin and red-flag to the root app."""
     app.command("today")(speaks_flags(today))
     app.command("log")(speaks_flags(log))
     app.command("checkin")(speaks_flags(checkin))
+    app.command("red-flag")(speaks_flags(red_flag))

@@ -221,7 +221,8 @@ CHECKIN_RED_FLAGS: Final[tuple[KneeRedFlag, ...]] = (
     KneeRedFlag.KNEE_GIVING_WAY,
     KneeRedFlag.CANNOT_BEAR_WEIGHT,
 )
-"""What the morning check-in asks about as new since the last session (RULES.md §7.7)."""
+"""What the morning check-in asks about as new since the last session (RULES.md §7.7), and
+what a walker can report at any time, without waiting for the next morning."""
 
 
 FEVER_QUESTION: Final[str] = "Do you have a fever, or do you feel unwell?"

@@ -41,6 +41,8 @@ class Source(StrEnum):
     ASSESSMENT = "assessment"
     SESSION = "session"
     CHECKIN = "checkin"
+    RED_FLAG_REPORT = "red_flag_report"
+    """A red flag the walker reported at any time, outside a check-in (RULES.md §7.7)."""
 
 
 class Trigger(BaseModel):

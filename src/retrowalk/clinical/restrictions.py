@@ -4,7 +4,7 @@ A **restriction** is anything that stops or limits backward walking: a red flag 
 refer), a clearance requirement, high or not-known fall risk or a walking aid (every session
 supervised), an open adverse-event review, a rest day. This module computes the set that is
 active for a walker from their **whole record** — every screening, assessment, session,
-morning check-in and clearance — never from "the latest screening":
+morning check-in, red-flag report and clearance — never from "the latest screening":
 
 - every record that calls for a restriction is a :class:`Trigger` of it, at the time the
   program learned of it; a later record can only add triggers, so re-screening with other
@@ -147,6 +147,17 @@ def _red_flag_triggers(record: WalkerRecord) -> list[Trigger]:
                     c,
                     Source.CHECKIN,
                     (red_flag_reason(f, "checkin.red_flag") for f in flags),
+                    (f.info.action for f in flags),
+                )
+            )
+    for r in record.red_flag_reports:
+        flags = by_urgency(r.red_flags)
+        if flags:
+            found.append(
+                _trigger(
+                    r,
+                    Source.RED_FLAG_REPORT,
+                    (red_flag_reason(f, "report.red_flag") for f in flags),
                     (f.info.action for f in flags),
                 )
             )

@@ -59,6 +59,15 @@ class CheckinFact(Fact):
     """Red flags reported as new since the session (RULES.md §7.7)."""
 
 
+class RedFlagReportFact(Fact):
+    """Red flags the walker reported as new at any time, outside a morning check-in (RULES.md
+    §7.7: she need not wait for the next morning). An empty set answers "none of these": it
+    is kept, and it never lifts anything (§7.1)."""
+
+    local_date: date
+    red_flags: frozenset[KneeRedFlag] = frozenset()
+
+
 class ClearanceFact(Fact):
     kind: RestrictionKind
     reason: str
@@ -73,4 +82,5 @@ class WalkerRecord(BaseModel):
     assessments: tuple[AssessmentFact, ...] = ()
     sessions: tuple[SessionFact, ...] = ()
     checkins: tuple[CheckinFact, ...] = ()
+    red_flag_reports: tuple[RedFlagReportFact, ...] = ()
     clearances: tuple[ClearanceFact, ...] = ()

@@ -262,6 +262,11 @@ TODAY_STATUSES = Vocabulary(
             "morning check-in first",
             "First the morning check-in: how your knee is the morning after decides today.",
         ),
+        TodayStatus.RED_FLAGS_FIRST: (
+            "warning-sign questions first",
+            "First the questions about warning signs: a morning check-in was closed without "
+            "your answers.",
+        ),
         TodayStatus.READY: ("ready", "Here is today's session."),
         TodayStatus.DONE_TODAY: ("done today", "Today's session is logged."),
     },

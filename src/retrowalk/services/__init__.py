@@ -74,12 +74,20 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     (RULES §3: a missing report → hold; shown in ``HistoryOut.missed_reports``). Refused
     (``NotReadyToWalk``, a ``Conflict``) before the walker may start: not screened, stopped
     by a red flag, no plan yet, or awaiting a clinician's clearance; the sentence says what
-    must happen first. A session with an adverse event is stored whenever a plan exists.
+    must happen first. A walker's own session also waits for a due morning check-in and for
+    the red-flag questions a check-in decided without its report left unasked (RULES §7.7;
+    a clinician's or the terminal's session is told so in ``notices``). A session with an
+    adverse event is stored whenever a plan exists.
 ``checkins``
     ``morning_checkin(ctx, actor, walker_id, data: CheckinIn) -> CheckinOut`` — stores the
     progression decision and the next prescription version with reasons and rule version.
     A report dated (walker's local time) on the session's own date is refused
     (``CheckinNotOpen``, a ``Conflict``: "the next-morning check-in opens on <date>").
+``red_flag_reports``
+    ``report_red_flags(ctx, actor, walker_id, data: RedFlagReportIn) -> RedFlagReportOut`` —
+    red flags new since the last session, at any time (RULES §7.7: the check-in's questions
+    without waiting for the morning): any one sets the stop-and-refer restriction at once;
+    empty answers "none of these" (kept, audited, lifts nothing).
 ``clinician``
     ``clear_walker(ctx, actor, walker_id, data: ClearanceIn) -> ClearanceOut``.
     ``adjust_prescription(ctx, actor, walker_id, data: AdjustmentIn) -> PrescriptionOut``.

@@ -32,6 +32,7 @@ ACTION_WORDS: dict[str, str] = {
     "session.log": "logged a session",
     "restriction.add": "a restriction followed from this record",
     "checkin.missing_report": "decided without a next-morning report",
+    "red_flag_report.record": "answered the questions about warning signs (red flags)",
     "note.add": "added a note",
     "account.change_password": "changed their password",
     "account.reset_password": "set a new password with a password link",
@@ -48,6 +49,7 @@ ACTION_WORDS: dict[str, str] = {
 """Actions in words; an action not listed is shown by its kind (see :func:`action_words`)."""
 KIND_WORDS: dict[str, str] = {
     "checkin": "next-morning check-in",
+    "red_flag_report": "warning signs (red flags) reported",
     "clearance": "recorded a clearance",
     "prescription": "plan",
     "session": "session",

@@ -230,15 +230,18 @@ def hold_unreported_session(
     performed_at: datetime,
     at: datetime,
     policy: PolicyConfig,
-) -> None:
-    """Before a new session on a later day: decide the last one without its morning report.
+) -> WalkSession | None:
+    """Before a new session on a later day: decide the last one without its morning report;
+    the session so decided (None: there was none).
 
     RULES §3: a missing next-morning report → hold. The decision is stored like any other,
-    and a late report for that session is then refused (it was already decided).
+    and a late report for that session is then refused (it was already decided). Its red-flag
+    questions (§7.7) stay to be asked: :func:`~.pending_checkins.red_flags_unasked_since`.
     """
     previous = unreported_session(tx, walker, performed_at, planned=None)
     if previous is not None:
         decide_and_store(tx, actor, walker, previous, None, at, policy)
+    return previous
 
 
 def morning_checkin(

@@ -1,9 +1,16 @@
-"""The session still waiting for its next-morning report.
+"""The session still waiting for its next-morning report, and red-flag questions unasked.
 
 RULES.md §3: the morning after a session decides the next one. Today's page asks for that
 report before it offers a session, a walker's next session is refused until it is given,
 and for a clinician or the terminal entering a paper diary the report-less session is decided
 "hold" before the next one is stored.
+
+RULES.md §7.7: the morning check-in also asks whether a red flag is new since the session.
+A check-in decided without its report (a later session was logged first) leaves those
+questions unasked, and a missing report must not drop them (**policy**, found by the
+outside-in test): until the walker answers them — at her next check-in, or in a red-flag
+report — her today asks them first and her own next session waits for them. The progression
+decision stays "hold" (§3): only the safety questions are carried over.
 """
 
 from __future__ import annotations
@@ -20,6 +27,24 @@ CHECKIN_FIRST = (
     "First the morning check-in for your session on {day}: how your knee is the morning after "
     "decides today's session. Open the check-in, then log or start today's session."
 )
+
+RED_FLAGS_FIRST = (
+    "First the questions about warning signs: your morning check-in after your session on "
+    "{day} was closed without your answers, because another session was logged first. "
+    "Answer them (it takes a moment), then log or start today's session."
+)
+UNASKED_NOTICE = (
+    "The morning check-in for the session on {day} was closed without a report (the plan "
+    "holds). Its questions about warning signs are not lost: the walker is asked them in the "
+    "app before her next session."
+)
+"""Told to a clinician (or the terminal) whose session closed a check-in without its report."""
+
+
+def red_flags_unasked_since(tx: Session, walker: Walker) -> date | None:
+    """The date of the oldest session whose red-flag questions were left unasked by a
+    check-in decided without its report, and not answered since (None: nothing unasked)."""
+    return repo.red_flags_unasked_since(tx, walker.id)
 
 
 def unreported_session(

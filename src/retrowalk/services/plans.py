@@ -45,7 +45,9 @@ from retrowalk.services.convert import prescription_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk
 from retrowalk.services.pending_checkins import (
     CHECKIN_FIRST,
+    RED_FLAGS_FIRST,
     checkin_opens_on,
+    red_flags_unasked_since,
     unreported_session,
 )
 from retrowalk.services.policies import policy_in, walker_and_policy
@@ -276,6 +278,7 @@ def _status(
     screened: bool,
     summary: repo.DaySummary,
     checkin_due: WalkSession | None = None,
+    red_flags_unasked: date | None = None,
 ) -> tuple[TodayStatus, str, PrescriptionRow | None]:
     if not screened:
         return TodayStatus.NEEDS_SCREENING, "Answer the screening questions first.", None
@@ -313,6 +316,8 @@ def _status(
         return TodayStatus.DONE_TODAY, "Today's session is logged. Check in tomorrow morning.", row
     if checkin_due is not None:
         return TodayStatus.CHECKIN_FIRST, CHECKIN_FIRST.format(day=checkin_due.local_date), row
+    if red_flags_unasked is not None:
+        return TodayStatus.RED_FLAGS_FIRST, RED_FLAGS_FIRST.format(day=red_flags_unasked), row
     return TodayStatus.READY, "Here is today's session.", row
 
 
@@ -383,17 +388,19 @@ def _today(
     )
     waiting = unreported_session(tx, walker, at, planned=None)
     opens_on = checkin_opens_on(waiting, walker) if waiting is not None else None
+    unasked = red_flags_unasked_since(tx, walker)
+    walker_asks = actor.role is Role.WALKER
     status, message, row = _status(
         tx,
         walker,
         restrictions,
         screened=bool(record.screenings),
         summary=summary,
-        # the walker's own today asks the report first; a clinician entering a paper diary
-        # goes on (the report-less session is then decided "hold")
-        checkin_due=waiting
-        if actor.role is Role.WALKER and opens_on is not None and today >= opens_on
-        else None,
+        # the walker's own today asks the report (and red-flag questions a missing report left
+        # unasked) first; a clinician entering a paper diary goes on (the report-less session
+        # is then decided "hold", and its red-flag questions are asked to the walker)
+        checkin_due=waiting if walker_asks and opens_on is not None and today >= opens_on else None,
+        red_flags_unasked=unasked if walker_asks else None,
     )
     step_back = False
     reasons: tuple[Reason, ...] = ()
@@ -463,4 +470,5 @@ def _today(
         step_rate_per_min=step_rate,
         checkin_for_session_on=waiting.local_date if waiting is not None else None,
         checkin_opens_on=opens_on,
+        red_flags_unasked_since=unasked,
     )

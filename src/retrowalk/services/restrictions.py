@@ -1,11 +1,12 @@
 """A walker's restrictions, from their whole stored record (RULES.md §7).
 
 Every gate of the services reads :func:`restrictions_of`: it turns the stored screenings,
-assessments, sessions with adverse events, check-ins and clearances into the facts of
-:mod:`retrowalk.clinical.restrictions` and lets the clinical rules decide. Fall risk is
-re-assessed from the stored test values under today's rules, oldest first (so a retested TUG
-is compared with the one before it), and a treadmill speed never feeds the overground-speed
-rule: a verdict stored by an older, laxer rule can never keep a walker unrestricted.
+assessments, sessions with adverse events, check-ins, red-flag reports and clearances into
+the facts of :mod:`retrowalk.clinical.restrictions` and lets the clinical rules decide. Fall
+risk is re-assessed from the stored test values under today's rules, oldest first (so a
+retested TUG is compared with the one before it), and a treadmill speed never feeds the
+overground-speed rule: a verdict stored by an older, laxer rule can never keep a walker
+unrestricted.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from retrowalk.clinical.walker_record import (
     AssessmentFact,
     CheckinFact,
     ClearanceFact,
+    RedFlagReportFact,
     ScreeningFact,
     SessionFact,
     WalkerRecord,
@@ -175,6 +177,7 @@ class _Rows:
     assessments: list[Row[Any]] = field(default_factory=list)
     sessions: list[Row[Any]] = field(default_factory=list)
     checkins: list[Row[Any]] = field(default_factory=list)
+    red_flag_reports: list[Row[Any]] = field(default_factory=list)
     clearances: list[Row[Any]] = field(default_factory=list)
 
 
@@ -190,8 +193,9 @@ def walker_records(
     earlier time, nor one hidden behind a clearance dated ahead. Only the records that can
     set a restriction are read: every screening, assessment and clearance, the sessions that
     reported an adverse event, the check-ins with a red flag or a morning pain from the lowest
-    level that can make a rest day under ``policy``; the clinical rules decide on them, and a
-    long history of uneventful sessions and mornings is never loaded."""
+    level that can make a rest day under ``policy``, the red-flag reports that named a flag;
+    the clinical rules decide on them, and a long history of uneventful sessions and mornings
+    is never loaded."""
     ids = [w.id for w in walkers]
     if not ids:
         return {}
@@ -204,6 +208,8 @@ def walker_records(
         rows[row.walker_id].sessions.append(row)
     for row in repo.checkins_that_may_restrict(tx, ids, lowest_rest_day_pain_nprs(policy)):
         rows[row.walker_id].checkins.append(row)
+    for row in repo.red_flag_reports_recorded(tx, ids):
+        rows[row.walker_id].red_flag_reports.append(row)
     for row in repo.clearances_recorded(tx, ids):
         rows[row.walker_id].clearances.append(row)
     found: dict[int, WalkerRecord | Exception] = {}
@@ -264,6 +270,17 @@ def _record(walker: Walker, rows: _Rows, policy: PolicyConfig) -> WalkerRecord:
                 red_flags=frozenset(KneeRedFlag(f) for f in row.red_flags or ()),
             )
             for row in rows.checkins
+        ),
+        red_flag_reports=tuple(
+            RedFlagReportFact(
+                record_id=row.id,
+                seq=row.seq,
+                at=row.created_at,
+                recorded_by=row.recorded_by,
+                local_date=row.local_date,
+                red_flags=frozenset(KneeRedFlag(f) for f in row.red_flags),
+            )
+            for row in rows.red_flag_reports
         ),
         clearances=tuple(
             ClearanceFact(

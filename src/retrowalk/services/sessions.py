@@ -37,7 +37,14 @@ from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import session_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
-from retrowalk.services.pending_checkins import CHECKIN_FIRST, due_checkin, unreported_session
+from retrowalk.services.pending_checkins import (
+    CHECKIN_FIRST,
+    RED_FLAGS_FIRST,
+    UNASKED_NOTICE,
+    due_checkin,
+    red_flags_unasked_since,
+    unreported_session,
+)
 from retrowalk.services.plans import supervision_for
 from retrowalk.services.policies import WalkerInPolicy, policy_in, walker_and_policy
 from retrowalk.services.record_cache import RecordCache
@@ -234,14 +241,19 @@ def _check_in_first(
     tx: Session, actor: Actor, walker: Walker, at: datetime, session_in: SessionIn
 ) -> None:
     """A walker's next session waits for the last one's morning report (RULES.md §3), so a
-    painful morning is never skipped by logging first; a session reporting something that went
-    wrong is always stored. A clinician or the terminal entering a paper diary goes on (the
-    report-less session is then decided "hold")."""
+    painful morning is never skipped by logging first, and for the red-flag questions a
+    check-in decided without its report left unasked (§7.7); a session reporting something
+    that went wrong is always stored. A clinician or the terminal entering a paper diary goes
+    on (the report-less session is then decided "hold", and the walker is asked its red-flag
+    questions)."""
     if actor.role is not Role.WALKER or session_in.adverse_events:
         return
     waiting = due_checkin(tx, walker, at)
     if waiting is not None:
         raise NotReadyToWalk(CHECKIN_FIRST.format(day=waiting.local_date))
+    unasked = red_flags_unasked_since(tx, walker)
+    if unasked is not None:
+        raise NotReadyToWalk(RED_FLAGS_FIRST.format(day=unasked))
 
 
 def _another_today(
@@ -368,7 +380,7 @@ def _log_locked(
         raise NotReadyToWalk(blocker)
     another_today = _another_today(tx, walker, session_in, performed_at)
     _check_in_first(tx, actor, walker, at, session_in)
-    hold_unreported_session(tx, actor, walker, performed_at, at, policy)
+    decided = hold_unreported_session(tx, actor, walker, performed_at, at, policy)
     plan = repo.latest_prescription(tx, walker.id)
     need = supervision_for(tx, walker, restrictions, plan)
     planned_supervised = need.required if plan is not None else None
@@ -395,6 +407,9 @@ def _log_locked(
         entity_id=row.id,
         at=at,
     )
+    if decided is not None and actor.role is not Role.WALKER:
+        # said to whoever closed the check-in; not a supervision notice (not audited as one)
+        notices = (*notices, UNASKED_NOTICE.format(day=decided.local_date))
     return session_out(row).model_copy(update={"notices": notices})
 
 

@@ -48,6 +48,9 @@ SESSION_ADVERSE = "CAST(adverse_events AS TEXT) <> '[]'"
 queries write the same text (``repositories.ADVERSE_EVENTS_REPORTED``) so it serves them."""
 CHECKIN_RED_FLAGS = "red_flags IS NOT NULL AND CAST(red_flags AS TEXT) NOT IN ('[]', 'null')"
 """The condition of the partial index of check-ins that reported a new red flag."""
+REPORTED_RED_FLAGS = "CAST(red_flags AS TEXT) <> '[]'"
+"""The condition of the partial index of red-flag reports that named at least one flag (an
+empty report answers "none of these")."""
 
 ROLES = ("walker", "clinician", "admin")
 STAFF_ROLES = ("clinician", "admin")
@@ -296,7 +299,9 @@ class Checkin(Base):
     """The next-morning report for one session, and the decision it led to.
 
     ``report_missing`` rows record that no report came before the next session was logged:
-    the rule then holds (RULES §3) and the pain and stiffness are NULL.
+    the rule then holds (RULES §3) and the pain and stiffness are NULL. Their red-flag
+    questions (§7.7) were not asked: they stay to be asked until the walker answers them
+    (``repositories.red_flags_unasked_since``).
     """
 
     __tablename__ = "checkins"
@@ -326,6 +331,33 @@ class Checkin(Base):
     """The walker's usual pain level the report was compared with (RULES.md §3 amendments)."""
     decision: Mapped[str] = mapped_column(String(24))
     next_prescription_id: Mapped[int | None] = mapped_column(ForeignKey("prescriptions.id"))
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+
+
+class RedFlagReport(Base):
+    """Red flags a walker reported as new at any time, outside a morning check-in (RULES.md
+    §7.7): the same questions, asked whenever she opens them, so a sign that appears in the
+    evening or on a day without a session is not left until the next check-in. An empty list
+    answers "none of these" (kept: it answers the questions a missing morning report left
+    unasked); it never lifts a restriction (§7.1)."""
+
+    __tablename__ = "red_flag_reports"
+    __table_args__ = (
+        Index("ix_red_flag_reports_walker_created", "walker_id", "created_at"),
+        Index(
+            "ix_red_flag_reports_walker_flagged",
+            "walker_id",
+            sqlite_where=text(REPORTED_RED_FLAGS),
+            postgresql_where=text(REPORTED_RED_FLAGS),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
+    created_at: Mapped[datetime]
+    local_date: Mapped[date] = mapped_column(Date)
+    red_flags: Mapped[list[Any]]
+    """The red flags reported as new (codes of ``clinical.red_flags.CHECKIN_RED_FLAGS``)."""
     recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
 
 

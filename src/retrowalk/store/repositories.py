@@ -23,15 +23,17 @@ from sqlalchemy import (
     bindparam,
     exists,
     func,
+    or_,
     select,
     text,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
 
 from retrowalk.store.models import (
     CHECKIN_RED_FLAGS,
+    REPORTED_RED_FLAGS,
     SESSION_ADVERSE,
     STAFF_ROLES,
     Account,
@@ -45,6 +47,7 @@ from retrowalk.store.models import (
     DatabaseInstance,
     Invitation,
     Prescription,
+    RedFlagReport,
     Screening,
     SessionRecording,
     SetupToken,
@@ -344,6 +347,45 @@ literal SQL, the same text as the partial index ``ix_sessions_walker_adverse``'s
 so both databases serve it from that index (a bound parameter would not match it)."""
 RED_FLAGS_REPORTED = text(CHECKIN_RED_FLAGS.replace("red_flags", "checkins.red_flags"))
 """Check-ins that reported a new red flag (the partial index ``ix_checkins_walker_red_flags``)."""
+FLAGGED_REPORTS = text(REPORTED_RED_FLAGS.replace("red_flags", "red_flag_reports.red_flags"))
+"""Red-flag reports that named a flag (the partial index ``ix_red_flag_reports_walker_flagged``)."""
+
+
+def red_flags_unasked_since(tx: Session, walker_id: int) -> date | None:
+    """The date of the oldest session whose morning check-in was decided without its report
+    (a later session was logged first) after the walker last answered the red-flag questions
+    — at a check-in with its report, or in a red-flag report — or None when none is. One
+    statement."""
+    found: date | None = tx.scalar(_red_flags_unasked_since(), {"walker_id": walker_id})
+    return found
+
+
+@cache
+def _red_flags_unasked_since() -> Select[Any]:
+    walker: Any = bindparam("walker_id")
+    at_checkin = (
+        select(func.max(Checkin.created_at))
+        .where(Checkin.walker_id == walker, Checkin.report_missing.is_(False))
+        .scalar_subquery()
+    )
+    in_report = (
+        select(func.max(RedFlagReport.created_at))
+        .where(RedFlagReport.walker_id == walker)
+        .scalar_subquery()
+    )
+    missing = aliased(Checkin, name="missing")  # the subqueries read every check-in
+    return (
+        select(WalkSession.local_date)
+        .join(missing, missing.session_id == WalkSession.id)
+        .where(
+            missing.walker_id == walker,
+            missing.report_missing.is_(True),
+            or_(at_checkin.is_(None), missing.created_at > at_checkin),
+            or_(in_report.is_(None), missing.created_at > in_report),
+        )
+        .order_by(missing.created_at, missing.id)
+        .limit(1)
+    )
 
 
 def adverse_sessions(tx: Session, walker_id: int) -> list[WalkSession]:
@@ -652,6 +694,14 @@ FACT_COLUMNS: dict[str, tuple[Any, ...]] = {
         Checkin.usual_pain_nprs,
         Checkin.red_flags,
     ),
+    "red_flag_report": (
+        RedFlagReport.id,
+        RedFlagReport.walker_id,
+        RedFlagReport.created_at,
+        RedFlagReport.recorded_by,
+        RedFlagReport.local_date,
+        RedFlagReport.red_flags,
+    ),
     "clearance": (
         Clearance.id,
         Clearance.walker_id,
@@ -668,6 +718,7 @@ _FACT_MODELS: dict[str, Any] = {
     "assessment": Assessment,
     "session": WalkSession,
     "checkin": Checkin,
+    "red_flag_report": RedFlagReport,
     "clearance": Clearance,
 }
 
@@ -743,6 +794,12 @@ def checkins_that_may_restrict(
     painful = _with_seq(tx, "checkin", walker_ids, Checkin.pain_nprs >= pain_from_nprs)
     found = {row.id: row for row in [*flagged, *painful]}
     return [found[key] for key in sorted(found)]
+
+
+def red_flag_reports_recorded(tx: Session, walker_ids: Sequence[int]) -> list[Row[Any]]:
+    """The red-flag reports of these walkers that named a flag (partial index): an empty one
+    ("none of these") sets nothing, and never lifts anything."""
+    return _with_seq(tx, "red_flag_report", walker_ids, FLAGGED_REPORTS)
 
 
 def clearances_recorded(tx: Session, walker_ids: Sequence[int]) -> list[Row[Any]]:

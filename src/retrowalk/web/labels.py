@@ -29,8 +29,13 @@ ANOTHER_TODAY_FIELD = {"another_today": "Is this another session today?"}
 CHECKIN_FIELDS: dict[str, str] = {
     "pain_nprs": "Knee pain this morning",
     "stiffness_nprs": "Knee stiffness this morning",
-    "new_red_flags": "Is any of these new since your session?",
+    "new_red_flags": "Is any of these new since your session",
 }
+
+RED_FLAG_FIELDS: dict[str, str] = {
+    "new_red_flags": "Is any of these new since your last session",
+}
+"""The warning-sign report (``/red-flags``): the check-in's red-flag questions, at any time."""
 
 TEST_FIELDS: dict[str, str] = {
     "backward_walk_3m_s": f"Time for {BACKWARD_WALK_3M_DISTANCE_M:g} metres backwards (seconds)",

@@ -44,7 +44,8 @@ class TodayStatus(StrEnum):
     starting speed could be measured and the fall risk is high or not known;
     ``needs_speed_test``: a treadmill plan without the treadmill test; ``checkin_first``: the
     last session's morning check-in is due, and it decides today's session (RULES.md §3), so
-    it comes first."""
+    it comes first; ``red_flags_first``: a morning check-in was decided without its report (a
+    later session was logged first), so its red-flag questions (RULES.md §7.7) come first."""
 
     NEEDS_SCREENING = "needs_screening"
     STOPPED = "stopped"
@@ -56,6 +57,7 @@ class TodayStatus(StrEnum):
     NEEDS_SPEED_TEST = "needs_speed_test"
     NEEDS_PLAN = "needs_plan"
     CHECKIN_FIRST = "checkin_first"
+    RED_FLAGS_FIRST = "red_flags_first"
     READY = "ready"
     DONE_TODAY = "done_today"
 

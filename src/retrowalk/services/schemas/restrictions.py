@@ -58,7 +58,7 @@ class AddedOut(FrozenModel):
     """A record that added restrictions the walker did not have (from the audit log)."""
 
     entity: str
-    """``screening``, ``assessment``, ``session`` or ``checkin``."""
+    """``screening``, ``assessment``, ``session``, ``checkin`` or ``red_flag_report``."""
     entity_id: int
     at: datetime
     kinds: tuple[RestrictionKind, ...]

@@ -89,6 +89,10 @@ class TodayOut(FrozenModel):
     checkin_opens_on: date | None = None
     """The first date that report can be given: the day after the session, or after the day
     the walker logged it when she logged it late (a retrowalk policy)."""
+    red_flags_unasked_since: date | None = None
+    """The date of the oldest session whose morning check-in was decided without its report
+    (a later session was logged first) since the walker last answered the red-flag questions
+    (RULES.md §7.7): they are asked before her next session (None: nothing is unasked)."""
 
 
 class SessionIn(InputModel):
@@ -227,6 +231,26 @@ class CheckinOut(FrozenModel):
     rest_day: bool = False
     restrictions: tuple[RestrictionOut, ...] = ()
     """The walker's active restrictions after this check-in."""
+
+
+class RedFlagReportIn(InputModel):
+    """Red flags new since the last session, reported at any time (RULES.md §7.7): the
+    questions of the morning check-in, without waiting for the next morning."""
+
+    new_red_flags: tuple[CheckinRedFlag, ...]
+    """What is new, by code; empty answers "none of these" (it never lifts anything)."""
+    at: AwareDatetime = None
+    """When it was reported (default: now; a walker's report is always "now")."""
+
+
+class RedFlagReportOut(FrozenModel):
+    id: int
+    walker_id: int
+    created_at: datetime
+    local_date: date
+    new_red_flags: tuple[KneeRedFlag, ...]
+    restrictions: tuple[RestrictionOut, ...] = ()
+    """The walker's active restrictions after this report (a red flag: stop and refer)."""
 
 
 class MissedReportOut(FrozenModel):

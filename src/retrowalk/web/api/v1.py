@@ -40,6 +40,7 @@ from retrowalk.services import (
     passwords,
     plans,
     policies,
+    red_flag_reports,
     reset_links,
     restrictions,
     screening,
@@ -71,6 +72,8 @@ from retrowalk.services.schemas import (
     PrescriptionOut,
     ReassessmentStatus,
     ReassignIn,
+    RedFlagReportIn,
+    RedFlagReportOut,
     ResetLinkOut,
     RestrictionsOut,
     Role,
@@ -340,6 +343,19 @@ def morning_checkin(
 ) -> CheckinOut:
     """The next-morning report → the progression decision and the next prescription."""
     return checkins.morning_checkin(web_state(request).ctx, actor, walker_id, body)
+
+
+@router.post(
+    "/walkers/{walker_id}/red-flags", tags=["sessions"], status_code=status.HTTP_201_CREATED
+)
+def report_red_flags(
+    request: Request, actor: SignedIn, walker_id: WalkerId, body: RedFlagReportIn
+) -> RedFlagReportOut:
+    """Red flags new since the last session, at any time, not only at the morning check-in
+    (RULES.md §7.7): any one stops backward walking at once and refers the walker (the
+    answer's ``restrictions`` say what to do). ``new_red_flags: []`` answers "none of these":
+    it is kept and lifts nothing; only a clinician's clearance lifts a red flag."""
+    return red_flag_reports.report_red_flags(web_state(request).ctx, actor, walker_id, body)
 
 
 @router.get("/walkers/{walker_id}/restrictions", tags=["plan"])

@@ -1,5 +1,6 @@
 """The walker's pages: onboarding (screening, baseline tests), today, the guided session,
-the 30-second log, the next-morning check-in and progress.
+the 30-second log, the next-morning check-in, a warning sign reported at any time and
+progress.
 
 A walker's pages never take a walker id from the address: the id comes from their own
 session, and the services check it again. Every form re-renders with a sentence next to the
@@ -30,6 +31,7 @@ from retrowalk.services import (
     history,
     plans,
     policies,
+    red_flag_reports,
     reminders,
     screening,
     session_recordings,
@@ -41,6 +43,7 @@ from retrowalk.services.schemas import (
     CheckinIn,
     HistoryOut,
     PrescriptionOut,
+    RedFlagReportIn,
     ScreeningIn,
     SessionIn,
     TodayOut,
@@ -578,6 +581,9 @@ def _checkin_context(request: Request, values: dict[str, Any]) -> dict[str, Any]
         "too_early": pending is not None and (pending.local_date >= local_today or late),
         "todays_session_ids": {str(s.id) for s in record.sessions if s.local_date >= local_today},
         "red_flag_statements": CHECKIN_FLAG_STATEMENTS,
+        # a check-in closed without its report left red-flag questions unasked: this one
+        # asks them since that earlier session (RULES.md §7.7)
+        "red_flags_since": today.red_flags_unasked_since,
         "values": values,
     }
 
@@ -624,6 +630,64 @@ async def checkin_submit(request: Request) -> Response:
             "decision_words": vocab.DECISIONS.long(result.decision),
             "labels": labels,
             "blocked": any(r.effect.value == "no_sessions" for r in result.restrictions),
+        },
+    )
+
+
+# --- a warning sign (red flag), at any time ---------------------------------------------------
+
+NOTHING_TICKED = "Tick each warning sign that is new, or tick “None of these is new”, then send."
+BOTH_TICKED = (
+    "You ticked a warning sign and also “None of these is new”: please tick only what is true."
+)
+NONE_FIELD = "none_of_these"
+
+
+def _red_flags_context(request: Request, values: dict[str, Any]) -> dict[str, Any]:
+    """The questions, and since when they ask (a check-in closed without its report)."""
+    actor, walker_id = require_walker(request)
+    today = plans.todays_prescription(web_state(request).ctx, actor, walker_id)
+    return {
+        "title": "Tell us about a warning sign",
+        "nav": "today",
+        "today": today,
+        "unasked_since": today.red_flags_unasked_since,
+        "red_flag_statements": CHECKIN_FLAG_STATEMENTS,
+        "values": values,
+    }
+
+
+@router.get("/red-flags")
+def red_flags_form(request: Request) -> Response:
+    """The morning check-in's red-flag questions, open at any time (RULES.md §7.7)."""
+    return render(request, "walker/red_flags.html", _red_flags_context(request, {}))
+
+
+@router.post("/red-flags")
+async def red_flags_submit(request: Request) -> Response:
+    actor, walker_id = require_walker(request)
+    form = await request.form()
+    ticked = [v for v in form.getlist("new_red_flags") if isinstance(v, str) and v]
+    values: dict[str, Any] = {"new_red_flags": ticked, NONE_FIELD: forms.checked(form, NONE_FIELD)}
+    try:
+        if not ticked and not values[NONE_FIELD]:
+            raise forms.FormError(NOTHING_TICKED, {"new_red_flags": NOTHING_TICKED})
+        if ticked and values[NONE_FIELD]:
+            raise forms.FormError(BOTH_TICKED, {"new_red_flags": BOTH_TICKED})
+        data = forms.validate(RedFlagReportIn, {"new_red_flags": ticked}, labels.RED_FLAG_FIELDS)
+        result = red_flag_reports.report_red_flags(web_state(request).ctx, actor, walker_id, data)
+    except (forms.FormError, ServiceError, ClinicalError) as exc:
+        context = _red_flags_context(request, values)
+        context.update({"error": str(exc), "errors": forms.field_errors(exc)})
+        return render(request, "walker/red_flags.html", context, status_code=status_for(exc))
+    return render(
+        request,
+        "walker/red_flags_result.html",
+        {
+            "title": "Warning sign reported" if result.new_red_flags else "Thank you",
+            "nav": "today",
+            "result": result,
+            "reported": [CHECKIN_FLAG_STATEMENTS[f.value] for f in result.new_red_flags],
         },
     )
 

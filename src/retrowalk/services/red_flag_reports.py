@@ -1,0 +1,91 @@
+"""A red flag reported at any time (RULES.md §7.7), not only at the next morning's check-in.
+
+The morning check-in asks whether calf pain or swelling, a hot swollen knee, the knee locking,
+giving way or being unable to bear weight is new since the last session. A sign that appears
+the evening after a session, or on a day without one, must not wait for the next check-in:
+the walker reports it here, from the web, the API or the terminal. It is stored as a record of
+its own, audited in the same transaction (which raises the walker's record version, so every
+kept record and flag is read afresh), and a flag sets the same stop-and-refer restriction as
+one reported at the check-in, with the same words and what to do. "None of these" is kept
+too: it answers the questions a check-in decided without its report left unasked
+(:mod:`.pending_checkins`), and it never lifts anything — only a clinician's recorded
+clearance does (§7.1).
+"""
+
+from __future__ import annotations
+
+from retrowalk.services.access import walker_for
+from retrowalk.services.clock import local_date, utc_now
+from retrowalk.services.context import AppContext
+from retrowalk.services.errors import InvalidRequest, parse
+from retrowalk.services.policies import policy_in
+from retrowalk.services.restrictions import active_out, record_added, restrictions_of
+from retrowalk.services.schemas import Actor, RedFlagReportIn, RedFlagReportOut, Role
+from retrowalk.store import repositories as repo
+from retrowalk.store.models import RedFlagReport
+
+ENTITY = "red_flag_report"
+ACTION = "red_flag_report.record"
+
+
+def report_red_flags(
+    ctx: AppContext,
+    actor: Actor,
+    walker_id: int,
+    data: RedFlagReportIn | dict[str, object],
+) -> RedFlagReportOut:
+    """Record which red flags are new (empty: none of them) and add the restriction they set.
+
+    For a walker the server's clock says when (``at`` is refused: a report is "now"); a
+    clinician or the terminal, writing down what the walker said on the phone, may give an
+    earlier ``at``, never a later one than now."""
+    report_in = parse(RedFlagReportIn, data)
+    clock = ctx.now()
+    if report_in.at is not None and actor.role is Role.WALKER:
+        raise InvalidRequest(
+            "at: your answer is recorded at the moment you send it; leave the time out.",
+            field="at",
+        )
+    at = utc_now(report_in.at) if report_in.at is not None else clock
+    if at > clock:
+        raise InvalidRequest(
+            f"at: {at.isoformat()} is in the future; a report is recorded once it is made.",
+            field="at",
+        )
+    flags = list(dict.fromkeys(report_in.new_red_flags))
+    with ctx.db.transaction() as tx:
+        walker = walker_for(tx, actor, walker_id)
+        _, policy = policy_in(tx)
+        before = restrictions_of(tx, walker, policy)
+        row = repo.add(
+            tx,
+            RedFlagReport(
+                walker_id=walker.id,
+                created_at=at,
+                local_date=local_date(at, walker.timezone),
+                red_flags=flags,
+                recorded_by=actor.account_id,
+            ),
+        )
+        repo.audit(
+            tx,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action=ACTION,
+            entity=ENTITY,
+            entity_id=row.id,
+            walker_id=walker.id,
+            detail={"red_flags": flags},
+        )
+        after = record_added(
+            tx, actor, walker, before, policy=policy, entity=ENTITY, entity_id=row.id, at=at
+        )
+        return RedFlagReportOut(
+            id=row.id,
+            walker_id=walker.id,
+            created_at=row.created_at,
+            local_date=row.local_date,
+            new_red_flags=tuple(flags),
+            restrictions=active_out(tx, after),
+        )

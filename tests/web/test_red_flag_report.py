@@ -1,0 +1,243 @@
+"""A red flag reported at any time, from the pages and the JSON API (RULES.md §7.7), over a
+real socket: reachable from "today" and from the "something went wrong" form, it stops and
+refers at once in the check-in's own words, sessions are refused on the page and in the API
+until a clinician's recorded clearance, and "none of these" lifts nothing (§7.1). A check-in
+closed by a session the clinic logged asks its red-flag questions on "today" (the terminal
+has its own tests in ``tests/cli/test_restrictions_cli.py``)."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime, timedelta
+from itertools import count
+from typing import Any
+
+import httpx
+
+from retrowalk.clinical.red_flags import CHECKIN_RED_FLAGS, RED_FLAGS, KneeRedFlag
+from retrowalk.services import assessments, plans, screening, sessions
+from retrowalk.services.pending_checkins import RED_FLAGS_FIRST
+from tests.web.conftest import (
+    BASELINE,
+    CLEARED_SCREENING,
+    SESSION_BODY,
+    Person,
+    World,
+    form_csrf,
+    invite_walker,
+    sign_in,
+)
+
+_n = count()
+HOT = KneeRedFlag.HOT_SWOLLEN_KNEE
+
+
+def text_of(page: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def planned(world: World, *, walked_yesterday: bool = False) -> Person:
+    """A walker of clinician A with a plan (and a session she logged yesterday)."""
+    n = next(_n)
+    person = invite_walker(
+        world.ctx, world.clinician_a, f"signs{n}@example.org", f"Signs {n}", "signs-pass-12"
+    )
+    assert person.walker is not None
+    now = datetime.now(UTC)
+    before = world.ctx.at(now - timedelta(days=3))
+    screening.screen_walker(before, person.actor, person.walker.id, CLEARED_SCREENING)
+    assessments.record_assessment(before, person.actor, person.walker.id, BASELINE)
+    plans.make_plan(before, person.actor, person.walker.id)
+    if walked_yesterday:
+        yesterday = now - timedelta(days=1)
+        sessions.log_session(
+            world.ctx.at(yesterday),
+            person.actor,
+            person.walker.id,
+            {**SESSION_BODY, "client_key": f"signs{n}-yesterday", "performed_at": yesterday},
+        )
+    return person
+
+
+def send(client: httpx.Client, csrf: str, path: str, body: dict[str, Any]) -> httpx.Response:
+    return client.post(path, json=body, headers={"X-CSRF-Token": csrf})
+
+
+def log_form(page: str, key: str) -> dict[str, str]:
+    return {
+        "csrf_token": form_csrf(page),
+        "client_key": key,
+        "duration_min": "10",
+        "speed_m_s": "0.7",
+        "surface": "treadmill_with_handrails",
+        "supervised": "yes",
+        "pain_before_nprs": "2",
+        "pain_peak_nprs": "2",
+        "pain_after_nprs": "2",
+        "effort_cr10": "3",
+    }
+
+
+def test_today_and_the_something_went_wrong_form_lead_to_the_warning_signs(world: World) -> None:
+    stopped = planned(world)
+    assert stopped.walker is not None
+    fall = {**SESSION_BODY, "client_key": "fell", "adverse_events": ["fall"], "completed": False}
+    sessions.log_session(world.ctx, stopped.actor, stopped.walker.id, fall)
+    for person, pages in ((planned(world), ("/today", "/log")), (stopped, ("/today", "/log"))):
+        with world.client() as client:
+            sign_in(client, person)
+            for path in pages:
+                page = client.get(path).text
+                assert 'href="/red-flags"' in page, path
+                assert "hot swollen knee" in text_of(page).lower(), path
+            form = client.get("/red-flags").text
+    for flag in (*(f.info.statement for f in CHECKIN_RED_FLAGS), "None of these is new"):
+        assert flag in text_of(form)
+    assert "morning check-in" in text_of(form)
+
+
+def test_a_red_flag_from_the_page_stops_sessions_until_a_clinician_clears_it(
+    world: World,
+) -> None:
+    person = planned(world)
+    assert person.walker is not None
+    base = f"/api/v1/walkers/{person.walker.id}"
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        form = client.get("/red-flags").text
+        empty = client.post("/red-flags", data={"csrf_token": form_csrf(form)})
+        assert empty.status_code == 422
+        assert "None of these is new" in text_of(empty.text)
+        result = client.post(
+            "/red-flags", data={"csrf_token": form_csrf(form), "new_red_flags": HOT.value}
+        )
+        assert result.status_code == 200, result.text
+        shown = text_of(result.text)
+        assert "No backward walking for now" in shown  # the check-in result's own words
+        assert RED_FLAGS[HOT].action in shown
+        assert 'data-restriction="red_flag"' in result.text
+        today = client.get("/today").text
+        assert 'data-status="stopped"' in today
+        refused = client.post("/log", data=log_form(client.get("/log").text, "after-flag"))
+        assert refused.status_code == 409
+        assert "red flag" in text_of(refused.text)
+        api = send(client, csrf, f"{base}/sessions", {**SESSION_BODY, "client_key": "api-1"})
+        assert api.status_code == 409
+        # "none of these" afterwards lifts nothing, on the page and in the API
+        form = client.get("/red-flags").text
+        none = client.post("/red-flags", data={"csrf_token": form_csrf(form), "none_of_these": "1"})
+        assert none.status_code == 200
+        assert "data-red-flags-none" in none.text
+        assert 'data-restriction="red_flag"' in none.text
+        again = send(client, csrf, f"{base}/red-flags", {"new_red_flags": []})
+        assert again.status_code == 201
+        assert "red_flag" in {r["kind"] for r in again.json()["restrictions"]}
+        assert send(client, csrf, f"{base}/screenings", CLEARED_SCREENING).status_code == 201
+        assert client.get(f"{base}/today").json()["status"] == "stopped"
+    with world.client() as desk:
+        csrf = sign_in(desk, world.clinician_a)
+        flags = {row["walker"]["id"]: row for row in desk.get("/api/v1/flags").json()}
+        assert "red_flag" in flags[person.walker.id]["flags"]
+        listed = text_of(desk.get("/clinician").text)
+        assert person.name in listed
+        page = text_of(desk.get(f"/clinician/walkers/{person.walker.id}").text)
+        assert "Red flag report of" in page
+        cleared = send(
+            desk, csrf, f"{base}/clearances", {"scope": "red_flag", "reason": "Seen: no effusion"}
+        )
+        assert cleared.status_code == 201, cleared.text
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        walked = send(client, csrf, f"{base}/sessions", {**SESSION_BODY, "client_key": "api-2"})
+        assert walked.status_code == 201, walked.text
+
+
+def test_the_api_takes_a_red_flag_at_any_time_in_its_own_words(world: World) -> None:
+    person = planned(world)
+    assert person.walker is not None
+    base = f"/api/v1/walkers/{person.walker.id}"
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        unknown = send(client, csrf, f"{base}/red-flags", {"new_red_flags": ["sore"]})
+        assert unknown.status_code == 422
+        dated = send(
+            client, csrf, f"{base}/red-flags", {"new_red_flags": [], "at": "2026-01-05T09:00:00Z"}
+        )
+        assert dated.status_code == 422
+        assert "leave the time out" in dated.text
+        out = send(client, csrf, f"{base}/red-flags", {"new_red_flags": ["locked_knee"]})
+        assert out.status_code == 201, out.text
+        body = out.json()
+        assert body["new_red_flags"] == ["locked_knee"]
+        stop = next(r for r in body["restrictions"] if r["kind"] == "red_flag")
+        assert RED_FLAGS[KneeRedFlag.LOCKED_KNEE].action in stop["what_to_do"]
+        assert (
+            send(client, csrf, f"{base}/sessions", {**SESSION_BODY, "client_key": "k"}).status_code
+            == 409
+        )
+    with world.client() as stranger:
+        csrf = sign_in(stranger, world.clinician_b)
+        assert send(stranger, csrf, f"{base}/red-flags", {"new_red_flags": []}).status_code == 403
+
+
+def test_a_check_in_closed_by_the_clinics_session_asks_its_red_flag_questions(
+    world: World,
+) -> None:
+    """The clinic logs today's supervised session before her morning check-in: yesterday's is
+    decided "hold" without its report, and "today" asks its red-flag questions instead."""
+    person = planned(world, walked_yesterday=True)
+    assert person.walker is not None
+    base = f"/api/v1/walkers/{person.walker.id}"
+    with world.client() as desk:
+        csrf = sign_in(desk, world.clinician_a)
+        clinic = send(desk, csrf, f"{base}/sessions", {**SESSION_BODY, "client_key": "clinic"})
+        assert clinic.status_code == 201, clinic.text
+        assert any("warning signs are not lost" in n for n in clinic.json()["notices"])
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        today = client.get("/today").text
+        assert "data-red-flags-unasked" in today
+        assert "Answer the questions about warning signs" in today
+        unasked = client.get(f"{base}/today").json()["red_flags_unasked_since"]
+        assert unasked is not None
+        day = datetime.fromisoformat(unasked).date()
+        again = {**SESSION_BODY, "client_key": "again", "another_today": True}
+        refused = send(client, csrf, f"{base}/sessions", again)
+        assert refused.status_code == 409
+        assert refused.json()["detail"] == RED_FLAGS_FIRST.format(day=day)
+        form = client.get("/red-flags").text
+        assert "data-red-flags-unasked" in form
+        result = client.post(
+            "/red-flags",
+            data={"csrf_token": form_csrf(form), "new_red_flags": "calf_pain_swelling_warmth"},
+        )
+        assert result.status_code == 200
+        assert 'data-restriction="red_flag"' in result.text
+        after = client.get(f"{base}/today").json()
+        assert (after["status"], after["red_flags_unasked_since"]) == ("stopped", None)
+        assert "data-red-flags-unasked" not in client.get("/today").text
+
+
+def test_the_next_check_in_asks_since_the_session_whose_morning_was_skipped(
+    world: World,
+) -> None:
+    """Her session two days ago, the clinic's yesterday (which decided hers without its
+    report): this morning's check-in asks what is new since her session, not only since the
+    clinic's."""
+    person = planned(world)
+    assert person.walker is not None
+    now = datetime.now(UTC)
+    hers, clinics = now - timedelta(days=2), now - timedelta(days=1)
+    walker_id = person.walker.id
+    body = {**SESSION_BODY, "client_key": "hers", "performed_at": hers}
+    sessions.log_session(world.ctx.at(hers), person.actor, walker_id, body)
+    body = {**SESSION_BODY, "client_key": "clinics", "performed_at": clinics}
+    sessions.log_session(world.ctx.at(clinics), world.clinician_a.actor, walker_id, body)
+    with world.client() as client:
+        sign_in(client, person)
+        today = client.get("/today").text
+        assert 'data-status="checkin_first"' in today
+        assert "data-red-flags-unasked" not in today  # the check-in asks them: not twice
+        form = text_of(client.get("/checkin").text)
+    assert f"Is any of these new since your session on {hers.strftime('%A %d %B')}?" in form
