@@ -6,8 +6,8 @@ to find the last one, on every "log a session" and "today"; a day with many sess
 clinician entering a paper diary, the benchmark's walkers) made each request slower. The
 three-column index answers it by one index step and still serves every query by date.
 
-Revision ID: 0010_session_order
-Revises: 0009_record_version
+Revision ID: 0011_session_order
+Revises: 0010_red_flag_reports
 Create Date: 2026-12-02 06:30:00
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0010_session_order"
-down_revision: str | None = "0009_record_version"
+revision: str = "0011_session_order"
+down_revision: str | None = "0010_red_flag_reports"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
