@@ -16,6 +16,7 @@ decision stays "hold" (§3): only the safety questions are carried over.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from enum import Enum
 
 from sqlalchemy.orm import Session
 
@@ -41,6 +42,14 @@ UNASKED_NOTICE = (
 """Told to a clinician (or the terminal) whose session closed a check-in without its report."""
 
 
+class Unread(Enum):
+    UNREAD = "unread"
+
+
+UNREAD = Unread.UNREAD
+"""The walker's last session, not read yet by the caller (the functions below read it)."""
+
+
 def red_flags_unasked_since(tx: Session, walker: Walker) -> date | None:
     """The date of the oldest session whose red-flag questions were left unasked by a
     check-in decided without its report, and not answered since (None: nothing unasked)."""
@@ -48,12 +57,18 @@ def red_flags_unasked_since(tx: Session, walker: Walker) -> date | None:
 
 
 def unreported_session(
-    tx: Session, walker: Walker, performed_at: datetime, planned: bool | None
+    tx: Session,
+    walker: Walker,
+    performed_at: datetime,
+    planned: bool | None,
+    previous: WalkSession | Unread | None = UNREAD,
 ) -> WalkSession | None:
     """The last session, when a new one performed at ``performed_at`` must first decide it
     without its morning report (a plan exists, it is on an earlier day, no report came).
-    ``planned``: whether a plan exists, when the caller already knows (None: look it up)."""
-    previous = repo.last_session(tx, walker.id)
+    ``planned``: whether a plan exists, when the caller already knows (None: look it up);
+    ``previous``: the walker's last session, when the caller has read it in ``tx``."""
+    if previous is UNREAD:
+        previous = repo.last_session(tx, walker.id)
     if previous is None:
         return None
     if local_date(performed_at, walker.timezone) <= previous.local_date:
@@ -78,10 +93,16 @@ def checkin_opens_on(session: WalkSession, walker: Walker) -> date:
     return opens + timedelta(days=1)
 
 
-def due_checkin(tx: Session, walker: Walker, at: datetime) -> WalkSession | None:
+def due_checkin(
+    tx: Session,
+    walker: Walker,
+    at: datetime,
+    previous: WalkSession | Unread | None = UNREAD,
+) -> WalkSession | None:
     """The session whose morning report is due at ``at`` and not given: the walker's today
-    asks it first, and her next session waits for it."""
-    waiting = unreported_session(tx, walker, at, planned=None)
+    asks it first, and her next session waits for it (``previous``: as for
+    :func:`unreported_session`)."""
+    waiting = unreported_session(tx, walker, at, planned=None, previous=previous)
     if waiting is None or local_date(at, walker.timezone) < checkin_opens_on(waiting, walker):
         return None
     return waiting

@@ -41,6 +41,8 @@ from retrowalk.services.pending_checkins import (
     CHECKIN_FIRST,
     RED_FLAGS_FIRST,
     UNASKED_NOTICE,
+    UNREAD,
+    Unread,
     due_checkin,
     red_flags_unasked_since,
     unreported_session,
@@ -238,7 +240,12 @@ def _keep_record(
 
 
 def _check_in_first(
-    tx: Session, actor: Actor, walker: Walker, at: datetime, session_in: SessionIn
+    tx: Session,
+    actor: Actor,
+    walker: Walker,
+    at: datetime,
+    session_in: SessionIn,
+    previous: WalkSession | Unread | None = UNREAD,
 ) -> None:
     """A walker's next session waits for the last one's morning report (RULES.md §3), so a
     painful morning is never skipped by logging first, and for the red-flag questions a
@@ -248,7 +255,7 @@ def _check_in_first(
     questions)."""
     if actor.role is not Role.WALKER or session_in.adverse_events:
         return
-    waiting = due_checkin(tx, walker, at)
+    waiting = due_checkin(tx, walker, at, previous=previous)
     if waiting is not None:
         raise NotReadyToWalk(CHECKIN_FIRST.format(day=waiting.local_date))
     unasked = red_flags_unasked_since(tx, walker)
@@ -303,8 +310,12 @@ def _prepare(
     if blocker is not None:
         raise NotReadyToWalk(blocker)
     another_today = _another_today(tx, walker, session_in, performed_at)
-    _check_in_first(tx, actor, walker, at, session_in)
-    if unreported_session(tx, walker, performed_at, planned=plan is not None) is not None:
+    previous = repo.last_session(tx, walker.id)  # read once for both questions below
+    _check_in_first(tx, actor, walker, at, session_in, previous)
+    if (
+        unreported_session(tx, walker, performed_at, planned=plan is not None, previous=previous)
+        is not None
+    ):
         return None
     logged = SessionFact(
         at=at,
