@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from retrowalk.store.models import (
     CHECKIN_RED_FLAGS,
@@ -90,13 +91,7 @@ def audit(
     reader sees covers every change committed up to it (what the kept records key on)."""
     version: int | None = None
     if walker_id is not None:
-        version = tx.execute(
-            update(Walker)
-            .where(Walker.id == walker_id)
-            .values(record_version=Walker.record_version + 1)
-            .returning(Walker.record_version)
-            .execution_options(synchronize_session=False)
-        ).scalar_one_or_none()
+        version = tx.execute(_raise_record_version(), {"walker_id": walker_id}).scalar_one_or_none()
     tx.add(
         AuditEntry(
             at=at,
@@ -461,6 +456,19 @@ def policy_versions(tx: Session) -> list[ClinicPolicy]:
 def latest_policy(tx: Session) -> ClinicPolicy | None:
     """The clinic policy version in force (the newest), or None for the built-in default."""
     return tx.scalar(select(ClinicPolicy).order_by(ClinicPolicy.version.desc()).limit(1))
+
+
+@cache
+def _raise_record_version() -> ReturningUpdate[int]:
+    """:func:`audit`'s update of the walker's record version, built once (every change runs
+    it; building a statement costs as much as running it)."""
+    return (
+        update(Walker)
+        .where(Walker.id == bindparam("walker_id", type_=Integer))
+        .values(record_version=Walker.record_version + 1)
+        .returning(Walker.record_version)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def audit_entries(
