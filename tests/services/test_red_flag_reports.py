@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from retrowalk.clinical.red_flags import RED_FLAGS, KneeRedFlag, red_flag_reason
 from retrowalk.services import (
@@ -23,11 +24,11 @@ from retrowalk.services import (
     sessions,
 )
 from retrowalk.services.context import AppContext
-from retrowalk.services.errors import AccessDenied, InvalidRequest, NotReadyToWalk
+from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotReadyToWalk
 from retrowalk.services.pending_checkins import RED_FLAGS_FIRST, UNASKED_NOTICE
 from retrowalk.services.schemas import Actor, Flag, Role, WalkerOut
 from retrowalk.store import repositories as repo
-from retrowalk.store.models import Walker
+from retrowalk.store.models import RedFlagReport, Walker
 from tests.services.factory import MORE_NO, NO_STEADI, PARQ_CLEAR, T0, planned_walker, session_data
 from tests.services.factory import clinician as make_clinician
 
@@ -237,3 +238,80 @@ def test_a_walkers_adverse_event_that_closes_a_check_in_leaves_its_questions_to_
     sessions.log_session(ctx.at(tuesday), me, walker.id, fall)
     today = plans.todays_prescription(ctx.at(tuesday), me, walker.id)
     assert today.red_flags_unasked_since == T0.date()
+
+
+# --- a check-in that cannot be stored never drops the red flags it reports (outside-in 3) -----
+
+
+LOCKED = {"pain_nprs": 3, "stiffness_nprs": 2, "new_red_flags": ["locked_knee"]}
+
+
+def _reports(ctx: AppContext, walker: WalkerOut) -> list[list[str]]:
+    query = select(RedFlagReport).where(RedFlagReport.walker_id == walker.id)
+    with ctx.db.reader() as tx:
+        return [list(r.red_flags) for r in tx.scalars(query.order_by(RedFlagReport.id))]
+
+
+def test_a_red_flag_ticked_in_a_check_in_the_clinic_closed_meanwhile_still_stops(
+    ctx: AppContext, dr: Actor
+) -> None:
+    """Tuesday morning the walker opens her check-in for Monday's session; meanwhile the clinic
+    logs a session, which decides Monday's without its report. She sends "my knee is locked":
+    the check-in is refused (it was decided), and the locked knee was dropped — no stop, no
+    record, and the page said to come back tomorrow."""
+    walker, me = _closed_by_the_clinic(ctx, dr)
+    later = T0 + DAY + timedelta(hours=2)
+    monday = repo_session_id(ctx, walker, "mon")
+    with pytest.raises(red_flag_reports.RedFlagsKeptWithoutCheckin) as refused:
+        checkins.morning_checkin(ctx.at(later), me, walker.id, {**LOCKED, "session_id": monday})
+    assert "already decided without a morning report" in str(refused.value)
+    assert "kept" in str(refused.value)
+    assert RED_FLAGS[KneeRedFlag.LOCKED_KNEE].action in str(refused.value)
+    assert refused.value.report.new_red_flags == (KneeRedFlag.LOCKED_KNEE,)
+    assert "red_flag" in _kinds(ctx, me, walker)
+    assert _reports(ctx, walker) == [["locked_knee"]]
+    assert plans.todays_prescription(ctx.at(later), me, walker.id).status == "stopped"
+
+
+def test_a_red_flag_from_a_second_tab_after_the_check_in_is_kept_and_none_adds_nothing(
+    ctx: AppContext, dr: Actor
+) -> None:
+    walker, me = _walker(ctx, dr)
+    sessions.log_session(ctx.at(T0), me, walker.id, session_data("mon", T0))
+    tuesday = T0 + DAY
+    checkins.morning_checkin(
+        ctx.at(tuesday), me, walker.id, {"pain_nprs": 1, "stiffness_nprs": 1, "new_red_flags": []}
+    )
+    with pytest.raises(red_flag_reports.RedFlagsKeptWithoutCheckin, match="already has"):
+        checkins.morning_checkin(ctx.at(tuesday), me, walker.id, LOCKED)
+    assert "red_flag" in _kinds(ctx, me, walker)
+    # without a warning sign ticked, a refused check-in stores nothing, as before
+    with pytest.raises(Conflict) as plain:
+        checkins.morning_checkin(ctx.at(tuesday), me, walker.id, {**LOCKED, "new_red_flags": []})
+    assert not isinstance(plain.value, red_flag_reports.RedFlagsKeptWithoutCheckin)
+    assert _reports(ctx, walker) == [["locked_knee"]]
+
+
+def test_a_red_flag_sent_with_a_check_in_that_is_not_open_yet_is_kept(
+    ctx: AppContext, dr: Actor
+) -> None:
+    walker, me = _walker(ctx, dr)
+    sessions.log_session(ctx.at(T0), me, walker.id, session_data("mon", T0))
+    evening = T0 + timedelta(hours=9)
+    with pytest.raises(red_flag_reports.RedFlagsKeptWithoutCheckin, match="opens on"):
+        checkins.morning_checkin(
+            ctx.at(evening),
+            me,
+            walker.id,
+            {**LOCKED, "new_red_flags": ["calf_pain_swelling_warmth"]},
+        )
+    assert "red_flag" in _kinds(ctx, me, walker)
+    with ctx.db.reader() as tx:
+        assert repo.checkins(tx, walker.id) == []  # the check-in itself is still refused
+
+
+def repo_session_id(ctx: AppContext, walker: WalkerOut, key: str) -> int:
+    with ctx.db.reader() as tx:
+        found = [s.id for s in repo.walk_sessions(tx, walker.id) if s.client_key == key]
+    assert len(found) == 1
+    return found[0]

@@ -241,3 +241,81 @@ def test_the_next_check_in_asks_since_the_session_whose_morning_was_skipped(
         assert "data-red-flags-unasked" not in today  # the check-in asks them: not twice
         form = text_of(client.get("/checkin").text)
     assert f"Is any of these new since your session on {hers.strftime('%A %d %B')}?" in form
+
+
+def test_a_red_flag_ticked_in_a_check_in_closed_meanwhile_is_kept_on_the_page_and_the_api(
+    world: World,
+) -> None:
+    """Found by the outside-in test: she opens her check-in, the clinic meanwhile logs a
+    session (which decides hers without its report), and she sends "my knee is locked". The
+    check-in was refused — and the locked knee dropped: no stop, no record, "come back
+    tomorrow". The warning sign is kept and what to do comes first; in the API too."""
+    person = planned(world, walked_yesterday=True)
+    assert person.walker is not None
+    base = f"/api/v1/walkers/{person.walker.id}"
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        form = client.get("/checkin").text
+        session_id = re.search(r'name="session_id" value="(\d+)"', form)
+        assert session_id is not None
+        with world.client() as desk:
+            desk_csrf = sign_in(desk, world.clinician_a)
+            clinic = {**SESSION_BODY, "client_key": "clinic-first"}
+            assert send(desk, desk_csrf, f"{base}/sessions", clinic).status_code == 201
+        sent = client.post(
+            "/checkin",
+            data={
+                "csrf_token": form_csrf(form),
+                "session_id": session_id.group(1),
+                "pain_nprs": "3",
+                "stiffness_nprs": "2",
+                "new_red_flags": "locked_knee",
+            },
+        )
+        page = text_of(sent.text)
+        assert "data-checkin-refused" in sent.text
+        assert 'data-restriction="red_flag"' in sent.text
+        assert RED_FLAGS[KneeRedFlag.LOCKED_KNEE].action in page
+        mine = client.get(f"{base}/restrictions").json()["active"]
+        assert [r["kind"] for r in mine] == ["red_flag"]
+        again = send(
+            client,
+            csrf,
+            f"{base}/checkins",
+            {
+                "session_id": int(session_id.group(1)),
+                "pain_nprs": 3,
+                "stiffness_nprs": 2,
+                "new_red_flags": ["calf_pain_swelling_warmth"],
+            },
+        )
+        assert again.status_code == 409
+        assert "kept all the same" in again.json()["detail"]
+        triggers = client.get(f"{base}/restrictions").json()["active"][0]["triggers"]
+        assert [t["source"] for t in triggers] == ["red_flag_report", "red_flag_report"]
+
+
+def test_a_red_flag_sent_with_a_check_in_too_early_is_kept_on_the_page(world: World) -> None:
+    """The check-in for today's session opens tomorrow; a warning sign ticked in it is kept."""
+    person = planned(world)
+    assert person.walker is not None
+    now = datetime.now(UTC)
+    body = {**SESSION_BODY, "client_key": "today-early", "performed_at": now}
+    today = sessions.log_session(world.ctx.at(now), person.actor, person.walker.id, body)
+    with world.client() as client:
+        sign_in(client, person)
+        sent = client.post(
+            "/checkin",
+            data={
+                "csrf_token": form_csrf(client.get("/red-flags").text),
+                "session_id": str(today.id),
+                "pain_nprs": "2",
+                "stiffness_nprs": "2",
+                "new_red_flags": "knee_giving_way",
+            },
+        )
+        assert sent.status_code == 200
+        assert "data-checkin-refused" in sent.text
+        assert 'data-restriction="red_flag"' in sent.text
+        kinds = client.get(f"/api/v1/walkers/{person.walker.id}/restrictions").json()["active"]
+        assert [r["kind"] for r in kinds] == ["red_flag"]

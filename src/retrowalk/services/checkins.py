@@ -37,8 +37,16 @@ from retrowalk.services.errors import CheckinNotOpen, Conflict, InvalidRequest, 
 from retrowalk.services.pending_checkins import checkin_opens_on, unreported_session
 from retrowalk.services.plans import clinical_prescription, decision_detail, store_prescription
 from retrowalk.services.policies import policy_in
+from retrowalk.services.red_flag_reports import RedFlagsKeptWithoutCheckin, report_red_flags
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
-from retrowalk.services.schemas import Actor, CheckinIn, CheckinOut, Decision, Role
+from retrowalk.services.schemas import (
+    Actor,
+    CheckinIn,
+    CheckinOut,
+    Decision,
+    RedFlagReportIn,
+    Role,
+)
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Checkin, Walker, WalkSession
 from retrowalk.store.models import Prescription as PrescriptionRow
@@ -268,6 +276,25 @@ def morning_checkin(
             f"at: {at.isoformat()} is in the future; a check-in is recorded once it is made.",
             field="at",
         )
+    try:
+        return _store_checkin(ctx, actor, walker_id, checkin_in, at)
+    except Conflict as refused:
+        if not checkin_in.new_red_flags:
+            raise
+        # The check-in cannot be stored, but a warning sign it names is never dropped
+        # (RULES.md §7.7: reported at any time): it is kept as a red-flag report.
+        report = report_red_flags(
+            ctx,
+            actor,
+            walker_id,
+            RedFlagReportIn(new_red_flags=checkin_in.new_red_flags, at=checkin_in.at),
+        )
+        raise RedFlagsKeptWithoutCheckin(refused, report) from refused
+
+
+def _store_checkin(
+    ctx: AppContext, actor: Actor, walker_id: int, checkin_in: CheckinIn, at: datetime
+) -> CheckinOut:
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)
         _, policy = policy_in(tx)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
-from retrowalk.services.errors import InvalidRequest, parse
+from retrowalk.services.errors import Conflict, InvalidRequest, parse
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
 from retrowalk.services.schemas import Actor, RedFlagReportIn, RedFlagReportOut, Role
@@ -26,6 +26,29 @@ from retrowalk.store.models import RedFlagReport
 
 ENTITY = "red_flag_report"
 ACTION = "red_flag_report.record"
+
+KEPT_WITHOUT_CHECKIN = (
+    "What you ticked about warning signs is kept all the same, and your clinician can see "
+    "it: {title}. {what_to_do}"
+)
+
+
+class RedFlagsKeptWithoutCheckin(Conflict):
+    """A morning check-in that could not be stored (decided meanwhile without its report,
+    already given in another tab, not open yet, no session) but named red flags: they are
+    kept as a red-flag report of their own, so a warning sign is never dropped (RULES.md
+    §7.7: it may be reported at any time). ``report`` is what was stored (web: 409, with the
+    stop-and-refer words in the sentence)."""
+
+    def __init__(self, refused: Conflict, report: RedFlagReportOut) -> None:
+        stop = next((r for r in report.restrictions if r.kind.value == "red_flag"), None)
+        kept = KEPT_WITHOUT_CHECKIN.format(
+            title=stop.title if stop is not None else "a warning sign",
+            what_to_do=" ".join(stop.what_to_do) if stop is not None else "",
+        ).strip()
+        super().__init__(f"{refused} {kept}")
+        self.refused = refused
+        self.report = report
 
 
 def report_red_flags(

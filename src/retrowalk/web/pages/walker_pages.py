@@ -44,6 +44,7 @@ from retrowalk.services.schemas import (
     HistoryOut,
     PrescriptionOut,
     RedFlagReportIn,
+    RedFlagReportOut,
     ScreeningIn,
     SessionIn,
     TodayOut,
@@ -608,9 +609,24 @@ async def checkin_submit(request: Request) -> Response:
     try:
         chosen = values["session_id"]
         if chosen in context["todays_session_ids"] or (chosen is None and context["too_early"]):
+            if values["new_red_flags"]:
+                # Too early for the check-in, never for a warning sign (RULES.md §7.7).
+                data_flags = forms.validate(
+                    RedFlagReportIn,
+                    {"new_red_flags": values["new_red_flags"]},
+                    labels.RED_FLAG_FIELDS,
+                )
+                report = red_flag_reports.report_red_flags(db, actor, walker_id, data_flags)
+                return _red_flags_result(request, report, NOT_YET_MORNING)
             raise forms.FormError(NOT_YET_MORNING)
         data = forms.validate(CheckinIn, values, labels.CHECKIN_FIELDS)
         result = checkins.morning_checkin(db, actor, walker_id, data)
+    except red_flag_reports.RedFlagsKeptWithoutCheckin as kept:
+        # The check-in was closed meanwhile (or given in another tab): the warning sign
+        # ticked in it is kept, and what to do now comes first.
+        return _red_flags_result(
+            request, kept.report, str(kept.refused), status_code=status_for(kept)
+        )
     except (forms.FormError, ServiceError, ClinicalError) as exc:
         context = _checkin_context(request, values)
         context.update({"error": str(exc), "errors": forms.field_errors(exc)})
@@ -680,6 +696,17 @@ async def red_flags_submit(request: Request) -> Response:
         context = _red_flags_context(request, values)
         context.update({"error": str(exc), "errors": forms.field_errors(exc)})
         return render(request, "walker/red_flags.html", context, status_code=status_for(exc))
+    return _red_flags_result(request, result)
+
+
+def _red_flags_result(
+    request: Request,
+    result: RedFlagReportOut,
+    checkin_refused: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """What a red-flag report set, and what to do; ``checkin_refused``: why the morning
+    check-in it was sent with could not be stored (its warning signs are kept all the same)."""
     return render(
         request,
         "walker/red_flags_result.html",
@@ -688,7 +715,9 @@ async def red_flags_submit(request: Request) -> Response:
             "nav": "today",
             "result": result,
             "reported": [CHECKIN_FLAG_STATEMENTS[f.value] for f in result.new_red_flags],
+            "checkin_refused": checkin_refused,
         },
+        status_code=status_code,
     )
 
 
