@@ -282,3 +282,78 @@ def test_today_and_logging_read_the_sessions_by_index_steps_only(sqlite_url: str
                     assert any("ix_sessions_walker_steps" in step for step in on_sessions), plan
     finally:
         ctx.db.dispose()
+
+
+def _steps_of_reads(ctx: AppContext, call: Callable[[], object]) -> int:
+    """How much work SQLite does for the reads ``call`` sends: each SELECT run again on its
+    own, counting the virtual machine's steps (a progress handler called at every step).
+    A count of work, not a time: it grows when a statement reads more rows."""
+    sent: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(ctx.db.engine, "before_cursor_execute", keep)
+    try:
+        call()
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", keep)
+    steps = 0
+
+    def step() -> int:
+        nonlocal steps
+        steps += 1
+        return 0  # go on
+
+    with ctx.db.engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        for statement, parameters in sent:
+            if statement.lstrip().startswith("SELECT"):
+                raw.set_progress_handler(step, 1)
+                try:
+                    raw.execute(statement, parameters).fetchall()
+                finally:
+                    raw.set_progress_handler(None, 1)
+    return steps
+
+
+def test_today_and_logging_do_as_much_work_with_2000_sessions_as_with_42(
+    sqlite_url: str,
+) -> None:
+    """The statements not growing is not enough: one statement can read the walker's whole
+    history (the red-flag questions still unasked once read every check-in she ever gave).
+    SQLite's steps for the reads of "today" (the record read afresh) and of logging a
+    session stay within 1.5 times when her own history grows from 42 sessions to 2,000."""
+    from retrowalk.services import accounts
+    from retrowalk.services.context import build_context
+
+    ctx = build_context(sqlite_url)
+    try:
+        admin = accounts.ensure_local_admin(ctx)
+        dr = make_clinician(ctx, admin, "dr@example.org")
+        walker = planned_walker(ctx, dr)
+        for day in range(42):
+            at = T0 + timedelta(days=day, hours=1)
+            sessions.log_session(ctx.at(at), dr, walker.id, session_data(f"k{day}", at))
+        now = T0 + timedelta(days=43)
+        moment = ctx.at(now)
+        counter = iter(range(100))
+
+        def today() -> object:
+            ctx.record_cache.clear()
+            return plans.todays_prescription(moment, dr, walker.id)
+
+        def log() -> object:
+            n = next(counter)
+            at = now - timedelta(minutes=n)
+            return sessions.log_session(moment, dr, walker.id, session_data(f"n{n}", at))
+
+        log()  # the first of the day decides yesterday's session: not the steady state
+        at_42 = (_steps_of_reads(ctx, today), _steps_of_reads(ctx, log))
+        _grow_own_history(ctx, walker.id, dr.account_id, 2_000)
+        at_2000 = (_steps_of_reads(ctx, today), _steps_of_reads(ctx, log))
+        assert at_2000[0] <= 1.5 * at_42[0], (at_42, at_2000)
+        assert at_2000[1] <= 1.5 * at_42[1], (at_42, at_2000)
+    finally:
+        ctx.db.dispose()

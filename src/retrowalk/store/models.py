@@ -308,9 +308,11 @@ class Checkin(Base):
     __table_args__ = (
         Index("ix_checkins_walker_date", "walker_id", "local_date"),
         Index("ix_checkins_walker_pain", "walker_id", "pain_nprs"),
+        Index("ix_checkins_walker_time", "walker_id", "created_at"),
         Index(
             "ix_checkins_walker_red_flags",
             "walker_id",
+            "created_at",
             sqlite_where=text(CHECKIN_RED_FLAGS),
             postgresql_where=text(CHECKIN_RED_FLAGS),
         ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, TypeVar
 
@@ -23,7 +23,6 @@ from sqlalchemy import (
     bindparam,
     exists,
     func,
-    or_,
     select,
     text,
     update,
@@ -32,6 +31,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.dml import ReturningUpdate
 
+from retrowalk.store.column_types import UTCDateTime
 from retrowalk.store.models import (
     CHECKIN_RED_FLAGS,
     REPORTED_RED_FLAGS,
@@ -355,12 +355,22 @@ def red_flags_unasked_since(tx: Session, walker_id: int) -> date | None:
     return found
 
 
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+"""Before anything recorded: the bound when nothing was answered yet."""
+
+
 @cache
 def _red_flags_unasked_since() -> Select[Any]:
+    # Each bound is found by index steps (check-ins and reports by walker and time): the
+    # newest check-in with its report read from the newest end, and only the missing
+    # check-ins after both bounds read at all, whatever her history's length.
     walker: Any = bindparam("walker_id")
+    never = bindparam("never", NEVER, type_=UTCDateTime)
     at_checkin = (
-        select(func.max(Checkin.created_at))
+        select(Checkin.created_at)
         .where(Checkin.walker_id == walker, Checkin.report_missing.is_(False))
+        .order_by(Checkin.created_at.desc())
+        .limit(1)
         .scalar_subquery()
     )
     in_report = (
@@ -368,15 +378,15 @@ def _red_flags_unasked_since() -> Select[Any]:
         .where(RedFlagReport.walker_id == walker)
         .scalar_subquery()
     )
-    missing = aliased(Checkin, name="missing")  # the subqueries read every check-in
+    missing = aliased(Checkin, name="missing")
     return (
         select(WalkSession.local_date)
         .join(missing, missing.session_id == WalkSession.id)
         .where(
             missing.walker_id == walker,
+            missing.created_at > func.coalesce(at_checkin, never),
+            missing.created_at > func.coalesce(in_report, never),
             missing.report_missing.is_(True),
-            or_(at_checkin.is_(None), missing.created_at > at_checkin),
-            or_(in_report.is_(None), missing.created_at > in_report),
         )
         .order_by(missing.created_at, missing.id)
         .limit(1)
