@@ -139,15 +139,28 @@ def write_sensor_logger_json(path: Path, chunks: Iterable[Chunk]) -> None:
         out.write(b',{"sensor":"Metadata","platform":"android","device name":"Bench"}]')
 
 
-def write_csv(path: Path, chunks: Iterable[Chunk]) -> None:
-    """A generic CSV: ``timestamp`` (UNIX milliseconds), ``acc_x,acc_y,acc_z`` in m/s²."""
+def write_csv(path: Path, chunks: Iterable[Chunk], gyro: Iterable[Chunk] | None = None) -> None:
+    """A generic CSV: ``timestamp`` (UNIX milliseconds), ``acc_x,acc_y,acc_z`` in m/s²; with
+    ``gyro`` (rad/s, chunk by chunk at the acceleration's own times), ``gyro_x (rad/s)`` …
+    in the same rows."""
+    gyro_chunks = None if gyro is None else iter(gyro)
     with path.open("wb") as out:
-        out.write(b"timestamp,acc_x,acc_y,acc_z\n")
+        names = "timestamp,acc_x,acc_y,acc_z"
+        if gyro_chunks is not None:
+            names += ",gyro_x (rad/s),gyro_y (rad/s),gyro_z (rad/s)"
+        out.write((names + "\n").encode())
         for t, xyz in chunks:
             ms = np.round(t * 1e3).astype(np.int64).tolist()
-            rows = zip(ms, xyz.tolist(), strict=True)
-            row = "{},{:.5f},{:.5f},{:.5f}".format
-            _lines((row(m, *v) for m, v in rows), out)
+            if gyro_chunks is None:
+                rows = zip(ms, xyz.tolist(), strict=True)
+                row = "{},{:.5f},{:.5f},{:.5f}".format
+                _lines((row(m, *v) for m, v in rows), out)
+                continue
+            t_gyro, rate = next(gyro_chunks)
+            assert np.array_equal(t_gyro, t), "a CSV's gyroscope shares the acceleration's rows"
+            both = zip(ms, np.hstack((xyz, rate)).tolist(), strict=True)
+            row6 = "{},{:.5f},{:.5f},{:.5f},{:.6f},{:.6f},{:.6f}".format
+            _lines((row6(m, *v) for m, v in both), out)
 
 
 def write_oxford(folder: Path, chunks: Iterable[Chunk]) -> Path:
@@ -289,7 +302,8 @@ def write_format(
     """Write one format into ``folder``; returns the path ``retrowalk motion analyze`` takes.
 
     ``gyro`` (angular rate on its own times) is written by the phyphox and Sensor Logger
-    zips, as a file of its own."""
+    zips, as a file of its own; by the generic CSV in the acceleration's rows (its chunks
+    must then be at the acceleration's times)."""
     folder.mkdir(parents=True, exist_ok=True)
     if fmt == "phyphox":
         path = folder / "phyphox.zip"
@@ -302,7 +316,7 @@ def write_format(
         write_sensor_logger_json(path, chunks())
     elif fmt == "csv":
         path = folder / "generic.csv"
-        write_csv(path, chunks())
+        write_csv(path, chunks(), None if gyro is None else gyro())
     elif fmt == "oxford":
         path = write_oxford(folder / "Bench_Day_Hard_InHand_1", chunks())
     elif fmt == "ipol":

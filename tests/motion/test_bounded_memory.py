@@ -33,6 +33,13 @@ def _gyro(minutes: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         yield START_UNIX_S + 0.3 + cycle * 120.0 + t, sway
 
 
+def _gyro_in_rows(minutes: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """A gyroscope in the acceleration's own rows (a generic CSV): a slow sway at its times."""
+    for t, _ in _day(minutes):
+        rel = t - t[0]
+        yield t, 0.05 * np.column_stack([np.sin(rel), np.cos(rel), np.sin(0.5 * rel)])
+
+
 def _peak_bytes(path: Path) -> tuple[int, int | None, bool]:
     tracemalloc.start()
     try:
@@ -85,3 +92,26 @@ def test_a_gyroscope_in_a_file_of_its_own_needs_no_more_memory_either(
         peaks.append(peak)
     short, long = peaks
     assert long < 1.25 * short, f"{fmt}: {short / 2**20:.2f} MiB → {long / 2**20:.2f} MiB"
+
+
+def test_a_gyroscope_in_the_rows_of_a_csv_needs_no_more_memory_either(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 1 << 16)
+    peaks = []
+    for minutes in (10, 40):
+        path = write_format(
+            "csv",
+            tmp_path / str(minutes),
+            lambda m=minutes: _day(m),
+            minutes * 60.0,
+            START_UNIX_S,
+            gyro=lambda m=minutes: _gyro_in_rows(m),
+        )
+        peak, steps, angular_rate = _peak_bytes(path)
+        assert angular_rate
+        assert steps is not None
+        assert abs(steps - 100 * minutes / 2) <= 0.03 * 100 * minutes / 2
+        peaks.append(peak)
+    short, long = peaks
+    assert long < 1.25 * short, f"csv: {short / 2**20:.2f} MiB → {long / 2**20:.2f} MiB"

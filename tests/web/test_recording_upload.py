@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 
 from retrowalk.services import history
@@ -264,3 +265,57 @@ def test_an_export_with_a_gyroscope_file_counts_its_turns_and_a_broken_one_is_na
     detail = response.json()["detail"]
     assert "Gyroscope.csv, line 2, column 'Gyroscope x (rad/s)'" in detail
     assert "Traceback" not in response.text
+
+
+def _shown_angular_rate(world: World, recording_id: int) -> str | None:
+    """What the clinician's page of walker A says of a recording's gyroscope."""
+    with world.client() as staff:
+        sign_in(staff, world.clinician_a)
+        walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+        page = staff.get(f"/clinician/walkers/{walker_id}").text
+    card = page.split(f'data-recording-id="{recording_id}"', 1)[1].split("</section>", 1)[0]
+    found = re.search(r'data-field="angular-rate">([^<]*)<', card)
+    return None if found is None else found.group(1)
+
+
+def test_the_api_and_the_clinician_say_whether_a_gyroscope_was_there_for_the_turns(
+    world: World, walker_client: tuple[httpx.Client, str], shared: Path, tmp_path: Path
+) -> None:
+    from retrowalk.store.models import SessionRecording
+    from tests.motion.exports import ipol_motion, write_export
+
+    client, csrf = walker_client
+    session_id = _session_id(world)
+    _, acc, gyro = ipol_motion(
+        shared / "data" / "ipol-lower-back-gait" / "trials" / "6-5_lb.txt.gz"
+    )  # not the trial of the test above: the same file twice is stored once
+    rows = [",".join(f"{v:.6f}" for v in r) for r in np.column_stack((*acc, gyro[1])).tolist()]
+    csv = "time,acc_x,acc_y,acc_z,gyro_x (rad/s),gyro_y (rad/s),gyro_z (rad/s)\n"
+    ids = {}
+    for name, content in [
+        ("with_gyro.zip", write_export("phyphox", tmp_path / "g", acc, gyro).read_bytes()),
+        ("with_gyro.csv", (csv + "\n".join(rows) + "\n").encode()),
+        ("no_gyro.zip", write_export("phyphox", tmp_path / "n", acc, None).read_bytes()),
+    ]:
+        response = client.post(
+            f"/api/v1/sessions/{session_id}/recording",
+            files={"file": (name, content, "application/zip")},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert response.status_code == 201, response.text
+        ids[name] = response.json()["id"]
+        assert response.json()["has_angular_rate"] is name.startswith("with_gyro")
+        assert ("turn" in [b["kind"] for b in response.json()["bouts"]]) is (
+            name.startswith("with_gyro")
+        )
+    assert (_shown_angular_rate(world, ids["with_gyro.zip"]) or "").startswith("yes")
+    assert (_shown_angular_rate(world, ids["with_gyro.csv"]) or "").startswith("yes")
+    assert (_shown_angular_rate(world, ids["no_gyro.zip"]) or "").startswith("no")
+    with world.ctx.db.transaction() as tx:  # an analysis stored before the field was kept
+        row = tx.get(SessionRecording, ids["no_gyro.zip"])
+        assert row is not None
+        row.analysis_json = {k: v for k, v in row.analysis_json.items() if k != "has_angular_rate"}
+    listed = {r["id"]: r for r in client.get(f"/api/v1/sessions/{session_id}/recordings").json()}
+    assert listed[ids["with_gyro.zip"]]["has_angular_rate"] is True
+    assert listed[ids["no_gyro.zip"]]["has_angular_rate"] is None
+    assert _shown_angular_rate(world, ids["no_gyro.zip"]) is None  # not said, not guessed

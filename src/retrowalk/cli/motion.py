@@ -155,7 +155,8 @@ def analyze_command(
     columns: str | None = typer.Option(
         None,
         "--columns",
-        help="For a generic CSV: time=…,x=…,y=…,z=…[,time_unit=s|ms|us|ns|iso][,acc_unit=g|m/s2]",
+        help="For a generic CSV: time=…,x=…,y=…,z=…[,time_unit=s|ms|us|ns|iso][,acc_unit=g|m/s2]"
+        "[,gyro_x=…,gyro_y=…,gyro_z=…][,gyro_unit=rad/s|deg/s]",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:

@@ -37,7 +37,7 @@ from retrowalk.motion.bouts import Bout, BoutBuilder
 from retrowalk.motion.direction import STATS, step_cycles
 from retrowalk.motion.errors import RecordingError
 from retrowalk.motion.readers import ColumnMapping, open_recording
-from retrowalk.motion.readers.pairing import GyroPairing
+from retrowalk.motion.readers.pairing import GyroPairing, RowPairing
 from retrowalk.motion.readers.source import RecordingSource, iter_clean
 from retrowalk.motion.recording import FloatArray, Recording
 from retrowalk.motion.steps import detect_peaks, local_level, step_signal
@@ -355,8 +355,18 @@ def analyze_file(
     return Analysis(recording, reports, samples=span, gps_totals=source.gps_totals)
 
 
-def _gyro_of(source: RecordingSource) -> GyroPairing | None:
-    """The source's angular rate, to pair with its acceleration; ``None`` where it has none."""
-    if source.gyro is None or not source.has_acceleration:
+def _gyro_of(source: RecordingSource) -> GyroPairing | RowPairing | None:
+    """The source's angular rate, to pair with its acceleration; ``None`` where it has none.
+
+    Called before the acceleration is read: angular rate in the acceleration's own rows is
+    then handed over as they are read (one pass); one on its own times is a stream of its own.
+    """
+    if not source.has_acceleration:
+        return None
+    if source.gyro_rows is not None:
+        rows = RowPairing(source.source, source.gyro_what)
+        source.gyro_rows.paired = rows
+        return rows
+    if source.gyro is None:
         return None
     return GyroPairing(source.source, source.gyro_what, source.gyro())

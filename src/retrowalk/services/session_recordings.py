@@ -343,6 +343,7 @@ def recording_out(row: SessionRecording) -> RecordingOut:
             walking_s=row.walking_s,
             duration_s=data.get("duration_s"),
             distance_m=data.get("distance_m"),
+            has_angular_rate=data.get("has_angular_rate"),
             bouts=tuple(BoutOut.model_validate(_bout(b)) for b in data.get("bouts", ())),
             phases=tuple(PhaseOut.model_validate(_phase(p)) for p in data.get("phases", ())),
         )

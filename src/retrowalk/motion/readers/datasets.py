@@ -20,7 +20,13 @@ import numpy as np
 
 from retrowalk.motion.errors import RecordingFormatError
 from retrowalk.motion.readers.blocks import iter_blocks, open_bytes, split_first_lines
-from retrowalk.motion.readers.source import GyroCollector, RawBlock, RecordingSource, collect
+from retrowalk.motion.readers.source import (
+    GyroCollector,
+    RawBlock,
+    RecordingSource,
+    collect,
+    joint_rows,
+)
 from retrowalk.motion.readers.table import Dialect, parse_block, read_text, split_header
 from retrowalk.motion.recording import Recording, normalise_placement
 
@@ -156,58 +162,38 @@ _IPOL_GYRO = ("Gyr_X", "Gyr_Y", "Gyr_Z")
 
 
 def source_ipol(path: Path, want_gyro: bool = False) -> RecordingSource:
-    """One IPOL lower-back trial, ``<trial>_lb.txt(.gz)``, block by block."""
+    """One IPOL lower-back trial, ``<trial>_lb.txt(.gz)``, block by block.
+
+    The angular rate (``Gyr_X/Y/Z``, rad/s) shares the acceleration's rows, so it is taken
+    from the same parsed blocks (``gyro_rows``): the file is read once, whole or streamed.
+    """
+    with open_bytes(path) as raw:
+        lines, _ = split_first_lines(iter_blocks(path, raw, 1 << 16), 2)
+    if len(lines) < 2:
+        raise RecordingFormatError(path, "expected a frequency line, a header and samples")
+    rate_hz = _ipol_rate(path, lines[0])
+    columns = split_header(lines[1], "\t")
+    needed = ("PacketCounter", "Acc_X", "Acc_Y", "Acc_Z")
+    missing = [c for c in needed if c not in columns]
+    if missing:
+        raise RecordingFormatError(path, f"the header lacks {', '.join(missing)}", line=2)
+    t_col = columns.index("PacketCounter")
+    acc_cols = [columns.index(c) for c in needed[1:]]
+    has_gyro = all(c in columns for c in _IPOL_GYRO)
+    gyro_cols = [columns.index(c) for c in _IPOL_GYRO] if has_gyro else []
     gyro = GyroCollector(want_gyro)
-    found: dict[str, float] = {}
 
     def blocks() -> Iterator[RawBlock]:
         with open_bytes(path) as raw:
-            lines, rest = split_first_lines(iter_blocks(path, raw), 2)
-            if len(lines) < 2:
-                raise RecordingFormatError(path, "expected a frequency line, a header and samples")
-            first, header = lines
-            rate_hz = _ipol_rate(path, first)
-            found["rate_hz"] = rate_hz
-            columns = split_header(header, "\t")
-            needed = ("PacketCounter", "Acc_X", "Acc_Y", "Acc_Z")
-            missing = [c for c in needed if c not in columns]
-            if missing:
-                raise RecordingFormatError(path, f"the header lacks {', '.join(missing)}", line=2)
-            t_col = columns.index("PacketCounter")
-            acc_cols = [columns.index(c) for c in needed[1:]]
-            gyro_cols = [columns.index(c) for c in _IPOL_GYRO if c in columns]
+            _, rest = split_first_lines(iter_blocks(path, raw), 2)
             for block in rest:
-                data = parse_block(
-                    path,
-                    block,
-                    columns=columns,
-                    dialect=Dialect("\t", "."),
-                )
+                data = parse_block(path, block, columns=columns, dialect=Dialect("\t", "."))
                 t_s = data[:, t_col] / rate_hz
-                if len(gyro_cols) == 3:
+                if has_gyro:
+                    t_s = joint_rows(t_s, data[:, acc_cols], data[:, gyro_cols])
                     gyro.add(t_s, data[:, gyro_cols])
                 yield t_s, data[:, acc_cols]
-
-    def gyro_blocks() -> Iterator[RawBlock]:
-        """``Gyr_X/Y/Z`` (rad/s): the same file read once more, for the streamed analysis."""
-        with open_bytes(path) as raw:
-            lines, rest = split_first_lines(iter_blocks(path, raw), 2)
-            if len(lines) < 2:
-                return
-            rate_hz = _ipol_rate(path, lines[0])
-            columns = split_header(lines[1], "\t")
-            if not all(c in columns for c in _IPOL_GYRO):
-                return
-            t_col = columns.index("PacketCounter")
-            gyro_cols = [columns.index(c) for c in _IPOL_GYRO]
-            for block in rest:
-                data = parse_block(
-                    path,
-                    block,
-                    columns=columns,
-                    dialect=Dialect("\t", "."),
-                )
-                yield data[:, t_col] / rate_hz, data[:, gyro_cols]
+        gyro.end()
 
     def metadata() -> Recording:
         return Recording(
@@ -217,10 +203,10 @@ def source_ipol(path: Path, want_gyro: bool = False) -> RecordingSource:
             gyro_rad_s=gyro.series(path.name),
             device="XSens MTw Awinda",
             placement="lower_back",
-            metadata={"rate_hz": f"{found.get('rate_hz', IPOL_RATE_HZ):g}"},
+            metadata={"rate_hz": f"{rate_hz:g}"},
         )
 
-    return RecordingSource(path.name, blocks(), metadata, gyro=gyro_blocks)
+    return RecordingSource(path.name, blocks(), metadata, gyro_rows=gyro if has_gyro else None)
 
 
 def read_ipol(path: Path) -> Recording:

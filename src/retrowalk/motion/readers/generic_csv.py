@@ -3,6 +3,9 @@
 The caller names the columns (a :class:`ColumnMapping`); without one, common names are
 tried (``time``/``timestamp``, ``x``/``acc_x``/``ax`` …). Timestamps may be seconds,
 milliseconds, microseconds, nanoseconds or ISO-8601; acceleration may be in g or m/s².
+Three more columns may hold a gyroscope (``gyro_x (rad/s)`` …; the unit must be stated:
+:mod:`~retrowalk.motion.readers.gyro_columns`); they share the acceleration's rows and are
+read in the same pass.
 """
 
 from __future__ import annotations
@@ -20,7 +23,14 @@ from numpy.typing import NDArray
 
 from retrowalk.motion.errors import InvalidParameterError, RecordingFormatError
 from retrowalk.motion.readers.blocks import TextBlock, iter_blocks, open_bytes, split_first_lines
-from retrowalk.motion.readers.source import RawBlock, RecordingSource, collect
+from retrowalk.motion.readers.gyro_columns import GYRO_UNITS, GyroColumns, find_gyro_columns
+from retrowalk.motion.readers.source import (
+    GyroCollector,
+    RawBlock,
+    RecordingSource,
+    collect,
+    joint_rows,
+)
 from retrowalk.motion.readers.table import Dialect, sniff_dialect
 from retrowalk.motion.recording import STANDARD_GRAVITY_M_S2, FloatArray, Recording
 from retrowalk.motion.timebase import (
@@ -51,6 +61,10 @@ class ColumnMapping:
     time_unit: str = "auto"
     acc_unit: str = "auto"
     includes_gravity: bool = True
+    gyro: tuple[str, str, str] | None = None
+    """The gyroscope's x, y, z columns; ``None``: recognised by name, where there are any."""
+    gyro_unit: str = "auto"
+    """``rad/s`` or ``deg/s`` where the header does not say; ``auto``: the header says."""
 
     def validate(self) -> None:
         """Raise :class:`InvalidParameterError` for an unknown unit."""
@@ -58,10 +72,13 @@ class ColumnMapping:
             raise InvalidParameterError("time_unit", self.time_unit, ", ".join(TIME_UNITS))
         if self.acc_unit not in ACC_UNITS:
             raise InvalidParameterError("acc_unit", self.acc_unit, ", ".join(ACC_UNITS))
+        if self.gyro_unit not in GYRO_UNITS:
+            raise InvalidParameterError("gyro_unit", self.gyro_unit, ", ".join(GYRO_UNITS))
 
 
 def parse_column_mapping(text: str) -> ColumnMapping:
-    """``"time=ts,x=ax,y=ay,z=az[,time_unit=ms][,acc_unit=g]"`` to a :class:`ColumnMapping`."""
+    """``"time=ts,x=ax,y=ay,z=az[,time_unit=ms][,acc_unit=g]"`` to a :class:`ColumnMapping`,
+    with ``[,gyro_x=…,gyro_y=…,gyro_z=…][,gyro_unit=rad/s|deg/s]`` for a gyroscope."""
     pairs: dict[str, str] = {}
     for item in text.split(","):
         if "=" not in item:
@@ -70,13 +87,18 @@ def parse_column_mapping(text: str) -> ColumnMapping:
             )
         key, value = (s.strip() for s in item.split("=", 1))
         pairs[key] = value
-    allowed = {"time", "x", "y", "z", "time_unit", "acc_unit"}
+    gyro_keys = ("gyro_x", "gyro_y", "gyro_z")
+    allowed = {"time", "x", "y", "z", "time_unit", "acc_unit", *gyro_keys, "gyro_unit"}
     unknown = set(pairs) - allowed
     if unknown:
         raise InvalidParameterError("columns", sorted(unknown), f"keys among {sorted(allowed)}")
     missing = [k for k in ("time", "x", "y", "z") if k not in pairs]
     if missing:
         raise InvalidParameterError("columns", text, f"also {', '.join(missing)}=<column name>")
+    gyro_given = [k for k in gyro_keys if k in pairs]
+    if gyro_given and len(gyro_given) < 3:
+        lacking = ", ".join(k for k in gyro_keys if k not in pairs)
+        raise InvalidParameterError("columns", text, f"also {lacking}=<column name>, or none")
     mapping = ColumnMapping(
         time=pairs["time"],
         x=pairs["x"],
@@ -84,6 +106,8 @@ def parse_column_mapping(text: str) -> ColumnMapping:
         z=pairs["z"],
         time_unit=pairs.get("time_unit", "auto"),
         acc_unit=pairs.get("acc_unit", "auto"),
+        gyro=(pairs["gyro_x"], pairs["gyro_y"], pairs["gyro_z"]) if gyro_given else None,
+        gyro_unit=pairs.get("gyro_unit", "auto"),
     )
     mapping.validate()
     return mapping
@@ -109,7 +133,7 @@ def guess_mapping(path: Path, header: list[str]) -> ColumnMapping:
         x=pick(_AXIS_NAMES["x"], "x acceleration"),
         y=pick(_AXIS_NAMES["y"], "y acceleration"),
         z=pick(_AXIS_NAMES["z"], "z acceleration"),
-    )
+    )  # the gyroscope, where there is one, is found by find_gyro_columns
 
 
 _EXACT_FLOAT = 2**53
@@ -137,20 +161,29 @@ class _Columns:
     header: list[str]
     mapping: ColumnMapping
     index: dict[str, int]
+    gyro: GyroColumns | None = None
 
     @property
-    def xyz(self) -> list[int]:
-        return [self.index[a] for a in ("x", "y", "z")]
+    def values(self) -> list[int]:
+        """The acceleration's x, y, z columns, then the gyroscope's where there is one."""
+        acc = [self.index[a] for a in ("x", "y", "z")]
+        return acc + ([] if self.gyro is None else list(self.gyro.index))
+
+    @property
+    def value_names(self) -> list[str]:
+        acc = [self.mapping.x, self.mapping.y, self.mapping.z]
+        return acc + ([] if self.gyro is None else list(self.gyro.names))
 
 
 def _slow_rows(
     cols: _Columns, block: TextBlock
 ) -> tuple[list[str], list[int], NDArray[np.float64]]:
-    """Row by row, naming the first bad line and column: times as text, their lines, x/y/z."""
+    """Row by row, naming the first bad line and column: times as text, their lines, and the
+    acceleration's x/y/z (and the gyroscope's)."""
     times: list[str] = []
     numbers: list[int] = []
-    values: list[tuple[float, float, float]] = []
-    widest = max(cols.index.values())
+    values: list[list[float]] = []
+    widest = max([*cols.index.values(), *cols.values])
     lines = block.text.splitlines()
     for offset, row in enumerate(csv.reader(lines, delimiter=cols.dialect.separator)):
         number = block.first_line + offset
@@ -160,32 +193,36 @@ def _slow_rows(
             raise RecordingFormatError(
                 cols.path, f"the row has {len(row)} fields, fewer than the header", line=number
             )
-        triple: list[float] = []
-        for role in ("x", "y", "z"):
-            raw = row[cols.index[role]].strip()
+        numbers_in_row: list[float] = []
+        for column, name in zip(cols.values, cols.value_names, strict=True):
+            raw = row[column].strip()
             if cols.dialect.decimal == ",":
                 raw = raw.replace(",", ".")
             try:
-                triple.append(float(raw))
+                numbers_in_row.append(float(raw))
             except ValueError:
                 raise RecordingFormatError(
-                    cols.path,
-                    f"{raw!r} is not a number",
-                    line=number,
-                    column=getattr(cols.mapping, role),
+                    cols.path, f"{raw!r} is not a number", line=number, column=name
                 ) from None
         times.append(row[cols.index["time"]].strip())
         numbers.append(number)
-        values.append((triple[0], triple[1], triple[2]))
-    return times, numbers, np.asarray(values, dtype=np.float64).reshape(-1, 3)
+        values.append(numbers_in_row)
+    width = len(cols.values)
+    return times, numbers, np.asarray(values, dtype=np.float64).reshape(-1, width)
 
 
 def _fast_rows(cols: _Columns, block: TextBlock, clock: _Clock) -> tuple[object, FloatArray]:
-    """NumPy's parser on the whole block: times (numbers, or text for ISO) and x/y/z."""
+    """NumPy's parser on the whole block: times (numbers, or text for ISO) and the values
+    (the acceleration's x/y/z, then the gyroscope's)."""
     text = block.text.replace(",", ".") if cols.dialect.decimal == "," else block.text
     sep = cols.dialect.separator
     xyz = np.loadtxt(
-        io.StringIO(text), delimiter=sep, dtype=np.float64, ndmin=2, usecols=cols.xyz, quotechar='"'
+        io.StringIO(text),
+        delimiter=sep,
+        dtype=np.float64,
+        ndmin=2,
+        usecols=cols.values,
+        quotechar='"',
     )
     t_col = cols.index["time"]
     times: object
@@ -314,7 +351,10 @@ def _texts_to_numbers(
     return out
 
 
-def _blocks(cols: _Columns, blocks: Iterator[TextBlock], clock: _Clock) -> Iterator[RawBlock]:
+def _blocks(
+    cols: _Columns, blocks: Iterator[TextBlock], clock: _Clock, gyro: GyroCollector
+) -> Iterator[RawBlock]:
+    """The acceleration's blocks; the gyroscope's rows, where there is one, go to ``gyro``."""
     for block in blocks:
         if not block.text.strip():
             continue
@@ -332,22 +372,28 @@ def _blocks(cols: _Columns, blocks: Iterator[TextBlock], clock: _Clock) -> Itera
             times = texts if clock.kind == "iso" else _texts_to_numbers(cols, clock, texts, lines)
         if xyz.shape[0] == 0:
             continue
+        acc = xyz[:, :3]
         if clock.acc_scale is None:
-            _settle_acc(cols, clock, xyz)
+            _settle_acc(cols, clock, acc)
         if clock.kind == "iso":
             t_s = _iso_seconds(cols, clock, times, lines)  # type: ignore[arg-type]
         else:
             t_s = _numeric_seconds(cols, clock, times)  # type: ignore[arg-type]
         clock.settled = True
         assert clock.acc_scale is not None
-        yield t_s, xyz * clock.acc_scale if clock.acc_scale != 1.0 else xyz
+        if cols.gyro is not None:
+            rate = xyz[:, 3:] * cols.gyro.scale if cols.gyro.scale != 1.0 else xyz[:, 3:]
+            t_s = joint_rows(t_s, acc, rate)
+            gyro.add(t_s, rate)
+        yield t_s, acc * clock.acc_scale if clock.acc_scale != 1.0 else acc
+    gyro.end()
 
 
 def source_generic_csv(
     path: Path, mapping: ColumnMapping | None = None, want_gyro: bool = False
 ) -> RecordingSource:
-    """A delimited file with a time column and x/y/z acceleration columns, block by block."""
-    del want_gyro  # a generic CSV maps acceleration only
+    """A delimited file with a time column and x/y/z acceleration columns (and a gyroscope's,
+    where there is one), block by block."""
     with open_bytes(path) as raw:
         lines, _ = split_first_lines(iter_blocks(path, raw, 1 << 16), 2)
     if len(lines) < 2:
@@ -365,7 +411,9 @@ def source_generic_csv(
                 path, f"there is no column {name!r} (columns: {', '.join(header)})", line=1
             )
         index[role] = header.index(name)
-    cols = _Columns(path, dialect, header, mapping, index)
+    found = find_gyro_columns(path, header, mapping.gyro, mapping.gyro_unit)
+    cols = _Columns(path, dialect, header, mapping, index, found)
+    gyro = GyroCollector(want_gyro)
     clock = _Clock()
     first_row = next(csv.reader([lines[1]], delimiter=dialect.separator), [])
     if len(first_row) > index["time"]:
@@ -376,19 +424,27 @@ def source_generic_csv(
     def blocks() -> Iterator[RawBlock]:
         with open_bytes(path) as raw:
             _, rest = split_first_lines(iter_blocks(path, raw), 1)
-            yield from _blocks(cols, rest, clock)
+            yield from _blocks(cols, rest, clock, gyro)
 
     def metadata() -> Recording:
         return Recording(
             source=path.name,
             source_format="csv",
             acc_includes_gravity=mapping.includes_gravity,
+            gyro_rad_s=gyro.series(path.name, "gyroscope"),
             start_utc=clock.origin_utc,
         )
 
-    return RecordingSource(path.name, blocks(), metadata)
+    return RecordingSource(
+        path.name,
+        blocks(),
+        metadata,
+        gyro_rows=None if found is None else gyro,
+        gyro_what="gyroscope",
+    )
 
 
 def read_generic_csv(path: Path, mapping: ColumnMapping | None = None) -> Recording:
-    """A delimited file with a time column and x/y/z acceleration columns."""
-    return collect(source_generic_csv(path, mapping))
+    """A delimited file with a time column and x/y/z acceleration columns (and a gyroscope's,
+    where there is one)."""
+    return collect(source_generic_csv(path, mapping, want_gyro=True))

@@ -10,9 +10,11 @@ start, GPS …) once the blocks have been read. Two consumers share it:
 
 Both drop incomplete rows and repeated times (keeping the first) and refuse impossible values,
 so for any file whose rows are out of order by less than :data:`REORDER_WINDOW_S` they give
-the same samples. Where the recording has angular rate, :attr:`RecordingSource.gyro` opens it
-as a second stream of raw blocks (its own file or columns), which the streaming path pairs to
-the acceleration (:mod:`retrowalk.motion.readers.pairing`).
+the same samples. Where the recording has angular rate, either :attr:`RecordingSource.gyro`
+opens it as a second stream of raw blocks (a file of its own, or columns on a time of their
+own), or, where it is in the acceleration's own rows, :attr:`RecordingSource.gyro_rows` hands
+it over as those rows are read (one pass); the streaming path pairs either to the acceleration
+(:mod:`retrowalk.motion.readers.pairing`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -54,30 +57,64 @@ class RecordingSource:
     gps_totals: GpsTotals | None = None
     """For a GPS-only source read as a stream: the track's totals (the track is not kept)."""
     gyro: GyroOpener | None = None
-    """Where the recording has angular rate: opens it as a stream (``None`` otherwise)."""
+    """Where the recording has angular rate on its own times: opens it as a stream of its
+    own (``None`` otherwise)."""
+    gyro_rows: GyroCollector | None = None
+    """Where the angular rate is in the acceleration's own rows (one table, one time
+    column): what the reader hands each block's angular rate to as it reads the acceleration,
+    so pairing it needs no second pass (set ``paired`` before the blocks are read)."""
     gyro_what: str = "angular rate"
     """What the angular rate is called in messages (``"Gyroscope"``, ``"gyroscope"`` …)."""
 
 
+class RowSink(Protocol):
+    """Takes the angular rate of the acceleration's rows as they are read
+    (:class:`~retrowalk.motion.readers.pairing.RowPairing`)."""
+
+    def add(self, t_s: FloatArray, xyz: FloatArray) -> None: ...
+
+    def end(self) -> None: ...
+
+
 @dataclass
 class GyroCollector:
-    """Angular-rate blocks gathered beside the acceleration (only :func:`collect` wants them)."""
+    """Angular-rate blocks read beside the acceleration: gathered whole when ``wanted`` (only
+    :func:`collect` wants them), handed on to ``paired`` when the stream pairs them."""
 
     wanted: bool
     t_s: list[FloatArray] = field(default_factory=list)
     xyz: list[FloatArray] = field(default_factory=list)
+    paired: RowSink | None = None
 
     def add(self, t_s: FloatArray, xyz: FloatArray) -> None:
-        """Keep a block, when the angular rate is wanted."""
+        """Keep a block, when the angular rate is wanted; hand it on, when it is paired."""
         if self.wanted:
             self.t_s.append(t_s)
             self.xyz.append(xyz)
+        if self.paired is not None:
+            self.paired.add(t_s, xyz)
+
+    def end(self) -> None:
+        """The reader read the last row."""
+        if self.paired is not None:
+            self.paired.end()
 
     def series(self, source: str, what: str = "angular rate") -> SensorSeries | None:
         """The whole angular rate, cleaned; ``None`` when none was gathered."""
         if not self.t_s:
             return None
         return clean_series(source, what, np.concatenate(self.t_s), np.concatenate(self.xyz))
+
+
+def joint_rows(t_s: FloatArray, acc: FloatArray, gyro: FloatArray) -> FloatArray:
+    """``t_s`` with NaN where a row's acceleration or angular rate is incomplete.
+
+    In one table a row is a sample of both or of neither, so the two streams keep the same
+    times: the angular rate at the acceleration's timestamps is then each row's own, and can
+    be paired as the rows are read (a row with only one of them would need the next complete
+    row of the other, which may lie anywhere further on)."""
+    complete = np.all(np.isfinite(acc), axis=1) & np.all(np.isfinite(gyro), axis=1)
+    return t_s if bool(complete.all()) else np.where(complete, t_s, np.nan)
 
 
 def _check_plausible(

@@ -58,6 +58,10 @@ class RecordingOut(FrozenModel):
     walking_s: float
     duration_s: float | None = None
     distance_m: float | None = None
+    has_angular_rate: bool | None = None
+    """Whether the recording had angular rate (a gyroscope) beside its acceleration, so the
+    turn rules could count pivots and turns on the spot; without it steps come from the
+    acceleration alone. ``None`` for an analysis stored before this was kept."""
     bouts: tuple[BoutOut, ...] = ()
     phases: tuple[PhaseOut, ...] = ()
     research_use: bool = False
