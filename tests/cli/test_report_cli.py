@@ -163,7 +163,8 @@ def test_export_tables_writes_one_tidy_csv_per_kind(cli: Cli, known: Known, tmp_
     code, said = cli("export", str(folder), "--tables", "--walker", str(known.walker_id), *PERIOD)
     assert code == 0, said
     assert sorted(p.name for p in folder.iterdir()) == [
-        "assessments.csv", "checkins.csv", "decisions.csv", "sessions.csv",
+        "assessments.csv", "checkins.csv", "decisions.csv", "red_flag_reports.csv",
+        "sessions.csv",
     ]  # fmt: skip
     with (folder / "sessions.csv").open(encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))

@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+from retrowalk.services import accounts, walkers
+from retrowalk.services.context import build_context
 from tests.cli.screen_args import CLEAR, with_red_flag
 from tests.cli.test_tracking_commands import fails, run
 from tests.db import database_url, postgres_schema_url, sqlite_url
@@ -102,8 +105,32 @@ def words(output: str) -> str:
     return " ".join(output.split())
 
 
+def enrolled_on_the_first_day(url: str) -> None:
+    """Rita enrolled on 2026-01-05, the day the records below begin: a red-flag report is
+    dated from the day of enrolment on, and ``walker add`` enrols "now" (it takes no
+    ``--at``), so she is enrolled through the use case."""
+    run(url, "init")
+    ctx = build_context(url)
+    try:
+        walkers.enrol_walker(
+            ctx.at(datetime(2026, 1, 5, 8, 0, tzinfo=UTC)),
+            accounts.ensure_local_admin(ctx),
+            {
+                "email": "r@example.org",
+                "display_name": "Rita",
+                "age_years": 67,
+                "sex": "female",
+                "knee_condition": "oa",
+                "knee_side": "both",
+                "timezone": "UTC",
+            },
+        )
+    finally:
+        ctx.db.dispose()
+
+
 def _planned(url: str) -> None:
-    enrol(url)
+    enrolled_on_the_first_day(url)
     run(url, "screen", "1", *CLEAR, AT, "2026-01-05T09:00:00+00:00")
     full_tests(url, "2026-01-05T09:10:00+00:00")
     run(url, "plan", "1", AT, "2026-01-05T09:20:00+00:00")
@@ -137,6 +164,17 @@ def test_a_red_flag_reported_at_any_time_from_the_terminal(database_url: str) ->
     run(database_url, "clear", "1", "--scope", "red_flag", "--reason", "Doppler scan clear",
         AT, "2026-01-06T11:00:00+00:00")  # fmt: skip
     assert "Logged session" in run(database_url, *_log("tue", "2026-01-06T12:00:00+00:00"))
+
+
+def test_a_red_flag_report_dated_before_enrolment_is_refused_by_name(sqlite_url: str) -> None:
+    """Found by the outside-in test: a report dated years before the walker was enrolled was
+    kept. Refused with the field named; nothing is stored, nothing stops."""
+    _planned(sqlite_url)
+    refused = fails(sqlite_url, "red-flag", "1", "--red-flag", "locked_knee",
+                    AT, "2020-01-01T00:00:00+00:00")  # fmt: skip
+    assert str(refused).startswith("at: 2020-01-01 is before the walker was enrolled on 2026-01-05")
+    today = json.loads(run(sqlite_url, "today", "1", "--json", AT, "2026-01-05T12:00:00+00:00"))
+    assert "red_flag" not in {r["kind"] for r in today["restrictions"]}
 
 
 def test_the_red_flag_command_asks_for_an_answer_in_its_own_flags(sqlite_url: str) -> None:

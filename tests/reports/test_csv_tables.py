@@ -21,6 +21,7 @@ NOT_MEASURES = {
     "walker_id",
     "session_id",
     "checkin_id",
+    "red_flag_report_id",
     "assessment_id",
     "record_id",
     "local_date",

@@ -34,6 +34,7 @@ SECTIONS = (
     "Who",
     "Screening",
     "Active restrictions",
+    "Warning signs (red flags)",
     "Fall-risk tests",
     "Current plan",
     "Sessions and adherence",

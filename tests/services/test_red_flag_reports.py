@@ -164,6 +164,65 @@ def test_only_the_walkers_own_people_report_and_nobody_dates_a_report_ahead(
         assert not [e for e in repo.audit_entries(tx, walker.id) if e.entity == "red_flag_report"]
 
 
+def test_a_clinicians_report_is_dated_from_the_walkers_enrolment_on(
+    ctx: AppContext, dr: Actor
+) -> None:
+    """Found by the outside-in test: a report dated 2020 for a walker enrolled in 2026 was
+    kept. A clinician may date a report back (the walker told her on the phone), as far as
+    any record of hers (``sessions.check_when``), but not before the walker was enrolled:
+    a warning sign from before then belongs to the screening."""
+    walker, _ = _walker(ctx, dr)
+    noon = T0 + timedelta(hours=3)
+    for before in ("2020-01-01T00:00:00+00:00", (T0 - DAY).isoformat()):
+        with pytest.raises(InvalidRequest) as refused:
+            red_flag_reports.report_red_flags(
+                ctx.at(noon), dr, walker.id, {"new_red_flags": ["locked_knee"], "at": before}
+            )
+        assert refused.value.field == "at"
+        assert str(refused.value).startswith("at: ")
+        assert f"enrolled on {T0.date().isoformat()}" in str(refused.value)
+    with ctx.db.reader() as tx:
+        assert not [e for e in repo.audit_entries(tx, walker.id) if e.entity == "red_flag_report"]
+    # the day of enrolment (even an hour before it was entered) and later are kept
+    for moment in (T0 - timedelta(hours=1), T0, noon):
+        out = red_flag_reports.report_red_flags(
+            ctx.at(noon), dr, walker.id, {**NONE, "at": moment.isoformat()}
+        )
+        assert out.created_at == moment
+
+
+def test_a_locked_knee_then_a_knee_giving_way_lists_the_emergency(
+    ctx: AppContext, dr: Actor
+) -> None:
+    """Found by the outside-in test: the line for the restriction on "today" and in the
+    clinician's list named the newest flag (a doctor soon) and hid the locked knee (emergency
+    care now) that came first."""
+    walker, me = _walker(ctx, dr)
+    sessions.log_session(ctx.at(T0), me, walker.id, session_data("mon", T0))
+    morning = T0 + timedelta(hours=22)
+    checkins.morning_checkin(
+        ctx.at(morning),
+        me,
+        walker.id,
+        {"pain_nprs": 2, "stiffness_nprs": 1, "new_red_flags": ["locked_knee"]},
+    )
+    evening = morning + timedelta(hours=10)
+    red_flag_reports.report_red_flags(
+        ctx.at(evening), me, walker.id, {"new_red_flags": ["knee_giving_way"]}
+    )
+    locked = red_flag_reason(KneeRedFlag.LOCKED_KNEE).message
+    today = plans.todays_prescription(ctx.at(evening), me, walker.id)
+    stop = next(r for r in today.restrictions if r.kind.value == "red_flag")
+    assert stop.summary == locked
+    assert stop.what_to_do[0] == RED_FLAGS[KneeRedFlag.LOCKED_KNEE].action
+    assert today.message.index("emergency care now") < today.message.index("gave way")
+    listed = {f.walker.id: f for f in clinician.walker_flags(ctx.at(evening), dr)}
+    assert any(locked in detail for detail in listed[walker.id].details)
+    assert not any("doctor soon" in detail for detail in listed[walker.id].details)
+    shown = restrictions.walker_restrictions(ctx.at(evening), dr, walker.id)
+    assert next(r for r in shown.active if r.kind.value == "red_flag").summary == locked
+
+
 # --- a check-in decided without its report never drops the red-flag questions (point 2) ------
 
 

@@ -181,6 +181,32 @@ def test_the_api_takes_a_red_flag_at_any_time_in_its_own_words(world: World) -> 
         assert send(stranger, csrf, f"{base}/red-flags", {"new_red_flags": []}).status_code == 403
 
 
+def test_the_api_refuses_a_clinicians_report_dated_before_enrolment(world: World) -> None:
+    """Found by the outside-in test: ``{"at": "2020-01-01T00:00:00Z"}`` was kept for a walker
+    enrolled years later. The walker's own page has no date to give (her report is "now")."""
+    person = planned(world)
+    assert person.walker is not None
+    base = f"/api/v1/walkers/{person.walker.id}"
+    with world.client() as desk:
+        csrf = sign_in(desk, world.clinician_a)
+        old = send(
+            desk,
+            csrf,
+            f"{base}/red-flags",
+            {"new_red_flags": ["locked_knee"], "at": "2020-01-01T00:00:00Z"},
+        )
+        assert old.status_code == 422, old.text
+        (problem,) = old.json()["problems"]
+        assert problem["field"] == "at"
+        assert "2020-01-01 is before the walker was enrolled on" in old.json()["detail"]
+        assert not any(
+            r["kind"] == "red_flag" for r in desk.get(f"{base}/restrictions").json()["active"]
+        )
+        earlier = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
+        kept = send(desk, csrf, f"{base}/red-flags", {"new_red_flags": [], "at": earlier})
+        assert kept.status_code == 201, kept.text
+
+
 def test_a_check_in_closed_by_the_clinics_session_asks_its_red_flag_questions(
     world: World,
 ) -> None:

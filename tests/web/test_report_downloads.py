@@ -98,7 +98,13 @@ def test_the_tables_hold_the_walkers_sessions_and_only_the_clinicians_walkers(
         api = client.get(f"/api/v1/walkers/{walker_id}/tables.zip")
     assert one.status_code == mine.status_code == api.status_code == 200
     tables = _tables(one.content)
-    assert sorted(tables) == ["assessments", "checkins", "decisions", "sessions"]
+    assert sorted(tables) == [
+        "assessments",
+        "checkins",
+        "decisions",
+        "red_flag_reports",
+        "sessions",
+    ]
     assert len(tables["sessions"]) >= 1
     assert {row["walker_id"] for row in tables["sessions"]} == {str(walker_id)}
     with world.client() as client:

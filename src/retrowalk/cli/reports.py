@@ -118,8 +118,9 @@ def export_tables(
     since: date | None,
     until: date | None,
 ) -> str:
-    """Sessions, check-ins, assessments and decisions as ``<kind>.csv`` files in ``folder``
-    (created if missing): one walker's, or every walker's when ``walker_id`` is None."""
+    """Sessions, check-ins, red-flag reports, assessments and decisions as ``<kind>.csv``
+    files in ``folder`` (created if missing): one walker's, or every walker's when
+    ``walker_id`` is None."""
     if folder.exists() and not folder.is_dir():
         raise InvalidRequest(f"{folder} is a file; give a folder for the tables.", field="path")
     if not folder.parent.is_dir():

@@ -252,10 +252,18 @@ def red_flag_reason(flag: KneeRedFlag, code_prefix: str = "screening.red_flag") 
     )
 
 
+_URGENCY_ORDER: Final[tuple[RedFlagUrgency, ...]] = tuple(RedFlagUrgency)
+
+
+def urgency_rank(flag: KneeRedFlag) -> int:
+    """0 for the most urgent: emergency care, then a doctor today, then a doctor soon
+    (RULES.md §1.2 "Urgent" and "Soon", §7.6 "the same day"; :class:`RedFlagUrgency`)."""
+    return _URGENCY_ORDER.index(flag.info.urgency)
+
+
 def by_urgency(flags: Iterable[KneeRedFlag]) -> list[KneeRedFlag]:
     """Red flags most urgent first, then in the order of :class:`KneeRedFlag`."""
     found = set(flags)
     if not found:
         return []  # the usual case, on every record read: no list of the enums built
-    order = list(RedFlagUrgency)
-    return sorted(found, key=lambda f: (order.index(f.info.urgency), list(KneeRedFlag).index(f)))
+    return sorted(found, key=lambda f: (urgency_rank(f), list(KneeRedFlag).index(f)))

@@ -10,6 +10,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.red_flags import KneeRedFlag, urgency_rank
 from retrowalk.clinical.surfaces import Surface
 
 
@@ -61,6 +62,9 @@ class Trigger(BaseModel):
     serious: bool = False
     """For an adverse event: one after which no session is offered (RULES.md §7.8)."""
     chest_pain: bool = False
+    red_flags: tuple[KneeRedFlag, ...] = ()
+    """For a red flag: the flags this record named, most urgent first, in the order of its
+    ``reasons`` (one reason each)."""
 
 
 class Restriction(BaseModel):
@@ -86,9 +90,20 @@ class Restriction(BaseModel):
 
     @property
     def summary(self) -> str:
-        """One sentence with the numbers, for a list: the first reason of the newest trigger."""
-        newest = self.triggers[-1]
-        return newest.reasons[0].message if newest.reasons else self.title
+        """One sentence with the numbers, for a list: the first reason of the newest trigger;
+        for red flags, the reason of the most urgent open flag (the newest of the equally
+        urgent), so a later "doctor soon" never hides an earlier "emergency care now"."""
+        chosen = _most_urgent(self.triggers) or self.triggers[-1]
+        return chosen.reasons[0].message if chosen.reasons else self.title
+
+
+def _most_urgent(triggers: tuple[Trigger, ...]) -> Trigger | None:
+    """The newest trigger whose first flag is the most urgent of all (None: no red flag)."""
+    flagged = [t for t in triggers if t.red_flags]
+    if not flagged:
+        return None
+    most = min(urgency_rank(t.red_flags[0]) for t in flagged)
+    return next(t for t in reversed(flagged) if urgency_rank(t.red_flags[0]) == most)
 
 
 class Lifted(BaseModel):

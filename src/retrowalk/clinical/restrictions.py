@@ -36,7 +36,7 @@ from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.policy_timeline import PolicyTimeline
 from retrowalk.clinical.prescription import Prescription, must_be_supervised
 from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.red_flags import by_urgency, red_flag_reason
+from retrowalk.clinical.red_flags import KneeRedFlag, by_urgency, red_flag_reason, urgency_rank
 from retrowalk.clinical.restriction_models import (
     Effect,
     Lifted,
@@ -112,6 +112,7 @@ def _trigger(
     at: datetime | None = None,
     serious: bool = False,
     chest_pain: bool = False,
+    red_flags: Iterable[KneeRedFlag] = (),
 ) -> Trigger:
     return Trigger(
         source=source,
@@ -123,6 +124,7 @@ def _trigger(
         actions=tuple(dict.fromkeys(actions)),
         serious=serious,
         chest_pain=chest_pain,
+        red_flags=tuple(red_flags),
     )
 
 
@@ -137,6 +139,7 @@ def _red_flag_triggers(record: WalkerRecord) -> list[Trigger]:
                     Source.SCREENING,
                     (red_flag_reason(f) for f in flags),
                     (f.info.action for f in flags),
+                    red_flags=flags,
                 )
             )
     for c in record.checkins:
@@ -148,6 +151,7 @@ def _red_flag_triggers(record: WalkerRecord) -> list[Trigger]:
                     Source.CHECKIN,
                     (red_flag_reason(f, "checkin.red_flag") for f in flags),
                     (f.info.action for f in flags),
+                    red_flags=flags,
                 )
             )
     for r in record.red_flag_reports:
@@ -159,6 +163,7 @@ def _red_flag_triggers(record: WalkerRecord) -> list[Trigger]:
                     Source.RED_FLAG_REPORT,
                     (red_flag_reason(f, "report.red_flag") for f in flags),
                     (f.info.action for f in flags),
+                    red_flags=flags,
                 )
             )
     return found
@@ -438,6 +443,13 @@ def _fall_risk_clearable(record: WalkerRecord, active: list[Trigger]) -> str | N
     return None
 
 
+def _most_urgent_first(triggers: list[Trigger]) -> tuple[str, ...]:
+    """What to do for the open red flags, most urgent first (RULES.md §1.2), the newest first
+    among the equally urgent (the sort is stable)."""
+    newest_first = [f for t in reversed(triggers) for f in t.red_flags]
+    return tuple(dict.fromkeys(f.info.action for f in sorted(newest_first, key=urgency_rank)))
+
+
 def _restriction(
     kind: RestrictionKind,
     triggers: list[Trigger],
@@ -456,6 +468,8 @@ def _restriction(
         surfaces = policy.high_risk_surfaces
         cannot = _fall_risk_clearable(record, triggers)
         actions = (f"Have someone with you for every session, on {describe_surfaces(surfaces)}.",)
+    if kind is RestrictionKind.RED_FLAG:
+        actions = _most_urgent_first(triggers)
     if kind is RestrictionKind.ADVERSE_EVENT:
         effect = Effect.NO_SESSIONS if any(t.serious for t in triggers) else Effect.SUPERVISED
         if any(t.chest_pain for t in triggers):

@@ -1,6 +1,6 @@
 """Tidy CSV tables for record systems and researchers: one table per kind (sessions,
-check-ins, assessments, decisions), one row per record (decisions: one row per reason),
-one walker or many, units in the column names.
+check-ins, red-flag reports, assessments, decisions), one row per record (decisions: one row
+per reason), one walker or many, units in the column names.
 
 Cells are written as stored: dates ISO 8601, instants in UTC, booleans ``true``/``false``,
 an empty cell for "not recorded". Free text a person typed (a session note, a clearance
@@ -61,6 +61,15 @@ CHECKIN_COLUMNS: Final[tuple[str, ...]] = (
     "decision",
     "next_plan_version",
 )
+RED_FLAG_REPORT_COLUMNS: Final[tuple[str, ...]] = (
+    "walker_id",
+    "red_flag_report_id",
+    "local_date",
+    "reported_at_utc",
+    "new_red_flags",
+)
+"""A red flag reported at any time, outside a check-in (RULES.md §7.7): the codes as the
+check-ins' ``new_red_flags``, empty for "none of these"."""
 KOOS_COLUMNS: Final[dict[KoosSubscale, str]] = {s: f"koos_{s.value}_0_100" for s in KoosSubscale}
 ASSESSMENT_COLUMNS: Final[tuple[str, ...]] = (
     "walker_id",
@@ -97,6 +106,7 @@ DECISION_COLUMNS: Final[tuple[str, ...]] = (
 TABLES: Final[dict[str, tuple[str, ...]]] = {
     "sessions": SESSION_COLUMNS,
     "checkins": CHECKIN_COLUMNS,
+    "red_flag_reports": RED_FLAG_REPORT_COLUMNS,
     "assessments": ASSESSMENT_COLUMNS,
     "decisions": DECISION_COLUMNS,
 }
@@ -193,6 +203,17 @@ def _checkin_rows(h: HistoryOut) -> Iterable[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["local_date"], r["checkin_id"]))
 
 
+def _red_flag_report_rows(h: HistoryOut) -> Iterable[dict[str, Any]]:
+    for r in sorted(h.red_flag_reports, key=lambda r: (r.created_at, r.id)):
+        yield {
+            "walker_id": r.walker_id,
+            "red_flag_report_id": r.id,
+            "local_date": r.local_date,
+            "reported_at_utc": r.created_at,
+            "new_red_flags": r.new_red_flags,
+        }
+
+
 def _assessment_rows(
     h: HistoryOut, tests: Mapping[int, AssessmentValues]
 ) -> Iterable[dict[str, Any]]:
@@ -258,9 +279,10 @@ def csv_tables(
     *,
     tests: Mapping[int, AssessmentValues] | None = None,
 ) -> dict[str, str]:
-    """The four tables (name → CSV text) for the walkers of ``histories`` (one or all of a
-    clinician's). ``tests``: assessment id → measured values (seam, see ``reports.record``);
-    without them those columns stay empty. A walker given twice is refused."""
+    """The tables of :data:`TABLES` (name → CSV text) for the walkers of ``histories`` (one
+    or all of a clinician's). ``tests``: assessment id → measured values (seam, see
+    ``reports.record``); without them those columns stay empty. A walker given twice is
+    refused."""
     ids = [h.walker.id for h in histories]
     if len(set(ids)) != len(ids):
         raise ReportInputError("a walker's history is given twice; give each walker once.")
@@ -269,6 +291,9 @@ def csv_tables(
     return {
         "sessions": _write(SESSION_COLUMNS, (r for h in ordered for r in _session_rows(h))),
         "checkins": _write(CHECKIN_COLUMNS, (r for h in ordered for r in _checkin_rows(h))),
+        "red_flag_reports": _write(
+            RED_FLAG_REPORT_COLUMNS, (r for h in ordered for r in _red_flag_report_rows(h))
+        ),
         "assessments": _write(
             ASSESSMENT_COLUMNS, (r for h in ordered for r in _assessment_rows(h, tests))
         ),

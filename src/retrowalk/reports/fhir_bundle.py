@@ -33,6 +33,7 @@ from retrowalk.reports.fhir_flags import restriction_flags
 from retrowalk.reports.fhir_observations import (
     assessment_observations,
     checkin_observations,
+    red_flag_report_observations,
     session_observations,
 )
 from retrowalk.reports.fhir_questionnaires import screening_response
@@ -209,6 +210,7 @@ def walker_bundle(record: WalkerRecord) -> Bundle:
         assessment_observations(b, a, record.tests.get(a.id))
     session_observations(b, history.sessions)
     checkin_observations(b, history.checkins)
+    red_flag_report_observations(b, history.red_flag_reports)
     restriction_flags(b)
     if record.plan is not None:
         _care_plan(b, record.plan)

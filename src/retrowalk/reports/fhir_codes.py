@@ -160,6 +160,9 @@ OBS: Final[dict[str, RetrowalkCode]] = {
         RetrowalkCode("next-morning-pain", "Knee pain the next morning (NPRS 0-10)", PAIN_NRS),
         RetrowalkCode("next-morning-stiffness", "Knee stiffness the next morning (0-10)"),
         RetrowalkCode("next-morning-red-flag", "A warning sign reported at the morning check-in"),
+        RetrowalkCode(
+            "red-flag-report", "A warning sign reported at any time, outside the morning check-in"
+        ),
         RetrowalkCode("tug", "Timed Up and Go", TUG),
         RetrowalkCode("chair-stand-30s", "30-second chair stand (full stands)", CHAIR_STAND_30S),
         RetrowalkCode("tandem-stance", "Tandem stance, seconds held (4-stage balance)"),

@@ -1,13 +1,14 @@
 """The measured values as FHIR ``Observation``s: each session's pain, effort, minutes and
-speed, each next-morning check-in, and each assessment's tests, fall-risk verdict and KOOS
-subscale scores (codes: :mod:`retrowalk.reports.fhir_codes`, ``docs/fhir.md``)."""
+speed, each next-morning check-in, each warning sign reported at any time, and each
+assessment's tests, fall-risk verdict and KOOS subscale scores (codes:
+:mod:`retrowalk.reports.fhir_codes`, ``docs/fhir.md``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from retrowalk.clinical.measures.koos import KoosSubscale
-from retrowalk.clinical.red_flags import RED_FLAGS
+from retrowalk.clinical.red_flags import RED_FLAGS, KneeRedFlag
 from retrowalk.present import vocabulary as vocab
 from retrowalk.reports import fhir_codes as fc
 from retrowalk.reports.fhir_builder import (
@@ -25,6 +26,7 @@ from retrowalk.reports.record import AssessmentValues
 from retrowalk.services.schemas import (
     AssessmentOut,
     CheckinOut,
+    RedFlagReportOut,
     SessionOut,
 )
 
@@ -110,12 +112,32 @@ def checkin_observations(b: BundleBuilder, checkins: tuple[CheckinOut, ...]) -> 
                 "next-morning-red-flag",
                 fc.CATEGORY_SURVEY,
                 day,
-                {
-                    "valueCodeableConcept": {
-                        "coding": [coding(fc.RW_RED_FLAG, flag.value)],
-                        "text": RED_FLAGS[flag].statement,
-                    }
-                },
+                red_flag_value(flag),
+                performer=b.patient_url,
+            )
+
+
+def red_flag_value(flag: KneeRedFlag) -> dict[str, Any]:
+    """A red flag as the value of an Observation: the retrowalk code and the walker's words."""
+    return {
+        "valueCodeableConcept": {
+            "coding": [coding(fc.RW_RED_FLAG, flag.value)],
+            "text": RED_FLAGS[flag].statement,
+        }
+    }
+
+
+def red_flag_report_observations(b: BundleBuilder, reports: tuple[RedFlagReportOut, ...]) -> None:
+    """Each warning sign reported at any time (RULES.md §7.7), coded as at the check-in, at
+    the moment it was reported; "none of these" adds nothing, as a check-in without one."""
+    for r in reports:
+        for flag in r.new_red_flags:
+            b.observation(
+                ("red-flag-report", r.id, "red-flag-report", flag.value),
+                "red-flag-report",
+                fc.CATEGORY_SURVEY,
+                fhir_instant(r.created_at),
+                red_flag_value(flag),
                 performer=b.patient_url,
             )
 

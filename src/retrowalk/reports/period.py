@@ -105,6 +105,7 @@ def within(record: HistoryOut, chosen: Period) -> HistoryOut:
             "sessions": tuple(s for s in record.sessions if inside(s.local_date)),
             "checkins": tuple(c for c in record.checkins if inside(c.local_date)),
             "missed_reports": tuple(m for m in record.missed_reports if inside(m.local_date)),
+            "red_flag_reports": tuple(r for r in record.red_flag_reports if inside(r.local_date)),
             "prescriptions": tuple(
                 p for p in record.prescriptions if inside(_local(p.created_at, tz))
             ),

@@ -138,6 +138,7 @@ class WalkerRecord(BaseModel):
             *(("session", s.walker_id) for s in h.sessions),
             *(("check-in", c.walker_id) for c in h.checkins),
             *(("missed report", m.walker_id) for m in h.missed_reports),
+            *(("red-flag report", r.walker_id) for r in h.red_flag_reports),
             *(("plan", p.walker_id) for p in h.prescriptions),
             *(("assessment", a.walker_id) for a in h.assessments),
             *(("screening", s.walker_id) for s in h.screenings),

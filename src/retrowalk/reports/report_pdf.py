@@ -26,6 +26,7 @@ from retrowalk.present.progress_charts import Chart, progress_charts
 from retrowalk.reports.adherence import adherence_of
 from retrowalk.reports.decisions import decisions_of
 from retrowalk.reports.record import WalkerRecord
+from retrowalk.reports.warning_signs import NONE_NEW, lifted_by_clearance, warning_signs
 from retrowalk.services.schemas import AssessmentOut, CheckinOut
 
 PageSize = Literal["A4", "Letter"]
@@ -149,6 +150,9 @@ def report_html(record: WalkerRecord, *, page_size: PageSize = "A4") -> str:
             history=history,
             plan=record.plan,
             restrictions=record.active_restrictions,
+            warning_signs=warning_signs(history),
+            none_new=NONE_NEW,
+            lifted=lifted_by_clearance(record.active_restrictions),
             tests=record.tests,
             adherence=adherence_of(history, record.plan),
             exercises=record.exercises,

@@ -87,7 +87,8 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``report_red_flags(ctx, actor, walker_id, data: RedFlagReportIn) -> RedFlagReportOut`` —
     red flags new since the last session, at any time (RULES §7.7: the check-in's questions
     without waiting for the morning): any one sets the stop-and-refer restriction at once;
-    empty answers "none of these" (kept, audited, lifts nothing).
+    empty answers "none of these" (kept, audited, lifts nothing). A clinician's ``at`` is never
+    ahead of now nor before the walker's day of enrolment (``InvalidRequest``, field ``at``).
 ``clinician``
     ``clear_walker(ctx, actor, walker_id, data: ClearanceIn) -> ClearanceOut``.
     ``adjust_prescription(ctx, actor, walker_id, data: AdjustmentIn) -> PrescriptionOut``.
@@ -110,7 +111,7 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     clinic's policy; nothing stored, nothing personal read.
 ``history``
     ``walker_history(ctx, actor, walker_id, *, weeks=12) -> HistoryOut`` (notes only for
-    clinicians/admins).
+    clinicians/admins; red-flag reports for both).
 ``progress``
     ``weekly_progress(ctx, actor, walker_id, *, weeks=12) -> list[WeekProgress]``.
 ``exercises``

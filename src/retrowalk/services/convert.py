@@ -13,6 +13,7 @@ from retrowalk.services.schemas import (
     MissedReportOut,
     NoteOut,
     PrescriptionOut,
+    RedFlagReportOut,
     Role,
     ScreeningOut,
     SessionOut,
@@ -25,6 +26,7 @@ from retrowalk.store.models import (
     Clearance,
     ClinicianNote,
     Prescription,
+    RedFlagReport,
     Screening,
     Walker,
     WalkSession,
@@ -176,6 +178,16 @@ def checkin_out(
         decision=row.decision,
         reasons=decision_reasons,
         next_prescription=prescription_out(next_rx) if next_rx is not None else None,
+    )
+
+
+def red_flag_report_out(row: RedFlagReport) -> RedFlagReportOut:
+    return RedFlagReportOut(
+        id=row.id,
+        walker_id=row.walker_id,
+        created_at=row.created_at,
+        local_date=row.local_date,
+        new_red_flags=tuple(row.red_flags),
     )
 
 

@@ -1,4 +1,5 @@
-"""A walker's record over recent weeks: sessions, check-ins with decisions, plan versions."""
+"""A walker's record over recent weeks: sessions, check-ins with decisions, red-flag reports,
+plan versions."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from retrowalk.services.convert import (
     note_out,
     prescription_out,
     reasons_of,
+    red_flag_report_out,
     screening_out,
     session_out,
     walker_out,
@@ -66,6 +68,10 @@ def walker_history(ctx: AppContext, actor: Actor, walker_id: int, *, weeks: int 
             sessions=tuple(session_out(s) for s in sessions),
             checkins=tuple(checkin_views),
             missed_reports=tuple(missed),
+            red_flag_reports=tuple(
+                red_flag_report_out(r)
+                for r in repo.red_flag_reports(tx, walker.id, since=since, until=until)
+            ),
             prescriptions=tuple(prescription_out(p) for p in versions),
             assessments=tuple(
                 assessment_out(a) for a in repo.assessments(tx, walker.id, since=since)

@@ -19,6 +19,7 @@ from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import Conflict, InvalidRequest, parse
 from retrowalk.services.policies import policy_in
+from retrowalk.services.record_dates import check_since_enrolment, check_when
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
 from retrowalk.services.schemas import Actor, RedFlagReportIn, RedFlagReportOut, Role
 from retrowalk.store import repositories as repo
@@ -26,6 +27,7 @@ from retrowalk.store.models import RedFlagReport
 
 ENTITY = "red_flag_report"
 ACTION = "red_flag_report.record"
+WHAT = "a red-flag report"
 
 KEPT_WITHOUT_CHECKIN = (
     "What you ticked about warning signs is kept all the same, and your clinician can see "
@@ -61,7 +63,8 @@ def report_red_flags(
 
     For a walker the server's clock says when (``at`` is refused: a report is "now"); a
     clinician or the terminal, writing down what the walker said on the phone, may give an
-    earlier ``at``, never a later one than now."""
+    earlier ``at`` as for any record (:func:`~.record_dates.check_when`), never a later one
+    than now, nor one before the day she was enrolled."""
     report_in = parse(RedFlagReportIn, data)
     clock = ctx.now()
     if report_in.at is not None and actor.role is Role.WALKER:
@@ -70,15 +73,12 @@ def report_red_flags(
             field="at",
         )
     at = utc_now(report_in.at) if report_in.at is not None else clock
-    if at > clock:
-        raise InvalidRequest(
-            f"at: {at.isoformat()} is in the future; a report is recorded once it is made.",
-            field="at",
-        )
     flags = list(dict.fromkeys(report_in.new_red_flags))
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)
         _, policy = policy_in(tx)
+        check_when(actor, at, clock, "at", WHAT, policy)
+        check_since_enrolment(walker, at, "at", WHAT)
         before = restrictions_of(tx, walker, policy)
         row = repo.add(
             tx,

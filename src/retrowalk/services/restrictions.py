@@ -404,6 +404,7 @@ def _trigger_out(trigger: Trigger, names: _Names) -> TriggerOut:
         recorded_by=trigger.recorded_by,
         recorded_by_name=names(trigger.recorded_by),
         reasons=trigger.reasons,
+        red_flags=trigger.red_flags,
     )
 
 

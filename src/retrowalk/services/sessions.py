@@ -20,7 +20,7 @@ A second session on the same local date is stored marked ``another_today`` (the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -50,6 +50,7 @@ from retrowalk.services.pending_checkins import (
 from retrowalk.services.plans import supervision_for
 from retrowalk.services.policies import WalkerInPolicy, policy_in, walker_and_policy
 from retrowalk.services.record_cache import RecordCache
+from retrowalk.services.record_dates import check_when
 from retrowalk.services.restrictions import (
     gate_record,
     gate_timeline,
@@ -116,26 +117,6 @@ def start_blocker(
     if plan is None:
         return NO_PLAN
     return None
-
-
-def check_when(
-    actor: Actor, when: datetime, now: datetime, field: str, what: str, policy: PolicyConfig
-) -> None:
-    """The server's clock decides: nothing happens in the future, and a walker dates their
-    own records at most ``PolicyConfig.walker_backdate_max_days`` back (policy)."""
-    if when > now:
-        raise InvalidRequest(
-            f"{field}: {when.isoformat()} is in the future; {what} can only be recorded once "
-            "it has happened.",
-            field=field,
-        )
-    days = policy.walker_backdate_max_days
-    if actor.role is Role.WALKER and when < now - timedelta(days=days):
-        raise InvalidRequest(
-            f"{field}: {when.date().isoformat()} is more than {days} days ago; you can log "
-            f"{what} of the last {days} days. For an older one, ask your clinician to enter it.",
-            field=field,
-        )
 
 
 def off_safe_surface(surface: str, planned_surface: str | None, policy: PolicyConfig) -> bool:

@@ -329,6 +329,18 @@ def checkins(
     return list(tx.scalars(query.order_by(Checkin.local_date, Checkin.id)))
 
 
+def red_flag_reports(
+    tx: Session, walker_id: int, since: date | None = None, until: date | None = None
+) -> list[RedFlagReport]:
+    """A walker's red-flag reports between two local dates (inclusive), in the order made."""
+    query = select(RedFlagReport).where(RedFlagReport.walker_id == walker_id)
+    if since is not None:
+        query = query.where(RedFlagReport.local_date >= since)
+    if until is not None:
+        query = query.where(RedFlagReport.local_date <= until)
+    return list(tx.scalars(query.order_by(RedFlagReport.created_at, RedFlagReport.id)))
+
+
 def checkins_for_sessions(tx: Session, session_ids: list[int]) -> dict[int, Checkin]:
     if not session_ids:
         return {}

@@ -25,6 +25,7 @@ from retrowalk.services.schemas.walking import (
     CheckinOut,
     MissedReportOut,
     PrescriptionOut,
+    RedFlagReportOut,
     SessionOut,
 )
 
@@ -98,6 +99,10 @@ class HistoryOut(FrozenModel):
     """Next-morning reports with the decision each led to."""
     missed_reports: tuple[MissedReportOut, ...] = ()
     """Sessions decided without a morning report (a later session came first)."""
+    red_flag_reports: tuple[RedFlagReportOut, ...] = ()
+    """Red flags reported at any time, outside a morning check-in (RULES.md §7.7), "none of
+    these" included; oldest first (their ``restrictions`` are left empty here: the history's
+    own ``restrictions`` say what is active now)."""
     prescriptions: tuple[PrescriptionOut, ...]
     assessments: tuple[AssessmentOut, ...]
     screenings: tuple[ScreeningOut, ...]

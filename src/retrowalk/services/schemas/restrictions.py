@@ -8,6 +8,7 @@ from retrowalk.clinical.fall_risk import (
     Surface,
 )
 from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.red_flags import KneeRedFlag
 from retrowalk.clinical.restriction_models import Effect, RestrictionKind, Source
 from retrowalk.services.schemas.base import FrozenModel
 
@@ -21,6 +22,9 @@ class TriggerOut(FrozenModel):
     recorded_by: int | None
     recorded_by_name: str | None
     reasons: tuple[Reason, ...]
+    red_flags: tuple[KneeRedFlag, ...] = ()
+    """For a red flag: the flags this record named, most urgent first (what a clearance of
+    it lifted, by name)."""
 
 
 class RestrictionOut(FrozenModel):
