@@ -166,7 +166,8 @@ def _grow_own_history(ctx: AppContext, walker_id: int, account_id: int, total: i
         )
 
 
-def test_today_and_logging_do_not_grow_with_the_walkers_own_history(ctx: AppContext) -> None:
+def _walker_with_twelve_weeks(ctx: AppContext) -> tuple[Actor, int]:
+    """A clinician and her planned walker with 42 sessions, one every other day or so."""
     from retrowalk.services import accounts
 
     admin = accounts.ensure_local_admin(ctx)
@@ -175,17 +176,22 @@ def test_today_and_logging_do_not_grow_with_the_walkers_own_history(ctx: AppCont
     for day in range(42):
         at = T0 + timedelta(days=day, hours=1)
         sessions.log_session(ctx.at(at), dr, walker.id, session_data(f"k{day}", at))
+    return dr, walker.id
+
+
+def test_today_and_logging_do_not_grow_with_the_walkers_own_history(ctx: AppContext) -> None:
+    dr, walker_id = _walker_with_twelve_weeks(ctx)
     now = T0 + timedelta(days=43)
     moment = ctx.at(now)
     counter = iter(range(1_000))
 
     def today() -> object:
-        return plans.todays_prescription(moment, dr, walker.id)
+        return plans.todays_prescription(moment, dr, walker_id)
 
     def log() -> object:
         n = next(counter)
         at = now - timedelta(minutes=n)
-        return sessions.log_session(moment, dr, walker.id, session_data(f"n{n}", at))
+        return sessions.log_session(moment, dr, walker_id, session_data(f"n{n}", at))
 
     def afresh(call: Callable[[], object]) -> int:
         ctx.record_cache.clear()  # the record read, not the one kept (services.record_cache)
@@ -196,14 +202,14 @@ def test_today_and_logging_do_not_grow_with_the_walkers_own_history(ctx: AppCont
             afresh(today),
             statements_of(ctx, today),  # the record kept
             afresh(log),
-            statements_of(ctx, lambda: clinician.walker_flag(moment, dr, walker.id)),
+            statements_of(ctx, lambda: clinician.walker_flag(moment, dr, walker_id)),
         )
 
     log()  # the first log of the day decides yesterday's unreported session: not the same work
     at_42 = counts()
-    _grow_own_history(ctx, walker.id, dr.account_id, 1_000)
+    _grow_own_history(ctx, walker_id, dr.account_id, 1_000)
     with ctx.db.reader() as tx:
-        assert repo.count_sessions(tx, walker.id) >= 1_000
+        assert repo.count_sessions(tx, walker_id) >= 1_000
     assert counts() == at_42
 
 
@@ -325,33 +331,27 @@ def test_today_and_logging_do_as_much_work_with_2000_sessions_as_with_42(
     history (the red-flag questions still unasked once read every check-in she ever gave).
     SQLite's steps for the reads of "today" (the record read afresh) and of logging a
     session stay within 1.5 times when her own history grows from 42 sessions to 2,000."""
-    from retrowalk.services import accounts
     from retrowalk.services.context import build_context
 
     ctx = build_context(sqlite_url)
     try:
-        admin = accounts.ensure_local_admin(ctx)
-        dr = make_clinician(ctx, admin, "dr@example.org")
-        walker = planned_walker(ctx, dr)
-        for day in range(42):
-            at = T0 + timedelta(days=day, hours=1)
-            sessions.log_session(ctx.at(at), dr, walker.id, session_data(f"k{day}", at))
+        dr, walker_id = _walker_with_twelve_weeks(ctx)
         now = T0 + timedelta(days=43)
         moment = ctx.at(now)
         counter = iter(range(100))
 
         def today() -> object:
             ctx.record_cache.clear()
-            return plans.todays_prescription(moment, dr, walker.id)
+            return plans.todays_prescription(moment, dr, walker_id)
 
         def log() -> object:
             n = next(counter)
             at = now - timedelta(minutes=n)
-            return sessions.log_session(moment, dr, walker.id, session_data(f"n{n}", at))
+            return sessions.log_session(moment, dr, walker_id, session_data(f"n{n}", at))
 
         log()  # the first of the day decides yesterday's session: not the steady state
         at_42 = (_steps_of_reads(ctx, today), _steps_of_reads(ctx, log))
-        _grow_own_history(ctx, walker.id, dr.account_id, 2_000)
+        _grow_own_history(ctx, walker_id, dr.account_id, 2_000)
         at_2000 = (_steps_of_reads(ctx, today), _steps_of_reads(ctx, log))
         assert at_2000[0] <= 1.5 * at_42[0], (at_42, at_2000)
         assert at_2000[1] <= 1.5 * at_42[1], (at_42, at_2000)
