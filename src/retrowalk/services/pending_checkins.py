@@ -16,7 +16,6 @@ decision stays "hold" (§3): only the safety questions are carried over.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from enum import Enum
 
 from sqlalchemy.orm import Session
 
@@ -42,17 +41,14 @@ UNASKED_NOTICE = (
 """Told to a clinician (or the terminal) whose session closed a check-in without its report."""
 
 
-class Unread(Enum):
-    UNREAD = "unread"
-
-
-UNREAD = Unread.UNREAD
-"""The walker's last session, not read yet by the caller (the functions below read it)."""
-
-
-def red_flags_unasked_since(tx: Session, walker: Walker) -> date | None:
+def red_flags_unasked_since(
+    tx: Session, walker: Walker, day: repo.WalkerDay | None = None
+) -> date | None:
     """The date of the oldest session whose red-flag questions were left unasked by a
-    check-in decided without its report, and not answered since (None: nothing unasked)."""
+    check-in decided without its report, and not answered since (None: nothing unasked).
+    ``day``: what the caller has read of the walker in ``tx`` already."""
+    if day is not None:
+        return day.red_flags_unasked_since
     return repo.red_flags_unasked_since(tx, walker.id)
 
 
@@ -61,23 +57,31 @@ def unreported_session(
     walker: Walker,
     performed_at: datetime,
     planned: bool | None,
-    previous: WalkSession | Unread | None = UNREAD,
+    day: repo.WalkerDay | None = None,
 ) -> WalkSession | None:
     """The last session, when a new one performed at ``performed_at`` must first decide it
     without its morning report (a plan exists, it is on an earlier day, no report came).
     ``planned``: whether a plan exists, when the caller already knows (None: look it up);
-    ``previous``: the walker's last session, when the caller has read it in ``tx``."""
-    if previous is UNREAD:
-        previous = repo.last_session(tx, walker.id)
+    ``day``: the walker's last session, plan and whether a report came, when the caller has
+    read them in ``tx`` (:func:`repositories.walker_day`)."""
+    previous = day.last_session if day is not None else repo.last_session(tx, walker.id)
     if previous is None:
         return None
     if local_date(performed_at, walker.timezone) <= previous.local_date:
         return None
     if planned is None:
-        planned = repo.latest_prescription(tx, walker.id) is not None
-    if not planned or repo.checkin_for_session(tx, previous.id) is not None:
+        planned = (
+            day.plan is not None
+            if day is not None
+            else repo.latest_prescription(tx, walker.id) is not None
+        )
+    if not planned:
         return None
-    return previous
+    if day is not None:
+        reported = day.last_reported
+    else:
+        reported = repo.checkin_for_session(tx, previous.id) is not None
+    return None if reported else previous
 
 
 def checkin_opens_on(session: WalkSession, walker: Walker) -> date:
@@ -97,12 +101,12 @@ def due_checkin(
     tx: Session,
     walker: Walker,
     at: datetime,
-    previous: WalkSession | Unread | None = UNREAD,
+    day: repo.WalkerDay | None = None,
 ) -> WalkSession | None:
     """The session whose morning report is due at ``at`` and not given: the walker's today
-    asks it first, and her next session waits for it (``previous``: as for
+    asks it first, and her next session waits for it (``day``: as for
     :func:`unreported_session`)."""
-    waiting = unreported_session(tx, walker, at, planned=None, previous=previous)
+    waiting = unreported_session(tx, walker, at, planned=None, day=day)
     if waiting is None or local_date(at, walker.timezone) < checkin_opens_on(waiting, walker):
         return None
     return waiting

@@ -33,7 +33,6 @@ from retrowalk.clinical.reassessment import reassessment_due
 from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
 from retrowalk.clinical.restrictions import (
     SupervisionNeed,
-    active_restrictions,
     supervision_needed,
 )
 from retrowalk.clinical.screening import ScreeningResult
@@ -55,8 +54,7 @@ from retrowalk.services.record_cache import RecordCache
 from retrowalk.services.restrictions import (
     active_out,
     fall_risk_history,
-    gate_record,
-    gate_timeline,
+    gate_restrictions,
     restrictions_of,
 )
 from retrowalk.services.schemas import (
@@ -277,12 +275,12 @@ def _status(
     *,
     screened: bool,
     summary: repo.DaySummary,
+    row: PrescriptionRow | None,
     checkin_due: WalkSession | None = None,
     red_flags_unasked: date | None = None,
 ) -> tuple[TodayStatus, str, PrescriptionRow | None]:
     if not screened:
         return TodayStatus.NEEDS_SCREENING, "Answer the screening questions first.", None
-    row = repo.latest_prescription(tx, walker.id)
     if RestrictionKind.RED_FLAG in restrictions.kinds:
         return TodayStatus.STOPPED, _blocked_message(restrictions), row
     if row is None:
@@ -322,15 +320,22 @@ def _status(
 
 
 def supervision_for(
-    tx: Session, walker: Walker, restrictions: Restrictions, row: PrescriptionRow | None
+    tx: Session,
+    walker: Walker,
+    restrictions: Restrictions,
+    row: PrescriptionRow | None,
+    *,
+    supervised_done: int | None = None,
 ) -> SupervisionNeed:
-    """Whether the next session needs someone with the walker, and why."""
+    """Whether the next session needs someone with the walker, and why.
+    ``supervised_done``: the supervised sessions counted up to ``row``'s first N
+    (:attr:`repositories.WalkerDay.supervised_done`), when the caller has read them."""
     plan = clinical_prescription(row) if row is not None else None
     # The plan's rule only asks whether its first N supervised sessions are done.
     first = plan.supervised_first_sessions or 0 if plan is not None else 0
-    return supervision_needed(
-        restrictions, plan, repo.count_supervised_sessions(tx, walker.id, at_most=first)
-    )
+    if supervised_done is None:
+        supervised_done = repo.count_supervised_sessions(tx, walker.id, at_most=first)
+    return supervision_needed(restrictions, plan, supervised_done)
 
 
 def step_rate_per_min(summary: repo.DaySummary, row: PrescriptionRow) -> float | None:
@@ -363,6 +368,10 @@ def todays_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> TodayO
         return _today(tx, ctx.record_cache, actor, walker_id, at, write=True)
 
 
+TREADMILL_SURFACE_VALUES = tuple(sorted(s.value for s in TREADMILL_SURFACES))
+"""Surfaces whose recordings give no cadence for the walker's step rate (a treadmill's)."""
+
+
 class _StepBackNeededError(Exception):
     """Today's plan steps back after a break: that version must be stored first."""
 
@@ -381,14 +390,12 @@ def _today(
     start = walker_and_policy(tx, actor, walker_id)
     walker, policy = start.walker, start.policy
     today = local_date(at, walker.timezone)
-    record = gate_record(tx, cache, start)  # read before anything is written here
-    restrictions = active_restrictions(record, timeline=gate_timeline(tx, cache, start))
-    summary = repo.day_summary(
-        tx, walker.id, today, cadence_not_on=sorted(s.value for s in TREADMILL_SURFACES)
-    )
-    waiting = unreported_session(tx, walker, at, planned=None)
+    record, restrictions = gate_restrictions(tx, cache, start)  # before anything is written
+    day = repo.walker_day(tx, walker.id, today, cadence_not_on=TREADMILL_SURFACE_VALUES)
+    summary = day.summary
+    waiting = unreported_session(tx, walker, at, planned=None, day=day)
     opens_on = checkin_opens_on(waiting, walker) if waiting is not None else None
-    unasked = red_flags_unasked_since(tx, walker)
+    unasked = red_flags_unasked_since(tx, walker, day)
     walker_asks = actor.role is Role.WALKER
     status, message, row = _status(
         tx,
@@ -396,6 +403,7 @@ def _today(
         restrictions,
         screened=bool(record.screenings),
         summary=summary,
+        row=day.plan,
         # the walker's own today asks the report (and red-flag questions a missing report left
         # unasked) first; a clinician entering a paper diary goes on (the report-less session
         # is then decided "hold", and its red-flag questions are asked to the walker)
@@ -449,7 +457,9 @@ def _today(
         if row.decision == Decision.STEP_BACK and row.effective_from == today:
             step_back = True
         reasons = tuple(Reason.model_validate(r) for r in row.reasons_json)
-        need = supervision_for(tx, walker, restrictions, row)
+        # the count read with the plan is the plan's unless a step back was stored just now
+        counted = day.supervised_done if row is day.plan else None
+        need = supervision_for(tx, walker, restrictions, row, supervised_done=counted)
         step_rate = step_rate_per_min(summary, row)
     assessed = summary.last_assessed_on
     due = assessed is not None and reassessment_due(assessed, today, policy)

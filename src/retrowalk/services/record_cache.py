@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 
 from retrowalk.clinical.policy_timeline import PolicyTimeline
+from retrowalk.clinical.restriction_models import Restrictions
 from retrowalk.clinical.walker_record import WalkerRecord
 from retrowalk.services.flag_cache import Stamp, StampedCache
 
@@ -45,6 +46,10 @@ class RecordCache:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.records: StampedCache[WalkerRecord] = StampedCache(capacity, ttl_s, clock)
+        self.restrictions: StampedCache[Restrictions] = StampedCache(capacity, ttl_s, clock)
+        """The restrictions computed from the record kept under the same key: a pure function
+        of the record and the policy history, which that key names (no date enters them:
+        only a recorded clearance lifts a restriction)."""
         self._timelines: dict[Stamp, PolicyTimeline] = {}
         self._lock = threading.Lock()
 
@@ -62,5 +67,6 @@ class RecordCache:
     def clear(self) -> None:
         """Forget everything (as after a restart)."""
         self.records.clear()
+        self.restrictions.clear()
         with self._lock:
             self._timelines.clear()

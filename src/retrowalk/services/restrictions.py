@@ -316,6 +316,21 @@ def gate_record(tx: Session, cache: RecordCache, start: WalkerInPolicy) -> Walke
     return record
 
 
+def gate_restrictions(
+    tx: Session, cache: RecordCache, start: WalkerInPolicy
+) -> tuple[WalkerRecord, Restrictions]:
+    """:func:`gate_record` and the restrictions active from it, both kept under the record's
+    key: computing the restrictions (validating answers, the fall-risk and restriction rules)
+    was, after the record's reading, the largest part of a gate's work."""
+    record = gate_record(tx, cache, start)
+    key = start.record_key
+    restrictions = cache.restrictions.get(start.walker.id, key)
+    if restrictions is None:
+        restrictions = active_restrictions(record, timeline=gate_timeline(tx, cache, start))
+        cache.restrictions.put(start.walker.id, key, restrictions)
+    return record, restrictions
+
+
 def gate_timeline(tx: Session, cache: RecordCache, start: WalkerInPolicy) -> PolicyTimeline:
     """The clinic's policy history, kept under the newest version read in ``tx``."""
     key = start.timeline_key

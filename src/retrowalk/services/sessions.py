@@ -20,7 +20,7 @@ A second session on the same local date is stored marked ``another_today`` (the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -41,8 +41,6 @@ from retrowalk.services.pending_checkins import (
     CHECKIN_FIRST,
     RED_FLAGS_FIRST,
     UNASKED_NOTICE,
-    UNREAD,
-    Unread,
     due_checkin,
     red_flags_unasked_since,
     unreported_session,
@@ -52,7 +50,7 @@ from retrowalk.services.policies import WalkerInPolicy, policy_in, walker_and_po
 from retrowalk.services.record_cache import RecordCache
 from retrowalk.services.record_dates import check_when
 from retrowalk.services.restrictions import (
-    gate_record,
+    gate_restrictions,
     gate_timeline,
     record_added,
     restrictions_of,
@@ -200,6 +198,8 @@ class _Prepared:
     start: WalkerInPolicy
     record: WalkerRecord
     """The record the gates decided on, read at ``start.record_key``."""
+    restrictions: Restrictions
+    """The restrictions active from ``record``."""
 
 
 def _keep_record(
@@ -217,7 +217,9 @@ def _keep_record(
         or version != prepared.walker.record_version + entries
     ):
         return
-    cache.records.put(prepared.walker.id, prepared.start.record_key_at(version), prepared.record)
+    key = prepared.start.record_key_at(version)
+    cache.records.put(prepared.walker.id, key, prepared.record)
+    cache.restrictions.put(prepared.walker.id, key, prepared.restrictions)
 
 
 def _check_in_first(
@@ -226,7 +228,7 @@ def _check_in_first(
     walker: Walker,
     at: datetime,
     session_in: SessionIn,
-    previous: WalkSession | Unread | None = UNREAD,
+    day: repo.WalkerDay | None = None,
 ) -> None:
     """A walker's next session waits for the last one's morning report (RULES.md §3), so a
     painful morning is never skipped by logging first, and for the red-flag questions a
@@ -236,21 +238,29 @@ def _check_in_first(
     questions)."""
     if actor.role is not Role.WALKER or session_in.adverse_events:
         return
-    waiting = due_checkin(tx, walker, at, previous=previous)
+    waiting = due_checkin(tx, walker, at, day=day)
     if waiting is not None:
         raise NotReadyToWalk(CHECKIN_FIRST.format(day=waiting.local_date))
-    unasked = red_flags_unasked_since(tx, walker)
+    unasked = red_flags_unasked_since(tx, walker, day)
     if unasked is not None:
         raise NotReadyToWalk(RED_FLAGS_FIRST.format(day=unasked))
 
 
 def _another_today(
-    tx: Session, walker: Walker, session_in: SessionIn, performed_at: datetime
+    tx: Session,
+    walker: Walker,
+    session_in: SessionIn,
+    performed_at: datetime,
+    day: repo.WalkerDay | None = None,
 ) -> bool:
     """Whether a session is already logged that day; refused when the walker said this one
-    is not another session (a form sent twice), so nothing is saved twice."""
+    is not another session (a form sent twice), so nothing is saved twice. ``day``: the
+    walker's day read for that date already."""
     on_date = local_date(performed_at, walker.timezone)
-    same_day = repo.count_sessions(tx, walker.id, on=on_date) > 0
+    if day is not None:
+        same_day = day.summary.sessions_today > 0
+    else:
+        same_day = repo.count_sessions(tx, walker.id, on=on_date) > 0
     if same_day and session_in.another_today is False:
         raise InvalidRequest(ALREADY_LOGGED.format(day=on_date), field="another_today")
     return same_day
@@ -270,16 +280,18 @@ def _prepare(
     under the lock (it adds a restriction, decides an unreported session, or adds events)."""
     start = walker_and_policy(tx, actor, walker_id)  # the stamp first: see walker_context
     walker, policy, stamp = start.walker, start.policy, start.stamp
-    existing = repo.session_by_client_key(tx, walker.id, session_in.client_key)
+    on_date = local_date(performed_at, walker.timezone)
+    # the key, the plan, the day's count, the last session and its report, the supervised
+    # count and the unasked red-flag questions: one statement
+    day = repo.walker_day(tx, walker.id, on_date, client_key=session_in.client_key)
+    existing = day.keyed
     if existing is not None:
         if {e.value for e in session_in.adverse_events} - set(existing.adverse_events):
             return None
         return _replayed(existing)
     check_when(actor, performed_at, at, "performed_at", "a session", policy)
-    plan = repo.latest_prescription(tx, walker.id)
-    record = gate_record(tx, cache, start)  # a read transaction: nothing written yet
-    timeline = gate_timeline(tx, cache, start)
-    restrictions = active_restrictions(record, timeline=timeline)
+    plan = day.plan
+    record, restrictions = gate_restrictions(tx, cache, start)  # nothing written yet
     blocker = start_blocker(
         tx,
         walker,
@@ -290,28 +302,15 @@ def _prepare(
     )
     if blocker is not None:
         raise NotReadyToWalk(blocker)
-    another_today = _another_today(tx, walker, session_in, performed_at)
-    previous = repo.last_session(tx, walker.id)  # read once for both questions below
-    _check_in_first(tx, actor, walker, at, session_in, previous)
-    if (
-        unreported_session(tx, walker, performed_at, planned=plan is not None, previous=previous)
-        is not None
-    ):
+    another_today = _another_today(tx, walker, session_in, performed_at, day)
+    _check_in_first(tx, actor, walker, at, session_in, day)
+    if unreported_session(tx, walker, performed_at, planned=plan is not None, day=day) is not None:
         return None
-    logged = SessionFact(
-        at=at,
-        seq=(stamp[0] or 0) + 1,  # audited after everything recorded so far
-        recorded_by=actor.account_id,
-        local_date=local_date(performed_at, walker.timezone),
-        adverse_events=frozenset(AdverseEvent(e) for e in session_in.adverse_events),
-        supervised=session_in.supervised,
-    )
-    after = active_restrictions(
-        record.model_copy(update={"sessions": (*record.sessions, logged)}), timeline=timeline
-    )
-    if after.kinds != restrictions.kinds:
-        return None  # it adds a restriction: recorded with its audit entry, under the lock
-    need = supervision_for(tx, walker, restrictions, plan)
+    if session_in.adverse_events and _adds_a_restriction(
+        tx, cache, start, record, restrictions, session_in, on_date, at, actor.account_id
+    ):
+        return None  # recorded with its audit entry, under the lock
+    need = supervision_for(tx, walker, restrictions, plan, supervised_done=day.supervised_done)
     return _Prepared(
         walker=walker,
         stamp=stamp,
@@ -321,7 +320,37 @@ def _prepare(
         another_today=another_today,
         start=start,
         record=record,
+        restrictions=restrictions,
     )
+
+
+def _adds_a_restriction(
+    tx: Session,
+    cache: RecordCache,
+    start: WalkerInPolicy,
+    record: WalkerRecord,
+    before: Restrictions,
+    session_in: SessionIn,
+    on_date: date,
+    at: datetime,
+    recorded_by: int,
+) -> bool:
+    """Whether the session's adverse events add a restriction to the record. A session
+    without one adds nothing: only a session's adverse events are facts of the record
+    (``restrictions.walker_records``), so only then are the restrictions computed again."""
+    logged = SessionFact(
+        at=at,
+        seq=(start.stamp[0] or 0) + 1,  # audited after everything recorded so far
+        recorded_by=recorded_by,
+        local_date=on_date,
+        adverse_events=frozenset(AdverseEvent(e) for e in session_in.adverse_events),
+        supervised=session_in.supervised,
+    )
+    after = active_restrictions(
+        record.model_copy(update={"sessions": (*record.sessions, logged)}),
+        timeline=gate_timeline(tx, cache, start),
+    )
+    return after.kinds != before.kinds
 
 
 def _insert(

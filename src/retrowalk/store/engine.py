@@ -36,6 +36,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 _WRITE_OPTION = "retrowalk_write"
 """Execution option set by :meth:`Database.transaction` so SQLite begins it IMMEDIATE."""
+_ONE_READ_OPTION = "retrowalk_one_read"
+"""Execution option set by :meth:`Database.row_reader`: one statement, no BEGIN needed."""
 
 
 def _sqlite_begin(connection: Any) -> None:
@@ -47,8 +49,10 @@ def _sqlite_begin(connection: Any) -> None:
     transaction begins IMMEDIATE (it takes the write lock at once and waits for it up to the
     busy timeout, instead of failing when a read turns into a write); reads begin DEFERRED.
     """
-    write = connection.get_execution_options().get(_WRITE_OPTION, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    options = connection.get_execution_options()
+    if options.get(_ONE_READ_OPTION, False):
+        return  # one SELECT is atomic on its own: SQLite's autocommit mode reads it whole
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITE_OPTION, False) else "BEGIN")
 
 
 def _create_sqlite_file(database: str | None, query: dict[str, object]) -> None:
@@ -82,6 +86,19 @@ class Database:
     def __init__(self, url: str | None = None, *, engine: Engine | None = None) -> None:
         self.engine = engine if engine is not None else make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # PostgreSQL reads at READ COMMITTED: each statement sees its own snapshot, in a
+        # transaction or not, so a read needs no BEGIN and ROLLBACK (two round trips of a
+        # request's five). SQLite's reads keep their transaction: it is their one snapshot.
+        self._reading = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self.backend == "postgresql"
+            else self.engine.execution_options(**{_ONE_READ_OPTION: True})
+        )
+        self._read_sessions = (
+            sessionmaker(self._reading, expire_on_commit=False)
+            if self.backend == "postgresql"
+            else self._sessions
+        )
         self._writer: AbstractContextManager[object] = (
             threading.RLock() if self.backend == "sqlite" else nullcontext()
         )
@@ -115,7 +132,7 @@ class Database:
         Rows read here stay usable afterwards (detached with their loaded values, not
         expired), so a caller may read ``row.id`` after the block.
         """
-        with self._sessions() as session:
+        with self._read_sessions() as session:
             try:
                 yield session
             finally:
@@ -124,10 +141,11 @@ class Database:
 
     @contextmanager
     def row_reader(self) -> Iterator[Connection]:
-        """A connection in a read transaction (rolled back at the end), for the reads every
+        """A connection for one read statement (rolled back at the end), for the reads every
         request makes that want rows, not objects: on SQLite an ORM session's setup and
-        entity loading cost several times the query itself."""
-        with self.engine.connect() as connection:
+        entity loading cost several times the query itself. One statement is atomic on its
+        own, so none is sent to begin or end a transaction around it."""
+        with self._reading.connect() as connection:
             try:
                 yield connection
             finally:

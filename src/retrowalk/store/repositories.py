@@ -577,27 +577,8 @@ DEVICE_CADENCE_FORMATS = ("fit", "gpx")
 """Recordings whose cadence, if any, is the device's own (a watch's), not counted here."""
 
 
-def day_summary(
-    tx: Session, walker_id: int, day: date, cadence_not_on: Sequence[str] = ()
-) -> DaySummary:
-    """The walker's sessions on ``day``, the date of the last one, the newest counted steps,
-    the date of the newest assessment and the newest recording's cadence (of a session not on
-    one of the surfaces ``cadence_not_on``): six correlated index lookups in one statement."""
-    params = {"walker_id": walker_id, "day": day, "not_on": list(cadence_not_on)}
-    row = tx.execute(_day_summary(tx.get_bind().dialect.name), params).one()
-    return DaySummary(
-        sessions_today=int(row[0] or 0),
-        last_session_on=row[1],
-        cadence_steps=row[2],
-        cadence_minutes=row[3],
-        last_assessed_on=row[4],
-        recorded_cadence_spm=row[5],
-    )
-
-
-@cache
-def _day_summary(backend: str) -> Select[Any]:
-    """:func:`day_summary`'s statement, built once for each kind of database."""
+def _day_summary_columns(backend: str, cadence_not_on: tuple[str, ...]) -> list[Any]:
+    """The six correlated lookups of :class:`DaySummary`, in its order."""
     walker = bindparam("walker_id", type_=Integer)
 
     def newest_with_steps(column: Any) -> Any:
@@ -630,7 +611,7 @@ def _day_summary(backend: str) -> Select[Any]:
             .scalar_subquery()
         )
 
-    return select(
+    return [
         select(func.count())
         .select_from(WalkSession)
         .where(WalkSession.walker_id == walker, WalkSession.local_date == bindparam("day"))
@@ -650,8 +631,10 @@ def _day_summary(backend: str) -> Select[Any]:
             SessionRecording.cadence_spm.is_not(None),
             # counted from the phone's own acceleration, on the ground: not a watch's own
             # cadence (FIT, unverified here) nor a treadmill's
-            SessionRecording.source_format.not_in(DEVICE_CADENCE_FORMATS),
-            WalkSession.surface.not_in(bindparam("not_on", expanding=True)),
+            # plain comparisons, not NOT IN: a list is an "expanding" parameter, which
+            # SQLAlchemy compiles again on every execution
+            *(SessionRecording.source_format != f for f in DEVICE_CADENCE_FORMATS),
+            *(WalkSession.surface != surface for surface in cadence_not_on),
         )
         .order_by(
             WalkSession.local_date.desc(),
@@ -660,6 +643,127 @@ def _day_summary(backend: str) -> Select[Any]:
         )
         .limit(1)
         .scalar_subquery(),
+    ]
+
+
+def _summary_of(row: tuple[Any, ...]) -> DaySummary:
+    return DaySummary(
+        sessions_today=int(row[0] or 0),
+        last_session_on=row[1],
+        cadence_steps=row[2],
+        cadence_minutes=row[3],
+        last_assessed_on=row[4],
+        recorded_cadence_spm=row[5],
+    )
+
+
+@dataclass(frozen=True)
+class WalkerDay:
+    """What "today" and logging a session read of one walker after her context, in one
+    statement: the day's summary, the plan in force, the last session and whether its
+    morning report came, the session stored under a client key, the supervised sessions
+    counted up to the plan's first N, and the red-flag questions still unasked."""
+
+    summary: DaySummary
+    plan: Prescription | None
+    last_session: WalkSession | None
+    last_reported: bool
+    """Whether the last session has its check-in (with or without its report)."""
+    keyed: WalkSession | None
+    """The session stored under the client key asked for (None: none, or no key asked)."""
+    supervised_done: int
+    """Supervised sessions logged, counted up to the plan's ``supervised_first_sessions``."""
+    red_flags_unasked_since: date | None
+
+
+def walker_day(
+    tx: Session,
+    walker_id: int,
+    day: date,
+    *,
+    client_key: str | None = None,
+    cadence_not_on: Sequence[str] = (),
+) -> WalkerDay:
+    """:class:`WalkerDay` for ``day``: a round trip instead of seven, which on PostgreSQL
+    was most of a request's time. Every part is an index step or a short capped read, so
+    nothing grows with the walker's history."""
+    params = {
+        "walker_id": walker_id,
+        "day": day,
+        "client_key": client_key or "",
+    }
+    statement = _walker_day(tx.get_bind().dialect.name, tuple(cadence_not_on))
+    row: tuple[Any, ...] = tuple(tx.execute(statement, params).one())
+    summary = _summary_of(row)
+    plan, last, last_reported, keyed, supervised, unasked = row[6:]
+    return WalkerDay(
+        summary=summary,
+        plan=plan,
+        last_session=last,
+        last_reported=bool(last_reported),
+        keyed=keyed if client_key else None,
+        supervised_done=int(supervised or 0),
+        red_flags_unasked_since=unasked,
+    )
+
+
+@cache
+def _walker_day(backend: str, cadence_not_on: tuple[str, ...]) -> Select[Any]:
+    """:func:`walker_day`'s statement, built once for each kind of database: the walker's
+    row as its one row, the plan and the two sessions joined on their ids found by index
+    steps, and the rest as scalar subqueries."""
+    walker = bindparam("walker_id", type_=Integer)
+    plan_id = (
+        select(Prescription.id)
+        .where(Prescription.walker_id == walker)
+        .order_by(Prescription.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    last = aliased(WalkSession, name="last_session")
+    last_id = (
+        select(WalkSession.id)
+        .where(WalkSession.walker_id == walker)
+        .order_by(WalkSession.local_date.desc(), WalkSession.performed_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    keyed = aliased(WalkSession, name="keyed_session")
+    first_n = func.coalesce(
+        select(Prescription.supervised_first_sessions)
+        .where(Prescription.id == plan_id)
+        .scalar_subquery(),
+        0,
+    )
+    supervised = (
+        select(func.count())
+        .select_from(
+            select(WalkSession.id)
+            .where(WalkSession.walker_id == walker, WalkSession.supervised.is_(True))
+            .limit(first_n)
+            .subquery()
+        )
+        .scalar_subquery()
+    )
+    reported = exists().where(Checkin.session_id == last.id)
+    return (
+        select(
+            *_day_summary_columns(backend, cadence_not_on),
+            Prescription,
+            last,
+            reported,
+            keyed,
+            supervised,
+            _red_flags_unasked_since().scalar_subquery(),
+        )
+        .select_from(Walker)
+        .outerjoin(Prescription, Prescription.id == plan_id)
+        .outerjoin(last, last.id == last_id)
+        .outerjoin(
+            keyed,
+            and_(keyed.walker_id == walker, keyed.client_key == bindparam("client_key")),
+        )
+        .where(Walker.id == walker)
     )
 
 
