@@ -21,7 +21,15 @@ import typer
 from rich.table import Table
 
 from retrowalk.cli.flags import speaks_flags
-from retrowalk.cli.options import DbOption, JsonOption, emit, open_context, out, print_json
+from retrowalk.cli.options import (
+    DbOption,
+    JsonOption,
+    emit,
+    open_context,
+    out,
+    print_json,
+    whole_option,
+)
 from retrowalk.services import accounts, invitations, reset_links, team
 from retrowalk.services.errors import InvalidRequest
 from retrowalk.services.reset_links import RESET_VALID_HOURS, VALID_HOURS_MAX
@@ -41,6 +49,7 @@ HoursOption = Annotated[
     int,
     typer.Option(
         "--valid-hours",
+        parser=whole_option,
         min=1,
         max=VALID_HOURS_MAX,
         help=f"How long the link works (1–{VALID_HOURS_MAX} hours).",
@@ -124,7 +133,10 @@ def account_reset_link(
 def account_invite(
     email: Annotated[str, typer.Option(help="The clinician's email.")],
     valid_days: Annotated[
-        int, typer.Option(min=1, max=invitations.VALID_DAYS_MAX, help="Days the link works.")
+        int,
+        typer.Option(
+            parser=whole_option, min=1, max=invitations.VALID_DAYS_MAX, help="Days the link works."
+        ),
     ] = accounts.INVITATION_VALID_DAYS,
     base_url: BaseUrlOption = DEFAULT_BASE_URL,
     database_url: DbOption = None,

@@ -13,8 +13,10 @@ from retrowalk.cli.options import (
     JsonOption,
     WalkerArg,
     emit,
+    number_option,
     open_context,
     out,
+    whole_option,
 )
 from retrowalk.cli.show import show_prescription
 from retrowalk.services import (
@@ -50,10 +52,16 @@ def clear(
 def adjust(
     walker_id: WalkerArg,
     reason: Annotated[str, typer.Option(help="Why the plan changes, in a sentence.")],
-    minutes: Annotated[int | None, typer.Option(help="Minutes per session.")] = None,
-    speed: Annotated[float | None, typer.Option(help="Speed, m/s.")] = None,
-    incline: Annotated[int | None, typer.Option(help="Incline, % (0, 5 or 10).")] = None,
-    sessions_per_week: Annotated[int | None, typer.Option(help="Sessions a week.")] = None,
+    minutes: Annotated[
+        int | None, typer.Option(parser=whole_option, help="Minutes per session.")
+    ] = None,
+    speed: Annotated[float | None, typer.Option(parser=number_option, help="Speed, m/s.")] = None,
+    incline: Annotated[
+        int | None, typer.Option(parser=whole_option, help="Incline, % (0, 5 or 10).")
+    ] = None,
+    sessions_per_week: Annotated[
+        int | None, typer.Option(parser=whole_option, help="Sessions a week.")
+    ] = None,
     surface: Annotated[str | None, typer.Option(help="Surface.")] = None,
     at: AtOption = None,
     database_url: DbOption = None,

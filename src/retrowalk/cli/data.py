@@ -15,6 +15,7 @@ from retrowalk.cli.options import (
     open_context,
     out,
     print_json,
+    whole_option,
 )
 from retrowalk.cli.reports import (
     FromOption,
@@ -48,7 +49,10 @@ def export(
     fhir: Annotated[
         int | None,
         typer.Option(
-            "--fhir", metavar="WALKER", help="Write this walker's FHIR R4 bundle (JSON) instead."
+            "--fhir",
+            parser=whole_option,
+            metavar="WALKER",
+            help="Write this walker's FHIR R4 bundle (JSON) instead.",
         ),
     ] = None,
     tables: Annotated[
@@ -60,7 +64,8 @@ def export(
         ),
     ] = False,
     walker: Annotated[
-        int | None, typer.Option("--walker", help="With --tables: only this walker.")
+        int | None,
+        typer.Option("--walker", parser=whole_option, help="With --tables: only this walker."),
     ] = None,
     since: FromOption = None,
     until: ToOption = None,
@@ -199,7 +204,8 @@ def restore(
 
 def demo(
     seed: Annotated[
-        int, typer.Option(help="Random seed: the same seed gives the same walker.")
+        int,
+        typer.Option(parser=whole_option, help="Random seed: the same seed gives the same walker."),
     ] = 1,
     database_url: DbOption = None,
     as_json: JsonOption = False,

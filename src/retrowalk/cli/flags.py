@@ -10,7 +10,7 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import ParamSpec
 
-from retrowalk.clinical.errors import InvalidInputError
+from retrowalk.clinical.errors import InvalidInputError, shown
 from retrowalk.services.errors import FieldProblem, InvalidRequest, ProblemKind
 
 P = ParamSpec("P")
@@ -59,6 +59,11 @@ FLAG_OF_FIELD: dict[str, str] = {
     "sessions_per_week": "--sessions-per-week",
     "weeks": "--weeks",
     "role": "--role",
+    "since": "--from",
+    "until": "--to",
+    "period": "--from/--to",
+    "valid_days": "--valid-days",
+    "valid_hours": "--valid-hours",
 }
 """The services name the fields of their models; the person at the terminal typed flags."""
 
@@ -71,7 +76,20 @@ def flag_of(field: str) -> str:
 
 def in_flags(problems: Sequence[FieldProblem]) -> str:
     """Wrong fields as one sentence that names the flags."""
-    return "; ".join(p.sentence(flag_of(p.field)).rstrip(".") for p in problems) + "."
+    return "; ".join(_in_flag(p).sentence(flag_of(p.field)).rstrip(".") for p in problems) + "."
+
+
+def _in_flag(problem: FieldProblem) -> FieldProblem:
+    """A list field's problem in the words of its flag ("must be a list" means nothing to a
+    person typing ``--red-flag``)."""
+    flag = flag_of(problem.field)
+    if problem.kind is not ProblemKind.NOT_LIST or flag == problem.field:
+        return problem
+    message = (
+        f"give {flag} once for each (repeat it, or separate the codes with commas); in an "
+        "answers file this is a list, [] for none"
+    )
+    return problem.model_copy(update={"message": message})
 
 
 def speaks_flags(command: Callable[P, None]) -> Callable[P, None]:
@@ -90,7 +108,7 @@ def speaks_flags(command: Callable[P, None]) -> Callable[P, None]:
             problem = FieldProblem(
                 field=exc.field,
                 kind=ProblemKind.RULE,
-                message=f"{exc.value!r} is not allowed; expected {exc.allowed}",
+                message=f"{shown(exc.value)} is not allowed; expected {exc.allowed}",
             )
             raise InvalidRequest(in_flags((problem,)), problems=(problem,)) from None
 

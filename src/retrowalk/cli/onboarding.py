@@ -14,10 +14,13 @@ from retrowalk.cli.options import (
     JsonOption,
     WalkerArg,
     emit,
+    listed,
+    number_option,
     open_context,
     out,
     parse_at,
     read_json_object,
+    whole_option,
 )
 from retrowalk.cli.prompts import Asker
 from retrowalk.cli.screen_answers import GivenAnswers, parq_items, screening_data
@@ -80,6 +83,7 @@ def _given(
     yes_no: dict[str, bool | None],
 ) -> GivenAnswers:
     """What the flags answered (checked before the database opens)."""
+    red_flag = listed(red_flag)
     if red_flag and no_red_flags:
         raise InvalidRequest(
             "--red-flag/--no-red-flags: give the red flags the walker has, or --no-red-flags, "
@@ -108,7 +112,12 @@ def screen(
         typer.Option("--parq-no", help="PAR-Q items (1–7) answered NO, e.g. 1,2,3,4,6,7."),
     ] = None,
     red_flag: Annotated[
-        list[str] | None, typer.Option("--red-flag", help="A knee red flag code the walker has.")
+        list[str] | None,
+        typer.Option(
+            "--red-flag",
+            help="A knee red flag code the walker has (repeat the option, or separate with "
+            "commas).",
+        ),
     ] = None,
     no_red_flags: Annotated[
         bool, typer.Option("--no-red-flags", help="The walker has none of the knee red flags.")
@@ -195,24 +204,40 @@ def assess(
         Path | None,
         typer.Option(help='JSON file with a "tests" object (as `retrowalk start`) or the fields.'),
     ] = None,
-    tug_s: Annotated[float | None, typer.Option(help="Timed Up and Go, seconds.")] = None,
-    tandem_s: Annotated[float | None, typer.Option(help="Tandem stance held, seconds.")] = None,
-    chair_stands: Annotated[int | None, typer.Option(help="30-s chair stand count.")] = None,
-    backward_3m_s: Annotated[float | None, typer.Option(help="3-m backward walk, seconds.")] = None,
+    tug_s: Annotated[
+        float | None, typer.Option(parser=number_option, help="Timed Up and Go, seconds.")
+    ] = None,
+    tandem_s: Annotated[
+        float | None, typer.Option(parser=number_option, help="Tandem stance held, seconds.")
+    ] = None,
+    chair_stands: Annotated[
+        int | None, typer.Option(parser=whole_option, help="30-s chair stand count.")
+    ] = None,
+    backward_3m_s: Annotated[
+        float | None, typer.Option(parser=number_option, help="3-m backward walk, seconds.")
+    ] = None,
     used_arms: Annotated[
         bool, typer.Option("--used-arms", help="Needed the arms to stand (chair stand scores 0).")
     ] = False,
     treadmill_up: Annotated[
         float | None,
-        typer.Option("--treadmill-up", help="Treadmill test: comfortable speed going up, m/s."),
+        typer.Option(
+            "--treadmill-up",
+            parser=number_option,
+            help="Treadmill test: comfortable speed going up, m/s.",
+        ),
     ] = None,
     treadmill_down: Annotated[
         float | None,
         typer.Option(
-            "--treadmill-down", help="Treadmill test: comfortable speed coming down, m/s."
+            "--treadmill-down",
+            parser=number_option,
+            help="Treadmill test: comfortable speed coming down, m/s.",
         ),
     ] = None,
-    gait_speed: Annotated[float | None, typer.Option(help="Gait speed, m/s.")] = None,
+    gait_speed: Annotated[
+        float | None, typer.Option(parser=number_option, help="Gait speed, m/s.")
+    ] = None,
     koos: Annotated[Path | None, typer.Option(help="JSON file: KOOS item code → 0–4.")] = None,
     kind: Annotated[str, typer.Option(help="baseline or reassessment.")] = "baseline",
     at: AtOption = None,

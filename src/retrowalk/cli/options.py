@@ -25,11 +25,42 @@ from retrowalk.services import (
 from retrowalk.services.clock import YEAR_MAX, YEAR_MIN
 from retrowalk.services.context import AppContext, build_context
 from retrowalk.services.errors import InvalidRequest
+from retrowalk.services.numbers import NumberTextError, decimal_number, whole_number
 from retrowalk.services.schemas import Actor
 from retrowalk.store import DATABASE_URL_ENV
 from retrowalk.store.json_files import JsonFileError, read_json_file
 
 out = Console(highlight=False)
+
+
+def whole_option(value: str | int) -> int:
+    """A whole-number option or argument, read by the one number grammar
+    (:mod:`retrowalk.services.numbers`): ``--pain-peak 1_0`` is refused, never read as 10."""
+    if isinstance(value, int):  # a default, not typed
+        return value
+    try:
+        return whole_number(value)
+    except NumberTextError as exc:
+        raise typer.BadParameter(f"“{value}” {exc}") from None
+
+
+def listed(values: Sequence[str] | None) -> list[str] | None:
+    """A list option given repeated (``--adverse fall --adverse near_fall``), comma-separated
+    (``--adverse fall,near_fall``) or both, as one list; None when it was not given."""
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def number_option(value: str | float) -> float:
+    """A number option (``9.5`` or ``9,5``), read by the one number grammar: ``inf``,
+    ``nan``, ``1e-300`` and ``1_0`` are refused."""
+    if isinstance(value, int | float):  # a default, not typed
+        return float(value)
+    try:
+        return decimal_number(value)
+    except NumberTextError as exc:
+        raise typer.BadParameter(f"“{value}” {exc}") from None
 
 
 DbOption = Annotated[
@@ -51,7 +82,9 @@ AtOption = Annotated[
 ]
 
 
-WalkerArg = Annotated[int, typer.Argument(help="The walker's id (see `retrowalk walker list`).")]
+WalkerArg = Annotated[
+    int, typer.Argument(parser=whole_option, help="The walker's id (see `retrowalk walker list`).")
+]
 
 
 AT_YEAR_MIN = YEAR_MIN

@@ -12,6 +12,12 @@ import typer
 from rich.console import Console
 
 from retrowalk.clinical.errors import ClinicalError
+from retrowalk.services.numbers import (
+    NumberTextError,
+    decimal_number,
+    whole_number,
+    whole_number_or_none,
+)
 
 
 class StartInputError(ClinicalError):
@@ -67,9 +73,9 @@ class Asker:
         while True:
             text = self._text(question)
             try:
-                return int(text)
-            except ValueError:
-                self.console.print("Please type a whole number, such as 67.")
+                return whole_number(text)
+            except NumberTextError:
+                self.console.print("Please type a whole number with the digits 0 to 9, such as 67.")
 
     def choice(self, question: str, choices: dict[str, str]) -> str:
         """One of ``choices`` (code → plain words), typed as its number or its code. There is
@@ -83,8 +89,9 @@ class Asker:
             text = self._text(f"Type a number from 1 to {len(codes)}")
             if text in codes:
                 return text
-            if text.isdigit() and 1 <= int(text) <= len(codes):
-                return codes[int(text) - 1]
+            number = whole_number_or_none(text)
+            if number is not None and 1 <= number <= len(codes):
+                return codes[number - 1]
             self.console.print(f"Please type a number from 1 to {len(codes)}.")
 
     def number_or_skip(self, question: str, whole: bool = False) -> float | None:
@@ -102,7 +109,9 @@ class Asker:
             if not text:
                 return None
             try:
-                return int(text) if whole else float(text)
-            except ValueError:
-                kind = "a whole number" if whole else "a number"
-                self.console.print(f"Please type {kind}, or press Enter to skip.")
+                return whole_number(text) if whole else decimal_number(text)
+            except NumberTextError:
+                kind = "a whole number, such as 12" if whole else "a number, such as 9.5"
+                self.console.print(
+                    f"Please type {kind}, with the digits 0 to 9, or press Enter to skip."
+                )

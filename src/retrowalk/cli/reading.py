@@ -16,6 +16,7 @@ from retrowalk.cli.options import (
     emit,
     open_context,
     out,
+    whole_option,
 )
 from retrowalk.cli.show import bar, show_reasons, show_restrictions
 from retrowalk.clinical.norms import KM_H_PER_M_S, NPRS_MAX
@@ -29,7 +30,7 @@ from retrowalk.services.progress import weekly_progress
 
 def history_cmd(
     walker_id: WalkerArg,
-    weeks: Annotated[int, typer.Option(help="How many weeks back.")] = 12,
+    weeks: Annotated[int, typer.Option(parser=whole_option, help="How many weeks back.")] = 12,
     at: AtOption = None,
     database_url: DbOption = None,
     as_json: JsonOption = False,
@@ -97,7 +98,7 @@ def history_cmd(
 
 def progress(
     walker_id: WalkerArg,
-    weeks: Annotated[int, typer.Option(help="How many weeks back.")] = 12,
+    weeks: Annotated[int, typer.Option(parser=whole_option, help="How many weeks back.")] = 12,
     at: AtOption = None,
     database_url: DbOption = None,
     as_json: JsonOption = False,

@@ -30,6 +30,7 @@ from retrowalk.clinical.screening import (
     recent_surgery_question,
 )
 from retrowalk.services.errors import FieldProblem, InvalidRequest, ProblemKind
+from retrowalk.services.numbers import whole_number_or_none
 
 FLAGS_OF_YES_NO: Mapping[str, tuple[str, str]] = {
     "used_to_activity": ("--used-to-activity", "--not-used-to-activity"),
@@ -62,7 +63,8 @@ def parq_items(values: Sequence[str] | None, flag: str) -> set[int]:
     for value in values or ():
         for part in value.split(","):
             text = part.strip()
-            if not (text.isdigit() and 1 <= int(text) <= len(PARQ_QUESTIONS)):
+            number = whole_number_or_none(text)
+            if number is None or not 1 <= number <= len(PARQ_QUESTIONS):
                 problem = FieldProblem(
                     field=flag,
                     kind=ProblemKind.NOT_ONE_OF,
@@ -70,7 +72,7 @@ def parq_items(values: Sequence[str] | None, flag: str) -> set[int]:
                     message=f"is not a PAR-Q item; expected 1 to {len(PARQ_QUESTIONS)}",
                 )
                 raise InvalidRequest(problem.sentence() + ".", problems=(problem,))
-            items.add(int(text))
+            items.add(number)
     return items
 
 

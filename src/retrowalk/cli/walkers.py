@@ -17,6 +17,7 @@ from retrowalk.cli.options import (
     open_context,
     out,
     print_json,
+    whole_option,
 )
 from retrowalk.cli.show import show_prescription
 from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS
@@ -44,14 +45,18 @@ def walker_add(
     email: Annotated[str, typer.Option(help="The walker's email (unique).")],
     name: Annotated[str, typer.Option(help="Display name.")],
     age: Annotated[
-        int, typer.Option(help=f"Age in whole years ({AGE_MIN_YEARS}–{AGE_MAX_YEARS}).")
+        int,
+        typer.Option(
+            parser=whole_option, help=f"Age in whole years ({AGE_MIN_YEARS}–{AGE_MAX_YEARS})."
+        ),
     ],
     sex: Annotated[str, typer.Option(help="female or male (the chair-stand norms).")],
     knee: Annotated[str, typer.Option(help="oa or patellofemoral_pain.")],
     side: Annotated[str, typer.Option(help="left, right or both.")] = "both",
     timezone: Annotated[str, typer.Option(help="IANA time zone, e.g. Europe/London.")] = "UTC",
     clinician_id: Annotated[
-        int | None, typer.Option(help="The supervising clinician's account id.")
+        int | None,
+        typer.Option(parser=whole_option, help="The supervising clinician's account id."),
     ] = None,
     database_url: DbOption = None,
     as_json: JsonOption = False,
@@ -131,7 +136,9 @@ def walker_show(
 @speaks_flags
 def walker_reassign(
     walker_id: WalkerArg,
-    clinician_id: Annotated[int, typer.Option(help="The new clinician's account id.")],
+    clinician_id: Annotated[
+        int, typer.Option(parser=whole_option, help="The new clinician's account id.")
+    ],
     reason: Annotated[str, typer.Option(help="Why she moves (kept in the audit log).")],
     database_url: DbOption = None,
     as_json: JsonOption = False,

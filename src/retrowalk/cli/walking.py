@@ -16,9 +16,12 @@ from retrowalk.cli.options import (
     JsonOption,
     WalkerArg,
     emit,
+    listed,
+    number_option,
     open_context,
     out,
     parse_at,
+    whole_option,
 )
 from retrowalk.cli.show import show_prescription, show_reasons, show_restrictions
 from retrowalk.clinical.norms import CR10_MAX, NPRS_MAX
@@ -71,10 +74,18 @@ def today(
 
 def log(
     walker_id: WalkerArg,
-    pain_before: Annotated[int, typer.Option(help=f"Pain before, 0–{NPRS_MAX}.")],
-    pain_peak: Annotated[int, typer.Option(help=f"Worst pain during, 0–{NPRS_MAX}.")],
-    pain_after: Annotated[int, typer.Option(help=f"Pain after, 0–{NPRS_MAX}.")],
-    effort: Annotated[int, typer.Option(help=f"Effort, Borg CR10 0–{CR10_MAX}.")],
+    pain_before: Annotated[
+        int, typer.Option(parser=whole_option, help=f"Pain before, 0–{NPRS_MAX}.")
+    ],
+    pain_peak: Annotated[
+        int, typer.Option(parser=whole_option, help=f"Worst pain during, 0–{NPRS_MAX}.")
+    ],
+    pain_after: Annotated[
+        int, typer.Option(parser=whole_option, help=f"Pain after, 0–{NPRS_MAX}.")
+    ],
+    effort: Annotated[
+        int, typer.Option(parser=whole_option, help=f"Effort, Borg CR10 0–{CR10_MAX}.")
+    ],
     as_prescribed: Annotated[
         bool, typer.Option("--as-prescribed", help="Minutes, speed, surface, incline as planned.")
     ] = False,
@@ -87,19 +98,29 @@ def log(
     ] = None,
     step_length_m: Annotated[
         float | None,
-        typer.Option(help="Step length in m, to estimate distance from steps (recordings)."),
+        typer.Option(
+            parser=number_option,
+            help="Step length in m, to estimate distance from steps (recordings).",
+        ),
     ] = None,
-    minutes: Annotated[float | None, typer.Option(help="Minutes walked backward.")] = None,
-    speed: Annotated[float | None, typer.Option(help="Speed, m/s.")] = None,
-    distance: Annotated[float | None, typer.Option(help="Distance, m.")] = None,
+    minutes: Annotated[
+        float | None, typer.Option(parser=number_option, help="Minutes walked backward.")
+    ] = None,
+    speed: Annotated[float | None, typer.Option(parser=number_option, help="Speed, m/s.")] = None,
+    distance: Annotated[
+        float | None, typer.Option(parser=number_option, help="Distance, m.")
+    ] = None,
     surface: Annotated[
         str | None, typer.Option(help=f"Surface: {', '.join(vocab.SURFACES.choices())}.")
     ] = None,
-    incline: Annotated[float | None, typer.Option(help="Incline, %.")] = None,
+    incline: Annotated[float | None, typer.Option(parser=number_option, help="Incline, %.")] = None,
     supervised: Annotated[bool | None, typer.Option("--supervised/--alone")] = None,
     adverse: Annotated[
         list[str] | None,
-        typer.Option(help="fall, near_fall, dizziness, chest_pain or sharp_knee_pain."),
+        typer.Option(
+            help="What went wrong: fall, near_fall, dizziness, chest_pain or sharp_knee_pain "
+            "(repeat the option, or separate with commas)."
+        ),
     ] = None,
     stopped_early: Annotated[bool, typer.Option("--stopped-early")] = False,
     note: Annotated[str | None, typer.Option(help="Free note.")] = None,
@@ -119,7 +140,7 @@ def log(
         "pain_peak_nprs": pain_peak,
         "pain_after_nprs": pain_after,
         "effort_cr10": effort,
-        "adverse_events": adverse or [],
+        "adverse_events": listed(adverse) or [],
         "completed": not stopped_early,
         "note": note,
     }
@@ -207,10 +228,15 @@ def log(
 
 def checkin(
     walker_id: WalkerArg,
-    pain: Annotated[int, typer.Option(help=f"Knee pain this morning, 0–{NPRS_MAX}.")],
-    stiffness: Annotated[int, typer.Option(help=f"Stiffness this morning, 0–{NPRS_MAX}.")],
+    pain: Annotated[
+        int, typer.Option(parser=whole_option, help=f"Knee pain this morning, 0–{NPRS_MAX}.")
+    ],
+    stiffness: Annotated[
+        int, typer.Option(parser=whole_option, help=f"Stiffness this morning, 0–{NPRS_MAX}.")
+    ],
     session_id: Annotated[
-        int | None, typer.Option("--session", help="Session id (default: the last).")
+        int | None,
+        typer.Option("--session", parser=whole_option, help="Session id (default: the last)."),
     ] = None,
     red_flag: Annotated[
         list[str] | None,
@@ -218,7 +244,8 @@ def checkin(
             "--red-flag",
             help=(
                 "A warning sign new since the session: calf_pain_swelling_warmth, "
-                "hot_swollen_knee, locked_knee, knee_giving_way or cannot_bear_weight."
+                "hot_swollen_knee, locked_knee, knee_giving_way or cannot_bear_weight "
+                "(repeat the option, or separate with commas)."
             ),
         ),
     ] = None,
@@ -232,7 +259,7 @@ def checkin(
         "pain_nprs": pain,
         "stiffness_nprs": stiffness,
         "session_id": session_id,
-        "new_red_flags": red_flag or [],
+        "new_red_flags": listed(red_flag) or [],
     }
     moment = parse_at(at)
     if moment is not None:
@@ -257,7 +284,11 @@ def red_flag(
     walker_id: WalkerArg,
     red_flag: Annotated[
         list[str] | None,
-        typer.Option("--red-flag", help=f"A warning sign new since the session: {RED_FLAG_CODES}."),
+        typer.Option(
+            "--red-flag",
+            help=f"A warning sign new since the session: {RED_FLAG_CODES} (repeat the option, "
+            "or separate with commas).",
+        ),
     ] = None,
     none: Annotated[
         bool, typer.Option("--none", help="None of the warning signs is new (lifts nothing).")
@@ -267,6 +298,7 @@ def red_flag(
     as_json: JsonOption = False,
 ) -> None:
     """A warning sign (red flag) new since the last session, at any time: stops and refers."""
+    red_flag = listed(red_flag)
     if not red_flag and not none:
         raise InvalidRequest(
             f"Give each new warning sign with --red-flag ({RED_FLAG_CODES}), or --none when "

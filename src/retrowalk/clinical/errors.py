@@ -22,7 +22,25 @@ class InvalidInputError(ClinicalError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{field}: {value!r} is not allowed; expected {allowed}.")
+        super().__init__(f"{field}: {shown(value)} is not allowed; expected {allowed}.")
+
+
+def shown(value: object) -> str:
+    """A value as a person reads it: ``true`` as yes, a list as its items ("2 answers: yes,
+    no"), text in quotes; never Python's ``(True,)``."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "nothing"
+    if isinstance(value, list | tuple):
+        items = ", ".join(shown(v) for v in value[:10]) + (", …" if len(value) > 10 else "")
+        count = f"{len(value)} answer{'s' if len(value) != 1 else ''}"
+        return f"{count} ({items})" if value else "no answers"
+    if isinstance(value, str):
+        return f"“{value}”"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 class CannotDecideError(ClinicalError):

@@ -64,6 +64,9 @@ TANDEM_STANCE_MAX_S: Final[float] = 300.0
 """A stance is timed to 10 s; up to 5 minutes is accepted in case a tester let it run."""
 BACKWARD_SPEED_MAX_M_S: Final[float] = 3.0
 """Faster than a brisk forward run: a larger backward speed is a typing error."""
+SPEED_MIN_M_S: Final[float] = 0.01
+"""Input limit: 1 cm a second (3 m in 300 s, the slowest 3-m walk accepted). A slower speed
+is a typing error, not walking, and would show as 0.00 m/s."""
 CHAIR_STAND_COUNT_MAX: Final[int] = 60
 """Two stands a second for 30 s is beyond anyone: a larger count is a typing error."""
 
@@ -193,12 +196,13 @@ def _check(tests: FallRiskTests) -> None:
         isinstance(speed, bool)
         or not isinstance(speed, int | float)
         or not math.isfinite(speed)
-        or not 0 < speed <= BACKWARD_SPEED_MAX_M_S
+        or not SPEED_MIN_M_S <= speed <= BACKWARD_SPEED_MAX_M_S
     ):
         raise InvalidInputError(
             "backward_speed_m_s",
             speed,
-            f"a speed in m/s above 0 and at most {BACKWARD_SPEED_MAX_M_S:g}",
+            f"a speed in m/s from {SPEED_MIN_M_S:g} (1 cm a second; slower is not walking) "
+            f"to {BACKWARD_SPEED_MAX_M_S:g}",
         )
     count = tests.chair_stand_count
     if count is not None and (

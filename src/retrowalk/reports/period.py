@@ -49,13 +49,23 @@ class Period(BaseModel):
 
 
 def period(since: date, until: date) -> Period:
-    """A :class:`Period`, or :class:`ReportInputError` with a sentence (never a traceback)."""
-    try:
-        return Period(since=since, until=until)
-    except ValueError as exc:
+    """A :class:`Period`, or :class:`ReportInputError` with a sentence (never a traceback).
+
+    The sentences say "first day" and "last day", the words of every adapter (the web's From
+    and To boxes, the CLI's ``--from`` and ``--to``), each of which names its own box or flag
+    from the error's ``field``."""
+    for name, day, words in (("since", since, "first day"), ("until", until, "last day")):
+        if not in_years(day):
+            raise ReportInputError(
+                f"{name}: the {words} ({day.isoformat()}) must be {YEARS_ALLOWED}", field=name
+            )
+    if since > until:
         raise ReportInputError(
-            f"period {since} to {until}: {_first_error(exc)}", field="period"
-        ) from None
+            f"period: the first day ({since.isoformat()}) is after the last day "
+            f"({until.isoformat()}); choose a first day on or before the last",
+            field="period",
+        )
+    return Period(since=since, until=until)
 
 
 def weeks_covering(chosen: Period, today: date) -> int:
@@ -63,15 +73,15 @@ def weeks_covering(chosen: Period, today: date) -> int:
     ``chosen.since`` (its window ends on the walker's ``today``)."""
     if chosen.until > today:
         raise ReportInputError(
-            f"until: {chosen.until.isoformat()} is after today ({today.isoformat()}); a report "
-            "covers days that have happened.",
+            f"until: the last day ({chosen.until.isoformat()}) is after today "
+            f"({today.isoformat()}); a report covers days that have happened",
             field="until",
         )
     weeks = max(1, math.ceil(((today - chosen.since).days + 1) / DAYS_PER_WEEK))
     if weeks > MAX_WEEKS:
         raise ReportInputError(
-            f"since: {chosen.since.isoformat()} is more than {MAX_WEEKS} weeks ago; choose a "
-            "later start.",
+            f"since: the first day ({chosen.since.isoformat()}) is more than {MAX_WEEKS} weeks "
+            "ago; choose a later first day",
             field="since",
         )
     return weeks
@@ -114,12 +124,3 @@ def within(record: HistoryOut, chosen: Period) -> HistoryOut:
             "notes": tuple(n for n in record.notes if inside(_local(n.created_at, tz))),
         }
     )
-
-
-def _first_error(exc: ValueError) -> str:
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        found = errors()
-        if found:
-            return str(found[0].get("msg", exc)).removeprefix("Value error, ")
-    return str(exc)

@@ -12,7 +12,8 @@ transaction. "Now" is the context's clock: ``ctx.at(moment)`` is the same contex
 the database inside each use case's transaction (:mod:`retrowalk.services.policies`).
 
 Errors (:mod:`retrowalk.services.errors`, all ``ServiceError(ValueError)`` with one readable
-sentence): ``NotFound`` (404), ``AccessDenied`` (403), ``Conflict`` (409), ``InvalidRequest``
+sentence): ``NotFound`` (404), ``AccessDenied`` (403; ``HiddenRecord``, another person's record,
+answers 404 with the words of one that does not exist), ``Conflict`` (409), ``InvalidRequest``
 (422; ``.field`` names the input). Inputs refuse ids above ``schemas.ID_MAX`` (2^31 − 1, the
 INTEGER columns) and text containing a NUL character, so SQLite and PostgreSQL behave the
 same. Clinical errors (``retrowalk.clinical.errors.ClinicalError``)
@@ -211,6 +212,7 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
 from retrowalk.services.errors import (
     AccessDenied,
     Conflict,
+    HiddenRecord,
     InvalidRequest,
     NotFound,
     ServiceError,
@@ -221,6 +223,7 @@ __all__ = [
     "AccessDenied",
     "Actor",
     "Conflict",
+    "HiddenRecord",
     "InvalidRequest",
     "NotFound",
     "Role",

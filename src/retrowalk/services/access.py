@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from retrowalk.services.errors import AccessDenied, InvalidRequest, NotFound
+from retrowalk.services.errors import AccessDenied, HiddenRecord, InvalidRequest, NotFound
 from retrowalk.services.schemas import ID_MAX, Actor, Role
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Walker
@@ -77,10 +77,16 @@ def walker_for(tx: Session, actor: Actor, walker_id: int) -> Walker:
 def reachable(actor: Actor, walker_id: int, walker: Walker | None) -> Walker:
     """``walker`` (walker ``walker_id`` as read) when it exists and the actor may reach it."""
     if walker is None:
-        raise NotFound(f"There is no walker with id {walker_id}.")
+        raise NotFound(no_such_walker(walker_id))
     if not can_reach(actor, walker):
-        raise AccessDenied("You may not see or change these records.")
+        raise HiddenRecord(no_such_walker(walker_id))
     return walker
+
+
+def no_such_walker(walker_id: int) -> str:
+    """The one answer for a walker id that does not exist and for one the actor may not
+    reach: the same words, so that no one learns which ids are in use."""
+    return f"There is no walker with id {walker_id} among the records you may see."
 
 
 def staff_walker_for(tx: Session, actor: Actor, walker_id: int) -> Walker:

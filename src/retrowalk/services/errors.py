@@ -27,6 +27,12 @@ class AccessDenied(ServiceError):  # noqa: N818
     """The actor may not see or change this record (web: 403)."""
 
 
+class HiddenRecord(NotFound, AccessDenied):
+    """A record the actor may not reach, answered exactly as one that does not exist (web:
+    404, the same words): the answer never confirms that an id is in use. It is still an
+    :class:`AccessDenied` for the code that asks why."""
+
+
 class Conflict(ServiceError):  # noqa: N818
     """The request contradicts what is stored, e.g. an email already in use (web: 409)."""
 
@@ -131,6 +137,7 @@ _KINDS: dict[str, tuple[ProblemKind, str]] = {
     "greater_than_equal": (ProblemKind.TOO_SMALL, "must be at least {ge}"),
     "greater_than": (ProblemKind.TOO_SMALL, "must be more than {gt}"),
     "string_too_short": (ProblemKind.TOO_SHORT, "must be at least {min_length} characters long"),
+    "string_pattern_mismatch": (ProblemKind.RULE, "holds characters that are not allowed"),
     "string_too_long": (ProblemKind.TOO_LONG, "must be at most {max_length} characters long"),
     "too_short": (ProblemKind.TOO_SHORT, "must have at least {min_length} item(s)"),
     "too_long": (ProblemKind.TOO_LONG, "must have at most {max_length} item(s)"),
@@ -150,11 +157,26 @@ _KINDS: dict[str, tuple[ProblemKind, str]] = {
     "string_type": (ProblemKind.NOT_TEXT, "must be text"),
     "json_invalid": (ProblemKind.RULE, "is not valid JSON: send one JSON object"),
     "string_unicode": (ProblemKind.NOT_TEXT, SURROGATE_MESSAGE),
-    "list_type": (ProblemKind.NOT_LIST, "must be a list"),
-    "tuple_type": (ProblemKind.NOT_LIST, "must be a list"),
+    "list_type": (ProblemKind.NOT_LIST, "must be a list, [] for none"),
+    "tuple_type": (ProblemKind.NOT_LIST, "must be a list, [] for none"),
 }
 """Pydantic's error types as problem kinds, worded for a person ("must be at most 10", not
 "Input should be less than or equal to 10"); the limits come from the model, never from here."""
+
+CLIENT_KEY_PATTERN = r"^[A-Za-z0-9_.:-]+$"
+"""A ``client_key``: what a program or a page makes up to make a resubmission harmless."""
+
+PATTERN_WORDS: dict[str, str] = {
+    CLIENT_KEY_PATTERN: (
+        "may hold only the letters A to Z (small or capital), the digits 0 to 9 and the signs "
+        "_ . : - (no spaces)"
+    ),
+    r"^[a-z_.]*$": "may hold only the small letters a to z, _ and .",
+    r"^[a-z][a-z0-9_]*$": (
+        "must start with a small letter a to z, then only small letters, digits 0 to 9 and _"
+    ),
+}
+"""A text field's pattern in words: a person never reads a regular expression."""
 
 LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
 """FastAPI's first location part (where in the request), not part of the field's name."""
@@ -196,6 +218,12 @@ def problem_of(item: Mapping[str, Any]) -> FieldProblem:
         loc = loc[1:]
     ctx = {k: v for k, v in (item.get("ctx") or {}).items() if k != "error"}
     kind, template = _KINDS.get(str(item.get("type")), (ProblemKind.RULE, ""))
+    if item.get("type") == "string_pattern_mismatch":
+        template = PATTERN_WORDS.get(
+            str(ctx.get("pattern")), "holds characters that are not allowed"
+        )
+    elif item.get("type") == "string_too_short" and ctx.get("min_length") == 1:
+        template = "must not be empty"
     try:
         message = template.format(**{k: _shown(v) for k, v in ctx.items()}) if template else ""
     except (KeyError, IndexError):

@@ -23,7 +23,14 @@ from retrowalk.services.accounts import (
 )
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import account_out
-from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotFound, parse
+from retrowalk.services.errors import (
+    AccessDenied,
+    Conflict,
+    HiddenRecord,
+    InvalidRequest,
+    NotFound,
+    parse,
+)
 from retrowalk.services.schemas import (
     AccountIn,
     AccountOut,
@@ -70,10 +77,17 @@ def _own_invitation(tx: Session, actor: Actor, invitation_id: int) -> Invitation
     require_role(tx, actor, Role.CLINICIAN, Role.ADMIN)
     row = repo.get(tx, Invitation, invitation_id)
     if row is None:
-        raise NotFound(f"There is no invitation with id {invitation_id}.")
+        raise NotFound(no_such_invitation(invitation_id))
     if actor.role is not Role.ADMIN and row.clinician_id != actor.account_id:
-        raise AccessDenied(f"Invitation {invitation_id} was sent by someone else.")
+        # Another clinician's invitation is answered as one that does not exist: the answer
+        # must not tell anyone that an id is in use (nor whose email it invites).
+        raise HiddenRecord(no_such_invitation(invitation_id))
     return row
+
+
+def no_such_invitation(invitation_id: int) -> str:
+    """The one answer for an invitation that does not exist or that the actor did not send."""
+    return f"There is no invitation with id {invitation_id} among the ones you sent."
 
 
 def list_invitations(

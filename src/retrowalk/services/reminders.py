@@ -32,6 +32,7 @@ from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import AccessDenied
+from retrowalk.services.numbers import whole_number_or_none
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import restrictions_of
 from retrowalk.services.schemas import ID_MAX, Actor, Role
@@ -194,9 +195,9 @@ def calendar_feed(ctx: AppContext, token: str) -> CalendarFeedOut | None:
     phone's calendar can read it. It only reads.
     """
     walker_part, _, _ = token.partition("-")
-    if not walker_part.isdigit() or len(walker_part) > 10 or not 1 <= int(walker_part) <= ID_MAX:
+    walker_id = whole_number_or_none(walker_part) if walker_part.isdigit() else None
+    if walker_id is None or not 1 <= walker_id <= ID_MAX:
         return None
-    walker_id = int(walker_part)
     key = signing_key(ctx, KEY_PURPOSE)
     with ctx.db.reader() as tx:
         feed = calendar_feeds.feed_of(tx, walker_id)

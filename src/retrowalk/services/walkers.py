@@ -8,7 +8,14 @@ from retrowalk.services.access import can_reach, check_actor, check_id, require_
 from retrowalk.services.accounts import LOCAL_ADMIN_EMAIL, insert_account
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import account_out, walker_out
-from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotFound, parse
+from retrowalk.services.errors import (
+    AccessDenied,
+    Conflict,
+    HiddenRecord,
+    InvalidRequest,
+    NotFound,
+    parse,
+)
 from retrowalk.services.schemas import (
     AccountIn,
     AccountOut,
@@ -158,10 +165,11 @@ def walker_for_account(ctx: AppContext, actor: Actor, account_id: int) -> Walker
         if actor.role is Role.WALKER and account_id != actor.account_id:
             raise AccessDenied("A walker can only see their own walker profile.")
         walker = repo.walker_by_account(tx, account_id)
+        said = f"Account {account_id} has no walker profile among the records you may see."
         if walker is None:
-            raise NotFound(f"Account {account_id} has no walker profile.")
+            raise NotFound(said)
         if not can_reach(actor, walker):
-            raise AccessDenied(f"You may not see or change the records of walker {walker.id}.")
+            raise HiddenRecord(said)  # the same answer: it never says whose profile it is
         account = repo.get(tx, Account, walker.account_id)
         assert account is not None
         return walker_out(walker, account)

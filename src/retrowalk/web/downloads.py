@@ -19,10 +19,11 @@ from retrowalk.reports.build import choose_period, report_record, table_historie
 from retrowalk.reports.csv_tables import csv_tables, csv_zip
 from retrowalk.reports.fhir_bundle import walker_bundle_json
 from retrowalk.reports.report_pdf import report_pdf
+from retrowalk.services.numbers import WholeNumberText
 from retrowalk.services.schemas import ID_MAX, Actor
 from retrowalk.web.state import web_state
 
-WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
+WalkerId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX, description="The walker's id")]
 
 
 def _empty_is_none(value: object) -> object:

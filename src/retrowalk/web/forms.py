@@ -7,14 +7,20 @@ boxes mean "not given" (None); yes/no radios become real booleans.
 
 from __future__ import annotations
 
-import re
+import types
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from retrowalk.services.errors import FieldProblem, ProblemKind, problems_from
+from retrowalk.services.numbers import (
+    THOUSANDS_MESSAGE,
+    NumberTextError,
+    decimal_number,
+    whole_number,
+)
 from retrowalk.web.errors import FormError, describe_problems, problems_for
 
 __all__ = ["FormError", "field_errors", "validate"]
@@ -55,44 +61,93 @@ def yes_no(form: FormData, name: str) -> bool | None:
 
 
 def checked(form: FormData, name: str) -> bool:
-    """A checkbox: present (any value) → True."""
-    return name in form
+    """A checkbox: ticked when the browser sent it with a yes value (``on``, the default, or
+    the box's own ``1``/``yes``/``true``); absent, or sent as ``0``/``no``/``false``, is not
+    ticked (a hand-made ``none_of_these=0`` must not count as ticked)."""
+    value = form.get(name)
+    return isinstance(value, str) and value.strip().lower() in YES_WORDS
 
 
 def validate(model: type[M], data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> M:
     """``data`` as ``model``, else :class:`FormError` naming each wrong field.
 
-    With ``labels`` (field name → the question as the page shows it) the summary names the
-    questions in the page's own words, so a person never reads ``pain_peak_nprs`` or pydantic's
-    "Input should be a valid integer"; without them it is the API's sentence.
+    The text of a number box is read by the one number grammar (:mod:`retrowalk.services.
+    numbers`: digits 0-9, a decimal point or comma) before the model, which itself takes
+    numbers and yes/no only as such (the JSON API's strict types). With ``labels`` (field name
+    → the question as the page shows it) the summary names the questions in the page's own
+    words, so a person never reads ``pain_peak_nprs`` or pydantic's "Input should be a valid
+    integer"; without them it is the API's sentence.
     """
+    values, problems = from_text(model, data)
     try:
-        return model.model_validate(_decimal_commas(model, data))
+        return model.model_validate(values)
     except ValidationError as exc:
-        problems = problems_from(exc.errors())
+        named = {p.field for p in problems}
+        problems += tuple(p for p in problems_from(exc.errors()) if p.field not in named)
+    raise form_error(problems, data, labels)
+
+
+def form_error(
+    problems: tuple[FieldProblem, ...],
+    data: Mapping[str, Any],
+    labels: Mapping[str, str] | None = None,
+) -> FormError:
+    """The :class:`FormError` for ``problems`` found in the form ``data``."""
     fields: dict[str, str] = {}
     for problem in problems:
         key = problem.field.split(".")[0] if problem.field != "input" else "form"
         if key not in fields:
             fields[key] = field_message(problem, data.get(key, NOT_A_FIELD))
     if labels is None:
-        raise FormError(describe_problems(problems), fields)
-    raise FormError(summary(fields, labels), fields)
+        return FormError(describe_problems(problems), fields)
+    return FormError(summary(fields, labels), fields)
 
 
-DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+def scalar_of(annotation: Any) -> type | None:
+    """``int``, ``float`` or ``bool`` when a field holds one (optional or constrained), else
+    None (text, dates, lists, choices)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return scalar_of(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        kinds = {scalar_of(a) for a in get_args(annotation) if a is not type(None)}
+        return kinds.pop() if len(kinds) == 1 else None
+    return annotation if annotation in (bool, int, float) else None
 
 
-def _decimal_commas(model: type[M], data: Mapping[str, Any]) -> dict[str, Any]:
-    """``"2,8"`` typed into a number box reads 2.8: half of Europe writes decimals so, and a
-    refusal ("please write a number") would read as a mistake that is not one."""
-    numeric = {name for name, info in model.model_fields.items() if "float" in str(info.annotation)}
-    return {
-        name: value.replace(",", ".")
-        if name in numeric and isinstance(value, str) and DECIMAL_COMMA.match(value)
-        else value
-        for name, value in data.items()
-    }
+YES_WORDS = frozenset({"yes", "true", "on", "1"})
+NO_WORDS = frozenset({"no", "false", "off", "0"})
+YES_NO_MESSAGE = "must be yes or no"
+
+
+def from_text(
+    model: type[BaseModel], data: Mapping[str, Any]
+) -> tuple[dict[str, Any], tuple[FieldProblem, ...]]:
+    """The form's text in ``model``'s number and yes/no fields as numbers and booleans, and a
+    problem for each box whose text is not one (it stays text there)."""
+    values = dict(data)
+    problems: list[FieldProblem] = []
+    for name, info in model.model_fields.items():
+        given = data.get(name)
+        kind = scalar_of(info.annotation)
+        if not isinstance(given, str) or kind is None:
+            continue
+        try:
+            values[name] = _read(kind, given)
+        except NumberTextError as exc:
+            problems.append(FieldProblem(field=name, kind=exc.kind, given=given, message=str(exc)))
+    return values, tuple(problems)
+
+
+def _read(kind: type, text: str) -> int | float | bool:
+    if kind is int:
+        return whole_number(text)
+    if kind is float:
+        return decimal_number(text)
+    word = text.strip().lower()
+    if word in YES_WORDS or word in NO_WORDS:
+        return word in YES_WORDS
+    raise NumberTextError(ProblemKind.NOT_YES_NO, YES_NO_MESSAGE)
 
 
 NOT_A_FIELD = object()
@@ -106,9 +161,14 @@ def field_message(problem: FieldProblem, given: object) -> str:
     if given is None or given == "" or kind is ProblemKind.MISSING:
         return "Please answer this."
     if kind is ProblemKind.NOT_WHOLE_NUMBER:
-        return "Please write a whole number, in digits."
+        return "Please write a whole number with the digits 0 to 9, like 12."
+    if kind is ProblemKind.NOT_NUMBER and problem.message == THOUSANDS_MESSAGE:
+        return (
+            "1,000 could mean a thousand or one: please write it without the comma (1000), "
+            "or with a point before the decimals (1.5)."
+        )
     if kind is ProblemKind.NOT_NUMBER:
-        return "Please write a number, for example 9.5."
+        return "Please write a number with the digits 0 to 9, for example 9.5."
     if kind is ProblemKind.NOT_ORDINARY_NUMBER:
         return "Please write an ordinary number."
     if kind is ProblemKind.NOT_YES_NO:
@@ -126,6 +186,8 @@ def field_message(problem: FieldProblem, given: object) -> str:
         limit = limits["max_length"]
         shown = f"{limit:,}" if isinstance(limit, int) else str(limit)
         return f"Please shorten this to at most {shown} characters (nothing was cut or saved)."
+    if kind is ProblemKind.TOO_LONG:
+        return f"Please write a shorter number ({problem.message.removeprefix('is ')})."
     if kind is ProblemKind.TOO_SHORT and "min_length" in limits:
         return f"Please write at least {limits['min_length']} characters."
     return _plain(problem.message)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from retrowalk.services.schemas.base import ID_MAX, FrozenModel, InputModel, RecordId
+from retrowalk.services.schemas.base import ID_MAX, FrozenModel, InputModel, RecordId, WholeNumber
 
 AUDIT_PAGE_MAX = 500
 
@@ -29,8 +29,8 @@ class AuditFilter(InputModel):
     actor_account_id: RecordId | None = None
     since: AuditDate | None = None
     until: AuditDate | None = None
-    limit: Annotated[int, Field(ge=1, le=AUDIT_PAGE_MAX)] = 100
-    offset: Annotated[int, Field(ge=0, le=ID_MAX)] = 0
+    limit: Annotated[WholeNumber, Field(ge=1, le=AUDIT_PAGE_MAX)] = 100
+    offset: Annotated[WholeNumber, Field(ge=0, le=ID_MAX)] = 0
 
     @model_validator(mode="after")
     def _ordered(self) -> AuditFilter:

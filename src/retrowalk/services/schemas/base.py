@@ -8,11 +8,12 @@ from datetime import date, datetime
 from typing import Annotated, Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
+from retrowalk.clinical.fall_risk import SPEED_MIN_M_S
 from retrowalk.clinical.norms import CR10_MAX, NPRS_MAX
 from retrowalk.services.clock import YEARS_ALLOWED, in_years
-from retrowalk.services.errors import SURROGATE_MESSAGE
+from retrowalk.services.errors import CLIENT_KEY_PATTERN, SURROGATE_MESSAGE
 from retrowalk.services.schemas.codes import Role
 
 
@@ -23,9 +24,28 @@ class FrozenModel(BaseModel):
 
 
 class InputModel(FrozenModel):
-    """Base of every input: no infinite or not-a-number values reach a rule or a column."""
+    """Base of every input: no infinite or not-a-number values reach a rule or a column.
+
+    Its numbers and yes/no answers are the strict scalars below (``WholeNumber``, ``Number``,
+    ``YesNo``): ``true`` is not the number 1, ``"0.5"`` (a quoted number) is not 0.5 and
+    ``0`` is not "no". A web form's text is read into numbers by the form grammar
+    (:mod:`retrowalk.web.forms`) before it reaches a model; tests/services/
+    test_limits_and_edge_cases.py checks every input model holds only strict scalars.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+WholeNumber = Annotated[int, Strict()]
+"""A whole number, as a number: not ``true``, not ``"3"``, not ``3.0``."""
+
+
+Number = Annotated[float, Strict()]
+"""A number (a whole one is taken too), as a number: not ``true``, not ``"0.5"``."""
+
+
+YesNo = Annotated[bool, Strict()]
+"""``true`` or ``false`` only: not ``0``, ``1`` or ``"yes"``."""
 
 
 ID_MAX: Final[int] = 2**31 - 1
@@ -49,15 +69,44 @@ GAIT_SPEED_MAX_M_S: Final[float] = 3.0
 
 
 DISTANCE_MAX_M: Final[float] = 20000.0
+"""Input limit: more than 20 km of backward walking in one session is a typing error."""
+
+
+WALKED_MIN_MIN: Final[float] = 0.1
+"""Input limit (policy, not a clinical rule): minutes walked are 0 (no backward walking) or at
+least a tenth of a minute (6 seconds), the guided timer's smallest step; 1e-300 minutes is a
+typing error, not a walk."""
+
+
+def walked_minutes(value: float) -> float:
+    """Refuse a walk of more than 0 but under :data:`WALKED_MIN_MIN` minutes."""
+    if 0 < value < WALKED_MIN_MIN:
+        raise ValueError(
+            f"must be 0 (no backward walking) or at least {WALKED_MIN_MIN:g} minutes (6 seconds)"
+        )
+    return value
+
+
+def walking_speed(value: float) -> float:
+    """Refuse a speed under :data:`retrowalk.clinical.fall_risk.SPEED_MIN_M_S`."""
+    if value < SPEED_MIN_M_S:
+        raise ValueError(
+            f"must be at least {SPEED_MIN_M_S:g} m/s (1 cm a second): a slower speed is not "
+            "walking, and would show as 0.00"
+        )
+    return value
+
+
+Speed = Annotated[Number, AfterValidator(walking_speed)]
+"""A walking speed in m/s, at least ``SPEED_MIN_M_S`` (each field adds its own maximum)."""
+
+
+WalkedMinutes = Annotated[Number, AfterValidator(walked_minutes)]
+"""Minutes of backward walking: 0, or at least :data:`WALKED_MIN_MIN`."""
 
 
 STEPS_MAX: Final[int] = 100_000
-
-
 """Input limit: more steps than 3 hours at 9 steps a second is a counting error."""
-
-
-"""Input limit: more than 20 km of backward walking in one session is a typing error."""
 
 
 TEXT_MAX_CHARS: Final[int] = 4000
@@ -71,7 +120,8 @@ NUL_MESSAGE: Final[str] = (
 
 
 RecordId = Annotated[
-    int, Field(ge=1, le=ID_MAX, description=f"A stored record's id: a whole number 1–{ID_MAX}")
+    WholeNumber,
+    Field(ge=1, le=ID_MAX, description=f"A stored record's id: a whole number 1–{ID_MAX}"),
 ]
 
 
@@ -166,6 +216,10 @@ def _sane_date(value: date | None) -> date | None:
     return value
 
 
+ClientKey = Annotated[str, Field(min_length=1, max_length=64, pattern=CLIENT_KEY_PATTERN)]
+"""What a page or a program makes up so that sending the same thing twice stores it once."""
+
+
 Email = Annotated[str, Field(max_length=320), AfterValidator(normalise_email)]
 
 
@@ -179,11 +233,13 @@ SaneDate = Annotated[date | None, AfterValidator(_sane_date)]
 
 
 Nprs = Annotated[
-    int, Field(ge=0, le=NPRS_MAX, description=f"0–{NPRS_MAX} numeric pain rating scale")
+    WholeNumber, Field(ge=0, le=NPRS_MAX, description=f"0–{NPRS_MAX} numeric pain rating scale")
 ]
 
 
-Cr10 = Annotated[int, Field(ge=0, le=CR10_MAX, description=f"Borg CR10 effort, 0–{CR10_MAX}")]
+Cr10 = Annotated[
+    WholeNumber, Field(ge=0, le=CR10_MAX, description=f"Borg CR10 effort, 0–{CR10_MAX}")
+]
 
 
 def _words(value: str) -> str:

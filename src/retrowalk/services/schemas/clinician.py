@@ -17,7 +17,14 @@ from retrowalk.clinical.prescription import (
     MAX_SESSIONS_PER_WEEK,
 )
 from retrowalk.clinical.restriction_models import RestrictionKind
-from retrowalk.services.schemas.base import FrozenModel, InputModel, Reason3, Text
+from retrowalk.services.schemas.base import (
+    FrozenModel,
+    InputModel,
+    Reason3,
+    Speed,
+    Text,
+    WholeNumber,
+)
 from retrowalk.services.schemas.onboarding import AssessmentOut, ScreeningOut
 from retrowalk.services.schemas.restrictions import RestrictionsOut
 from retrowalk.services.schemas.walkers import WalkerOut
@@ -68,11 +75,11 @@ class AdjustmentIn(InputModel):
     the steps ``INCLINE_STEPS_PCT``).
     """
 
-    duration_min: Annotated[int, Field(ge=1, le=MAX_DURATION_MIN)] | None = None
-    speed_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
-    incline_pct: Annotated[int, Field(ge=0, le=INCLINE_STEPS_PCT[-1])] | None = None
+    duration_min: Annotated[WholeNumber, Field(ge=1, le=MAX_DURATION_MIN)] | None = None
+    speed_m_s: Annotated[Speed, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
+    incline_pct: Annotated[WholeNumber, Field(ge=0, le=INCLINE_STEPS_PCT[-1])] | None = None
     surface: Surface | None = None
-    sessions_per_week: Annotated[int, Field(ge=1, le=MAX_SESSIONS_PER_WEEK)] | None = None
+    sessions_per_week: Annotated[WholeNumber, Field(ge=1, le=MAX_SESSIONS_PER_WEEK)] | None = None
     reason: Reason3
 
 

@@ -11,7 +11,15 @@ from pydantic import Field, model_validator
 
 from retrowalk.clinical.exercises import SETS_MAX, Exercise, ProgrammeKey
 from retrowalk.clinical.prescription import KneeCondition
-from retrowalk.services.schemas.base import FrozenModel, InputModel, Note, Nprs
+from retrowalk.services.schemas.base import (
+    ClientKey,
+    FrozenModel,
+    InputModel,
+    Note,
+    Nprs,
+    WholeNumber,
+    YesNo,
+)
 
 ExerciseKey = Annotated[
     str,
@@ -36,7 +44,7 @@ class ExerciseDoneIn(InputModel):
     """One exercise of a tick: how many sets were done, and the pain during them."""
 
     exercise_key: ExerciseKey
-    sets_done: Annotated[int, Field(ge=0, le=SETS_MAX)]
+    sets_done: Annotated[WholeNumber, Field(ge=0, le=SETS_MAX)]
     pain_nprs: Nprs | None = None
     """Pain during the exercise, 0 to 10; needed when at least one set was done."""
     done_as: DoneAs = DoneAs.AS_PLANNED
@@ -51,7 +59,7 @@ class ExerciseDoneIn(InputModel):
 class ExerciseLogIn(InputModel):
     """What the walker did after a session; ``client_key`` makes a resubmission harmless."""
 
-    client_key: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+    client_key: ClientKey
     exercises: Annotated[tuple[ExerciseDoneIn, ...], Field(min_length=1, max_length=20)]
 
     @model_validator(mode="after")
@@ -67,7 +75,7 @@ class ExerciseSwitchIn(InputModel):
     """A clinician switches one exercise of a walker's programme on or off."""
 
     exercise_key: ExerciseKey
-    enabled: bool
+    enabled: YesNo
     reason: Note | None = None
 
 

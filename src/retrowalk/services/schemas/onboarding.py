@@ -27,7 +27,11 @@ from retrowalk.services.schemas.base import (
     Answers,
     FrozenModel,
     InputModel,
+    Number,
     SaneDate,
+    Speed,
+    WholeNumber,
+    YesNo,
 )
 from retrowalk.services.schemas.restrictions import RestrictionOut
 
@@ -39,20 +43,20 @@ class ScreeningIn(InputModel):
     file of ``retrowalk start``): ``parq`` is the 7 PAR-Q answers in order (true = YES).
     """
 
-    used_to_activity: bool
-    parq: tuple[bool, ...]
+    used_to_activity: YesNo
+    parq: tuple[YesNo, ...]
     red_flags: tuple[KneeRedFlag, ...]
     """The red flags the walker has, by code (e.g. ``cannot_bear_weight`` when they cannot
     put weight on the leg; ``hot_swollen_knee`` with or without fever); ``[]`` for none.
     Required like every other answer: left out, it is refused, never taken as "none"."""
     steadi: SteadiAnswers
-    fever_or_unwell: bool
+    fever_or_unwell: YesNo
     """Asked separately from the hot, swollen knee (RULES.md §7.6)."""
-    uses_walking_aid: bool
+    uses_walking_aid: YesNo
     """A cane, crutches or a walker (RULES.md §7.5: every session supervised)."""
-    takes_anticoagulant: bool
+    takes_anticoagulant: YesNo
     """Blood-thinning medicine (RULES.md §7.6)."""
-    recent_knee_surgery: bool
+    recent_knee_surgery: YesNo
     """Knee surgery in the last ``PolicyConfig.recent_knee_surgery_weeks`` weeks (§7.6)."""
 
 
@@ -77,16 +81,16 @@ class ScreeningOut(FrozenModel):
 class BaselineTestsIn(InputModel):
     """The baseline tests as measured (``None``: not done), with the clinical input bounds."""
 
-    tug_s: Annotated[float, Field(ge=TEST_TIME_MIN_S, le=TEST_TIME_MAX_S)] | None = None
-    tandem_stance_s: Annotated[float, Field(ge=0, le=TANDEM_STANCE_MAX_S)] | None = None
-    chair_stand_count: Annotated[int, Field(ge=0, le=CHAIR_STAND_COUNT_MAX)] | None = None
-    chair_stand_used_arms: bool = False
-    backward_walk_3m_s: Annotated[float, Field(ge=TEST_TIME_MIN_S, le=TEST_TIME_MAX_S)] | None = (
+    tug_s: Annotated[Number, Field(ge=TEST_TIME_MIN_S, le=TEST_TIME_MAX_S)] | None = None
+    tandem_stance_s: Annotated[Number, Field(ge=0, le=TANDEM_STANCE_MAX_S)] | None = None
+    chair_stand_count: Annotated[WholeNumber, Field(ge=0, le=CHAIR_STAND_COUNT_MAX)] | None = None
+    chair_stand_used_arms: YesNo = False
+    backward_walk_3m_s: Annotated[Number, Field(ge=TEST_TIME_MIN_S, le=TEST_TIME_MAX_S)] | None = (
         None
     )
     """Time for the 3-m backward walk: the comfortable backward speed is 3 m / this."""
-    treadmill_speed_up_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
-    treadmill_speed_down_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
+    treadmill_speed_up_m_s: Annotated[Speed, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
+    treadmill_speed_down_m_s: Annotated[Speed, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
     """Treadmill speed test (van de Venis): comfortable speed found going up, then coming
     down from ``TREADMILL_OVERSHOOT_M_S`` above; used instead of the 3-m walk when given."""
 
@@ -98,7 +102,7 @@ class AssessmentIn(BaselineTestsIn):
     local_date: SaneDate = None
     """The walker's calendar date of the assessment (default: their today; a walker may
     give a date at most ``PolicyConfig.walker_backdate_max_days`` back, never ahead)."""
-    gait_speed_m_s: Annotated[float, Field(gt=0, le=GAIT_SPEED_MAX_M_S)] | None = None
+    gait_speed_m_s: Annotated[Speed, Field(gt=0, le=GAIT_SPEED_MAX_M_S)] | None = None
     steadi: SteadiAnswers | None = None
     """The STEADI key questions (default: the answers of the latest screening)."""
     koos_answers: Answers | None = None

@@ -25,13 +25,14 @@ from retrowalk.services.schemas.base import (
     RecordId,
     Sex,
     TimeZoneName,
+    WholeNumber,
 )
 from retrowalk.services.schemas.codes import Flag
 from retrowalk.services.schemas.restrictions import RestrictionOut
 
 
 class WalkerProfile(InputModel):
-    age_years: Annotated[int, Field(ge=AGE_MIN_YEARS, le=AGE_MAX_YEARS)]
+    age_years: Annotated[WholeNumber, Field(ge=AGE_MIN_YEARS, le=AGE_MAX_YEARS)]
     sex: Sex
     knee_condition: KneeCondition
     knee_side: KneeSide

@@ -22,12 +22,18 @@ from retrowalk.services.schemas.base import (
     SESSION_DURATION_MAX_MIN,
     STEPS_MAX,
     AwareDatetime,
+    ClientKey,
     Cr10,
     FrozenModel,
     InputModel,
     Note,
     Nprs,
+    Number,
     RecordId,
+    Speed,
+    WalkedMinutes,
+    WholeNumber,
+    YesNo,
 )
 from retrowalk.services.schemas.codes import Decision, TodayStatus
 from retrowalk.services.schemas.restrictions import RestrictionOut
@@ -105,27 +111,27 @@ class SessionIn(InputModel):
     0-minute session needs no speed or distance; a distance, if given, must then be 0.
     """
 
-    client_key: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+    client_key: ClientKey
     performed_at: AwareDatetime = None
     """When the session started (default: now)."""
-    duration_min: Annotated[float, Field(ge=0, le=SESSION_DURATION_MAX_MIN)]
-    speed_m_s: Annotated[float, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
-    distance_m: Annotated[float, Field(ge=0, le=DISTANCE_MAX_M)] | None = None
-    incline_pct: Annotated[float, Field(ge=0, le=INCLINE_STEPS_PCT[-1])] = 0.0
+    duration_min: Annotated[WalkedMinutes, Field(ge=0, le=SESSION_DURATION_MAX_MIN)]
+    speed_m_s: Annotated[Speed, Field(gt=0, le=BACKWARD_SPEED_MAX_M_S)] | None = None
+    distance_m: Annotated[Number, Field(ge=0, le=DISTANCE_MAX_M)] | None = None
+    incline_pct: Annotated[Number, Field(ge=0, le=INCLINE_STEPS_PCT[-1])] = 0.0
     """The treadmill incline walked; the rules never go above the last incline step."""
     surface: Surface
-    supervised: bool
+    supervised: YesNo
     pain_before_nprs: Nprs
     pain_peak_nprs: Nprs
     pain_after_nprs: Nprs
     effort_cr10: Cr10
     adverse_events: tuple[AdverseEvent, ...] = ()
-    completed: bool = True
+    completed: YesNo = True
     """False when the session was stopped early."""
     note: Note | None = None
-    steps: Annotated[int, Field(ge=0, le=STEPS_MAX)] | None = None
+    steps: Annotated[WholeNumber, Field(ge=0, le=STEPS_MAX)] | None = None
     """Steps counted by a recording of the session, if any."""
-    another_today: bool | None = None
+    another_today: YesNo | None = None
     """The answer to "another session today?": ``False`` refuses the session when one of the
     same local date is already logged (nothing is stored twice by mistake); ``True`` or
     unsaid stores it, marked as a second session that day (``SessionOut.another_today``)."""

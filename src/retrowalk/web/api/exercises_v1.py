@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from retrowalk.services import exercise_log, exercises
 from retrowalk.services.exercise_log import WEEKS_MAX
+from retrowalk.services.numbers import WholeNumberText
 from retrowalk.services.schemas import ID_MAX, Actor
 from retrowalk.services.schemas.exercises import (
     AdherenceOut,
@@ -31,7 +32,7 @@ router = APIRouter(
     tags=["exercises"],
 )
 
-WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
+WalkerId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX, description="The walker's id")]
 SignedIn = Annotated[Actor, Depends(signed_in)]
 Clinician = Annotated[Actor, Depends(signed_in_clinician)]
 
@@ -62,7 +63,7 @@ def exercise_adherence(
     request: Request,
     actor: SignedIn,
     walker_id: WalkerId,
-    weeks: Annotated[int, Query(ge=1, le=WEEKS_MAX)] = 4,
+    weeks: Annotated[WholeNumberText, Query(ge=1, le=WEEKS_MAX)] = 4,
 ) -> AdherenceOut:
     """Days and sets done against planned, per calendar week (this week last)."""
     return exercise_log.exercise_adherence(web_state(request).ctx, actor, walker_id, weeks=weeks)

@@ -49,6 +49,7 @@ from retrowalk.services import (
     walkers,
 )
 from retrowalk.services.errors import InvalidRequest, NotFound
+from retrowalk.services.numbers import WholeNumberText
 from retrowalk.services.schemas import (
     ID_MAX,
     AccountOut,
@@ -121,10 +122,10 @@ router = APIRouter(
     dependencies=[Depends(check_csrf)],
 )
 
-WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
-InvitationId = Annotated[int, Path(ge=1, le=ID_MAX, description="The invitation's id")]
-AccountId = Annotated[int, Path(ge=1, le=ID_MAX, description="The account's id")]
-SessionId = Annotated[int, Path(ge=1, le=ID_MAX, description="The session's id")]
+WalkerId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX, description="The walker's id")]
+InvitationId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX, description="The invitation's id")]
+AccountId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX, description="The account's id")]
+SessionId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX, description="The session's id")]
 SignedIn = Annotated[Actor, Depends(signed_in)]
 Clinician = Annotated[Actor, Depends(signed_in_clinician)]
 
@@ -370,7 +371,7 @@ def walker_history(
     request: Request,
     actor: SignedIn,
     walker_id: WalkerId,
-    weeks: Annotated[int, Query(ge=1, le=520)] = 12,
+    weeks: Annotated[WholeNumberText, Query(ge=1, le=520)] = 12,
 ) -> HistoryOut:
     return history.walker_history(web_state(request).ctx, actor, walker_id, weeks=weeks)
 
@@ -597,11 +598,11 @@ def walker_audit(
     actor: Clinician,
     walker_id: WalkerId,
     action: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z_.]*$")] = None,
-    actor_account_id: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
+    actor_account_id: Annotated[WholeNumberText | None, Query(ge=1, le=ID_MAX)] = None,
     since: Annotated[AuditDate | None, Query()] = None,
     until: Annotated[AuditDate | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=ID_MAX)] = 0,
+    limit: Annotated[WholeNumberText, Query(ge=1, le=500)] = 100,
+    offset: Annotated[WholeNumberText, Query(ge=0, le=ID_MAX)] = 0,
 ) -> AuditPage:
     """Who changed what in the walker's record, newest first (their clinician or an admin).
 

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from retrowalk.present import vocabulary as vocab
 from retrowalk.services import audit_view
 from retrowalk.services.errors import InvalidRequest
+from retrowalk.services.numbers import WholeNumberText, whole_number_or_none
 from retrowalk.services.schemas import ID_MAX
 from retrowalk.web.auth import check_csrf, require_clinician
 from retrowalk.web.render import render
@@ -23,8 +24,12 @@ from retrowalk.web.state import web_state
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
+WalkerId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX, description="The walker's id")]
 PAGE_SIZE = 50
+
+
+FILTER_LABELS = {"who": "Who", "since": "From", "until": "To"}
+"""The filters as the page names them: a message never shows ``since`` or ``who``."""
 
 
 def _date(text: str, name: str) -> date | None:
@@ -34,8 +39,23 @@ def _date(text: str, name: str) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidRequest(
-            f"{name}: {text[:40]!r} is not a date; write it like 2026-03-01.", field=name
+            f"{FILTER_LABELS[name]}: “{text.strip()[:40]}” is not a date; please write it "
+            "like 2026-03-01.",
+            field=name,
         ) from None
+
+
+def _who(text: str) -> int | None:
+    """The account chosen in the "Who" list; anything else is refused in words (``?who=²``,
+    which ``str.isdigit`` accepts and ``int`` refuses, crashed this page once)."""
+    if not text.strip():
+        return None
+    number = whole_number_or_none(text)
+    if number is None or not 1 <= number <= ID_MAX:
+        raise InvalidRequest(
+            f"{FILTER_LABELS['who']}: please choose a person from the list.", field="who"
+        )
+    return number
 
 
 LIST_WORDS = {
@@ -68,7 +88,7 @@ def audit_page(
     who: str = "",
     since: str = "",
     until: str = "",
-    page: int = 1,
+    page: WholeNumberText = 1,
 ) -> Response:
     actor = require_clinician(request)
     values = {"action": action, "who": who, "since": since, "until": until}
@@ -76,7 +96,7 @@ def audit_page(
     try:
         filters = {
             "action": action.strip() or None,
-            "actor_account_id": int(who) if who.strip().isdigit() else None,
+            "actor_account_id": _who(who),
             "since": _date(since, "since"),
             "until": _date(until, "until"),
             "limit": PAGE_SIZE,

@@ -30,6 +30,7 @@ from retrowalk.services import (
     walkers,
 )
 from retrowalk.services.errors import ServiceError
+from retrowalk.services.numbers import WholeNumberText, whole_number_or_none
 from retrowalk.services.schemas import (
     ID_MAX,
     AdjustmentIn,
@@ -51,7 +52,7 @@ from retrowalk.web.state import web_state
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
+WalkerId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX, description="The walker's id")]
 
 SORT_KEYS = {
     "name": lambda row: row.walker.display_name.casefold(),
@@ -341,9 +342,8 @@ def _whole_number_or_text(answer: str) -> int | str:
     ``str.isdigit`` accepts characters ``int`` refuses (superscripts), and ``int`` refuses
     over 4,300 digits: both crashed the page with a 500 before.
     """
-    if answer.isascii() and answer.isdigit() and len(answer) <= 9:
-        return int(answer)
-    return answer
+    number = whole_number_or_none(answer)
+    return answer if number is None else number
 
 
 @router.post("/clinician/walkers/{walker_id}/assess")

@@ -25,6 +25,7 @@ from retrowalk.services import exercise_log, exercises, restrictions
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import FieldProblem, NotFound, ServiceError, problems_from
 from retrowalk.services.exercise_gate import EXERCISES_WAIT, exercises_wait
+from retrowalk.services.numbers import WholeNumberText
 from retrowalk.services.schemas import ID_MAX, Actor, Role
 from retrowalk.services.schemas.exercises import (
     ExerciseLogIn,
@@ -39,7 +40,7 @@ from retrowalk.web.state import web_state
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
+WalkerId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX, description="The walker's id")]
 ExerciseKeyPath = Annotated[str, Path(max_length=48, description="An exercise's key")]
 
 ADHERENCE_WEEKS = 4

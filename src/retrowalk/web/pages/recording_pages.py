@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 
 from retrowalk.services import history, session_recordings
 from retrowalk.services.errors import InvalidRequest, ServiceError
+from retrowalk.services.numbers import WholeNumberText
 from retrowalk.services.schemas import ID_MAX
 from retrowalk.web import forms
 from retrowalk.web.auth import check_csrf, require_walker
@@ -27,7 +28,7 @@ from retrowalk.web.state import web_state
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-SessionId = Annotated[int, Path(ge=1, le=ID_MAX)]
+SessionId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX)]
 FORMAT_CHOICES = {
     "auto": "Find out from the file",
     "phyphox": "phyphox",

@@ -33,14 +33,17 @@ def _day(value: str, field: str) -> date | None:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidRequest(
-            f"{value!r} is not a date; choose a day, e.g. 2026-03-01.", field=field
+            f"{field}: “{value.strip()}” is not a date; choose a day, e.g. 2026-03-01",
+            field=field,
         ) from None
 
 
 def _size(value: str) -> Literal["A4", "Letter"]:
     if value in ("A4", "Letter"):
         return "A4" if value == "A4" else "Letter"
-    raise InvalidRequest(f"{value!r} is not a paper size; choose A4 or US Letter.", field="size")
+    raise InvalidRequest(
+        f"size: “{value}” is not a paper size; choose A4 or US Letter", field="size"
+    )
 
 
 def _or_back_to_the_form(
@@ -50,8 +53,11 @@ def _or_back_to_the_form(
     try:
         return make()
     except InvalidRequest as exc:
-        where = FORM_WORDS.get(exc.field or "", "Reports")
-        flash(request, f"The report was not made. {where}: {exc}")
+        # The problems' own words, each after the box's label: never a field's code.
+        said = "; ".join(
+            f"{FORM_WORDS.get(p.field, 'Reports')}: {p.message.rstrip('.')}" for p in exc.problems
+        )
+        flash(request, f"The report was not made. {said or exc}.")
         back = f"/clinician/walkers/{walker_id}#reports-h" if walker_id else "/clinician"
         return RedirectResponse(back, 303)
 

@@ -21,6 +21,7 @@ from starlette.datastructures import FormData
 
 from retrowalk.services import invitations, reset_links, team, walkers
 from retrowalk.services.errors import ServiceError
+from retrowalk.services.numbers import WholeNumberText, whole_number_or_none
 from retrowalk.services.schemas import ID_MAX, Actor, InvitationOut, ResetLinkOut, Role
 from retrowalk.web import forms
 from retrowalk.web.auth import check_csrf, require_clinician
@@ -30,7 +31,7 @@ from retrowalk.web.state import web_state
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-WalkerId = Annotated[int, Path(ge=1, le=ID_MAX, description="The walker's id")]
+WalkerId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX, description="The walker's id")]
 
 
 def reset_url(request: Request, link: ResetLinkOut) -> str:
@@ -43,10 +44,13 @@ def join_url(request: Request, invitation: InvitationOut) -> str:
 
 def _form_id(form: FormData, name: str) -> int:
     """A record id from a hidden field, else a FormError (never a crash)."""
-    text = forms.text(form, name)
-    if not text.isdigit() or not 1 <= int(text) <= ID_MAX:
-        raise forms.FormError(f"{name}: {text!r} is not an id.", {name: "Not an id."})
-    return int(text)
+    number = whole_number_or_none(forms.text(form, name))
+    if number is None or not 1 <= number <= ID_MAX:
+        raise forms.FormError(
+            "That invitation was not recognised: please reload the list and try again.",
+            {name: "Not recognised."},
+        )
+    return number
 
 
 # --- the team page ------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from retrowalk.services import (
     sessions,
 )
 from retrowalk.services.errors import ServiceError
+from retrowalk.services.numbers import NumberTextError, decimal_number
 from retrowalk.services.schemas import (
     AssessmentIn,
     CheckinIn,
@@ -481,8 +482,8 @@ def _validate_log(data: dict[str, Any]) -> SessionIn:
 def _walked(duration_min: str | None) -> bool:
     """Some backward walking was done (a number above 0 in the minutes box)."""
     try:
-        return duration_min is not None and float(duration_min) > 0
-    except ValueError:
+        return duration_min is not None and decimal_number(duration_min) > 0
+    except NumberTextError:
         return False
 
 
