@@ -67,7 +67,8 @@ def test_an_adjustment_that_changes_nothing_is_refused() -> None:
         with pytest.raises(InvalidInputError) as caught:
             clinician_adjust(before, "nothing changed here", **changes)
         assert caught.value.field == "adjustment"
-        assert "different from the current plan" in caught.value.allowed
+        assert "the plan already has these values" in caught.value.allowed
+        assert "_" not in str(caught.value), "in words, never a field's code (speed_m_s)"
 
 
 def test_clinician_adjust_stores_the_checked_values_with_the_reason() -> None:

@@ -376,3 +376,127 @@ def test_a_missed_sessions_window_longer_than_the_flag_window_counts_every_sessi
     row = clinician.walker_flags(ctx.at(first + timedelta(days=20, hours=10)), admin)[0]
     assert "missed_sessions" not in row.flags
     assert "more_sessions_than_planned" not in row.flags
+
+
+# --- strict numbers and yes/no; nonsense values; another's record --------------------------
+
+
+def _scalar_fields() -> list[tuple[str, str, Any]]:
+    """(model, field, FieldInfo) of every number and yes/no field of every input model."""
+    import importlib
+    import pkgutil
+
+    import retrowalk.services.schemas as package
+    from retrowalk.services.schemas.base import InputModel
+    from retrowalk.web.forms import scalar_of
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
+    found = []
+    pending = list(InputModel.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        for name, info in model.model_fields.items():
+            if scalar_of(info.annotation) is not None or "bool" in str(info.annotation):
+                found.append((model.__name__, name, info))
+    return found
+
+
+def test_every_number_and_yes_no_of_every_input_model_is_strict() -> None:
+    """``true`` stored as 1, ``"0.5"`` taken as 0.5: each such field must hold a strict
+    scalar (``WholeNumber``, ``Number``, ``YesNo``), a new field too."""
+    from pydantic import Strict
+
+    lax = [
+        f"{model}.{name}"
+        for model, name, info in _scalar_fields()
+        if not any(isinstance(m, Strict) for m in _metadata(info.annotation))
+        and not any(isinstance(m, Strict) for m in info.metadata)
+    ]
+    assert len(_scalar_fields()) > 30
+    assert lax == []
+
+
+def _metadata(annotation: Any) -> list[Any]:
+    from typing import Annotated, get_args, get_origin
+
+    if get_origin(annotation) is Annotated:
+        return [*annotation.__metadata__, *_metadata(get_args(annotation)[0])]
+    return [m for arg in get_args(annotation) for m in _metadata(arg)]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"supervised": 1}, "supervised", "must be true or false"),
+        ({"completed": 0}, "completed", "must be true or false"),
+        ({"duration_min": "10"}, "duration_min", "must be a number"),
+        ({"speed_m_s": "0.5"}, "speed_m_s", "must be a number"),
+        ({"pain_peak_nprs": True}, "pain_peak_nprs", "must be a whole number"),
+        ({"pain_peak_nprs": 3.0}, "pain_peak_nprs", "must be a whole number"),
+        ({"duration_min": 1e-300}, "duration_min", "or at least 0.1 minutes"),
+        ({"speed_m_s": 0.0001}, "speed_m_s", "at least 0.01 m/s (1 cm a second)"),
+    ],
+)
+def test_a_session_takes_numbers_and_yes_no_only_as_such_and_no_nonsense(
+    ctx: AppContext, change: dict[str, Any], field: str, words: str
+) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
+    with pytest.raises(InvalidRequest) as refused:
+        sessions.log_session(ctx, admin, walker.id, session_data("strict-1", T0, **change))
+    assert refused.value.field == field
+    assert words in str(refused.value)
+    assert history.walker_history(ctx, admin, walker.id).sessions == ()
+
+
+def test_a_walk_of_a_tenth_of_a_minute_and_a_speed_of_a_centimetre_a_second_are_kept(
+    ctx: AppContext,
+) -> None:
+    """The guided timer reports tenths of a minute; 0 minutes stays "not walked"."""
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
+    data = session_data("tenth-1", T0, duration_min=0.1, speed_m_s=0.01)
+    logged = sessions.log_session(ctx, admin, walker.id, data)
+    assert (logged.duration_min, logged.speed_m_s) == (0.1, 0.01)
+
+
+def test_a_check_in_refuses_true_as_a_session_id(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
+    with pytest.raises(InvalidRequest) as refused:
+        checkins.morning_checkin(ctx, admin, walker.id, {**morning(T0), "session_id": True})
+    assert refused.value.field == "session_id"
+
+
+def test_a_backward_speed_below_a_centimetre_a_second_is_refused_by_the_fall_risk_rule() -> None:
+    from retrowalk.clinical.errors import InvalidInputError
+    from retrowalk.clinical.fall_risk import FallRiskTests, Sex, assess_fall_risk
+
+    with pytest.raises(InvalidInputError) as refused:
+        assess_fall_risk(
+            FallRiskTests(age_years=66, sex=Sex.FEMALE, backward_speed_m_s=0.0001), DEFAULT_POLICY
+        )
+    assert refused.value.field == "backward_speed_m_s"
+    assert "1 cm a second" in str(refused.value)
+
+
+def test_another_clinicians_walker_is_answered_as_one_that_does_not_exist(
+    ctx: AppContext,
+) -> None:
+    """Same error type for the web's status (404), same words but for the id."""
+    admin = accounts.ensure_local_admin(ctx)
+    dr_a = make_clinician(ctx, admin, "a@clinic.org")
+    dr_b = make_clinician(ctx, admin, "b@clinic.org")
+    ann = enrol(ctx, dr_a, "ann@example.org")
+    with pytest.raises(NotFound) as theirs:
+        walkers.get_walker(ctx, dr_b, ann.id)
+    with pytest.raises(NotFound) as nobody:
+        walkers.get_walker(ctx, dr_b, ID_MAX)
+    assert str(theirs.value).replace(str(ann.id), "N") == str(nobody.value).replace(
+        str(ID_MAX), "N"
+    )
+    with pytest.raises(NotFound) as profile:
+        walkers.walker_for_account(ctx, dr_b, ann.account_id)
+    assert "walker" not in str(profile.value).split("profile")[1]

@@ -5,6 +5,7 @@ endpoint cannot escape: it must be classified here or the first test fails.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -568,3 +569,67 @@ def test_no_route_reaches_another_persons_session(world: World, role: str) -> No
     assert leaks == []
     after = len(session_recordings.session_recordings(world.ctx, world.admin, session_id))
     assert after == before, "a refused request stored a recording"
+
+
+# --- another person's record answers as one that does not exist ------------------------------
+
+NO_SUCH_ID = 2_000_000_000
+"""An id no test database reaches."""
+
+
+def _without_ids(text: str, *ids: int) -> str:
+    """``text`` with each id where an answer names it ("with id 7", "/walkers/7/") blanked."""
+    for number in ids:
+        text = re.sub(rf"(?<=id ){number}\b|(?<=/){number}(?=[/\"?#])", "<id>", text)
+    return text
+
+
+@pytest.mark.parametrize("role", ["other_walker", "other_clinician"])
+def test_another_persons_walker_answers_exactly_like_a_walker_that_does_not_exist(
+    world: World, clients: dict[str, tuple[httpx.Client, str]], role: str
+) -> None:
+    """A 403 "you may not see walker 7" told anyone that walker 7 exists: the page, the API
+    and the walker's address now answer alike, byte for byte apart from the id."""
+    _, victim = _people(world, role)
+    assert victim.walker is not None
+    client, _ = clients[role]
+    paths = ["/api/v1/walkers/{}", "/api/v1/walkers/{}/history"]
+    if role == "other_clinician":
+        paths += ["/clinician/walkers/{}", "/clinician/walkers/{}/audit"]
+    for path in paths:
+        theirs = client.get(path.format(victim.walker.id))
+        nobody = client.get(path.format(NO_SUCH_ID))
+        assert (theirs.status_code, nobody.status_code) == (404, 404), path
+        assert _without_ids(theirs.text, victim.walker.id) == _without_ids(
+            nobody.text, NO_SUCH_ID
+        ), path
+        assert victim.name not in theirs.text
+
+
+def test_another_clinicians_invitation_answers_exactly_like_one_that_does_not_exist(
+    world: World, clients: dict[str, tuple[httpx.Client, str]], clinician_a_invitation: int
+) -> None:
+    client, csrf = clients["other_clinician"]
+    for action in ("withdraw", "reissue"):
+        theirs = client.post(
+            f"/api/v1/invitations/{clinician_a_invitation}/{action}", headers={"X-CSRF-Token": csrf}
+        )
+        nobody = client.post(
+            f"/api/v1/invitations/{NO_SUCH_ID}/{action}", headers={"X-CSRF-Token": csrf}
+        )
+        assert (theirs.status_code, nobody.status_code) == (404, 404)
+        assert _without_ids(theirs.text, clinician_a_invitation) == _without_ids(
+            nobody.text, NO_SUCH_ID
+        )
+        assert "pending@example.org" not in theirs.text
+        pages = [
+            client.post(
+                f"/clinician/invitations/{action}",
+                data={"invitation_id": str(number), "csrf_token": csrf},
+            )
+            for number in (clinician_a_invitation, NO_SUCH_ID)
+        ]
+        assert [p.status_code for p in pages] == [404, 404]
+        assert _without_ids(pages[0].text, clinician_a_invitation) == _without_ids(
+            pages[1].text, NO_SUCH_ID
+        )

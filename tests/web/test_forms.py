@@ -21,3 +21,42 @@ def test_a_comma_in_text_stays_a_comma() -> None:
 def test_a_comma_that_is_not_a_decimal_is_still_refused() -> None:
     with pytest.raises(forms.FormError):
         forms.validate(BaselineTestsIn, {"tug_s": "1,2,3"})
+
+
+@pytest.mark.parametrize("typed", ["1_0", "²", "٣", "inf", "nan", "1e3", "0x10", "1 0", "--1"])
+def test_a_number_box_takes_the_digits_0_to_9_only(typed: str) -> None:
+    """Python reads ``1_0`` as 10 and ``inf`` as a number; a person meant neither."""
+    with pytest.raises(forms.FormError) as refused:
+        forms.validate(BaselineTestsIn, {"tug_s": typed})
+    assert refused.value.fields == {
+        "tug_s": "Please write a number with the digits 0 to 9, for example 9.5."
+    }
+
+
+@pytest.mark.parametrize("typed", ["1_0", "²", "10.0", "1,5", "12 "])
+def test_a_whole_number_box_takes_a_whole_number_in_digits(typed: str) -> None:
+    form = {"chair_stand_count": typed}
+    if typed == "12 ":
+        assert forms.validate(BaselineTestsIn, form).chair_stand_count == 12
+        return
+    with pytest.raises(forms.FormError) as refused:
+        forms.validate(BaselineTestsIn, form)
+    assert refused.value.fields == {
+        "chair_stand_count": "Please write a whole number with the digits 0 to 9, like 12."
+    }
+
+
+def test_a_thousands_comma_is_asked_back_never_guessed() -> None:
+    """``1,000`` read as 1.0 (a decimal comma) could be a thousand: the box asks."""
+    with pytest.raises(forms.FormError) as refused:
+        forms.validate(BaselineTestsIn, {"tug_s": "1,000"})
+    assert "could mean a thousand or one" in refused.value.fields["tug_s"]
+
+
+def test_a_checkbox_sent_as_0_or_no_is_not_ticked() -> None:
+    """``none_of_these=0`` used to count as ticked (any value did)."""
+    from starlette.datastructures import FormData
+
+    for sent, ticked in (("1", True), ("on", True), ("yes", True), ("0", False), ("no", False)):
+        assert forms.checked(FormData([("none_of_these", sent)]), "none_of_these") is ticked
+    assert forms.checked(FormData([]), "none_of_these") is False

@@ -270,3 +270,136 @@ def test_the_limit_named_is_the_limit_checked() -> None:
         assert adapter.validate_python("a" * TEXT_MAX_CHARS)
         with pytest.raises(ValidationError):
             adapter.validate_python("a" * (TEXT_MAX_CHARS + 1))
+
+
+# --- numbers typed as text: one grammar, never a crash -----------------------------------------
+
+
+def test_superscript_digits_in_an_address_or_a_hidden_field_never_crash(world: World) -> None:
+    """``"²".isdigit()`` is true and ``int("²")`` fails: ``?who=²`` and ``invitation_id=²``
+    answered 500 once. Now a sentence, and the page."""
+    assert world.walker_a.walker is not None
+    walker_id = world.walker_a.walker.id
+    with world.client() as client:
+        csrf = sign_in(client, world.clinician_a)
+        for bad in ("²", "1_0", "-1", "x"):
+            audit = client.get(f"/clinician/walkers/{walker_id}/audit", params={"who": bad})
+            assert audit.status_code == 422, bad
+            assert "Who: please choose a person from the list." in html.unescape(audit.text)
+            assert "Change log" in audit.text, "the log is still shown, unfiltered"
+        for action in ("withdraw", "reissue"):
+            refused = client.post(
+                f"/clinician/invitations/{action}",
+                data={"invitation_id": "²", "csrf_token": csrf},
+            )
+            assert refused.status_code == 422
+            assert "That invitation was not recognised" in refused.text
+        # 1_0 is not walker 10, nor page 10 of a change log
+        assert client.get("/clinician/walkers/1_0").status_code == 422
+        assert client.get(f"/api/v1/walkers/{walker_id}_0").status_code == 422
+        listing = client.get(f"/clinician/walkers/{walker_id}/audit", params={"page": "1_0"})
+        assert listing.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("box", "typed", "words"),
+    [
+        ("pain_peak_nprs", "1_0", "worst knee pain during the session: please write a whole"),
+        ("pain_peak_nprs", "²", "please write a whole number with the digits 0 to 9"),
+        ("duration_min", "1,000", "could mean a thousand or one"),
+        ("duration_min", "inf", "please write a number with the digits 0 to 9"),
+        ("duration_min", "0.00001", "must be 0 (no backward walking) or at least 0.1 minutes"),
+        ("speed_m_s", "0.0001", "at least 0.01 m/s (1 cm a second)"),
+    ],
+)
+def test_a_number_box_of_the_session_log_refuses_what_python_alone_would_read(
+    world: World, box: str, typed: str, words: str
+) -> None:
+    person = new_walker_with_plan(world)
+    with world.client() as client:
+        sign_in(client, person)
+        _, form = _log_form(client)
+        refused = client.post("/log", data={**form, box: typed})
+    assert refused.status_code == 422
+    assert words.lower() in _alert(refused.text).lower()
+    assert "_nprs" not in _alert(refused.text) and "m_s" not in _alert(refused.text)
+    assert _count(world, person)[0] == 0
+
+
+def test_the_guided_timers_tenths_of_a_minute_are_still_taken(world: World) -> None:
+    """The guided session sends ``toFixed(1)`` minutes: 0.1 and 0.0 (not walked, stopped)."""
+    person = new_walker_with_plan(world)
+    with world.client() as client:
+        sign_in(client, person)
+        _, form = _log_form(client)
+        assert client.post("/log", data={**form, "duration_min": "0.1"}).status_code == 200
+    assert _count(world, person)[0] == 1
+
+
+def test_none_of_these_sent_as_0_is_not_taken_as_ticked(world: World) -> None:
+    person = new_walker_with_plan(world)
+    with world.client() as client:
+        sign_in(client, person)
+        page = client.get("/red-flags").text
+        refused = client.post(
+            "/red-flags", data={"none_of_these": "0", "csrf_token": form_csrf(page)}
+        )
+    assert refused.status_code == 422
+    assert "Tick each warning sign that is new" in html.unescape(refused.text)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"supervised": 1}, "supervised", "must be true or false"),
+        ({"duration_min": "0.5"}, "duration_min", "must be a number"),
+        ({"pain_peak_nprs": True}, "pain_peak_nprs", "must be a whole number"),
+        ({"duration_min": 1e-300}, "duration_min", "or at least 0.1 minutes"),
+        ({"speed_m_s": 0.0001}, "speed_m_s", "would show as 0.00"),
+        ({"client_key": "a b"}, "client_key", "the digits 0 to 9 and the signs _ . : -"),
+        ({"client_key": ""}, "client_key", "must not be empty"),
+    ],
+)
+def test_the_api_takes_numbers_and_yes_no_only_as_json_numbers_and_booleans(
+    world: World, change: dict[str, Any], field: str, words: str
+) -> None:
+    person = new_walker_with_plan(world)
+    assert person.walker is not None
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        answer = client.post(
+            f"/api/v1/walkers/{person.walker.id}/sessions",
+            json={**SESSION_BODY, "client_key": "strict-1", **change},
+            headers={"X-CSRF-Token": csrf},
+        )
+    assert answer.status_code == 422
+    problems = {p["field"]: p["message"] for p in answer.json()["problems"]}
+    assert words in problems[field]
+    assert "pattern" not in answer.json()["detail"] and "[A-Za-z" not in answer.json()["detail"]
+    assert _count(world, person)[0] == 0
+
+
+def test_the_api_names_the_field_of_a_missing_list_and_never_shows_python(world: World) -> None:
+    person = new_walker_with_plan(world)
+    assert person.walker is not None
+    base = f"/api/v1/walkers/{person.walker.id}"
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        headers = {"X-CSRF-Token": csrf}
+        nulled = client.post(
+            f"{base}/screenings", json={**CLEARED_SCREENING, "red_flags": None}, headers=headers
+        )
+        short = client.post(
+            f"{base}/screenings", json={**CLEARED_SCREENING, "parq": [True]}, headers=headers
+        )
+        checkin = client.post(
+            f"{base}/checkins",
+            json={"session_id": True, "pain_nprs": 1, "stiffness_nprs": 1, "new_red_flags": []},
+            headers=headers,
+        )
+    assert nulled.status_code == 422
+    assert nulled.json()["detail"] == "red_flags: must be a list, [] for none."
+    assert short.status_code == 422
+    assert "(True,)" not in short.text and "1 answer (yes)" in short.json()["detail"]
+    assert checkin.status_code == 422
+    assert checkin.json()["problems"][0]["field"] == "session_id"

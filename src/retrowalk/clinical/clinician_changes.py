@@ -29,6 +29,8 @@ def check_note(reason: object, allowed: str) -> None:
 
 ADJUSTABLE = ("duration_min", "speed_m_s", "incline_pct", "sessions_per_week", "surface")
 """What a clinician's adjustment may change (one at least, or it is refused)."""
+ADJUSTABLE_WORDS = "the minutes, the speed, the incline, the sessions a week or the surface"
+"""``ADJUSTABLE`` in the words of the forms: a sentence never shows ``speed_m_s``."""
 
 
 def clinician_adjust(
@@ -96,8 +98,8 @@ def clinician_adjust(
         raise InvalidInputError(
             "adjustment",
             "no change",
-            "at least one of " + ", ".join(ADJUSTABLE) + " different from the current plan "
-            "(an adjustment that changes nothing would start a new plan version for nothing)",
+            f"a change to at least one of {ADJUSTABLE_WORDS}, as the plan already has these "
+            "values (a change that changes nothing would start a new plan version for nothing)",
         )
     note = Reason(
         code="prescription.clinician_adjustment",

@@ -12,7 +12,8 @@ question back rather than guessed.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Final
+import types
+from typing import Annotated, Any, Final, Union, get_args, get_origin
 
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
@@ -86,6 +87,51 @@ def whole_number_or_none(text: str) -> int | None:
         return whole_number(text)
     except NumberTextError:
         return None
+
+
+YES_WORDS: Final[frozenset[str]] = frozenset({"yes", "true", "on", "1"})
+NO_WORDS: Final[frozenset[str]] = frozenset({"no", "false", "off", "0"})
+"""Yes and no as a form or a terminal sends them (a checkbox sends ``on``)."""
+YES_NO_MESSAGE: Final[str] = "must be yes or no"
+
+
+def yes_no(text: str) -> bool:
+    """``yes``/``true``/``on``/``1`` → True, ``no``/``false``/``off``/``0`` → False."""
+    word = text.strip().lower()
+    if word in YES_WORDS or word in NO_WORDS:
+        return word in YES_WORDS
+    raise NumberTextError(ProblemKind.NOT_YES_NO, YES_NO_MESSAGE)
+
+
+def scalar_of(annotation: Any) -> type | None:
+    """``int``, ``float`` or ``bool`` when a model's field holds one (optional or
+    constrained), else None (text, dates, lists, choices)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return scalar_of(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        kinds = {scalar_of(a) for a in get_args(annotation) if a is not type(None)}
+        return kinds.pop() if len(kinds) == 1 else None
+    return annotation if annotation in (bool, int, float) else None
+
+
+def from_typed(kind: type, text: str) -> int | float | bool:
+    """Typed ``text`` as the ``kind`` of :func:`scalar_of` (the one grammar for each)."""
+    if kind is int:
+        return whole_number(text)
+    if kind is float:
+        return decimal_number(text)
+    return yes_no(text)
+
+
+def is_strictly(kind: type, value: object) -> bool:
+    """Whether ``value`` (from JSON) is of ``kind`` as such: ``true`` is no number, ``1`` no
+    yes/no and ``"0.5"`` no number; a whole number is a number too."""
+    if isinstance(value, bool) or kind is bool:
+        return kind is bool and isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int)
+    return isinstance(value, int | float)
 
 
 def whole_from_text(value: object) -> object:

@@ -9,7 +9,6 @@ plan decision records the version it was made under.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, get_origin
@@ -29,6 +28,7 @@ from retrowalk.services.access import (
 )
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import InvalidRequest, invalid_from
+from retrowalk.services.numbers import NumberTextError, from_typed, is_strictly, scalar_of
 from retrowalk.services.schemas import Actor, PolicyField, PolicyOut, Role
 from retrowalk.services.schemas.base import TEXT_MAX_CHARS
 from retrowalk.store import repositories as repo
@@ -145,9 +145,6 @@ def current_policy(ctx: AppContext, actor: Actor) -> PolicyOut:
         return _out(tx, repo.latest_policy(tx))
 
 
-DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
-
-
 def changes_from_text(texts: Mapping[str, str]) -> dict[str, Any]:
     """Policy values as a person typed them (a form box, ``NAME=VALUE`` at the terminal) as
     the values ``set_policy`` checks: a list of surfaces is comma-separated codes, yes/no
@@ -157,8 +154,11 @@ def changes_from_text(texts: Mapping[str, str]) -> dict[str, Any]:
         field = PolicyConfig.model_fields.get(name)
         if field is not None and get_origin(field.annotation) is tuple:
             changes[name] = [part.strip() for part in text.split(",") if part.strip()]
-        elif field is not None and field.annotation is float and DECIMAL_COMMA.match(text.strip()):
-            changes[name] = text.strip().replace(",", ".")  # 0,8 is 0.8, as on every form
+        elif field is not None and (kind := scalar_of(field.annotation)) is not None:
+            try:  # the one grammar of typed numbers: 0,8 is 0.8, 1_0 is refused
+                changes[name] = from_typed(kind, text)
+            except NumberTextError as exc:
+                raise InvalidRequest(f"{name}: {exc} (got “{text.strip()}”).", field=name) from None
         else:
             changes[name] = text.strip()
     return changes
@@ -184,6 +184,11 @@ def set_policy(ctx: AppContext, actor: Actor, changes: dict[str, Any], reason: s
             f"{', '.join(PolicyConfig.model_fields)}.",
             field=unknown[0],
         )
+    for name, value in changes.items():
+        kind = scalar_of(PolicyConfig.model_fields[name].annotation)
+        if kind is not None and not is_strictly(kind, value):
+            words = {int: "a whole number", float: "a number", bool: "true or false"}[kind]
+            raise InvalidRequest(f"{name}: must be {words} (got {value!r}).", field=name)
     at = ctx.now()
     with ctx.db.transaction() as tx:
         require_role(tx, actor, Role.ADMIN)

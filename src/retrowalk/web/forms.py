@@ -7,9 +7,8 @@ boxes mean "not given" (None); yes/no radios become real booleans.
 
 from __future__ import annotations
 
-import types
 from collections.abc import Mapping
-from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
@@ -17,9 +16,10 @@ from starlette.datastructures import FormData
 from retrowalk.services.errors import FieldProblem, ProblemKind, problems_from
 from retrowalk.services.numbers import (
     THOUSANDS_MESSAGE,
+    YES_WORDS,
     NumberTextError,
-    decimal_number,
-    whole_number,
+    from_typed,
+    scalar_of,
 )
 from retrowalk.web.errors import FormError, describe_problems, problems_for
 
@@ -103,23 +103,6 @@ def form_error(
     return FormError(summary(fields, labels), fields)
 
 
-def scalar_of(annotation: Any) -> type | None:
-    """``int``, ``float`` or ``bool`` when a field holds one (optional or constrained), else
-    None (text, dates, lists, choices)."""
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return scalar_of(get_args(annotation)[0])
-    if origin is Union or origin is types.UnionType:
-        kinds = {scalar_of(a) for a in get_args(annotation) if a is not type(None)}
-        return kinds.pop() if len(kinds) == 1 else None
-    return annotation if annotation in (bool, int, float) else None
-
-
-YES_WORDS = frozenset({"yes", "true", "on", "1"})
-NO_WORDS = frozenset({"no", "false", "off", "0"})
-YES_NO_MESSAGE = "must be yes or no"
-
-
 def from_text(
     model: type[BaseModel], data: Mapping[str, Any]
 ) -> tuple[dict[str, Any], tuple[FieldProblem, ...]]:
@@ -133,21 +116,10 @@ def from_text(
         if not isinstance(given, str) or kind is None:
             continue
         try:
-            values[name] = _read(kind, given)
+            values[name] = from_typed(kind, given)
         except NumberTextError as exc:
             problems.append(FieldProblem(field=name, kind=exc.kind, given=given, message=str(exc)))
     return values, tuple(problems)
-
-
-def _read(kind: type, text: str) -> int | float | bool:
-    if kind is int:
-        return whole_number(text)
-    if kind is float:
-        return decimal_number(text)
-    word = text.strip().lower()
-    if word in YES_WORDS or word in NO_WORDS:
-        return word in YES_WORDS
-    raise NumberTextError(ProblemKind.NOT_YES_NO, YES_NO_MESSAGE)
 
 
 NOT_A_FIELD = object()
