@@ -322,7 +322,8 @@ def test_a_number_box_of_the_session_log_refuses_what_python_alone_would_read(
         refused = client.post("/log", data={**form, box: typed})
     assert refused.status_code == 422
     assert words.lower() in _alert(refused.text).lower()
-    assert "_nprs" not in _alert(refused.text) and "m_s" not in _alert(refused.text)
+    assert "_nprs" not in _alert(refused.text)
+    assert "m_s" not in _alert(refused.text)
     assert _count(world, person)[0] == 0
 
 
@@ -375,7 +376,8 @@ def test_the_api_takes_numbers_and_yes_no_only_as_json_numbers_and_booleans(
     assert answer.status_code == 422
     problems = {p["field"]: p["message"] for p in answer.json()["problems"]}
     assert words in problems[field]
-    assert "pattern" not in answer.json()["detail"] and "[A-Za-z" not in answer.json()["detail"]
+    assert "pattern" not in answer.json()["detail"]
+    assert "[A-Za-z" not in answer.json()["detail"]
     assert _count(world, person)[0] == 0
 
 
@@ -400,6 +402,7 @@ def test_the_api_names_the_field_of_a_missing_list_and_never_shows_python(world:
     assert nulled.status_code == 422
     assert nulled.json()["detail"] == "red_flags: must be a list, [] for none."
     assert short.status_code == 422
-    assert "(True,)" not in short.text and "1 answer (yes)" in short.json()["detail"]
+    assert "(True,)" not in short.text
+    assert "1 answer (yes)" in short.json()["detail"]
     assert checkin.status_code == 422
     assert checkin.json()["problems"][0]["field"] == "session_id"
