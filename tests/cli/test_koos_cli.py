@@ -65,7 +65,7 @@ def test_table_shows_every_subscale(tmp_path: Path) -> None:
     [
         ("{not json", "is not valid JSON"),
         (json.dumps({"P3": 5}), "P3: 5 is not allowed; expected a whole number from 0 to 4"),
-        (json.dumps({"X9": 1}), "item code: 'X9'"),
+        (json.dumps({"X9": 1}), "item code: “X9” is not allowed"),
         (json.dumps([{"P1": 1}, 3]), "element 1: is a number (3), not an object"),
         (json.dumps([{"P1": 1}, {"P1": 1.5}]), "element 1: P1: 1.5"),
         ('{"P1": 1, "P1": 2}', "'P1' appears twice"),

@@ -120,7 +120,10 @@ def test_report_never_overwrites_without_force_and_says_why(
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("--from", "2026-02-01", "--to", "2026-01-01"), "since must be on or before until"),
+        (
+            ("--from", "2026-02-01", "--to", "2026-01-01"),
+            "the first day (2026-02-01) is after the last day",
+        ),
         (("--to", "2099-01-01"), "is after today"),
         (("--from", "2026-13-01"), "Invalid value for '--from'"),
     ],

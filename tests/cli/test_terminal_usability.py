@@ -78,7 +78,7 @@ def test_prompts_explain_codes_and_help_with_wrong_typing() -> None:
     result = runner.invoke(app, ["start"], input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "Please type a whole number, such as 67." in out
+    assert "Please type a whole number with the digits 0 to 9, such as 67." in out
     assert "valid integer" not in out
     assert "1 = knee osteoarthritis" in out
     assert "2 = patellofemoral pain (pain around the kneecap)" in out

@@ -448,4 +448,4 @@ def test_console_errors_are_one_sentence_with_exit_code_2(sqlite_url: str) -> No
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    assert "There is no walker with id 9." in done.stderr
+    assert "There is no walker with id 9 among the records you may see." in done.stderr

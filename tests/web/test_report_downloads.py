@@ -139,9 +139,9 @@ def test_another_clinician_and_the_walker_get_nothing(world: World, path: str) -
 @pytest.mark.parametrize(
     ("params", "box", "words"),
     [
-        ({"since": "2026-02-01", "until": "2026-01-01"}, "From and To", "on or before until"),
+        ({"since": "2026-02-01", "until": "2026-01-01"}, "From and To", "is after the last day"),
         ({"until": "2099-01-01"}, "To", "is after today"),
-        ({"since": "1900-01-01"}, "From and To", "since must be"),
+        ({"since": "1900-01-01"}, "From", "must be a date in the years"),
         ({"since": "1st of May"}, "From", "is not a date"),
         ({"size": "A5"}, "Paper size", "choose A4 or US Letter"),
     ],

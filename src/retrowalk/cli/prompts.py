@@ -89,9 +89,9 @@ class Asker:
             text = self._text(f"Type a number from 1 to {len(codes)}")
             if text in codes:
                 return text
-            number = whole_number_or_none(text)
-            if number is not None and 1 <= number <= len(codes):
-                return codes[number - 1]
+            typed = whole_number_or_none(text)
+            if typed is not None and 1 <= typed <= len(codes):
+                return codes[typed - 1]
             self.console.print(f"Please type a number from 1 to {len(codes)}.")
 
     def number_or_skip(self, question: str, whole: bool = False) -> float | None:
