@@ -177,7 +177,7 @@ def test_null_means_unanswered() -> None:
         ("P3", -1, "P3"),
         ("S2", 2.0, "S2: 2.0"),
         ("S2", 2.5, "S2"),
-        ("Q1", True, "Q1: True"),
+        ("Q1", True, "Q1: yes is not allowed"),
         ("Q1", "2", "Q1"),
     ],
 )

@@ -75,7 +75,12 @@ def test_only_an_administrator_changes_it_and_every_change_is_audited(ctx: AppCo
         ),
         ({"start_speed_ceiling_m_s": 5}, "faster", "start_speed_ceiling_m_s", "less than 0.89"),
         ({"walker_backdate_max_days": 100000}, "diaries", "walker_backdate_max_days", "at most 30"),
-        ({"rest_day_pain_from_nprs": True}, "yes", "rest_day_pain_from_nprs", "not yes or no"),
+        (
+            {"rest_day_pain_from_nprs": True},
+            "yes",
+            "rest_day_pain_from_nprs",
+            "whole number .got yes.",
+        ),
         ({"break_days": 10**40}, "forever", "break_days", "at most 90"),
         ({"cool_down_min": 8}, "x" * 4001, "reason", "at most 4,000 characters"),
         ({"cool_down_min": 8}, "  ", "reason", "say why"),

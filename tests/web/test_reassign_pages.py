@@ -81,7 +81,10 @@ def test_an_administrator_moves_a_walker_on_the_page(clinic: tuple[World, Person
         assert "is now looked after" in client.get(page).text
     with world.client() as client:
         sign_in(client, world.clinician_a)
-        assert client.get(page).status_code == 403
+        # No longer hers: answered as a walker that does not exist (404), never confirmed.
+        gone = client.get(page)
+        assert gone.status_code == 404
+        assert world.walker_a.name not in gone.text
         assert world.walker_a.name not in client.get("/clinician").text
     with world.client() as client:
         sign_in(client, world.clinician_b)

@@ -178,7 +178,7 @@ def test_the_api_takes_a_red_flag_at_any_time_in_its_own_words(world: World) -> 
         )
     with world.client() as stranger:
         csrf = sign_in(stranger, world.clinician_b)
-        assert send(stranger, csrf, f"{base}/red-flags", {"new_red_flags": []}).status_code == 403
+        assert send(stranger, csrf, f"{base}/red-flags", {"new_red_flags": []}).status_code == 404
 
 
 def test_the_api_refuses_a_clinicians_report_dated_before_enrolment(world: World) -> None:

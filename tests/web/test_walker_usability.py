@@ -153,7 +153,10 @@ def test_a_word_in_a_number_box_asks_for_a_number(world: World) -> None:
         )
     assert response.status_code == 422
     summary = error_summary(response.text)
-    assert "Timed Up and Go (seconds): please write a number, for example 9.5" in summary
+    assert (
+        "Timed Up and Go (seconds): please write a number with the digits 0 to 9, for example 9.5"
+        in summary
+    )
     assert "Number of full stands in 30 seconds: please write a whole number" in summary
     assert 'value="nine"' in response.text, "the answers typed are kept"
 

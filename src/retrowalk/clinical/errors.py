@@ -6,6 +6,8 @@ allowed. Adapters (CLI, web) show that sentence as it is; nothing is silently cl
 
 from __future__ import annotations
 
+from typing import Final
+
 
 class ClinicalError(ValueError):
     """Base of every error raised by :mod:`retrowalk.clinical`."""
@@ -33,14 +35,25 @@ def shown(value: object) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, list | tuple):
-        items = ", ".join(shown(v) for v in value[:10]) + (", …" if len(value) > 10 else "")
+        items = ", ".join(shown(v) for v in value[:SHOWN_ITEMS_MAX])
+        items += ", …" if len(value) > SHOWN_ITEMS_MAX else ""
         count = f"{len(value)} answer{'s' if len(value) != 1 else ''}"
         return f"{count} ({items})" if value else "no answers"
     if isinstance(value, str):
         return f"“{value}”"
     if isinstance(value, float):
-        return f"{value:g}"
+        # 2.0 stays 2.0: "2 is not allowed; expected a whole number" would read as nonsense.
+        return (
+            f"{value:.1f}" if value.is_integer() and abs(value) < _PLAIN_FLOAT_MAX else f"{value:g}"
+        )
     return str(value)
+
+
+SHOWN_ITEMS_MAX: Final[int] = 10
+"""A message lists at most this many of a list's items (presentation, not a rule)."""
+
+_PLAIN_FLOAT_MAX: Final[float] = 1e15
+"""Whole floats below this are written out with ``.0``; larger ones in ``1e+20`` form."""
 
 
 class CannotDecideError(ClinicalError):

@@ -142,7 +142,14 @@ def whole_from_text(value: object) -> object:
     try:
         return whole_number(value)
     except NumberTextError as exc:
+        if exc.kind is ProblemKind.TOO_LONG and len(value) <= _INT_TEXT_MAX:
+            # A whole number, only too large: the field's own range says what is allowed.
+            return int(value.strip())
         raise PydanticCustomError("int_parsing", str(exc)) from None
+
+
+_INT_TEXT_MAX: Final[int] = 4300
+"""Python's own limit on the digits ``int()`` reads (``sys.get_int_max_str_digits``)."""
 
 
 WholeNumberText = Annotated[int, BeforeValidator(whole_from_text)]

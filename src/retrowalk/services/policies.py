@@ -16,6 +16,7 @@ from typing import Any, Final, get_origin
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from retrowalk.clinical.errors import shown
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.policy_timeline import PolicyTimeline, PolicyVersion
 from retrowalk.clinical.prescription import RULE_VERSION
@@ -188,7 +189,7 @@ def set_policy(ctx: AppContext, actor: Actor, changes: dict[str, Any], reason: s
         kind = scalar_of(PolicyConfig.model_fields[name].annotation)
         if kind is not None and not is_strictly(kind, value):
             words = {int: "a whole number", float: "a number", bool: "true or false"}[kind]
-            raise InvalidRequest(f"{name}: must be {words} (got {value!r}).", field=name)
+            raise InvalidRequest(f"{name}: must be {words} (got {shown(value)}).", field=name)
     at = ctx.now()
     with ctx.db.transaction() as tx:
         require_role(tx, actor, Role.ADMIN)

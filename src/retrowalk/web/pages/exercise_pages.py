@@ -25,7 +25,7 @@ from retrowalk.services import exercise_log, exercises, restrictions
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import FieldProblem, NotFound, ServiceError, problems_from
 from retrowalk.services.exercise_gate import EXERCISES_WAIT, exercises_wait
-from retrowalk.services.numbers import WholeNumberText
+from retrowalk.services.numbers import NumberTextError, WholeNumberText, whole_number
 from retrowalk.services.schemas import ID_MAX, Actor, Role
 from retrowalk.services.schemas.exercises import (
     ExerciseLogIn,
@@ -112,13 +112,28 @@ def _ticked(form: FormData, programme: ProgrammeOut) -> tuple[dict[str, Any], li
         pain = forms.optional(form, _field(item.key, "pain"))
         if sets in (None, "0") and pain is None:
             continue
-        row: dict[str, Any] = {"exercise_key": item.key, "sets_done": sets, "pain_nprs": pain}
+        row: dict[str, Any] = {
+            "exercise_key": item.key,
+            "sets_done": _whole(sets),
+            "pain_nprs": _whole(pain),
+        }
         done_as = forms.optional(form, _field(item.key, "done_as"))
         if done_as is not None:
             row["done_as"] = done_as
         rows.append(row)
         keys.append(item.key)
     return {"client_key": forms.text(form, "client_key"), "exercises": rows}, keys
+
+
+def _whole(text: str | None) -> int | str | None:
+    """A chosen number as a number (the one grammar); anything else stays text, for the
+    model to refuse with its sentence next to the box."""
+    if text is None:
+        return None
+    try:
+        return whole_number(text)
+    except NumberTextError:
+        return text
 
 
 def _form_fields(problems: tuple[FieldProblem, ...], keys: list[str]) -> dict[str, str]:
