@@ -2,13 +2,14 @@
 
 Measured (docs/motion.md, issue 14, with the split step): Oxford median |error| 1.41 %,
 mean 2.05 %, worst placement median 5.2 %, worst recording 6.6 %; IPOL (with the angular
-rate's turn rules, the settled tail, no closing step for a shuffle and the split step)
-97.0 % of contacts found within ±0.25 s, precision 96.8 %, median offset +60 ms, p95
-|offset| 120 ms, count error in trial median 2.63 % (worst 7.4 %), over the whole recording
-median 2.70 % (worst 11.1 %), 11 extra steps at gait initiation, 91 missed and 60 extra at
-termination; leave one subject out over the reduced grid here: whole median 2.70 %, worst
-11.1 % (the full grid of bench_motion_heldout.py gives 2.78 % / 12.5 %: left out, subject
-10 gets no settled tail).
+rate's turn rules, the settled tail, no closing step for a shuffle, the split step and a
+turn on the spot counted after the last step of the walking it overlaps) 97.0 % of contacts
+found within ±0.25 s, precision 96.8 %, median offset +60 ms, p95 |offset| 130 ms, count
+error in trial median 2.60 % (worst 7.4 %), over the whole recording median 2.70 % (worst
+11.1 %), 11 extra steps at gait initiation, 89 missed and 60 extra at termination; leave
+one subject out over the reduced grid here: whole median 2.70 %, worst 11.1 % (the full
+grid of bench_motion_heldout.py gives 2.78 % / 12.5 %: left out, subject 10 gets no settled
+tail).
 The bounds leave a little room for numerical noise, not for a regression.
 """
 
@@ -67,7 +68,7 @@ def ipol_evaluation(ipol_dir: Path) -> IpolEvaluation:
 
 def test_ipol_step_timing_matches_hand_checked_contacts(ipol_evaluation: IpolEvaluation) -> None:
     assert ipol_evaluation.trials == 80
-    assert ipol_evaluation.sensitivity >= 0.969
+    assert ipol_evaluation.sensitivity >= 0.970
     assert ipol_evaluation.precision >= 0.968
     assert abs(ipol_evaluation.median_offset_s) <= 0.10
     assert ipol_evaluation.p95_abs_offset_s <= 0.15
@@ -76,7 +77,7 @@ def test_ipol_step_timing_matches_hand_checked_contacts(ipol_evaluation: IpolEva
 def test_ipol_step_counts_in_the_trial_and_over_the_whole_recording(
     ipol_evaluation: IpolEvaluation,
 ) -> None:
-    assert ipol_evaluation.median_abs_count_error_pct <= 2.7
+    assert ipol_evaluation.median_abs_count_error_pct <= 2.65
     assert ipol_evaluation.max_abs_in_trial_error_pct <= 7.5
     assert ipol_evaluation.median_abs_whole_error_pct <= 2.75
     assert ipol_evaluation.max_abs_whole_error_pct <= 11.2
@@ -96,11 +97,12 @@ def test_gait_termination_counts_the_closing_step(ipol_evaluation: IpolEvaluatio
     """Missed at termination: 146 before the closing-step rule, 104 with it, 90 with the
     turns on the spot after the trial end counted from the angular rate, 91 (and 61 extra,
     65 before) with the settled tail and no closing step for a shuffle; 60 extra with the
-    split step, which also takes the turn from 38 missed / 48 extra to 41 / 45."""
+    split step, which also takes the turn from 38 missed / 48 extra to 41 / 45; 89 missed
+    with a turn on the spot counted after the last step of the walking it overlaps."""
     parts = {p.part: p for p in ipol_evaluation.parts}
-    assert parts["termination"].missed <= 92
-    assert parts["termination"].missed + parts["termination"].extra <= 152
-    assert parts["turn"].missed + parts["turn"].extra <= 87
+    assert parts["termination"].missed <= 90
+    assert parts["termination"].missed + parts["termination"].extra <= 150
+    assert parts["turn"].missed + parts["turn"].extra <= 86
 
 
 def test_held_out_figures_come_from_subjects_left_out_of_the_choice(ipol_dir: Path) -> None:

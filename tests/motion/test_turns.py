@@ -83,15 +83,79 @@ def test_a_pivot_interval_that_turns_half_round_gets_its_hidden_steps() -> None:
     assert fill_pivots(steps, straight, DEFAULT_TURN_PARAMS) == steps
 
 
-def test_a_turn_on_the_spot_counts_only_away_from_walking() -> None:
+def test_a_turn_on_the_spot_away_from_walking_counts_its_duration() -> None:
     builder = BoutBuilder()
     walk = [float(t) for t in np.arange(0.0, 5.01, 0.5)]
-    beside = Turn(5.2, 8.0, 2.0, 8.02)  # starts within 0.5 s of the last step: walking
+    inside = Turn(1.0, 4.0, 2.0, 4.02)  # turned while walking: the bout's own steps count
     away = Turn(10.0, 13.0, 3.0, 13.02)  # 2 s of turning after the 1-s window: 4 steps
-    bouts = builder.add_steps(walk, turns=[beside, away]) + builder.break_here()
+    bouts = builder.add_steps(walk, turns=[inside, away]) + builder.break_here()
     assert [(b.kind, b.steps) for b in bouts] == [("walking", 11), ("turn", 4)]
     assert bouts[1].direction.label == "unknown"
     assert bouts[1].step_times_s == pytest.approx([10.375, 11.125, 11.875, 12.625])
+
+
+def test_a_walker_who_turns_round_as_she_stops_gets_the_turn_steps_after_her_last_step() -> None:
+    """The turn began during the last steps (until issue 14's last change it was taken for
+    walking and counted nothing): its part after the last step counts, one step every full
+    0.5 s from the last step to the turn's end less half the 1-s window."""
+    builder = BoutBuilder()
+    walk = [float(t) for t in np.arange(0.0, 5.01, 0.5)]
+    turning = Turn(4.0, 8.0, 2.0, 8.02)  # turning from 4.5 s, 0.5 s before the last step
+    bouts = builder.add_steps(walk, turns=[turning]) + builder.break_here()
+    assert [(b.kind, b.steps) for b in bouts] == [("walking", 11), ("turn", 5)]
+    assert bouts[1].step_times_s == pytest.approx([5.5, 6.0, 6.5, 7.0, 7.5])
+
+
+def test_a_turn_that_begins_just_after_the_last_step_is_not_told_from_the_walking() -> None:
+    """Within 0.5 s after the last step (a phone taken out of a pocket as the walker
+    stops, as well as a turn) nothing is counted, as before."""
+    builder = BoutBuilder()
+    walk = [float(t) for t in np.arange(0.0, 5.01, 0.5)]
+    beside = Turn(5.2, 8.0, 2.0, 8.02)
+    bouts = builder.add_steps(walk, turns=[beside]) + builder.break_here()
+    assert [(b.kind, b.steps) for b in bouts] == [("walking", 11)]
+
+
+def test_a_turn_between_two_stretches_of_walking_counts_no_steps_of_its_own() -> None:
+    """Walking on within 2 s (the bout's pause limit) of the turn's end makes it the U-turn
+    of a walk there and back, not a turn on the spot after stopping."""
+    builder = BoutBuilder()
+    there = [float(t) for t in np.arange(0.0, 5.01, 0.5)]
+    back = [float(t) for t in np.arange(9.0, 14.01, 0.5)]
+    turn = Turn(4.0, 8.0, 2.0, 8.02)
+    bouts = builder.add_steps(there + back, turns=[turn]) + builder.break_here()
+    assert [(b.kind, b.steps) for b in bouts] == [("walking", 11), ("walking", 11)]
+
+
+def test_a_few_peaks_in_the_turn_after_the_last_step_do_not_take_its_steps_away() -> None:
+    """Two peaks while turning round (too few for a bout) leave the turn as it was: its part
+    after the last walking step still counts (they are not a second bout of walking)."""
+    builder = BoutBuilder()
+    walk = [float(t) for t in np.arange(0.0, 5.01, 0.5)]
+    turning = Turn(4.0, 10.0, 2.0, 10.02)  # turning from 4.5 s to 9.5 s
+    bouts = builder.add_steps([*walk, 7.5, 8.0], turns=[turning]) + builder.break_here()
+    assert [(b.kind, b.steps) for b in bouts] == [("walking", 11), ("turn", 9)]
+    assert bouts[1].step_times_s == pytest.approx(np.arange(5.5, 9.51, 0.5))
+
+
+@given(
+    st.floats(0.0, 30.0),
+    st.floats(0.0, 3.0),
+    st.floats(0.0, 6.0),
+    st.sampled_from([0.3, 0.5, 0.7, 1.0]),
+)
+def test_the_steps_after_walking_are_one_interval_apart_within_the_turn(
+    last_s: float, before_s: float, after_s: float, interval: float
+) -> None:
+    params = dataclasses.replace(DEFAULT_TURN_PARAMS, step_interval_s=interval)
+    turn = Turn(last_s - before_s, last_s + after_s, 2.0, last_s + after_s, after_s=last_s)
+    steps = turn.steps(params)
+    end = turn.end_s - params.window_s / 2
+    assert steps.size == max(0, int(np.floor((end - last_s) / interval + 1e-9)))
+    if steps.size:
+        assert steps[0] == pytest.approx(last_s + interval)
+        assert np.diff(steps) == pytest.approx(np.full(steps.size - 1, interval))
+        assert steps[-1] <= end + 1e-6
 
 
 def test_a_short_bout_around_a_turn_on_the_spot_is_counted_as_the_turn() -> None:
@@ -117,11 +181,15 @@ def test_a_shuffle_round_gets_no_closing_step() -> None:
         assert [(b.kind, b.steps) for b in bouts] == [("walking", 11), ("turn", steps)]
 
 
+TURNING_TRIALS = ("4-4", "6-5", "13-4", "8-6", "5-1", "13-5")
+
+
 @pytest.fixture(scope="module")
 def turning_trials(ipol_dir: Path) -> list[Recording]:
     """Trials whose walkers turn on the spot after stopping (4-4, 6-5, 8-6: shuffling round
-    in a short bout) or pivot (13-4)."""
-    return [read_ipol(ipol_dir / f"{t}_lb.txt.gz") for t in ("4-4", "6-5", "13-4", "8-6")]
+    in a short bout; 5-1, 13-5: turning round as they take their last steps) or pivot
+    (13-4)."""
+    return [read_ipol(ipol_dir / f"{t}_lb.txt.gz") for t in TURNING_TRIALS]
 
 
 def test_without_angular_rate_the_steps_are_those_of_the_acceleration_alone(
@@ -143,18 +211,26 @@ def test_the_angular_rate_finds_the_turns_the_acceleration_misses(
     """4-4 and 6-5: 6 annotated steps each after the trial end, turning on the spot; 13-4:
     one 2-s interval turning 2.6 rad where 3 turn steps are annotated; 8-6: 3 annotated steps
     after the trial end, where 8 peaks made a bout (measured; 4 steps until the shuffle got
-    no closing step, issue 14)."""
+    no closing step, issue 14); 5-1 and 13-5: 38 and 39 annotated steps, the last of them
+    while the walker turns round, which began during her last steps (measured: the turn's
+    part after the last step counts one step; before, the whole turn counted none and the
+    trials were one step short)."""
     steps = [[(b.kind, b.steps) for b in detect_bouts(recording)] for recording in turning_trials]
     assert steps == [
         [("walking", 30), ("turn", 6)],
         [("walking", 32), ("turn", 4)],
         [("walking", 37)],
         [("walking", 36), ("turn", 3)],
+        [("walking", 37), ("turn", 1)],
+        [("walking", 38), ("turn", 1)],
     ]
 
 
 @settings(max_examples=5, deadline=None)
-@given(st.lists(st.integers(1, 3000), min_size=1, max_size=20), st.integers(0, 3))
+@given(
+    st.lists(st.integers(1, 3000), min_size=1, max_size=20),
+    st.integers(0, len(TURNING_TRIALS) - 1),
+)
 def test_any_chunking_with_angular_rate_gives_the_whole_signal_result(
     turning_trials: list[Recording], sizes: list[int], which: int
 ) -> None:

@@ -10,6 +10,7 @@ Inside a bout, a peak that splits one step interval in two is a jolt, not a step
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -315,8 +316,26 @@ class BoutBuilder:
         margin = self._turn_params.margin_s
         return not (turn.end_s < start - margin or turn.start_s > end + margin)
 
-    def _clear_of_walking(self, turn: Turn) -> bool:
-        return self._last_kept is None or not self._overlaps(turn, *self._last_kept)
+    def _beyond_walking(self, turn: Turn) -> Turn | None:
+        """The turn as far as it lies beyond the last walking bout, or ``None``.
+
+        A turn clear of the bout stays whole. One that began during the bout's last steps
+        and goes on after its last step (the walker turned round as she stopped) keeps its
+        part after that step (:attr:`Turn.after_s`). One that begins within ``margin_s``
+        after the last step is too close to the walking to tell from it (a phone taken out
+        of a pocket as the walker stops), and one inside the bout (turned while walking,
+        counted by the bout's own steps), around it, or overlapping a second bout, counts
+        nothing of its own."""
+        if self._last_kept is None or not self._overlaps(turn, *self._last_kept):
+            return turn
+        first, last = self._last_kept
+        if turn.after_s == last:
+            return turn  # already cut at this bout's last step (no walking bout since)
+        half = self._turn_params.window_s / 2
+        began, ends = turn.start_s + half, turn.end_s - half
+        if turn.after_s is None and first <= began < last < ends:
+            return dataclasses.replace(turn, after_s=last)
+        return None
 
     def _shuffle(self, times: FloatArray, closing: float | None) -> Bout | None:
         """A short bout around a turn on the spot is shuffling round, not walking: the steps
@@ -341,19 +360,30 @@ class BoutBuilder:
 
     def _resolve_turns(self, next_s: float) -> list[Bout]:
         """Turns on the spot that no walking bout can reach any more, as bouts."""
-        self._pending = [t for t in self._pending if self._clear_of_walking(t)]
+        beyond = (self._beyond_walking(t) for t in self._pending)
+        self._pending = [t for t in beyond if t is not None]
         done = [t for t in self._pending if t.end_s + self._turn_params.margin_s < next_s]
         self._pending = [t for t in self._pending if t not in done]
         out = []
         for turn in done:
+            if self._walked_on(turn, next_s):
+                continue
             steps = turn.steps(self._turn_params)
             if steps.size:
                 out.append(turn_bout(steps))
         return out
 
+    def _walked_on(self, turn: Turn, step_s: float) -> bool:
+        """Whether a step at ``step_s`` is the walker walking on soon after a turn that went
+        on from a walking bout: then it was a turn between two stretches of walking (a
+        U-turn), not a turn on the spot after stopping, and it does not count."""
+        gap = self._params.max_step_gap_s
+        return turn.after_s is not None and turn.end_s < step_s <= turn.end_s + gap
+
     def _add_turn(self, turn: Turn) -> None:
-        if self._clear_of_walking(turn):
-            self._pending.append(turn)
+        beyond = self._beyond_walking(turn)
+        if beyond is not None:
+            self._pending.append(beyond)
 
     def add_steps(
         self,
@@ -380,6 +410,7 @@ class BoutBuilder:
                 continue
             if self._open and t - self._open[-1] > self._params.max_step_gap_s:
                 closed.extend(self._close(float(t)))
+            self._pending = [turn for turn in self._pending if not self._walked_on(turn, t)]
             added = None
             if self._open and cycles is not None and cycles[i, 0] > 0:
                 added = cycles[i].copy()

@@ -41,7 +41,11 @@ class TurnParams:
     """... the device moves (mean moving RMS of the step signal at least this, m/s²) ..."""
     margin_s: float = 0.5
     """... and no walking bout comes within this of it. It is counted as one step every
-    ``step_interval_s`` over its duration less the averaging window."""
+    ``step_interval_s`` over its duration less the averaging window. A turn that began
+    during a walking bout's last steps and goes on after them — the walker turned round as
+    she stopped — counts its part after the bout's last step, unless the walker steps off
+    again within the bout's ``max_step_gap_s`` of its end (a turn between two stretches of
+    walking, such as the U-turn of a walk there and back; docs/motion.md)."""
     step_interval_s: float = 0.5
     """Steps of a turn on the spot (s apart); 0 turns the rule off."""
     shuffle_steps: int = 10
@@ -146,11 +150,24 @@ class Turn:
     angle_rad: float
     key_s: float
     """When it became known (the first sample after it): its place among the peaks."""
+    after_s: float | None = None
+    """The last step of the walking bout during which this turn began and which it goes on
+    from (the walker turned round as she stopped), or ``None`` for a turn clear of
+    walking."""
 
     def steps(self, params: TurnParams) -> FloatArray:
-        """Its steps, one every ``step_interval_s`` over the duration less the window."""
-        if params.step_interval_s <= 0:
+        """Its steps, one every ``step_interval_s`` over the duration less the window.
+
+        A turn that goes on from a walking bout (``after_s``) counts only its part after
+        the bout's last step: one step every full interval from that step to the turn's
+        end (the run's end less half the window, which widens the run by as much)."""
+        interval = params.step_interval_s
+        if interval <= 0:
             return np.empty(0)
+        if self.after_s is not None:
+            end = self.end_s - params.window_s / 2
+            n = max(0, int(np.floor((end - self.after_s) / interval + 1e-9)))
+            return self.after_s + interval * np.arange(1, n + 1, dtype=np.float64)
         span = self.end_s - self.start_s
         n = max(0, round((span - params.window_s) / params.step_interval_s))
         return self.start_s + span * (np.arange(n) + 0.5) / max(n, 1)
