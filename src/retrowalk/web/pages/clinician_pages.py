@@ -19,6 +19,7 @@ from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.progress_charts import progress_charts
 from retrowalk.reports.build import DEFAULT_WEEKS
+from retrowalk.reports.decisions import red_flag_report_reasons, red_flag_report_words
 from retrowalk.services import (
     accounts,
     assessments,
@@ -155,6 +156,14 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
                 "reasons": c.reasons,
             }
         )
+    for r in record.red_flag_reports:
+        decisions.append(
+            {
+                "when": r.created_at,
+                "what": red_flag_report_words(r),
+                "reasons": red_flag_report_reasons(r),
+            }
+        )
     for d in decisions:
         when = d["when"]
         d["when_text"] = (
@@ -170,6 +179,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "flags": flags,
         "plan": plans.current_prescription(db, actor, walker_id),
         "restrictions": restrictions,
+        "for_clinician": clinician.FOR_THE_CLINICIAN,  # titles in the clinician's words
         "reassessment": assessments.reassessment_status(db, actor, walker_id),
         "decisions": decisions,
         "charts": progress_charts(record),
