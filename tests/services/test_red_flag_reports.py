@@ -13,7 +13,12 @@ import pytest
 from sqlalchemy import select
 
 from retrowalk.clinical.reasons import spoken_date
-from retrowalk.clinical.red_flags import RED_FLAGS, KneeRedFlag, red_flag_reason
+from retrowalk.clinical.red_flags import (
+    RED_FLAGS,
+    KneeRedFlag,
+    red_flag_for_clinician,
+    red_flag_reason,
+)
 from retrowalk.services import (
     accounts,
     checkins,
@@ -218,7 +223,9 @@ def test_a_locked_knee_then_a_knee_giving_way_lists_the_emergency(
     assert stop.what_to_do[0] == RED_FLAGS[KneeRedFlag.LOCKED_KNEE].action
     assert today.message.index("emergency care now") < today.message.index("gave way")
     listed = {f.walker.id: f for f in clinician.walker_flags(ctx.at(evening), dr)}
-    assert any(locked in detail for detail in listed[walker.id].details)
+    # the clinician's list names it in the clinician's words, the emergency first
+    locked_words = red_flag_for_clinician(KneeRedFlag.LOCKED_KNEE)
+    assert any(locked_words in detail for detail in listed[walker.id].details)
     assert not any("doctor soon" in detail for detail in listed[walker.id].details)
     shown = restrictions.walker_restrictions(ctx.at(evening), dr, walker.id)
     assert next(r for r in shown.active if r.kind.value == "red_flag").summary == locked

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.reasons import spoken_date
-from retrowalk.clinical.restriction_models import Restrictions
+from retrowalk.clinical.restriction_models import Restriction, RestrictionKind, Restrictions
 from retrowalk.clinical.restrictions import SupervisionNeed, active_restrictions
 from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.clinical.surfaces import Surface, describe_surfaces
@@ -102,10 +102,12 @@ def start_blocker(
 
     A reported adverse event is always stored, whatever else holds (even before a plan): a
     fall must reach the clinician even when the walker should not have been walking. A
-    session walked before a restriction was set (``performed_at`` earlier than it: she
-    walked at 09:00 and reported a red flag at 10:00) is a record of the past, not new
-    exercise, and is stored (**policy**: RULES.md §7 stops sessions from the moment a
-    restriction is known); one walked at or after that moment stays refused.
+    session walked before a red flag was reported (``performed_at`` earlier: she walked at
+    09:00 and reported calf pain at 10:00) is a record of the past, not new exercise, and is
+    stored (**policy**: RULES.md §7.7 stops sessions from the moment the flag is known); one
+    walked at or after that moment stays refused. The other restrictions hold for every
+    session logged while they are open: an adverse event's time is when the session
+    reporting it was logged, not when it happened, so "before" would not be known.
     """
     if adverse_event:
         return None
@@ -113,7 +115,7 @@ def start_blocker(
         screened = repo.latest_screening(tx, walker.id) is not None
     if not screened:
         return NOT_SCREENED
-    blocking = [r for r in restrictions.blocking if performed_at is None or performed_at >= r.since]
+    blocking = [r for r in restrictions.blocking if not _walked_before(r, performed_at)]
     if blocking:
         first = blocking[0]
         parts = [first.emergency or "", f"No session can be logged: {first.title.lower()}."]
@@ -122,6 +124,15 @@ def start_blocker(
     if plan is None:
         return NO_PLAN
     return None
+
+
+def _walked_before(restriction: Restriction, performed_at: datetime | None) -> bool:
+    """Whether a session walked at ``performed_at`` came before this red flag was reported."""
+    return (
+        performed_at is not None
+        and restriction.kind is RestrictionKind.RED_FLAG
+        and performed_at < restriction.since
+    )
 
 
 def off_safe_surface(surface: str, planned_surface: str | None, policy: PolicyConfig) -> bool:
