@@ -3,9 +3,11 @@
 - while a red flag (stop and refer) or a serious adverse event is open, no walking test is
   stored — for the walker, her clinician or an administrator — until a clinician's recorded
   clearance (RULES.md §7.1, §7.7, §7.8; that the tests wait is retrowalk policy); the knee
-  questionnaire alone and tests done before the restriction was set are kept;
+  questionnaire alone and tests done before a red flag was reported are kept (not those
+  dated before a fall was logged: when she fell is not known);
 - a session walked before a red flag was reported is a record of the past and is stored; one
-  walked after it, or "in the future", is refused;
+  walked after it, or "in the future", is refused, and so is one dated before a fall was
+  logged;
 - the clinician's list words each restriction in the clinician's words, and says when the
   red-flag questions are still unasked.
 """
@@ -117,6 +119,24 @@ def test_chest_pain_holds_the_walking_tests_until_the_review(ctx: AppContext, dr
     assert assessments.record_assessment(ctx.at(T0 + 4 * HOUR), me, walker.id, THREE_METRES)
 
 
+def test_tests_dated_before_a_fall_was_logged_are_held_all_the_same(
+    ctx: AppContext, dr: Actor
+) -> None:
+    """Yesterday's session, its fall logged this morning: when she fell is not known (the
+    restriction dates from the log), so tests dated yesterday wait for the review too."""
+    walker, me = _walker(ctx, dr)
+    logged = ctx.at(T0 + DAY + HOUR)
+    fell = session_data("fell", T0, adverse_events=["fall"], completed=False)
+    sessions.log_session(logged, me, walker.id, fell)
+    yesterday = {**THREE_METRES, "local_date": T0.date().isoformat()}
+    later = ctx.at(T0 + DAY + 2 * HOUR)
+    for who in (me, dr):
+        with pytest.raises(NotReadyToWalk, match="No walking tests now"):
+            assessments.record_assessment(later, who, walker.id, yesterday)
+    clinician.clear_walker(later, dr, walker.id, {"scope": "adverse_event", "reason": "Seen"})
+    assert assessments.record_assessment(later, dr, walker.id, yesterday).id > 0
+
+
 def test_a_session_walked_before_the_red_flag_report_is_logged_after_it(
     ctx: AppContext, dr: Actor
 ) -> None:
@@ -146,6 +166,25 @@ def test_a_session_walked_before_the_red_flag_report_is_logged_after_it(
             walker.id,
             session_data("future", nine + 5 * HOUR, another_today=True),
         )
+
+
+def test_a_session_dated_before_a_fall_was_logged_is_refused(ctx: AppContext, dr: Actor) -> None:
+    """A fall in the 09:00 session, logged at 10:00: a session said to be walked at 09:30 and
+    logged at 10:30 is refused (when she fell is not known, only when it was logged); the
+    clinician's review lifts it."""
+    walker, me = _walker(ctx, dr)
+    nine = T0 + DAY
+    fell = session_data("fell", nine, adverse_events=["fall"], completed=False)
+    sessions.log_session(ctx.at(nine + HOUR), me, walker.id, fell)
+    half_past_nine = session_data("9.30", nine + HOUR / 2, another_today=True)
+    half_past_ten = ctx.at(nine + HOUR + HOUR / 2)
+    for who in (me, dr):
+        with pytest.raises(NotReadyToWalk, match="No session can be logged"):
+            sessions.log_session(half_past_ten, who, walker.id, half_past_nine)
+    clinician.clear_walker(
+        half_past_ten, dr, walker.id, {"scope": "adverse_event", "reason": "Seen: no harm"}
+    )
+    assert sessions.log_session(half_past_ten, me, walker.id, half_past_nine).created
 
 
 def test_the_list_words_restrictions_for_the_clinician_and_shows_unasked_questions(

@@ -11,8 +11,11 @@ clearance lifts it (§7.1). That the tests wait with the sessions is retrowalk's
 no safer. Two things are not held:
 
 - the knee questionnaire (KOOS) alone: it is answered sitting down;
-- tests done *before* the restriction was set (dated an earlier day, or at an earlier time
-  from the terminal): they are a record of the past, not new exercise.
+- tests done *before* a red flag was reported (dated an earlier day, or at an earlier time
+  from the terminal): they are a record of the past, not new exercise. As for sessions
+  (``sessions.start_blocker``), only a red flag's time says "before": an adverse event's time
+  is when the session reporting it was logged, not when it happened, and a rest day holds
+  whatever is entered while it stands.
 
 An awaited clearance (PAR-Q) does not hold the tests: the baseline tests come before the plan,
 and the plan waits for the clearance (``plans.make_plan``).
@@ -84,7 +87,7 @@ def walking_tests_blocker(
     """Why no walking test can be recorded now (what to do first), or None when it may be.
 
     ``tested_on``/``at``: when the tests were done (a day, or the moment when they are dated
-    today); a restriction set after that moment does not hold them (a record of the past)."""
+    today); a red flag reported after that moment does not hold them (a record of the past)."""
     held = [r for r in holding(restrictions) if not _before(r, tested_on, at, timezone)]
     if not held:
         return None
@@ -98,8 +101,8 @@ def _before(
     restriction: Restriction, tested_on: date | None, at: datetime | None, timezone: str
 ) -> bool:
     """Whether tests done on ``tested_on`` (at ``at`` when that is the same day) came before
-    ``restriction`` was set; unknown times count as now."""
-    if at is None:
+    this red flag was reported; unknown times count as now, other restrictions never."""
+    if at is None or restriction.kind is not RestrictionKind.RED_FLAG:
         return False
     set_on = local_date(restriction.since, timezone)
     if tested_on is not None and tested_on < local_date(at, timezone):
