@@ -43,6 +43,7 @@ from retrowalk.services.schemas import (
     WalkerFlags,
 )
 from retrowalk.services.schemas.recordings import RecordingOut
+from retrowalk.services.walking_tests_gate import tests_wait
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_clinician
 from retrowalk.web.errors import status_for
@@ -180,6 +181,8 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "plan": plans.current_prescription(db, actor, walker_id),
         "restrictions": restrictions,
         "for_clinician": clinician.FOR_THE_CLINICIAN,  # titles in the clinician's words
+        # the walking tests wait with the sessions (walking_tests_gate): the form says so
+        "tests_held": restrictions is not None and tests_wait(restrictions.active),
         "reassessment": assessments.reassessment_status(db, actor, walker_id),
         "decisions": decisions,
         "charts": progress_charts(record),
