@@ -259,4 +259,5 @@ def test_the_clinicians_page_words_the_red_flag_and_shows_the_unasked_questions(
         section = shown.split("Restrictions", 1)[1]
         restriction = section.split("Red flag: stop and refer", 1)[1][:600]
         assert CLINICIAN_NAMES[CALF] in restriction
+        assert 'aria-label="Clear: Red flag: stop and refer"' in page  # its form, by that name
         assert RED_FLAGS[CALF].statement not in restriction
