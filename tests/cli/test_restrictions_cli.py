@@ -40,13 +40,76 @@ def test_a_red_flag_stays_after_clean_answers_from_the_terminal(database_url: st
     again = run(database_url, "screen", "1", *CLEAR, AT, "2026-01-05T09:10:00+00:00")
     assert "Restrictions" in again
     assert "warning sign" in again  # the earlier red flag still shows
-    full_tests(database_url, "2026-01-05T09:20:00+00:00")
+    # the walking tests wait for the clearance too (retrowalk policy), from the terminal too
+    held = fails(database_url, "assess", "1", "--tug-s", "9", "--backward-3m-s", "4",
+                 AT, "2026-01-05T09:20:00+00:00")  # fmt: skip
+    assert "No walking tests now" in str(held)
     assert "red flag" in str(fails(database_url, "plan", "1", AT, "2026-01-05T09:30:00+00:00"))
     today = json.loads(run(database_url, "today", "1", "--json", AT, "2026-01-05T10:00:00+00:00"))
     assert today["status"] == "stopped"
     run(database_url, "clear", "1", "--scope", "red_flag", "--reason", "Doppler scan clear",
         AT, "2026-01-06T09:00:00+00:00")  # fmt: skip
+    full_tests(database_url, "2026-01-06T09:20:00+00:00")
     assert "Plan v1" in run(database_url, "plan", "1", AT, "2026-01-06T09:30:00+00:00")
+
+
+def test_under_a_red_flag_the_terminal_keeps_the_past_and_refuses_the_rest(
+    database_url: str,
+) -> None:
+    """A session walked at 09:00 and tests done at 09:30 are kept after a red flag reported
+    at 10:00 (a record of the past); a session at 10:30 and tests at 10:05 are refused, each
+    with one sentence."""
+    enrol(database_url)
+    run(database_url, "screen", "1", *CLEAR, AT, "2026-01-05T08:00:00+00:00")
+    full_tests(database_url, "2026-01-05T08:10:00+00:00")
+    run(database_url, "plan", "1", AT, "2026-01-05T08:20:00+00:00")
+    run(database_url, "screen", "1", *with_red_flag("locked_knee"),
+        AT, "2026-01-06T10:00:00+00:00")  # fmt: skip
+    log = ("log", "1", "--pain-before", "2", "--pain-peak", "2", "--pain-after", "2",
+           "--effort", "3", "--as-prescribed")  # fmt: skip
+    kept = json.loads(run(database_url, *log, "--json", AT, "2026-01-06T09:00:00+00:00"))
+    assert kept["performed_at"].startswith("2026-01-06T09:00")
+    refused = fails(database_url, *log, AT, "2026-01-06T10:30:00+00:00")
+    assert "red flag" in str(refused)
+    past = run(database_url, "assess", "1", "--kind", "reassessment", "--tug-s", "9",
+               AT, "2026-01-06T09:30:00+00:00")  # fmt: skip
+    assert "Assessment" in past
+    held = fails(database_url, "assess", "1", "--kind", "reassessment", "--tug-s", "9",
+                 AT, "2026-01-06T10:05:00+00:00")  # fmt: skip
+    assert "No walking tests now" in str(held)
+
+
+def test_a_fall_holds_the_walking_tests_in_the_terminal_until_the_review(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A fall logged from the terminal: no walking test (nor session) until `retrowalk clear
+    --scope adverse_event`, whatever is typed; the knee questionnaire alone is kept."""
+    enrol(database_url)
+    run(database_url, "screen", "1", *CLEAR, AT, "2026-01-05T08:00:00+00:00")
+    full_tests(database_url, "2026-01-05T08:10:00+00:00")
+    run(database_url, "plan", "1", AT, "2026-01-05T08:20:00+00:00")
+    run(database_url, "log", "1", "--pain-before", "2", "--pain-peak", "3", "--pain-after", "2",
+        "--effort", "3", "--as-prescribed", "--adverse", "fall", "--stopped-early",
+        AT, "2026-01-05T09:00:00+00:00")  # fmt: skip
+    held = fails(database_url, "assess", "1", "--kind", "reassessment", "--tug-s", "9",
+                 AT, "2026-01-05T10:00:00+00:00")  # fmt: skip
+    assert "No walking tests now" in str(held)
+    assert "clinician" in str(held)
+    koos = tmp_path / "koos.json"
+    koos.write_text(json.dumps({"P1": 1, "P2": 1, "Q1": 1, "Q2": 1}), encoding="utf-8")
+    sitting = ("assess", "1", "--kind", "reassessment", "--koos", str(koos))
+    assert "Assessment" in run(database_url, *sitting, AT, "2026-01-05T10:05:00+00:00")
+    # a clean screening lifts nothing
+    run(database_url, "screen", "1", *CLEAR, AT, "2026-01-05T10:10:00+00:00")
+    again = fails(database_url, *_tug("2026-01-05T10:20:00+00:00"))
+    assert "No walking tests now" in str(again)
+    run(database_url, "clear", "1", "--scope", "adverse_event", "--reason", "Seen: bruise only",
+        AT, "2026-01-05T11:00:00+00:00")  # fmt: skip
+    assert "Assessment" in run(database_url, *_tug("2026-01-05T11:10:00+00:00"))
+
+
+def _tug(at: str) -> tuple[str, ...]:
+    return ("assess", "1", "--kind", "reassessment", "--tug-s", "9", AT, at)
 
 
 def test_tests_repeated_from_the_terminal_never_reset_the_plan(database_url: str) -> None:

@@ -48,6 +48,7 @@ NOT_MEASURES = {
     "reason_policy",
     "reason_extrapolation",
     "reason_sources",
+    "recorded_by_role",
 }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from retrowalk.clinical.red_flags import RED_FLAGS, KneeRedFlag
+from retrowalk.clinical.red_flags import CLINICIAN_NAMES, RED_FLAGS, KneeRedFlag
 from retrowalk.reports import fhir_codes as fc
 from retrowalk.reports.build import choose_period, report_record
 from retrowalk.reports.csv_tables import RED_FLAG_REPORT_COLUMNS, TABLES, csv_tables
@@ -123,6 +123,14 @@ def test_the_tables_have_one_row_per_report(story: Story) -> None:
     assert rows[1]["reported_at_utc"] == THURSDAY.isoformat()
     assert rows[1]["local_date"] == THURSDAY.date().isoformat()
     assert {r["walker_id"] for r in rows} == {str(story.walker_id)}
+    assert [r["recorded_by_role"] for r in rows] == ["walker", "clinician", "walker"]
+    # and each report is a line of the decisions, with who recorded it
+    decided = [r for r in _rows(tables["decisions"]) if r["record_kind"] == "red_flag_report"]
+    assert {r["record_id"] for r in decided} == {str(i) for i in story.report_ids}
+    hot = next(r for r in decided if r["record_id"] == str(story.report_ids[1]))
+    assert hot["what"] == (
+        f"Red-flag report (recorded by the clinician): {CLINICIAN_NAMES[HOT]} → stop and refer"
+    )
 
 
 def _observations(bundle: dict[str, Any], code: str) -> list[dict[str, Any]]:
@@ -150,15 +158,35 @@ def test_the_bundle_codes_each_reported_flag_as_the_check_in_does(story: Story) 
             obs["valueCodeableConcept"]["text"] == RED_FLAGS[KneeRedFlag(value["code"])].statement
         )
         assert obs["category"] == at_checkin[0]["category"]
-        assert obs["performer"] == at_checkin[0]["performer"]
     by_flag = {o["valueCodeableConcept"]["coding"][0]["code"]: o for o in reported}
     assert set(by_flag) == {GIVING_WAY.value, HOT.value}
+    # who recorded each: the walker (as at her check-in), or her clinician from a phone call
+    assert by_flag[GIVING_WAY.value]["performer"] == at_checkin[0]["performer"]
+    assert by_flag[GIVING_WAY.value]["note"] == [
+        {"text": "Reported at any time, recorded by the walker."}
+    ]
     hot = by_flag[HOT.value]
+    assert hot["performer"] != at_checkin[0]["performer"]
+    assert hot["performer"][0]["reference"] in {
+        e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Practitioner"
+    }
+    assert hot["note"] == [{"text": "Reported at any time, recorded by the clinician."}]
     assert hot["effectiveDateTime"].startswith(THURSDAY.date().isoformat())
     assert hot["identifier"][0]["value"] == (
         f"walker/{story.walker_id}/red-flag-report/{story.report_ids[1]}/red-flag-report/"
         "hot_swollen_knee"
     )
+
+
+def test_the_bundle_names_the_flags_a_lifted_restriction_was_for(story: Story) -> None:
+    bundle = json.loads(walker_bundle_json(_record(story)))
+    flags = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Flag"]
+    (lifted,) = [f for f in flags if f["status"] == "inactive"]
+    text = lifted["code"]["text"]
+    assert CLINICIAN_NAMES[LOCKED] in text
+    assert CLINICIAN_NAMES[GIVING_WAY] in text
+    assert REASON in text
+    assert text.index(CLINICIAN_NAMES[LOCKED]) < text.index(CLINICIAN_NAMES[GIVING_WAY])
 
 
 def test_the_pdf_lists_every_warning_sign_and_what_the_clearance_lifted(story: Story) -> None:
@@ -174,10 +202,14 @@ def test_the_pdf_lists_every_warning_sign_and_what_the_clearance_lifted(story: S
         in section
     )
     assert (
-        f"reported at any time: {RED_FLAGS[GIVING_WAY].statement}, needing a doctor soon" in section
+        f"reported at any time, recorded by the walker: {RED_FLAGS[GIVING_WAY].statement}, "
+        "needing a doctor soon" in section
     )
-    assert f"{RED_FLAGS[HOT].statement}, needing a doctor today" in section
-    assert "reported at any time: none of the warning signs is new" in section
+    assert (
+        f"reported at any time, recorded by the clinician: {RED_FLAGS[HOT].statement}, "
+        "needing a doctor today" in section
+    )
+    assert "recorded by the walker: none of the warning signs is new" in section
     cleared = text.split("Adverse events and clearances")[1].split("Clinician notes")[0]
     assert REASON in cleared
     lifted = cleared.split("It lifted:")[1]

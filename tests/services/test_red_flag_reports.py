@@ -12,7 +12,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from retrowalk.clinical.red_flags import RED_FLAGS, KneeRedFlag, red_flag_reason
+from retrowalk.clinical.reasons import spoken_date
+from retrowalk.clinical.red_flags import (
+    RED_FLAGS,
+    KneeRedFlag,
+    red_flag_for_clinician,
+    red_flag_reason,
+)
 from retrowalk.services import (
     accounts,
     checkins,
@@ -217,7 +223,9 @@ def test_a_locked_knee_then_a_knee_giving_way_lists_the_emergency(
     assert stop.what_to_do[0] == RED_FLAGS[KneeRedFlag.LOCKED_KNEE].action
     assert today.message.index("emergency care now") < today.message.index("gave way")
     listed = {f.walker.id: f for f in clinician.walker_flags(ctx.at(evening), dr)}
-    assert any(locked in detail for detail in listed[walker.id].details)
+    # the clinician's list names it in the clinician's words, the emergency first
+    locked_words = red_flag_for_clinician(KneeRedFlag.LOCKED_KNEE)
+    assert any(locked_words in detail for detail in listed[walker.id].details)
     assert not any("doctor soon" in detail for detail in listed[walker.id].details)
     shown = restrictions.walker_restrictions(ctx.at(evening), dr, walker.id)
     assert next(r for r in shown.active if r.kind.value == "red_flag").summary == locked
@@ -233,7 +241,9 @@ def _closed_by_the_clinic(ctx: AppContext, dr: Actor) -> tuple[WalkerOut, Actor]
     sessions.log_session(ctx.at(T0), me, walker.id, session_data("mon", T0))
     tuesday = T0 + DAY + timedelta(hours=1)
     clinic = sessions.log_session(ctx.at(tuesday), dr, walker.id, session_data("clinic", tuesday))
-    assert UNASKED_NOTICE.format(day=T0.date()) in clinic.notices  # not silent for the clinic
+    assert (
+        UNASKED_NOTICE.format(day=spoken_date(T0.date())) in clinic.notices
+    )  # not silent for the clinic
     return walker, me
 
 
@@ -256,7 +266,7 @@ def test_a_session_logged_for_her_keeps_the_morning_red_flag_questions(
             walker.id,
             session_data("again", afternoon, another_today=True),
         )
-    assert str(refused.value) == RED_FLAGS_FIRST.format(day=T0.date())
+    assert str(refused.value) == RED_FLAGS_FIRST.format(day=spoken_date(T0.date()))
     red_flag_reports.report_red_flags(ctx.at(afternoon), me, walker.id, NONE)
     assert (
         plans.todays_prescription(ctx.at(afternoon), me, walker.id).red_flags_unasked_since is None

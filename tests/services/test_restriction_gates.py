@@ -114,7 +114,8 @@ def test_persona_R_a_red_flag_survives_clean_answers(
     # flag waits for a clinician (the API said "cleared" here: found by the outside-in test)
     assert again.outcome == "stop_and_refer"
     assert {r.kind.value for r in again.restrictions} == {"red_flag"}  # the walker's record
-    assess(ctx, me, walker, T0 + DAY, backward_walk_3m_s=4.0, **FULL_BATTERY)
+    with pytest.raises(NotReadyToWalk, match="No walking tests now"):  # held too (policy)
+        assess(ctx, me, walker, T0 + DAY, backward_walk_3m_s=4.0, **FULL_BATTERY)
     with pytest.raises(NotReadyToWalk, match="red flag"):
         plans.make_plan(
             ctx.at(T0 + DAY),

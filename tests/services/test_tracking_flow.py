@@ -215,7 +215,8 @@ def test_red_flag_stops_without_a_plan(ctx: AppContext) -> None:
         },
     )
     assert out.outcome == "stop_and_refer"
-    assessments.record_assessment(ctx, admin, walker.id, {"backward_walk_3m_s": 4.0})
+    with pytest.raises(NotReadyToWalk, match="No walking tests now"):
+        assessments.record_assessment(ctx, admin, walker.id, {"backward_walk_3m_s": 4.0})
     with pytest.raises(NotReadyToWalk, match="red flag"):
         plans.make_plan(ctx, admin, walker.id)
     assert plans.todays_prescription(ctx, admin, walker.id).status == "stopped"

@@ -1,7 +1,9 @@
-"""Found by the outside-in test: a walker whose screening had a red flag records her tests
-(the plan is refused, rightly); once her clinician clears the red flag, neither she nor the
+"""Found by the outside-in test: a walker records her tests, then a screening with a red
+flag stops her plan (rightly); once her clinician clears the red flag, neither she nor the
 clinician could make the plan from the web. Now today offers "Make my plan", the clinician's
-page "Make the starting plan" — and both still refuse while a restriction stops it."""
+page "Make the starting plan" — and both still refuse while a restriction stops it. (Tests
+are recorded before the red flag: under one, the walking tests wait too, retrowalk policy —
+``tests/web/test_walking_tests_held.py``.)"""
 
 from __future__ import annotations
 
@@ -21,13 +23,14 @@ def _tests_done_no_plan(world: World, email: str) -> Person:
     person = invite_walker(world.ctx, world.clinician_a, email, "Red Flag Walker", "walks-back-12")
     assert person.walker is not None
     walker_id = person.walker.id
+    screening.screen_walker(world.ctx, person.actor, walker_id, CLEARED_SCREENING)
+    assessments.record_assessment(world.ctx, person.actor, walker_id, BASELINE)
     screening.screen_walker(
         world.ctx,
         person.actor,
         walker_id,
         {**CLEARED_SCREENING, "red_flags": ["cannot_bear_weight"]},
     )
-    assessments.record_assessment(world.ctx, person.actor, walker_id, BASELINE)
     assert plans.current_prescription(world.ctx, person.actor, walker_id) is None
     return person
 

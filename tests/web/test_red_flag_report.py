@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from retrowalk.clinical.reasons import spoken_date
 from retrowalk.clinical.red_flags import CHECKIN_RED_FLAGS, RED_FLAGS, KneeRedFlag
 from retrowalk.services import assessments, plans, screening, sessions
 from retrowalk.services.pending_checkins import RED_FLAGS_FIRST
@@ -231,7 +232,7 @@ def test_a_check_in_closed_by_the_clinics_session_asks_its_red_flag_questions(
         again = {**SESSION_BODY, "client_key": "again", "another_today": True}
         refused = send(client, csrf, f"{base}/sessions", again)
         assert refused.status_code == 409
-        assert refused.json()["detail"] == RED_FLAGS_FIRST.format(day=day)
+        assert refused.json()["detail"] == RED_FLAGS_FIRST.format(day=spoken_date(day))
         form = client.get("/red-flags").text
         assert "data-red-flags-unasked" in form
         result = client.post(

@@ -36,7 +36,8 @@ def post(client: httpx.Client, csrf: str, path: str, body: dict[str, Any]) -> ht
 
 
 def test_the_re_screening_bypass_is_closed_in_the_api(world: World) -> None:
-    """Persona R through the API: red flag, then clean answers, tests and "make my plan"."""
+    """Persona R through the API: red flag, then clean answers; the tests and "make my plan"
+    are still refused."""
     person = new_walker(world)
     base = f"/api/v1/walkers/{person.walker.id}"
     with world.client() as client:
@@ -46,7 +47,10 @@ def test_the_re_screening_bypass_is_closed_in_the_api(world: World) -> None:
         clean = post(client, csrf, f"{base}/screenings", CLEARED_SCREENING)
         assert clean.status_code == 201
         assert [r["kind"] for r in clean.json()["restrictions"]] == ["red_flag"]
-        assert post(client, csrf, f"{base}/assessments", FULL).status_code == 201
+        # the walking tests wait for the clearance too (retrowalk policy: walking_tests_gate)
+        tests = post(client, csrf, f"{base}/assessments", FULL)
+        assert tests.status_code == 409
+        assert "No walking tests now" in tests.json()["detail"]
         plan = post(client, csrf, f"{base}/plan", {})
         assert plan.status_code == 409
         assert "red flag" in plan.json()["detail"]

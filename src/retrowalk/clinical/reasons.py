@@ -9,6 +9,8 @@ the UI must label both as such.
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -28,3 +30,8 @@ class Reason(BaseModel):
     """True when the rule is retrowalk's own design choice, not a published finding."""
     extrapolation: bool = False
     """True when the rule comes from another population or condition than knee pain."""
+
+
+def spoken_date(day: date) -> str:
+    """A date as a person reads it in a sentence: "Tuesday 1 December" (never 2026-12-01)."""
+    return f"{day.strftime('%A')} {day.day} {day.strftime('%B')}"

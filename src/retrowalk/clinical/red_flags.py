@@ -252,6 +252,34 @@ def red_flag_reason(flag: KneeRedFlag, code_prefix: str = "screening.red_flag") 
     )
 
 
+CLINICIAN_NAMES: Final[Mapping[KneeRedFlag, str]] = {
+    KneeRedFlag.INFECTION: "hot, swollen knee with fever or feeling unwell (possible infection)",
+    KneeRedFlag.HOT_SWOLLEN_KNEE: "hot, swollen knee",
+    KneeRedFlag.FRACTURE_DISLOCATION_OR_TENDON_RUPTURE: (
+        "suspected fracture, dislocation or tendon rupture"
+    ),
+    KneeRedFlag.CANNOT_BEAR_WEIGHT: "cannot bear weight or take 4 steps",
+    KneeRedFlag.LOCKED_KNEE: "locked knee",
+    KneeRedFlag.RAPID_SWELLING_AFTER_INJURY: "rapid large swelling within about 2 h of an injury",
+    KneeRedFlag.CALF_PAIN_SWELLING_WARMTH: "calf pain, swelling or warmth (possible DVT)",
+    KneeRedFlag.NEW_NUMBNESS_OR_WEAKNESS: "new numbness or weakness (neurovascular)",
+    KneeRedFlag.UNEXPLAINED_WEIGHT_LOSS: "unexplained weight loss",
+    KneeRedFlag.HARD_LUMP: "a hard lump",
+    KneeRedFlag.CONSTANT_PAIN_AT_NIGHT_OR_REST: "constant pain at night or at rest",
+    KneeRedFlag.NEW_SWELLING_OF_SEVERAL_JOINTS_OR_MORNING_STIFFNESS: (
+        "new swelling of several joints or morning stiffness over 30 min"
+    ),
+    KneeRedFlag.KNEE_GIVING_WAY: "knee giving way",
+}
+"""Each red flag as RULES.md §1.2 and §7.7 name it: for the clinician's screens and the exports,
+where the walker's own first-person ticks ("My calf is painful") would read as the clinician's."""
+
+
+def red_flag_for_clinician(flag: KneeRedFlag) -> str:
+    """One red flag for the clinician: its clinical name and how soon a doctor is needed."""
+    return f"{CLINICIAN_NAMES[flag]}, needing {URGENCY_WORDS[flag.info.urgency]}"
+
+
 _URGENCY_ORDER: Final[tuple[RedFlagUrgency, ...]] = tuple(RedFlagUrgency)
 
 

@@ -65,6 +65,9 @@ class Trigger(BaseModel):
     red_flags: tuple[KneeRedFlag, ...] = ()
     """For a red flag: the flags this record named, most urgent first, in the order of its
     ``reasons`` (one reason each)."""
+    clinician_words: tuple[str, ...] = ()
+    """The ``reasons`` as the clinician reads them (third person, clinical names), one each;
+    empty where the walker's words read the same to a clinician."""
 
 
 class Restriction(BaseModel):
@@ -95,6 +98,15 @@ class Restriction(BaseModel):
         urgent), so a later "doctor soon" never hides an earlier "emergency care now"."""
         chosen = _most_urgent(self.triggers) or self.triggers[-1]
         return chosen.reasons[0].message if chosen.reasons else self.title
+
+    @property
+    def clinician_summary(self) -> str:
+        """:attr:`summary` in the clinician's words ("calf pain, swelling or warmth (possible
+        DVT), needing emergency care now", not the walker's "Red flag: My calf is …")."""
+        chosen = _most_urgent(self.triggers) or self.triggers[-1]
+        if chosen.clinician_words:
+            return chosen.clinician_words[0]
+        return self.summary
 
 
 def _most_urgent(triggers: tuple[Trigger, ...]) -> Trigger | None:

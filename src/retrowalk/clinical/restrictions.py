@@ -35,8 +35,14 @@ from retrowalk.clinical.pain_monitoring import is_rest_day
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.policy_timeline import PolicyTimeline
 from retrowalk.clinical.prescription import Prescription, must_be_supervised
-from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.red_flags import KneeRedFlag, by_urgency, red_flag_reason, urgency_rank
+from retrowalk.clinical.reasons import Reason, spoken_date
+from retrowalk.clinical.red_flags import (
+    KneeRedFlag,
+    by_urgency,
+    red_flag_for_clinician,
+    red_flag_reason,
+    urgency_rank,
+)
 from retrowalk.clinical.restriction_models import (
     Effect,
     Lifted,
@@ -113,6 +119,7 @@ def _trigger(
     serious: bool = False,
     chest_pain: bool = False,
     red_flags: Iterable[KneeRedFlag] = (),
+    clinician_words: Iterable[str] = (),
 ) -> Trigger:
     return Trigger(
         source=source,
@@ -125,6 +132,7 @@ def _trigger(
         serious=serious,
         chest_pain=chest_pain,
         red_flags=tuple(red_flags),
+        clinician_words=tuple(clinician_words),
     )
 
 
@@ -140,6 +148,7 @@ def _red_flag_triggers(record: WalkerRecord) -> list[Trigger]:
                     (red_flag_reason(f) for f in flags),
                     (f.info.action for f in flags),
                     red_flags=flags,
+                    clinician_words=(red_flag_for_clinician(f) for f in flags),
                 )
             )
     for c in record.checkins:
@@ -152,6 +161,7 @@ def _red_flag_triggers(record: WalkerRecord) -> list[Trigger]:
                     (red_flag_reason(f, "checkin.red_flag") for f in flags),
                     (f.info.action for f in flags),
                     red_flags=flags,
+                    clinician_words=(red_flag_for_clinician(f) for f in flags),
                 )
             )
     for r in record.red_flag_reports:
@@ -164,6 +174,7 @@ def _red_flag_triggers(record: WalkerRecord) -> list[Trigger]:
                     (red_flag_reason(f, "report.red_flag") for f in flags),
                     (f.info.action for f in flags),
                     red_flags=flags,
+                    clinician_words=(red_flag_for_clinician(f) for f in flags),
                 )
             )
     return found
@@ -323,18 +334,27 @@ def _adverse_triggers(record: WalkerRecord) -> list[Trigger]:
         events = ", ".join(sorted(e.value.replace("_", " ") for e in s.adverse_events))
         serious = bool(s.adverse_events & SERIOUS_ADVERSE_EVENTS)
         chest = AdverseEvent.CHEST_PAIN in s.adverse_events
+        day = spoken_date(s.local_date)
         if serious:
             message = (
-                f"In your session of {s.local_date} you reported: {events}. No more sessions "
+                f"In your session of {day} you reported: {events}. No more sessions "
                 "until your clinician has reviewed what happened."
+            )
+            for_clinician = (
+                f"Reported in the session of {day}: {events}. No sessions until you have "
+                "reviewed what happened."
             )
             action = (
                 "Do not walk backward again until your clinician has reviewed it: contact them."
             )
         else:
             message = (
-                f"In your session of {s.local_date} you reported: {events}. Every session is "
+                f"In your session of {day} you reported: {events}. Every session is "
                 "supervised until your clinician has reviewed what happened."
+            )
+            for_clinician = (
+                f"Reported in the session of {day}: {events}. Every session supervised "
+                "until you have reviewed what happened."
             )
             action = "Have someone with you for every session until your clinician has reviewed it."
         actions = (CHEST_PAIN_EMERGENCY, action) if chest else (action,)
@@ -353,6 +373,7 @@ def _adverse_triggers(record: WalkerRecord) -> list[Trigger]:
                 actions,
                 serious=serious,
                 chest_pain=chest,
+                clinician_words=(for_clinician,),
             )
         )
     return found

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from retrowalk.clinical.reasons import spoken_date
+
 
 def day_words(day: date, today: date) -> str:
     """``day`` seen from ``today`` (the walker's own dates), in plain words."""
@@ -11,4 +13,4 @@ def day_words(day: date, today: date) -> str:
         return "today"
     if day == today + timedelta(days=1):
         return f"tomorrow ({day.strftime('%A')})"
-    return f"{day.strftime('%A')} {day.day} {day.strftime('%B')}"
+    return spoken_date(day)

@@ -151,6 +151,10 @@ FLAGS = Vocabulary(
             "more sessions than planned",
             "More sessions than planned",
         ),
+        Flag.RED_FLAGS_UNASKED: (
+            "warning-sign questions unasked",
+            "Warning-sign questions unasked",
+        ),
         Flag.REASSESSMENT_DUE: ("reassessment due", "Reassessment due"),
         Flag.NOT_SCREENED: ("not screened yet", "Not screened yet"),
         Flag.NO_PLAN: ("no plan yet", "No plan yet"),

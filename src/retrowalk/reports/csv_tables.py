@@ -67,9 +67,11 @@ RED_FLAG_REPORT_COLUMNS: Final[tuple[str, ...]] = (
     "local_date",
     "reported_at_utc",
     "new_red_flags",
+    "recorded_by_role",
 )
 """A red flag reported at any time, outside a check-in (RULES.md §7.7): the codes as the
-check-ins' ``new_red_flags``, empty for "none of these"."""
+check-ins' ``new_red_flags``, empty for "none of these"; ``recorded_by_role`` says who wrote
+it down (``walker``, ``clinician`` or ``admin``, which the terminal acts as)."""
 KOOS_COLUMNS: Final[dict[KoosSubscale, str]] = {s: f"koos_{s.value}_0_100" for s in KoosSubscale}
 ASSESSMENT_COLUMNS: Final[tuple[str, ...]] = (
     "walker_id",
@@ -211,6 +213,7 @@ def _red_flag_report_rows(h: HistoryOut) -> Iterable[dict[str, Any]]:
             "local_date": r.local_date,
             "reported_at_utc": r.created_at,
             "new_red_flags": r.new_red_flags,
+            "recorded_by_role": r.recorded_by_role.value if r.recorded_by_role else None,
         }
 
 

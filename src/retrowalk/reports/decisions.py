@@ -1,6 +1,7 @@
 """Every decision in a record with its reasons, oldest first: the PDF lists them, the CSV
 table ``decisions`` has one row per reason. The same sources as the clinician's page
-(screenings, assessments, plan versions, check-ins, missed reports, clearances)."""
+(screenings, assessments, plan versions, check-ins, missed reports, red-flag reports,
+clearances)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,15 @@ from datetime import UTC, date, datetime, time
 
 from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.red_flags import (
+    CLINICIAN_NAMES,
+    KneeRedFlag,
+    by_urgency,
+    red_flag_for_clinician,
+)
 from retrowalk.present import vocabulary as vocab
-from retrowalk.services.schemas import HistoryOut
+from retrowalk.reports.warning_signs import NONE_NEW, RECORDED_BY
+from retrowalk.services.schemas import HistoryOut, RedFlagReportOut
 
 
 @dataclass(frozen=True)
@@ -22,7 +30,8 @@ class Decision:
     day: date
     """The walker's local date where the record has one, else the UTC date."""
     record_kind: str
-    """``screening``, ``assessment``, ``plan``, ``checkin``, ``missed_report``, ``clearance``."""
+    """``screening``, ``assessment``, ``plan``, ``checkin``, ``missed_report``,
+    ``red_flag_report``, ``clearance``."""
     record_id: int
     decision: str
     """The code (``progress``, ``cleared``, ``high`` …)."""
@@ -30,6 +39,29 @@ class Decision:
     """The decision in words."""
     reasons: tuple[Reason, ...]
     rule_version: str | None = None
+
+
+def red_flag_report_words(report: RedFlagReportOut) -> str:
+    """A red-flag report as a line of the decisions: who recorded it, and what it named (a
+    red flag stops and refers, RULES.md §7.7; "none of these" lifts nothing, §7.1)."""
+    who = RECORDED_BY[report.recorded_by_role]
+    if not report.new_red_flags:
+        return f"Red-flag report ({who}): {NONE_NEW}; it lifts nothing"
+    names = "; ".join(CLINICIAN_NAMES[f] for f in by_urgency(report.new_red_flags))
+    return f"Red-flag report ({who}): {names} → stop and refer"
+
+
+def red_flag_report_reasons(report: RedFlagReportOut) -> tuple[Reason, ...]:
+    """One reason per flag, most urgent first, in the clinician's words with its sources."""
+    return tuple(
+        Reason(
+            code=f"report.red_flag.{f.value}",
+            message=f"Red flag: {red_flag_for_clinician(f)}.",
+            sources=f.info.sources,
+            policy=f is KneeRedFlag.KNEE_GIVING_WAY,
+        )
+        for f in by_urgency(report.new_red_flags)
+    )
 
 
 def _day_start(day: date) -> datetime:
@@ -103,6 +135,18 @@ def decisions_of(record: HistoryOut) -> list[Decision]:
                 decision=m.decision,
                 what=f"No morning report → {vocab.DECISIONS.short(m.decision)}",
                 reasons=m.reasons,
+            )
+        )
+    for r in record.red_flag_reports:
+        found.append(
+            Decision(
+                at=r.created_at,
+                day=r.local_date,
+                record_kind="red_flag_report",
+                record_id=r.id,
+                decision="red_flag" if r.new_red_flags else "none_new",
+                what=red_flag_report_words(r),
+                reasons=red_flag_report_reasons(r),
             )
         )
     for cl in record.clearances:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from retrowalk.clinical.red_flags import by_urgency, red_flag_for_clinician
 from retrowalk.reports import fhir_codes as fc
 from retrowalk.reports.fhir_builder import BundleBuilder, coding, fhir_instant, urn
 from retrowalk.services.schemas import LiftedOut
@@ -66,8 +67,12 @@ def _flag(
 
 
 def _lifted_text(lifted: LiftedOut) -> str:
+    """What was lifted, by whom and why; for red flags, the flags it was for by name (a record
+    system must know which warning sign a clinician judged)."""
     who = f" by {lifted.cleared_by_name}" if lifted.cleared_by_name else ""
-    return f"{lifted.kind.value.replace('_', ' ')}: lifted{who} — {lifted.reason}"
+    flags = by_urgency(f for t in lifted.triggers for f in t.red_flags)
+    what = f" (for: {'; '.join(red_flag_for_clinician(f) for f in flags)})" if flags else ""
+    return f"{lifted.kind.value.replace('_', ' ')}{what}: lifted{who} — {lifted.reason}"
 
 
 def _lifted_period(lifted: LiftedOut) -> dict[str, str]:

@@ -23,10 +23,12 @@ from retrowalk.reports.fhir_builder import (
 )
 from retrowalk.reports.fhir_questionnaires import koos_response
 from retrowalk.reports.record import AssessmentValues
+from retrowalk.reports.warning_signs import RECORDED_BY
 from retrowalk.services.schemas import (
     AssessmentOut,
     CheckinOut,
     RedFlagReportOut,
+    Role,
     SessionOut,
 )
 
@@ -131,6 +133,13 @@ def red_flag_report_observations(b: BundleBuilder, reports: tuple[RedFlagReportO
     """Each warning sign reported at any time (RULES.md §7.7), coded as at the check-in, at
     the moment it was reported; "none of these" adds nothing, as a check-in without one."""
     for r in reports:
+        # who wrote it down: the walker in the app, or her clinician (the performer); an
+        # administrator or the terminal is named in the note only (no Practitioner here)
+        performers: dict[Role | None, str | None] = {
+            Role.WALKER: b.patient_url,
+            Role.CLINICIAN: b.practitioner_url,
+        }
+        performer = performers.get(r.recorded_by_role)
         for flag in r.new_red_flags:
             b.observation(
                 ("red-flag-report", r.id, "red-flag-report", flag.value),
@@ -138,7 +147,8 @@ def red_flag_report_observations(b: BundleBuilder, reports: tuple[RedFlagReportO
                 fc.CATEGORY_SURVEY,
                 fhir_instant(r.created_at),
                 red_flag_value(flag),
-                performer=b.patient_url,
+                performer=performer,
+                note=f"Reported at any time, {RECORDED_BY[r.recorded_by_role]}.",
             )
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 
 from retrowalk.clinical.red_flags import RED_FLAGS, URGENCY_WORDS, KneeRedFlag, by_urgency
 from retrowalk.clinical.restriction_models import Source
-from retrowalk.services.schemas import HistoryOut, RestrictionsOut, TriggerOut
+from retrowalk.services.schemas import HistoryOut, RestrictionsOut, Role, TriggerOut
 
 SOURCE_WORDS: Mapping[Source, str] = {
     Source.SCREENING: "screening",
@@ -25,6 +25,15 @@ SOURCE_WORDS: Mapping[Source, str] = {
 }
 """The record a restriction came from, as the report names it."""
 REPORTED_ANY_TIME = "reported at any time"
+
+RECORDED_BY: Mapping[Role | None, str] = {
+    Role.WALKER: "recorded by the walker",
+    Role.CLINICIAN: "recorded by the clinician",
+    Role.ADMIN: "recorded by an administrator (or the terminal)",
+    None: "recorded by an account since deleted",
+}
+"""Who wrote a red-flag report down, as every export says it: the walker in the app, or the
+clinic writing down what she said (on the phone, in the clinic)."""
 
 NONE_NEW = "none of the warning signs is new"
 
@@ -61,7 +70,8 @@ def warning_signs(history: HistoryOut) -> list[WarningSign]:
             sign = WarningSign(c.local_date.isoformat(), where, _signs(c.new_red_flags))
             found.append((c.local_date, datetime.min.replace(tzinfo=UTC), sign))
     for r in history.red_flag_reports:
-        sign = WarningSign(_utc(r.created_at), REPORTED_ANY_TIME, _signs(r.new_red_flags))
+        where = f"{REPORTED_ANY_TIME}, {RECORDED_BY[r.recorded_by_role]}"
+        sign = WarningSign(_utc(r.created_at), where, _signs(r.new_red_flags))
         found.append((r.local_date, r.created_at, sign))
     found.sort(key=lambda item: item[:2])  # stable: check-ins before a report that day
     return [sign for *_, sign in found]

@@ -54,7 +54,11 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
 ``screening``
     ``screen_walker(ctx, actor, walker_id, data: ScreeningIn) -> ScreeningOut``.
 ``assessments``
-    ``record_assessment(ctx, actor, walker_id, data: AssessmentIn) -> AssessmentOut``.
+    ``record_assessment(ctx, actor, walker_id, data: AssessmentIn) -> AssessmentOut`` — a
+    walking test is refused while a red flag, a serious adverse event or a rest day is open
+    (policy, :mod:`.walking_tests_gate`); the knee questionnaire alone is kept.
+    ``walking_tests_held(ctx, actor, walker_id) -> str | None`` — why the tests are not
+    offered now (None: they are).
     ``reassessment_status(ctx, actor, walker_id) -> ReassessmentStatus``.
 ``restrictions``
     ``walker_restrictions(ctx, actor, walker_id) -> RestrictionsOut`` — what stops or limits

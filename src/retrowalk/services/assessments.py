@@ -38,7 +38,7 @@ from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import assessment_out
-from retrowalk.services.errors import InvalidRequest, parse
+from retrowalk.services.errors import InvalidRequest, NotReadyToWalk, parse
 from retrowalk.services.plans import clinical_prescription, store_prescription
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import (
@@ -56,6 +56,7 @@ from retrowalk.services.schemas import (
     ReassessmentStatus,
     Role,
 )
+from retrowalk.services.walking_tests_gate import has_walking_test, walking_tests_blocker
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Assessment, Walker
 
@@ -153,6 +154,15 @@ def record_assessment(
         latest = next((r for _, r in reversed(earlier) if r is not None), None)
         fall_risk = fall_risk_of(walker, answers, latest, policy)
         before = restrictions_of(tx, walker, policy)
+        if has_walking_test(assessment):
+            held = walking_tests_blocker(
+                before,
+                tested_on=assessment.local_date or today,
+                at=at,
+                timezone=walker.timezone,
+            )
+            if held is not None:
+                raise NotReadyToWalk(held)
         scores: dict[str, Any] = {}
         if fall_risk is not None:
             scores["fall_risk"] = fall_risk.model_dump(mode="json")
@@ -251,6 +261,18 @@ def _apply_to_current_plan(
         "prescription_version": row.version,
         "reasons": [reason.model_dump(mode="json") for reason in reasons],
     }
+
+
+def walking_tests_held(ctx: AppContext, actor: Actor, walker_id: int) -> str | None:
+    """Why the walking tests are not offered now (what to do first), or None when they are:
+    the page asks this before it shows the tests (:mod:`.walking_tests_gate`)."""
+    at = ctx.now()
+    with ctx.db.reader() as tx:
+        walker = walker_for(tx, actor, walker_id)
+        _, policy = policy_in(tx)
+        return walking_tests_blocker(
+            restrictions_of(tx, walker, policy), at=at, timezone=walker.timezone
+        )
 
 
 def reassessment_status(ctx: AppContext, actor: Actor, walker_id: int) -> ReassessmentStatus:

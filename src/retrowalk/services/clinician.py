@@ -23,6 +23,7 @@ from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.policy_timeline import PolicyTimeline
+from retrowalk.clinical.reasons import spoken_date
 from retrowalk.clinical.reassessment import reassessment_due
 from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
 from retrowalk.clinical.restrictions import active_restrictions
@@ -343,6 +344,7 @@ def _flags(
     for walk in repo.sessions_logged_after(tx, ids, at - timedelta(days=policy.flag_window_days)):
         logged[walk.walker_id].append(walk)
     by_session = repo.checkins_of_sessions_in_window(tx, ids, since, until)
+    unasked = repo.red_flags_unasked_by_walker(tx, ids)
     painful: dict[int, list[Row[Any]]] = defaultdict(list)
     for tick in exercise_records.painful_exercises_in_window(
         tx, ids, since, until, PAIN_ACCEPTABLE_MAX_NPRS
@@ -367,6 +369,7 @@ def _flags(
                     painful[walker_id],
                     policy,
                     active_out(tx, record.restrictions, names),
+                    unasked.get(walker_id),
                 )
             )
         except UNREADABLE_ERRORS:
@@ -394,6 +397,7 @@ def _walker_flags(
     painful: list[Row[Any]],
     policy: PolicyConfig,
     restrictions_shown: tuple[RestrictionOut, ...],
+    red_flags_unasked: date | None = None,
 ) -> WalkerFlags:
     """One walker's flags from what was read for everyone (no query here)."""
     flags: list[Flag] = []
@@ -407,7 +411,10 @@ def _walker_flags(
         details.append(NO_PLAN_DETAIL if summary.last_assessed_on is None else NO_PLAN_TESTED)
     for restriction in restrictions.active:
         flags.append(FLAG_OF_RESTRICTION[restriction.kind])
-        details.append(f"{FOR_THE_CLINICIAN[restriction.kind]}: {restriction.summary}")
+        details.append(f"{FOR_THE_CLINICIAN[restriction.kind]}: {restriction.clinician_summary}")
+    if red_flags_unasked is not None:
+        flags.append(Flag.RED_FLAGS_UNASKED)
+        details.append(RED_FLAGS_UNASKED_DETAIL.format(day=spoken_date(red_flags_unasked)))
     outside = [
         s
         for s in logged
@@ -534,6 +541,11 @@ NO_PLAN_DETAIL = (
 NO_PLAN_TESTED = (
     "No plan yet: screened and tested; the starting plan is still to be made (on the "
     "walker's page)."
+)
+RED_FLAGS_UNASKED_DETAIL = (
+    "Warning-sign questions unasked since the session of {day}: its morning check-in was "
+    "closed without the walker's report (a later session was logged first). The app asks "
+    "them before their next session; you can also ask and record the answer."
 )
 FOR_THE_CLINICIAN = {
     RestrictionKind.RED_FLAG: "Red flag: stop and refer",

@@ -181,13 +181,17 @@ def checkin_out(
     )
 
 
-def red_flag_report_out(row: RedFlagReport) -> RedFlagReportOut:
+def red_flag_report_out(
+    row: RedFlagReport, recorded_by_role: str | None = None
+) -> RedFlagReportOut:
+    """The report; ``recorded_by_role``: the role of the account that recorded it."""
     return RedFlagReportOut(
         id=row.id,
         walker_id=row.walker_id,
         created_at=row.created_at,
         local_date=row.local_date,
         new_red_flags=tuple(row.red_flags),
+        recorded_by_role=Role(recorded_by_role) if recorded_by_role is not None else None,
     )
 
 

@@ -3,7 +3,9 @@ plan versions."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
 
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date
@@ -24,9 +26,9 @@ from retrowalk.services.convert import (
 from retrowalk.services.errors import InvalidRequest
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import restrictions_of, restrictions_out
-from retrowalk.services.schemas import Actor, HistoryOut, Role
+from retrowalk.services.schemas import Actor, HistoryOut, RedFlagReportOut, Role
 from retrowalk.store import repositories as repo
-from retrowalk.store.models import Account, Prescription
+from retrowalk.store.models import Account, Prescription, Walker
 
 MAX_WEEKS = 520
 
@@ -68,10 +70,7 @@ def walker_history(ctx: AppContext, actor: Actor, walker_id: int, *, weeks: int 
             sessions=tuple(session_out(s) for s in sessions),
             checkins=tuple(checkin_views),
             missed_reports=tuple(missed),
-            red_flag_reports=tuple(
-                red_flag_report_out(r)
-                for r in repo.red_flag_reports(tx, walker.id, since=since, until=until)
-            ),
+            red_flag_reports=_red_flag_reports(tx, walker, since, until),
             prescriptions=tuple(prescription_out(p) for p in versions),
             assessments=tuple(
                 assessment_out(a) for a in repo.assessments(tx, walker.id, since=since)
@@ -81,3 +80,20 @@ def walker_history(ctx: AppContext, actor: Actor, walker_id: int, *, weeks: int 
             notes=tuple(note_out(n) for n in repo.notes(tx, walker.id)) if staff else (),
             restrictions=restrictions_out(tx, walker, restrictions_of(tx, walker, policy)),
         )
+
+
+def _red_flag_reports(
+    tx: Session, walker: Walker, since: date, until: date
+) -> tuple[RedFlagReportOut, ...]:
+    """The walker's red-flag reports in the window, each with who recorded it (the walker,
+    her clinician or an administrator: the exports say so)."""
+    rows = repo.red_flag_reports(tx, walker.id, since=since, until=until)
+    roles: dict[int, str] = {}
+    for account_id in {r.recorded_by for r in rows if r.recorded_by is not None}:
+        account = repo.get(tx, Account, account_id)
+        if account is not None:
+            roles[account_id] = account.role
+    return tuple(
+        red_flag_report_out(r, roles.get(r.recorded_by) if r.recorded_by is not None else None)
+        for r in rows
+    )

@@ -36,7 +36,7 @@ RED_FLAGS_FIRST = (
 UNASKED_NOTICE = (
     "The morning check-in for the session on {day} was closed without a report (the plan "
     "holds). Its questions about warning signs are not lost: the walker is asked them in the "
-    "app before her next session."
+    "app before their next session."
 )
 """Told to a clinician (or the terminal) whose session closed a check-in without its report."""
 

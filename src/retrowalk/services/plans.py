@@ -28,7 +28,7 @@ from retrowalk.clinical.prescription import (
     start_prescription,
 )
 from retrowalk.clinical.progression import after_break
-from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.reasons import Reason, spoken_date
 from retrowalk.clinical.reassessment import reassessment_due
 from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
 from retrowalk.clinical.restrictions import (
@@ -313,9 +313,17 @@ def _status(
     if summary.sessions_today > 0:
         return TodayStatus.DONE_TODAY, "Today's session is logged. Check in tomorrow morning.", row
     if checkin_due is not None:
-        return TodayStatus.CHECKIN_FIRST, CHECKIN_FIRST.format(day=checkin_due.local_date), row
+        return (
+            TodayStatus.CHECKIN_FIRST,
+            CHECKIN_FIRST.format(day=spoken_date(checkin_due.local_date)),
+            row,
+        )
     if red_flags_unasked is not None:
-        return TodayStatus.RED_FLAGS_FIRST, RED_FLAGS_FIRST.format(day=red_flags_unasked), row
+        return (
+            TodayStatus.RED_FLAGS_FIRST,
+            RED_FLAGS_FIRST.format(day=spoken_date(red_flags_unasked)),
+            row,
+        )
     return TodayStatus.READY, "Here is today's session.", row
 
 

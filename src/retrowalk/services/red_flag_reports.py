@@ -111,4 +111,5 @@ def report_red_flags(
             local_date=row.local_date,
             new_red_flags=tuple(flags),
             restrictions=active_out(tx, after),
+            recorded_by_role=actor.role,
         )

@@ -420,6 +420,7 @@ def _trigger_out(trigger: Trigger, names: _Names) -> TriggerOut:
         recorded_by_name=names(trigger.recorded_by),
         reasons=trigger.reasons,
         red_flags=trigger.red_flags,
+        clinician_words=trigger.clinician_words,
     )
 
 

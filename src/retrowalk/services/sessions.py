@@ -26,7 +26,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.policy import PolicyConfig
-from retrowalk.clinical.restriction_models import Restrictions
+from retrowalk.clinical.reasons import spoken_date
+from retrowalk.clinical.restriction_models import Restriction, RestrictionKind, Restrictions
 from retrowalk.clinical.restrictions import SupervisionNeed, active_restrictions
 from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.clinical.surfaces import Surface, describe_surfaces
@@ -95,11 +96,18 @@ def start_blocker(
     restrictions: Restrictions,
     *,
     screened: bool | None = None,
+    performed_at: datetime | None = None,
 ) -> str | None:
     """Why the walker may not log a session now (what must happen first), or None.
 
     A reported adverse event is always stored, whatever else holds (even before a plan): a
-    fall must reach the clinician even when the walker should not have been walking.
+    fall must reach the clinician even when the walker should not have been walking. A
+    session walked before a red flag was reported (``performed_at`` earlier: she walked at
+    09:00 and reported calf pain at 10:00) is a record of the past, not new exercise, and is
+    stored (**policy**: RULES.md §7.7 stops sessions from the moment the flag is known); one
+    walked at or after that moment stays refused. The other restrictions hold for every
+    session logged while they are open: an adverse event's time is when the session
+    reporting it was logged, not when it happened, so "before" would not be known.
     """
     if adverse_event:
         return None
@@ -107,14 +115,24 @@ def start_blocker(
         screened = repo.latest_screening(tx, walker.id) is not None
     if not screened:
         return NOT_SCREENED
-    if restrictions.blocks_sessions:
-        first = restrictions.blocking[0]
+    blocking = [r for r in restrictions.blocking if not _walked_before(r, performed_at)]
+    if blocking:
+        first = blocking[0]
         parts = [first.emergency or "", f"No session can be logged: {first.title.lower()}."]
         parts += [*first.what_to_do, ADVERSE_ALWAYS_SAVED]
         return " ".join(p for p in dict.fromkeys(parts) if p)
     if plan is None:
         return NO_PLAN
     return None
+
+
+def _walked_before(restriction: Restriction, performed_at: datetime | None) -> bool:
+    """Whether a session walked at ``performed_at`` came before this red flag was reported."""
+    return (
+        performed_at is not None
+        and restriction.kind is RestrictionKind.RED_FLAG
+        and performed_at < restriction.since
+    )
 
 
 def off_safe_surface(surface: str, planned_surface: str | None, policy: PolicyConfig) -> bool:
@@ -240,10 +258,10 @@ def _check_in_first(
         return
     waiting = due_checkin(tx, walker, at, day=day)
     if waiting is not None:
-        raise NotReadyToWalk(CHECKIN_FIRST.format(day=waiting.local_date))
+        raise NotReadyToWalk(CHECKIN_FIRST.format(day=spoken_date(waiting.local_date)))
     unasked = red_flags_unasked_since(tx, walker, day)
     if unasked is not None:
-        raise NotReadyToWalk(RED_FLAGS_FIRST.format(day=unasked))
+        raise NotReadyToWalk(RED_FLAGS_FIRST.format(day=spoken_date(unasked)))
 
 
 def _another_today(
@@ -299,6 +317,7 @@ def _prepare(
         bool(session_in.adverse_events),
         restrictions,
         screened=bool(record.screenings),
+        performed_at=performed_at,
     )
     if blocker is not None:
         raise NotReadyToWalk(blocker)
@@ -396,7 +415,14 @@ def _log_locked(
     check_when(actor, performed_at, at, "performed_at", "a session", policy)
     plan = repo.latest_prescription(tx, walker.id)
     restrictions = restrictions_of(tx, walker, policy)
-    blocker = start_blocker(tx, walker, plan, bool(session_in.adverse_events), restrictions)
+    blocker = start_blocker(
+        tx,
+        walker,
+        plan,
+        bool(session_in.adverse_events),
+        restrictions,
+        performed_at=performed_at,
+    )
     if blocker is not None:
         raise NotReadyToWalk(blocker)
     another_today = _another_today(tx, walker, session_in, performed_at)
@@ -430,7 +456,7 @@ def _log_locked(
     )
     if decided is not None and actor.role is not Role.WALKER:
         # said to whoever closed the check-in; not a supervision notice (not audited as one)
-        notices = (*notices, UNASKED_NOTICE.format(day=decided.local_date))
+        notices = (*notices, UNASKED_NOTICE.format(day=spoken_date(decided.local_date)))
     return session_out(row).model_copy(update={"notices": notices})
 
 

@@ -371,6 +371,42 @@ NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 """Before anything recorded: the bound when nothing was answered yet."""
 
 
+def red_flags_unasked_by_walker(tx: Session, walker_ids: Sequence[int]) -> dict[int, date]:
+    """:func:`red_flags_unasked_since` for many walkers in one statement (the clinician's
+    list): walker id → the date of the oldest session whose red-flag questions are unasked;
+    walkers with nothing unasked are left out."""
+    if not walker_ids:
+        return {}
+    missing = aliased(Checkin, name="missing")
+    answered = aliased(Checkin, name="answered")
+    never = bindparam("never", NEVER, type_=UTCDateTime)
+    at_checkin = (
+        select(func.max(answered.created_at))
+        .where(answered.walker_id == missing.walker_id, answered.report_missing.is_(False))
+        .correlate(missing)
+        .scalar_subquery()
+    )
+    in_report = (
+        select(func.max(RedFlagReport.created_at))
+        .where(RedFlagReport.walker_id == missing.walker_id)
+        .correlate(missing)
+        .scalar_subquery()
+    )
+    rows = _rows(
+        tx,
+        select(missing.walker_id, func.min(WalkSession.local_date).label("oldest"))
+        .join(WalkSession, missing.session_id == WalkSession.id)
+        .where(
+            _of(missing.walker_id, walker_ids),
+            missing.report_missing.is_(True),
+            missing.created_at > func.coalesce(at_checkin, never),
+            missing.created_at > func.coalesce(in_report, never),
+        )
+        .group_by(missing.walker_id),
+    )
+    return {row.walker_id: row.oldest for row in rows}
+
+
 @cache
 def _red_flags_unasked_since() -> Select[Any]:
     # Each bound is found by index steps (check-ins and reports by walker and time): the

@@ -95,6 +95,9 @@ class Flag(StrEnum):
     MISSED_SESSIONS = "missed_sessions"
     MORE_SESSIONS_THAN_PLANNED = "more_sessions_than_planned"
     """More sessions in the missed-sessions window than the plan's sessions a week (policy)."""
+    RED_FLAGS_UNASKED = "red_flags_unasked"
+    """A check-in closed without its report left the red-flag questions unasked (RULES.md
+    §7.7): the walker's today asks them first (status ``red_flags_first``)."""
     REASSESSMENT_DUE = "reassessment_due"
     NOT_SCREENED = "not_screened"
     """No screening yet: nothing is known of the safety questions (never "fine")."""

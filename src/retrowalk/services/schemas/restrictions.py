@@ -25,6 +25,9 @@ class TriggerOut(FrozenModel):
     red_flags: tuple[KneeRedFlag, ...] = ()
     """For a red flag: the flags this record named, most urgent first (what a clearance of
     it lifted, by name)."""
+    clinician_words: tuple[str, ...] = ()
+    """The ``reasons`` in the clinician's words (third person, clinical names), one each;
+    empty where the walker's words read the same to a clinician."""
 
 
 class RestrictionOut(FrozenModel):

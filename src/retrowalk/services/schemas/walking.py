@@ -35,7 +35,7 @@ from retrowalk.services.schemas.base import (
     WholeNumber,
     YesNo,
 )
-from retrowalk.services.schemas.codes import Decision, TodayStatus
+from retrowalk.services.schemas.codes import Decision, Role, TodayStatus
 from retrowalk.services.schemas.restrictions import RestrictionOut
 
 
@@ -257,6 +257,9 @@ class RedFlagReportOut(FrozenModel):
     new_red_flags: tuple[KneeRedFlag, ...]
     restrictions: tuple[RestrictionOut, ...] = ()
     """The walker's active restrictions after this report (a red flag: stop and refer)."""
+    recorded_by_role: Role | None = None
+    """Who recorded it: the walker herself, her clinician or an administrator (the terminal
+    acts as the local administrator); None where the account is gone."""
 
 
 class MissedReportOut(FrozenModel):

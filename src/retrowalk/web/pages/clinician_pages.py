@@ -19,6 +19,7 @@ from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.progress_charts import progress_charts
 from retrowalk.reports.build import DEFAULT_WEEKS
+from retrowalk.reports.decisions import red_flag_report_reasons, red_flag_report_words
 from retrowalk.services import (
     accounts,
     assessments,
@@ -43,6 +44,7 @@ from retrowalk.services.schemas import (
     WalkerFlags,
 )
 from retrowalk.services.schemas.recordings import RecordingOut
+from retrowalk.services.walking_tests_gate import tests_wait
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_clinician
 from retrowalk.web.errors import status_for
@@ -156,6 +158,14 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
                 "reasons": c.reasons,
             }
         )
+    for r in record.red_flag_reports:
+        decisions.append(
+            {
+                "when": r.created_at,
+                "what": red_flag_report_words(r),
+                "reasons": red_flag_report_reasons(r),
+            }
+        )
     for d in decisions:
         when = d["when"]
         d["when_text"] = (
@@ -171,6 +181,9 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "flags": flags,
         "plan": plans.current_prescription(db, actor, walker_id),
         "restrictions": restrictions,
+        "for_clinician": clinician.FOR_THE_CLINICIAN,  # titles in the clinician's words
+        # the walking tests wait with the sessions (walking_tests_gate): the form says so
+        "tests_held": restrictions is not None and tests_wait(restrictions.active),
         "reassessment": assessments.reassessment_status(db, actor, walker_id),
         "decisions": decisions,
         "charts": progress_charts(record),

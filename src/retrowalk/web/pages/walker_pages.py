@@ -37,7 +37,7 @@ from retrowalk.services import (
     session_recordings,
     sessions,
 )
-from retrowalk.services.errors import ServiceError
+from retrowalk.services.errors import NotReadyToWalk, ServiceError
 from retrowalk.services.numbers import NumberTextError, decimal_number
 from retrowalk.services.schemas import (
     AssessmentIn,
@@ -52,6 +52,7 @@ from retrowalk.services.schemas import (
 )
 from retrowalk.services.schemas.base import TEXT_MAX_CHARS
 from retrowalk.services.speed_note import speed_note
+from retrowalk.services.walking_tests_gate import tests_wait
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_walker
 from retrowalk.web.errors import status_for
@@ -202,8 +203,9 @@ def _tests_context(request: Request, values: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/onboarding/tests")
 def tests_form(request: Request) -> Response:
-    require_walker(request)
-    return render(request, "walker/tests.html", _tests_context(request, {}))
+    actor, walker_id = require_walker(request)
+    held = assessments.walking_tests_held(web_state(request).ctx, actor, walker_id)
+    return render(request, "walker/tests.html", {**_tests_context(request, {}), "held": held})
 
 
 @router.post("/onboarding/tests")
@@ -227,7 +229,9 @@ async def tests_submit(request: Request) -> Response:
             "walker/tests.html",
             {
                 **_tests_context(request, values),
-                "error": str(exc),
+                # a held test (a red flag, say) is said once, where the tests would be
+                "held": str(exc) if isinstance(exc, NotReadyToWalk) else None,
+                "error": None if isinstance(exc, NotReadyToWalk) else str(exc),
                 "errors": forms.field_errors(exc),
             },
             status_code=status_for(exc),
@@ -294,6 +298,7 @@ def today_page(request: Request) -> Response:
             "speed_note": speed_note(db, today.prescription),
             "pending_checkin": pending,
             "pending_is_today": pending is not None and pending.local_date == today.local_date,
+            "tests_held": tests_wait(today.restrictions),
             "upcoming": reminders.upcoming(db, actor, walker_id),
             "labels": labels,
         },

@@ -1,0 +1,110 @@
+"""When the walking tests wait: while a restriction stops every session, except a clearance.
+
+A red flag means stop and see a doctor first (RULES.md §1.2, §7.7); chest pain, dizziness or a
+fall means no further sessions until a clinician has reviewed (§7.8); a rest day means no
+session (§3). Every baseline test makes the walker stand up and walk or balance (the 3-metre
+backward walk, the Timed Up and Go, the chair stand, the tandem stance, the treadmill and
+gait-speed tests), so while one of these restrictions is open no walking test is offered or
+stored — for the walker, her clinician or the terminal alike — until a clinician's recorded
+clearance lifts it (§7.1). That the tests wait with the sessions is retrowalk's own rule
+(**policy**): the rules name the sessions, and a test walk on a knee that may need a doctor is
+no safer. Two things are not held:
+
+- the knee questionnaire (KOOS) alone: it is answered sitting down;
+- tests done *before* a red flag was reported (dated an earlier day, or at an earlier time
+  from the terminal): they are a record of the past, not new exercise. As for sessions
+  (``sessions.start_blocker``), only a red flag's time says "before": an adverse event's time
+  is when the session reporting it was logged, not when it happened, and a rest day holds
+  whatever is entered while it stands.
+
+An awaited clearance (PAR-Q) does not hold the tests: the baseline tests come before the plan,
+and the plan waits for the clearance (``plans.make_plan``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from retrowalk.clinical.restriction_models import (
+    Effect,
+    Restriction,
+    RestrictionKind,
+    Restrictions,
+)
+from retrowalk.services.clock import local_date
+from retrowalk.services.schemas import AssessmentIn
+from retrowalk.services.schemas.restrictions import RestrictionOut
+
+HOLDS_TESTS = frozenset(
+    {RestrictionKind.RED_FLAG, RestrictionKind.ADVERSE_EVENT, RestrictionKind.REST_DAY}
+)
+"""The kinds that hold the walking tests while they stop every session (policy)."""
+
+TESTS_WAIT = (
+    "The walking tests wait until your clinician has seen you and recorded that you can start "
+    "again (a retrowalk rule: every test makes you stand up and walk). Please contact your "
+    "clinician."
+)
+"""What the walker is told wherever the tests wait (labelled as retrowalk's rule)."""
+
+WALKING_TEST_FIELDS = (
+    "tug_s",
+    "tandem_stance_s",
+    "chair_stand_count",
+    "chair_stand_used_arms",
+    "backward_walk_3m_s",
+    "treadmill_speed_up_m_s",
+    "treadmill_speed_down_m_s",
+    "gait_speed_m_s",
+)
+"""The fields of :class:`AssessmentIn` that record a test done standing or walking."""
+
+
+def has_walking_test(data: AssessmentIn) -> bool:
+    """Whether this assessment records any standing or walking test (not only KOOS)."""
+    return any(getattr(data, name) not in (None, False) for name in WALKING_TEST_FIELDS)
+
+
+def holding(restrictions: Restrictions) -> tuple[Restriction, ...]:
+    """The active restrictions that hold the walking tests, most serious first."""
+    return tuple(r for r in restrictions.blocking if r.kind in HOLDS_TESTS)
+
+
+def tests_wait(active: Iterable[RestrictionOut]) -> bool:
+    """Whether these active restrictions (as shown) hold the walking tests: a page that would
+    link to the tests leaves the link out."""
+    return any(r.effect is Effect.NO_SESSIONS and r.kind in HOLDS_TESTS for r in active)
+
+
+def walking_tests_blocker(
+    restrictions: Restrictions,
+    *,
+    tested_on: date | None = None,
+    at: datetime | None = None,
+    timezone: str = "UTC",
+) -> str | None:
+    """Why no walking test can be recorded now (what to do first), or None when it may be.
+
+    ``tested_on``/``at``: when the tests were done (a day, or the moment when they are dated
+    today); a red flag reported after that moment does not hold them (a record of the past)."""
+    held = [r for r in holding(restrictions) if not _before(r, tested_on, at, timezone)]
+    if not held:
+        return None
+    first = held[0]
+    parts = [first.emergency or "", f"No walking tests now: {first.title.lower()}."]
+    parts += [*first.what_to_do, TESTS_WAIT]
+    return " ".join(p for p in dict.fromkeys(parts) if p)
+
+
+def _before(
+    restriction: Restriction, tested_on: date | None, at: datetime | None, timezone: str
+) -> bool:
+    """Whether tests done on ``tested_on`` (at ``at`` when that is the same day) came before
+    this red flag was reported; unknown times count as now, other restrictions never."""
+    if at is None or restriction.kind is not RestrictionKind.RED_FLAG:
+        return False
+    set_on = local_date(restriction.since, timezone)
+    if tested_on is not None and tested_on < local_date(at, timezone):
+        return tested_on < set_on
+    return at < restriction.since
