@@ -268,8 +268,13 @@ def current_prescription(request: Request, actor: SignedIn, walker_id: WalkerId)
 
 
 @router.get("/walkers/{walker_id}/today", tags=["plan"])
-def today(request: Request, actor: SignedIn, walker_id: WalkerId) -> TodayOut:
-    return plans.todays_prescription(web_state(request).ctx, actor, walker_id)
+async def today(request: Request, actor: SignedIn, walker_id: WalkerId) -> TodayOut:
+    # ``async``, the use case handed to the thread pool: for a plain ``def`` route FastAPI
+    # takes a second trip to the pool to check the returned model (about 0.1 ms of CPU) on
+    # the two requests a walker's phone sends most (docs/performance.md).
+    return await run_in_threadpool(
+        plans.todays_prescription, web_state(request).ctx, actor, walker_id
+    )
 
 
 @router.post(
@@ -278,11 +283,14 @@ def today(request: Request, actor: SignedIn, walker_id: WalkerId) -> TodayOut:
     status_code=status.HTTP_201_CREATED,
     responses={200: {"model": SessionOut, "description": "Already stored under this client_key"}},
 )
-def log_session(
+async def log_session(
     request: Request, response: Response, actor: SignedIn, walker_id: WalkerId, body: SessionIn
 ) -> SessionOut:
     """Log a session; the same ``client_key`` twice stores it once (200 the second time)."""
-    saved = sessions.log_session(web_state(request).ctx, actor, walker_id, body)
+    # ``async``, the use case in the thread pool: see :func:`today`.
+    saved = await run_in_threadpool(
+        sessions.log_session, web_state(request).ctx, actor, walker_id, body
+    )
     if not saved.created:
         response.status_code = status.HTTP_200_OK
     return saved
