@@ -420,5 +420,5 @@ def test_a_hot_swollen_knee_in_the_evening_is_told_from_today_at_once(
     desk.wait_for_url("**/clinician")
     row = desk.locator(f"tr[data-walker-id='{walker_id}']")
     assert row.locator("[data-flag=red_flag]").count() == 1
-    assert "hot and swollen" in row.inner_text().lower()
+    assert "hot, swollen knee" in row.inner_text().lower()  # the clinician's words
     desk_context.close()
