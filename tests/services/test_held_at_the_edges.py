@@ -3,11 +3,12 @@
 - while a red flag (stop and refer) or a serious adverse event is open, no walking test is
   stored — for the walker, her clinician or an administrator — until a clinician's recorded
   clearance (RULES.md §7.1, §7.7, §7.8; that the tests wait is retrowalk policy); the knee
-  questionnaire alone and tests done before a red flag was reported are kept (not those
-  dated before a fall was logged: when she fell is not known);
-- a session walked before a red flag was reported is a record of the past and is stored; one
-  walked after it, or "in the future", is refused, and so is one dated before a fall was
-  logged;
+  questionnaire alone and tests done before a red flag was reported, entered by her clinician,
+  are kept (not those dated before a fall was logged: when she fell is not known);
+- a session walked before a red flag was reported, entered by her clinician, is a record of
+  the past and is stored; the walker's own log dated before the report is refused (found by
+  the outside-in test: a time she types got round the red flag), and so is one walked after
+  it, one "in the future", and one dated before a fall was logged;
 - the clinician's list words each restriction in the clinician's words, and says when the
   red-flag questions are still unasked.
 """
@@ -91,11 +92,11 @@ def test_tests_done_before_the_red_flag_are_kept_as_a_record_of_the_past(
     _report_calf_pain(ctx, me, walker)
     later = ctx.at(T0 + DAY + 2 * HOUR)
     the_day_before = (T0 + DAY + HOUR).date() - DAY
-    for who in (me, dr):
-        done = assessments.record_assessment(
-            later, who, walker.id, {**THREE_METRES, "local_date": the_day_before.isoformat()}
-        )
-        assert done.local_date == the_day_before
+    past = {**THREE_METRES, "local_date": the_day_before.isoformat()}
+    with pytest.raises(NotReadyToWalk, match="tell your clinician"):
+        assessments.record_assessment(later, me, walker.id, past)  # her own date: held
+    done = assessments.record_assessment(later, dr, walker.id, past)
+    assert done.local_date == the_day_before
     with pytest.raises(NotReadyToWalk):  # the same day as the report: held (it may be after)
         assessments.record_assessment(
             later, dr, walker.id, {**THREE_METRES, "local_date": (T0 + DAY).date().isoformat()}
@@ -140,13 +141,17 @@ def test_tests_dated_before_a_fall_was_logged_are_held_all_the_same(
 def test_a_session_walked_before_the_red_flag_report_is_logged_after_it(
     ctx: AppContext, dr: Actor
 ) -> None:
-    """She walked at 09:00 and reported calf pain at 10:00: logging the 09:00 session at 10:30
-    is a record of the past; one walked at 10:15 (after the report) stays refused."""
+    """She walked at 09:00 and reported calf pain at 10:00: her clinician logging the 09:00
+    session at 10:30 keeps a record of the past; the walker's own log of it is refused (a time
+    she types cannot get round the red flag) and told her clinician can add it; one walked at
+    10:15 (after the report) stays refused for both."""
     walker, me = _walker(ctx, dr)
     nine = T0 + DAY
     _report_calf_pain(ctx, me, walker)  # 10:00
     half_past_ten = ctx.at(nine + 90 * timedelta(minutes=1))
-    kept = sessions.log_session(half_past_ten, me, walker.id, session_data("nine", nine))
+    with pytest.raises(NotReadyToWalk, match="tell your clinician"):
+        sessions.log_session(half_past_ten, me, walker.id, session_data("hers", nine))
+    kept = sessions.log_session(half_past_ten, dr, walker.id, session_data("nine", nine))
     assert kept.created
     assert kept.performed_at == nine
     quarter_past_ten = nine + HOUR + timedelta(minutes=15)

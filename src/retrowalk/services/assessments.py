@@ -56,7 +56,11 @@ from retrowalk.services.schemas import (
     ReassessmentStatus,
     Role,
 )
-from retrowalk.services.walking_tests_gate import has_walking_test, walking_tests_blocker
+from retrowalk.services.walking_tests_gate import (
+    enters_the_past,
+    has_walking_test,
+    walking_tests_blocker,
+)
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Assessment, Walker
 
@@ -160,6 +164,7 @@ def record_assessment(
                 tested_on=assessment.local_date or today,
                 at=at,
                 timezone=walker.timezone,
+                past_kept=enters_the_past(actor),
             )
             if held is not None:
                 raise NotReadyToWalk(held)

@@ -57,6 +57,7 @@ from retrowalk.services.restrictions import (
     restrictions_of,
 )
 from retrowalk.services.schemas import Actor, Role, SessionIn, SessionOut
+from retrowalk.services.walking_tests_gate import PAST_VIA_CLINICIAN, enters_the_past
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Prescription, Walker, WalkSession
 
@@ -97,6 +98,7 @@ def start_blocker(
     *,
     screened: bool | None = None,
     performed_at: datetime | None = None,
+    past_kept: bool = True,
 ) -> str | None:
     """Why the walker may not log a session now (what must happen first), or None.
 
@@ -104,8 +106,11 @@ def start_blocker(
     fall must reach the clinician even when the walker should not have been walking. A
     session walked before a red flag was reported (``performed_at`` earlier: she walked at
     09:00 and reported calf pain at 10:00) is a record of the past, not new exercise, and is
-    stored (**policy**: RULES.md §7.7 stops sessions from the moment the flag is known); one
-    walked at or after that moment stays refused. The other restrictions hold for every
+    stored (**policy**: RULES.md §7.7 stops sessions from the moment the flag is known) when a
+    clinician enters it (``past_kept``: :func:`~.walking_tests_gate.enters_the_past`); the
+    walker's own log dated before the report is refused all the same, told that her clinician
+    can add it (a time she types cannot get round a red flag, §7.1). One walked at or after
+    that moment stays refused. The other restrictions hold for every
     session logged while they are open: an adverse event's time is when the session
     reporting it was logged, not when it happened, so "before" would not be known.
     """
@@ -115,11 +120,15 @@ def start_blocker(
         screened = repo.latest_screening(tx, walker.id) is not None
     if not screened:
         return NOT_SCREENED
-    blocking = [r for r in restrictions.blocking if not _walked_before(r, performed_at)]
+    blocking = [
+        r for r in restrictions.blocking if not (past_kept and _walked_before(r, performed_at))
+    ]
     if blocking:
         first = blocking[0]
         parts = [first.emergency or "", f"No session can be logged: {first.title.lower()}."]
         parts += [*first.what_to_do, ADVERSE_ALWAYS_SAVED]
+        if any(_walked_before(r, performed_at) for r in blocking):
+            parts.append(PAST_VIA_CLINICIAN)
         return " ".join(p for p in dict.fromkeys(parts) if p)
     if plan is None:
         return NO_PLAN
@@ -318,6 +327,7 @@ def _prepare(
         restrictions,
         screened=bool(record.screenings),
         performed_at=performed_at,
+        past_kept=enters_the_past(actor),
     )
     if blocker is not None:
         raise NotReadyToWalk(blocker)
@@ -422,6 +432,7 @@ def _log_locked(
         bool(session_in.adverse_events),
         restrictions,
         performed_at=performed_at,
+        past_kept=enters_the_past(actor),
     )
     if blocker is not None:
         raise NotReadyToWalk(blocker)

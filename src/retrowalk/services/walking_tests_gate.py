@@ -12,10 +12,13 @@ no safer. Two things are not held:
 
 - the knee questionnaire (KOOS) alone: it is answered sitting down;
 - tests done *before* a red flag was reported (dated an earlier day, or at an earlier time
-  from the terminal): they are a record of the past, not new exercise. As for sessions
-  (``sessions.start_blocker``), only a red flag's time says "before": an adverse event's time
-  is when the session reporting it was logged, not when it happened, and a rest day holds
-  whatever is entered while it stands.
+  from the terminal), **entered by a clinician** (:func:`enters_the_past`): they are a record
+  of the past, not new exercise. As for sessions (``sessions.start_blocker``), only a red
+  flag's time says "before": an adverse event's time is when the session reporting it was
+  logged, not when it happened, and a rest day holds whatever is entered while it stands.
+  The walker's own entries dated before the report are held like any other: a date she types
+  cannot get round a red flag (§7.1), so what she did before it reaches the record through
+  her clinician.
 
 An awaited clearance (PAR-Q) does not hold the tests: the baseline tests come before the plan,
 and the plan waits for the clearance (``plans.make_plan``).
@@ -33,7 +36,7 @@ from retrowalk.clinical.restriction_models import (
     Restrictions,
 )
 from retrowalk.services.clock import local_date
-from retrowalk.services.schemas import AssessmentIn
+from retrowalk.services.schemas import Actor, AssessmentIn, Role
 from retrowalk.services.schemas.restrictions import RestrictionOut
 
 HOLDS_TESTS = frozenset(
@@ -61,6 +64,20 @@ WALKING_TEST_FIELDS = (
 """The fields of :class:`AssessmentIn` that record a test done standing or walking."""
 
 
+PAST_VIA_CLINICIAN = (
+    "If you walked or did the tests before you reported the warning sign, tell your "
+    "clinician: they can add it to your record."
+)
+"""What the walker is told when an entry dated before a red-flag report is held."""
+
+
+def enters_the_past(actor: Actor) -> bool:
+    """Whether this actor's entries dated before a red-flag report count as a record of the
+    past: a clinician's (a paper diary, what the walker told her) or the clinic terminal's,
+    never the walker's own (**policy**: nothing the walker does gets round a restriction)."""
+    return actor.role is not Role.WALKER
+
+
 def has_walking_test(data: AssessmentIn) -> bool:
     """Whether this assessment records any standing or walking test (not only KOOS)."""
     return any(getattr(data, name) not in (None, False) for name in WALKING_TEST_FIELDS)
@@ -83,17 +100,23 @@ def walking_tests_blocker(
     tested_on: date | None = None,
     at: datetime | None = None,
     timezone: str = "UTC",
+    past_kept: bool = True,
 ) -> str | None:
     """Why no walking test can be recorded now (what to do first), or None when it may be.
 
     ``tested_on``/``at``: when the tests were done (a day, or the moment when they are dated
-    today); a red flag reported after that moment does not hold them (a record of the past)."""
-    held = [r for r in holding(restrictions) if not _before(r, tested_on, at, timezone)]
+    today); a red flag reported after that moment does not hold them (a record of the past)
+    when ``past_kept`` (a clinician enters them: :func:`enters_the_past`)."""
+    held = [
+        r for r in holding(restrictions) if not (past_kept and _before(r, tested_on, at, timezone))
+    ]
     if not held:
         return None
     first = held[0]
     parts = [first.emergency or "", f"No walking tests now: {first.title.lower()}."]
     parts += [*first.what_to_do, TESTS_WAIT]
+    if any(_before(r, tested_on, at, timezone) for r in held):
+        parts.append(PAST_VIA_CLINICIAN)
     return " ".join(p for p in dict.fromkeys(parts) if p)
 
 
