@@ -319,3 +319,33 @@ def test_the_api_and_the_clinician_say_whether_a_gyroscope_was_there_for_the_tur
     assert listed[ids["with_gyro.zip"]]["has_angular_rate"] is True
     assert listed[ids["no_gyro.zip"]]["has_angular_rate"] is None
     assert _shown_angular_rate(world, ids["no_gyro.zip"]) is None  # not said, not guessed
+
+
+def test_another_walkers_session_is_answered_as_one_that_does_not_exist(world: World) -> None:
+    """Found by the outside-in test: another walker's session answered "There is no walker
+    with id 2", a missing one "There is no session": the answers told which ids are in use and
+    whose. Now the list, the upload and the page answer both alike (404, the same words)."""
+    theirs = _session_id(world)  # walker A's session
+    missing = 987_654
+    with world.client() as client:
+        csrf = sign_in(client, world.walker_b)
+
+        def answers(session_id: int) -> list[tuple[int, str]]:
+            listed = client.get(f"/api/v1/sessions/{session_id}/recordings")
+            sent = client.post(
+                f"/api/v1/sessions/{session_id}/recording",
+                files={"file": ("walk.csv", walk_csv(), "text/csv")},
+                headers={"X-CSRF-Token": csrf},
+            )
+            page = client.get(f"/sessions/{session_id}")
+            found = re.search(r"There is no session with id \d+[^<]*", page.text)
+            return [
+                (listed.status_code, listed.json()["detail"]),
+                (sent.status_code, sent.json()["detail"]),
+                (page.status_code, found.group(0) if found else page.text[:80]),
+            ]
+
+        seen, absent = answers(theirs), answers(missing)
+    assert [s for s, _ in seen] == [404, 404, 404]
+    assert seen == [(s, t.replace(str(missing), str(theirs))) for s, t in absent]
+    assert all("walker" not in t for _, t in seen), "no owner is named"

@@ -36,9 +36,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retrowalk import __version__
-from retrowalk.services.access import check_actor, check_id, require_role, walker_for
+from retrowalk.services.access import can_reach, check_actor, check_id, require_role, walker_for
 from retrowalk.services.context import AppContext
-from retrowalk.services.errors import AccessDenied, InvalidRequest, NotFound
+from retrowalk.services.errors import AccessDenied, HiddenRecord, InvalidRequest, NotFound
 from retrowalk.services.schemas import Actor, Role
 from retrowalk.services.schemas.recordings import (
     BoutOut,
@@ -49,7 +49,7 @@ from retrowalk.services.schemas.recordings import (
 from retrowalk.services.sign_ins import signing_key
 from retrowalk.store import repositories as repo
 from retrowalk.store import session_recordings as stored
-from retrowalk.store.models import SessionRecording, WalkSession
+from retrowalk.store.models import SessionRecording, Walker, WalkSession
 from retrowalk.store.private_files import private_dir, write_private_text
 
 MAX_RECORDING_BYTES = 32 * 1024 * 1024
@@ -117,12 +117,18 @@ def _check_input(content: bytes, fmt: str) -> None:
 
 
 def _reach_session(tx: Session, actor: Actor, session_id: int) -> WalkSession:
-    """The session, when the actor may see its walker's records."""
+    """The session, when the actor may see its walker's records. Another walker's session is
+    answered in the same words as one that does not exist (found by the outside-in test: the
+    answer named the owner's walker id), so no one learns which ids are in use or whose."""
     check_id("session_id", session_id)
+    check_actor(tx, actor)
+    said = f"There is no session with id {session_id} among the records you may see."
     row = repo.get(tx, WalkSession, session_id)
     if row is None:
-        raise NotFound(f"There is no session with id {session_id}.")
-    walker_for(tx, actor, row.walker_id)
+        raise NotFound(said)
+    walker = repo.get(tx, Walker, row.walker_id)
+    if walker is None or not can_reach(actor, walker):
+        raise HiddenRecord(said)
     return row
 
 
