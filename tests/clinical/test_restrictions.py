@@ -341,6 +341,39 @@ def test_adverse_events_stop_or_supervise_until_reviewed(
     assert active_restrictions(reviewed).kinds == set()
 
 
+SERIOUS = (AdverseEvent.CHEST_PAIN, AdverseEvent.DIZZINESS, AdverseEvent.FALL)
+MILD = (AdverseEvent.NEAR_FALL, AdverseEvent.SHARP_KNEE_PAIN)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(SERIOUS + MILD), min_size=1, max_size=3, unique=True),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_a_serious_event_leads_whatever_milder_one_came_after(
+    events: list[list[AdverseEvent]],
+) -> None:
+    """Found by the outside-in test: a fall then a sharp knee pain read "every session is
+    supervised" and advised a helper, though the fall stops every session. With any serious
+    event under review the summary names a serious one and no advice speaks of supervision."""
+    record = WalkerRecord(sessions=tuple(session(i, *e) for i, e in enumerate(events)))
+    restriction = active_restrictions(record).of(RestrictionKind.ADVERSE_EVENT)
+    assert restriction is not None
+    serious = {e for day in events for e in day if e in SERIOUS}
+    if not serious:
+        assert restriction.effect is Effect.SUPERVISED
+        return
+    assert restriction.effect is Effect.NO_SESSIONS
+    words = {e.value.replace("_", " ") for e in serious}
+    assert any(w in restriction.summary for w in words), restriction.summary
+    assert "No more sessions" in restriction.summary
+    assert any(w in restriction.clinician_summary for w in words)
+    assert not any("Have someone with you" in a for a in restriction.what_to_do)
+
+
 @pytest.mark.parametrize(
     ("pain", "usual", "rest"), [(6, 4.0, False), (7, 4.0, True), (4, 2.0, False), (5, 2.0, True)]
 )

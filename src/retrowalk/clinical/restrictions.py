@@ -492,7 +492,16 @@ def _restriction(
     if kind is RestrictionKind.RED_FLAG:
         actions = _most_urgent_first(triggers)
     if kind is RestrictionKind.ADVERSE_EVENT:
-        effect = Effect.NO_SESSIONS if any(t.serious for t in triggers) else Effect.SUPERVISED
+        serious = [t for t in triggers if t.serious]
+        effect = Effect.NO_SESSIONS if serious else Effect.SUPERVISED
+        if serious:
+            # A fall stops every session whatever milder event came after it (found by the
+            # outside-in test: a later sharp pain's "every session supervised" was the summary
+            # and its advice came first). The serious triggers go last, where the summary reads
+            # the newest, and only their advice is given: supervision is moot with no sessions.
+            triggers = [t for t in triggers if not t.serious] + serious
+            reasons = tuple(dict.fromkeys(r for t in reversed(triggers) for r in t.reasons))
+            actions = tuple(dict.fromkeys(a for t in reversed(serious) for a in t.actions))
         if any(t.chest_pain for t in triggers):
             emergency = CHEST_PAIN_EMERGENCY
     return Restriction(
