@@ -74,6 +74,20 @@ def test_same_client_key_is_stored_once(ctx: AppContext) -> None:
         assert repo.count_sessions(s, walker.id) == 1
 
 
+def test_an_adverse_event_sent_twice_is_stored_once(ctx: AppContext) -> None:
+    """Found by the outside-in test: ``["fall", "fall"]`` was stored, and printed in the
+    report, as two falls in one session."""
+    admin = accounts.ensure_local_admin(ctx)
+    walker = planned_walker(ctx, admin)
+    twice = session_data("k1", T0, adverse_events=["fall", "near_fall", "fall"], completed=False)
+    stored = sessions.log_session(ctx, admin, walker.id, twice)
+    assert list(stored.adverse_events) == ["fall", "near_fall"]
+    with ctx.db.reader() as s:
+        row = repo.session_by_client_key(s, walker.id, "k1")
+        assert row is not None
+        assert list(row.adverse_events) == ["fall", "near_fall"]
+
+
 def test_same_key_for_two_walkers_is_two_sessions(ctx: AppContext) -> None:
     admin = accounts.ensure_local_admin(ctx)
     ann = planned_walker(ctx, admin, "ann@example.org")

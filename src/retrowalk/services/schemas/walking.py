@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from retrowalk.clinical.fall_risk import (
     BACKWARD_SPEED_MAX_M_S,
@@ -101,6 +101,12 @@ class TodayOut(FrozenModel):
     (RULES.md §7.7): they are asked before her next session (None: nothing is unasked)."""
 
 
+def _once_each(events: tuple[AdverseEvent, ...]) -> tuple[AdverseEvent, ...]:
+    """Each adverse event once, in the order given (found by the outside-in test: a fall sent
+    twice was stored, reported and printed twice for one session)."""
+    return tuple(dict.fromkeys(events))
+
+
 class SessionIn(InputModel):
     """One session as the walker reports it. ``client_key`` makes a resubmission harmless.
 
@@ -125,7 +131,8 @@ class SessionIn(InputModel):
     pain_peak_nprs: Nprs
     pain_after_nprs: Nprs
     effort_cr10: Cr10
-    adverse_events: tuple[AdverseEvent, ...] = ()
+    adverse_events: Annotated[tuple[AdverseEvent, ...], AfterValidator(_once_each)] = ()
+    """What went wrong, each event once (``["fall", "fall"]`` is one fall)."""
     completed: YesNo = True
     """False when the session was stopped early."""
     note: Note | None = None
