@@ -69,10 +69,40 @@ def _create_sqlite_file(database: str | None, query: dict[str, object]) -> None:
         create_private_file(path)
 
 
+SQLITE_POOL_SIZE = 40
+"""Connections kept open to a SQLite file: one for each of the web server's worker threads
+(anyio's default of 40). With SQLAlchemy's default of 5 kept, more than 5 requests at once
+opened a new connection each (a file open and four pragmas) and closed it after: at 10
+clients that was 12 % of the server's busy time (py-spy, docs/performance.md). An open
+SQLite connection costs a file handle and a page cache."""
+
+POSTGRESQL_POOL_SIZE = 20
+"""Connections kept open to PostgreSQL, per process: each is a server process, so four
+workers keep 80 at most, within PostgreSQL's default ``max_connections`` of 100."""
+
+POOL_OVERFLOW = 20
+"""Connections opened beyond those kept, when more are asked for at once (closed after)."""
+
+
+def _pool_options(backend: str, database: str | None) -> dict[str, int]:
+    """The pool's sizes for a file or server database (an in-memory SQLite has its own)."""
+    if backend == "postgresql":
+        return {"pool_size": POSTGRESQL_POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+    if (
+        backend == "sqlite"
+        and database
+        and database != ":memory:"
+        and "mode=memory" not in database
+    ):
+        return {"pool_size": SQLITE_POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+    return {}
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """An engine for ``url`` (default: :func:`retrowalk.store.config.database_url`)."""
     resolved = make_url(database_url(url))
-    engine = create_engine(resolved, **kwargs)
+    options = {**_pool_options(resolved.get_backend_name(), resolved.database), **kwargs}
+    engine = create_engine(resolved, **options)
     if resolved.get_backend_name() == "sqlite":
         _create_sqlite_file(resolved.database, dict(resolved.query))
         event.listen(engine, "connect", _sqlite_pragmas)
