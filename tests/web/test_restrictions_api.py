@@ -320,5 +320,9 @@ def test_a_walker_who_may_not_walk_can_still_report_a_fall_on_the_page(world: Wo
         )
         assert saved.status_code == 200, saved.text
         assert "Session saved" in saved.text
+        # found by the outside-in test: the saved page said the check-in "decides your next
+        # session" under "No more sessions until your clinician has reviewed this"
+        assert "That decides your next session" not in saved.text
+        assert "It does not start your sessions again" in saved.text
         kinds = {r["kind"] for r in client.get(f"{base}/restrictions").json()["active"]}
         assert kinds == {"red_flag", "adverse_event"}
