@@ -3,6 +3,7 @@ pages, over a real socket (the CLI has its own tests in ``tests/cli``)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from typing import Any
@@ -122,6 +123,12 @@ def test_a_session_alone_is_stored_flagged_and_explained_in_the_api(world: World
         flags = {row["walker"]["id"]: row for row in desk.get("/api/v1/flags").json()}
         assert "walked_outside_supervision" in flags[person.walker.id]["flags"]
         assert "walking_aid" in flags[person.walker.id]["flags"]
+        # found by the outside-in test: the clinician's plan line said "supervision: first 2
+        # sessions" while the walking aid holds every session supervised
+        page = desk.get(f"/clinician/walkers/{person.walker.id}").text
+        plan = client_text(page, "plan-h")
+        if "supervision: every session" not in plan:
+            assert "every session while restricted" in plan, plan
 
 
 def test_chest_pain_and_a_rest_day_offer_no_session_in_the_api(world: World) -> None:
@@ -326,3 +333,10 @@ def test_a_walker_who_may_not_walk_can_still_report_a_fall_on_the_page(world: Wo
         assert "It does not start your sessions again" in saved.text
         kinds = {r["kind"] for r in client.get(f"{base}/restrictions").json()["active"]}
         assert kinds == {"red_flag", "adverse_event"}
+
+
+def client_text(page: str, heading_id: str) -> str:
+    """The plain text of the page's section headed ``heading_id``."""
+    start = page.index(f'id="{heading_id}"')
+    section = page[start : page.index("</section>", start)]
+    return " ".join(re.sub(r"<[^>]+>", " ", section).split())
