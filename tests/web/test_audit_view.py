@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from retrowalk.services import sessions
+from retrowalk.web.pages.audit_pages import detail_words
 from tests.web.conftest import SESSION_BODY, World, give_history, invite_walker, sign_in
+from tests.web.test_red_flag_report import text_of
 
 
 def test_the_page_lists_who_changed_what_newest_first(world: World) -> None:
@@ -102,3 +104,26 @@ def test_an_entry_says_which_restriction_and_which_adverse_events(world: World) 
     assert "a restriction followed from this record" in page
     assert "restrictions: adverse-event review" in page
     assert "adverse events: near fall" in page
+    # found by the outside-in test: codes and Python words in the line of an entry
+    for code in ("False", "True", "client key", "_path", "stop_and_refer", "clear_to_start"):
+        assert code not in text_of(page), code
+
+
+def test_an_entrys_detail_is_in_words_not_codes() -> None:
+    """Found by the outside-in test: "supervised: False · surface: flat_clear_known_path",
+    "red flags: knee_giving_way", "outcome: stop_and_refer" and a client key on every
+    session."""
+    line = detail_words(
+        {
+            "supervised": False,
+            "surface": "flat_clear_known_path",
+            "red_flags": ["knee_giving_way"],
+            "outcome": "stop_and_refer",
+            "client_key": "b3f1",
+            "version": 2,
+        }
+    )
+    assert "supervised: no" in line
+    assert "version: 2" in line
+    for code in ("False", "_", "b3f1", "client key"):
+        assert code not in line, (code, line)

@@ -7,12 +7,14 @@ so a filtered view can be bookmarked or sent to a colleague who may see it too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
+from retrowalk.clinical.red_flags import CLINICIAN_NAMES, KneeRedFlag
 from retrowalk.present import vocabulary as vocab
 from retrowalk.services import audit_view
 from retrowalk.services.errors import InvalidRequest
@@ -58,23 +60,44 @@ def _who(text: str) -> int | None:
     return number
 
 
-LIST_WORDS = {
+def _red_flag(code: str) -> str:
+    try:
+        return CLINICIAN_NAMES[KneeRedFlag(code)]
+    except ValueError:
+        return code.replace("_", " ")
+
+
+WORDS: dict[str, Callable[[str], str]] = {
     "restrictions": vocab.RESTRICTIONS.short,
     "adverse_events": vocab.ADVERSE_EVENTS.short,
+    "red_flags": _red_flag,
+    "surface": vocab.SURFACES.short,
+    "outcome": vocab.SCREENING_OUTCOMES.short,
+    "decision": vocab.DECISIONS.short,
 }
-"""Lists in an entry's detail shown in words (codes otherwise)."""
+"""Codes in an entry's detail shown in the clinician's words (found by the outside-in test:
+"surface: flat_clear_known_path", "red flags: knee_giving_way"); other codes as they are."""
+
+LEFT_OUT = frozenset({"client_key"})
+"""Detail the page leaves out (the API keeps it): a device's key for a session sent twice."""
 
 
 def detail_words(detail: dict[str, Any]) -> str:
     """A short line of an entry's detail (``decision: progress · email: ann@…``)."""
     parts = []
     for key, value in sorted(detail.items()):
+        word = WORDS.get(key)
+        if key in LEFT_OUT:
+            continue
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             # which restrictions a record added, which adverse events a session reported
-            word = LIST_WORDS.get(key)
             value = ", ".join(word(v) if word is not None else v for v in value)
         elif isinstance(value, dict | list):
             continue
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif isinstance(value, str) and word is not None:
+            value = word(value)
         parts.append(f"{key.replace('_', ' ')}: {value}")
     line = " · ".join(parts)
     return line if len(line) <= 160 else line[:159] + "…"
