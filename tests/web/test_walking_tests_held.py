@@ -247,6 +247,10 @@ def test_the_clinicians_page_words_the_red_flag_and_shows_the_unasked_questions(
         page = desk.get(page_path).text
         assert 'data-flag="red_flags_unasked"' in page
         assert "Warning-sign questions unasked since the session of" in text_of(page)
+        # found by the outside-in test: the walker's "your" on the clinician's page (the plan's
+        # decision, the charts' bands, the KOOS hint)
+        for hers in ("your clinician", "your first", "your reassessment"):
+            assert hers not in text_of(page).lower(), hers
     with world.client() as client:
         sign_in(client, person)
         form = client.get("/red-flags").text

@@ -61,7 +61,7 @@ def progress_charts(record: HistoryOut) -> list[Chart]:
     nprs = CHANGE_BANDS[ChangeMeasure.NPRS]
     pain_points = [(s.local_date, float(s.pain_peak_nprs)) for s in sessions]
     pain_note = (
-        f"Shaded: within {nprs.better_from:g} point of your first session's pain. A drop of "
+        f"Shaded: within {nprs.better_from:g} point of the first session's pain. A drop of "
         f"{nprs.better_from:g} point (or {nprs.better_from_pct:g} %) is the smallest change "
         f"people notice; {nprs.much_better_from:g} points (or {nprs.much_better_from_pct:g} %) "
         f"feels much better ({'; '.join(source_label(s) for s in nprs.sources)})."
@@ -125,7 +125,7 @@ def progress_charts(record: HistoryOut) -> list[Chart]:
     step = gait.possibly_better_from or gait.better_from
     speed_note = (
         f"Speeds in m/s (× {KM_H_PER_M_S:g} = km/h). "
-        f"Shaded: within {step:g} m/s of your first speed. {step:g}–{gait.better_from:g} m/s is "
+        f"Shaded: within {step:g} m/s of the first speed. {step:g}–{gait.better_from:g} m/s is "
         "an important change in walking speed for knee osteoarthritis, measured walking "
         f"forwards ({'; '.join(source_label(s) for s in gait.sources)}); we use it for walking "
         "backwards too."
@@ -158,7 +158,7 @@ def progress_charts(record: HistoryOut) -> list[Chart]:
             continue
         band = CHANGE_BANDS[_KOOS_MEASURE[subscale]]
         note = (
-            f"Shaded: within {band.better_from:g} points of your first score; a change of "
+            f"Shaded: within {band.better_from:g} points of the first score; a change of "
             f"{band.better_from:g} points or more is meaningful in knee osteoarthritis "
             f"({'; '.join(source_label(s) for s in band.sources)})."
         )
