@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from retrowalk.services import sessions
 from retrowalk.web.pages.audit_pages import detail_words
 from tests.web.conftest import SESSION_BODY, World, give_history, invite_walker, sign_in
-from tests.web.test_red_flag_report import text_of
+from tests.web.planned_walkers import text_of
 
 
 def test_the_page_lists_who_changed_what_newest_first(world: World) -> None:

@@ -7,62 +7,23 @@ has its own tests in ``tests/cli/test_restrictions_cli.py``)."""
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import UTC, datetime, timedelta
-from itertools import count
-from typing import Any
-
-import httpx
 
 from retrowalk.clinical.reasons import spoken_date
 from retrowalk.clinical.red_flags import CHECKIN_RED_FLAGS, RED_FLAGS, KneeRedFlag
-from retrowalk.services import assessments, plans, screening, sessions
+from retrowalk.services import sessions
 from retrowalk.services.pending_checkins import RED_FLAGS_FIRST
 from tests.web.conftest import (
-    BASELINE,
     CLEARED_SCREENING,
     SESSION_BODY,
-    Person,
     World,
     form_csrf,
-    invite_walker,
     sign_in,
 )
+from tests.web.planned_walkers import planned, send, text_of
 
-_n = count()
 HOT = KneeRedFlag.HOT_SWOLLEN_KNEE
-
-
-def text_of(page: str) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
-
-
-def planned(world: World, *, walked_yesterday: bool = False) -> Person:
-    """A walker of clinician A with a plan (and a session she logged yesterday)."""
-    n = next(_n)
-    person = invite_walker(
-        world.ctx, world.clinician_a, f"signs{n}@example.org", f"Signs {n}", "signs-pass-12"
-    )
-    assert person.walker is not None
-    now = datetime.now(UTC)
-    before = world.ctx.at(now - timedelta(days=3))
-    screening.screen_walker(before, person.actor, person.walker.id, CLEARED_SCREENING)
-    assessments.record_assessment(before, person.actor, person.walker.id, BASELINE)
-    plans.make_plan(before, person.actor, person.walker.id)
-    if walked_yesterday:
-        yesterday = now - timedelta(days=1)
-        sessions.log_session(
-            world.ctx.at(yesterday),
-            person.actor,
-            person.walker.id,
-            {**SESSION_BODY, "client_key": f"signs{n}-yesterday", "performed_at": yesterday},
-        )
-    return person
-
-
-def send(client: httpx.Client, csrf: str, path: str, body: dict[str, Any]) -> httpx.Response:
-    return client.post(path, json=body, headers={"X-CSRF-Token": csrf})
 
 
 def log_form(page: str, key: str) -> dict[str, str]:

@@ -12,19 +12,15 @@ terminal in ``tests/cli/test_restrictions_cli.py``.)"""
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import UTC, datetime, timedelta
 from itertools import count
-from typing import Any
 
 import httpx
 
 from retrowalk.clinical.red_flags import CLINICIAN_NAMES, RED_FLAGS, KneeRedFlag
-from retrowalk.services import assessments, plans, screening, sessions
+from retrowalk.services import screening
 from retrowalk.services.walking_tests_gate import TESTS_WAIT
 from tests.web.conftest import (
-    BASELINE,
     CLEARED_SCREENING,
     SESSION_BODY,
     Person,
@@ -33,43 +29,13 @@ from tests.web.conftest import (
     invite_walker,
     sign_in,
 )
+from tests.web.planned_walkers import planned, send, text_of
 
 _n = count()
 CALF = KneeRedFlag.CALF_PAIN_SWELLING_WARMTH
 TUG = {"kind": "reassessment", "tug_s": 9.0, "backward_walk_3m_s": 4.2}
 KOOS_ONLY = {"kind": "reassessment", "koos_answers": {"P1": 1, "P2": 1, "Q1": 1, "Q2": 1}}
 TEST_FORM = {"tug_s": "9", "backward_walk_3m_s": "4.2", "chair_stand_count": "14"}
-
-
-def text_of(page: str) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
-
-
-def planned(world: World, *, walked_yesterday: bool = False) -> Person:
-    """A walker of clinician A with a plan made three days ago."""
-    n = next(_n)
-    person = invite_walker(
-        world.ctx, world.clinician_a, f"held{n}@example.org", f"Held {n}", "held-pass-123"
-    )
-    assert person.walker is not None
-    now = datetime.now(UTC)
-    before = world.ctx.at(now - timedelta(days=3))
-    screening.screen_walker(before, person.actor, person.walker.id, CLEARED_SCREENING)
-    assessments.record_assessment(before, person.actor, person.walker.id, BASELINE)
-    plans.make_plan(before, person.actor, person.walker.id)
-    if walked_yesterday:
-        yesterday = now - timedelta(days=1)
-        sessions.log_session(
-            world.ctx.at(yesterday),
-            person.actor,
-            person.walker.id,
-            {**SESSION_BODY, "client_key": f"held{n}-yesterday", "performed_at": yesterday},
-        )
-    return person
-
-
-def send(client: httpx.Client, csrf: str, path: str, body: dict[str, Any]) -> httpx.Response:
-    return client.post(path, json=body, headers={"X-CSRF-Token": csrf})
 
 
 def _assessments(client: httpx.Client, base: str) -> int:

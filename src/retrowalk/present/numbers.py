@@ -8,10 +8,15 @@ from retrowalk.clinical.norms import KM_H_PER_M_S
 
 
 def speed_words(speed_m_s: float | None) -> str:
-    """``0.75 m/s (2.7 km/h)``: a walker sees km/h beside m/s (RULES.md §7.10)."""
+    """``0.75 m/s (2.7 km/h)``: a walker sees km/h beside m/s (RULES.md §7.10).
+
+    The km/h come from the m/s as shown, so one speed never reads two ways (found by the
+    outside-in test: a plan of 0.315 m/s read "0.32 m/s (1.1 km/h)" and a session walked at
+    0.32 m/s "0.32 m/s (1.2 km/h)")."""
     if speed_m_s is None:
         return "—"
-    return f"{speed_m_s:.2f} m/s ({speed_m_s * KM_H_PER_M_S:.1f} km/h)"
+    shown = float(f"{speed_m_s:.2f}")
+    return f"{shown:.2f} m/s ({shown * KM_H_PER_M_S:.1f} km/h)"
 
 
 def source_label(key: str) -> str:
