@@ -19,7 +19,9 @@ def test_a_fast_speed_is_said_to_be_the_clinicians_setting(sqlite_url: str) -> N
     run(sqlite_url, "plan", "1")
     assert "clinician's own setting" not in run(sqlite_url, "today", "1")
     adjusted = " ".join(
-        run(sqlite_url, "adjust", "1", "--speed", "3", "--reason", "Athlete").split()
+        run(
+            sqlite_url, "adjust", "1", "--speed", "3", "--confirm-speed", "--reason", "Athlete"
+        ).split()
     )
     assert "is your clinician's own setting" in adjusted
     today = " ".join(run(sqlite_url, "today", "1").split())

@@ -21,7 +21,7 @@ def test_a_speed_above_the_policy_is_the_clinicians_setting_in_words(ctx: AppCon
     walker = planned_walker(ctx, dr)
     at = ctx.at(T0 + timedelta(hours=1))
     fast = clinician.adjust_prescription(
-        at, dr, walker.id, {"speed_m_s": 3.0, "reason": "Treadmill athlete"}
+        at, dr, walker.id, {"speed_m_s": 3.0, "reason": "Treadmill athlete", "confirm_speed": True}
     )
     codes = [r.code for r in fast.reasons]
     assert codes == ["prescription.clinician_adjustment", SPEED_OVERRIDE_CODE]
@@ -34,6 +34,7 @@ def test_a_speed_above_the_policy_is_the_clinicians_setting_in_words(ctx: AppCon
     entries = audit_view.walker_audit(at, dr, walker.id).entries
     adjusted = next(e for e in entries if e.action == "prescription.adjust")
     assert adjusted.detail["speed_above_policy"] == override.message
+    assert adjusted.detail["speed_confirmed"] is True
 
 
 def test_a_speed_within_the_policy_says_nothing_more(ctx: AppContext) -> None:

@@ -18,7 +18,7 @@ def test_the_walker_reads_that_a_fast_speed_is_her_clinicians_setting(world: Wor
         assert 'data-speed="clinician-setting"' not in client.get("/today").text
     with world.client() as desk:
         csrf = sign_in(desk, world.clinician_a)
-        body = {"speed_m_s": 3.0, "reason": "Treadmill athlete"}
+        body = {"speed_m_s": 3.0, "reason": "Treadmill athlete", "confirm_speed": True}
         assert post(desk, csrf, f"{base}/adjustments", body).status_code == 201
     with world.client() as client:
         sign_in(client, person)

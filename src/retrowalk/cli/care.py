@@ -19,9 +19,8 @@ from retrowalk.cli.options import (
     whole_option,
 )
 from retrowalk.cli.show import show_prescription
-from retrowalk.services import (
-    clinician,
-)
+from retrowalk.services import clinician
+from retrowalk.services.errors import InvalidRequest
 
 
 def clear(
@@ -63,6 +62,13 @@ def adjust(
         int | None, typer.Option(parser=whole_option, help="Sessions a week.")
     ] = None,
     surface: Annotated[str | None, typer.Option(help="Surface.")] = None,
+    confirm_speed: Annotated[
+        bool,
+        typer.Option(
+            "--confirm-speed",
+            help="You mean a speed above retrowalk's own limit for this walker.",
+        ),
+    ] = False,
     at: AtOption = None,
     database_url: DbOption = None,
     as_json: JsonOption = False,
@@ -79,7 +85,14 @@ def adjust(
     ):
         if value is not None:
             data[name] = value
-    rx = clinician.adjust_prescription(ctx, actor, walker_id, data)
+    if confirm_speed:
+        data["confirm_speed"] = True
+    try:
+        rx = clinician.adjust_prescription(ctx, actor, walker_id, data)
+    except clinician.SpeedNotConfirmed as exc:
+        raise InvalidRequest(
+            f"{exc} To confirm, run the command again with --confirm-speed.", field="speed_m_s"
+        ) from None
     if emit(rx, as_json):
         return
     show_prescription(rx)

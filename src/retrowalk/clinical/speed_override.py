@@ -24,13 +24,24 @@ def policy_speed_max_m_s(prescription: Prescription, policy: PolicyConfig) -> fl
     return max(policy.start_speed_ceiling_m_s, speed_ceiling_m_s(prescription, policy))
 
 
+SPEED_TOLERANCE_M_S = 1e-6
+"""Speeds closer than this are the same speed: the limit is computed (0.75 m/s × 1.2 is
+0.8999… in floating point), and 0.90 m/s typed by a clinician is not above it."""
+
+
+def above_policy_speed(prescription: Prescription, policy: PolicyConfig) -> bool:
+    """Whether the plan's speed is faster than any rule of retrowalk would set."""
+    most = policy_speed_max_m_s(prescription, policy)
+    return prescription.speed_m_s > most + SPEED_TOLERANCE_M_S
+
+
 def speed_override_reason(prescription: Prescription, policy: PolicyConfig) -> Reason | None:
     """The reason that says the speed is the clinician's setting, or None when a rule of
     retrowalk could have set it."""
+    if not above_policy_speed(prescription, policy):
+        return None
     most = policy_speed_max_m_s(prescription, policy)
     speed = prescription.speed_m_s
-    if speed <= most:
-        return None
     comfortable = prescription.comfortable_speed_m_s
     return Reason(
         code=SPEED_OVERRIDE_CODE,

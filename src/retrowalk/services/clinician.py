@@ -23,16 +23,24 @@ from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.policy_timeline import PolicyTimeline
+from retrowalk.clinical.prescription import Prescription
 from retrowalk.clinical.reasons import spoken_date
 from retrowalk.clinical.reassessment import reassessment_due
 from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
 from retrowalk.clinical.restrictions import active_restrictions
-from retrowalk.clinical.speed_override import speed_override_reason
+from retrowalk.clinical.speed_override import (
+    above_policy_speed,
+    policy_speed_max_m_s,
+    speed_override_reason,
+)
+from retrowalk.clinical.surfaces import Surface
+from retrowalk.present import vocabulary as vocab
+from retrowalk.present.numbers import speed_words
 from retrowalk.services.access import check_actor, staff_walker_for
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import clearance_out, note_out, prescription_out, walker_out
-from retrowalk.services.errors import AccessDenied, Conflict, parse
+from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, parse
 from retrowalk.services.flag_cache import FlagCache, KeptRecord
 from retrowalk.services.plans import clinical_prescription, store_prescription
 from retrowalk.services.policies import policy_in, policy_timeline
@@ -149,8 +157,12 @@ def adjust_prescription(
         plan = repo.latest_prescription(tx, walker.id)
         if plan is None:
             raise Conflict(f"Walker {walker.id} has no plan to adjust yet: make the plan first.")
+        _, policy = policy_in(tx)
+        if adjustment.surface is not None:
+            _surface_held(restrictions_of(tx, walker, policy), adjustment.surface)
+        current = clinical_prescription(plan)
         updated = clinician_adjust(
-            clinical_prescription(plan),
+            current,
             adjustment.reason,
             duration_min=adjustment.duration_min,
             speed_m_s=adjustment.speed_m_s,
@@ -158,7 +170,8 @@ def adjust_prescription(
             sessions_per_week=adjustment.sessions_per_week,
             surface=adjustment.surface,
         )
-        override = speed_override_reason(updated, policy_in(tx)[1])
+        _speed_meant(adjustment, current, updated, policy)
+        override = speed_override_reason(updated, policy)
         if override is not None:  # RULES §7.10: the clinician's own setting, said as such
             updated = updated.model_copy(update={"reasons": (*updated.reasons, override)})
         row = store_prescription(
@@ -170,7 +183,7 @@ def adjust_prescription(
             made_by=actor.account_id,
             at=at,
             effective_from=local_date(at, walker.timezone),
-            decision_detail=adjustment.model_dump(mode="json"),
+            decision_detail=_adjustment_detail(adjustment),
         )
         repo.audit(
             tx,
@@ -182,11 +195,82 @@ def adjust_prescription(
             entity_id=row.id,
             walker_id=walker.id,
             detail={
-                **adjustment.model_dump(mode="json"),
+                **_adjustment_detail(adjustment),
                 **({"speed_above_policy": override.message} if override is not None else {}),
             },
         )
         return prescription_out(row)
+
+
+SURFACE_HELD = (
+    "While {restriction} is active, the plan's surface must be {allowed}: {chosen} is not "
+    "one of them. Clear the restriction first (with its reassessment) to plan another surface."
+)
+"""RULES.md §7.1 and §7.3: the fall-risk restriction names the surfaces a session may use;
+changing the plan's surface past it would lift part of it without a recorded clearance."""
+
+SPEED_ABOVE_LIMIT = (
+    "{speed} is above retrowalk's own limit for this walker, {most} (the highest starting "
+    "speed, or {fraction:.0%} above the measured comfortable backward speed). If you mean this "
+    "speed, confirm it; the walker will read that it is your own setting."
+)
+"""RULES.md §7.10: the clinician may override the policy's ceiling — on purpose, not by a
+slip of the keys (found by the outside-in test: 9.5 m/s was stored without a question)."""
+
+
+class SpeedNotConfirmed(InvalidRequest):
+    """A new speed above the policy's limit, sent without the clinician's confirmation: each
+    front end says how to confirm (the form's box, ``confirm_speed``, ``--confirm-speed``)."""
+
+
+def _surface_held(restrictions: Restrictions, surface: Surface) -> None:
+    """Refuse a surface outside what an active restriction allows (``InvalidRequest``)."""
+    for restriction in restrictions.active:
+        if restriction.surfaces and surface not in restriction.surfaces:
+            raise InvalidRequest(
+                SURFACE_HELD.format(
+                    restriction=f"the {vocab.RESTRICTIONS.short(restriction.kind)} restriction",
+                    allowed=" or ".join(
+                        f"a {vocab.SURFACES.short(s)}" for s in restriction.surfaces
+                    ),
+                    chosen=f"a {vocab.SURFACES.short(surface)}",
+                ),
+                field="surface",
+            )
+
+
+def _speed_meant(
+    adjustment: AdjustmentIn,
+    current: Prescription,
+    updated: Prescription,
+    policy: PolicyConfig,
+) -> None:
+    """Refuse a NEW speed above the policy's limit unless the clinician confirmed it (a plan
+    already above it, adjusted in another value, needs no second confirmation)."""
+    if adjustment.speed_m_s is None or adjustment.confirm_speed:
+        return
+    if updated.speed_m_s == current.speed_m_s:
+        return
+    if not above_policy_speed(updated, policy):
+        return
+    most = policy_speed_max_m_s(updated, policy)
+    raise SpeedNotConfirmed(
+        SPEED_ABOVE_LIMIT.format(
+            speed=speed_words(updated.speed_m_s),
+            most=speed_words(most),
+            fraction=policy.speed_ceiling_fraction_above_comfortable,
+        ),
+        field="speed_m_s",
+    )
+
+
+def _adjustment_detail(adjustment: AdjustmentIn) -> dict[str, object]:
+    """What the clinician changed, for the plan's decision and the audit entry: the
+    confirmation only when given (an unconfirmed adjustment says nothing of it)."""
+    detail: dict[str, object] = adjustment.model_dump(mode="json", exclude={"confirm_speed"})
+    if adjustment.confirm_speed:
+        detail["speed_confirmed"] = True
+    return detail
 
 
 def add_note(

@@ -24,6 +24,7 @@ from retrowalk.services.schemas.base import (
     Speed,
     Text,
     WholeNumber,
+    YesNo,
 )
 from retrowalk.services.schemas.onboarding import AssessmentOut, ScreeningOut
 from retrowalk.services.schemas.restrictions import RestrictionsOut
@@ -81,6 +82,9 @@ class AdjustmentIn(InputModel):
     surface: Surface | None = None
     sessions_per_week: Annotated[WholeNumber, Field(ge=1, le=MAX_SESSIONS_PER_WEEK)] | None = None
     reason: Reason3
+    confirm_speed: YesNo = False
+    """The clinician means a new speed above retrowalk's own limit for this walker (RULES.md
+    §7.10: the clinician may override the policy's ceiling, but not by a slip of the keys)."""
 
 
 class NoteIn(InputModel):

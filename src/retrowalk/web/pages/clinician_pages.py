@@ -258,6 +258,7 @@ async def adjust(request: Request, walker_id: WalkerId) -> Response:
     names = ("duration_min", "speed_m_s", "incline_pct", "surface", "sessions_per_week")
     values: dict[str, Any] = {name: forms.optional(form, name) for name in names}
     values["adjust_reason"] = forms.text(form, "adjust_reason")
+    values["confirm_speed"] = forms.checked(form, "confirm_speed")
     try:
         data = forms.validate(
             AdjustmentIn,
