@@ -36,6 +36,7 @@ from retrowalk.services.schemas import AccountIn, Actor, Role, WalkerOut
 from retrowalk.services.sign_in_throttle import ThrottlePolicy
 from retrowalk.web.app import create_app
 from retrowalk.web.passwords import hash_password
+from tests.web import loop_guard
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -49,6 +50,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+@pytest.fixture(autouse=True)
+def no_sql_on_the_event_loop() -> Iterator[None]:
+    """Fail a test during which the server ran a statement on its event loop (loop_guard)."""
+    loop_guard.taken()
+    yield
+    found = loop_guard.taken()
+    assert not found, f"SQL ran on the server's event loop (use the thread pool): {found}"
 
 
 class LiveServer:

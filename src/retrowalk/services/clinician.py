@@ -40,7 +40,14 @@ from retrowalk.services.access import check_actor, staff_walker_for
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import clearance_out, note_out, prescription_out, walker_out
-from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, parse
+from retrowalk.services.errors import (
+    AccessDenied,
+    Conflict,
+    FieldProblem,
+    InvalidRequest,
+    ProblemKind,
+    parse,
+)
 from retrowalk.services.flag_cache import FlagCache, KeptRecord
 from retrowalk.services.plans import clinical_prescription, store_prescription
 from retrowalk.services.policies import policy_in, policy_timeline
@@ -227,16 +234,12 @@ def _surface_held(restrictions: Restrictions, surface: Surface) -> None:
     """Refuse a surface outside what an active restriction allows (``InvalidRequest``)."""
     for restriction in restrictions.active:
         if restriction.surfaces and surface not in restriction.surfaces:
-            raise InvalidRequest(
-                SURFACE_HELD.format(
-                    restriction=f"the {vocab.RESTRICTIONS.short(restriction.kind)} restriction",
-                    allowed=" or ".join(
-                        f"a {vocab.SURFACES.short(s)}" for s in restriction.surfaces
-                    ),
-                    chosen=f"a {vocab.SURFACES.short(surface)}",
-                ),
-                field="surface",
+            said = SURFACE_HELD.format(
+                restriction=f"the {vocab.RESTRICTIONS.short(restriction.kind)} restriction",
+                allowed=" or ".join(f"a {vocab.SURFACES.short(s)}" for s in restriction.surfaces),
+                chosen=f"a {vocab.SURFACES.short(surface)}",
             )
+            raise InvalidRequest(said, problems=(_rule("surface", said, surface.value),))
 
 
 def _speed_meant(
@@ -254,14 +257,18 @@ def _speed_meant(
     if not above_policy_speed(updated, policy):
         return
     most = policy_speed_max_m_s(updated, policy)
-    raise SpeedNotConfirmed(
-        SPEED_ABOVE_LIMIT.format(
-            speed=speed_words(updated.speed_m_s),
-            most=speed_words(most),
-            fraction=policy.speed_ceiling_fraction_above_comfortable,
-        ),
-        field="speed_m_s",
+    said = SPEED_ABOVE_LIMIT.format(
+        speed=speed_words(updated.speed_m_s),
+        most=speed_words(most),
+        fraction=policy.speed_ceiling_fraction_above_comfortable,
     )
+    raise SpeedNotConfirmed(said, problems=(_rule("speed_m_s", said, updated.speed_m_s),))
+
+
+def _rule(field: str, said: str, given: object) -> FieldProblem:
+    """A rule's sentence for one field, with the value refused (a form shows the sentence
+    beside the box; without the value it would read as an empty box)."""
+    return FieldProblem(field=field, kind=ProblemKind.RULE, message=said, given=given)
 
 
 def _adjustment_detail(adjustment: AdjustmentIn) -> dict[str, object]:

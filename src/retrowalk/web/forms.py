@@ -130,8 +130,6 @@ def field_message(problem: FieldProblem, given: object) -> str:
     """One wrong field as a plain sentence for the person who filled in the form."""
     kind = problem.kind
     limits = problem.limits
-    if kind is ProblemKind.RULE:  # a rule's own sentence (it may name no given value)
-        return _plain(problem.message)
     if given is None or given == "" or kind is ProblemKind.MISSING:
         return "Please answer this."
     if kind is ProblemKind.NOT_WHOLE_NUMBER:

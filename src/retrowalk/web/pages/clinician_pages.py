@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from retrowalk.clinical.errors import ClinicalError
 from retrowalk.clinical.fall_risk import Surface
@@ -230,8 +232,12 @@ def _rerender(request: Request, walker_id: int, exc: Exception, values: dict[str
 
 @router.post("/clinician/walkers/{walker_id}/clear")
 async def clear(request: Request, walker_id: WalkerId) -> Response:
-    actor = require_clinician(request)
     form = await request.form()
+    return await run_in_threadpool(_clear, request, form, walker_id)
+
+
+def _clear(request: Request, form: FormData, walker_id: WalkerId) -> Response:
+    actor = require_clinician(request)
     values = {"scope": forms.text(form, "scope"), "clear_reason": forms.text(form, "clear_reason")}
     values[f"clear_reason_{values['scope']}"] = values["clear_reason"]
     try:
@@ -253,8 +259,12 @@ async def clear(request: Request, walker_id: WalkerId) -> Response:
 
 @router.post("/clinician/walkers/{walker_id}/adjust")
 async def adjust(request: Request, walker_id: WalkerId) -> Response:
-    actor = require_clinician(request)
     form = await request.form()
+    return await run_in_threadpool(_adjust, request, form, walker_id)
+
+
+def _adjust(request: Request, form: FormData, walker_id: WalkerId) -> Response:
+    actor = require_clinician(request)
     names = ("duration_min", "speed_m_s", "incline_pct", "surface", "sessions_per_week")
     values: dict[str, Any] = {name: forms.optional(form, name) for name in names}
     values["adjust_reason"] = forms.text(form, "adjust_reason")
@@ -294,8 +304,12 @@ def make_plan(request: Request, walker_id: WalkerId) -> Response:
 
 @router.post("/clinician/walkers/{walker_id}/note")
 async def note(request: Request, walker_id: WalkerId) -> Response:
-    actor = require_clinician(request)
     form = await request.form()
+    return await run_in_threadpool(_note, request, form, walker_id)
+
+
+def _note(request: Request, form: FormData, walker_id: WalkerId) -> Response:
+    actor = require_clinician(request)
     values = {"note_text": forms.text(form, "note_text")}
     try:
         data = forms.validate(
@@ -315,8 +329,12 @@ async def note(request: Request, walker_id: WalkerId) -> Response:
 @router.post("/clinician/walkers/{walker_id}/clinician")
 async def reassign(request: Request, walker_id: WalkerId) -> Response:
     """An administrator moves the walker to another clinician (the form only admins see)."""
-    actor = require_clinician(request)
     form = await request.form()
+    return await run_in_threadpool(_reassign, request, form, walker_id)
+
+
+def _reassign(request: Request, form: FormData, walker_id: WalkerId) -> Response:
+    actor = require_clinician(request)
     values = {
         "clinician_id": forms.text(form, "clinician_id"),
         "reassign_reason": forms.text(form, "reassign_reason"),
@@ -363,8 +381,12 @@ def _whole_number_or_text(answer: str) -> int | str:
 @router.post("/clinician/walkers/{walker_id}/assess")
 async def reassess(request: Request, walker_id: WalkerId) -> Response:
     """Record a reassessment: the tests and, from the paper form, the KOOS item answers."""
-    actor = require_clinician(request)
     form = await request.form()
+    return await run_in_threadpool(_reassess, request, form, walker_id)
+
+
+def _reassess(request: Request, form: FormData, walker_id: WalkerId) -> Response:
+    actor = require_clinician(request)
     values: dict[str, Any] = {name: forms.optional(form, name) for name in REASSESSMENT_FIELDS}
     values["chair_stand_used_arms"] = forms.checked(form, "chair_stand_used_arms")
     koos: dict[str, object] = {}
@@ -402,8 +424,12 @@ def invite_form(request: Request) -> Response:
 
 @router.post("/clinician/invite")
 async def invite_submit(request: Request) -> Response:
-    actor = require_clinician(request)
     form = await request.form()
+    return await run_in_threadpool(_invite_submit, request, form)
+
+
+def _invite_submit(request: Request, form: FormData) -> Response:
+    actor = require_clinician(request)
     email = forms.text(form, "email")
     context: dict[str, Any] = {
         "title": "Invite a walker",

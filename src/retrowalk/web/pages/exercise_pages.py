@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from retrowalk.clinical.errors import ClinicalError
@@ -159,8 +160,12 @@ def _form_fields(problems: tuple[FieldProblem, ...], keys: list[str]) -> dict[st
 
 @router.post("/exercises/log")
 async def log_submit(request: Request) -> Response:
-    actor, walker_id, programme = _programme(request)
     form = await request.form()
+    return await run_in_threadpool(_log_submit, request, form)
+
+
+def _log_submit(request: Request, form: FormData) -> Response:
+    actor, walker_id, programme = _programme(request)
     data, keys = _ticked(form, programme)
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
@@ -250,8 +255,12 @@ def clinician_context(ctx: AppContext, actor: Actor, walker_id: int) -> dict[str
 
 @router.post("/clinician/walkers/{walker_id}/exercises")
 async def switch(request: Request, walker_id: WalkerId) -> Response:
-    actor = require_clinician(request)
     form = await request.form()
+    return await run_in_threadpool(_switch, request, form, walker_id)
+
+
+def _switch(request: Request, form: FormData, walker_id: WalkerId) -> Response:
+    actor = require_clinician(request)
     enabled = forms.yes_no(form, "enabled")
     data = {
         "exercise_key": forms.text(form, "exercise_key"),

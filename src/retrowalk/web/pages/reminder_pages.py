@@ -15,6 +15,8 @@ import calendar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from retrowalk.present import vocabulary as vocab
 from retrowalk.reports.calendar_feed import calendar_ics
@@ -74,8 +76,12 @@ def reminders_page(request: Request) -> Response:
 
 @router.post("/reminders")
 async def reminders_renew(request: Request) -> Response:
-    actor, walker_id = require_walker(request)
     form = await request.form()
+    return await run_in_threadpool(_reminders_renew, request, form)
+
+
+def _reminders_renew(request: Request, form: FormData) -> Response:
+    actor, walker_id = require_walker(request)
     ctx = web_state(request).ctx
     had_link = reminders.calendar_link(ctx, actor, walker_id) is not None
     reminders.renew_calendar_link(ctx, actor, walker_id)

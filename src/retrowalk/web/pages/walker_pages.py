@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from retrowalk.clinical import red_flags
@@ -128,8 +129,12 @@ def screening_form(request: Request) -> Response:
 
 @router.post("/onboarding/screening")
 async def screening_submit(request: Request) -> Response:
-    actor, walker_id = require_walker(request)
     form = await request.form()
+    return await run_in_threadpool(_screening_submit, request, form)
+
+
+def _screening_submit(request: Request, form: FormData) -> Response:
+    actor, walker_id = require_walker(request)
     health = health_fields(request)
     questions = {
         **PARQ_FIELDS,
@@ -210,8 +215,12 @@ def tests_form(request: Request) -> Response:
 
 @router.post("/onboarding/tests")
 async def tests_submit(request: Request) -> Response:
-    actor, walker_id = require_walker(request)
     form = await request.form()
+    return await run_in_threadpool(_tests_submit, request, form)
+
+
+def _tests_submit(request: Request, form: FormData) -> Response:
+    actor, walker_id = require_walker(request)
     values: dict[str, Any] = {name: forms.optional(form, name) for name in TEST_FIELDS}
     values["chair_stand_used_arms"] = forms.checked(form, "chair_stand_used_arms")
     db = web_state(request).ctx
@@ -515,8 +524,12 @@ def _session_data(form: FormData) -> dict[str, Any]:
 
 @router.post("/log")
 async def log_submit(request: Request) -> Response:
-    actor, walker_id = require_walker(request)
     form = await request.form()
+    return await run_in_threadpool(_log_submit, request, form)
+
+
+def _log_submit(request: Request, form: FormData) -> Response:
+    actor, walker_id = require_walker(request)
     data = _session_data(form)
     db = web_state(request).ctx
     asked_another = forms.text(form, "asked_another") == "1"
@@ -602,8 +615,12 @@ def checkin_form(request: Request) -> Response:
 
 @router.post("/checkin")
 async def checkin_submit(request: Request) -> Response:
-    actor, walker_id = require_walker(request)
     form = await request.form()
+    return await run_in_threadpool(_checkin_submit, request, form)
+
+
+def _checkin_submit(request: Request, form: FormData) -> Response:
+    actor, walker_id = require_walker(request)
     db = web_state(request).ctx
     values: dict[str, Any] = {
         "session_id": forms.optional(form, "session_id"),
@@ -687,8 +704,12 @@ def red_flags_form(request: Request) -> Response:
 
 @router.post("/red-flags")
 async def red_flags_submit(request: Request) -> Response:
-    actor, walker_id = require_walker(request)
     form = await request.form()
+    return await run_in_threadpool(_red_flags_submit, request, form)
+
+
+def _red_flags_submit(request: Request, form: FormData) -> Response:
+    actor, walker_id = require_walker(request)
     ticked = [v for v in form.getlist("new_red_flags") if isinstance(v, str) and v]
     values: dict[str, Any] = {"new_red_flags": ticked, NONE_FIELD: forms.checked(form, NONE_FIELD)}
     try:
