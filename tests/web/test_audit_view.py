@@ -101,7 +101,7 @@ def test_an_entry_says_which_restriction_and_which_adverse_events(world: World) 
     with world.client() as client:
         sign_in(client, world.clinician_a)
         page = client.get(f"/clinician/walkers/{person.walker.id}/audit").text
-    assert "a restriction followed from this record" in page
+    assert "a restriction followed from this session" in page
     assert "restrictions: adverse-event review" in page
     assert "adverse events: near fall" in page
     # found by the outside-in test: codes and Python words in the line of an entry

@@ -61,6 +61,9 @@ CHECKIN_COLUMNS: Final[tuple[str, ...]] = (
     "decision",
     "next_plan_version",
 )
+"""One row per next-morning check-in, and per session decided without one
+(``report_missing``). ``rest_day``: the decision made a rest day (next-morning pain, RULES.md
+§3 amendments), as stored with the decision — ``false`` on a missing report."""
 RED_FLAG_REPORT_COLUMNS: Final[tuple[str, ...]] = (
     "walker_id",
     "red_flag_report_id",
@@ -105,6 +108,10 @@ DECISION_COLUMNS: Final[tuple[str, ...]] = (
     "reason_extrapolation",
     "reason_sources",
 )
+"""One row per reason of each decision (a decision without reasons: one row). ``local_date``:
+the walker's own date (her time zone), which orders the rows; ``decided_at_utc``: the moment
+the decision's record was stored (every kind stores one), never a time made up from a date —
+tests entered for an earlier day are timed when they were recorded."""
 TABLES: Final[dict[str, tuple[str, ...]]] = {
     "sessions": SESSION_COLUMNS,
     "checkins": CHECKIN_COLUMNS,

@@ -1,12 +1,16 @@
 """Every decision in a record with its reasons, oldest first: the PDF lists them, the CSV
 table ``decisions`` has one row per reason. The same sources as the clinician's page
 (screenings, assessments, plan versions, check-ins, missed reports, red-flag reports,
-clearances)."""
+clearances).
+
+Each decision is dated by the walker's own calendar date (her time zone, as every other
+record), and timed by the moment its record was stored — a screening at 23:30 in Honolulu is
+on the walker's day, not the next UTC day, and no time is made up from a date."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
 from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.clinical.reasons import Reason
@@ -18,6 +22,7 @@ from retrowalk.clinical.red_flags import (
 )
 from retrowalk.present import vocabulary as vocab
 from retrowalk.reports.warning_signs import NONE_NEW, RECORDED_BY
+from retrowalk.services.clock import local_date
 from retrowalk.services.schemas import HistoryOut, RedFlagReportOut
 
 
@@ -26,9 +31,11 @@ class Decision:
     """One decision: when, from which record, what was decided, and why."""
 
     at: datetime
-    """When it was made (UTC); a record kept by local date counts from 00:00 UTC that day."""
+    """When it was made (UTC): the stored time its record was written (``created_at``), never
+    one made up from a date. Every kind of record stores one."""
     day: date
-    """The walker's local date where the record has one, else the UTC date."""
+    """The walker's local date: the record's own (a check-in, a plan's first day, the tests'
+    day), else the date of ``at`` in the walker's time zone (a screening, a clearance)."""
     record_kind: str
     """``screening``, ``assessment``, ``plan``, ``checkin``, ``missed_report``,
     ``red_flag_report``, ``clearance``."""
@@ -64,18 +71,16 @@ def red_flag_report_reasons(report: RedFlagReportOut) -> tuple[Reason, ...]:
     )
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
-
-
 def decisions_of(record: HistoryOut) -> list[Decision]:
-    """The decisions of ``record``, oldest first (ties: by kind, then id)."""
+    """The decisions of ``record``, oldest first: by the walker's date, then the time each was
+    stored (ties: by kind, then id)."""
+    zone = record.walker.timezone
     found: list[Decision] = []
     for s in record.screenings:
         found.append(
             Decision(
                 at=s.created_at,
-                day=s.created_at.astimezone(UTC).date(),
+                day=local_date(s.created_at, zone),
                 record_kind="screening",
                 record_id=s.id,
                 decision=s.outcome,
@@ -87,7 +92,7 @@ def decisions_of(record: HistoryOut) -> list[Decision]:
     for a in record.assessments:
         found.append(
             Decision(
-                at=_day_start(a.local_date),
+                at=a.created_at,
                 day=a.local_date,
                 record_kind="assessment",
                 record_id=a.id,
@@ -115,7 +120,7 @@ def decisions_of(record: HistoryOut) -> list[Decision]:
     for c in record.checkins:
         found.append(
             Decision(
-                at=_day_start(c.local_date),
+                at=c.created_at,
                 day=c.local_date,
                 record_kind="checkin",
                 record_id=c.id,
@@ -128,7 +133,7 @@ def decisions_of(record: HistoryOut) -> list[Decision]:
     for m in record.missed_reports:
         found.append(
             Decision(
-                at=_day_start(m.local_date),
+                at=m.created_at,
                 day=m.local_date,
                 record_kind="missed_report",
                 record_id=m.id,
@@ -153,7 +158,7 @@ def decisions_of(record: HistoryOut) -> list[Decision]:
         found.append(
             Decision(
                 at=cl.created_at,
-                day=cl.created_at.astimezone(UTC).date(),
+                day=local_date(cl.created_at, zone),
                 record_kind="clearance",
                 record_id=cl.id,
                 decision="cleared",
@@ -161,5 +166,5 @@ def decisions_of(record: HistoryOut) -> list[Decision]:
                 reasons=(),
             )
         )
-    found.sort(key=lambda d: (d.at, d.record_kind, d.record_id))
+    found.sort(key=lambda d: (d.day, d.at, d.record_kind, d.record_id))
     return found

@@ -9,7 +9,10 @@ fetcher refuses every URL that is not inline ``data:``, and the fonts are the ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Final, Literal
 
@@ -27,6 +30,7 @@ from retrowalk.reports.adherence import adherence_of
 from retrowalk.reports.decisions import decisions_of
 from retrowalk.reports.record import WalkerRecord
 from retrowalk.reports.warning_signs import NONE_NEW, lifted_by_clearance, warning_signs
+from retrowalk.services.clock import local_date
 from retrowalk.services.schemas import AssessmentOut, CheckinOut
 
 PageSize = Literal["A4", "Letter"]
@@ -130,6 +134,11 @@ def _morning_by_session(checkins: tuple[CheckinOut, ...]) -> dict[int, CheckinOu
     return {c.session_id: c for c in checkins}
 
 
+def _local_day(timezone: str) -> Callable[[datetime], date]:
+    """The walker's date of a stored instant: the report dates everything by her calendar."""
+    return partial(local_date, timezone=timezone)
+
+
 def report_html(record: WalkerRecord, *, page_size: PageSize = "A4") -> str:
     """The report as a self-contained HTML document (what :func:`report_pdf` prints)."""
     if page_size not in PAGE_SIZES:
@@ -159,6 +168,7 @@ def report_html(record: WalkerRecord, *, page_size: PageSize = "A4") -> str:
             charts=[_printable(c) for c in progress_charts(history)],
             koos_rows=_koos_rows(history.assessments),
             decisions=decisions_of(history),
+            local_day=_local_day(history.walker.timezone),
             morning=_morning_by_session(history.checkins),
             adverse=adverse,
             vocab=vocab,

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 from retrowalk.services.access import staff_walker_for
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import parse
+from retrowalk.services.record_names import RECORD_NAMES, record_name, record_noun
 from retrowalk.services.schemas import Actor, AuditEntryOut, AuditFilter, AuditPage, AuditPerson
 from retrowalk.store import audit_queries
 from retrowalk.store import repositories as repo
@@ -22,7 +23,11 @@ from retrowalk.store.models import Account, AuditEntry
 ACTION_WORDS: dict[str, str] = {
     "walker.enrol": "enrolled the walker",
     "walker.reassign": "moved the walker to another clinician",
+    "invitation.create": "sent an invitation",
+    "invitation.reissue": "sent the invitation again",
+    "invitation.withdraw": "withdrew the invitation",
     "invitation.accept": "created their account from the invitation",
+    "account.create": "created the account",
     "screening.record": "answered the safety screening",
     "assessment.record": "recorded the baseline tests",
     "prescription.start": "made the starting plan",
@@ -30,7 +35,8 @@ ACTION_WORDS: dict[str, str] = {
     "prescription.adjust": "changed the plan",
     "prescription.reassess": "updated the plan after a reassessment",
     "session.log": "logged a session",
-    "restriction.add": "a restriction followed from this record",
+    "session.outside_supervision": "logged a session without the supervision the plan asks for",
+    "session.adverse_events_added": "added what went wrong to a logged session",
     "checkin.missing_report": "decided without a next-morning report",
     "red_flag_report.record": "answered the questions about warning signs (red flags)",
     "note.add": "added a note",
@@ -46,24 +52,27 @@ ACTION_WORDS: dict[str, str] = {
     "exercise.switch_on": "switched a strengthening exercise on",
     "exercise.switch_off": "switched a strengthening exercise off",
 }
-"""Actions in words; an action not listed is shown by its kind (see :func:`action_words`)."""
-KIND_WORDS: dict[str, str] = {
-    "checkin": "next-morning check-in",
-    "red_flag_report": "warning signs (red flags) reported",
-    "clearance": "recorded a clearance",
-    "prescription": "plan",
-    "session": "session",
-    "recording": "movement recording",
-}
+"""Actions in words; an action not listed is shown by the kind of record it is about and the
+rest of its code ("Check-in: progress", see :func:`action_words`)."""
+FROM_RECORD = "restriction.add"
+"""The entry written when a record added a restriction: its words name that record."""
 
 
-def action_words(action: str) -> str:
-    """``session.log`` → "logged a session"; ``checkin.progress`` → "next-morning check-in:
-    progress"."""
+def action_words(action: str, entity: str | None = None) -> str:
+    """``session.log`` → "logged a session"; ``checkin.progress`` → "Check-in: progress";
+    ``restriction.add`` of a check-in → "a restriction followed from this check-in".
+
+    ``entity``: the kind of record the entry is about (the filter list has only the action).
+    Every kind is named from :data:`~retrowalk.services.record_names.RECORD_NAMES`, never by
+    its code."""
+    if action == FROM_RECORD:
+        where = record_noun(entity) if entity is not None and entity in RECORD_NAMES else "record"
+        return f"a restriction followed from this {where}"
     if action in ACTION_WORDS:
         return ACTION_WORDS[action]
     kind, _, rest = action.partition(".")
-    head = KIND_WORDS.get(kind, kind.replace("_", " "))
+    named = kind if kind in RECORD_NAMES or entity is None else entity
+    head = record_name(named)
     return f"{head}: {rest.replace('_', ' ')}" if rest else head
 
 
@@ -75,7 +84,8 @@ def _entry(row: AuditEntry, actor: Account | None) -> AuditEntryOut:
         actor_name=actor.display_name if actor is not None else "retrowalk",
         actor_role=row.actor_role,
         action=row.action,
-        what=action_words(row.action),
+        what=action_words(row.action, row.entity),
+        record=record_name(row.entity),
         entity=row.entity,
         entity_id=row.entity_id,
         detail=dict(row.detail_json or {}),

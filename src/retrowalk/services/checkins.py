@@ -349,8 +349,9 @@ def _store_checkin(
         after = record_added(
             tx, actor, walker, before, policy=policy, entity="checkin", entity_id=row.id, at=at
         )
+        # The reply reads the rest day from the stored decision, as the history does.
         return checkin_out(row, decision.reasons, next_row).model_copy(
-            update={"rest_day": decision.rest_day, "restrictions": active_out(tx, after)}
+            update={"restrictions": active_out(tx, after)}
         )
 
 

@@ -90,6 +90,7 @@ def assessment_out(row: Assessment) -> AssessmentOut:
     return AssessmentOut(
         id=row.id,
         walker_id=row.walker_id,
+        created_at=row.created_at,
         local_date=row.local_date,
         kind=row.kind,
         fall_risk=level if level in ("low", "high", "not_known") else None,
@@ -163,6 +164,27 @@ def session_out(row: WalkSession, *, created: bool = True) -> SessionOut:
     )
 
 
+REST_DAY_REASON = "progression.rest_day"
+"""The code of the reason a decision gives when next-morning pain makes a rest day
+(``clinical.pain_monitoring.is_rest_day``)."""
+
+
+def started_rest_day(next_rx: Prescription | None) -> bool:
+    """Whether the decision stored with this plan version made a rest day.
+
+    Read from what the decision stored (its ``rest_day``, or on a version stored without that
+    field its rest-day reason), not recomputed: the history, the exports and the check-in's
+    own reply then say the same, whatever the policy has become since."""
+    if next_rx is None:
+        return False
+    flag = (next_rx.decision_json or {}).get("rest_day")
+    if isinstance(flag, bool):
+        return flag
+    return any(
+        isinstance(r, dict) and r.get("code") == REST_DAY_REASON for r in next_rx.reasons_json or ()
+    )
+
+
 def checkin_out(
     row: Checkin, decision_reasons: tuple[Reason, ...], next_rx: Prescription | None
 ) -> CheckinOut:
@@ -171,6 +193,7 @@ def checkin_out(
         id=row.id,
         walker_id=row.walker_id,
         session_id=row.session_id,
+        created_at=row.created_at,
         local_date=row.local_date,
         pain_nprs=row.pain_nprs,
         stiffness_nprs=row.stiffness_nprs,
@@ -178,6 +201,7 @@ def checkin_out(
         decision=row.decision,
         reasons=decision_reasons,
         next_prescription=prescription_out(next_rx) if next_rx is not None else None,
+        rest_day=started_rest_day(next_rx),
     )
 
 
@@ -202,6 +226,7 @@ def missed_report_out(
         id=row.id,
         walker_id=row.walker_id,
         session_id=row.session_id,
+        created_at=row.created_at,
         local_date=row.local_date,
         decision=row.decision,
         reasons=decision_reasons,

@@ -55,6 +55,7 @@ from retrowalk.services.access import walker_for
 from retrowalk.services.context import AppContext
 from retrowalk.services.policies import WalkerInPolicy, policy_in, policy_timeline
 from retrowalk.services.record_cache import RecordCache
+from retrowalk.services.record_names import record_name
 from retrowalk.services.schemas import (
     Actor,
     AddedOut,
@@ -414,6 +415,7 @@ class _Names:
 def _trigger_out(trigger: Trigger, names: _Names) -> TriggerOut:
     return TriggerOut(
         source=trigger.source,
+        source_name=record_name(trigger.source.value),
         record_id=trigger.record_id,
         at=trigger.at,
         recorded_by=trigger.recorded_by,

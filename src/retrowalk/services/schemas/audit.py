@@ -50,6 +50,8 @@ class AuditEntryOut(FrozenModel):
     action: str
     what: str
     """The action in words ("logged a session")."""
+    record: str
+    """The kind of record it is about, in words ("Check-in"; ``entity`` is its code)."""
     entity: str
     entity_id: int | None
     detail: dict[str, Any]

@@ -154,7 +154,10 @@ class StartPreviewOut(FrozenModel):
 class AssessmentOut(FrozenModel):
     id: int
     walker_id: int
+    created_at: datetime
+    """When it was recorded (UTC): the moment its verdicts were made."""
     local_date: date
+    """The walker's date of the tests (may be earlier than the day they were recorded)."""
     kind: str
     fall_risk: Literal["low", "high", "not_known"] | None
     """The verdict of this assessment's tests (None: no physical test, e.g. KOOS only)."""

@@ -17,6 +17,8 @@ class TriggerOut(FrozenModel):
     """A record that set a restriction: what, when, who recorded it, and why."""
 
     source: Source
+    source_name: str
+    """The kind of record in the clinician's words ("Check-in"), never its code."""
     record_id: int | None
     at: datetime
     recorded_by: int | None

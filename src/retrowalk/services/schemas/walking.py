@@ -234,6 +234,8 @@ class CheckinOut(FrozenModel):
     id: int
     walker_id: int
     session_id: int
+    created_at: datetime
+    """When the check-in was recorded (UTC): the moment its decision was made."""
     local_date: date
     pain_nprs: int
     stiffness_nprs: int | None
@@ -242,6 +244,9 @@ class CheckinOut(FrozenModel):
     reasons: tuple[Reason, ...]
     next_prescription: PrescriptionOut | None
     rest_day: bool = False
+    """The decision made this a rest day (next-morning pain, RULES.md §3 amendments): read
+    from the decision stored with the next plan version, so the history says what the reply
+    said."""
     restrictions: tuple[RestrictionOut, ...] = ()
     """The walker's active restrictions after this check-in."""
 
@@ -275,6 +280,8 @@ class MissedReportOut(FrozenModel):
     id: int
     walker_id: int
     session_id: int
+    created_at: datetime
+    """When the session was decided without its report (UTC)."""
     local_date: date
     decision: Decision
     reasons: tuple[Reason, ...]
