@@ -70,3 +70,15 @@ def test_the_history_json_says_which_morning_made_a_rest_day(
     assert [c["rest_day"] for c in found.values()].count(True) == 1
     recorded = datetime.fromisoformat(found[rest_id]["created_at"])
     assert recorded == datetime.fromisoformat(morning(T0 + timedelta(days=2))["at"])
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx`")
+def test_the_clinicians_page_names_the_check_in_that_set_a_restriction(
+    clinic: tuple[Any, Person, int, int],
+) -> None:
+    """The rest day's trigger reads "Check-in of …", never the record's code ("Checkin")."""
+    client, physio, walker_id, _ = clinic
+    sign_in(client, physio)
+    page = client.get(f"/clinician/walkers/{walker_id}").text
+    assert "Check-in of " in page
+    assert "Checkin of" not in page
