@@ -242,11 +242,13 @@ URGENCY_WORDS: Final[Mapping[RedFlagUrgency, str]] = {
 
 
 def red_flag_reason(flag: KneeRedFlag, code_prefix: str = "screening.red_flag") -> Reason:
-    """The reason a red flag gives, in the walker's words: what is wrong and how soon."""
+    """The reason a red flag gives, in the walker's words (what is wrong and how soon) and in
+    the clinician's (its clinical name and how soon)."""
     info = flag.info
     return Reason(
         code=f"{code_prefix}.{flag.value}",
         message=f"Red flag: {info.statement}, so you need {URGENCY_WORDS[info.urgency]}.",
+        clinician_message=f"Red flag: {red_flag_for_clinician(flag)}.",
         sources=info.sources,
         policy=flag is KneeRedFlag.KNEE_GIVING_WAY,
     )
