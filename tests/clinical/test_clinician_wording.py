@@ -27,9 +27,7 @@ from tests.clinical.test_progression import history, morning, session
 ADDRESSED = re.compile(r"\byou(r|rs|rself)?\b", re.IGNORECASE)
 QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
 ALL_YES = SteadiAnswers(fell_past_12_months=True, feels_unsteady=True, worries_about_falling=True)
-ALL_NO = SteadiAnswers(
-    fell_past_12_months=False, feels_unsteady=False, worries_about_falling=False
-)
+ALL_NO = SteadiAnswers(fell_past_12_months=False, feels_unsteady=False, worries_about_falling=False)
 
 
 def addressed(reasons: Iterable[Reason]) -> list[str]:
@@ -132,9 +130,7 @@ def test_fall_risk_reassessment_clearance_and_speed_reasons_have_the_clinicians_
     reasons += apply_reassessment(flat, high).reasons
     supervised = apply_reassessment(flat, high).next
     low = assess_fall_risk(
-        FallRiskTests(
-            age_years=70, sex=Sex.FEMALE, tug_s=9.0, tandem_stance_s=12.0, steadi=ALL_NO
-        )
+        FallRiskTests(age_years=70, sex=Sex.FEMALE, tug_s=9.0, tandem_stance_s=12.0, steadi=ALL_NO)
     )
     reasons += apply_reassessment(supervised, low).reasons
     reasons += clinician_lift_fall_risk(supervised, "Reassessed in clinic: steady.").reasons[-1:]

@@ -23,6 +23,7 @@ from retrowalk.clinical.restriction_models import RestrictionKind
 from retrowalk.clinical.screening import ScreeningOutcome
 from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.clinical.surfaces import SURFACE_WORDS, Surface
+from retrowalk.present.numbers import speed_words
 from retrowalk.services.schemas import Decision, Flag, Role, TodayStatus
 
 E = TypeVar("E", bound=StrEnum)
@@ -307,3 +308,10 @@ def knee(condition: object, side: object, form: Form = "long") -> str:
     where = str(getattr(side, "value", side))
     knees = "both knees" if where == "both" else f"{where} knee"
     return f"{CONDITIONS.words(condition, form)}, {knees}"
+
+
+def plan_words(duration_min: float, speed_m_s: float, surface: object) -> str:
+    """A plan in one line for the walker: ``10 minutes at 0.75 m/s (2.7 km/h), on a treadmill
+    with handrails`` (the log form says it where its boxes are empty)."""
+    minutes = "1 minute" if duration_min == 1 else f"{duration_min:g} minutes"
+    return f"{minutes} at {speed_words(speed_m_s)}, on {SURFACES.long(surface)}"

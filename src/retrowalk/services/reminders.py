@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from retrowalk.clinical.restriction_models import Effect
 from retrowalk.services import plans
 from retrowalk.services.access import walker_for
-from retrowalk.services.clock import local_date
+from retrowalk.services.clock import local_date, local_time
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import AccessDenied
 from retrowalk.services.numbers import whole_number_or_none
@@ -110,13 +110,15 @@ def upcoming_in(tx: Session, walker: Walker, at: datetime) -> UpcomingOut:
             stopped=stopped,
         )
     details = plan.prescription_json if plan is not None else {}
+    next_session = planned[0] if planned else None
     return UpcomingOut(
         local_date=today,
-        next_session=planned[0] if planned else None,
+        next_session=next_session,
         checkin_tomorrow=logged_today,
         planned_sessions=planned,
         checkins=mornings,
         session_time=SESSION_TIME,
+        usual_time_passed=next_session == today and local_time(at, walker.timezone) > SESSION_TIME,
         checkin_time=CHECKIN_TIME,
         duration_min=plan.duration_min if plan is not None else None,
         warm_and_cool_min=float(details.get("warm_up_min") or 0)
