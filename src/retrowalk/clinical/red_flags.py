@@ -195,7 +195,7 @@ RED_FLAGS: Final[Mapping[KneeRedFlag, RedFlagInfo]] = {
         urgency=RedFlagUrgency.SOON,
         action=(
             "Do not walk backward again until your clinician or a doctor has checked your "
-            "knee: contact them today and tell them it gave way."
+            "knee: contact them soon and tell them it gave way."
         ),
         sources=RED_FLAG_SOURCES,
     ),
@@ -239,6 +239,15 @@ URGENCY_WORDS: Final[Mapping[RedFlagUrgency, str]] = {
     RedFlagUrgency.SAME_DAY: "a doctor today",
     RedFlagUrgency.SOON: "a doctor soon",
 }
+
+URGENCY_WHEN: Final[Mapping[RedFlagUrgency, str]] = {
+    RedFlagUrgency.URGENT: "now",
+    RedFlagUrgency.SAME_DAY: "today",
+    RedFlagUrgency.SOON: "soon",
+}
+"""The one word of each urgency that a flag's action and every sentence quoting the flag
+share (found by the outside-in test: the knee giving way read "soon" and "today" on one
+page)."""
 
 
 def red_flag_reason(flag: KneeRedFlag, code_prefix: str = "screening.red_flag") -> Reason:

@@ -286,6 +286,14 @@ ROLES = Vocabulary(
     },
 )
 
+RED_FLAGS_BEFORE_LOGGING = (
+    "Before you log a session, please answer the questions about warning signs. Your morning "
+    "check-in after your session on {day} was closed without your answers, because another "
+    "session was logged first. It takes a moment."
+)
+"""The top of the log form while the warning-sign questions wait (found by the outside-in
+test: the form said nothing, and the refusal after it came as "Please check: …")."""
+
 ALL: tuple[Vocabulary[StrEnum], ...] = (
     SURFACES,
     DECISIONS,
