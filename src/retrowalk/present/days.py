@@ -17,9 +17,11 @@ def day_words(day: date, today: date) -> str:
     return spoken_date(day)
 
 
-def date_words(day: date, *, year: bool = False) -> str:
-    """A date in a sentence: ``Tuesday 2 December`` (``Tuesday 2 December 2026``)."""
-    return f"{spoken_date(day)} {day.year}" if year else spoken_date(day)
+def date_words(day: date, *, weekday: bool = True, year: bool = False) -> str:
+    """A date in a sentence: ``Tuesday 2 December``; without the weekday ``2 December``, with
+    the year ``Tuesday 2 December 2026`` (never ``02 December``: found by the outside-in test)."""
+    words = spoken_date(day) if weekday else f"{day.day} {day.strftime('%B')}"
+    return f"{words} {day.year}" if year else words
 
 
 def next_session_words(day: date, today: date, usual: time, usual_time_passed: bool) -> str:

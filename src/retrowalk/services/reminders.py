@@ -32,6 +32,7 @@ from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date, local_time
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import AccessDenied
+from retrowalk.services.exercises import programme_of
 from retrowalk.services.numbers import whole_number_or_none
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import restrictions_of
@@ -233,7 +234,11 @@ def printable_plan(ctx: AppContext, actor: Actor, walker_id: int) -> PrintablePl
             supervision_why=today.supervision_why,
             posture_cues=tuple(details.get("posture_cues", ())),
             safety_cues=tuple(details.get("safety_cues", ())),
-            exercises=tuple(details.get("strengthening", ())),
+            # the names /exercises shows, of the exercises on for her (found by the outside-in
+            # test: the print had the trial's names, and the knee-OA set for every condition)
+            exercises=tuple(
+                item.exercise.name for item in programme_of(tx, walker).items if item.enabled
+            ),
             step_rate_per_min=today.step_rate_per_min,
             clinician_name=clinician.display_name if clinician is not None else None,
             clinician_email=clinician.email if clinician is not None else None,
