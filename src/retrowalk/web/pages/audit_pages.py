@@ -16,7 +16,8 @@ from fastapi.responses import Response
 
 from retrowalk.clinical.red_flags import CLINICIAN_NAMES, KneeRedFlag
 from retrowalk.present import vocabulary as vocab
-from retrowalk.services import audit_view, restrictions
+from retrowalk.present.days import date_words
+from retrowalk.services import audit_view, restrictions, sessions
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import InvalidRequest
 from retrowalk.services.numbers import WholeNumberText, whole_number_or_none
@@ -90,18 +91,27 @@ adjustment or a move (found by the outside-in test: the API had it, the page cut
 LINE_MAX = 160
 
 
-def detail_words(detail: dict[str, Any], clinician_words: Mapping[str, str] | None = None) -> str:
+def detail_words(
+    detail: dict[str, Any],
+    clinician_words: Mapping[str, str] | None = None,
+    session_days: Mapping[int, date] | None = None,
+) -> str:
     """A short line of an entry's detail (``reason: … · decision: progress · email: ann@…``).
 
     ``clinician_words`` turns a stored sentence of the walker's ("Knee pain at your morning
     check-in…", what a clearance lifted) into the clinician's; one not found is shown as
-    stored."""
+    stored. ``session_days`` names a session by its day ("session of Tuesday 2 December"),
+    not its id."""
     said = clinician_words or {}
+    days = session_days or {}
     first: list[str] = []
     parts: list[str] = []
     for key, value in sorted(detail.items()):
         word = WORDS.get(key)
         if key in LEFT_OUT:
+            continue
+        if key == "session_id" and isinstance(value, int) and value in days:
+            parts.append(f"session of {date_words(days[value])}")
             continue
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             if key == "lifted":  # what a clearance lifted: sentences, stored as the walker's
@@ -158,6 +168,7 @@ def audit_page(
         result = audit_view.walker_audit(web_state(request).ctx, actor, walker_id, {})
     pages = max(1, -(-result.total // PAGE_SIZE))
     said = _clinician_words(web_state(request).ctx, actor, walker_id)
+    days = sessions.session_days(web_state(request).ctx, actor, walker_id)
     return render(
         request,
         "team/audit.html",
@@ -170,7 +181,7 @@ def audit_page(
             "pages": pages,
             "error": error,
             "action_words": audit_view.action_words,
-            "detail_words": lambda detail: detail_words(detail, said),
+            "detail_words": lambda detail: detail_words(detail, said, days),
             "query": {k: v for k, v in values.items() if v},
         },
         status_code=422 if error else 200,
