@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
+from retrowalk.clinical.prescription import MAX_DURATION_MIN
 from retrowalk.present.days import date_words
 from retrowalk.services import history
-from tests.web.conftest import World, invite_walker, sign_in
+from tests.web.conftest import World, form_csrf, invite_walker, sign_in
 from tests.web.planned_walkers import send, text_of
 
 _n = count()
@@ -74,3 +75,30 @@ def test_the_audit_names_a_session_by_its_day(world: World) -> None:
         page = text_of(desk.get(f"/clinician/walkers/{walker_id}/audit").text)
     assert f"session of {date_words(walked.local_date)}" in page
     assert "session id" not in page
+
+
+@pytest.mark.parametrize("typed", ["12.5", "12,5", "45", "0"])
+def test_the_adjust_forms_minutes_say_the_range_and_that_they_are_whole(
+    world: World, typed: str
+) -> None:
+    """Found by the outside-in test: "Minutes: please write a whole number … like 12" said no
+    range, and "at most 30" not that minutes are whole."""
+    assert world.walker_a.walker is not None
+    page_path = f"/clinician/walkers/{world.walker_a.walker.id}"
+    with world.client() as desk:
+        sign_in(desk, world.clinician_a)
+        form = desk.get(page_path).text
+        answer = desk.post(
+            f"{page_path}/adjust",
+            data={
+                "csrf_token": form_csrf(form),
+                "duration_min": typed,
+                "adjust_reason": "Walks easily; the knee settles by the evening.",
+            },
+        )
+    assert answer.status_code == 422
+    box = re.search(r'id="duration_min-error"[^>]*>(.*?)</p>', answer.text, re.S)
+    assert box is not None
+    words = text_of(box.group(1))
+    assert "whole number" in words
+    assert f"from 1 to {MAX_DURATION_MIN}" in words
