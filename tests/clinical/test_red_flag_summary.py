@@ -6,9 +6,17 @@ but the walker's page, while the locked knee needs emergency care now."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from retrowalk.clinical.red_flags import RED_FLAGS, KneeRedFlag, red_flag_reason
+from retrowalk.clinical.red_flags import (
+    RED_FLAGS,
+    URGENCY_WHEN,
+    KneeRedFlag,
+    red_flag_for_clinician,
+    red_flag_reason,
+)
 from retrowalk.clinical.restriction_models import Restriction, RestrictionKind
 from retrowalk.clinical.restrictions import active_restrictions
 from retrowalk.clinical.walker_record import WalkerRecord
@@ -34,7 +42,7 @@ def test_a_locked_knee_then_a_knee_giving_way_is_listed_as_emergency_care() -> N
     )
     assert stop.summary == red_flag_reason(LOCKED).message
     assert "emergency care now" in stop.summary
-    # what to do, most urgent first: the emergency before "contact them today"
+    # what to do, most urgent first: the emergency before "contact them soon"
     assert stop.what_to_do == (RED_FLAGS[LOCKED].action, RED_FLAGS[GIVING_WAY].action)
 
 
@@ -81,3 +89,27 @@ def test_the_line_of_other_restrictions_is_still_the_newest_reason() -> None:
     found = rest.of(RestrictionKind.REST_DAY)
     assert found is not None
     assert found.summary == found.triggers[-1].reasons[0].message
+
+
+@pytest.mark.parametrize("flag", list(KneeRedFlag))
+def test_each_flag_has_one_urgency_in_every_sentence_that_quotes_it(flag: KneeRedFlag) -> None:
+    """Found by the outside-in test of the words: the knee giving way read "a doctor soon"
+    and "contact them today" on one page. A flag's action, its reason for the walker and for
+    the clinician, and the lines of its restriction all say one time: now, today or soon."""
+    when = URGENCY_WHEN[flag.info.urgency]
+    others = [w for w in URGENCY_WHEN.values() if w != when]
+    stop = _red_flag(WalkerRecord(red_flag_reports=(report(0, flag),)))
+    reason = red_flag_reason(flag)
+    quoting = (
+        flag.info.action,
+        reason.message,
+        reason.for_clinician,
+        red_flag_for_clinician(flag),
+        stop.summary,
+        stop.clinician_summary,
+        *stop.what_to_do,
+    )
+    for sentence in quoting:
+        words = set(re.findall(r"[a-z]+", sentence.lower()))
+        assert when in words, (when, sentence)
+        assert not words & set(others), (others, sentence)

@@ -219,9 +219,11 @@ def test_the_pdf_lists_every_warning_sign_and_what_the_clearance_lifted(story: S
         f"{RED_FLAGS[GIVING_WAY].statement}, needing a doctor soon — red-flag report of" in lifted
     )
     assert RED_FLAGS[HOT].statement not in lifted  # reported after the clearance: still open
-    # the open restriction's line is the hot knee (the only open flag)
+    # the open restriction's line is the hot knee (the only open flag), in the clinician's
+    # words, not the walker's tick (found by the outside-in test of the words)
     active = text.split("Active restrictions")[1].split("Warning signs (red flags)")[0]
-    assert RED_FLAGS[HOT].statement in active
+    assert f"Red flag: {CLINICIAN_NAMES[HOT]}, needing a doctor today" in active
+    assert RED_FLAGS[HOT].statement not in active
 
 
 def test_a_period_without_a_warning_sign_says_so(story: Story) -> None:

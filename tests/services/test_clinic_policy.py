@@ -65,7 +65,7 @@ def test_only_an_administrator_changes_it_and_every_change_is_audited(ctx: AppCo
         ({"speed_step_fraction": 0.5}, "faster", "speed_step_fraction", "at most 0.1"),
         ({"cool_down_min": "abc"}, "longer", "cool_down_min", "whole number"),
         ({"warp_speed": 1}, "why not", "warp_speed", "is not a policy"),
-        ({"high_risk_surfaces": []}, "none at all", "high_risk_surfaces", "at least 1"),
+        ({"high_risk_surfaces": []}, "none at all", "high_risk_surfaces", "must not be empty"),
         ({"high_risk_surfaces": ["moon"]}, "moon walk", "high_risk_surfaces.0", "one of"),
         (
             {"high_risk_surfaces": ["flat_clear_known_path"]},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from retrowalk.clinical.fall_risk import CHAIR_STAND_COUNT_MAX
 from retrowalk.services.schemas import BaselineTestsIn, NoteIn
 from retrowalk.web import forms
 
@@ -41,8 +42,12 @@ def test_a_whole_number_box_takes_a_whole_number_in_digits(typed: str) -> None:
         return
     with pytest.raises(forms.FormError) as refused:
         forms.validate(BaselineTestsIn, form)
+    # with the box's range (found by the outside-in test of the words: no range was said)
     assert refused.value.fields == {
-        "chair_stand_count": "Please write a whole number with the digits 0 to 9, like 12."
+        "chair_stand_count": (
+            "Please write a whole number with the digits 0 to 9, from 0 to "
+            f"{CHAIR_STAND_COUNT_MAX} (no decimals)."
+        )
     }
 
 

@@ -228,7 +228,7 @@ def test_the_next_check_in_asks_since_the_session_whose_morning_was_skipped(
         assert 'data-status="checkin_first"' in today
         assert "data-red-flags-unasked" not in today  # the check-in asks them: not twice
         form = text_of(client.get("/checkin").text)
-    assert f"Is any of these new since your session on {hers.strftime('%A %d %B')}?" in form
+    assert f"Is any of these new since your session on {spoken_date(hers)}?" in form
 
 
 def test_a_red_flag_ticked_in_a_check_in_closed_meanwhile_is_kept_on_the_page_and_the_api(

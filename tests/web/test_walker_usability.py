@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from retrowalk.present.days import date_words
 from retrowalk.services import accounts, assessments, history, plans, screening, sessions
 from retrowalk.web import labels
 from retrowalk.web.passwords import hash_password
@@ -266,7 +267,7 @@ def test_a_session_logged_late_says_when_its_check_in_opens(world: World) -> Non
     log_session(world, person, datetime.now(UTC) - timedelta(days=1), late=True)
     today = plans.todays_prescription(world.ctx, person.actor, person.walker.id)
     assert today.checkin_opens_on == today.local_date + timedelta(days=1)
-    opens = today.checkin_opens_on.strftime("%A %d %B")
+    opens = date_words(today.checkin_opens_on)  # "Wednesday 3 December", never "03 December"
     with world.client() as client:
         sign_in(client, person)
         page = page_text(client.get("/today").text)

@@ -45,6 +45,11 @@ def clinician_lift_fall_risk(
             f"Fall-risk supervision lifted by a clinician: {reason.strip()}. After the first "
             f"{first} supervised sessions you may walk alone on a surface your plan allows."
         ),
+        clinician_message=(
+            f"Fall-risk supervision lifted by a clinician: {reason.strip()}. After the first "
+            f"{first} supervised sessions the walker may walk alone on a surface her plan "
+            "allows."
+        ),
         sources=("steadi",),
         policy=True,
     )

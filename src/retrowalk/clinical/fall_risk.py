@@ -428,11 +428,13 @@ def _steadi(steadi: SteadiAnswers | None, out: _Assessment) -> None:
     yes = steadi.yes_fields()
     if yes:
         asked = "; ".join(STEADI_QUESTIONS[name] for name in yes)
+        quoted = "; ".join(f"“{STEADI_QUESTIONS[name]}”" for name in yes)
         out.fire(
             FallRiskTest.STEADI_QUESTIONS,
             Reason(
                 code="fall_risk.steadi_questions",
                 message=f"Answered YES to the STEADI key question(s): {asked}",
+                clinician_message=f"Answered yes to the STEADI key question(s): {quoted}.",
                 sources=STEADI_QUESTION_SOURCES,
             ),
         )
@@ -532,8 +534,8 @@ def _verdict(out: _Assessment, policy: PolicyConfig, speed: float | None) -> Fal
         supervision = Supervision.EVERY_SESSION
         surfaces = policy.high_risk_surfaces
         consequence = (
-            f"High fall risk: every session supervised, on {describe_surfaces(surfaces)}, until "
-            "your clinician clears it after a reassessment that is low risk (retrowalk policy)."
+            "High fall risk: every session supervised, on {surfaces}, until {who} clears it "
+            "after a reassessment that is low risk (retrowalk policy)."
         )
     elif missing:
         level = FallRiskLevel.NOT_KNOWN
@@ -542,8 +544,8 @@ def _verdict(out: _Assessment, policy: PolicyConfig, speed: float | None) -> Fal
         consequence = (
             f"Fall risk not known: {' and '.join(missing)} "
             f"{'is' if len(missing) == 1 else 'are'} missing, and a skipped test never counts "
-            f"as normal. Until then every session is supervised, on "
-            f"{describe_surfaces(surfaces)}, as for a high risk (retrowalk policy)."
+            "as normal. Until then every session is supervised, on {surfaces}, as for a high "
+            "risk (retrowalk policy)."
         )
     else:
         level = FallRiskLevel.LOW
@@ -561,10 +563,18 @@ def _verdict(out: _Assessment, policy: PolicyConfig, speed: float | None) -> Fal
         )
         consequence = (
             f"Low fall risk: the first {first} sessions supervised, then unsupervised sessions "
-            f"are allowed on {describe_surfaces(surfaces)} (retrowalk policy)."
+            "are allowed on {surfaces} (retrowalk policy)."
         )
     out.reasons.append(
-        Reason(code="fall_risk.supervision", message=consequence, sources=(), policy=True)
+        Reason(
+            code="fall_risk.supervision",
+            message=consequence.format(surfaces=describe_surfaces(surfaces), who="your clinician"),
+            clinician_message=consequence.format(
+                surfaces=describe_surfaces(surfaces, for_clinician=True), who="a clinician"
+            ),
+            sources=(),
+            policy=True,
+        )
     )
     return FallRiskResult(
         level=level,

@@ -13,7 +13,7 @@ from typing import Final
 
 from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
-from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.reasons import THE_WALKERS, Reason
 
 PAIN_SAFE_MAX_NPRS: Final[int] = 2
 """Pain during exercise 0–2 of 10 is 'safe' (pain-monitoring model, RULES.md §3). Note:
@@ -59,18 +59,25 @@ def is_rest_day(
     if not (high or rise):
         return None
     usual = f"{usual_pain_nprs:g}/{NPRS_MAX}" if usual_pain_nprs is not None else "not known yet"
+    pain = f"{morning_pain_nprs}/{NPRS_MAX}"
     why = (
         f"at or above {policy.rest_day_pain_from_nprs}/{NPRS_MAX}"
         if high
-        else f"{policy.rest_day_rise_above_usual_nprs} or more points above your usual level"
+        else f"{policy.rest_day_rise_above_usual_nprs} or more points above {{whose}} usual level"
     )
     return Reason(
         code="progression.rest_day",
         message=(
-            f"Knee pain at your morning check-in was {morning_pain_nprs}/{NPRS_MAX}, {why} (your "
+            f"Knee pain at your morning check-in was {pain}, {why.format(whose='your')} (your "
             f"usual level is {usual}): rest from backward walking until your clinician says you "
             "may. Please do not walk backward, and contact your clinician: they will decide "
             "when you start again."
+        ),
+        clinician_message=(
+            f"Knee pain at the morning check-in was {pain}, "
+            f"{why.format(whose=THE_WALKERS)} (the walker's usual level is {usual}): a rest "
+            "day, no backward walking until a clinician clears it; the walker was asked to "
+            "contact her clinician."
         ),
         sources=PAIN_MODEL_SOURCES,
         policy=True,

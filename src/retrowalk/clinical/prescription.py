@@ -333,14 +333,17 @@ def start_prescription(
         supervision = fall_risk.supervision
         supervised_first = fall_risk.supervised_first_sessions
     start_speed = min(measured.speed_m_s, policy.start_speed_ceiling_m_s)
+    measured_words = (
+        f"{measured.speed_m_s:.2f} m/s ({measured.speed_m_s * KM_H_PER_M_S:.1f} km/h): "
+        "effects were larger at comfortable speed, and walking backward takes "
+        f"{BACKWARD_EXTRA_EFFORT_PCT[0]}–{BACKWARD_EXTRA_EFFORT_PCT[1]} % more effort "
+        "than forward, so slower is better."
+    )
     speed_reason = Reason(
         code="prescription.speed_measured",
-        message=(
-            f"Walk at your measured comfortable backward speed, "
-            f"{measured.speed_m_s:.2f} m/s ({measured.speed_m_s * KM_H_PER_M_S:.1f} km/h): "
-            "effects were larger at comfortable speed, and walking backward takes "
-            f"{BACKWARD_EXTRA_EFFORT_PCT[0]}–{BACKWARD_EXTRA_EFFORT_PCT[1]} % more effort "
-            "than forward, so slower is better."
+        message=f"Walk at your measured comfortable backward speed, {measured_words}",
+        clinician_message=(
+            f"The walker walks at her measured comfortable backward speed, {measured_words}"
         ),
         sources=COMFORTABLE_SPEED_SOURCES
         + (
@@ -350,15 +353,19 @@ def start_prescription(
         ),
     )
     if start_speed < measured.speed_m_s:
+        ceiling = (
+            f"{{whose}} measured comfortable backward speed was {measured.speed_m_s:.2f} m/s "
+            f"({measured.speed_m_s * KM_H_PER_M_S:.1f} km/h); "
+            f"the plan starts at {start_speed:.2f} m/s "
+            f"({start_speed * KM_H_PER_M_S:.1f} km/h), the highest starting speed "
+            "retrowalk uses (our policy: slower is safer when walking backward, and "
+            "{who} can set a faster one). It can rise as {she} progress{es}."
+        )
         speed_reason = Reason(
             code="prescription.speed_ceiling",
-            message=(
-                f"Your measured comfortable backward speed was {measured.speed_m_s:.2f} m/s "
-                f"({measured.speed_m_s * KM_H_PER_M_S:.1f} km/h); "
-                f"the plan starts at {start_speed:.2f} m/s "
-                f"({start_speed * KM_H_PER_M_S:.1f} km/h), the highest starting speed "
-                "retrowalk uses (our policy: slower is safer when walking backward, and "
-                "your clinician can set a faster one). It can rise as you progress."
+            message=ceiling.format(whose="Your", who="your clinician", she="you", es=""),
+            clinician_message=ceiling.format(
+                whose="The walker's", who="a clinician", she="she", es="es"
             ),
             sources=speed_reason.sources,
             policy=True,
@@ -402,6 +409,11 @@ def start_prescription(
                     f"on {describe_surfaces(allowed)}, until your clinician clears it after "
                     "a reassessment that is low risk."
                 ),
+                clinician_message=(
+                    "The walker's fall risk is high or not known, so every session is "
+                    f"supervised, on {describe_surfaces(allowed, for_clinician=True)}, until a "
+                    "clinician clears it after a reassessment that is low risk."
+                ),
                 sources=("steadi",),
                 policy=True,
             )
@@ -414,6 +426,10 @@ def start_prescription(
                     f"The first {supervised_first} sessions are supervised; after that you may "
                     f"walk alone on {describe_surfaces(allowed)}."
                 ),
+                clinician_message=(
+                    f"The first {supervised_first} sessions are supervised; after that the "
+                    f"walker may walk alone on {describe_surfaces(allowed, for_clinician=True)}."
+                ),
                 sources=("alghadir2019",),
                 policy=True,
             )
@@ -425,6 +441,10 @@ def start_prescription(
                 message=(
                     "The readiness questions need a clinician's clearance: the plan is ready "
                     "but no session can start until you are cleared."
+                ),
+                clinician_message=(
+                    "The readiness questions need a clinician's clearance: the plan is ready "
+                    "but no session can start until the walker is cleared."
                 ),
                 sources=("parq_classic",),
             )

@@ -60,8 +60,8 @@ from retrowalk.clinical.prescription import (
     KneeCondition,
     Prescription,
 )
-from retrowalk.clinical.reasons import Reason
-from retrowalk.clinical.red_flags import RED_FLAGS
+from retrowalk.clinical.reasons import THE_WALKERS, Reason
+from retrowalk.clinical.red_flags import RED_FLAGS, red_flag_for_clinician
 from retrowalk.clinical.session_records import (
     _EPS,
     ADVERSE_EVENT_SOURCES,
@@ -78,9 +78,14 @@ from retrowalk.clinical.session_records import (
 # --- Published numbers (RULES.md §3) ----------------------------------------------------------
 
 
-def _pain_reason(code: str, message: str) -> Reason:
+def _pain_reason(code: str, message: str, clinician_message: str | None = None) -> Reason:
     return Reason(
-        code=code, message=message, sources=PAIN_MODEL_SOURCES, policy=True, extrapolation=True
+        code=code,
+        message=message,
+        clinician_message=clinician_message,
+        sources=PAIN_MODEL_SOURCES,
+        policy=True,
+        extrapolation=True,
     )
 
 
@@ -238,16 +243,18 @@ def _raise_one(
     target = min(speed * (1 + policy.speed_step_fraction), limit, ceiling)
     new_speed = math.floor(target * 100 + _EPS) / 100
     if new_speed > speed + _EPS:
+        speed_up = (
+            f"Speed goes up from {speed:.2f} to {new_speed:.2f} m/s "
+            f"({speed * KM_H_PER_M_S:.1f} to {new_speed * KM_H_PER_M_S:.1f} km/h): never more "
+            f"than {SPEED_MAX_RISE_FRACTION_PER_7_DAYS:.0%} in any {SPEED_RISE_WINDOW_DAYS} "
+            "days (a rule from a stroke treadmill trial), and at most "
+            f"{policy.speed_ceiling_fraction_above_comfortable:.0%} above {{whose}} comfortable "
+            "speed (policy)."
+        )
         reason = Reason(
             code="progression.speed_up",
-            message=(
-                f"Speed goes up from {speed:.2f} to {new_speed:.2f} m/s "
-                f"({speed * KM_H_PER_M_S:.1f} to {new_speed * KM_H_PER_M_S:.1f} km/h): never more "
-                f"than {SPEED_MAX_RISE_FRACTION_PER_7_DAYS:.0%} in any {SPEED_RISE_WINDOW_DAYS} "
-                "days (a rule from a stroke treadmill trial), and at most "
-                f"{policy.speed_ceiling_fraction_above_comfortable:.0%} above your comfortable "
-                f"speed (policy)."
-            ),
+            message=speed_up.format(whose="your"),
+            clinician_message=speed_up.format(whose=THE_WALKERS),
             sources=SPEED_RISE_SOURCES,
             policy=True,
             extrapolation=True,
@@ -268,13 +275,15 @@ def _raise_one(
             )
         )
         return prescription, None, held
+    at_ceiling = (
+        f"Speed is at its ceiling, {policy.speed_ceiling_fraction_above_comfortable:.0%} "
+        f"above {{whose}} comfortable speed of {prescription.comfortable_speed_m_s:.2f} m/s."
+    )
     held.append(
         Reason(
             code="progression.speed_at_ceiling",
-            message=(
-                f"Speed is at its ceiling, {policy.speed_ceiling_fraction_above_comfortable:.0%} "
-                f"above your comfortable speed of {prescription.comfortable_speed_m_s:.2f} m/s."
-            ),
+            message=at_ceiling.format(whose="your"),
+            clinician_message=at_ceiling.format(whose=THE_WALKERS),
             sources=("lin2025", "hooper2004"),
             policy=True,
         )
@@ -350,13 +359,19 @@ def decide(
 
     regress: list[Reason] = []
     if morning is not None and morning.red_flags:
-        signs = "; ".join(RED_FLAGS[f].statement.lower() for f in sorted(morning.red_flags))
+        flags = sorted(morning.red_flags)
+        signs = "; ".join(RED_FLAGS[f].statement.lower() for f in flags)
         regress.append(
             Reason(
                 code="progression.red_flag",
                 message=(
                     f"A warning sign since the session ({signs}): no step up. Stop backward "
                     "walking and follow the advice to see a doctor."
+                ),
+                clinician_message=(
+                    "A red flag since the session ("
+                    + "; ".join(red_flag_for_clinician(f) for f in flags)
+                    + "): no step up; backward walking stops and the walker is referred."
                 ),
                 sources=RED_FLAG_SOURCES,
             )
@@ -379,12 +394,16 @@ def decide(
             )
         )
     if morning is not None and morning.pain_nprs > usual + _EPS:
+        pain_up = (
+            f"Next-morning pain was {morning.pain_nprs}/10, above {{whose}} usual "
+            f"{usual:g}/10 (the middle value of {{her}} pain before sessions over the last "
+            f"{policy.usual_level_window_days} days)."
+        )
         regress.append(
             _pain_reason(
                 "progression.morning_pain_up",
-                f"Next-morning pain was {morning.pain_nprs}/10, above your usual "
-                f"{usual:g}/10 (the middle value of your pain before sessions over the last "
-                f"{policy.usual_level_window_days} days).",
+                pain_up.format(whose="your", her="your"),
+                pain_up.format(whose=THE_WALKERS, her="her"),
             )
         )
     stiff_usual = history.usual_stiffness_nprs
@@ -393,12 +412,16 @@ def decide(
         and stiff_usual is not None
         and morning.stiffness_nprs > stiff_usual + _EPS
     ):
+        stiff_up = (
+            f"Next-morning stiffness was {morning.stiffness_nprs}/10, above {{whose}} usual "
+            f"{stiff_usual:g}/10 (the middle value of {{her}} morning reports over the last "
+            f"{policy.usual_level_window_days} days)."
+        )
         regress.append(
             _pain_reason(
                 "progression.morning_stiffness_up",
-                f"Next-morning stiffness was {morning.stiffness_nprs}/10, above your usual "
-                f"{stiff_usual:g}/10 (the middle value of your morning reports over the last "
-                f"{policy.usual_level_window_days} days).",
+                stiff_up.format(whose="your", her="your"),
+                stiff_up.format(whose=THE_WALKERS, her="her"),
             )
         )
     last_week = history.pain_during_previous_week_nprs
@@ -433,6 +456,10 @@ def decide(
                 message=(
                     "No next-morning report: the plan stays the same until we know how your "
                     "knee recovered."
+                ),
+                clinician_message=(
+                    "No next-morning report: the plan stays the same until it is known how the "
+                    "walker's knee recovered."
                 ),
                 sources=PAIN_MODEL_SOURCES,
                 policy=True,

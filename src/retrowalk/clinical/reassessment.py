@@ -72,13 +72,23 @@ def _to_high_risk(prescription: Prescription, fall_risk: FallRiskResult) -> Reas
         f"from now on, on {describe_surfaces(fall_risk.surfaces)}, until your clinician clears "
         "it after a low-risk reassessment."
     )
+    for_clinician = (
+        f"The reassessment showed a fall risk that is {level}: every session is supervised "
+        f"from now on, on {describe_surfaces(fall_risk.surfaces, for_clinician=True)}, until a "
+        "clinician clears it after a low-risk reassessment."
+    )
     if surface != prescription.surface:
         message += f" Your sessions move to {describe_surfaces([surface])}."
+        for_clinician += (
+            f" The walker's sessions move to {describe_surfaces([surface], for_clinician=True)}."
+        )
     if incline_pct != prescription.incline_pct:
         message += " The incline goes back to 0 % (it needs a treadmill)."
+        for_clinician += " The incline goes back to 0 % (it needs a treadmill)."
     reason = Reason(
         code="reassessment.high_fall_risk",
         message=message,
+        clinician_message=for_clinician,
         sources=("steadi",),
         policy=True,
     )
@@ -86,9 +96,14 @@ def _to_high_risk(prescription: Prescription, fall_risk: FallRiskResult) -> Reas
 
 
 def _to_low_risk(prescription: Prescription, fall_risk: FallRiskResult) -> ReassessmentDecision:
+    for_clinician: str | None = None
     if prescription.supervision is Supervision.EVERY_SESSION or prescription.high_fall_risk:
         message = (
             "The reassessment showed a low fall risk. It is recorded; only your clinician can "
+            "lift the every-session supervision, after looking at it (retrowalk policy)."
+        )
+        for_clinician = (
+            "The reassessment showed a low fall risk. It is recorded; only a clinician can "
             "lift the every-session supervision, after looking at it (retrowalk policy)."
         )
     else:
@@ -96,6 +111,7 @@ def _to_low_risk(prescription: Prescription, fall_risk: FallRiskResult) -> Reass
     reason = Reason(
         code="reassessment.low_fall_risk_unchanged",
         message=message,
+        clinician_message=for_clinician,
         sources=("steadi",),
         policy=True,
     )

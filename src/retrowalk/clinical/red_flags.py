@@ -195,7 +195,7 @@ RED_FLAGS: Final[Mapping[KneeRedFlag, RedFlagInfo]] = {
         urgency=RedFlagUrgency.SOON,
         action=(
             "Do not walk backward again until your clinician or a doctor has checked your "
-            "knee: contact them today and tell them it gave way."
+            "knee: contact them soon and tell them it gave way."
         ),
         sources=RED_FLAG_SOURCES,
     ),
@@ -240,13 +240,24 @@ URGENCY_WORDS: Final[Mapping[RedFlagUrgency, str]] = {
     RedFlagUrgency.SOON: "a doctor soon",
 }
 
+URGENCY_WHEN: Final[Mapping[RedFlagUrgency, str]] = {
+    RedFlagUrgency.URGENT: "now",
+    RedFlagUrgency.SAME_DAY: "today",
+    RedFlagUrgency.SOON: "soon",
+}
+"""The one word of each urgency that a flag's action and every sentence quoting the flag
+share (found by the outside-in test: the knee giving way read "soon" and "today" on one
+page)."""
+
 
 def red_flag_reason(flag: KneeRedFlag, code_prefix: str = "screening.red_flag") -> Reason:
-    """The reason a red flag gives, in the walker's words: what is wrong and how soon."""
+    """The reason a red flag gives, in the walker's words (what is wrong and how soon) and in
+    the clinician's (its clinical name and how soon)."""
     info = flag.info
     return Reason(
         code=f"{code_prefix}.{flag.value}",
         message=f"Red flag: {info.statement}, so you need {URGENCY_WORDS[info.urgency]}.",
+        clinician_message=f"Red flag: {red_flag_for_clinician(flag)}.",
         sources=info.sources,
         policy=flag is KneeRedFlag.KNEE_GIVING_WAY,
     )

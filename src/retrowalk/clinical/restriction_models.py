@@ -106,7 +106,7 @@ class Restriction(BaseModel):
         chosen = _most_urgent(self.triggers) or self.triggers[-1]
         if chosen.clinician_words:
             return chosen.clinician_words[0]
-        return self.summary
+        return chosen.reasons[0].for_clinician if chosen.reasons else self.title
 
 
 def _most_urgent(triggers: tuple[Trigger, ...]) -> Trigger | None:

@@ -214,6 +214,7 @@ def _fall_risk_triggers(record: WalkerRecord) -> list[Trigger]:
         yes = s.answers.steadi.yes_fields()
         if yes:
             asked = "; ".join(STEADI_QUESTIONS[name] for name in yes)
+            quoted = "; ".join(f"“{STEADI_QUESTIONS[name]}”" for name in yes)
             found.append(
                 _trigger(
                     s,
@@ -222,6 +223,9 @@ def _fall_risk_triggers(record: WalkerRecord) -> list[Trigger]:
                         Reason(
                             code="restriction.fall_risk.steadi",
                             message=f"You answered yes to a question about falls ({asked}).",
+                            clinician_message=(
+                                f"The walker answered yes to a question about falls ({quoted})."
+                            ),
                             sources=STEADI_QUESTION_SOURCES,
                         ),
                     ),
@@ -293,6 +297,11 @@ def _clearance_triggers(
                                 "or not known: a fall costs more, so your clinician must clear "
                                 "you first (retrowalk policy)."
                             ),
+                            clinician_message=(
+                                "The walker takes a blood-thinning medicine and her fall risk "
+                                "is high or not known: a fall costs more, so a clinician must "
+                                "clear her first (retrowalk policy)."
+                            ),
                             policy=True,
                         ),
                     ),
@@ -314,6 +323,11 @@ def _walking_aid_triggers(record: WalkerRecord, policy_at: PolicyAt) -> list[Tri
                         "You use a walking aid: the 3-metre backward-walk limits were found in "
                         "people walking without one, so every session is supervised (retrowalk "
                         "policy)."
+                    ),
+                    clinician_message=(
+                        "The walker uses a walking aid: the 3-metre backward-walk limits were "
+                        "found in people walking without one, so every session is supervised "
+                        "(retrowalk policy)."
                     ),
                     sources=("carter2020",),
                     policy=True,
@@ -341,8 +355,8 @@ def _adverse_triggers(record: WalkerRecord) -> list[Trigger]:
                 "until your clinician has reviewed what happened."
             )
             for_clinician = (
-                f"Reported in the session of {day}: {events}. No sessions until you have "
-                "reviewed what happened."
+                f"In the session of {day} the walker reported: {events}. No sessions until a "
+                "clinician has reviewed what happened."
             )
             action = (
                 "Do not walk backward again until your clinician has reviewed it: contact them."
@@ -353,8 +367,8 @@ def _adverse_triggers(record: WalkerRecord) -> list[Trigger]:
                 "supervised until your clinician has reviewed what happened."
             )
             for_clinician = (
-                f"Reported in the session of {day}: {events}. Every session supervised "
-                "until you have reviewed what happened."
+                f"In the session of {day} the walker reported: {events}. Every session "
+                "supervised until a clinician has reviewed what happened."
             )
             action = "Have someone with you for every session until your clinician has reviewed it."
         actions = (CHEST_PAIN_EMERGENCY, action) if chest else (action,)
@@ -366,6 +380,7 @@ def _adverse_triggers(record: WalkerRecord) -> list[Trigger]:
                     Reason(
                         code="restriction.adverse_event",
                         message=message,
+                        clinician_message=for_clinician,
                         sources=ADVERSE_EVENT_SOURCES,
                         policy=True,
                     ),

@@ -256,6 +256,11 @@ def _more_reasons(answers: ScreeningAnswers, policy: PolicyConfig) -> list[tuple
                         "rehabilitation after an operation belongs to your surgical team, so a "
                         "clinician must clear you first (retrowalk policy)."
                     ),
+                    clinician_message=(
+                        f"Knee surgery in the last {policy.recent_knee_surgery_weeks} weeks: "
+                        "rehabilitation after an operation belongs to the walker's surgical "
+                        "team, so a clinician must clear her first (retrowalk policy)."
+                    ),
                     policy=True,
                 ),
                 True,
@@ -270,6 +275,11 @@ def _more_reasons(answers: ScreeningAnswers, policy: PolicyConfig) -> list[tuple
                         "You use a walking aid: the 3-metre backward-walk limits were found in "
                         "people walking without one, so every session is supervised (retrowalk "
                         "policy) until your clinician decides otherwise."
+                    ),
+                    clinician_message=(
+                        "The walker uses a walking aid: the 3-metre backward-walk limits were "
+                        "found in people walking without one, so every session is supervised "
+                        "(retrowalk policy) until a clinician decides otherwise."
                     ),
                     sources=BACKWARD_WALK_3M_SOURCES,
                     policy=True,
@@ -287,6 +297,11 @@ def _more_reasons(answers: ScreeningAnswers, policy: PolicyConfig) -> list[tuple
                         "your fall risk is high or not known they must clear you first, because "
                         "a fall costs more (retrowalk policy)."
                     ),
+                    clinician_message=(
+                        "The walker takes a blood-thinning medicine: if her fall risk is high "
+                        "or not known, a clinician must clear her first, because a fall costs "
+                        "more (retrowalk policy)."
+                    ),
                     policy=True,
                 ),
                 False,
@@ -298,6 +313,7 @@ def _more_reasons(answers: ScreeningAnswers, policy: PolicyConfig) -> list[tuple
                 Reason(
                     code="screening.fever",
                     message="You have a fever or feel unwell: recorded for your clinician.",
+                    clinician_message="The walker has a fever or feels unwell.",
                 ),
                 False,
             )
@@ -321,6 +337,12 @@ def _parq_reasons(answers: ScreeningAnswers, policy: PolicyConfig) -> list[tuple
                             "PAR-Q). It is noted: most people with knee pain answer yes, so on "
                             "its own it does not need a clinician's clearance (retrowalk policy)."
                         ),
+                        clinician_message=(
+                            f'The walker answered yes to "{question}" (question {number} of '
+                            "the PAR-Q). It is noted: most people with knee pain answer yes, so "
+                            "on its own it does not need a clinician's clearance (retrowalk "
+                            "policy)."
+                        ),
                         sources=PARQ_SOURCES,
                         policy=True,
                     ),
@@ -336,6 +358,10 @@ def _parq_reasons(answers: ScreeningAnswers, policy: PolicyConfig) -> list[tuple
                             f'You answered yes to "{question}" (question {number} of the '
                             "PAR-Q): a clinician must clear you before the first session."
                         ),
+                        clinician_message=(
+                            f'The walker answered yes to "{question}" (question {number} of '
+                            "the PAR-Q): a clinician must clear her before the first session."
+                        ),
                         sources=PARQ_SOURCES,
                     ),
                     True,
@@ -349,6 +375,11 @@ def _parq_reasons(answers: ScreeningAnswers, policy: PolicyConfig) -> list[tuple
                     message=(
                         f"Age {answers.age_years} (over {PARQ_AGE_NOTE_ABOVE_YEARS}) and not "
                         "used to being active: the PAR-Q asks you to check with a doctor first."
+                    ),
+                    clinician_message=(
+                        f"Age {answers.age_years} (over {PARQ_AGE_NOTE_ABOVE_YEARS}) and not "
+                        "used to being active: the PAR-Q asks the walker to check with a doctor "
+                        "first."
                     ),
                     sources=PARQ_SOURCES,
                 ),
@@ -364,6 +395,10 @@ def _steadi_reasons(steadi: SteadiAnswers) -> list[Reason]:
             code=f"screening.steadi.{name}",
             message=(
                 f"STEADI question answered YES ({STEADI_QUESTIONS[name]}): recorded for the "
+                "fall-risk assessment."
+            ),
+            clinician_message=(
+                f"STEADI question answered yes (“{STEADI_QUESTIONS[name]}”): recorded for the "
                 "fall-risk assessment."
             ),
             sources=STEADI_QUESTION_SOURCES,

@@ -54,5 +54,14 @@ def speed_override_reason(prescription: Prescription, policy: PolicyConfig) -> R
             f"measured comfortable backward speed of {comfortable:.2f} m/s). If it feels too "
             "fast, walk slower and tell your clinician."
         ),
+        clinician_message=(
+            f"This speed, {speed:.2f} m/s ({speed * KM_H_PER_M_S:.1f} km/h), is a clinician's "
+            "own setting: retrowalk's own limits (a choice of the program, not a number from "
+            f"the studies) would set at most {most:.2f} m/s ({most * KM_H_PER_M_S:.1f} km/h) "
+            "for the walker (the highest starting speed, or "
+            f"{policy.speed_ceiling_fraction_above_comfortable:.0%} above her measured "
+            f"comfortable backward speed of {comfortable:.2f} m/s). She is told to walk slower "
+            "and tell her clinician if it feels too fast."
+        ),
         policy=True,
     )

@@ -46,9 +46,20 @@ SURFACE_WORDS: Final[Mapping[Surface, str]] = {
     Surface.FLAT_CLEAR_KNOWN_PATH: "a flat, clear path you know",
     Surface.TREADMILL: "a treadmill",
 }
-"""Each surface in plain words, for the reasons shown to walker and clinician."""
+"""Each surface in plain words, for the reasons shown to the walker."""
 
 
-def describe_surfaces(surfaces: Iterable[Surface]) -> str:
-    """``"a treadmill with handrails or a hallway with a rail, with someone beside you"``."""
-    return " or ".join(SURFACE_WORDS[surface] for surface in surfaces)
+CLINICIAN_SURFACE_WORDS: Final[Mapping[Surface, str]] = {
+    Surface.TREADMILL_WITH_HANDRAILS: "a treadmill with handrails",
+    Surface.HALLWAY_WITH_RAIL_AND_SPOTTER: "a hallway with a rail and a spotter",
+    Surface.FLAT_CLEAR_KNOWN_PATH: "a flat, clear, known path",
+    Surface.TREADMILL: "a treadmill",
+}
+"""Each surface as the clinician's sentences name it (the walker's say "someone beside you")."""
+
+
+def describe_surfaces(surfaces: Iterable[Surface], *, for_clinician: bool = False) -> str:
+    """``"a treadmill with handrails or a hallway with a rail, with someone beside you"``
+    (for the clinician: ``"… or a hallway with a rail and a spotter"``)."""
+    words = CLINICIAN_SURFACE_WORDS if for_clinician else SURFACE_WORDS
+    return " or ".join(words[surface] for surface in surfaces)

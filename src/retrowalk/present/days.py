@@ -1,8 +1,9 @@
-"""Days as a walker reads them: "today", "tomorrow", else "Wednesday 3 December"."""
+"""Days as a walker reads them: "today", "tomorrow", else "Wednesday 3 December" — the one
+date format of every page, message and print (never "03 December" or 2026-12-03)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from retrowalk.clinical.reasons import spoken_date
 
@@ -14,3 +15,35 @@ def day_words(day: date, today: date) -> str:
     if day == today + timedelta(days=1):
         return f"tomorrow ({day.strftime('%A')})"
     return spoken_date(day)
+
+
+def date_words(day: date, *, weekday: bool = True, year: bool = False) -> str:
+    """A date in a sentence: ``Tuesday 2 December``; without the weekday ``2 December``, with
+    the year ``Tuesday 2 December 2026`` (never ``02 December``: found by the outside-in test)."""
+    words = spoken_date(day) if weekday else f"{day.day} {day.strftime('%B')}"
+    return f"{words} {day.year}" if year else words
+
+
+def next_session_words(day: date, today: date, usual: time, usual_time_passed: bool) -> str:
+    """When the next session is: ``today, about 10:00``, ``tomorrow (Thursday), about 10:00``;
+    once today's usual time has passed, ``today, when you are ready`` (the session is still
+    offered today; found by the outside-in test: "today, about 10:00" at 7 pm)."""
+    if day == today and usual_time_passed:
+        return "today, when you are ready"
+    return f"{day_words(day, today)}, about {usual.strftime('%H:%M')}"
+
+
+def checkin_opens_words(walked_on: date, opens_on: date, today: date) -> str:
+    """Why a session's morning check-in is not open yet, with the day it opens (found by the
+    outside-in test: a late log's refusal gave a date and no reason)."""
+    opens = f"{day_words(opens_on, today)} in the morning"
+    if opens_on > walked_on + timedelta(days=1):
+        return (
+            "A check-in is about how your knee feels the morning after a session. You logged "
+            f"your session of {spoken_date(walked_on)} on a later day, so its check-in opens "
+            f"the morning after you logged it: {opens}."
+        )
+    return (
+        "A check-in is about how your knee feels the morning after a session: for your "
+        f"session of {day_words(walked_on, today)}, it opens {opens}."
+    )

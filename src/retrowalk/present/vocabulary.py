@@ -23,6 +23,7 @@ from retrowalk.clinical.restriction_models import RestrictionKind
 from retrowalk.clinical.screening import ScreeningOutcome
 from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.clinical.surfaces import SURFACE_WORDS, Surface
+from retrowalk.present.numbers import speed_words
 from retrowalk.services.schemas import Decision, Flag, Role, TodayStatus
 
 E = TypeVar("E", bound=StrEnum)
@@ -285,6 +286,14 @@ ROLES = Vocabulary(
     },
 )
 
+RED_FLAGS_BEFORE_LOGGING = (
+    "Before you log a session, please answer the questions about warning signs. Your morning "
+    "check-in after your session on {day} was closed without your answers, because another "
+    "session was logged first. It takes a moment."
+)
+"""The top of the log form while the warning-sign questions wait (found by the outside-in
+test: the form said nothing, and the refusal after it came as "Please check: …")."""
+
 ALL: tuple[Vocabulary[StrEnum], ...] = (
     SURFACES,
     DECISIONS,
@@ -307,3 +316,10 @@ def knee(condition: object, side: object, form: Form = "long") -> str:
     where = str(getattr(side, "value", side))
     knees = "both knees" if where == "both" else f"{where} knee"
     return f"{CONDITIONS.words(condition, form)}, {knees}"
+
+
+def plan_words(duration_min: float, speed_m_s: float, surface: object) -> str:
+    """A plan in one line for the walker: ``10 minutes at 0.75 m/s (2.7 km/h), on a treadmill
+    with handrails`` (the log form says it where its boxes are empty)."""
+    minutes = "1 minute" if duration_min == 1 else f"{duration_min:g} minutes"
+    return f"{minutes} at {speed_words(speed_m_s)}, on {SURFACES.long(surface)}"

@@ -197,7 +197,7 @@ def assessment_observations(
             {"valueQuantity": {"value": a.backward_speed_m_s, "unit": fc.SPEED_UNIT_TEXT}},
         )
     if a.fall_risk is not None:
-        reasons = "; ".join(r.message for r in a.reasons if r.code.startswith("fall_risk"))
+        reasons = "; ".join(r.for_clinician for r in a.reasons if r.code.startswith("fall_risk"))
         b.observation(
             ("assessment", a.id, "fall-risk"),
             "fall-risk",

@@ -30,6 +30,7 @@ from retrowalk.reports.adherence import adherence_of
 from retrowalk.reports.decisions import decisions_of
 from retrowalk.reports.record import WalkerRecord
 from retrowalk.reports.warning_signs import NONE_NEW, lifted_by_clearance, warning_signs
+from retrowalk.services.clinician import FOR_THE_CLINICIAN
 from retrowalk.services.clock import local_date
 from retrowalk.services.schemas import AssessmentOut, CheckinOut
 
@@ -172,6 +173,7 @@ def report_html(record: WalkerRecord, *, page_size: PageSize = "A4") -> str:
             morning=_morning_by_session(history.checkins),
             adverse=adverse,
             vocab=vocab,
+            restriction_titles=FOR_THE_CLINICIAN,  # "Walking aid: …", not "You use a walking aid"
             bottom_line=BOTTOM_LINE,
             does_not_diagnose=DOES_NOT_DIAGNOSE,
             nprs_max=NPRS_MAX,

@@ -81,7 +81,7 @@ def _lifted(trigger: TriggerOut) -> str:
     where = f"{SOURCE_WORDS[trigger.source]} of {_utc(trigger.at)}"
     if trigger.red_flags:
         return f"{'; '.join(_signs(trigger.red_flags))} — {where}"
-    reason = trigger.reasons[0].message if trigger.reasons else "no reason recorded"
+    reason = trigger.reasons[0].for_clinician if trigger.reasons else "no reason recorded"
     return f"{reason} — {where}"
 
 

@@ -83,6 +83,8 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     the red-flag questions a check-in decided without its report left unasked (RULES §7.7;
     a clinician's or the terminal's session is told so in ``notices``). A session with an
     adverse event is stored whenever a plan exists.
+    ``session_days(ctx, actor, walker_id) -> dict[int, date]`` — each session's id → the day
+    it was walked, so a page names a session by its day, never by its id.
 ``checkins``
     ``morning_checkin(ctx, actor, walker_id, data: CheckinIn) -> CheckinOut`` — stores the
     progression decision and the next prescription version with reasons and rule version.

@@ -7,7 +7,7 @@ calendar's ends (9999-12-31) would overflow the arithmetic of every list that sh
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -49,3 +49,8 @@ def utc_now(now: datetime | None = None) -> datetime:
 def local_date(instant: datetime, timezone: str) -> date:
     """The calendar date at ``instant`` in the walker's IANA ``timezone``."""
     return instant.astimezone(ZoneInfo(timezone)).date()
+
+
+def local_time(instant: datetime, timezone: str) -> time:
+    """The clock time at ``instant`` in the walker's IANA ``timezone``."""
+    return instant.astimezone(ZoneInfo(timezone)).time()

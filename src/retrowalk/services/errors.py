@@ -68,6 +68,8 @@ class ProblemKind(StrEnum):
     NOT_DATE = "not_date"
     NOT_TEXT = "not_text"
     NOT_LIST = "not_list"
+    NOT_OBJECT = "not_object"
+    NOT_DATE_TIME = "not_date_time"
     RULE = "rule"
     """A rule of the use case or of the clinical core; ``message`` says which."""
 
@@ -129,6 +131,17 @@ SURROGATE_MESSAGE = (
 )
 """Said of text with half a character (JSON's ``\\ud800`` can carry one)."""
 
+OBJECT_MESSAGE = (
+    'must be a JSON object: names with their values in curly brackets, like {"name": value}'
+)
+"""Said of a list, a number or text where named values were expected (found by the
+outside-in test: pydantic's "Input should be a valid dictionary or object to extract fields
+from" reached the API)."""
+
+_OBJECT_TEMPLATE = OBJECT_MESSAGE.replace("{", "{{").replace("}", "}}")  # for str.format
+
+DATE_TIME_MESSAGE = "must be a date and time with its time zone, like 2026-03-01T09:30:00+00:00"
+
 _KINDS: dict[str, tuple[ProblemKind, str]] = {
     "missing": (ProblemKind.MISSING, "is required"),
     "extra_forbidden": (ProblemKind.UNKNOWN_FIELD, "is not a known field"),
@@ -139,8 +152,8 @@ _KINDS: dict[str, tuple[ProblemKind, str]] = {
     "string_too_short": (ProblemKind.TOO_SHORT, "must be at least {min_length} characters long"),
     "string_pattern_mismatch": (ProblemKind.RULE, "holds characters that are not allowed"),
     "string_too_long": (ProblemKind.TOO_LONG, "must be at most {max_length} characters long"),
-    "too_short": (ProblemKind.TOO_SHORT, "must have at least {min_length} item(s)"),
-    "too_long": (ProblemKind.TOO_LONG, "must have at most {max_length} item(s)"),
+    "too_short": (ProblemKind.TOO_SHORT, "must have at least {min_length} items"),
+    "too_long": (ProblemKind.TOO_LONG, "must have at most {max_length} items"),
     "int_parsing": (ProblemKind.NOT_WHOLE_NUMBER, "must be a whole number"),
     "int_from_float": (ProblemKind.NOT_WHOLE_NUMBER, "must be a whole number"),
     "int_type": (ProblemKind.NOT_WHOLE_NUMBER, "must be a whole number"),
@@ -159,6 +172,16 @@ _KINDS: dict[str, tuple[ProblemKind, str]] = {
     "string_unicode": (ProblemKind.NOT_TEXT, SURROGATE_MESSAGE),
     "list_type": (ProblemKind.NOT_LIST, "must be a list, [] for none"),
     "tuple_type": (ProblemKind.NOT_LIST, "must be a list, [] for none"),
+    "set_type": (ProblemKind.NOT_LIST, "must be a list, [] for none"),
+    "frozen_set_type": (ProblemKind.NOT_LIST, "must be a list, [] for none"),
+    "dict_type": (ProblemKind.NOT_OBJECT, _OBJECT_TEMPLATE),
+    "model_type": (ProblemKind.NOT_OBJECT, _OBJECT_TEMPLATE),
+    "model_attributes_type": (ProblemKind.NOT_OBJECT, _OBJECT_TEMPLATE),
+    "datetime_parsing": (ProblemKind.NOT_DATE_TIME, DATE_TIME_MESSAGE),
+    "datetime_from_date_parsing": (ProblemKind.NOT_DATE_TIME, DATE_TIME_MESSAGE),
+    "datetime_type": (ProblemKind.NOT_DATE_TIME, DATE_TIME_MESSAGE),
+    "timezone_aware": (ProblemKind.NOT_DATE_TIME, DATE_TIME_MESSAGE),
+    "int_parsing_size": (ProblemKind.TOO_LARGE, "is too large a number"),
 }
 """Pydantic's error types as problem kinds, worded for a person ("must be at most 10", not
 "Input should be less than or equal to 10"); the limits come from the model, never from here."""
@@ -208,6 +231,11 @@ def _printable(text: str) -> str:
     return text
 
 
+WHOLE_BODY = "body"
+"""The field named when the request as a whole is wrong (a list sent for an object): the
+request's body, not pydantic's "input"."""
+
+
 def problem_of(item: Mapping[str, Any]) -> FieldProblem:
     """One pydantic (or FastAPI) error dict as a :class:`FieldProblem`."""
     loc = [str(p) for p in item.get("loc", ())]
@@ -224,6 +252,10 @@ def problem_of(item: Mapping[str, Any]) -> FieldProblem:
         )
     elif item.get("type") == "string_too_short" and ctx.get("min_length") == 1:
         template = "must not be empty"
+    elif item.get("type") == "too_short" and ctx.get("min_length") == 1:
+        template = "must not be empty: list at least one"
+    elif item.get("type") == "too_long" and ctx.get("max_length") == 1:
+        template = "must have at most 1 item"
     try:
         message = template.format(**{k: _shown(v) for k, v in ctx.items()}) if template else ""
     except (KeyError, IndexError):
@@ -251,7 +283,7 @@ def problem_of(item: Mapping[str, Any]) -> FieldProblem:
         given = None
     limits = {k: v for k, v in ctx.items() if isinstance(v, str | int | float | bool)}
     return FieldProblem(
-        field=".".join(loc) or "input", kind=kind, limits=limits, given=given, message=message
+        field=".".join(loc) or WHOLE_BODY, kind=kind, limits=limits, given=given, message=message
     )
 
 

@@ -37,7 +37,7 @@ from retrowalk.clinical.restrictions import (
 )
 from retrowalk.clinical.screening import ScreeningResult
 from retrowalk.clinical.session_records import ProgressionDecision
-from retrowalk.services.access import walker_for
+from retrowalk.services.access import walker_for, walker_name
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import prescription_out
@@ -169,7 +169,9 @@ def make_plan(
             raise Conflict(PLAN_EXISTS)
         screening_row = repo.latest_screening(tx, walker.id)
         if screening_row is None:
-            raise Conflict(f"Walker {walker.id} has not been screened yet: run the screening.")
+            raise Conflict(
+                f"{walker_name(tx, walker)} has not been screened yet: run the screening."
+            )
         restrictions = restrictions_of(tx, walker, policy)
         red = restrictions.of(RestrictionKind.RED_FLAG)
         if red is not None:
@@ -183,7 +185,7 @@ def make_plan(
         ]
         if not history:
             raise Conflict(
-                f"Walker {walker.id} has no baseline tests yet: record the baseline tests."
+                f"{walker_name(tx, walker)} has no baseline tests yet: record the baseline tests."
             )
         assessment, fall_risk = history[-1]
         screening = ScreeningResult.model_validate(screening_row.result_json)

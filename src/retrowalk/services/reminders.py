@@ -29,9 +29,10 @@ from sqlalchemy.orm import Session
 from retrowalk.clinical.restriction_models import Effect
 from retrowalk.services import plans
 from retrowalk.services.access import walker_for
-from retrowalk.services.clock import local_date
+from retrowalk.services.clock import local_date, local_time
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import AccessDenied
+from retrowalk.services.exercises import programme_of
 from retrowalk.services.numbers import whole_number_or_none
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import restrictions_of
@@ -110,13 +111,15 @@ def upcoming_in(tx: Session, walker: Walker, at: datetime) -> UpcomingOut:
             stopped=stopped,
         )
     details = plan.prescription_json if plan is not None else {}
+    next_session = planned[0] if planned else None
     return UpcomingOut(
         local_date=today,
-        next_session=planned[0] if planned else None,
+        next_session=next_session,
         checkin_tomorrow=logged_today,
         planned_sessions=planned,
         checkins=mornings,
         session_time=SESSION_TIME,
+        usual_time_passed=next_session == today and local_time(at, walker.timezone) > SESSION_TIME,
         checkin_time=CHECKIN_TIME,
         duration_min=plan.duration_min if plan is not None else None,
         warm_and_cool_min=float(details.get("warm_up_min") or 0)
@@ -231,7 +234,11 @@ def printable_plan(ctx: AppContext, actor: Actor, walker_id: int) -> PrintablePl
             supervision_why=today.supervision_why,
             posture_cues=tuple(details.get("posture_cues", ())),
             safety_cues=tuple(details.get("safety_cues", ())),
-            exercises=tuple(details.get("strengthening", ())),
+            # the names /exercises shows, of the exercises on for her (found by the outside-in
+            # test: the print had the trial's names, and the knee-OA set for every condition)
+            exercises=tuple(
+                item.exercise.name for item in programme_of(tx, walker).items if item.enabled
+            ),
             step_rate_per_min=today.step_rate_per_min,
             clinician_name=clinician.display_name if clinician is not None else None,
             clinician_email=clinician.email if clinician is not None else None,

@@ -432,6 +432,7 @@ def restriction_out(restriction: Restriction, names: _Names) -> RestrictionOut:
         effect=restriction.effect,
         title=restriction.title,
         summary=restriction.summary,
+        clinician_summary=restriction.clinician_summary,
         since=restriction.since,
         triggers=tuple(_trigger_out(t, names) for t in restriction.triggers),
         reasons=restriction.reasons,

@@ -593,3 +593,11 @@ def _replayed(row: WalkSession, events_added: tuple[str, ...] = ()) -> SessionOu
     if bool(row.planned_supervised) and not row.supervised:
         notices.append(ALONE_NOTICE.format(why="your plan says so"))
     return session_out(row, created=False).model_copy(update={"notices": tuple(notices)})
+
+
+def session_days(ctx: AppContext, actor: Actor, walker_id: int) -> dict[int, date]:
+    """Each of the walker's sessions by id → the local date it was walked: a page names a
+    session by its day ("the session of Tuesday 2 December"), never by its id."""
+    with ctx.db.reader() as tx:
+        walker = walker_for(tx, actor, walker_id)
+        return {row.id: row.local_date for row in repo.walk_sessions(tx, walker.id)}

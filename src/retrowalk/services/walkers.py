@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from retrowalk.services.access import can_reach, check_actor, check_id, require_role, walker_for
+from retrowalk.services.access import (
+    can_reach,
+    check_actor,
+    check_id,
+    require_role,
+    walker_for,
+    walker_name,
+)
 from retrowalk.services.accounts import LOCAL_ADMIN_EMAIL, insert_account
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import account_out, walker_out
@@ -189,7 +196,9 @@ def reassign_walker(
         walker = walker_for(tx, actor, walker_id)
         target = _staff_account(tx, change.clinician_id)
         if walker.clinician_id == target.id:
-            raise Conflict(f"Walker {walker.id} is already looked after by {target.display_name}.")
+            raise Conflict(
+                f"{walker_name(tx, walker)} is already looked after by {target.display_name}."
+            )
         before = walker.clinician_id
         walker.clinician_id = target.id
         # A password link the clinician before made for her (it came back to them) would let

@@ -8,7 +8,7 @@ boxes mean "not given" (None); yes/no radios become real booleans.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
@@ -84,20 +84,25 @@ def validate(model: type[M], data: Mapping[str, Any], labels: Mapping[str, str] 
     except ValidationError as exc:
         named = {p.field for p in problems}
         problems += tuple(p for p in problems_from(exc.errors()) if p.field not in named)
-    raise form_error(problems, data, labels)
+    raise form_error(problems, data, labels, ranges_of(model))
 
 
 def form_error(
     problems: tuple[FieldProblem, ...],
     data: Mapping[str, Any],
     labels: Mapping[str, str] | None = None,
+    ranges: Mapping[str, tuple[bool, str]] | None = None,
 ) -> FormError:
-    """The :class:`FormError` for ``problems`` found in the form ``data``."""
+    """The :class:`FormError` for ``problems`` found in the form ``data``; ``ranges`` (field →
+    (whole, "from 1 to 30")) words a wrong number with all that its box allows."""
     fields: dict[str, str] = {}
     for problem in problems:
-        key = problem.field.split(".")[0] if problem.field != "input" else "form"
+        key = problem.field.split(".")[0] if problem.field not in ("input", "body") else "form"
         if key not in fields:
-            fields[key] = field_message(problem, data.get(key, NOT_A_FIELD))
+            given = data.get(key, NOT_A_FIELD)
+            fields[key] = _in_range(problem, given, (ranges or {}).get(key)) or field_message(
+                problem, given
+            )
     if labels is None:
         return FormError(describe_problems(problems), fields)
     return FormError(summary(fields, labels), fields)
@@ -120,6 +125,69 @@ def from_text(
         except NumberTextError as exc:
             problems.append(FieldProblem(field=name, kind=exc.kind, given=given, message=str(exc)))
     return values, tuple(problems)
+
+
+_BOUND_WORDS = ("ge", "gt", "le", "lt")
+
+
+def _in_range(problem: FieldProblem, given: object, span: tuple[bool, str] | None) -> str | None:
+    """A wrong number in a box with a range, said with the whole range (found by the
+    outside-in test: "Minutes: please write a whole number … like 12" said no range, and
+    "at most 30" not that minutes are whole); None for other problems."""
+    if span is None or given in (None, "") or given is NOT_A_FIELD:
+        return None
+    whole, allowed = span
+    if problem.kind is ProblemKind.NOT_WHOLE_NUMBER:
+        return f"Please write a whole number with the digits 0 to 9, {allowed} (no decimals)."
+    if problem.kind in (ProblemKind.TOO_SMALL, ProblemKind.TOO_LARGE):
+        return f"Please write {'a whole number' if whole else 'a number'} {allowed}."
+    return None
+
+
+def _bounds(annotation: Any, found: dict[str, object]) -> None:
+    """The ge/gt/le/lt of a field's (optional, annotated) type, into ``found``."""
+    for meta in getattr(annotation, "__metadata__", ()):
+        for item in (meta, *getattr(meta, "metadata", ())):
+            for key in _BOUND_WORDS:
+                if getattr(item, key, None) is not None:
+                    found.setdefault(key, getattr(item, key))
+    for arg in get_args(annotation):
+        if arg is not type(None):
+            _bounds(arg, found)
+
+
+def range_words(bounds: Mapping[str, object]) -> str | None:
+    """``from 1 to 30`` (``more than 0 and at most 1.5``); None unless the box has a lower
+    and an upper bound."""
+    low = next((k for k in ("ge", "gt") if k in bounds), None)
+    high = next((k for k in ("le", "lt") if k in bounds), None)
+    if low is None or high is None:
+        return None
+    lowest, highest = _number(bounds[low]), _number(bounds[high])
+    if (low, high) == ("ge", "le"):
+        return f"from {lowest} to {highest}"
+    upper = "at most" if high == "le" else "less than"
+    lower = "at least" if low == "ge" else "more than"
+    return f"{lower} {lowest} and {upper} {highest}"
+
+
+def ranges_of(model: type[BaseModel]) -> dict[str, tuple[bool, str]]:
+    """Each number box of ``model`` with both bounds → (whole numbers only, its range)."""
+    found: dict[str, tuple[bool, str]] = {}
+    for name, info in model.model_fields.items():
+        kind = scalar_of(info.annotation)
+        if kind not in (int, float):
+            continue
+        bounds: dict[str, object] = {}
+        for item in info.metadata:
+            for key in _BOUND_WORDS:
+                if getattr(item, key, None) is not None:
+                    bounds[key] = getattr(item, key)
+        _bounds(info.annotation, bounds)
+        words = range_words(bounds)
+        if words is not None:
+            found[name] = (kind is int, words)
+    return found
 
 
 NOT_A_FIELD = object()

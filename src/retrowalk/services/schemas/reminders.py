@@ -22,6 +22,9 @@ class UpcomingOut(FrozenModel):
     checkins: tuple[date, ...]
     """Mornings with a check-in: after each planned session, and tomorrow after today's."""
     session_time: time
+    usual_time_passed: bool = False
+    """The next session is today and its usual time (``session_time``) has passed: it can
+    still be walked today (a planned day's session is offered all day)."""
     checkin_time: time
     duration_min: float | None
     """Minutes of backward walking in the plan (None without a plan)."""

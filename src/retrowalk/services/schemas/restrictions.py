@@ -40,6 +40,8 @@ class RestrictionOut(FrozenModel):
     title: str
     summary: str
     """One sentence with the numbers."""
+    clinician_summary: str = ""
+    """:attr:`summary` in the clinician's words (the walker in the third person)."""
     since: datetime
     triggers: tuple[TriggerOut, ...]
     reasons: tuple[Reason, ...]

@@ -7,7 +7,7 @@ so a filtered view can be bookmarked or sent to a colleague who may see it too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Annotated, Any
 
@@ -16,10 +16,12 @@ from fastapi.responses import Response
 
 from retrowalk.clinical.red_flags import CLINICIAN_NAMES, KneeRedFlag
 from retrowalk.present import vocabulary as vocab
-from retrowalk.services import audit_view
+from retrowalk.present.days import date_words
+from retrowalk.services import audit_view, restrictions, sessions
+from retrowalk.services.context import AppContext
 from retrowalk.services.errors import InvalidRequest
 from retrowalk.services.numbers import WholeNumberText, whole_number_or_none
-from retrowalk.services.schemas import ID_MAX
+from retrowalk.services.schemas import ID_MAX, Actor
 from retrowalk.web.auth import check_csrf, require_clinician
 from retrowalk.web.render import render
 from retrowalk.web.state import web_state
@@ -82,25 +84,60 @@ LEFT_OUT = frozenset({"client_key"})
 """Detail the page leaves out (the API keeps it): a device's key for a session sent twice."""
 
 
-def detail_words(detail: dict[str, Any]) -> str:
-    """A short line of an entry's detail (``decision: progress · email: ann@…``)."""
-    parts = []
+FIRST_IN_FULL = ("reason",)
+"""Detail shown first and never cut short: the clinician's own reason for a clearance, an
+adjustment or a move (found by the outside-in test: the API had it, the page cut it off)."""
+
+LINE_MAX = 160
+
+
+def detail_words(
+    detail: dict[str, Any],
+    clinician_words: Mapping[str, str] | None = None,
+    session_days: Mapping[int, date] | None = None,
+) -> str:
+    """A short line of an entry's detail (``reason: … · decision: progress · email: ann@…``).
+
+    ``clinician_words`` turns a stored sentence of the walker's ("Knee pain at your morning
+    check-in…", what a clearance lifted) into the clinician's; one not found is shown as
+    stored. ``session_days`` names a session by its day ("session of Tuesday 2 December"),
+    not its id."""
+    said = clinician_words or {}
+    days = session_days or {}
+    first: list[str] = []
+    parts: list[str] = []
     for key, value in sorted(detail.items()):
         word = WORDS.get(key)
         if key in LEFT_OUT:
             continue
+        if key == "session_id" and isinstance(value, int) and value in days:
+            parts.append(f"session of {date_words(days[value])}")
+            continue
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-            # which restrictions a record added, which adverse events a session reported
-            value = ", ".join(word(v) if word is not None else v for v in value)
+            if key == "lifted":  # what a clearance lifted: sentences, stored as the walker's
+                value = "; ".join(said.get(v, v) for v in value)
+            else:  # which restrictions a record added, which adverse events a session reported
+                value = ", ".join(word(v) if word is not None else v for v in value)
         elif isinstance(value, dict | list):
             continue
         elif isinstance(value, bool):
             value = "yes" if value else "no"
         elif isinstance(value, str) and word is not None:
             value = word(value)
-        parts.append(f"{key.replace('_', ' ')}: {value}")
-    line = " · ".join(parts)
-    return line if len(line) <= 160 else line[:159] + "…"
+        (first if key in FIRST_IN_FULL else parts).append(f"{key.replace('_', ' ')}: {value}")
+    rest = " · ".join(parts)
+    if len(rest) > LINE_MAX:
+        rest = rest[: LINE_MAX - 1] + "…"
+    return " · ".join([*first, rest] if rest else first)
+
+
+def _clinician_words(ctx: AppContext, actor: Actor, walker_id: int) -> dict[str, str]:
+    """Each restriction reason of the walker's record, walker's sentence → clinician's (what
+    the audit stored of a clearance is the walker's sentence)."""
+    shown = restrictions.walker_restrictions(ctx, actor, walker_id)
+    triggers = [t for r in shown.active for t in r.triggers]
+    triggers += [t for lifted in shown.lifted for t in lifted.triggers]
+    return {r.message: r.for_clinician for t in triggers for r in t.reasons}
 
 
 @router.get("/clinician/walkers/{walker_id}/audit")
@@ -130,6 +167,8 @@ def audit_page(
         error = str(exc)
         result = audit_view.walker_audit(web_state(request).ctx, actor, walker_id, {})
     pages = max(1, -(-result.total // PAGE_SIZE))
+    said = _clinician_words(web_state(request).ctx, actor, walker_id)
+    days = sessions.session_days(web_state(request).ctx, actor, walker_id)
     return render(
         request,
         "team/audit.html",
@@ -142,7 +181,7 @@ def audit_page(
             "pages": pages,
             "error": error,
             "action_words": audit_view.action_words,
-            "detail_words": detail_words,
+            "detail_words": lambda detail: detail_words(detail, said, days),
             "query": {k: v for k, v in values.items() if v},
         },
         status_code=422 if error else 200,

@@ -140,7 +140,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         decisions.append(
             {
                 "when": p.created_at,
-                "what": f"Plan v{p.version}: {vocab.DECISIONS.long(p.decision)} — "
+                "what": f"Plan v{p.version}: {vocab.DECISIONS.short(p.decision)} — "
                 f"{p.duration_min:g} min at {p.speed_m_s:.2f} m/s",
                 "reasons": p.reasons,
                 "rule_version": p.rule_version,
@@ -151,7 +151,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
             {
                 "when": c.local_date,
                 "what": f"Check-in: next-morning pain {c.pain_nprs}/{NPRS_MAX} → "
-                f"{vocab.DECISIONS.long(c.decision)}"
+                f"{vocab.DECISIONS.short(c.decision)}"
                 + (
                     f" — added: {'; '.join(added[('checkin', c.id)])}"
                     if ("checkin", c.id) in added
@@ -193,7 +193,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
             session_recordings.walker_recordings(db, actor, walker_id)
         ),
         "labels": labels,
-        "surfaces": vocab.SURFACES.choices(),
+        "surfaces": vocab.SURFACES.choices("short"),  # the clinician's words, not "beside you"
         "surface_values": [s.value for s in Surface],
         "koos_items": [(SUBSCALE_LABELS[sub], codes) for sub, codes in KOOS_ITEMS.items()],
         "values": {},

@@ -25,6 +25,7 @@ from retrowalk.clinical.restriction_models import RestrictionKind
 from retrowalk.clinical.restrictions import SERIOUS_ADVERSE_EVENTS
 from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.present import vocabulary as vocab
+from retrowalk.present.days import checkin_opens_words
 from retrowalk.present.progress_charts import progress_charts
 from retrowalk.services import (
     assessments,
@@ -599,6 +600,7 @@ def _checkin_context(request: Request, values: dict[str, Any]) -> dict[str, Any]
         "local_today": local_today,
         "opens_on": opens_on,
         "too_early": pending is not None and (pending.local_date >= local_today or late),
+        "late": late,
         "todays_session_ids": {str(s.id) for s in record.sessions if s.local_date >= local_today},
         "red_flag_statements": CHECKIN_FLAG_STATEMENTS,
         # a check-in closed without its report left red-flag questions unasked: this one
@@ -631,6 +633,13 @@ def _checkin_submit(request: Request, form: FormData) -> Response:
     context = _checkin_context(request, values)
     try:
         chosen = values["session_id"]
+        pending = context["pending"]
+        # logged on a later day (policy): the check-in waits, and the page says why; a
+        # warning sign ticked in it goes on, to be kept as a red-flag report
+        if context["late"] and chosen == str(pending.id) and not values["new_red_flags"]:
+            raise forms.FormError(
+                checkin_opens_words(pending.local_date, context["opens_on"], context["local_today"])
+            )
         if chosen in context["todays_session_ids"] or (chosen is None and context["too_early"]):
             if values["new_red_flags"]:
                 # Too early for the check-in, never for a warning sign (RULES.md §7.7).

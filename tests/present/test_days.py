@@ -1,0 +1,46 @@
+"""One date format everywhere (found by the outside-in test of the words: "02 December" on
+some pages, "2 December" on others): present/days.py words every date a person reads."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from pathlib import Path
+
+from retrowalk.present.days import checkin_opens_words, date_words, next_session_words
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "retrowalk" / "web" / "templates"
+TUESDAY = date(2026, 12, 1)
+
+
+def test_a_date_reads_without_a_leading_zero() -> None:
+    assert date_words(date(2026, 12, 2)) == "Wednesday 2 December"
+    assert date_words(date(2026, 12, 2), year=True) == "Wednesday 2 December 2026"
+    assert date_words(date(2026, 12, 2), weekday=False) == "2 December"
+
+
+def test_no_page_formats_a_day_of_its_own() -> None:
+    """Every page's dates in words go through the ``day`` filter: none writes ``%d %B`` itself
+    (the clinician's tables keep ISO dates, 2026-12-02, which sort)."""
+    found = [
+        f"{path.relative_to(TEMPLATES)}: {match.group(0)}"
+        for path in TEMPLATES.rglob("*.html")
+        for match in re.finditer(r"strftime\([\"'][^\"']*%[bBA][^\"']*[\"']\)", path.read_text())
+    ]
+    assert found == []
+
+
+def test_the_next_session_after_its_usual_time_is_when_she_is_ready() -> None:
+    ten = time(10, 0)
+    assert next_session_words(TUESDAY, TUESDAY, ten, False) == "today, about 10:00"
+    assert next_session_words(TUESDAY, TUESDAY, ten, True) == "today, when you are ready"
+    later = date(2026, 12, 2)
+    assert next_session_words(later, TUESDAY, ten, True) == "tomorrow (Wednesday), about 10:00"
+
+
+def test_a_late_logs_check_in_says_why_it_opens_that_day() -> None:
+    words = checkin_opens_words(date(2026, 11, 29), date(2026, 12, 2), TUESDAY)
+    assert "You logged your session of Sunday 29 November on a later day" in words
+    assert "tomorrow (Wednesday) in the morning" in words
+    same_day = checkin_opens_words(TUESDAY, date(2026, 12, 2), TUESDAY)
+    assert "for your session of today, it opens tomorrow (Wednesday) in the morning" in same_day
