@@ -277,7 +277,7 @@ def _decision_rows(h: HistoryOut) -> Iterable[dict[str, Any]]:
                 **base,
                 "reason_index": index,
                 "reason_code": reason.code,
-                "reason_message": reason.message,
+                "reason_message": reason.for_clinician,
                 "reason_policy": reason.policy,
                 "reason_extrapolation": reason.extrapolation,
                 "reason_sources": reason.sources,

@@ -29,7 +29,8 @@ from retrowalk.clinical.session_records import (
     SessionLog,
     Variable,
 )
-from retrowalk.services.access import walker_for
+from retrowalk.present.days import checkin_opens_words
+from retrowalk.services.access import walker_for, walker_name
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import checkin_out, reasons_of
@@ -302,7 +303,7 @@ def _store_checkin(
             session_row = repo.get(tx, WalkSession, checkin_in.session_id)
             if session_row is None or session_row.walker_id != walker.id:
                 raise NotFound(
-                    f"Walker {walker.id} has no session with id {checkin_in.session_id}."
+                    f"{walker_name(tx, walker)} has no session with id {checkin_in.session_id}."
                 )
         else:
             session_row = repo.last_session(tx, walker.id)
@@ -326,10 +327,11 @@ def _store_checkin(
             )
         opens_on = checkin_opens_on(session_row, walker)
         if local_date(at, walker.timezone) < opens_on:
+            # the reason for its day, as the web form says it (found by the outside-in test)
             raise CheckinNotOpen(
-                f"The next-morning check-in for the session of {session_row.local_date} "
-                f"opens on {opens_on}: how the knee feels the morning after decides the next "
-                "session."
+                checkin_opens_words(
+                    session_row.local_date, opens_on, local_date(at, walker.timezone)
+                )
             )
         before = restrictions_of(tx, walker, policy)
         row, decision, next_row = decide_and_store(

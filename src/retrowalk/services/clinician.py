@@ -36,7 +36,7 @@ from retrowalk.clinical.speed_override import (
 from retrowalk.clinical.surfaces import Surface
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.numbers import speed_words
-from retrowalk.services.access import check_actor, staff_walker_for
+from retrowalk.services.access import check_actor, staff_walker_for, walker_name
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import clearance_out, note_out, prescription_out, walker_out
@@ -102,7 +102,7 @@ def clear_walker(
         restriction = restrictions_of(tx, walker, policy).of(kind)
         if restriction is None:
             raise Conflict(
-                f"Walker {walker.id} has no active restriction of the kind "
+                f"{walker_name(tx, walker)} has no active restriction of the kind "
                 f"{kind.value.replace('_', ' ')!r} to clear."
             )
         if not restriction.can_clear:
@@ -144,7 +144,7 @@ def clear_walker(
             walker_id=walker.id,
             detail={
                 "reason": clearance.reason,
-                "lifted": [t.reasons[0].message for t in restriction.triggers if t.reasons],
+                "lifted": [t.reasons[0].for_clinician for t in restriction.triggers if t.reasons],
             },
         )
         return clearance_out(row)
@@ -163,7 +163,9 @@ def adjust_prescription(
         walker = staff_walker_for(tx, actor, walker_id)
         plan = repo.latest_prescription(tx, walker.id)
         if plan is None:
-            raise Conflict(f"Walker {walker.id} has no plan to adjust yet: make the plan first.")
+            raise Conflict(
+                f"{walker_name(tx, walker)} has no plan to adjust yet: make the plan first."
+            )
         _, policy = policy_in(tx)
         if adjustment.surface is not None:
             _surface_held(restrictions_of(tx, walker, policy), adjustment.surface)
