@@ -122,3 +122,16 @@ def test_a_speed_within_the_limit_needs_no_confirmation(ctx: AppContext) -> None
     )
     assert "speed_confirmed" not in entry.detail
     assert "confirm_speed" not in entry.detail
+
+
+def test_a_refusal_at_the_limit_never_reads_as_the_same_speed(ctx: AppContext) -> None:
+    """0.903 m/s against a limit of 0.90: both would read "0.90 m/s" (found by the
+    outside-in test: "0.84 m/s is above … 0.84 m/s")."""
+    admin = accounts.ensure_local_admin(ctx)
+    dr = make_clinician(ctx, admin, "dr@example.org")
+    walker = planned_walker(ctx, dr)
+    at = ctx.at(T0 + timedelta(hours=1))
+    with pytest.raises(clinician.SpeedNotConfirmed) as refused:
+        clinician.adjust_prescription(at, dr, walker.id, {"speed_m_s": 0.903, "reason": "Quick"})
+    assert str(refused.value).startswith("0.903 m/s is above retrowalk's own limit")
+    assert "limit for this walker, 0.900 m/s" in str(refused.value)

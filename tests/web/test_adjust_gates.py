@@ -6,6 +6,7 @@ Refused means nothing stored."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
@@ -112,3 +113,15 @@ def test_the_page_asks_for_a_fast_speed_to_be_confirmed(world: World) -> None:
         done = _adjust_form(desk, person.walker.id, {**fields, "confirm_speed": "yes"})
         assert done.status_code == 303
         assert _plan(desk, person.walker.id)["speed_m_s"] == 2.5
+
+
+def test_the_form_offers_only_the_surfaces_the_restriction_allows(world: World) -> None:
+    person = high_fall_risk(world)
+    assert person.walker is not None
+    with world.client() as desk:
+        sign_in(desk, world.clinician_a)
+        page = desk.get(f"/clinician/walkers/{person.walker.id}").text
+        form = page[page.index('id="adj-surface"') :]
+        form = form[: form.index("</select>")]
+        offered = re.findall(r'<option value="([a-z_]+)"', form)
+        assert offered == ["treadmill_with_handrails", "hallway_with_rail_and_spotter"]

@@ -34,7 +34,14 @@ from retrowalk.services.access import walker_for, walker_name
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import checkin_out, reasons_of
-from retrowalk.services.errors import CheckinNotOpen, Conflict, InvalidRequest, NotFound, parse
+from retrowalk.services.errors import (
+    CheckinAlreadyGiven,
+    CheckinNotOpen,
+    Conflict,
+    InvalidRequest,
+    NotFound,
+    parse,
+)
 from retrowalk.services.pending_checkins import checkin_opens_on, unreported_session
 from retrowalk.services.plans import clinical_prescription, decision_detail, store_prescription
 from retrowalk.services.policies import policy_in
@@ -316,7 +323,7 @@ def _store_checkin(
                     f"The session of {session_row.local_date} was already decided without a "
                     "morning report (a later session was logged first)."
                 )
-            raise Conflict(
+            raise CheckinAlreadyGiven(
                 f"The session of {session_row.local_date} already has its morning check-in."
             )
         if at <= session_row.performed_at:

@@ -259,9 +259,12 @@ def _speed_meant(
     if not above_policy_speed(updated, policy):
         return
     most = policy_speed_max_m_s(updated, policy)
+    speed, limit = speed_words(updated.speed_m_s), speed_words(most)
+    if speed == limit:  # 0.845 against 0.84: both read "0.84 m/s" at two decimals
+        speed, limit = f"{updated.speed_m_s:.3f} m/s", f"{most:.3f} m/s"
     said = SPEED_ABOVE_LIMIT.format(
-        speed=speed_words(updated.speed_m_s),
-        most=speed_words(most),
+        speed=speed,
+        most=limit,
         fraction=policy.speed_ceiling_fraction_above_comfortable,
     )
     raise SpeedNotConfirmed(said, problems=(_rule("speed_m_s", said, updated.speed_m_s),))

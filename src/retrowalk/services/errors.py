@@ -45,6 +45,11 @@ class CheckinNotOpen(Conflict):
     """
 
 
+class CheckinAlreadyGiven(Conflict):
+    """The session's morning check-in is already stored (a second tap, another tab): the
+    first one's decision stands, and the walker is shown it rather than a refusal."""
+
+
 class NotReadyToWalk(Conflict):
     """A session logged (or an exercise ticked) before the walker may start (no screening, a
     red flag, no plan yet, or a clearance still awaited); the sentence says what must happen

@@ -194,7 +194,9 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         ),
         "labels": labels,
         "surfaces": vocab.SURFACES.choices("short"),  # the clinician's words, not "beside you"
-        "surface_values": [s.value for s in Surface],
+        # under a restriction that names its surfaces only those are offered (found by the
+        # outside-in test: the form offered a path the service then refused)
+        "surface_values": _allowed_surfaces(restrictions),
         "koos_items": [(SUBSCALE_LABELS[sub], codes) for sub, codes in KOOS_ITEMS.items()],
         "values": {},
         "clinicians": (team.list_colleagues(db, actor) if actor.role is Role.ADMIN else None),
@@ -213,6 +215,15 @@ def _recordings_by_session(recordings: list[RecordingOut]) -> dict[int, list[Rec
 @router.get("/clinician/walkers/{walker_id}")
 def walker_page(request: Request, walker_id: WalkerId) -> Response:
     return render(request, "clinician/walker.html", _walker_context(request, walker_id))
+
+
+def _allowed_surfaces(restrictions: RestrictionsOut | None) -> list[str]:
+    """The surfaces the plan may be moved to: all, or those every active restriction allows."""
+    allowed = [s.value for s in Surface]
+    for restriction in restrictions.active if restrictions is not None else ():
+        if restriction.surfaces:
+            allowed = [s for s in allowed if Surface(s) in restriction.surfaces]
+    return allowed
 
 
 def _rerender(request: Request, walker_id: int, exc: Exception, values: dict[str, Any]) -> Response:

@@ -39,7 +39,7 @@ from retrowalk.services import (
     session_recordings,
     sessions,
 )
-from retrowalk.services.errors import NotReadyToWalk, ServiceError
+from retrowalk.services.errors import CheckinAlreadyGiven, NotReadyToWalk, ServiceError
 from retrowalk.services.numbers import NumberTextError, decimal_number
 from retrowalk.services.schemas import (
     AssessmentIn,
@@ -621,6 +621,9 @@ async def checkin_submit(request: Request) -> Response:
     return await run_in_threadpool(_checkin_submit, request, form)
 
 
+ALREADY_CHECKED_IN = "Your check-in was already saved. Here is what it means for today."
+
+
 def _checkin_submit(request: Request, form: FormData) -> Response:
     actor, walker_id = require_walker(request)
     db = web_state(request).ctx
@@ -653,6 +656,12 @@ def _checkin_submit(request: Request, form: FormData) -> Response:
             raise forms.FormError(NOT_YET_MORNING)
         data = forms.validate(CheckinIn, values, labels.CHECKIN_FIELDS)
         result = checkins.morning_checkin(db, actor, walker_id, data)
+    except CheckinAlreadyGiven:
+        # a second tap or another tab: the first check-in decided, and today's page says
+        # what it decided (a rest day first) — never a refusal page (found by the outside-in
+        # test: a double-tapped rest day left the walker on "already exists")
+        flash(request, ALREADY_CHECKED_IN)
+        return RedirectResponse("/today", 303)
     except red_flag_reports.RedFlagsKeptWithoutCheckin as kept:
         # The check-in was closed meanwhile (or given in another tab): the warning sign
         # ticked in it is kept, and what to do now comes first.
