@@ -33,7 +33,7 @@ def test_the_terminal_keeps_the_surface_under_fall_risk(database_url: str) -> No
     before = _version(database_url)
     refused = fails(database_url, "adjust", "1", "--surface", "flat_clear_known_path",
                     "--reason", "Walks well outside")  # fmt: skip
-    assert "fall-risk supervision restriction is active" in str(refused)
+    assert "fall-risk restriction is active" in str(refused)
     assert _version(database_url) == before
 
 

@@ -52,8 +52,8 @@ def test_under_fall_risk_the_surface_stays_on_what_the_restriction_allows(
         )
     assert refused.value.field == "surface"
     said = str(refused.value)
-    assert "fall-risk supervision restriction is active" in said
-    assert "must be a treadmill with handrails or a hallway with rail and spotter" in said
+    assert "fall-risk restriction is active" in said
+    assert "must be a treadmill with handrails or a hallway with a rail and a spotter" in said
     assert "Clear the restriction first" in said
     assert _versions(at, dr, walker.id) == before
     plan = plans.current_prescription(at, dr, walker.id)

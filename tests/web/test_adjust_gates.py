@@ -54,7 +54,7 @@ def test_the_api_keeps_the_surface_under_fall_risk(world: World) -> None:
         body = {"surface": "flat_clear_known_path", "reason": "She walks well outside"}
         refused = send(desk, csrf, f"{base}/adjustments", body)
         assert refused.status_code == 422
-        assert "fall-risk supervision restriction is active" in refused.json()["detail"]
+        assert "fall-risk restriction is active" in refused.json()["detail"]
         assert _plan(desk, person.walker.id) == before
 
 
@@ -92,7 +92,7 @@ def test_the_page_keeps_the_surface_under_fall_risk(world: World) -> None:
         fields = {"surface": "flat_clear_known_path", "adjust_reason": "She walks well outside"}
         shown = _adjust_form(desk, person.walker.id, fields)
         assert shown.status_code == 422
-        assert "fall-risk supervision restriction is active" in text_of(shown.text)
+        assert "fall-risk restriction is active" in text_of(shown.text)
         assert _plan(desk, person.walker.id) == before
 
 

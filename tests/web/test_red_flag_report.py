@@ -104,7 +104,7 @@ def test_a_red_flag_from_the_page_stops_sessions_until_a_clinician_clears_it(
         listed = text_of(desk.get("/clinician").text)
         assert person.name in listed
         page = text_of(desk.get(f"/clinician/walkers/{person.walker.id}").text)
-        assert "Red flag report of" in page
+        assert "Red-flag report of" in page
         cleared = send(
             desk, csrf, f"{base}/clearances", {"scope": "red_flag", "reason": "Seen: no effusion"}
         )

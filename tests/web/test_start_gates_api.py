@@ -53,7 +53,8 @@ def test_api_refuses_a_session_before_screening_and_a_same_day_checkin(world: Wo
         )
         history = client.get(f"/api/v1/walkers/{walker_id}/history").json()
     assert same_day.status_code == 409
-    assert "it opens tomorrow (" in same_day.json()["detail"]
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    assert f"opens on {tomorrow}" in same_day.json()["detail"]
     assert history["checkins"] == [], "a refused check-in stores nothing"
 
 

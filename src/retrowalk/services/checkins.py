@@ -29,7 +29,6 @@ from retrowalk.clinical.session_records import (
     SessionLog,
     Variable,
 )
-from retrowalk.present.days import checkin_opens_words
 from retrowalk.services.access import walker_for, walker_name
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
@@ -334,11 +333,10 @@ def _store_checkin(
             )
         opens_on = checkin_opens_on(session_row, walker)
         if local_date(at, walker.timezone) < opens_on:
-            # the reason for its day, as the web form says it (found by the outside-in test)
             raise CheckinNotOpen(
-                checkin_opens_words(
-                    session_row.local_date, opens_on, local_date(at, walker.timezone)
-                )
+                f"The next-morning check-in for the session of {session_row.local_date} "
+                f"opens on {opens_on}: how the knee feels the morning after decides the next "
+                "session."
             )
         before = restrictions_of(tx, walker, policy)
         row, decision, next_row = decide_and_store(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from retrowalk.clinical.clearance import apply_clearance
 from retrowalk.clinical.clinician_changes import clinician_adjust
 from retrowalk.clinical.exercises import EXERCISES
-from retrowalk.clinical.norms import NPRS_MAX
+from retrowalk.clinical.norms import KM_H_PER_M_S, NPRS_MAX
 from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.policy_timeline import PolicyTimeline
@@ -33,9 +33,7 @@ from retrowalk.clinical.speed_override import (
     policy_speed_max_m_s,
     speed_override_reason,
 )
-from retrowalk.clinical.surfaces import Surface
-from retrowalk.present import vocabulary as vocab
-from retrowalk.present.numbers import speed_words
+from retrowalk.clinical.surfaces import Surface, describe_surfaces
 from retrowalk.services.access import check_actor, staff_walker_for, walker_name
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
@@ -237,11 +235,18 @@ def _surface_held(restrictions: Restrictions, surface: Surface) -> None:
     for restriction in restrictions.active:
         if restriction.surfaces and surface not in restriction.surfaces:
             said = SURFACE_HELD.format(
-                restriction=f"the {vocab.RESTRICTIONS.short(restriction.kind)} restriction",
-                allowed=" or ".join(f"a {vocab.SURFACES.short(s)}" for s in restriction.surfaces),
-                chosen=f"a {vocab.SURFACES.short(surface)}",
+                restriction=f"the {restriction.kind.value.replace('_', '-')} restriction",
+                allowed=describe_surfaces(restriction.surfaces, for_clinician=True),
+                chosen=describe_surfaces([surface], for_clinician=True),
             )
             raise InvalidRequest(said, problems=(_rule("surface", said, surface.value),))
+
+
+def speed_words(speed_m_s: float) -> str:
+    """``0.75 m/s (2.7 km/h)``, the km/h from the m/s as shown (as ``present.numbers``,
+    which the services may not import)."""
+    shown = float(f"{speed_m_s:.2f}")
+    return f"{shown:.2f} m/s ({shown * KM_H_PER_M_S:.1f} km/h)"
 
 
 def _speed_meant(
