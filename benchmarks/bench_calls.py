@@ -236,9 +236,7 @@ def run_all(url: str) -> dict[tuple[str, str], float]:
         for n, (app_name, op) in enumerate(
             [(a, o) for a in ("bare", "retrowalk") for o in ("log", "today")]
         ):
-            per_request, codes = _measure(
-                apps[app_name], calls[(app_name, op)], counter, n * 10**5
-            )
+            per_request, codes = _measure(apps[app_name], calls[(app_name, op)], counter, n * 10**5)
             found[(app_name, op)] = per_request
             if TOP and app_name == "retrowalk":
                 _print_top(f"retrowalk {op}", codes)
