@@ -205,9 +205,7 @@ def test_the_sign_in_read_in_the_pool_or_a_thread_is_not_warned_about(world: Wor
         )
         thread.start()
         thread.join()
-    assert [getattr(s, "account_id", None) for s in found] == [
-        world.walker_a.actor.account_id
-    ] * 2
+    assert [getattr(s, "account_id", None) for s in found] == [world.walker_a.actor.account_id] * 2
 
 
 def test_an_async_api_route_that_reads_the_sign_in_on_the_loop_fails_its_test(
