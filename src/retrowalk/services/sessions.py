@@ -36,7 +36,7 @@ from retrowalk.services.access import walker_for
 from retrowalk.services.checkins import hold_unreported_session
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
-from retrowalk.services.convert import session_out
+from retrowalk.services.convert import session_out, session_out_of
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
 from retrowalk.services.pending_checkins import (
     CHECKIN_FIRST,
@@ -392,7 +392,7 @@ def _insert(
 ) -> tuple[SessionOut, int | None]:
     """The session's rows, inserted under the write lock as the gates decided; with the
     walker's record version after them."""
-    row, version = _store(
+    return _store(
         tx,
         actor,
         prepared.walker,
@@ -404,7 +404,6 @@ def _insert(
         prepared.notices,
         prepared.another_today,
     )
-    return session_out(row).model_copy(update={"notices": prepared.notices}), version
 
 
 def _log_locked(
@@ -443,7 +442,7 @@ def _log_locked(
     need = supervision_for(tx, walker, restrictions, plan)
     planned_supervised = need.required if plan is not None else None
     notices = _notices(session_in, need, plan, policy)
-    row, _ = _store(
+    stored, _ = _store(
         tx,
         actor,
         walker,
@@ -462,13 +461,14 @@ def _log_locked(
         restrictions,
         policy=policy,
         entity="session",
-        entity_id=row.id,
+        entity_id=stored.id,
         at=at,
     )
     if decided is not None and actor.role is not Role.WALKER:
         # said to whoever closed the check-in; not a supervision notice (not audited as one)
         notices = (*notices, UNASKED_NOTICE.format(day=spoken_date(decided.local_date)))
-    return session_out(row).model_copy(update={"notices": notices})
+        return stored.model_copy(update={"notices": notices})
+    return stored
 
 
 def _store(
@@ -482,41 +482,43 @@ def _store(
     planned_supervised: bool | None,
     notices: tuple[str, ...],
     another_today: bool,
-) -> tuple[WalkSession, int | None]:
-    """Insert the session and its audit entries (nothing is read here); with the walker's
-    record version after them."""
-    row = repo.add(
-        tx,
-        WalkSession(
-            walker_id=walker.id,
-            client_key=session_in.client_key,
-            prescription_id=plan.id if plan is not None else None,
-            performed_at=performed_at,
-            local_date=local_date(performed_at, walker.timezone),
-            logged_at=at,
-            planned_duration_min=plan.duration_min if plan else None,
-            planned_speed_m_s=plan.speed_m_s if plan else None,
-            planned_incline_pct=plan.incline_pct if plan else None,
-            planned_surface=plan.surface if plan else None,
-            planned_supervised=planned_supervised,
-            duration_min=session_in.duration_min,
-            speed_m_s=session_in.speed_m_s,
-            distance_m=session_in.distance_m,
-            incline_pct=session_in.incline_pct,
-            surface=session_in.surface.value,
-            supervised=session_in.supervised,
-            pain_before_nprs=session_in.pain_before_nprs,
-            pain_peak_nprs=session_in.pain_peak_nprs,
-            pain_after_nprs=session_in.pain_after_nprs,
-            effort_cr10=session_in.effort_cr10,
-            adverse_events=[e.value for e in session_in.adverse_events],
-            completed=session_in.completed,
-            note=session_in.note,
-            steps=session_in.steps,
-            recorded_by=actor.account_id,
-            another_today=another_today,
-        ),
-    )
+) -> tuple[SessionOut, int | None]:
+    """Insert the session and its audit entries (nothing is read here); the session as
+    stored, with ``notices``, and the walker's record version after them. Core inserts, no
+    ORM object (``repositories.insert_session``): building, tracking and flushing one cost
+    "log a session" more CPU than its statements."""
+    events = [e.value for e in session_in.adverse_events]
+    columns = {
+        "walker_id": walker.id,
+        "client_key": session_in.client_key,
+        "prescription_id": plan.id if plan is not None else None,
+        "performed_at": performed_at,
+        "local_date": local_date(performed_at, walker.timezone),
+        "logged_at": at,
+        "planned_duration_min": plan.duration_min if plan else None,
+        "planned_speed_m_s": plan.speed_m_s if plan else None,
+        "planned_incline_pct": plan.incline_pct if plan else None,
+        "planned_surface": plan.surface if plan else None,
+        "planned_supervised": planned_supervised,
+        "duration_min": session_in.duration_min,
+        "speed_m_s": session_in.speed_m_s,
+        "distance_m": session_in.distance_m,
+        "incline_pct": session_in.incline_pct,
+        "surface": session_in.surface.value,
+        "supervised": session_in.supervised,
+        "pain_before_nprs": session_in.pain_before_nprs,
+        "pain_peak_nprs": session_in.pain_peak_nprs,
+        "pain_after_nprs": session_in.pain_after_nprs,
+        "effort_cr10": session_in.effort_cr10,
+        "adverse_events": events,
+        "completed": session_in.completed,
+        "note": session_in.note,
+        "steps": session_in.steps,
+        "recorded_by": actor.account_id,
+        "another_today": another_today,
+    }
+    session_id = repo.insert_session(tx, columns)
+    columns["id"] = session_id
     version = repo.audit(
         tx,
         at=at,
@@ -524,9 +526,9 @@ def _store(
         actor_role=actor.role.value,
         action="session.log",
         entity="session",
-        entity_id=row.id,
+        entity_id=session_id,
         walker_id=walker.id,
-        detail={"client_key": row.client_key, "adverse_events": list(row.adverse_events or ())},
+        detail={"client_key": session_in.client_key, "adverse_events": list(events)},
     )
     if notices:
         version = repo.audit(
@@ -536,11 +538,11 @@ def _store(
             actor_role=actor.role.value,
             action="session.outside_supervision",
             entity="session",
-            entity_id=row.id,
+            entity_id=session_id,
             walker_id=walker.id,
-            detail={"supervised": row.supervised, "surface": row.surface},
+            detail={"supervised": session_in.supervised, "surface": session_in.surface.value},
         )
-    return row, version
+    return session_out_of(columns, tuple(events), notices=notices), version
 
 
 def _events_added(
@@ -592,4 +594,4 @@ def _replayed(row: WalkSession, events_added: tuple[str, ...] = ()) -> SessionOu
         notices.append(EVENTS_ADDED)
     if bool(row.planned_supervised) and not row.supervised:
         notices.append(ALONE_NOTICE.format(why="your plan says so"))
-    return session_out(row, created=False).model_copy(update={"notices": tuple(notices)})
+    return session_out(row, created=False, notices=tuple(notices))

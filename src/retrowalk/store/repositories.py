@@ -7,29 +7,31 @@ first so it is served by the ``(walker_id, ...)`` indexes whatever the table siz
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
     Row,
     Select,
+    Table,
     TextClause,
     and_,
     bindparam,
     exists,
     func,
+    insert,
     select,
     text,
     update,
 )
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
-from sqlalchemy.sql.dml import ReturningUpdate
+from sqlalchemy.sql.dml import Insert, ReturningInsert, ReturningUpdate
 
 from retrowalk.store.column_types import UTCDateTime
 from retrowalk.store.models import (
@@ -88,23 +90,53 @@ def audit(
 
     An entry about a walker also raises the walker's ``record_version`` in the same
     transaction: its row lock orders concurrent changes to one walker, so the version a
-    reader sees covers every change committed up to it (what the kept records key on)."""
+    reader sees covers every change committed up to it (what the kept records key on).
+
+    Both are Core statements, run at once in call order: no ORM object, so no unit of work
+    to flush at commit (on "log a session" that flush cost as much CPU as the statements).
+    An entry's ids must therefore name rows already in the database (flushed), as they must
+    for the version's update anyway."""
     version: int | None = None
     if walker_id is not None:
         version = tx.execute(_raise_record_version(), {"walker_id": walker_id}).scalar_one_or_none()
-    tx.add(
-        AuditEntry(
-            at=at,
-            actor_account_id=actor_account_id,
-            actor_role=actor_role,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            walker_id=walker_id,
-            detail_json=detail or {},
-        )
+    tx.execute(
+        _insert_audit(),
+        {
+            "at": at,
+            "actor_account_id": actor_account_id,
+            "actor_role": actor_role,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "walker_id": walker_id,
+            "detail_json": detail or {},
+        },
     )
     return version
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+@cache
+def _insert_audit() -> Insert:
+    """:func:`audit`'s insert, built once (building a statement costs as much as running it)."""
+    return insert(_table(AuditEntry))
+
+
+def insert_session(tx: Session, values: Mapping[str, Any]) -> int:
+    """Insert one session row (``values``: every column but ``id``) and return its id: a Core
+    statement, with no ORM object to build, track and flush. The unique client key still
+    refuses a second row (IntegrityError, as a flush would raise it)."""
+    session_id: int = tx.execute(_insert_session(), dict(values)).scalar_one()
+    return session_id
+
+
+@cache
+def _insert_session() -> ReturningInsert[int]:
+    table = _table(WalkSession)
+    return insert(table).returning(table.c.id)
 
 
 # --- accounts -------------------------------------------------------------------------------------
@@ -520,12 +552,14 @@ def latest_policy(tx: Session) -> ClinicPolicy | None:
 def _raise_record_version() -> ReturningUpdate[int]:
     """:func:`audit`'s update of the walker's record version, built once (every change runs
     it; building a statement costs as much as running it)."""
+    walkers = _table(Walker)
+    # on the table, not the entity: a Core update (the ORM's bulk-update path costs more and
+    # would synchronise nothing here anyway; a loaded walker keeps the version it was read at)
     return (
-        update(Walker)
-        .where(Walker.id == bindparam("walker_id", type_=Integer))
-        .values(record_version=Walker.record_version + 1)
-        .returning(Walker.record_version)
-        .execution_options(synchronize_session=False)
+        update(walkers)
+        .where(walkers.c.id == bindparam("walker_id", type_=Integer))
+        .values(record_version=walkers.c.record_version + 1)
+        .returning(walkers.c.record_version)
     )
 
 
