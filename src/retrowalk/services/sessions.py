@@ -179,12 +179,12 @@ def log_session(
 
     Every read and every gate runs before the write lock (SQLite's BEGIN IMMEDIATE), in a
     read transaction: a key sent again is answered from there, a refused session never
-    waits for the lock. Under the lock only the rows are inserted, after one indexed check
-    that the walker's record and the policy are still those the gates read
-    (:func:`repositories.record_stamp`); when they changed — or when the session needs more
-    than its inserts (an adverse event, an unreported session to decide, events added to a
-    stored one) — the whole use case runs again under the lock. The unique client key keeps
-    two racing submissions to one row."""
+    waits for the lock. Under the lock only the rows are inserted, after one indexed update
+    that raises the walker's record version only if it and the policy are still those the
+    gates read (:func:`repositories.raise_record_version_if_unchanged`); when they changed —
+    or when the session needs more than its inserts (an adverse event, an unreported session
+    to decide, events added to a stored one) — the whole use case runs again under the lock.
+    The unique client key keeps two racing submissions to one row."""
     session_in = parse(SessionIn, data)
     at = ctx.now()
     performed_at = utc_now(session_in.performed_at) if session_in.performed_at else at
@@ -196,9 +196,10 @@ def log_session(
         if isinstance(prepared, SessionOut):
             return prepared
         with ctx.db.transaction() as tx:
-            if prepared is None or repo.record_stamp(tx, prepared.walker.id) != prepared.stamp:
+            raised = _raised_if_unchanged(tx, prepared) if prepared is not None else None
+            if prepared is None or raised is None:  # more than the inserts, or a change
                 return _log_locked(tx, actor, walker_id, session_in, performed_at, at)
-            out, version = _insert(tx, actor, prepared, session_in, performed_at, at)
+            out, version = _insert(tx, actor, prepared, session_in, performed_at, at, raised)
         _keep_record(ctx.record_cache, prepared, session_in, version)  # committed by now
         return out
     except IntegrityError:
@@ -227,6 +228,20 @@ class _Prepared:
     """The record the gates decided on, read at ``start.record_key``."""
     restrictions: Restrictions
     """The restrictions active from ``record``."""
+
+
+def _raised_if_unchanged(tx: Session, prepared: _Prepared) -> int | None:
+    """Under the lock: the walker's record version raised for this session's first audit
+    entry, when the record, the policy and the database copy are those the gates read
+    (else None, nothing written)."""
+    start = prepared.start
+    return repo.raise_record_version_if_unchanged(
+        tx,
+        prepared.walker.id,
+        version=prepared.walker.record_version,
+        policy_version=start.stamp[1],
+        instance=start.instance,
+    )
 
 
 def _keep_record(
@@ -389,9 +404,11 @@ def _insert(
     session_in: SessionIn,
     performed_at: datetime,
     at: datetime,
+    raised_to: int,
 ) -> tuple[SessionOut, int | None]:
-    """The session's rows, inserted under the write lock as the gates decided; with the
-    walker's record version after them."""
+    """The session's rows, inserted under the write lock as the gates decided (the record
+    version already raised to ``raised_to`` for the first audit entry); with the walker's
+    record version after them."""
     return _store(
         tx,
         actor,
@@ -403,6 +420,7 @@ def _insert(
         prepared.planned_supervised,
         prepared.notices,
         prepared.another_today,
+        raised_to=raised_to,
     )
 
 
@@ -482,9 +500,11 @@ def _store(
     planned_supervised: bool | None,
     notices: tuple[str, ...],
     another_today: bool,
+    raised_to: int | None = None,
 ) -> tuple[SessionOut, int | None]:
     """Insert the session and its audit entries (nothing is read here); the session as
-    stored, with ``notices``, and the walker's record version after them. Core inserts, no
+    stored, with ``notices``, and the walker's record version after them (``raised_to``:
+    already raised for the first entry, see :func:`repositories.audit`). Core inserts, no
     ORM object (``repositories.insert_session``): building, tracking and flushing one cost
     "log a session" more CPU than its statements."""
     events = [e.value for e in session_in.adverse_events]
@@ -529,6 +549,7 @@ def _store(
         entity_id=session_id,
         walker_id=walker.id,
         detail={"client_key": session_in.client_key, "adverse_events": list(events)},
+        raised_to=raised_to,
     )
     if notices:
         version = repo.audit(
