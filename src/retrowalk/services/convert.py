@@ -120,7 +120,7 @@ def prescription_out(row: Prescription) -> PrescriptionOut:
             "supervised_first_sessions": row.supervised_first_sessions,
             "high_fall_risk": row.high_fall_risk,
             "sessions_per_week": row.sessions_per_week,
-            "reasons": reasons_of(row.reasons_json),
+            "reasons": row.reasons_json or (),  # validated into Reason by the model itself
             "rule_version": row.rule_version,
             "policy_version": row.policy_version,
             "made_by": row.made_by,
