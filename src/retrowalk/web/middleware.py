@@ -43,17 +43,20 @@ READ_LATER_PREFIXES = ("/api/",)
 """Paths whose session is read by the route's own code, in its worker thread
 (:func:`retrowalk.web.auth.current_session`), not here: one trip to the pool, not two."""
 
+HSTS = "max-age=31536000"
+"""Under https: browsers use https for this site for a year (no includeSubDomains: the
+clinic's other sites are not ours to decide)."""
+
 
 class Unread(Enum):
+    """The type of :data:`UNREAD` (one member, so a type checker can tell it apart)."""
+
     UNREAD = "unread"
 
 
 UNREAD: Final = Unread.UNREAD
 """``state[SESSION_STATE_KEY]`` of a request whose session is not read yet: the response
 treats it as untouched (nothing saved, no cookie set), as a session read and not changed."""
-HSTS = "max-age=31536000"
-"""Under https: browsers use https for this site for a year (no includeSubDomains: the
-clinic's other sites are not ours to decide)."""
 
 
 def cookie_value(scope: Scope, name: str) -> str | None:
