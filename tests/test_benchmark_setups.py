@@ -5,10 +5,12 @@ Nothing here is timed."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
-from benchmarks import bench_api, bench_clinic, bench_store
+import pytest
+from benchmarks import bench_api, bench_calls, bench_clinic, bench_store
 from starlette.testclient import TestClient
 
 from retrowalk.services import accounts, clinician, plans, sessions
@@ -62,3 +64,23 @@ def test_the_clinic_benchmark_clones_its_template_walker(tmp_path: Path) -> None
     kinds = {tuple(r.kind for r in row.restrictions) for row in rows}
     assert len(kinds) == 1  # the copies carry the template's record: its near-fall
     assert kinds != {()}
+
+
+def test_the_call_count_benchmark_drives_both_apps_through_their_two_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each app's "log" and "today" are answered in process (an error status stops the
+    benchmark), and a count comes back for each of the four requests."""
+    monkeypatch.setattr(bench_calls, "REQUESTS", 3)
+    monkeypatch.setattr(bench_calls, "WARM", 1)
+    monkeypatch.setattr(bench_calls, "REPEATS", 1)
+    found: list[tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]]] = []
+    # in a thread of its own: the browser tests' Playwright keeps an event loop running in
+    # the tests' main thread, where the benchmark's asyncio.run is refused
+    thread = threading.Thread(target=lambda: found.append(bench_calls.run_all(_url(tmp_path))))
+    thread.start()
+    thread.join()
+    assert found, "the benchmark stopped: an error status, or asyncio refused to run"
+    calls, cpu = found[0]
+    assert set(calls) == set(cpu) == set(bench_calls.ORDER)
+    assert all(count > 0 for count in calls.values())

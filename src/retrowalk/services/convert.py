@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from retrowalk.clinical.reasons import Reason
@@ -120,7 +121,7 @@ def prescription_out(row: Prescription) -> PrescriptionOut:
             "supervised_first_sessions": row.supervised_first_sessions,
             "high_fall_risk": row.high_fall_risk,
             "sessions_per_week": row.sessions_per_week,
-            "reasons": reasons_of(row.reasons_json),
+            "reasons": row.reasons_json or (),  # validated into Reason by the model itself
             "rule_version": row.rule_version,
             "policy_version": row.policy_version,
             "made_by": row.made_by,
@@ -129,38 +130,45 @@ def prescription_out(row: Prescription) -> PrescriptionOut:
     )
 
 
-def session_out(row: WalkSession, *, created: bool = True) -> SessionOut:
-    return SessionOut.model_validate(
-        {
-            "id": row.id,
-            "walker_id": row.walker_id,
-            "client_key": row.client_key,
-            "prescription_id": row.prescription_id,
-            "performed_at": row.performed_at,
-            "local_date": row.local_date,
-            "logged_at": row.logged_at,
-            "planned_duration_min": row.planned_duration_min,
-            "planned_speed_m_s": row.planned_speed_m_s,
-            "planned_incline_pct": row.planned_incline_pct,
-            "planned_surface": row.planned_surface,
-            "planned_supervised": row.planned_supervised,
-            "duration_min": row.duration_min,
-            "speed_m_s": row.speed_m_s,
-            "distance_m": row.distance_m,
-            "incline_pct": row.incline_pct,
-            "surface": row.surface,
-            "supervised": row.supervised,
-            "pain_before_nprs": row.pain_before_nprs,
-            "pain_peak_nprs": row.pain_peak_nprs,
-            "pain_after_nprs": row.pain_after_nprs,
-            "effort_cr10": row.effort_cr10,
-            "adverse_events": tuple(row.adverse_events),
-            "completed": row.completed,
-            "note": row.note,
-            "steps": row.steps,
-            "another_today": row.another_today,
-            "created": created,
-        }
+SESSION_OUT_COLUMNS = (
+    "id",
+    "walker_id",
+    "client_key",
+    "prescription_id",
+    "performed_at",
+    "local_date",
+    "logged_at",
+    "planned_duration_min",
+    "planned_speed_m_s",
+    "planned_incline_pct",
+    "planned_surface",
+    "planned_supervised",
+    "duration_min",
+    "speed_m_s",
+    "distance_m",
+    "incline_pct",
+    "surface",
+    "supervised",
+    "pain_before_nprs",
+    "pain_peak_nprs",
+    "pain_after_nprs",
+    "effort_cr10",
+    "completed",
+    "note",
+    "steps",
+    "another_today",
+)
+"""The session's columns :class:`SessionOut` shows as stored (``adverse_events`` apart)."""
+
+
+def session_out(
+    row: WalkSession, *, created: bool = True, notices: tuple[str, ...] = ()
+) -> SessionOut:
+    return session_out_of(
+        {name: getattr(row, name) for name in SESSION_OUT_COLUMNS},
+        tuple(row.adverse_events),
+        created=created,
+        notices=notices,
     )
 
 
@@ -183,6 +191,20 @@ def started_rest_day(next_rx: Prescription | None) -> bool:
     return any(
         isinstance(r, dict) and r.get("code") == REST_DAY_REASON for r in next_rx.reasons_json or ()
     )
+
+
+def session_out_of(
+    columns: Mapping[str, Any],
+    adverse_events: tuple[str, ...],
+    *,
+    created: bool = True,
+    notices: tuple[str, ...] = (),
+) -> SessionOut:
+    """A session as stored, from its column values (a row inserted without an ORM object,
+    :func:`retrowalk.store.repositories.insert_session`, has no object to read them from)."""
+    data = {name: columns[name] for name in SESSION_OUT_COLUMNS}
+    data.update(adverse_events=adverse_events, created=created, notices=notices)
+    return SessionOut.model_validate(data)
 
 
 def checkin_out(

@@ -422,6 +422,7 @@ def _today(
     )
     step_back = False
     reasons: tuple[Reason, ...] = ()
+    plan_out: PrescriptionOut | None = None
     need = SupervisionNeed(required=True, why=())
     step_rate: float | None = None
     if row is not None:
@@ -466,7 +467,8 @@ def _today(
             )
         if row.decision == Decision.STEP_BACK and row.effective_from == today:
             step_back = True
-        reasons = tuple(Reason.model_validate(r) for r in row.reasons_json)
+        plan_out = prescription_out(row)
+        reasons = plan_out.reasons  # validated once, for the plan shown and its reasons
         # the count read with the plan is the plan's unless a step back was stored just now
         counted = day.supervised_done if row is day.plan else None
         need = supervision_for(tx, walker, restrictions, row, supervised_done=counted)
@@ -478,7 +480,7 @@ def _today(
         local_date=today,
         status=status,
         message=message,
-        prescription=prescription_out(row) if row is not None else None,
+        prescription=plan_out,
         supervised=need.required,
         supervision_why=need.why,
         session_offered=status == TodayStatus.READY,

@@ -64,8 +64,8 @@ def policy_timeline(tx: Session) -> PolicyTimeline:
 
 @dataclass(frozen=True)
 class WalkerInPolicy:
-    """A walker the actor may reach, the policy in force, and the record stamp they were read
-    with (:func:`retrowalk.store.repositories.record_stamp`)."""
+    """A walker the actor may reach, the policy in force, and the stamp they were read with
+    (the walker's newest audit entry and the newest policy version)."""
 
     walker: Walker
     policy: PolicyConfig

@@ -36,7 +36,7 @@ from retrowalk.services.access import walker_for
 from retrowalk.services.checkins import hold_unreported_session
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
-from retrowalk.services.convert import session_out
+from retrowalk.services.convert import session_out, session_out_of
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
 from retrowalk.services.pending_checkins import (
     CHECKIN_FIRST,
@@ -179,12 +179,12 @@ def log_session(
 
     Every read and every gate runs before the write lock (SQLite's BEGIN IMMEDIATE), in a
     read transaction: a key sent again is answered from there, a refused session never
-    waits for the lock. Under the lock only the rows are inserted, after one indexed check
-    that the walker's record and the policy are still those the gates read
-    (:func:`repositories.record_stamp`); when they changed — or when the session needs more
-    than its inserts (an adverse event, an unreported session to decide, events added to a
-    stored one) — the whole use case runs again under the lock. The unique client key keeps
-    two racing submissions to one row."""
+    waits for the lock. Under the lock only the rows are inserted, after one indexed update
+    that raises the walker's record version only if it and the policy are still those the
+    gates read (:func:`repositories.raise_record_version_if_unchanged`); when they changed —
+    or when the session needs more than its inserts (an adverse event, an unreported session
+    to decide, events added to a stored one) — the whole use case runs again under the lock.
+    The unique client key keeps two racing submissions to one row."""
     session_in = parse(SessionIn, data)
     at = ctx.now()
     performed_at = utc_now(session_in.performed_at) if session_in.performed_at else at
@@ -196,9 +196,10 @@ def log_session(
         if isinstance(prepared, SessionOut):
             return prepared
         with ctx.db.transaction() as tx:
-            if prepared is None or repo.record_stamp(tx, prepared.walker.id) != prepared.stamp:
+            raised = _raised_if_unchanged(tx, prepared) if prepared is not None else None
+            if prepared is None or raised is None:  # more than the inserts, or a change
                 return _log_locked(tx, actor, walker_id, session_in, performed_at, at)
-            out, version = _insert(tx, actor, prepared, session_in, performed_at, at)
+            out, version = _insert(tx, actor, prepared, session_in, performed_at, at, raised)
         _keep_record(ctx.record_cache, prepared, session_in, version)  # committed by now
         return out
     except IntegrityError:
@@ -227,6 +228,20 @@ class _Prepared:
     """The record the gates decided on, read at ``start.record_key``."""
     restrictions: Restrictions
     """The restrictions active from ``record``."""
+
+
+def _raised_if_unchanged(tx: Session, prepared: _Prepared) -> int | None:
+    """Under the lock: the walker's record version raised for this session's first audit
+    entry, when the record, the policy and the database copy are those the gates read
+    (else None, nothing written)."""
+    start = prepared.start
+    return repo.raise_record_version_if_unchanged(
+        tx,
+        prepared.walker.id,
+        version=prepared.walker.record_version,
+        policy_version=start.stamp[1],
+        instance=start.instance,
+    )
 
 
 def _keep_record(
@@ -389,10 +404,12 @@ def _insert(
     session_in: SessionIn,
     performed_at: datetime,
     at: datetime,
+    raised_to: int,
 ) -> tuple[SessionOut, int | None]:
-    """The session's rows, inserted under the write lock as the gates decided; with the
-    walker's record version after them."""
-    row, version = _store(
+    """The session's rows, inserted under the write lock as the gates decided (the record
+    version already raised to ``raised_to`` for the first audit entry); with the walker's
+    record version after them."""
+    return _store(
         tx,
         actor,
         prepared.walker,
@@ -403,8 +420,8 @@ def _insert(
         prepared.planned_supervised,
         prepared.notices,
         prepared.another_today,
+        raised_to=raised_to,
     )
-    return session_out(row).model_copy(update={"notices": prepared.notices}), version
 
 
 def _log_locked(
@@ -443,7 +460,7 @@ def _log_locked(
     need = supervision_for(tx, walker, restrictions, plan)
     planned_supervised = need.required if plan is not None else None
     notices = _notices(session_in, need, plan, policy)
-    row, _ = _store(
+    stored, _ = _store(
         tx,
         actor,
         walker,
@@ -462,13 +479,14 @@ def _log_locked(
         restrictions,
         policy=policy,
         entity="session",
-        entity_id=row.id,
+        entity_id=stored.id,
         at=at,
     )
     if decided is not None and actor.role is not Role.WALKER:
         # said to whoever closed the check-in; not a supervision notice (not audited as one)
         notices = (*notices, UNASKED_NOTICE.format(day=spoken_date(decided.local_date)))
-    return session_out(row).model_copy(update={"notices": notices})
+        return stored.model_copy(update={"notices": notices})
+    return stored
 
 
 def _store(
@@ -482,41 +500,45 @@ def _store(
     planned_supervised: bool | None,
     notices: tuple[str, ...],
     another_today: bool,
-) -> tuple[WalkSession, int | None]:
-    """Insert the session and its audit entries (nothing is read here); with the walker's
-    record version after them."""
-    row = repo.add(
-        tx,
-        WalkSession(
-            walker_id=walker.id,
-            client_key=session_in.client_key,
-            prescription_id=plan.id if plan is not None else None,
-            performed_at=performed_at,
-            local_date=local_date(performed_at, walker.timezone),
-            logged_at=at,
-            planned_duration_min=plan.duration_min if plan else None,
-            planned_speed_m_s=plan.speed_m_s if plan else None,
-            planned_incline_pct=plan.incline_pct if plan else None,
-            planned_surface=plan.surface if plan else None,
-            planned_supervised=planned_supervised,
-            duration_min=session_in.duration_min,
-            speed_m_s=session_in.speed_m_s,
-            distance_m=session_in.distance_m,
-            incline_pct=session_in.incline_pct,
-            surface=session_in.surface.value,
-            supervised=session_in.supervised,
-            pain_before_nprs=session_in.pain_before_nprs,
-            pain_peak_nprs=session_in.pain_peak_nprs,
-            pain_after_nprs=session_in.pain_after_nprs,
-            effort_cr10=session_in.effort_cr10,
-            adverse_events=[e.value for e in session_in.adverse_events],
-            completed=session_in.completed,
-            note=session_in.note,
-            steps=session_in.steps,
-            recorded_by=actor.account_id,
-            another_today=another_today,
-        ),
-    )
+    raised_to: int | None = None,
+) -> tuple[SessionOut, int | None]:
+    """Insert the session and its audit entries (nothing is read here); the session as
+    stored, with ``notices``, and the walker's record version after them (``raised_to``:
+    already raised for the first entry, see :func:`repositories.audit`). Core inserts, no
+    ORM object (``repositories.insert_session``): building, tracking and flushing one cost
+    "log a session" more CPU than its statements."""
+    events = [e.value for e in session_in.adverse_events]
+    columns = {
+        "walker_id": walker.id,
+        "client_key": session_in.client_key,
+        "prescription_id": plan.id if plan is not None else None,
+        "performed_at": performed_at,
+        "local_date": local_date(performed_at, walker.timezone),
+        "logged_at": at,
+        "planned_duration_min": plan.duration_min if plan else None,
+        "planned_speed_m_s": plan.speed_m_s if plan else None,
+        "planned_incline_pct": plan.incline_pct if plan else None,
+        "planned_surface": plan.surface if plan else None,
+        "planned_supervised": planned_supervised,
+        "duration_min": session_in.duration_min,
+        "speed_m_s": session_in.speed_m_s,
+        "distance_m": session_in.distance_m,
+        "incline_pct": session_in.incline_pct,
+        "surface": session_in.surface.value,
+        "supervised": session_in.supervised,
+        "pain_before_nprs": session_in.pain_before_nprs,
+        "pain_peak_nprs": session_in.pain_peak_nprs,
+        "pain_after_nprs": session_in.pain_after_nprs,
+        "effort_cr10": session_in.effort_cr10,
+        "adverse_events": events,
+        "completed": session_in.completed,
+        "note": session_in.note,
+        "steps": session_in.steps,
+        "recorded_by": actor.account_id,
+        "another_today": another_today,
+    }
+    session_id = repo.insert_session(tx, columns)
+    columns["id"] = session_id
     version = repo.audit(
         tx,
         at=at,
@@ -524,9 +546,10 @@ def _store(
         actor_role=actor.role.value,
         action="session.log",
         entity="session",
-        entity_id=row.id,
+        entity_id=session_id,
         walker_id=walker.id,
-        detail={"client_key": row.client_key, "adverse_events": list(row.adverse_events or ())},
+        detail={"client_key": session_in.client_key, "adverse_events": list(events)},
+        raised_to=raised_to,
     )
     if notices:
         version = repo.audit(
@@ -536,11 +559,11 @@ def _store(
             actor_role=actor.role.value,
             action="session.outside_supervision",
             entity="session",
-            entity_id=row.id,
+            entity_id=session_id,
             walker_id=walker.id,
-            detail={"supervised": row.supervised, "surface": row.surface},
+            detail={"supervised": session_in.supervised, "surface": session_in.surface.value},
         )
-    return row, version
+    return session_out_of(columns, tuple(events), notices=notices), version
 
 
 def _events_added(
@@ -592,7 +615,7 @@ def _replayed(row: WalkSession, events_added: tuple[str, ...] = ()) -> SessionOu
         notices.append(EVENTS_ADDED)
     if bool(row.planned_supervised) and not row.supervised:
         notices.append(ALONE_NOTICE.format(why="your plan says so"))
-    return session_out(row, created=False).model_copy(update={"notices": tuple(notices)})
+    return session_out(row, created=False, notices=tuple(notices))
 
 
 def session_days(ctx: AppContext, actor: Actor, walker_id: int) -> dict[int, date]:

@@ -7,29 +7,32 @@ first so it is served by the ``(walker_id, ...)`` indexes whatever the table siz
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Integer,
     Row,
     Select,
+    Table,
     TextClause,
     and_,
     bindparam,
     exists,
     func,
+    insert,
     select,
     text,
     update,
 )
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
-from sqlalchemy.sql.dml import ReturningUpdate
+from sqlalchemy.sql.dml import Insert, ReturningInsert, ReturningUpdate
 
 from retrowalk.store.column_types import UTCDateTime
 from retrowalk.store.models import (
@@ -82,29 +85,74 @@ def audit(
     entity_id: int | None,
     walker_id: int | None = None,
     detail: dict[str, Any] | None = None,
+    raised_to: int | None = None,
 ) -> int | None:
     """Append one audit entry in the caller's transaction (the log is never updated); the
-    walker's record version after it (None: not about a walker).
+    walker's record version after it (None: not about a walker). ``raised_to``: the
+    version the caller has already raised it to for this entry, in this transaction
+    (:func:`raise_record_version_if_unchanged`).
 
     An entry about a walker also raises the walker's ``record_version`` in the same
     transaction: its row lock orders concurrent changes to one walker, so the version a
-    reader sees covers every change committed up to it (what the kept records key on)."""
-    version: int | None = None
-    if walker_id is not None:
-        version = tx.execute(_raise_record_version(), {"walker_id": walker_id}).scalar_one_or_none()
-    tx.add(
-        AuditEntry(
-            at=at,
-            actor_account_id=actor_account_id,
-            actor_role=actor_role,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            walker_id=walker_id,
-            detail_json=detail or {},
-        )
+    reader sees covers every change committed up to it (what the kept records key on).
+
+    Both are Core statements on the transaction's connection, run at once after the pending
+    rows are flushed (:func:`_connection`): no ORM object, so no unit of work to flush at
+    commit — on "log a session" that flush cost as much CPU as the statements."""
+    connection = _connection(tx)
+    version: int | None = raised_to
+    if walker_id is not None and raised_to is None:
+        version = connection.execute(
+            _raise_record_version(), {"walker_id": walker_id}
+        ).scalar_one_or_none()
+    connection.execute(
+        _insert_audit(),
+        {
+            "at": at,
+            "actor_account_id": actor_account_id,
+            "actor_role": actor_role,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "walker_id": walker_id,
+            "detail_json": detail or {},
+        },
     )
     return version
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _connection(tx: Session) -> Connection:
+    """The transaction's connection, the pending rows flushed first as ``Session.execute``
+    would: a Core statement run there skips the ORM's execution path (about half the CPU
+    of a one-row statement on SQLite), for the statements every write and "log a session"
+    run and that load no entity."""
+    if tx.autoflush:
+        tx.flush()
+    return tx.connection()
+
+
+@cache
+def _insert_audit() -> Insert:
+    """:func:`audit`'s insert, built once (building a statement costs as much as running it)."""
+    return insert(_table(AuditEntry))
+
+
+def insert_session(tx: Session, values: Mapping[str, Any]) -> int:
+    """Insert one session row (``values``: every column but ``id``) and return its id: a Core
+    statement, with no ORM object to build, track and flush. The unique client key still
+    refuses a second row (IntegrityError, as a flush would raise it)."""
+    session_id: int = _connection(tx).execute(_insert_session(), dict(values)).scalar_one()
+    return session_id
+
+
+@cache
+def _insert_session() -> ReturningInsert[int]:
+    table = _table(WalkSession)
+    return insert(table).returning(table.c.id)
 
 
 # --- accounts -------------------------------------------------------------------------------------
@@ -520,12 +568,14 @@ def latest_policy(tx: Session) -> ClinicPolicy | None:
 def _raise_record_version() -> ReturningUpdate[int]:
     """:func:`audit`'s update of the walker's record version, built once (every change runs
     it; building a statement costs as much as running it)."""
+    walkers = _table(Walker)
+    # on the table, not the entity: a Core update (the ORM's bulk-update path costs more and
+    # would synchronise nothing here anyway; a loaded walker keeps the version it was read at)
     return (
-        update(Walker)
-        .where(Walker.id == bindparam("walker_id", type_=Integer))
-        .values(record_version=Walker.record_version + 1)
-        .returning(Walker.record_version)
-        .execution_options(synchronize_session=False)
+        update(walkers)
+        .where(walkers.c.id == bindparam("walker_id", type_=Integer))
+        .values(record_version=walkers.c.record_version + 1)
+        .returning(walkers.c.record_version)
     )
 
 
@@ -551,22 +601,22 @@ class WalkerContext:
     policy: ClinicPolicy | None
     """The clinic policy version in force (None: the built-in default)."""
     newest_entry: int | None
-    """The walker's newest audit entry (see :func:`record_stamp`)."""
+    """The walker's newest audit entry (the order of what is recorded next)."""
     instance: str | None = None
     """The id of this copy of the database (:class:`DatabaseInstance`; a restore renews it)."""
 
     @property
     def stamp(self) -> tuple[int | None, int | None]:
-        """The :func:`record_stamp` these were read with."""
+        """The walker's newest audit entry and the newest policy version, as read."""
         return self.newest_entry, self.policy.version if self.policy is not None else None
 
 
 def walker_context(tx: Session, account_id: int, walker_id: int) -> WalkerContext:
     """The actor's account, the walker, the policy in force, the walker's newest audit
     entry and the database's instance id, in one statement (five primary-key or index
-    lookups): the reads that start every request on a walker's records. The newest entry
-    comes first in the statement, so on PostgreSQL (each statement its own snapshot) a change
-    after it is always seen by :func:`record_stamp` under the lock."""
+    lookups): the reads that start every request on a walker's records. One statement is
+    one snapshot, on PostgreSQL too, so the walker's ``record_version`` read here is that of
+    the rest: a change after it is seen by :func:`raise_record_version_if_unchanged`."""
     row = tx.execute(_walker_context(), {"walker_id": walker_id, "account_id": account_id}).first()
     if row is None:
         return WalkerContext(None, None, None, None)
@@ -803,24 +853,50 @@ def _walker_day(backend: str, cadence_not_on: tuple[str, ...]) -> Select[Any]:
     )
 
 
-def record_stamp(tx: Session, walker_id: int) -> tuple[int | None, int | None]:
-    """What changes whenever the walker's record or the clinic policy changes: the newest
-    audit entry of the walker (every change of a record is audited in its transaction) and
-    the newest policy version, in one indexed statement. A use case that decided on reads
-    made before the write lock checks, under the lock, that it still holds."""
-    row = tx.execute(_record_stamp(), {"walker_id": walker_id}).one()
-    return row[0], row[1]
+def raise_record_version_if_unchanged(
+    tx: Session,
+    walker_id: int,
+    *,
+    version: int,
+    policy_version: int | None,
+    instance: str | None,
+) -> int | None:
+    """Raise the walker's ``record_version`` only if it, the newest clinic policy version
+    and the database copy's id are still those read before the write lock (``version``,
+    ``policy_version`` — None: no stored policy — and ``instance``): the version after it,
+    or None when any of them moved (nothing written). One indexed statement that checks and
+    locks the walker's row at once: on PostgreSQL, where writers do not queue on one lock,
+    a change committed between a separate check and the insert can no longer slip through
+    (a change waits on, then moves, the version). Every change of a record raises the
+    version in its transaction (:func:`audit`), so the version moves with any change the
+    gates decided on."""
+    params = {
+        "walker_id": walker_id,
+        "seen": version,
+        "policy": policy_version if policy_version is not None else -1,
+        "instance": instance or "",
+    }
+    raised: int | None = _connection(tx).execute(_raise_if_unchanged(), params).scalar_one_or_none()
+    return raised
 
 
 @cache
-def _record_stamp() -> Select[Any]:
-    newest_entry = (
-        select(func.max(AuditEntry.id))
-        .where(AuditEntry.walker_id == bindparam("walker_id"))
-        .scalar_subquery()
+def _raise_if_unchanged() -> ReturningUpdate[int]:
+    walkers = _table(Walker)
+    policies, copies = _table(ClinicPolicy), _table(DatabaseInstance)
+    newest_policy = func.coalesce(select(func.max(policies.c.version)).scalar_subquery(), -1)
+    instance = func.coalesce(select(copies.c.instance_id).limit(1).scalar_subquery(), "")
+    return (
+        update(walkers)
+        .where(
+            walkers.c.id == bindparam("walker_id", type_=Integer),
+            walkers.c.record_version == bindparam("seen", type_=Integer),
+            newest_policy == bindparam("policy", type_=Integer),
+            instance == bindparam("instance"),
+        )
+        .values(record_version=walkers.c.record_version + 1)
+        .returning(walkers.c.record_version)
     )
-    newest_policy = select(func.max(ClinicPolicy.version)).scalar_subquery()
-    return select(newest_entry, newest_policy)
 
 
 # --- the record of many walkers at once -----------------------------------------------------------
@@ -906,9 +982,7 @@ def _rows(tx: Session, query: Executable) -> list[Row[Any]]:
     clinic's worth of rows. Pending rows are flushed first, as ``Session.execute`` does: a
     use case that has just added a record reads it in the same transaction (a gate that
     computes the restrictions after adding a check-in must see it)."""
-    if tx.autoflush:
-        tx.flush()
-    return list(tx.connection().execute(query))
+    return list(_connection(tx).execute(query))
 
 
 def _with_seq(

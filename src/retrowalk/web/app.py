@@ -59,7 +59,7 @@ def create_app(
     the clinician's walker list computed in the background
     (:class:`~retrowalk.services.list_keeper.ListKeeper`; ``retrowalk serve`` turns it on).
     """
-    from retrowalk.web.api import exercises_v1, v1
+    from retrowalk.web.api import exercises_v1, phone_v1, v1
     from retrowalk.web.pages import (
         account_pages,
         api_docs,
@@ -127,8 +127,10 @@ def create_app(
     install_error_handlers(app)
     # The API first: FastAPI (0.137 and later) tries every route of every included router in
     # turn, with no shortcut by prefix (fastapi#16159), and the phones' requests ("today",
-    # "log a session") are most of the traffic. Page routes come after; no path overlaps.
+    # "log a session") are most of the traffic: their router first of all. Page routes come
+    # after; no path overlaps.
     for router in (
+        phone_v1.router,
         v1.router,
         exercises_v1.router,
         common_pages.router,

@@ -7,11 +7,23 @@ the ``X-CSRF-Token`` header for the API. A page form whose token is missing or o
 not refused bare: the error handler shows it again with what was typed and a fresh token
 (:mod:`retrowalk.web.pages.resend`). Access to records is decided by the services; the
 checks here only say whether someone is signed in and in which role.
+
+Under ``/api/`` the middleware leaves the session unread: :func:`current_session` reads it
+where it is first needed — in the route's worker thread, with the use case, for the phone's
+routes (:mod:`retrowalk.web.api.phone_v1`) — and the ``async`` dependencies await
+:func:`read_session`, which reads it in the thread pool. Reading it on the event loop would
+stall every other request for a database round trip: that is warned about
+(:class:`SignInReadOnLoopWarning`, an error in the tests).
 """
 
 from __future__ import annotations
 
+import asyncio
+import warnings
+from typing import Any
+
 from fastapi import HTTPException, Request, status
+from starlette.concurrency import run_in_threadpool
 
 from retrowalk.services import accounts, walkers
 from retrowalk.services.errors import NotFound
@@ -19,8 +31,11 @@ from retrowalk.services.schemas import Actor, LoginAccount, Role
 from retrowalk.web.limits import BodyTooLargeError
 from retrowalk.web.middleware import (
     CLEAR_COOKIE_STATE_KEY,
+    SESSION_COOKIE_STATE_KEY,
     SESSION_STATE_KEY,
     SET_COOKIE_STATE_KEY,
+    UNREAD,
+    Unread,
 )
 from retrowalk.web.passwords import hash_password, verify_password
 from retrowalk.web.sign_in_store import CSRF_FIELD, CSRF_HEADER, SignInState, tokens_match
@@ -68,9 +83,52 @@ class CsrfError(Exception):
         )
 
 
+class SignInReadOnLoopWarning(RuntimeWarning):
+    """The sign-in was read from the database on the event loop (every other request waited
+    for it): await :func:`read_session` first, or read it in the route's worker thread."""
+
+
 def current_session(request: Request) -> SignInState | None:
-    session: SignInState | None = request.scope.get("state", {}).get(SESSION_STATE_KEY)
+    """The request's session (None: no cookie, or one that names no live session).
+
+    Read here when the middleware left it unread (an API path): call from a worker thread
+    (a plain ``def`` route, or the function an ``async`` route hands to the pool)."""
+    state: dict[str, Any] = request.scope.setdefault("state", {})
+    session: SignInState | Unread | None = state.get(SESSION_STATE_KEY)
+    if session is not UNREAD:
+        return session
+    if _on_event_loop():
+        warnings.warn(
+            SignInReadOnLoopWarning(f"the sign-in for {request.url.path} was read on the loop"),
+            stacklevel=2,
+        )
+    return _read(request, state)
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _read(request: Request, state: dict[str, Any]) -> SignInState | None:
+    """The session the request's cookie names, read now (it may read the database) and kept
+    on the state for the rest of the request."""
+    session = web_state(request).sessions.get(state.get(SESSION_COOKIE_STATE_KEY))
+    state[SESSION_STATE_KEY] = session
     return session
+
+
+async def read_session(request: Request) -> SignInState | None:
+    """:func:`current_session` for the event loop: an unread session is read in the thread
+    pool (the one trip a plain API route's dependencies take)."""
+    state: dict[str, Any] = request.scope.setdefault("state", {})
+    session: SignInState | Unread | None = state.get(SESSION_STATE_KEY)
+    if session is not UNREAD:
+        return session
+    return await run_in_threadpool(_read, request, state)
 
 
 def ensure_session(request: Request) -> SignInState:
@@ -154,14 +212,16 @@ def require_clinician(request: Request) -> Actor:
 
 
 async def signed_in(request: Request) -> Actor:
-    """:func:`require_actor` as a FastAPI dependency: ``async`` so it runs on the event loop
-    (it only reads the request's state), where a plain ``def`` dependency would cost a hop to
-    the thread pool and back on every API request."""
+    """:func:`require_actor` as a FastAPI dependency: ``async``, the sign-in read in the pool
+    only when unread, where a plain ``def`` dependency would cost a hop to the thread pool and
+    back on every API request."""
+    await read_session(request)
     return require_actor(request)
 
 
 async def signed_in_clinician(request: Request) -> Actor:
     """:func:`require_clinician` as a dependency (``async``, as :func:`signed_in`)."""
+    await read_session(request)
     return require_clinician(request)
 
 
@@ -188,7 +248,26 @@ async def check_csrf(request: Request) -> None:
         request.scope.setdefault("state", {})[CSRF_FORM_STATE_KEY] = form
         value = form.get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
-    session = current_session(request)
+    _check_token(await read_session(request), given)
+
+
+async def csrf_header_sent(request: Request) -> None:
+    """Refuse an unsafe API request that carries no ``X-CSRF-Token`` header at all, on the
+    event loop and before FastAPI validates its body. Whether the token matches is checked
+    with the sign-in, in the route's thread (:func:`check_csrf_here`)."""
+    if request.method in UNSAFE_METHODS and CSRF_HEADER not in request.headers:
+        raise CsrfError()
+
+
+def check_csrf_here(request: Request) -> None:
+    """:func:`check_csrf` for the API, in a worker thread (it may read the sign-in): the
+    ``X-CSRF-Token`` header must match the session's token."""
+    if request.method in UNSAFE_METHODS:
+        _check_token(current_session(request), request.headers.get(CSRF_HEADER))
+
+
+def _check_token(session: SignInState | None, given: str | None) -> None:
+    """:class:`CsrfError` unless ``given`` is the session's CSRF token."""
     if session is None or not tokens_match(session.csrf_token, given):
         raise CsrfError()
 

@@ -1,15 +1,19 @@
 """ASGI middleware: the session cookie and the security headers on every response.
 
-Pure ASGI (no BaseHTTPMiddleware) so streaming and exceptions pass through untouched. The
-session is looked up here (in a worker thread: it may read the database) and put on
-``scope["state"]``; routes that change it (sign in, sign out, a visitor's first form, a
-message for the next page) mark it, and the cookie is written — and a stored sign-in's
-messages saved — as the response starts.
+Pure ASGI (no BaseHTTPMiddleware) so streaming and exceptions pass through untouched. For a
+page the session is looked up here (in a worker thread: it may read the database) and put on
+``scope["state"]``. Under ``/api/`` it is left unread (:data:`UNREAD`, the cookie kept on
+the state): the API reads it in the thread its route runs in (:mod:`retrowalk.web.auth`),
+so a phone's request takes one trip to the thread pool, not two. Routes that change the
+session (sign in, sign out, a visitor's first form, a message for the next page) mark it,
+and the cookie is written — and a stored sign-in's messages saved — as the response starts.
 """
 
 from __future__ import annotations
 
+from enum import Enum
 from http.cookies import SimpleCookie
+from typing import Final
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
@@ -24,6 +28,8 @@ CONTENT_SECURITY_POLICY = (
 )
 
 SESSION_STATE_KEY = "web_session"
+SESSION_COOKIE_STATE_KEY = "web_session_cookie"
+"""The session cookie's value, kept on the state while the session is :data:`UNREAD`."""
 SET_COOKIE_STATE_KEY = "web_session_set_cookie"
 CLEAR_COOKIE_STATE_KEY = "web_session_clear_cookie"
 DEVICE_COOKIE_STATE_KEY = "web_device_cookie"
@@ -33,9 +39,24 @@ DEVICE_COOKIE_MAX_AGE_S = 400 * 24 * 3600
 """Browsers keep a cookie at most 400 days."""
 NO_SESSION_PREFIXES = ("/static/", "/api/docs/assets/")
 """Paths that serve files: their requests skip the session lookup."""
+READ_LATER_PREFIXES = ("/api/",)
+"""Paths whose session is read by the route's own code, in its worker thread
+(:func:`retrowalk.web.auth.current_session`), not here: one trip to the pool, not two."""
+
 HSTS = "max-age=31536000"
 """Under https: browsers use https for this site for a year (no includeSubDomains: the
 clinic's other sites are not ours to decide)."""
+
+
+class Unread(Enum):
+    """The type of :data:`UNREAD` (one member, so a type checker can tell it apart)."""
+
+    UNREAD = "unread"
+
+
+UNREAD: Final = Unread.UNREAD
+"""``state[SESSION_STATE_KEY]`` of a request whose session is not read yet: the response
+treats it as untouched (nothing saved, no cookie set), as a session read and not changed."""
 
 
 def cookie_value(scope: Scope, name: str) -> str | None:
@@ -73,6 +94,9 @@ class SessionMiddleware:
         path = str(scope.get("path", ""))
         if path.startswith(NO_SESSION_PREFIXES):  # files need no sign-in: no database read
             state[SESSION_STATE_KEY] = None
+        elif path.startswith(READ_LATER_PREFIXES):  # read in the route's own thread
+            state[SESSION_COOKIE_STATE_KEY] = cookie_value(scope, COOKIE_NAME)
+            state[SESSION_STATE_KEY] = UNREAD
         else:
             if not self.store.signer.loaded:
                 await run_in_threadpool(self.store.signer.load)
@@ -85,7 +109,8 @@ class SessionMiddleware:
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                session: SignInState | None = state.get(SESSION_STATE_KEY)
+                read: SignInState | Unread | None = state.get(SESSION_STATE_KEY)
+                session = None if read is UNREAD else read
                 if session is not None and session.stored and session.flash_changed:
                     await run_in_threadpool(self.store.save, session)
                 if session is not None and (

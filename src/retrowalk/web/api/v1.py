@@ -4,7 +4,8 @@ Sign in: ``GET /api/v1/session`` gives a CSRF token (and the session cookie);
 ``POST /api/v1/session`` with email and password signs in. Every POST/DELETE carries the
 token in the ``X-CSRF-Token`` header. Access to each walker's records is decided by the
 services (a walker: only their own; a clinician: only their own walkers). Every error is
-``{"detail": "<one sentence>"}`` with the status listed on each operation.
+``{"detail": "<one sentence>"}`` with the status listed on each operation. "Today" and "log
+a session", the phone's two busiest requests, are in :mod:`retrowalk.web.api.phone_v1`.
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ from retrowalk.services import (
     restrictions,
     screening,
     session_recordings,
-    sessions,
     walkers,
 )
 from retrowalk.services.errors import InvalidRequest, NotFound
@@ -80,9 +80,6 @@ from retrowalk.services.schemas import (
     Role,
     ScreeningIn,
     ScreeningOut,
-    SessionIn,
-    SessionOut,
-    TodayOut,
     WalkerFlags,
     WalkerIn,
     WalkerOut,
@@ -265,35 +262,6 @@ def current_prescription(request: Request, actor: SignedIn, walker_id: WalkerId)
     if plan is None:
         raise NotFound(f"Walker {walker_id} has no plan yet.")
     return plan
-
-
-@router.get("/walkers/{walker_id}/today", tags=["plan"])
-async def today(request: Request, actor: SignedIn, walker_id: WalkerId) -> TodayOut:
-    # ``async``, the use case handed to the thread pool: for a plain ``def`` route FastAPI
-    # takes a second trip to the pool to check the returned model (about 0.1 ms of CPU) on
-    # the two requests a walker's phone sends most (docs/performance.md).
-    return await run_in_threadpool(
-        plans.todays_prescription, web_state(request).ctx, actor, walker_id
-    )
-
-
-@router.post(
-    "/walkers/{walker_id}/sessions",
-    tags=["sessions"],
-    status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": SessionOut, "description": "Already stored under this client_key"}},
-)
-async def log_session(
-    request: Request, response: Response, actor: SignedIn, walker_id: WalkerId, body: SessionIn
-) -> SessionOut:
-    """Log a session; the same ``client_key`` twice stores it once (200 the second time)."""
-    # ``async``, the use case in the thread pool: see :func:`today`.
-    saved = await run_in_threadpool(
-        sessions.log_session, web_state(request).ctx, actor, walker_id, body
-    )
-    if not saved.created:
-        response.status_code = status.HTTP_200_OK
-    return saved
 
 
 @router.post(
