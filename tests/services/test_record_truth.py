@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import zipfile
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,13 +26,14 @@ from retrowalk.services import (
     checkins,
     clinician,
     history,
+    my_data,
     plans,
     screening,
     sessions,
     walkers,
 )
 from retrowalk.services.context import AppContext
-from retrowalk.services.schemas import Actor, CheckinOut, HistoryOut
+from retrowalk.services.schemas import Actor, CheckinOut, HistoryOut, Role
 from retrowalk.store.models import Prescription
 from tests.reports.pdf_text import flat, pages_text
 from tests.services.factory import (
@@ -115,6 +118,27 @@ def test_a_check_in_stored_before_decisions_kept_the_rest_day_flag_still_reads_r
         version.decision_json = detail
     record = _history(ctx, admin, walker_id)
     assert {c.id: c.rest_day for c in record.checkins}[rest.id] is True
+
+
+def test_the_walkers_own_download_says_which_check_in_made_a_rest_day(
+    ctx: AppContext, admin: Actor
+) -> None:
+    """ "Download my data" (JSON and the ZIP of CSV files) carries ``rest_day`` on each check-in,
+    as the history does (found by the outside-in test: it had no such field)."""
+    walker_id, rest = _rest_day_after_an_ordinary_morning(ctx, admin)
+    account_id = walkers.get_walker(ctx, admin, walker_id).account_id
+    assert account_id is not None
+    me = Actor(account_id=account_id, role=Role.WALKER)
+    data = my_data.my_data(ctx.at(LATER), me)
+    by_id = {row["id"]: row["rest_day"] for row in data["records"]["checkins"]}
+    assert by_id[rest.id] is True
+    assert sorted(by_id.values()) == [False, True]
+    assert json.loads(my_data.as_json(data))["records"]["checkins"][1]["rest_day"] is True
+    with zipfile.ZipFile(io.BytesIO(my_data.as_csv_zip(data))) as archive:
+        rows = _rows(archive.read("checkins.csv").decode())
+    assert {r["id"]: r["rest_day"] for r in rows} == {
+        str(i): "true" if made else "false" for i, made in by_id.items()
+    }
 
 
 # --- dates: the walker's own day, the stored moment ------------------------------------------

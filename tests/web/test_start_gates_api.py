@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from retrowalk.clinical.reasons import spoken_date
 from retrowalk.services import accounts, assessments, plans, screening
 from tests.web.conftest import (
     BASELINE,
@@ -53,8 +54,10 @@ def test_api_refuses_a_session_before_screening_and_a_same_day_checkin(world: Wo
         )
         history = client.get(f"/api/v1/walkers/{walker_id}/history").json()
     assert same_day.status_code == 409
-    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
-    assert f"opens on {tomorrow}" in same_day.json()["detail"]
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
+    # The day as every page says it ("Thursday 3 December"), never ISO.
+    assert f"opens on {spoken_date(tomorrow)}" in same_day.json()["detail"]
+    assert tomorrow.isoformat() not in same_day.json()["detail"]
     assert history["checkins"] == [], "a refused check-in stores nothing"
 
 

@@ -26,7 +26,7 @@ from retrowalk.clinical.prescription import (
     speed_from_three_m_backward_walk,
     speed_from_treadmill,
 )
-from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.reasons import Reason, spoken_date
 from retrowalk.clinical.reassessment import (
     REASSESSMENT_SOURCES,
     apply_reassessment,
@@ -296,9 +296,9 @@ def reassessment_status(ctx: AppContext, actor: Actor, walker_id: int) -> Reasse
         reason = Reason(
             code="reassessment.due" if due else "reassessment.not_yet",
             message=(
-                f"Last assessment on {last.local_date}; the walking tests and the knee "
-                f"questionnaire (KOOS) are repeated every "
-                f"{weeks} weeks, so the next is due on {due_on} (retrowalk policy)."
+                f"Last assessment on {spoken_date(last.local_date)}; the walking tests and "
+                f"the knee questionnaire (KOOS) are repeated every {weeks} weeks, so the next "
+                f"is due on {spoken_date(due_on)} (retrowalk policy)."
             ),
             sources=REASSESSMENT_SOURCES,
             policy=True,

@@ -18,7 +18,7 @@ from retrowalk.clinical.norms import SPEED_RISE_WINDOW_DAYS
 from retrowalk.clinical.pain_monitoring import usual_level
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.progression import decide
-from retrowalk.clinical.reasons import Reason
+from retrowalk.clinical.reasons import Reason, spoken_date
 from retrowalk.clinical.red_flags import KneeRedFlag
 from retrowalk.clinical.session_records import (
     AdverseEvent,
@@ -319,11 +319,12 @@ def _store_checkin(
         if existing is not None:
             if existing.report_missing:
                 raise Conflict(
-                    f"The session of {session_row.local_date} was already decided without a "
-                    "morning report (a later session was logged first)."
+                    f"The session of {spoken_date(session_row.local_date)} was already decided "
+                    "without a morning report (a later session was logged first)."
                 )
             raise CheckinAlreadyGiven(
-                f"The session of {session_row.local_date} already has its morning check-in."
+                f"The session of {spoken_date(session_row.local_date)} already has its "
+                "morning check-in."
             )
         if at <= session_row.performed_at:
             raise InvalidRequest(
@@ -333,10 +334,12 @@ def _store_checkin(
             )
         opens_on = checkin_opens_on(session_row, walker)
         if local_date(at, walker.timezone) < opens_on:
+            # Dates as every page says them ("Tuesday 6 January"), never ISO (found by the
+            # outside-in test: the API and the CLI answered "opens on 2026-01-06").
             raise CheckinNotOpen(
-                f"The next-morning check-in for the session of {session_row.local_date} "
-                f"opens on {opens_on}: how the knee feels the morning after decides the next "
-                "session."
+                f"The next-morning check-in for the session of "
+                f"{spoken_date(session_row.local_date)} opens on {spoken_date(opens_on)}, in "
+                "the morning: how the knee feels the morning after decides the next session."
             )
         before = restrictions_of(tx, walker, policy)
         row, decision, next_row = decide_and_store(

@@ -185,12 +185,16 @@ def started_rest_day(next_rx: Prescription | None) -> bool:
     own reply then say the same, whatever the policy has become since."""
     if next_rx is None:
         return False
-    flag = (next_rx.decision_json or {}).get("rest_day")
+    return rest_day_stored(next_rx.decision_json, next_rx.reasons_json)
+
+
+def rest_day_stored(decision_json: Any, reasons_json: Any) -> bool:
+    """:func:`started_rest_day` on a plan version's stored columns (the walker's download
+    reads them as columns, without an ORM object)."""
+    flag = decision_json.get("rest_day") if isinstance(decision_json, dict) else None
     if isinstance(flag, bool):
         return flag
-    return any(
-        isinstance(r, dict) and r.get("code") == REST_DAY_REASON for r in next_rx.reasons_json or ()
-    )
+    return any(isinstance(r, dict) and r.get("code") == REST_DAY_REASON for r in reasons_json or ())
 
 
 def session_out_of(

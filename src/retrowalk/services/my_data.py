@@ -19,6 +19,7 @@ from typing import Any
 from retrowalk import __version__
 from retrowalk.services.access import check_actor
 from retrowalk.services.context import AppContext
+from retrowalk.services.convert import rest_day_stored
 from retrowalk.services.errors import AccessDenied, NotFound
 from retrowalk.services.schemas import Actor, Role
 from retrowalk.services.spreadsheet import plain_text_cell
@@ -40,6 +41,7 @@ def my_data(ctx: AppContext, actor: Actor) -> dict[str, Any]:
         if walker is None:
             raise NotFound("This account has no walker profile.")
         data = walker_records(tx, walker)
+    _with_rest_days(data["records"])
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -47,6 +49,18 @@ def my_data(ctx: AppContext, actor: Actor) -> dict[str, Any]:
         "exported_at": at.isoformat(),
         **data,
     }
+
+
+def _with_rest_days(records: dict[str, list[dict[str, Any]]]) -> None:
+    """Each check-in row says whether its decision made a rest day, as the history, the API and
+    the clinician's CSV do (found by the outside-in test: the download had no such field).
+    Read from the plan version the decision stored, never recomputed."""
+    plans = {row["id"]: row for row in records.get("prescriptions", [])}
+    for row in records.get("checkins", []):
+        plan = plans.get(row.get("next_prescription_id"))
+        row["rest_day"] = plan is not None and rest_day_stored(
+            plan.get("decision_json"), plan.get("reasons_json")
+        )
 
 
 def as_json(data: dict[str, Any]) -> bytes:
