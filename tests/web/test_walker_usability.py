@@ -506,7 +506,7 @@ def test_an_emptied_speed_box_is_asked_for_in_words(world: World) -> None:
         )
     assert response.status_code == 422
     summary = error_summary(response.text)
-    assert "Speed (m/s), if you know it: please write the speed you walked at" in summary
+    assert "Speed, if you know it: please write the speed you walked at" in summary
     assert "speed_m_s" not in summary
     assert "distance_m" not in summary
 

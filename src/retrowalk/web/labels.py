@@ -17,7 +17,7 @@ LOG_FIELDS: dict[str, str] = {
     "adverse_events": "Did anything go wrong?",
     "supervised": "Was someone with you?",
     "duration_min": "Minutes of backward walking",
-    "speed_m_s": "Speed (m/s), if you know it",
+    "speed_m_s": "Speed, if you know it",
     "incline_pct": "Treadmill incline (%)",
     "surface": "Where did you walk?",
     "note": "Note (optional)",

@@ -21,6 +21,8 @@ from starlette.datastructures import FormData
 from retrowalk.clinical import red_flags
 from retrowalk.clinical import screening as clinical_screening
 from retrowalk.clinical.errors import ClinicalError
+from retrowalk.clinical.fall_risk import BACKWARD_SPEED_MAX_M_S, SPEED_MIN_M_S
+from retrowalk.clinical.norms import KM_H_PER_M_S
 from retrowalk.clinical.restriction_models import RestrictionKind
 from retrowalk.clinical.restrictions import SERIOUS_ADVERSE_EVENTS
 from retrowalk.clinical.session_records import AdverseEvent
@@ -421,6 +423,7 @@ def _log_context(today: Any, values: dict[str, Any]) -> dict[str, Any]:
         "today": today,
         "values": values,
         "surfaces": vocab.SURFACES.choices(),
+        "speed_units": SPEED_UNITS,
         "adverse_events": vocab.ADVERSE_EVENTS.choices(),
         "note_max": TEXT_MAX_CHARS,
     }
@@ -475,20 +478,54 @@ NOT_ANOTHER = (
 )
 
 
+SPEED_UNITS: dict[str, str] = {"m_s": "m/s", "km_h": "km/h (as a treadmill shows it)"}
+"""The units the log's speed box takes: a treadmill's console shows km/h, and a walker is never
+asked to divide (found by the outside-in test: the box said "divide by 3.6")."""
+
+KM_H_RANGE = (
+    f"In km/h, a number from {SPEED_MIN_M_S * KM_H_PER_M_S:.2f} to "
+    f"{BACKWARD_SPEED_MAX_M_S * KM_H_PER_M_S:g}, as your treadmill shows it."
+)
+
+
+def _speed_as_m_s(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The log's fields with the speed in m/s, and a problem with a km/h speed in km/h words.
+
+    The stored record is in m/s (one unit in the data); the box keeps what was typed, so a
+    refused form shows the walker her own number and unit again."""
+    checked = dict(data)
+    unit = checked.pop("speed_unit", None) or "m_s"
+    if unit not in SPEED_UNITS:
+        return checked, "Choose m/s or km/h for the speed."
+    if unit == "m_s" or checked["speed_m_s"] is None:
+        return checked, None
+    try:
+        km_h = decimal_number(checked["speed_m_s"])
+    except NumberTextError:
+        return checked, None  # the model says what is wrong with the text itself
+    if not SPEED_MIN_M_S * KM_H_PER_M_S <= km_h <= BACKWARD_SPEED_MAX_M_S * KM_H_PER_M_S:
+        return checked, KM_H_RANGE
+    checked["speed_m_s"] = f"{km_h / KM_H_PER_M_S:.4f}"
+    return checked, None
+
+
 def _validate_log(data: dict[str, Any]) -> SessionIn:
     """The log as :class:`SessionIn`; an empty speed box is asked for in words.
 
     The page has no distance box, so the model's "give speed_m_s or distance_m" would name
     two fields the walker never saw: the speed box gets a sentence of its own instead.
     """
+    checked, speed_problem = _speed_as_m_s(data)
     errors: dict[str, str] = {}
     try:
-        session_in = forms.validate(SessionIn, data, labels.LOG_FIELDS)
+        session_in = forms.validate(SessionIn, checked, labels.LOG_FIELDS)
     except forms.FormError as exc:
         errors = exc.fields or {"form": str(exc)}
     if data["speed_m_s"] is None and _walked(data["duration_min"]):
         errors.pop("form", None)
         errors["speed_m_s"] = SPEED_NEEDED
+    elif speed_problem is not None:
+        errors["speed_m_s"] = speed_problem
     if errors:
         raise forms.FormError(forms.summary(errors, labels.LOG_FIELDS), errors)
     return session_in
@@ -507,6 +544,7 @@ def _session_data(form: FormData) -> dict[str, Any]:
         "client_key": forms.text(form, "client_key"),
         "duration_min": forms.optional(form, "duration_min"),
         "speed_m_s": forms.optional(form, "speed_m_s"),
+        "speed_unit": forms.optional(form, "speed_unit"),
         "incline_pct": forms.optional(form, "incline_pct") or 0,
         "surface": forms.optional(form, "surface"),
         "supervised": forms.yes_no(form, "supervised"),
