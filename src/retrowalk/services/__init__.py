@@ -205,7 +205,7 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``start(ctx, account_id, *, walker_id=None, flash=(), idle_timeout=12h) -> NewSignIn`` (its
     token returned once),
     ``find(ctx, token, *, idle_timeout=12h) -> SignInOut | None``,
-    ``set_flash(ctx, sign_in_id, flash)``, ``end(ctx, token)``,
+    ``change_flash(ctx, sign_in_id, *, add=(), take=None)``, ``end(ctx, token)``,
     ``end_all(ctx, account_id, *, keep_token=None) -> int``,
     ``signing_key(ctx, purpose) -> bytes`` (the server's secret, shared by every worker).
 ``sign_in_throttle``
