@@ -38,6 +38,9 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``client_key`` again: the first invitation, ``token`` None). An email that has an account
     (not the clinician's own walker) is invited like any other, so the answer never says
     whose account it is.
+    ``invitation_once(ctx, actor, key, make) -> InvitationOut`` — not a use case: runs
+    ``make`` (an invitation use case), answering the first invitation made under ``key`` when
+    two copies raced (the unique key let one win).
     ``invitation_status(ctx, token) -> InvitationState`` — read-only: ``valid``, ``used``,
     ``withdrawn``, ``expired`` or ``unknown``, nothing else.
     ``accept_invitation(ctx, token, data: WalkerSignup) -> WalkerOut`` — creates the walker
