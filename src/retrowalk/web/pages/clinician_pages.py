@@ -342,7 +342,7 @@ def _note(request: Request, form: FormData, walker_id: WalkerId) -> Response:
     except (ServiceError, ClinicalError) as exc:
         return _rerender(request, walker_id, exc, values)
     flash(request, "Note saved." if saved.created else NOTE_ALREADY_SAVED)
-    return RedirectResponse(f"/clinician/walkers/{walker_id}#notes-h", 303)
+    return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
 
 
 @router.post("/clinician/walkers/{walker_id}/clinician")
