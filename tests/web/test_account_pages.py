@@ -90,7 +90,7 @@ def test_changing_the_password_signs_out_everywhere_else(fresh: World) -> None:
         done = change(phone, walker.password, NEW)
         assert done.status_code == 303
         assert phone.cookies["retrowalk_session"] != old_cookie, "a new id here"
-        page = phone.get("/account")
+        page = phone.get(done.headers["location"])  # the message goes with the redirect
         assert "Your password is changed" in page.text
         assert phone.get("/api/v1/me").status_code == 200
         assert laptop.get("/api/v1/me").status_code == 401

@@ -43,7 +43,7 @@ def test_the_walker_makes_her_plan_once_the_red_flag_is_cleared(world: World) ->
         today = client.get("/today").text
         refused = client.post("/plan", data={"csrf_token": form_csrf(today)})
         assert refused.status_code == 303
-        assert "No plan yet." in client.get("/today").text  # the red flag still stops it
+        assert "No plan yet." in client.get(refused.headers["location"]).text  # still stopped
         assert plans.current_prescription(world.ctx, person.actor, person.walker.id) is None
         clinician.clear_walker(
             world.ctx,
@@ -55,7 +55,7 @@ def test_the_walker_makes_her_plan_once_the_red_flag_is_cleared(world: World) ->
         assert "Make my plan" in today
         made = client.post("/plan", data={"csrf_token": form_csrf(today)})
         assert made.status_code == 303
-        assert "Your plan is ready" in client.get("/today").text
+        assert "Your plan is ready" in client.get(made.headers["location"]).text
     assert plans.current_prescription(world.ctx, person.actor, person.walker.id) is not None
 
 
@@ -80,6 +80,6 @@ def test_the_clinician_makes_the_starting_plan_from_the_recorded_tests(world: Wo
         )
         made = client.post(f"{page}/plan", data={"csrf_token": form_csrf(before)})
         assert made.status_code == 303
-        after = client.get(page).text
+        after = client.get(made.headers["location"]).text
         assert "The starting plan is made" in after
         assert "Adjust the plan" in after

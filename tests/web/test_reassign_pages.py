@@ -78,7 +78,7 @@ def test_an_administrator_moves_a_walker_on_the_page(clinic: tuple[World, Person
             },
         )
         assert moved.status_code == 303
-        assert "is now looked after" in client.get(page).text
+        assert "is now looked after" in client.get(moved.headers["location"]).text
     with world.client() as client:
         sign_in(client, world.clinician_a)
         # No longer hers: answered as a walker that does not exist (404), never confirmed.

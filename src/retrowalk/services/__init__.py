@@ -33,10 +33,14 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``find_account_by_email(ctx, email) -> LoginAccount | None`` — for login (has the hash).
     ``get_account(ctx, actor, account_id) -> AccountOut`` — self or admin.
     ``set_password_hash(ctx, actor, account_id, password_hash) -> AccountOut`` — self or admin.
-    ``create_invitation(ctx, actor, email, *, valid_days=14) -> InvitationOut`` — a clinician
-    invites a walker; ``token`` is returned once, stored hashed. An email that has an account
+    ``create_invitation(ctx, actor, email, *, valid_days=14, client_key=None) -> InvitationOut``
+    — a clinician invites a walker; ``token`` is returned once, stored hashed (the same
+    ``client_key`` again: the first invitation, ``token`` None). An email that has an account
     (not the clinician's own walker) is invited like any other, so the answer never says
     whose account it is.
+    ``invitation_once(ctx, actor, key, make) -> InvitationOut`` — not a use case: runs
+    ``make`` (an invitation use case), answering the first invitation made under ``key`` when
+    two copies raced (the unique key let one win).
     ``invitation_status(ctx, token) -> InvitationState`` — read-only: ``valid``, ``used``,
     ``withdrawn``, ``expired`` or ``unknown``, nothing else.
     ``accept_invitation(ctx, token, data: WalkerSignup) -> WalkerOut`` — creates the walker
@@ -166,7 +170,8 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``withdraw_invitation(ctx, actor, invitation_id) -> InvitationSummary``,
     ``reissue_invitation(ctx, actor, invitation_id, *, valid_days=14) -> InvitationOut`` (own,
     or any for an admin);
-    ``invite_clinician(ctx, actor, email, *, valid_days=14) -> InvitationOut`` (admin);
+    ``invite_clinician(ctx, actor, email, *, valid_days=14, client_key=None) -> InvitationOut``
+    (admin);
     ``invitation_preview(ctx, token) -> InvitationPreview``;
     ``accept_clinician_invitation(ctx, token, data: ClinicianSignup) -> AccountOut``.
 ``team``
@@ -205,7 +210,7 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``start(ctx, account_id, *, walker_id=None, flash=(), idle_timeout=12h) -> NewSignIn`` (its
     token returned once),
     ``find(ctx, token, *, idle_timeout=12h) -> SignInOut | None``,
-    ``set_flash(ctx, sign_in_id, flash)``, ``end(ctx, token)``,
+    ``change_flash(ctx, sign_in_id, *, add=(), take=None)``, ``end(ctx, token)``,
     ``end_all(ctx, account_id, *, keep_token=None) -> int``,
     ``signing_key(ctx, purpose) -> bytes`` (the server's secret, shared by every worker).
 ``sign_in_throttle``

@@ -8,7 +8,9 @@ store; the token itself is returned once and never kept.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +19,15 @@ from sqlalchemy.orm import Session
 from retrowalk.services.access import check_actor, check_id, require_role
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import account_out, walker_out
-from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotFound, parse
+from retrowalk.services.errors import (
+    CLIENT_KEY_PATTERN,
+    PATTERN_WORDS,
+    AccessDenied,
+    Conflict,
+    InvalidRequest,
+    NotFound,
+    parse,
+)
 from retrowalk.services.schemas import (
     NUL_MESSAGE,
     AccountIn,
@@ -32,6 +42,7 @@ from retrowalk.services.schemas import (
     WalkerSignup,
     normalise_email,
 )
+from retrowalk.store import client_keys
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Invitation, SetupToken, Walker
 
@@ -232,17 +243,32 @@ def create_invitation(
     email: str,
     *,
     valid_days: int = INVITATION_VALID_DAYS,
+    client_key: str | None = None,
 ) -> InvitationOut:
     """A clinician (or an administrator, who is the first clinician of a new clinic) invites a
-    walker by email; the token is returned once, stored hashed."""
+    walker by email; the token is returned once, stored hashed.
+
+    With a ``client_key`` (every page form has one) the same invitation sent twice is made
+    once: the second answer is the first invitation without its link (``token`` None,
+    ``created`` false), which was shown once; "send again" makes a new link."""
     address = _email_or_invalid(email)
+    key = check_client_key(client_key)
     if not 1 <= valid_days <= 90:
         raise InvalidRequest(
             f"valid_days: {valid_days} is not allowed; expected 1 to 90 days.", field="valid_days"
         )
+    return invitation_once(ctx, actor, key, lambda: _invite(ctx, actor, address, valid_days, key))
+
+
+def _invite(
+    ctx: AppContext, actor: Actor, address: str, valid_days: int, key: str | None
+) -> InvitationOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         require_role(tx, actor, Role.CLINICIAN, Role.ADMIN)
+        first = client_keys.invitation_by_client_key(tx, actor.account_id, key) if key else None
+        if first is not None:
+            return invitation_replayed(first)
         existing = repo.account_by_email(tx, address)
         if existing is not None:
             own = repo.walker_by_account(tx, existing.id)
@@ -263,6 +289,7 @@ def create_invitation(
                 clinician_id=actor.account_id,
                 created_at=at,
                 expires_at=at + timedelta(days=valid_days),
+                client_key=key,
             ),
         )
         repo.audit(
@@ -282,6 +309,53 @@ def create_invitation(
             token=token,
             expires_at=row.expires_at,
         )
+
+
+CLIENT_KEY_MAX_CHARS = 64
+"""As ``schemas.ClientKey`` (and the ``client_key`` columns): a key is at most 64 signs."""
+
+
+def check_client_key(client_key: str | None) -> str | None:
+    """A form's one-time key as given, or ``InvalidRequest`` naming what it may hold."""
+    if client_key is None:
+        return None
+    if not 1 <= len(client_key) <= CLIENT_KEY_MAX_CHARS or not re.fullmatch(
+        CLIENT_KEY_PATTERN, client_key
+    ):
+        raise InvalidRequest(
+            f"client_key: {client_key[:CLIENT_KEY_MAX_CHARS]!r} is not allowed: it "
+            f"{PATTERN_WORDS[CLIENT_KEY_PATTERN]}, 1 to {CLIENT_KEY_MAX_CHARS} of them.",
+            field="client_key",
+        )
+    return client_key
+
+
+def invitation_replayed(row: Invitation) -> InvitationOut:
+    """An invitation made before under the same key: its link was shown once, so not here."""
+    return InvitationOut(
+        id=row.id,
+        email=row.email,
+        clinician_id=row.clinician_id,
+        token=None,
+        expires_at=row.expires_at,
+        created=False,
+    )
+
+
+def invitation_once(
+    ctx: AppContext, actor: Actor, key: str | None, make: Callable[[], InvitationOut]
+) -> InvitationOut:
+    """``make()``; when another copy under ``key`` committed first (a race), that one."""
+    try:
+        return make()
+    except IntegrityError:
+        if key is None:
+            raise
+        with ctx.db.reader() as tx:
+            first = client_keys.invitation_by_client_key(tx, actor.account_id, key)
+            if first is None:
+                raise
+            return invitation_replayed(first)
 
 
 def invitation_status(ctx: AppContext, token: str) -> InvitationState:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskResult
@@ -61,6 +62,7 @@ from retrowalk.services.walking_tests_gate import (
     has_walking_test,
     walking_tests_blocker,
 )
+from retrowalk.store import client_keys
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Assessment, Walker
 
@@ -124,7 +126,12 @@ def record_assessment(
     walker_id: int,
     data: AssessmentIn | dict[str, object],
 ) -> AssessmentOut:
-    """Score the tests and questionnaires with the clinical rules and store everything."""
+    """Score the tests and questionnaires with the clinical rules and store everything.
+
+    With a ``client_key`` (every page form has one) the same tests sent twice are stored
+    once: the first assessment comes back with ``created`` false, and nothing it changed
+    (a plan version, a restriction) is made again.
+    """
     assessment = parse(AssessmentIn, data)
     if not _has_content(assessment):
         raise InvalidRequest(EMPTY_ASSESSMENT, field="tests")
@@ -138,9 +145,30 @@ def record_assessment(
             f"{missing}: the treadmill speed test needs both speeds, going up and coming down.",
             field=missing,
         )
+    try:
+        return _record(ctx, actor, walker_id, assessment)
+    except IntegrityError:
+        # Two copies raced and the other committed first: it is the assessment.
+        if assessment.client_key is None:
+            raise
+        with ctx.db.reader() as tx:
+            walker = walker_for(tx, actor, walker_id)
+            first = client_keys.by_client_key(tx, Assessment, walker.id, assessment.client_key)
+            if first is None:
+                raise
+            return assessment_out(first).model_copy(update={"created": False})
+
+
+def _record(
+    ctx: AppContext, actor: Actor, walker_id: int, assessment: AssessmentIn
+) -> AssessmentOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)
+        if assessment.client_key is not None:
+            first = client_keys.by_client_key(tx, Assessment, walker.id, assessment.client_key)
+            if first is not None:
+                return assessment_out(first).model_copy(update={"created": False})
         _, policy = policy_in(tx)
         today = local_date(at, walker.timezone)
         if assessment.local_date is not None:
@@ -152,7 +180,7 @@ def record_assessment(
                 steadi = SteadiAnswers.model_validate(screening.answers_json["steadi"])
         speeds = measured_speeds(assessment)
         ground = speeds.get("ground")
-        answers = assessment.model_dump(mode="json")
+        answers = assessment.model_dump(mode="json", exclude={"client_key"})
         answers["steadi"] = steadi.model_dump(mode="json") if steadi is not None else None
         earlier = fall_risk_history(walker, repo.assessments(tx, walker.id), policy)
         latest = next((r for _, r in reversed(earlier) if r is not None), None)
@@ -207,6 +235,7 @@ def record_assessment(
                 scores_json=scores,
                 rule_version=RULE_VERSION,
                 recorded_by=actor.account_id,
+                client_key=assessment.client_key,
             ),
         )
         repo.audit(

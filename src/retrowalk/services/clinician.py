@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Row
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.clearance import apply_clearance
@@ -72,7 +73,7 @@ from retrowalk.services.schemas import (
     WalkerFlags,
 )
 from retrowalk.services.sessions import off_safe_surface
-from retrowalk.store import exercise_records
+from retrowalk.store import client_keys, exercise_records
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Clearance, ClinicianNote
 
@@ -296,15 +297,43 @@ def add_note(
     walker_id: int,
     data: NoteIn | dict[str, object],
 ) -> NoteOut:
-    """A clinician's free-text note about a walker."""
+    """A clinician's free-text note about a walker.
+
+    With a ``client_key`` (every page form has one) the same note sent twice — a double
+    tap, a browser sending the form again, two workers at once — is stored once: the first
+    note comes back with ``created`` false (the key is unique per walker, written with it).
+    """
     note = parse(NoteIn, data)
+    try:
+        return _add_note(ctx, actor, walker_id, note)
+    except IntegrityError:
+        # Two copies raced and the other committed first: it is the note.
+        if note.client_key is None:
+            raise
+        with ctx.db.reader() as tx:
+            walker = staff_walker_for(tx, actor, walker_id)
+            first = client_keys.by_client_key(tx, ClinicianNote, walker.id, note.client_key)
+            if first is None:
+                raise
+            return note_out(first).model_copy(update={"created": False})
+
+
+def _add_note(ctx: AppContext, actor: Actor, walker_id: int, note: NoteIn) -> NoteOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
+        if note.client_key is not None:
+            first = client_keys.by_client_key(tx, ClinicianNote, walker.id, note.client_key)
+            if first is not None:
+                return note_out(first).model_copy(update={"created": False})
         row = repo.add(
             tx,
             ClinicianNote(
-                walker_id=walker.id, author_id=actor.account_id, created_at=at, text=note.text
+                walker_id=walker.id,
+                author_id=actor.account_id,
+                created_at=at,
+                text=note.text,
+                client_key=note.client_key,
             ),
         )
         repo.audit(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.exercises import EXERCISES, programme_for
@@ -76,8 +77,24 @@ def log_exercises(
     walker_id: int,
     data: ExerciseLogIn | dict[str, object],
 ) -> ExerciseLogOut:
-    """Store what the walker did (the walker, or her clinician from a paper diary)."""
+    """Store what the walker did (the walker, or her clinician from a paper diary).
+
+    The same ``client_key`` twice stores one tick, also when the two copies race on two
+    workers: the first comes back with ``created`` false."""
     tick = parse(ExerciseLogIn, data)
+    try:
+        return _log(ctx, actor, walker_id, tick)
+    except IntegrityError:
+        # Two copies raced and the other committed first: it is the tick.
+        with ctx.db.reader() as tx:
+            walker = walker_for(tx, actor, walker_id)
+            earlier = records.log_by_client_key(tx, walker.id, tick.client_key)
+            if earlier is None:
+                raise
+            return _log_out(earlier, records.entries(tx, [earlier.id])[earlier.id], False)
+
+
+def _log(ctx: AppContext, actor: Actor, walker_id: int, tick: ExerciseLogIn) -> ExerciseLogOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)

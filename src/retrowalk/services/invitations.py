@@ -17,8 +17,11 @@ from sqlalchemy.orm import Session
 from retrowalk.services.access import check_id, require_role
 from retrowalk.services.accounts import (
     INVITATION_VALID_DAYS,
+    check_client_key,
     hash_token,
     insert_account,
+    invitation_once,
+    invitation_replayed,
     invitation_state,
 )
 from retrowalk.services.context import AppContext
@@ -44,6 +47,7 @@ from retrowalk.services.schemas import (
     normalise_email,
 )
 from retrowalk.store import account_links as links
+from retrowalk.store import client_keys
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Invitation
 
@@ -178,16 +182,30 @@ def invite_clinician(
     email: str,
     *,
     valid_days: int = INVITATION_VALID_DAYS,
+    client_key: str | None = None,
 ) -> InvitationOut:
-    """An administrator invites a clinician by email (the token is returned once)."""
+    """An administrator invites a clinician by email (the token is returned once); the same
+    ``client_key`` twice makes one invitation, as :func:`.accounts.create_invitation`."""
     try:
         address = normalise_email(email)
     except ValueError as exc:
         raise InvalidRequest(f"email: {email!r} {exc}.", field="email") from None
     _valid_days(valid_days)
+    key = check_client_key(client_key)
+    return invitation_once(
+        ctx, actor, key, lambda: _invite_clinician(ctx, actor, address, valid_days, key)
+    )
+
+
+def _invite_clinician(
+    ctx: AppContext, actor: Actor, address: str, valid_days: int, key: str | None
+) -> InvitationOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         require_role(tx, actor, Role.ADMIN)
+        first = client_keys.invitation_by_client_key(tx, actor.account_id, key) if key else None
+        if first is not None:
+            return invitation_replayed(first)
         if repo.account_by_email(tx, address) is not None:
             raise Conflict(f"An account with the email {address} already exists.")
         token = secrets.token_urlsafe(32)
@@ -200,6 +218,7 @@ def invite_clinician(
                 created_at=at,
                 expires_at=at + timedelta(days=valid_days),
                 role=Role.CLINICIAN.value,
+                client_key=key,
             ),
         )
         repo.audit(

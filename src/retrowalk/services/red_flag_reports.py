@@ -14,16 +14,21 @@ clearance does (§7.1).
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
+from retrowalk.services.convert import red_flag_report_out
 from retrowalk.services.errors import Conflict, InvalidRequest, parse
 from retrowalk.services.policies import policy_in
 from retrowalk.services.record_dates import check_since_enrolment, check_when
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
 from retrowalk.services.schemas import Actor, RedFlagReportIn, RedFlagReportOut, Role
+from retrowalk.store import client_keys
 from retrowalk.store import repositories as repo
-from retrowalk.store.models import RedFlagReport
+from retrowalk.store.models import Account, RedFlagReport, Walker
 
 ENTITY = "red_flag_report"
 ACTION = "red_flag_report.record"
@@ -64,8 +69,43 @@ def report_red_flags(
     For a walker the server's clock says when (``at`` is refused: a report is "now"); a
     clinician or the terminal, writing down what the walker said on the phone, may give an
     earlier ``at`` as for any record (:func:`~.record_dates.check_when`), never a later one
-    than now, nor one before the day she was enrolled."""
+    than now, nor one before the day she was enrolled.
+
+    With a ``client_key`` (every page form has one) the same answer sent twice is stored
+    once: the first report comes back with ``created`` false and today's restrictions."""
     report_in = parse(RedFlagReportIn, data)
+    try:
+        return _report(ctx, actor, walker_id, report_in)
+    except IntegrityError:
+        # Two copies raced and the other committed first: it is the report.
+        if report_in.client_key is None:
+            raise
+        with ctx.db.reader() as tx:
+            walker = walker_for(tx, actor, walker_id)
+            first = _first(tx, walker, report_in.client_key)
+            if first is None:
+                raise
+            return first
+
+
+def _first(tx: Session, walker: Walker, client_key: str) -> RedFlagReportOut | None:
+    """The report stored under ``client_key`` (and the restrictions active now), or None."""
+    row = client_keys.by_client_key(tx, RedFlagReport, walker.id, client_key)
+    if row is None:
+        return None
+    by = repo.get(tx, Account, row.recorded_by)
+    _, policy = policy_in(tx)
+    return red_flag_report_out(row, by.role if by is not None else None).model_copy(
+        update={
+            "restrictions": active_out(tx, restrictions_of(tx, walker, policy)),
+            "created": False,
+        }
+    )
+
+
+def _report(
+    ctx: AppContext, actor: Actor, walker_id: int, report_in: RedFlagReportIn
+) -> RedFlagReportOut:
     clock = ctx.now()
     if report_in.at is not None and actor.role is Role.WALKER:
         raise InvalidRequest(
@@ -76,6 +116,10 @@ def report_red_flags(
     flags = list(dict.fromkeys(report_in.new_red_flags))
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)
+        if report_in.client_key is not None:
+            first = _first(tx, walker, report_in.client_key)
+            if first is not None:
+                return first
         _, policy = policy_in(tx)
         check_when(actor, at, clock, "at", WHAT, policy)
         check_since_enrolment(walker, at, "at", WHAT)
@@ -88,6 +132,7 @@ def report_red_flags(
                 local_date=local_date(at, walker.timezone),
                 red_flags=flags,
                 recorded_by=actor.account_id,
+                client_key=report_in.client_key,
             ),
         )
         repo.audit(

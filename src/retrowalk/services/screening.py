@@ -5,6 +5,9 @@ so a later screening with other answers can add a restriction, never remove one 
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
 from retrowalk.clinical.prescription import RULE_VERSION
 from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
 from retrowalk.clinical.screening import ScreeningAnswers, ScreeningOutcome, screen
@@ -15,8 +18,9 @@ from retrowalk.services.errors import parse
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
 from retrowalk.services.schemas import Actor, ScreeningIn, ScreeningOut
+from retrowalk.store import client_keys
 from retrowalk.store import repositories as repo
-from retrowalk.store.models import Screening
+from retrowalk.store.models import Screening, Walker
 
 
 def screen_walker(
@@ -25,11 +29,43 @@ def screen_walker(
     walker_id: int,
     data: ScreeningIn | dict[str, object],
 ) -> ScreeningOut:
-    """Run the clinical screening on the walker's answers and store answers and result."""
+    """Run the clinical screening on the walker's answers and store answers and result.
+
+    With a ``client_key`` (every page form has one) the same answers sent twice are stored
+    once: the first screening comes back with ``created`` false and today's restrictions."""
     answers_in = parse(ScreeningIn, data)
+    try:
+        return _screen(ctx, actor, walker_id, answers_in)
+    except IntegrityError:
+        # Two copies raced and the other committed first: it is the screening.
+        if answers_in.client_key is None:
+            raise
+        with ctx.db.reader() as tx:
+            walker = walker_for(tx, actor, walker_id)
+            first = _first(tx, walker, answers_in.client_key)
+            if first is None:
+                raise
+            return first
+
+
+def _first(tx: Session, walker: Walker, client_key: str) -> ScreeningOut | None:
+    """The screening stored under ``client_key`` (and the restrictions active now), or None."""
+    row = client_keys.by_client_key(tx, Screening, walker.id, client_key)
+    if row is None:
+        return None
+    _, policy = policy_in(tx)
+    restrictions = active_out(tx, restrictions_of(tx, walker, policy))
+    return screening_out(row).model_copy(update={"restrictions": restrictions, "created": False})
+
+
+def _screen(ctx: AppContext, actor: Actor, walker_id: int, answers_in: ScreeningIn) -> ScreeningOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)
+        if answers_in.client_key is not None:
+            first = _first(tx, walker, answers_in.client_key)
+            if first is not None:
+                return first
         _, policy = policy_in(tx)
         answers = ScreeningAnswers(
             age_years=walker.age_years,
@@ -55,6 +91,7 @@ def screen_walker(
                 result_json=result.model_dump(mode="json"),
                 rule_version=RULE_VERSION,
                 recorded_by=actor.account_id,
+                client_key=answers_in.client_key,
             ),
         )
         repo.audit(

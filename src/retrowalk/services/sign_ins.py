@@ -1,8 +1,10 @@
 """Sign-ins kept in the database: start, find, end; and the server's signing keys.
 
 The web layer keeps only a random token in the browser's cookie; the database keeps its
-SHA-256, the account, the CSRF token and one-shot messages. Every worker and every server on
-the same database therefore knows every sign-in, and a restart signs nobody out. These are
+SHA-256, the account, the CSRF token and one-shot messages, each under the flash id that the
+redirect to its page carries (two tabs of one sign-in never see each other's messages).
+Every worker and every server on the same database therefore knows every sign-in, and a
+restart signs nobody out. These are
 not use cases of a person (no actor): the web layer calls them to decide who the actor is.
 They change no record, so they write no audit entry (password changes, which end sign-ins,
 are audited by their own use cases).
@@ -29,7 +31,14 @@ IDLE_TIMEOUT = timedelta(hours=12)
 TOUCH_EVERY = timedelta(minutes=1)
 """``last_seen_at`` is written at most this often, so reading pages costs no write."""
 FLASH_MAX = 5
+"""At most this many messages for one page."""
+FLASH_WAITING_MAX = 20
+"""At most this many messages wait for their pages per sign-in (the oldest go first)."""
 FLASH_CHARS_MAX = 500
+FLASH_ID_CHARS_MAX = 32
+
+FlashEntry = tuple[str, str]
+"""A message waiting for its page: (the flash id its redirect carries, the message)."""
 
 
 def token_hash(token: str) -> str:
@@ -45,12 +54,28 @@ def _out(row: state.LiveSignIn) -> SignInOut:
         display_name=row.display_name,
         walker_id=row.walker_id,
         csrf_token=row.csrf_token,
-        flash=tuple(str(m) for m in row.flash_json or ()),
+        flash=tuple(flash_entries(row.flash_json)),
     )
 
 
-def _flash(messages: Sequence[str]) -> list[str]:
-    return [str(m)[:FLASH_CHARS_MAX] for m in list(messages)[-FLASH_MAX:]]
+def flash_entries(stored: object) -> list[FlashEntry]:
+    """The waiting messages as stored (a bare message of an older version has no page and is
+    dropped; anything malformed too)."""
+    entries: list[FlashEntry] = []
+    for item in stored if isinstance(stored, list) else ():
+        if (
+            isinstance(item, list | tuple)
+            and len(item) == 2
+            and isinstance(item[0], str)
+            and isinstance(item[1], str)
+            and 0 < len(item[0]) <= FLASH_ID_CHARS_MAX
+        ):
+            entries.append((item[0], item[1][:FLASH_CHARS_MAX]))
+    return entries[-FLASH_WAITING_MAX:]
+
+
+def _flash(entries: Sequence[FlashEntry]) -> list[list[str]]:
+    return [[flash_id, message] for flash_id, message in flash_entries(list(entries))]
 
 
 def start(
@@ -58,7 +83,7 @@ def start(
     account_id: int,
     *,
     walker_id: int | None = None,
-    flash: Sequence[str] = (),
+    flash: Sequence[FlashEntry] = (),
     idle_timeout: timedelta = IDLE_TIMEOUT,
 ) -> NewSignIn:
     """A new sign-in for ``account_id`` (its token is returned once); stale ones are pruned."""
@@ -124,12 +149,23 @@ def find(
     return _out(row)
 
 
-def set_flash(ctx: AppContext, sign_in_id: int, flash: Sequence[str]) -> None:
-    """Replace the one-shot messages of a sign-in (gone already: nothing to do)."""
+def change_flash(
+    ctx: AppContext,
+    sign_in_id: int,
+    *,
+    add: Sequence[FlashEntry] = (),
+    take: str | None = None,
+) -> None:
+    """Add messages for a page (``add``) and forget those a page showed (flash id ``take``).
+
+    Read and written under the row's lock, so two tabs of one sign-in sending forms at the
+    same time each keep their own message (none overwrites the other's); a sign-in ended
+    meanwhile has nothing to change."""
     with ctx.db.transaction() as tx:
-        row = repo.get(tx, SignIn, sign_in_id)
+        row = state.sign_in_for_update(tx, sign_in_id)
         if row is not None:
-            row.flash_json = _flash(flash)
+            kept = [e for e in flash_entries(row.flash_json) if take is None or e[0] != take]
+            row.flash_json = _flash([*kept, *add])
 
 
 def end(ctx: AppContext, token: str) -> None:

@@ -111,7 +111,10 @@ class Screening(Base):
     """A completed readiness screen (PAR-Q, red flags) and its outcome."""
 
     __tablename__ = "screenings"
-    __table_args__ = (Index("ix_screenings_walker_created", "walker_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_screenings_walker_created", "walker_id", "created_at"),
+        UniqueConstraint("walker_id", "client_key", name="uq_screenings_walker_client_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
@@ -122,13 +125,18 @@ class Screening(Base):
     result_json: Mapped[dict[str, Any]]
     rule_version: Mapped[str] = mapped_column(String(32))
     recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    client_key: Mapped[str | None] = mapped_column(String(64))
+    """The form's (or program's) one-time key: the same answers sent twice are stored once."""
 
 
 class Assessment(Base):
     """Baseline or reassessment: physical tests and questionnaires with item-level answers."""
 
     __tablename__ = "assessments"
-    __table_args__ = (Index("ix_assessments_walker_date", "walker_id", "local_date"),)
+    __table_args__ = (
+        Index("ix_assessments_walker_date", "walker_id", "local_date"),
+        UniqueConstraint("walker_id", "client_key", name="uq_assessments_walker_client_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
@@ -151,6 +159,8 @@ class Assessment(Base):
     """Computed results (fall risk, KOOS subscales...) as the clinical models dumped them."""
     rule_version: Mapped[str] = mapped_column(String(32))
     recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    client_key: Mapped[str | None] = mapped_column(String(64))
+    """The form's (or program's) one-time key: the same tests sent twice are stored once."""
 
 
 class Prescription(Base):
@@ -352,6 +362,7 @@ class RedFlagReport(Base):
             sqlite_where=text(REPORTED_RED_FLAGS),
             postgresql_where=text(REPORTED_RED_FLAGS),
         ),
+        UniqueConstraint("walker_id", "client_key", name="uq_red_flag_reports_walker_client_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -361,19 +372,26 @@ class RedFlagReport(Base):
     red_flags: Mapped[list[Any]]
     """The red flags reported as new (codes of ``clinical.red_flags.CHECKIN_RED_FLAGS``)."""
     recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    client_key: Mapped[str | None] = mapped_column(String(64))
+    """The form's (or program's) one-time key: the same answer sent twice is stored once."""
 
 
 class ClinicianNote(Base):
     """A free-text note a clinician keeps about a walker."""
 
     __tablename__ = "clinician_notes"
-    __table_args__ = (Index("ix_clinician_notes_walker_created", "walker_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_clinician_notes_walker_created", "walker_id", "created_at"),
+        UniqueConstraint("walker_id", "client_key", name="uq_clinician_notes_walker_client_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime]
     text: Mapped[str] = mapped_column(Text)
+    client_key: Mapped[str | None] = mapped_column(String(64))
+    """The form's (or program's) one-time key: the same note sent twice is stored once."""
 
 
 CLEARANCE_SCOPES = (
@@ -426,7 +444,10 @@ class Invitation(Base):
     an administrator invites a clinician. ``clinician_id`` is whoever sent it."""
 
     __tablename__ = "invitations"
-    __table_args__ = (CheckConstraint("role IN ('walker', 'clinician')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('walker', 'clinician')", name="role"),
+        UniqueConstraint("clinician_id", "client_key", name="uq_invitations_clinician_client_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(128), unique=True)
@@ -441,6 +462,8 @@ class Invitation(Base):
     """The role of the account it makes: ``walker`` or ``clinician``."""
     withdrawn_at: Mapped[datetime | None]
     """Set when the sender withdrew it: the link stops working."""
+    client_key: Mapped[str | None] = mapped_column(String(64))
+    """The form's (or program's) one-time key: the same invitation sent twice is made once."""
 
 
 # --- sign-in state: shared by every worker and server on this database -----------------------

@@ -75,6 +75,12 @@ def _sign_in_by_hash() -> Select[SignIn, Account]:
     )
 
 
+def sign_in_for_update(session: Session, sign_in_id: int) -> SignIn | None:
+    """The sign-in row, locked until the transaction ends (PostgreSQL; SQLite's write
+    transaction holds the whole database already), or None."""
+    return session.scalar(select(SignIn).where(SignIn.id == sign_in_id).with_for_update())
+
+
 def delete_sign_in(session: Session, token_hash: str) -> None:
     session.execute(delete(SignIn).where(SignIn.token_hash == token_hash))
 

@@ -7,6 +7,7 @@ boxes mean "not given" (None); yes/no radios become real booleans.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from typing import Any, TypeVar, get_args
 
@@ -37,6 +38,21 @@ def field_errors(exc: BaseException) -> dict[str, str]:
         key = problem.field.split(".")[0]
         fields.setdefault(key, field_message(problem, problem.given))
     return fields
+
+
+FORM_KEY_FIELD = "client_key"
+"""The hidden field of a form's one-time key (as the services' ``client_key``)."""
+
+
+def new_form_key() -> str:
+    """A random one-time key for one rendering of a form (128 bits, letters and digits)."""
+    return secrets.token_hex(16)
+
+
+def form_key(form: FormData) -> str | None:
+    """The one-time key the form was sent with, or None (a form made by hand without one is
+    stored as before: one sending, one record)."""
+    return optional(form, FORM_KEY_FIELD)
 
 
 def text(form: FormData, name: str) -> str:

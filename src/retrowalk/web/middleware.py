@@ -7,6 +7,8 @@ the state): the API reads it in the thread its route runs in (:mod:`retrowalk.we
 so a phone's request takes one trip to the thread pool, not two. Routes that change the
 session (sign in, sign out, a visitor's first form, a message for the next page) mark it,
 and the cookie is written — and a stored sign-in's messages saved — as the response starts.
+A redirect that leaves messages for its page gets their flash id in its address
+(:mod:`.flashes`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from retrowalk.web.flashes import REDIRECTS, new_flash_id, with_flash_id
 from retrowalk.web.sign_in_store import COOKIE_NAME, SignInState, SignInStore
 
 CONTENT_SECURITY_POLICY = (
@@ -111,6 +114,8 @@ class SessionMiddleware:
                 headers = MutableHeaders(scope=message)
                 read: SignInState | Unread | None = state.get(SESSION_STATE_KEY)
                 session = None if read is UNREAD else read
+                if session is not None and session.flash:
+                    _leave_flash(session, message["status"], headers)
                 if session is not None and session.stored and session.flash_changed:
                     await run_in_threadpool(self.store.save, session)
                 if session is not None and (
@@ -137,6 +142,18 @@ class SessionMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+
+def _leave_flash(session: SignInState, status: int, headers: MutableHeaders) -> None:
+    """Messages no page showed yet go with a redirect (under a new flash id in its address);
+    a response that leads to no page has no page to show them on, and they are dropped."""
+    location = headers.get("location")
+    if status in REDIRECTS and location:
+        flash_id = new_flash_id()
+        headers["location"] = with_flash_id(location, flash_id)
+        session.leave_flash(flash_id)
+    else:
+        session.flash.clear()
 
 
 SECURITY_HEADERS = {

@@ -29,6 +29,8 @@ from retrowalk.present import vocabulary as vocab
 from retrowalk.present.days import date_words, day_words, next_session_words
 from retrowalk.present.numbers import source_label, speed_words
 from retrowalk.web.auth import current_session, ensure_session
+from retrowalk.web.flashes import FLASH_PARAM
+from retrowalk.web.forms import FORM_KEY_FIELD, new_form_key
 from retrowalk.web.sign_in_store import CSRF_FIELD
 from retrowalk.web.state import web_state
 
@@ -66,7 +68,16 @@ def make_templates() -> Jinja2Templates:
     env.globals["next_session_words"] = next_session_words
     env.globals["clinical"] = CLINICAL_NUMBERS
     env.globals["vocab"] = vocab
+    env.globals["form_key"] = form_key
     return templates
+
+
+def form_key() -> Markup:
+    """The hidden one-time key of a form that creates a record, new at every rendering: the
+    same form sent twice stores one record; two renderings (two notes) are two records."""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(
+        FORM_KEY_FIELD, new_form_key()
+    )
 
 
 def render(
@@ -79,8 +90,7 @@ def render(
 ) -> HTMLResponse:
     """Render ``template`` with the common context; forms get a CSRF token."""
     session = ensure_session(request)
-    flashes = list(session.flash)
-    session.flash.clear()
+    flashes = session.take_flash(request.query_params.get(FLASH_PARAM))
     signed_in = current_session(request)
     actor = None
     if signed_in is not None and signed_in.account_id is not None:
@@ -126,5 +136,6 @@ def render_error(
 
 
 def flash(request: Request, message: str) -> None:
-    """Show ``message`` once on the next page this visitor opens."""
+    """Show ``message`` once: on the page this request renders, or on the page its redirect
+    leads to (never on another tab's page, nor again on a reload)."""
     ensure_session(request).flash.append(message)

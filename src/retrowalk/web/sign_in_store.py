@@ -9,6 +9,9 @@ Two kinds, one cookie (``retrowalk_session``, HttpOnly, SameSite=Lax):
 - **visitor** (not signed in): nothing is stored. The cookie holds a signed random nonce
   (and any one-shot messages); the CSRF token is an HMAC of that nonce with the server's key,
   so it survives restarts and works on every worker, and a flood of visitors costs no rows.
+
+One-shot messages wait under the flash id their redirect carries (:mod:`.flashes`): a page
+shows only its own id's messages, so two tabs never show each other's.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from datetime import timedelta
 from retrowalk.services import sign_ins
 from retrowalk.services.context import AppContext
 from retrowalk.services.schemas import SignInOut
+from retrowalk.services.sign_ins import FlashEntry
 from retrowalk.web.signing import Signer
 
 COOKIE_NAME = "retrowalk_session"
@@ -46,11 +50,16 @@ class SignInState:
     walker_id: int | None = None
     """For a walker: their own walker record (pages never take a walker id from the URL)."""
     flash: list[str] = field(default_factory=list)
-    """One-shot messages shown on the next page (e.g. "Session saved.")."""
+    """One-shot messages this request made (e.g. "Session saved."): shown on the page it
+    renders, or kept under a new flash id for the page its redirect leads to."""
     sign_in_id: int | None = None
     """The stored sign-in's row; None for a visitor."""
-    flash_loaded: tuple[str, ...] = ()
-    """The messages as loaded, to know whether they must be written back."""
+    waiting: list[FlashEntry] = field(default_factory=list)
+    """Messages waiting for their pages, as (flash id, message)."""
+    flash_added: list[FlashEntry] = field(default_factory=list)
+    """The messages this request left for the page of its redirect."""
+    flash_taken: str | None = None
+    """The flash id whose messages this request's page showed (to forget them)."""
 
     @property
     def stored(self) -> bool:
@@ -58,7 +67,27 @@ class SignInState:
 
     @property
     def flash_changed(self) -> bool:
-        return tuple(self.flash) != self.flash_loaded
+        return bool(self.flash_added) or self.flash_taken is not None
+
+    def take_flash(self, flash_id: str | None) -> list[str]:
+        """The messages for a page opened with ``flash_id`` (and this request's own); each is
+        shown once."""
+        shown = [m for i, m in self.waiting if flash_id is not None and i == flash_id]
+        if shown:
+            self.flash_taken = flash_id
+            self.waiting = [e for e in self.waiting if e[0] != flash_id]
+        shown.extend(self.flash)
+        self.flash.clear()
+        return shown[-sign_ins.FLASH_MAX :]
+
+    def leave_flash(self, flash_id: str) -> None:
+        """Keep this request's messages for the page opened with ``flash_id``."""
+        added = [
+            (flash_id, m[: sign_ins.FLASH_CHARS_MAX]) for m in self.flash[-sign_ins.FLASH_MAX :]
+        ]
+        self.flash.clear()
+        self.flash_added.extend(added)
+        self.waiting = sign_ins.flash_entries([*self.waiting, *added])
 
 
 class SignInStore:
@@ -77,12 +106,11 @@ class SignInStore:
         """A visitor session (stored nowhere: the cookie carries it)."""
         return self._visitor(secrets.token_urlsafe(24), [])
 
-    def _visitor(self, nonce: str, flash: list[str]) -> SignInState:
+    def _visitor(self, nonce: str, waiting: list[FlashEntry]) -> SignInState:
         return SignInState(
             session_id=nonce,
             csrf_token=self.signer.mac_text(VISITOR_CSRF_PURPOSE, nonce),
-            flash=list(flash),
-            flash_loaded=tuple(flash),
+            waiting=list(waiting),
         )
 
     # --- loading ----------------------------------------------------------------------------
@@ -97,8 +125,7 @@ class SignInStore:
             flash = payload.get("f") if payload else None
             if not isinstance(nonce, str) or not nonce:
                 return None
-            messages = [str(m) for m in flash] if isinstance(flash, list) else []
-            return self._visitor(nonce, messages[: sign_ins.FLASH_MAX])
+            return self._visitor(nonce, sign_ins.flash_entries(flash))
         found = sign_ins.find(self.ctx, cookie, idle_timeout=self.idle_timeout)
         return self._signed_in(cookie, found) if found is not None else None
 
@@ -111,16 +138,16 @@ class SignInStore:
             role=found.role.value,
             display_name=found.display_name,
             walker_id=found.walker_id,
-            flash=list(found.flash),
             sign_in_id=found.id,
-            flash_loaded=found.flash,
+            waiting=list(found.flash),
         )
 
     def cookie_value(self, session: SignInState) -> str:
         """What the cookie must hold for ``session``."""
         if session.stored:
             return session.session_id
-        payload = {"n": session.session_id, "f": session.flash[: sign_ins.FLASH_MAX]}
+        waiting = [list(e) for e in sign_ins.flash_entries(session.waiting)]
+        payload = {"n": session.session_id, "f": waiting}
         return VISITOR_PREFIX + self.signer.dumps(VISITOR_PURPOSE, payload)
 
     # --- changes ----------------------------------------------------------------------------
@@ -139,12 +166,13 @@ class SignInStore:
         ``role`` and ``display_name`` come from the account itself, read back from the
         database, so a caller cannot give a sign-in a role its account does not have.
         """
-        flash = list(old.flash) if old is not None else []
         if old is not None and old.stored:
             sign_ins.end(self.ctx, old.session_id)
-        started = sign_ins.start(self.ctx, account_id, walker_id=walker_id, flash=flash)
+        started = sign_ins.start(self.ctx, account_id, walker_id=walker_id)
         session = self._signed_in(started.token, started.sign_in)
-        return session  # its messages are stored already: nothing to write back
+        if old is not None:  # this request's messages go on to the page it leads to
+            session.flash = list(old.flash)
+        return session
 
     def drop(self, session: SignInState) -> None:
         """Sign out: the stored sign-in ends (a visitor has nothing stored)."""
@@ -157,11 +185,14 @@ class SignInStore:
         return sign_ins.end_all(self.ctx, account_id, keep_token=keep_token)
 
     def save(self, session: SignInState) -> None:
-        """Write changed one-shot messages of a stored sign-in back to the database."""
+        """Write the messages a stored sign-in's request left or showed to the database."""
         if session.stored and session.flash_changed:
             assert session.sign_in_id is not None
-            sign_ins.set_flash(self.ctx, session.sign_in_id, session.flash)
-            session.flash_loaded = tuple(session.flash)
+            sign_ins.change_flash(
+                self.ctx, session.sign_in_id, add=session.flash_added, take=session.flash_taken
+            )
+            session.flash_added = []
+            session.flash_taken = None
 
 
 def tokens_match(expected: str, given: str | None) -> bool:

@@ -52,8 +52,12 @@ class InvitationOut(FrozenModel):
     id: int
     email: str
     clinician_id: int
-    token: str
+    token: str | None
+    """The link's token, returned once; None when this ``client_key`` made the invitation
+    before (its link was shown then; re-issuing it makes a new one)."""
     expires_at: datetime
+    created: bool = True
+    """False when this ``client_key`` was used before: this is the first invitation."""
 
 
 class SetupTokenOut(FrozenModel):
@@ -71,7 +75,9 @@ class SignInOut(FrozenModel):
     display_name: str
     walker_id: int | None
     csrf_token: str
-    flash: tuple[str, ...]
+    flash: tuple[tuple[str, str], ...]
+    """One-shot messages waiting for a page, as (flash id, message): a redirect carries the
+    id, so a message reaches only the page its form led to (never another tab's page)."""
 
 
 class NewSignIn(FrozenModel):

@@ -18,6 +18,7 @@ from retrowalk.clinical.prescription import (
 )
 from retrowalk.clinical.restriction_models import RestrictionKind
 from retrowalk.services.schemas.base import (
+    ClientKey,
     FrozenModel,
     InputModel,
     Reason3,
@@ -89,6 +90,9 @@ class AdjustmentIn(InputModel):
 
 class NoteIn(InputModel):
     text: Text
+    client_key: ClientKey | None = None
+    """A key the page (or program) makes for this one submission: sent again, nothing new is
+    stored and the first record comes back (``created`` false)."""
 
 
 class NoteOut(FrozenModel):
@@ -97,6 +101,8 @@ class NoteOut(FrozenModel):
     author_id: int
     created_at: datetime
     text: str
+    created: bool = True
+    """False when this ``client_key`` was stored before: this is the first note, unchanged."""
 
 
 class HistoryOut(FrozenModel):

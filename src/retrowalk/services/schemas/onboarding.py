@@ -25,6 +25,7 @@ from retrowalk.clinical.surfaces import Surface
 from retrowalk.services.schemas.base import (
     GAIT_SPEED_MAX_M_S,
     Answers,
+    ClientKey,
     FrozenModel,
     InputModel,
     Number,
@@ -58,6 +59,9 @@ class ScreeningIn(InputModel):
     """Blood-thinning medicine (RULES.md §7.6)."""
     recent_knee_surgery: YesNo
     """Knee surgery in the last ``PolicyConfig.recent_knee_surgery_weeks`` weeks (§7.6)."""
+    client_key: ClientKey | None = None
+    """A key the page (or program) makes for this one submission: sent again, nothing new is
+    stored and the first record comes back (``created`` false)."""
 
 
 class ScreeningOut(FrozenModel):
@@ -76,6 +80,8 @@ class ScreeningOut(FrozenModel):
     rule_version: str
     restrictions: tuple[RestrictionOut, ...] = ()
     """The walker's active restrictions after this screening (a screening only adds)."""
+    created: bool = True
+    """False when this ``client_key`` was stored before: these are the first answers."""
 
 
 class BaselineTestsIn(InputModel):
@@ -109,6 +115,9 @@ class AssessmentIn(BaselineTestsIn):
     """KOOS item code (e.g. ``P1``) → 0–4 as answered (checked by the clinical scoring)."""
     koos12_answers: Answers | None = None
     """KOOS-12 items by their KOOS codes, when only the short form was asked."""
+    client_key: ClientKey | None = None
+    """A key the page (or program) makes for this one submission: sent again, nothing new is
+    stored and the first record comes back (``created`` false)."""
 
 
 class StartIn(ScreeningIn):
@@ -168,6 +177,8 @@ class AssessmentOut(FrozenModel):
     answers: dict[str, Any] = Field(default_factory=dict)
     """The values entered (``AssessmentIn`` as stored): seconds, counts, item answers."""
     rule_version: str
+    created: bool = True
+    """False when this ``client_key`` was stored before: this is the first assessment."""
 
 
 class ReassessmentStatus(FrozenModel):

@@ -259,6 +259,9 @@ class RedFlagReportIn(InputModel):
     """What is new, by code; empty answers "none of these" (it never lifts anything)."""
     at: AwareDatetime = None
     """When it was reported (default: now; a walker's report is always "now")."""
+    client_key: ClientKey | None = None
+    """A key the page (or program) makes for this one submission: sent again, nothing new is
+    stored and the first record comes back (``created`` false)."""
 
 
 class RedFlagReportOut(FrozenModel):
@@ -272,6 +275,8 @@ class RedFlagReportOut(FrozenModel):
     recorded_by_role: Role | None = None
     """Who recorded it: the walker herself, her clinician or an administrator (the terminal
     acts as the local administrator); None where the account is gone."""
+    created: bool = True
+    """False when this ``client_key`` was stored before: this is the first report."""
 
 
 class MissedReportOut(FrozenModel):

@@ -10,7 +10,7 @@ a session", the phone's two busiest requests, are in :mod:`retrowalk.web.api.pho
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import (
     APIRouter,
@@ -84,6 +84,7 @@ from retrowalk.services.schemas import (
     WalkerIn,
     WalkerOut,
 )
+from retrowalk.services.schemas.base import ClientKey
 from retrowalk.services.schemas.recordings import RecordingOut
 from retrowalk.web.auth import (
     authenticate,
@@ -145,10 +146,27 @@ class SessionInfo(_Model):
     """For a walker: their own walker id."""
 
 
+ALREADY_STORED: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Already stored under this client_key: the first record, unchanged"}
+}
+
+Once = TypeVar("Once", NoteOut, AssessmentOut, ScreeningOut, RedFlagReportOut, InvitationOut)
+
+
+def _once(response: Response, saved: Once) -> Once:
+    """201 for a new record, 200 when its ``client_key`` stored it before (nothing new)."""
+    if not saved.created:
+        response.status_code = status.HTTP_200_OK
+    return saved
+
+
 class InvitationIn(_Model):
     email: Annotated[str, Field(min_length=1, max_length=320)]
     role: Literal["walker", "clinician"] = "walker"
     """``clinician``: an administrator invites a clinician (they choose their password)."""
+    client_key: ClientKey | None = None
+    """Sent again with the same key, nothing new is made: 200 with the first invitation,
+    ``token`` null (it was returned once)."""
 
 
 class QuestionsOut(_Model):
@@ -228,21 +246,30 @@ def get_walker(request: Request, actor: SignedIn, walker_id: WalkerId) -> Walker
 
 
 @router.post(
-    "/walkers/{walker_id}/screenings", tags=["onboarding"], status_code=status.HTTP_201_CREATED
+    "/walkers/{walker_id}/screenings",
+    tags=["onboarding"],
+    status_code=status.HTTP_201_CREATED,
+    responses=ALREADY_STORED,
 )
 def screen_walker(
-    request: Request, actor: SignedIn, walker_id: WalkerId, body: ScreeningIn
+    request: Request, response: Response, actor: SignedIn, walker_id: WalkerId, body: ScreeningIn
 ) -> ScreeningOut:
-    return screening.screen_walker(web_state(request).ctx, actor, walker_id, body)
+    """Screen the walker; the same ``client_key`` twice stores it once (200 the second time)."""
+    return _once(response, screening.screen_walker(web_state(request).ctx, actor, walker_id, body))
 
 
 @router.post(
-    "/walkers/{walker_id}/assessments", tags=["onboarding"], status_code=status.HTTP_201_CREATED
+    "/walkers/{walker_id}/assessments",
+    tags=["onboarding"],
+    status_code=status.HTTP_201_CREATED,
+    responses=ALREADY_STORED,
 )
 def record_assessment(
-    request: Request, actor: SignedIn, walker_id: WalkerId, body: AssessmentIn
+    request: Request, response: Response, actor: SignedIn, walker_id: WalkerId, body: AssessmentIn
 ) -> AssessmentOut:
-    return assessments.record_assessment(web_state(request).ctx, actor, walker_id, body)
+    """Record tests; the same ``client_key`` twice stores them once (200 the second time)."""
+    saved = assessments.record_assessment(web_state(request).ctx, actor, walker_id, body)
+    return _once(response, saved)
 
 
 @router.get("/walkers/{walker_id}/reassessment", tags=["onboarding"])
@@ -323,16 +350,25 @@ def morning_checkin(
 
 
 @router.post(
-    "/walkers/{walker_id}/red-flags", tags=["sessions"], status_code=status.HTTP_201_CREATED
+    "/walkers/{walker_id}/red-flags",
+    tags=["sessions"],
+    status_code=status.HTTP_201_CREATED,
+    responses=ALREADY_STORED,
 )
 def report_red_flags(
-    request: Request, actor: SignedIn, walker_id: WalkerId, body: RedFlagReportIn
+    request: Request,
+    response: Response,
+    actor: SignedIn,
+    walker_id: WalkerId,
+    body: RedFlagReportIn,
 ) -> RedFlagReportOut:
     """Red flags new since the last session, at any time, not only at the morning check-in
     (RULES.md §7.7): any one stops backward walking at once and refers the walker (the
     answer's ``restrictions`` say what to do). ``new_red_flags: []`` answers "none of these":
-    it is kept and lifts nothing; only a clinician's clearance lifts a red flag."""
-    return red_flag_reports.report_red_flags(web_state(request).ctx, actor, walker_id, body)
+    it is kept and lifts nothing; only a clinician's clearance lifts a red flag. The same
+    ``client_key`` twice stores it once (200 the second time)."""
+    saved = red_flag_reports.report_red_flags(web_state(request).ctx, actor, walker_id, body)
+    return _once(response, saved)
 
 
 @router.get("/walkers/{walker_id}/restrictions", tags=["plan"])
@@ -387,9 +423,17 @@ def reassign_walker(
     return walkers.reassign_walker(web_state(request).ctx, actor, walker_id, body)
 
 
-@router.post("/walkers/{walker_id}/notes", tags=["clinician"], status_code=status.HTTP_201_CREATED)
-def add_note(request: Request, actor: Clinician, walker_id: WalkerId, body: NoteIn) -> NoteOut:
-    return clinician.add_note(web_state(request).ctx, actor, walker_id, body)
+@router.post(
+    "/walkers/{walker_id}/notes",
+    tags=["clinician"],
+    status_code=status.HTTP_201_CREATED,
+    responses=ALREADY_STORED,
+)
+def add_note(
+    request: Request, response: Response, actor: Clinician, walker_id: WalkerId, body: NoteIn
+) -> NoteOut:
+    """Add a note; the same ``client_key`` twice stores it once (200 the second time)."""
+    return _once(response, clinician.add_note(web_state(request).ctx, actor, walker_id, body))
 
 
 # --- reports -------------------------------------------------------------------------
@@ -455,13 +499,22 @@ def set_clinic_policy(request: Request, actor: Clinician, body: PolicyChangeIn) 
     return policies.set_policy(web_state(request).ctx, actor, body.changes, body.reason)
 
 
-@router.post("/invitations", tags=["accounts"], status_code=status.HTTP_201_CREATED)
-def invite(request: Request, actor: Clinician, body: InvitationIn) -> InvitationOut:
+@router.post(
+    "/invitations",
+    tags=["accounts"],
+    status_code=status.HTTP_201_CREATED,
+    responses=ALREADY_STORED,
+)
+def invite(
+    request: Request, response: Response, actor: Clinician, body: InvitationIn
+) -> InvitationOut:
     """Invite a walker (a clinician) or a clinician (an administrator) by email; the token
-    (for ``/join?token=…``) is returned only now."""
+    (for ``/join?token=…``) is returned only now. The same ``client_key`` twice makes one
+    invitation (200 the second time, ``token`` null)."""
+    ctx, key = web_state(request).ctx, body.client_key
     if body.role == "clinician":
-        return invitations.invite_clinician(web_state(request).ctx, actor, body.email)
-    return accounts.create_invitation(web_state(request).ctx, actor, body.email)
+        return _once(response, invitations.invite_clinician(ctx, actor, body.email, client_key=key))
+    return _once(response, accounts.create_invitation(ctx, actor, body.email, client_key=key))
 
 
 # --- reference ---------------------------------------------------------------------

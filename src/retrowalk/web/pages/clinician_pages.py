@@ -51,6 +51,7 @@ from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_clinician
 from retrowalk.web.errors import status_for
 from retrowalk.web.pages import exercise_pages
+from retrowalk.web.pages.team_pages import INVITATION_ALREADY_MADE
 from retrowalk.web.render import flash, render
 from retrowalk.web.state import web_state
 
@@ -319,21 +320,28 @@ async def note(request: Request, walker_id: WalkerId) -> Response:
     return await run_in_threadpool(_note, request, form, walker_id)
 
 
+NOTE_ALREADY_SAVED = "This note was already saved."
+"""The same note form sent again (a double tap, a resend): nothing new is stored."""
+REASSESSMENT_ALREADY_SAVED = "This reassessment was already saved."
+
+
 def _note(request: Request, form: FormData, walker_id: WalkerId) -> Response:
     actor = require_clinician(request)
     values = {"note_text": forms.text(form, "note_text")}
     try:
         data = forms.validate(
-            NoteIn, {"text": values["note_text"]}, {"text": labels.CLINICIAN_FIELDS["note_text"]}
+            NoteIn,
+            {"text": values["note_text"], "client_key": forms.form_key(form)},
+            {"text": labels.CLINICIAN_FIELDS["note_text"]},
         )
-        clinician.add_note(web_state(request).ctx, actor, walker_id, data)
+        saved = clinician.add_note(web_state(request).ctx, actor, walker_id, data)
     except forms.FormError as exc:
         if "text" in exc.fields:
             exc.fields["note_text"] = exc.fields.pop("text")
         return _rerender(request, walker_id, exc, values)
     except (ServiceError, ClinicalError) as exc:
         return _rerender(request, walker_id, exc, values)
-    flash(request, "Note saved.")
+    flash(request, "Note saved." if saved.created else NOTE_ALREADY_SAVED)
     return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
 
 
@@ -409,14 +417,19 @@ def _reassess(request: Request, form: FormData, walker_id: WalkerId) -> Response
     try:
         data = forms.validate(
             AssessmentIn,
-            {"kind": "reassessment", **values, "koos_answers": koos or None},
+            {
+                "kind": "reassessment",
+                **values,
+                "koos_answers": koos or None,
+                "client_key": forms.form_key(form),
+            },
             labels.CLINICIAN_FIELDS,
         )
-        assessments.record_assessment(web_state(request).ctx, actor, walker_id, data)
+        saved = assessments.record_assessment(web_state(request).ctx, actor, walker_id, data)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
         shown = {**values, **{f"koos_{k}": v for k, v in koos.items()}}
         return _rerender(request, walker_id, exc, shown)
-    flash(request, "Reassessment saved.")
+    flash(request, "Reassessment saved." if saved.created else REASSESSMENT_ALREADY_SAVED)
     return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
 
 
@@ -448,7 +461,9 @@ def _invite_submit(request: Request, form: FormData) -> Response:
         "values": {"email": email},
     }
     try:
-        invitation = accounts.create_invitation(web_state(request).ctx, actor, email)
+        invitation = accounts.create_invitation(
+            web_state(request).ctx, actor, email, client_key=forms.form_key(form)
+        )
     except (ServiceError, ClinicalError) as exc:
         return render(
             request,
@@ -456,6 +471,9 @@ def _invite_submit(request: Request, form: FormData) -> Response:
             {**context, "error": str(exc), "errors": {"email": str(exc)}},
             status_code=status_for(exc),
         )
+    if invitation.token is None:  # sent again: the first one stands, its link shown then
+        flash(request, INVITATION_ALREADY_MADE)
+        return RedirectResponse("/clinician/invitations", 303)
     link = str(request.url_for("join_form").include_query_params(token=invitation.token))
     return render(
         request,

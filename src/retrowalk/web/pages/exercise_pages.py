@@ -182,10 +182,17 @@ def _log_submit(request: Request, form: FormData) -> Response:
         context = _log_context(programme, values)
         context.update({"error": str(exc), "errors": fields})
         return render(request, "walker/exercise_log.html", context, status_code=status_for(exc))
+    if not stored.created:  # sent again: the first tick stands
+        flash(request, EXERCISES_ALREADY_SAVED)
+        return RedirectResponse("/exercises", 303)
     flash(request, "Thank you: your exercises are saved.")
     if stored.too_painful:
         flash(request, too_painful_words(stored.too_painful))
     return RedirectResponse("/exercises", 303)
+
+
+EXERCISES_ALREADY_SAVED = "These exercises were already saved."
+"""The same tick sent again (a double tap, a resend): nothing new is stored."""
 
 
 def too_painful_words(keys: tuple[str, ...]) -> str:

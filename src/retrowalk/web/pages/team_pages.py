@@ -33,6 +33,12 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 WalkerId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX, description="The walker's id")]
 
+INVITATION_ALREADY_MADE = (
+    "This invitation was already made: its link was shown once, when it was made. If you "
+    "did not keep the link, choose “Send a new link” below."
+)
+"""The same invitation form sent again (a double tap, a resend): nothing new is made."""
+
 
 def reset_url(request: Request, link: ResetLinkOut) -> str:
     return str(request.url_for("reset_form").include_query_params(token=link.token))
@@ -131,7 +137,9 @@ def _invite_clinician(request: Request, form: FormData) -> Response:
     actor = require_clinician(request)
     email = forms.text(form, "email")
     try:
-        invitation = invitations.invite_clinician(web_state(request).ctx, actor, email)
+        invitation = invitations.invite_clinician(
+            web_state(request).ctx, actor, email, client_key=forms.form_key(form)
+        )
     except ServiceError as exc:
         return render(
             request,
@@ -145,6 +153,9 @@ def _invite_clinician(request: Request, form: FormData) -> Response:
             ),
             status_code=status_for(exc),
         )
+    if invitation.token is None:  # sent again: the first one stands, its link shown then
+        flash(request, INVITATION_ALREADY_MADE)
+        return RedirectResponse("/clinician/invitations", 303)
     return render(
         request,
         "team/team.html",

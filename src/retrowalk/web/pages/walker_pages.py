@@ -163,6 +163,7 @@ def _screening_submit(request: Request, form: FormData) -> Response:
                 "red_flags": tuple(flags),
                 "steadi": {name: answers[name] for name in STEADI_FIELDS},
                 **{name: answers[name] for name in health},
+                "client_key": forms.form_key(form),
             },
         )
         result = screening.screen_walker(web_state(request).ctx, actor, walker_id, data)
@@ -177,6 +178,8 @@ def _screening_submit(request: Request, form: FormData) -> Response:
             },
             status_code=status_for(exc),
         )
+    if not result.created:  # sent again: the first answers stand, and are shown
+        flash(request, SCREENING_ALREADY_SAVED)
     return render(
         request,
         "walker/screening_result.html",
@@ -193,7 +196,13 @@ def _screening_submit(request: Request, form: FormData) -> Response:
     )
 
 
+SCREENING_ALREADY_SAVED = "Your answers were already saved. Here is what they mean."
+"""The same screening form sent again (a double tap, a resend): nothing new is stored."""
+
+
 # --- onboarding: baseline tests -------------------------------------------------------------------
+
+TESTS_ALREADY_SAVED = "Your tests were already saved."
 
 TEST_FIELDS = (
     "tug_s",
@@ -231,10 +240,14 @@ def _tests_submit(request: Request, form: FormData) -> Response:
     try:
         data = forms.validate(
             AssessmentIn,
-            {"kind": "reassessment" if had_plan else "baseline", **values},
+            {
+                "kind": "reassessment" if had_plan else "baseline",
+                **values,
+                "client_key": forms.form_key(form),
+            },
             labels.TEST_FIELDS,
         )
-        assessments.record_assessment(db, actor, walker_id, data)
+        saved = assessments.record_assessment(db, actor, walker_id, data)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
         return render(
             request,
@@ -248,6 +261,9 @@ def _tests_submit(request: Request, form: FormData) -> Response:
             },
             status_code=status_for(exc),
         )
+    if not saved.created:  # sent again: the first tests stand (and made the plan, if any)
+        flash(request, TESTS_ALREADY_SAVED)
+        return RedirectResponse("/today", 303)
     if had_plan:
         flash(request, TESTS_SAVED_PLAN_KEPT)
         return RedirectResponse("/today", 303)
@@ -595,6 +611,8 @@ def _log_submit(request: Request, form: FormData) -> Response:
             },
             status_code=status_for(exc),
         )
+    if not saved.created:  # sent again: the first log stands, and is shown
+        flash(request, SESSION_ALREADY_SAVED)
     return render(
         request,
         "walker/logged.html",
@@ -610,6 +628,9 @@ def _log_submit(request: Request, form: FormData) -> Response:
 
 
 SERIOUS_EVENTS = frozenset(e.value for e in SERIOUS_ADVERSE_EVENTS)
+SESSION_ALREADY_SAVED = "This session was already saved."
+"""The same log sent again (a double tap, a resend): nothing new is stored."""
+RED_FLAGS_ALREADY_SAVED = "Your answer was already saved."
 
 
 # --- next-morning check-in ------------------------------------------------------------------------
@@ -686,7 +707,7 @@ def _checkin_submit(request: Request, form: FormData) -> Response:
                 # Too early for the check-in, never for a warning sign (RULES.md §7.7).
                 data_flags = forms.validate(
                     RedFlagReportIn,
-                    {"new_red_flags": values["new_red_flags"]},
+                    {"new_red_flags": values["new_red_flags"], "client_key": forms.form_key(form)},
                     labels.RED_FLAG_FIELDS,
                 )
                 report = red_flag_reports.report_red_flags(db, actor, walker_id, data_flags)
@@ -773,7 +794,11 @@ def _red_flags_submit(request: Request, form: FormData) -> Response:
             raise forms.FormError(NOTHING_TICKED, {"new_red_flags": NOTHING_TICKED})
         if ticked and values[NONE_FIELD]:
             raise forms.FormError(BOTH_TICKED, {"new_red_flags": BOTH_TICKED})
-        data = forms.validate(RedFlagReportIn, {"new_red_flags": ticked}, labels.RED_FLAG_FIELDS)
+        data = forms.validate(
+            RedFlagReportIn,
+            {"new_red_flags": ticked, "client_key": forms.form_key(form)},
+            labels.RED_FLAG_FIELDS,
+        )
         result = red_flag_reports.report_red_flags(web_state(request).ctx, actor, walker_id, data)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
         context = _red_flags_context(request, values)
@@ -790,6 +815,8 @@ def _red_flags_result(
 ) -> Response:
     """What a red-flag report set, and what to do; ``checkin_refused``: why the morning
     check-in it was sent with could not be stored (its warning signs are kept all the same)."""
+    if not result.created:  # sent again: the first answer stands, and is shown
+        flash(request, RED_FLAGS_ALREADY_SAVED)
     return render(
         request,
         "walker/red_flags_result.html",

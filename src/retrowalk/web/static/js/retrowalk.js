@@ -6,11 +6,21 @@
  * - [data-print]: a button that opens the browser's print dialog (the printable plan).
  * - The guided session has its own file (guided-session.js); this one only forgets its saved
  *   state once the session is logged ([data-session-logged]) or on signing out.
+ * - A page opened with its messages' flash id (?flash=…, after a form) takes the id out of the
+ *   address bar: the server shows the messages once, and a bookmark never holds the id.
  * The page sets data-speed (1 normally; larger only when the server allowed a test clock), and
  * every timer runs `speed` times faster.
  */
 (function () {
   "use strict";
+
+  if (window.history && window.history.replaceState && window.URL) {
+    var here = new URL(window.location.href);
+    if (here.searchParams.has("flash")) {
+      here.searchParams.delete("flash");
+      window.history.replaceState(window.history.state, "", here.pathname + here.search + here.hash);
+    }
+  }
 
   function fmt(totalSeconds) {
     var s = Math.max(0, Math.ceil(totalSeconds));
