@@ -4,10 +4,20 @@ some pages, "2 December" on others): present/days.py words every date a person r
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from retrowalk.present.days import checkin_opens_words, date_words, next_session_words
+from hypothesis import given
+from hypothesis import strategies as st
+
+from retrowalk.clinical.reasons import spoken_date
+from retrowalk.present.days import (
+    checkin_opens_words,
+    date_words,
+    moment_words,
+    next_session_words,
+)
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "retrowalk" / "web" / "templates"
 TUESDAY = date(2026, 12, 1)
@@ -44,3 +54,20 @@ def test_a_late_logs_check_in_says_why_it_opens_that_day() -> None:
     assert "tomorrow (Wednesday) in the morning" in words
     same_day = checkin_opens_words(TUESDAY, date(2026, 12, 2), TUESDAY)
     assert "for your session of today, it opens tomorrow (Wednesday) in the morning" in same_day
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+    ),
+    st.sampled_from(["UTC", "Pacific/Honolulu", "Pacific/Kiritimati", "Europe/London"]),
+)
+def test_a_moment_is_said_on_the_walkers_own_clock(at: datetime, zone: str) -> None:
+    local = at.astimezone(ZoneInfo(zone))
+    assert moment_words(at, zone) == f"{spoken_date(local.date())}, {local.strftime('%H:%M')}"
+
+
+def test_a_zone_the_system_does_not_know_says_utc() -> None:
+    at = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
+    assert moment_words(at, "Mars/Olympus") == "Thursday 3 December, 09:30 UTC"
+    assert moment_words(at.replace(tzinfo=None), "UTC") == "Thursday 3 December, 09:30"

@@ -3,7 +3,8 @@ date format of every page, message and print (never "03 December" or 2026-12-03)
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from retrowalk.clinical.reasons import spoken_date
 
@@ -47,3 +48,19 @@ def checkin_opens_words(walked_on: date, opens_on: date, today: date) -> str:
         "A check-in is about how your knee feels the morning after a session: for your "
         f"session of {day_words(walked_on, today)}, it opens {opens}."
     )
+
+
+def moment_words(at: datetime, zone: str) -> str:
+    """A stored moment on the walker's own clock: ``Wednesday 2 December, 23:30``.
+
+    A clinician's page shows a walker's events in the walker's time zone, so the moment a
+    restriction began and the day of the check-in that caused it are never two different
+    dates (found by the outside-in test: "Since 2026-12-03 09:30 UTC" beside a check-in of
+    Wednesday 2 December). A zone the system does not know shows the time in UTC, saying so."""
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    try:
+        local = aware.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        utc = aware.astimezone(UTC)
+        return f"{spoken_date(utc.date())}, {utc.strftime('%H:%M')} UTC"
+    return f"{spoken_date(local.date())}, {local.strftime('%H:%M')}"

@@ -26,7 +26,7 @@ from retrowalk.clinical.prescription import (
 )
 from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS
 from retrowalk.present import vocabulary as vocab
-from retrowalk.present.days import date_words, day_words, next_session_words
+from retrowalk.present.days import date_words, day_words, moment_words, next_session_words
 from retrowalk.present.numbers import source_label, speed_words
 from retrowalk.web.auth import current_session, ensure_session
 from retrowalk.web.flashes import FLASH_PARAM
@@ -65,6 +65,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["words"] = lambda v: str(v).replace("_", " ")
     env.filters["long_day"] = day_words
     env.filters["day"] = date_words
+    env.filters["walker_time"] = moment_words
     env.globals["next_session_words"] = next_session_words
     env.globals["clinical"] = CLINICAL_NUMBERS
     env.globals["vocab"] = vocab
