@@ -111,6 +111,13 @@ def _changed_value(key: str, value: object) -> str:
     return str(value)
 
 
+def _change_order(key: str) -> int:
+    """Changes in the form's order (the surface, then the speed that follows it)."""
+    order = ("surface", "speed_m_s", "speed_source", "comfortable_speed_m_s")
+    names = [*order, *(k for k in CHANGE_NAMES if k not in order)]
+    return names.index(key) if key in names else len(names)
+
+
 def _is_change(value: object) -> bool:
     return isinstance(value, dict) and set(value) == {"before", "after"}
 
@@ -121,7 +128,8 @@ LEFT_OUT = frozenset({"client_key"})
 
 FIRST_IN_FULL = ("reason",)
 """Detail shown first and never cut short: the clinician's own reason for a clearance, an
-adjustment or a move (found by the outside-in test: the API had it, the page cut it off)."""
+adjustment or a move (found by the outside-in test: the API had it, the page cut it off).
+An adjustment's changes come next, also in full."""
 
 LINE_MAX = 160
 
@@ -140,6 +148,7 @@ def detail_words(
     said = clinician_words or {}
     days = session_days or {}
     first: list[str] = []
+    changes: list[tuple[int, str]] = []
     parts: list[str] = []
     for key, value in sorted(detail.items()):
         word = WORDS.get(key)
@@ -156,7 +165,8 @@ def detail_words(
         elif _is_change(value):
             assert isinstance(value, dict)
             before, after = (_changed_value(key, value[side]) for side in ("before", "after"))
-            parts.append(f"{CHANGE_NAMES.get(key, key.replace('_', ' '))}: {before} → {after}")
+            name = CHANGE_NAMES.get(key, key.replace("_", " "))
+            changes.append((_change_order(key), f"{name}: {before} → {after}"))
             continue
         elif isinstance(value, dict | list):
             continue
@@ -168,7 +178,8 @@ def detail_words(
     rest = " · ".join(parts)
     if len(rest) > LINE_MAX:
         rest = rest[: LINE_MAX - 1] + "…"
-    return " · ".join([*first, rest] if rest else first)
+    shown = [*first, *(words for _, words in sorted(changes))]
+    return " · ".join([*shown, rest] if rest else shown)
 
 
 def _clinician_words(ctx: AppContext, actor: Actor, walker_id: int) -> dict[str, str]:
