@@ -47,3 +47,8 @@ def test_the_summary_names_the_first_and_latest_in_time_order(
     assert f"from {date_words(points[0][0])} to {date_words(points[-1][0])}" in svg
     assert len(_polyline(svg)) == len(points)
     assert not re.search(r">0\d [A-Z][a-z]{2}<", svg), "axis days without a leading zero"
+
+
+def test_an_empty_chart_says_none_in_this_period_not_none_yet() -> None:
+    """Older records may lie before the period: "yet" would say there were never any."""
+    assert str(line_chart(_series([]))) == '<p class="chart-empty">No pain in this period.</p>'

@@ -55,7 +55,11 @@ def _fmt(value: float) -> str:
 def line_chart(series: Series) -> Markup:
     """An accessible SVG line chart of ``series`` (empty-state text when it has no points)."""
     if not series.points:
-        return Markup('<p class="chart-empty">No {} recorded yet.</p>').format(series.title.lower())
+        # "in this period", not "yet": older records may lie before it (found by the
+        # outside-in test: "recorded yet" for a walker with 15 sessions before the 12 weeks).
+        return Markup('<p class="chart-empty">No {} in this period.</p>').format(
+            series.title.lower()
+        )
     # By day only, and stable: two sessions of one day keep the order they were walked in (a
     # sort of the (day, value) pairs put 0 before 3 and called the later 0 the "first").
     points = sorted(series.points, key=lambda point: point[0])
