@@ -9,8 +9,18 @@ from typing import Any
 
 import pytest
 
-from retrowalk.services import history
-from tests.web.conftest import LiveServer, World, build_world, form_csrf, sign_in
+from retrowalk.services import history, screening
+from tests.web.conftest import (
+    BASELINE,
+    CLEARED_SCREENING,
+    LiveServer,
+    Person,
+    World,
+    build_world,
+    form_csrf,
+    invite_walker,
+    sign_in,
+)
 from tests.web.test_walker_usability import error_summary, new_walker_with_plan
 
 
@@ -94,3 +104,54 @@ def test_a_refused_km_h_speed_is_answered_in_km_h_and_nothing_is_stored(
     assert said in error_summary(refused.text)
     assert f'value="{speed}"' in refused.text, "her own number stays in the box"
     assert history.walker_history(world.ctx, person.actor, person.walker.id).sessions == ()
+
+
+def _screened(world: World, n: int) -> Person:
+    person = invite_walker(
+        world.ctx, world.clinician_a, f"tm{n}@example.org", f"Treadmill {n}", "tm-pass-12345"
+    )
+    assert person.walker is not None
+    screening.screen_walker(world.ctx, person.actor, person.walker.id, CLEARED_SCREENING)
+    return person
+
+
+def _tests_form(unit: str, up: str, down: str) -> dict[str, str]:
+    return {
+        **{name: str(value) for name, value in BASELINE.items()},
+        "treadmill_speed_unit": unit,
+        "treadmill_speed_up_m_s": up,
+        "treadmill_speed_down_m_s": down,
+    }
+
+
+def test_the_treadmill_speed_test_takes_km_h_too(world: World) -> None:
+    person = _screened(world, 1)
+    assert person.walker is not None
+    with world.client() as client:
+        sign_in(client, person)
+        form = client.get("/onboarding/tests").text
+        assert "divide by" not in form
+        saved = client.post(
+            "/onboarding/tests",
+            data={"csrf_token": form_csrf(form), **_tests_form("km_h", "2,7", "2.5")},
+        )
+    assert saved.status_code in (200, 303), saved.text
+    (test,) = history.walker_history(world.ctx, person.actor, person.walker.id).assessments
+    assert test.answers["treadmill_speed_up_m_s"] == pytest.approx(0.75)
+    assert test.answers["treadmill_speed_down_m_s"] == pytest.approx(2.5 / 3.6, abs=1e-4)
+
+
+def test_a_treadmill_speed_out_of_range_in_km_h_is_said_in_km_h(world: World) -> None:
+    person = _screened(world, 2)
+    assert person.walker is not None
+    with world.client() as client:
+        sign_in(client, person)
+        form = client.get("/onboarding/tests").text
+        refused = client.post(
+            "/onboarding/tests",
+            data={"csrf_token": form_csrf(form), **_tests_form("km_h", "40", "2.5")},
+        )
+    assert refused.status_code == 422
+    assert "in km/h, a number from 0.04 to 10.8" in error_summary(refused.text)
+    assert 'value="40"' in refused.text
+    assert history.walker_history(world.ctx, person.actor, person.walker.id).assessments == ()

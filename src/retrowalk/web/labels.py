@@ -42,8 +42,8 @@ TEST_FIELDS: dict[str, str] = {
     "tug_s": "Timed Up and Go (seconds)",
     "chair_stand_count": f"Number of full stands in {CHAIR_STAND_DURATION_S:d} seconds",
     "tandem_stance_s": "Seconds held heel to toe",
-    "treadmill_speed_up_m_s": "Comfortable speed going up (m/s)",
-    "treadmill_speed_down_m_s": "Comfortable speed coming down (m/s)",
+    "treadmill_speed_up_m_s": "Comfortable speed going up",
+    "treadmill_speed_down_m_s": "Comfortable speed coming down",
 }
 
 JOIN_FIELDS: dict[str, str] = {

@@ -214,8 +214,17 @@ TEST_FIELDS = (
 )
 
 
+TREADMILL_SPEEDS = ("treadmill_speed_up_m_s", "treadmill_speed_down_m_s")
+"""The treadmill speed test's two speeds, in m/s or in km/h as the treadmill shows them."""
+
+
 def _tests_context(request: Request, values: dict[str, Any]) -> dict[str, Any]:
-    return {"title": "Baseline tests", "values": values, "speed": clock_speed(request)}
+    return {
+        "title": "Baseline tests",
+        "values": values,
+        "speed": clock_speed(request),
+        "speed_units": SPEED_UNITS,
+    }
 
 
 @router.get("/onboarding/tests")
@@ -235,18 +244,27 @@ def _tests_submit(request: Request, form: FormData) -> Response:
     actor, walker_id = require_walker(request)
     values: dict[str, Any] = {name: forms.optional(form, name) for name in TEST_FIELDS}
     values["chair_stand_used_arms"] = forms.checked(form, "chair_stand_used_arms")
+    values["treadmill_speed_unit"] = forms.optional(form, "treadmill_speed_unit")
+    checked, speed_problems = _speed_as_m_s(values, TREADMILL_SPEEDS, "treadmill_speed_unit")
     db = web_state(request).ctx
     had_plan = plans.current_prescription(db, actor, walker_id) is not None
     try:
-        data = forms.validate(
-            AssessmentIn,
-            {
-                "kind": "reassessment" if had_plan else "baseline",
-                **values,
-                "client_key": forms.form_key(form),
-            },
-            labels.TEST_FIELDS,
-        )
+        try:
+            data = forms.validate(
+                AssessmentIn,
+                {
+                    "kind": "reassessment" if had_plan else "baseline",
+                    **checked,
+                    "client_key": forms.form_key(form),
+                },
+                labels.TEST_FIELDS,
+            )
+        except forms.FormError as exc:
+            if not speed_problems:
+                raise
+            speed_problems = {**(exc.fields or {}), **speed_problems}
+        if speed_problems:
+            raise forms.FormError(forms.summary(speed_problems, labels.TEST_FIELDS), speed_problems)
         saved = assessments.record_assessment(db, actor, walker_id, data)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
         return render(
@@ -504,25 +522,30 @@ KM_H_RANGE = (
 )
 
 
-def _speed_as_m_s(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """The log's fields with the speed in m/s, and a problem with a km/h speed in km/h words.
+def _speed_as_m_s(
+    data: dict[str, Any], fields: tuple[str, ...] = ("speed_m_s",), unit_field: str = "speed_unit"
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The form's fields with each speed in m/s, and the problems of a km/h speed in km/h words.
 
     The stored record is in m/s (one unit in the data); the box keeps what was typed, so a
     refused form shows the walker her own number and unit again."""
     checked = dict(data)
-    unit = checked.pop("speed_unit", None) or "m_s"
+    unit = checked.pop(unit_field, None) or "m_s"
     if unit not in SPEED_UNITS:
-        return checked, "Choose m/s or km/h for the speed."
-    if unit == "m_s" or checked["speed_m_s"] is None:
-        return checked, None
-    try:
-        km_h = decimal_number(checked["speed_m_s"])
-    except NumberTextError:
-        return checked, None  # the model says what is wrong with the text itself
-    if not SPEED_MIN_M_S * KM_H_PER_M_S <= km_h <= BACKWARD_SPEED_MAX_M_S * KM_H_PER_M_S:
-        return checked, KM_H_RANGE
-    checked["speed_m_s"] = f"{km_h / KM_H_PER_M_S:.4f}"
-    return checked, None
+        return checked, {fields[0]: "Choose m/s or km/h for the speed."}
+    problems: dict[str, str] = {}
+    for field in fields:
+        if unit == "m_s" or checked.get(field) is None:
+            continue
+        try:
+            km_h = decimal_number(checked[field])
+        except NumberTextError:
+            continue  # the model says what is wrong with the text itself
+        if not SPEED_MIN_M_S * KM_H_PER_M_S <= km_h <= BACKWARD_SPEED_MAX_M_S * KM_H_PER_M_S:
+            problems[field] = KM_H_RANGE
+        else:
+            checked[field] = f"{km_h / KM_H_PER_M_S:.4f}"
+    return checked, problems
 
 
 def _validate_log(data: dict[str, Any]) -> SessionIn:
@@ -531,7 +554,7 @@ def _validate_log(data: dict[str, Any]) -> SessionIn:
     The page has no distance box, so the model's "give speed_m_s or distance_m" would name
     two fields the walker never saw: the speed box gets a sentence of its own instead.
     """
-    checked, speed_problem = _speed_as_m_s(data)
+    checked, speed_problems = _speed_as_m_s(data)
     errors: dict[str, str] = {}
     try:
         session_in = forms.validate(SessionIn, checked, labels.LOG_FIELDS)
@@ -540,8 +563,8 @@ def _validate_log(data: dict[str, Any]) -> SessionIn:
     if data["speed_m_s"] is None and _walked(data["duration_min"]):
         errors.pop("form", None)
         errors["speed_m_s"] = SPEED_NEEDED
-    elif speed_problem is not None:
-        errors["speed_m_s"] = speed_problem
+    else:
+        errors.update(speed_problems)
     if errors:
         raise forms.FormError(forms.summary(errors, labels.LOG_FIELDS), errors)
     return session_in
