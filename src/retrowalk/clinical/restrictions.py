@@ -713,22 +713,33 @@ def reasons_as_held(reasons: Iterable[Reason], held: PlanSupervision) -> tuple[R
     """``reasons`` as they read while ``held`` holds every session supervised: a reason that
     promises sessions alone later (:data:`ALONE_LATER_CODES`) says instead that every session
     is supervised, and why; the others are unchanged. Unchanged too when nothing holds."""
+    return reasons_held_by(reasons, held.held_by, held.first_sessions)
+
+
+def reasons_held_by(
+    reasons: Iterable[Reason],
+    held_by: Iterable[RestrictionKind | str],
+    first_sessions: int | None,
+) -> tuple[Reason, ...]:
+    """:func:`reasons_as_held` from the kinds that hold every session supervised (as a plan's
+    ``supervision_held_by`` names them) and the plan's own N."""
     reasons = tuple(reasons)
-    if not held.held_by:
+    kinds = [RestrictionKind(k) for k in held_by]
+    kinds = [k for k in kinds if k in _HOLDS]
+    if not kinds:
         return reasons
-    while_walker = _joined([_HOLDS[k][0] for k in held.held_by])
-    while_clinician = _joined([_HOLDS[k][1] for k in held.held_by])
+    while_walker = _joined([_HOLDS[k][0] for k in kinds])
+    while_clinician = _joined([_HOLDS[k][1] for k in kinds])
+    own = (
+        f"On its own the plan would supervise the first {first_sessions} sessions"
+        if first_sessions is not None
+        else "On its own the plan would supervise the first sessions"
+    )
     out: list[Reason] = []
     for reason in reasons:
         if reason.code not in ALONE_LATER_CODES:
             out.append(reason)
             continue
-        first = held.first_sessions
-        own = (
-            f"On its own the plan would supervise the first {first} sessions"
-            if first is not None
-            else "On its own the plan would supervise the first sessions"
-        )
         out.append(
             reason.model_copy(
                 update={

@@ -93,14 +93,27 @@ def plan_as_held(row: PrescriptionRow, restrictions: Restrictions) -> Prescripti
     """
     out = prescription_out(row)
     held = plan_supervision(clinical_prescription(row), restrictions)
+    supervision = "every_session" if held.every_session else "first_sessions"
+    reasons = reasons_as_held(out.reasons, held)
+    details = dict(out.details)  # the dumped plan says the same (its reasons, its supervision)
+    if held.held_by:
+        details["supervision"] = supervision
+        details["reasons"] = [
+            r.model_dump(mode="json")
+            for r in reasons_as_held(
+                clinical_prescription(row).reasons,
+                held,
+            )
+        ]
     return out.model_copy(
         update={
-            "supervision": "every_session" if held.every_session else "first_sessions",
+            "supervision": supervision,
+            "details": details,
             "plan_supervision": row.supervision,
             "supervision_held_by": tuple(k.value for k in held.held_by),
             "supervision_words": held.words,
             "supervision_clinician_words": held.clinician_words,
-            "reasons": reasons_as_held(out.reasons, held),
+            "reasons": reasons,
         }
     )
 
