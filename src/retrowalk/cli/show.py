@@ -20,6 +20,8 @@ def show_prescription(rx: PrescriptionOut, supervised: bool | None = None) -> No
     )
     if supervised is not None:
         out.print("Supervised: [bold]yes[/]" if supervised else "Supervised: no (allowed alone)")
+    if rx.supervision_words:  # the plan's rule with the restrictions that hold it (a walking aid)
+        out.print(f"Supervision: {rx.supervision_words}", highlight=False)
     show_reasons(rx.reasons)
 
 

@@ -58,7 +58,7 @@ from rich.table import Table
 from retrowalk.cli.options import DbOption, read_json_object
 from retrowalk.cli.prompts import Asker, StartInputError
 from retrowalk.clinical.errors import ClinicalError, InvalidInputError
-from retrowalk.clinical.fall_risk import FallRiskResult, Supervision
+from retrowalk.clinical.fall_risk import FallRiskResult
 from retrowalk.clinical.norms import (
     BACKWARD_WALK_3M_DISTANCE_M,
     CHAIR_STAND_DURATION_S,
@@ -77,7 +77,8 @@ from retrowalk.clinical.red_flags import (
     KneeRedFlag,
     red_flag_from_answer,
 )
-from retrowalk.clinical.restriction_models import Restriction
+from retrowalk.clinical.restriction_models import Restriction, Restrictions
+from retrowalk.clinical.restrictions import plan_supervision, reasons_as_held
 from retrowalk.clinical.screening import (
     ANTICOAGULANT_QUESTION,
     PARQ_QUESTIONS,
@@ -295,14 +296,18 @@ def _print_screening(console: Console, result: ScreeningResult) -> None:
         console.print(f"[bold]→ {action}[/]", highlight=False)
 
 
-def _print_plan(console: Console, fall: FallRiskResult, plan: Prescription) -> None:
+def _print_plan(
+    console: Console,
+    fall: FallRiskResult,
+    plan: Prescription,
+    restrictions: tuple[Restriction, ...] = (),
+) -> None:
+    # the plan's own rule and the restrictions together (a walking aid: every session)
+    held = plan_supervision(plan, Restrictions(active=restrictions))
     console.print(f"\n[bold]Fall risk:[/] {fall.level.value.replace('_', ' ')}")
-    for reason in fall.reasons:
+    for reason in reasons_as_held(fall.reasons, held):
         console.print(_label(reason), highlight=False)
-    if plan.supervision is Supervision.EVERY_SESSION:
-        supervised = "every session"
-    else:
-        supervised = f"the first {plan.supervised_first_sessions} sessions"
+    supervised = held.words
     table = Table(title="Your backward-walking plan", show_header=False, title_justify="left")
     table.add_column("What", style="bold")
     table.add_column("Plan")
@@ -324,7 +329,7 @@ def _print_plan(console: Console, fall: FallRiskResult, plan: Prescription) -> N
         table.add_row(*row)
     console.print(table)
     console.print("[bold]Why:[/]")
-    for reason in plan.reasons:
+    for reason in reasons_as_held(plan.reasons, held):
         console.print(_label(reason), highlight=False)
     console.print(SOURCES_NOTE, highlight=False)
 
@@ -358,7 +363,7 @@ def _show(out: Console, preview: StartPreviewOut, as_json: bool) -> None:
         out.print(f"\n[bold]No plan yet.[/] {preview.why}", highlight=False)
         _print_restrictions(out, preview.restrictions)
     else:
-        _print_plan(out, preview.fall_risk, preview.prescription)
+        _print_plan(out, preview.fall_risk, preview.prescription, preview.restrictions)
         _print_restrictions(out, preview.restrictions)
     if as_json:
         typer.echo(json.dumps(_result_json(preview), indent=2))

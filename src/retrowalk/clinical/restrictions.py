@@ -30,7 +30,7 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict
 
 from retrowalk.clinical.fall_risk import FallRiskLevel
-from retrowalk.clinical.norms import STEADI_QUESTION_SOURCES
+from retrowalk.clinical.norms import PARQ_SOURCES, RED_FLAG_SOURCES, STEADI_QUESTION_SOURCES
 from retrowalk.clinical.pain_monitoring import is_rest_day
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.policy_timeline import PolicyTimeline
@@ -53,7 +53,11 @@ from retrowalk.clinical.restriction_models import (
     Trigger,
 )
 from retrowalk.clinical.screening import (
+    CLEARANCE_ACTION,
+    CLEARED_ACTION,
     STEADI_QUESTIONS,
+    ScreeningOutcome,
+    ScreeningResult,
     clearance_reasons,
     present_red_flags,
 )
@@ -600,6 +604,8 @@ def supervision_needed(
         if prescription.supervision is Supervision.FIRST_SESSIONS and not (
             prescription.supervised_until_review
         ):
+            if why:  # a restriction holds every session: "your first N" would imply alone later
+                return SupervisionNeed(required=True, why=tuple(why))
             why.append(
                 f"Your first {first} sessions are supervised "
                 f"({supervised_sessions_done} done with someone so far)"
@@ -611,3 +617,231 @@ def supervision_needed(
                 else "Your plan has every session supervised"
             )
     return SupervisionNeed(required=bool(why), why=tuple(why))
+
+
+# --- the plan's supervision in words: the plan's own rule and the restrictions together -------
+
+_HOLDS: Final[dict[RestrictionKind, tuple[str, str]]] = {
+    RestrictionKind.WALKING_AID: ("you use a walking aid", "the walker uses a walking aid"),
+    RestrictionKind.FALL_RISK: (
+        "your fall risk is high or not known",
+        "the walker's fall risk is high or not known",
+    ),
+    RestrictionKind.ADVERSE_EVENT: (
+        "what happened in a session waits for your clinician's review",
+        "an adverse event waits for a clinician's review",
+    ),
+}
+"""What holds every session supervised, as the end of "while …" (walker's, clinician's)."""
+
+ALONE_LATER_CODES: Final[frozenset[str]] = frozenset(
+    {
+        "prescription.supervision_first_sessions",
+        "prescription.fall_risk_cleared",
+        "fall_risk.supervision",
+    }
+)
+"""Reasons that promise sessions alone after the first supervised ones: while a restriction
+holds every session supervised they are shown reworded (:func:`reasons_as_held`), never as
+"after that you may walk alone"."""
+
+
+def _joined(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+class PlanSupervision(BaseModel):
+    """The supervision a plan has now: its own rule (as stored) and every active restriction
+    that holds every session supervised on top of it.
+
+    The stored plan keeps its own rule (``every_session`` or the first N): that is what holds
+    again when a clinician lifts the restrictions, and a restriction can begin after the plan
+    was made (a near-fall, a later screening). So nothing stores "every session" for a
+    restriction: every word about the plan's supervision is derived here, from plan and
+    restrictions together, and nowhere else.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    every_session: bool
+    """Whether every session is supervised now (the plan's rule or a restriction)."""
+    plan_rule: Supervision
+    """The plan's own rule, as stored."""
+    first_sessions: int | None
+    """N of the plan's "the first N sessions" rule (None when the rule is every session)."""
+    held_by: tuple[RestrictionKind, ...]
+    """The active restrictions that hold every session supervised (empty: none)."""
+    words: str
+    """For the walker: "every session, while you use a walking aid (…)"."""
+    clinician_words: str
+    """For the clinician's pages and reports."""
+
+
+def plan_supervision(prescription: Prescription, restrictions: Restrictions) -> PlanSupervision:
+    """The plan's supervision as it holds now (see :class:`PlanSupervision`)."""
+    held = tuple(
+        r.kind for r in restrictions.active if r.effect is Effect.SUPERVISED and r.kind in _HOLDS
+    )
+    first = (
+        prescription.supervised_first_sessions or 0
+        if prescription.supervision is Supervision.FIRST_SESSIONS
+        else None
+    )
+    own_every = first is None or prescription.supervised_until_review
+    if held:
+        while_walker = _joined([_HOLDS[k][0] for k in held])
+        while_clinician = _joined([_HOLDS[k][1] for k in held])
+        words = f"every session, while {while_walker} (only your clinician lifts this)"
+        clinician = f"every session, while {while_clinician} (until a clinician lifts it)"
+        if first is not None and not prescription.supervised_until_review:
+            clinician += f"; the plan's own rule: the first {first} sessions"
+    elif own_every:
+        words = clinician = "every session"
+    else:
+        words = clinician = f"the first {first} sessions"
+    return PlanSupervision(
+        every_session=bool(held) or own_every,
+        plan_rule=prescription.supervision,
+        first_sessions=first,
+        held_by=held,
+        words=words,
+        clinician_words=clinician,
+    )
+
+
+def reasons_as_held(reasons: Iterable[Reason], held: PlanSupervision) -> tuple[Reason, ...]:
+    """``reasons`` as they read while ``held`` holds every session supervised: a reason that
+    promises sessions alone later (:data:`ALONE_LATER_CODES`) says instead that every session
+    is supervised, and why; the others are unchanged. Unchanged too when nothing holds."""
+    return reasons_held_by(reasons, held.held_by, held.first_sessions)
+
+
+def reasons_held_by(
+    reasons: Iterable[Reason],
+    held_by: Iterable[RestrictionKind | str],
+    first_sessions: int | None,
+) -> tuple[Reason, ...]:
+    """:func:`reasons_as_held` from the kinds that hold every session supervised (as a plan's
+    ``supervision_held_by`` names them) and the plan's own N."""
+    reasons = tuple(reasons)
+    kinds = [RestrictionKind(k) for k in held_by]
+    kinds = [k for k in kinds if k in _HOLDS]
+    if not kinds:
+        return reasons
+    while_walker = _joined([_HOLDS[k][0] for k in kinds])
+    while_clinician = _joined([_HOLDS[k][1] for k in kinds])
+    own = (
+        f"On its own the plan would supervise the first {first_sessions} sessions"
+        if first_sessions is not None
+        else "On its own the plan would supervise the first sessions"
+    )
+    out: list[Reason] = []
+    for reason in reasons:
+        if reason.code not in ALONE_LATER_CODES:
+            out.append(reason)
+            continue
+        out.append(
+            reason.model_copy(
+                update={
+                    "message": (
+                        f"Every session is supervised while {while_walker}: no session alone "
+                        f"until your clinician lifts it. {own}."
+                    ),
+                    "clinician_message": (
+                        f"Every session is supervised while {while_clinician}: no session "
+                        f"alone until a clinician lifts it. {own}."
+                    ),
+                }
+            )
+        )
+    return tuple(out)
+
+
+# --- a screening as it stands: its answers, and every restriction still open (§7.1) ----------
+
+EARLIER_STANDS_FOR_DOCTOR: Final[str] = (
+    "New answers never remove it: only your clinician clears it, after a doctor has seen you."
+)
+
+
+def screening_as_it_stands(
+    answered: ScreeningResult, restrictions: Restrictions
+) -> ScreeningResult:
+    """The result of a screening as the walker stands after it: what these answers were, and
+    every red flag or clearance requirement still open from an earlier record (a later
+    screening may add restrictions, never remove them, RULES.md §7.1). ``restrictions`` are
+    the active ones after this screening.
+
+    A walker referred before and answering "no" to every warning sign now is still referred:
+    the outcome is ``stop_and_refer``, the reasons say the earlier red flag still stands and
+    what to do (the open flags' advice, most urgent first), and "You can go on" is never
+    among the actions. ``answered_outcome`` keeps what the answers alone decided.
+    """
+    red = restrictions.of(RestrictionKind.RED_FLAG)
+    clearance = restrictions.of(RestrictionKind.CLEARANCE_REQUIRED)
+    outcome = answered.outcome
+    earlier: list[Reason] = []
+    actions = list(answered.actions)
+    if red is not None:
+        outcome = ScreeningOutcome.STOP_AND_REFER
+        actions = list(red.what_to_do)
+        if answered.outcome is not ScreeningOutcome.STOP_AND_REFER:
+            earlier.append(
+                Reason(
+                    code="screening.earlier_red_flag_stands",
+                    message=(
+                        f"A warning sign reported earlier still stands. {red.summary} "
+                        f"{EARLIER_STANDS_FOR_DOCTOR}"
+                    ),
+                    clinician_message=(
+                        f"A red flag reported earlier is still open: {red.clinician_summary}. "
+                        "New answers never remove it: only a clinician clears it, after a "
+                        "doctor has seen the walker."
+                    ),
+                    sources=red.reasons[0].sources if red.reasons else (),
+                )
+            )
+    elif clearance is not None and answered.outcome is ScreeningOutcome.CLEARED:
+        outcome = ScreeningOutcome.CLEARANCE_REQUIRED
+        actions = [CLEARANCE_ACTION]
+        earlier.append(
+            Reason(
+                code="screening.earlier_clearance_stands",
+                message=(
+                    "An earlier answer still needs your clinician's clearance. "
+                    f"{clearance.summary} New answers never remove it: only your clinician "
+                    "clears it."
+                ),
+                clinician_message=(
+                    "An earlier answer still needs a clinician's clearance: "
+                    f"{clearance.clinician_summary} New answers never remove it."
+                ),
+                sources=clearance.reasons[0].sources if clearance.reasons else (),
+            )
+        )
+    if outcome is answered.outcome:
+        return answered.model_copy(update={"actions": tuple(dict.fromkeys(actions))})
+    reasons = [_THESE_ANSWERS if r.code == "screening.cleared" else r for r in answered.reasons]
+    return answered.model_copy(
+        update={
+            "outcome": outcome,
+            "answered_outcome": answered.outcome,
+            "reasons": (*earlier, *reasons),
+            "actions": tuple(a for a in dict.fromkeys(actions) if a != CLEARED_ACTION),
+        }
+    )
+
+
+_THESE_ANSWERS: Final[Reason] = Reason(
+    code="screening.cleared",
+    message=(
+        "This time your answers name no knee warning sign and no readiness question that needs "
+        "a clearance."
+    ),
+    clinician_message=(
+        "This time the walker's answers name no knee red flag and no PAR-Q item needing clearance."
+    ),
+    sources=PARQ_SOURCES + RED_FLAG_SOURCES,
+)
+"""The "nothing found" reason of answers given while an earlier restriction stands: about
+this screening only, never "no knee red flag" on its own."""

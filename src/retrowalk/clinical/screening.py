@@ -201,6 +201,10 @@ class ScreeningResult(BaseModel):
     """Recorded; every session supervised (:mod:`retrowalk.clinical.restrictions`)."""
     takes_anticoagulant: bool | None = None
     """Recorded and shown to the clinician; with high or unknown fall risk, clearance."""
+    answered_outcome: ScreeningOutcome | None = None
+    """What these answers alone decided, where the result is the walker's standing after
+    them (:func:`retrowalk.clinical.restrictions.screening_as_it_stands`); None: ``outcome``
+    is the answers' own."""
 
 
 CLEARANCE_ACTION: Final[str] = (

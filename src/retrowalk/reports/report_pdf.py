@@ -23,16 +23,17 @@ from retrowalk.clinical.evidence import BOTTOM_LINE
 from retrowalk.clinical.measures.koos import SUBSCALE_LABELS, KoosSubscale
 from retrowalk.clinical.measures.meaningful_change import ChangeMeasure, classify_change
 from retrowalk.clinical.norms import CR10_MAX, NPRS_MAX
+from retrowalk.clinical.restrictions import reasons_held_by
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.numbers import source_label, speed_words
 from retrowalk.present.progress_charts import Chart, progress_charts
 from retrowalk.reports.adherence import adherence_of
-from retrowalk.reports.decisions import decisions_of
+from retrowalk.reports.decisions import Decision, decisions_of
 from retrowalk.reports.record import WalkerRecord
 from retrowalk.reports.warning_signs import NONE_NEW, lifted_by_clearance, warning_signs
 from retrowalk.services.clinician import FOR_THE_CLINICIAN
 from retrowalk.services.clock import local_date
-from retrowalk.services.schemas import AssessmentOut, CheckinOut
+from retrowalk.services.schemas import AssessmentOut, CheckinOut, PrescriptionOut
 
 PageSize = Literal["A4", "Letter"]
 PAGE_SIZES: Final[tuple[str, ...]] = ("A4", "Letter")
@@ -168,7 +169,7 @@ def report_html(record: WalkerRecord, *, page_size: PageSize = "A4") -> str:
             exercises=record.exercises,
             charts=[_printable(c) for c in progress_charts(history)],
             koos_rows=_koos_rows(history.assessments),
-            decisions=decisions_of(history),
+            decisions=_decisions_as_held(decisions_of(history), record.plan),
             local_day=_local_day(history.walker.timezone),
             morning=_morning_by_session(history.checkins),
             adverse=adverse,
@@ -188,3 +189,20 @@ def report_pdf(record: WalkerRecord, *, page_size: PageSize = "A4") -> bytes:
     from retrowalk.reports.pdf_printer import print_pdf
 
     return print_pdf(report_html(record, page_size=page_size))
+
+
+def _decisions_as_held(decisions: list[Decision], plan: PrescriptionOut | None) -> list[Decision]:
+    """The decisions, their "alone after the first sessions" reasons reworded while a
+    restriction holds every session supervised (``plan.supervision_held_by``): the report
+    never says "may walk alone" while it says "every session supervised"."""
+    if plan is None or not plan.supervision_held_by:
+        return decisions
+    return [
+        replace(
+            d,
+            reasons=reasons_held_by(
+                d.reasons, plan.supervision_held_by, plan.supervised_first_sessions
+            ),
+        )
+        for d in decisions
+    ]

@@ -33,6 +33,8 @@ from retrowalk.clinical.reassessment import reassessment_due
 from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
 from retrowalk.clinical.restrictions import (
     SupervisionNeed,
+    plan_supervision,
+    reasons_as_held,
     supervision_needed,
 )
 from retrowalk.clinical.screening import ScreeningResult
@@ -73,6 +75,47 @@ from retrowalk.store.models import Walker, WalkSession
 def clinical_prescription(row: PrescriptionRow) -> Prescription:
     """A stored version back into the clinical model the rules take."""
     return Prescription.model_validate(row.prescription_json)
+
+
+def plan_as_held(row: PrescriptionRow, restrictions: Restrictions) -> PrescriptionOut:
+    """The plan version as it holds now: its supervision and the reasons that word it read
+    with the walker's active restrictions
+    (:func:`~retrowalk.clinical.restrictions.plan_supervision`).
+
+    One truth: the stored version keeps the plan's own rule (every session, or the first N),
+    and nothing copies a restriction into it. A restriction is computed from the walker's
+    whole record and may begin after the plan was made (a near-fall, a later screening that
+    names a walking aid); when a clinician lifts it, the plan's own rule holds again without a
+    new version. Storing "every session" for a walking aid would leave a plan that contradicts
+    the record the moment either changes, so every place that words the plan's supervision
+    (the API, the today page, the printed plan, the PDF report, the clinician's page, the CLI)
+    reads it from here instead.
+    """
+    out = prescription_out(row)
+    held = plan_supervision(clinical_prescription(row), restrictions)
+    supervision = "every_session" if held.every_session else "first_sessions"
+    reasons = reasons_as_held(out.reasons, held)
+    details = dict(out.details)  # the dumped plan says the same (its reasons, its supervision)
+    if held.held_by:
+        details["supervision"] = supervision
+        details["reasons"] = [
+            r.model_dump(mode="json")
+            for r in reasons_as_held(
+                clinical_prescription(row).reasons,
+                held,
+            )
+        ]
+    return out.model_copy(
+        update={
+            "supervision": supervision,
+            "details": details,
+            "plan_supervision": row.supervision,
+            "supervision_held_by": tuple(k.value for k in held.held_by),
+            "supervision_words": held.words,
+            "supervision_clinician_words": held.clinician_words,
+            "reasons": reasons,
+        }
+    )
 
 
 def store_prescription(
@@ -225,7 +268,7 @@ def make_plan(
             walker_id=walker.id,
             detail={"version": row.version},
         )
-        return prescription_out(row)
+        return plan_as_held(row, restrictions)
 
 
 def _surface(value: Surface | str | None) -> Surface | None:
@@ -241,11 +284,15 @@ def _surface(value: Surface | str | None) -> Surface | None:
 
 
 def current_prescription(ctx: AppContext, actor: Actor, walker_id: int) -> PrescriptionOut | None:
-    """The newest version of the walker's plan (None before the first)."""
+    """The newest version of the walker's plan (None before the first), as it holds now with
+    the walker's active restrictions (:func:`plan_as_held`)."""
     with ctx.db.reader() as tx:
         walker = walker_for(tx, actor, walker_id)
         row = repo.latest_prescription(tx, walker.id)
-        return prescription_out(row) if row is not None else None
+        if row is None:
+            return None
+        _, policy = policy_in(tx)
+        return plan_as_held(row, restrictions_of(tx, walker, policy))
 
 
 BLOCKED_STATUS: dict[RestrictionKind, TodayStatus] = {
@@ -467,7 +514,7 @@ def _today(
             )
         if row.decision == Decision.STEP_BACK and row.effective_from == today:
             step_back = True
-        plan_out = prescription_out(row)
+        plan_out = plan_as_held(row, restrictions)
         reasons = plan_out.reasons  # validated once, for the plan shown and its reasons
         # the count read with the plan is the plan's unless a step back was stored just now
         counted = day.supervised_done if row is day.plan else None

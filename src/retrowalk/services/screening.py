@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.prescription import RULE_VERSION
-from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
+from retrowalk.clinical.restriction_models import RestrictionKind
+from retrowalk.clinical.restrictions import screening_as_it_stands
 from retrowalk.clinical.screening import ScreeningAnswers, ScreeningOutcome, screen
 from retrowalk.services.access import walker_for
 from retrowalk.services.context import AppContext
@@ -78,22 +79,37 @@ def _screen(ctx: AppContext, actor: Actor, walker_id: int, answers_in: Screening
             takes_anticoagulant=answers_in.takes_anticoagulant,
             recent_knee_surgery=answers_in.recent_knee_surgery,
         )
-        result = screen(answers, policy)
+        answered = screen(answers, policy)
         before = restrictions_of(tx, walker, policy)
         row = repo.add(
             tx,
             Screening(
                 walker_id=walker.id,
                 created_at=at,
-                outcome=result.outcome.value,
-                clearance_required=result.outcome is ScreeningOutcome.CLEARANCE_REQUIRED,
+                outcome=answered.outcome.value,
+                clearance_required=answered.outcome is ScreeningOutcome.CLEARANCE_REQUIRED,
                 answers_json=answers.model_dump(mode="json"),
-                result_json=result.model_dump(mode="json"),
+                result_json=answered.model_dump(mode="json"),
                 rule_version=RULE_VERSION,
                 recorded_by=actor.account_id,
                 client_key=answers_in.client_key,
             ),
         )
+        # The result stored, shown and audited is the walker's standing after this screening:
+        # these answers and every restriction still open (a red flag reported before is not
+        # "cleared" by answering no now, RULES.md §7.1); ``answered_outcome`` keeps the rest.
+        result = screening_as_it_stands(answered, restrictions_of(tx, walker, policy))
+        row.outcome = result.outcome.value
+        row.clearance_required = result.outcome is ScreeningOutcome.CLEARANCE_REQUIRED
+        row.result_json = result.model_dump(mode="json")
+        detail: dict[str, object] = {"outcome": row.outcome}
+        if result.answered_outcome is not None:
+            detail["these_answers"] = result.answered_outcome.value
+            detail["still_open"] = [
+                r.kind.value
+                for r in before.active
+                if r.kind in (RestrictionKind.RED_FLAG, RestrictionKind.CLEARANCE_REQUIRED)
+            ]
         repo.audit(
             tx,
             at=at,
@@ -103,25 +119,9 @@ def _screen(ctx: AppContext, actor: Actor, walker_id: int, answers_in: Screening
             entity="screening",
             entity_id=row.id,
             walker_id=walker.id,
-            detail={"outcome": row.outcome},
+            detail=detail,
         )
         restrictions = record_added(
             tx, actor, walker, before, policy=policy, entity="screening", entity_id=row.id, at=at
         )
-        standing = _standing(result.outcome, restrictions)
-        row.outcome = standing.value
-        row.clearance_required = standing is ScreeningOutcome.CLEARANCE_REQUIRED
         return screening_out(row).model_copy(update={"restrictions": active_out(tx, restrictions)})
-
-
-def _standing(answered: ScreeningOutcome, restrictions: Restrictions) -> ScreeningOutcome:
-    """The outcome as it stands after this screening: these answers, and every restriction
-    still active (re-screening only adds, RULES.md §7.1). Answering "no" to a red flag reported
-    before does not make the walker "cleared" while the red flag waits for a clinician."""
-    if answered is ScreeningOutcome.STOP_AND_REFER or restrictions.of(RestrictionKind.RED_FLAG):
-        return ScreeningOutcome.STOP_AND_REFER
-    if answered is ScreeningOutcome.CLEARANCE_REQUIRED or restrictions.of(
-        RestrictionKind.CLEARANCE_REQUIRED
-    ):
-        return ScreeningOutcome.CLEARANCE_REQUIRED
-    return answered

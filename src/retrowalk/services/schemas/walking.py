@@ -51,8 +51,22 @@ class PrescriptionOut(FrozenModel):
     incline_pct: float
     surface: Surface
     supervision: str
-    """``every_session`` or ``first_sessions`` (then ``supervised_first_sessions``)."""
+    """``every_session`` or ``first_sessions`` (then ``supervised_first_sessions``): what
+    holds now, the plan's own rule and the walker's active restrictions together (a walking
+    aid, a high or not-known fall risk, a near-fall under review make it ``every_session``).
+    A version read without the restrictions (the history of versions) has its own rule."""
     supervised_first_sessions: int | None
+    """N of the plan's own "the first N sessions" rule (None when its rule is every session)."""
+    plan_supervision: str | None = None
+    """The plan's own rule as stored: what holds again once a clinician has lifted the
+    restrictions in ``supervision_held_by`` (None: read without the restrictions)."""
+    supervision_held_by: tuple[str, ...] = ()
+    """The restrictions (kinds) that hold every session supervised now (empty: none)."""
+    supervision_words: str | None = None
+    """The supervision now in the walker's words ("every session, while you use a walking
+    aid (…)"; None: read without the restrictions)."""
+    supervision_clinician_words: str | None = None
+    """The same in the clinician's words."""
     high_fall_risk: bool
     sessions_per_week: int
     reasons: tuple[Reason, ...]

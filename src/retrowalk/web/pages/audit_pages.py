@@ -77,6 +77,8 @@ WORDS: dict[str, Callable[[str], str]] = {
     "red_flags": _red_flag,
     "surface": vocab.SURFACES.short,
     "outcome": vocab.SCREENING_OUTCOMES.short,
+    "these_answers": vocab.SCREENING_OUTCOMES.short,
+    "still_open": vocab.RESTRICTIONS.short,
     "decision": vocab.DECISIONS.short,
 }
 """Codes in an entry's detail shown in the clinician's words (found by the outside-in test:
