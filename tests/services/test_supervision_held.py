@@ -211,3 +211,20 @@ def test_a_first_screening_is_its_own_answers(ctx: AppContext, admin: Actor) -> 
     assert out.outcome == "cleared"
     assert out.result["answered_outcome"] is None
     assert out.result["actions"] == [CLEARED_ACTION]
+
+
+def test_the_tests_reply_never_promises_sessions_alone_while_a_walking_aid_holds(
+    ctx: AppContext, admin: Actor
+) -> None:
+    """The fall-risk verdict alone says "then unsupervised sessions are allowed"; the reply to
+    the tests of a walker with a walking aid says every session is supervised instead."""
+    walker = enrol(ctx, admin)
+    screen(ctx, admin, walker, uses_walking_aid=True)
+    reply = assessments.record_assessment(ctx.at(T0), admin, walker.id, LOW_RISK)
+    words = [r.message for r in reply.reasons] + [r.for_clinician for r in reply.reasons]
+    assert [w for w in words if any(a in w for a in ALONE)] == []
+    assert any("walking aid" in w for w in words)
+    plain = enrol(ctx, admin, "plain@example.org")
+    screen(ctx, admin, plain)
+    unheld = assessments.record_assessment(ctx.at(T0), admin, plain.id, LOW_RISK)
+    assert any(any(a in r.message for a in ALONE) for r in unheld.reasons), "unchanged alone"

@@ -34,6 +34,8 @@ from retrowalk.clinical.reassessment import (
     next_reassessment,
     reassessment_due,
 )
+from retrowalk.clinical.restriction_models import Effect
+from retrowalk.clinical.restrictions import reasons_held_by
 from retrowalk.clinical.screening import SteadiAnswers
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date
@@ -252,10 +254,19 @@ def _record(
                 "fall_risk": fall_risk.level.value if fall_risk is not None else None,
             },
         )
-        record_added(
+        after = record_added(
             tx, actor, walker, before, policy=policy, entity="assessment", entity_id=row.id, at=at
         )
-        return assessment_out(row)
+        out = assessment_out(row)
+        # The verdict alone would say "then unsupervised sessions are allowed": while a
+        # restriction holds every session supervised (a walking aid, say) the reply says that
+        # instead (found at stop 25: the plan's words were fixed, this reply was not).
+        holding = [r.kind for r in after.active if r.effect is Effect.SUPERVISED]
+        if holding:
+            own_n = policy.supervised_first_sessions_low_risk
+            reasons = reasons_held_by(out.reasons, holding, own_n)
+            out = out.model_copy(update={"reasons": reasons})
+        return out
 
 
 def _apply_to_current_plan(
