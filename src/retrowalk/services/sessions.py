@@ -249,7 +249,7 @@ def above_plan(
 
 
 def load_words(duration_min: float, speed_m_s: float | None) -> str:
-    """``30 minutes at 2.00 m/s (7.2 km/h)`` (as ``present.numbers`` shows a speed, which the
+    """``25 minutes at 2.00 m/s (7.2 km/h)`` (as ``present.numbers`` shows a speed, which the
     services may not import)."""
     minutes = f"{duration_min:g} minute{'s' if duration_min != 1 else ''}"
     if speed_m_s is None:
