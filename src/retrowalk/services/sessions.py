@@ -102,18 +102,17 @@ restriction stopped every session (RULES.md §7.9's "the walker is told why it m
 WALKED_DURING: Final[dict[RestrictionKind, tuple[str, str]]] = {
     RestrictionKind.RED_FLAG: (
         "while a warning sign was waiting for a doctor",
-        "A warning sign can mean a problem that walking makes worse: a doctor needs to see it "
-        "first.",
+        "A warning sign needs a doctor to look at it before any backward walking.",
     ),
     RestrictionKind.ADVERSE_EVENT: (
         "before your clinician had reviewed what went wrong in an earlier session",
-        "After a fall, chest pain or dizziness, walking again before anyone has checked what "
-        "happened makes it more likely to happen again.",
+        "After a fall, chest pain or dizziness, your clinician needs to look at what happened "
+        "before you walk again, to keep you safe.",
     ),
     RestrictionKind.REST_DAY: (
         "on a rest day",
-        "A rest day is there because your knee was very painful in the morning: walking on it "
-        "can make the pain worse.",
+        "A rest day is there because your knee was very painful in the morning: it needs a "
+        "break before the next session.",
     ),
     RestrictionKind.CLEARANCE_REQUIRED: (
         "before your clinician cleared you to start",
