@@ -7,11 +7,15 @@ from datetime import date, timedelta
 import pytest
 
 from retrowalk.reports.adherence import adherence_of
+from retrowalk.reports.build import DEFAULT_WEEKS, choose_period
 from retrowalk.reports.errors import ReportInputError
 from retrowalk.reports.period import period, weeks_covering, within
 from retrowalk.reports.record import AssessmentValues, walker_record
+from retrowalk.services import accounts
+from retrowalk.services.context import AppContext
 from retrowalk.services.history import MAX_WEEKS
 from tests.reports.known_walker import NOW, Known
+from tests.services.factory import T0, enrol
 
 FIRST_WEEK = (date(2026, 1, 5), date(2026, 1, 11))
 
@@ -102,3 +106,17 @@ def test_a_record_that_mixes_walkers_or_clinicians_is_refused(known: Known) -> N
             generated_at=ok.generated_at,
             plan=ok.plan.model_copy(update={"walker_id": 999}),
         )
+
+
+def test_the_default_period_starts_no_earlier_than_the_walkers_enrolment(ctx: AppContext) -> None:
+    """Found by the outside-in test: a report of a walker of two weeks showed ten weeks of
+    "0 sessions" before she joined. Asked-for dates are kept as asked."""
+    admin = accounts.ensure_local_admin(ctx)
+    walker = enrol(ctx, admin)  # enrolled at T0 (Monday 5 January 2026, 09:00 UTC)
+    two_weeks = choose_period(ctx.at(T0 + timedelta(days=14)), admin, walker.id, None, None)
+    assert (two_weeks.since, two_weeks.until) == (date(2026, 1, 5), date(2026, 1, 19))
+    later = choose_period(ctx.at(T0 + timedelta(weeks=30)), admin, walker.id, None, None)
+    assert later.until - later.since == timedelta(weeks=DEFAULT_WEEKS) - timedelta(days=1)
+    december = date(2025, 12, 1)
+    asked = choose_period(ctx.at(T0 + timedelta(days=14)), admin, walker.id, december, None)
+    assert asked.since == date(2025, 12, 1)

@@ -19,6 +19,24 @@ MORE_NO = {
     "recent_knee_surgery": False,
 }
 """No to the questions of RULES.md §7.5–7.6 (walking aid, blood thinner, surgery, fever)."""
+CLEAR_SCREENING: dict[str, Any] = {
+    "used_to_activity": True,
+    "parq": PARQ_CLEAR,
+    "red_flags": [],
+    "steadi": NO_STEADI,
+    **MORE_NO,
+}
+"""A screening that clears: used to activity, PAR-Q item 5 only, no red flag."""
+HIGH_RISK_TESTS: dict[str, float] = {
+    "tug_s": 14.0,
+    "tandem_stance_s": 5,
+    "chair_stand_count": 8,
+    "backward_walk_3m_s": 6.0,
+}
+"""A Timed Up and Go of 14 s: high fall risk, every session supervised, on a treadmill with
+handrails or a hallway with a rail (3-m walk 0.50 m/s)."""
+TREADMILL_TEST: dict[str, float] = {"treadmill_speed_up_m_s": 0.6, "treadmill_speed_down_m_s": 0.8}
+"""The treadmill speed test (van de Venis): comfortable at 0.70 m/s on the belt."""
 
 
 def clinician(ctx: AppContext, admin: Actor, email: str) -> Actor:
@@ -76,6 +94,30 @@ def planned_walker(
         actor,
         walker.id,
     )
+    return walker
+
+
+def screened_and_planned(
+    ctx: AppContext,
+    actor: Actor,
+    walker_id: int,
+    tests: dict[str, Any],
+    screening_answers: dict[str, Any] | None = None,
+) -> None:
+    """Screen (clear unless told), record ``tests`` and make the starting plan, at ``ctx``'s
+    clock (the web tests pass a context set days back)."""
+    screening.screen_walker(ctx, actor, walker_id, screening_answers or CLEAR_SCREENING)
+    assessments.record_assessment(ctx, actor, walker_id, tests)
+    plans.make_plan(ctx, actor, walker_id)
+
+
+def high_fall_risk_walker(
+    ctx: AppContext, actor: Actor, email: str = "hal@example.org"
+) -> WalkerOut:
+    """Enrolled and planned with :data:`HIGH_RISK_TESTS`: the fall-risk restriction holds the
+    plan's surface to a treadmill with handrails or a hallway with a rail."""
+    walker = enrol(ctx, actor, email)
+    screened_and_planned(ctx.at(T0), actor, walker.id, HIGH_RISK_TESTS)
     return walker
 
 

@@ -1,8 +1,10 @@
 """The clinician's hand adjustment holds the rules it could otherwise slip past (found by the
 outside-in test): a surface off what the fall-risk restriction allows is refused (only a
-recorded clearance lifts a restriction, RULES.md §7.1, §7.3), and a new speed above
-retrowalk's own limit needs the clinician's confirmation (§7.10: the clinician may override,
-on purpose). Refused means nothing stored: no new plan version, no audit entry."""
+recorded clearance lifts a restriction, RULES.md §7.1, §7.3), a new speed above retrowalk's
+own limit needs the clinician's confirmation (§7.10: the clinician may override, on
+purpose), and the speed follows the surface (§7.10: a treadmill plan's speed from the
+treadmill speed test, an overground one's from the 3-m walk). Refused means nothing stored:
+no new plan version, no audit entry. The audit keeps only what changed, before → after."""
 
 from __future__ import annotations
 
@@ -10,24 +12,24 @@ from datetime import timedelta
 
 import pytest
 
-from retrowalk.services import accounts, assessments, audit_view, clinician, plans, screening
+from retrowalk.clinical.speed_override import (
+    CLINICIAN_SPEED_CODE,
+    SPEED_SOURCE_CODE,
+)
+from retrowalk.services import accounts, assessments, audit_view, clinician, plans
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import InvalidRequest
-from retrowalk.services.schemas import Actor, WalkerOut
-from tests.services.factory import MORE_NO, NO_STEADI, PARQ_CLEAR, T0, enrol, planned_walker
+from retrowalk.services.schemas import Actor
+from retrowalk.services.speed_note import speed_note
+from tests.services.factory import (
+    T0,
+    TREADMILL_TEST,
+    high_fall_risk_walker,
+    planned_walker,
+)
 from tests.services.factory import clinician as make_clinician
 
-
-def _high_fall_risk_walker(ctx: AppContext, actor: Actor) -> WalkerOut:
-    """Screened clear, a Timed Up and Go of 14 s (high fall risk): every session
-    supervised, on a treadmill with handrails or a hallway with a rail."""
-    walker = enrol(ctx, actor, "hal@example.org")
-    answers = {"used_to_activity": True, "parq": PARQ_CLEAR, "red_flags": [], "steadi": NO_STEADI}
-    screening.screen_walker(ctx.at(T0), actor, walker.id, {**answers, **MORE_NO})
-    tests = {"tug_s": 14.0, "tandem_stance_s": 5, "chair_stand_count": 8, "backward_walk_3m_s": 6}
-    assessments.record_assessment(ctx.at(T0), actor, walker.id, tests)
-    plans.make_plan(ctx.at(T0), actor, walker.id)
-    return walker
+LATER = timedelta(hours=1)
 
 
 def _versions(ctx: AppContext, actor: Actor, walker_id: int) -> tuple[int, int]:
@@ -43,7 +45,7 @@ def test_under_fall_risk_the_surface_stays_on_what_the_restriction_allows(
 ) -> None:
     admin = accounts.ensure_local_admin(ctx)
     dr = make_clinician(ctx, admin, "dr@example.org")
-    walker = _high_fall_risk_walker(ctx, dr)
+    walker = high_fall_risk_walker(ctx, dr)
     at = ctx.at(T0 + timedelta(hours=1))
     before = _versions(at, dr, walker.id)
     with pytest.raises(InvalidRequest) as refused:
@@ -59,6 +61,7 @@ def test_under_fall_risk_the_surface_stays_on_what_the_restriction_allows(
     plan = plans.current_prescription(at, dr, walker.id)
     assert plan is not None
     (other,) = {"treadmill_with_handrails", "hallway_with_rail_and_spotter"} - {plan.surface}
+    assessments.record_assessment(at, dr, walker.id, TREADMILL_TEST)  # its speed, §7.10
     allowed = clinician.adjust_prescription(
         at, dr, walker.id, {"surface": other, "reason": "The other safe surface"}
     )
@@ -70,6 +73,7 @@ def test_without_a_restriction_on_surfaces_any_surface_may_be_planned(ctx: AppCo
     dr = make_clinician(ctx, admin, "dr@example.org")
     walker = planned_walker(ctx, dr)
     at = ctx.at(T0 + timedelta(hours=1))
+    assessments.record_assessment(at, dr, walker.id, TREADMILL_TEST)
     moved = clinician.adjust_prescription(
         at, dr, walker.id, {"surface": "treadmill", "reason": "A treadmill at home"}
     )
@@ -135,3 +139,186 @@ def test_a_refusal_at_the_limit_never_reads_as_the_same_speed(ctx: AppContext) -
         clinician.adjust_prescription(at, dr, walker.id, {"speed_m_s": 0.903, "reason": "Quick"})
     assert str(refused.value).startswith("0.903 m/s is above retrowalk's own limit")
     assert "limit for this walker, 0.900 m/s" in str(refused.value)
+
+
+def _adjust_entries(ctx: AppContext, actor: Actor, walker_id: int) -> list[dict[str, object]]:
+    """The adjustments' audit details, newest first."""
+    entries = audit_view.walker_audit(ctx, actor, walker_id).entries
+    return [e.detail for e in entries if e.action == "prescription.adjust"]
+
+
+def test_a_move_to_a_treadmill_takes_the_treadmill_test_and_back_the_3m_walk(
+    ctx: AppContext,
+) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    dr = make_clinician(ctx, admin, "dr@example.org")
+    walker = planned_walker(ctx, dr)  # overground, 3-m walk 0.75 m/s
+    at = ctx.at(T0 + LATER)
+    assessments.record_assessment(at, dr, walker.id, TREADMILL_TEST)  # 0.70 m/s on the belt
+    moved = clinician.adjust_prescription(
+        at, dr, walker.id, {"surface": "treadmill", "reason": "A treadmill at home"}
+    )
+    assert moved.speed_m_s == pytest.approx(0.7)
+    assert moved.details["comfortable_speed_m_s"] == pytest.approx(0.7)
+    assert moved.details["speed_source"] == "treadmill_van_de_venis"
+    assert [r.code for r in moved.reasons] == [
+        "prescription.clinician_adjustment",
+        SPEED_SOURCE_CODE,
+    ]
+    said = moved.reasons[-1]
+    assert said.message.startswith(
+        "On a treadmill your speed comes from your treadmill speed test, not from the "
+        "3-metre backward walk: it measured 0.70 m/s (2.5 km/h)"
+    )
+    assert said.policy
+    assert "our policy: a new surface starts again from its own test" in said.message
+    assert _adjust_entries(at, dr, walker.id)[0] == {
+        "reason": "A treadmill at home",
+        "surface": {"before": "flat_clear_known_path", "after": "treadmill"},
+        "speed_m_s": {"before": 0.75, "after": pytest.approx(0.7)},
+        "comfortable_speed_m_s": {"before": 0.75, "after": pytest.approx(0.7)},
+        "speed_source": {"before": "three_m_backward_walk", "after": "treadmill_van_de_venis"},
+    }
+    back = clinician.adjust_prescription(
+        at, dr, walker.id, {"surface": "flat_clear_known_path", "reason": "Winter is over"}
+    )
+    assert back.speed_m_s == 0.75
+    assert back.details["speed_source"] == "three_m_backward_walk"
+    assert "On the ground your speed comes from your 3-metre backward walk" in (
+        back.reasons[-1].message
+    )
+
+
+def test_a_fast_treadmill_test_starts_at_the_policy_ceiling(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    dr = make_clinician(ctx, admin, "dr@example.org")
+    walker = planned_walker(ctx, dr)
+    at = ctx.at(T0 + LATER)
+    fast = {"treadmill_speed_up_m_s": 1.2, "treadmill_speed_down_m_s": 1.4}  # 1.30 m/s
+    assessments.record_assessment(at, dr, walker.id, fast)
+    moved = clinician.adjust_prescription(
+        at, dr, walker.id, {"surface": "treadmill", "reason": "Gym"}
+    )
+    assert moved.speed_m_s == pytest.approx(0.8)  # the policy's starting ceiling
+    assert moved.details["comfortable_speed_m_s"] == pytest.approx(1.3)
+    assert "the plan starts at 0.80 m/s (2.9 km/h), the highest starting speed" in (
+        moved.reasons[-1].message
+    )
+
+
+def test_a_move_between_treadmills_keeps_the_speed(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    dr = make_clinician(ctx, admin, "dr@example.org")
+    walker = planned_walker(ctx, dr)
+    at = ctx.at(T0 + LATER)
+    assessments.record_assessment(at, dr, walker.id, TREADMILL_TEST)
+    clinician.adjust_prescription(at, dr, walker.id, {"surface": "treadmill", "reason": "Gym"})
+    rails = clinician.adjust_prescription(
+        at, dr, walker.id, {"surface": "treadmill_with_handrails", "reason": "Rails"}
+    )
+    assert rails.speed_m_s == pytest.approx(0.7)
+    assert [r.code for r in rails.reasons] == ["prescription.clinician_adjustment"]
+
+
+def test_without_a_treadmill_test_the_move_is_refused_naming_the_test(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    dr = make_clinician(ctx, admin, "dr@example.org")
+    walker = planned_walker(ctx, dr)
+    at = ctx.at(T0 + LATER)
+    before = _versions(at, dr, walker.id)
+    with pytest.raises(clinician.NoSpeedTest) as refused:
+        clinician.adjust_prescription(
+            at, dr, walker.id, {"surface": "treadmill", "reason": "A treadmill at home"}
+        )
+    assert refused.value.field == "surface"
+    said = str(refused.value)
+    assert said.startswith("Ann has no treadmill speed test yet")
+    assert "never from the 3-metre backward walk" in said
+    assert "Record the treadmill speed test first" in said
+    assert _versions(at, dr, walker.id) == before
+
+
+def test_without_a_treadmill_test_a_speed_is_kept_only_when_meant(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    dr = make_clinician(ctx, admin, "dr@example.org")
+    walker = planned_walker(ctx, dr)
+    at = ctx.at(T0 + LATER)
+    before = _versions(at, dr, walker.id)
+    asked = {"surface": "treadmill", "speed_m_s": 0.6, "reason": "Tested by eye"}
+    with pytest.raises(clinician.SpeedNotConfirmed) as refused:  # within the limit, still asked
+        clinician.adjust_prescription(at, dr, walker.id, asked)
+    assert refused.value.field == "speed_m_s"
+    assert str(refused.value).startswith(
+        "Ann has no treadmill speed test, so 0.60 m/s (2.2 km/h) would be your own setting"
+    )
+    assert _versions(at, dr, walker.id) == before
+    kept = clinician.adjust_prescription(at, dr, walker.id, {**asked, "confirm_speed": True})
+    assert kept.speed_m_s == 0.6
+    assert kept.details["speed_source"] == "clinician"
+    assert [r.code for r in kept.reasons][-1] == CLINICIAN_SPEED_CODE
+    note = speed_note(at, plans.todays_prescription(at, dr, walker.id).prescription)
+    assert note is not None
+    assert note.startswith("This speed, 0.60 m/s (2.2 km/h), is your clinician's own setting")
+    assert "treadmill speed test, which you have not done yet" in note
+    detail = _adjust_entries(at, dr, walker.id)[0]
+    assert detail["speed_source"] == {"before": "three_m_backward_walk", "after": "clinician"}
+    assert detail["speed_confirmed"] is True
+    assert detail["speed_untested"] == note
+    # every later version still says so; a new speed asks again, until the test is done
+    longer = clinician.adjust_prescription(
+        at, dr, walker.id, {"duration_min": 12, "reason": "Feels fine"}
+    )
+    assert [r.code for r in longer.reasons][-1] == CLINICIAN_SPEED_CODE
+    with pytest.raises(clinician.SpeedNotConfirmed):
+        clinician.adjust_prescription(at, dr, walker.id, {"speed_m_s": 0.65, "reason": "Faster"})
+    assessments.record_assessment(at, dr, walker.id, TREADMILL_TEST)
+    tested = clinician.adjust_prescription(
+        at, dr, walker.id, {"speed_m_s": 0.65, "reason": "Faster"}
+    )
+    assert tested.details["speed_source"] == "treadmill_van_de_venis"
+    assert tested.details["comfortable_speed_m_s"] == pytest.approx(0.7)
+
+
+def test_a_speed_given_with_the_move_is_held_to_the_new_tests_limit(ctx: AppContext) -> None:
+    """0.86 m/s is within the 3-m walk's limit (0.75 × 1.2 = 0.90) but above the treadmill
+    test's (the starting ceiling 0.80, or 0.70 × 1.2 = 0.84)."""
+    admin = accounts.ensure_local_admin(ctx)
+    dr = make_clinician(ctx, admin, "dr@example.org")
+    walker = planned_walker(ctx, dr)
+    at = ctx.at(T0 + LATER)
+    assessments.record_assessment(at, dr, walker.id, TREADMILL_TEST)
+    asked = {"surface": "treadmill", "speed_m_s": 0.86, "reason": "Brisk"}
+    with pytest.raises(clinician.SpeedNotConfirmed) as refused:
+        clinician.adjust_prescription(at, dr, walker.id, asked)
+    assert "limit for this walker, 0.84 m/s" in str(refused.value)
+    within = clinician.adjust_prescription(
+        at, dr, walker.id, {**asked, "speed_m_s": 0.8, "reason": "Brisk, within"}
+    )
+    assert within.speed_m_s == 0.8
+    assert "your clinician set 0.80 m/s (2.9 km/h) from it" in within.reasons[-1].message
+
+
+def test_the_audit_lists_only_what_changed(ctx: AppContext) -> None:
+    """Found by the outside-in test: "duration min: None" for every value left alone."""
+    admin = accounts.ensure_local_admin(ctx)
+    dr = make_clinician(ctx, admin, "dr@example.org")
+    walker = planned_walker(ctx, dr)
+    at = ctx.at(T0 + LATER)
+    clinician.adjust_prescription(at, dr, walker.id, {"duration_min": 12, "reason": "Feels fine"})
+    assert _adjust_entries(at, dr, walker.id)[0] == {
+        "reason": "Feels fine",
+        "duration_min": {"before": 10, "after": 12},
+    }
+    plan = plans.current_prescription(at, dr, walker.id)
+    assert plan is not None
+    row_detail = _decision_detail(at, walker.id)
+    assert row_detail == {"reason": "Feels fine", "duration_min": {"before": 10, "after": 12}}
+
+
+def _decision_detail(ctx: AppContext, walker_id: int) -> object:
+    from retrowalk.store import repositories as repo
+
+    with ctx.db.reader() as tx:
+        row = repo.latest_prescription(tx, walker_id)
+        assert row is not None
+        return row.decision_json

@@ -36,7 +36,14 @@ from retrowalk.services import (
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import AccessDenied, InvalidRequest, NotFound
 from retrowalk.services.schemas import ID_MAX, Actor, Role
-from tests.services.factory import T0, enrol, morning, planned_walker, session_data
+from tests.services.factory import (
+    T0,
+    TREADMILL_TEST,
+    enrol,
+    morning,
+    planned_walker,
+    session_data,
+)
 from tests.services.factory import clinician as make_clinician
 
 TOO_BIG_IDS = [ID_MAX + 1, 2**63, 2**80]
@@ -258,6 +265,7 @@ def test_adjustment_beyond_the_clinical_ceilings_is_refused(
 def test_adjustment_at_the_ceilings_is_accepted(ctx: AppContext) -> None:
     admin = accounts.ensure_local_admin(ctx)
     walker = planned_walker(ctx, admin)
+    assessments.record_assessment(ctx.at(T0), admin, walker.id, TREADMILL_TEST)  # §7.10
     out = clinician.adjust_prescription(
         ctx.at(T0),
         admin,

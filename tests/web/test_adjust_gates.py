@@ -1,8 +1,9 @@
 """The clinician's adjustment tried from the web page and the JSON API, over a real socket
 (found by the outside-in test): a surface off what the fall-risk restriction allows is
-refused (RULES.md §7.1, §7.3: only a recorded clearance lifts a restriction), and a new
-speed above retrowalk's own limit is kept only when the clinician confirms it (§7.10).
-Refused means nothing stored."""
+refused (RULES.md §7.1, §7.3: only a recorded clearance lifts a restriction), a new speed
+above retrowalk's own limit is kept only when the clinician confirms it (§7.10), and a move
+to a treadmill takes its speed from the treadmill speed test (§7.10), which the walker reads.
+Refused means nothing stored. The change log shows only what changed, before → after."""
 
 from __future__ import annotations
 
@@ -12,18 +13,12 @@ from itertools import count
 
 import httpx
 
-from retrowalk.services import assessments, plans, screening
+from retrowalk.services import assessments
+from tests.services.factory import HIGH_RISK_TESTS, TREADMILL_TEST, screened_and_planned
 from tests.web.conftest import CLEARED_SCREENING, Person, World, form_csrf, invite_walker, sign_in
 from tests.web.planned_walkers import planned, send, text_of
 
 _n = count()
-HIGH_RISK_TESTS = {
-    "tug_s": 14.0,
-    "tandem_stance_s": 5,
-    "chair_stand_count": 8,
-    "backward_walk_3m_s": 6.0,
-}
-"""A Timed Up and Go of 14 s: high fall risk, every session supervised on a safe surface."""
 
 
 def high_fall_risk(world: World) -> Person:
@@ -33,9 +28,7 @@ def high_fall_risk(world: World) -> Person:
     )
     assert person.walker is not None
     before = world.ctx.at(datetime.now(UTC) - timedelta(days=3))
-    screening.screen_walker(before, person.actor, person.walker.id, CLEARED_SCREENING)
-    assessments.record_assessment(before, person.actor, person.walker.id, HIGH_RISK_TESTS)
-    plans.make_plan(before, person.actor, person.walker.id)
+    screened_and_planned(before, person.actor, person.walker.id, HIGH_RISK_TESTS, CLEARED_SCREENING)
     return person
 
 
@@ -125,3 +118,104 @@ def test_the_form_offers_only_the_surfaces_the_restriction_allows(world: World) 
         form = form[: form.index("</select>")]
         offered = re.findall(r'<option value="([a-z_]+)"', form)
         assert offered == ["treadmill_with_handrails", "hallway_with_rail_and_spotter"]
+
+
+def _treadmill_tested(world: World, person: Person) -> None:
+    assert person.walker is not None
+    when = world.ctx.at(datetime.now(UTC) - timedelta(days=2))
+    assessments.record_assessment(when, person.actor, person.walker.id, TREADMILL_TEST)
+
+
+def test_the_api_refuses_a_treadmill_without_its_speed_test(world: World) -> None:
+    person = planned(world)
+    assert person.walker is not None
+    base = f"/api/v1/walkers/{person.walker.id}"
+    with world.client() as desk:
+        csrf = sign_in(desk, world.clinician_a)
+        before = _plan(desk, person.walker.id)
+        refused = send(desk, csrf, f"{base}/adjustments", {"surface": "treadmill", "reason": "Gym"})
+        assert refused.status_code == 422
+        body = refused.json()
+        assert body["detail"].startswith(f"{person.name} has no treadmill speed test yet")
+        assert [p["field"] for p in body["problems"]] == ["surface"]
+        assert _plan(desk, person.walker.id) == before
+        own = {"surface": "treadmill", "speed_m_s": 0.6, "reason": "Gym"}
+        asked = send(desk, csrf, f"{base}/adjustments", own)
+        assert asked.status_code == 422
+        assert [p["field"] for p in asked.json()["problems"]] == ["speed_m_s"]
+        kept = send(desk, csrf, f"{base}/adjustments", {**own, "confirm_speed": True})
+        assert kept.status_code == 201
+        assert kept.json()["details"]["speed_source"] == "clinician"
+
+
+def test_the_walker_reads_where_the_treadmill_speed_came_from(world: World) -> None:
+    person = planned(world)
+    assert person.walker is not None
+    _treadmill_tested(world, person)
+    base = f"/api/v1/walkers/{person.walker.id}"
+    with world.client() as desk:
+        csrf = sign_in(desk, world.clinician_a)
+        moved = send(desk, csrf, f"{base}/adjustments", {"surface": "treadmill", "reason": "Gym"})
+        assert moved.status_code == 201
+        assert moved.json()["speed_m_s"] == 0.7
+    with world.client() as phone:
+        sign_in(phone, person)
+        today = text_of(phone.get("/today").text)
+        assert "On a treadmill your speed comes from your treadmill speed test" in today
+        assert "not from the 3-metre backward walk: it measured 0.70 m/s (2.5 km/h)" in today
+
+
+def test_the_page_asks_for_a_speed_on_a_treadmill_without_its_test(world: World) -> None:
+    person = planned(world)
+    assert person.walker is not None
+    with world.client() as desk:
+        sign_in(desk, world.clinician_a)
+        before = _plan(desk, person.walker.id)
+        fields = {"surface": "treadmill", "adjust_reason": "A treadmill at home"}
+        shown = _adjust_form(desk, person.walker.id, fields)
+        assert shown.status_code == 422
+        assert "has no treadmill speed test yet" in text_of(shown.text)
+        own = {**fields, "speed_m_s": "0.6"}
+        asked = _adjust_form(desk, person.walker.id, own)
+        assert asked.status_code == 422
+        assert "would be your own setting, not a measured speed" in text_of(asked.text)
+        assert 'name="confirm_speed"' in asked.text
+        assert _plan(desk, person.walker.id) == before
+        done = _adjust_form(desk, person.walker.id, {**own, "confirm_speed": "yes"})
+        assert done.status_code == 303
+    with world.client() as phone:
+        sign_in(phone, person)
+        today = text_of(phone.get("/today").text)
+        assert "is your clinician's own setting, not a measured speed" in today
+
+
+def test_the_change_log_shows_only_what_changed(world: World) -> None:
+    person = planned(world)
+    assert person.walker is not None
+    _treadmill_tested(world, person)
+    with world.client() as desk:
+        csrf = sign_in(desk, world.clinician_a)
+        longer = {"duration_min": "12", "adjust_reason": "Feels fine"}
+        assert _adjust_form(desk, person.walker.id, longer).status_code == 303
+        moved = {"surface": "treadmill", "adjust_reason": "A treadmill at home"}
+        assert _adjust_form(desk, person.walker.id, moved).status_code == 303
+        log = text_of(desk.get(f"/clinician/walkers/{person.walker.id}/audit").text)
+        assert "minutes: 10 min → 12 min" in log
+        changes = log[log.index("changed the plan") :]
+        changes = changes[: changes.index("recorded the baseline tests")]
+        assert "None" not in changes
+        assert "duration min" not in changes
+        assert (
+            "reason: A treadmill at home · surface: flat, clear, known path → treadmill · "
+            "speed: 0.75 m/s (2.7 km/h) → 0.70 m/s (2.5 km/h) · speed from: the 3-metre "
+            "backward walk → the treadmill speed test · base of the speed limit: 0.75 m/s "
+            "(2.7 km/h) → 0.70 m/s (2.5 km/h)"
+        ) in changes
+        exported = desk.get(
+            f"/api/v1/walkers/{person.walker.id}/audit", params={"action": "prescription.adjust"}
+        ).json()["entries"]
+        assert exported[-1]["detail"] == {
+            "reason": "Feels fine",
+            "duration_min": {"before": 10, "after": 12},
+        }
+        assert csrf

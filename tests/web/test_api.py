@@ -366,3 +366,40 @@ def test_clinician_pages_name_the_knee_condition_in_words(world: World) -> None:
     for html in (listing, page):
         assert "knee osteoarthritis" in html
         assert ", oa" not in html
+
+
+def test_the_clinician_list_puts_an_emergency_red_flag_first(tmp_path: Path) -> None:
+    """Most urgent first, not most flags first (found by the outside-in test: a possible DVT
+    sorted below a walker with "missed sessions" and "reassessment due")."""
+    from retrowalk.services import screening
+    from tests.web.conftest import CLEARED_SCREENING, invite_walker
+
+    app, world = build_world(tmp_path)
+    dvt = invite_walker(world.ctx, world.clinician_b, "dvt@example.org", "Zoe Calf", "zoe-pass-123")
+    many = invite_walker(world.ctx, world.clinician_b, "aid@example.org", "Al Aid", "al-pass-1234")
+    assert dvt.walker is not None
+    assert many.walker is not None
+    screening.screen_walker(
+        world.ctx,
+        dvt.actor,
+        dvt.walker.id,
+        {**CLEARED_SCREENING, "red_flags": ["calf_pain_swelling_warmth"]},
+    )
+    screening.screen_walker(
+        world.ctx,
+        many.actor,
+        many.walker.id,
+        {
+            **CLEARED_SCREENING,
+            "uses_walking_aid": True,
+            "steadi": {**CLEARED_SCREENING["steadi"], "fell_past_12_months": True},
+        },
+    )
+    with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
+        sign_in(client, world.clinician_b)
+        flags = {row["walker"]["id"]: row["flags"] for row in client.get("/api/v1/flags").json()}
+        html = client.get("/clinician").text
+        names = re.findall(r'<a href="/clinician/walkers/\d+">([^<]+)</a>', html)
+    world.ctx.db.dispose()
+    assert len(flags[many.walker.id]) > len(flags[dvt.walker.id]), "the other has more flags"
+    assert names[0] == "Zoe Calf", names

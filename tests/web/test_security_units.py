@@ -273,7 +273,7 @@ def test_every_chart_point_is_drawn_inside_the_picture(values: list[float], band
 
 def test_an_empty_chart_says_so_in_words() -> None:
     html = str(line_chart(Series(title="KOOS Pain", unit="points", points=[], y_min=0, y_max=100)))
-    assert "No koos pain recorded yet" in html
+    assert "No koos pain in this period" in html
 
 
 def test_chart_text_is_escaped() -> None:

@@ -39,7 +39,7 @@ app = typer.Typer(
 for module in (serve, start, koos, evidence, motion, tracking, reports, accounts, policy):
     module.register(app)
 
-EXIT_BAD_INPUT = 2
+from retrowalk.cli.errors import EXIT_BAD_INPUT  # noqa: E402 (after the commands)
 
 
 def _user_error_types() -> tuple[type[BaseException], ...]:

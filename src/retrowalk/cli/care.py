@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from retrowalk.cli.errors import EXIT_BAD_INPUT, error_json, user_error_types
 from retrowalk.cli.flags import speaks_flags
 from retrowalk.cli.options import (
     AtOption,
@@ -16,6 +17,7 @@ from retrowalk.cli.options import (
     number_option,
     open_context,
     out,
+    print_json,
     whole_option,
 )
 from retrowalk.cli.show import show_prescription
@@ -66,15 +68,21 @@ def adjust(
         bool,
         typer.Option(
             "--confirm-speed",
-            help="You mean a speed above retrowalk's own limit for this walker.",
+            help=(
+                "You mean this speed: above retrowalk's own limit for this walker, or without "
+                "the speed test of the plan's surface."
+            ),
         ),
     ] = False,
     at: AtOption = None,
     database_url: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """A clinician's change to the current plan (a new version, with the reason)."""
-    ctx, actor = open_context(database_url, at)
+    """A clinician's change to the current plan (a new version, with the reason).
+
+    With ``--json`` a refusal is printed on stdout in the JSON API's error shape
+    (``{"detail": …, "problems": [...]}``, exit code 2); without, as one sentence on stderr.
+    """
     data: dict[str, Any] = {"reason": reason}
     for name, value in (
         ("duration_min", minutes),
@@ -88,14 +96,37 @@ def adjust(
     if confirm_speed:
         data["confirm_speed"] = True
     try:
+        ctx, actor = open_context(database_url, at)
         rx = clinician.adjust_prescription(ctx, actor, walker_id, data)
-    except clinician.SpeedNotConfirmed as exc:
-        raise InvalidRequest(
-            f"{exc} To confirm, run the command again with --confirm-speed.", field="speed_m_s"
-        ) from None
+    except user_error_types() as exc:
+        if as_json:  # the API's shape, its fields as the services name them; the way past
+            print_json({**error_json(exc), "detail": _terminal_words(exc)})
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        past = _way_past(exc)
+        if past is not None:  # the sentence written for the terminal, as it is
+            raise InvalidRequest(_terminal_words(past), field=past.field) from None
+        raise
     if emit(rx, as_json):
         return
     show_prescription(rx)
+
+
+def _way_past(exc: BaseException) -> InvalidRequest | None:
+    """A refusal the clinician may get past with a flag (``--confirm-speed``, ``--speed``)."""
+    if isinstance(exc, clinician.SpeedNotConfirmed | clinician.NoSpeedTest):
+        return exc
+    return None
+
+
+def _terminal_words(exc: BaseException) -> str:
+    """The refusal's sentence, with the flags that get past it when there are any."""
+    if isinstance(exc, clinician.SpeedNotConfirmed):
+        return f"{exc} To confirm, run the command again with --confirm-speed."
+    if isinstance(exc, clinician.NoSpeedTest):
+        return (
+            f"{exc} To give your own speed, run the command again with --speed and --confirm-speed."
+        )
+    return str(exc) or exc.__class__.__name__
 
 
 def note(

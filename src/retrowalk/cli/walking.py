@@ -25,7 +25,7 @@ from retrowalk.cli.options import (
 )
 from retrowalk.cli.show import show_prescription, show_reasons, show_restrictions
 from retrowalk.clinical.norms import CR10_MAX, NPRS_MAX
-from retrowalk.clinical.speed_override import SPEED_OVERRIDE_CODE
+from retrowalk.clinical.speed_override import CLINICIAN_SETTING_CODES
 from retrowalk.present import vocabulary as vocab
 from retrowalk.services import (
     checkins,
@@ -53,7 +53,7 @@ def today(
         show_prescription(result.prescription, result.supervised)
         note = speed_note(ctx, result.prescription)
         told = {r.code for r in result.prescription.reasons}
-        if note is not None and SPEED_OVERRIDE_CODE not in told:  # said once, not twice
+        if note is not None and not told & CLINICIAN_SETTING_CODES:  # said once, not twice
             out.print(f"  [bold]Speed:[/] {note}", highlight=False)
     for why in result.supervision_why:
         out.print(f"  Someone with you: {why}.", highlight=False)

@@ -123,6 +123,15 @@ class SpeedMethod(StrEnum):
     TREADMILL_VAN_DE_VENIS = "treadmill_van_de_venis"
 
 
+class SpeedSource(StrEnum):
+    """Where a plan's speed (and its ceiling) comes from (RULES.md §7.10): the speed test of
+    its surface, or — with no such test — the clinician's own setting."""
+
+    THREE_M_BACKWARD_WALK = SpeedMethod.THREE_M_BACKWARD_WALK.value
+    TREADMILL_VAN_DE_VENIS = SpeedMethod.TREADMILL_VAN_DE_VENIS.value
+    CLINICIAN = "clinician"
+
+
 class MeasuredSpeed(BaseModel):
     """A measured comfortable backward walking speed; build it with the helpers below."""
 
@@ -145,7 +154,11 @@ class Prescription(BaseModel):
     duration_min: int = Field(gt=0)
     speed_m_s: float = Field(gt=0)
     comfortable_speed_m_s: float = Field(gt=0)
-    """The measured comfortable backward speed the plan started from (speed ceiling base)."""
+    """The measured comfortable backward speed the plan started from (speed ceiling base);
+    with ``speed_source`` CLINICIAN, the clinician's own setting stands in for it."""
+    speed_source: SpeedSource | None = None
+    """Where ``comfortable_speed_m_s`` comes from: the speed test of the plan's surface, or the
+    clinician (no test for it). None: a plan stored before the source was kept."""
     surface: Surface
     incline_pct: int = Field(ge=0)
     sessions_per_week: int = Field(gt=0)
@@ -454,6 +467,7 @@ def start_prescription(
         duration_min=START_DURATION_MIN,
         speed_m_s=start_speed,
         comfortable_speed_m_s=measured.speed_m_s,
+        speed_source=SpeedSource(measured.method.value),
         surface=surface,
         incline_pct=INCLINE_STEPS_PCT[0],
         sessions_per_week=START_SESSIONS_PER_WEEK,

@@ -256,7 +256,11 @@ def red_flag_reason(flag: KneeRedFlag, code_prefix: str = "screening.red_flag") 
     info = flag.info
     return Reason(
         code=f"{code_prefix}.{flag.value}",
-        message=f"Red flag: {info.statement}, so you need {URGENCY_WORDS[info.urgency]}.",
+        # Her own words quoted as hers (found by the outside-in test: "Red flag: My calf is
+        # painful…" read as if the program spoke in the first person).
+        message=(
+            f"Red flag: you said “{info.statement}”, so you need {URGENCY_WORDS[info.urgency]}."
+        ),
         clinician_message=f"Red flag: {red_flag_for_clinician(flag)}.",
         sources=info.sources,
         policy=flag is KneeRedFlag.KNEE_GIVING_WAY,

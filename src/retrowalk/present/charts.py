@@ -15,6 +15,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from retrowalk.present.days import date_words
+
 WIDTH = 400
 HEIGHT = 240
 PAD_LEFT = 44
@@ -53,8 +55,14 @@ def _fmt(value: float) -> str:
 def line_chart(series: Series) -> Markup:
     """An accessible SVG line chart of ``series`` (empty-state text when it has no points)."""
     if not series.points:
-        return Markup('<p class="chart-empty">No {} recorded yet.</p>').format(series.title.lower())
-    points = sorted(series.points)
+        # "in this period", not "yet": older records may lie before it (found by the
+        # outside-in test: "recorded yet" for a walker with 15 sessions before the 12 weeks).
+        return Markup('<p class="chart-empty">No {} in this period.</p>').format(
+            series.title.lower()
+        )
+    # By day only, and stable: two sessions of one day keep the order they were walked in (a
+    # sort of the (day, value) pairs put 0 before 3 and called the later 0 the "first").
+    points = sorted(series.points, key=lambda point: point[0])
     y_lo = min([series.y_min, *(v for _, v in points)])
     y_hi = max([series.y_max, *(v for _, v in points)])
     if series.band is not None:
@@ -77,7 +85,7 @@ def line_chart(series: Series) -> Markup:
 
     title = escape(series.title)
     desc = escape(
-        f"{len(points)} values from {points[0][0].isoformat()} to {points[-1][0].isoformat()}; "
+        f"{len(points)} values from {date_words(points[0][0])} to {date_words(points[-1][0])}; "
         f"first {_fmt(points[0][1])} {series.unit}, latest {_fmt(points[-1][1])} {series.unit}."
         + (f" {series.band.label}" if series.band else "")
         + (f" {series.better.capitalize()}." if series.better else "")
@@ -102,11 +110,12 @@ def line_chart(series: Series) -> Markup:
             f'<text class="tick" x="{PAD_LEFT - 6}" y="{ty + 5:.1f}" '
             f'text-anchor="end">{_fmt(tick)}</text>'
         )
-    parts.append(f'<text class="tick" x="{PAD_LEFT}" y="{HEIGHT - 12}">{points[0][0]:%d %b}</text>')
+    first_tick = _tick_day(points[0][0])
+    parts.append(f'<text class="tick" x="{PAD_LEFT}" y="{HEIGHT - 12}">{first_tick}</text>')
     if len(points) > 1:
         parts.append(
             f'<text class="tick" x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 12}" '
-            f'text-anchor="end">{points[-1][0]:%d %b}</text>'
+            f'text-anchor="end">{_tick_day(points[-1][0])}</text>'
         )
     path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
     parts.append(f'<polyline class="line" points="{path}"/>')
@@ -117,6 +126,11 @@ def line_chart(series: Series) -> Markup:
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _tick_day(day: date) -> str:
+    """An axis label: ``2 Dec`` (never ``02 Dec``)."""
+    return f"{day.day} {day:%b}"
 
 
 def _ticks(lo: float, hi: float, count: int = 5) -> list[float]:

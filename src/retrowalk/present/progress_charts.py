@@ -55,7 +55,7 @@ def _chart(key: str, series: Series, note: str, extrapolated: bool = False) -> C
 
 def progress_charts(record: HistoryOut) -> list[Chart]:
     """Every chart the progress pages show, in a fixed order."""
-    sessions = sorted(record.sessions, key=lambda s: (s.local_date, s.id))
+    sessions = sorted(record.sessions, key=lambda s: (s.local_date, s.performed_at, s.id))
     charts: list[Chart] = []
 
     nprs = CHANGE_BANDS[ChangeMeasure.NPRS]

@@ -32,11 +32,16 @@ DEFAULT_WEEKS = 12
 def choose_period(
     ctx: AppContext, actor: Actor, walker_id: int, since: date | None, until: date | None
 ) -> Period:
-    """The dates asked for, or the last :data:`DEFAULT_WEEKS` weeks to the walker's today."""
+    """The dates asked for, or the last :data:`DEFAULT_WEEKS` weeks to the walker's today —
+    from the day she was enrolled when that is later (found by the outside-in test: a report of
+    a walker of one week had eleven weeks of "0 sessions" before she joined)."""
     walker = walkers.get_walker(ctx, actor, walker_id)
     today = local_date(ctx.now(), walker.timezone)
     end = until or today
-    start = since or end - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1)
+    start = since
+    if start is None:
+        enrolled = local_date(walker.created_at, walker.timezone)
+        start = max(end - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1), min(enrolled, end))
     return period(start, end)
 
 

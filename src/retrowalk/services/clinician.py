@@ -11,6 +11,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Row
@@ -18,21 +19,28 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.clearance import apply_clearance
-from retrowalk.clinical.clinician_changes import clinician_adjust
+from retrowalk.clinical.clinician_changes import ADJUSTABLE, clinician_adjust
 from retrowalk.clinical.exercises import EXERCISES
-from retrowalk.clinical.norms import KM_H_PER_M_S, NPRS_MAX
+from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.policy_timeline import PolicyTimeline
-from retrowalk.clinical.prescription import Prescription
+from retrowalk.clinical.prescription import Prescription, SpeedSource, speed_for_surface
 from retrowalk.clinical.reasons import spoken_date
 from retrowalk.clinical.reassessment import reassessment_due
 from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
 from retrowalk.clinical.restrictions import active_restrictions
 from retrowalk.clinical.speed_override import (
+    SPEED_OVERRIDE_CODE,
     above_policy_speed,
+    crosses_speed_tests,
+    no_speed_test_words,
     policy_speed_max_m_s,
+    source_of,
+    speed_on_new_surface,
     speed_override_reason,
+    speed_words,
+    untested_speed_words,
 )
 from retrowalk.clinical.surfaces import Surface, describe_surfaces
 from retrowalk.services.access import check_actor, staff_walker_for, walker_name
@@ -48,7 +56,7 @@ from retrowalk.services.errors import (
     parse,
 )
 from retrowalk.services.flag_cache import FlagCache, KeptRecord
-from retrowalk.services.plans import clinical_prescription, store_prescription
+from retrowalk.services.plans import clinical_prescription, measured_speeds, store_prescription
 from retrowalk.services.policies import policy_in, policy_timeline
 from retrowalk.services.restrictions import (
     UNREADABLE_ERRORS,
@@ -81,7 +89,7 @@ from retrowalk.services.sessions import (
 )
 from retrowalk.store import client_keys, exercise_records
 from retrowalk.store import repositories as repo
-from retrowalk.store.models import Clearance, ClinicianNote
+from retrowalk.store.models import Clearance, ClinicianNote, Walker
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +169,28 @@ def adjust_prescription(
     walker_id: int,
     data: AdjustmentIn | dict[str, object],
 ) -> PrescriptionOut:
-    """A clinician changes the current plan by hand, with a reason (checked by clinical/)."""
+    """A clinician changes the current plan by hand, with a reason (checked by clinical/).
+
+    The speed follows the surface (RULES.md §7.10: a treadmill plan takes its speed from the
+    treadmill speed test, never from the 3-m walk; an overground plan from the 3-m walk).
+    Moving the plan between the ground and a treadmill (``crosses_speed_tests``):
+
+    - with the walker's newest test for the new surface, the plan's speed becomes that
+      test's measured speed, never above the policy's starting ceiling (**policy**: a new
+      surface starts again from its own test), and that test is the base of the speed's
+      limit from then on; a speed the clinician gives instead is checked against that limit
+      (above it: the usual confirmation);
+    - without that test and without a speed given: refused (:class:`NoSpeedTest`, the
+      sentence names the test needed); with a speed given, it is kept only when confirmed
+      (:class:`SpeedNotConfirmed`), and the plan records the clinician as its speed's source
+      (**policy**: the clinician's setting stands in for the missing test), which the walker
+      reads on this version and every later one;
+    - a later new speed on such a plan asks the confirmation again, until the test is done.
+
+    The version's reasons say where the speed came from, in the walker's words. The audit
+    entry and the version's decision keep the reason and only what changed, each as
+    ``{"before": …, "after": …}`` (:func:`_adjustment_detail`).
+    """
     adjustment = parse(AdjustmentIn, data)
     at = ctx.now()
     with ctx.db.transaction() as tx:
@@ -184,21 +213,26 @@ def adjust_prescription(
             sessions_per_week=adjustment.sessions_per_week,
             surface=adjustment.surface,
         )
+        updated = _speed_follows_surface(tx, walker, adjustment, current, updated, policy)
         _speed_meant(adjustment, current, updated, policy)
         override = speed_override_reason(updated, policy)
         if override is not None:  # RULES §7.10: the clinician's own setting, said as such
             updated = updated.model_copy(update={"reasons": (*updated.reasons, override)})
+        detail = _adjustment_detail(adjustment, current, updated)
         row = store_prescription(
             tx,
             walker,
             updated,
             decision=Decision.ADJUST,
-            reasons=updated.reasons[-2:] if override is not None else updated.reasons[-1:],
+            reasons=updated.reasons[len(current.reasons) :],
             made_by=actor.account_id,
             at=at,
             effective_from=local_date(at, walker.timezone),
-            decision_detail=_adjustment_detail(adjustment),
+            decision_detail=detail,
         )
+        if override is not None:
+            key = "speed_above_policy" if override.code == SPEED_OVERRIDE_CODE else "speed_untested"
+            detail = {**detail, key: override.message}
         repo.audit(
             tx,
             at=at,
@@ -208,10 +242,7 @@ def adjust_prescription(
             entity="prescription",
             entity_id=row.id,
             walker_id=walker.id,
-            detail={
-                **_adjustment_detail(adjustment),
-                **({"speed_above_policy": override.message} if override is not None else {}),
-            },
+            detail=detail,
         )
         return prescription_out(row)
 
@@ -233,8 +264,15 @@ slip of the keys (found by the outside-in test: 9.5 m/s was stored without a que
 
 
 class SpeedNotConfirmed(InvalidRequest):
-    """A new speed above the policy's limit, sent without the clinician's confirmation: each
-    front end says how to confirm (the form's box, ``confirm_speed``, ``--confirm-speed``)."""
+    """A new speed above the policy's limit, or on a surface without its speed test, sent
+    without the clinician's confirmation: each front end says how to confirm (the form's
+    box, ``confirm_speed``, ``--confirm-speed``)."""
+
+
+class NoSpeedTest(InvalidRequest):
+    """The plan moved to a surface whose speed test the walker has not done, with no speed of
+    the clinician's own: the sentence names the test; each front end says how to give a
+    speed instead (the form's speed box, ``speed_m_s``, ``--speed``)."""
 
 
 def _surface_held(restrictions: Restrictions, surface: Surface) -> None:
@@ -249,11 +287,37 @@ def _surface_held(restrictions: Restrictions, surface: Surface) -> None:
             raise InvalidRequest(said, problems=(_rule("surface", said, surface.value),))
 
 
-def speed_words(speed_m_s: float) -> str:
-    """``0.75 m/s (2.7 km/h)``, the km/h from the m/s as shown (as ``present.numbers``,
-    which the services may not import)."""
-    shown = float(f"{speed_m_s:.2f}")
-    return f"{shown:.2f} m/s ({shown * KM_H_PER_M_S:.1f} km/h)"
+def _speed_follows_surface(
+    tx: Session,
+    walker: Walker,
+    adjustment: AdjustmentIn,
+    current: Prescription,
+    updated: Prescription,
+    policy: PolicyConfig,
+) -> Prescription:
+    """``updated`` with the speed, its limit's base and its source that its surface allows
+    (RULES.md §7.10; the behaviour is in :func:`adjust_prescription`'s docstring)."""
+    given = adjustment.speed_m_s is not None
+    moved = crosses_speed_tests(current.surface, updated.surface)
+    untested_again = (
+        source_of(current) is SpeedSource.CLINICIAN
+        and given
+        and updated.speed_m_s != current.speed_m_s
+    )
+    if not moved and not untested_again:
+        return updated
+    speeds = measured_speeds(tx, walker)
+    if speed_for_surface(updated.surface, speeds) is None:
+        name = walker_name(tx, walker)
+        if adjustment.speed_m_s is None:
+            said = no_speed_test_words(updated.surface, name)
+            raise NoSpeedTest(said, problems=(_rule("surface", said, updated.surface.value),))
+        if not adjustment.confirm_speed:
+            said = untested_speed_words(updated.surface, name, adjustment.speed_m_s)
+            raise SpeedNotConfirmed(
+                said, problems=(_rule("speed_m_s", said, adjustment.speed_m_s),)
+            )
+    return speed_on_new_surface(updated, speeds, policy, speed_given=given)
 
 
 def _speed_meant(
@@ -263,10 +327,12 @@ def _speed_meant(
     policy: PolicyConfig,
 ) -> None:
     """Refuse a NEW speed above the policy's limit unless the clinician confirmed it (a plan
-    already above it, adjusted in another value, needs no second confirmation)."""
+    already above it, adjusted in another value, needs no second confirmation; a speed on a
+    new limit's base, after a move to another surface, is new)."""
     if adjustment.speed_m_s is None or adjustment.confirm_speed:
         return
-    if updated.speed_m_s == current.speed_m_s:
+    same_base = updated.comfortable_speed_m_s == current.comfortable_speed_m_s
+    if updated.speed_m_s == current.speed_m_s and same_base:
         return
     if not above_policy_speed(updated, policy):
         return
@@ -288,13 +354,33 @@ def _rule(field: str, said: str, given: object) -> FieldProblem:
     return FieldProblem(field=field, kind=ProblemKind.RULE, message=said, given=given)
 
 
-def _adjustment_detail(adjustment: AdjustmentIn) -> dict[str, object]:
-    """What the clinician changed, for the plan's decision and the audit entry: the
-    confirmation only when given (an unconfirmed adjustment says nothing of it)."""
-    detail: dict[str, object] = adjustment.model_dump(mode="json", exclude={"confirm_speed"})
+CHANGES_KEPT = (*ADJUSTABLE, "comfortable_speed_m_s", "speed_source")
+"""What an adjustment's audit entry compares, before and after: what the clinician may set,
+and what follows from it (the speed limit's base and where the speed comes from)."""
+
+
+def _adjustment_detail(
+    adjustment: AdjustmentIn, current: Prescription, updated: Prescription
+) -> dict[str, object]:
+    """The reason and only what changed, ``{"before": …, "after": …}`` each (found by the
+    outside-in test: "duration min: None" for every value left alone); the confirmation only
+    when given (an unconfirmed adjustment says nothing of it)."""
+    detail: dict[str, object] = {"reason": adjustment.reason}
+    for name in CHANGES_KEPT:
+        before: object = getattr(current, name)
+        after: object = getattr(updated, name)
+        if name == "speed_source":
+            before, after = source_of(current), source_of(updated)
+        if before != after:
+            detail[name] = {"before": _plain(before), "after": _plain(after)}
     if adjustment.confirm_speed:
         detail["speed_confirmed"] = True
     return detail
+
+
+def _plain(value: object) -> object:
+    """A value as JSON keeps it (a code, not an enum)."""
+    return value.value if isinstance(value, StrEnum) else value
 
 
 def add_note(

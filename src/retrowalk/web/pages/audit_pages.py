@@ -15,8 +15,10 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from retrowalk.clinical.red_flags import CLINICIAN_NAMES, KneeRedFlag
+from retrowalk.clinical.speed_override import SOURCE_WORDS
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.days import date_words
+from retrowalk.present.numbers import speed_words
 from retrowalk.services import audit_view, restrictions, sessions
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import InvalidRequest
@@ -80,13 +82,54 @@ WORDS: dict[str, Callable[[str], str]] = {
 """Codes in an entry's detail shown in the clinician's words (found by the outside-in test:
 "surface: flat_clear_known_path", "red flags: knee_giving_way"); other codes as they are."""
 
+CHANGE_NAMES: dict[str, str] = {
+    "duration_min": "minutes",
+    "speed_m_s": "speed",
+    "incline_pct": "incline",
+    "sessions_per_week": "sessions a week",
+    "surface": "surface",
+    "comfortable_speed_m_s": "base of the speed limit",
+    "speed_source": "speed from",
+}
+"""An adjustment's changed values, each ``{"before": …, "after": …}``, in the form's words."""
+
+
+def _changed_value(key: str, value: object) -> str:
+    """One side of a change in the clinician's words (a speed in m/s and km/h)."""
+    if value is None:
+        return "none"
+    if key in {"speed_m_s", "comfortable_speed_m_s"} and isinstance(value, int | float):
+        return speed_words(float(value))
+    if key == "duration_min" and isinstance(value, int | float):
+        return f"{value:g} min"
+    if key == "incline_pct" and isinstance(value, int | float):
+        return f"{value:g} %"
+    if key == "speed_source" and isinstance(value, str):
+        return SOURCE_WORDS.get(value, value.replace("_", " "))
+    if isinstance(value, str) and key in WORDS:
+        return WORDS[key](value)
+    return str(value)
+
+
+def _change_order(key: str) -> int:
+    """Changes in the form's order (the surface, then the speed that follows it)."""
+    order = ("surface", "speed_m_s", "speed_source", "comfortable_speed_m_s")
+    names = [*order, *(k for k in CHANGE_NAMES if k not in order)]
+    return names.index(key) if key in names else len(names)
+
+
+def _is_change(value: object) -> bool:
+    return isinstance(value, dict) and set(value) == {"before", "after"}
+
+
 LEFT_OUT = frozenset({"client_key"})
 """Detail the page leaves out (the API keeps it): a device's key for a session sent twice."""
 
 
 FIRST_IN_FULL = ("reason",)
 """Detail shown first and never cut short: the clinician's own reason for a clearance, an
-adjustment or a move (found by the outside-in test: the API had it, the page cut it off)."""
+adjustment or a move (found by the outside-in test: the API had it, the page cut it off).
+An adjustment's changes come next, also in full."""
 
 LINE_MAX = 160
 
@@ -105,6 +148,7 @@ def detail_words(
     said = clinician_words or {}
     days = session_days or {}
     first: list[str] = []
+    changes: list[tuple[int, str]] = []
     parts: list[str] = []
     for key, value in sorted(detail.items()):
         word = WORDS.get(key)
@@ -118,6 +162,12 @@ def detail_words(
                 value = "; ".join(said.get(v, v) for v in value)
             else:  # which restrictions a record added, which adverse events a session reported
                 value = ", ".join(word(v) if word is not None else v for v in value)
+        elif _is_change(value):
+            assert isinstance(value, dict)
+            before, after = (_changed_value(key, value[side]) for side in ("before", "after"))
+            name = CHANGE_NAMES.get(key, key.replace("_", " "))
+            changes.append((_change_order(key), f"{name}: {before} → {after}"))
+            continue
         elif isinstance(value, dict | list):
             continue
         elif isinstance(value, bool):
@@ -128,7 +178,8 @@ def detail_words(
     rest = " · ".join(parts)
     if len(rest) > LINE_MAX:
         rest = rest[: LINE_MAX - 1] + "…"
-    return " · ".join([*first, rest] if rest else first)
+    shown = [*first, *(words for _, words in sorted(changes))]
+    return " · ".join([*shown, rest] if rest else shown)
 
 
 def _clinician_words(ctx: AppContext, actor: Actor, walker_id: int) -> dict[str, str]:

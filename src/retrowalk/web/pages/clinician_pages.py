@@ -39,6 +39,7 @@ from retrowalk.services.schemas import (
     AdjustmentIn,
     AssessmentIn,
     ClearanceIn,
+    Flag,
     NoteIn,
     ReassignIn,
     RestrictionsOut,
@@ -59,9 +60,40 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 WalkerId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX, description="The walker's id")]
 
+URGENCY: tuple[Flag, ...] = (
+    Flag.RED_FLAG,
+    Flag.ADVERSE_EVENT,
+    Flag.RED_FLAGS_UNASKED,
+    Flag.WALKED_OUTSIDE_SUPERVISION,
+    Flag.PAIN_FLARE,
+    Flag.MORNING_PAIN_UP,
+    Flag.REST_DAY,
+    Flag.WAITING_FOR_CLEARANCE,
+    Flag.FALL_RISK,
+    Flag.WALKING_AID,
+    Flag.MORE_SESSIONS_THAN_PLANNED,
+    Flag.MISSED_SESSIONS,
+    Flag.REASSESSMENT_DUE,
+    Flag.NOT_SCREENED,
+    Flag.NO_PLAN,
+)
+"""The list's "Flags" order, most urgent first (a retrowalk policy for the order of the list,
+not a clinical ranking): a red flag whose advice is emergency care comes before everything, then
+the walker's most urgent flag in this order, then how many flags. Found by the outside-in test:
+counting flags put a possible DVT below "missed sessions" and "reassessment due"."""
+
+_RANK = {flag: i for i, flag in enumerate(URGENCY)}
+
+
+def _by_urgency(row: WalkerFlags) -> tuple[bool, int, int, str]:
+    emergency = any(r.emergency for r in row.restrictions)
+    most = min((_RANK.get(flag, len(URGENCY)) for flag in row.flags), default=len(URGENCY) + 1)
+    return (not emergency, most, -len(row.flags), row.walker.display_name.casefold())
+
+
 SORT_KEYS = {
     "name": lambda row: row.walker.display_name.casefold(),
-    "flags": lambda row: (-len(row.flags), row.walker.display_name.casefold()),
+    "flags": _by_urgency,
     "last_session": lambda row: (row.last_session_on is None, row.last_session_on or 0),
 }
 
