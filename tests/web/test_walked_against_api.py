@@ -142,3 +142,13 @@ def test_the_probe_on_the_page_form_is_saved_told_and_flagged(world: World) -> N
         assert words.count(ABOVE) == 1
         assert client.get(f"{base}/today").json()["status"] == "rest_day"
     clinician_sees(world, person.walker.id)
+
+
+def test_the_lists_order_knows_the_new_flags() -> None:
+    """A walked-against session ranks beside the supervision flag, above-plan load beside the
+    pain flags (the list's order is retrowalk policy), never after "no plan yet"."""
+    from retrowalk.services.schemas import Flag
+    from retrowalk.web.pages.clinician_pages import URGENCY
+
+    assert URGENCY.index(Flag.WALKED_AGAINST_RESTRICTION) < URGENCY.index(Flag.REST_DAY)
+    assert URGENCY.index(Flag.ABOVE_PLAN) < URGENCY.index(Flag.MISSED_SESSIONS)
