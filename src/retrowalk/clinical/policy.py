@@ -210,6 +210,31 @@ class PolicyConfig(BaseModel):
             "least that old)."
         ),
     )
+    above_plan_extra_min: int = Field(
+        default=5,
+        ge=1,
+        le=POLICY_MINUTES_MAX,
+        description=(
+            "Policy: a session more than this many minutes longer than its plan is flagged to "
+            "the clinician (and the walker is told her clinician will see it). Five minutes is "
+            "the largest step the progression rule ever adds at once (RULES §3: +2–5 min), so "
+            "a longer session is beyond even the next step the plan could give, while a "
+            "session a minute or two over is not flagged. It changes no decision of the rules."
+        ),
+    )
+    above_plan_speed_fraction: float = Field(
+        default=0.25,
+        gt=0,
+        le=1,
+        description=(
+            "Policy: a session walked more than this fraction faster than its plan's speed is "
+            "flagged to the clinician (and the walker told). The rules raise speed by at most "
+            "+10 % in any 7 days (RULES §3, Timmermans 2016), about +21 % in two weeks: a "
+            "quarter faster is beyond what two weeks of progression could give, and leaves "
+            "room for a treadmill's rounding or an estimated overground speed. It changes no "
+            "decision of the rules."
+        ),
+    )
     recent_knee_surgery_weeks: int = Field(
         default=12,
         ge=1,

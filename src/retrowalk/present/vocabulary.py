@@ -145,6 +145,14 @@ FLAGS = Vocabulary(
             "walked alone or off the safe surfaces",
             "Walked alone or off the safe surfaces",
         ),
+        Flag.WALKED_AGAINST_RESTRICTION: (
+            "walked while sessions were stopped",
+            "Walked while sessions were stopped",
+        ),
+        Flag.ABOVE_PLAN: (
+            "well above the plan (retrowalk policy)",
+            "Well above the plan (retrowalk policy)",
+        ),
         Flag.PAIN_FLARE: ("pain flare", "Pain flare"),
         Flag.MORNING_PAIN_UP: ("next-morning pain up", "Next-morning pain up"),
         Flag.MISSED_SESSIONS: ("missed sessions", "Missed sessions"),

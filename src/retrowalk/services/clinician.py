@@ -80,7 +80,13 @@ from retrowalk.services.schemas import (
     Role,
     WalkerFlags,
 )
-from retrowalk.services.sessions import off_safe_surface
+from retrowalk.services.sessions import (
+    above_plan,
+    load_words,
+    off_safe_surface,
+    stored_against,
+    walked_speed_m_s,
+)
 from retrowalk.store import client_keys, exercise_records
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Clearance, ClinicianNote, Walker
@@ -646,6 +652,7 @@ def _walker_flags(
             f"was needed ({len(outside)} such session{'s' if len(outside) != 1 else ''} in the "
             f"last {policy.flag_window_days} days)."
         )
+    _against_and_above_plan(logged, policy, flags, details)
     flag_window_start = today - timedelta(days=policy.flag_window_days - 1)
     in_flag_window = [s for s in recent if s.local_date >= flag_window_start]
     flare = [s for s in in_flag_window if s.pain_peak_nprs > PAIN_ACCEPTABLE_MAX_NPRS]
@@ -718,6 +725,52 @@ def _walker_flags(
     )
 
 
+def _against_and_above_plan(
+    logged: list[Row[Any]], policy: PolicyConfig, flags: list[Flag], details: list[str]
+) -> None:
+    """The flags of sessions (logged in the flag window) walked while a restriction stopped
+    every session, with the restriction named, and of sessions well above their plan
+    (**policy**), labelled as such."""
+    against = [(s, stored_against(s.walked_against)) for s in logged]
+    against = [(s, kinds) for s, kinds in against if kinds]
+    if against:
+        last, kinds = against[-1]
+        flags.append(Flag.WALKED_AGAINST_RESTRICTION)
+        details.append(
+            WALKED_AGAINST_DETAIL.format(
+                minutes=f"{last.duration_min:g}",
+                day=spoken_date(last.local_date),
+                restrictions=" and ".join(STOPPED_BY[k] for k in kinds),
+                more=_in_window(len(against), policy),
+            )
+        )
+    above: list[tuple[Row[Any], float | None]] = []
+    for s in logged:
+        speed = walked_speed_m_s(s.speed_m_s, s.distance_m, s.duration_min)
+        if above_plan(s.duration_min, speed, s.planned_duration_min, s.planned_speed_m_s, policy):
+            above.append((s, speed))
+    if above:
+        last, speed = above[-1]
+        flags.append(Flag.ABOVE_PLAN)
+        details.append(
+            ABOVE_PLAN_DETAIL.format(
+                day=spoken_date(last.local_date),
+                done=load_words(last.duration_min, speed),
+                planned=load_words(last.planned_duration_min, last.planned_speed_m_s),
+                more=_in_window(len(above), policy),
+                extra=policy.above_plan_extra_min,
+                fraction=policy.above_plan_speed_fraction,
+            )
+        )
+
+
+def _in_window(count: int, policy: PolicyConfig) -> str:
+    """``; 2 such sessions in the last 14 days`` (nothing for one)."""
+    if count < 2:
+        return ""
+    return f"; {count} such sessions in the last {policy.flag_window_days} days"
+
+
 def _usual(usual_pain_nprs: float | None, walk: Row[Any]) -> float:
     """The usual level a report was compared with (the pain before, for older reports)."""
     return usual_pain_nprs if usual_pain_nprs is not None else float(walk.pain_before_nprs)
@@ -774,6 +827,28 @@ FOR_THE_CLINICIAN = {
 """How the clinician's list names each restriction (the walker's own titles say "your
 clinician"; the sentence after the title is the restriction's summary, as the walker sees it)."""
 
+
+STOPPED_BY = {
+    RestrictionKind.RED_FLAG: "a red flag (stop and refer)",
+    RestrictionKind.ADVERSE_EVENT: "an adverse event waiting for your review",
+    RestrictionKind.REST_DAY: "a rest day after a painful morning",
+    RestrictionKind.CLEARANCE_REQUIRED: "your clearance still awaited",
+    RestrictionKind.FALL_RISK: "fall-risk supervision",
+    RestrictionKind.WALKING_AID: "walking-aid supervision",
+}
+"""How the flag names the restriction a session went against (only those that stop every
+session are stored; the supervised ones are flagged as walked outside supervision)."""
+
+WALKED_AGAINST_DETAIL = (
+    "Walked backward {minutes} min on {day} while {restrictions} stopped every session: the "
+    "session came in with an adverse event, so it was stored as told (RULES.md §7.9) and the "
+    "walker was told why it matters; the restriction still stands{more}."
+)
+ABOVE_PLAN_DETAIL = (
+    "Well above the plan on {day}: {done} walked against {planned} planned{more}. Flag: "
+    "retrowalk policy (more than {extra} min longer or {fraction:.0%} faster than planned); "
+    "the walker was told you will see it. The progression rule decides as before."
+)
 
 RECORD_UNREADABLE = (
     "One of this walker's records could not be read, so the flags are not shown: open the "

@@ -165,7 +165,7 @@ def session_out(
     row: WalkSession, *, created: bool = True, notices: tuple[str, ...] = ()
 ) -> SessionOut:
     return session_out_of(
-        {name: getattr(row, name) for name in SESSION_OUT_COLUMNS},
+        {name: getattr(row, name) for name in (*SESSION_OUT_COLUMNS, "walked_against")},
         tuple(row.adverse_events),
         created=created,
         notices=notices,
@@ -207,7 +207,12 @@ def session_out_of(
     """A session as stored, from its column values (a row inserted without an ORM object,
     :func:`retrowalk.store.repositories.insert_session`, has no object to read them from)."""
     data = {name: columns[name] for name in SESSION_OUT_COLUMNS}
-    data.update(adverse_events=adverse_events, created=created, notices=notices)
+    data.update(
+        adverse_events=adverse_events,
+        walked_against=columns.get("walked_against") or (),
+        created=created,
+        notices=notices,
+    )
     return SessionOut.model_validate(data)
 
 

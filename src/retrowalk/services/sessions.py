@@ -11,7 +11,13 @@ data is never thrown away.
 
 Supervision is held, not advised (§7.9): a session logged alone (or on another surface) when
 someone had to be there is stored as told — the record is the truth — flagged to the
-clinician, and the walker is told why it matters (``SessionOut.notices``).
+clinician, and the walker is told why it matters (``SessionOut.notices``). The same holds for
+a session with walking time that comes in (with its adverse event) while a restriction stops
+every session: it is stored, marked with the restrictions it went against
+(``SessionOut.walked_against``), flagged, and the walker is told why it matters; the adverse
+event is never refused and nothing is lifted. A session well above its plan's minutes or
+speed (**policy**: ``PolicyConfig.above_plan_*``) is told to the walker once and flagged;
+what the progression rule decides is unchanged.
 
 A second session on the same local date is stored marked ``another_today`` (the web log asks
 "another session today?" first); said not to be another one, it is refused, never doubled.
@@ -19,12 +25,15 @@ A second session on the same local date is stored marked ``another_today`` (the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Final
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from retrowalk.clinical.norms import KM_H_PER_M_S
 from retrowalk.clinical.policy import PolicyConfig
 from retrowalk.clinical.reasons import spoken_date
 from retrowalk.clinical.restriction_models import Restriction, RestrictionKind, Restrictions
@@ -82,6 +91,44 @@ SURFACE_NOTICE = (
     "planned surface."
 )
 
+WALKED_AGAINST_NOTICE = (
+    "Your session is saved just as you told it, with what went wrong, and your clinician will "
+    "see that you walked backward {during}. {why} Please do not walk backward again until "
+    "your clinician says you can."
+)
+"""Told to a walker whose session (reported with an adverse event) was walked while a
+restriction stopped every session (RULES.md §7.9's "the walker is told why it matters")."""
+
+WALKED_DURING: Final[dict[RestrictionKind, tuple[str, str]]] = {
+    RestrictionKind.RED_FLAG: (
+        "while a warning sign was waiting for a doctor",
+        "A warning sign needs a doctor to look at it before any backward walking.",
+    ),
+    RestrictionKind.ADVERSE_EVENT: (
+        "before your clinician had reviewed what went wrong in an earlier session",
+        "After a fall, chest pain or dizziness, your clinician needs to look at what happened "
+        "before you walk again, to keep you safe.",
+    ),
+    RestrictionKind.REST_DAY: (
+        "on a rest day",
+        "A rest day is there because your knee was very painful in the morning: it needs a "
+        "break before the next session.",
+    ),
+    RestrictionKind.CLEARANCE_REQUIRED: (
+        "before your clinician cleared you to start",
+        "Your clinician has to check first that this exercise is safe for you.",
+    ),
+}
+"""For each restriction that stops every session: when the walker walked, in her words, and
+why it matters (RULES.md §7.1, §7.8 and the §3 rest day)."""
+
+ABOVE_PLAN_NOTICE = (
+    "More than your plan: your clinician will see it. You walked {done}; your plan was "
+    "{planned}. Your plan steps up a little at a time, after your morning check-ins, so that "
+    "your knee can keep up: please keep to it next time."
+)
+"""Told once to a walker whose session was well above its plan's minutes or speed (the
+thresholds are **policy**: ``PolicyConfig.above_plan_extra_min``, ``above_plan_speed_fraction``)."""
 
 ALREADY_LOGGED = (
     "a session on {day} is already logged and this one is not another session that day, so "
@@ -151,9 +198,125 @@ def off_safe_surface(surface: str, planned_surface: str | None, policy: PolicyCo
     return planned_surface in safe and surface not in safe
 
 
+def walked_against(
+    restrictions: Restrictions, duration_min: float, performed_at: datetime
+) -> tuple[RestrictionKind, ...]:
+    """The restrictions stopping every session that stood when a session with walking time
+    was walked (most serious first); only a session reporting an adverse event gets past
+    them (:func:`start_blocker`). One walked before a restriction was recorded (a clinician
+    entering the past, :func:`_walked_before`) did not go against it; a session of 0 minutes
+    (stopped before walking backward) went against nothing."""
+    if duration_min <= 0:
+        return ()
+    return tuple(r.kind for r in restrictions.blocking if performed_at >= r.since)
+
+
+def walked_speed_m_s(
+    speed_m_s: float | None, distance_m: float | None, duration_min: float
+) -> float | None:
+    """The speed walked: as given, else distance / duration (None when neither tells it)."""
+    if speed_m_s is not None:
+        return speed_m_s
+    if distance_m is None or duration_min <= 0:
+        return None
+    return distance_m / (duration_min * 60.0)
+
+
+def above_plan(
+    duration_min: float,
+    speed_m_s: float | None,
+    planned_duration_min: float | None,
+    planned_speed_m_s: float | None,
+    policy: PolicyConfig,
+) -> tuple[str, ...]:
+    """What of a session was well above its plan (**policy**): ``"minutes"`` when more than
+    ``above_plan_extra_min`` minutes longer, ``"speed"`` when more than
+    ``above_plan_speed_fraction`` faster. Nothing without a plan or without walking time;
+    only a flag and a notice, never a decision of the rules."""
+    if planned_duration_min is None or duration_min <= 0:
+        return ()
+    found: list[str] = []
+    if duration_min > planned_duration_min + policy.above_plan_extra_min:
+        found.append("minutes")
+    if (
+        speed_m_s is not None
+        and planned_speed_m_s
+        and speed_m_s > planned_speed_m_s * (1 + policy.above_plan_speed_fraction)
+    ):
+        found.append("speed")
+    return tuple(found)
+
+
+def load_words(duration_min: float, speed_m_s: float | None) -> str:
+    """``25 minutes at 2.00 m/s (7.2 km/h)`` (as ``present.numbers`` shows a speed, which the
+    services may not import)."""
+    minutes = f"{duration_min:g} minute{'s' if duration_min != 1 else ''}"
+    if speed_m_s is None:
+        return minutes
+    shown = float(f"{speed_m_s:.2f}")
+    return f"{minutes} at {shown:.2f} m/s ({shown * KM_H_PER_M_S:.1f} km/h)"
+
+
+def _all_notices(
+    against: Sequence[RestrictionKind],
+    supervision: tuple[str, ...],
+    session_in: SessionIn,
+    plan: Prescription | None,
+    policy: PolicyConfig,
+) -> tuple[str, ...]:
+    """What the walker is told of her session: walked against a restriction, outside the
+    supervision her plan needs (``supervision``, :func:`_notices`), well above its plan."""
+    speed = walked_speed_m_s(session_in.speed_m_s, session_in.distance_m, session_in.duration_min)
+    return (
+        *_against_notice(against),
+        *supervision,
+        *_above_plan_notice(
+            session_in.duration_min,
+            speed,
+            plan.duration_min if plan is not None else None,
+            plan.speed_m_s if plan is not None else None,
+            policy,
+        ),
+    )
+
+
+def _against_notice(against: Sequence[RestrictionKind]) -> tuple[str, ...]:
+    """The walker's notice of a session walked while these restrictions stopped sessions."""
+    said = [WALKED_DURING[k] for k in against if k in WALKED_DURING]
+    if not said:
+        return ()
+    return (
+        WALKED_AGAINST_NOTICE.format(
+            during=" and ".join(during for during, _ in said),
+            why=" ".join(why for _, why in said),
+        ),
+    )
+
+
+def _above_plan_notice(
+    duration_min: float,
+    speed_m_s: float | None,
+    planned_duration_min: float | None,
+    planned_speed_m_s: float | None,
+    policy: PolicyConfig,
+) -> tuple[str, ...]:
+    """The walker's one notice of a session well above its plan (minutes, speed or both)."""
+    if planned_duration_min is None or not above_plan(
+        duration_min, speed_m_s, planned_duration_min, planned_speed_m_s, policy
+    ):
+        return ()
+    return (
+        ABOVE_PLAN_NOTICE.format(
+            done=load_words(duration_min, speed_m_s),
+            planned=load_words(planned_duration_min, planned_speed_m_s),
+        ),
+    )
+
+
 def _notices(
     session_in: SessionIn, need: SupervisionNeed, plan: Prescription | None, policy: PolicyConfig
 ) -> tuple[str, ...]:
+    """What the walker is told of a session outside the supervision her plan needs."""
     if not need.required:
         return ()
     found: list[str] = []
@@ -210,7 +373,7 @@ def log_session(
                 raise Conflict(
                     f"The session {session_in.client_key!r} could not be stored; try again."
                 ) from None
-            return _replayed(existing)
+            return _replayed(existing, policy=policy_in(tx)[1])
 
 
 @dataclass(frozen=True)
@@ -222,6 +385,9 @@ class _Prepared:
     plan: Prescription | None
     planned_supervised: bool | None
     notices: tuple[str, ...]
+    outside_supervision: bool
+    """Whether some of ``notices`` say the session was outside the supervision needed."""
+    walked_against: tuple[RestrictionKind, ...]
     another_today: bool
     start: WalkerInPolicy
     record: WalkerRecord
@@ -252,7 +418,7 @@ def _keep_record(
     record (only those with one are: ``restrictions.walker_records``). Kept only when this
     session's entries were the only change since the gates' read — the version moved by
     exactly their number — so "today" right after a log reads no record again."""
-    entries = 1 + bool(prepared.notices)
+    entries = 1 + prepared.outside_supervision + bool(prepared.walked_against)
     if (
         session_in.adverse_events
         or version is None
@@ -330,7 +496,7 @@ def _prepare(
     if existing is not None:
         if {e.value for e in session_in.adverse_events} - set(existing.adverse_events):
             return None
-        return _replayed(existing)
+        return _replayed(existing, policy=policy)
     check_when(actor, performed_at, at, "performed_at", "a session", policy)
     plan = day.plan
     record, restrictions = gate_restrictions(tx, cache, start)  # nothing written yet
@@ -355,12 +521,16 @@ def _prepare(
     ):
         return None  # recorded with its audit entry, under the lock
     need = supervision_for(tx, walker, restrictions, plan, supervised_done=day.supervised_done)
+    against = walked_against(restrictions, session_in.duration_min, performed_at)
+    supervision = _notices(session_in, need, plan, policy)
     return _Prepared(
         walker=walker,
         stamp=stamp,
         plan=plan,
         planned_supervised=need.required if plan is not None else None,
-        notices=_notices(session_in, need, plan, policy),
+        notices=_all_notices(against, supervision, session_in, plan, policy),
+        outside_supervision=bool(supervision),
+        walked_against=against,
         another_today=another_today,
         start=start,
         record=record,
@@ -420,6 +590,8 @@ def _insert(
         prepared.planned_supervised,
         prepared.notices,
         prepared.another_today,
+        outside_supervision=prepared.outside_supervision,
+        walked_against=prepared.walked_against,
         raised_to=raised_to,
     )
 
@@ -438,7 +610,7 @@ def _log_locked(
     existing = repo.session_by_client_key(tx, walker.id, session_in.client_key)
     if existing is not None:
         new_events = _events_added(tx, actor, walker, existing, session_in, at, policy)
-        return _replayed(existing, new_events)
+        return _replayed(existing, new_events, policy=policy)
     check_when(actor, performed_at, at, "performed_at", "a session", policy)
     plan = repo.latest_prescription(tx, walker.id)
     restrictions = restrictions_of(tx, walker, policy)
@@ -459,7 +631,9 @@ def _log_locked(
     plan = repo.latest_prescription(tx, walker.id)
     need = supervision_for(tx, walker, restrictions, plan)
     planned_supervised = need.required if plan is not None else None
-    notices = _notices(session_in, need, plan, policy)
+    against = walked_against(restrictions, session_in.duration_min, performed_at)
+    supervision = _notices(session_in, need, plan, policy)
+    notices = _all_notices(against, supervision, session_in, plan, policy)
     stored, _ = _store(
         tx,
         actor,
@@ -471,6 +645,8 @@ def _log_locked(
         planned_supervised,
         notices,
         another_today,
+        outside_supervision=bool(supervision),
+        walked_against=against,
     )
     record_added(
         tx,
@@ -500,6 +676,9 @@ def _store(
     planned_supervised: bool | None,
     notices: tuple[str, ...],
     another_today: bool,
+    *,
+    outside_supervision: bool,
+    walked_against: tuple[RestrictionKind, ...],
     raised_to: int | None = None,
 ) -> tuple[SessionOut, int | None]:
     """Insert the session and its audit entries (nothing is read here); the session as
@@ -536,6 +715,7 @@ def _store(
         "steps": session_in.steps,
         "recorded_by": actor.account_id,
         "another_today": another_today,
+        "walked_against": [k.value for k in walked_against] or None,
     }
     session_id = repo.insert_session(tx, columns)
     columns["id"] = session_id
@@ -551,7 +731,7 @@ def _store(
         detail={"client_key": session_in.client_key, "adverse_events": list(events)},
         raised_to=raised_to,
     )
-    if notices:
+    if outside_supervision:
         version = repo.audit(
             tx,
             at=at,
@@ -562,6 +742,18 @@ def _store(
             entity_id=session_id,
             walker_id=walker.id,
             detail={"supervised": session_in.supervised, "surface": session_in.surface.value},
+        )
+    if walked_against:
+        version = repo.audit(
+            tx,
+            at=at,
+            actor_account_id=actor.account_id,
+            actor_role=actor.role.value,
+            action="session.walked_against_restriction",
+            entity="session",
+            entity_id=session_id,
+            walker_id=walker.id,
+            detail={"restrictions": [k.value for k in walked_against]},
         )
     return session_out_of(columns, tuple(events), notices=notices), version
 
@@ -608,14 +800,30 @@ EVENTS_ADDED = (
 )
 
 
-def _replayed(row: WalkSession, events_added: tuple[str, ...] = ()) -> SessionOut:
+def _replayed(
+    row: WalkSession, events_added: tuple[str, ...] = (), *, policy: PolicyConfig
+) -> SessionOut:
     """The stored session for a key sent again, with the notices it had."""
     notices: list[str] = []
     if events_added:
         notices.append(EVENTS_ADDED)
+    notices += _against_notice(stored_against(row.walked_against))
     if bool(row.planned_supervised) and not row.supervised:
         notices.append(ALONE_NOTICE.format(why="your plan says so"))
+    speed = walked_speed_m_s(row.speed_m_s, row.distance_m, row.duration_min)
+    notices += _above_plan_notice(
+        row.duration_min, speed, row.planned_duration_min, row.planned_speed_m_s, policy
+    )
     return session_out(row, created=False, notices=tuple(notices))
+
+
+def stored_against(value: object) -> tuple[RestrictionKind, ...]:
+    """A session's stored ``walked_against`` as restriction kinds (NULL: none; a value this
+    version does not know is left out, never guessed)."""
+    if not isinstance(value, list | tuple):
+        return ()
+    known = {k.value: k for k in RestrictionKind}
+    return tuple(known[v] for v in value if isinstance(v, str) and v in known)
 
 
 def session_days(ctx: AppContext, actor: Actor, walker_id: int) -> dict[int, date]:

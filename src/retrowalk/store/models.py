@@ -259,6 +259,10 @@ class WalkSession(Base):
     another_today: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """Logged when a session of the same local date already was: a second session that day,
     which the walker confirmed (the web log asks "another session today?")."""
+    walked_against: Mapped[list[Any] | None]
+    """The restrictions that stopped every session (rest day, adverse-event review, red flag,
+    clearance awaited) standing when this session was walked (``RestrictionKind`` values):
+    stored as told, with its adverse event, and flagged to the clinician. NULL: none."""
 
 
 class SessionRecording(Base):

@@ -1194,6 +1194,12 @@ FLAG_SESSION_COLUMNS = (
     WalkSession.planned_supervised,
     WalkSession.surface,
     WalkSession.planned_surface,
+    WalkSession.duration_min,
+    WalkSession.speed_m_s,
+    WalkSession.distance_m,
+    WalkSession.planned_duration_min,
+    WalkSession.planned_speed_m_s,
+    WalkSession.walked_against,
 )
 """The columns of a session the flags read (rows, not ORM objects: the list reads many; no
 time of day, whose conversion to an aware datetime was a third of the list's time)."""

@@ -90,6 +90,12 @@ class Flag(StrEnum):
     FALL_RISK = "fall_risk"
     WALKING_AID = "walking_aid"
     WALKED_OUTSIDE_SUPERVISION = "walked_outside_supervision"
+    WALKED_AGAINST_RESTRICTION = "walked_against_restriction"
+    """A session with walking time came in (with an adverse event) while a restriction stopped
+    every session: stored as told (RULES.md §7.9), the restriction it went against named."""
+    ABOVE_PLAN = "above_plan"
+    """A session well above its plan's minutes or speed (the thresholds are policy:
+    ``PolicyConfig.above_plan_extra_min``, ``above_plan_speed_fraction``)."""
     PAIN_FLARE = "pain_flare"
     MORNING_PAIN_UP = "morning_pain_up"
     MISSED_SESSIONS = "missed_sessions"

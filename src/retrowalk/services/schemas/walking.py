@@ -16,6 +16,7 @@ from retrowalk.clinical.prescription import (
 )
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.red_flags import KneeRedFlag
+from retrowalk.clinical.restriction_models import RestrictionKind
 from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.services.schemas.base import (
     DISTANCE_MAX_M,
@@ -212,6 +213,10 @@ class SessionOut(FrozenModel):
     steps: int | None = None
     another_today: bool = False
     """Logged when a session of the same local date already was: a second session that day."""
+    walked_against: tuple[RestrictionKind, ...] = ()
+    """The restrictions stopping every session (a rest day, an adverse-event review, a red
+    flag, a clearance awaited) that stood when this session was walked: it came in with an
+    adverse event, was stored as told, and is flagged to the clinician (RULES.md §7.9)."""
     created: bool = True
     """False when this client key was already stored: the first submission is returned."""
     notices: tuple[str, ...] = ()
