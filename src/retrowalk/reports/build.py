@@ -8,7 +8,7 @@ into a PDF, a FHIR bundle or CSV tables.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from retrowalk.clinical.screening import ScreeningAnswers
 from retrowalk.reports.errors import ReportInputError
@@ -40,9 +40,22 @@ def choose_period(
     end = until or today
     start = since
     if start is None:
-        enrolled = local_date(walker.created_at, walker.timezone)
-        start = max(end - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1), min(enrolled, end))
+        default = end - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1)
+        start = max(default, min(_first_day(ctx, actor, walker_id, walker.created_at), end))
     return period(start, end)
+
+
+def _first_day(ctx: AppContext, actor: Actor, walker_id: int, enrolled_at: datetime) -> date:
+    """The walker's first day on record: her enrolment, or an earlier day a record names (a
+    session walked the day before she was enrolled and logged late, an imported record)."""
+    walker = walkers.get_walker(ctx, actor, walker_id)
+    record = history.walker_history(ctx, actor, walker_id, weeks=DEFAULT_WEEKS)
+    days = [local_date(enrolled_at, walker.timezone)]
+    days += [s.local_date for s in record.sessions]
+    days += [c.local_date for c in record.checkins]
+    days += [a.local_date for a in record.assessments]
+    days += [p.effective_from for p in record.prescriptions]
+    return min(days)
 
 
 def _history(ctx: AppContext, actor: Actor, walker_id: int, chosen: Period) -> HistoryOut:
