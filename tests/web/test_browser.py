@@ -360,7 +360,8 @@ def test_a_red_flag_stays_when_the_screening_is_answered_again_without_it(
     page.click("button:has-text('Save my answers')")
     main = page.inner_text("main")
     assert "see a doctor first" in main
-    assert "An earlier answer (a warning sign) still counts" in main
+    assert "Your answers this time name no warning sign, but an earlier one" in main
+    assert "new answers cannot remove it. Only your clinician can clear it" in main
     assert "You can go on to the baseline tests" not in main  # never both at once
     assert page.locator("a:has-text('Go on to the baseline tests')").count() == 0
     shot(page, screenshots, "phone-13-red-flag-kept")
