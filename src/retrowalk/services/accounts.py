@@ -42,6 +42,7 @@ from retrowalk.services.schemas import (
     WalkerSignup,
     normalise_email,
 )
+from retrowalk.services.stored_once import stored_once
 from retrowalk.store import client_keys
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, Invitation, SetupToken, Walker
@@ -346,16 +347,12 @@ def invitation_once(
     ctx: AppContext, actor: Actor, key: str | None, make: Callable[[], InvitationOut]
 ) -> InvitationOut:
     """``make()``; when another copy under ``key`` committed first (a race), that one."""
-    try:
-        return make()
-    except IntegrityError:
-        if key is None:
-            raise
-        with ctx.db.reader() as tx:
-            first = client_keys.invitation_by_client_key(tx, actor.account_id, key)
-            if first is None:
-                raise
-            return invitation_replayed(first)
+
+    def first(tx: Session) -> InvitationOut | None:
+        row = client_keys.invitation_by_client_key(tx, actor.account_id, key) if key else None
+        return invitation_replayed(row) if row is not None else None
+
+    return stored_once(ctx, key, make, first)
 
 
 def invitation_status(ctx: AppContext, token: str) -> InvitationState:

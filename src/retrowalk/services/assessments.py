@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.fall_risk import FallRiskLevel, FallRiskResult
@@ -59,6 +58,7 @@ from retrowalk.services.schemas import (
     ReassessmentStatus,
     Role,
 )
+from retrowalk.services.stored_once import stored_once
 from retrowalk.services.walking_tests_gate import (
     enters_the_past,
     has_walking_test,
@@ -147,18 +147,14 @@ def record_assessment(
             f"{missing}: the treadmill speed test needs both speeds, going up and coming down.",
             field=missing,
         )
-    try:
-        return _record(ctx, actor, walker_id, assessment)
-    except IntegrityError:
-        # Two copies raced and the other committed first: it is the assessment.
-        if assessment.client_key is None:
-            raise
-        with ctx.db.reader() as tx:
-            walker = walker_for(tx, actor, walker_id)
-            first = client_keys.by_client_key(tx, Assessment, walker.id, assessment.client_key)
-            if first is None:
-                raise
-            return assessment_out(first).model_copy(update={"created": False})
+    key = assessment.client_key
+
+    def first(tx: Session) -> AssessmentOut | None:
+        walker = walker_for(tx, actor, walker_id)
+        row = client_keys.by_client_key(tx, Assessment, walker.id, key) if key else None
+        return assessment_out(row).model_copy(update={"created": False}) if row else None
+
+    return stored_once(ctx, key, lambda: _record(ctx, actor, walker_id, assessment), first)
 
 
 def _record(

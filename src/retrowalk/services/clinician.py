@@ -15,7 +15,6 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Row
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.clearance import apply_clearance
@@ -87,6 +86,7 @@ from retrowalk.services.sessions import (
     stored_against,
     walked_speed_m_s,
 )
+from retrowalk.services.stored_once import stored_once
 from retrowalk.store import client_keys, exercise_records
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Clearance, ClinicianNote, Walker
@@ -396,18 +396,14 @@ def add_note(
     note comes back with ``created`` false (the key is unique per walker, written with it).
     """
     note = parse(NoteIn, data)
-    try:
-        return _add_note(ctx, actor, walker_id, note)
-    except IntegrityError:
-        # Two copies raced and the other committed first: it is the note.
-        if note.client_key is None:
-            raise
-        with ctx.db.reader() as tx:
-            walker = staff_walker_for(tx, actor, walker_id)
-            first = client_keys.by_client_key(tx, ClinicianNote, walker.id, note.client_key)
-            if first is None:
-                raise
-            return note_out(first).model_copy(update={"created": False})
+    key = note.client_key
+
+    def first(tx: Session) -> NoteOut | None:
+        walker = staff_walker_for(tx, actor, walker_id)
+        row = client_keys.by_client_key(tx, ClinicianNote, walker.id, key) if key else None
+        return note_out(row).model_copy(update={"created": False}) if row else None
+
+    return stored_once(ctx, key, lambda: _add_note(ctx, actor, walker_id, note), first)
 
 
 def _add_note(ctx: AppContext, actor: Actor, walker_id: int, note: NoteIn) -> NoteOut:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.exercises import EXERCISES, programme_for
@@ -38,6 +37,7 @@ from retrowalk.services.schemas.exercises import (
     ExerciseLogOut,
     ExerciseWeek,
 )
+from retrowalk.services.stored_once import stored_once
 from retrowalk.store import exercise_records as records
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import ExerciseLog, ExerciseLogEntry, Walker
@@ -82,16 +82,15 @@ def log_exercises(
     The same ``client_key`` twice stores one tick, also when the two copies race on two
     workers: the first comes back with ``created`` false."""
     tick = parse(ExerciseLogIn, data)
-    try:
-        return _log(ctx, actor, walker_id, tick)
-    except IntegrityError:
-        # Two copies raced and the other committed first: it is the tick.
-        with ctx.db.reader() as tx:
-            walker = walker_for(tx, actor, walker_id)
-            earlier = records.log_by_client_key(tx, walker.id, tick.client_key)
-            if earlier is None:
-                raise
-            return _log_out(earlier, records.entries(tx, [earlier.id])[earlier.id], False)
+
+    def first(tx: Session) -> ExerciseLogOut | None:
+        walker = walker_for(tx, actor, walker_id)
+        earlier = records.log_by_client_key(tx, walker.id, tick.client_key)
+        if earlier is None:
+            return None
+        return _log_out(earlier, records.entries(tx, [earlier.id])[earlier.id], False)
+
+    return stored_once(ctx, tick.client_key, lambda: _log(ctx, actor, walker_id, tick), first)
 
 
 def _log(ctx: AppContext, actor: Actor, walker_id: int, tick: ExerciseLogIn) -> ExerciseLogOut:

@@ -14,7 +14,6 @@ clearance does (§7.1).
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retrowalk.services.access import walker_for
@@ -26,6 +25,7 @@ from retrowalk.services.policies import policy_in
 from retrowalk.services.record_dates import check_since_enrolment, check_when
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
 from retrowalk.services.schemas import Actor, RedFlagReportIn, RedFlagReportOut, Role
+from retrowalk.services.stored_once import stored_once
 from retrowalk.store import client_keys
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, RedFlagReport, Walker
@@ -74,18 +74,13 @@ def report_red_flags(
     With a ``client_key`` (every page form has one) the same answer sent twice is stored
     once: the first report comes back with ``created`` false and today's restrictions."""
     report_in = parse(RedFlagReportIn, data)
-    try:
-        return _report(ctx, actor, walker_id, report_in)
-    except IntegrityError:
-        # Two copies raced and the other committed first: it is the report.
-        if report_in.client_key is None:
-            raise
-        with ctx.db.reader() as tx:
-            walker = walker_for(tx, actor, walker_id)
-            first = _first(tx, walker, report_in.client_key)
-            if first is None:
-                raise
-            return first
+    key = report_in.client_key
+    return stored_once(
+        ctx,
+        key,
+        lambda: _report(ctx, actor, walker_id, report_in),
+        lambda tx: _first(tx, walker_for(tx, actor, walker_id), key) if key else None,
+    )
 
 
 def _first(tx: Session, walker: Walker, client_key: str) -> RedFlagReportOut | None:

@@ -5,7 +5,6 @@ so a later screening with other answers can add a restriction, never remove one 
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.prescription import RULE_VERSION
@@ -19,6 +18,7 @@ from retrowalk.services.errors import parse
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
 from retrowalk.services.schemas import Actor, ScreeningIn, ScreeningOut
+from retrowalk.services.stored_once import stored_once
 from retrowalk.store import client_keys
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Screening, Walker
@@ -35,18 +35,13 @@ def screen_walker(
     With a ``client_key`` (every page form has one) the same answers sent twice are stored
     once: the first screening comes back with ``created`` false and today's restrictions."""
     answers_in = parse(ScreeningIn, data)
-    try:
-        return _screen(ctx, actor, walker_id, answers_in)
-    except IntegrityError:
-        # Two copies raced and the other committed first: it is the screening.
-        if answers_in.client_key is None:
-            raise
-        with ctx.db.reader() as tx:
-            walker = walker_for(tx, actor, walker_id)
-            first = _first(tx, walker, answers_in.client_key)
-            if first is None:
-                raise
-            return first
+    key = answers_in.client_key
+    return stored_once(
+        ctx,
+        key,
+        lambda: _screen(ctx, actor, walker_id, answers_in),
+        lambda tx: _first(tx, walker_for(tx, actor, walker_id), key) if key else None,
+    )
 
 
 def _first(tx: Session, walker: Walker, client_key: str) -> ScreeningOut | None:
