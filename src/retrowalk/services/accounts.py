@@ -352,7 +352,7 @@ def invitation_once(
         row = client_keys.invitation_by_client_key(tx, actor.account_id, key) if key else None
         return invitation_replayed(row) if row is not None else None
 
-    return stored_once(ctx, key, make, first)
+    return stored_once(ctx.db, key, make, first)
 
 
 def invitation_status(ctx: AppContext, token: str) -> InvitationState:

@@ -154,7 +154,7 @@ def record_assessment(
         row = client_keys.by_client_key(tx, Assessment, walker.id, key) if key else None
         return assessment_out(row).model_copy(update={"created": False}) if row else None
 
-    return stored_once(ctx, key, lambda: _record(ctx, actor, walker_id, assessment), first)
+    return stored_once(ctx.db, key, lambda: _record(ctx, actor, walker_id, assessment), first)
 
 
 def _record(

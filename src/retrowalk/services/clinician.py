@@ -403,7 +403,7 @@ def add_note(
         row = client_keys.by_client_key(tx, ClinicianNote, walker.id, key) if key else None
         return note_out(row).model_copy(update={"created": False}) if row else None
 
-    return stored_once(ctx, key, lambda: _add_note(ctx, actor, walker_id, note), first)
+    return stored_once(ctx.db, key, lambda: _add_note(ctx, actor, walker_id, note), first)
 
 
 def _add_note(ctx: AppContext, actor: Actor, walker_id: int, note: NoteIn) -> NoteOut:

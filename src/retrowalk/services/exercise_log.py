@@ -90,7 +90,7 @@ def log_exercises(
             return None
         return _log_out(earlier, records.entries(tx, [earlier.id])[earlier.id], False)
 
-    return stored_once(ctx, tick.client_key, lambda: _log(ctx, actor, walker_id, tick), first)
+    return stored_once(ctx.db, tick.client_key, lambda: _log(ctx, actor, walker_id, tick), first)
 
 
 def _log(ctx: AppContext, actor: Actor, walker_id: int, tick: ExerciseLogIn) -> ExerciseLogOut:

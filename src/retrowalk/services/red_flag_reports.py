@@ -76,7 +76,7 @@ def report_red_flags(
     report_in = parse(RedFlagReportIn, data)
     key = report_in.client_key
     return stored_once(
-        ctx,
+        ctx.db,
         key,
         lambda: _report(ctx, actor, walker_id, report_in),
         lambda tx: _first(tx, walker_for(tx, actor, walker_id), key) if key else None,

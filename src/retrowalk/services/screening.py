@@ -37,7 +37,7 @@ def screen_walker(
     answers_in = parse(ScreeningIn, data)
     key = answers_in.client_key
     return stored_once(
-        ctx,
+        ctx.db,
         key,
         lambda: _screen(ctx, actor, walker_id, answers_in),
         lambda tx: _first(tx, walker_for(tx, actor, walker_id), key) if key else None,

@@ -14,13 +14,13 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from retrowalk.services.context import AppContext
+from retrowalk.store.engine import Database
 
 Out = TypeVar("Out")
 
 
 def stored_once(
-    ctx: AppContext,
+    db: Database,
     client_key: str | None,
     store: Callable[[], Out],
     first: Callable[[Session], Out | None],
@@ -33,7 +33,7 @@ def stored_once(
     except IntegrityError:
         if client_key is None:
             raise
-        with ctx.db.reader() as tx:
+        with db.reader() as tx:
             found = first(tx)
         if found is None:
             raise
