@@ -5,7 +5,9 @@ unread under ``/api/``), the CSRF token checked there (log), the use case run an
 serialised there, and a ready ``Response`` handed back — no hop for the sign-in before the
 route's own, and no second pass of FastAPI over the returned model on the event loop. A
 request with no ``X-CSRF-Token`` header at all is refused before its body is validated
-(:func:`~retrowalk.web.auth.csrf_header_sent`). The checks are those of every other API
+(:func:`~retrowalk.web.auth.csrf_header_sent`, run by
+:class:`~retrowalk.web.api.lean_route.LeanRoute`, which also reads the walker id and the body
+without FastAPI's per-request dependency solver). The checks are those of every other API
 route, in the same order: the CSRF token (log), then the sign-in, then the services' access
 checks; the errors are the same (401, 403, 404, 409, 422). The operations are documented as
 before (``response_model``), so the OpenAPI document is unchanged (docs/performance.md).
@@ -15,21 +17,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response, status
+from fastapi import APIRouter, Path, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from retrowalk.services import plans, sessions
 from retrowalk.services.numbers import WholeNumberText
 from retrowalk.services.schemas import ID_MAX, SessionIn, SessionOut, TodayOut
-from retrowalk.web.auth import check_csrf_here, csrf_header_sent, require_actor
+from retrowalk.web.api.lean_route import LeanRoute
+from retrowalk.web.auth import check_csrf_here, require_actor
 from retrowalk.web.errors import ERROR_RESPONSES
 from retrowalk.web.state import web_state
 
-router = APIRouter(
-    prefix="/api/v1",
-    responses=ERROR_RESPONSES,
-    dependencies=[Depends(csrf_header_sent)],
-)
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES, route_class=LeanRoute)
+"""Its routes read their arguments themselves (:class:`LeanRoute`: the CSRF header first,
+then the walker id and the body, as FastAPI would, without its per-request solver)."""
 
 WalkerId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX, description="The walker's id")]
 JSON = "application/json"
