@@ -6,6 +6,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -34,25 +35,41 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
-_WRITE_OPTION = "retrowalk_write"
-"""Execution option set by :meth:`Database.transaction` so SQLite begins it IMMEDIATE."""
-_ONE_READ_OPTION = "retrowalk_one_read"
-"""Execution option set by :meth:`Database.row_reader`: one statement, no BEGIN needed."""
+_BEGIN: ContextVar[str | None] = ContextVar("retrowalk_sqlite_begin", default="BEGIN")
+"""What begins a SQLite transaction here and now: ``BEGIN`` (reads), ``BEGIN IMMEDIATE`` (set
+by :meth:`Database.transaction`) or nothing (one read statement, :meth:`Database.row_reader`).
+A context variable, not a connection's execution option, because the dialect's ``do_begin``
+that reads it is given only the driver's connection (see :func:`_sqlite_do_begin`)."""
 
 
-def _sqlite_begin(connection: Any) -> None:
+@contextmanager
+def _begin_as(statement: str | None) -> Iterator[None]:
+    """SQLite transactions begun in the block begin with ``statement`` (None: not at all)."""
+    token = _BEGIN.set(statement)
+    try:
+        yield
+    finally:
+        _BEGIN.reset(token)
+
+
+def _sqlite_do_begin(dbapi_connection: Any) -> None:
     """Emit BEGIN ourselves (the SQLAlchemy recipe for pysqlite savepoints).
 
     Left to itself, Python's sqlite3 module begins a transaction only at the first INSERT or
     UPDATE, so a SAVEPOINT opened before that (``begin_nested``) started its own transaction
     and its RELEASE committed it: a use case that failed later kept half its rows. A write
     transaction begins IMMEDIATE (it takes the write lock at once and waits for it up to the
-    busy timeout, instead of failing when a read turns into a write); reads begin DEFERRED.
-    """
-    options = connection.get_execution_options()
-    if options.get(_ONE_READ_OPTION, False):
-        return  # one SELECT is atomic on its own: SQLite's autocommit mode reads it whole
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITE_OPTION, False) else "BEGIN")
+    busy timeout, instead of failing when a read turns into a write); reads begin DEFERRED;
+    one SELECT needs no BEGIN (SQLite's autocommit mode reads it whole).
+
+    This is the dialect's ``do_begin``, not the recipe's ``begin`` event: with any
+    connection-event listener on an engine SQLAlchemy dispatches every connection event of
+    every statement (before and after executing, before and after the cursor), which was
+    about 170 of "today"'s 1,380 Python calls and 300 of the log's 1,940
+    (docs/performance.md)."""
+    statement = _BEGIN.get()
+    if statement is not None:
+        dbapi_connection.execute(statement)
 
 
 def _create_sqlite_file(database: str | None, query: dict[str, object]) -> None:
@@ -106,7 +123,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     if resolved.get_backend_name() == "sqlite":
         _create_sqlite_file(resolved.database, dict(resolved.query))
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        engine.dialect.do_begin = _sqlite_do_begin  # type: ignore[method-assign]
     return engine
 
 
@@ -122,7 +139,7 @@ class Database:
         self._reading = (
             self.engine.execution_options(isolation_level="AUTOCOMMIT")
             if self.backend == "postgresql"
-            else self.engine.execution_options(**{_ONE_READ_OPTION: True})
+            else self.engine
         )
         self._read_sessions = (
             sessionmaker(self._reading, expire_on_commit=False)
@@ -151,8 +168,13 @@ class Database:
         of this process queue for it on a lock, woken as soon as it is free, instead of
         polling SQLite's busy handler, whose growing sleeps leave the database idle while
         writers wait. Other processes still meet at SQLite's own lock."""
-        with self._writer, self._sessions() as session, session.begin():
-            session.connection(execution_options={_WRITE_OPTION: True})
+        with (
+            self._writer,
+            _begin_as("BEGIN IMMEDIATE"),
+            self._sessions() as session,
+            session.begin(),
+        ):
+            session.connection()  # begun now: the write lock is taken here
             yield session
 
     @contextmanager
@@ -162,7 +184,7 @@ class Database:
         Rows read here stay usable afterwards (detached with their loaded values, not
         expired), so a caller may read ``row.id`` after the block.
         """
-        with self._read_sessions() as session:
+        with _begin_as("BEGIN"), self._read_sessions() as session:  # a read, even in a write
             try:
                 yield session
             finally:
@@ -175,7 +197,7 @@ class Database:
         request makes that want rows, not objects: on SQLite an ORM session's setup and
         entity loading cost several times the query itself. One statement is atomic on its
         own, so none is sent to begin or end a transaction around it."""
-        with self._reading.connect() as connection:
+        with _begin_as(None), self._reading.connect() as connection:
             try:
                 yield connection
             finally:
