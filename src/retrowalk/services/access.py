@@ -36,12 +36,19 @@ def check_actor(tx: Session, actor: Actor) -> Account:
 
 def actor_account(actor: Actor, account: Account | None) -> Account:
     """``account`` (the actor's, as read) when it exists and has the role the actor claims."""
-    if account is None or account.role != actor.role.value:
+    actor_role(actor, account.role if account is not None else None)
+    assert account is not None
+    return account
+
+
+def actor_role(actor: Actor, role: str | None) -> None:
+    """Refuse unless the actor's account, as read (its ``role``; None: no such account),
+    has the role the actor claims."""
+    if role is None or role != actor.role.value:
         raise AccessDenied(
             f"Account {actor.account_id} with role {actor.role.value} is not known here; "
             "sign in again."
         )
-    return account
 
 
 def _a(word: str) -> str:

@@ -9,6 +9,8 @@ plan decision records the version it was made under.
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, get_origin
@@ -21,7 +23,7 @@ from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.policy_timeline import PolicyTimeline, PolicyVersion
 from retrowalk.clinical.prescription import RULE_VERSION
 from retrowalk.services.access import (
-    actor_account,
+    actor_role,
     check_actor,
     check_id,
     reachable,
@@ -48,7 +50,33 @@ def policy_of(row: ClinicPolicy | None) -> tuple[int, PolicyConfig]:
     """A stored policy version's number and values (None: the built-in default)."""
     if row is None:
         return BUILT_IN, DEFAULT_POLICY
-    return row.version, PolicyConfig.model_validate(row.policy_json)
+    return stored_policy(row.version, row.policy_json)
+
+
+_KEPT_POLICY_MAX = 16
+_kept_policies: dict[int, tuple[dict[str, Any], PolicyConfig]] = {}
+_kept_lock = threading.Lock()
+
+
+def stored_policy(version: int | None, values: dict[str, Any] | None) -> tuple[int, PolicyConfig]:
+    """A stored policy version's number and values, validated once per version and process.
+
+    Every request on a walker validated the policy's stored values into
+    :class:`PolicyConfig` again. A version's values never change once stored, but a restore
+    or a hand-made change could give a number other values: the values kept are used only
+    when they equal those just read (a comparison of two small dicts, far cheaper than a
+    validation). ``PolicyConfig`` is frozen, so one object serves every thread."""
+    if version is None or values is None:
+        return BUILT_IN, DEFAULT_POLICY
+    kept = _kept_policies.get(version)
+    if kept is not None and kept[0] == values:
+        return version, kept[1]
+    policy = PolicyConfig.model_validate(values)
+    with _kept_lock:
+        if len(_kept_policies) >= _KEPT_POLICY_MAX:
+            _kept_policies.clear()
+        _kept_policies[version] = (copy.deepcopy(values), policy)
+    return version, policy
 
 
 def policy_timeline(tx: Session) -> PolicyTimeline:
@@ -97,9 +125,9 @@ def walker_and_policy(tx: Session, actor: Actor, walker_id: int) -> WalkerInPoli
     (the same checks, the same refusals): what starts every request on a walker's records."""
     check_id("walker_id", walker_id)
     found = repo.walker_context(tx, actor.account_id, walker_id)
-    actor_account(actor, found.account)
+    actor_role(actor, found.account_role)
     walker = reachable(actor, walker_id, found.walker)
-    version, policy = policy_of(found.policy)
+    version, policy = stored_policy(found.policy_version, found.policy_json)
     return WalkerInPolicy(
         walker=walker,
         policy=policy,

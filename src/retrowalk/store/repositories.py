@@ -594,12 +594,14 @@ def audit_entries(
 class WalkerContext:
     """What every use case on one walker reads first, in one statement."""
 
-    account: Account | None
-    """The actor's account (None: not known)."""
+    account_role: str | None
+    """The actor's account's role (None: no such account)."""
     walker: Walker | None
     """The walker asked for (None: no such walker)."""
-    policy: ClinicPolicy | None
+    policy_version: int | None
     """The clinic policy version in force (None: the built-in default)."""
+    policy_json: dict[str, Any] | None
+    """Its stored values (None: the built-in default)."""
     newest_entry: int | None
     """The walker's newest audit entry (the order of what is recorded next)."""
     instance: str | None = None
@@ -608,20 +610,28 @@ class WalkerContext:
     @property
     def stamp(self) -> tuple[int | None, int | None]:
         """The walker's newest audit entry and the newest policy version, as read."""
-        return self.newest_entry, self.policy.version if self.policy is not None else None
+        return self.newest_entry, self.policy_version
 
 
 def walker_context(tx: Session, account_id: int, walker_id: int) -> WalkerContext:
-    """The actor's account, the walker, the policy in force, the walker's newest audit
-    entry and the database's instance id, in one statement (five primary-key or index
-    lookups): the reads that start every request on a walker's records. One statement is
-    one snapshot, on PostgreSQL too, so the walker's ``record_version`` read here is that of
-    the rest: a change after it is seen by :func:`raise_record_version_if_unchanged`."""
+    """The actor's role, the walker, the policy in force, the walker's newest audit entry
+    and the database's instance id, in one statement (five primary-key or index lookups):
+    the reads that start every request on a walker's records. One statement is one
+    snapshot, on PostgreSQL too, so the walker's ``record_version`` read here is that of the
+    rest: a change after it is seen by :func:`raise_record_version_if_unchanged`. Only the
+    columns used are read: the account and the policy as whole entities were 11 more
+    columns for PostgreSQL's driver to describe, and two more objects to build, on every
+    request (docs/performance.md)."""
     row = tx.execute(_walker_context(), {"walker_id": walker_id, "account_id": account_id}).first()
     if row is None:
-        return WalkerContext(None, None, None, None)
+        return WalkerContext(None, None, None, None, None)
     return WalkerContext(
-        account=row[1], walker=row[2], policy=row[3], newest_entry=row[0], instance=row[4]
+        account_role=row[1],
+        walker=row[2],
+        policy_version=row[3],
+        policy_json=row[4],
+        newest_entry=row[0],
+        instance=row[5],
     )
 
 
@@ -636,7 +646,14 @@ def _walker_context() -> Select[Any]:
     newest_policy = select(func.max(ClinicPolicy.version)).scalar_subquery()
     instance = select(DatabaseInstance.instance_id).limit(1).scalar_subquery()
     return (
-        select(newest_entry, Account, Walker, ClinicPolicy, instance)
+        select(
+            newest_entry,
+            Account.role,
+            Walker,
+            ClinicPolicy.version,
+            ClinicPolicy.policy_json,
+            instance,
+        )
         .select_from(Account)
         .outerjoin(Walker, Walker.id == walker_id)
         .outerjoin(ClinicPolicy, ClinicPolicy.version == newest_policy)
@@ -778,10 +795,14 @@ def walker_day(
         "day": day,
         "client_key": client_key or "",
     }
-    statement = _walker_day(tx.get_bind().dialect.name, tuple(cadence_not_on))
+    keyed_asked = client_key is not None
+    statement = _walker_day(tx.get_bind().dialect.name, tuple(cadence_not_on), keyed_asked)
     row: tuple[Any, ...] = tuple(tx.execute(statement, params).one())
     summary = _summary_of(row)
-    plan, last, last_reported, keyed, supervised, unasked = row[6:]
+    if keyed_asked:
+        plan, last, last_reported, keyed, supervised, unasked = row[6:]
+    else:
+        (plan, last, last_reported, supervised, unasked), keyed = row[6:], None
     return WalkerDay(
         summary=summary,
         plan=plan,
@@ -794,10 +815,12 @@ def walker_day(
 
 
 @cache
-def _walker_day(backend: str, cadence_not_on: tuple[str, ...]) -> Select[Any]:
+def _walker_day(backend: str, cadence_not_on: tuple[str, ...], keyed_asked: bool) -> Select[Any]:
     """:func:`walker_day`'s statement, built once for each kind of database: the walker's
     row as its one row, the plan and the two sessions joined on their ids found by index
-    steps, and the rest as scalar subqueries."""
+    steps, and the rest as scalar subqueries. Without a client key asked ("today") the
+    keyed session is left out: its 29 columns, always empty there, cost PostgreSQL's driver
+    five Python calls each to describe, on every request (docs/performance.md)."""
     walker = bindparam("walker_id", type_=Integer)
     plan_id = (
         select(Prescription.id)
@@ -832,25 +855,27 @@ def _walker_day(backend: str, cadence_not_on: tuple[str, ...]) -> Select[Any]:
         .scalar_subquery()
     )
     reported = exists().where(Checkin.session_id == last.id)
-    return (
+    unasked = _red_flags_unasked_since().scalar_subquery()
+    statement = (
         select(
             *_day_summary_columns(backend, cadence_not_on),
             Prescription,
             last,
             reported,
-            keyed,
+            *((keyed,) if keyed_asked else ()),
             supervised,
-            _red_flags_unasked_since().scalar_subquery(),
+            unasked,
         )
         .select_from(Walker)
         .outerjoin(Prescription, Prescription.id == plan_id)
         .outerjoin(last, last.id == last_id)
-        .outerjoin(
+    )
+    if keyed_asked:
+        statement = statement.outerjoin(
             keyed,
             and_(keyed.walker_id == walker, keyed.client_key == bindparam("client_key")),
         )
-        .where(Walker.id == walker)
-    )
+    return statement.where(Walker.id == walker)
 
 
 def raise_record_version_if_unchanged(
