@@ -86,7 +86,14 @@ LISTED_FUNCTIONS = [(m, f) for m, functions in LISTED.items() for f in functions
 def test_the_list_is_found() -> None:
     """Guards the parsing: a reformatted docstring must not make the checks below vacuous."""
     assert {"accounts", "walkers", "plans", "sessions", "policies", "transfer"} <= set(LISTED)
-    assert LISTED["policies"]["set_policy"] == ["ctx", "actor", "changes", "reason"]
+    assert LISTED["policies"]["set_policy"] == [
+        "ctx",
+        "actor",
+        "changes",
+        "reason",
+        "*",
+        "client_key",
+    ]
     assert LISTED["plans"]["make_plan"] == ["ctx", "actor", "walker_id", "*", "surface"]
     assert len(LISTED_FUNCTIONS) > 50
 

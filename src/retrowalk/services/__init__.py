@@ -101,8 +101,10 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     empty answers "none of these" (kept, audited, lifts nothing). A clinician's ``at`` is never
     ahead of now nor before the walker's day of enrolment (``InvalidRequest``, field ``at``).
 ``clinician``
-    ``clear_walker(ctx, actor, walker_id, data: ClearanceIn) -> ClearanceOut``.
-    ``adjust_prescription(ctx, actor, walker_id, data: AdjustmentIn) -> PrescriptionOut``.
+    ``clear_walker(ctx, actor, walker_id, data: ClearanceIn) -> ClearanceOut`` — the same
+    ``client_key`` again: the first clearance (``created`` false), never "nothing to clear".
+    ``adjust_prescription(ctx, actor, walker_id, data: AdjustmentIn) -> PrescriptionOut`` —
+    the same ``client_key`` again: the version it made (``created`` false).
     ``add_note(ctx, actor, walker_id, data: NoteIn) -> NoteOut``.
     ``walker_flags(ctx, actor) -> list[WalkerFlags]`` — the clinician's list;
     ``walker_flag(ctx, actor, walker_id) -> WalkerFlags`` — one walker's, without everyone's;
@@ -111,9 +113,10 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
 ``policies``
     ``current_policy(ctx, actor) -> PolicyOut`` — the policy in force, field by field with its
     default and meaning (anyone signed in).
-    ``set_policy(ctx, actor, changes, reason) -> PolicyOut`` — admin: a new version with
-    ``changes`` (field → value), each checked by ``PolicyConfig``; audited with the rule
-    version and the changed fields. Plans record the version they were made under.
+    ``set_policy(ctx, actor, changes, reason, *, client_key=None) -> PolicyOut`` — admin: a
+    new version with ``changes`` (field → value), each checked by ``PolicyConfig``; audited
+    with the rule version and the changed fields (the same ``client_key`` again: the version
+    it made, ``created`` false). Plans record the version they were made under.
     ``clinic_policy(ctx) -> PolicyConfig`` — the values in force, for wording a question
     before anyone signs in (policy is the clinic's, not personal data).
 ``preview``
@@ -160,9 +163,10 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``own_login(ctx, actor) -> LoginAccount`` (one's own hash, to check the current password);
     ``change_own_password(ctx, actor, password_hash) -> AccountOut`` (audited).
 ``reset_links``
-    ``issue_reset_link(ctx, actor, account_id, *, valid_hours=24) -> ResetLinkOut`` — a
-    one-time password link (admin: any web account; clinician: own walkers and clinician
-    colleagues; never the terminal's local admin);
+    ``issue_reset_link(ctx, actor, account_id, *, valid_hours=24,
+    client_key=None) -> ResetLinkOut`` — a one-time password link (admin: any web account;
+    clinician: own walkers and clinician colleagues; never the terminal's local admin; the
+    same ``client_key`` again: the first link, ``token`` None, still working);
     ``reset_link_preview(ctx, token) -> ResetLinkPreview``;
     ``use_reset_link(ctx, token, password_hash) -> AccountOut`` (single use, expires, audited).
 ``invitations``

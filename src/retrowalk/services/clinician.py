@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from retrowalk.clinical.clearance import apply_clearance
 from retrowalk.clinical.clinician_changes import ADJUSTABLE, clinician_adjust
+from retrowalk.clinical.errors import ClinicalError
 from retrowalk.clinical.exercises import EXERCISES
 from retrowalk.clinical.norms import NPRS_MAX
 from retrowalk.clinical.pain_monitoring import PAIN_ACCEPTABLE_MAX_NPRS
@@ -52,6 +53,7 @@ from retrowalk.services.errors import (
     FieldProblem,
     InvalidRequest,
     ProblemKind,
+    ServiceError,
     parse,
 )
 from retrowalk.services.flag_cache import FlagCache, KeptRecord
@@ -90,8 +92,14 @@ from retrowalk.services.stored_once import stored_once
 from retrowalk.store import client_keys, exercise_records
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Clearance, ClinicianNote, Walker
+from retrowalk.store.models import Prescription as PrescriptionRow
 
 logger = logging.getLogger(__name__)
+
+
+REFUSED = (ServiceError, ClinicalError)
+"""What a clearance or an adjustment refuses: sent twice at once, the second copy may read the
+first's change and refuse it (:func:`~retrowalk.services.stored_once.stored_once`)."""
 
 
 def clear_walker(
@@ -105,12 +113,39 @@ def clear_walker(
     Refused (``Conflict``, with the sentence) when no restriction of that kind is active, or
     when fall risk cannot be lifted yet (no low-risk reassessment newer than what set it,
     §7.4). When a plan exists its next version carries the clearance (``clinical.clearance``).
+
+    With a ``client_key`` (every page form has one) the same clearance sent twice — a double
+    click, the browser sending the form again, two workers at once — is stored once: the
+    first comes back with ``created`` false, never "no active restriction to clear".
     """
     clearance = parse(ClearanceIn, data)
+    key = clearance.client_key
+
+    def first(tx: Session) -> ClearanceOut | None:
+        walker = staff_walker_for(tx, actor, walker_id)
+        return _clearance_under(tx, walker.id, key)
+
+    return stored_once(
+        ctx.db, key, lambda: _clear_walker(ctx, actor, walker_id, clearance), first, refused=REFUSED
+    )
+
+
+def _clearance_under(tx: Session, walker_id: int, key: str | None) -> ClearanceOut | None:
+    """The walker's clearance stored under ``key``, as a replay answers it (None: none)."""
+    row = client_keys.by_client_key(tx, Clearance, walker_id, key) if key else None
+    return clearance_out(row).model_copy(update={"created": False}) if row else None
+
+
+def _clear_walker(
+    ctx: AppContext, actor: Actor, walker_id: int, clearance: ClearanceIn
+) -> ClearanceOut:
     at = ctx.now()
     kind = clearance.scope
     with ctx.db.transaction() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
+        replay = _clearance_under(tx, walker.id, clearance.client_key)
+        if replay is not None:
+            return replay
         _, policy = policy_in(tx)
         restriction = restrictions_of(tx, walker, policy).of(kind)
         if restriction is None:
@@ -128,6 +163,7 @@ def clear_walker(
                 created_at=at,
                 scope=kind.value,
                 reason=clearance.reason,
+                client_key=clearance.client_key,
             ),
         )
         plan = repo.latest_prescription(tx, walker.id)
@@ -190,11 +226,42 @@ def adjust_prescription(
     The version's reasons say where the speed came from, in the walker's words. The audit
     entry and the version's decision keep the reason and only what changed, each as
     ``{"before": …, "after": …}`` (:func:`_adjustment_detail`).
+
+    With a ``client_key`` (every page form has one) the same change sent twice is one
+    version: the one it made comes back with ``created`` false (never "nothing to change",
+    nor a second confirmation asked for a speed already confirmed).
     """
     adjustment = parse(AdjustmentIn, data)
+    key = adjustment.client_key
+
+    def first(tx: Session) -> PrescriptionOut | None:
+        walker = staff_walker_for(tx, actor, walker_id)
+        return _version_under(tx, walker.id, key)
+
+    return stored_once(
+        ctx.db,
+        key,
+        lambda: _adjust_prescription(ctx, actor, walker_id, adjustment),
+        first,
+        refused=REFUSED,
+    )
+
+
+def _version_under(tx: Session, walker_id: int, key: str | None) -> PrescriptionOut | None:
+    """The plan version an adjustment stored under ``key``, as a replay answers it."""
+    row = client_keys.by_client_key(tx, PrescriptionRow, walker_id, key) if key else None
+    return prescription_out(row).model_copy(update={"created": False}) if row else None
+
+
+def _adjust_prescription(
+    ctx: AppContext, actor: Actor, walker_id: int, adjustment: AdjustmentIn
+) -> PrescriptionOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
+        replay = _version_under(tx, walker.id, adjustment.client_key)
+        if replay is not None:
+            return replay
         plan = repo.latest_prescription(tx, walker.id)
         if plan is None:
             raise Conflict(
@@ -230,6 +297,7 @@ def adjust_prescription(
             effective_from=local_date(at, walker.timezone),
             decision_detail=detail,
         )
+        row.client_key = adjustment.client_key  # written with the version, in its transaction
         if override is not None:
             key = "speed_above_policy" if override.code == SPEED_OVERRIDE_CODE else "speed_untested"
             detail = {**detail, key: override.message}

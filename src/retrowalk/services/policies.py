@@ -29,11 +29,14 @@ from retrowalk.services.access import (
     reachable,
     require_role,
 )
+from retrowalk.services.accounts import check_client_key
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import InvalidRequest, invalid_from
 from retrowalk.services.numbers import NumberTextError, from_typed, is_strictly, scalar_of
 from retrowalk.services.schemas import Actor, PolicyField, PolicyOut, Role
 from retrowalk.services.schemas.base import TEXT_MAX_CHARS
+from retrowalk.services.stored_once import stored_once
+from retrowalk.store import client_keys
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import ClinicPolicy, Walker
 
@@ -193,12 +196,45 @@ def changes_from_text(texts: Mapping[str, str]) -> dict[str, Any]:
     return changes
 
 
-def set_policy(ctx: AppContext, actor: Actor, changes: dict[str, Any], reason: str) -> PolicyOut:
+def set_policy(
+    ctx: AppContext,
+    actor: Actor,
+    changes: dict[str, Any],
+    reason: str,
+    *,
+    client_key: str | None = None,
+) -> PolicyOut:
     """A new policy version with ``changes`` (field → value) over the one in force (admin).
 
     Every value is checked by ``PolicyConfig`` itself (its limits, e.g. a speed step never
     above the published +10 % a week); an unknown field or a bad value is refused naming it.
+    With a ``client_key`` (the page form has one) the same change sent twice is one version:
+    the one it made comes back with ``created`` false, never "nothing to change".
     """
+    key = check_client_key(client_key)
+
+    def first(tx: Session) -> PolicyOut | None:
+        require_role(tx, actor, Role.ADMIN)
+        return _version_under(tx, actor, key)
+
+    return stored_once(
+        ctx.db,
+        key,
+        lambda: _set_policy(ctx, actor, changes, reason, key),
+        first,
+        refused=(InvalidRequest,),  # "nothing to change": this copy read the first one's version
+    )
+
+
+def _version_under(tx: Session, actor: Actor, key: str | None) -> PolicyOut | None:
+    """The policy version this administrator set under ``key``, as a replay answers it."""
+    row = client_keys.policy_by_client_key(tx, actor.account_id, key) if key else None
+    return _out(tx, row).model_copy(update={"created": False}) if row else None
+
+
+def _set_policy(
+    ctx: AppContext, actor: Actor, changes: dict[str, Any], reason: str, key: str | None
+) -> PolicyOut:
     if not isinstance(reason, str) or len(reason.strip()) < 3:
         raise InvalidRequest("reason: say why the policy changes, in a few words.", field="reason")
     if len(reason) > TEXT_MAX_CHARS:
@@ -221,6 +257,9 @@ def set_policy(ctx: AppContext, actor: Actor, changes: dict[str, Any], reason: s
     at = ctx.now()
     with ctx.db.transaction() as tx:
         require_role(tx, actor, Role.ADMIN)
+        replay = _version_under(tx, actor, key)
+        if replay is not None:
+            return replay
         version, current = policy_in(tx)
         merged = {**current.model_dump(mode="json"), **changes}
         try:
@@ -245,6 +284,7 @@ def set_policy(ctx: AppContext, actor: Actor, changes: dict[str, Any], reason: s
                 reason=reason.strip(),
                 rule_version=RULE_VERSION,
                 policy_json=new.model_dump(mode="json"),
+                client_key=key,
             ),
         )
         repo.audit(

@@ -22,10 +22,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from retrowalk.services.access import check_actor, check_id
-from retrowalk.services.accounts import LOCAL_ADMIN_EMAIL, hash_token
+from retrowalk.services.accounts import LOCAL_ADMIN_EMAIL, check_client_key, hash_token
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import account_out
-from retrowalk.services.errors import AccessDenied, InvalidRequest, NotFound
+from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotFound
 from retrowalk.services.schemas import (
     NUL_MESSAGE,
     AccountOut,
@@ -35,7 +35,9 @@ from retrowalk.services.schemas import (
     ResetLinkState,
     Role,
 )
+from retrowalk.services.stored_once import stored_once
 from retrowalk.store import account_links as links
+from retrowalk.store import client_keys
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Account, ResetLink
 
@@ -70,14 +72,61 @@ def issue_reset_link(
     account_id: int,
     *,
     valid_hours: int = RESET_VALID_HOURS,
+    client_key: str | None = None,
 ) -> ResetLinkOut:
-    """A one-time link to set ``account_id``'s password (its token is returned only now)."""
+    """A one-time link to set ``account_id``'s password (its token is returned only now).
+
+    With a ``client_key`` (every page's button has one) the same request sent twice — a
+    double click, the browser sending the form again — makes one link: the second answer is
+    the first link without its token (``token`` None, ``created`` false). A second link would
+    replace the first, already shown and perhaps already sent, without a word."""
     check_id("account_id", account_id)
     if isinstance(valid_hours, bool) or not 1 <= valid_hours <= VALID_HOURS_MAX:
         raise InvalidRequest(
             f"valid_hours: {valid_hours} is not allowed; expected 1 to {VALID_HOURS_MAX} hours.",
             field="valid_hours",
         )
+    key = check_client_key(client_key)
+
+    def first(tx: Session) -> ResetLinkOut | None:
+        account = repo.get(tx, Account, account_id)
+        if account is None:
+            return None
+        _may_issue(tx, actor, account)
+        return _link_under(tx, actor, account, key)
+
+    return stored_once(ctx.db, key, lambda: _issue(ctx, actor, account_id, valid_hours, key), first)
+
+
+def _link_under(
+    tx: Session, actor: Actor, account: Account, key: str | None
+) -> ResetLinkOut | None:
+    """The link ``actor`` made for ``account`` under ``key``, without its token (shown once,
+    when it was made); None when the key made none. A key that made a link for another
+    account is refused (``Conflict``): one key names one request, never a second account."""
+    row = client_keys.reset_link_by_client_key(tx, actor.account_id, key) if key else None
+    if row is None:
+        return None
+    if row.account_id != account.id:
+        raise Conflict(
+            "client_key: this key already made a password link for another account; "
+            "send a new key for each link."
+        )
+    return ResetLinkOut(
+        id=row.id,
+        account_id=account.id,
+        email=account.email,
+        display_name=account.display_name,
+        role=Role(account.role),
+        token=None,
+        expires_at=row.expires_at,
+        created=False,
+    )
+
+
+def _issue(
+    ctx: AppContext, actor: Actor, account_id: int, valid_hours: int, key: str | None
+) -> ResetLinkOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         account = repo.get(tx, Account, account_id)
@@ -85,6 +134,9 @@ def issue_reset_link(
             check_actor(tx, actor)
             raise NotFound(f"There is no account with id {account_id}.")
         walker_id = _may_issue(tx, actor, account)
+        replay = _link_under(tx, actor, account, key)
+        if replay is not None:
+            return replay
         for older in links.unused_reset_links(tx, account.id, at):
             older.expires_at = at  # replaced: only the newest link works
         token = secrets.token_urlsafe(32)
@@ -96,6 +148,7 @@ def issue_reset_link(
                 created_by=actor.account_id,
                 created_at=at,
                 expires_at=at + timedelta(hours=valid_hours),
+                client_key=key,
             ),
         )
         repo.audit(

@@ -12,9 +12,21 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from retrowalk.store.models import Assessment, ClinicianNote, Invitation, RedFlagReport, Screening
+from retrowalk.store.models import (
+    Assessment,
+    Clearance,
+    ClinicianNote,
+    ClinicPolicy,
+    Invitation,
+    Prescription,
+    RedFlagReport,
+    ResetLink,
+    Screening,
+)
 
-Keyed = TypeVar("Keyed", ClinicianNote, Assessment, RedFlagReport, Screening)
+Keyed = TypeVar(
+    "Keyed", ClinicianNote, Assessment, RedFlagReport, Screening, Clearance, Prescription
+)
 
 
 def by_client_key(tx: Session, model: type[Keyed], walker_id: int, client_key: str) -> Keyed | None:
@@ -27,5 +39,21 @@ def invitation_by_client_key(tx: Session, sender_id: int, client_key: str) -> In
     """The invitation this sender made under ``client_key``, or None."""
     query = select(Invitation).where(
         Invitation.clinician_id == sender_id, Invitation.client_key == client_key
+    )
+    return tx.scalar(query)
+
+
+def policy_by_client_key(tx: Session, set_by: int, client_key: str) -> ClinicPolicy | None:
+    """The policy version this administrator set under ``client_key``, or None."""
+    query = select(ClinicPolicy).where(
+        ClinicPolicy.set_by == set_by, ClinicPolicy.client_key == client_key
+    )
+    return tx.scalar(query)
+
+
+def reset_link_by_client_key(tx: Session, created_by: int, client_key: str) -> ResetLink | None:
+    """The password link this person made under ``client_key``, or None."""
+    query = select(ResetLink).where(
+        ResetLink.created_by == created_by, ResetLink.client_key == client_key
     )
     return tx.scalar(query)

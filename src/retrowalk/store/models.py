@@ -169,6 +169,7 @@ class Prescription(Base):
     __tablename__ = "prescriptions"
     __table_args__ = (
         UniqueConstraint("walker_id", "version", name="uq_prescriptions_walker_version"),
+        UniqueConstraint("walker_id", "client_key", name="uq_prescriptions_walker_client_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -198,6 +199,9 @@ class Prescription(Base):
     NULL on versions made before policies were stored)."""
     rule_version: Mapped[str] = mapped_column(String(32))
     made_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    client_key: Mapped[str | None] = mapped_column(String(64))
+    """The adjust form's (or program's) one-time key: the same change sent twice is one
+    version (NULL for a version a rule or another use case made)."""
 
 
 class WalkSession(Base):
@@ -421,6 +425,7 @@ class Clearance(Base):
             name="scope",
         ),
         Index("ix_clearances_walker_created", "walker_id", "created_at"),
+        UniqueConstraint("walker_id", "client_key", name="uq_clearances_walker_client_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -430,6 +435,8 @@ class Clearance(Base):
     scope: Mapped[str] = mapped_column(String(32))
     """The restriction kind lifted (one of ``CLEARANCE_SCOPES``)."""
     reason: Mapped[str] = mapped_column(Text)
+    client_key: Mapped[str | None] = mapped_column(String(64))
+    """The form's (or program's) one-time key: the same clearance sent twice is stored once."""
 
 
 class SetupToken(Base):
@@ -535,6 +542,9 @@ class ResetLink(Base):
     """
 
     __tablename__ = "reset_links"
+    __table_args__ = (
+        UniqueConstraint("created_by", "client_key", name="uq_reset_links_created_by_client_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(128), unique=True)
@@ -543,6 +553,9 @@ class ResetLink(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+    client_key: Mapped[str | None] = mapped_column(String(64))
+    """The button's (or program's) one-time key: pressed twice, one link is made (a second
+    would replace the first, already shown, without a word)."""
 
 
 SIGN_IN_STATE_TABLES = ("sign_ins", "sign_in_failures", "signing_keys", "reset_links")
@@ -591,6 +604,9 @@ class ClinicPolicy(Base):
     version it used. No row yet means the built-in default (version 0)."""
 
     __tablename__ = "clinic_policies"
+    __table_args__ = (
+        UniqueConstraint("set_by", "client_key", name="uq_clinic_policies_set_by_client_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, unique=True)
@@ -599,6 +615,9 @@ class ClinicPolicy(Base):
     reason: Mapped[str] = mapped_column(Text)
     rule_version: Mapped[str] = mapped_column(String(32))
     policy_json: Mapped[dict[str, Any]]
+    client_key: Mapped[str | None] = mapped_column(String(64))
+    """The policy form's (or program's) one-time key: the same change sent twice is one
+    version."""
 
 
 class WalkerExercise(Base):

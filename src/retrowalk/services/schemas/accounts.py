@@ -123,8 +123,12 @@ class ResetLinkOut(FrozenModel):
     email: str
     display_name: str
     role: Role
-    token: str
+    token: str | None
+    """The link's token, returned once; None when this ``client_key`` made the link before
+    (it was shown then, and still works; a new link needs a new key)."""
     expires_at: datetime
+    created: bool = True
+    """False when this ``client_key`` was used before: this is the first link."""
 
 
 class ResetLinkPreview(FrozenModel):

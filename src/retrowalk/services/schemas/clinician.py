@@ -58,6 +58,9 @@ class ClearanceIn(InputModel):
     ``start``), ``fall_risk`` (also ``unsupervised``; needs a low-risk reassessment first) or
     ``walking_aid``."""
     reason: Reason3
+    client_key: ClientKey | None = None
+    """A key the page (or program) makes for this one submission: sent again, nothing new is
+    stored and the first record comes back (``created`` false)."""
 
 
 class ClearanceOut(FrozenModel):
@@ -67,6 +70,8 @@ class ClearanceOut(FrozenModel):
     created_at: datetime
     scope: RestrictionKind
     reason: str
+    created: bool = True
+    """False when this ``client_key`` was stored before: this is the first clearance."""
 
 
 class AdjustmentIn(InputModel):
@@ -86,6 +91,9 @@ class AdjustmentIn(InputModel):
     confirm_speed: YesNo = False
     """The clinician means a new speed above retrowalk's own limit for this walker (RULES.md
     §7.10: the clinician may override the policy's ceiling, but not by a slip of the keys)."""
+    client_key: ClientKey | None = None
+    """A key the page (or program) makes for this one submission: sent again, nothing new is
+    stored and the version it made comes back (``created`` false)."""
 
 
 class NoteIn(InputModel):

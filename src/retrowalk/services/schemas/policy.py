@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from retrowalk.services.schemas.base import Answers, FrozenModel, InputModel, Reason3
+from retrowalk.services.schemas.base import Answers, ClientKey, FrozenModel, InputModel, Reason3
 
 
 class PolicyField(FrozenModel):
@@ -26,6 +26,8 @@ class PolicyOut(FrozenModel):
     reason: str
     rule_version: str
     fields: tuple[PolicyField, ...]
+    created: bool = True
+    """False when the change's ``client_key`` was stored before: this is the version it made."""
 
     def value(self, name: str) -> Any:
         """The value in force of the policy ``name``."""
@@ -37,3 +39,6 @@ class PolicyChangeIn(InputModel):
 
     changes: Answers
     reason: Reason3
+    client_key: ClientKey | None = None
+    """A key the page (or program) makes for this one change: sent again, nothing new is
+    stored and the version it made comes back (``created`` false)."""

@@ -78,6 +78,9 @@ class PrescriptionOut(FrozenModel):
     None: made before policies were versioned)."""
     details: dict[str, Any]
     """The clinical prescription as it was dumped (cues, warm-up...)."""
+    created: bool = True
+    """False when the adjustment's ``client_key`` was stored before: this is the version it
+    made, unchanged."""
 
 
 class TodayOut(FrozenModel):

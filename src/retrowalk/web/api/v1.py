@@ -150,7 +150,18 @@ ALREADY_STORED: dict[int | str, dict[str, Any]] = {
     200: {"description": "Already stored under this client_key: the first record, unchanged"}
 }
 
-Once = TypeVar("Once", NoteOut, AssessmentOut, ScreeningOut, RedFlagReportOut, InvitationOut)
+Once = TypeVar(
+    "Once",
+    NoteOut,
+    AssessmentOut,
+    ScreeningOut,
+    RedFlagReportOut,
+    InvitationOut,
+    ClearanceOut,
+    PrescriptionOut,
+    PolicyOut,
+    ResetLinkOut,
+)
 
 
 def _once(response: Response, saved: Once) -> Once:
@@ -398,21 +409,33 @@ def walker_flags(request: Request, actor: Clinician) -> list[WalkerFlags]:
 
 
 @router.post(
-    "/walkers/{walker_id}/clearances", tags=["clinician"], status_code=status.HTTP_201_CREATED
+    "/walkers/{walker_id}/clearances",
+    tags=["clinician"],
+    status_code=status.HTTP_201_CREATED,
+    responses=ALREADY_STORED,
 )
 def clear_walker(
-    request: Request, actor: Clinician, walker_id: WalkerId, body: ClearanceIn
+    request: Request, response: Response, actor: Clinician, walker_id: WalkerId, body: ClearanceIn
 ) -> ClearanceOut:
-    return clinician.clear_walker(web_state(request).ctx, actor, walker_id, body)
+    """Lift one restriction; the same ``client_key`` twice stores it once (200 the second
+    time, never "no active restriction")."""
+    ctx = web_state(request).ctx
+    return _once(response, clinician.clear_walker(ctx, actor, walker_id, body))
 
 
 @router.post(
-    "/walkers/{walker_id}/adjustments", tags=["clinician"], status_code=status.HTTP_201_CREATED
+    "/walkers/{walker_id}/adjustments",
+    tags=["clinician"],
+    status_code=status.HTTP_201_CREATED,
+    responses=ALREADY_STORED,
 )
 def adjust_prescription(
-    request: Request, actor: Clinician, walker_id: WalkerId, body: AdjustmentIn
+    request: Request, response: Response, actor: Clinician, walker_id: WalkerId, body: AdjustmentIn
 ) -> PrescriptionOut:
-    return clinician.adjust_prescription(web_state(request).ctx, actor, walker_id, body)
+    """Change the plan; the same ``client_key`` twice makes one version (200 the second
+    time, with that version)."""
+    ctx = web_state(request).ctx
+    return _once(response, clinician.adjust_prescription(ctx, actor, walker_id, body))
 
 
 @router.post("/walkers/{walker_id}/clinician", tags=["clinician"])
@@ -492,11 +515,18 @@ def clinic_policy(request: Request, actor: SignedIn) -> PolicyOut:
     return policies.current_policy(web_state(request).ctx, actor)
 
 
-@router.post("/policy", tags=["policy"], status_code=status.HTTP_201_CREATED)
-def set_clinic_policy(request: Request, actor: Clinician, body: PolicyChangeIn) -> PolicyOut:
+@router.post(
+    "/policy", tags=["policy"], status_code=status.HTTP_201_CREATED, responses=ALREADY_STORED
+)
+def set_clinic_policy(
+    request: Request, response: Response, actor: Clinician, body: PolicyChangeIn
+) -> PolicyOut:
     """A new policy version (administrators only): ``changes`` maps a policy name to its new
-    value, each checked against the policy's own limits; audited with the rule version."""
-    return policies.set_policy(web_state(request).ctx, actor, body.changes, body.reason)
+    value, each checked against the policy's own limits; audited with the rule version. The
+    same ``client_key`` twice makes one version (200 the second time, with that version)."""
+    ctx = web_state(request).ctx
+    saved = policies.set_policy(ctx, actor, body.changes, body.reason, client_key=body.client_key)
+    return _once(response, saved)
 
 
 @router.post(
@@ -585,13 +615,31 @@ def download_my_data(request: Request) -> dict[str, Any]:
     return my_data.my_data(web_state(request).ctx, actor)
 
 
+class ResetLinkIn(_Model):
+    client_key: ClientKey | None = None
+    """Sent again with the same key, nothing new is made: 200 with the first link, ``token``
+    null (it was returned once, and still works)."""
+
+
 @router.post(
-    "/accounts/{account_id}/reset-links", tags=["accounts"], status_code=status.HTTP_201_CREATED
+    "/accounts/{account_id}/reset-links",
+    tags=["accounts"],
+    status_code=status.HTTP_201_CREATED,
+    responses=ALREADY_STORED,
 )
-def make_reset_link(request: Request, actor: Clinician, account_id: AccountId) -> ResetLinkOut:
+def make_reset_link(
+    request: Request,
+    response: Response,
+    actor: Clinician,
+    account_id: AccountId,
+    body: ResetLinkIn | None = None,
+) -> ResetLinkOut:
     """A one-time password link (for ``/reset?token=…``; the token is returned only now) for
-    one's own walker or a clinician colleague (an administrator: any web account)."""
-    return reset_links.issue_reset_link(web_state(request).ctx, actor, account_id)
+    one's own walker or a clinician colleague (an administrator: any web account). The body
+    is optional; the same ``client_key`` twice makes one link (200 the second time)."""
+    key = body.client_key if body is not None else None
+    ctx = web_state(request).ctx
+    return _once(response, reset_links.issue_reset_link(ctx, actor, account_id, client_key=key))
 
 
 @router.get("/invitations", tags=["accounts"])

@@ -276,6 +276,15 @@ def _rerender(request: Request, walker_id: int, exc: Exception, values: dict[str
     return render(request, "clinician/walker.html", context, status_code=code)
 
 
+CLEARANCE_SAVED = "Clearance saved: the walker sees the change on their next visit."
+CLEARANCE_ALREADY_SAVED = "This clearance was already saved."
+"""The same clearance form sent again (a double click, a resend): nothing new is stored, and
+the clinician never reads "no active restriction to clear" about the one just lifted."""
+PLAN_CHANGED = "The plan was changed; the walker sees it on their next session."
+PLAN_CHANGE_ALREADY_SAVED = "This change to the plan was already saved."
+"""The same adjust form sent again: one new version, never "nothing to change"."""
+
+
 @router.post("/clinician/walkers/{walker_id}/clear")
 async def clear(request: Request, walker_id: WalkerId) -> Response:
     form = await request.form()
@@ -289,17 +298,21 @@ def _clear(request: Request, form: FormData, walker_id: WalkerId) -> Response:
     try:
         data = forms.validate(
             ClearanceIn,
-            {"scope": values["scope"] or None, "reason": values["clear_reason"]},
+            {
+                "scope": values["scope"] or None,
+                "reason": values["clear_reason"],
+                "client_key": forms.form_key(form),
+            },
             {**labels.CLINICIAN_FIELDS, "reason": labels.CLINICIAN_FIELDS["clear_reason"]},
         )
-        clinician.clear_walker(web_state(request).ctx, actor, walker_id, data)
+        saved = clinician.clear_walker(web_state(request).ctx, actor, walker_id, data)
     except forms.FormError as exc:
         if "reason" in exc.fields:
             exc.fields["clear_reason"] = exc.fields.pop("reason")
         return _rerender(request, walker_id, exc, values)
     except (ServiceError, ClinicalError) as exc:
         return _rerender(request, walker_id, exc, values)
-    flash(request, "Clearance saved: the walker sees the change on their next visit.")
+    flash(request, CLEARANCE_SAVED if saved.created else CLEARANCE_ALREADY_SAVED)
     return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
 
 
@@ -321,17 +334,18 @@ def _adjust(request: Request, form: FormData, walker_id: WalkerId) -> Response:
             {
                 **{k: v for k, v in values.items() if k != "adjust_reason"},
                 "reason": values["adjust_reason"],
+                "client_key": forms.form_key(form),
             },
             {**labels.CLINICIAN_FIELDS, "reason": labels.CLINICIAN_FIELDS["adjust_reason"]},
         )
-        clinician.adjust_prescription(web_state(request).ctx, actor, walker_id, data)
+        saved = clinician.adjust_prescription(web_state(request).ctx, actor, walker_id, data)
     except forms.FormError as exc:
         if "reason" in exc.fields:
             exc.fields["adjust_reason"] = exc.fields.pop("reason")
         return _rerender(request, walker_id, exc, values)
     except (ServiceError, ClinicalError) as exc:
         return _rerender(request, walker_id, exc, values)
-    flash(request, "The plan was changed; the walker sees it on their next session.")
+    flash(request, PLAN_CHANGED if saved.created else PLAN_CHANGE_ALREADY_SAVED)
     return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
 
 

@@ -28,6 +28,11 @@ from retrowalk.web.state import web_state
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 
+POLICY_ALREADY_SAVED = "This policy change was already saved (version {version})."
+"""The same policy form sent again (a double click, a resend): nothing new is stored, never
+"the values given are the policy in force already"."""
+
+
 def _context(actor: Actor, policy: PolicyOut, **extra: Any) -> dict[str, Any]:
     return {
         "title": "Clinic policy",
@@ -64,7 +69,13 @@ def _change(request: Request, form: FormData) -> Response:
     }
     reason = forms.text(form, "reason")
     try:
-        policy = policies.set_policy(ctx, actor, policies.changes_from_text(changed), reason)
+        policy = policies.set_policy(
+            ctx,
+            actor,
+            policies.changes_from_text(changed),
+            reason,
+            client_key=forms.form_key(form),
+        )
     except ServiceError as exc:
         values = {**{f.name: policy_text(f.value) for f in current.fields}, **typed}
         return render(
@@ -80,5 +91,8 @@ def _change(request: Request, form: FormData) -> Response:
             ),
             status_code=status_for(exc),
         )
-    flash(request, f"Policy version {policy.version} is in force from now on.")
+    if not policy.created:  # sent again: compared with the version it made, nothing "changed"
+        flash(request, POLICY_ALREADY_SAVED.format(version=policy.version))
+    else:
+        flash(request, f"Policy version {policy.version} is in force from now on.")
     return RedirectResponse("/team/policy", 303)

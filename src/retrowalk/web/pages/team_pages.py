@@ -39,6 +39,13 @@ INVITATION_ALREADY_MADE = (
 )
 """The same invitation form sent again (a double tap, a resend): nothing new is made."""
 
+PASSWORD_LINK_ALREADY_MADE = (
+    "This password link for {name} was already made: it was shown once, when it was made, "
+    "and it still works. If you did not keep it, choose “Make a password link” again."
+)
+"""The same password-link button sent again: nothing new is made (a second link would
+replace the first, which may already be on its way to the person)."""
+
 
 def reset_url(request: Request, link: ResetLinkOut) -> str:
     return str(request.url_for("reset_form").include_query_params(token=link.token))
@@ -88,6 +95,9 @@ def team_page(request: Request) -> Response:
 
 
 def _show_link(request: Request, actor: Actor, link: ResetLinkOut) -> Response:
+    if link.token is None:  # sent again: the first link stands, shown when it was made
+        flash(request, PASSWORD_LINK_ALREADY_MADE.format(name=link.display_name))
+        return RedirectResponse("/team", 303)
     return render(
         request,
         "team/team.html",
@@ -105,7 +115,9 @@ def _colleague_link(request: Request, form: FormData) -> Response:
     actor = require_clinician(request)
     try:
         account_id = _form_id(form, "account_id")
-        link = reset_links.issue_reset_link(web_state(request).ctx, actor, account_id)
+        link = reset_links.issue_reset_link(
+            web_state(request).ctx, actor, account_id, client_key=forms.form_key(form)
+        )
     except (forms.FormError, ServiceError) as exc:
         code = status_for(exc)
         return render(
@@ -118,12 +130,19 @@ def _colleague_link(request: Request, form: FormData) -> Response:
 
 
 @router.post("/clinician/walkers/{walker_id}/password-link")
-def walker_password_link(request: Request, walker_id: WalkerId) -> Response:
+async def walker_password_link(request: Request, walker_id: WalkerId) -> Response:
     """A password link for one of the clinician's own walkers (the services check whose)."""
+    form = await request.form()
+    return await run_in_threadpool(_walker_link, request, form, walker_id)
+
+
+def _walker_link(request: Request, form: FormData, walker_id: int) -> Response:
     actor = require_clinician(request)
     db = web_state(request).ctx
     walker = walkers.get_walker(db, actor, walker_id)
-    link = reset_links.issue_reset_link(db, actor, walker.account_id)
+    link = reset_links.issue_reset_link(
+        db, actor, walker.account_id, client_key=forms.form_key(form)
+    )
     return _show_link(request, actor, link)
 
 
