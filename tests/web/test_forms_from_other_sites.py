@@ -13,6 +13,7 @@ in the JSON error model. A form of retrowalk's own whose token ran out is still 
 
 from __future__ import annotations
 
+import logging
 import re
 from html import unescape
 from typing import Any
@@ -20,11 +21,13 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from fastapi.routing import iter_route_contexts
 from sqlalchemy import func, select
 
 from retrowalk.clinical.red_flags import KneeRedFlag
 from retrowalk.services import history, policies, red_flag_reports
 from retrowalk.store.models import AuditEntry
+from retrowalk.web.auth import UNSAFE_METHODS
 from tests.web.conftest import SESSION_BODY, Person, World, form_csrf, sign_in, web_admin
 from tests.web.own_world import world
 from tests.web.planned_walkers import planned, text_of
@@ -47,6 +50,10 @@ def admin(world: World) -> Person:
 def own(world: World) -> dict[str, str]:
     """What a browser sends with a form of retrowalk's own pages."""
     return {"Origin": world.url, "Sec-Fetch-Site": "same-origin"}
+
+
+def app_routes_of(world: World) -> list[Any]:
+    return [r for r in iter_route_contexts(world.app.routes) if r.path]
 
 
 def audit_rows(world: World) -> int:
@@ -228,6 +235,58 @@ def test_every_sign_of_another_site_is_refused(world: World, headers: dict[str, 
         )
     assert_refused_page(refused)
     assert len(history.walker_history(world.ctx, world.admin, walker_id).notes) == before
+
+
+def test_a_proxy_that_changes_the_address_is_named_for_the_operator(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The browser says same-origin, its Origin is the public address: a proxy rewrote the
+    Host header (or hid https). Refused, and the log says what to set."""
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    with world.client() as client:
+        sign_in(client, world.clinician_a)
+        token = form_csrf(client.get(f"/clinician/walkers/{walker_id}").text)
+        with caplog.at_level(logging.WARNING, logger="retrowalk.web.auth"):
+            refused = client.post(
+                f"/clinician/walkers/{walker_id}/note",
+                data={"csrf_token": token, "note_text": "Typed behind a proxy"},
+                headers={"Sec-Fetch-Site": "same-origin", "Origin": "https://rw.clinic.example"},
+            )
+    assert_refused_page(refused)
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert "'https://rw.clinic.example' is not http://127.0.0.1:" in said
+    assert "pass the Host header on" in said
+    assert "--forwarded-allow-ips" in said
+
+
+def test_no_route_takes_a_request_from_another_site(world: World) -> None:
+    """Every unsafe route of the app, pages and API (a new one cannot escape the check)."""
+    unsafe = sorted(
+        {
+            (method, route.path)
+            for route in app_routes_of(world)
+            for method in route.methods or ()
+            if method in UNSAFE_METHODS
+        }
+    )
+    assert len(unsafe) > 40
+    rows = audit_rows(world)
+    with world.client() as client:
+        token = sign_in(client, world.clinician_a)
+        for method, path in unsafe:
+            address = re.sub(r"\{[^}]+\}", "1", path)
+            refused = client.request(
+                method,
+                address,
+                data={"csrf_token": token},
+                headers={**FORGED, "X-CSRF-Token": token},
+            )
+            assert refused.status_code == 403, (method, path, refused.text[:300])
+            if path.startswith("/api/"):
+                assert refused.json()["detail"].startswith(REFUSED), (method, path)
+            else:
+                assert REFUSED in text_of(refused.text), (method, path)
+    assert audit_rows(world) == rows
 
 
 # --- retrowalk's own form with an out-of-date token: shown again, and it says what it does -----

@@ -22,6 +22,7 @@ stall every other request for a database round trip: that is warned about
 from __future__ import annotations
 
 import asyncio
+import logging
 import warnings
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,6 +46,8 @@ from retrowalk.web.passwords import hash_password, verify_password
 from retrowalk.web.sign_in_store import CSRF_FIELD, CSRF_HEADER, SignInState, tokens_match
 from retrowalk.web.state import web_state
 from retrowalk.web.throttle import wait_words
+
+logger = logging.getLogger(__name__)
 
 CSRF_FORM_STATE_KEY = "csrf_form"
 """The form :func:`check_csrf` read, kept for the "send again" page."""
@@ -288,9 +291,24 @@ def from_another_site(request: Request) -> bool:
 
 
 def refuse_another_site(request: Request) -> None:
-    """:class:`CrossSiteError` for an unsafe request another website's page sent."""
-    if request.method in UNSAFE_METHODS and from_another_site(request):
-        raise CrossSiteError()
+    """:class:`CrossSiteError` for an unsafe request another website's page sent.
+
+    A browser that says ``same-origin`` while its ``Origin`` is not the address retrowalk
+    sees points at a proxy that changes the ``Host`` header or hides https: that is logged
+    for the operator (the request is refused all the same)."""
+    if request.method not in UNSAFE_METHODS or not from_another_site(request):
+        return
+    if request.headers.get("sec-fetch-site", "").strip().lower() == "same-origin":
+        logger.warning(
+            "Refused %s %s: the browser says same-origin, but its Origin %r is not %s as "
+            "retrowalk sees it. Behind a proxy, pass the Host header on and name the proxy "
+            "with --forwarded-allow-ips (for X-Forwarded-Proto).",
+            request.method,
+            request.url.path,
+            request.headers.get("origin", "")[:200],
+            f"{request.url.scheme}://{request.url.netloc}",
+        )
+    raise CrossSiteError()
 
 
 async def check_csrf(request: Request) -> None:
