@@ -3,10 +3,13 @@
 Pages and the JSON API share one session (the cookie set by
 :class:`~retrowalk.web.middleware.SessionMiddleware`). Every unsafe method (POST, PUT, PATCH,
 DELETE) must carry the session's CSRF token: in the ``csrf_token`` form field for pages, in
-the ``X-CSRF-Token`` header for the API. A page form whose token is missing or out of date is
-not refused bare: the error handler shows it again with what was typed and a fresh token
-(:mod:`retrowalk.web.pages.resend`). Access to records is decided by the services; the
-checks here only say whether someone is signed in and in which role.
+the ``X-CSRF-Token`` header for the API. Before the token, the browser's own word on where
+the request comes from is checked (:func:`refuse_another_site`): a form or script of another
+website is refused outright, whatever it carries. A page form whose token is missing or out
+of date (and that comes from retrowalk itself) is not refused bare: the error handler shows
+it again with what was typed and a fresh token (:mod:`retrowalk.web.pages.resend`). Access
+to records is decided by the services; the checks here only say whether someone is signed in
+and in which role.
 
 Under ``/api/`` the middleware leaves the session unread: :func:`current_session` reads it
 where it is first needed — in the route's worker thread, with the use case, for the phone's
@@ -19,8 +22,10 @@ stall every other request for a database round trip: that is warned about
 from __future__ import annotations
 
 import asyncio
+import logging
 import warnings
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request, status
 from starlette.concurrency import run_in_threadpool
@@ -42,9 +47,16 @@ from retrowalk.web.sign_in_store import CSRF_FIELD, CSRF_HEADER, SignInState, to
 from retrowalk.web.state import web_state
 from retrowalk.web.throttle import wait_words
 
+logger = logging.getLogger(__name__)
+
 CSRF_FORM_STATE_KEY = "csrf_form"
 """The form :func:`check_csrf` read, kept for the "send again" page."""
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+OWN_FETCH_SITES = frozenset({"same-origin", "none"})
+"""``Sec-Fetch-Site`` values of a request retrowalk's own pages (or the person, typing the
+address) sent. ``same-site`` is refused too: another port or subdomain of the same site is
+another program (the sign-in cookie, ``SameSite=Lax``, still goes with its forms)."""
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class NotSignedInError(Exception):
@@ -80,6 +92,17 @@ class CsrfError(Exception):
         return (
             "The security token of this form is missing or out of date. Reload the page and "
             "try again."
+        )
+
+
+class CrossSiteError(Exception):
+    """An unsafe request sent by another website's page (403, never offered again: the person
+    did not make it, so there is nothing of theirs to keep)."""
+
+    def __str__(self) -> str:
+        return (
+            "This form came from another website, so nothing was saved. If you meant to do "
+            "this, open retrowalk yourself and do it there."
         )
 
 
@@ -225,8 +248,72 @@ async def signed_in_clinician(request: Request) -> Actor:
     return require_clinician(request)
 
 
+def _origin_of(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an ``Origin`` value; None for ``null`` or anything unreadable."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port if port is not None else DEFAULT_PORTS[scheme]
+
+
+def own_origin(request: Request) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of retrowalk as this request reached it: the ``Host`` header, and
+    the scheme uvicorn gives (``https`` from a proxy's ``X-Forwarded-Proto`` only when
+    ``retrowalk serve --forwarded-allow-ips`` names that proxy, as for the Secure cookie)."""
+    url = request.url
+    scheme = url.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not url.hostname:
+        return None
+    port = url.port if url.port is not None else DEFAULT_PORTS[scheme]
+    return scheme, url.hostname.lower(), port
+
+
+def from_another_site(request: Request) -> bool:
+    """Whether the browser says this request was sent by another website's page.
+
+    ``Sec-Fetch-Site`` (set by the browser, no page can forge it) must be ``same-origin`` or
+    ``none``; an ``Origin`` header must be retrowalk's own. A request with neither (a script,
+    the phone app, an old browser) is left to the CSRF token alone.
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site.strip().lower() not in OWN_FETCH_SITES:
+        return True
+    origin = request.headers.get("origin")
+    if origin is not None:
+        given = _origin_of(origin)
+        return given is None or given != own_origin(request)
+    return False
+
+
+def refuse_another_site(request: Request) -> None:
+    """:class:`CrossSiteError` for an unsafe request another website's page sent.
+
+    A browser that says ``same-origin`` while its ``Origin`` is not the address retrowalk
+    sees points at a proxy that changes the ``Host`` header or hides https: that is logged
+    for the operator (the request is refused all the same)."""
+    if request.method not in UNSAFE_METHODS or not from_another_site(request):
+        return
+    if request.headers.get("sec-fetch-site", "").strip().lower() == "same-origin":
+        logger.warning(
+            "Refused %s %s: the browser says same-origin, but its Origin %r is not %s as "
+            "retrowalk sees it. Behind a proxy, pass the Host header on and name the proxy "
+            "with --forwarded-allow-ips (for X-Forwarded-Proto).",
+            request.method,
+            request.url.path,
+            request.headers.get("origin", "")[:200],
+            f"{request.url.scheme}://{request.url.netloc}",
+        )
+    raise CrossSiteError()
+
+
 async def check_csrf(request: Request) -> None:
-    """Refuse an unsafe request whose CSRF token does not match the session's.
+    """Refuse an unsafe request from another website, or whose CSRF token does not match
+    the session's.
 
     The header is checked first (the API); pages send the hidden form field. Reading the
     form here is safe: Starlette caches it for the route; it is also left on the request's
@@ -234,6 +321,7 @@ async def check_csrf(request: Request) -> None:
     """
     if request.method not in UNSAFE_METHODS:
         return
+    refuse_another_site(request)  # before the body is read: another site's form is not kept
     given = request.headers.get(CSRF_HEADER)
     content_type = request.headers.get("content-type", "")
     if given is None and content_type.startswith(
@@ -252,9 +340,11 @@ async def check_csrf(request: Request) -> None:
 
 
 async def csrf_header_sent(request: Request) -> None:
-    """Refuse an unsafe API request that carries no ``X-CSRF-Token`` header at all, on the
-    event loop and before FastAPI validates its body. Whether the token matches is checked
-    with the sign-in, in the route's thread (:func:`check_csrf_here`)."""
+    """Refuse an unsafe API request from another website, or that carries no
+    ``X-CSRF-Token`` header at all, on the event loop and before FastAPI validates its body.
+    Whether the token matches is checked with the sign-in, in the route's thread
+    (:func:`check_csrf_here`)."""
+    refuse_another_site(request)
     if request.method in UNSAFE_METHODS and CSRF_HEADER not in request.headers:
         raise CsrfError()
 
@@ -262,6 +352,7 @@ async def csrf_header_sent(request: Request) -> None:
 def check_csrf_here(request: Request) -> None:
     """:func:`check_csrf` for the API, in a worker thread (it may read the sign-in): the
     ``X-CSRF-Token`` header must match the session's token."""
+    refuse_another_site(request)
     if request.method in UNSAFE_METHODS:
         _check_token(current_session(request), request.headers.get(CSRF_HEADER))
 

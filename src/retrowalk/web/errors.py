@@ -34,7 +34,13 @@ from retrowalk.services.errors import (
     problems_from,
 )
 from retrowalk.services.schemas import ID_MAX
-from retrowalk.web.auth import BadCredentialsError, CsrfError, NotSignedInError, WrongRoleError
+from retrowalk.web.auth import (
+    BadCredentialsError,
+    CrossSiteError,
+    CsrfError,
+    NotSignedInError,
+    WrongRoleError,
+)
 from retrowalk.web.password_policy import WeakPasswordError
 from retrowalk.web.throttle import RateLimitedError
 
@@ -52,7 +58,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     for code, text in (
         (400, "Bad request"),
         (401, "Not signed in"),
-        (403, "Not allowed (another person's record, wrong role, or a missing CSRF token)"),
+        (
+            403,
+            "Not allowed (another person's record, wrong role, a missing CSRF token, or a "
+            "request sent by another website's page)",
+        ),
         (404, "Not found"),
         (409, "Conflicts with what is stored"),
         (413, "The request body is too large"),
@@ -83,6 +93,7 @@ STATUS: tuple[tuple[type[BaseException], int], ...] = (
     (NotSignedInError, status.HTTP_401_UNAUTHORIZED),
     (BadCredentialsError, status.HTTP_401_UNAUTHORIZED),
     (WrongRoleError, status.HTTP_403_FORBIDDEN),
+    (CrossSiteError, status.HTTP_403_FORBIDDEN),
     (CsrfError, status.HTTP_403_FORBIDDEN),
     (HiddenRecord, status.HTTP_404_NOT_FOUND),
     (AccessDenied, status.HTTP_403_FORBIDDEN),
@@ -175,6 +186,10 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         if is_api(request):
             return _json(code, message_for(exc), headers, problems_for(exc))
+        if isinstance(exc, CrossSiteError):  # another site's form: refused, never offered again
+            from retrowalk.web.pages.resend import render_other_site_refusal
+
+            return render_other_site_refusal(request)
         if isinstance(exc, CsrfError):  # a page form is shown again, never lost
             from retrowalk.web.pages.resend import send_again_after_csrf_error
 
@@ -209,6 +224,7 @@ def install_error_handlers(app: FastAPI) -> None:
         NotSignedInError,
         BadCredentialsError,
         WrongRoleError,
+        CrossSiteError,
         CsrfError,
         RateLimitedError,
         ServiceError,
