@@ -219,7 +219,7 @@ def test_the_api_refuses_another_sites_request_in_its_error_model(
         {"Origin": "http://127.0.0.1:1"},  # an older browser: Origin only, another port
         {"Origin": "null"},  # a sandboxed frame or a file on the computer
         {"Origin": EVIL},
-        {"Sec-Fetch-Site": "same-origin", "Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://127.0.0.1:1"},
     ],
 )
 def test_every_sign_of_another_site_is_refused(world: World, headers: dict[str, str]) -> None:
@@ -237,11 +237,30 @@ def test_every_sign_of_another_site_is_refused(world: World, headers: dict[str, 
     assert len(history.walker_history(world.ctx, world.admin, walker_id).notes) == before
 
 
-def test_a_proxy_that_changes_the_address_is_named_for_the_operator(
+def test_behind_a_proxy_that_rewrites_the_host_the_clinics_own_form_is_saved(
+    world: World,
+) -> None:
+    """The browser says same-origin and its Origin is the public address a proxy rewrote
+    (or whose https it ended): the browser's own judgement decides, so the form is saved."""
+    walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
+    rows = audit_rows(world)
+    with world.client() as client:
+        sign_in(client, world.clinician_a)
+        token = form_csrf(client.get(f"/clinician/walkers/{walker_id}").text)
+        saved = client.post(
+            f"/clinician/walkers/{walker_id}/note",
+            data={"csrf_token": token, "note_text": "Typed behind a proxy"},
+            headers={"Sec-Fetch-Site": "same-origin", "Origin": "https://rw.clinic.example"},
+        )
+    assert saved.status_code == 303, saved.text
+    assert audit_rows(world) == rows + 1
+
+
+def test_an_older_browsers_foreign_origin_is_named_for_the_operator(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The browser says same-origin, its Origin is the public address: a proxy rewrote the
-    Host header (or hid https). Refused, and the log says what to set."""
+    """Origin only (no Sec-Fetch-Site), and not the address retrowalk sees: refused, and
+    the log says what to set if that address is retrowalk's own behind a proxy."""
     walker_id = world.walker_a.walker.id  # type: ignore[union-attr]
     with world.client() as client:
         sign_in(client, world.clinician_a)
@@ -250,7 +269,7 @@ def test_a_proxy_that_changes_the_address_is_named_for_the_operator(
             refused = client.post(
                 f"/clinician/walkers/{walker_id}/note",
                 data={"csrf_token": token, "note_text": "Typed behind a proxy"},
-                headers={"Sec-Fetch-Site": "same-origin", "Origin": "https://rw.clinic.example"},
+                headers={"Origin": "https://rw.clinic.example"},
             )
     assert_refused_page(refused)
     said = " ".join(r.getMessage() for r in caplog.records)

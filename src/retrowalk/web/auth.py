@@ -276,13 +276,17 @@ def own_origin(request: Request) -> tuple[str, str, int] | None:
 def from_another_site(request: Request) -> bool:
     """Whether the browser says this request was sent by another website's page.
 
-    ``Sec-Fetch-Site`` (set by the browser, no page can forge it) must be ``same-origin`` or
-    ``none``; an ``Origin`` header must be retrowalk's own. A request with neither (a script,
-    the phone app, an old browser) is left to the CSRF token alone.
+    ``Sec-Fetch-Site`` (set by the browser, no page can forge it) decides when it is sent: it
+    must be ``same-origin`` or ``none``. The browser judges it against the address it sent
+    the request to, so a proxy that rewrites the ``Host`` header or ends https does not make
+    retrowalk's own forms look foreign (the rule of Go's ``http.CrossOriginProtection``).
+    Without it (an older browser) an ``Origin`` header must be retrowalk's own address as
+    this request reached it. A request with neither (a script, the phone app, a very old
+    browser) is left to the CSRF token alone.
     """
     site = request.headers.get("sec-fetch-site")
-    if site is not None and site.strip().lower() not in OWN_FETCH_SITES:
-        return True
+    if site is not None:
+        return site.strip().lower() not in OWN_FETCH_SITES
     origin = request.headers.get("origin")
     if origin is not None:
         given = _origin_of(origin)
@@ -293,16 +297,16 @@ def from_another_site(request: Request) -> bool:
 def refuse_another_site(request: Request) -> None:
     """:class:`CrossSiteError` for an unsafe request another website's page sent.
 
-    A browser that says ``same-origin`` while its ``Origin`` is not the address retrowalk
-    sees points at a proxy that changes the ``Host`` header or hides https: that is logged
-    for the operator (the request is refused all the same)."""
+    An older browser's form (``Origin`` only) refused because its ``Origin`` is not the
+    address retrowalk sees may point at a proxy that changes the ``Host`` header or hides
+    https: that is logged for the operator."""
     if request.method not in UNSAFE_METHODS or not from_another_site(request):
         return
-    if request.headers.get("sec-fetch-site", "").strip().lower() == "same-origin":
+    if "sec-fetch-site" not in request.headers:
         logger.warning(
-            "Refused %s %s: the browser says same-origin, but its Origin %r is not %s as "
-            "retrowalk sees it. Behind a proxy, pass the Host header on and name the proxy "
-            "with --forwarded-allow-ips (for X-Forwarded-Proto).",
+            "Refused %s %s: its Origin %r is not %s as retrowalk sees it. If that is "
+            "retrowalk's own address behind a proxy, pass the Host header on and name the "
+            "proxy with --forwarded-allow-ips (for X-Forwarded-Proto).",
             request.method,
             request.url.path,
             request.headers.get("origin", "")[:200],
