@@ -12,7 +12,9 @@ was computed at:
   ``record_version`` (raised by every audited change of the record, in its transaction, see
   ``repositories.audit``), the number of policy versions and the walker's profile with the id
   of this copy of the database (a restore renews it). None of it depends on the date: only a
-  recorded clearance lifts a restriction. Kept for ``restrictions_ttl_s`` (an hour).
+  recorded clearance lifts a restriction. Kept for ``restrictions_ttl_s`` (an hour). With it,
+  once made, the restrictions as the list shows them (:class:`ShownRestrictions`), under the
+  names of whoever recorded them.
 - **the flags** (:class:`~retrowalk.services.schemas.WalkerFlags`: the record plus what
   the date and the last two weeks say — missed sessions, a pain flare, a reassessment due),
   under the same stamp and the walker's local date, for ``ttl_s`` (five minutes).
