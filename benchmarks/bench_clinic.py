@@ -12,16 +12,27 @@ flags kept from the load before while their record is unchanged, ``services.flag
 prepared in the background by the server's ``services.list_keeper``), on a new day (the
 records kept, the date's part computed) and cold (every walker computed, as after a restart
 before the keeper's first run).
+
+``RETROWALK_BENCH_CLINIC_AGAINST=/path/to/other/src`` measures instead the list's service call
+(``clinician.walker_flags``) of that tree against this one, alternately in one process on the
+same 1,000 walkers (:func:`compare_trees`): on a shared, loaded machine two runs minutes apart
+differ by more than a change does, so what is reported is each round's ratio, in CPU time
+of the calling thread (on PostgreSQL the server's own work is left out of it, so the wall
+time is given too).
 """
 
 from __future__ import annotations
 
+import gc
+import importlib
 import os
 import statistics
+import sys
 import time
 import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, event, func, insert, select, text
@@ -43,6 +54,9 @@ from retrowalk.store.models import Base
 
 SIZES = (10, 100, 1_000)
 REPEATS = int(os.environ.get("RETROWALK_BENCH_CLINIC_REPEATS", "5"))
+AGAINST = os.environ.get("RETROWALK_BENCH_CLINIC_AGAINST", "")
+ROUNDS = 4
+"""Rounds of :func:`compare_trees` (each tree measured once a round, in alternating order)."""
 RECORD_TABLES = (
     "screenings",
     "assessments",
@@ -295,7 +309,94 @@ def _run(name: str, url: str) -> dict[tuple[str, int], tuple[float, int]]:
     return results
 
 
+def _clinic(url: str, size: int) -> Actor:
+    """A clinic of ``size`` copies of the template walker, all one clinician's."""
+    ctx = build_context(url)
+    admin = accounts.ensure_local_admin(ctx)
+    out = accounts.create_account(
+        ctx,
+        admin,
+        AccountIn(email="dr@example.org", display_name="Dr Bench", role=Role.CLINICIAN),
+    )
+    dr = Actor(account_id=out.id, role=Role.CLINICIAN)
+    _clone(ctx, _template(ctx, dr), size - 1, 1)
+    if ctx.db.backend == "postgresql":
+        with ctx.db.transaction() as tx:
+            tx.execute(text("ANALYZE"))
+    ctx.db.dispose()
+    return dr
+
+
+def _load_tree(src: str) -> Any:
+    """``retrowalk.services.clinician`` imported afresh from the tree at ``src`` (every
+    ``retrowalk`` module forgotten first)."""
+    for name in [m for m in sys.modules if m == "retrowalk" or m.startswith("retrowalk.")]:
+        del sys.modules[name]
+    sys.path.insert(0, src)
+    try:
+        importlib.invalidate_caches()
+        module = importlib.import_module("retrowalk.services.clinician")
+    finally:
+        sys.path.remove(src)
+    if not str(module.__file__).startswith(src):
+        raise RuntimeError(f"{module.__file__} is not from {src}")
+    return module
+
+
+STATES = ("kept", "new day", "cold")
+
+
+def compare_trees(name: str, url: str, trees: dict[str, str], size: int = 1_000) -> None:
+    """The list's service call of each tree (``{label: src folder}``) on one clinic of
+    ``size`` walkers, in turns in this process: for each state, the fastest of ``REPEATS``
+    calls in each round, in CPU time of this thread and wall time, and each round's ratio
+    of the first tree to the second."""
+    dr = _clinic(url, size)
+    found: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    labels = list(trees)
+    for round_ in range(ROUNDS):
+        for label in labels if round_ % 2 == 0 else labels[::-1]:
+            module = _load_tree(trees[label])
+            context = importlib.import_module("retrowalk.services.context")
+            schemas = importlib.import_module("retrowalk.services.schemas")
+            ctx = context.build_context(url, migrate=False)
+            actor = schemas.Actor(account_id=dr.account_id, role=schemas.Role.CLINICIAN)
+            module.walker_flags(ctx, actor)
+            gc.collect()
+            gc.freeze()  # as ``retrowalk serve`` does once the app is built
+            forget = {"kept": lambda: None, "new day": ctx.flag_cache.flags.clear}
+            for state in STATES:
+                times = []
+                for _ in range(REPEATS):
+                    forget.get(state, ctx.flag_cache.clear)()
+                    cpu, wall = time.thread_time(), time.perf_counter()
+                    module.walker_flags(ctx, actor)
+                    times.append((time.thread_time() - cpu, time.perf_counter() - wall))
+                found.setdefault((label, state), []).append(min(times))
+            gc.unfreeze()
+            ctx.db.dispose()
+    first, second = labels
+    for state in STATES:
+        a, b = found[(first, state)], found[(second, state)]
+        ratios = [x[0] / y[0] for x, y in zip(a, b, strict=True)]
+        print(
+            f"{name:10s} {state:8s} {size:,} walkers: CPU {first} "
+            f"{statistics.median(x[0] for x in a) * 1e3:6.1f} ms, {second} "
+            f"{statistics.median(y[0] for y in b) * 1e3:6.1f} ms (wall "
+            f"{statistics.median(x[1] for x in a) * 1e3:.0f} / "
+            f"{statistics.median(y[1] for y in b) * 1e3:.0f} ms); {first}/{second} by round "
+            + " ".join(f"{r:.2f}" for r in ratios)
+            + f", median {statistics.median(ratios):.2f}",
+            flush=True,
+        )
+
+
 def main() -> None:
+    if AGAINST:
+        here = str(Path(__file__).resolve().parents[1] / "src")
+        trees = {"other": str(Path(AGAINST).resolve()), "this": here}
+        on_each_database(lambda name, url: compare_trees(name, url, trees), "clinic-compare.sqlite")
+        return
     on_each_database(_run, "clinic.sqlite")
 
 

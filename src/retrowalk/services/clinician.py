@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
@@ -56,13 +57,14 @@ from retrowalk.services.errors import (
     ServiceError,
     parse,
 )
-from retrowalk.services.flag_cache import FlagCache, KeptRecord
+from retrowalk.services.flag_cache import FlagCache, KeptRecord, Stamp
 from retrowalk.services.plans import clinical_prescription, measured_speeds, store_prescription
 from retrowalk.services.policies import policy_in, policy_timeline
 from retrowalk.services.restrictions import (
     UNREADABLE_ERRORS,
     _Names,
     active_out,
+    plain_rows,
     restrictions_of,
     walker_records,
 )
@@ -521,20 +523,26 @@ def _cached_flags(
     # The policy the records are read under is the timeline's newest, from the same read: on
     # PostgreSQL two statements could see a change between them (found in review).
     policy = timeline.current if timeline.versions else policy
-    days = {zone: local_date(at, zone) for zone in {p.timezone for p in profiles}}
-    record_stamps = {p.id: (p.record_version, len(timeline.versions), tuple(p)) for p in profiles}
-    stamps = {p.id: (*record_stamps[p.id], days[p.timezone]) for p in profiles}
+    # Each profile row's columns read once (a row's attribute costs ten times an index).
+    walkers = [(p.id, p.record_version, p.timezone, tuple(p)) for p in profiles]
+    order = [walker_id for walker_id, _, _, _ in walkers]
+    days = {zone: local_date(at, zone) for zone in {zone for _, _, zone, _ in walkers}}
+    versions = len(timeline.versions)
+    record_stamps: dict[int, Stamp] = {}
+    stamps: dict[int, Stamp] = {}
     kept: dict[int, WalkerFlags] = {}
-    for profile in profiles:
-        flags = cache.flags.get(profile.id, stamps[profile.id])
+    for walker_id, version, zone, whole in walkers:
+        record_stamps[walker_id] = (version, versions, whole)
+        stamps[walker_id] = (version, versions, whole, days[zone])
+        flags = cache.flags.get(walker_id, stamps[walker_id])
         if flags is not None:
-            kept[profile.id] = flags
+            kept[walker_id] = flags
     recorders = repo.accounts_by_id(tx, {i for f in kept.values() for i, _ in _recorders(f)})
     names = {i: account.display_name for i, account in recorders.items()}
     for walker_id, flags in list(kept.items()):
         if any(names.get(i) != name for i, name in _recorders(flags)):
             del kept[walker_id]
-    missing = [p.id for p in profiles if p.id not in kept]
+    missing = [walker_id for walker_id in order if walker_id not in kept]
     if missing:
         records: dict[int, KeptRecord] = {}
         for walker_id in missing:
@@ -553,7 +561,7 @@ def _cached_flags(
             kept[flags.walker.id] = flags
             if Flag.RECORD_UNREADABLE not in flags.flags and flags.walker.id in stamps:
                 cache.flags.put(flags.walker.id, stamps[flags.walker.id], flags)
-    return [kept[p.id] for p in profiles if p.id in kept]
+    return [kept[walker_id] for walker_id in order if walker_id in kept]
 
 
 def _recorders(flags: WalkerFlags) -> list[tuple[int, str | None]]:
@@ -604,6 +612,67 @@ def _records(
     return found
 
 
+class WindowSession(NamedTuple):
+    """A session of the flag windows (``repositories.FLAG_SESSION_COLUMNS``, in order), as
+    a plain tuple (:func:`~retrowalk.services.restrictions.plain_rows`: the flags read each
+    session several times, and a column row's attribute costs ten times an index)."""
+
+    id: int
+    walker_id: int
+    local_date: date
+    pain_before_nprs: int
+    pain_peak_nprs: int
+    supervised: bool
+    planned_supervised: bool | None
+    surface: str
+    planned_surface: str | None
+    duration_min: float
+    speed_m_s: float | None
+    distance_m: float | None
+    planned_duration_min: float | None
+    planned_speed_m_s: float | None
+    walked_against: list[Any] | None
+
+
+class MorningReport(NamedTuple):
+    """A session's morning pain report (``repositories.checkins_of_sessions_in_window``)."""
+
+    session_id: int
+    pain_nprs: int | None
+    usual_pain_nprs: float | None
+
+
+@dataclass
+class _ListRules:
+    """What the policy says for every walker of one list, worked out once per list rather
+    than once per walker or per session (the windows; whether a surface pair left the safe
+    surfaces, kept per pair as :func:`off_safe_surface` answers it)."""
+
+    policy: PolicyConfig
+    flag_window: timedelta
+    missed_window: timedelta
+    off_safe: dict[tuple[str, str | None], bool]
+
+    @classmethod
+    def of(cls, policy: PolicyConfig) -> _ListRules:
+        return cls(
+            policy=policy,
+            flag_window=timedelta(days=policy.flag_window_days - 1),
+            missed_window=timedelta(days=policy.missed_sessions_window_days - 1),
+            off_safe={},
+        )
+
+    def off_safe_surface(self, walk: WindowSession) -> bool:
+        """:func:`off_safe_surface` of this session's surfaces (asked once per pair)."""
+        pair = (walk.surface, walk.planned_surface)
+        found = self.off_safe.get(pair)
+        if found is None:
+            found = self.off_safe[pair] = off_safe_surface(
+                walk.surface, walk.planned_surface, self.policy
+            )
+        return found
+
+
 def _flags(
     tx: Session,
     records: Sequence[KeptRecord],
@@ -616,20 +685,28 @@ def _flags(
     if not records:
         return []
     ids = [r.walker.id for r in records]
-    today = {r.walker.id: local_date(at, r.walker.timezone) for r in records}
-    window = timedelta(days=policy.flag_window_days - 1)
+    days = {zone: local_date(at, zone) for zone in {r.walker.timezone for r in records}}
+    today = {r.walker.id: days[r.walker.timezone] for r in records}
+    rules = _ListRules.of(policy)
+    window = rules.flag_window
     # The sessions of the flag window, and of the missed-sessions window if it is longer
     # (both are policy): each flag reads its own window of them.
     reach = timedelta(days=max(policy.flag_window_days, policy.missed_sessions_window_days) - 1)
     since, until = min(today.values()) - reach, max(today.values())
-    recent: dict[int, list[Row[Any]]] = defaultdict(list)
-    for walk in repo.sessions_in_window(tx, ids, since, until):
-        if today[walk.walker_id] - reach <= walk.local_date <= today[walk.walker_id]:
+    recent: dict[int, list[WindowSession]] = defaultdict(list)
+    reached = {day: day - reach for day in days.values()}
+    for walk in plain_rows(repo.sessions_in_window(tx, ids, since, until), WindowSession):
+        day = today[walk.walker_id]
+        if reached[day] <= walk.local_date <= day:
             recent[walk.walker_id].append(walk)
-    logged: dict[int, list[Row[Any]]] = defaultdict(list)
-    for walk in repo.sessions_logged_after(tx, ids, at - timedelta(days=policy.flag_window_days)):
+    logged: dict[int, list[WindowSession]] = defaultdict(list)
+    for walk in plain_rows(
+        repo.sessions_logged_after(tx, ids, at - timedelta(days=policy.flag_window_days)),
+        WindowSession,
+    ):
         logged[walk.walker_id].append(walk)
-    by_session = repo.checkins_of_sessions_in_window(tx, ids, since, until)
+    mornings = repo.checkins_of_sessions_in_window(tx, ids, since, until)
+    by_session = {m.session_id: m for m in plain_rows(list(mornings.values()), MorningReport)}
     unasked = repo.red_flags_unasked_by_walker(tx, ids)
     painful: dict[int, list[Row[Any]]] = defaultdict(list)
     for tick in exercise_records.painful_exercises_in_window(
@@ -649,12 +726,12 @@ def _flags(
                     record,
                     record.restrictions,
                     today[walker_id],
-                    recent[walker_id],
-                    logged[walker_id],
+                    recent.get(walker_id, []),
+                    logged.get(walker_id, []),
                     by_session,
-                    painful[walker_id],
-                    policy,
-                    active_out(tx, record.restrictions, names),
+                    painful.get(walker_id, []),
+                    rules,
+                    _shown(tx, record, record.restrictions, names),
                     unasked.get(walker_id),
                 )
             )
@@ -673,19 +750,34 @@ def _flags(
     return found
 
 
+def _shown(
+    tx: Session, record: KeptRecord, restrictions: Restrictions, names: _Names
+) -> tuple[RestrictionOut, ...]:
+    """The active restrictions as the list shows them: those made for this kept record under
+    the same recorders' names (:class:`~retrowalk.services.flag_cache.ShownRestrictions`),
+    else made now and kept with it."""
+    recorders = tuple(names(t.recorded_by) for r in restrictions.active for t in r.triggers)
+    shown = record.shown.get(recorders)
+    if shown is None:
+        shown = active_out(tx, restrictions, names)
+        record.shown.put(recorders, shown)
+    return shown
+
+
 def _walker_flags(
     summary: KeptRecord,
     restrictions: Restrictions,
     today: date,
-    recent: list[Row[Any]],
-    logged: list[Row[Any]],
-    by_session: dict[int, Row[Any]],
+    recent: list[WindowSession],
+    logged: list[WindowSession],
+    by_session: dict[int, MorningReport],
     painful: list[Row[Any]],
-    policy: PolicyConfig,
+    rules: _ListRules,
     restrictions_shown: tuple[RestrictionOut, ...],
     red_flags_unasked: date | None = None,
 ) -> WalkerFlags:
     """One walker's flags from what was read for everyone (no query here)."""
+    policy = rules.policy
     flags: list[Flag] = []
     details: list[str] = []
     plan = summary.plan
@@ -695,17 +787,17 @@ def _walker_flags(
     elif plan is None and not restrictions.of(RestrictionKind.RED_FLAG):
         flags.append(Flag.NO_PLAN)
         details.append(NO_PLAN_DETAIL if summary.last_assessed_on is None else NO_PLAN_TESTED)
-    for restriction in restrictions.active:
+    for restriction, shown in zip(restrictions.active, restrictions_shown, strict=True):
+        # ``shown.clinician_summary`` is the restriction's own (``restriction_out``), made once
         flags.append(FLAG_OF_RESTRICTION[restriction.kind])
-        details.append(f"{FOR_THE_CLINICIAN[restriction.kind]}: {restriction.clinician_summary}")
+        details.append(f"{FOR_THE_CLINICIAN[restriction.kind]}: {shown.clinician_summary}")
     if red_flags_unasked is not None:
         flags.append(Flag.RED_FLAGS_UNASKED)
         details.append(RED_FLAGS_UNASKED_DETAIL.format(day=spoken_date(red_flags_unasked)))
     outside = [
         s
         for s in logged
-        if s.planned_supervised
-        and (not s.supervised or off_safe_surface(s.surface, s.planned_surface, policy))
+        if s.planned_supervised and (not s.supervised or rules.off_safe_surface(s))
     ]
     if outside:
         last_one = outside[-1]
@@ -717,7 +809,7 @@ def _walker_flags(
             f"last {policy.flag_window_days} days)."
         )
     _against_and_above_plan(logged, policy, flags, details)
-    flag_window_start = today - timedelta(days=policy.flag_window_days - 1)
+    flag_window_start = today - rules.flag_window
     in_flag_window = [s for s in recent if s.local_date >= flag_window_start]
     flare = [s for s in in_flag_window if s.pain_peak_nprs > PAIN_ACCEPTABLE_MAX_NPRS]
     if flare or painful:
@@ -740,12 +832,11 @@ def _walker_flags(
             f"{last.local_date} ({exercise or last.exercise_key}, {last.pain_nprs}/{NPRS_MAX}"
             f"{more})."
         )
-    up = [
-        (s, by_session[s.id])
-        for s in in_flag_window
-        if s.id in by_session
-        and (by_session[s.id].pain_nprs or 0) > _usual(by_session[s.id].usual_pain_nprs, s)
-    ]
+    up: list[tuple[WindowSession, MorningReport]] = []
+    for s in in_flag_window:
+        report = by_session.get(s.id)
+        if report is not None and (report.pain_nprs or 0) > _usual(report.usual_pain_nprs, s):
+            up.append((s, report))
     if up:
         s, c = up[-1]
         flags.append(Flag.MORNING_PAIN_UP)
@@ -756,17 +847,17 @@ def _walker_flags(
     if plan is not None and not restrictions.blocks_sessions:
         start = summary.first_plan_from if summary.first_plan_from is not None else today
         missed_window_days = policy.missed_sessions_window_days
-        window_start = today - timedelta(days=missed_window_days - 1)
+        window_start = today - rules.missed_window
         planned_in_window = plan.sessions_per_week * missed_window_days / 7
+        done_lately = [s for s in recent if s.local_date >= window_start]
         if start <= window_start:
-            done = len([s for s in recent if s.local_date >= window_start])
+            done = len(done_lately)
             if done < planned_in_window:
                 flags.append(Flag.MISSED_SESSIONS)
                 details.append(
                     f"{done} sessions in the last {missed_window_days} days; "
                     f"{plan.sessions_per_week} a week are prescribed (flag: retrowalk policy)."
                 )
-        done_lately = [s for s in recent if s.local_date >= window_start]
         if len(done_lately) > planned_in_window:
             days = len({s.local_date for s in done_lately})
             flags.append(Flag.MORE_SESSIONS_THAN_PLANNED)
@@ -790,12 +881,14 @@ def _walker_flags(
 
 
 def _against_and_above_plan(
-    logged: list[Row[Any]], policy: PolicyConfig, flags: list[Flag], details: list[str]
+    logged: list[WindowSession], policy: PolicyConfig, flags: list[Flag], details: list[str]
 ) -> None:
     """The flags of sessions (logged in the flag window) walked while a restriction stopped
     every session, with the restriction named, and of sessions well above their plan
     (**policy**), labelled as such."""
-    against = [(s, stored_against(s.walked_against)) for s in logged]
+    # A session with nothing stored against a restriction (NULL or an empty list, nearly
+    # all of them) is none: ``stored_against`` of it is empty, so it is not asked.
+    against = [(s, stored_against(s.walked_against)) for s in logged if s.walked_against]
     against = [(s, kinds) for s, kinds in against if kinds]
     if against:
         last, kinds = against[-1]
@@ -808,19 +901,22 @@ def _against_and_above_plan(
                 more=_in_window(len(against), policy),
             )
         )
-    above: list[tuple[Row[Any], float | None]] = []
+    above: list[tuple[WindowSession, float | None, float]] = []
     for s in logged:
+        planned = s.planned_duration_min
+        if planned is None:
+            continue  # no plan to be above (``above_plan`` says nothing of it)
         speed = walked_speed_m_s(s.speed_m_s, s.distance_m, s.duration_min)
-        if above_plan(s.duration_min, speed, s.planned_duration_min, s.planned_speed_m_s, policy):
-            above.append((s, speed))
+        if above_plan(s.duration_min, speed, planned, s.planned_speed_m_s, policy):
+            above.append((s, speed, planned))
     if above:
-        last, speed = above[-1]
+        last, speed, planned = above[-1]
         flags.append(Flag.ABOVE_PLAN)
         details.append(
             ABOVE_PLAN_DETAIL.format(
                 day=spoken_date(last.local_date),
                 done=load_words(last.duration_min, speed),
-                planned=load_words(last.planned_duration_min, last.planned_speed_m_s),
+                planned=load_words(planned, last.planned_speed_m_s),
                 more=_in_window(len(above), policy),
                 extra=policy.above_plan_extra_min,
                 fraction=policy.above_plan_speed_fraction,
@@ -835,7 +931,7 @@ def _in_window(count: int, policy: PolicyConfig) -> str:
     return f"; {count} such sessions in the last {policy.flag_window_days} days"
 
 
-def _usual(usual_pain_nprs: float | None, walk: Row[Any]) -> float:
+def _usual(usual_pain_nprs: float | None, walk: WindowSession) -> float:
     """The usual level a report was compared with (the pain before, for older reports)."""
     return usual_pain_nprs if usual_pain_nprs is not None else float(walk.pain_before_nprs)
 

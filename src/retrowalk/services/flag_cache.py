@@ -12,7 +12,9 @@ was computed at:
   ``record_version`` (raised by every audited change of the record, in its transaction, see
   ``repositories.audit``), the number of policy versions and the walker's profile with the id
   of this copy of the database (a restore renews it). None of it depends on the date: only a
-  recorded clearance lifts a restriction. Kept for ``restrictions_ttl_s`` (an hour).
+  recorded clearance lifts a restriction. Kept for ``restrictions_ttl_s`` (an hour). With it,
+  once made, the restrictions as the list shows them (:class:`ShownRestrictions`), under the
+  names of whoever recorded them.
 - **the flags** (:class:`~retrowalk.services.schemas.WalkerFlags`: the record plus what
   the date and the last two weeks say — missed sessions, a pain flare, a reassessment due),
   under the same stamp and the walker's local date, for ``ttl_s`` (five minutes).
@@ -39,12 +41,12 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, TypeVar
 
 from retrowalk.clinical.restriction_models import Restrictions
-from retrowalk.services.schemas import WalkerFlags, WalkerOut
+from retrowalk.services.schemas import RestrictionOut, WalkerFlags, WalkerOut
 from retrowalk.store.repositories import PlanSummary
 
 V = TypeVar("V")
@@ -55,6 +57,29 @@ For the restrictions: (the walker's record version, the number of policy version
 list shows of the walker — ``repositories.PROFILE_COLUMNS`` — with the id of this copy of the
 database, which a restore renews: it puts older version numbers back). For the flags the same
 with the walker's local date."""
+
+
+RecorderNames = tuple[str | None, ...]
+"""The names of whoever recorded each trigger of the active restrictions, in order."""
+
+
+class ShownRestrictions:
+    """The output models of a kept record's active restrictions, under the names of whoever
+    recorded them: they are made from the restrictions and those names alone, so while
+    both are the same the models made once are those a new day would make again (building
+    them was a tenth of a new day's list). A renamed recorder makes them again."""
+
+    def __init__(self) -> None:
+        self._kept: tuple[RecorderNames, tuple[RestrictionOut, ...]] | None = None
+
+    def get(self, names: RecorderNames) -> tuple[RestrictionOut, ...] | None:
+        """The models made under exactly these names, or None."""
+        kept = self._kept
+        return kept[1] if kept is not None and kept[0] == names else None
+
+    def put(self, names: RecorderNames, shown: tuple[RestrictionOut, ...]) -> None:
+        """Keep the models made under these names (replacing what was kept)."""
+        self._kept = (names, shown)  # one assignment: a reader sees the old pair or the new
 
 
 @dataclass(frozen=True)
@@ -71,6 +96,8 @@ class KeptRecord:
     """Whether any screening is stored (an unscreened walker is flagged, never "fine")."""
     restrictions: Restrictions | None
     """The active restrictions; None when the record could not be read (never kept)."""
+    shown: ShownRestrictions = field(default_factory=ShownRestrictions, compare=False)
+    """The active restrictions as the list shows them, once made (a new day reuses them)."""
 
 
 @dataclass(frozen=True)

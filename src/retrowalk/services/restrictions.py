@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from datetime import date, datetime
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
@@ -170,16 +170,112 @@ UNREADABLE_ERRORS = (ValueError, OverflowError, KeyError, TypeError)
 """What a stored record the rules cannot read raises (a pydantic error is a ValueError)."""
 
 
+T = TypeVar("T", bound=tuple[Any, ...])
+
+
+def plain_rows(rows: Sequence[Row[Any]], kind: type[T]) -> list[T]:
+    """``rows`` as plain named tuples of ``kind``, whose fields must be the rows' columns in
+    order (a RuntimeError otherwise: a query's columns changed without the tuple).
+
+    Why: a column row's attribute (``row.local_date``) goes through SQLAlchemy's Python-level
+    ``Row.__getattr__``, about ten times an index; the list reads a thousand walkers' rows,
+    each several times. The values are the very objects the row holds: nothing is converted,
+    so what the rules read is exactly what they read from the row."""
+    if not rows:
+        return []
+    fields: tuple[str, ...] = getattr(kind, "_fields", ())
+    if tuple(rows[0]._fields) != fields:
+        raise RuntimeError(
+            f"{kind.__name__} has the fields {fields}, the rows {tuple(rows[0]._fields)}"
+        )
+    make = kind._make  # type: ignore[attr-defined]
+    return [make(row) for row in rows]
+
+
+class ScreeningRow(NamedTuple):
+    """``repositories.FACT_COLUMNS["screening"]`` and ``seq``."""
+
+    id: int
+    walker_id: int
+    created_at: datetime
+    recorded_by: int | None
+    answers_json: dict[str, Any]
+    seq: int | None
+
+
+class AssessmentRow(NamedTuple):
+    """``repositories.FACT_COLUMNS["assessment"]`` and ``seq``."""
+
+    id: int
+    walker_id: int
+    created_at: datetime
+    recorded_by: int | None
+    kind: str
+    answers_json: dict[str, Any]
+    seq: int | None
+
+
+class SessionRow(NamedTuple):
+    """``repositories.FACT_COLUMNS["session"]`` and ``seq``."""
+
+    id: int
+    walker_id: int
+    logged_at: datetime
+    recorded_by: int | None
+    local_date: date
+    adverse_events: list[Any]
+    supervised: bool
+    seq: int | None
+
+
+class CheckinRow(NamedTuple):
+    """``repositories.FACT_COLUMNS["checkin"]`` and ``seq``."""
+
+    id: int
+    walker_id: int
+    created_at: datetime
+    recorded_by: int | None
+    local_date: date
+    pain_nprs: int | None
+    usual_pain_nprs: float | None
+    red_flags: list[Any] | None
+    seq: int | None
+
+
+class RedFlagReportRow(NamedTuple):
+    """``repositories.FACT_COLUMNS["red_flag_report"]`` and ``seq``."""
+
+    id: int
+    walker_id: int
+    created_at: datetime
+    recorded_by: int | None
+    local_date: date
+    red_flags: list[Any]
+    seq: int | None
+
+
+class ClearanceRow(NamedTuple):
+    """``repositories.FACT_COLUMNS["clearance"]`` and ``seq``."""
+
+    id: int
+    walker_id: int
+    created_at: datetime
+    cleared_by: int | None
+    scope: str
+    reason: str
+    seq: int | None
+
+
 @dataclass
 class _Rows:
-    """One walker's fact rows (``repositories.FACT_COLUMNS`` and ``seq``)."""
+    """One walker's fact rows (``repositories.FACT_COLUMNS`` and ``seq``, as plain tuples)."""
 
-    screenings: list[Row[Any]] = field(default_factory=list)
-    assessments: list[Row[Any]] = field(default_factory=list)
-    sessions: list[Row[Any]] = field(default_factory=list)
-    checkins: list[Row[Any]] = field(default_factory=list)
-    red_flag_reports: list[Row[Any]] = field(default_factory=list)
-    clearances: list[Row[Any]] = field(default_factory=list)
+    screenings: list[ScreeningRow] = field(default_factory=list)
+    assessments: list[AssessmentRow] = field(default_factory=list)
+    sessions: list[SessionRow] = field(default_factory=list)
+    checkins: list[CheckinRow] = field(default_factory=list)
+    red_flag_reports: list[RedFlagReportRow] = field(default_factory=list)
+    clearances: list[ClearanceRow] = field(default_factory=list)
 
 
 def walker_records(
@@ -201,18 +297,19 @@ def walker_records(
     if not ids:
         return {}
     rows: dict[int, _Rows] = defaultdict(_Rows)
-    for row in repo.screenings_recorded(tx, ids):
-        rows[row.walker_id].screenings.append(row)
-    for row in repo.assessments_recorded(tx, ids):
-        rows[row.walker_id].assessments.append(row)
-    for row in repo.adverse_sessions_recorded(tx, ids):
-        rows[row.walker_id].sessions.append(row)
-    for row in repo.checkins_that_may_restrict(tx, ids, lowest_rest_day_pain_nprs(policy)):
-        rows[row.walker_id].checkins.append(row)
-    for row in repo.red_flag_reports_recorded(tx, ids):
-        rows[row.walker_id].red_flag_reports.append(row)
-    for row in repo.clearances_recorded(tx, ids):
-        rows[row.walker_id].clearances.append(row)
+    for screening in plain_rows(repo.screenings_recorded(tx, ids), ScreeningRow):
+        rows[screening.walker_id].screenings.append(screening)
+    for assessment in plain_rows(repo.assessments_recorded(tx, ids), AssessmentRow):
+        rows[assessment.walker_id].assessments.append(assessment)
+    for walk in plain_rows(repo.adverse_sessions_recorded(tx, ids), SessionRow):
+        rows[walk.walker_id].sessions.append(walk)
+    pain_from = lowest_rest_day_pain_nprs(policy)
+    for checkin in plain_rows(repo.checkins_that_may_restrict(tx, ids, pain_from), CheckinRow):
+        rows[checkin.walker_id].checkins.append(checkin)
+    for report in plain_rows(repo.red_flag_reports_recorded(tx, ids), RedFlagReportRow):
+        rows[report.walker_id].red_flag_reports.append(report)
+    for clearance in plain_rows(repo.clearances_recorded(tx, ids), ClearanceRow):
+        rows[clearance.walker_id].clearances.append(clearance)
     found: dict[int, WalkerRecord | Exception] = {}
     for walker in walkers:
         try:
@@ -222,7 +319,19 @@ def walker_records(
     return found
 
 
+def _red_flags(stored: list[Any] | None) -> frozenset[KneeRedFlag]:
+    """A check-in's stored red flags (NULL or none: empty; an unknown value raises: the record
+    cannot be read). Nearly every check-in has none: those make no generator."""
+    return frozenset(KneeRedFlag(f) for f in stored) if stored else frozenset()
+
+
 def _record(walker: Walker, rows: _Rows, policy: PolicyConfig) -> WalkerRecord:
+    """One walker's facts from their rows. Every fact is still validated into its clinical
+    model: the rows are our own, validated when stored, but a stored answer may be of an
+    older format (a screening without the 2026-12 questions, a JSON 15 for 15.0 s) or changed
+    by hand, and the validation is what reads the first and refuses the second (the walker's
+    record is then unreadable, never guessed). ``model_construct`` would skip both, and is
+    no faster here (pydantic 2: building without validation is Python, validating is Rust)."""
     order = {row.id: row.seq for row in rows.assessments}
     history = fall_risk_history(walker, rows.assessments, policy)
     return WalkerRecord(
@@ -268,7 +377,7 @@ def _record(walker: Walker, rows: _Rows, policy: PolicyConfig) -> WalkerRecord:
                 local_date=row.local_date,
                 pain_nprs=row.pain_nprs,
                 usual_pain_nprs=row.usual_pain_nprs,
-                red_flags=frozenset(KneeRedFlag(f) for f in row.red_flags or ()),
+                red_flags=_red_flags(row.red_flags),
             )
             for row in rows.checkins
         ),
