@@ -322,3 +322,28 @@ def _decision_detail(ctx: AppContext, walker_id: int) -> object:
         row = repo.latest_prescription(tx, walker_id)
         assert row is not None
         return row.decision_json
+
+
+@pytest.mark.parametrize("held", [False, True])
+def test_the_adjustments_answer_words_supervision_as_the_plan_does(
+    ctx: AppContext, held: bool
+) -> None:
+    """The clinician's adjustment answered ``plan_supervision: null`` and no supervision
+    words, while the plan read back said "the first 2 sessions" (or, under fall risk, every
+    session): an app showing the answer showed no supervision at all. Its replay too."""
+    admin = accounts.ensure_local_admin(ctx)
+    dr = make_clinician(ctx, admin, "dr@example.org")
+    walker = high_fall_risk_walker(ctx, dr) if held else planned_walker(ctx, dr)
+    at = ctx.at(T0 + LATER)
+    change = {"duration_min": 12, "reason": "A little longer", "client_key": "adj-words"}
+    answer = clinician.adjust_prescription(at, dr, walker.id, change)
+    again = clinician.adjust_prescription(at, dr, walker.id, change)
+    plan = plans.current_prescription(at, dr, walker.id)
+    assert plan is not None
+    assert answer.plan_supervision is not None
+    assert answer.supervision_words
+    for field in ("supervision", "plan_supervision", "supervision_words", "supervision_held_by"):
+        assert getattr(answer, field) == getattr(plan, field), field
+        assert getattr(again, field) == getattr(plan, field), field
+    assert again.created is False
+    assert (answer.supervision == "every_session") is held

@@ -47,7 +47,7 @@ from retrowalk.clinical.surfaces import Surface, describe_surfaces
 from retrowalk.services.access import check_actor, staff_walker_for, walker_name
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
-from retrowalk.services.convert import clearance_out, note_out, prescription_out, walker_out
+from retrowalk.services.convert import clearance_out, note_out, walker_out
 from retrowalk.services.errors import (
     AccessDenied,
     Conflict,
@@ -58,7 +58,12 @@ from retrowalk.services.errors import (
     parse,
 )
 from retrowalk.services.flag_cache import FlagCache, KeptRecord, Stamp
-from retrowalk.services.plans import clinical_prescription, measured_speeds, store_prescription
+from retrowalk.services.plans import (
+    clinical_prescription,
+    measured_speeds,
+    plan_as_held,
+    store_prescription,
+)
 from retrowalk.services.policies import policy_in, policy_timeline
 from retrowalk.services.restrictions import (
     UNREADABLE_ERRORS,
@@ -238,7 +243,7 @@ def adjust_prescription(
 
     def first(tx: Session) -> PrescriptionOut | None:
         walker = staff_walker_for(tx, actor, walker_id)
-        return _version_under(tx, walker.id, key)
+        return _version_under(tx, walker, key)
 
     return stored_once(
         ctx.db,
@@ -249,10 +254,14 @@ def adjust_prescription(
     )
 
 
-def _version_under(tx: Session, walker_id: int, key: str | None) -> PrescriptionOut | None:
-    """The plan version an adjustment stored under ``key``, as a replay answers it."""
-    row = client_keys.by_client_key(tx, PrescriptionRow, walker_id, key) if key else None
-    return prescription_out(row).model_copy(update={"created": False}) if row else None
+def _version_under(tx: Session, walker: Walker, key: str | None) -> PrescriptionOut | None:
+    """The plan version an adjustment stored under ``key``, as a replay answers it (as it
+    holds now, like the first answer)."""
+    row = client_keys.by_client_key(tx, PrescriptionRow, walker.id, key) if key else None
+    if row is None:
+        return None
+    held = plan_as_held(row, restrictions_of(tx, walker, policy_in(tx)[1]))
+    return held.model_copy(update={"created": False})
 
 
 def _adjust_prescription(
@@ -261,7 +270,7 @@ def _adjust_prescription(
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
-        replay = _version_under(tx, walker.id, adjustment.client_key)
+        replay = _version_under(tx, walker, adjustment.client_key)
         if replay is not None:
             return replay
         plan = repo.latest_prescription(tx, walker.id)
@@ -270,8 +279,9 @@ def _adjust_prescription(
                 f"{walker_name(tx, walker)} has no plan to adjust yet: make the plan first."
             )
         _, policy = policy_in(tx)
+        restrictions = restrictions_of(tx, walker, policy)  # a plan's change changes none
         if adjustment.surface is not None:
-            _surface_held(restrictions_of(tx, walker, policy), adjustment.surface)
+            _surface_held(restrictions, adjustment.surface)
         current = clinical_prescription(plan)
         updated = clinician_adjust(
             current,
@@ -314,7 +324,8 @@ def _adjust_prescription(
             walker_id=walker.id,
             detail=detail,
         )
-        return prescription_out(row)
+        # as every other answer words a plan: its supervision read with the restrictions
+        return plan_as_held(row, restrictions)
 
 
 SURFACE_HELD = (

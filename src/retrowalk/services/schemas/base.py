@@ -181,11 +181,27 @@ class Actor(FrozenModel):
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+EMAIL_LOCAL_MAX = 64
+EMAIL_MAX = 254
+"""The longest part before the ``@`` and the longest address mail can be sent to (RFC 5321
+limits the local part to 64 octets and a path to 256, so an address to 254)."""
+
+
 def normalise_email(value: str) -> str:
-    """Lower-cased, trimmed email; ValueError when it is not one."""
+    """Lower-cased, trimmed email; ValueError when it is not one (an address no mail server
+    takes — a 300-character name before the ``@`` — is refused too: an invitation sent
+    there never arrives)."""
     value = refuse_nul(value).strip().lower()
     if not _EMAIL.match(value):
         raise ValueError("must be an email address like name@example.org")
+    local = value.rsplit("@", 1)[0]
+    if len(local.encode("utf-8")) > EMAIL_LOCAL_MAX:
+        raise ValueError(
+            f"the part before the @ has {len(local):,} characters; an email address has "
+            f"at most {EMAIL_LOCAL_MAX}"
+        )
+    if len(value.encode("utf-8")) > EMAIL_MAX:
+        raise ValueError(f"has {len(value):,} characters; an email address has at most {EMAIL_MAX}")
     return value
 
 
