@@ -155,3 +155,33 @@ def test_a_treadmill_speed_out_of_range_in_km_h_is_said_in_km_h(world: World) ->
     assert "in km/h, a number from 0.04 to 10.8" in error_summary(refused.text)
     assert 'value="40"' in refused.text
     assert history.walker_history(world.ctx, person.actor, person.walker.id).assessments == ()
+
+
+def test_the_plans_speed_in_km_h_typed_as_m_s_is_asked_about_not_stored(world: World) -> None:
+    """Her plan reads "0.5 m/s (1.8 km/h)"; her treadmill shows 1.8, typed with the unit left
+    on m/s: that was stored as 1.8 m/s (6.5 km/h) and flagged far above her plan. Now the
+    form asks about the unit and stores nothing; in km/h, or at a speed near her plan, it
+    is stored."""
+    person = new_walker_with_plan(world)
+    assert person.walker is not None
+    with world.client() as client:
+        sign_in(client, person)
+        today = client.get(f"/api/v1/walkers/{person.walker.id}/today").json()
+        plan_m_s = today["prescription"]["speed_m_s"]
+        typed = f"{plan_m_s * 3.6:.1f}"
+        form = client.get("/log")
+        asked = client.post(
+            "/log", data={"csrf_token": form_csrf(form.text), **_log(typed, "m_s", "unit-1")}
+        )
+        assert asked.status_code == 422, asked.text
+        said = error_summary(asked.text)
+        assert f"you typed {float(typed):g} m/s" in said
+        assert "choose km/h" in said
+        assert f'value="{typed}"' in asked.text  # her number stays in the box
+        assert history.walker_history(world.ctx, person.actor, person.walker.id).sessions == ()
+        saved = client.post(
+            "/log", data={"csrf_token": form_csrf(form.text), **_log(typed, "km_h", "unit-2")}
+        )
+        assert saved.status_code == 200, saved.text
+    (session,) = history.walker_history(world.ctx, person.actor, person.walker.id).sessions
+    assert session.speed_m_s == pytest.approx(float(typed) / 3.6)

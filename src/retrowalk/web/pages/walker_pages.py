@@ -41,9 +41,11 @@ from retrowalk.services import (
     session_recordings,
     sessions,
 )
+from retrowalk.services.context import AppContext
 from retrowalk.services.errors import CheckinAlreadyGiven, NotReadyToWalk, ServiceError
 from retrowalk.services.numbers import NumberTextError, decimal_number
 from retrowalk.services.schemas import (
+    Actor,
     AssessmentIn,
     CheckinIn,
     HistoryOut,
@@ -570,6 +572,39 @@ def _validate_log(data: dict[str, Any]) -> SessionIn:
     return session_in
 
 
+KM_H_LIKELY_MIN = 1.5
+"""A speed in m/s is checked for a km/h number only above this many times the plan's."""
+KM_H_MATCH = 0.1
+"""... and when it is within this fraction of the plan's speed in km/h."""
+
+
+def _not_km_h_typed_as_m_s(
+    ctx: AppContext, actor: Actor, walker_id: int, data: dict[str, Any], session_in: SessionIn
+) -> None:
+    """Refuse, asking about the unit, a speed typed in m/s that is the plan's speed in km/h.
+
+    Her plan reads "0.75 m/s (2.7 km/h)" and her treadmill shows 2.7: typed with the unit
+    left on m/s, that was stored as 2.7 m/s — 9.7 km/h, and flagged to her clinician as far
+    above her plan. A form check of the unit, not a clinical rule: nobody walks backward at
+    more than one and a half times her plan and at exactly its number in km/h by chance."""
+    typed = session_in.speed_m_s
+    if typed is None or (data.get("speed_unit") or "m_s") != "m_s":
+        return
+    plan = plans.todays_prescription(ctx, actor, walker_id).prescription
+    if plan is None or typed <= KM_H_LIKELY_MIN * plan.speed_m_s:
+        return
+    plan_km_h = plan.speed_m_s * KM_H_PER_M_S
+    if abs(typed - plan_km_h) <= KM_H_MATCH * plan_km_h:
+        problem = {
+            "speed_m_s": (
+                f"You typed {typed:g} m/s, but your plan's speed is {plan.speed_m_s:.2f} m/s, "
+                f"which a treadmill shows as {plan_km_h:.1f} km/h. If {typed:g} is what your "
+                "treadmill showed, choose km/h next to the speed and send again."
+            )
+        }
+        raise forms.FormError(forms.summary(problem, labels.LOG_FIELDS), problem)
+
+
 def _walked(duration_min: str | None) -> bool:
     """Some backward walking was done (a number above 0 in the minutes box)."""
     try:
@@ -619,6 +654,7 @@ def _log_submit(request: Request, form: FormData) -> Response:
             problem = {"another_today": "Please choose Yes or No."}
             raise forms.FormError(forms.summary(problem, labels.ANOTHER_TODAY_FIELD), problem)
         session_in = _validate_log(data)
+        _not_km_h_typed_as_m_s(db, actor, walker_id, data, session_in)
         saved = sessions.log_session(db, actor, walker_id, session_in)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
         today = plans.todays_prescription(db, actor, walker_id)
