@@ -31,7 +31,7 @@ from retrowalk.services.context import AppContext
 from retrowalk.services.errors import InvalidRequest, invalid_from
 from retrowalk.services.numbers import NumberTextError, from_typed, is_strictly, scalar_of
 from retrowalk.services.schemas import Actor, PolicyField, PolicyOut, Role
-from retrowalk.services.schemas.base import TEXT_MAX_CHARS
+from retrowalk.services.schemas.base import REASON_MIN_LETTERS, TEXT_MAX_CHARS, says_why
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import ClinicPolicy, Walker
 
@@ -171,8 +171,12 @@ def set_policy(ctx: AppContext, actor: Actor, changes: dict[str, Any], reason: s
     Every value is checked by ``PolicyConfig`` itself (its limits, e.g. a speed step never
     above the published +10 % a week); an unknown field or a bad value is refused naming it.
     """
-    if not isinstance(reason, str) or len(reason.strip()) < 3:
-        raise InvalidRequest("reason: say why the policy changes, in a few words.", field="reason")
+    if not isinstance(reason, str) or not says_why(reason):
+        raise InvalidRequest(
+            f"reason: say why the policy changes, in a few words (at least "
+            f"{REASON_MIN_LETTERS} letters, not only spaces, dots or other marks).",
+            field="reason",
+        )
     if len(reason) > TEXT_MAX_CHARS:
         raise InvalidRequest(
             f"reason: {len(reason):,} characters; at most {TEXT_MAX_CHARS:,} characters.",
