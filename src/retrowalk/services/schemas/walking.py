@@ -173,7 +173,7 @@ class SessionIn(InputModel):
             if self.completed and not self.adverse_events:
                 raise ValueError(
                     "duration_min: may be 0 only for a session stopped before any backward "
-                    "walking: report the adverse event or mark the session not completed"
+                    "walking: say what went wrong, or that the session was stopped early"
                 )
             if self.distance_m:
                 raise ValueError(

@@ -565,9 +565,29 @@ def _validate_log(data: dict[str, Any]) -> SessionIn:
         errors["speed_m_s"] = SPEED_NEEDED
     else:
         errors.update(speed_problems)
+    if "duration_min" in errors and _nothing_to_report(data):
+        errors["duration_min"] = ZERO_MINUTES_ON_THE_FORM
     if errors:
         raise forms.FormError(forms.summary(errors, labels.LOG_FIELDS), errors)
     return session_in
+
+
+ZERO_MINUTES_ON_THE_FORM = (
+    "0 is only for a session stopped before any backward walking: tick what went wrong "
+    "above, or write the minutes you walked."
+)
+"""The 0-minute rule in the log form's own words: the model's "say that the session was
+stopped early" names what only the timer's stop button sends (found by the outside-in test:
+"mark the session not completed", and the form had no such control)."""
+
+
+def _nothing_to_report(data: dict[str, Any]) -> bool:
+    """0 minutes, nothing ticked as gone wrong, and not sent by the stop button."""
+    try:
+        zero = data["duration_min"] is not None and decimal_number(data["duration_min"]) == 0
+    except NumberTextError:
+        return False
+    return zero and bool(data["completed"]) and not data["adverse_events"]
 
 
 def _walked(duration_min: str | None) -> bool:
