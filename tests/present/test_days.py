@@ -17,7 +17,9 @@ from retrowalk.present.days import (
     date_words,
     moment_words,
     next_session_words,
+    opening_words,
 )
+from retrowalk.services.pending_checkins import hour_words
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "retrowalk" / "web" / "templates"
 TUESDAY = date(2026, 12, 1)
@@ -48,12 +50,26 @@ def test_the_next_session_after_its_usual_time_is_when_she_is_ready() -> None:
     assert next_session_words(later, TUESDAY, ten, True) == "tomorrow (Wednesday), about 10:00"
 
 
-def test_a_late_logs_check_in_says_why_it_opens_that_day() -> None:
-    words = checkin_opens_words(date(2026, 11, 29), date(2026, 12, 2), TUESDAY)
+def test_a_late_logs_check_in_says_why_it_opens_that_day_and_from_what_hour() -> None:
+    six = datetime(2026, 12, 2, 6, 0, tzinfo=ZoneInfo("Australia/Brisbane"))
+    words = checkin_opens_words(date(2026, 11, 29), six, TUESDAY, late=True)
     assert "You logged your session of Sunday 29 November on a later day" in words
-    assert "tomorrow (Wednesday) in the morning" in words
-    same_day = checkin_opens_words(TUESDAY, date(2026, 12, 2), TUESDAY)
-    assert "for your session of today, it opens tomorrow (Wednesday) in the morning" in same_day
+    assert "tomorrow (Wednesday), from 6 in the morning" in words
+    same_day = checkin_opens_words(TUESDAY, six, TUESDAY, late=False)
+    assert "for your session of today, it opens tomorrow (Wednesday), from 6 in the morning" in (
+        same_day
+    )
+
+
+def test_the_hour_a_check_in_opens_reads_as_a_walker_says_it() -> None:
+    assert hour_words(time(6, 0)) == "6 in the morning"
+    assert hour_words(time(7, 50)) == "7:50 in the morning"
+    assert hour_words(time(12, 0)) == "12 noon"
+    assert hour_words(time(14, 5)) == "2:05 in the afternoon"
+    assert hour_words(time(19, 0)) == "7 in the evening"
+    assert hour_words(time(0, 30)) == "12:30 at night"
+    brisbane = datetime(2026, 12, 3, 6, 0, tzinfo=ZoneInfo("Australia/Brisbane"))
+    assert opening_words(brisbane, date(2026, 12, 3)) == "today, from 6 in the morning"
 
 
 @given(

@@ -191,7 +191,9 @@ def test_a_walker_cannot_clear_and_a_clearance_lifts_only_its_kind(
     )
     assert kinds(ctx, admin, walker) == {"red_flag"}
     with pytest.raises(Conflict, match="no active restriction"):
-        clinician.clear_walker(ctx, admin, walker.id, {"scope": "rest_day", "reason": "x x"})
+        clinician.clear_walker(
+            ctx, admin, walker.id, {"scope": "rest_day", "reason": "No rest day"}
+        )
 
 
 # --- §7.2: repeated tests never reset a plan ----------------------------------------------------
@@ -688,7 +690,7 @@ def test_a_record_entered_later_with_an_earlier_time_is_not_lifted_by_an_earlier
             "pain_nprs": 2,
             "stiffness_nprs": 2,
             "new_red_flags": ["calf_pain_swelling_warmth"],
-            "at": (T0 + DAY + timedelta(hours=20)).isoformat(),
+            "at": (T0 + DAY + timedelta(hours=22)).isoformat(),  # 07:00, the next morning
         },
     )
     assert "red_flag" in {r.kind for r in late.restrictions}

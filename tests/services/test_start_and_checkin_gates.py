@@ -79,8 +79,10 @@ def test_same_day_checkin_is_refused_and_nothing_is_stored(ctx: AppContext) -> N
 @pytest.mark.parametrize(
     ("timezone", "performed_at", "checkin_at", "accepted"),
     [
-        # Auckland (UTC+13 in January): 22:00 on the 5th, then 01:00 on the 6th: next morning.
-        ("Pacific/Auckland", datetime(2026, 1, 5, 9, tzinfo=UTC), timedelta(hours=3), True),
+        # Auckland (UTC+13 in January): 22:00 on the 5th, then 07:00 on the 6th: next morning;
+        # 01:00 on the 6th is the next date but not yet the morning (policy: from 6 o'clock).
+        ("Pacific/Auckland", datetime(2026, 1, 5, 9, tzinfo=UTC), timedelta(hours=9), True),
+        ("Pacific/Auckland", datetime(2026, 1, 5, 9, tzinfo=UTC), timedelta(hours=3), False),
         # Los Angeles (UTC-8): 09:00 on the 5th, then 18:00 the same local day (UTC: the 6th).
         ("America/Los_Angeles", datetime(2026, 1, 5, 17, tzinfo=UTC), timedelta(hours=9), False),
         # Los Angeles: 22:00 on the 4th, then noon on the 5th (UTC: the same date, the 5th).

@@ -23,6 +23,7 @@ import httpx
 import pytest
 import uvicorn
 
+from retrowalk.clinical.policy import DEFAULT_POLICY
 from retrowalk.services import (
     accounts,
     assessments,
@@ -198,6 +199,14 @@ CLEARED_SCREENING = {
 BASELINE = {"backward_walk_3m_s": 4.0, "tug_s": 9.0, "chair_stand_count": 14, "tandem_stance_s": 10}
 
 
+def a_day_ago(now: datetime) -> datetime:
+    """A session time (a walker on UTC) whose next-morning check-in is open at ``now``: a day
+    back, or, before the check-in's opening hour (6 in the morning, a policy), two days back,
+    so a test run at night finds the report open as it does by day."""
+    days = 2 if now.hour < DEFAULT_POLICY.checkin_opens_hour_local else 1
+    return now - timedelta(days=days)
+
+
 def give_history(ctx: AppContext, person: Person) -> int:
     """Screen, test, plan, one session yesterday and this morning's check-in; the session id.
 
@@ -206,7 +215,7 @@ def give_history(ctx: AppContext, person: Person) -> int:
     """
     assert person.walker is not None
     walker_id = person.walker.id
-    yesterday = datetime.now(UTC) - timedelta(days=1)
+    yesterday = a_day_ago(datetime.now(UTC))
     before = ctx.at(yesterday - timedelta(hours=1))
     screening.screen_walker(before, person.actor, walker_id, CLEARED_SCREENING)
     assessments.record_assessment(before, person.actor, walker_id, BASELINE)

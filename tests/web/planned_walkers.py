@@ -18,6 +18,7 @@ from tests.web.conftest import (
     SESSION_BODY,
     Person,
     World,
+    a_day_ago,
     invite_walker,
 )
 
@@ -43,7 +44,7 @@ def planned(world: World, *, walked_yesterday: bool = False) -> Person:
     assessments.record_assessment(before, person.actor, person.walker.id, BASELINE)
     plans.make_plan(before, person.actor, person.walker.id)
     if walked_yesterday:
-        yesterday = now - timedelta(days=1)
+        yesterday = a_day_ago(now)
         sessions.log_session(
             world.ctx.at(yesterday),
             person.actor,

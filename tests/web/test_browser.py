@@ -352,14 +352,14 @@ def test_a_red_flag_stays_when_the_screening_is_answered_again_without_it(
     page.goto(f"{world.url}/onboarding/screening")
     answer_screening(page, red_flag="calf_pain_swelling_warmth")
     page.click("button:has-text('Save my answers')")
-    assert "see a doctor first" in page.inner_text("main")
+    assert "a warning sign (red flag) stops it" in page.inner_text("main")
     assert page.locator("a:has-text('Go on to the baseline tests')").count() == 0
 
     page.goto(f"{world.url}/onboarding/screening")
     answer_screening(page)  # the same questions, now with nothing wrong
     page.click("button:has-text('Save my answers')")
     main = page.inner_text("main")
-    assert "see a doctor first" in main
+    assert "a warning sign (red flag) stops it" in main
     assert "Your answers this time name no warning sign, but an earlier one" in main
     assert "new answers cannot remove it. Only your clinician can clear it" in main
     assert "You can go on to the baseline tests" not in main  # never both at once

@@ -39,6 +39,9 @@ POLICY_DAYS_MAX: Final[int] = 90
 """Typing-error limit for a number of days in the policy (**policy**)."""
 POLICY_WEEKS_MAX: Final[int] = 104
 """Typing-error limit for a number of weeks in the policy (**policy**)."""
+POLICY_CHECKIN_HOURS_MAX: Final[int] = 18
+"""The most hours after a session a clinic may make its morning check-in wait (**policy**):
+with more, a session in the afternoon could not be reported the next morning."""
 
 
 class PolicyConfig(BaseModel):
@@ -310,6 +313,28 @@ class PolicyConfig(BaseModel):
             "at most this many days back, and never ahead; the server's clock says when a "
             "check-in happened. Clinicians, the terminal and imports may give any time in the "
             "years 2000–2100 (entering a paper diary)."
+        ),
+    )
+    checkin_opens_hour_local: int = Field(
+        default=6,
+        ge=0,
+        le=11,
+        description=(
+            "Policy (RULES §3, the next-morning report): a session's morning check-in opens "
+            "on the day after it, from this hour on the walker's own clock (6: 6 in the "
+            "morning). The pain-monitoring model asks how the knee is the morning after; no "
+            "study sets an hour: this is retrowalk's choice, not a study finding."
+        ),
+    )
+    checkin_min_hours_after_session: int = Field(
+        default=8,
+        ge=0,
+        le=POLICY_CHECKIN_HOURS_MAX,
+        description=(
+            "Policy (RULES §3, the next-morning report): the morning check-in opens no sooner "
+            "than this many hours after the session was walked, so a session late in the "
+            "evening is followed by a night's rest before its report, not by minutes. No "
+            "study sets the hours: this is retrowalk's choice, not a study finding."
         ),
     )
     reassessment_interval_weeks: int = Field(

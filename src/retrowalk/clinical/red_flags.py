@@ -83,14 +83,16 @@ _EMERGENCY_NOW: Final[str] = (
 
 _SEE_DOCTOR_TODAY: Final[str] = (
     "See a doctor today (your GP or an urgent care service) and show them this answer; do "
-    "not start or continue backward walking until they have seen you."
+    "not start or continue backward walking until your clinician has lifted this stop."
 )
 
 
 _SEE_DOCTOR_SOON: Final[str] = (
     "Book an appointment with your doctor soon and show them this answer; do not start "
-    "backward walking until they have seen you."
+    "backward walking until your clinician has lifted this stop."
 )
+"""A doctor's visit does not lift the stop by itself: only the clinician's recorded clearance
+does (RULES.md §7.1), so the action says who (found by the outside-in test of the words)."""
 
 
 RED_FLAGS: Final[Mapping[KneeRedFlag, RedFlagInfo]] = {
@@ -194,8 +196,8 @@ RED_FLAGS: Final[Mapping[KneeRedFlag, RedFlagInfo]] = {
         statement="My knee has given way (buckled) under me",
         urgency=RedFlagUrgency.SOON,
         action=(
-            "Do not walk backward again until your clinician or a doctor has checked your "
-            "knee: contact them soon and tell them it gave way."
+            "Contact your clinician soon and tell them your knee gave way; do not walk "
+            "backward again until they have checked your knee and lifted this stop."
         ),
         sources=RED_FLAG_SOURCES,
     ),

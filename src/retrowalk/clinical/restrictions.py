@@ -184,6 +184,39 @@ def _red_flag_triggers(record: WalkerRecord) -> list[Trigger]:
     return found
 
 
+def _not_known(missing: str, redone: bool) -> Reason:
+    """Why fall risk is not known; once the walker has done the whole battery again (``redone``),
+    that the new tests wait for the clinician's review, never "not done" (found by the
+    outside-in test: the redone tests still read "not done" on today and the clinician's list).
+    """
+    if redone:
+        return Reason(
+            code="restriction.fall_risk.not_known",
+            message=(
+                "Your earlier tests left your fall risk not known (part of them was skipped). "
+                "You have done the tests again since: the new results wait for your "
+                "clinician's review, and every session stays supervised until your clinician "
+                "clears it (retrowalk policy)."
+            ),
+            clinician_message=(
+                f"Fall risk not known at an earlier assessment ({missing} missing then). The "
+                "walker has done the whole battery since: the new results wait for your review "
+                "and a clearance; until then every session is supervised (retrowalk policy)."
+            ),
+            sources=STEADI_QUESTION_SOURCES,
+            policy=True,
+        )
+    return Reason(
+        code="restriction.fall_risk.not_known",
+        message=(
+            f"Fall risk not known: {missing} not done, and a skipped test never counts as "
+            "normal; every session is supervised as for a high risk (retrowalk policy)."
+        ),
+        sources=STEADI_QUESTION_SOURCES,
+        policy=True,
+    )
+
+
 def _fall_risk_triggers(record: WalkerRecord) -> list[Trigger]:
     found: list[Trigger] = []
     for a in record.assessments:
@@ -193,19 +226,11 @@ def _fall_risk_triggers(record: WalkerRecord) -> list[Trigger]:
         if risk.level is FallRiskLevel.HIGH:
             why = [r for r in risk.reasons if r.code.startswith("fall_risk.") and _fired(r)]
         else:
-            missing = " and ".join(risk.missing) or "part of the tests"
-            why = [
-                Reason(
-                    code="restriction.fall_risk.not_known",
-                    message=(
-                        f"Fall risk not known: {missing} not done, and a skipped test never "
-                        "counts as normal; every session is supervised as for a high risk "
-                        "(retrowalk policy)."
-                    ),
-                    sources=STEADI_QUESTION_SOURCES,
-                    policy=True,
-                )
-            ]
+            redone = any(
+                b.at > a.at and b.fall_risk is not None and not b.fall_risk.missing
+                for b in record.assessments
+            )
+            why = [_not_known(" and ".join(risk.missing) or "part of the tests", redone)]
         found.append(
             _trigger(
                 a,

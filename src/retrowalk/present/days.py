@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from retrowalk.clinical.reasons import spoken_date
+from retrowalk.services.pending_checkins import hour_words
 
 
 def day_words(day: date, today: date) -> str:
@@ -34,19 +35,26 @@ def next_session_words(day: date, today: date, usual: time, usual_time_passed: b
     return f"{day_words(day, today)}, about {usual.strftime('%H:%M')}"
 
 
-def checkin_opens_words(walked_on: date, opens_on: date, today: date) -> str:
-    """Why a session's morning check-in is not open yet, with the day it opens (found by the
-    outside-in test: a late log's refusal gave a date and no reason)."""
-    opens = f"{day_words(opens_on, today)} in the morning"
-    if opens_on > walked_on + timedelta(days=1):
+def opening_words(opens: datetime, today: date) -> str:
+    """When a morning check-in opens, on the walker's clock (``opens`` carries her offset):
+    ``today, from 6 in the morning``, ``tomorrow (Wednesday), from 6 in the morning``."""
+    return f"{day_words(opens.date(), today)}, from {hour_words(opens.time())}"
+
+
+def checkin_opens_words(walked_on: date, opens: datetime, today: date, *, late: bool) -> str:
+    """Why a session's morning check-in is not open yet, with when it opens (found by the
+    outside-in test: a late log's refusal gave a date and no reason; a report was taken
+    minutes after midnight). ``late``: the walker logged the session on a later day."""
+    when = opening_words(opens, today)
+    if late:
         return (
             "A check-in is about how your knee feels the morning after a session. You logged "
             f"your session of {spoken_date(walked_on)} on a later day, so its check-in opens "
-            f"the morning after you logged it: {opens}."
+            f"the morning after you logged it: {when}."
         )
     return (
-        "A check-in is about how your knee feels the morning after a session: for your "
-        f"session of {day_words(walked_on, today)}, it opens {opens}."
+        "A check-in is about how your knee feels the morning after a session, after a night's "
+        f"rest: for your session of {day_words(walked_on, today)}, it opens {when}."
     )
 
 

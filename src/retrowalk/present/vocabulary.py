@@ -239,7 +239,8 @@ SCREENING_OUTCOMES = Vocabulary(
         ),
         ScreeningOutcome.STOP_AND_REFER: (
             "stop and refer",
-            "Please do not start backward walking: see a doctor first.",
+            "Please do not start backward walking: a warning sign (red flag) stops it. Get the "
+            "care it asks for, and only your clinician can lift the stop.",
         ),
     },
 )
@@ -250,7 +251,8 @@ TODAY_STATUSES = Vocabulary(
         TodayStatus.NEEDS_SCREENING: ("safety questions first", "Answer the safety questions."),
         TodayStatus.STOPPED: (
             "stopped: red flag",
-            "No backward walking: please see a doctor first.",
+            "No backward walking: a warning sign (red flag) stops it. Get the care it asks "
+            "for, and only your clinician can lift the stop.",
         ),
         TodayStatus.WAITING_FOR_REVIEW: (
             "waiting for review",

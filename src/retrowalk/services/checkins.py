@@ -41,7 +41,11 @@ from retrowalk.services.errors import (
     NotFound,
     parse,
 )
-from retrowalk.services.pending_checkins import checkin_opens_on, unreported_session
+from retrowalk.services.pending_checkins import (
+    checkin_not_open_message,
+    checkin_opens_at,
+    unreported_session,
+)
 from retrowalk.services.plans import clinical_prescription, decision_detail, store_prescription
 from retrowalk.services.policies import policy_in
 from retrowalk.services.red_flag_reports import RedFlagsKeptWithoutCheckin, report_red_flags
@@ -332,15 +336,12 @@ def _store_checkin(
                 f"({session_row.performed_at.isoformat()}).",
                 field="at",
             )
-        opens_on = checkin_opens_on(session_row, walker)
-        if local_date(at, walker.timezone) < opens_on:
-            # Dates as every page says them ("Tuesday 6 January"), never ISO (found by the
-            # outside-in test: the API and the CLI answered "opens on 2026-01-06").
-            raise CheckinNotOpen(
-                f"The next-morning check-in for the session of "
-                f"{spoken_date(session_row.local_date)} opens on {spoken_date(opens_on)}, in "
-                "the morning: how the knee feels the morning after decides the next session."
-            )
+        opens = checkin_opens_at(session_row, walker, policy)
+        if at < opens:
+            # Dates and hours as every page says them ("Tuesday 6 January, from 6 in the
+            # morning"), never ISO (found by the outside-in test: the API and the CLI
+            # answered "opens on 2026-01-06", and then took a report minutes after midnight).
+            raise CheckinNotOpen(checkin_not_open_message(session_row, walker, opens))
         before = restrictions_of(tx, walker, policy)
         row, decision, next_row = decide_and_store(
             tx,

@@ -46,8 +46,11 @@ from retrowalk.services.convert import prescription_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk
 from retrowalk.services.pending_checkins import (
     CHECKIN_FIRST,
+    CHECKIN_LATER_TODAY,
     RED_FLAGS_FIRST,
-    checkin_opens_on,
+    checkin_opens_at,
+    hour_words,
+    logged_late,
     red_flags_unasked_since,
     unreported_session,
 )
@@ -326,6 +329,8 @@ def _status(
     summary: repo.DaySummary,
     row: PrescriptionRow | None,
     checkin_due: WalkSession | None = None,
+    checkin_opens: datetime | None = None,
+    at: datetime | None = None,
     red_flags_unasked: date | None = None,
 ) -> tuple[TodayStatus, str, PrescriptionRow | None]:
     if not screened:
@@ -362,11 +367,12 @@ def _status(
     if summary.sessions_today > 0:
         return TodayStatus.DONE_TODAY, "Today's session is logged. Check in tomorrow morning.", row
     if checkin_due is not None:
-        return (
-            TodayStatus.CHECKIN_FIRST,
-            CHECKIN_FIRST.format(day=spoken_date(checkin_due.local_date)),
-            row,
-        )
+        day = spoken_date(checkin_due.local_date)
+        if checkin_opens is not None and at is not None and checkin_opens > at:
+            # due today, not open yet (a session at 23:50, today at 00:33): wait for morning
+            when = f"today, from {hour_words(checkin_opens.time())}"
+            return TodayStatus.CHECKIN_FIRST, CHECKIN_LATER_TODAY.format(day=day, when=when), row
+        return TodayStatus.CHECKIN_FIRST, CHECKIN_FIRST.format(day=day), row
     if red_flags_unasked is not None:
         return (
             TodayStatus.RED_FLAGS_FIRST,
@@ -451,7 +457,8 @@ def _today(
     day = repo.walker_day(tx, walker.id, today, cadence_not_on=TREADMILL_SURFACE_VALUES)
     summary = day.summary
     waiting = unreported_session(tx, walker, at, planned=None, day=day)
-    opens_on = checkin_opens_on(waiting, walker) if waiting is not None else None
+    opens = checkin_opens_at(waiting, walker, policy) if waiting is not None else None
+    opens_on = opens.date() if opens is not None else None
     unasked = red_flags_unasked_since(tx, walker, day)
     walker_asks = actor.role is Role.WALKER
     status, message, row = _status(
@@ -465,6 +472,8 @@ def _today(
         # unasked) first; a clinician entering a paper diary goes on (the report-less session
         # is then decided "hold", and its red-flag questions are asked to the walker)
         checkin_due=waiting if walker_asks and opens_on is not None and today >= opens_on else None,
+        checkin_opens=opens,
+        at=at,
         red_flags_unasked=unasked if walker_asks else None,
     )
     step_back = False
@@ -539,5 +548,8 @@ def _today(
         step_rate_per_min=step_rate,
         checkin_for_session_on=waiting.local_date if waiting is not None else None,
         checkin_opens_on=opens_on,
+        checkin_opens_at=opens,
+        checkin_open=opens is not None and at >= opens,
+        checkin_logged_late=waiting is not None and logged_late(waiting, walker),
         red_flags_unasked_since=unasked,
     )

@@ -34,7 +34,7 @@ from retrowalk.services.context import AppContext
 from retrowalk.services.errors import InvalidRequest, invalid_from
 from retrowalk.services.numbers import NumberTextError, from_typed, is_strictly, scalar_of
 from retrowalk.services.schemas import Actor, PolicyField, PolicyOut, Role
-from retrowalk.services.schemas.base import TEXT_MAX_CHARS
+from retrowalk.services.schemas.base import REASON_MIN_LETTERS, TEXT_MAX_CHARS, says_why
 from retrowalk.services.stored_once import stored_once
 from retrowalk.store import client_keys
 from retrowalk.store import repositories as repo
@@ -235,8 +235,12 @@ def _version_under(tx: Session, actor: Actor, key: str | None) -> PolicyOut | No
 def _set_policy(
     ctx: AppContext, actor: Actor, changes: dict[str, Any], reason: str, key: str | None
 ) -> PolicyOut:
-    if not isinstance(reason, str) or len(reason.strip()) < 3:
-        raise InvalidRequest("reason: say why the policy changes, in a few words.", field="reason")
+    if not isinstance(reason, str) or not says_why(reason):
+        raise InvalidRequest(
+            f"reason: say why the policy changes, in a few words (at least "
+            f"{REASON_MIN_LETTERS} letters, not only spaces, dots or other marks).",
+            field="reason",
+        )
     if len(reason) > TEXT_MAX_CHARS:
         raise InvalidRequest(
             f"reason: {len(reason):,} characters; at most {TEXT_MAX_CHARS:,} characters.",

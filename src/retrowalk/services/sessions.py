@@ -39,7 +39,7 @@ from retrowalk.clinical.reasons import spoken_date
 from retrowalk.clinical.restriction_models import Restriction, RestrictionKind, Restrictions
 from retrowalk.clinical.restrictions import SupervisionNeed, active_restrictions
 from retrowalk.clinical.session_records import AdverseEvent
-from retrowalk.clinical.surfaces import Surface, describe_surfaces
+from retrowalk.clinical.surfaces import Supervision, Surface, describe_surfaces
 from retrowalk.clinical.walker_record import SessionFact, WalkerRecord
 from retrowalk.services.access import walker_for
 from retrowalk.services.checkins import hold_unreported_session
@@ -82,9 +82,23 @@ ADVERSE_ALWAYS_SAVED = (
 ALONE_NOTICE = (
     "You walked without someone with you, but your plan needs a helper for every session "
     "({why}). Your session is saved and your clinician will see it. Walking backward alone "
-    "when your balance is at risk makes a fall more likely: please have someone with you next "
-    "time."
+    "makes a fall more likely: please have someone with you next time."
 )
+ALONE_FIRST_SESSIONS_NOTICE = (
+    "You walked without someone with you, but your plan has someone with you for your first "
+    "{first} sessions, and a session walked alone does not count towards them. Your session is "
+    "saved and your clinician will see it. Backward walking is new to you, and someone beside "
+    "you can steady you if you trip: please have someone with you next time."
+)
+"""Told a walker at low fall risk who walked alone in her first sessions (found by the
+outside-in test of the words: she was told her plan needs a helper "for every session ...
+when your balance is at risk", neither of which was true of her)."""
+ALONE_STORED_NOTICE = (
+    "You walked without someone with you, but your plan needed a helper for that session. "
+    "Your session is saved and your clinician will see it. Walking backward alone makes a fall "
+    "more likely: please have someone with you next time."
+)
+"""The same, for a session sent again (the rule of the day it was walked is not re-read)."""
 SURFACE_NOTICE = (
     "You walked on {done}, but your plan needs {planned}, where a rail and a helper make a fall "
     "less likely. Your session is saved and your clinician will see it; please keep to the "
@@ -313,6 +327,23 @@ def _above_plan_notice(
     )
 
 
+def _alone_notice(need: SupervisionNeed, plan: Prescription | None) -> str:
+    """What a session walked alone against the plan's supervision tells the walker, from what
+    her plan needs: only its first N sessions (no restriction: her fall risk is low), or every
+    session, and why."""
+    first = (
+        plan.supervised_first_sessions
+        if plan is not None
+        and plan.supervision == Supervision.FIRST_SESSIONS.value
+        and not plan.supervised_until_review
+        else None
+    )
+    # the first-N rule alone gives one reason, its own; a restriction gives its titles instead
+    if first and len(need.why) == 1 and need.why[0].startswith(f"Your first {first} sessions"):
+        return ALONE_FIRST_SESSIONS_NOTICE.format(first=first)
+    return ALONE_NOTICE.format(why="; ".join(need.why).lower())
+
+
 def _notices(
     session_in: SessionIn, need: SupervisionNeed, plan: Prescription | None, policy: PolicyConfig
 ) -> tuple[str, ...]:
@@ -321,7 +352,7 @@ def _notices(
         return ()
     found: list[str] = []
     if not session_in.supervised:
-        found.append(ALONE_NOTICE.format(why="; ".join(need.why).lower()))
+        found.append(_alone_notice(need, plan))
     if plan is not None and off_safe_surface(session_in.surface.value, plan.surface, policy):
         found.append(
             SURFACE_NOTICE.format(
@@ -809,7 +840,7 @@ def _replayed(
         notices.append(EVENTS_ADDED)
     notices += _against_notice(stored_against(row.walked_against))
     if bool(row.planned_supervised) and not row.supervised:
-        notices.append(ALONE_NOTICE.format(why="your plan says so"))
+        notices.append(ALONE_STORED_NOTICE)
     speed = walked_speed_m_s(row.speed_m_s, row.distance_m, row.duration_min)
     notices += _above_plan_notice(
         row.duration_min, speed, row.planned_duration_min, row.planned_speed_m_s, policy

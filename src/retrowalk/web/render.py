@@ -26,8 +26,14 @@ from retrowalk.clinical.prescription import (
 )
 from retrowalk.clinical.screening import AGE_MAX_YEARS, AGE_MIN_YEARS
 from retrowalk.present import vocabulary as vocab
-from retrowalk.present.days import date_words, day_words, moment_words, next_session_words
+from retrowalk.present.days import (
+    date_words,
+    day_words,
+    moment_words,
+    next_session_words,
+)
 from retrowalk.present.numbers import source_label, speed_words
+from retrowalk.services.pending_checkins import hour_words
 from retrowalk.web.auth import current_session, ensure_session
 from retrowalk.web.flashes import FLASH_PARAM
 from retrowalk.web.forms import FORM_KEY_FIELD, new_form_key
@@ -67,6 +73,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["day"] = date_words
     env.filters["walker_time"] = moment_words
     env.globals["next_session_words"] = next_session_words
+    env.globals["hour_words"] = hour_words
     env.globals["clinical"] = CLINICAL_NUMBERS
     env.globals["vocab"] = vocab
     env.globals["form_key"] = form_key

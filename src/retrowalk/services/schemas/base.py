@@ -4,6 +4,7 @@ obeys (ids, NUL characters, dates, time zones), the actor."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -265,10 +266,34 @@ def _words(value: str) -> str:
     return value
 
 
+REASON_MIN_LETTERS: Final[int] = 3
+
+
+"""How many letters a reason needs at the least (a clearance, an adjustment, a policy change,
+a move to another clinician): a record of *why* that someone can read later (RULES.md §7.1)."""
+
+
+REASON_MESSAGE: Final[str] = (
+    f"must say why in a few words (at least {REASON_MIN_LETTERS} letters, "
+    "not only spaces, dots or other marks)"
+)
+
+
+def letter_count(value: str) -> int:
+    """The letters of ``value`` in any script (Unicode categories L*): not digits, dots,
+    accents written alone (combining marks) or other signs, which say nothing by themselves."""
+    return sum(1 for character in value if unicodedata.category(character).startswith("L"))
+
+
+def says_why(value: str) -> bool:
+    """Whether ``value`` is a reason: at least ``REASON_MIN_LETTERS`` letters."""
+    return letter_count(value) >= REASON_MIN_LETTERS
+
+
 def _sentence(value: str) -> str:
-    """A reason: at least 3 characters that are not spaces (who, what was found, why)."""
-    if len(value.strip()) < 3:
-        raise ValueError("must say why in a few words (at least 3 letters, not only spaces)")
+    """A reason: at least 3 letters (who, what was found, why), so "..." lifts nothing."""
+    if not says_why(value):
+        raise ValueError(REASON_MESSAGE)
     return value
 
 

@@ -113,6 +113,15 @@ class TodayOut(FrozenModel):
     checkin_opens_on: date | None = None
     """The first date that report can be given: the day after the session, or after the day
     the walker logged it when she logged it late (a retrowalk policy)."""
+    checkin_opens_at: datetime | None = None
+    """The moment it opens, on the walker's own clock (with her UTC offset): in the morning,
+    from the policy's ``checkin_opens_hour_local`` and ``checkin_min_hours_after_session``
+    after the session (retrowalk policies)."""
+    checkin_open: bool = False
+    """Whether that report may be given now."""
+    checkin_logged_late: bool = False
+    """Whether the walker logged that session on a later day than she walked it (its report
+    then opens the morning after she logged it)."""
     red_flags_unasked_since: date | None = None
     """The date of the oldest session whose morning check-in was decided without its report
     (a later session was logged first) since the walker last answered the red-flag questions
@@ -167,7 +176,7 @@ class SessionIn(InputModel):
             if self.completed and not self.adverse_events:
                 raise ValueError(
                     "duration_min: may be 0 only for a session stopped before any backward "
-                    "walking: report the adverse event or mark the session not completed"
+                    "walking: say what went wrong, or that the session was stopped early"
                 )
             if self.distance_m:
                 raise ValueError(

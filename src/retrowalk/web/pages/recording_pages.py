@@ -53,6 +53,7 @@ def _context(request: Request, session_id: int) -> dict[str, Any]:
         "session": session,
         "session_id": session_id,
         "recordings": recordings,
+        "recordings_zone": record.walker.timezone,  # her own clock, never UTC on her page
         "formats": FORMAT_CHOICES,
         "expected": session_recordings.EXPECTED,
         "limit_mb": session_recordings.MAX_RECORDING_BYTES >> 20,

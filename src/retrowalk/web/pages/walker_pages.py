@@ -567,6 +567,8 @@ def _validate_log(data: dict[str, Any]) -> SessionIn:
         errors["speed_m_s"] = SPEED_NEEDED
     else:
         errors.update(speed_problems)
+    if "duration_min" in errors and _nothing_to_report(data):
+        errors["duration_min"] = ZERO_MINUTES_ON_THE_FORM
     if errors:
         raise forms.FormError(forms.summary(errors, labels.LOG_FIELDS), errors)
     return session_in
@@ -603,6 +605,24 @@ def _not_km_h_typed_as_m_s(
             )
         }
         raise forms.FormError(forms.summary(problem, labels.LOG_FIELDS), problem)
+
+
+ZERO_MINUTES_ON_THE_FORM = (
+    "0 is only for a session stopped before any backward walking: tick what went wrong "
+    "above, or write the minutes you walked."
+)
+"""The 0-minute rule in the log form's own words: the model's "say that the session was
+stopped early" names what only the timer's stop button sends (found by the outside-in test:
+"mark the session not completed", and the form had no such control)."""
+
+
+def _nothing_to_report(data: dict[str, Any]) -> bool:
+    """0 minutes, nothing ticked as gone wrong, and not sent by the stop button."""
+    try:
+        zero = data["duration_min"] is not None and decimal_number(data["duration_min"]) == 0
+    except NumberTextError:
+        return False
+    return zero and bool(data["completed"]) and not data["adverse_events"]
 
 
 def _walked(duration_min: str | None) -> bool:
@@ -709,16 +729,20 @@ def _checkin_context(request: Request, values: dict[str, Any]) -> dict[str, Any]
     pending = _pending_checkin(record)
     today = plans.todays_prescription(db, actor, walker_id)
     local_today = today.local_date
-    opens_on = today.checkin_opens_on if pending is not None else None
-    late = opens_on is not None and opens_on > local_today  # logged on a later day (policy)
+    opens_at = today.checkin_opens_at if pending is not None else None
+    # not open yet: logged on a later day, or this morning's opening hour has not come
+    # (policy; found by the outside-in test: a report at 00:33 after a session at 23:50)
+    waits = opens_at is not None and not today.checkin_open
     return {
         "title": "Morning check-in",
         "nav": "today",
         "pending": pending,
         "local_today": local_today,
-        "opens_on": opens_on,
-        "too_early": pending is not None and (pending.local_date >= local_today or late),
-        "late": late,
+        "opens_on": opens_at.date() if opens_at is not None else None,
+        "opens_at": opens_at,
+        "too_early": pending is not None and (pending.local_date >= local_today or waits),
+        "late": waits,
+        "logged_late": today.checkin_logged_late,
         "todays_session_ids": {str(s.id) for s in record.sessions if s.local_date >= local_today},
         "red_flag_statements": CHECKIN_FLAG_STATEMENTS,
         # a check-in closed without its report left red-flag questions unasked: this one
@@ -759,7 +783,12 @@ def _checkin_submit(request: Request, form: FormData) -> Response:
         # warning sign ticked in it goes on, to be kept as a red-flag report
         if context["late"] and chosen == str(pending.id) and not values["new_red_flags"]:
             raise forms.FormError(
-                checkin_opens_words(pending.local_date, context["opens_on"], context["local_today"])
+                checkin_opens_words(
+                    pending.local_date,
+                    context["opens_at"],
+                    context["local_today"],
+                    late=context["logged_late"],
+                )
             )
         if chosen in context["todays_session_ids"] or (chosen is None and context["too_early"]):
             if values["new_red_flags"]:
