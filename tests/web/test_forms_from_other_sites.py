@@ -351,6 +351,45 @@ def test_an_own_form_sent_again_names_the_action_the_walker_and_every_field(
     assert "red_flag" not in active_kinds(world, person)
 
 
+def test_a_field_sent_twice_is_described_as_the_route_reads_it(world: World) -> None:
+    """Found by the outside-in test: with ``scope`` and ``clear_reason`` each sent twice the
+    page said "Lift the fall-risk supervision … with the reason 'shown first'" while its
+    button lifted the red flag with the second reason (the route reads the last copy)."""
+    person = red_flagged(world)
+    assert person.walker is not None
+    path = f"/clinician/walkers/{person.walker.id}/clear"
+    body = urlencode(
+        [
+            ("csrf_token", "stale"),
+            ("scope", "fall_risk"),
+            ("scope", "red_flag"),
+            ("clear_reason", "Reason shown first"),
+            ("clear_reason", "Seen in clinic: knee stable"),
+        ]
+    )
+    with world.client() as client:
+        sign_in(client, world.clinician_a)
+        shown = client.post(
+            path,
+            content=body,
+            headers={**own(world), "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        text = text_of(shown.text)
+        said = f'Lift the red flag of {person.name}, with the reason "Seen in clinic: knee stable".'
+        assert said in text
+        assert "Reason shown first" not in text.split("What will be sent")[0]
+        saved = client.post(
+            path,
+            content=urlencode(hidden_fields(shown.text)),
+            headers={**own(world), "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert saved.status_code == 303, saved.text
+    cleared = history.walker_history(world.ctx, world.admin, person.walker.id).clearances
+    assert [(c.scope.value, c.reason) for c in cleared] == [
+        ("red_flag", "Seen in clinic: knee stable")
+    ]
+
+
 def test_the_policy_sent_again_says_which_values_change_and_why(
     world: World, admin: Person
 ) -> None:

@@ -241,7 +241,9 @@ def action_words(request: Request, action: str, fields: Iterable[tuple[str, str]
     path = action.split("?")[0]
     values: dict[str, str] = {}
     for name, value in fields:
-        values.setdefault(name, value)
+        # the last of a repeated field, as the form's own route reads it (``form.get``):
+        # the sentence must say what the button does, not what a first copy says
+        values[name] = value
     for pattern, describe in ACTIONS:
         match = pattern.match(path)
         if match:
