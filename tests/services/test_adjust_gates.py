@@ -16,14 +16,16 @@ from retrowalk.clinical.speed_override import (
     CLINICIAN_SPEED_CODE,
     SPEED_SOURCE_CODE,
 )
-from retrowalk.services import accounts, assessments, audit_view, clinician, plans
+from retrowalk.services import accounts, assessments, audit_view, clinician, plans, screening
 from retrowalk.services.context import AppContext
-from retrowalk.services.errors import InvalidRequest
+from retrowalk.services.errors import Conflict, InvalidRequest
 from retrowalk.services.schemas import Actor
 from retrowalk.services.speed_note import speed_note
 from tests.services.factory import (
+    MORE_NO,
     T0,
     TREADMILL_TEST,
+    enrol,
     high_fall_risk_walker,
     planned_walker,
 )
@@ -347,3 +349,58 @@ def test_the_adjustments_answer_words_supervision_as_the_plan_does(
         assert getattr(again, field) == getattr(plan, field), field
     assert again.created is False
     assert (answer.supervision == "every_session") is held
+
+
+def test_anothers_key_on_the_same_walker_is_refused_not_answered_with_their_record(
+    ctx: AppContext,
+) -> None:
+    """Found by the outside-in test: the clinician's key sent again by the administrator got
+    the clinician's version back (200), and the administrator's change was never stored."""
+    admin = accounts.ensure_local_admin(ctx)
+    dr = make_clinician(ctx, admin, "dr@example.org")
+    walker = high_fall_risk_walker(ctx, dr)
+    at = ctx.at(T0 + LATER)
+    mine = clinician.adjust_prescription(
+        at, dr, walker.id, {"duration_min": 12, "reason": "A little longer", "client_key": "k1"}
+    )
+    before = _versions(at, dr, walker.id)
+    with pytest.raises(Conflict, match="another person's change to the plan"):
+        clinician.adjust_prescription(
+            at, admin, walker.id, {"duration_min": 14, "reason": "Admin change", "client_key": "k1"}
+        )
+    assert _versions(at, dr, walker.id) == before
+    assert mine.created
+
+
+def test_anothers_clearance_key_on_the_same_walker_is_refused(ctx: AppContext) -> None:
+    admin = accounts.ensure_local_admin(ctx)
+    dr = make_clinician(ctx, admin, "dr@example.org")
+    walker = enrol(ctx, dr)
+    screening.screen_walker(
+        ctx.at(T0),
+        dr,
+        walker.id,
+        {
+            "used_to_activity": True,
+            "parq": [False] * 7,
+            "red_flags": ["calf_pain_swelling_warmth"],
+            "steadi": {
+                "fell_past_12_months": False,
+                "feels_unsteady": False,
+                "worries_about_falling": False,
+            },
+            **MORE_NO,
+        },
+    )
+    at = ctx.at(T0 + LATER)
+    clinician.clear_walker(
+        at, dr, walker.id, {"scope": "red_flag", "reason": "Scan clear", "client_key": "c1"}
+    )
+    with pytest.raises(Conflict, match="another person's clearance"):
+        clinician.clear_walker(
+            at, admin, walker.id, {"scope": "red_flag", "reason": "Also seen", "client_key": "c1"}
+        )
+    mine_again = clinician.clear_walker(
+        at, dr, walker.id, {"scope": "red_flag", "reason": "Scan clear", "client_key": "c1"}
+    )
+    assert mine_again.created is False

@@ -130,17 +130,33 @@ def clear_walker(
 
     def first(tx: Session) -> ClearanceOut | None:
         walker = staff_walker_for(tx, actor, walker_id)
-        return _clearance_under(tx, walker.id, key)
+        return _clearance_under(tx, actor, walker.id, key)
 
     return stored_once(
         ctx.db, key, lambda: _clear_walker(ctx, actor, walker_id, clearance), first, refused=REFUSED
     )
 
 
-def _clearance_under(tx: Session, walker_id: int, key: str | None) -> ClearanceOut | None:
+def _clearance_under(
+    tx: Session, actor: Actor, walker_id: int, key: str | None
+) -> ClearanceOut | None:
     """The walker's clearance stored under ``key``, as a replay answers it (None: none)."""
     row = client_keys.by_client_key(tx, Clearance, walker_id, key) if key else None
-    return clearance_out(row).model_copy(update={"created": False}) if row else None
+    if row is None:
+        return None
+    _own_key(actor, row.cleared_by, "clearance")
+    return clearance_out(row).model_copy(update={"created": False})
+
+
+def _own_key(actor: Actor, made_by: int | None, what: str) -> None:
+    """Refuse a one-time key another person's record of this walker was stored under: the
+    key is unique per walker, so answering with that record would hand the sender someone
+    else's {what} as if it were theirs, and store nothing of what they sent."""
+    if made_by != actor.account_id:
+        raise Conflict(
+            f"client_key: another person's {what} for this walker was stored under this key; "
+            "send yours with a key of its own."
+        )
 
 
 def _clear_walker(
@@ -150,7 +166,7 @@ def _clear_walker(
     kind = clearance.scope
     with ctx.db.transaction() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
-        replay = _clearance_under(tx, walker.id, clearance.client_key)
+        replay = _clearance_under(tx, actor, walker.id, clearance.client_key)
         if replay is not None:
             return replay
         _, policy = policy_in(tx)
@@ -243,7 +259,7 @@ def adjust_prescription(
 
     def first(tx: Session) -> PrescriptionOut | None:
         walker = staff_walker_for(tx, actor, walker_id)
-        return _version_under(tx, walker, key)
+        return _version_under(tx, actor, walker, key)
 
     return stored_once(
         ctx.db,
@@ -254,12 +270,15 @@ def adjust_prescription(
     )
 
 
-def _version_under(tx: Session, walker: Walker, key: str | None) -> PrescriptionOut | None:
+def _version_under(
+    tx: Session, actor: Actor, walker: Walker, key: str | None
+) -> PrescriptionOut | None:
     """The plan version an adjustment stored under ``key``, as a replay answers it (as it
     holds now, like the first answer)."""
     row = client_keys.by_client_key(tx, PrescriptionRow, walker.id, key) if key else None
     if row is None:
         return None
+    _own_key(actor, row.made_by, "change to the plan")
     held = plan_as_held(row, restrictions_of(tx, walker, policy_in(tx)[1]))
     return held.model_copy(update={"created": False})
 
@@ -270,7 +289,7 @@ def _adjust_prescription(
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
-        replay = _version_under(tx, walker, adjustment.client_key)
+        replay = _version_under(tx, actor, walker, adjustment.client_key)
         if replay is not None:
             return replay
         plan = repo.latest_prescription(tx, walker.id)
