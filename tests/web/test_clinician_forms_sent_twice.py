@@ -275,6 +275,27 @@ def test_a_password_link_asked_twice_is_one_link_and_the_first_still_works(
     assert _audits(world.ctx, "reset_link.create", entity_id=account_id) == 1
 
 
+def test_a_replaced_password_link_sent_again_says_it_no_longer_works(world: World) -> None:
+    """Found by the outside-in test: link A, then link B (which replaces A), then A's button
+    sent again (a reload of A's page) said A "still works" — and A answered "expired"."""
+    person = planned(world)
+    assert person.walker is not None
+    walker_id = person.walker.id
+    action = f"/clinician/walkers/{walker_id}/password-link"
+    with world.client() as client:
+        sign_in(client, world.clinician_a)
+        form_a = _link_form(client, walker_id)
+        token_a = _token(client.post(action, data=form_a).text)
+        form_b = _link_form(client, walker_id)
+        assert client.post(action, data=form_b).status_code == 200
+        again = client.post(action, data=form_a)
+        shown = _landed(client, again)
+    assert f"This password link for {person.name} was already made" in shown
+    assert "still works" not in shown
+    assert "has expired or a newer link replaced it: it no longer works" in shown
+    assert reset_links.reset_link_preview(world.ctx, token_a).state is ResetLinkState.EXPIRED
+
+
 def test_a_colleagues_password_link_asked_twice_is_one_link(world: World, admin: Person) -> None:
     account_id = world.clinician_b.actor.account_id
     with world.client() as client:

@@ -93,13 +93,13 @@ def issue_reset_link(
         if account is None:
             return None
         _may_issue(tx, actor, account)
-        return _link_under(tx, actor, account, key)
+        return _link_under(tx, actor, account, key, ctx.now())
 
     return stored_once(ctx.db, key, lambda: _issue(ctx, actor, account_id, valid_hours, key), first)
 
 
 def _link_under(
-    tx: Session, actor: Actor, account: Account, key: str | None
+    tx: Session, actor: Actor, account: Account, key: str | None, at: datetime
 ) -> ResetLinkOut | None:
     """The link ``actor`` made for ``account`` under ``key``, without its token (shown once,
     when it was made); None when the key made none. A key that made a link for another
@@ -121,6 +121,7 @@ def _link_under(
         token=None,
         expires_at=row.expires_at,
         created=False,
+        state=_state(row, at),  # used, or replaced by a newer link, since it was made
     )
 
 
@@ -134,7 +135,7 @@ def _issue(
             check_actor(tx, actor)
             raise NotFound(f"There is no account with id {account_id}.")
         walker_id = _may_issue(tx, actor, account)
-        replay = _link_under(tx, actor, account, key)
+        replay = _link_under(tx, actor, account, key, at)
         if replay is not None:
             return replay
         for older in links.unused_reset_links(tx, account.id, at):

@@ -129,6 +129,8 @@ class ResetLinkOut(FrozenModel):
     expires_at: datetime
     created: bool = True
     """False when this ``client_key`` was used before: this is the first link."""
+    state: ResetLinkState = ResetLinkState.VALID
+    """What the link can still do (a replay's link may have been used or replaced since)."""
 
 
 class ResetLinkPreview(FrozenModel):

@@ -23,6 +23,7 @@ from retrowalk.services import invitations, reset_links, team, walkers
 from retrowalk.services.errors import ServiceError
 from retrowalk.services.numbers import WholeNumberText, whole_number_or_none
 from retrowalk.services.schemas import ID_MAX, Actor, InvitationOut, ResetLinkOut, Role
+from retrowalk.services.schemas.codes import ResetLinkState
 from retrowalk.web import forms
 from retrowalk.web.auth import check_csrf, require_clinician
 from retrowalk.web.errors import status_for
@@ -94,9 +95,24 @@ def team_page(request: Request) -> Response:
     return render(request, "team/team.html", _team_context(request, actor))
 
 
+PASSWORD_LINK_NO_LONGER_WORKS = {
+    ResetLinkState.USED: "has been used since",
+    ResetLinkState.EXPIRED: "has expired or a newer link replaced it",
+}
+"""Why the link a resent button made first no longer works, for its message."""
+
+
 def _show_link(request: Request, actor: Actor, link: ResetLinkOut) -> Response:
     if link.token is None:  # sent again: the first link stands, shown when it was made
-        flash(request, PASSWORD_LINK_ALREADY_MADE.format(name=link.display_name))
+        why = PASSWORD_LINK_NO_LONGER_WORKS.get(link.state)
+        if why is None:
+            flash(request, PASSWORD_LINK_ALREADY_MADE.format(name=link.display_name))
+        else:
+            flash(
+                request,
+                f"This password link for {link.display_name} was already made, and it {why}: "
+                "it no longer works. To set a password, choose “Make a password link” again.",
+            )
         return RedirectResponse("/team", 303)
     return render(
         request,
