@@ -9,6 +9,7 @@ the tuples must name the queries' columns in order, or a value would be read as 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any, NamedTuple
 
@@ -240,3 +241,17 @@ def test_rows_of_other_columns_are_refused_never_read_as_others() -> None:
     with pytest.raises(RuntimeError, match=r"_Swapped has the fields \('b', 'a'\)"):
         plain_rows(rows, _Swapped)
     assert plain_rows([], _Swapped) == []
+
+
+def test_the_lists_sentences_give_dates_in_words(ctx: AppContext, admin: Actor) -> None:
+    """Found by the outside-in test: "Walked alone on 2026-12-03 although a helper (and the
+    planned surface) was needed", "Next-morning pain 8/10 after the session of 2026-12-02"
+    beside "Thursday 3 December" elsewhere on the same list."""
+    mixed_clinic(ctx, admin)
+    seen = ctx.at(SEEN)
+    rows = clinician.walker_flags(seen, admin)
+    details = [d for row in rows for d in row.details]
+    assert any("Walked alone on" in d for d in details)
+    for detail in details:
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", detail), detail
+        assert "(and the planned surface)" not in detail, detail

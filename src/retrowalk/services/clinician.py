@@ -831,11 +831,15 @@ def _walker_flags(
     ]
     if outside:
         last_one = outside[-1]
-        how = "alone" if not last_one.supervised else f"on {last_one.surface.replace('_', ' ')}"
+        how, needed = (
+            ("alone", "a helper was")
+            if not last_one.supervised
+            else (f"on {last_one.surface.replace('_', ' ')}", "the planned surface was")
+        )
         flags.append(Flag.WALKED_OUTSIDE_SUPERVISION)
         details.append(
-            f"Walked {how} on {last_one.local_date} although a helper (and the planned surface) "
-            f"was needed ({len(outside)} such session{'s' if len(outside) != 1 else ''} in the "
+            f"Walked {how} on {spoken_date(last_one.local_date)} although {needed} needed "
+            f"({len(outside)} such session{'s' if len(outside) != 1 else ''} in the "
             f"last {policy.flag_window_days} days)."
         )
     _against_and_above_plan(logged, policy, flags, details)
@@ -847,7 +851,7 @@ def _walker_flags(
     if flare:
         details.append(
             f"Pain during a session above {PAIN_ACCEPTABLE_MAX_NPRS}/{NPRS_MAX} on "
-            f"{flare[-1].local_date} ({flare[-1].pain_peak_nprs}/{NPRS_MAX})."
+            f"{spoken_date(flare[-1].local_date)} ({flare[-1].pain_peak_nprs}/{NPRS_MAX})."
         )
     if painful:
         last = painful[-1]
@@ -859,7 +863,8 @@ def _walker_flags(
         )
         details.append(
             f"Pain during an exercise above {PAIN_ACCEPTABLE_MAX_NPRS}/{NPRS_MAX} on "
-            f"{last.local_date} ({exercise or last.exercise_key}, {last.pain_nprs}/{NPRS_MAX}"
+            f"{spoken_date(last.local_date)} ({exercise or last.exercise_key}, "
+            f"{last.pain_nprs}/{NPRS_MAX}"
             f"{more})."
         )
     up: list[tuple[WindowSession, MorningReport]] = []
@@ -871,7 +876,8 @@ def _walker_flags(
         s, c = up[-1]
         flags.append(Flag.MORNING_PAIN_UP)
         details.append(
-            f"Next-morning pain {c.pain_nprs}/{NPRS_MAX} after the session of {s.local_date} "
+            f"Next-morning pain {c.pain_nprs}/{NPRS_MAX} after the session of "
+            f"{spoken_date(s.local_date)} "
             f"was above the usual level ({_usual(c.usual_pain_nprs, s):g}/{NPRS_MAX})."
         )
     if plan is not None and not restrictions.blocks_sessions:
@@ -899,7 +905,9 @@ def _walker_flags(
     assessed = summary.last_assessed_on
     if assessed is not None and reassessment_due(assessed, today, policy):
         flags.append(Flag.REASSESSMENT_DUE)
-        details.append(f"Last assessment on {assessed}: the tests and KOOS are due again.")
+        details.append(
+            f"Last assessment on {spoken_date(assessed)}: the tests and KOOS are due again."
+        )
     return WalkerFlags(
         walker=summary.walker,
         flags=tuple(flags),
