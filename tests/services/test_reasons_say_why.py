@@ -46,10 +46,12 @@ def _kinds(ctx: AppContext, admin: Actor, walker_id: int) -> list[str]:
 
 @pytest.mark.parametrize(
     ("reason", "then"),
-    zip(
-        SAY_NOTHING,
-        ["Scan clear", "Δεν πονά", "超音波正常", "Doppler 2x: clear", "GP: ok", "seen"],
-        strict=True,
+    list(
+        zip(
+            SAY_NOTHING,
+            ["Scan clear", "Δεν πονά", "超音波正常", "Doppler 2x: clear", "GP: ok", "seen"],
+            strict=True,
+        )
     ),
 )
 def test_a_reason_without_three_letters_never_lifts_an_emergency_red_flag(
