@@ -303,3 +303,12 @@ def test_a_refused_command_is_one_sentence_and_exit_code_2(tmp_path: Path) -> No
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "warning sign" in done.stderr
+
+
+def test_the_terminal_refuses_a_policy_without_a_supervised_start(database_url: str) -> None:
+    run(database_url, "init")
+    refused = fails(database_url, "policy", "set", "supervised_first_sessions_low_risk=0",
+                    "--reason", "they are fine alone")  # fmt: skip
+    assert "always has someone there" in str(refused)
+    shown = json.loads(run(database_url, "policy", "show", "--json"))
+    assert shown["version"] == 0

@@ -82,6 +82,24 @@ def test_only_an_administrator_changes_it_and_every_change_is_audited(ctx: AppCo
             "whole number .got yes.",
         ),
         ({"break_days": 10**40}, "forever", "break_days", "at most 90"),
+        (
+            {"supervised_first_sessions_low_risk": 0},
+            "trust them",
+            "supervised_first_sessions_low_risk",
+            "at least 1: a walker's first backward walking session always has someone there",
+        ),
+        (
+            {"low_risk_surfaces": ["treadmill", "flat_clear_known_path", "treadmill"]},
+            "treadmill first",
+            "low_risk_surfaces",
+            "treadmill is listed twice; list each surface once",
+        ),
+        (
+            {"high_risk_surfaces": ["treadmill_with_handrails", "treadmill_with_handrails"]},
+            "handrails only",
+            "high_risk_surfaces",
+            "treadmill_with_handrails is listed twice",
+        ),
         ({"cool_down_min": 8}, "x" * 4001, "reason", "at most 4,000 characters"),
         ({"cool_down_min": 8}, "  ", "reason", "say why"),
         ({"cool_down_min": 5}, "the same", None, "nothing to change"),
@@ -95,6 +113,21 @@ def test_a_bad_change_is_refused_naming_the_field_and_nothing_is_stored(
         policies.set_policy(ctx, admin, changes, reason)
     assert caught.value.field == field
     assert policies.current_policy(ctx, admin).version == 0
+
+
+def test_a_version_stored_before_the_newer_checks_still_reads_as_stored() -> None:
+    """A version set before a check existed (no supervised start, a surface twice) is the
+    record of what the clinic chose then: it still loads, its surfaces each once, so every
+    decision read under it can be shown; only a version set now is held to the check."""
+    values = {
+        **DEFAULT_POLICY.model_dump(mode="json"),
+        "supervised_first_sessions_low_risk": 0,
+        "low_risk_surfaces": ["treadmill", "treadmill", "flat_clear_known_path"],
+    }
+    version, stored = policies.stored_policy(41, values)
+    assert version == 41
+    assert stored.supervised_first_sessions_low_risk == 0
+    assert [s.value for s in stored.low_risk_surfaces] == ["treadmill", "flat_clear_known_path"]
 
 
 def test_a_decimal_comma_is_a_decimal_in_the_policy_too(ctx: AppContext) -> None:

@@ -136,3 +136,47 @@ def test_the_screening_asks_about_surgery_in_the_clinics_weeks(
         page = client.get("/onboarding/screening").text
     assert "in the last 8 weeks?" in page
     assert "in the last 12 weeks?" not in page
+
+
+def test_no_supervised_start_and_a_surface_twice_are_refused_from_the_page_and_the_api(
+    clinic: tuple[World, Person],
+) -> None:
+    """A clinic may shorten the supervised start to one session, never to none (the first
+    backward walk always has someone there), and lists each surface once."""
+    world, admin = clinic
+    before = policies.current_policy(world.ctx, admin.actor)
+    with world.client() as client:
+        sign_in(client, admin)
+        csrf = form_csrf(client.get("/team/policy").text)
+        alone = client.post(
+            "/team/policy",
+            data={
+                "csrf_token": csrf,
+                "supervised_first_sessions_low_risk": "0",
+                "reason": "they are fine alone",
+            },
+        )
+        assert alone.status_code == 422
+        assert "always has someone there" in alone.text
+        assert 'id="supervised_first_sessions_low_risk-error"' in alone.text
+        twice = client.post(
+            "/api/v1/policy",
+            json={
+                "changes": {"low_risk_surfaces": ["treadmill", "treadmill"]},
+                "reason": "treadmill only",
+            },
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert twice.status_code == 422
+        (problem,) = twice.json()["problems"]
+        assert problem["field"] == "low_risk_surfaces"
+        assert "treadmill is listed twice" in problem["message"]
+        one = client.post(
+            "/api/v1/policy",
+            json={"changes": {"supervised_first_sessions_low_risk": 1}, "reason": "one is ours"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert one.status_code == 201, one.text
+    after = policies.current_policy(world.ctx, admin.actor)
+    assert after.version == before.version + 1
+    assert after.value("supervised_first_sessions_low_risk") == 1

@@ -39,6 +39,11 @@ POLICY_DAYS_MAX: Final[int] = 90
 """Typing-error limit for a number of days in the policy (**policy**)."""
 POLICY_WEEKS_MAX: Final[int] = 104
 """Typing-error limit for a number of weeks in the policy (**policy**)."""
+SETTING: Final[dict[str, bool]] = {"setting": True}
+"""Validation context of a policy a clinic sets now (``PolicyConfig.model_validate(values,
+context=SETTING)``): a few checks refuse what a version stored before them may hold, so an
+older version still loads as it was stored and only a new one is held to them."""
+
 POLICY_CHECKIN_HOURS_MAX: Final[int] = 18
 """The most hours after a session a clinic may make its morning check-in wait (**policy**):
 with more, a session in the afternoon could not be reported the next morning."""
@@ -64,7 +69,8 @@ class PolicyConfig(BaseModel):
         description=(
             "Policy (RULES §1.3 'Consequence'): with low fall risk, this many first sessions "
             "are supervised, then unsupervised sessions are allowed (from the seed's 'have "
-            "someone supervise you' and every trial being supervised)."
+            "someone supervise you' and every trial being supervised); at least 1 in a "
+            "version set now."
         ),
     )
     high_risk_surfaces: tuple[Surface, ...] = Field(
@@ -378,6 +384,40 @@ class PolicyConfig(BaseModel):
                 f"{', '.join(unsafe)} has nothing to hold or nobody beside; allowed: {allowed}"
             )
         return surfaces
+
+    @field_validator("high_risk_surfaces", "low_risk_surfaces")
+    @classmethod
+    def _each_surface_once(
+        cls, surfaces: tuple[Surface, ...], info: ValidationInfo
+    ) -> tuple[Surface, ...]:
+        """A surface listed twice is a typing slip (the first surface is the default, and a
+        list that repeats it hides what was meant): a new version is refused, naming the
+        surface; a version stored before this check reads as its surfaces, each once."""
+        twice = sorted({s.value for s in surfaces if surfaces.count(s) > 1})
+        if not twice:
+            return surfaces
+        if _setting(info):
+            raise ValueError(f"{', '.join(twice)} is listed twice; list each surface once")
+        return tuple(dict.fromkeys(surfaces))
+
+    @field_validator("supervised_first_sessions_low_risk")
+    @classmethod
+    def _someone_there_at_first(cls, sessions: int, info: ValidationInfo) -> int:
+        """The first backward walk is never alone (**policy**, RULES §1.3 'Consequence': the
+        seed's "have someone supervise you", and every trial was supervised): a clinic may
+        shorten the supervised start to one session, not remove it."""
+        if sessions < 1 and _setting(info):
+            raise ValueError(
+                "must be at least 1: a walker's first backward walking session always has "
+                "someone there (the seed's 'have someone supervise you'; every trial was "
+                "supervised)"
+            )
+        return sessions
+
+
+def _setting(info: ValidationInfo) -> bool:
+    """Whether the values are a policy being set now (``context=SETTING``), not one stored."""
+    return isinstance(info.context, dict) and bool(info.context.get("setting"))
 
 
 DEFAULT_POLICY = PolicyConfig()

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from retrowalk.clinical.errors import shown
-from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
+from retrowalk.clinical.policy import DEFAULT_POLICY, SETTING, PolicyConfig
 from retrowalk.clinical.policy_timeline import PolicyTimeline, PolicyVersion
 from retrowalk.clinical.prescription import RULE_VERSION
 from retrowalk.services.access import (
@@ -267,7 +267,7 @@ def _set_policy(
         version, current = policy_in(tx)
         merged = {**current.model_dump(mode="json"), **changes}
         try:
-            new = PolicyConfig.model_validate(merged)
+            new = PolicyConfig.model_validate(merged, context=SETTING)
         except ValidationError as exc:
             raise invalid_from(exc) from None
         changed = {
