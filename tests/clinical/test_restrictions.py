@@ -574,3 +574,19 @@ def test_property_a_policy_change_alone_never_lifts_a_restriction(
     old = active_restrictions(before_change).kinds
     now = active_restrictions(record, timeline=timeline).kinds
     assert old <= now
+
+
+@given(st.sets(st.sampled_from(list(KneeRedFlag)), min_size=1))
+@settings(max_examples=60, deadline=None)
+def test_the_red_flag_title_never_says_less_than_its_first_advice(flags: set[KneeRedFlag]) -> None:
+    """The title above the advice names no care of its own (it said "see a doctor" above
+    "Get emergency care now"); the first advice is the most urgent flag's (RULES.md §1.2)."""
+    found = active_restrictions(WalkerRecord(red_flag_reports=(report(0, *flags),)))
+    restriction = found.of(RestrictionKind.RED_FLAG)
+    assert restriction is not None
+    assert "doctor" not in restriction.title and "emergency" not in restriction.title
+    assert "no backward walking" in restriction.title
+    urgencies = {RED_FLAGS[f].urgency.value for f in flags}
+    most = next((u for u in ("urgent", "same_day") if u in urgencies), "soon")
+    when = {"urgent": "emergency care now", "same_day": "doctor today"}.get(most, "doctor soon")
+    assert when in restriction.what_to_do[0]

@@ -46,10 +46,13 @@ def test_minutes_after_midnight_the_check_in_waits_for_the_morning(ctx: AppConte
     with pytest.raises(CheckinNotOpen, match="opens on Tuesday 6 January, from 7:50 in the"):
         checkins.morning_checkin(night, her, walker_id, {**REPORT, "session_id": session_id})
     # and a session now does not skip the report: it waits for the morning too
-    with pytest.raises(NotReadyToWalk, match="First the morning check-in"):
+    with pytest.raises(NotReadyToWalk, match="First the morning check-in") as waits:
         sessions.log_session(
             night, her, walker_id, session_data("night", WALKED + timedelta(minutes=40))
         )
+    # and it says when the report opens, as today does: never "open it" while it cannot be
+    assert "it opens today, from 7:50 in the morning" in str(waits.value)
+    assert "Open the check-in" not in str(waits.value)
     morning = ctx.at(WALKED + timedelta(hours=8))  # 07:50 in Brisbane
     assert plans.todays_prescription(morning, her, walker_id).checkin_open is True
     out = checkins.morning_checkin(morning, her, walker_id, {**REPORT, "session_id": session_id})

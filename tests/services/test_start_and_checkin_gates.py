@@ -161,7 +161,7 @@ def test_red_flag_refuses_sessions_until_a_doctor_refers(ctx: AppContext) -> Non
             **MORE_NO,
         },
     )
-    with pytest.raises(NotReadyToWalk, match=r"red flag.*see a doctor"):
+    with pytest.raises(NotReadyToWalk, match=r"red flag.*Get emergency care now"):
         sessions.log_session(ctx, admin, walker.id, session_data("s", T0))
     assert _stored_sessions(ctx, admin, walker) == 0
     # ... but a fall is always stored, plan or not: it must reach the clinician

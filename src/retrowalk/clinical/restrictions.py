@@ -86,7 +86,9 @@ CLINICIAN_DECIDES: Final[str] = (
 )
 
 _TITLES: Final[dict[RestrictionKind, str]] = {
-    RestrictionKind.RED_FLAG: "A warning sign (red flag): see a doctor before any backward walking",
+    # not "see a doctor": the advice under it says what care, and when (emergency care now,
+    # a doctor today or soon: RULES.md §1.2), so the title never says less than the advice
+    RestrictionKind.RED_FLAG: "A warning sign (red flag): no backward walking for now",
     RestrictionKind.ADVERSE_EVENT: "Something went wrong in a session: your clinician reviews it",
     RestrictionKind.REST_DAY: "A rest day: your knee needs a break",
     RestrictionKind.CLEARANCE_REQUIRED: "Your clinician must clear you before you walk",

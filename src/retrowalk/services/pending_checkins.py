@@ -162,6 +162,16 @@ def checkin_not_open_message(session: WalkSession, walker: Walker, opens: dateti
     )
 
 
+def checkin_first_words(session_on: date, opens: datetime | None, at: datetime | None) -> str:
+    """Why today's session waits for the report of the session of ``session_on``: the report
+    to give now, or, before it opens this morning (a session at 23:50, a log at 02:00), when
+    it opens — never "open the check-in" while it cannot be opened."""
+    day = spoken_date(session_on)
+    if opens is not None and at is not None and opens > at:
+        return CHECKIN_LATER_TODAY.format(day=day, when=f"today, from {hour_words(opens.time())}")
+    return CHECKIN_FIRST.format(day=day)
+
+
 def due_checkin(
     tx: Session,
     walker: Walker,

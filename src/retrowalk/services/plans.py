@@ -45,11 +45,9 @@ from retrowalk.services.context import AppContext
 from retrowalk.services.convert import prescription_out
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk
 from retrowalk.services.pending_checkins import (
-    CHECKIN_FIRST,
-    CHECKIN_LATER_TODAY,
     RED_FLAGS_FIRST,
+    checkin_first_words,
     checkin_opens_at,
-    hour_words,
     logged_late,
     red_flags_unasked_since,
     unreported_session,
@@ -367,12 +365,9 @@ def _status(
     if summary.sessions_today > 0:
         return TodayStatus.DONE_TODAY, "Today's session is logged. Check in tomorrow morning.", row
     if checkin_due is not None:
-        day = spoken_date(checkin_due.local_date)
-        if checkin_opens is not None and at is not None and checkin_opens > at:
-            # due today, not open yet (a session at 23:50, today at 00:33): wait for morning
-            when = f"today, from {hour_words(checkin_opens.time())}"
-            return TodayStatus.CHECKIN_FIRST, CHECKIN_LATER_TODAY.format(day=day, when=when), row
-        return TodayStatus.CHECKIN_FIRST, CHECKIN_FIRST.format(day=day), row
+        # due today, perhaps not open yet (a session at 23:50, today at 00:33): then it says when
+        words = checkin_first_words(checkin_due.local_date, checkin_opens, at)
+        return TodayStatus.CHECKIN_FIRST, words, row
     if red_flags_unasked is not None:
         return (
             TodayStatus.RED_FLAGS_FIRST,

@@ -48,9 +48,10 @@ from retrowalk.services.context import AppContext
 from retrowalk.services.convert import session_out, session_out_of
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
 from retrowalk.services.pending_checkins import (
-    CHECKIN_FIRST,
     RED_FLAGS_FIRST,
     UNASKED_NOTICE,
+    checkin_first_words,
+    checkin_opens_at,
     due_checkin,
     red_flags_unasked_since,
     unreported_session,
@@ -479,7 +480,8 @@ def _check_in_first(
         return
     waiting = due_checkin(tx, walker, at, day=day)
     if waiting is not None:
-        raise NotReadyToWalk(CHECKIN_FIRST.format(day=spoken_date(waiting.local_date)))
+        opens = checkin_opens_at(waiting, walker, policy_in(tx)[1])
+        raise NotReadyToWalk(checkin_first_words(waiting.local_date, opens, at))
     unasked = red_flags_unasked_since(tx, walker, day)
     if unasked is not None:
         raise NotReadyToWalk(RED_FLAGS_FIRST.format(day=spoken_date(unasked)))
