@@ -584,7 +584,8 @@ def test_the_red_flag_title_never_says_less_than_its_first_advice(flags: set[Kne
     found = active_restrictions(WalkerRecord(red_flag_reports=(report(0, *flags),)))
     restriction = found.of(RestrictionKind.RED_FLAG)
     assert restriction is not None
-    assert "doctor" not in restriction.title and "emergency" not in restriction.title
+    assert "doctor" not in restriction.title
+    assert "emergency" not in restriction.title
     assert "no backward walking" in restriction.title
     urgencies = {RED_FLAGS[f].urgency.value for f in flags}
     most = next((u for u in ("urgent", "same_day") if u in urgencies), "soon")
