@@ -92,6 +92,13 @@ class Restriction(BaseModel):
     """The surfaces allowed while it is active (fall risk: the high-risk ones)."""
 
     @property
+    def seen_through(self) -> int | None:
+        """The recording order of its newest trigger: a clearance sent with it lifts what was
+        shown, never a trigger recorded after the page was read (None: no order known)."""
+        known = [t.seq for t in self.triggers if t.seq is not None]
+        return max(known) if known else None
+
+    @property
     def summary(self) -> str:
         """One sentence with the numbers, for a list: the first reason of the newest trigger;
         for red flags, the reason of the most urgent open flag (the newest of the equally

@@ -461,29 +461,44 @@ def _before(first: Trigger | Fact, second: Trigger | Fact) -> bool:
 def _split(
     triggers: list[Trigger], clearances: list[ClearanceFact], kind: RestrictionKind
 ) -> tuple[list[Trigger], list[Lifted]]:
-    """The triggers still active after the clearances of this kind, and what each lifted."""
+    """The triggers still active after the clearances of this kind, and what each lifted.
+
+    A clearance lifts what was recorded before it and that the clinician had seen
+    (:attr:`ClearanceFact.covers_seq`): a trigger recorded while her page was open stays,
+    until a clearance that saw it. Each trigger is lifted by the first clearance that covers
+    it."""
     triggers = sorted(triggers, key=_order)
-    lifted: list[Lifted] = []
-    previous: ClearanceFact | None = None
-    for clearance in sorted(clearances, key=_order):
-        covered = tuple(
-            t
-            for t in triggers
-            if _before(t, clearance) and (previous is None or not _before(t, previous))
+    ordered = sorted(clearances, key=_order)
+    covered_by: dict[int, list[Trigger]] = {i: [] for i in range(len(ordered))}
+    active: list[Trigger] = []
+    for trigger in triggers:
+        first = next((i for i, c in enumerate(ordered) if _covers(c, trigger)), None)
+        if first is None:
+            active.append(trigger)
+        else:
+            covered_by[first].append(trigger)
+    lifted = [
+        Lifted(
+            kind=kind,
+            clearance_id=clearance.record_id,
+            at=clearance.at,
+            cleared_by=clearance.recorded_by,
+            reason=clearance.reason,
+            triggers=tuple(covered_by[i]),
         )
-        lifted.append(
-            Lifted(
-                kind=kind,
-                clearance_id=clearance.record_id,
-                at=clearance.at,
-                cleared_by=clearance.recorded_by,
-                reason=clearance.reason,
-                triggers=covered,
-            )
-        )
-        previous = clearance
-    active = [t for t in triggers if previous is None or not _before(t, previous)]
+        for i, clearance in enumerate(ordered)
+    ]
     return active, lifted
+
+
+def _covers(clearance: ClearanceFact, trigger: Trigger) -> bool:
+    """Whether ``clearance`` lifts ``trigger``: recorded before it, and seen by its clinician
+    (no ``covers_seq``, or no recording order of the trigger to compare: recorded before)."""
+    if not _before(trigger, clearance):
+        return False
+    if clearance.covers_seq is None or trigger.seq is None:
+        return True
+    return trigger.seq <= clearance.covers_seq
 
 
 def _fall_risk_clearable(record: WalkerRecord, active: list[Trigger]) -> str | None:

@@ -71,6 +71,11 @@ class RedFlagReportFact(Fact):
 class ClearanceFact(Fact):
     kind: RestrictionKind
     reason: str
+    covers_seq: int | None = None
+    """The recording order up to which the clinician saw the record when clearing: a record
+    of this kind recorded after it (a new warning sign while her page was open) is not lifted
+    by this clearance, although it came before it. None (a clearance stored before this was
+    kept): everything recorded before the clearance."""
 
 
 class WalkerRecord(BaseModel):

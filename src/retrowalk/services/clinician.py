@@ -29,7 +29,12 @@ from retrowalk.clinical.policy_timeline import PolicyTimeline
 from retrowalk.clinical.prescription import Prescription, SpeedSource, speed_for_surface
 from retrowalk.clinical.reasons import spoken_date
 from retrowalk.clinical.reassessment import reassessment_due
-from retrowalk.clinical.restriction_models import RestrictionKind, Restrictions
+from retrowalk.clinical.restriction_models import (
+    Restriction,
+    RestrictionKind,
+    Restrictions,
+    Trigger,
+)
 from retrowalk.clinical.restrictions import active_restrictions
 from retrowalk.clinical.speed_override import (
     SPEED_OVERRIDE_CODE,
@@ -65,6 +70,7 @@ from retrowalk.services.plans import (
     store_prescription,
 )
 from retrowalk.services.policies import policy_in, policy_timeline
+from retrowalk.services.record_names import record_name
 from retrowalk.services.restrictions import (
     UNREADABLE_ERRORS,
     _Names,
@@ -178,6 +184,7 @@ def _clear_walker(
             )
         if not restriction.can_clear:
             raise Conflict(restriction.cannot_clear_because or "This cannot be cleared yet.")
+        _refuse_unseen(tx, walker, restriction, clearance.seen_through)
         row = repo.add(
             tx,
             Clearance(
@@ -187,6 +194,12 @@ def _clear_walker(
                 scope=kind.value,
                 reason=clearance.reason,
                 client_key=clearance.client_key,
+                # what she saw: a record that comes in before this commits stays active
+                covers_seq=(
+                    clearance.seen_through
+                    if clearance.seen_through is not None
+                    else restriction.seen_through
+                ),
             ),
         )
         plan = repo.latest_prescription(tx, walker.id)
@@ -219,7 +232,38 @@ def _clear_walker(
                 "lifted": [t.reasons[0].for_clinician for t in restriction.triggers if t.reasons],
             },
         )
-        return clearance_out(row)
+        lifted = tuple(_lifted_line(t, walker) for t in restriction.triggers)
+        return clearance_out(row).model_copy(update={"lifted": lifted})
+
+
+def _refuse_unseen(
+    tx: Session, walker: Walker, restriction: Restriction, seen_through: int | None
+) -> None:
+    """Refuse a clearance sent from a page that did not show every record behind the
+    restriction: a warning sign reported while the clinician's page was open must be read
+    before it is lifted, never lifted with the ones she read (found by the outside-in test).
+    The clearance would not lift it anyway (``covers_seq``); refusing says so."""
+    if seen_through is None:
+        return
+    unseen = [t for t in restriction.triggers if t.seq is not None and t.seq > seen_through]
+    if not unseen:
+        return
+    lines = "; ".join(_lifted_line(t, walker) for t in unseen)
+    raise Conflict(
+        f"Nothing was cleared: since the page was shown, {walker_name(tx, walker)} has a new "
+        f"record behind this restriction — {lines}. Read it on the walker's page, then clear "
+        "again if it is cleared too."
+    )
+
+
+def _lifted_line(trigger: Trigger, walker: Walker) -> str:
+    """One record behind a restriction, as the clinician reads it: what, when (on the
+    walker's own day), why."""
+    words = trigger.clinician_words or tuple(r.for_clinician for r in trigger.reasons)
+    when = spoken_date(local_date(trigger.at, walker.timezone))
+    said = " ".join(words)
+    what = f"{record_name(trigger.source.value)} of {when}"
+    return f"{what}: {said}" if said else what
 
 
 def adjust_prescription(

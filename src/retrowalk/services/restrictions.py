@@ -263,6 +263,7 @@ class ClearanceRow(NamedTuple):
     cleared_by: int | None
     scope: str
     reason: str
+    covers_seq: int | None
     seq: int | None
 
 
@@ -400,6 +401,7 @@ def _record(walker: Walker, rows: _Rows, policy: PolicyConfig) -> WalkerRecord:
                 recorded_by=row.cleared_by,
                 kind=RestrictionKind(row.scope),
                 reason=row.reason,
+                covers_seq=row.covers_seq,
             )
             for row in rows.clearances
         ),
@@ -551,6 +553,7 @@ def restriction_out(restriction: Restriction, names: _Names) -> RestrictionOut:
         can_clear=restriction.can_clear,
         cannot_clear_because=restriction.cannot_clear_because,
         surfaces=restriction.surfaces,
+        seen_through=restriction.seen_through,
     )
 
 

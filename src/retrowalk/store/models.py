@@ -437,6 +437,10 @@ class Clearance(Base):
     reason: Mapped[str] = mapped_column(Text)
     client_key: Mapped[str | None] = mapped_column(String(64))
     """The form's (or program's) one-time key: the same clearance sent twice is stored once."""
+    covers_seq: Mapped[int | None] = mapped_column(Integer)
+    """The walker's record as the clinician saw it when clearing (the id of the newest audit
+    entry behind the restriction she read): a record of this kind recorded after it is not
+    lifted by this clearance (NULL: one stored before 0016, which lifts all before it)."""
 
 
 class SetupToken(Base):

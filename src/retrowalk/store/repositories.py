@@ -980,6 +980,7 @@ FACT_COLUMNS: dict[str, tuple[Any, ...]] = {
         Clearance.cleared_by,
         Clearance.scope,
         Clearance.reason,
+        Clearance.covers_seq,
     ),
 }
 """The columns each kind of fact is made of (rows, not ORM objects: the list reads a clinic's

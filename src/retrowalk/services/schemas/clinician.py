@@ -18,6 +18,7 @@ from retrowalk.clinical.prescription import (
 )
 from retrowalk.clinical.restriction_models import RestrictionKind
 from retrowalk.services.schemas.base import (
+    ID_MAX,
     ClientKey,
     FrozenModel,
     InputModel,
@@ -61,6 +62,11 @@ class ClearanceIn(InputModel):
     client_key: ClientKey | None = None
     """A key the page (or program) makes for this one submission: sent again, nothing new is
     stored and the first record comes back (``created`` false)."""
+    seen_through: Annotated[WholeNumber, Field(ge=0, le=ID_MAX)] | None = None
+    """The restriction's ``seen_through`` as you read it (the page sends it): a record of this
+    kind that came in after it — a new warning sign while the page was open — refuses the
+    clearance, naming it, and is never lifted by it. Without it the clearance lifts what is
+    recorded when it is stored, and says what that was (``lifted``)."""
 
 
 class ClearanceOut(FrozenModel):
@@ -72,6 +78,9 @@ class ClearanceOut(FrozenModel):
     reason: str
     created: bool = True
     """False when this ``client_key`` was stored before: this is the first clearance."""
+    lifted: tuple[str, ...] = ()
+    """What it lifted, one line per record, in the clinician's words ("Check-in of Friday 4
+    December: …"); empty on a replay."""
 
 
 class AdjustmentIn(InputModel):

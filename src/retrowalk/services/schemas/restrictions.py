@@ -51,6 +51,10 @@ class RestrictionOut(FrozenModel):
     can_clear: bool
     cannot_clear_because: str | None
     surfaces: tuple[Surface, ...]
+    seen_through: int | None = None
+    """The recording order of the newest record behind it: send it as ``seen_through`` with
+    a clearance, so the clearance lifts what you read here and never a record that came in
+    after (it is refused, naming that record)."""
 
 
 class LiftedOut(FrozenModel):
