@@ -120,10 +120,12 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
 ``policies``
     ``current_policy(ctx, actor) -> PolicyOut`` — the policy in force, field by field with its
     default and meaning (anyone signed in).
-    ``set_policy(ctx, actor, changes, reason, *, client_key=None) -> PolicyOut`` — admin: a
-    new version with ``changes`` (field → value), each checked by ``PolicyConfig``; audited
-    with the rule version and the changed fields (the same ``client_key`` again: the version
-    it made, ``created`` false). Plans record the version they were made under.
+    ``set_policy(ctx, actor, changes, reason, *, client_key=None, sent=None) -> PolicyOut``
+    — admin: a new version with ``changes`` (field → value), each checked by
+    ``PolicyConfig``; audited with the rule version and the changed fields (the same
+    ``client_key`` again: the version it made, ``created`` false; with other values — of
+    ``sent``, the form's own, when given — ``KeyReused``). Plans record the version they
+    were made under.
     ``clinic_policy(ctx) -> PolicyConfig`` — the values in force, for wording a question
     before anyone signs in (policy is the clinic's, not personal data).
 ``preview``

@@ -204,6 +204,7 @@ def set_policy(
     reason: str,
     *,
     client_key: str | None = None,
+    sent: Mapping[str, object] | None = None,
 ) -> PolicyOut:
     """A new policy version with ``changes`` (field → value) over the one in force (admin).
 
@@ -212,9 +213,13 @@ def set_policy(
     With a ``client_key`` (the page form has one) the same change sent twice is one version:
     the one it made comes back with ``created`` false, never "nothing to change"; the same
     key with other changes or another reason is refused (:class:`~.errors.KeyReused`).
+    ``sent``: what the form sent, when ``changes`` is worked out from it and the version in
+    force (the policy page sends every value and keeps those that differ, so its second copy,
+    read after the first one's version, changes nothing); the key's values are then those.
     """
     key = check_client_key(client_key)
-    digest = key_digest({"changes": changes, "reason": reason}) if key else None
+    values = {"changes": changes, "reason": reason} if sent is None else {"sent": sent}
+    digest = key_digest(values) if key else None
 
     def first(tx: Session) -> PolicyOut | None:
         require_role(tx, actor, Role.ADMIN)
