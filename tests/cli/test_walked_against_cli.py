@@ -45,7 +45,8 @@ def test_the_probe_from_the_terminal_is_stored_told_and_flagged(database_url: st
     assert "Logged session" in said
     assert "you walked backward on a rest day" in said
     assert said.count("More than your plan: your clinician will see it.") == 1
-    stored = json.loads(run(database_url, *probe, "--json", AT, at(1, 12)))
+    # the same command again (the same time: other values under the key would be refused)
+    stored = json.loads(run(database_url, *probe, "--json", AT, at(1, 11)))
     assert stored["walked_against"] == ["rest_day"]
     plain = fails(database_url, "log", "1", "--as-prescribed", *SCALES,
                   AT, at(1, 13))  # fmt: skip

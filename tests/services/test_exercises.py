@@ -11,7 +11,7 @@ import pytest
 from retrowalk.clinical.exercises import EXERCISES, programme_for
 from retrowalk.services import accounts, audit_view, exercise_log, exercises
 from retrowalk.services.context import AppContext
-from retrowalk.services.errors import AccessDenied, InvalidRequest
+from retrowalk.services.errors import AccessDenied, InvalidRequest, KeyReused
 from retrowalk.services.schemas import Actor, Role, WalkerOut
 from tests.services.factory import T0, enrol
 from tests.services.factory import clinician as make_clinician
@@ -68,9 +68,12 @@ def test_a_tick_is_stored_with_the_servers_date_and_audited(ctx: AppContext) -> 
         ("straight_leg_raise", 3, EXERCISES["straight_leg_raise"].dose.sets),
         ("semi_squat", 1, EXERCISES["semi_squat"].dose.sets),
     ]
-    again = exercise_log.log_exercises(ctx, me, walker.id, _tick("t1", ("semi_squat", 3, 0)))
+    sent = _tick("t1", ("straight_leg_raise", 3, 2), ("semi_squat", 1, 4))
+    again = exercise_log.log_exercises(ctx, me, walker.id, sent)
     assert not again.created
     assert again.id == saved.id
+    with pytest.raises(KeyReused, match="this exercise tick was already saved"):
+        exercise_log.log_exercises(ctx, me, walker.id, _tick("t1", ("semi_squat", 3, 0)))
     page = audit_view.walker_audit(ctx, clinician, walker.id)
     logged = [e for e in page.entries if e.action == "exercise.log"]
     assert len(logged) == 1

@@ -18,7 +18,13 @@ from retrowalk.services import (
     sessions,
 )
 from retrowalk.services.context import AppContext
-from retrowalk.services.errors import Conflict, InvalidRequest, NotFound, NotReadyToWalk
+from retrowalk.services.errors import (
+    Conflict,
+    InvalidRequest,
+    KeyReused,
+    NotFound,
+    NotReadyToWalk,
+)
 from retrowalk.store import repositories as repo
 from tests.services.factory import (
     MORE_NO,
@@ -63,13 +69,16 @@ def test_same_client_key_is_stored_once(ctx: AppContext) -> None:
     admin = accounts.ensure_local_admin(ctx)
     walker = planned_walker(ctx, admin)
     first = sessions.log_session(ctx, admin, walker.id, session_data("k1", T0))
-    again = sessions.log_session(
-        ctx, admin, walker.id, session_data("k1", T0, duration_min=25, note="retry")
-    )
+    again = sessions.log_session(ctx, admin, walker.id, session_data("k1", T0))
     assert first.created
     assert not again.created
     assert again.id == first.id
     assert again.duration_min == first.duration_min
+    # the same key with other values is no resend: refused, never "already saved"
+    with pytest.raises(KeyReused, match="this session was already saved"):
+        sessions.log_session(
+            ctx, admin, walker.id, session_data("k1", T0, duration_min=25, note="retry")
+        )
     with ctx.db.reader() as s:
         assert repo.count_sessions(s, walker.id) == 1
 

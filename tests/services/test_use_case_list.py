@@ -93,6 +93,7 @@ def test_the_list_is_found() -> None:
         "reason",
         "*",
         "client_key",
+        "sent",
     ]
     assert LISTED["plans"]["make_plan"] == ["ctx", "actor", "walker_id", "*", "surface"]
     assert len(LISTED_FUNCTIONS) > 50

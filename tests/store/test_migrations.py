@@ -3,6 +3,7 @@ models exactly (an installed program must be able to migrate its own database)."
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import inspect
 
 from retrowalk.store import Database
@@ -73,5 +74,54 @@ def test_going_below_0003_keeps_withdrawn_and_clinician_invitations_unusable(
             used = dict(conn.execute(text("SELECT id, used_at IS NOT NULL FROM invitations")).all())
         assert used == {kept.id: False, gone.id: True, staff.id: True}
         upgrade(db.engine)
+    finally:
+        db.dispose()
+
+
+def test_0015_keeps_keyed_records_and_their_replays_answer_as_before(database_url: str) -> None:
+    """Up from 0014, every keyed record is kept with no digest (what it was sent with is not
+    known): the same key, even with other values, answers it as it did before 0015; a record
+    stored after 0015 refuses other values."""
+    from sqlalchemy import text
+
+    from retrowalk.services import accounts, clinician, walkers
+    from retrowalk.services.context import AppContext
+    from retrowalk.services.errors import KeyReused
+    from retrowalk.store import open_database
+
+    db = open_database(database_url)
+    ctx = AppContext(db=db)
+    try:
+        admin = accounts.ensure_local_admin(ctx)
+        walker = walkers.enrol_walker(
+            ctx,
+            admin,
+            {
+                "email": "ann@example.org",
+                "display_name": "Ann",
+                "age_years": 66,
+                "sex": "female",
+                "knee_condition": "oa",
+                "knee_side": "left",
+                "timezone": "UTC",
+            },
+        )
+        old = clinician.add_note(ctx, admin, walker.id, {"text": "Before", "client_key": "k-old"})
+        downgrade(db.engine, "0014_more_client_keys")
+        upgrade(db.engine)
+        with db.engine.connect() as conn:
+            kept = conn.execute(
+                text("SELECT id, client_key, client_key_digest FROM clinician_notes")
+            ).all()
+        assert [tuple(row) for row in kept] == [(old.id, "k-old", None)]
+        again = clinician.add_note(ctx, admin, walker.id, {"text": "Edited", "client_key": "k-old"})
+        assert (again.id, again.created, again.text) == (old.id, False, "Before")
+        new = clinician.add_note(ctx, admin, walker.id, {"text": "After", "client_key": "k-new"})
+        with pytest.raises(KeyReused):
+            clinician.add_note(ctx, admin, walker.id, {"text": "Edited", "client_key": "k-new"})
+        with db.engine.connect() as conn:
+            count = conn.execute(text("SELECT count(*) FROM clinician_notes")).scalar_one()
+        assert count == 2
+        assert new.created
     finally:
         db.dispose()

@@ -19,6 +19,12 @@ INTEGER columns) and text containing a NUL character, so SQLite and PostgreSQL b
 same. Clinical errors (``retrowalk.clinical.errors.ClinicalError``)
 pass through unchanged.
 
+A use case that takes a one-time ``client_key`` stores the record once: the same key sent
+again with the same values answers the first record (``created`` false); sent again with other
+values it is refused, ``KeyReused`` (a ``Conflict``, 409), so an edit is never lost as "already
+saved" (:mod:`retrowalk.services.key_digest`; what a replay may add, a session's adverse
+events, is never counted as other values).
+
 Public API (stable). Every public function of a module below that takes ``ctx`` first is listed,
 with its parameter names as in the code (``tests/services/test_use_case_list.py`` checks):
 
@@ -38,9 +44,10 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``client_key`` again: the first invitation, ``token`` None). An email that has an account
     (not the clinician's own walker) is invited like any other, so the answer never says
     whose account it is.
-    ``invitation_once(ctx, actor, key, make) -> InvitationOut`` — not a use case: runs
-    ``make`` (an invitation use case), answering the first invitation made under ``key`` when
-    two copies raced (the unique key let one win).
+    ``invitation_once(ctx, actor, key, digest, make) -> InvitationOut`` — not a use case:
+    runs ``make`` (an invitation use case), answering the first invitation made under ``key``
+    when two copies raced (the unique key let one win), or ``KeyReused`` when that one was
+    sent with other values than ``digest``.
     ``invitation_status(ctx, token) -> InvitationState`` — read-only: ``valid``, ``used``,
     ``withdrawn``, ``expired`` or ``unknown``, nothing else.
     ``accept_invitation(ctx, token, data: WalkerSignup) -> WalkerOut`` — creates the walker
@@ -113,10 +120,12 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
 ``policies``
     ``current_policy(ctx, actor) -> PolicyOut`` — the policy in force, field by field with its
     default and meaning (anyone signed in).
-    ``set_policy(ctx, actor, changes, reason, *, client_key=None) -> PolicyOut`` — admin: a
-    new version with ``changes`` (field → value), each checked by ``PolicyConfig``; audited
-    with the rule version and the changed fields (the same ``client_key`` again: the version
-    it made, ``created`` false). Plans record the version they were made under.
+    ``set_policy(ctx, actor, changes, reason, *, client_key=None, sent=None) -> PolicyOut``
+    — admin: a new version with ``changes`` (field → value), each checked by
+    ``PolicyConfig``; audited with the rule version and the changed fields (the same
+    ``client_key`` again: the version it made, ``created`` false; with other values — of
+    ``sent``, the form's own, when given — ``KeyReused``). Plans record the version they
+    were made under.
     ``clinic_policy(ctx) -> PolicyConfig`` — the values in force, for wording a question
     before anyone signs in (policy is the clinic's, not personal data).
 ``preview``

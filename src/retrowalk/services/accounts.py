@@ -28,6 +28,7 @@ from retrowalk.services.errors import (
     NotFound,
     parse,
 )
+from retrowalk.services.key_digest import key_digest, same_values
 from retrowalk.services.schemas import (
     NUL_MESSAGE,
     AccountIn,
@@ -251,25 +252,40 @@ def create_invitation(
 
     With a ``client_key`` (every page form has one) the same invitation sent twice is made
     once: the second answer is the first invitation without its link (``token`` None,
-    ``created`` false), which was shown once; "send again" makes a new link."""
+    ``created`` false), which was shown once; "send again" makes a new link. The same key
+    with another email or validity is refused (:class:`~.errors.KeyReused`)."""
     address = _email_or_invalid(email)
     key = check_client_key(client_key)
     if not 1 <= valid_days <= 90:
         raise InvalidRequest(
             f"valid_days: {valid_days} is not allowed; expected 1 to 90 days.", field="valid_days"
         )
-    return invitation_once(ctx, actor, key, lambda: _invite(ctx, actor, address, valid_days, key))
+    digest = invitation_digest(address, valid_days, Role.WALKER)
+    return invitation_once(
+        ctx, actor, key, digest, lambda: _invite(ctx, actor, address, valid_days, key, digest)
+    )
+
+
+def invitation_digest(address: str, valid_days: int, role: Role) -> str:
+    """What an invitation under a key was sent with: the address (as normalised), its days
+    and whom it invites (a walker's and a clinician's invitation share a sender's keys)."""
+    return key_digest({"email": address, "valid_days": valid_days, "role": role.value})
 
 
 def _invite(
-    ctx: AppContext, actor: Actor, address: str, valid_days: int, key: str | None
+    ctx: AppContext,
+    actor: Actor,
+    address: str,
+    valid_days: int,
+    key: str | None,
+    digest: str,
 ) -> InvitationOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         require_role(tx, actor, Role.CLINICIAN, Role.ADMIN)
-        first = client_keys.invitation_by_client_key(tx, actor.account_id, key) if key else None
+        first = invitation_under(tx, actor, key, digest)
         if first is not None:
-            return invitation_replayed(first)
+            return first
         existing = repo.account_by_email(tx, address)
         if existing is not None:
             own = repo.walker_by_account(tx, existing.id)
@@ -291,6 +307,7 @@ def _invite(
                 created_at=at,
                 expires_at=at + timedelta(days=valid_days),
                 client_key=key,
+                client_key_digest=digest if key else None,
             ),
         )
         repo.audit(
@@ -343,16 +360,27 @@ def invitation_replayed(row: Invitation) -> InvitationOut:
     )
 
 
+def invitation_under(
+    tx: Session, actor: Actor, key: str | None, digest: str
+) -> InvitationOut | None:
+    """The invitation ``actor`` made under ``key``, as a replay answers it (None: none);
+    refused (:class:`~.errors.KeyReused`) when it was sent with other values than ``digest``."""
+    row = client_keys.invitation_by_client_key(tx, actor.account_id, key) if key else None
+    if row is None:
+        return None
+    same_values(row.client_key_digest, digest, "invitation")
+    return invitation_replayed(row)
+
+
 def invitation_once(
-    ctx: AppContext, actor: Actor, key: str | None, make: Callable[[], InvitationOut]
+    ctx: AppContext,
+    actor: Actor,
+    key: str | None,
+    digest: str,
+    make: Callable[[], InvitationOut],
 ) -> InvitationOut:
     """``make()``; when another copy under ``key`` committed first (a race), that one."""
-
-    def first(tx: Session) -> InvitationOut | None:
-        row = client_keys.invitation_by_client_key(tx, actor.account_id, key) if key else None
-        return invitation_replayed(row) if row is not None else None
-
-    return stored_once(ctx.db, key, make, first)
+    return stored_once(ctx.db, key, make, lambda tx: invitation_under(tx, actor, key, digest))
 
 
 def invitation_status(ctx: AppContext, token: str) -> InvitationState:

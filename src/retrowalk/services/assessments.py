@@ -41,6 +41,7 @@ from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import assessment_out
 from retrowalk.services.errors import InvalidRequest, NotReadyToWalk, parse
+from retrowalk.services.key_digest import key_digest, same_values
 from retrowalk.services.plans import clinical_prescription, store_prescription
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import (
@@ -132,7 +133,8 @@ def record_assessment(
 
     With a ``client_key`` (every page form has one) the same tests sent twice are stored
     once: the first assessment comes back with ``created`` false, and nothing it changed
-    (a plan version, a restriction) is made again.
+    (a plan version, a restriction) is made again. The same key with other values is
+    refused (:class:`~.errors.KeyReused`).
     """
     assessment = parse(AssessmentIn, data)
     if not _has_content(assessment):
@@ -148,25 +150,38 @@ def record_assessment(
             field=missing,
         )
     key = assessment.client_key
+    digest = key_digest(assessment)
 
     def first(tx: Session) -> AssessmentOut | None:
         walker = walker_for(tx, actor, walker_id)
-        row = client_keys.by_client_key(tx, Assessment, walker.id, key) if key else None
-        return assessment_out(row).model_copy(update={"created": False}) if row else None
+        return _assessment_under(tx, walker.id, key, digest)
 
-    return stored_once(ctx.db, key, lambda: _record(ctx, actor, walker_id, assessment), first)
+    return stored_once(
+        ctx.db, key, lambda: _record(ctx, actor, walker_id, assessment, digest), first
+    )
+
+
+def _assessment_under(
+    tx: Session, walker_id: int, key: str | None, digest: str
+) -> AssessmentOut | None:
+    """The walker's assessment stored under ``key``, as a replay answers it (None: none);
+    refused when it was sent with other values than ``digest``."""
+    row = client_keys.by_client_key(tx, Assessment, walker_id, key) if key else None
+    if row is None:
+        return None
+    same_values(row.client_key_digest, digest, "assessment")
+    return assessment_out(row).model_copy(update={"created": False})
 
 
 def _record(
-    ctx: AppContext, actor: Actor, walker_id: int, assessment: AssessmentIn
+    ctx: AppContext, actor: Actor, walker_id: int, assessment: AssessmentIn, digest: str
 ) -> AssessmentOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)
-        if assessment.client_key is not None:
-            first = client_keys.by_client_key(tx, Assessment, walker.id, assessment.client_key)
-            if first is not None:
-                return assessment_out(first).model_copy(update={"created": False})
+        replay = _assessment_under(tx, walker.id, assessment.client_key, digest)
+        if replay is not None:
+            return replay
         _, policy = policy_in(tx)
         today = local_date(at, walker.timezone)
         if assessment.local_date is not None:
@@ -234,6 +249,7 @@ def _record(
                 rule_version=RULE_VERSION,
                 recorded_by=actor.account_id,
                 client_key=assessment.client_key,
+                client_key_digest=digest if assessment.client_key else None,
             ),
         )
         repo.audit(

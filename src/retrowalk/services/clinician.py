@@ -63,6 +63,7 @@ from retrowalk.services.errors import (
     parse,
 )
 from retrowalk.services.flag_cache import FlagCache, KeptRecord, Stamp
+from retrowalk.services.key_digest import key_digest, same_values
 from retrowalk.services.plans import (
     clinical_prescription,
     measured_speeds,
@@ -129,28 +130,36 @@ def clear_walker(
 
     With a ``client_key`` (every page form has one) the same clearance sent twice — a double
     click, the browser sending the form again, two workers at once — is stored once: the
-    first comes back with ``created`` false, never "no active restriction to clear".
+    first comes back with ``created`` false, never "no active restriction to clear". The
+    same key with another scope or reason is refused (:class:`~.errors.KeyReused`).
     """
     clearance = parse(ClearanceIn, data)
     key = clearance.client_key
+    digest = key_digest(clearance)
 
     def first(tx: Session) -> ClearanceOut | None:
         walker = staff_walker_for(tx, actor, walker_id)
-        return _clearance_under(tx, actor, walker.id, key)
+        return _clearance_under(tx, actor, walker.id, key, digest)
 
     return stored_once(
-        ctx.db, key, lambda: _clear_walker(ctx, actor, walker_id, clearance), first, refused=REFUSED
+        ctx.db,
+        key,
+        lambda: _clear_walker(ctx, actor, walker_id, clearance, digest),
+        first,
+        refused=REFUSED,
     )
 
 
 def _clearance_under(
-    tx: Session, actor: Actor, walker_id: int, key: str | None
+    tx: Session, actor: Actor, walker_id: int, key: str | None, digest: str
 ) -> ClearanceOut | None:
-    """The walker's clearance stored under ``key``, as a replay answers it (None: none)."""
+    """The walker's clearance stored under ``key``, as a replay answers it (None: none);
+    refused when it is another person's, or was sent with other values than ``digest``."""
     row = client_keys.by_client_key(tx, Clearance, walker_id, key) if key else None
     if row is None:
         return None
     _own_key(actor, row.cleared_by, "clearance")
+    same_values(row.client_key_digest, digest, "clearance")
     return clearance_out(row).model_copy(update={"created": False})
 
 
@@ -166,13 +175,13 @@ def _own_key(actor: Actor, made_by: int | None, what: str) -> None:
 
 
 def _clear_walker(
-    ctx: AppContext, actor: Actor, walker_id: int, clearance: ClearanceIn
+    ctx: AppContext, actor: Actor, walker_id: int, clearance: ClearanceIn, digest: str
 ) -> ClearanceOut:
     at = ctx.now()
     kind = clearance.scope
     with ctx.db.transaction() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
-        replay = _clearance_under(tx, actor, walker.id, clearance.client_key)
+        replay = _clearance_under(tx, actor, walker.id, clearance.client_key, digest)
         if replay is not None:
             return replay
         _, policy = policy_in(tx)
@@ -200,6 +209,7 @@ def _clear_walker(
                     if clearance.seen_through is not None
                     else restriction.seen_through
                 ),
+                client_key_digest=digest if clearance.client_key else None,
             ),
         )
         plan = repo.latest_prescription(tx, walker.id)
@@ -296,44 +306,48 @@ def adjust_prescription(
 
     With a ``client_key`` (every page form has one) the same change sent twice is one
     version: the one it made comes back with ``created`` false (never "nothing to change",
-    nor a second confirmation asked for a speed already confirmed).
+    nor a second confirmation asked for a speed already confirmed); the same key with other
+    values is refused (:class:`~.errors.KeyReused`).
     """
     adjustment = parse(AdjustmentIn, data)
     key = adjustment.client_key
+    digest = key_digest(adjustment)
 
     def first(tx: Session) -> PrescriptionOut | None:
         walker = staff_walker_for(tx, actor, walker_id)
-        return _version_under(tx, actor, walker, key)
+        return _version_under(tx, actor, walker, key, digest)
 
     return stored_once(
         ctx.db,
         key,
-        lambda: _adjust_prescription(ctx, actor, walker_id, adjustment),
+        lambda: _adjust_prescription(ctx, actor, walker_id, adjustment, digest),
         first,
         refused=REFUSED,
     )
 
 
 def _version_under(
-    tx: Session, actor: Actor, walker: Walker, key: str | None
+    tx: Session, actor: Actor, walker: Walker, key: str | None, digest: str
 ) -> PrescriptionOut | None:
     """The plan version an adjustment stored under ``key``, as a replay answers it (as it
-    holds now, like the first answer)."""
+    holds now, like the first answer); refused when it is another person's, or was sent
+    with other values than ``digest``."""
     row = client_keys.by_client_key(tx, PrescriptionRow, walker.id, key) if key else None
     if row is None:
         return None
     _own_key(actor, row.made_by, "change to the plan")
+    same_values(row.client_key_digest, digest, "change to the plan")
     held = plan_as_held(row, restrictions_of(tx, walker, policy_in(tx)[1]))
     return held.model_copy(update={"created": False})
 
 
 def _adjust_prescription(
-    ctx: AppContext, actor: Actor, walker_id: int, adjustment: AdjustmentIn
+    ctx: AppContext, actor: Actor, walker_id: int, adjustment: AdjustmentIn, digest: str
 ) -> PrescriptionOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
-        replay = _version_under(tx, actor, walker, adjustment.client_key)
+        replay = _version_under(tx, actor, walker, adjustment.client_key, digest)
         if replay is not None:
             return replay
         plan = repo.latest_prescription(tx, walker.id)
@@ -373,6 +387,7 @@ def _adjust_prescription(
             decision_detail=detail,
         )
         row.client_key = adjustment.client_key  # written with the version, in its transaction
+        row.client_key_digest = digest if adjustment.client_key else None
         if override is not None:
             key = "speed_above_policy" if override.code == SPEED_OVERRIDE_CODE else "speed_untested"
             detail = {**detail, key: override.message}
@@ -538,26 +553,37 @@ def add_note(
     With a ``client_key`` (every page form has one) the same note sent twice — a double
     tap, a browser sending the form again, two workers at once — is stored once: the first
     note comes back with ``created`` false (the key is unique per walker, written with it).
+    The same key with another text — the form sent back after an edit, the browser keeping
+    its key — is refused (:class:`~.errors.KeyReused`): the edit is never lost in silence.
     """
     note = parse(NoteIn, data)
     key = note.client_key
+    digest = key_digest(note)
 
     def first(tx: Session) -> NoteOut | None:
         walker = staff_walker_for(tx, actor, walker_id)
-        row = client_keys.by_client_key(tx, ClinicianNote, walker.id, key) if key else None
-        return note_out(row).model_copy(update={"created": False}) if row else None
+        return _note_under(tx, walker.id, key, digest)
 
-    return stored_once(ctx.db, key, lambda: _add_note(ctx, actor, walker_id, note), first)
+    return stored_once(ctx.db, key, lambda: _add_note(ctx, actor, walker_id, note, digest), first)
 
 
-def _add_note(ctx: AppContext, actor: Actor, walker_id: int, note: NoteIn) -> NoteOut:
+def _note_under(tx: Session, walker_id: int, key: str | None, digest: str) -> NoteOut | None:
+    """The walker's note stored under ``key``, as a replay answers it (None: none); refused
+    when it was sent with other values than ``digest``."""
+    row = client_keys.by_client_key(tx, ClinicianNote, walker_id, key) if key else None
+    if row is None:
+        return None
+    same_values(row.client_key_digest, digest, "note")
+    return note_out(row).model_copy(update={"created": False})
+
+
+def _add_note(ctx: AppContext, actor: Actor, walker_id: int, note: NoteIn, digest: str) -> NoteOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
-        if note.client_key is not None:
-            first = client_keys.by_client_key(tx, ClinicianNote, walker.id, note.client_key)
-            if first is not None:
-                return note_out(first).model_copy(update={"created": False})
+        replay = _note_under(tx, walker.id, note.client_key, digest)
+        if replay is not None:
+            return replay
         row = repo.add(
             tx,
             ClinicianNote(
@@ -566,6 +592,7 @@ def _add_note(ctx: AppContext, actor: Actor, walker_id: int, note: NoteIn) -> No
                 created_at=at,
                 text=note.text,
                 client_key=note.client_key,
+                client_key_digest=digest if note.client_key else None,
             ),
         )
         repo.audit(

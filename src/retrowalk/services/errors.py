@@ -37,6 +37,21 @@ class Conflict(ServiceError):  # noqa: N818
     """The request contradicts what is stored, e.g. an email already in use (web: 409)."""
 
 
+class KeyReused(Conflict):
+    """A one-time ``client_key`` sent again with other values than the record it stored
+    (web: 409). Answering "already saved" would tell the sender that these values were kept,
+    when the first ones were; nothing new is stored, and the sentence says how to save them
+    (:mod:`retrowalk.services.key_digest`)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"client_key: this {what} was already saved under this key with other values; "
+            "nothing new was saved. To save these values, open the form again (or send them "
+            "with a new client_key)."
+        )
+        self.what = what
+
+
 class CheckinNotOpen(Conflict):
     """A next-morning check-in sent on the session's own local date (web: 409).
 

@@ -25,6 +25,7 @@ from retrowalk.services.context import AppContext
 from retrowalk.services.errors import InvalidRequest, NotReadyToWalk, parse
 from retrowalk.services.exercise_gate import exercise_blocker
 from retrowalk.services.exercises import check_in_programme, programme_of
+from retrowalk.services.key_digest import key_digest, same_values
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import restrictions_of
 from retrowalk.services.schemas import Actor
@@ -80,26 +81,39 @@ def log_exercises(
     """Store what the walker did (the walker, or her clinician from a paper diary).
 
     The same ``client_key`` twice stores one tick, also when the two copies race on two
-    workers: the first comes back with ``created`` false."""
+    workers: the first comes back with ``created`` false. The same key with other exercises
+    is refused (:class:`~.errors.KeyReused`)."""
     tick = parse(ExerciseLogIn, data)
+    digest = key_digest(tick)
 
     def first(tx: Session) -> ExerciseLogOut | None:
         walker = walker_for(tx, actor, walker_id)
-        earlier = records.log_by_client_key(tx, walker.id, tick.client_key)
-        if earlier is None:
-            return None
-        return _log_out(earlier, records.entries(tx, [earlier.id])[earlier.id], False)
+        return _tick_under(tx, walker.id, tick.client_key, digest)
 
-    return stored_once(ctx.db, tick.client_key, lambda: _log(ctx, actor, walker_id, tick), first)
+    return stored_once(
+        ctx.db, tick.client_key, lambda: _log(ctx, actor, walker_id, tick, digest), first
+    )
 
 
-def _log(ctx: AppContext, actor: Actor, walker_id: int, tick: ExerciseLogIn) -> ExerciseLogOut:
+def _tick_under(tx: Session, walker_id: int, key: str, digest: str) -> ExerciseLogOut | None:
+    """The tick stored under ``key``, as a replay answers it (None: none); refused when it
+    was sent with other values than ``digest``."""
+    earlier = records.log_by_client_key(tx, walker_id, key)
+    if earlier is None:
+        return None
+    same_values(earlier.client_key_digest, digest, "exercise tick")
+    return _log_out(earlier, records.entries(tx, [earlier.id])[earlier.id], False)
+
+
+def _log(
+    ctx: AppContext, actor: Actor, walker_id: int, tick: ExerciseLogIn, digest: str
+) -> ExerciseLogOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)
-        earlier = records.log_by_client_key(tx, walker.id, tick.client_key)
-        if earlier is not None:
-            return _log_out(earlier, records.entries(tx, [earlier.id])[earlier.id], False)
+        replay = _tick_under(tx, walker.id, tick.client_key, digest)
+        if replay is not None:
+            return replay
         blocker = exercise_blocker(restrictions_of(tx, walker, policy_in(tx)[1]))
         if blocker is not None:
             raise NotReadyToWalk(blocker)
@@ -128,6 +142,7 @@ def _log(ctx: AppContext, actor: Actor, walker_id: int, tick: ExerciseLogIn) -> 
             ExerciseLog(
                 walker_id=walker.id,
                 client_key=tick.client_key,
+                client_key_digest=digest,
                 local_date=local_date(at, walker.timezone),
                 logged_at=at,
                 recorded_by=actor.account_id,

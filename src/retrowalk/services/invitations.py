@@ -20,9 +20,10 @@ from retrowalk.services.accounts import (
     check_client_key,
     hash_token,
     insert_account,
+    invitation_digest,
     invitation_once,
-    invitation_replayed,
     invitation_state,
+    invitation_under,
 )
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import account_out
@@ -47,7 +48,6 @@ from retrowalk.services.schemas import (
     normalise_email,
 )
 from retrowalk.store import account_links as links
-from retrowalk.store import client_keys
 from retrowalk.store import repositories as repo
 from retrowalk.store.models import Invitation
 
@@ -192,20 +192,30 @@ def invite_clinician(
         raise InvalidRequest(f"email: {email!r} {exc}.", field="email") from None
     _valid_days(valid_days)
     key = check_client_key(client_key)
+    digest = invitation_digest(address, valid_days, Role.CLINICIAN)
     return invitation_once(
-        ctx, actor, key, lambda: _invite_clinician(ctx, actor, address, valid_days, key)
+        ctx,
+        actor,
+        key,
+        digest,
+        lambda: _invite_clinician(ctx, actor, address, valid_days, key, digest),
     )
 
 
 def _invite_clinician(
-    ctx: AppContext, actor: Actor, address: str, valid_days: int, key: str | None
+    ctx: AppContext,
+    actor: Actor,
+    address: str,
+    valid_days: int,
+    key: str | None,
+    digest: str,
 ) -> InvitationOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         require_role(tx, actor, Role.ADMIN)
-        first = client_keys.invitation_by_client_key(tx, actor.account_id, key) if key else None
+        first = invitation_under(tx, actor, key, digest)
         if first is not None:
-            return invitation_replayed(first)
+            return first
         if repo.account_by_email(tx, address) is not None:
             raise Conflict(f"An account with the email {address} already exists.")
         token = secrets.token_urlsafe(32)
@@ -219,6 +229,7 @@ def _invite_clinician(
                 expires_at=at + timedelta(days=valid_days),
                 role=Role.CLINICIAN.value,
                 client_key=key,
+                client_key_digest=digest if key else None,
             ),
         )
         repo.audit(

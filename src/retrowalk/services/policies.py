@@ -32,6 +32,7 @@ from retrowalk.services.access import (
 from retrowalk.services.accounts import check_client_key
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import InvalidRequest, invalid_from
+from retrowalk.services.key_digest import key_digest, same_values
 from retrowalk.services.numbers import NumberTextError, from_typed, is_strictly, scalar_of
 from retrowalk.services.schemas import Actor, PolicyField, PolicyOut, Role
 from retrowalk.services.schemas.base import REASON_MIN_LETTERS, TEXT_MAX_CHARS, says_why
@@ -203,37 +204,55 @@ def set_policy(
     reason: str,
     *,
     client_key: str | None = None,
+    sent: Mapping[str, object] | None = None,
 ) -> PolicyOut:
     """A new policy version with ``changes`` (field → value) over the one in force (admin).
 
     Every value is checked by ``PolicyConfig`` itself (its limits, e.g. a speed step never
     above the published +10 % a week); an unknown field or a bad value is refused naming it.
     With a ``client_key`` (the page form has one) the same change sent twice is one version:
-    the one it made comes back with ``created`` false, never "nothing to change".
+    the one it made comes back with ``created`` false, never "nothing to change"; the same
+    key with other changes or another reason is refused (:class:`~.errors.KeyReused`).
+    ``sent``: what the form sent, when ``changes`` is worked out from it and the version in
+    force (the policy page sends every value and keeps those that differ, so its second copy,
+    read after the first one's version, changes nothing); the key's values are then those.
     """
     key = check_client_key(client_key)
+    values = {"changes": changes, "reason": reason} if sent is None else {"sent": sent}
+    digest = key_digest(values) if key else None
 
     def first(tx: Session) -> PolicyOut | None:
         require_role(tx, actor, Role.ADMIN)
-        return _version_under(tx, actor, key)
+        return _version_under(tx, actor, key, digest)
 
     return stored_once(
         ctx.db,
         key,
-        lambda: _set_policy(ctx, actor, changes, reason, key),
+        lambda: _set_policy(ctx, actor, changes, reason, key, digest),
         first,
         refused=(InvalidRequest,),  # "nothing to change": this copy read the first one's version
     )
 
 
-def _version_under(tx: Session, actor: Actor, key: str | None) -> PolicyOut | None:
-    """The policy version this administrator set under ``key``, as a replay answers it."""
+def _version_under(
+    tx: Session, actor: Actor, key: str | None, digest: str | None
+) -> PolicyOut | None:
+    """The policy version this administrator set under ``key``, as a replay answers it;
+    refused when it was sent with other values than ``digest``."""
     row = client_keys.policy_by_client_key(tx, actor.account_id, key) if key else None
-    return _out(tx, row).model_copy(update={"created": False}) if row else None
+    if row is None:
+        return None
+    same_values(row.client_key_digest, digest, "policy change")
+    return _out(tx, row).model_copy(update={"created": False})
 
 
 def _set_policy(
-    ctx: AppContext, actor: Actor, changes: dict[str, Any], reason: str, key: str | None
+    ctx: AppContext,
+    actor: Actor,
+    changes: dict[str, Any],
+    reason: str,
+    key: str | None,
+    digest: str | None,
 ) -> PolicyOut:
     if not isinstance(reason, str) or not says_why(reason):
         raise InvalidRequest(
@@ -261,7 +280,7 @@ def _set_policy(
     at = ctx.now()
     with ctx.db.transaction() as tx:
         require_role(tx, actor, Role.ADMIN)
-        replay = _version_under(tx, actor, key)
+        replay = _version_under(tx, actor, key, digest)
         if replay is not None:
             return replay
         version, current = policy_in(tx)
@@ -289,6 +308,7 @@ def _set_policy(
                 rule_version=RULE_VERSION,
                 policy_json=new.model_dump(mode="json"),
                 client_key=key,
+                client_key_digest=digest,
             ),
         )
         repo.audit(

@@ -21,6 +21,7 @@ from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import red_flag_report_out
 from retrowalk.services.errors import Conflict, InvalidRequest, parse
+from retrowalk.services.key_digest import key_digest, same_values
 from retrowalk.services.policies import policy_in
 from retrowalk.services.record_dates import check_since_enrolment, check_when
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
@@ -72,22 +73,26 @@ def report_red_flags(
     than now, nor one before the day she was enrolled.
 
     With a ``client_key`` (every page form has one) the same answer sent twice is stored
-    once: the first report comes back with ``created`` false and today's restrictions."""
+    once: the first report comes back with ``created`` false and today's restrictions; the
+    same key with other flags (or another ``at``) is refused (:class:`~.errors.KeyReused`)."""
     report_in = parse(RedFlagReportIn, data)
     key = report_in.client_key
+    digest = key_digest(report_in)
     return stored_once(
         ctx.db,
         key,
-        lambda: _report(ctx, actor, walker_id, report_in),
-        lambda tx: _first(tx, walker_for(tx, actor, walker_id), key) if key else None,
+        lambda: _report(ctx, actor, walker_id, report_in, digest),
+        lambda tx: _first(tx, walker_for(tx, actor, walker_id), key, digest) if key else None,
     )
 
 
-def _first(tx: Session, walker: Walker, client_key: str) -> RedFlagReportOut | None:
-    """The report stored under ``client_key`` (and the restrictions active now), or None."""
+def _first(tx: Session, walker: Walker, client_key: str, digest: str) -> RedFlagReportOut | None:
+    """The report stored under ``client_key`` (and the restrictions active now), or None;
+    refused when it was sent with other values than ``digest``."""
     row = client_keys.by_client_key(tx, RedFlagReport, walker.id, client_key)
     if row is None:
         return None
+    same_values(row.client_key_digest, digest, "red-flag report")
     by = repo.get(tx, Account, row.recorded_by)
     _, policy = policy_in(tx)
     return red_flag_report_out(row, by.role if by is not None else None).model_copy(
@@ -99,7 +104,7 @@ def _first(tx: Session, walker: Walker, client_key: str) -> RedFlagReportOut | N
 
 
 def _report(
-    ctx: AppContext, actor: Actor, walker_id: int, report_in: RedFlagReportIn
+    ctx: AppContext, actor: Actor, walker_id: int, report_in: RedFlagReportIn, digest: str
 ) -> RedFlagReportOut:
     clock = ctx.now()
     if report_in.at is not None and actor.role is Role.WALKER:
@@ -112,7 +117,7 @@ def _report(
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)
         if report_in.client_key is not None:
-            first = _first(tx, walker, report_in.client_key)
+            first = _first(tx, walker, report_in.client_key, digest)
             if first is not None:
                 return first
         _, policy = policy_in(tx)
@@ -128,6 +133,7 @@ def _report(
                 red_flags=flags,
                 recorded_by=actor.account_id,
                 client_key=report_in.client_key,
+                client_key_digest=digest if report_in.client_key else None,
             ),
         )
         repo.audit(

@@ -26,6 +26,7 @@ from retrowalk.services.accounts import LOCAL_ADMIN_EMAIL, check_client_key, has
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import account_out
 from retrowalk.services.errors import AccessDenied, Conflict, InvalidRequest, NotFound
+from retrowalk.services.key_digest import key_digest, same_values
 from retrowalk.services.schemas import (
     NUL_MESSAGE,
     AccountOut,
@@ -79,7 +80,9 @@ def issue_reset_link(
     With a ``client_key`` (every page's button has one) the same request sent twice — a
     double click, the browser sending the form again — makes one link: the second answer is
     the first link without its token (``token`` None, ``created`` false). A second link would
-    replace the first, already shown and perhaps already sent, without a word."""
+    replace the first, already shown and perhaps already sent, without a word. The same key
+    for another account, or with another ``valid_hours``, is refused (``Conflict``; the
+    second :class:`~.errors.KeyReused`)."""
     check_id("account_id", account_id)
     if isinstance(valid_hours, bool) or not 1 <= valid_hours <= VALID_HOURS_MAX:
         raise InvalidRequest(
@@ -87,19 +90,22 @@ def issue_reset_link(
             field="valid_hours",
         )
     key = check_client_key(client_key)
+    digest = key_digest({"account_id": account_id, "valid_hours": valid_hours})
 
     def first(tx: Session) -> ResetLinkOut | None:
         account = repo.get(tx, Account, account_id)
         if account is None:
             return None
         _may_issue(tx, actor, account)
-        return _link_under(tx, actor, account, key, ctx.now())
+        return _link_under(tx, actor, account, key, digest, ctx.now())
 
-    return stored_once(ctx.db, key, lambda: _issue(ctx, actor, account_id, valid_hours, key), first)
+    return stored_once(
+        ctx.db, key, lambda: _issue(ctx, actor, account_id, valid_hours, key, digest), first
+    )
 
 
 def _link_under(
-    tx: Session, actor: Actor, account: Account, key: str | None, at: datetime
+    tx: Session, actor: Actor, account: Account, key: str | None, digest: str, at: datetime
 ) -> ResetLinkOut | None:
     """The link ``actor`` made for ``account`` under ``key``, without its token (shown once,
     when it was made); None when the key made none. A key that made a link for another
@@ -112,6 +118,7 @@ def _link_under(
             "client_key: this key already made a password link for another account; "
             "send a new key for each link."
         )
+    same_values(row.client_key_digest, digest, "password link")
     return ResetLinkOut(
         id=row.id,
         account_id=account.id,
@@ -126,7 +133,12 @@ def _link_under(
 
 
 def _issue(
-    ctx: AppContext, actor: Actor, account_id: int, valid_hours: int, key: str | None
+    ctx: AppContext,
+    actor: Actor,
+    account_id: int,
+    valid_hours: int,
+    key: str | None,
+    digest: str,
 ) -> ResetLinkOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
@@ -135,7 +147,7 @@ def _issue(
             check_actor(tx, actor)
             raise NotFound(f"There is no account with id {account_id}.")
         walker_id = _may_issue(tx, actor, account)
-        replay = _link_under(tx, actor, account, key, at)
+        replay = _link_under(tx, actor, account, key, digest, at)
         if replay is not None:
             return replay
         for older in links.unused_reset_links(tx, account.id, at):
@@ -150,6 +162,7 @@ def _issue(
                 created_at=at,
                 expires_at=at + timedelta(hours=valid_hours),
                 client_key=key,
+                client_key_digest=digest if key else None,
             ),
         )
         repo.audit(

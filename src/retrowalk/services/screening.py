@@ -15,6 +15,7 @@ from retrowalk.services.access import walker_for
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import screening_out
 from retrowalk.services.errors import parse
+from retrowalk.services.key_digest import key_digest, same_values
 from retrowalk.services.policies import policy_in
 from retrowalk.services.restrictions import active_out, record_added, restrictions_of
 from retrowalk.services.schemas import Actor, ScreeningIn, ScreeningOut
@@ -33,33 +34,39 @@ def screen_walker(
     """Run the clinical screening on the walker's answers and store answers and result.
 
     With a ``client_key`` (every page form has one) the same answers sent twice are stored
-    once: the first screening comes back with ``created`` false and today's restrictions."""
+    once: the first screening comes back with ``created`` false and today's restrictions;
+    the same key with other answers is refused (:class:`~.errors.KeyReused`)."""
     answers_in = parse(ScreeningIn, data)
     key = answers_in.client_key
+    digest = key_digest(answers_in)
     return stored_once(
         ctx.db,
         key,
-        lambda: _screen(ctx, actor, walker_id, answers_in),
-        lambda tx: _first(tx, walker_for(tx, actor, walker_id), key) if key else None,
+        lambda: _screen(ctx, actor, walker_id, answers_in, digest),
+        lambda tx: _first(tx, walker_for(tx, actor, walker_id), key, digest) if key else None,
     )
 
 
-def _first(tx: Session, walker: Walker, client_key: str) -> ScreeningOut | None:
-    """The screening stored under ``client_key`` (and the restrictions active now), or None."""
+def _first(tx: Session, walker: Walker, client_key: str, digest: str) -> ScreeningOut | None:
+    """The screening stored under ``client_key`` (and the restrictions active now), or None;
+    refused when it was sent with other answers than ``digest``."""
     row = client_keys.by_client_key(tx, Screening, walker.id, client_key)
     if row is None:
         return None
+    same_values(row.client_key_digest, digest, "screening")
     _, policy = policy_in(tx)
     restrictions = active_out(tx, restrictions_of(tx, walker, policy))
     return screening_out(row).model_copy(update={"restrictions": restrictions, "created": False})
 
 
-def _screen(ctx: AppContext, actor: Actor, walker_id: int, answers_in: ScreeningIn) -> ScreeningOut:
+def _screen(
+    ctx: AppContext, actor: Actor, walker_id: int, answers_in: ScreeningIn, digest: str
+) -> ScreeningOut:
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = walker_for(tx, actor, walker_id)
         if answers_in.client_key is not None:
-            first = _first(tx, walker, answers_in.client_key)
+            first = _first(tx, walker, answers_in.client_key, digest)
             if first is not None:
                 return first
         _, policy = policy_in(tx)
@@ -88,6 +95,7 @@ def _screen(ctx: AppContext, actor: Actor, walker_id: int, answers_in: Screening
                 rule_version=RULE_VERSION,
                 recorded_by=actor.account_id,
                 client_key=answers_in.client_key,
+                client_key_digest=digest if answers_in.client_key else None,
             ),
         )
         # The result stored, shown and audited is the walker's standing after this screening:

@@ -1,7 +1,11 @@
 """Logging a session — idempotent on the client's key, so a retry never doubles it.
 
 A phone that lost its connection after sending resends the same ``client_key``: the first
-stored session comes back (``created=False``) and nothing is written twice.
+stored session comes back (``created=False``) and nothing is written twice. The resend may
+add what went wrong (its adverse events are added to the stored session, and a session
+stopped by them marked not completed: :func:`_events_added`); with any other value changed
+it is refused (:class:`~retrowalk.services.errors.KeyReused`), since "already saved" would
+lose those values without a word (:data:`REPLAY_MAY_CHANGE`).
 
 A session is refused (:class:`~retrowalk.services.errors.NotReadyToWalk`) while the walker
 may not walk: not screened, no plan yet, or a restriction that stops sessions (a red flag,
@@ -47,6 +51,7 @@ from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import session_out, session_out_of
 from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
+from retrowalk.services.key_digest import key_digest, same_values
 from retrowalk.services.pending_checkins import (
     RED_FLAGS_FIRST,
     UNASKED_NOTICE,
@@ -364,6 +369,24 @@ def _notices(
     return tuple(found)
 
 
+REPLAY_MAY_CHANGE = frozenset({"adverse_events", "completed", "another_today"})
+"""What a session sent again under its key may hold otherwise, left out of its digest: the
+adverse events a resend adds, with the session then stopped early (:func:`_events_added`),
+and the answer to "another session today?", which is a question of this sending, not a value
+of the session (the stored ``another_today`` is what the log found)."""
+
+
+def session_digest(session_in: SessionIn) -> str:
+    """What a session was sent with, as its key keeps it (``key_digest``), without
+    :data:`REPLAY_MAY_CHANGE`."""
+    return key_digest(session_in, leave_out=REPLAY_MAY_CHANGE)
+
+
+def _same_session(row: WalkSession, session_in: SessionIn) -> None:
+    """Refuse a key sent again with other values than the session stored under it."""
+    same_values(row.client_key_digest, session_digest(session_in), "session")
+
+
 def log_session(
     ctx: AppContext,
     actor: Actor,
@@ -379,7 +402,9 @@ def log_session(
     gates read (:func:`repositories.raise_record_version_if_unchanged`); when they changed —
     or when the session needs more than its inserts (an adverse event, an unreported session
     to decide, events added to a stored one) — the whole use case runs again under the lock.
-    The unique client key keeps two racing submissions to one row."""
+    The unique client key keeps two racing submissions to one row. A key sent again with
+    other values (but those a replay may change, :data:`REPLAY_MAY_CHANGE`) is refused with
+    :class:`~retrowalk.services.errors.KeyReused`, wherever it is found."""
     session_in = parse(SessionIn, data)
     at = ctx.now()
     performed_at = utc_now(session_in.performed_at) if session_in.performed_at else at
@@ -405,6 +430,7 @@ def log_session(
                 raise Conflict(
                     f"The session {session_in.client_key!r} could not be stored; try again."
                 ) from None
+            _same_session(existing, session_in)
             return _replayed(existing, policy=policy_in(tx)[1])
 
 
@@ -527,6 +553,7 @@ def _prepare(
     day = repo.walker_day(tx, walker.id, on_date, client_key=session_in.client_key)
     existing = day.keyed
     if existing is not None:
+        _same_session(existing, session_in)
         if {e.value for e in session_in.adverse_events} - set(existing.adverse_events):
             return None
         return _replayed(existing, policy=policy)
@@ -642,6 +669,7 @@ def _log_locked(
     _, policy = policy_in(tx)
     existing = repo.session_by_client_key(tx, walker.id, session_in.client_key)
     if existing is not None:
+        _same_session(existing, session_in)
         new_events = _events_added(tx, actor, walker, existing, session_in, at, policy)
         return _replayed(existing, new_events, policy=policy)
     check_when(actor, performed_at, at, "performed_at", "a session", policy)
@@ -723,6 +751,7 @@ def _store(
     columns = {
         "walker_id": walker.id,
         "client_key": session_in.client_key,
+        "client_key_digest": session_digest(session_in),
         "prescription_id": plan.id if plan is not None else None,
         "performed_at": performed_at,
         "local_date": local_date(performed_at, walker.timezone),

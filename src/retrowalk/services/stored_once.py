@@ -3,7 +3,10 @@
 Every use case that takes a one-time key checks it inside its own transaction; two copies
 that both pass that check (two server threads, two workers) meet the key's unique constraint
 at commit, and the loser gets ``IntegrityError``. :func:`stored_once` turns that into the
-winner's record, read afresh — one place for what six use cases did alike.
+winner's record, read afresh — one place for what six use cases did alike. ``first`` answers
+as the check inside the transaction would: when the winner was sent with other values than
+the loser (its ``client_key_digest``, :mod:`~retrowalk.services.key_digest`), it raises
+:class:`~retrowalk.services.errors.KeyReused` rather than answer "already saved".
 
 A use case that refuses what the record's state no longer allows (a clearance of a
 restriction already lifted, a plan change to the values the plan already has) names those

@@ -2,7 +2,9 @@
 
 A page form carries a random key made when the page is shown, and a program may send one of
 its own; the record keeps it, unique per walker (``uq_*_walker_client_key``), so sending the
-same form twice finds the first record here instead of storing a second one.
+same form twice finds the first record here instead of storing a second one. Beside the key,
+``client_key_digest`` keeps what it was sent with, so the use case can refuse the same key
+with other values (``services.key_digest``).
 """
 
 from __future__ import annotations

@@ -127,6 +127,8 @@ class Screening(Base):
     recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     client_key: Mapped[str | None] = mapped_column(String(64))
     """The form's (or program's) one-time key: the same answers sent twice are stored once."""
+    client_key_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the values sent with the key (``services.key_digest``); NULL: unknown."""
 
 
 class Assessment(Base):
@@ -161,6 +163,8 @@ class Assessment(Base):
     recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     client_key: Mapped[str | None] = mapped_column(String(64))
     """The form's (or program's) one-time key: the same tests sent twice are stored once."""
+    client_key_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the values sent with the key (``services.key_digest``); NULL: unknown."""
 
 
 class Prescription(Base):
@@ -202,6 +206,8 @@ class Prescription(Base):
     client_key: Mapped[str | None] = mapped_column(String(64))
     """The adjust form's (or program's) one-time key: the same change sent twice is one
     version (NULL for a version a rule or another use case made)."""
+    client_key_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the values sent with the key (``services.key_digest``); NULL: unknown."""
 
 
 class WalkSession(Base):
@@ -234,6 +240,8 @@ class WalkSession(Base):
     walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
     client_key: Mapped[str] = mapped_column(String(64))
     """Chosen by the client; the same key twice is the same session (idempotent logging)."""
+    client_key_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the values sent with the key (``services.key_digest``); NULL: unknown."""
     prescription_id: Mapped[int | None] = mapped_column(ForeignKey("prescriptions.id"))
     performed_at: Mapped[datetime]
     local_date: Mapped[date] = mapped_column(Date)
@@ -382,6 +390,8 @@ class RedFlagReport(Base):
     recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     client_key: Mapped[str | None] = mapped_column(String(64))
     """The form's (or program's) one-time key: the same answer sent twice is stored once."""
+    client_key_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the values sent with the key (``services.key_digest``); NULL: unknown."""
 
 
 class ClinicianNote(Base):
@@ -400,6 +410,8 @@ class ClinicianNote(Base):
     text: Mapped[str] = mapped_column(Text)
     client_key: Mapped[str | None] = mapped_column(String(64))
     """The form's (or program's) one-time key: the same note sent twice is stored once."""
+    client_key_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the values sent with the key (``services.key_digest``); NULL: unknown."""
 
 
 CLEARANCE_SCOPES = (
@@ -441,6 +453,8 @@ class Clearance(Base):
     """The walker's record as the clinician saw it when clearing (the id of the newest audit
     entry behind the restriction she read): a record of this kind recorded after it is not
     lifted by this clearance (NULL: one stored before 0016, which lifts all before it)."""
+    client_key_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the values sent with the key (``services.key_digest``); NULL: unknown."""
 
 
 class SetupToken(Base):
@@ -479,6 +493,8 @@ class Invitation(Base):
     """Set when the sender withdrew it: the link stops working."""
     client_key: Mapped[str | None] = mapped_column(String(64))
     """The form's (or program's) one-time key: the same invitation sent twice is made once."""
+    client_key_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the values sent with the key (``services.key_digest``); NULL: unknown."""
 
 
 # --- sign-in state: shared by every worker and server on this database -----------------------
@@ -560,6 +576,8 @@ class ResetLink(Base):
     client_key: Mapped[str | None] = mapped_column(String(64))
     """The button's (or program's) one-time key: pressed twice, one link is made (a second
     would replace the first, already shown, without a word)."""
+    client_key_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the values sent with the key (``services.key_digest``); NULL: unknown."""
 
 
 SIGN_IN_STATE_TABLES = ("sign_ins", "sign_in_failures", "signing_keys", "reset_links")
@@ -622,6 +640,8 @@ class ClinicPolicy(Base):
     client_key: Mapped[str | None] = mapped_column(String(64))
     """The policy form's (or program's) one-time key: the same change sent twice is one
     version."""
+    client_key_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the values sent with the key (``services.key_digest``); NULL: unknown."""
 
 
 class WalkerExercise(Base):
@@ -657,6 +677,8 @@ class ExerciseLog(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     walker_id: Mapped[int] = mapped_column(ForeignKey("walkers.id"))
     client_key: Mapped[str] = mapped_column(String(64))
+    client_key_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the values sent with the key (``services.key_digest``); NULL: unknown."""
     local_date: Mapped[date] = mapped_column(Date)
     """The walker's own date when it was logged (the server's clock, her time zone)."""
     logged_at: Mapped[datetime]

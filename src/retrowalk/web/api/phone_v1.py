@@ -54,7 +54,15 @@ def _today(request: Request, walker_id: int) -> Response:
     tags=["sessions"],
     status_code=status.HTTP_201_CREATED,
     response_model=SessionOut,
-    responses={200: {"model": SessionOut, "description": "Already stored under this client_key"}},
+    responses={
+        200: {
+            "model": SessionOut,
+            "description": (
+                "Already stored under this client_key (with the same values, or adverse events "
+                "added; other values: 409, nothing stored)"
+            ),
+        }
+    },
 )
 async def log_session(request: Request, walker_id: WalkerId, body: SessionIn) -> Response:
     """Log a session; the same ``client_key`` twice stores it once (200 the second time)."""

@@ -147,7 +147,12 @@ class SessionInfo(_Model):
 
 
 ALREADY_STORED: dict[int | str, dict[str, Any]] = {
-    200: {"description": "Already stored under this client_key: the first record, unchanged"}
+    200: {
+        "description": (
+            "Already stored under this client_key with the same values: the first record, "
+            "unchanged (the same key with other values is refused: 409, nothing stored)"
+        )
+    }
 }
 
 Once = TypeVar(

@@ -75,6 +75,7 @@ def _change(request: Request, form: FormData) -> Response:
             policies.changes_from_text(changed),
             reason,
             client_key=forms.form_key(form),
+            sent={"values": typed, "reason": reason},  # the form's values, not their difference
         )
     except ServiceError as exc:
         values = {**{f.name: policy_text(f.value) for f in current.fields}, **typed}
