@@ -312,3 +312,26 @@ def test_the_terminal_refuses_a_policy_without_a_supervised_start(database_url: 
     assert "always has someone there" in str(refused)
     shown = json.loads(run(database_url, "policy", "show", "--json"))
     assert shown["version"] == 0
+
+
+def test_the_terminal_says_what_a_clearance_lifted_and_never_dates_it_before_them(
+    database_url: str,
+) -> None:
+    """`clear` lifts what is recorded when it runs and lists each record; a clearance dated
+    (--at) before a warning sign it would lift is refused (found by the outside-in test: a
+    clearance at 08:00 lifted a report made at 20:09)."""
+    enrol(database_url)
+    run(database_url, "screen", "1", *with_red_flag("calf_pain_swelling_warmth"),
+        AT, "2026-01-05T09:00:00+00:00")  # fmt: skip
+    run(database_url, "screen", "1", *with_red_flag("hot_swollen_knee"),
+        AT, "2026-01-05T10:00:00+00:00")  # fmt: skip
+    early = fails(database_url, "clear", "1", "--scope", "red_flag", "--reason",
+                  "GP saw her for the calf", AT, "2026-01-05T09:30:00+00:00")  # fmt: skip
+    assert "cannot be dated before what it lifts" in str(early)
+    done = run(database_url, "clear", "1", "--scope", "red_flag", "--reason",
+               "GP saw her: scan clear, no infection", AT, "2026-01-05T11:00:00+00:00")  # fmt: skip
+    assert "It lifted:" in done
+    assert "calf pain, swelling or warmth" in done
+    assert "hot, swollen knee" in done
+    today = json.loads(run(database_url, "today", "1", "--json", AT, "2026-01-05T11:10:00+00:00"))
+    assert "red_flag" not in [r["kind"] for r in today["restrictions"]]

@@ -591,3 +591,56 @@ def test_the_red_flag_title_never_says_less_than_its_first_advice(flags: set[Kne
     most = next((u for u in ("urgent", "same_day") if u in urgencies), "soon")
     when = {"urgent": "emergency care now", "same_day": "doctor today"}.get(most, "doctor soon")
     assert when in restriction.what_to_do[0]
+
+
+@given(
+    st.lists(st.integers(1, 40), min_size=1, max_size=6, unique=True),
+    st.lists(
+        st.tuples(st.integers(1, 40), st.one_of(st.none(), st.integers(0, 40))),
+        max_size=4,
+        unique_by=lambda c: c[0],
+    ),
+)
+@settings(max_examples=120, deadline=None)
+def test_a_clearance_lifts_only_what_was_recorded_before_it_and_seen(
+    reports: list[int], clearances: list[tuple[int, int | None]]
+) -> None:
+    """A report (recorded at ``seq``) stays active unless some clearance was recorded after
+    it and saw it (``covers_seq`` at or past it, or none kept); each lifted report is counted
+    once, by the first clearance that covers it."""
+    record = WalkerRecord(
+        red_flag_reports=tuple(
+            RedFlagReportFact(
+                record_id=seq,
+                seq=seq * 2,
+                at=at(seq),
+                local_date=at(seq).date(),
+                red_flags=frozenset({KneeRedFlag.HOT_SWOLLEN_KNEE}),
+            )
+            for seq in reports
+        ),
+        clearances=tuple(
+            ClearanceFact(
+                record_id=100 + seq,
+                seq=seq * 2 + 1,
+                at=at(seq),
+                kind=RestrictionKind.RED_FLAG,
+                reason="Seen in clinic.",
+                recorded_by=99,
+                covers_seq=None if covers is None else covers * 2,
+            )
+            for seq, covers in clearances
+        ),
+    )
+    found = active_restrictions(record)
+
+    def lifted(report: int) -> bool:
+        return any(
+            seq >= report and (covers is None or covers >= report) for seq, covers in clearances
+        )
+
+    still = {t.record_id for r in found.active if r.kind is RestrictionKind.RED_FLAG
+             for t in r.triggers}  # fmt: skip
+    assert still == {seq for seq in reports if not lifted(seq)}
+    counted = [t.record_id for gone in found.lifted for t in gone.triggers]
+    assert sorted(counted) == sorted(seq for seq in reports if lifted(seq))

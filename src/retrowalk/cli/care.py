@@ -48,6 +48,10 @@ def clear(
     if emit(result, as_json):
         return
     out.print(f"Clearance {result.id} ({result.scope.replace('_', ' ')}) recorded: {result.reason}")
+    if result.lifted:
+        out.print("It lifted:")
+        for line in result.lifted:
+            out.print(f"  - {line}", markup=False)
 
 
 def adjust(

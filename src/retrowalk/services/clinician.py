@@ -194,6 +194,12 @@ def _clear_walker(
         if not restriction.can_clear:
             raise Conflict(restriction.cannot_clear_because or "This cannot be cleared yet.")
         _refuse_unseen(tx, walker, restriction, clearance.seen_through)
+        later = [t for t in restriction.triggers if t.at > at]
+        if later:  # the terminal's --at: a clearance dated before what it would lift
+            raise Conflict(
+                f"at: a clearance cannot be dated before what it lifts ("
+                f"{'; '.join(_lifted_line(t, walker) for t in later)}); give a later time."
+            )
         row = repo.add(
             tx,
             Clearance(

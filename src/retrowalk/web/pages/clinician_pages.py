@@ -302,6 +302,7 @@ def _clear(request: Request, form: FormData, walker_id: WalkerId) -> Response:
                 "scope": values["scope"] or None,
                 "reason": values["clear_reason"],
                 "client_key": forms.form_key(form),
+                "seen_through": _seen_through(form),
             },
             {**labels.CLINICIAN_FIELDS, "reason": labels.CLINICIAN_FIELDS["clear_reason"]},
         )
@@ -314,6 +315,15 @@ def _clear(request: Request, form: FormData, walker_id: WalkerId) -> Response:
         return _rerender(request, walker_id, exc, values)
     flash(request, CLEARANCE_SAVED if saved.created else CLEARANCE_ALREADY_SAVED)
     return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
+
+
+def _seen_through(form: FormData) -> int | str | None:
+    """The page's ``seen_through`` (how far the clinician had read the record), as a number;
+    anything else goes on as typed, for the model to name."""
+    text = forms.text(form, "seen_through")
+    if not text:
+        return None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 10 else text
 
 
 @router.post("/clinician/walkers/{walker_id}/adjust")
