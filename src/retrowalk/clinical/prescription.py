@@ -436,11 +436,11 @@ def start_prescription(
             Reason(
                 code="prescription.supervision_first_sessions",
                 message=(
-                    f"The first {supervised_first} sessions are supervised; after that you may "
+                    f"{_first_sessions(supervised_first)}; after that you may "
                     f"walk alone on {describe_surfaces(allowed)}."
                 ),
                 clinician_message=(
-                    f"The first {supervised_first} sessions are supervised; after that the "
+                    f"{_first_sessions(supervised_first)}; after that the "
                     f"walker may walk alone on {describe_surfaces(allowed, for_clinician=True)}."
                 ),
                 sources=("alghadir2019",),
@@ -502,3 +502,20 @@ def must_be_supervised(
         first = prescription.supervised_first_sessions or 0
         return sessions_done < first
     return True
+
+
+SUPERVISED_START_COUNTS_FROM_MIN: Final[int] = 5
+"""A supervised session counts toward the supervised start when it lasted this many minutes
+or more, and one a day (**policy**, RULES.md §1.3 'Consequence'): the start is there so that
+someone sees her walk backward for a while, on more than one day; two sessions of a few
+seconds on one afternoon are not that (found by the outside-in test)."""
+
+
+def _first_sessions(count: int | None) -> str:
+    """ "The first 2 sessions are supervised (…)" / "The first session is supervised (…)",
+    with what counts as one."""
+    minutes = SUPERVISED_START_COUNTS_FROM_MIN
+    if count == 1:
+        return f"The first session is supervised ({minutes} minutes or more)"
+    each = f"each on its own day, {minutes} minutes or more"
+    return f"The first {count} sessions are supervised ({each})"

@@ -34,7 +34,11 @@ from retrowalk.clinical.norms import PARQ_SOURCES, RED_FLAG_SOURCES, STEADI_QUES
 from retrowalk.clinical.pain_monitoring import is_rest_day
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.policy_timeline import PolicyTimeline
-from retrowalk.clinical.prescription import Prescription, must_be_supervised
+from retrowalk.clinical.prescription import (
+    SUPERVISED_START_COUNTS_FROM_MIN,
+    Prescription,
+    must_be_supervised,
+)
 from retrowalk.clinical.reasons import Reason, spoken_date
 from retrowalk.clinical.red_flags import (
     KneeRedFlag,
@@ -650,7 +654,8 @@ def supervision_needed(
                 return SupervisionNeed(required=True, why=tuple(why))
             why.append(
                 f"Your first {first} sessions are supervised "
-                f"({supervised_sessions_done} done with someone so far)"
+                f"({supervised_sessions_done} done with someone so far; one counts on each day, "
+                f"when it lasts {SUPERVISED_START_COUNTS_FROM_MIN} minutes or more)"
             )
         elif not why:  # the plan's every-session rule, when no restriction already says why
             why.append(

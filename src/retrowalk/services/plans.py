@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from retrowalk.clinical.fall_risk import Surface
 from retrowalk.clinical.prescription import (
+    SUPERVISED_START_COUNTS_FROM_MIN,
     TREADMILL_SURFACES,
     KneeCondition,
     MeasuredSpeed,
@@ -392,7 +393,9 @@ def supervision_for(
     # The plan's rule only asks whether its first N supervised sessions are done.
     first = plan.supervised_first_sessions or 0 if plan is not None else 0
     if supervised_done is None:
-        supervised_done = repo.count_supervised_sessions(tx, walker.id, at_most=first)
+        supervised_done = repo.count_supervised_sessions(
+            tx, walker.id, counts_from_min=SUPERVISED_START_COUNTS_FROM_MIN, at_most=first
+        )
     return supervision_needed(restrictions, plan, supervised_done)
 
 
@@ -449,7 +452,13 @@ def _today(
     walker, policy = start.walker, start.policy
     today = local_date(at, walker.timezone)
     record, restrictions = gate_restrictions(tx, cache, start)  # before anything is written
-    day = repo.walker_day(tx, walker.id, today, cadence_not_on=TREADMILL_SURFACE_VALUES)
+    day = repo.walker_day(
+        tx,
+        walker.id,
+        today,
+        cadence_not_on=TREADMILL_SURFACE_VALUES,
+        supervised_from_min=SUPERVISED_START_COUNTS_FROM_MIN,
+    )
     summary = day.summary
     waiting = unreported_session(tx, walker, at, planned=None, day=day)
     opens = checkin_opens_at(waiting, walker, policy) if waiting is not None else None

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from retrowalk.clinical.norms import KM_H_PER_M_S
 from retrowalk.clinical.policy import PolicyConfig
+from retrowalk.clinical.prescription import SUPERVISED_START_COUNTS_FROM_MIN
 from retrowalk.clinical.reasons import spoken_date
 from retrowalk.clinical.restriction_models import Restriction, RestrictionKind, Restrictions
 from retrowalk.clinical.restrictions import SupervisionNeed, active_restrictions
@@ -550,7 +551,13 @@ def _prepare(
     on_date = local_date(performed_at, walker.timezone)
     # the key, the plan, the day's count, the last session and its report, the supervised
     # count and the unasked red-flag questions: one statement
-    day = repo.walker_day(tx, walker.id, on_date, client_key=session_in.client_key)
+    day = repo.walker_day(
+        tx,
+        walker.id,
+        on_date,
+        client_key=session_in.client_key,
+        supervised_from_min=SUPERVISED_START_COUNTS_FROM_MIN,
+    )
     existing = day.keyed
     if existing is not None:
         _same_session(existing, session_in)

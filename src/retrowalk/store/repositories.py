@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Float,
     Integer,
     Row,
     Select,
@@ -496,21 +497,38 @@ def adverse_sessions(tx: Session, walker_id: int) -> list[WalkSession]:
     return list(tx.scalars(query.order_by(WalkSession.id)))
 
 
-def count_supervised_sessions(tx: Session, walker_id: int, at_most: int | None = None) -> int:
-    """How many sessions the walker logged with someone there; counting stops at ``at_most``
-    when given (a plan's "first N supervised" only asks whether N are done), so the cost does
-    not grow with the walker's history."""
+def count_supervised_sessions(
+    tx: Session, walker_id: int, *, counts_from_min: float, at_most: int | None = None
+) -> int:
+    """How many supervised sessions count toward the plan's supervised start: on how many
+    days the walker logged a session with someone there that lasted ``counts_from_min``
+    minutes or more (the services pass the **policy**: two taps on Save one afternoon are
+    not two supervised sessions); counting stops at ``at_most`` when given (a
+    plan's "first N supervised" only asks whether N are done), so the cost does not grow with
+    the walker's history."""
+    params: dict[str, Any] = {"walker_id": walker_id, "counts_from_min": counts_from_min}
     if at_most is None:
-        return int(tx.scalar(_supervised_count(False), {"walker_id": walker_id}) or 0)
-    params = {"walker_id": walker_id, "at_most": at_most}
+        return int(tx.scalar(_supervised_count(False), params) or 0)
+    params["at_most"] = at_most
     return int(tx.scalar(_supervised_count(True), params) or 0)
+
+
+def _supervised_days(walker: Any) -> Select[Any]:
+    """The days with a supervised session that counts toward the supervised start."""
+    return (
+        select(WalkSession.local_date)
+        .where(
+            WalkSession.walker_id == walker,
+            WalkSession.supervised.is_(True),
+            WalkSession.duration_min >= bindparam("counts_from_min", type_=Float),
+        )
+        .distinct()
+    )
 
 
 @cache
 def _supervised_count(limited: bool) -> Select[Any]:
-    rows = select(WalkSession.id).where(
-        WalkSession.walker_id == bindparam("walker_id"), WalkSession.supervised.is_(True)
-    )
+    rows = _supervised_days(bindparam("walker_id"))
     if limited:
         rows = rows.limit(bindparam("at_most"))
     return select(func.count()).select_from(rows.subquery())
@@ -786,6 +804,7 @@ def walker_day(
     *,
     client_key: str | None = None,
     cadence_not_on: Sequence[str] = (),
+    supervised_from_min: float,
 ) -> WalkerDay:
     """:class:`WalkerDay` for ``day``: a round trip instead of seven, which on PostgreSQL
     was most of a request's time. Every part is an index step or a short capped read, so
@@ -794,6 +813,7 @@ def walker_day(
         "walker_id": walker_id,
         "day": day,
         "client_key": client_key or "",
+        "counts_from_min": supervised_from_min,
     }
     keyed_asked = client_key is not None
     statement = _walker_day(tx.get_bind().dialect.name, tuple(cadence_not_on), keyed_asked)
@@ -846,12 +866,7 @@ def _walker_day(backend: str, cadence_not_on: tuple[str, ...], keyed_asked: bool
     )
     supervised = (
         select(func.count())
-        .select_from(
-            select(WalkSession.id)
-            .where(WalkSession.walker_id == walker, WalkSession.supervised.is_(True))
-            .limit(first_n)
-            .subquery()
-        )
+        .select_from(_supervised_days(walker).limit(first_n).subquery())
         .scalar_subquery()
     )
     reported = exists().where(Checkin.session_id == last.id)
