@@ -52,7 +52,10 @@ def test_each_change_of_the_record_is_on_the_next_load(
     )
     assert Flag.ADVERSE_EVENT in _flags_of(ctx, dr, walker_id)
     clinician.clear_walker(
-        ctx, dr, walker_id, {"scope": "adverse_event", "reason": "Reviewed by phone: tripped."}
+        ctx.at(at + timedelta(minutes=30)),  # never dated before what it lifts
+        dr,
+        walker_id,
+        {"scope": "adverse_event", "reason": "Reviewed by phone: tripped."},
     )
     assert Flag.ADVERSE_EVENT not in _flags_of(ctx, dr, walker_id)
     report = morning(at)

@@ -152,3 +152,17 @@ def test_text_that_would_show_backwards_is_refused(world: World) -> None:
     (problem,) = answer.json()["problems"]
     assert problem["field"] == "text"
     assert "text-direction control character" in problem["message"]
+
+
+def test_a_name_of_only_spaces_is_refused_naming_the_field(world: World) -> None:
+    """A walker named "   " showed as an empty line in the clinician's list."""
+    with world.client() as client:
+        csrf = sign_in(client, world.clinician_a)
+        answer = client.post(
+            "/api/v1/walkers",
+            json={"email": "blank@example.org", "display_name": "   ", "timezone": "UTC"},
+            headers={"X-CSRF-Token": csrf},
+        )
+    assert answer.status_code == 422
+    problems = {p["field"]: p["message"] for p in answer.json()["problems"]}
+    assert "must have letters in it, not only spaces" in problems["display_name"]

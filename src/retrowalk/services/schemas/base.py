@@ -306,11 +306,20 @@ Text = Annotated[
 ]
 
 
+def refuse_blank(value: str) -> str:
+    """Refuse a name of nothing but spaces: it would show as an empty line in every list
+    (found by the outside-in test: a walker named "   ")."""
+    if not value.strip():
+        raise ValueError("must have letters in it, not only spaces")
+    return value
+
+
 Name = Annotated[
     str,
     Field(min_length=1, max_length=200),
     AfterValidator(refuse_nul),
     AfterValidator(refuse_direction_controls),
+    AfterValidator(refuse_blank),
 ]
 
 
