@@ -115,3 +115,11 @@ def test_a_part_answered_set_is_one_sentence_and_exit_code_2(tmp_path: Path) -> 
     said = (done.stdout + done.stderr).strip()
     assert "questions about falls are answered all three or not at all" in " ".join(said.split())
     assert "--fell/--not-fell, --unsteady/--not-unsteady" in " ".join(said.split())
+
+
+def test_the_questions_alone_are_refused_in_their_own_words(sqlite_url: str) -> None:
+    fell_and_planned(sqlite_url)
+    alone = fails(sqlite_url, "assess", "1", "--kind", "reassessment", *ALL_NO)
+    assert "The questions about falls were answered but no test was filled in" in str(alone)
+    empty = fails(sqlite_url, "assess", "1", "--kind", "reassessment")
+    assert "Nothing was filled in" in str(empty)

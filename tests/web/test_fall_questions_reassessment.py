@@ -199,3 +199,39 @@ def test_from_the_api_fall_risk_lifts_only_after_all_no_and_a_clearance(world: W
         assert "fall_risk" in _active(desk, person.walker.id)
         assert send(desk, csrf, f"{base}/clearances", clear).status_code == 201
         assert "fall_risk" not in _active(desk, person.walker.id)
+
+
+QUESTIONS_ALONE = "The questions about falls were answered but no test was filled in"
+
+
+def test_the_questions_alone_are_refused_in_their_own_words(world: World) -> None:
+    """Never "Nothing was filled in" to a clinician who answered three questions; the form
+    opens again with the answers kept, and nothing is stored."""
+    person = fell_at_screening(world)
+    assert person.walker is not None
+    walker_id = person.walker.id
+    before = _count(world, walker_id)
+    with world.client() as desk:
+        csrf = sign_in(desk, world.clinician_a)
+        refused = _reassess(desk, walker_id, ALL_NO)
+        assert refused.status_code == 422
+        said = text_of(refused.text)
+        assert f"Please check: {QUESTIONS_ALONE}" in said
+        assert "nothing was filled in" not in said.lower()
+        assert re.search(r'<details class="card"\s+open>', refused.text)
+        form = _reassessment_form(refused.text)
+        assert QUESTIONS_ALONE in text_of(form)  # beside the form too, far down the page
+        for name in STEADI_QUESTIONS:
+            assert re.search(rf'name="{name}" value="no"\s+checked', form)
+        nothing = _reassess(desk, walker_id, {})
+        assert nothing.status_code == 422
+        assert "Please check: Nothing was filled in, so nothing was saved" in text_of(nothing.text)
+        body = {"kind": "reassessment", "steadi": dict.fromkeys(STEADI_QUESTIONS, False)}
+        api = send(desk, csrf, f"/api/v1/walkers/{walker_id}/assessments", body)
+        assert api.status_code == 422
+        assert QUESTIONS_ALONE in api.json()["detail"]
+        empty = send(
+            desk, csrf, f"/api/v1/walkers/{walker_id}/assessments", {"kind": "reassessment"}
+        )
+        assert "Nothing was filled in" in empty.json()["detail"]
+    assert _count(world, walker_id) == before

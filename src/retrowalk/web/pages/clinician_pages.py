@@ -33,7 +33,7 @@ from retrowalk.services import (
     team,
     walkers,
 )
-from retrowalk.services.errors import ServiceError
+from retrowalk.services.errors import InvalidRequest, ServiceError
 from retrowalk.services.numbers import WholeNumberText, whole_number_or_none
 from retrowalk.services.schemas import (
     ID_MAX,
@@ -506,6 +506,12 @@ def _reassess(request: Request, form: FormData, walker_id: WalkerId) -> Response
         saved = assessments.record_assessment(web_state(request).ctx, actor, walker_id, data)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
         shown = {**values, **falls, **{f"koos_{k}": v for k, v in koos.items()}}
+        if isinstance(exc, InvalidRequest) and exc.field == "tests":
+            # nothing (or the questions about falls alone) filled in: the service's sentence
+            # says so, where the summary of its one field read "Tests: please answer this."
+            return _rerender(
+                request, walker_id, forms.FormError(str(exc), {"tests": str(exc)}), shown
+            )
         return _rerender(request, walker_id, exc, shown)
     flash(request, "Reassessment saved." if saved.created else REASSESSMENT_ALREADY_SAVED)
     return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
