@@ -6,9 +6,9 @@ guided session before Start, running (its fixed bar) and with the stop dialog op
 in each status a walker meets (screening first, ready, done, stopped, warning-sign questions
 unasked), the warning-sign report (empty, with errors, a flag, none), the reminders page
 before and after the link is made, the clinician's list, a walker with an adverse event, the
-change log, invitations, team and policy, and the pages before sign-in. Every state is run
-through axe before the test fails, so one run lists everything to fix; a screenshot of each
-goes to test-artifacts/screenshots/axe/.
+change log, a reassessment sent back part-answered, invitations, team and policy, and the pages
+before sign-in. Every state is run through axe before the test fails, so one run lists
+everything to fix; a screenshot of each goes to test-artifacts/screenshots/axe/.
 """
 
 from __future__ import annotations
@@ -235,6 +235,10 @@ def clinician_states(browser: Any, world: World, check: Checker, viewport: dict[
     page.click("button:has-text('Clear the adverse-event review')")
     check(page, "clinician clearance with errors")
     go(f"/clinician/walkers/{world.walker_a.walker.id}", "clinician walker with history")  # type: ignore[union-attr]
+    page.click("summary:has-text('Record a reassessment')")
+    page.check("input[name='fell_past_12_months'][value='no']")
+    page.click("button:has-text('Save reassessment')")  # part-answered: refused, nothing kept
+    check(page, "clinician reassessment with the questions about falls part-answered")
     go(f"/clinician/walkers/{flagged.walker.id}/audit", "clinician change log")
     go("/clinician/invite", "clinician invite")
     page.fill("#email", f"axe-invite{next(_serial)}@example.org")

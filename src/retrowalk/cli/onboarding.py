@@ -198,6 +198,35 @@ def screen(
     show_restrictions(result.restrictions)
 
 
+FALL_FLAGS = {
+    "fell_past_12_months": "--fell/--not-fell",
+    "feels_unsteady": "--unsteady/--not-unsteady",
+    "worries_about_falling": "--worried/--not-worried",
+}
+"""The flags of the questions about falls, as `retrowalk screen` has them."""
+
+
+def _fall_answers(given: dict[str, bool | None]) -> dict[str, bool] | None:
+    """The questions about falls of ``assess``: all three, or none (None: the service takes
+    the latest screening's); some of them alone is refused, naming the flags left out."""
+    missing = [name for name, answer in given.items() if answer is None]
+    if len(missing) == len(given):
+        return None
+    if missing:
+        flags = ", ".join(FALL_FLAGS[name] for name in missing)
+        raise InvalidRequest(
+            f"The questions about falls are answered all three or not at all: give {flags} "
+            "too (or none of them, and the latest screening's answers are used).",
+            problems=tuple(
+                FieldProblem(
+                    field=f"steadi.{name}", kind=ProblemKind.MISSING, message="has no answer"
+                )
+                for name in missing
+            ),
+        )
+    return {name: bool(answer) for name, answer in given.items()}
+
+
 def assess(
     walker_id: WalkerArg,
     answers: Annotated[
@@ -239,6 +268,17 @@ def assess(
         float | None, typer.Option(parser=number_option, help="Gait speed, m/s.")
     ] = None,
     koos: Annotated[Path | None, typer.Option(help="JSON file: KOOS item code → 0–4.")] = None,
+    fell: Annotated[
+        bool | None,
+        _yes_no("--fell", "--not-fell", "Asked again now: fell in the past 12 months"),
+    ] = None,
+    unsteady: Annotated[
+        bool | None, _yes_no("--unsteady", "--not-unsteady", "Asked again now: feels unsteady")
+    ] = None,
+    worried: Annotated[
+        bool | None,
+        _yes_no("--worried", "--not-worried", "Asked again now: worries about falling"),
+    ] = None,
     kind: Annotated[str, typer.Option(help="baseline or reassessment.")] = "baseline",
     at: AtOption = None,
     database_url: DbOption = None,
@@ -248,7 +288,12 @@ def assess(
 
     Repeated tests never reset a plan: they can only make it safer (more supervision). A low
     fall risk needs the Timed Up and Go, the chair stand or tandem stance, and the questions
-    about falls; with any skipped the risk is "not known" (every session supervised)."""
+    about falls; with any skipped the risk is "not known" (every session supervised). The
+    questions about falls take the flags of `retrowalk screen` (all three, or none: then the
+    latest screening's answers are used)."""
+    falls = _fall_answers(
+        {"fell_past_12_months": fell, "feels_unsteady": unsteady, "worries_about_falling": worried}
+    )
     data: dict[str, Any] = {"kind": kind}
     if answers is not None:
         raw = read_json_object(answers, "--answers")
@@ -282,6 +327,8 @@ def assess(
         data["chair_stand_used_arms"] = True
     if koos is not None:
         data["koos_answers"] = read_json_object(koos, "--koos")
+    if falls is not None:
+        data["steadi"] = falls
     moment = parse_at(at)
     ctx, actor = open_context(database_url)
     result = assessments.record_assessment(ctx.at(moment), actor, walker_id, data)

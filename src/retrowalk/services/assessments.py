@@ -87,6 +87,12 @@ EMPTY_ASSESSMENT = (
     "Nothing was filled in, so nothing was saved: write the result of at least one test "
     "(or the questionnaire answers)."
 )
+QUESTIONS_ALONE = (
+    "The questions about falls were answered but no test was filled in, so nothing was saved: "
+    "write the result of at least one test with them (a low fall risk needs the Timed Up and "
+    "Go, and the 30-s chair stand or the tandem stance)."
+)
+"""An assessment of the questions about falls alone (never "nothing was filled in")."""
 
 
 def _check_date(actor: Actor, day: date, today: date, policy: PolicyConfig) -> None:
@@ -138,7 +144,8 @@ def record_assessment(
     """
     assessment = parse(AssessmentIn, data)
     if not _has_content(assessment):
-        raise InvalidRequest(EMPTY_ASSESSMENT, field="tests")
+        said = EMPTY_ASSESSMENT if assessment.steadi is None else QUESTIONS_ALONE
+        raise InvalidRequest(said, field="tests")
     if (assessment.treadmill_speed_up_m_s is None) != (assessment.treadmill_speed_down_m_s is None):
         missing = (
             "treadmill_speed_down_m_s"

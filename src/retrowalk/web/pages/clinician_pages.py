@@ -18,6 +18,7 @@ from retrowalk.clinical.errors import ClinicalError
 from retrowalk.clinical.fall_risk import Surface
 from retrowalk.clinical.measures.koos import KOOS_ITEMS, SUBSCALE_LABELS
 from retrowalk.clinical.norms import NPRS_MAX
+from retrowalk.clinical.screening import STEADI_QUESTIONS
 from retrowalk.present import vocabulary as vocab
 from retrowalk.present.progress_charts import progress_charts
 from retrowalk.reports.build import DEFAULT_WEEKS
@@ -32,7 +33,7 @@ from retrowalk.services import (
     team,
     walkers,
 )
-from retrowalk.services.errors import ServiceError
+from retrowalk.services.errors import InvalidRequest, ServiceError
 from retrowalk.services.numbers import WholeNumberText, whole_number_or_none
 from retrowalk.services.schemas import (
     ID_MAX,
@@ -233,6 +234,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         # outside-in test: the form offered a path the service then refused)
         "surface_values": _allowed_surfaces(restrictions),
         "koos_items": [(SUBSCALE_LABELS[sub], codes) for sub, codes in KOOS_ITEMS.items()],
+        "fall_questions": FALL_QUESTIONS,
         "values": {},
         "clinicians": (team.list_colleagues(db, actor) if actor.role is Role.ADMIN else None),
         **exercise_pages.clinician_context(db, actor, walker_id),
@@ -443,6 +445,30 @@ REASSESSMENT_FIELDS = (
     "backward_walk_3m_s",
     "gait_speed_m_s",
 )
+FALL_QUESTIONS = dict(STEADI_QUESTIONS)
+"""The questions about falls, in the words the walker's screening page asks them (the
+clinician asks them again at a reassessment: RULES.md §7.3 wants them for a low fall risk)."""
+FALL_QUESTIONS_PART_ANSWERED = (
+    "Questions about falls: answer all three, or leave all three empty (then the walker's "
+    "screening answers are used). Not answered yet: {missing}"
+)
+FALL_QUESTION_UNANSWERED = "Please choose an answer, as for the other questions about falls."
+
+
+def _fall_answers(values: dict[str, bool | None]) -> dict[str, bool] | None:
+    """The three answers as the service's ``steadi``; none answered → None (the service then
+    takes the screening's); some answered → :class:`forms.FormError` naming the others."""
+    missing = [name for name, answer in values.items() if answer is None]
+    if len(missing) == len(values):
+        return None
+    if missing:
+        raise forms.FormError(
+            FALL_QUESTIONS_PART_ANSWERED.format(
+                missing=" ".join(FALL_QUESTIONS[name] for name in missing)
+            ),
+            dict.fromkeys(missing, FALL_QUESTION_UNANSWERED),
+        )
+    return {name: bool(answer) for name, answer in values.items()}
 
 
 def _whole_number_or_text(answer: str) -> int | str:
@@ -457,7 +483,8 @@ def _whole_number_or_text(answer: str) -> int | str:
 
 @router.post("/clinician/walkers/{walker_id}/assess")
 async def reassess(request: Request, walker_id: WalkerId) -> Response:
-    """Record a reassessment: the tests and, from the paper form, the KOOS item answers."""
+    """Record a reassessment: the tests, the questions about falls and, from the paper form,
+    the KOOS item answers."""
     form = await request.form()
     return await run_in_threadpool(_reassess, request, form, walker_id)
 
@@ -466,6 +493,7 @@ def _reassess(request: Request, form: FormData, walker_id: WalkerId) -> Response
     actor = require_clinician(request)
     values: dict[str, Any] = {name: forms.optional(form, name) for name in REASSESSMENT_FIELDS}
     values["chair_stand_used_arms"] = forms.checked(form, "chair_stand_used_arms")
+    falls = {name: forms.yes_no(form, name) for name in FALL_QUESTIONS}
     koos: dict[str, object] = {}
     for codes in KOOS_ITEMS.values():
         for code in codes:
@@ -473,11 +501,13 @@ def _reassess(request: Request, form: FormData, walker_id: WalkerId) -> Response
             if answer is not None:  # whole numbers as numbers; anything else is named by scoring
                 koos[code] = _whole_number_or_text(answer)
     try:
+        steadi = _fall_answers(falls)
         data = forms.validate(
             AssessmentIn,
             {
                 "kind": "reassessment",
                 **values,
+                "steadi": steadi,
                 "koos_answers": koos or None,
                 "client_key": forms.form_key(form),
             },
@@ -485,7 +515,13 @@ def _reassess(request: Request, form: FormData, walker_id: WalkerId) -> Response
         )
         saved = assessments.record_assessment(web_state(request).ctx, actor, walker_id, data)
     except (forms.FormError, ServiceError, ClinicalError) as exc:
-        shown = {**values, **{f"koos_{k}": v for k, v in koos.items()}}
+        shown = {**values, **falls, **{f"koos_{k}": v for k, v in koos.items()}}
+        if isinstance(exc, InvalidRequest) and exc.field == "tests":
+            # nothing (or the questions about falls alone) filled in: the service's sentence
+            # says so, where the summary of its one field read "Tests: please answer this."
+            return _rerender(
+                request, walker_id, forms.FormError(str(exc), {"tests": str(exc)}), shown
+            )
         return _rerender(request, walker_id, exc, shown)
     flash(request, "Reassessment saved." if saved.created else REASSESSMENT_ALREADY_SAVED)
     return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
