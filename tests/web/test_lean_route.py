@@ -229,3 +229,21 @@ def test_no_csrf_header_is_refused_before_a_broken_body_is_read(world: World) ->
         )
     assert answer.status_code == 403
     assert "security token" in answer.json()["detail"]
+
+
+def test_a_signed_out_phone_is_told_to_sign_in_before_what_is_wrong_with_its_body(
+    world: World,
+) -> None:
+    """As on every other API route (FastAPI solves the sign-in before the body): a phone
+    whose sign-in ended hears "sign in" first, not a list of fields, and then the fields."""
+    assert world.walker_a.walker is not None
+    path = f"/api/v1/walkers/{world.walker_a.walker.id}/sessions"
+    bad = {**BODY, "duration_min": "ten"}
+    with world.client() as client:
+        signed_out = client.post(path, json=bad, headers=CSRF)
+        assert signed_out.status_code == 401
+        assert client.get("/api/v1/walkers/0/today").status_code == 401
+        csrf = sign_in(client, world.walker_a)
+        signed_in = client.post(path, json=bad, headers={"X-CSRF-Token": csrf})
+    assert signed_in.status_code == 422
+    assert [p["field"] for p in signed_in.json()["problems"]] == ["duration_min"]

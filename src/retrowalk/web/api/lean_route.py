@@ -32,6 +32,7 @@ from fastapi import HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from retrowalk.web.auth import csrf_header_sent
 
@@ -42,10 +43,18 @@ class LeanRoute(APIRoute):
     """An API route whose path numbers and JSON body are read here (see the module)."""
 
     def get_route_handler(self) -> Handler:
-        return _lean_handler(self.endpoint, self.path)
+        return _lean_handler(self.endpoint, self.path, self.before_bad_input())
+
+    def before_bad_input(self) -> Callable[[Request], object] | None:
+        """A check run (in a worker thread) before a bad path or body is answered: FastAPI
+        solves a route's dependencies — the sign-in — before it validates the body, so a
+        signed-out request with a bad body is answered 401, not 422. None: no check."""
+        return None
 
 
-def _lean_handler(endpoint: Callable[..., Any], path: str) -> Handler:
+def _lean_handler(
+    endpoint: Callable[..., Any], path: str, before_bad_input: Callable[[Request], object] | None
+) -> Handler:
     """The handler of ``endpoint``: its parameters read once, here, when the route is made."""
     signature = inspect.signature(endpoint, eval_str=True)
     path_names = _path_names(path)
@@ -79,6 +88,8 @@ def _lean_handler(endpoint: Callable[..., Any], path: str) -> Handler:
             else:
                 _validate(adapter, received, ("body",), name, values, errors)
         if errors:
+            if before_bad_input is not None:
+                await run_in_threadpool(before_bad_input, request)
             raise RequestValidationError(errors)
         if request_name is not None:
             values[request_name] = request

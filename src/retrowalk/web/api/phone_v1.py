@@ -15,6 +15,7 @@ before (``response_model``), so the OpenAPI document is unchanged (docs/performa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response, status
@@ -28,7 +29,16 @@ from retrowalk.web.auth import check_csrf_here, require_actor
 from retrowalk.web.errors import ERROR_RESPONSES
 from retrowalk.web.state import web_state
 
-router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES, route_class=LeanRoute)
+
+class _SignInFirst(LeanRoute):
+    """The phone's routes: a signed-out phone is told to sign in (401) before what is wrong
+    with its body (422), as on every other route of the API."""
+
+    def before_bad_input(self) -> Callable[[Request], object] | None:
+        return require_actor
+
+
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES, route_class=_SignInFirst)
 """Its routes read their arguments themselves (:class:`LeanRoute`: the CSRF header first,
 then the walker id and the body, as FastAPI would, without its per-request solver)."""
 
