@@ -83,6 +83,12 @@ def test_only_an_administrator_changes_it_and_every_change_is_audited(ctx: AppCo
         ),
         ({"break_days": 10**40}, "forever", "break_days", "at most 90"),
         (
+            {"min_duration_min": 40},
+            "typed 40 for 4",
+            "min_duration_min",
+            "must be at most 10: the plan starts at 10 minutes",
+        ),
+        (
             {"supervised_first_sessions_low_risk": 0},
             "trust them",
             "supervised_first_sessions_low_risk",

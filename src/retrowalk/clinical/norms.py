@@ -159,3 +159,8 @@ GAIT_SPEED_IMPORTANT_CHANGE_LOW_M_S: Final[float] = 0.07
 GAIT_SPEED_IMPORTANT_CHANGE_HIGH_M_S: Final[float] = 0.12
 """Important difference in 20-m gait speed in knee OA: 0.07–0.12 m/s (Gilbert 2021)."""
 GAIT_SPEED_CHANGE_SOURCES: Final[tuple[str, ...]] = ("gilbert2021",)
+
+START_DURATION_MIN: Final[int] = 10
+"""The starting dose's minutes of backward walking a session (Alghadir 2019, 10 min, 3 days
+a week; the sessions a week are beside the prescription rule): here so the policy's floors
+can be checked against it."""

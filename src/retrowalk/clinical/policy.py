@@ -18,6 +18,7 @@ from retrowalk.clinical.norms import (
     CR10_MAX,
     NPRS_MAX,
     SPEED_MAX_RISE_FRACTION_PER_7_DAYS,
+    START_DURATION_MIN,
 )
 from retrowalk.clinical.surfaces import SURFACES_WITH_SUPPORT, Surface
 
@@ -399,6 +400,19 @@ class PolicyConfig(BaseModel):
         if _setting(info):
             raise ValueError(f"{', '.join(twice)} is listed twice; list each surface once")
         return tuple(dict.fromkeys(surfaces))
+
+    @field_validator("min_duration_min")
+    @classmethod
+    def _no_floor_above_the_start(cls, minutes: int, info: ValidationInfo) -> int:
+        """A floor of minutes above the starting dose is a typing slip (40 for 4): every
+        step back would then "stay at the lowest the program prescribes (40 min)"."""
+        if minutes > START_DURATION_MIN and _setting(info):
+            raise ValueError(
+                f"must be at most {START_DURATION_MIN}: the plan starts at "
+                f"{START_DURATION_MIN} minutes (Alghadir 2019), and this is the least a step "
+                "back leaves"
+            )
+        return minutes
 
     @field_validator("supervised_first_sessions_low_risk")
     @classmethod

@@ -25,6 +25,7 @@ from retrowalk.clinical.norms import (
     BACKWARD_WALK_3M_SOURCES,
     KM_H_PER_M_S,
 )
+from retrowalk.clinical.norms import START_DURATION_MIN as START_DURATION_MIN
 from retrowalk.clinical.policy import DEFAULT_POLICY, PolicyConfig
 from retrowalk.clinical.reasons import Reason
 from retrowalk.clinical.screening import ScreeningOutcome, ScreeningResult
@@ -35,7 +36,6 @@ RULE_VERSION: Final[str] = "retrowalk-rules-2026.12"
 
 # --- Published numbers (RULES.md §2, §3, §4) --------------------------------------------------
 
-START_DURATION_MIN: Final[int] = 10
 START_SESSIONS_PER_WEEK: Final[int] = 3
 """10 min of supervised backward walking, 3 days a week, added to usual care (Alghadir 2019)."""
 START_DOSE_SOURCES: Final[tuple[str, ...]] = ("alghadir2019",)
