@@ -280,9 +280,9 @@ def test_the_same_key_with_other_values_is_refused_and_nothing_is_stored(
         case.send(True)
     assert isinstance(refused.value, Conflict)  # the web answers 409, the terminal says it
     assert str(refused.value) == (
-        f"client_key: this {case.what} was already saved under this key with other values; "
-        "nothing new was saved. To save these values, open the form again (or send them with "
-        "a new client_key)."
+        f"This form was sent before, and this {case.what} was already saved under this key "
+        "with other values; nothing new was saved. To save these values, open the form again "
+        "(a program sends them with a new client_key)."
     )
     assert _rows(ctx, case.model) == rows
     assert _identity(case.send(False)) == _identity(first)  # the first copy still answers

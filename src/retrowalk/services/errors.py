@@ -45,9 +45,9 @@ class KeyReused(Conflict):
 
     def __init__(self, what: str) -> None:
         super().__init__(
-            f"client_key: this {what} was already saved under this key with other values; "
-            "nothing new was saved. To save these values, open the form again (or send them "
-            "with a new client_key)."
+            f"This form was sent before, and this {what} was already saved under this key with "
+            "other values; nothing new was saved. To save these values, open the form again "
+            "(a program sends them with a new client_key)."
         )
         self.what = what
 
