@@ -74,6 +74,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "reassign_reason": "intruder",
     },
     ("POST", "/clinician/walkers/{walker_id}/plan"): {},
+    ("PUT", "/api/v1/walkers/{walker_id}/timezone"): {"timezone": "Pacific/Auckland"},
+    ("POST", "/clinician/walkers/{walker_id}/timezone"): {"timezone": "Pacific/Auckland"},
 }
 """A VALID body for every unsafe walker-scoped route, so a refusal is about access, not input."""
 
@@ -100,6 +102,7 @@ STAFF_ONLY = {
     "/api/v1/walkers/{walker_id}/clinician",
     "/clinician/walkers/{walker_id}/clinician",
     "/clinician/walkers/{walker_id}/plan",
+    "/clinician/walkers/{walker_id}/timezone",
 }
 """Routes a walker may not use even on their own record."""
 
@@ -131,6 +134,7 @@ NOT_WALKER_SCOPED: dict[tuple[str, str], str] = {
     ("POST", "/plan"): "the signed-in walker's own plan: test_plan_after_clearance.py",
     ("GET", "/account"): "own account (from the session)",
     ("POST", "/account/password"): "own password: checked in test_account_pages",
+    ("POST", "/account/timezone"): "own time zone (from the session): test_timezone_pages",
     ("GET", "/account/my-data.json"): "own data: checked in test_my_data",
     ("GET", "/account/my-data.zip"): "own data: checked in test_my_data",
     ("GET", "/api/v1/me/data"): "own data: checked in test_my_data",

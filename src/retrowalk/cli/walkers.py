@@ -1,5 +1,5 @@
-"""``retrowalk init`` and ``retrowalk walker add|list|show|reassign``: the database and the
-walkers."""
+"""``retrowalk init`` and ``retrowalk walker add|list|show|reassign|timezone``: the database
+and the walkers."""
 
 from __future__ import annotations
 
@@ -153,6 +153,28 @@ def walker_reassign(
     out.print(
         f"Walker {walker.id} ({walker.display_name}) is now looked after by clinician "
         f"{walker.clinician_id}."
+    )
+
+
+@walker_app.command("timezone")
+def walker_timezone(
+    walker_id: WalkerArg,
+    zone: Annotated[
+        str, typer.Argument(help="IANA time zone, e.g. Europe/London or Pacific/Auckland.")
+    ],
+    database_url: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Correct a walker's time zone: it decides her "today" and her next-morning check-in.
+
+    Records already stored keep their dates; from now on her days follow the new clock."""
+    ctx, actor = open_context(database_url)
+    walker = walkers.set_timezone(ctx, actor, walker_id, zone)
+    if emit(walker, as_json):
+        return
+    out.print(
+        f"Walker {walker.id} ({walker.display_name}) is now on time zone {walker.timezone}; "
+        "what is stored keeps its dates."
     )
 
 

@@ -60,6 +60,8 @@ with its parameter names as in the code (``tests/services/test_use_case_list.py`
     ``walker_clinician(ctx, actor, walker_id) -> AccountOut | None`` (whom a report names);
     ``reassign_walker(ctx, actor, walker_id, data: ReassignIn) -> WalkerOut`` — admin: to
     another clinician, with the reason (audited);
+    ``set_timezone(ctx, actor, walker_id, timezone) -> WalkerOut`` — the walker, her
+    clinician or an admin corrects her time zone (audited; days already stored keep theirs);
     ``walker_for_account(ctx, actor, account_id) -> WalkerOut`` (a walker's own profile; the
     web app uses it at sign-in).
 ``screening``

@@ -23,6 +23,7 @@ from retrowalk.store.models import Account, AuditEntry
 ACTION_WORDS: dict[str, str] = {
     "walker.enrol": "enrolled the walker",
     "walker.reassign": "moved the walker to another clinician",
+    "walker.set_timezone": "changed the walker's time zone",
     "invitation.create": "sent an invitation",
     "invitation.reissue": "sent the invitation again",
     "invitation.withdraw": "withdrew the invitation",

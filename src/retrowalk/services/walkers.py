@@ -29,6 +29,7 @@ from retrowalk.services.schemas import (
     Actor,
     ReassignIn,
     Role,
+    TimezoneIn,
     WalkerIn,
     WalkerOut,
 )
@@ -222,6 +223,42 @@ def reassign_walker(
                 "password_links_withdrawn": len(withdrawn),
             },
         )
+        account = repo.get(tx, Account, walker.account_id)
+        assert account is not None
+        return walker_out(walker, account)
+
+
+def set_timezone(ctx: AppContext, actor: Actor, walker_id: int, timezone: str) -> WalkerOut:
+    """Correct a walker's time zone: the walker herself, her clinician or an administrator.
+
+    Why: the server's clock says *when* something happened, her time zone says *which day* it
+    was for her. A walker stored as UTC who lives in Auckland had her "today", her rest days
+    and her next-morning check-in on the wrong dates, and nothing could put it right.
+
+    An unknown zone is refused naming the field and what is allowed (IANA names like
+    ``Europe/London``, the validation of enrolment). The past is not rewritten: every record
+    already stored keeps the local date it was stored with; from the change on, days are
+    counted on the new clock. The change is audited, before → after; the same zone again
+    changes nothing and writes nothing (a form sent twice is harmless).
+    """
+    change = parse(TimezoneIn, {"timezone": timezone})
+    at = ctx.now()
+    with ctx.db.transaction() as tx:
+        walker = walker_for(tx, actor, walker_id)
+        before = walker.timezone
+        if before != change.timezone:
+            walker.timezone = change.timezone
+            repo.audit(
+                tx,
+                at=at,
+                actor_account_id=actor.account_id,
+                actor_role=actor.role.value,
+                action="walker.set_timezone",
+                entity="walker",
+                entity_id=walker.id,
+                walker_id=walker.id,
+                detail={"timezone": {"before": before, "after": change.timezone}},
+            )
         account = repo.get(tx, Account, walker.account_id)
         assert account is not None
         return walker_out(walker, account)

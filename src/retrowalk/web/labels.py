@@ -70,6 +70,7 @@ CLINICIAN_FIELDS: dict[str, str] = {
     "note_text": "Note",
     "clinician_id": "Move to",
     "reassign_reason": "Why (required)",
+    "timezone": "The walker's time zone",
     "backward_walk_3m_s": "3-m backward walk (s)",
     "tug_s": "Timed Up and Go (s)",
     "chair_stand_count": "30-s chair stand (full stands)",

@@ -99,6 +99,7 @@ from retrowalk.services.schemas.restrictions import (
 )
 from retrowalk.services.schemas.walkers import (
     ReassignIn,
+    TimezoneIn,
     WalkerFlags,
     WalkerIn,
     WalkerOut,
@@ -199,6 +200,7 @@ __all__ = [
     "StartPreviewOut",
     "Text",
     "TimeZoneName",
+    "TimezoneIn",
     "TodayOut",
     "TodayStatus",
     "TriggerOut",

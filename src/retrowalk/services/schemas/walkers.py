@@ -56,6 +56,14 @@ class ReassignIn(InputModel):
     reason: Reason3
 
 
+class TimezoneIn(InputModel):
+    """A walker's time zone, corrected (by her, her clinician or an administrator): an IANA
+    name such as ``Europe/London`` or ``Pacific/Auckland``; it decides which day is her
+    "today" and when her next-morning check-in opens."""
+
+    timezone: TimeZoneName
+
+
 class WalkerSignup(WalkerProfile):
     """What a walker fills in when accepting an invitation."""
 

@@ -80,6 +80,7 @@ from retrowalk.services.schemas import (
     Role,
     ScreeningIn,
     ScreeningOut,
+    TimezoneIn,
     WalkerFlags,
     WalkerIn,
     WalkerOut,
@@ -449,6 +450,17 @@ def reassign_walker(
 ) -> WalkerOut:
     """An administrator moves the walker to another clinician, saying why (audited)."""
     return walkers.reassign_walker(web_state(request).ctx, actor, walker_id, body)
+
+
+@router.put("/walkers/{walker_id}/timezone", tags=["walkers"])
+def set_timezone(
+    request: Request, actor: SignedIn, walker_id: WalkerId, body: TimezoneIn
+) -> WalkerOut:
+    """Correct the walker's time zone (an IANA name such as ``Pacific/Auckland``): the walker
+    herself, her clinician or an administrator (audited, before → after). Records already
+    stored keep their local dates; from now on her days are counted on the new clock. The
+    same zone again changes nothing."""
+    return walkers.set_timezone(web_state(request).ctx, actor, walker_id, body.timezone)
 
 
 @router.post(

@@ -45,6 +45,7 @@ from retrowalk.services.schemas import (
     ReassignIn,
     RestrictionsOut,
     Role,
+    TimezoneIn,
     WalkerFlags,
 )
 from retrowalk.services.schemas.recordings import RecordingOut
@@ -53,6 +54,7 @@ from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_clinician
 from retrowalk.web.errors import status_for
 from retrowalk.web.pages import exercise_pages
+from retrowalk.web.pages.auth_pages import TIMEZONES
 from retrowalk.web.pages.team_pages import INVITATION_ALREADY_MADE
 from retrowalk.web.render import flash, render
 from retrowalk.web.state import web_state
@@ -237,6 +239,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "fall_questions": FALL_QUESTIONS,
         "values": {},
         "clinicians": (team.list_colleagues(db, actor) if actor.role is Role.ADMIN else None),
+        "timezones": TIMEZONES,
         **exercise_pages.clinician_context(db, actor, walker_id),
     }
 
@@ -435,6 +438,29 @@ def _reassign(request: Request, form: FormData, walker_id: WalkerId) -> Response
     except (ServiceError, ClinicalError) as exc:
         return _rerender(request, walker_id, exc, values)
     flash(request, f"{moved.display_name} is now looked after by the clinician you chose.")
+    return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
+
+
+@router.post("/clinician/walkers/{walker_id}/timezone")
+async def timezone(request: Request, walker_id: WalkerId) -> Response:
+    """The clinician corrects the walker's time zone (she may live elsewhere than it says)."""
+    form = await request.form()
+    return await run_in_threadpool(_timezone, request, form, walker_id)
+
+
+def _timezone(request: Request, form: FormData, walker_id: WalkerId) -> Response:
+    actor = require_clinician(request)
+    values = {"timezone": forms.text(form, "timezone")}
+    try:
+        data = forms.validate(TimezoneIn, values, {"timezone": labels.CLINICIAN_FIELDS["timezone"]})
+        walker = walkers.set_timezone(web_state(request).ctx, actor, walker_id, data.timezone)
+    except (forms.FormError, ServiceError) as exc:
+        return _rerender(request, walker_id, exc, values)
+    flash(
+        request,
+        f"{walker.display_name}'s time zone is now {walker.timezone}: her days are counted on "
+        "this clock from now on; what is stored keeps its dates.",
+    )
     return RedirectResponse(f"/clinician/walkers/{walker_id}", 303)
 
 
