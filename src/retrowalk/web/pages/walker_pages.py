@@ -500,7 +500,10 @@ def log_form(request: Request) -> Response:
         "speed_m_s": round(plan.speed_m_s, 2),  # the box shows 0.71, not 0.7142857142857143
         "incline_pct": plan.incline_pct,
         "surface": plan.surface.value,
-        "supervised": True if today.supervised else None,
+        # never pre-answered, not even from the plan: whether someone was there is hers to say
+        # (RULES.md §7.9; found by the outside-in test: a plan needing a helper came with Yes
+        # chosen, and a session walked alone was stored as supervised, with no flag)
+        "supervised": None,
         "adverse_events": events,
         "note": "",  # never from the address: health notes stay out of URLs and histories
         "stopped": query.get("stopped") == "1",
