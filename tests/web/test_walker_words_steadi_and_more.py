@@ -1,0 +1,41 @@
+"""Words on the walker's pages, found by the outside-in test: each says what applies to her
+in her own words, never a test's name, a formula or a sentence that is not true of her."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+from retrowalk.services import assessments, plans, screening
+from tests.web.conftest import BASELINE, CLEARED_SCREENING, Person, World, invite_walker, sign_in
+from tests.web.planned_walkers import text_of
+
+_n = count()
+
+
+def _walker(world: World, **steadi: bool) -> Person:
+    n = next(_n)
+    person = invite_walker(
+        world.ctx, world.clinician_a, f"words{n}@example.org", f"Words {n}", "words-pw-12345"
+    )
+    assert person.walker is not None
+    answers = {**CLEARED_SCREENING, "steadi": {**CLEARED_SCREENING["steadi"], **steadi}}
+    before = world.ctx.at(datetime.now(UTC) - timedelta(days=3))
+    screening.screen_walker(before, person.actor, person.walker.id, answers)
+    assessments.record_assessment(before, person.actor, person.walker.id, BASELINE)
+    plans.make_plan(before, person.actor, person.walker.id)
+    return person
+
+
+def test_today_says_which_steadi_answer_in_her_words(world: World) -> None:
+    person = _walker(world, feels_unsteady=True, worries_about_falling=True)
+    with world.client() as client:
+        sign_in(client, person)
+        text = text_of(client.get("/today").text)
+    assert "STEADI key question" not in text
+    assert "Answered YES" not in text
+    assert (
+        "You said that you feel unsteady when standing or walking, and that you worry about "
+        "falling." in text
+    )
+    assert "fell in the past year" not in text  # she said no to that one
