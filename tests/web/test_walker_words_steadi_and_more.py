@@ -8,7 +8,7 @@ from itertools import count
 
 from retrowalk.services import assessments, plans, screening
 from tests.web.conftest import BASELINE, CLEARED_SCREENING, Person, World, invite_walker, sign_in
-from tests.web.planned_walkers import text_of
+from tests.web.planned_walkers import planned, text_of
 
 _n = count()
 
@@ -39,3 +39,13 @@ def test_today_says_which_steadi_answer_in_her_words(world: World) -> None:
         "falling." in text
     )
     assert "fell in the past year" not in text  # she said no to that one
+
+
+def test_progress_says_the_speed_unit_in_words(world: World) -> None:
+    person = planned(world, walked_yesterday=True)
+    with world.client() as client:
+        sign_in(client, person)
+        text = text_of(client.get("/progress").text)
+    assert "× 3.6" not in text
+    assert "= km/h" not in text
+    assert "Speeds in metres a second (m/s). Your latest, 0.70 m/s, is 2.5 km/h" in text
