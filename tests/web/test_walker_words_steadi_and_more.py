@@ -49,3 +49,18 @@ def test_progress_says_the_speed_unit_in_words(world: World) -> None:
     assert "× 3.6" not in text
     assert "= km/h" not in text
     assert "Speeds in metres a second (m/s). Your latest, 0.70 m/s, is 2.5 km/h" in text
+
+
+def test_the_warning_sign_questions_ask_since_the_safety_questions_before_any_session(
+    world: World,
+) -> None:
+    first, walked = planned(world), planned(world, walked_yesterday=True)
+    with world.client() as client:
+        sign_in(client, first)
+        before_any = text_of(client.get("/red-flags").text)
+    with world.client() as client:
+        sign_in(client, walked)
+        after_one = text_of(client.get("/red-flags").text)
+    assert "last session" not in before_any
+    assert "Is any of these new since you answered the safety questions?" in before_any
+    assert "Is any of these new since your last session?" in after_one

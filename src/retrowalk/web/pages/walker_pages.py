@@ -859,6 +859,8 @@ def _red_flags_context(request: Request, values: dict[str, Any]) -> dict[str, An
         "nav": "today",
         "today": today,
         "unasked_since": today.red_flags_unasked_since,
+        # "since your last session" needs one (found by the outside-in test: asked before any)
+        "had_session": bool(sessions.session_days(web_state(request).ctx, actor, walker_id)),
         "red_flag_statements": CHECKIN_FLAG_STATEMENTS,
         "values": values,
     }
