@@ -3,11 +3,23 @@ in her own words, never a test's name, a formula or a sentence that is not true 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
+import httpx
+
+from retrowalk.clinical import red_flags
 from retrowalk.services import assessments, plans, screening
-from tests.web.conftest import BASELINE, CLEARED_SCREENING, Person, World, invite_walker, sign_in
+from tests.web.conftest import (
+    BASELINE,
+    CLEARED_SCREENING,
+    Person,
+    World,
+    form_csrf,
+    invite_walker,
+    sign_in,
+)
 from tests.web.planned_walkers import planned, text_of
 
 _n = count()
@@ -64,3 +76,48 @@ def test_the_warning_sign_questions_ask_since_the_safety_questions_before_any_se
     assert "last session" not in before_any
     assert "Is any of these new since you answered the safety questions?" in before_any
     assert "Is any of these new since your last session?" in after_one
+
+
+def _screen(client: httpx.Client, **answers: str) -> str:
+    """The safety questions answered on the page: all no (no warning sign), PAR-Q item 5 and
+    "used to activity" yes, with ``answers`` on top; the result page's text."""
+    page = client.get("/onboarding/screening")
+    body = dict.fromkeys(
+        re.findall(r'type="radio" name="([a-z0-9_]+)" value="yes"', page.text), "no"
+    )
+    for flag in red_flags.SCREENING_RED_FLAGS:
+        if red_flags.RED_FLAGS[flag].flag_when is False:  # asked positively: yes is no flag
+            body[f"flag_{flag.value}"] = "yes"
+    body.update(parq5="yes", used_to_activity="yes", **answers)
+    body["csrf_token"] = form_csrf(page.text)
+    sent = client.post("/onboarding/screening", data=body)
+    assert sent.status_code == 200, sent.text
+    return text_of(sent.text)
+
+
+def test_the_screening_result_names_the_limit_that_applies(world: World) -> None:
+    n = next(_n)
+    person = invite_walker(
+        world.ctx, world.clinician_a, f"limit{n}@example.org", f"Limit {n}", "limit-pw-12345"
+    )
+    with world.client() as client:
+        sign_in(client, person)
+        text = _screen(client, feels_unsteady="yes", uses_walking_aid="yes")
+    assert "Nothing in your answers stops you" not in text
+    assert "You can start, with a limit: someone must be with you for every session." in text
+    assert "STEADI question answered YES" not in text
+    assert "You answered yes to “Do you feel unsteady when you are standing or walking?”" in text
+
+
+def test_the_screening_result_says_nothing_stops_her_only_when_nothing_does(
+    world: World,
+) -> None:
+    n = next(_n)
+    person = invite_walker(
+        world.ctx, world.clinician_a, f"nolimit{n}@example.org", f"No Limit {n}", "limit-pw-12345"
+    )
+    with world.client() as client:
+        sign_in(client, person)
+        text = _screen(client)
+    assert "Nothing in your answers stops you from starting." in text
+    assert "with a limit" not in text
