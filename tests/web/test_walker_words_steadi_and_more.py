@@ -60,7 +60,7 @@ def test_progress_says_the_speed_unit_in_words(world: World) -> None:
         text = text_of(client.get("/progress").text)
     assert "× 3.6" not in text
     assert "= km/h" not in text
-    assert "Speeds in metres a second (m/s). Your latest, 0.70 m/s, is 2.5 km/h" in text
+    assert "Speeds in metres a second (m/s). The latest, 0.70 m/s, is 2.5 km/h" in text
 
 
 def test_the_warning_sign_questions_ask_since_the_safety_questions_before_any_session(

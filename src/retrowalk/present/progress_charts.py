@@ -126,7 +126,7 @@ def progress_charts(record: HistoryOut) -> list[Chart]:
     # in words, never a formula (found by the outside-in test: "× 3.6 = km/h")
     latest = speed_points[-1][1] if speed_points else None
     km_h = (
-        f"Your latest, {latest:.2f} m/s, is {latest * KM_H_PER_M_S:.1f} km/h on a treadmill's "
+        f"The latest, {latest:.2f} m/s, is {latest * KM_H_PER_M_S:.1f} km/h on a treadmill's "
         "display. "
         if latest is not None
         else f"A treadmill shows km/h: 1 m/s is {KM_H_PER_M_S:g} km/h. "
