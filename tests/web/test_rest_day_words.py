@@ -82,3 +82,33 @@ def test_the_clinician_recording_tests_on_a_rest_day_gets_clinician_words(world:
         assert "It lifts when you record a clearance of the rest day on this walker's page" in words
         assert "Rest today" not in words
         assert "contact your clinician" not in words
+
+
+def test_a_rest_day_begun_nine_days_ago_says_since_when_never_today(world: World) -> None:
+    person, began = rest_day_since(world, 9)
+    assert person.walker is not None
+    since = spoken_date(began)
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        page = text_of(client.get("/today").text)
+        api = client.get(f"/api/v1/walkers/{person.walker.id}/today").json()
+        del csrf
+    assert api["status"] == "rest_day"
+    for words in (page, api["message"]):
+        assert "Rest today" not in words
+        assert "Today is a rest day" not in words
+        assert "the rest day lasts until they have looked at how your knee is" in words
+    assert (
+        f"A rest day since {since}: no session until your clinician has looked at how your "
+        "knee is." in page
+    )
+    assert f"It began on {since}." in api["message"]
+
+
+def test_a_rest_day_begun_this_morning_is_today(world: World) -> None:
+    person, _ = rest_day_since(world, 0)
+    with world.client() as client:
+        sign_in(client, person)
+        page = text_of(client.get("/today").text)
+    assert "Today is a rest day: no session until your clinician has looked" in page
+    assert "A rest day since" not in page

@@ -41,6 +41,7 @@ from retrowalk.services import (
     session_recordings,
     sessions,
 )
+from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import CheckinAlreadyGiven, NotReadyToWalk, ServiceError
 from retrowalk.services.numbers import NumberTextError, decimal_number
@@ -335,6 +336,8 @@ def today_page(request: Request) -> Response:
     today = plans.todays_prescription(db, actor, walker_id)
     record = history.walker_history(db, actor, walker_id, weeks=2)
     pending = _pending_checkin(record)
+    rest = next((r for r in today.restrictions if r.kind is RestrictionKind.REST_DAY), None)
+    rest_began = local_date(rest.since, record.walker.timezone) if rest is not None else None
     return render(
         request,
         "walker/today.html",
@@ -347,6 +350,10 @@ def today_page(request: Request) -> Response:
             "pending_checkin": pending,
             "pending_is_today": pending is not None and pending.local_date == today.local_date,
             "tests_held": tests_wait(today.restrictions),
+            # a rest day begun on an earlier day says since when, never "today"
+            "rest_day_since": rest_began
+            if rest_began is not None and rest_began < today.local_date
+            else None,
             "upcoming": reminders.upcoming(db, actor, walker_id),
             "labels": labels,
         },
