@@ -435,7 +435,8 @@ def steadi_said(yes: Sequence[str]) -> str:
     """What she said yes to, in her words: "You said that you fell in the past year, and that
     you worry about falling."."""
     said = [f"that {STEADI_SAID[name]}" for name in yes]
-    body = said[-1] if len(said) < 2 else f"{', '.join(said[:-1])}, and {said[-1]}"
+    *first, last = said
+    body = f"{', '.join(first)}, and {last}" if first else last
     return f"You said {body}."
 
 

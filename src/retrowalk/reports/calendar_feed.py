@@ -52,8 +52,9 @@ def _uid(kind: str, day: date, walker_id: int) -> str:
 
 
 def _forward_walking(before_min: float, after_min: float) -> str:
-    """ ", with 5 minutes of easy forward walking before and 5 after", as the plan has it (found
-    by the outside-in test: "10 minutes ... before and after" read as 10 each way)."""
+    """The warm-up and the cool-down, each as the plan has it: ", with 5 minutes of easy
+    forward walking before and 5 after" (found by the outside-in test: the two added up and
+    followed by "before and after" read as that many each way)."""
     if before_min and after_min:
         return (
             f", with {before_min:g} minutes of easy forward walking before and {after_min:g} after"
