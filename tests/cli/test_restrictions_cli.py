@@ -44,6 +44,9 @@ def test_a_red_flag_stays_after_clean_answers_from_the_terminal(database_url: st
     held = fails(database_url, "assess", "1", "--tug-s", "9", "--backward-3m-s", "4",
                  AT, "2026-01-05T09:20:00+00:00")  # fmt: skip
     assert "No walking tests now" in str(held)
+    # in the clinician's words: which restriction, since when, what lifts it
+    assert "a red flag (stop and refer), since Monday 5 January, holds them" in str(held)
+    assert "record a clearance of the red flag" in str(held)
     assert "red flag" in str(fails(database_url, "plan", "1", AT, "2026-01-05T09:30:00+00:00"))
     today = json.loads(run(database_url, "today", "1", "--json", AT, "2026-01-05T10:00:00+00:00"))
     assert today["status"] == "stopped"

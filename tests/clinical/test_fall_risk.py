@@ -21,6 +21,7 @@ from retrowalk.clinical.fall_risk import (
     Supervision,
     Surface,
     assess_fall_risk,
+    steadi_said,
 )
 from retrowalk.clinical.norms import CHAIR_STAND_NORMS
 from retrowalk.clinical.screening import SteadiAnswers
@@ -336,3 +337,11 @@ def test_low_risk_reason_gives_each_result_with_its_number() -> None:
 def test_model_refuses_non_numbers_for_times(value: object) -> None:
     with pytest.raises(ValidationError, match="tug_s"):
         make_tests(tug_s=value)
+
+
+def test_the_steadi_answers_are_read_back_in_her_words() -> None:
+    assert steadi_said(["worries_about_falling"]) == "You said that you worry about falling."
+    assert steadi_said(["fell_past_12_months", "feels_unsteady", "worries_about_falling"]) == (
+        "You said that you fell in the past year, that you feel unsteady when standing or "
+        "walking, and that you worry about falling."
+    )

@@ -101,6 +101,22 @@ def test_sets_and_pain_out_of_range_are_refused_with_the_limit(ctx: AppContext) 
         exercise_log.log_exercises(ctx, me, walker.id, _tick("t", ("semi_squat", 2, None)))
 
 
+def test_a_bad_done_as_is_the_one_problem_reported(ctx: AppContext) -> None:
+    """Found by the outside-in test: it also said "exercises: must not be empty" for a list
+    of one (pydantic's echo of a refused item of a tuple)."""
+    _, walker, me = _people(ctx)
+    tick = _tick("t", ("semi_squat", 2, 1))
+    tick["exercises"][0]["done_as"] = "standing_on_my_head"  # type: ignore[index]
+    with pytest.raises(InvalidRequest) as caught:
+        exercise_log.log_exercises(ctx, me, walker.id, tick)
+    assert [p.field for p in caught.value.problems] == ["exercises.0.done_as"]
+    assert "must not be empty" not in str(caught.value)
+    with pytest.raises(InvalidRequest) as empty:  # an empty list is still refused, in words
+        exercise_log.log_exercises(ctx, me, walker.id, {"client_key": "t2", "exercises": []})
+    assert [p.field for p in empty.value.problems] == ["exercises"]
+    assert "must not be empty" in str(empty.value)
+
+
 def test_a_switched_off_exercise_cannot_be_ticked_and_drops_out_of_adherence(
     ctx: AppContext,
 ) -> None:

@@ -72,7 +72,14 @@ def test_no_walking_test_is_stored_under_a_red_flag_by_anyone_until_a_clearance(
     for who in (me, dr, admin):
         with pytest.raises(NotReadyToWalk) as refused:
             assessments.record_assessment(later, who, walker.id, THREE_METRES)
-        assert str(refused.value) == held
+        if who is me:
+            assert str(refused.value) == held
+        else:  # her clinician and the terminal: which restriction, since when, what lifts it
+            assert str(refused.value).startswith(
+                "No walking tests now: a red flag (stop and refer), since "
+            )
+            assert "record a clearance of the red flag" in str(refused.value)
+            assert "Please contact your clinician" not in str(refused.value)
         for test in ({"tug_s": 9.0}, {"chair_stand_used_arms": True}, {"gait_speed_m_s": 1.0}):
             with pytest.raises(NotReadyToWalk):
                 assessments.record_assessment(

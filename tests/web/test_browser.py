@@ -202,6 +202,8 @@ def test_new_walker_onboards_walks_logs_checks_in_and_sees_the_chart(
     page.click("input[name=pain_before_nprs][value='2'] >> xpath=..")
     page.click("input[name=pain_after_nprs][value='1'] >> xpath=..")
     page.click("input[name=effort_cr10][value='3'] >> xpath=..")
+    # her plan needs someone there, and she says so herself: nothing is chosen for her (§7.9)
+    assert page.locator("input[name=supervised]:checked").count() == 0
     page.check("input[name=supervised][value=yes]")
     shot(page, screenshots, "phone-07-log")
     page.click("button:has-text('Save')")
@@ -284,6 +286,7 @@ def test_walker_stops_a_session_and_the_clinician_sees_the_flag_and_clears(
     assert "Your worst knee pain during the session: please answer this" in page.inner_text(
         "#form-error"
     )
+    assert "Was someone with you: please answer this" in page.inner_text("#form-error")
     page.click("input[name=pain_peak_nprs][value='4'] >> xpath=..")
     page.click("input[name=pain_before_nprs][value='3'] >> xpath=..")
     page.click("input[name=pain_after_nprs][value='3'] >> xpath=..")

@@ -114,6 +114,14 @@ def test_the_feed_has_the_planned_sessions_and_the_next_morning_check_ins(world:
     assert len({str(e["UID"]) for e in cal.walk("VEVENT")}) == len(cal.walk("VEVENT"))
     assert person.name not in text, "no name in a feed a lock screen may show"
     assert "/today" in str(planned[0]["DESCRIPTION"])
+    warm = float(plan.details.get("warm_up_min") or 0)
+    cool = float(plan.details.get("cool_down_min") or 0)
+    assert warm
+    assert cool
+    assert (
+        f"{plan.duration_min:g} minutes of backward walking, with {warm:g} minutes of easy "
+        f"forward walking before and {cool:g} after." in str(planned[0]["DESCRIPTION"])
+    ), "each as the plan has it, never the two added up as if before and after each"
 
     again, _ = feed_of(world, person)
     assert [str(e["UID"]) for e in again.walk("VEVENT")] == [

@@ -111,3 +111,43 @@ def test_the_api_still_answers_403_with_a_sentence(world: World) -> None:
         response = client.post("/api/v1/walkers/1/notes", json={"text": "x"})
     assert response.status_code == 403
     assert "security token" in response.json()["detail"]
+
+
+def _typed(html: str) -> dict[str, str]:
+    """The "What will be sent" list, as (question → answer)."""
+    block = html.split('<dl class="typed">')[1].split("</dl>")[0]
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", block, re.S)
+    return {unescape(q): unescape(a) for q, a in pairs}
+
+
+def test_the_log_sent_again_lists_the_answers_in_the_forms_words(world: World) -> None:
+    """Found by the outside-in test: "Did anything go wrong sharp_knee_pain", "Where did you
+    walk flat_clear_known_path", "Speed unit m_s" and a 32-character "Form number"."""
+    with world.client() as client:
+        sign_in(client, world.walker_a)
+        fields = [
+            ("csrf_token", "from-an-old-page"),
+            ("client_key", "0123456789abcdef0123456789abcdef"),
+            ("stopped", "1"),
+            ("pain_before_nprs", "2"),
+            ("adverse_events", "sharp_knee_pain"),
+            ("supervised", "yes"),
+            ("duration_min", "4"),
+            ("speed_unit", "km_h"),
+            ("surface", "flat_clear_known_path"),
+        ]
+        refused = post_form(client, "/log", fields)
+    assert refused.status_code == 403
+    typed = _typed(refused.text)
+    assert typed == {
+        "You stopped before the end": "Yes",
+        "Knee pain just before you started": "2",
+        "Did anything go wrong": "Sharp pain in my knee",
+        "Was someone with you": "Yes",
+        "Minutes of backward walking": "4",
+        "Speed in": "km/h (as a treadmill shows it)",
+        "Where did you walk": "A flat, clear path you know",
+    }
+    assert "0123456789abcdef0123456789abcdef" not in str(typed)
+    # the one-time key is still sent with the rest: the session is saved only once
+    assert ("client_key", "0123456789abcdef0123456789abcdef") in hidden_fields(refused.text)

@@ -16,6 +16,7 @@ supervised). Cut-offs live in :mod:`retrowalk.clinical.norms` with their sources
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Final
 
@@ -421,19 +422,36 @@ def _backward(tests: FallRiskTests, out: _Assessment) -> float | None:
     return speed
 
 
+STEADI_SAID: Final[Mapping[str, str]] = {
+    "fell_past_12_months": "you fell in the past year",
+    "feels_unsteady": "you feel unsteady when standing or walking",
+    "worries_about_falling": "you worry about falling",
+}
+"""Each STEADI key question answered yes, as the walker reads it back (found by the outside-in
+test: her page said "Answered YES to the STEADI key question(s)")."""
+
+
+def steadi_said(yes: Sequence[str]) -> str:
+    """What she said yes to, in her words: "You said that you fell in the past year, and that
+    you worry about falling."."""
+    said = [f"that {STEADI_SAID[name]}" for name in yes]
+    *first, last = said
+    body = f"{', '.join(first)}, and {last}" if first else last
+    return f"You said {body}."
+
+
 def _steadi(steadi: SteadiAnswers | None, out: _Assessment) -> None:
     if steadi is None:
         out.not_assessed.append(FallRiskTest.STEADI_QUESTIONS)
         return
     yes = steadi.yes_fields()
     if yes:
-        asked = "; ".join(STEADI_QUESTIONS[name] for name in yes)
         quoted = "; ".join(f"“{STEADI_QUESTIONS[name]}”" for name in yes)
         out.fire(
             FallRiskTest.STEADI_QUESTIONS,
             Reason(
                 code="fall_risk.steadi_questions",
-                message=f"Answered YES to the STEADI key question(s): {asked}",
+                message=steadi_said(yes),
                 clinician_message=f"Answered yes to the STEADI key question(s): {quoted}.",
                 sources=STEADI_QUESTION_SOURCES,
             ),

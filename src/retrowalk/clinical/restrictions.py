@@ -429,6 +429,14 @@ def _adverse_triggers(record: WalkerRecord) -> list[Trigger]:
     return found
 
 
+REST_DAY_ACTION: Final[str] = (
+    "Rest from backward walking, and contact your clinician: the rest day lasts until they "
+    "have looked at how your knee is, and they decide when you walk again."
+)
+"""What a rest day asks, in words true on any day it stands (found by the outside-in test:
+"Rest today" nine days after the morning that began it)."""
+
+
 def _rest_day_triggers(record: WalkerRecord, policy_at: PolicyAt) -> list[Trigger]:
     found: list[Trigger] = []
     for c in record.checkins:
@@ -441,7 +449,8 @@ def _rest_day_triggers(record: WalkerRecord, policy_at: PolicyAt) -> list[Trigge
                     c,
                     Source.CHECKIN,
                     (why,),
-                    ("Rest today, and contact your clinician: they decide when you walk again.",),
+                    # never "today": it lasts until a clinician lifts it, days on if need be
+                    (REST_DAY_ACTION,),
                 )
             )
     return found

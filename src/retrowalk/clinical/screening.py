@@ -398,7 +398,7 @@ def _steadi_reasons(steadi: SteadiAnswers) -> list[Reason]:
         Reason(
             code=f"screening.steadi.{name}",
             message=(
-                f"STEADI question answered YES ({STEADI_QUESTIONS[name]}): recorded for the "
+                f"You answered yes to “{STEADI_QUESTIONS[name]}”: it is kept for the "
                 "fall-risk assessment."
             ),
             clinician_message=(

@@ -123,8 +123,16 @@ def progress_charts(record: HistoryOut) -> list[Chart]:
         (s.local_date, float(s.speed_m_s)) for s in sessions if s.speed_m_s and s.duration_min > 0
     ]
     step = gait.possibly_better_from or gait.better_from
+    # in words, never a formula (found by the outside-in test: "× 3.6 = km/h")
+    latest = speed_points[-1][1] if speed_points else None
+    km_h = (
+        f"The latest, {latest:.2f} m/s, is {latest * KM_H_PER_M_S:.1f} km/h on a treadmill's "
+        "display. "
+        if latest is not None
+        else f"A treadmill shows km/h: 1 m/s is {KM_H_PER_M_S:g} km/h. "
+    )
     speed_note = (
-        f"Speeds in m/s (× {KM_H_PER_M_S:g} = km/h). "
+        f"Speeds in metres a second (m/s). {km_h}"
         f"Shaded: within {step:g} m/s of the first speed. {step:g}–{gait.better_from:g} m/s is "
         "an important change in walking speed for knee osteoarthritis, measured walking "
         f"forwards ({'; '.join(source_label(s) for s in gait.sources)}); we use it for walking "

@@ -260,7 +260,8 @@ TODAY_STATUSES = Vocabulary(
         ),
         TodayStatus.REST_DAY: (
             "rest day",
-            "Today is a rest day: no session. Please contact your clinician.",
+            "Today is a rest day: no session until your clinician has looked at how your knee "
+            "is. Please contact your clinician.",
         ),
         TodayStatus.WAITING_FOR_CLEARANCE: (
             "waiting for clearance",

@@ -51,6 +51,21 @@ def _uid(kind: str, day: date, walker_id: int) -> str:
     return f"{kind}-{day.isoformat()}-{walker_id}@retrowalk"
 
 
+def _forward_walking(before_min: float, after_min: float) -> str:
+    """The warm-up and the cool-down, each as the plan has it: ", with 5 minutes of easy
+    forward walking before and 5 after" (found by the outside-in test: the two added up and
+    followed by "before and after" read as that many each way)."""
+    if before_min and after_min:
+        return (
+            f", with {before_min:g} minutes of easy forward walking before and {after_min:g} after"
+        )
+    if before_min:
+        return f", with {before_min:g} minutes of easy forward walking before"
+    if after_min:
+        return f", with {after_min:g} minutes of easy forward walking after"
+    return ""
+
+
 def calendar_ics(feed: CalendarFeedOut, *, app_url: str, generated_at: datetime) -> bytes:
     """The feed as bytes (``text/calendar``); ``app_url`` is the app's address for links."""
     zone = ZoneInfo(feed.timezone)
@@ -66,8 +81,8 @@ def calendar_ics(feed: CalendarFeedOut, *, app_url: str, generated_at: datetime)
     cal.add("x-published-ttl", REFRESH)
     minutes = (upcoming.duration_min or 0) + upcoming.warm_and_cool_min
     session_words = (
-        f"{upcoming.duration_min or 0:g} minutes of backward walking, with "
-        f"{upcoming.warm_and_cool_min:g} minutes of easy forward walking before and after. "
+        f"{upcoming.duration_min or 0:g} minutes of backward walking"
+        f"{_forward_walking(upcoming.warm_up_min, upcoming.cool_down_min)}. "
         f"Open retrowalk for the guided session: {app_url}/today"
     )
     for day in upcoming.planned_sessions:

@@ -213,6 +213,7 @@ def _record(
                 at=at,
                 timezone=walker.timezone,
                 past_kept=enters_the_past(actor),
+                for_clinician=actor.role is not Role.WALKER,
             )
             if held is not None:
                 raise NotReadyToWalk(held)

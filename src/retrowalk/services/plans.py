@@ -313,9 +313,19 @@ NOT_FOR_YOU_YET = (
 )
 
 
-def _blocked_message(restrictions: Restrictions) -> str:
+def _blocked_message(
+    restrictions: Restrictions, timezone: str = "UTC", at: datetime | None = None
+) -> str:
     first = restrictions.blocking[0]
     parts = [first.emergency or "", f"{first.title}.", *first.what_to_do, NOT_YOUR_DECISION]
+    began = local_date(first.since, timezone)
+    if (
+        first.kind is RestrictionKind.REST_DAY
+        and at is not None
+        and began < local_date(at, timezone)
+    ):
+        # since when, never "today" for a day that was not today (outside-in test)
+        parts.insert(2, f"It began on {spoken_date(began)}.")
     return " ".join(part for part in dict.fromkeys(parts) if part)
 
 
@@ -335,7 +345,7 @@ def _status(
     if not screened:
         return TodayStatus.NEEDS_SCREENING, "Answer the screening questions first.", None
     if RestrictionKind.RED_FLAG in restrictions.kinds:
-        return TodayStatus.STOPPED, _blocked_message(restrictions), row
+        return TodayStatus.STOPPED, _blocked_message(restrictions, walker.timezone, at), row
     if row is None:
         if not repo.assessments(tx, walker.id):
             return (
@@ -360,7 +370,7 @@ def _status(
         kind = restrictions.blocking[0].kind
         return (
             BLOCKED_STATUS.get(kind, TodayStatus.WAITING_FOR_REVIEW),
-            _blocked_message(restrictions),
+            _blocked_message(restrictions, walker.timezone, at),
             row,
         )
     if summary.sessions_today > 0:

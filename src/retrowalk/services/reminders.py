@@ -124,6 +124,8 @@ def upcoming_in(tx: Session, walker: Walker, at: datetime) -> UpcomingOut:
         duration_min=plan.duration_min if plan is not None else None,
         warm_and_cool_min=float(details.get("warm_up_min") or 0)
         + float(details.get("cool_down_min") or 0),
+        warm_up_min=float(details.get("warm_up_min") or 0),
+        cool_down_min=float(details.get("cool_down_min") or 0),
         sessions_stopped=stopped,
     )
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from retrowalk.clinical.reasons import spoken_date
 from retrowalk.clinical.restriction_models import (
     Effect,
     Restriction,
@@ -50,6 +51,28 @@ TESTS_WAIT = (
     "clinician."
 )
 """What the walker is told wherever the tests wait (labelled as retrowalk's rule)."""
+
+HELD_BY_FOR_CLINICIAN = {
+    RestrictionKind.RED_FLAG: ("a red flag (stop and refer)", "red flag"),
+    RestrictionKind.ADVERSE_EVENT: (
+        "an adverse event waiting for your review (a fall, chest pain, dizziness or fainting)",
+        "adverse-event review",
+    ),
+    RestrictionKind.REST_DAY: ("a rest day after a painful morning", "rest day"),
+}
+"""Each kind of :data:`HOLDS_TESTS` in the clinician's words, and the clearance that lifts it."""
+
+HOLDS_TESTS_FOR_CLINICIAN = (
+    "a red flag, an adverse event waiting for your review (a fall, chest pain, dizziness or "
+    "fainting) or a rest day"
+)
+"""What holds the walking tests, for the clinician's form (found by the outside-in test: the
+form named only a red flag or an adverse event, and a rest day held them too)."""
+
+TESTS_WAIT_FOR_CLINICIAN = (
+    "That the walking tests wait with the sessions is a retrowalk rule: every test makes the "
+    "walker stand up and walk. The KOOS answers can be saved now."
+)
 
 WALKING_TEST_FIELDS = (
     "tug_s",
@@ -94,6 +117,15 @@ def tests_wait(active: Iterable[RestrictionOut]) -> bool:
     return any(r.effect is Effect.NO_SESSIONS and r.kind in HOLDS_TESTS for r in active)
 
 
+def held_by_for_clinician(active: Iterable[RestrictionOut]) -> tuple[str, ...]:
+    """The active restrictions holding the walking tests now, in the clinician's words."""
+    return tuple(
+        HELD_BY_FOR_CLINICIAN[r.kind][0]
+        for r in active
+        if r.effect is Effect.NO_SESSIONS and r.kind in HOLDS_TESTS
+    )
+
+
 def walking_tests_blocker(
     restrictions: Restrictions,
     *,
@@ -101,18 +133,23 @@ def walking_tests_blocker(
     at: datetime | None = None,
     timezone: str = "UTC",
     past_kept: bool = True,
+    for_clinician: bool = False,
 ) -> str | None:
     """Why no walking test can be recorded now (what to do first), or None when it may be.
 
     ``tested_on``/``at``: when the tests were done (a day, or the moment when they are dated
     today); a red flag reported after that moment does not hold them (a record of the past)
-    when ``past_kept`` (a clinician enters them: :func:`enters_the_past`)."""
+    when ``past_kept`` (a clinician enters them: :func:`enters_the_past`). ``for_clinician``:
+    in the clinician's words (which restriction, since when, what lifts it), never the
+    walker's "Rest today … Please contact your clinician" (found by the outside-in test)."""
     held = [
         r for r in holding(restrictions) if not (past_kept and _before(r, tested_on, at, timezone))
     ]
     if not held:
         return None
     first = held[0]
+    if for_clinician:
+        return _clinician_words(first, timezone)
     parts = [first.emergency or "", f"No walking tests now: {first.title.lower()}."]
     parts += [*first.what_to_do, TESTS_WAIT]
     if any(_before(r, tested_on, at, timezone) for r in held):
@@ -131,3 +168,16 @@ def _before(
     if tested_on is not None and tested_on < local_date(at, timezone):
         return tested_on < set_on
     return at < restriction.since
+
+
+def _clinician_words(restriction: Restriction, timezone: str) -> str:
+    """ "No walking tests now: a rest day after a painful morning, since Monday 23 November,
+    holds them (…). It lifts when you record a clearance of the rest day …"."""
+    held_by, clearance = HELD_BY_FOR_CLINICIAN[restriction.kind]
+    since = spoken_date(local_date(restriction.since, timezone))
+    why = restriction.clinician_summary.rstrip(". ")
+    return (
+        f"No walking tests now: {held_by}, since {since}, holds them ({why}). It lifts when "
+        f"you record a clearance of the {clearance} on this walker's page. "
+        f"{TESTS_WAIT_FOR_CLINICIAN}"
+    )

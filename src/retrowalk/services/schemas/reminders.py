@@ -30,6 +30,10 @@ class UpcomingOut(FrozenModel):
     """Minutes of backward walking in the plan (None without a plan)."""
     warm_and_cool_min: float
     """Minutes of forward walking before and after (the warm-up and cool-down together)."""
+    warm_up_min: float = 0.0
+    """Minutes of easy forward walking before (the plan's warm-up)."""
+    cool_down_min: float = 0.0
+    """Minutes of easy forward walking after (the plan's cool-down)."""
     sessions_stopped: bool
     """Something stops sessions now (a red flag, a review, a rest day...)."""
 

@@ -49,7 +49,11 @@ from retrowalk.services.schemas import (
     WalkerFlags,
 )
 from retrowalk.services.schemas.recordings import RecordingOut
-from retrowalk.services.walking_tests_gate import tests_wait
+from retrowalk.services.walking_tests_gate import (
+    HOLDS_TESTS_FOR_CLINICIAN,
+    held_by_for_clinician,
+    tests_wait,
+)
 from retrowalk.web import forms, labels
 from retrowalk.web.auth import check_csrf, require_clinician
 from retrowalk.web.errors import status_for
@@ -224,6 +228,8 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "for_clinician": clinician.FOR_THE_CLINICIAN,  # titles in the clinician's words
         # the walking tests wait with the sessions (walking_tests_gate): the form says so
         "tests_held": restrictions is not None and tests_wait(restrictions.active),
+        "tests_held_by": held_by_for_clinician(restrictions.active) if restrictions else (),
+        "holds_tests": HOLDS_TESTS_FOR_CLINICIAN,
         "reassessment": assessments.reassessment_status(db, actor, walker_id),
         "decisions": decisions,
         "charts": progress_charts(record),

@@ -38,6 +38,7 @@ from retrowalk.web.auth import (
     from_another_site,
 )
 from retrowalk.web.forms import FORM_KEY_FIELD
+from retrowalk.web.pages.walker_pages import CHECKIN_FLAG_STATEMENTS, NONE_FIELD, SPEED_UNITS
 from retrowalk.web.render import render
 from retrowalk.web.sign_in_store import CSRF_FIELD
 from retrowalk.web.state import web_state
@@ -63,11 +64,33 @@ TYPED_LABELS: dict[str, str] = {
     **labels.LOG_FIELDS,
     **labels.JOIN_FIELDS,
     **labels.SETUP_FIELDS,
+    **labels.ANOTHER_TODAY_FIELD,
+    "speed_unit": "Speed in",
+    "stopped": "You stopped before the end",
+    NONE_FIELD: "None of these is new",
     "email": "Email",
     "reason": "Why",
-    FORM_KEY_FIELD: "Form number (so it is saved only once)",
 }
 """The questions as their pages ask them, to show what was typed in the page's own words."""
+
+NOT_SHOWN = frozenset(
+    {FORM_KEY_FIELD, "asked_another", "token", "next", "account_id", "invitation_id"}
+    | {"session_id", "action"}
+)
+"""Hidden fields of the forms that carry no answer (a one-time key, a link's secret, where to
+go next, a row's number): sent again as they were, and not listed as if typed (found by the
+outside-in test: a 32-character "Form number" among her answers)."""
+
+CHOICE_WORDS: dict[str, Mapping[str, str]] = {
+    "surface": {code: words.capitalize() for code, words in vocab.SURFACES.choices().items()},
+    "adverse_events": vocab.ADVERSE_EVENTS.choices(),
+    "new_red_flags": CHECKIN_FLAG_STATEMENTS,
+    "speed_unit": SPEED_UNITS,
+    "stopped": {"1": "Yes"},
+}
+"""A choice's words as its form shows them, never its code (found by the outside-in test:
+"Where did you walk flat_clear_known_path", "Speed unit m_s")."""
+YES_NO_WORDS = {"yes": "Yes", "no": "No"}
 
 
 def is_password(name: str) -> bool:
@@ -119,15 +142,22 @@ def _label(name: str) -> str:
 
 
 def _value_words(name: str, value: str) -> str:
-    if name == "scope" and value.strip():
-        return vocab.RESTRICTIONS.short(LEGACY_SCOPES.get(value.strip(), value.strip()))
-    return value.strip() or "(left empty)"
+    """An answer as its form shows it: a choice in its words, yes or no as Yes or No."""
+    bare = value.strip()
+    if name == "scope" and bare:
+        return vocab.RESTRICTIONS.short(LEGACY_SCOPES.get(bare, bare))
+    if name in CHOICE_WORDS:
+        return CHOICE_WORDS[name].get(bare, bare or "(left empty)")
+    return YES_NO_WORDS.get(bare, bare or "(left empty)")
 
 
 def _sent(fields: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Every field the button sends, as (question, answer): nothing is sent unseen."""
+    """Every answer the button sends, as (question, answer): nothing is sent unseen but the
+    hidden fields that carry no answer (:data:`NOT_SHOWN`)."""
     shown: dict[str, list[str]] = {}
     for name, value in fields:
+        if name in NOT_SHOWN or (name == "stopped" and not value.strip()):
+            continue
         shown.setdefault(name, []).append(_value_words(name, value))
     return [(_label(name), ", ".join(values)) for name, values in shown.items()]
 

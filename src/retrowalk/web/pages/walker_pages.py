@@ -41,6 +41,7 @@ from retrowalk.services import (
     session_recordings,
     sessions,
 )
+from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
 from retrowalk.services.errors import CheckinAlreadyGiven, NotReadyToWalk, ServiceError
 from retrowalk.services.numbers import NumberTextError, decimal_number
@@ -335,6 +336,8 @@ def today_page(request: Request) -> Response:
     today = plans.todays_prescription(db, actor, walker_id)
     record = history.walker_history(db, actor, walker_id, weeks=2)
     pending = _pending_checkin(record)
+    rest = next((r for r in today.restrictions if r.kind is RestrictionKind.REST_DAY), None)
+    rest_began = local_date(rest.since, record.walker.timezone) if rest is not None else None
     return render(
         request,
         "walker/today.html",
@@ -347,6 +350,10 @@ def today_page(request: Request) -> Response:
             "pending_checkin": pending,
             "pending_is_today": pending is not None and pending.local_date == today.local_date,
             "tests_held": tests_wait(today.restrictions),
+            # a rest day begun on an earlier day says since when, never "today"
+            "rest_day_since": rest_began
+            if rest_began is not None and rest_began < today.local_date
+            else None,
             "upcoming": reminders.upcoming(db, actor, walker_id),
             "labels": labels,
         },
@@ -500,7 +507,10 @@ def log_form(request: Request) -> Response:
         "speed_m_s": round(plan.speed_m_s, 2),  # the box shows 0.71, not 0.7142857142857143
         "incline_pct": plan.incline_pct,
         "surface": plan.surface.value,
-        "supervised": True if today.supervised else None,
+        # never pre-answered, not even from the plan: whether someone was there is hers to say
+        # (RULES.md §7.9; found by the outside-in test: a plan needing a helper came with Yes
+        # chosen, and a session walked alone was stored as supervised, with no flag)
+        "supervised": None,
         "adverse_events": events,
         "note": "",  # never from the address: health notes stay out of URLs and histories
         "stopped": query.get("stopped") == "1",
@@ -856,6 +866,8 @@ def _red_flags_context(request: Request, values: dict[str, Any]) -> dict[str, An
         "nav": "today",
         "today": today,
         "unasked_since": today.red_flags_unasked_since,
+        # "since your last session" needs one (found by the outside-in test: asked before any)
+        "had_session": bool(sessions.session_days(web_state(request).ctx, actor, walker_id)),
         "red_flag_statements": CHECKIN_FLAG_STATEMENTS,
         "values": values,
     }
