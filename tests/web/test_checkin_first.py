@@ -14,6 +14,7 @@ from tests.web.conftest import (
     SESSION_BODY,
     Person,
     World,
+    a_day_ago,
     form_csrf,
     invite_walker,
     sign_in,
@@ -24,7 +25,7 @@ def _walked_yesterday(world: World, email: str) -> Person:
     person = invite_walker(world.ctx, world.clinician_a, email, "Yesterday Walker", "walks-back-12")
     assert person.walker is not None
     walker_id = person.walker.id
-    when = datetime.now(UTC) - timedelta(days=1)
+    when = a_day_ago(datetime.now(UTC))
     before = world.ctx.at(when - timedelta(hours=1))
     screening.screen_walker(before, person.actor, walker_id, CLEARED_SCREENING)
     assessments.record_assessment(before, person.actor, walker_id, BASELINE)

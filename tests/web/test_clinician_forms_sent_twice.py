@@ -48,6 +48,7 @@ from tests.web.conftest import (
     Person,
     World,
     _clinician,
+    a_day_ago,
     form_csrf,
     invite_walker,
     sign_in,
@@ -92,7 +93,7 @@ def _resting(ctx: AppContext, clinician: Person) -> Person:
     person = invite_walker(ctx, clinician, f"twice{n}@example.org", f"Twice {n}", "twice-pass-12")
     assert person.walker is not None
     _plan(ctx, person)
-    yesterday = datetime.now(UTC) - timedelta(days=1)
+    yesterday = a_day_ago(datetime.now(UTC))
     walked = sessions.log_session(
         ctx.at(yesterday),
         person.actor,

@@ -15,6 +15,7 @@ from tests.web.conftest import (
     CLEARED_SCREENING,
     SESSION_BODY,
     World,
+    a_day_ago,
     form_csrf,
     invite_walker,
     sign_in,
@@ -134,7 +135,7 @@ def test_a_session_alone_is_stored_flagged_and_explained_in_the_api(world: World
 def test_chest_pain_and_a_rest_day_offer_no_session_in_the_api(world: World) -> None:
     person = new_walker(world)
     base = f"/api/v1/walkers/{person.walker.id}"
-    yesterday = datetime.now(UTC) - timedelta(days=1)
+    yesterday = a_day_ago(datetime.now(UTC))
     with world.client() as client:
         csrf = sign_in(client, person)
         post(client, csrf, f"{base}/screenings", CLEARED_SCREENING)
@@ -262,7 +263,7 @@ def test_a_walker_cannot_date_a_check_in_or_a_session_far_back_in_the_api(world:
             client,
             csrf,
             f"{base}/sessions",
-            {**SESSION, "client_key": "y", "performed_at": (now - timedelta(days=1)).isoformat()},
+            {**SESSION, "client_key": "y", "performed_at": a_day_ago(now).isoformat()},
         )
         dated = post(
             client,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from retrowalk.clinical.restrictions import CHEST_PAIN_EMERGENCY
 from retrowalk.services import assessments, plans, screening, sessions
@@ -11,6 +11,7 @@ from tests.web.conftest import (
     CLEARED_SCREENING,
     SESSION_BODY,
     World,
+    a_day_ago,
     invite_walker,
     sign_in,
 )
@@ -27,7 +28,7 @@ def test_after_chest_pain_the_emergency_sentence_is_the_first_thing_on_today(
     screening.screen_walker(world.ctx, kim.actor, kim.walker.id, CLEARED_SCREENING)
     assessments.record_assessment(world.ctx, kim.actor, kim.walker.id, BASELINE)
     plans.make_plan(world.ctx, kim.actor, kim.walker.id)
-    yesterday = datetime.now(UTC) - timedelta(days=1)
+    yesterday = a_day_ago(datetime.now(UTC))
     sessions.log_session(
         world.ctx.at(yesterday),  # logged when walked: its check-in is due this morning
         kim.actor,

@@ -8,7 +8,7 @@ nothing she does lifts the rest day (the JSON API and the page form; the CLI in
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from itertools import count
 from typing import Any
 
@@ -19,6 +19,7 @@ from tests.web.conftest import (
     CLEARED_SCREENING,
     SESSION_BODY,
     World,
+    a_day_ago,
     form_csrf,
     invite_walker,
     sign_in,
@@ -52,7 +53,7 @@ def walker_on_a_rest_day(world: World, client: httpx.Client) -> tuple[Any, str, 
     post(client, csrf, f"{base}/screenings", CLEARED_SCREENING)
     post(client, csrf, f"{base}/assessments", FULL)
     assert post(client, csrf, f"{base}/plan", {}).status_code == 201
-    yesterday = datetime.now(UTC) - timedelta(days=1)
+    yesterday = a_day_ago(datetime.now(UTC))
     sessions.log_session(
         world.ctx.at(yesterday),
         person.actor,

@@ -28,6 +28,7 @@ from tests.web.conftest import (
     LiveServer,
     Person,
     World,
+    a_day_ago,
     build_world,
     form_csrf,
     invite_walker,
@@ -171,7 +172,7 @@ def test_every_question_a_message_names_is_on_its_page(world: World) -> None:
     """The error summary quotes labels.*_FIELDS: each must be the page's own words."""
     person = new_walker_with_plan(world)
     assert person.walker is not None
-    log_session(world, person, performed_at=datetime.now(UTC) - timedelta(days=1))
+    log_session(world, person, performed_at=a_day_ago(datetime.now(UTC)))
     with world.client() as client:
         sign_in(client, person)
         pages = {
@@ -238,7 +239,7 @@ def test_the_check_in_opens_the_morning_after_the_session(world: World) -> None:
 def test_the_check_in_of_yesterdays_session_is_taken(world: World) -> None:
     person = new_walker_with_plan(world)
     assert person.walker is not None
-    yesterday = log_session(world, person, performed_at=datetime.now(UTC) - timedelta(days=1))
+    yesterday = log_session(world, person, performed_at=a_day_ago(datetime.now(UTC)))
     with world.client() as client:
         sign_in(client, person)
         page = client.get("/checkin")
@@ -264,7 +265,7 @@ def test_a_session_logged_late_says_when_its_check_in_opens(world: World) -> Non
     log (policy): today and the check-in page say that date, and offer no form."""
     person = new_walker_with_plan(world)
     assert person.walker is not None
-    log_session(world, person, datetime.now(UTC) - timedelta(days=1), late=True)
+    log_session(world, person, a_day_ago(datetime.now(UTC)), late=True)
     today = plans.todays_prescription(world.ctx, person.actor, person.walker.id)
     assert today.checkin_opens_on == today.local_date + timedelta(days=1)
     opens = date_words(today.checkin_opens_on)  # "Wednesday 3 December", never "03 December"
