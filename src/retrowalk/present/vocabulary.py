@@ -165,6 +165,7 @@ FLAGS = Vocabulary(
             "Warning-sign questions unasked",
         ),
         Flag.REASSESSMENT_DUE: ("reassessment due", "Reassessment due"),
+        Flag.NO_CLINICIAN: ("no clinician", "No clinician"),
         Flag.NOT_SCREENED: ("not screened yet", "Not screened yet"),
         Flag.NO_PLAN: ("no plan yet", "No plan yet"),
         Flag.RECORD_UNREADABLE: ("record needs checking", "Record needs checking"),

@@ -1058,7 +1058,8 @@ def walker_flag(ctx: AppContext, actor: Actor, walker_id: int) -> WalkerFlags:
         walker = staff_walker_for(tx, actor, walker_id)
         _, policy = policy_in(tx)
         summaries = repo.walker_summaries(tx, walker_id=walker.id)
-        return _flags(tx, _records(tx, summaries, policy, policy_timeline(tx)), at, policy)[0]
+        rows = _flags(tx, _records(tx, summaries, policy, policy_timeline(tx)), at, policy)
+        return _nobodys_named(tx, rows)[0]
 
 
 def walker_flags(ctx: AppContext, actor: Actor) -> list[WalkerFlags]:
@@ -1072,7 +1073,34 @@ def walker_flags(ctx: AppContext, actor: Actor) -> list[WalkerFlags]:
         clinician = actor.account_id if actor.role is Role.CLINICIAN else None
         _, policy = policy_in(tx)
         profiles = repo.walker_profiles(tx, clinician_id=clinician)
-        return _cached_flags(tx, profiles, at, policy, ctx.flag_cache)
+        return _nobodys_named(tx, _cached_flags(tx, profiles, at, policy, ctx.flag_cache))
+
+
+NO_CLINICIAN_DETAIL = (
+    "No clinician: this walker is on no clinician's list, so only administrators see her "
+    "flags; assign her a clinician on her page."
+)
+
+
+def _nobodys_named(tx: Session, rows: list[WalkerFlags]) -> list[WalkerFlags]:
+    """The rows, with the walkers on no clinician's list flagged first (only an administrator
+    sees them), where the clinic has clinicians (a clinic of one administrator is hers). One
+    query, and only when such a walker is listed."""
+    if all(row.walker.clinician_id is not None for row in rows):
+        return rows
+    if not repo.clinician_account_exists(tx):
+        return rows
+    return [
+        row
+        if row.walker.clinician_id is not None
+        else row.model_copy(
+            update={
+                "flags": (Flag.NO_CLINICIAN, *row.flags),
+                "details": (NO_CLINICIAN_DETAIL, *row.details),
+            }
+        )
+        for row in rows
+    ]
 
 
 NOT_SCREENED_DETAIL = (

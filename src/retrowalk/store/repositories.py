@@ -175,6 +175,11 @@ def staff_account_exists(tx: Session, *, can_sign_in: bool = False) -> bool:
     return bool(tx.scalar(select(exists().where(condition))))
 
 
+def clinician_account_exists(tx: Session) -> bool:
+    """Whether the clinic has any clinician account (a clinic of one administrator has none)."""
+    return bool(tx.scalar(select(exists().where(Account.role == "clinician"))))
+
+
 def unused_setup_tokens(tx: Session) -> list[SetupToken]:
     return list(tx.scalars(select(SetupToken).where(SetupToken.used_at.is_(None))))
 

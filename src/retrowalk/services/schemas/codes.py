@@ -105,6 +105,10 @@ class Flag(StrEnum):
     """A check-in closed without its report left the red-flag questions unasked (RULES.md
     §7.7): the walker's today asks them first (status ``red_flags_first``)."""
     REASSESSMENT_DUE = "reassessment_due"
+    NO_CLINICIAN = "no_clinician"
+    """Shown to administrators: the walker is on no clinician's list, so nobody but an
+    administrator sees her flags (found by the outside-in test: an admin enrolled a walker
+    without naming a clinician, and her red flag reached no one)."""
     NOT_SCREENED = "not_screened"
     """No screening yet: nothing is known of the safety questions (never "fine")."""
     NO_PLAN = "no_plan"

@@ -70,6 +70,7 @@ WalkerId = Annotated[WholeNumberText, Path(ge=1, le=ID_MAX, description="The wal
 URGENCY: tuple[Flag, ...] = (
     Flag.RED_FLAG,
     Flag.ADVERSE_EVENT,
+    Flag.NO_CLINICIAN,
     Flag.RED_FLAGS_UNASKED,
     Flag.WALKED_AGAINST_RESTRICTION,
     Flag.WALKED_OUTSIDE_SUPERVISION,
