@@ -238,3 +238,42 @@ def test_the_clinicians_page_words_the_red_flag_and_shows_the_unasked_questions(
         assert CLINICIAN_NAMES[CALF] in restriction
         assert 'aria-label="Clear: Red flag: stop and refer"' in page  # its form, by that name
         assert RED_FLAGS[CALF].statement not in restriction
+
+
+def test_an_awaited_clearance_holds_her_own_tests_and_her_clinician_records_them(
+    world: World,
+) -> None:
+    """PAR-Q chest pain on activity: "A clinician needs to clear you" sat above "You can do
+    the baseline tests now" (found by the outside-in test). Her own tests wait for the
+    clearance, on the result page, the tests page and the API; her clinician may record them,
+    done with her; no session is offered before the clearance."""
+    n = next(_n)
+    person = invite_walker(
+        world.ctx, world.clinician_a, f"parq{n}@example.org", f"Parq {n}", "parq-pass-1234"
+    )
+    assert person.walker is not None
+    base = f"/api/v1/walkers/{person.walker.id}"
+    chest = {**CLEARED_SCREENING, "parq": [False, True, False, False, True, False, False]}
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        screened = send(client, csrf, f"{base}/screenings", chest)
+        assert screened.status_code == 201, screened.text
+        page = client.get("/onboarding/tests")
+        assert 'name="tug_s"' not in page.text, "no test is offered"
+        assert "The baseline tests wait for that clearance too" in text_of(page.text)
+        api = send(client, csrf, f"{base}/assessments", TUG)
+        assert api.status_code == 409
+        assert "your clinician can do them with you" in api.json()["detail"]
+        today = client.get("/today").text
+        assert "data-tests-held" in today
+        assert 'href="/onboarding/tests"' not in today
+    with world.client() as desk:
+        csrf = sign_in(desk, world.clinician_a)
+        done = send(desk, csrf, f"{base}/assessments", TUG)
+        assert done.status_code == 201, done.text
+        assert send(desk, csrf, f"{base}/plan", {}).status_code == 201
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        walked = send(client, csrf, f"{base}/sessions", {**SESSION_BODY, "client_key": "pq"})
+        assert walked.status_code == 409, "no session before the clearance"
+        assert "clear" in walked.json()["detail"]

@@ -214,6 +214,7 @@ def _record(
                 timezone=walker.timezone,
                 past_kept=enters_the_past(actor),
                 for_clinician=actor.role is not Role.WALKER,
+                by_walker=actor.role is Role.WALKER,
             )
             if held is not None:
                 raise NotReadyToWalk(held)
@@ -336,7 +337,10 @@ def walking_tests_held(ctx: AppContext, actor: Actor, walker_id: int) -> str | N
         walker = walker_for(tx, actor, walker_id)
         _, policy = policy_in(tx)
         return walking_tests_blocker(
-            restrictions_of(tx, walker, policy), at=at, timezone=walker.timezone
+            restrictions_of(tx, walker, policy),
+            at=at,
+            timezone=walker.timezone,
+            by_walker=actor.role is Role.WALKER,
         )
 
 

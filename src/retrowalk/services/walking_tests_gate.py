@@ -20,8 +20,12 @@ no safer. Two things are not held:
   cannot get round a red flag (§7.1), so what she did before it reaches the record through
   her clinician.
 
-An awaited clearance (PAR-Q) does not hold the tests: the baseline tests come before the plan,
-and the plan waits for the clearance (``plans.make_plan``).
+An awaited clearance (PAR-Q: a heart condition, chest pain, dizziness; recent knee surgery)
+holds the walker's *own* tests too (**policy**, found by the outside-in test: "A clinician
+needs to clear you" sat above "You can do the baseline tests now", and the chair stand and the
+Timed Up and Go are exertion that the clearance is there to judge first); her clinician may
+record them, done with her (``by_walker`` False), and the plan waits for the clearance as
+before (``plans.make_plan``).
 """
 
 from __future__ import annotations
@@ -44,6 +48,15 @@ HOLDS_TESTS = frozenset(
     {RestrictionKind.RED_FLAG, RestrictionKind.ADVERSE_EVENT, RestrictionKind.REST_DAY}
 )
 """The kinds that hold the walking tests while they stop every session (policy)."""
+
+HOLDS_HER_OWN_TESTS = HOLDS_TESTS | {RestrictionKind.CLEARANCE_REQUIRED}
+"""The kinds that hold the tests the walker records herself (policy: see the module)."""
+
+CLEARANCE_FIRST = (
+    "The baseline tests wait for that clearance too (a retrowalk rule: each makes you stand "
+    "up and walk); your clinician can do them with you when they see you."
+)
+"""What the walker is told when an awaited clearance holds her tests."""
 
 TESTS_WAIT = (
     "The walking tests wait until your clinician has seen you and recorded that you can start "
@@ -106,15 +119,18 @@ def has_walking_test(data: AssessmentIn) -> bool:
     return any(getattr(data, name) not in (None, False) for name in WALKING_TEST_FIELDS)
 
 
-def holding(restrictions: Restrictions) -> tuple[Restriction, ...]:
-    """The active restrictions that hold the walking tests, most serious first."""
-    return tuple(r for r in restrictions.blocking if r.kind in HOLDS_TESTS)
+def holding(restrictions: Restrictions, *, by_walker: bool = False) -> tuple[Restriction, ...]:
+    """The active restrictions that hold the walking tests, most serious first (``by_walker``:
+    the tests she records herself, which an awaited clearance holds too)."""
+    kinds = HOLDS_HER_OWN_TESTS if by_walker else HOLDS_TESTS
+    return tuple(r for r in restrictions.blocking if r.kind in kinds)
 
 
-def tests_wait(active: Iterable[RestrictionOut]) -> bool:
+def tests_wait(active: Iterable[RestrictionOut], *, by_walker: bool) -> bool:
     """Whether these active restrictions (as shown) hold the walking tests: a page that would
-    link to the tests leaves the link out."""
-    return any(r.effect is Effect.NO_SESSIONS and r.kind in HOLDS_TESTS for r in active)
+    link to the tests leaves the link out (``by_walker``: the walker's own pages)."""
+    kinds = HOLDS_HER_OWN_TESTS if by_walker else HOLDS_TESTS
+    return any(r.effect is Effect.NO_SESSIONS and r.kind in kinds for r in active)
 
 
 def held_by_for_clinician(active: Iterable[RestrictionOut]) -> tuple[str, ...]:
@@ -134,6 +150,7 @@ def walking_tests_blocker(
     timezone: str = "UTC",
     past_kept: bool = True,
     for_clinician: bool = False,
+    by_walker: bool = False,
 ) -> str | None:
     """Why no walking test can be recorded now (what to do first), or None when it may be.
 
@@ -143,7 +160,9 @@ def walking_tests_blocker(
     in the clinician's words (which restriction, since when, what lifts it), never the
     walker's "Rest today … Please contact your clinician" (found by the outside-in test)."""
     held = [
-        r for r in holding(restrictions) if not (past_kept and _before(r, tested_on, at, timezone))
+        r
+        for r in holding(restrictions, by_walker=by_walker)
+        if not (past_kept and _before(r, tested_on, at, timezone))
     ]
     if not held:
         return None
@@ -151,7 +170,8 @@ def walking_tests_blocker(
     if for_clinician:
         return _clinician_words(first, timezone)
     parts = [first.emergency or "", f"No walking tests now: {first.title.lower()}."]
-    parts += [*first.what_to_do, TESTS_WAIT]
+    wait = CLEARANCE_FIRST if first.kind is RestrictionKind.CLEARANCE_REQUIRED else TESTS_WAIT
+    parts += [*first.what_to_do, wait]
     if any(_before(r, tested_on, at, timezone) for r in held):
         parts.append(PAST_VIA_CLINICIAN)
     return " ".join(p for p in dict.fromkeys(parts) if p)

@@ -228,7 +228,7 @@ def _walker_context(request: Request, walker_id: int) -> dict[str, Any]:
         "restrictions": restrictions,
         "for_clinician": clinician.FOR_THE_CLINICIAN,  # titles in the clinician's words
         # the walking tests wait with the sessions (walking_tests_gate): the form says so
-        "tests_held": restrictions is not None and tests_wait(restrictions.active),
+        "tests_held": restrictions is not None and tests_wait(restrictions.active, by_walker=False),
         "tests_held_by": held_by_for_clinician(restrictions.active) if restrictions else (),
         "holds_tests": HOLDS_TESTS_FOR_CLINICIAN,
         "reassessment": assessments.reassessment_status(db, actor, walker_id),

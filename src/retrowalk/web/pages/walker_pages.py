@@ -349,7 +349,7 @@ def today_page(request: Request) -> Response:
             "speed_note": speed_note(db, today.prescription),
             "pending_checkin": pending,
             "pending_is_today": pending is not None and pending.local_date == today.local_date,
-            "tests_held": tests_wait(today.restrictions),
+            "tests_held": tests_wait(today.restrictions, by_walker=True),
             # a rest day begun on an earlier day says since when, never "today"
             "rest_day_since": rest_began
             if rest_began is not None and rest_began < today.local_date
