@@ -149,7 +149,9 @@ def test_persona_S_a_clearance_requirement_survives_all_no(
     all_no = screen(ctx, me, walker, T0 + DAY, parq=[False] * 7)
     assert all_no.outcome == "clearance_required"
     assert all_no.clearance_required is True
-    assess(ctx, me, walker, T0 + DAY, backward_walk_3m_s=4.0, **FULL_BATTERY)
+    with pytest.raises(NotReadyToWalk, match="wait for that clearance too"):  # her own tests
+        assess(ctx, me, walker, T0 + DAY, backward_walk_3m_s=4.0, **FULL_BATTERY)
+    assess(ctx, admin, walker, T0 + DAY, backward_walk_3m_s=4.0, **FULL_BATTERY)  # done with her
     plan = plans.make_plan(
         ctx.at(T0 + DAY),
         me,

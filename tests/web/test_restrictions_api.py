@@ -194,11 +194,19 @@ def test_the_web_pages_keep_the_restriction_and_the_clinician_clears_exactly_one
             assert saved.status_code == 200, saved.text
             assert "clinician needs to clear you" in saved.text
         tests_page = client.get("/onboarding/tests")
-        made = client.post(
+        assert 'name="tug_s"' not in tests_page.text  # her own tests wait for the clearance
+        held = client.post(
             "/onboarding/tests",
             data={**{k: str(v) for k, v in FULL.items()}, "csrf_token": form_csrf(tests_page.text)},
         )
-        assert made.status_code == 303
+        assert held.status_code == 409
+    with world.client() as desk:  # her clinician does them with her, and makes the plan
+        csrf = sign_in(desk, world.clinician_a)
+        base = f"/api/v1/walkers/{walker_id}"
+        assert post(desk, csrf, f"{base}/assessments", FULL).status_code == 201
+        assert post(desk, csrf, f"{base}/plan", {}).status_code == 201
+    with world.client() as client:
+        sign_in(client, person)
         today = client.get("/today").text
         assert 'data-status="waiting_for_clearance"' in today
         assert "Start the guided session" not in today
