@@ -163,3 +163,18 @@ def test_the_api_changes_it_for_her_and_refuses_anyone_else(clinic: World) -> No
         {"timezone": {"before": AUCKLAND, "after": "UTC"}},
         {"timezone": {"before": "UTC", "after": AUCKLAND}},
     ]
+
+
+def test_a_time_zone_name_of_any_length_is_a_sentence_never_a_crash(world: World) -> None:
+    """A 300-character name made the zone lookup open a file ("File name too long"): a 500.
+    ``localtime`` (the server's own zone) and ``Factory`` name no place: refused too."""
+    assert world.walker_a.walker is not None
+    path = f"/api/v1/walkers/{world.walker_a.walker.id}/timezone"
+    with world.client() as client:
+        csrf = sign_in(client, world.walker_a)
+        for odd in ("A" * 300, "localtime", "Factory", "../../etc/passwd", "Europe/"):
+            answer = client.put(path, json={"timezone": odd}, headers={"X-CSRF-Token": csrf})
+            assert answer.status_code == 422, (odd, answer.text)
+            (problem,) = answer.json()["problems"]
+            assert problem["field"] == "timezone"
+            assert "a time zone from the list" in problem["message"]
