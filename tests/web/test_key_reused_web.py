@@ -6,6 +6,7 @@ clinician who pressed Back, changed her note and sent it again lost the change i
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import func, select
@@ -121,3 +122,56 @@ def test_the_note_form_sent_back_after_an_edit_says_so_and_keeps_the_edit(world:
         assert again["client_key"] != form["client_key"]
         assert client.post(action, data=again).status_code == 303
     assert _count(world, ClinicianNote, walker_id) == 2
+
+
+def test_a_fall_added_on_a_copy_with_other_values_is_kept_and_the_rest_stays(
+    world: World,
+) -> None:
+    """Found by the outside-in test: the session sent again with the fall ticked and the
+    peak pain changed was refused (409) and the fall was lost. What went wrong is always
+    added; the other values stay as first saved, and she is told so."""
+    person = planned(world)
+    assert person.walker is not None
+    base = f"/api/v1/walkers/{person.walker.id}"
+    with world.client() as client:
+        csrf = sign_in(client, person)
+        first = send(client, csrf, f"{base}/sessions", {**SESSION_BODY, "client_key": "fall-1"})
+        assert first.status_code == 201, first.text
+        again = send(
+            client,
+            csrf,
+            f"{base}/sessions",
+            {
+                **SESSION_BODY,
+                "client_key": "fall-1",
+                "pain_peak_nprs": 7,
+                "adverse_events": ["fall"],
+                "completed": False,
+            },
+        )
+        assert again.status_code == 200, again.text
+        saved = again.json()
+        assert saved["adverse_events"] == ["fall"]
+        assert saved["pain_peak_nprs"] == first.json()["pain_peak_nprs"]
+        assert any("Only what went wrong was added" in n for n in saved["notices"])
+        kinds = [r["kind"] for r in client.get(f"{base}/restrictions").json()["active"]]
+        assert "adverse_event" in kinds
+    assert _count(world, WalkSession, person.walker.id) == 1
+
+
+def test_the_log_form_shown_again_after_a_used_key_is_a_new_form(world: World) -> None:
+    """The page that says "this session was already saved with other values" must not carry
+    the used key again: a Save from it would be refused forever."""
+    person = planned(world)
+    with world.client() as client:
+        sign_in(client, person)
+        page = client.get("/log").text
+        form = dict(re.findall(r'name="(csrf_token|client_key)" value="([^"]+)"', page))
+        assert "client_key" in form
+        body = {**{k: str(v) for k, v in SESSION_BODY.items()}, **form, "supervised": "yes"}
+        assert client.post("/log", data=body).status_code == 200
+        shown = client.post("/log", data={**body, "duration_min": "12"})
+        assert shown.status_code == 409
+        assert REFUSED in text_of(shown.text)
+        again = dict(re.findall(r'name="(client_key)" value="([^"]+)"', shown.text))
+        assert again["client_key"] != form["client_key"]

@@ -383,6 +383,18 @@ def session_digest(session_in: SessionIn) -> str:
     return key_digest(session_in, leave_out=REPLAY_MAY_CHANGE)
 
 
+OTHER_VALUES_KEPT = (
+    "Only what went wrong was added: the rest of this session was saved before with other "
+    "values, and those stay as they were (tell your clinician if they need changing)."
+)
+"""Told when a copy that adds an adverse event also changes other values of the session."""
+
+
+def _same_digest(row: WalkSession, session_in: SessionIn) -> bool:
+    """Whether the copy's values are those the session was stored with (unknown: yes)."""
+    return row.client_key_digest is None or row.client_key_digest == session_digest(session_in)
+
+
 def _same_session(row: WalkSession, session_in: SessionIn) -> None:
     """Refuse a key sent again with other values than the session stored under it."""
     same_values(row.client_key_digest, session_digest(session_in), "session")
@@ -560,9 +572,9 @@ def _prepare(
     )
     existing = day.keyed
     if existing is not None:
-        _same_session(existing, session_in)
         if {e.value for e in session_in.adverse_events} - set(existing.adverse_events):
-            return None
+            return None  # events to add: under the lock, whatever else differs
+        _same_session(existing, session_in)
         return _replayed(existing, policy=policy)
     check_when(actor, performed_at, at, "performed_at", "a session", policy)
     plan = day.plan
@@ -676,9 +688,16 @@ def _log_locked(
     _, policy = policy_in(tx)
     existing = repo.session_by_client_key(tx, walker.id, session_in.client_key)
     if existing is not None:
-        _same_session(existing, session_in)
+        other_values = not _same_digest(existing, session_in)
+        if not {e.value for e in session_in.adverse_events} - set(existing.adverse_events):
+            _same_session(existing, session_in)
+        # what went wrong is never dropped, also from a copy whose other values differ (found
+        # by the outside-in test: a fall ticked with a changed pain score was lost in a 409)
         new_events = _events_added(tx, actor, walker, existing, session_in, at, policy)
-        return _replayed(existing, new_events, policy=policy)
+        out = _replayed(existing, new_events, policy=policy)
+        if other_values:
+            out = out.model_copy(update={"notices": (*out.notices, OTHER_VALUES_KEPT)})
+        return out
     check_when(actor, performed_at, at, "performed_at", "a session", policy)
     plan = repo.latest_prescription(tx, walker.id)
     restrictions = restrictions_of(tx, walker, policy)

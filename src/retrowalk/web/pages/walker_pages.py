@@ -43,7 +43,12 @@ from retrowalk.services import (
 )
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
-from retrowalk.services.errors import CheckinAlreadyGiven, NotReadyToWalk, ServiceError
+from retrowalk.services.errors import (
+    CheckinAlreadyGiven,
+    KeyReused,
+    NotReadyToWalk,
+    ServiceError,
+)
 from retrowalk.services.numbers import NumberTextError, decimal_number
 from retrowalk.services.schemas import (
     Actor,
@@ -689,6 +694,8 @@ def _log_submit(request: Request, form: FormData) -> Response:
     except (forms.FormError, ServiceError, ClinicalError) as exc:
         today = plans.todays_prescription(db, actor, walker_id)
         report_only = today.status not in ("ready", "done_today") or today.prescription is None
+        if isinstance(exc, KeyReused):  # the form shown again is a new form, with its own key
+            data = {**data, "client_key": uuid.uuid4().hex}
         return render(
             request,
             "walker/log.html",
