@@ -36,6 +36,7 @@ from retrowalk.clinical.reassessment import (
 from retrowalk.clinical.restriction_models import Effect
 from retrowalk.clinical.restrictions import reasons_held_by
 from retrowalk.clinical.screening import SteadiAnswers
+from retrowalk.clinical.session_records import AdverseEvent
 from retrowalk.services.access import walker_for
 from retrowalk.services.clock import local_date
 from retrowalk.services.context import AppContext
@@ -180,6 +181,22 @@ def _assessment_under(
     return assessment_out(row).model_copy(update={"created": False})
 
 
+FALL_LOOKBACK = timedelta(days=365)
+"""The STEADI key question asks about falls in the past 12 months."""
+
+
+def _fell_since(tx: Session, walker_id: int, since: datetime, at: datetime) -> bool:
+    """Whether a session walked after ``since`` (her screening) reported a fall in the 12
+    months before ``at``: a reassessment that reuses the screening's answers about falls
+    must not read "has not fallen" over a fall on her record (found by the outside-in test:
+    a fall in a session, then a good reassessment, let fall risk be cleared)."""
+    return any(
+        AdverseEvent.FALL.value in (row.adverse_events or ())
+        and row.performed_at > max(since, at - FALL_LOOKBACK)
+        for row in repo.adverse_sessions(tx, walker_id)
+    )
+
+
 def _record(
     ctx: AppContext, actor: Actor, walker_id: int, assessment: AssessmentIn, digest: str
 ) -> AssessmentOut:
@@ -198,6 +215,9 @@ def _record(
             screening = repo.latest_screening(tx, walker.id)
             if screening is not None:
                 steadi = SteadiAnswers.model_validate(screening.answers_json["steadi"])
+                if _fell_since(tx, walker.id, screening.created_at, at):
+                    # her screening's "no fall" is out of date: a fall is on her record since
+                    steadi = steadi.model_copy(update={"fell_past_12_months": True})
         speeds = measured_speeds(assessment)
         ground = speeds.get("ground")
         answers = assessment.model_dump(mode="json", exclude={"client_key"})
