@@ -384,3 +384,16 @@ def test_a_copy_that_lost_the_race_with_other_values_is_refused(
     assert _rows(ctx, ClinicianNote) == 1
     calls.clear()
     assert case.send(False).created is False  # the same values: the first note, as before
+
+
+def test_a_note_under_another_persons_key_is_refused_not_handed_back(ctx: AppContext) -> None:
+    """Found by the outside-in test: an administrator's note under a key her colleague had
+    used came back as the colleague's note, and hers was not stored, in silence."""
+    admin = accounts.ensure_local_admin(ctx)
+    dr = make_clinician(ctx, admin, "dr.note@example.org")
+    walker = planned_walker(ctx, dr, "note.key@example.org")
+    clinician.add_note(ctx, dr, walker.id, {"text": "Walks well.", "client_key": "nk1"})
+    with pytest.raises(Conflict, match="another person's note"):
+        clinician.add_note(ctx, admin, walker.id, {"text": "Walks well.", "client_key": "nk1"})
+    again = clinician.add_note(ctx, dr, walker.id, {"text": "Walks well.", "client_key": "nk1"})
+    assert again.created is False

@@ -139,7 +139,7 @@ def clear_walker(
 
     def first(tx: Session) -> ClearanceOut | None:
         walker = staff_walker_for(tx, actor, walker_id)
-        return _clearance_under(tx, actor, walker.id, key, digest)
+        return _clearance_under(tx, actor, walker, key, digest)
 
     return stored_once(
         ctx.db,
@@ -151,16 +151,22 @@ def clear_walker(
 
 
 def _clearance_under(
-    tx: Session, actor: Actor, walker_id: int, key: str | None, digest: str
+    tx: Session, actor: Actor, walker: Walker, key: str | None, digest: str
 ) -> ClearanceOut | None:
-    """The walker's clearance stored under ``key``, as a replay answers it (None: none);
-    refused when it is another person's, or was sent with other values than ``digest``."""
-    row = client_keys.by_client_key(tx, Clearance, walker_id, key) if key else None
+    """The walker's clearance stored under ``key``, as a replay answers it (None: none), with
+    what it lifted (a program retrying after a lost answer learns it as the first answer
+    said); refused when it is another person's, or was sent with other values."""
+    row = client_keys.by_client_key(tx, Clearance, walker.id, key) if key else None
     if row is None:
         return None
     _own_key(actor, row.cleared_by, "clearance")
     same_values(row.client_key_digest, digest, "clearance")
-    return clearance_out(row).model_copy(update={"created": False})
+    _, policy = policy_in(tx)
+    lifted = next(
+        (g for g in restrictions_of(tx, walker, policy).lifted if g.clearance_id == row.id), None
+    )
+    lines = tuple(_lifted_line(t, walker) for t in lifted.triggers) if lifted else ()
+    return clearance_out(row).model_copy(update={"created": False, "lifted": lines})
 
 
 def _own_key(actor: Actor, made_by: int | None, what: str) -> None:
@@ -181,7 +187,7 @@ def _clear_walker(
     kind = clearance.scope
     with ctx.db.transaction() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
-        replay = _clearance_under(tx, actor, walker.id, clearance.client_key, digest)
+        replay = _clearance_under(tx, actor, walker, clearance.client_key, digest)
         if replay is not None:
             return replay
         _, policy = policy_in(tx)
@@ -266,9 +272,9 @@ def _refuse_unseen(
         return
     lines = "; ".join(_lifted_line(t, walker) for t in unseen)
     raise Conflict(
-        f"Nothing was cleared: since the page was shown, {walker_name(tx, walker)} has a new "
-        f"record behind this restriction — {lines}. Read it on the walker's page, then clear "
-        "again if it is cleared too."
+        f"Nothing was cleared: since this restriction was read (the page shown), "
+        f"{walker_name(tx, walker)} has a new record behind it — {lines}. Read it on the "
+        "walker's page, then clear again if it is cleared too."
     )
 
 
@@ -568,17 +574,20 @@ def add_note(
 
     def first(tx: Session) -> NoteOut | None:
         walker = staff_walker_for(tx, actor, walker_id)
-        return _note_under(tx, walker.id, key, digest)
+        return _note_under(tx, actor, walker.id, key, digest)
 
     return stored_once(ctx.db, key, lambda: _add_note(ctx, actor, walker_id, note, digest), first)
 
 
-def _note_under(tx: Session, walker_id: int, key: str | None, digest: str) -> NoteOut | None:
+def _note_under(
+    tx: Session, actor: Actor, walker_id: int, key: str | None, digest: str
+) -> NoteOut | None:
     """The walker's note stored under ``key``, as a replay answers it (None: none); refused
-    when it was sent with other values than ``digest``."""
+    when another person wrote it, or it was sent with other values than ``digest``."""
     row = client_keys.by_client_key(tx, ClinicianNote, walker_id, key) if key else None
     if row is None:
         return None
+    _own_key(actor, row.author_id, "note")
     same_values(row.client_key_digest, digest, "note")
     return note_out(row).model_copy(update={"created": False})
 
@@ -587,7 +596,7 @@ def _add_note(ctx: AppContext, actor: Actor, walker_id: int, note: NoteIn, diges
     at = ctx.now()
     with ctx.db.transaction() as tx:
         walker = staff_walker_for(tx, actor, walker_id)
-        replay = _note_under(tx, walker.id, note.client_key, digest)
+        replay = _note_under(tx, actor, walker.id, note.client_key, digest)
         if replay is not None:
             return replay
         row = repo.add(
