@@ -80,7 +80,8 @@ def painful(world: World) -> Painful:
     }
     ctx, actor, desk = world.ctx, person.actor, world.clinician_a.actor
     screening.screen_walker(ctx.at(at(9)), actor, walker_id, answers)
-    assessments.record_assessment(ctx.at(at(9)), actor, walker_id, BASELINE)
+    # the clearance is awaited: her clinician does the tests with her (walking_tests_gate)
+    assessments.record_assessment(ctx.at(at(9)), desk, walker_id, BASELINE)
     plans.make_plan(ctx.at(at(9)), actor, walker_id)
     clinician.clear_walker(
         ctx.at(at(8.9)),
