@@ -120,3 +120,21 @@ def test_records_already_stored_keep_their_dates(ctx: AppContext) -> None:
     walkers.set_timezone(ctx.at(late + timedelta(hours=1)), admin, walker.id, AUCKLAND)
     record = history.walker_history(ctx.at(late + timedelta(hours=2)), admin, walker.id, weeks=4)
     assert [s.local_date for s in record.sessions] == [date(2026, 1, 5)]
+
+
+def test_a_session_logged_the_same_evening_is_never_late_after_the_zone_is_corrected(
+    ctx: AppContext,
+) -> None:
+    """Found by the outside-in test: logged at once in London, then the zone changed to one
+    a day ahead, the session read "logged on a later day" and its check-in waited a day more."""
+    admin = accounts.ensure_local_admin(ctx)
+    walker = enrol(ctx, admin, timezone="Europe/London")
+    screened_and_planned(ctx.at(T0 + timedelta(hours=1)), admin, walker.id, TESTS)
+    her = _her(walker.account_id)
+    evening = datetime(2026, 1, 5, 18, 0, tzinfo=UTC)
+    sessions.log_session(
+        ctx.at(evening + timedelta(minutes=20)), her, walker.id, session_data("eve", evening)
+    )
+    walkers.set_timezone(ctx.at(evening + timedelta(hours=1)), her, walker.id, "Pacific/Kiritimati")
+    today = plans.todays_prescription(ctx.at(evening + timedelta(hours=2)), her, walker.id)
+    assert today.checkin_logged_late is False

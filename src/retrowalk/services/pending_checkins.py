@@ -114,9 +114,12 @@ def _opening_day(session: WalkSession, walker: Walker) -> date:
 
 
 def logged_late(session: WalkSession, walker: Walker) -> bool:
-    """Whether the walker herself logged the session on a later day than she walked it."""
+    """Whether the walker herself logged the session on a later day than she walked it: both
+    moments read on one clock (her zone now), so a corrected time zone never makes a session
+    logged the same evening "late" (found by the outside-in test)."""
+    zone = walker.timezone
     return session.recorded_by == walker.account_id and (
-        local_date(session.logged_at, walker.timezone) > session.local_date
+        local_date(session.logged_at, zone) > local_date(session.performed_at, zone)
     )
 
 
