@@ -404,7 +404,7 @@ def supervision_for(
     first = plan.supervised_first_sessions or 0 if plan is not None else 0
     if supervised_done is None:
         supervised_done = repo.count_supervised_sessions(
-            tx, walker.id, counts_from_min=SUPERVISED_START_COUNTS_FROM_MIN, at_most=first
+            tx, walker.id, supervised_from_min=SUPERVISED_START_COUNTS_FROM_MIN, at_most=first
         )
     return supervision_needed(restrictions, plan, supervised_done)
 

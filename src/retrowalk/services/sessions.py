@@ -3,9 +3,11 @@
 A phone that lost its connection after sending resends the same ``client_key``: the first
 stored session comes back (``created=False``) and nothing is written twice. The resend may
 add what went wrong (its adverse events are added to the stored session, and a session
-stopped by them marked not completed: :func:`_events_added`); with any other value changed
-it is refused (:class:`~retrowalk.services.errors.KeyReused`), since "already saved" would
-lose those values without a word (:data:`REPLAY_MAY_CHANGE`).
+stopped by them marked not completed: :func:`_events_added`), also when its other values
+differ (those stay as first stored, and the walker is told: :data:`OTHER_VALUES_KEPT`);
+with other values changed and nothing to add it is refused
+(:class:`~retrowalk.services.errors.KeyReused`), since "already saved" would lose those
+values without a word (:data:`REPLAY_MAY_CHANGE`).
 
 A session is refused (:class:`~retrowalk.services.errors.NotReadyToWalk`) while the walker
 may not walk: not screened, no plan yet, or a restriction that stops sessions (a red flag,
@@ -51,8 +53,8 @@ from retrowalk.services.checkins import hold_unreported_session
 from retrowalk.services.clock import local_date, utc_now
 from retrowalk.services.context import AppContext
 from retrowalk.services.convert import session_out, session_out_of
-from retrowalk.services.errors import Conflict, InvalidRequest, NotReadyToWalk, parse
-from retrowalk.services.key_digest import key_digest, same_values
+from retrowalk.services.errors import Conflict, InvalidRequest, KeyReused, NotReadyToWalk, parse
+from retrowalk.services.key_digest import key_digest
 from retrowalk.services.pending_checkins import (
     RED_FLAGS_FIRST,
     UNASKED_NOTICE,
@@ -397,7 +399,8 @@ def _same_digest(row: WalkSession, session_in: SessionIn) -> bool:
 
 def _same_session(row: WalkSession, session_in: SessionIn) -> None:
     """Refuse a key sent again with other values than the session stored under it."""
-    same_values(row.client_key_digest, session_digest(session_in), "session")
+    if not _same_digest(row, session_in):
+        raise KeyReused("session")
 
 
 def log_session(
@@ -417,7 +420,8 @@ def log_session(
     to decide, events added to a stored one) — the whole use case runs again under the lock.
     The unique client key keeps two racing submissions to one row. A key sent again with
     other values (but those a replay may change, :data:`REPLAY_MAY_CHANGE`) is refused with
-    :class:`~retrowalk.services.errors.KeyReused`, wherever it is found."""
+    :class:`~retrowalk.services.errors.KeyReused`, wherever it is found — unless it adds an
+    adverse event, which is always stored (the other values stay as they were)."""
     session_in = parse(SessionIn, data)
     at = ctx.now()
     performed_at = utc_now(session_in.performed_at) if session_in.performed_at else at

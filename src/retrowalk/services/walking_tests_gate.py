@@ -24,8 +24,8 @@ An awaited clearance (PAR-Q: a heart condition, chest pain, dizziness; recent kn
 holds the walker's *own* tests too (**policy**, found by the outside-in test: "A clinician
 needs to clear you" sat above "You can do the baseline tests now", and the chair stand and the
 Timed Up and Go are exertion that the clearance is there to judge first); her clinician may
-record them, done with her (``by_walker`` False), and the plan waits for the clearance as
-before (``plans.make_plan``).
+record them, done with her (``by_walker`` False); the plan may then be made, and no session
+is offered until the clearance (``sessions.start_blocker``).
 """
 
 from __future__ import annotations

@@ -503,15 +503,15 @@ def adverse_sessions(tx: Session, walker_id: int) -> list[WalkSession]:
 
 
 def count_supervised_sessions(
-    tx: Session, walker_id: int, *, counts_from_min: float, at_most: int | None = None
+    tx: Session, walker_id: int, *, supervised_from_min: float, at_most: int | None = None
 ) -> int:
     """How many supervised sessions count toward the plan's supervised start: on how many
-    days the walker logged a session with someone there that lasted ``counts_from_min``
+    days the walker logged a session with someone there that lasted ``supervised_from_min``
     minutes or more (the services pass the **policy**: two taps on Save one afternoon are
     not two supervised sessions); counting stops at ``at_most`` when given (a
     plan's "first N supervised" only asks whether N are done), so the cost does not grow with
     the walker's history."""
-    params: dict[str, Any] = {"walker_id": walker_id, "counts_from_min": counts_from_min}
+    params: dict[str, Any] = {"walker_id": walker_id, "counts_from_min": supervised_from_min}
     if at_most is None:
         return int(tx.scalar(_supervised_count(False), params) or 0)
     params["at_most"] = at_most
